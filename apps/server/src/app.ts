@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config/load';
+import { MODULES } from './modules';
+import { installAuth } from './platform/auth';
+import { type Cache, createMemoryCache, createRedisCache } from './platform/cache';
+import { type AppContext, type Clock, systemClock } from './platform/context';
+import type { Database } from './platform/db';
+import { AppError, errorHandler, problem } from './platform/errors';
+import { healthRoutes, type Lifecycle } from './platform/health';
+import { createLoggers, type Loggers } from './platform/logger';
+import { createMetrics, instrumentHttp } from './platform/metrics';
+import { migrate } from './platform/migrate';
+
+export type AppDeps = {
+  database: Database;
+  loggers?: Loggers;
+  cache?: Cache;
+  clock?: Clock;
+};
+
+export type BuiltApp = {
+  app: FastifyInstance;
+  ctx: AppContext;
+  lifecycle: Lifecycle;
+  /**
+   * Waits for the database (retrying with backoff), migrates when configured, then runs the
+   * modules' start-up work. Readiness answers 503 until this has finished.
+   */
+  start(opts?: { retry?: boolean }): Promise<void>;
+  /** Stops background work and closes Redis and the database. */
+  close(): Promise<void>;
+};
+
+const REQUEST_ID = /^[\w\-.:]{1,128}$/;
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp> {
+  const loggers = deps.loggers ?? createLoggers(config);
+  const cache =
+    deps.cache ??
+    (config.redis.url
+      ? createRedisCache(config.redis.url, config.redis.keyPrefix, loggers.app)
+      : createMemoryCache());
+  const { database } = deps;
+  const metrics = createMetrics(database);
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const readyHooks: Array<() => Promise<void>> = [];
+  const closeHooks: Array<() => Promise<void>> = [];
+
+  const app = Fastify({
+    loggerInstance: loggers.app as FastifyBaseLogger,
+    bodyLimit: config.server.bodyLimit,
+    requestTimeout: config.server.requestTimeoutMs,
+    trustProxy: config.server.trustProxy.length > 0 ? config.server.trustProxy : false,
+    // Accept a caller's X-Request-Id when it is sane, so one id follows a request across services.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const ctx: AppContext = {
+    config,
+    database,
+    db: database.db,
+    cache,
+    metrics,
+    log: loggers,
+    clock: deps.clock ?? systemClock,
+    services: {},
+    onDatabaseReady: (fn) => readyHooks.push(fn),
+    onClose: (fn) => closeHooks.push(fn),
+  };
+
+  if (config.server.forceHttps) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (
+        request.protocol === 'http' &&
+        !request.url.startsWith('/health') &&
+        !request.url.includes('/health/')
+      ) {
+        return reply.redirect(`https://${request.host}${request.url}`, 301);
+      }
+    });
+  }
+
+  await app.register(helmet, {
+    // The CSP with its per-response nonce is set by the web-serving layer; API answers need none.
+    contentSecurityPolicy: false,
+    hsts: config.server.forceHttps ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+  await app.register(cors, {
+    origin: config.security.corsAllowedOrigins,
+    credentials: true,
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+    ],
+  });
+  await app.register(cookie);
+  await app.register(compress, { global: true, threshold: 1024 });
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    retryAfter: 10,
+    pressureHandler: (request, reply, type, value) => {
+      reply
+        .status(503)
+        .header('retry-after', '10')
+        .type('application/problem+json')
+        .send(
+          problem(
+            'unavailable',
+            503,
+            `The server is overloaded (${type}: ${value}); retry shortly`,
+            request.url,
+          ),
+        );
+    },
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.security.rateLimitMaxRequests,
+    timeWindow: config.security.rateLimitWindowMs,
+    redis: cache.redis,
+    nameSpace: `${config.redis.keyPrefix}rl:`,
+    // A Redis outage must not turn into failed requests.
+    skipOnError: true,
+    allowList: (request) => request.url.startsWith('/api/health') || request.url.startsWith('/health'),
+    errorResponseBuilder: (request, context) => {
+      metrics.rateLimited.inc({ route: request.routeOptions.url ?? 'unmatched' });
+      return new AppError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      });
+    },
+  });
+
+  if (config.metrics.enabled) {
+    instrumentHttp(app, metrics);
+    // With METRICS_PORT, /metrics lives on its own listener (see main.ts), not on the public port.
+    if (!config.metrics.port) {
+      app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+        reply.type(metrics.registry.contentType);
+        return metrics.registry.metrics();
+      });
+    }
+  }
+
+  if (config.server.apiDocs) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'ClockPilot API', version: config.app.version },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  }
+
+  installAuth(app, {
+    enforced: config.auth.enforced,
+    onDenied: (request, reason) => {
+      metrics.securityEvents.inc({ type: 'permission_denied' });
+      loggers.security.warn(
+        {
+          event: 'permission_denied',
+          reqId: request.id,
+          userId: request.principal?.userId,
+          route: request.routeOptions.url,
+          reason,
+        },
+        'permission denied',
+      );
+    },
+  });
+
+  await app.register(healthRoutes, { config, database, cache, lifecycle });
+
+  const enabled = new Set(config.app.modules);
+  for (const mod of MODULES.filter((m) => enabled.has(m.name))) {
+    const missing = (mod.dependsOn ?? []).filter((d) => !enabled.has(d));
+    if (missing.length > 0) throw new Error(`module ${mod.name} needs ${missing.join(', ')} (MODULES)`);
+    await app.register(async (scope) => mod.register(scope, ctx));
+  }
+
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) }, (request, reply) => {
+    reply
+      .status(404)
+      .type('application/problem+json')
+      .send(
+        problem(
+          'not_found',
+          404,
+          `No route ${request.method} ${request.url.split('?')[0]}`,
+          request.url.split('?')[0],
+        ),
+      );
+  });
+
+  async function start(opts: { retry?: boolean } = {}) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await database.ping();
+        break;
+      } catch (err) {
+        if (!opts.retry || lifecycle.shuttingDown) throw err;
+        const delay = Math.min(500 * 2 ** Math.min(attempt - 1, 5), 15_000);
+        loggers.app.warn(
+          { err: (err as Error).message, attempt, retryInMs: delay },
+          'database not reachable yet',
+        );
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    if (config.database.migrateOnBoot) {
+      const applied = await migrate(database, {
+        onApplied: (name) => loggers.app.info({ migration: name }, 'migration applied'),
+      });
+      if (applied.length === 0) loggers.app.debug('migrations current');
+    }
+    for (const fn of readyHooks) await fn();
+  }
+
+  async function close() {
+    lifecycle.shuttingDown = true;
+    for (const fn of closeHooks.reverse())
+      await fn().catch((err) => loggers.app.error({ err }, 'close hook failed'));
+    await app.close();
+    await cache.close();
+    await database.close();
+    loggers.flush();
+  }
+
+  return { app, ctx, lifecycle, start, close };
+}

@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Commands contributed by modules; each adds itself to the program. */
+export type CliCommand = (program: Command, configFile: () => string | undefined) => void;
+
+export const COMMANDS: CliCommand[] = [];

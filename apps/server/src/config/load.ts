@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { MODULE_NAMES, OPTIONS, type Option } from './options';
+
+type Opt = (typeof OPTIONS)[number];
+type CamelCase<S extends string> = S extends `${infer A}_${infer B}` ? `${A}${Capitalize<CamelCase<B>>}` : S;
+type Sections = {
+  [S in Opt['section']]: {
+    [O in Extract<Opt, { section: S }> as CamelCase<O['key']>]: z.output<O['schema']>;
+  };
+};
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+/** The validated, frozen configuration every part of the server reads. */
+export type Config = Readonly<
+  Omit<Sections, 'app' | 'server' | 'auth' | 'security'> & {
+    app: Sections['app'] & {
+      mode: 'development' | 'test' | 'production';
+      publicUrl: string;
+      modules: ModuleName[];
+      version: string;
+    };
+    server: Sections['server'] & { apiDocs: boolean };
+    auth: Sections['auth'] & { cookieSecure: boolean; oidcEnabled: boolean };
+    security: Sections['security'];
+  }
+>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type LoadOptions = {
+  env?: NodeJS.ProcessEnv;
+  /** YAML file path; overrides CONFIG_FILE. */
+  file?: string;
+  version?: string;
+};
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const prefixedEnv = (o: Option) => `CLOCKPILOT_${o.section}_${o.key}`.toUpperCase();
+
+function readFile(path: string, problems: string[]): Record<string, Record<string, unknown>> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push(`CONFIG_FILE: cannot read ${path}: ${(err as Error).message}`);
+    return {};
+  }
+  if (doc == null) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    problems.push(`CONFIG_FILE: ${path} must hold a mapping of sections`);
+    return {};
+  }
+  const known = new Map<string, Set<string>>();
+  for (const o of OPTIONS) {
+    if (!known.has(o.section)) known.set(o.section, new Set());
+    known.get(o.section)!.add(o.key);
+  }
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [section, values] of Object.entries(doc as Record<string, unknown>)) {
+    const keys = known.get(section);
+    if (!keys) {
+      problems.push(`CONFIG_FILE: unknown section "${section}" in ${path}`);
+      continue;
+    }
+    if (values == null || typeof values !== 'object' || Array.isArray(values)) {
+      problems.push(`CONFIG_FILE: section "${section}" in ${path} must be a mapping`);
+      continue;
+    }
+    for (const key of Object.keys(values)) {
+      if (!keys.has(key)) problems.push(`CONFIG_FILE: unknown key "${section}.${key}" in ${path}`);
+    }
+    out[section] = values as Record<string, unknown>;
+  }
+  return out;
+}
+
+/** Builds the configuration once; throws ConfigError listing every problem. */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const problems: string[] = [];
+  const filePath = opts.file ?? env.CONFIG_FILE;
+  const file = filePath ? readFile(filePath, problems) : {};
+
+  const sections: Record<string, Record<string, unknown>> = {};
+  for (const o of OPTIONS as readonly Option[]) {
+    const raw = env[prefixedEnv(o)] ?? env[o.env] ?? file[o.section]?.[o.key];
+    const input = raw === '' ? undefined : raw;
+    const parsed = o.schema.safeParse(input);
+    sections[o.section] ??= {};
+    if (parsed.success) {
+      sections[o.section]![camel(o.key)] = parsed.data;
+    } else {
+      const msg = parsed.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${o.env}: ${msg}${o.secret ? '' : ` (got ${JSON.stringify(input)})`}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const s = sections as unknown as Sections;
+  const nodeEnv = env.NODE_ENV;
+  const mode =
+    s.app.mode ?? (nodeEnv === 'production' ? 'production' : nodeEnv === 'test' ? 'test' : 'development');
+  const production = mode === 'production';
+  const publicUrl = (s.app.publicUrl ?? `http://localhost:${s.server.port}`).replace(/\/$/, '');
+
+  const unknownModules = s.app.modules.filter((m) => !(MODULE_NAMES as readonly string[]).includes(m));
+  if (unknownModules.length > 0) problems.push(`MODULES: unknown module(s) ${unknownModules.join(', ')}`);
+  const modules = (s.app.modules.length > 0 ? s.app.modules : [...MODULE_NAMES]) as ModuleName[];
+
+  const oidcKeys = ['oidcIssuer', 'oidcClientId', 'oidcClientSecret', 'oidcRedirectUri'] as const;
+  const oidcSet = oidcKeys.filter((k) => s.auth[k] !== undefined);
+  if (oidcSet.length > 0 && oidcSet.length < oidcKeys.length) {
+    problems.push(
+      'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI: set all four to enable single sign-on, or none',
+    );
+  }
+  if (s.database.sslmode.startsWith('verify') && !s.database.sslrootcert) {
+    problems.push(`DB_SSLROOTCERT: required when DB_SSLMODE=${s.database.sslmode}`);
+  }
+  for (const role of s.auth.requireTotpRoles) {
+    if (!['admin', 'manager', 'employee'].includes(role))
+      problems.push(`REQUIRE_TOTP_ROLES: unknown role ${role}`);
+  }
+
+  const cookieSecure = s.auth.cookieSecure ?? (production || publicUrl.startsWith('https://'));
+  const corsAllowedOrigins =
+    s.security.corsAllowedOrigins.length > 0 ? s.security.corsAllowedOrigins : [new URL(publicUrl).origin];
+
+  if (production) {
+    if (!s.auth.jwtSecret) problems.push('JWT_SECRET: required in production');
+    else if (s.auth.jwtSecret.length < 32)
+      problems.push('JWT_SECRET: must be at least 32 characters in production');
+    if (!s.database.url && !s.database.allowEmbedded) {
+      problems.push(
+        'DATABASE_URL: required in production (or set ALLOW_EMBEDDED_DB=true for a single-node install)',
+      );
+    }
+    if (corsAllowedOrigins.includes('*')) problems.push('CORS_ALLOWED_ORIGINS: "*" is refused in production');
+    if (!cookieSecure) problems.push('COOKIE_SECURE: insecure cookies are refused in production');
+    if (!s.auth.enforced) problems.push('AUTH_ENFORCED: cannot be turned off in production');
+  } else if (s.auth.jwtSecret !== undefined && s.auth.jwtSecret.length < 32) {
+    problems.push('JWT_SECRET: must be at least 32 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config = {
+    ...s,
+    app: { ...s.app, mode, publicUrl, modules, version: opts.version ?? '0.0.0' },
+    server: { ...s.server, apiDocs: s.server.apiDocs ?? !production },
+    auth: { ...s.auth, cookieSecure, oidcEnabled: oidcSet.length === oidcKeys.length },
+    security: { ...s.security, corsAllowedOrigins },
+  };
+  return deepFreeze(config) as Config;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** The effective configuration with secrets masked, for `clockpilot config check` and logs. */
+export function redactedConfig(config: Config): Record<string, Record<string, unknown>> {
+  const secretKeys = new Set(
+    (OPTIONS as readonly Option[]).filter((o) => o.secret).map((o) => `${o.section}.${camel(o.key)}`),
+  );
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [section, values] of Object.entries(config)) {
+    out[section] = {};
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      out[section][key] = secretKeys.has(`${section}.${key}`) && value !== undefined ? '********' : value;
+    }
+  }
+  return out;
+}

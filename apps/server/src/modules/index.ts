@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { ModuleName } from '../config/load';
+import type { AppContext } from '../platform/context';
+
+export type ModuleDef = {
+  name: ModuleName;
+  /** Modules this one calls; they are registered first and must be enabled. */
+  dependsOn?: ModuleName[];
+  register(app: FastifyInstance, ctx: AppContext): Promise<void>;
+};
+
+/** Every module, in dependency order. */
+export const MODULES: ModuleDef[] = [];

@@ -1,0 +1,126 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * Shared state across replicas: Redis when REDIS_URL is set, in-process otherwise. Every method
+ * degrades instead of throwing when Redis is away, so a Redis outage never fails a request.
+ */
+export type Cache = {
+  kind: 'redis' | 'memory';
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  del(key: string): Promise<void>;
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, onMessage: (message: string) => void): () => void;
+  status(): { status: 'up' | 'degraded' | 'disabled'; detail?: string };
+  /** The Redis client for libraries that take one (rate limit); undefined in memory mode. */
+  redis?: Redis;
+  close(): Promise<void>;
+};
+
+export function createMemoryCache(): Cache {
+  const store = new Map<string, { value: string; expires: number }>();
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  return {
+    kind: 'memory',
+    async get(key) {
+      const hit = store.get(key);
+      if (!hit) return undefined;
+      if (hit.expires <= Date.now()) {
+        store.delete(key);
+        return undefined;
+      }
+      return hit.value;
+    },
+    async set(key, value, ttlSeconds) {
+      store.set(key, { value, expires: Date.now() + ttlSeconds * 1000 });
+    },
+    async del(key) {
+      store.delete(key);
+    },
+    async publish(channel, message) {
+      bus.emit(channel, message);
+    },
+    subscribe(channel, onMessage) {
+      bus.on(channel, onMessage);
+      return () => bus.off(channel, onMessage);
+    },
+    status: () => ({ status: 'disabled', detail: 'in-process (REDIS_URL not set)' }),
+    async close() {
+      store.clear();
+      bus.removeAllListeners();
+    },
+  };
+}
+
+export function createRedisCache(url: string, prefix: string, log: Logger): Cache {
+  const options = {
+    keyPrefix: prefix,
+    // Fail fast while disconnected instead of queueing: callers fall back, requests never hang.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5000),
+    lazyConnect: false,
+  };
+  const client = new Redis(url, options);
+  // The subscriber needs a queue: subscriptions made while disconnected are sent on reconnect.
+  const subscriber = new Redis(url, { ...options, keyPrefix: undefined, enableOfflineQueue: true });
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  let lastError: string | undefined;
+  let wasReady = false;
+
+  client.on('error', (err: Error) => {
+    if (lastError !== err.message) log.warn({ err: err.message }, 'redis unavailable, running degraded');
+    lastError = err.message;
+  });
+  client.on('ready', () => {
+    if (wasReady) log.info('redis reconnected');
+    wasReady = true;
+    lastError = undefined;
+  });
+  subscriber.on('error', () => {});
+  subscriber.on('message', (channel: string, message: string) =>
+    bus.emit(channel.slice(prefix.length), message),
+  );
+
+  const safe = async <T>(op: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await op();
+    } catch (err) {
+      lastError = (err as Error).message;
+      return fallback;
+    }
+  };
+
+  return {
+    kind: 'redis',
+    redis: client,
+    get: (key) => safe(async () => (await client.get(key)) ?? undefined, undefined),
+    set: (key, value, ttl) => safe(async () => void (await client.set(key, value, 'EX', ttl)), undefined),
+    del: (key) => safe(async () => void (await client.del(key)), undefined),
+    publish: (channel, message) =>
+      safe(async () => void (await client.publish(prefix + channel, message)), undefined),
+    subscribe(channel, onMessage) {
+      if (bus.listenerCount(channel) === 0) subscriber.subscribe(prefix + channel).catch(() => undefined);
+      bus.on(channel, onMessage);
+      return () => {
+        bus.off(channel, onMessage);
+        if (bus.listenerCount(channel) === 0) subscriber.unsubscribe(prefix + channel).catch(() => undefined);
+      };
+    },
+    status: () =>
+      client.status === 'ready'
+        ? { status: 'up' }
+        : { status: 'degraded', detail: lastError ?? `connection ${client.status}` },
+    async close() {
+      bus.removeAllListeners();
+      await Promise.allSettled([client.quit(), subscriber.quit()]);
+      client.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import type { Config } from '../config/load';
+
+/** Drizzle over either engine: repos are written once against this type. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+export type Tx = PgTransaction<PgQueryResultHKT>;
+/** A repo method takes either the database or an open transaction. */
+export type DbOrTx = Db | Tx;
+
+export type Driver = 'postgres' | 'pglite';
+
+/** Raw SQL access for the migrator and health checks; everything else goes through Drizzle. */
+export type RawSession = {
+  /** Runs one or more statements without parameters. */
+  exec(sql: string): Promise<void>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+};
+
+export type Database = {
+  db: Db;
+  driver: Driver;
+  /** Runs `fn` on one connection (advisory locks are per connection). */
+  withSession<T>(fn: (session: RawSession) => Promise<T>): Promise<T>;
+  ping(): Promise<number>;
+  pool(): { total: number; idle: number; waiting: number };
+  close(): Promise<void>;
+};
+
+function sslOptions(config: Config): pg.PoolConfig['ssl'] {
+  const { sslmode, sslrootcert } = config.database;
+  if (sslmode === 'disable') return undefined;
+  if (sslmode === 'require') return { rejectUnauthorized: false };
+  const ca = readFileSync(sslrootcert!, 'utf8');
+  // verify-ca checks the chain only; verify-full checks the host name too.
+  return sslmode === 'verify-ca'
+    ? { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }
+    : { ca };
+}
+
+export function createPostgres(url: string, config: Config): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: config.database.poolSize,
+    ssl: sslOptions(config),
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'clockpilot',
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzlePg({ client: pool }) as unknown as Db;
+  return {
+    db,
+    driver: 'postgres',
+    async withSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      const started = performance.now();
+      await pool.query('select 1');
+      return performance.now() - started;
+    },
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
+}
+
+/** Embedded PostgreSQL (WASM). `dataDir` undefined keeps it in memory (tests). */
+export async function createPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, extensions: { btree_gist }, loadDataDir });
+  const db = drizzlePglite({ client }) as unknown as Db;
+  // PGlite is one connection; serialise sessions so an advisory lock cannot interleave with another.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    db,
+    driver: 'pglite',
+    withSession(fn) {
+      const run = queue.then(() =>
+        fn({
+          exec: async (sql) => {
+            await client.exec(sql);
+          },
+          query: async (sql, params) => (await client.query(sql, params)).rows as never[],
+        }),
+      );
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async ping() {
+      const started = performance.now();
+      await client.query('select 1');
+      return performance.now() - started;
+    },
+    pool: () => ({ total: 1, idle: 1, waiting: 0 }),
+    close: () => client.close(),
+  };
+}
+
+export function createDatabase(config: Config): Promise<Database> | Database {
+  return config.database.url
+    ? createPostgres(config.database.url, config)
+    : createPglite(config.database.dataDir);
+}

@@ -1,0 +1,119 @@
+import { type TCheckStatus, ZHealth, ZLiveness, ZReadiness } from '@clockpilot/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config/load';
+import type { Cache } from './cache';
+import type { Database } from './db';
+import { migrationStatus } from './migrate';
+
+export type Lifecycle = { shuttingDown: boolean };
+
+type Deps = { config: Config; database: Database; cache: Cache; lifecycle: Lifecycle };
+
+/** Probes: liveness (the process answers), readiness (it can serve), and a detailed health report. */
+export async function healthRoutes(app: FastifyInstance, { config, database, cache, lifecycle }: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const started = Date.now();
+  const uptime = () => (Date.now() - started) / 1000;
+  // Once migrations are found current they stay current for the life of the process.
+  let migrationsCurrent = false;
+
+  async function checkDatabase(): Promise<{ status: TCheckStatus; latencyMs?: number; detail?: string }> {
+    try {
+      const latency = await Promise.race([
+        database.ping(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timed out after 2s')), 2000).unref(),
+        ),
+      ]);
+      return { status: 'up', latencyMs: Math.round(latency * 100) / 100 };
+    } catch (err) {
+      return { status: 'down', detail: (err as Error).message };
+    }
+  }
+
+  async function checkMigrations(): Promise<{ status: TCheckStatus; detail?: string }> {
+    if (migrationsCurrent) return { status: 'up' };
+    try {
+      const s = await migrationStatus(database);
+      if (s.pending.length === 0 && s.changed.length === 0) {
+        migrationsCurrent = true;
+        return { status: 'up' };
+      }
+      return {
+        status: 'down',
+        detail: [
+          s.pending.length && `${s.pending.length} pending`,
+          s.changed.length && `edited: ${s.changed.join(', ')}`,
+        ]
+          .filter(Boolean)
+          .join('; '),
+      };
+    } catch (err) {
+      return { status: 'down', detail: (err as Error).message };
+    }
+  }
+
+  const live = async () => ({
+    status: 'alive' as const,
+    timestamp: new Date().toISOString(),
+    uptime: uptime(),
+  });
+
+  const ready = async (_req: unknown, reply: { status(n: number): unknown }) => {
+    const database = await checkDatabase();
+    const migrations =
+      database.status === 'up'
+        ? await checkMigrations()
+        : { status: 'down' as const, detail: 'database down' };
+    const redis = cache.status();
+    const ok = !lifecycle.shuttingDown && database.status === 'up' && migrations.status === 'up';
+    reply.status(ok ? 200 : 503);
+    return {
+      status: ok ? ('ready' as const) : ('not_ready' as const),
+      timestamp: new Date().toISOString(),
+      checks: { database, redis, migrations },
+    };
+  };
+
+  const health = async (_req: unknown, reply: { status(n: number): unknown }) => {
+    const t0 = performance.now();
+    const db = await checkDatabase();
+    const redis = cache.status();
+    const mem = process.memoryUsage();
+    const status = db.status !== 'up' ? 'unhealthy' : redis.status === 'degraded' ? 'degraded' : 'healthy';
+    reply.status(status === 'unhealthy' ? 503 : 200);
+    return {
+      status: status as 'healthy' | 'degraded' | 'unhealthy',
+      timestamp: new Date().toISOString(),
+      uptime: uptime(),
+      environment: config.app.mode,
+      version: config.app.version,
+      services: { database: { ...db, driver: database.driver }, redis },
+      performance: {
+        responseTime: Math.round((performance.now() - t0) * 100) / 100,
+        memory: {
+          used: mem.heapUsed,
+          total: mem.heapTotal,
+          percentage: Math.round((mem.heapUsed / mem.heapTotal) * 10000) / 100,
+        },
+      },
+    };
+  };
+
+  const tags = ['health'];
+  // The original systems' probes use these paths; all answer the same.
+  for (const base of ['/api/health', '/health', '/api/v1/health']) {
+    r.get(`${base}/live`, { config: { public: true }, schema: { tags, response: { 200: ZLiveness } } }, live);
+    r.get(
+      `${base}/ready`,
+      { config: { public: true }, schema: { tags, response: { 200: ZReadiness, 503: ZReadiness } } },
+      ready,
+    );
+    r.get(
+      base,
+      { config: { public: true }, schema: { tags, response: { 200: ZHealth, 503: ZHealth } } },
+      health,
+    );
+  }
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createTestApp, type TestApp } from '../../test/helpers';
+
+let t: TestApp;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { BODY_LIMIT: '2048' } });
+  app = t.app;
+  // Routes that exist only in this test, to drive the error handler through real requests.
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/test/echo',
+    {
+      config: { public: true },
+      schema: { body: z.object({ name: z.string().min(2), age: z.number().int().min(0) }) },
+    },
+    async (req) => req.body,
+  );
+  app.get('/api/test/boom', { config: { public: true } }, async () => {
+    throw new Error('select * from secrets where password = 1');
+  });
+  await app.ready();
+});
+afterAll(() => t.close());
+
+describe('errors as problem+json', () => {
+  it('lists every invalid field with its path', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/test/echo', payload: { name: 'x', age: -1 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.json();
+    expect(body).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      title: 'Bad Request',
+      instance: '/api/test/echo',
+    });
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.age', 'body.name']);
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'invalid_json' });
+  });
+
+  it('answers an unsupported content type with 415', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/test/echo',
+      headers: { 'content-type': 'application/x-something' },
+      payload: 'a=b',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ code: 'unsupported_media_type', status: 415 });
+  });
+
+  it('answers a body over BODY_LIMIT with 413', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/test/echo',
+      payload: { name: 'x'.repeat(5000), age: 1 },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  it('never leaks internals in a 500', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/test/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toMatch(/secrets|select|stack|at /i);
+    expect(res.json()).toMatchObject({ code: 'internal', detail: 'An unexpected error occurred' });
+  });
+
+  it('answers unknown routes with 404 problem+json', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/does-not-exist?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'not_found', instance: '/api/v1/does-not-exist' });
+  });
+});
+
+describe('request ids', () => {
+  it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
+    const given = await app.inject({
+      method: 'GET',
+      url: '/api/health/live',
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(given.headers['x-request-id']).toBe('abc-123');
+    const unsafe = await app.inject({
+      method: 'GET',
+      url: '/api/health/live',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from './db';
+
+/** One registry per app instance; modules add their business metrics to it. */
+export type Metrics = {
+  registry: Registry;
+  securityEvents: Counter<'type'>;
+  rateLimited: Counter<'route'>;
+};
+
+export function createMetrics(database: Database): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'clockpilot_' });
+  const pool = (name: string, help: string, pick: (p: ReturnType<Database['pool']>) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(pick(database.pool()));
+      },
+    });
+  pool('clockpilot_db_pool_total', 'Connections open in the database pool', (p) => p.total);
+  pool('clockpilot_db_pool_idle', 'Idle connections in the database pool', (p) => p.idle);
+  pool('clockpilot_db_pool_waiting', 'Queries waiting for a database connection', (p) => p.waiting);
+  return {
+    registry,
+    securityEvents: new Counter({
+      name: 'clockpilot_security_events_total',
+      help: 'Security events by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'clockpilot_rate_limited_total',
+      help: 'Requests answered 429',
+      labelNames: ['route'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** HTTP request duration by method, route pattern and status, and requests in flight. */
+export function instrumentHttp(app: FastifyInstance, metrics: Metrics) {
+  const duration = new Histogram({
+    name: 'clockpilot_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [metrics.registry],
+  });
+  const inFlight = new Gauge({
+    name: 'clockpilot_http_requests_in_flight',
+    help: 'HTTP requests being served',
+    registers: [metrics.registry],
+  });
+  app.addHook('onRequest', async () => {
+    inFlight.inc();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    inFlight.dec();
+    // The route pattern, never the raw URL, keeps label cardinality bounded.
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+}

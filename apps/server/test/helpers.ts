@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type BuiltApp, buildApp } from '../src/app';
+import { loadConfig } from '../src/config/load';
+import type { Clock } from '../src/platform/context';
+import { createPglite, createPostgres, type Database } from '../src/platform/db';
+import { createLoggers } from '../src/platform/logger';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+/** A private, migrated database: a clone of the run's template on PostgreSQL, else a fresh PGlite. */
+export async function testDatabase(): Promise<{ database: Database; url?: string }> {
+  const tmpl = inject('pgTemplate');
+  if (tmpl) {
+    const name = `${tmpl.prefix}_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: tmpl.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`create database ${name} template ${tmpl.template}`);
+    } finally {
+      await admin.end();
+    }
+    const u = new URL(tmpl.adminUrl);
+    u.pathname = `/${name}`;
+    const url = u.toString();
+    return { database: createPostgres(url, { database: { poolSize: 5, sslmode: 'disable' } } as never), url };
+  }
+  const dump = inject('pgliteDump');
+  const blob = dump ? new Blob([await readFile(dump)]) : undefined;
+  return { database: await createPglite(undefined, blob) };
+}
+
+/** A clock the test moves by hand. */
+export function testClock(start = new Date('2026-11-23T09:00:00Z')) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    set: (d: Date | string) => {
+      now = new Date(d).getTime();
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  } satisfies Clock & Record<string, unknown>;
+}
+
+export type TestApp = BuiltApp & { url?: string };
+
+/**
+ * Builds the whole app on a private database, with Redis when REDIS_URL is set (each app under its
+ * own key prefix unless `shareRedisPrefix` is given). `env` overrides configuration.
+ */
+export async function createTestApp(
+  opts: {
+    env?: Record<string, string | undefined>;
+    clock?: Clock;
+    database?: Database;
+    shareRedisPrefix?: string;
+  } = {},
+): Promise<TestApp> {
+  const { database, url } = opts.database
+    ? { database: opts.database, url: undefined }
+    : await testDatabase();
+  const config = loadConfig({
+    env: {
+      APP_MODE: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      JWT_SECRET: TEST_JWT_SECRET,
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_KEY_PREFIX: opts.shareRedisPrefix ?? `cpt:${randomBytes(4).toString('hex')}:`,
+      ...opts.env,
+    },
+    version: '0.0.0-test',
+  });
+  const built = await buildApp(config, { database, clock: opts.clock, loggers: createLoggers(config) });
+  await built.start();
+  return Object.assign(built, { url });
+}

@@ -1,0 +1,43 @@
+/**
+ * The one role × permission matrix. The server checks it on every route; the web app reads it to
+ * decide which menus to show. Object-level rules (own records, my teams) live in the services.
+ */
+export const ROLES = ['admin', 'manager', 'employee'] as const;
+export type TRole = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'users:read',
+  'users:manage',
+  'audit:read',
+  'directory:read',
+  'directory:manage',
+  'time:track',
+  'time:read_team',
+  'time:manage_team',
+  'time:approve',
+  'time:lock',
+  'time:settings',
+  'reports:read',
+  'tokens:manage',
+] as const;
+export type TPermission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
+  admin: PERMISSIONS,
+  manager: [
+    'users:read',
+    'directory:read',
+    'directory:manage',
+    'time:track',
+    'time:read_team',
+    'time:manage_team',
+    'time:approve',
+    'reports:read',
+    'tokens:manage',
+  ],
+  employee: ['directory:read', 'time:track', 'tokens:manage'],
+};
+
+export function can(role: TRole, permission: TPermission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
