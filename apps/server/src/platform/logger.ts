@@ -18,6 +18,9 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
   '*.password',
   '*.currentPassword',
   '*.newPassword',
@@ -42,25 +45,23 @@ function baseOptions(config: Config): LoggerOptions {
 }
 
 /**
- * Builds the three log channels. Everything goes to stdout (pretty on a terminal); with LOG_DIR
- * each channel also lands in its own file, and errors of any channel in error.log.
+ * Builds the three log channels. Everything goes to stdout (pretty on a terminal); with LOG_DIR each
+ * channel also lands in its own file (app.log, security.log, audit.log), and errors of any channel
+ * in error.log, so the audit trail is not mixed into the application log's retention.
  */
 export function createLoggers(config: Config, stdout: DestinationStream = defaultStdout(config)): Loggers {
-  const files: ReturnType<typeof pino.destination>[] = [];
+  const destinations: DestinationStream[] = [stdout];
   const file = (name: string) => {
     const dest = pino.destination({ dest: join(config.log.dir!, name), mkdir: true, sync: false });
-    files.push(dest);
+    destinations.push(dest);
     return dest;
   };
-  const appFile = config.log.dir ? file('app.log') : undefined;
   const errorFile = config.log.dir ? file('error.log') : undefined;
 
   const channel = (name: 'app' | 'security' | 'audit') => {
     const streams: StreamEntry[] = [{ stream: stdout, level: 'trace' }];
-    if (appFile && errorFile) {
-      streams.push({ stream: appFile, level: 'trace' }, { stream: errorFile, level: 'error' });
-      if (name !== 'app') streams.push({ stream: file(`${name}.log`), level: 'trace' });
-    }
+    if (errorFile)
+      streams.push({ stream: file(`${name}.log`), level: 'trace' }, { stream: errorFile, level: 'error' });
     const opts = baseOptions(config);
     return pino({ ...opts, base: { ...opts.base, channel: name } }, pino.multistream(streams));
   };
@@ -70,7 +71,13 @@ export function createLoggers(config: Config, stdout: DestinationStream = defaul
     security: channel('security'),
     audit: channel('audit'),
     flush: () => {
-      for (const f of files) f.flushSync();
+      for (const dest of destinations) {
+        try {
+          (dest as { flushSync?: () => void }).flushSync?.();
+        } catch {
+          // A file still opening cannot be flushed synchronously; it writes its buffer once open.
+        }
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from './db';
 
@@ -67,4 +67,22 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics) {
       reply.elapsedTime / 1000,
     );
   });
+}
+
+/** The Prometheus scrape handler, on the public app or on the metrics listener. */
+export function metricsHandler(registry: Registry) {
+  return async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type(registry.contentType).send(await registry.metrics());
+}
+
+/** With METRICS_PORT, /metrics gets a listener of its own so it need not be reachable from outside. */
+export async function listenMetrics(
+  registry: Registry,
+  port: number,
+  host: string,
+): Promise<FastifyInstance> {
+  const server = Fastify();
+  server.get('/metrics', metricsHandler(registry));
+  await server.listen({ port, host });
+  return server;
 }

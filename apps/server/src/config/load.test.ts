@@ -1,0 +1,200 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactedConfig } from './load';
+
+const SECRET = 'a-production-secret-of-more-than-32-chars';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function yamlFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cp-config-')), 'clockpilot.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('defaults', () => {
+  it('starts on port 5000 with embedded PGlite in ./data and every module on', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.server.port).toBe(5000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toBe('./data');
+    expect(config.database.migrateOnBoot).toBe(true);
+    expect(config.server.bodyLimit).toBe(1_048_576);
+    expect(config.metrics.enabled).toBe(true);
+    expect(config.app.mode).toBe('development');
+    expect(config.app.publicUrl).toBe('http://localhost:5000');
+    expect(config.app.modules).toContain('time');
+    expect(config.server.apiDocs).toBe(true);
+    expect(config.auth.cookieSecure).toBe(false);
+    expect(loadConfig({ env: { PUBLIC_URL: 'https://cp.example' } }).auth.cookieSecure).toBe(true);
+  });
+
+  it('is frozen all the way down', () => {
+    const config = loadConfig({ env: {} });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.server)).toBe(true);
+    expect(Object.isFrozen(config.app.modules)).toBe(true);
+    expect(() => {
+      (config.server as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+});
+
+describe('production refusals', () => {
+  it('lists every problem at once, each with its variable name', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          NODE_ENV: 'production',
+          JWT_SECRET: 'short',
+          CORS_ALLOWED_ORIGINS: '*',
+          COOKIE_SECURE: 'false',
+          PORT: 'not-a-port',
+        },
+      }),
+    );
+    const names = problems.map((p) => p.split(':')[0]);
+    expect(names.sort()).toEqual(
+      ['COOKIE_SECURE', 'CORS_ALLOWED_ORIGINS', 'DATABASE_URL', 'JWT_SECRET', 'PORT'].sort(),
+    );
+    expect(problems.find((p) => p.startsWith('JWT_SECRET'))).toMatch(/at least 32 characters/);
+    // The secret itself never appears in the message.
+    expect(problems.join('\n')).not.toContain('short');
+  });
+
+  it('requires JWT_SECRET when it is missing, also under APP_MODE=production', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ env: { APP_MODE: 'production', DATABASE_URL: 'postgres://db/app' } }),
+    );
+    expect(problems).toEqual(['JWT_SECRET: required in production']);
+  });
+
+  it('keeps production on when NODE_ENV=production even if APP_MODE says otherwise', () => {
+    expect(
+      problemsOf(() => loadConfig({ env: { NODE_ENV: 'production', APP_MODE: 'development' } })),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^JWT_SECRET/)]));
+  });
+
+  it('accepts embedded PGlite only with ALLOW_EMBEDDED_DB=true', () => {
+    const config = loadConfig({
+      env: { NODE_ENV: 'production', JWT_SECRET: SECRET, ALLOW_EMBEDDED_DB: 'true' },
+    });
+    expect(config.app.mode).toBe('production');
+    expect(config.auth.cookieSecure).toBe(true);
+    expect(config.server.apiDocs).toBe(false);
+  });
+
+  it('refuses switching authentication off', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          env: {
+            NODE_ENV: 'production',
+            JWT_SECRET: SECRET,
+            DATABASE_URL: 'postgres://db/x',
+            AUTH_ENFORCED: 'no',
+          },
+        }),
+      ),
+    ).toEqual(['AUTH_ENFORCED: cannot be turned off in production']);
+  });
+});
+
+describe('sources and precedence', () => {
+  it('reads the YAML file, lets plain env override it and CLOCKPILOT_ override both', () => {
+    const file = yamlFile('server:\n  port: 6001\n  host: 127.0.0.1\nlog:\n  level: debug\n');
+    const fromFile = loadConfig({ env: {}, file });
+    expect(fromFile.server.port).toBe(6001);
+    expect(fromFile.server.host).toBe('127.0.0.1');
+    expect(fromFile.log.level).toBe('debug');
+
+    const plain = loadConfig({ env: { PORT: '6002' }, file });
+    expect(plain.server.port).toBe(6002);
+    expect(plain.server.host).toBe('127.0.0.1');
+
+    const prefixed = loadConfig({ env: { PORT: '6002', CLOCKPILOT_SERVER_PORT: '6003' }, file });
+    expect(prefixed.server.port).toBe(6003);
+  });
+
+  it('takes the file from CONFIG_FILE when no path is given', () => {
+    const file = yamlFile('metrics:\n  enabled: false\n');
+    expect(loadConfig({ env: { CONFIG_FILE: file } }).metrics.enabled).toBe(false);
+  });
+
+  it('reports unknown sections and keys of the YAML file together with bad values', () => {
+    const file = yamlFile('server:\n  prot: 1\n  port: 70000\nlogging:\n  level: info\n');
+    const problems = problemsOf(() => loadConfig({ env: {}, file }));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CONFIG_FILE: unknown key "server\.prot"/),
+        expect.stringMatching(/^CONFIG_FILE: unknown section "logging"/),
+        expect.stringMatching(/^PORT: /),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('reports a file that cannot be read or is not a mapping', () => {
+    expect(problemsOf(() => loadConfig({ env: {}, file: '/nonexistent/clockpilot.yaml' }))[0]).toMatch(
+      /^CONFIG_FILE: cannot read/,
+    );
+    expect(problemsOf(() => loadConfig({ env: {}, file: yamlFile('- a\n- b\n') }))[0]).toMatch(
+      /must hold a mapping/,
+    );
+  });
+
+  it('reports a mistyped CLOCKPILOT_ variable instead of ignoring it', () => {
+    expect(problemsOf(() => loadConfig({ env: { CLOCKPILOT_SERVER_PROT: '1' } }))).toEqual([
+      'CLOCKPILOT_SERVER_PROT: unknown option',
+    ]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ env: { PORT: '' } }).server.port).toBe(5000);
+  });
+
+  it('checks values that belong together', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: { DB_SSLMODE: 'verify-full', OIDC_ISSUER: 'https://idp.example', MODULES: 'time,payroll' },
+      }),
+    );
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      [
+        'DB_SSLROOTCERT',
+        'MODULES',
+        'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI',
+      ].sort(),
+    );
+  });
+});
+
+describe('redactedConfig', () => {
+  it('masks every secret and keeps the rest', () => {
+    const config = loadConfig({
+      env: {
+        JWT_SECRET: SECRET,
+        DATABASE_URL: 'postgres://app:hunter2@db/app',
+        REDIS_URL: 'redis://:pw@cache:6379',
+        ADMIN_PASSWORD: 'admin-pass-123',
+        PORT: '6100',
+      },
+    });
+    const shown = redactedConfig(config);
+    const text = JSON.stringify(shown);
+    for (const secret of [SECRET, 'hunter2', ':pw@', 'admin-pass-123']) expect(text).not.toContain(secret);
+    expect(shown.auth!.jwtSecret).toBe('********');
+    expect(shown.database!.url).toBe('********');
+    expect(shown.server!.port).toBe(6100);
+  });
+});
