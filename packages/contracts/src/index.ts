@@ -1,4 +1,5 @@
 export * from './common';
 export * from './health';
 export * from './permissions';
+export * from './security';
 export * from './time';
