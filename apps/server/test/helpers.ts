@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/app';
 import { loadConfig } from '../src/config/load';
@@ -58,6 +60,8 @@ export async function createTestApp(
     clock?: Clock;
     database?: Database;
     shareRedisPrefix?: string;
+    /** Where the logs' stdout copy goes (e.g. a sink, when a test reads LOG_DIR files). */
+    logTo?: DestinationStream;
   } = {},
 ): Promise<TestApp> {
   const { database, url } = opts.database
@@ -74,7 +78,23 @@ export async function createTestApp(
     },
     version: '0.0.0-test',
   });
-  const built = await buildApp(config, { database, clock: opts.clock, loggers: createLoggers(config) });
+  const built = await buildApp(config, {
+    database,
+    clock: opts.clock,
+    loggers: createLoggers(config, opts.logTo),
+  });
   await built.start();
   return Object.assign(built, { url });
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
