@@ -19,6 +19,7 @@ import { createLoggers, type Loggers } from './platform/logger';
 import { createMetrics, instrumentHttp, metricsHandler } from './platform/metrics';
 import { migrate } from './platform/migrate';
 import { installSecurity, trustProxyOption } from './platform/security';
+import { registerWeb } from './platform/web';
 
 export type AppDeps = {
   database: Database;
@@ -162,7 +163,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     await app.register(async (scope) => mod.register(scope, ctx));
   }
 
+  // The single-page app: after the API so /api routes win, before the 404 handler that falls back to it.
+  const web = await registerWeb(app, config);
+
   app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) }, (request, reply) => {
+    if (web.wantsSpa(request)) return web.sendIndex(request, reply);
     reply
       .status(404)
       .type('application/problem+json')

@@ -1,0 +1,60 @@
+import type { TFieldError, TProblem } from '@clockpilot/contracts';
+
+/** An error answered by the API (RFC 9457 problem+json), or a network failure (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly errors: TFieldError[];
+  readonly problem: Partial<TProblem> & Record<string, unknown>;
+
+  constructor(status: number, problem: Partial<TProblem> & Record<string, unknown>) {
+    const detail = problem.detail ?? problem.title ?? `Request failed (${status})`;
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = problem.code ?? (status === 0 ? 'network' : 'error');
+    this.detail = detail;
+    this.errors = problem.errors ?? [];
+    this.problem = problem;
+  }
+
+  /**
+   * Field errors keyed by the form field they belong to: `body.startedAt` → `startedAt`,
+   * `body.items.0.minutes` → `items.0.minutes`.
+   */
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.errors) {
+      const key = e.path.replace(/^(body|query|querystring|params)\.?/, '');
+      if (key && !(key in out)) out[key] = e.message;
+    }
+    return out;
+  }
+}
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+
+/** Turns any fetch Response that is not ok into an ApiError. */
+export async function toApiError(res: Response): Promise<ApiError> {
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      const body = (await res.json()) as Partial<TProblem> & Record<string, unknown>;
+      if (body && typeof body === 'object') return new ApiError(res.status, body);
+    } catch {
+      // fall through to the generic error below
+    }
+  }
+  return new ApiError(res.status, { status: res.status, title: res.statusText || 'Request failed' });
+}
+
+/** A message fit for a toast: the server's detail, or a plain sentence for network trouble. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 0) return 'The server cannot be reached. Check your connection and try again.';
+    return e.detail;
+  }
+  if (e instanceof Error) return e.message;
+  return 'Something went wrong';
+}

@@ -1,0 +1,157 @@
+import {
+  AppShell,
+  Avatar,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import {
+  IconChecklist,
+  IconChevronDown,
+  IconClock,
+  IconHistory,
+  IconHome,
+  IconListDetails,
+  IconLogout,
+  IconReportAnalytics,
+  IconUser,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link, Navigate, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { logout } from './auth';
+import { type NavItem, navFor, safeRedirect } from './nav';
+import { useAuth } from './useAuth';
+
+const ICONS: Record<NavItem['icon'], typeof IconHome> = {
+  home: IconHome,
+  time: IconClock,
+  timesheet: IconListDetails,
+  approvals: IconChecklist,
+  people: IconUsersGroup,
+  reports: IconReportAnalytics,
+  users: IconUsers,
+  audit: IconHistory,
+};
+
+const GROUP_LABELS: Record<NavItem['group'], string> = { me: 'Me', team: 'Team', admin: 'Administration' };
+
+export function AppLayout() {
+  const { status, user, ended } = useAuth();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const href = useRouterState({ select: (s) => s.location.href });
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+
+  if (status !== 'signed-in' || !user) {
+    return (
+      <Navigate
+        to="/login"
+        search={{ redirect: ended === 'logout' ? undefined : safeRedirect(href) }}
+        replace
+      />
+    );
+  }
+
+  const items = navFor(user.role);
+  const groups = (['me', 'team', 'admin'] as const)
+    .map((g) => ({ group: g, items: items.filter((i) => i.group === g) }))
+    .filter((g) => g.items.length > 0);
+  const isActive = (to: string) => (to === '/' ? pathname === '/' : pathname.startsWith(to));
+
+  async function signOut() {
+    await logout();
+    queryClient.clear();
+    await navigate({ to: '/login', search: {} });
+  }
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={opened ? 'Close the menu' : 'Open the menu'}
+            />
+            <Text component={Link} to="/" fw={700} size="lg" c="blue.8" td="none">
+              ClockPilot
+            </Text>
+          </Group>
+          <Menu position="bottom-end" width={220}>
+            <Menu.Target>
+              <UnstyledButton aria-label={`Account menu for ${user.displayName}`} data-testid="user-menu">
+                <Group gap={8} wrap="nowrap">
+                  <Avatar radius="xl" size={32} color="blue" name={user.displayName} />
+                  <Text size="sm" fw={500} visibleFrom="xs" lineClamp={1}>
+                    {user.displayName}
+                  </Text>
+                  <IconChevronDown size={14} aria-hidden />
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>
+                {user.username} · {user.role}
+              </Menu.Label>
+              <Menu.Item component={Link} to="/profile" leftSection={<IconUser size={16} aria-hidden />}>
+                Profile and security
+              </Menu.Item>
+              <Menu.Divider />
+              <Menu.Item color="red" leftSection={<IconLogout size={16} aria-hidden />} onClick={signOut}>
+                Log out
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main navigation" component="nav">
+        <ScrollArea>
+          {groups.map((g) => (
+            <div key={g.group}>
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+                {GROUP_LABELS[g.group]}
+              </Text>
+              {g.items.map((item) => {
+                const Icon = ICONS[item.icon];
+                const active = isActive(item.to);
+                return (
+                  <NavLink
+                    key={item.to}
+                    component={Link}
+                    to={item.to}
+                    label={item.label}
+                    leftSection={<Icon size={18} aria-hidden />}
+                    active={active}
+                    aria-current={active ? 'page' : undefined}
+                    onClick={close}
+                  />
+                );
+              })}
+            </div>
+          ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main id="main">
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,49 @@
+import { createTheme, MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { isApiError } from './api';
+import { auth } from './auth';
+import { cspNonce } from './nonce';
+
+const theme = createTheme({
+  primaryColor: 'blue',
+  // Darker shades keep text on filled buttons above 4.5:1 contrast.
+  primaryShade: { light: 7, dark: 5 },
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  focusRing: 'auto',
+});
+
+export function createQueryClient() {
+  const client = new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        // 4xx answers do not get better by asking again.
+        retry: (count, error) =>
+          !(isApiError(error) && error.status >= 400 && error.status < 500) && count < 2,
+        refetchOnWindowFocus: true,
+      },
+      mutations: { retry: false },
+    },
+  });
+  // Another person's data must never outlive their session in this tab.
+  auth.subscribe(() => {
+    if (auth.getState().status === 'signed-out') client.clear();
+  });
+  return client;
+}
+
+const nonce = cspNonce();
+
+export function Providers({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={nonce ? () => nonce : undefined}>
+      <QueryClientProvider client={queryClient}>
+        <Notifications position="top-right" limit={4} />
+        {children}
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

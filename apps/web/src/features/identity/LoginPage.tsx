@@ -1,0 +1,194 @@
+import { type TLoginBody, ZLoginBody } from '@clockpilot/contracts/identity';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Divider,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconInfoCircle, IconKey } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { createLazyRoute, Navigate, useNavigate, useSearch } from '@tanstack/react-router';
+import { useEffect, useRef, useState } from 'react';
+import { errorMessage, isApiError } from '../../app/api';
+import { login } from '../../app/auth';
+import { contractResolver } from '../../app/form';
+import { homeFor } from '../../app/nav';
+import { useAuth } from '../../app/useAuth';
+
+export const Route = createLazyRoute('/login')({ component: LoginPage });
+
+type OidcConfig = { enabled?: boolean; loginUrl?: string; providerName?: string; name?: string };
+
+function useOidcConfig() {
+  return useQuery({
+    queryKey: ['auth', 'oidc', 'config'],
+    queryFn: async (): Promise<OidcConfig> => {
+      const res = await fetch('/api/v1/auth/oidc/config', { headers: { accept: 'application/json' } });
+      if (!res.ok) return { enabled: false };
+      return (await res.json()) as OidcConfig;
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
+export function LoginPage() {
+  const { status, user } = useAuth();
+  const search = useSearch({ from: '/login' });
+  const navigate = useNavigate();
+  const [step, setStep] = useState<'password' | 'totp'>('password');
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const oidc = useOidcConfig();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const form = useForm<TLoginBody>({
+    mode: 'uncontrolled',
+    initialValues: { login: '', password: '', totp: undefined },
+    validate: contractResolver(ZLoginBody),
+  });
+
+  useEffect(() => {
+    document.title = 'Sign in · ClockPilot';
+  }, []);
+
+  if (status === 'signed-in' && user && !busy) {
+    return <Navigate to={search.redirect ?? homeFor(user.role)} replace />;
+  }
+
+  async function submit(values: TLoginBody) {
+    setFailure(null);
+    setBusy(true);
+    try {
+      const me = await login({ ...values, totp: step === 'totp' ? values.totp : undefined });
+      await navigate({ to: search.redirect ?? homeFor(me.role), replace: true });
+    } catch (e) {
+      if (isApiError(e) && e.code === 'totp_required') {
+        setStep('totp');
+        form.setFieldValue('totp', '');
+      } else if (isApiError(e) && e.status === 401 && step === 'totp') {
+        form.setFieldError('totp', e.detail);
+      } else if (isApiError(e) && e.errors.length > 0) {
+        form.setErrors(e.fieldErrors);
+      } else {
+        setFailure(errorMessage(e));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const ssoUrl = oidc.data?.loginUrl ?? '/api/v1/auth/oidc/login';
+  const ssoLink = search.redirect ? `${ssoUrl}?redirect=${encodeURIComponent(search.redirect)}` : ssoUrl;
+
+  return (
+    <Center mih="100dvh" p="md" bg="gray.0">
+      <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420} component="main">
+        <Stack gap="md">
+          <div>
+            <Text fw={700} c="blue.8" size="lg">
+              ClockPilot
+            </Text>
+            <Title order={1} size="h2" ref={headingRef}>
+              {step === 'totp' ? 'Two-step verification' : 'Sign in'}
+            </Title>
+          </div>
+          {search.sso_error && (
+            <Alert color="red" role="alert" title="Single sign-on failed">
+              {search.sso_error}
+            </Alert>
+          )}
+          {failure && (
+            <Alert color="red" role="alert" data-testid="login-error">
+              {failure}
+            </Alert>
+          )}
+          <form onSubmit={form.onSubmit(submit)} noValidate>
+            <Stack gap="sm">
+              {step === 'password' ? (
+                <>
+                  <TextInput
+                    label="Username or email"
+                    autoComplete="username"
+                    autoCapitalize="none"
+                    spellCheck={false}
+                    required
+                    data-autofocus
+                    autoFocus
+                    key={form.key('login')}
+                    {...form.getInputProps('login')}
+                  />
+                  <PasswordInput
+                    label="Password"
+                    autoComplete="current-password"
+                    required
+                    key={form.key('password')}
+                    {...form.getInputProps('password')}
+                  />
+                </>
+              ) : (
+                <Stack gap={6}>
+                  <Text size="sm" id="totp-help">
+                    Enter the six-digit code from your authenticator app, or one of your recovery codes.
+                  </Text>
+                  <TextInput
+                    label="Verification code"
+                    autoComplete="one-time-code"
+                    inputMode="numeric"
+                    aria-describedby="totp-help"
+                    autoFocus
+                    key={form.key('totp')}
+                    {...form.getInputProps('totp')}
+                  />
+                  <Anchor
+                    component="button"
+                    type="button"
+                    size="sm"
+                    onClick={() => {
+                      setStep('password');
+                      form.setFieldValue('totp', undefined);
+                    }}
+                  >
+                    Back
+                  </Anchor>
+                </Stack>
+              )}
+              <Button type="submit" loading={busy} fullWidth size="md">
+                {step === 'totp' ? 'Verify' : 'Sign in'}
+              </Button>
+            </Stack>
+          </form>
+          {oidc.data?.enabled && step === 'password' && (
+            <>
+              <Divider label="or" labelPosition="center" />
+              <Button
+                component="a"
+                href={ssoLink}
+                variant="default"
+                leftSection={<IconKey size={18} aria-hidden />}
+                fullWidth
+                size="md"
+              >
+                Sign in with {oidc.data.providerName ?? oidc.data.name ?? 'SSO'}
+              </Button>
+            </>
+          )}
+          <Alert variant="light" color="gray" icon={<IconInfoCircle aria-hidden />} title="First start?">
+            <Text size="sm">
+              The first administrator's password is printed once on the server console when ClockPilot starts
+              on an empty database (or is the ADMIN_PASSWORD it was started with). Change it after signing in.
+            </Text>
+          </Alert>
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}
