@@ -1,5 +1,6 @@
 export * from './common';
 export * from './health';
+export * from './identity';
 export * from './permissions';
 export * from './security';
 export * from './time';

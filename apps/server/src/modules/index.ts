@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModuleName } from '../config/load';
 import type { AppContext } from '../platform/context';
+import { identityModule } from './identity';
 
 export type ModuleDef = {
   name: ModuleName;
@@ -10,4 +11,4 @@ export type ModuleDef = {
 };
 
 /** Every module, in dependency order. */
-export const MODULES: ModuleDef[] = [];
+export const MODULES: ModuleDef[] = [identityModule];

@@ -1,0 +1,201 @@
+import type { AppContext } from '../../platform/context';
+import type { DbOrTx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { securityEvent } from './events';
+import { identityRepo as repo } from './identity.repo';
+import type { SessionRow, UserRow } from './identity.tables';
+import { type AccessTokens, deriveKey, newRefreshToken, seal, sha256, unseal } from './tokens';
+
+export type SessionMeta = { ip?: string; userAgent?: string };
+
+export type IssuedTokens = {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  sessionId: string;
+  /** Seconds until the session's absolute end: the refresh cookie's Max-Age. */
+  refreshExpiresIn: number;
+};
+
+const HOUR = 3_600_000;
+const revokedKey = (sid: string) => `identity:session-revoked:${sid}`;
+const tokensBeforeKey = (userId: string) => `identity:tokens-before:${userId}`;
+/** The successor refresh token is sealed under a key only the holder of its predecessor can derive. */
+const successorKey = (previous: string) => deriveKey(previous, 'refresh-successor');
+
+const sessionEnded = () => new AppError('unauthenticated', 'The session has ended; sign in again');
+
+/**
+ * Login sessions (refresh-token families, RFC 9700 §4.14.2): each refresh rotates the token; presenting
+ * a spent token again revokes the family, except the one just replaced within the grace window (two
+ * tabs refreshing at once), which answers with the same successor.
+ */
+export function createSessions(
+  ctx: AppContext,
+  tokens: AccessTokens,
+  enrolmentPending: (u: UserRow) => boolean,
+) {
+  const { config, clock } = ctx;
+  const graceMs = config.auth.refreshGraceSeconds * 1000;
+  const idleMs = config.auth.refreshIdleHours * HOUR;
+  const absoluteMs = config.auth.refreshDays * 24 * HOUR;
+  const accessTtl = tokens.lifetimeSeconds;
+
+  const sign = (user: UserRow, sid: string) =>
+    tokens.sign({ sub: user.id, role: user.role, sid, ...(enrolmentPending(user) ? { enr: true } : {}) });
+
+  const issued = async (user: UserRow, session: SessionRow, refreshToken: string): Promise<IssuedTokens> => ({
+    accessToken: await sign(user, session.id),
+    expiresIn: accessTtl,
+    refreshToken,
+    sessionId: session.id,
+    refreshExpiresIn: Math.floor((session.expiresAt.getTime() - clock.now().getTime()) / 1000),
+  });
+
+  /** Access tokens of these sessions stop working now, not when they expire. */
+  async function markRevoked(sessionIds: string[]) {
+    await Promise.all(sessionIds.map((sid) => ctx.cache.set(revokedKey(sid), '1', accessTtl + 60)));
+  }
+
+  const isLive = (s: SessionRow, now: Date) =>
+    !s.revokedAt && s.expiresAt > now && s.lastUsedAt.getTime() + idleMs > now.getTime();
+
+  return {
+    async start(user: UserRow, meta: SessionMeta, db: DbOrTx = ctx.db): Promise<IssuedTokens> {
+      if (!user.active) throw new AppError('unauthenticated', 'This account is deactivated');
+      const now = clock.now();
+      const refreshToken = newRefreshToken();
+      const session = await db.transaction(async (tx) => {
+        const s = await repo.insertSession(tx, {
+          userId: user.id,
+          at: now,
+          expiresAt: new Date(now.getTime() + absoluteMs),
+          ip: meta.ip,
+          userAgent: meta.userAgent?.slice(0, 500),
+        });
+        await repo.insertRefreshToken(tx, { sessionId: s.id, tokenHash: sha256(refreshToken), at: now });
+        return s;
+      });
+      return issued(user, session, refreshToken);
+    },
+
+    async refresh(presented: string, meta: SessionMeta): Promise<IssuedTokens & { user: UserRow }> {
+      const now = clock.now();
+      const outcome = await ctx.db.transaction(async (tx) => {
+        const found = await repo.refreshTokenForUpdate(tx, sha256(presented));
+        if (!found) return { kind: 'unknown' as const };
+        const { token, session } = found;
+        if (!isLive(session, now)) {
+          if (!session.revokedAt)
+            await repo.revokeSessions(tx, session.userId, { at: now, reason: 'expired', only: session.id });
+          return { kind: 'ended' as const };
+        }
+        const user = await repo.userById(tx, session.userId);
+        if (!user?.active) {
+          await repo.revokeSessions(tx, session.userId, {
+            at: now,
+            reason: 'user_inactive',
+            only: session.id,
+          });
+          return { kind: 'ended' as const };
+        }
+
+        if (!token.usedAt) {
+          const next = newRefreshToken();
+          const row = await repo.insertRefreshToken(tx, {
+            sessionId: session.id,
+            tokenHash: sha256(next),
+            at: now,
+          });
+          await repo.markRefreshTokenUsed(tx, token.id, {
+            at: now,
+            replacedBy: row.id,
+            sealedSuccessor: seal(successorKey(presented), next),
+          });
+          await repo.touchSession(tx, session.id, now);
+          return { kind: 'ok' as const, user, session, refreshToken: next };
+        }
+
+        // Spent already: the twin of a concurrent refresh, or a stolen copy being replayed.
+        const successor = token.replacedBy ? await repo.refreshTokenById(tx, token.replacedBy) : undefined;
+        const withinGrace = now.getTime() - token.usedAt.getTime() <= graceMs;
+        const again =
+          withinGrace && successor && !successor.usedAt && token.sealedSuccessor
+            ? unseal(successorKey(presented), token.sealedSuccessor)
+            : null;
+        if (again) {
+          await repo.touchSession(tx, session.id, now);
+          return { kind: 'ok' as const, user, session, refreshToken: again };
+        }
+        await repo.revokeSessions(tx, session.userId, {
+          at: now,
+          reason: 'refresh_token_reuse',
+          only: session.id,
+        });
+        return { kind: 'reuse' as const, session };
+      });
+
+      switch (outcome.kind) {
+        case 'ok':
+          return {
+            ...(await issued(outcome.user, outcome.session, outcome.refreshToken)),
+            user: outcome.user,
+          };
+        case 'reuse':
+          await markRevoked([outcome.session.id]);
+          securityEvent(
+            ctx,
+            'refresh_token_reuse',
+            { userId: outcome.session.userId, sessionId: outcome.session.id, ip: meta.ip },
+            'a spent refresh token was presented again; the session is revoked',
+          );
+          throw sessionEnded();
+        default:
+          throw sessionEnded();
+      }
+    },
+
+    /** The session a refresh token belongs to, if any (logout). */
+    async sessionOfToken(presented: string): Promise<SessionRow | undefined> {
+      const found = await repo.refreshTokenForUpdate(ctx.db, sha256(presented));
+      return found?.session;
+    },
+
+    async revoke(
+      db: DbOrTx,
+      userId: string,
+      reason: string,
+      which: { keep?: string; only?: string } = {},
+    ): Promise<string[]> {
+      // The caller marks the ids revoked (markRevoked) once its transaction has committed.
+      return repo.revokeSessions(db, userId, { at: clock.now(), reason, ...which });
+    },
+
+    markRevoked,
+
+    /** Access tokens the user holds stop working now (role change, deactivation, password reset). */
+    async invalidateAccessTokens(userId: string) {
+      await ctx.cache.set(
+        tokensBeforeKey(userId),
+        String(Math.floor(clock.now().getTime() / 1000)),
+        accessTtl + 60,
+      );
+    },
+
+    /** Whether an access token issued at `iat` (seconds) for this session may still be used. */
+    async accessStillValid(userId: string, sid: string, iat: number): Promise<boolean> {
+      const [revoked, before] = await Promise.all([
+        ctx.cache.get(revokedKey(sid)),
+        ctx.cache.get(tokensBeforeKey(userId)),
+      ]);
+      return !revoked && !(before && iat < Number(before));
+    },
+
+    async live(userId: string): Promise<SessionRow[]> {
+      const now = clock.now();
+      return repo.liveSessions(ctx.db, userId, now, new Date(now.getTime() - idleMs));
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -1,0 +1,110 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import type { TRole } from '@clockpilot/contracts';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Config } from '../../config/load';
+import type { Clock } from '../../platform/context';
+
+const ALG = 'HS256';
+const TYP = 'at+jwt'; // RFC 9068: an access token, never confused with an ID token.
+const AUDIENCE = 'clockpilot-api';
+
+export type AccessClaims = {
+  sub: string;
+  role: TRole;
+  sid: string;
+  /** Set while a role that must use TOTP has not enrolled yet. */
+  enr?: true;
+};
+
+export type VerifyResult =
+  | { ok: true; claims: AccessClaims & { iat: number } }
+  | { ok: false; reason: 'invalid' | 'expired' };
+
+export type AccessTokens = {
+  readonly lifetimeSeconds: number;
+  sign(claims: AccessClaims): Promise<string>;
+  verify(token: string): Promise<VerifyResult>;
+};
+
+export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array): AccessTokens {
+  const issuer = config.app.publicUrl;
+  const lifetimeSeconds = config.auth.jwtAccessMinutes * 60;
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+  return {
+    lifetimeSeconds,
+    async sign(claims) {
+      const now = nowSeconds();
+      return new SignJWT({ role: claims.role, sid: claims.sid, ...(claims.enr ? { enr: true } : {}) })
+        .setProtectedHeader({ alg: ALG, typ: TYP })
+        .setSubject(claims.sub)
+        .setIssuer(issuer)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(now)
+        .setExpirationTime(now + lifetimeSeconds)
+        .setJti(randomBytes(12).toString('base64url'))
+        .sign(key);
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALG],
+          issuer,
+          audience: AUDIENCE,
+          typ: TYP,
+          currentDate: clock.now(),
+          requiredClaims: ['sub', 'exp', 'iat', 'sid'],
+        });
+        const role = payload.role;
+        if (
+          typeof payload.sub !== 'string' ||
+          typeof payload.iat !== 'number' ||
+          typeof payload.sid !== 'string' ||
+          (role !== 'admin' && role !== 'manager' && role !== 'employee')
+        ) {
+          return { ok: false, reason: 'invalid' };
+        }
+        return {
+          ok: true,
+          claims: {
+            sub: payload.sub,
+            role,
+            sid: payload.sid,
+            iat: payload.iat,
+            ...(payload.enr === true ? { enr: true } : {}),
+          },
+        };
+      } catch (err) {
+        return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+      }
+    },
+  };
+}
+
+/** An opaque refresh token: 32 random bytes. Only its SHA-256 is stored. */
+export const newRefreshToken = () => randomBytes(32).toString('base64url');
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+/** AES-256-GCM sealing: `iv.tag.ciphertext` in base64url. */
+export function seal(key: Uint8Array, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
+}
+
+export function unseal(key: Uint8Array, sealed: string): string | null {
+  const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+  if (!iv || !tag || !body) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** A 32-byte key for one purpose, derived from a secret (HKDF-SHA-256), so keys never double up. */
+export function deriveKey(secret: Uint8Array | string, purpose: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secret, 'clockpilot', purpose, 32));
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { ZId, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZTimeZone } from './common';
+import { ROLES } from './permissions';
+
+export const ZRole = z.enum(ROLES);
+
+export const ZUsername = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_]{3,50}$/, '3 to 50 letters, digits or underscores');
+export const ZEmail = z.email().max(254);
+export const ZDisplayName = z.string().trim().min(1).max(100);
+/** The length cap protects the hash function; the strength rules are checked by the server. */
+export const ZPassword = z.string().min(1).max(128);
+
+export const ZUser = z.object({
+  id: ZId,
+  username: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  role: ZRole,
+  active: z.boolean(),
+  timeZone: z.string(),
+  createdAt: ZIsoDateTime,
+  updatedAt: ZIsoDateTime,
+});
+export type TUser = z.infer<typeof ZUser>;
+
+/** The signed-in user, with what the UI needs to guide them through their second factor. */
+export const ZMe = ZUser.extend({
+  totpEnabled: z.boolean(),
+  /** Their role must have a second factor and they have none yet: only /auth routes work until they enrol. */
+  totpEnrollmentRequired: z.boolean(),
+  hasPassword: z.boolean(),
+});
+export type TMe = z.infer<typeof ZMe>;
+
+// --- auth ---
+
+export const ZLoginBody = z.object({
+  /** Username or email. */
+  login: z.string().trim().min(1).max(254),
+  password: ZPassword,
+  /** A 6-digit code from the authenticator app, or one of the recovery codes. */
+  totp: z.string().trim().min(6).max(32).optional(),
+});
+export type TLoginBody = z.infer<typeof ZLoginBody>;
+
+export const ZTokenResponse = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  user: ZMe,
+});
+export type TTokenResponse = z.infer<typeof ZTokenResponse>;
+
+export const ZRegisterBody = z.object({
+  username: ZUsername,
+  email: ZEmail,
+  displayName: ZDisplayName.optional(),
+  password: ZPassword,
+  timeZone: ZTimeZone.optional(),
+});
+export type TRegisterBody = z.infer<typeof ZRegisterBody>;
+
+export const ZChangePasswordBody = z.object({
+  currentPassword: ZPassword,
+  newPassword: ZPassword,
+});
+export type TChangePasswordBody = z.infer<typeof ZChangePasswordBody>;
+
+export const ZSession = z.object({
+  id: ZId,
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: ZIsoDateTime,
+  lastUsedAt: ZIsoDateTime,
+  expiresAt: ZIsoDateTime,
+  /** The session this request was made with. */
+  current: z.boolean(),
+});
+export type TSession = z.infer<typeof ZSession>;
+export const ZSessionList = z.object({ items: z.array(ZSession) });
+
+export const ZRevokedCount = z.object({ revoked: z.number().int() });
+
+// --- TOTP ---
+
+export const ZTotpSetup = z.object({
+  /** otpauth:// URI for authenticator apps. */
+  otpauthUri: z.string(),
+  /** The same URI as a PNG QR code data URL. */
+  qrCodeDataUrl: z.string(),
+  /** The secret in Base32, for typing in by hand. Shown only during setup. */
+  secret: z.string(),
+});
+export type TTotpSetup = z.infer<typeof ZTotpSetup>;
+
+export const ZTotpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'six digits');
+export const ZTotpConfirmBody = z.object({ code: ZTotpCode });
+export const ZRecoveryCodes = z.object({
+  /** One-time codes for when the authenticator is lost; shown once. */
+  recoveryCodes: z.array(z.string()),
+});
+export type TRecoveryCodes = z.infer<typeof ZRecoveryCodes>;
+export const ZTotpDisableBody = z.object({ password: ZPassword });
+
+// --- users admin ---
+
+export const ZUserSort = z.enum(['username', 'createdAt', 'role']);
+
+export const ZUserListQuery = ZPageQuery.extend({
+  role: ZRole.optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  /** Matches username, email or display name, case-insensitively. */
+  q: z.string().trim().min(1).max(100).optional(),
+  sort: ZUserSort.default('username'),
+  order: ZSortDir.default('asc'),
+});
+export type TUserListQuery = z.infer<typeof ZUserListQuery>;
+export const ZUserPage = ZPage(ZUser);
+
+export const ZCreateUserBody = z.object({
+  username: ZUsername,
+  email: ZEmail,
+  displayName: ZDisplayName.optional(),
+  role: ZRole,
+  timeZone: ZTimeZone.default('UTC'),
+  /** Omit for an account that signs in through SSO only. */
+  password: ZPassword.optional(),
+});
+export type TCreateUserBody = z.input<typeof ZCreateUserBody>;
+
+export const ZUpdateUserBody = z
+  .object({
+    displayName: ZDisplayName,
+    role: ZRole,
+    active: z.boolean(),
+    timeZone: ZTimeZone,
+    email: ZEmail,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change');
+export type TUpdateUserBody = z.infer<typeof ZUpdateUserBody>;
+
+export const ZResetPasswordBody = z.object({ password: ZPassword });
+
+// --- audit ---
+
+export const ZAuditQuery = ZPageQuery.extend({
+  actor: ZId.optional(),
+  action: z.string().max(100).optional(),
+  entityType: z.string().max(100).optional(),
+  entityId: z.string().max(200).optional(),
+  from: ZIsoDateTime.optional(),
+  to: ZIsoDateTime.optional(),
+});
+export type TAuditQuery = z.infer<typeof ZAuditQuery>;
+
+export const ZAuditEvent = z.object({
+  id: ZId,
+  occurredAt: ZIsoDateTime,
+  actorId: z.string().nullable(),
+  actorLabel: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  requestId: z.string().nullable(),
+});
+export type TAuditEvent = z.infer<typeof ZAuditEvent>;
+export const ZAuditPage = ZPage(ZAuditEvent);
