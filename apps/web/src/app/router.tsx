@@ -14,6 +14,14 @@ import { NotFoundPage, RouteErrorPage } from './pages';
 
 export type RouterContext = { queryClient: QueryClient };
 
+/** `?week=2026-W48`; anything else means the current week. */
+function weekSearch(search: Record<string, unknown>): { week?: string } {
+  const week = search.week;
+  return {
+    week: typeof week === 'string' && /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/.test(week) ? week : undefined,
+  };
+}
+
 const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: Outlet,
   notFoundComponent: NotFoundPage,
@@ -51,20 +59,14 @@ const myTimeRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/time',
   beforeLoad: requirePermission('time:track'),
-  validateSearch: (search: Record<string, unknown>): { week?: string } => ({
-    week:
-      typeof search.week === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(search.week) ? search.week : undefined,
-  }),
+  validateSearch: weekSearch,
 }).lazy(() => import('../features/time/MyTimePage').then((m) => m.Route));
 
 const timesheetRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/timesheet',
   beforeLoad: requirePermission('time:track'),
-  validateSearch: (search: Record<string, unknown>): { week?: string } => ({
-    week:
-      typeof search.week === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(search.week) ? search.week : undefined,
-  }),
+  validateSearch: weekSearch,
 }).lazy(() => import('../features/time/TimesheetPage').then((m) => m.Route));
 
 const approvalsRoute = createRoute({

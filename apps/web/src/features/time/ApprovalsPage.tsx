@@ -1,14 +1,223 @@
-import { Text } from '@mantine/core';
+import { type TTimesheetSummary, ZTimesheetReject } from '@clockpilot/contracts/time';
+import { Button, Checkbox, Drawer, Group, Stack, Table, Text, Textarea } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconCheck, IconX } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
-import { PageTitle } from '../../app/ui';
+import { useState } from 'react';
+import { errorMessage } from '../../app/api';
+import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { useApprovals, useBulkApprove, useTimesheet, useTimesheetAction } from './api';
+import { hoursMinutes } from './format';
+import { StatusBadge } from './MyTimePage';
+import { TimesheetView } from './TimesheetPage';
 
 export const Route = createLazyRoute('/_app/approvals')({ component: ApprovalsPage });
 
+function Review({ item, onDone }: { item: TTimesheetSummary; onDone: () => void }) {
+  const sheet = useTimesheet(item.week, item.personId);
+  const action = useTimesheetAction();
+  const [comment, setComment] = useState('');
+  const [commentError, setCommentError] = useState<string | null>(null);
+
+  function decide(kind: 'approve' | 'reject') {
+    if (kind === 'reject') {
+      const parsed = ZTimesheetReject.safeParse({ week: item.week, person: item.personId, comment });
+      if (!parsed.success) {
+        setCommentError('Say why the week goes back, so it can be fixed');
+        return;
+      }
+    }
+    action.mutate(
+      {
+        action: kind,
+        week: item.week,
+        person: item.personId,
+        comment: kind === 'reject' ? comment : undefined,
+      },
+      {
+        onSuccess: () => {
+          notifications.show({
+            color: kind === 'approve' ? 'green' : 'orange',
+            message: `${item.personName}, ${item.week}: ${kind === 'approve' ? 'approved' : 'sent back'}`,
+          });
+          onDone();
+        },
+        onError: (e) => notifications.show({ color: 'red', title: 'Not saved', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  return (
+    <Stack gap="md">
+      {sheet.isPending ? (
+        <LoadingState />
+      ) : sheet.isError ? (
+        <ErrorState error={sheet.error} onRetry={() => void sheet.refetch()} />
+      ) : (
+        <TimesheetView sheet={sheet.data} />
+      )}
+      <Textarea
+        label="Comment"
+        description="Required when you send the week back"
+        value={comment}
+        onChange={(e) => {
+          setComment(e.currentTarget.value);
+          setCommentError(null);
+        }}
+        error={commentError}
+        autosize
+        minRows={2}
+        maxLength={2000}
+      />
+      <Group justify="flex-end">
+        <Button
+          variant="light"
+          color="red"
+          leftSection={<IconX size={18} aria-hidden />}
+          loading={action.isPending && action.variables?.action === 'reject'}
+          disabled={action.isPending}
+          onClick={() => decide('reject')}
+        >
+          Reject
+        </Button>
+        <Button
+          color="green"
+          leftSection={<IconCheck size={18} aria-hidden />}
+          loading={action.isPending && action.variables?.action === 'approve'}
+          disabled={action.isPending}
+          onClick={() => decide('approve')}
+        >
+          Approve
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 export function ApprovalsPage() {
+  const queue = useApprovals({ status: 'submitted' });
+  const bulk = useBulkApprove();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<TTimesheetSummary | null>(null);
+  const items = queue.data?.items ?? [];
+  const allSelected = items.length > 0 && items.every((i) => selected.has(i.id));
+
+  function toggle(id: string) {
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }
+
+  function approveSelected() {
+    bulk.mutate([...selected], {
+      onSuccess: (r) => {
+        setSelected(new Set());
+        if (r.approved.length > 0)
+          notifications.show({ color: 'green', message: `${r.approved.length} week(s) approved` });
+        for (const f of r.failed)
+          notifications.show({ color: 'red', title: 'Not approved', message: f.detail });
+      },
+      onError: (e) => notifications.show({ color: 'red', title: 'Not approved', message: errorMessage(e) }),
+    });
+  }
+
   return (
     <>
-      <PageTitle>Approvals</PageTitle>
-      <Text c="dimmed">Weeks waiting for you.</Text>
+      <PageTitle
+        actions={
+          <Button
+            leftSection={<IconCheck size={18} aria-hidden />}
+            disabled={selected.size === 0}
+            loading={bulk.isPending}
+            onClick={approveSelected}
+          >
+            Approve selected{selected.size > 0 ? ` (${selected.size})` : ''}
+          </Button>
+        }
+      >
+        Approvals
+      </PageTitle>
+      {queue.isPending ? (
+        <LoadingState label="Loading submitted weeks…" />
+      ) : queue.isError ? (
+        <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState title="Nothing to approve">Weeks your team submits will show up here.</EmptyState>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table highlightOnHover data-testid="approval-queue">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={40}>
+                  <Checkbox
+                    aria-label="Select all"
+                    checked={allSelected}
+                    indeterminate={selected.size > 0 && !allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((i) => i.id)))}
+                  />
+                </Table.Th>
+                <Table.Th>Person</Table.Th>
+                <Table.Th>Week</Table.Th>
+                <Table.Th ta="right">Worked</Table.Th>
+                <Table.Th ta="right">Target</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((i) => (
+                <Table.Tr key={i.id} data-testid="approval-row">
+                  <Table.Td>
+                    <Checkbox
+                      aria-label={`Select ${i.personName}, ${i.week}`}
+                      checked={selected.has(i.id)}
+                      onChange={() => toggle(i.id)}
+                    />
+                  </Table.Td>
+                  <Table.Td>{i.personName}</Table.Td>
+                  <Table.Td>{i.week}</Table.Td>
+                  <Table.Td ta="right" className="tabular">
+                    {hoursMinutes(i.workedSeconds)}
+                  </Table.Td>
+                  <Table.Td ta="right" className="tabular">
+                    {hoursMinutes(i.targetSeconds)}
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={i.status} />
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Button
+                      size="xs"
+                      variant="light"
+                      onClick={() => setOpen(i)}
+                      aria-label={`Open ${i.personName}, ${i.week}`}
+                    >
+                      Open
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Drawer
+        opened={open !== null}
+        onClose={() => setOpen(null)}
+        position="right"
+        size="xl"
+        title={open ? `${open.personName} · ${open.week}` : ''}
+      >
+        {open && <Review item={open} onDone={() => setOpen(null)} />}
+      </Drawer>
+      {items.length > 0 && (
+        <Text size="xs" c="dimmed" mt="sm">
+          {items.length} week(s) waiting
+        </Text>
+      )}
     </>
   );
 }

@@ -1,14 +1,265 @@
-import { Text } from '@mantine/core';
-import { createLazyRoute } from '@tanstack/react-router';
-import { PageTitle } from '../../app/ui';
+import type { TClockStatus } from '@clockpilot/contracts/time';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertTriangle, IconCoffee, IconLogin2, IconLogout2, IconPlayerPlay } from '@tabler/icons-react';
+import { createLazyRoute, Link } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../../app/api';
+import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
+import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
 
 export const Route = createLazyRoute('/_app/')({ component: HomePage });
 
+/** Seconds since the status was fetched, ticking once a second while something runs. */
+function useElapsed(status: TClockStatus | undefined, fetchedAt: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  const running = status?.state === 'in' || status?.state === 'break';
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [running]);
+  return running ? Math.max(0, (now - fetchedAt) / 1000) : 0;
+}
+
+const STATE_LABEL: Record<TClockStatus['state'], { label: string; color: string }> = {
+  out: { label: 'Clocked out', color: 'gray' },
+  in: { label: 'Working', color: 'green' },
+  break: { label: 'On a break', color: 'orange' },
+};
+
+const DONE_MESSAGE: Record<ClockAction, string> = {
+  in: 'Clocked in',
+  out: 'Clocked out',
+  breakStart: 'Break started',
+  breakEnd: 'Break ended — back to work',
+};
+
 export function HomePage() {
+  const me = useMe();
+  const status = useClockStatus();
+  const action = useClockAction();
+  const timesheet = useTimesheet(status.data?.week);
+  const [announcement, setAnnouncement] = useState('');
+  // The timer counts on from the moment the server's figures were taken.
+  const elapsed = useElapsed(status.data, status.dataUpdatedAt);
+
+  if (status.isPending) return <LoadingState label="Loading your status…" />;
+  if (status.isError) return <ErrorState error={status.error} onRetry={() => void status.refetch()} />;
+
+  const s = status.data;
+  const working = s.state === 'in';
+  const sessionSeconds = s.openEntry ? s.openEntry.workedSeconds + (working ? elapsed : 0) : 0;
+  const breakSeconds = s.runningBreak ? (Date.now() - Date.parse(s.runningBreak.startedAt)) / 1000 : 0;
+  const todaySeconds = s.todaySeconds + (working ? elapsed : 0);
+  const weekSeconds = s.weekSeconds + (working ? elapsed : 0);
+  const target = timesheet.data?.totals.targetSeconds ?? 0;
+  const busy = action.isPending;
+
+  function run(a: ClockAction) {
+    action.mutate(
+      { action: a },
+      {
+        onSuccess: () => {
+          notifications.show({ color: 'green', message: DONE_MESSAGE[a] });
+          setAnnouncement(DONE_MESSAGE[a]);
+        },
+        onError: (e) =>
+          notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  const firstName = me.displayName.split(' ')[0];
+  const state = STATE_LABEL[s.state];
+
   return (
-    <>
-      <PageTitle>Home</PageTitle>
-      <Text c="dimmed">Your status.</Text>
-    </>
+    <Stack gap="lg" maw={720}>
+      <PageTitle>{`Hello, ${firstName}`}</PageTitle>
+      <VisuallyHidden aria-live="polite" role="status">
+        {announcement}
+      </VisuallyHidden>
+
+      {s.forgotten && s.openEntry && (
+        <Alert
+          color="orange"
+          icon={<IconAlertTriangle aria-hidden />}
+          title="Did you forget to clock out?"
+          role="alert"
+        >
+          You have been clocked in since{' '}
+          {new Date(s.openEntry.startedAt).toLocaleString(undefined, { timeZone: s.timeZone })}. Clock out
+          now, or{' '}
+          <Anchor component={Link} to="/time">
+            set the real end time in My time
+          </Anchor>
+          .
+        </Alert>
+      )}
+
+      <Card withBorder padding="lg" radius="md">
+        <Stack gap="md" align="stretch">
+          <Group justify="space-between">
+            <Badge size="lg" color={state.color} variant="light" data-testid="clock-state">
+              {state.label}
+            </Badge>
+            {s.openEntry && (
+              <Text size="sm" c="dimmed">
+                since {timeOfDay(s.openEntry.startedAt, s.timeZone)}
+              </Text>
+            )}
+          </Group>
+
+          <div>
+            <Text
+              className="tabular"
+              fz={{ base: 48, sm: 64 }}
+              fw={700}
+              lh={1}
+              ta="center"
+              aria-hidden
+              data-testid="session-timer"
+            >
+              {clockFace(s.state === 'break' ? breakSeconds : sessionSeconds)}
+            </Text>
+            <Text ta="center" c="dimmed" size="sm">
+              {s.state === 'break'
+                ? 'on this break'
+                : s.state === 'in'
+                  ? 'worked this session'
+                  : 'not clocked in'}
+            </Text>
+            <VisuallyHidden>
+              {s.state === 'break'
+                ? `On a break for ${spokenDuration(breakSeconds)}`
+                : `Worked ${spokenDuration(sessionSeconds)} this session`}
+            </VisuallyHidden>
+          </div>
+
+          {s.state === 'out' && (
+            <Button
+              size="xl"
+              h={72}
+              fullWidth
+              color="green"
+              leftSection={<IconLogin2 aria-hidden />}
+              loading={busy}
+              onClick={() => run('in')}
+            >
+              Clock in
+            </Button>
+          )}
+          {s.state === 'in' && (
+            <SimpleGrid cols={{ base: 1, xs: 2 }}>
+              <Button
+                size="xl"
+                h={72}
+                variant="light"
+                color="orange"
+                leftSection={<IconCoffee aria-hidden />}
+                loading={busy && action.variables?.action === 'breakStart'}
+                disabled={busy}
+                onClick={() => run('breakStart')}
+              >
+                Start break
+              </Button>
+              <Button
+                size="xl"
+                h={72}
+                color="red"
+                leftSection={<IconLogout2 aria-hidden />}
+                loading={busy && action.variables?.action === 'out'}
+                disabled={busy}
+                onClick={() => run('out')}
+              >
+                Clock out
+              </Button>
+            </SimpleGrid>
+          )}
+          {s.state === 'break' && (
+            <SimpleGrid cols={{ base: 1, xs: 2 }}>
+              <Button
+                size="xl"
+                h={72}
+                color="green"
+                leftSection={<IconPlayerPlay aria-hidden />}
+                loading={busy && action.variables?.action === 'breakEnd'}
+                disabled={busy}
+                onClick={() => run('breakEnd')}
+              >
+                End break
+              </Button>
+              <Button
+                size="xl"
+                h={72}
+                variant="light"
+                color="red"
+                leftSection={<IconLogout2 aria-hidden />}
+                loading={busy && action.variables?.action === 'out'}
+                disabled={busy}
+                onClick={() => run('out')}
+              >
+                Clock out
+              </Button>
+            </SimpleGrid>
+          )}
+        </Stack>
+      </Card>
+
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Card withBorder padding="md" radius="md">
+          <Text size="sm" c="dimmed">
+            Today
+          </Text>
+          <Text fz={28} fw={700} className="tabular" data-testid="today-total">
+            {hoursMinutes(todaySeconds)}
+          </Text>
+        </Card>
+        <Card withBorder padding="md" radius="md">
+          <Group justify="space-between" align="baseline">
+            <Text size="sm" c="dimmed">
+              This week ({s.week})
+            </Text>
+            {target > 0 && (
+              <Text size="sm" c="dimmed">
+                target {hoursMinutes(target)}
+              </Text>
+            )}
+          </Group>
+          <Text fz={28} fw={700} className="tabular" data-testid="week-total">
+            {hoursMinutes(weekSeconds)}
+          </Text>
+          {target > 0 && (
+            <Progress
+              mt="xs"
+              value={Math.min(100, (weekSeconds / target) * 100)}
+              color={weekSeconds >= target ? 'green' : 'blue'}
+              aria-label={`${Math.round((weekSeconds / target) * 100)} percent of the weekly target`}
+            />
+          )}
+          {target > 0 && (
+            <Text size="xs" c="dimmed" mt={4}>
+              {weekSeconds >= target
+                ? `${hoursMinutes(weekSeconds - target)} over target`
+                : `${hoursMinutes(target - weekSeconds)} to go`}
+            </Text>
+          )}
+        </Card>
+      </SimpleGrid>
+    </Stack>
   );
 }

@@ -1,14 +1,265 @@
-import { Text } from '@mantine/core';
-import { createLazyRoute } from '@tanstack/react-router';
-import { PageTitle } from '../../app/ui';
+import '@mantine/dates/styles.css';
+import type { TTimeEntry } from '@clockpilot/contracts/time';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconEdit, IconPlus, IconTrash } from '@tabler/icons-react';
+import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
+import { useMemo, useState } from 'react';
+import { errorMessage } from '../../app/api';
+import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { useDeleteEntry, useEntries, useProjects, useTimesheet } from './api';
+import { dayOf, isoWeekOf, today, weekDays } from './calendar';
+import { EntryForm } from './EntryForm';
+import { hm, hoursMinutes, longDay, timeOfDay } from './format';
+import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/time')({ component: MyTimePage });
 
 export function MyTimePage() {
+  const me = useMe();
+  const tz = me.timeZone;
+  const search = useSearch({ from: '/_app/time' });
+  const navigate = useNavigate({ from: '/time' });
+  const current = isoWeekOf(today(tz));
+  const week = search.week ?? current;
+  const days = weekDays(week);
+  const entries = useEntries(days[0]!, days[6]!);
+  const sheet = useTimesheet(week);
+  const projects = useProjects();
+  const remove = useDeleteEntry();
+  const [editing, setEditing] = useState<{ entry?: TTimeEntry; day: string } | null>(null);
+
+  const editable = sheet.data?.editable ?? true;
+  const projectName = useMemo(() => {
+    const byId = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
+    return (id: string | null) => (id ? (byId.get(id) ?? 'Project') : null);
+  }, [projects.data]);
+
+  const byDay = useMemo(() => {
+    const map = new Map<string, TTimeEntry[]>();
+    for (const e of entries.data ?? []) {
+      const d = dayOf(e.startedAt, e.timeZone || tz);
+      map.set(d, [...(map.get(d) ?? []), e]);
+    }
+    for (const list of map.values()) list.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    return map;
+  }, [entries.data, tz]);
+
+  const [deleting, setDeleting] = useState<TTimeEntry | null>(null);
+  function confirmDelete() {
+    if (!deleting) return;
+    remove.mutate(deleting.id, {
+      onSuccess: () => {
+        notifications.show({ color: 'green', message: 'Entry deleted' });
+        setDeleting(null);
+      },
+      onError: (e) => notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(e) }),
+    });
+  }
+
+  const weekTotal = (entries.data ?? []).reduce((sum, e) => sum + e.workedSeconds, 0);
+  const defaultDay = days.includes(today(tz)) ? today(tz) : days[0]!;
+
   return (
     <>
-      <PageTitle>My time</PageTitle>
-      <Text c="dimmed">Your entries.</Text>
+      <PageTitle
+        actions={
+          <Button
+            leftSection={<IconPlus size={18} aria-hidden />}
+            onClick={() => setEditing({ day: defaultDay })}
+            disabled={!editable}
+          >
+            Add entry
+          </Button>
+        }
+      >
+        My time
+      </PageTitle>
+      <Group justify="space-between" mb="md" wrap="wrap">
+        <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
+        <Group gap="xs">
+          {sheet.data && <StatusBadge status={sheet.data.status} />}
+          <Text fw={600} className="tabular">
+            Total {hoursMinutes(weekTotal)}
+          </Text>
+        </Group>
+      </Group>
+      {!editable && sheet.data && (
+        <Text c="dimmed" size="sm" mb="sm" data-testid="not-editable">
+          This week is{' '}
+          {sheet.data.status === 'approved'
+            ? 'approved'
+            : sheet.data.status === 'submitted'
+              ? 'submitted'
+              : 'locked'}{' '}
+          and can no longer be changed.
+        </Text>
+      )}
+
+      {entries.isPending ? (
+        <LoadingState label="Loading your entries…" />
+      ) : entries.isError ? (
+        <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
+      ) : (entries.data ?? []).length === 0 ? (
+        <EmptyState title="No time recorded this week">
+          Clock in on the home page, or add an entry by hand.
+        </EmptyState>
+      ) : (
+        <Stack gap="md">
+          {days
+            .filter((d) => byDay.has(d))
+            .map((d) => {
+              const list = byDay.get(d)!;
+              const total = list.reduce((s, e) => s + e.workedSeconds, 0);
+              return (
+                <Card key={d} withBorder padding="sm" radius="md" component="section" aria-label={longDay(d)}>
+                  <Group justify="space-between" mb="xs">
+                    <Text fw={600}>{longDay(d)}</Text>
+                    <Text fw={600} className="tabular">
+                      {hoursMinutes(total)}
+                    </Text>
+                  </Group>
+                  <Table.ScrollContainer minWidth={480}>
+                    <Table verticalSpacing="xs" data-testid="entries">
+                      <Table.Thead>
+                        <Table.Tr>
+                          <Table.Th>Time</Table.Th>
+                          <Table.Th>Project</Table.Th>
+                          <Table.Th ta="right">Breaks</Table.Th>
+                          <Table.Th ta="right">Worked</Table.Th>
+                          <Table.Th w={90}>
+                            <VisuallyHidden>Actions</VisuallyHidden>
+                          </Table.Th>
+                        </Table.Tr>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {list.map((e) => (
+                          <Table.Tr key={e.id} data-testid="entry-row">
+                            <Table.Td className="tabular">
+                              {timeOfDay(e.startedAt, tz)}–{e.endedAt ? timeOfDay(e.endedAt, tz) : 'now'}{' '}
+                              {e.source === 'manual' && (
+                                <Badge size="xs" variant="light" color="gray">
+                                  manual
+                                </Badge>
+                              )}
+                              {!e.endedAt && (
+                                <Badge size="xs" variant="light" color="green">
+                                  running
+                                </Badge>
+                              )}
+                            </Table.Td>
+                            <Table.Td>
+                              <Text size="sm">{projectName(e.projectId) ?? '—'}</Text>
+                              {e.note && (
+                                <Text size="xs" c="dimmed" lineClamp={1}>
+                                  {e.note}
+                                </Text>
+                              )}
+                            </Table.Td>
+                            <Table.Td ta="right" className="tabular">
+                              {e.breakSeconds > 0 ? hm(e.breakSeconds) : '—'}
+                            </Table.Td>
+                            <Table.Td ta="right" className="tabular">
+                              {hm(e.workedSeconds)}
+                            </Table.Td>
+                            <Table.Td>
+                              <Group gap={4} justify="flex-end" wrap="nowrap">
+                                <Tooltip label="Edit">
+                                  <ActionIcon
+                                    variant="subtle"
+                                    aria-label={`Edit entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                    disabled={!editable}
+                                    onClick={() => setEditing({ entry: e, day: d })}
+                                  >
+                                    <IconEdit size={18} aria-hidden />
+                                  </ActionIcon>
+                                </Tooltip>
+                                <Tooltip label="Delete">
+                                  <ActionIcon
+                                    variant="subtle"
+                                    color="red"
+                                    aria-label={`Delete entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                    disabled={!editable || !e.endedAt}
+                                    onClick={() => setDeleting(e)}
+                                  >
+                                    <IconTrash size={18} aria-hidden />
+                                  </ActionIcon>
+                                </Tooltip>
+                              </Group>
+                            </Table.Td>
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </Table.ScrollContainer>
+                </Card>
+              );
+            })}
+        </Stack>
+      )}
+
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing?.entry ? 'Edit entry' : 'Add entry'}
+        fullScreen={false}
+        size="md"
+      >
+        {editing && (
+          <EntryForm
+            entry={editing.entry}
+            defaultDay={editing.day}
+            timeZone={tz}
+            onDone={() => setEditing(null)}
+          />
+        )}
+      </Modal>
+      <Modal
+        opened={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title="Delete this entry?"
+        size="sm"
+      >
+        {deleting && (
+          <Stack gap="md">
+            <Text size="sm">
+              {longDay(dayOf(deleting.startedAt, tz))}, {timeOfDay(deleting.startedAt, tz)}
+              {deleting.endedAt ? `–${timeOfDay(deleting.endedAt, tz)}` : ''}. This cannot be undone.
+            </Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setDeleting(null)} data-autofocus>
+                Keep it
+              </Button>
+              <Button color="red" loading={remove.isPending} onClick={confirmDelete}>
+                Delete
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
     </>
+  );
+}
+
+const STATUS_COLOR = { draft: 'gray', submitted: 'blue', approved: 'green', rejected: 'red' } as const;
+
+export function StatusBadge({ status }: { status: keyof typeof STATUS_COLOR }) {
+  return (
+    <Badge color={STATUS_COLOR[status]} variant="light" data-testid="timesheet-status">
+      {status}
+    </Badge>
   );
 }

@@ -1,14 +1,222 @@
-import { Text } from '@mantine/core';
-import { createLazyRoute } from '@tanstack/react-router';
-import { PageTitle } from '../../app/ui';
+import type { TTimesheet } from '@clockpilot/contracts/time';
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconMessage, IconSend } from '@tabler/icons-react';
+import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
+import { errorMessage } from '../../app/api';
+import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { useProjects, useTimesheet, useTimesheetAction } from './api';
+import { dayOf, isoWeekOf, today } from './calendar';
+import { hm, hoursMinutes, shortDay } from './format';
+import { StatusBadge } from './MyTimePage';
+import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/timesheet')({ component: TimesheetPage });
 
+type Row = { key: string; label: string; perDay: Map<string, number>; total: number };
+
+/** Worked seconds per project and day of the week; entries count on the day they started. */
+export function gridOf(sheet: TTimesheet, projectLabel: (id: string | null) => string): Row[] {
+  const rows = new Map<string, Row>();
+  for (const e of sheet.entries) {
+    const key = e.projectId ?? 'none';
+    const day = dayOf(e.startedAt, e.timeZone || sheet.timeZone);
+    let row = rows.get(key);
+    if (!row) {
+      row = { key, label: projectLabel(e.projectId), perDay: new Map(), total: 0 };
+      rows.set(key, row);
+    }
+    row.perDay.set(day, (row.perDay.get(day) ?? 0) + e.workedSeconds);
+    row.total += e.workedSeconds;
+  }
+  return [...rows.values()].sort((a, b) =>
+    a.key === 'none' ? 1 : b.key === 'none' ? -1 : a.label.localeCompare(b.label),
+  );
+}
+
+export function TimesheetView({ sheet }: { sheet: TTimesheet }) {
+  const projects = useProjects();
+  const names = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
+  const rows = gridOf(sheet, (id) => (id ? (names.get(id) ?? 'Other project') : 'No project'));
+  const t = sheet.totals;
+
+  return (
+    <Stack gap="md">
+      <Table.ScrollContainer minWidth={720}>
+        <Table withTableBorder withColumnBorders striped data-testid="timesheet-grid">
+          <caption style={{ captionSide: 'top', textAlign: 'left', padding: '0 0 8px' }}>
+            Hours per project and day, week {sheet.week} ({sheet.timeZone})
+          </caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Project</Table.Th>
+              {sheet.days.map((d) => (
+                <Table.Th key={d.date} scope="col" ta="right">
+                  {shortDay(d.date)}
+                </Table.Th>
+              ))}
+              <Table.Th scope="col" ta="right">
+                Total
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={sheet.days.length + 2}>
+                  <Text c="dimmed" ta="center" py="sm">
+                    No time recorded this week.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+            {rows.map((r) => (
+              <Table.Tr key={r.key}>
+                <Table.Th scope="row" fw={500}>
+                  {r.label}
+                </Table.Th>
+                {sheet.days.map((d) => (
+                  <Table.Td key={d.date} ta="right" className="tabular">
+                    {r.perDay.get(d.date) ? hm(r.perDay.get(d.date)!) : ''}
+                  </Table.Td>
+                ))}
+                <Table.Td ta="right" className="tabular" fw={600}>
+                  {hm(r.total)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+          <Table.Tfoot>
+            <Table.Tr>
+              <Table.Th scope="row">Worked</Table.Th>
+              {sheet.days.map((d) => (
+                <Table.Td key={d.date} ta="right" className="tabular" fw={600}>
+                  {d.workedSeconds ? hm(d.workedSeconds) : ''}
+                </Table.Td>
+              ))}
+              <Table.Td ta="right" className="tabular" fw={700} data-testid="grid-total">
+                {hm(t.workedSeconds)}
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th scope="row">Overtime</Table.Th>
+              {sheet.days.map((d) => (
+                <Table.Td
+                  key={d.date}
+                  ta="right"
+                  className="tabular"
+                  c={d.overtimeSeconds ? 'orange.9' : undefined}
+                >
+                  {d.overtimeSeconds ? hm(d.overtimeSeconds) : ''}
+                </Table.Td>
+              ))}
+              <Table.Td ta="right" className="tabular">
+                {t.overtimeSeconds ? hm(t.overtimeSeconds) : ''}
+              </Table.Td>
+            </Table.Tr>
+          </Table.Tfoot>
+        </Table>
+      </Table.ScrollContainer>
+      <SimpleGrid cols={{ base: 2, sm: 4 }}>
+        <Figure label="Worked" value={hoursMinutes(t.workedSeconds)} />
+        <Figure label="Target" value={hoursMinutes(t.targetSeconds)} />
+        <Figure label="Overtime" value={hoursMinutes(t.overtimeSeconds)} />
+        <Figure
+          label="Balance"
+          value={hoursMinutes(t.balanceSeconds)}
+          color={t.balanceSeconds < 0 ? 'red.8' : 'green.8'}
+        />
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+function Figure({ label, value, color }: { label: string; value: string; color?: string }) {
+  return (
+    <Card withBorder padding="sm" radius="md">
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text fw={700} size="lg" className="tabular" c={color}>
+        {value}
+      </Text>
+    </Card>
+  );
+}
+
 export function TimesheetPage() {
+  const me = useMe();
+  const search = useSearch({ from: '/_app/timesheet' });
+  const navigate = useNavigate({ from: '/timesheet' });
+  const current = isoWeekOf(today(me.timeZone));
+  const week = search.week ?? current;
+  const sheet = useTimesheet(week);
+  const action = useTimesheetAction();
+
+  function submit() {
+    action.mutate(
+      { action: 'submit', week },
+      {
+        onSuccess: () =>
+          notifications.show({ color: 'green', message: `Week ${week} submitted for approval` }),
+        onError: (e) =>
+          notifications.show({ color: 'red', title: 'Not submitted', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  const s = sheet.data;
+  const canSubmit = s && (s.status === 'draft' || s.status === 'rejected') && s.editable;
+
   return (
     <>
-      <PageTitle>Timesheet</PageTitle>
-      <Text c="dimmed">Your week.</Text>
+      <PageTitle
+        actions={
+          canSubmit && (
+            <Button
+              leftSection={<IconSend size={18} aria-hidden />}
+              loading={action.isPending}
+              onClick={submit}
+            >
+              Submit week
+            </Button>
+          )
+        }
+      >
+        Timesheet
+      </PageTitle>
+      <Group justify="space-between" mb="md" wrap="wrap">
+        <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
+        {s && (
+          <Group gap="xs">
+            <StatusBadge status={s.status} />
+            {s.submittedAt && (
+              <Text size="sm" c="dimmed">
+                submitted {new Date(s.submittedAt).toLocaleString(undefined, { timeZone: s.timeZone })}
+              </Text>
+            )}
+          </Group>
+        )}
+      </Group>
+      {s?.comment && (
+        <Alert
+          mb="md"
+          color={s.status === 'rejected' ? 'red' : 'blue'}
+          icon={<IconMessage aria-hidden />}
+          title={s.status === 'rejected' ? 'Sent back by your manager' : 'Reviewer comment'}
+          data-testid="reviewer-comment"
+        >
+          {s.comment}
+        </Alert>
+      )}
+      {sheet.isPending ? (
+        <LoadingState label="Loading the week…" />
+      ) : sheet.isError ? (
+        <ErrorState error={sheet.error} onRetry={() => void sheet.refetch()} />
+      ) : (
+        <TimesheetView sheet={sheet.data} />
+      )}
     </>
   );
 }

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+
+/** A plainer sentence than Zod's default for the commonest problems. */
+function friendly(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
+    return 'Required';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'Required';
+  if (issue.code === 'invalid_format' && issue.format === 'email') return 'Enter a valid email address';
+  if (issue.code === 'invalid_format' && issue.format === 'uuid') return 'Pick one from the list';
+  return issue.message;
+}
+
+/**
+ * A Mantine `validate` function that checks the request body a form would send with the contract
+ * schema the server uses. `toBody` turns the form's values into that body (empty text to null, …);
+ * errors land on the field with the same dotted path.
+ */
+export function bodyResolver<V>(schema: z.ZodType, toBody: (values: V) => unknown) {
+  return (values: V): Record<string, string> => {
+    const result = schema.safeParse(toBody(values));
+    if (result.success) return {};
+    const errors: Record<string, string> = {};
+    for (const issue of result.error.issues) {
+      const key = issue.path.map(String).join('.') || 'root';
+      errors[key] ??= friendly(issue);
+    }
+    return errors;
+  };
+}
+
+/** Trimmed text, or null when empty: how optional text fields are sent. */
+export const textOrNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());

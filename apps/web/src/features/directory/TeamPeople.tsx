@@ -1,0 +1,158 @@
+import type { TPersonView, TTeam } from '@clockpilot/contracts/directory';
+import { ActionIcon, Group, List, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconUserMinus } from '@tabler/icons-react';
+import { useQueries } from '@tanstack/react-query';
+import { useState } from 'react';
+import { errorMessage } from '../../app/api';
+import { api } from '../../app/auth';
+import { usePagedList } from '../../app/list';
+import { RemoteSelect } from '../../app/remote-select';
+import { LoadingState } from '../../app/ui';
+import { DIRECTORY_PATH, directoryKeys, useTeamPerson } from './api';
+
+/** Managers and members of a team, with add and remove. */
+export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: (t: TTeam) => void }) {
+  const change = useTeamPerson();
+  const members = usePagedList<TPersonView>({
+    queryKey: [...directoryKeys.list('people'), 'team', team.id],
+    path: DIRECTORY_PATH.people,
+    params: { teamId: team.id, active: 'true' },
+    limit: 200,
+  });
+  const managers = useQueries({
+    queries: team.managerIds.map((id) => ({
+      queryKey: ['lookup', DIRECTORY_PATH.people, 'id', id],
+      queryFn: ({ signal }: { signal: AbortSignal }) => api<TPersonView>('GET', `${DIRECTORY_PATH.people}/${id}`, { signal }),
+      staleTime: 5 * 60_000,
+    })),
+  });
+  const [adding, setAdding] = useState<{ members: string | null; managers: string | null }>({
+    members: null,
+    managers: null,
+  });
+
+  function run(role: 'members' | 'managers', action: 'add' | 'remove', person: { id: string; name: string }) {
+    change.mutate(
+      { teamId: team.id, personId: person.id, role, action },
+      {
+        onSuccess: (result) => {
+          if (role === 'managers' && result && typeof result === 'object' && 'managerIds' in result) {
+            onTeamChange(result as TTeam);
+          }
+          setAdding((a) => ({ ...a, [role]: null }));
+          const what = role === 'managers' ? 'a manager' : 'a member';
+          notifications.show({
+            color: 'green',
+            message: action === 'add' ? `${person.name} is now ${what} of ${team.name}` : `${person.name} is no longer ${what} of ${team.name}`,
+          });
+        },
+        onError: (e) => notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  const managerPeople = team.managerIds.map((id, i) => ({ id, name: managers[i]?.data?.name ?? '…' }));
+
+  return (
+    <Stack gap="lg" mt="lg">
+      <Section
+        title="Managers"
+        empty="No managers yet. Managers approve the team's timesheets and see its reports."
+        people={managerPeople}
+        onRemove={(p) => run('managers', 'remove', p)}
+        picker={
+          <RemoteSelect<TPersonView>
+            label="Add a manager"
+            placeholder="Search people"
+            path={DIRECTORY_PATH.people}
+            params={{ active: 'true' }}
+            exclude={team.managerIds}
+            getLabel={(p) => p.name}
+            value={adding.managers}
+            disabled={change.isPending}
+            onChange={(id, item) => {
+              setAdding((a) => ({ ...a, managers: id }));
+              if (id) run('managers', 'add', { id, name: item?.name ?? 'The person' });
+            }}
+          />
+        }
+      />
+      {members.isPending ? (
+        <LoadingState label="Loading members…" />
+      ) : (
+        <Section
+          title={`Members (${members.items.length})`}
+          empty="No members yet."
+          people={members.items}
+          onRemove={(p) => run('members', 'remove', p)}
+          picker={
+            <RemoteSelect<TPersonView>
+              label="Add a member"
+              description="A person belongs to one team; adding moves them from their current team."
+              placeholder="Search people"
+              path={DIRECTORY_PATH.people}
+              params={{ active: 'true' }}
+              exclude={members.items.map((m) => m.id)}
+              getLabel={(p) => p.name}
+              value={adding.members}
+              disabled={change.isPending}
+              onChange={(id, item) => {
+                setAdding((a) => ({ ...a, members: id }));
+                if (id) run('members', 'add', { id, name: item?.name ?? 'The person' });
+              }}
+            />
+          }
+        />
+      )}
+    </Stack>
+  );
+}
+
+function Section({
+  title,
+  empty,
+  people,
+  onRemove,
+  picker,
+}: {
+  title: string;
+  empty: string;
+  people: { id: string; name: string }[];
+  onRemove: (p: { id: string; name: string }) => void;
+  picker: React.ReactNode;
+}) {
+  return (
+    <Stack gap="xs" component="section" aria-label={title}>
+      <Title order={3} size="h5">
+        {title}
+      </Title>
+      {people.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {empty}
+        </Text>
+      ) : (
+        <List listStyleType="none" spacing={4}>
+          {people.map((p) => (
+            <List.Item key={p.id}>
+              <Group gap="xs" justify="space-between" wrap="nowrap">
+                <Text size="sm">{p.name}</Text>
+                <Tooltip label="Remove">
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    aria-label={`Remove ${p.name} from ${title.toLowerCase().replace(/ \(\d+\)$/, '')}`}
+                    onClick={() => onRemove(p)}
+                  >
+                    <IconUserMinus size={16} aria-hidden />
+                  </ActionIcon>
+                </Tooltip>
+              </Group>
+            </List.Item>
+          ))}
+        </List>
+      )}
+      {picker}
+    </Stack>
+  );
+}

@@ -1,0 +1,114 @@
+import { type TTimeEntry, ZTimeEntryCreate } from '@clockpilot/contracts/time';
+import { Button, Group, Select, Stack, Textarea } from '@mantine/core';
+import { DateTimePicker } from '@mantine/dates';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { showFormError } from '../../app/form';
+import { useProjects, useSaveEntry } from './api';
+import { fromWall, toWall } from './calendar';
+
+type Values = { startedAt: string | null; endedAt: string | null; projectId: string | null; note: string };
+
+/** The request body the contract expects, built from wall times in the person's zone. */
+function toBody(v: Values, timeZone: string) {
+  return {
+    startedAt: v.startedAt ? fromWall(v.startedAt, timeZone) : '',
+    endedAt: v.endedAt ? fromWall(v.endedAt, timeZone) : '',
+    projectId: v.projectId,
+    note: v.note.trim() === '' ? null : v.note.trim(),
+  };
+}
+
+/** Add or edit a manual entry; times are picked and shown in the person's own zone. */
+export function EntryForm({
+  entry,
+  timeZone,
+  defaultDay,
+  onDone,
+}: {
+  entry?: TTimeEntry;
+  timeZone: string;
+  defaultDay: string;
+  onDone: () => void;
+}) {
+  const save = useSaveEntry();
+  const projects = useProjects();
+  const form = useForm<Values>({
+    initialValues: {
+      startedAt: entry ? toWall(entry.startedAt, timeZone) : `${defaultDay} 09:00:00`,
+      endedAt: entry?.endedAt ? toWall(entry.endedAt, timeZone) : entry ? null : `${defaultDay} 17:00:00`,
+      projectId: entry?.projectId ?? null,
+      note: entry?.note ?? '',
+    },
+    validate: (values) => {
+      const errors: Record<string, string> = {};
+      if (!values.startedAt) errors.startedAt = 'Pick when you started';
+      if (!values.endedAt) errors.endedAt = 'Pick when you finished';
+      if (Object.keys(errors).length > 0) return errors;
+      const parsed = ZTimeEntryCreate.safeParse(toBody(values, timeZone));
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+          errors[String(issue.path[0] ?? 'startedAt')] ??= issue.message;
+      } else if (Date.parse(parsed.data.endedAt) <= Date.parse(parsed.data.startedAt)) {
+        errors.endedAt = 'The end must be after the start';
+      }
+      return errors;
+    },
+  });
+
+  async function submit(values: Values) {
+    const body = toBody(values, timeZone);
+    try {
+      await save.mutateAsync({ id: entry?.id, body });
+      notifications.show({ color: 'green', message: entry ? 'Entry updated' : 'Entry added' });
+      onDone();
+    } catch (e) {
+      // Overlaps (409) and locked periods (423) belong to the time fields.
+      showFormError(form, e, { fallbackField: 'startedAt' });
+    }
+  }
+
+  const projectOptions = (projects.data ?? []).map((p) => ({ value: p.id, label: `${p.code} · ${p.name}` }));
+
+  return (
+    <form onSubmit={form.onSubmit(submit)} noValidate>
+      <Stack gap="sm">
+        <DateTimePicker
+          label={`Start (${timeZone})`}
+          withSeconds={false}
+          valueFormat="ddd D MMM YYYY, HH:mm"
+          required
+          data-autofocus
+          popoverProps={{ withinPortal: true }}
+          {...form.getInputProps('startedAt')}
+        />
+        <DateTimePicker
+          label={`End (${timeZone})`}
+          withSeconds={false}
+          valueFormat="ddd D MMM YYYY, HH:mm"
+          required
+          popoverProps={{ withinPortal: true }}
+          {...form.getInputProps('endedAt')}
+        />
+        <Select
+          label="Project"
+          placeholder={projects.isPending ? 'Loading projects…' : 'No project'}
+          data={projectOptions}
+          clearable
+          searchable
+          nothingFoundMessage="No such project"
+          {...form.getInputProps('projectId')}
+        />
+        <Textarea label="Note" autosize minRows={2} maxLength={2000} {...form.getInputProps('note')} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            {entry ? 'Save changes' : 'Add entry'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

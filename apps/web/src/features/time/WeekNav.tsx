@@ -1,0 +1,54 @@
+import { ActionIcon, Button, Group, Text } from '@mantine/core';
+import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
+import { shiftWeek, weekDays } from './calendar';
+
+function range(week: string) {
+  const days = weekDays(week);
+  const fmt = (d: string) => {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+    return new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(
+      new Date(Date.UTC(y, m - 1, day)),
+    );
+  };
+  return `${fmt(days[0]!)} – ${fmt(days[6]!)}`;
+}
+
+/** Previous / next week, with the current week one click away. */
+export function WeekNav({
+  week,
+  current,
+  onChange,
+}: {
+  week: string;
+  current: string;
+  onChange: (week: string) => void;
+}) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label="Previous week"
+        onClick={() => onChange(shiftWeek(week, -1))}
+      >
+        <IconChevronLeft size={18} aria-hidden />
+      </ActionIcon>
+      <Text fw={600} miw={150} ta="center" aria-live="polite" data-testid="week-label">
+        {week} · {range(week)}
+      </Text>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label="Next week"
+        onClick={() => onChange(shiftWeek(week, 1))}
+      >
+        <IconChevronRight size={18} aria-hidden />
+      </ActionIcon>
+      {week !== current && (
+        <Button variant="subtle" size="compact-sm" onClick={() => onChange(current)}>
+          This week
+        </Button>
+      )}
+    </Group>
+  );
+}

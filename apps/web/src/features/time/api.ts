@@ -1,0 +1,165 @@
+import type { TPage } from '@clockpilot/contracts/common';
+import type { TProject } from '@clockpilot/contracts/directory';
+import type {
+  TApprovalQuery,
+  TBulkApproveResult,
+  TClockInBody,
+  TClockStatus,
+  TTimeEntry,
+  TTimeEntryCreate,
+  TTimeEntryUpdate,
+  TTimesheet,
+  TTimesheetSummary,
+} from '@clockpilot/contracts/time';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../app/auth';
+
+/** The time module's endpoints, in one place. */
+export const TIME = {
+  status: '/api/v1/time/clock',
+  clockIn: '/api/v1/time/clock/in',
+  clockOut: '/api/v1/time/clock/out',
+  breakStart: '/api/v1/time/clock/break/start',
+  breakEnd: '/api/v1/time/clock/break/end',
+  entries: '/api/v1/time/entries',
+  entry: (id: string) => `/api/v1/time/entries/${id}`,
+  timesheet: '/api/v1/time/timesheets',
+  submit: '/api/v1/time/timesheets/submit',
+  approve: '/api/v1/time/timesheets/approve',
+  reject: '/api/v1/time/timesheets/reject',
+  approvals: '/api/v1/time/approvals',
+  bulkApprove: '/api/v1/time/approvals/bulk-approve',
+} as const;
+
+export const timeKeys = {
+  all: ['time'] as const,
+  status: ['time', 'status'] as const,
+  entries: (from: string, to: string) => ['time', 'entries', from, to] as const,
+  timesheet: (week: string | undefined, person?: string) =>
+    ['time', 'timesheet', person ?? 'me', week ?? 'current'] as const,
+  approvals: (q: Partial<TApprovalQuery>) => ['time', 'approvals', q] as const,
+};
+
+export function useClockStatus() {
+  return useQuery({
+    queryKey: timeKeys.status,
+    queryFn: ({ signal }) => api<TClockStatus>('GET', TIME.status, { signal }),
+    refetchInterval: 60_000,
+  });
+}
+
+export type ClockAction = 'in' | 'out' | 'breakStart' | 'breakEnd';
+const ACTION_PATH: Record<ClockAction, string> = {
+  in: TIME.clockIn,
+  out: TIME.clockOut,
+  breakStart: TIME.breakStart,
+  breakEnd: TIME.breakEnd,
+};
+
+export function useClockAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ action, body }: { action: ClockAction; body?: TClockInBody }) =>
+      api<TClockStatus>('POST', ACTION_PATH[action], { body: body ?? {} }),
+    onSuccess: (status) => {
+      if (status && typeof status === 'object' && 'state' in status) qc.setQueryData(timeKeys.status, status);
+      void qc.invalidateQueries({ queryKey: timeKeys.all });
+    },
+  });
+}
+
+export async function fetchAllEntries(from: string, to: string, signal?: AbortSignal): Promise<TTimeEntry[]> {
+  const items: TTimeEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api<TPage<TTimeEntry>>('GET', TIME.entries, {
+      query: { from, to, limit: 200, cursor },
+      signal,
+    });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+export function useEntries(from: string, to: string) {
+  return useQuery({
+    queryKey: timeKeys.entries(from, to),
+    queryFn: ({ signal }) => fetchAllEntries(from, to, signal),
+  });
+}
+
+export function useSaveEntry() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string; body: TTimeEntryCreate | TTimeEntryUpdate }) =>
+      id
+        ? api<TTimeEntry>('PATCH', TIME.entry(id), { body })
+        : api<TTimeEntry>('POST', TIME.entries, { body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+export function useDeleteEntry() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>('DELETE', TIME.entry(id)),
+    onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+export function useTimesheet(week: string | undefined, person?: string) {
+  return useQuery({
+    queryKey: timeKeys.timesheet(week, person),
+    queryFn: ({ signal }) => api<TTimesheet>('GET', TIME.timesheet, { query: { week, person }, signal }),
+  });
+}
+
+export function useTimesheetAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      action,
+      week,
+      person,
+      comment,
+    }: {
+      action: 'submit' | 'approve' | 'reject';
+      week: string;
+      person?: string;
+      comment?: string;
+    }) => api<TTimesheet>('POST', TIME[action], { body: { week, person, comment } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+export function useApprovals(q: Partial<TApprovalQuery>) {
+  return useQuery({
+    queryKey: timeKeys.approvals(q),
+    queryFn: ({ signal }) =>
+      api<TPage<TTimesheetSummary>>('GET', TIME.approvals, { query: { limit: 200, ...q }, signal }),
+  });
+}
+
+export function useBulkApprove() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[]) => api<TBulkApproveResult>('POST', TIME.bulkApprove, { body: { ids } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+/** Active projects for pickers and grid labels; an empty list when the directory is off. */
+export function useProjects() {
+  return useQuery({
+    queryKey: ['directory', 'projects', 'active'],
+    queryFn: async ({ signal }) => {
+      const page = await api<TPage<TProject>>('GET', '/api/v1/projects', {
+        query: { status: 'active', limit: 200 },
+        signal,
+      });
+      return page.items;
+    },
+    staleTime: 5 * 60_000,
+  });
+}
