@@ -1,4 +1,5 @@
 export * from './common';
+export * from './directory';
 export * from './health';
 export * from './identity';
 export * from './permissions';

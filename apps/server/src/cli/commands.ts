@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { seedDemoCommand } from '../modules/directory/directory.cli';
 
 /** Commands contributed by modules; each adds itself to the program. */
 export type CliCommand = (program: Command, configFile: () => string | undefined) => void;
 
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [seedDemoCommand];

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModuleName } from '../config/load';
 import type { AppContext } from '../platform/context';
+import { directoryModule } from './directory';
 import { identityModule } from './identity';
 
 export type ModuleDef = {
@@ -11,4 +12,4 @@ export type ModuleDef = {
 };
 
 /** Every module, in dependency order. */
-export const MODULES: ModuleDef[] = [identityModule];
+export const MODULES: ModuleDef[] = [identityModule, directoryModule];

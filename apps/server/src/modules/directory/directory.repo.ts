@@ -1,0 +1,361 @@
+import type {
+  TActivityListQuery,
+  TClientListQuery,
+  TPersonListQuery,
+  TProjectListQuery,
+  TTeamListQuery,
+} from '@clockpilot/contracts';
+import {
+  type AnyColumn,
+  and,
+  eq,
+  getTableColumns,
+  ilike,
+  inArray,
+  isNull,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db';
+import { keyset, type SortKey } from '../../platform/pagination';
+import { activities, clients, people, projects, teamManagers, teams } from './directory.tables';
+
+type Page = { limit: number; cursor?: string };
+
+/** `%q%` for ILIKE with the pattern characters of q taken literally. */
+const contains = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const lowerOf = (col: AnyColumn) => sql`lower(coalesce(${col}, ''))`;
+
+const byName = (col: AnyColumn): SortKey => ({ expr: lowerOf(col), type: 'text' });
+const byCreated = (col: AnyColumn): SortKey => ({ expr: col, type: 'timestamptz' });
+
+// ---------- people ----------
+
+const PERSON_SORTS = {
+  name: byName(people.name),
+  email: { expr: lowerOf(people.email), type: 'text' },
+  department: { expr: lowerOf(people.department), type: 'text' },
+  createdAt: byCreated(people.createdAt),
+} satisfies Record<TPersonListQuery['sort'], SortKey>;
+
+export type PersonFilter = {
+  ids?: string[];
+  teamId?: string;
+  managerId?: string;
+  department?: string;
+  active?: boolean;
+  q?: string;
+};
+
+function personWhere(f: PersonFilter): SQL | undefined {
+  return and(
+    f.ids ? inArray(people.id, f.ids) : undefined,
+    f.teamId ? eq(people.teamId, f.teamId) : undefined,
+    f.managerId ? eq(people.managerId, f.managerId) : undefined,
+    f.department ? sql`lower(${people.department}) = lower(${f.department})` : undefined,
+    f.active === undefined ? undefined : eq(people.active, f.active),
+    f.q
+      ? or(
+          ilike(people.name, contains(f.q)),
+          ilike(people.email, contains(f.q)),
+          ilike(people.employeeNumber, contains(f.q)),
+          ilike(people.title, contains(f.q)),
+          ilike(people.department, contains(f.q)),
+        )
+      : undefined,
+  );
+}
+
+export const peopleRepo = {
+  async byId(db: DbOrTx, id: string, lock = false) {
+    const q = db.select().from(people).where(eq(people.id, id));
+    const [row] = lock ? await q.for('update') : await q;
+    return row ?? null;
+  },
+  async byUser(db: DbOrTx, userId: string) {
+    const [row] = await db.select().from(people).where(eq(people.userId, userId));
+    return row ?? null;
+  },
+  /** The oldest unlinked person with this email, locked so two sign-ups cannot claim it at once. */
+  async unlinkedByEmail(db: DbOrTx, email: string) {
+    const [row] = await db
+      .select()
+      .from(people)
+      .where(and(isNull(people.userId), sql`lower(${people.email}) = lower(${email})`))
+      .orderBy(people.createdAt, people.id)
+      .limit(1)
+      .for('update');
+    return row ?? null;
+  },
+  list(db: DbOrTx, f: PersonFilter) {
+    return db.select().from(people).where(personWhere(f)).orderBy(lowerOf(people.name), people.id);
+  },
+  async page(db: DbOrTx, f: PersonFilter, p: Page & { sort: TPersonListQuery['sort']; dir: 'asc' | 'desc' }) {
+    const ks = keyset({ sorts: PERSON_SORTS, id: people.id, ...p });
+    const rows = await db
+      .select({ ...getTableColumns(people), _k: ks.key })
+      .from(people)
+      .where(and(personWhere(f), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.fetch);
+    return ks.page(rows);
+  },
+  async existingIds(db: DbOrTx, ids: string[]) {
+    if (ids.length === 0) return new Set<string>();
+    const rows = await db.select({ id: people.id }).from(people).where(inArray(people.id, ids));
+    return new Set(rows.map((r) => r.id));
+  },
+  async insert(db: DbOrTx, values: typeof people.$inferInsert) {
+    const [row] = await db.insert(people).values(values).returning();
+    return row!;
+  },
+  async update(db: DbOrTx, id: string, values: Partial<typeof people.$inferInsert>) {
+    const [row] = await db.update(people).set(values).where(eq(people.id, id)).returning();
+    return row!;
+  },
+  /**
+   * People the person manages: members of the teams they manage and their direct reports, never
+   * themselves.
+   */
+  async managedBy(db: DbOrTx, personId: string): Promise<string[]> {
+    const rows = await db
+      .select({ id: people.id })
+      .from(people)
+      .where(
+        and(
+          sql`${people.id} <> ${personId}`,
+          or(
+            eq(people.managerId, personId),
+            inArray(
+              people.teamId,
+              db
+                .select({ id: teamManagers.teamId })
+                .from(teamManagers)
+                .where(eq(teamManagers.personId, personId)),
+            ),
+          ),
+        ),
+      )
+      .orderBy(people.id);
+    return rows.map((r) => r.id);
+  },
+};
+
+// ---------- teams ----------
+
+const TEAM_SORTS = {
+  name: byName(teams.name),
+  createdAt: byCreated(teams.createdAt),
+} satisfies Record<TTeamListQuery['sort'], SortKey>;
+
+// Correlated subqueries name the outer column in full: Drizzle prints a lone table's columns unqualified.
+const teamColumns = {
+  ...getTableColumns(teams),
+  managerIds: sql<
+    string[]
+  >`coalesce((select json_agg(tm.person_id order by tm.person_id) from ${teamManagers} tm where tm.team_id = teams.id), '[]'::json)`,
+  memberCount: sql<number>`(select count(*)::int from ${people} p where p.team_id = teams.id and p.active)`,
+};
+
+export type TeamFilter = { ids?: string[]; q?: string; active?: boolean; managerPersonId?: string };
+
+function teamWhere(f: TeamFilter): SQL | undefined {
+  return and(
+    f.ids ? inArray(teams.id, f.ids) : undefined,
+    f.q ? or(ilike(teams.name, contains(f.q)), ilike(teams.description, contains(f.q))) : undefined,
+    f.active === undefined ? undefined : eq(teams.active, f.active),
+    f.managerPersonId
+      ? inArray(teams.id, sql`(select team_id from ${teamManagers} where person_id = ${f.managerPersonId})`)
+      : undefined,
+  );
+}
+
+export const teamsRepo = {
+  async byId(db: DbOrTx, id: string, lock = false) {
+    if (lock) await db.select({ id: teams.id }).from(teams).where(eq(teams.id, id)).for('update');
+    const [row] = await db.select(teamColumns).from(teams).where(eq(teams.id, id));
+    return row ?? null;
+  },
+  async page(db: DbOrTx, f: TeamFilter, p: Page & { sort: TTeamListQuery['sort']; dir: 'asc' | 'desc' }) {
+    const ks = keyset({ sorts: TEAM_SORTS, id: teams.id, ...p });
+    const rows = await db
+      .select({ ...teamColumns, _k: ks.key })
+      .from(teams)
+      .where(and(teamWhere(f), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.fetch);
+    return ks.page(rows);
+  },
+  async insert(db: DbOrTx, values: typeof teams.$inferInsert) {
+    const [row] = await db.insert(teams).values(values).returning({ id: teams.id });
+    return row!.id;
+  },
+  async update(db: DbOrTx, id: string, values: Partial<typeof teams.$inferInsert>) {
+    await db.update(teams).set(values).where(eq(teams.id, id));
+  },
+  /** Adds managers; answers whether anything changed. */
+  async addManagers(db: DbOrTx, teamId: string, personIds: string[]) {
+    if (personIds.length === 0) return false;
+    const rows = await db
+      .insert(teamManagers)
+      .values(personIds.map((personId) => ({ teamId, personId })))
+      .onConflictDoNothing()
+      .returning();
+    return rows.length > 0;
+  },
+  async removeManager(db: DbOrTx, teamId: string, personId: string) {
+    const rows = await db
+      .delete(teamManagers)
+      .where(and(eq(teamManagers.teamId, teamId), eq(teamManagers.personId, personId)))
+      .returning();
+    return rows.length > 0;
+  },
+  async managedBy(db: DbOrTx, personId: string): Promise<string[]> {
+    const rows = await db
+      .select({ id: teamManagers.teamId })
+      .from(teamManagers)
+      .where(eq(teamManagers.personId, personId))
+      .orderBy(teamManagers.teamId);
+    return rows.map((r) => r.id);
+  },
+};
+
+// ---------- clients ----------
+
+const CLIENT_SORTS = {
+  name: byName(clients.name),
+  createdAt: byCreated(clients.createdAt),
+} satisfies Record<TClientListQuery['sort'], SortKey>;
+
+export const clientsRepo = {
+  async byId(db: DbOrTx, id: string, lock = false) {
+    const q = db.select().from(clients).where(eq(clients.id, id));
+    const [row] = lock ? await q.for('update') : await q;
+    return row ?? null;
+  },
+  async page(
+    db: DbOrTx,
+    f: Omit<TClientListQuery, 'sort' | 'dir' | 'limit' | 'cursor'>,
+    p: Page & Pick<TClientListQuery, 'sort' | 'dir'>,
+  ) {
+    const ks = keyset({ sorts: CLIENT_SORTS, id: clients.id, ...p });
+    const rows = await db
+      .select({ ...getTableColumns(clients), _k: ks.key })
+      .from(clients)
+      .where(
+        and(
+          f.q ? ilike(clients.name, contains(f.q)) : undefined,
+          f.active === undefined ? undefined : eq(clients.active, f.active),
+          ks.where,
+        ),
+      )
+      .orderBy(...ks.orderBy)
+      .limit(ks.fetch);
+    return ks.page(rows);
+  },
+  async insert(db: DbOrTx, values: typeof clients.$inferInsert) {
+    const [row] = await db.insert(clients).values(values).returning();
+    return row!;
+  },
+  async update(db: DbOrTx, id: string, values: Partial<typeof clients.$inferInsert>) {
+    const [row] = await db.update(clients).set(values).where(eq(clients.id, id)).returning();
+    return row!;
+  },
+};
+
+// ---------- projects ----------
+
+const PROJECT_SORTS = {
+  name: byName(projects.name),
+  code: byName(projects.code),
+  createdAt: byCreated(projects.createdAt),
+} satisfies Record<TProjectListQuery['sort'], SortKey>;
+
+export const projectsRepo = {
+  async byId(db: DbOrTx, id: string, lock = false) {
+    const q = db.select().from(projects).where(eq(projects.id, id));
+    const [row] = lock ? await q.for('update') : await q;
+    return row ?? null;
+  },
+  async page(
+    db: DbOrTx,
+    f: Omit<TProjectListQuery, 'sort' | 'dir' | 'limit' | 'cursor'>,
+    p: Page & Pick<TProjectListQuery, 'sort' | 'dir'>,
+  ) {
+    const ks = keyset({ sorts: PROJECT_SORTS, id: projects.id, ...p });
+    const rows = await db
+      .select({ ...getTableColumns(projects), _k: ks.key })
+      .from(projects)
+      .where(
+        and(
+          f.q ? or(ilike(projects.name, contains(f.q)), ilike(projects.code, contains(f.q))) : undefined,
+          f.clientId ? eq(projects.clientId, f.clientId) : undefined,
+          f.status ? eq(projects.status, f.status) : undefined,
+          f.billable === undefined ? undefined : eq(projects.billable, f.billable),
+          ks.where,
+        ),
+      )
+      .orderBy(...ks.orderBy)
+      .limit(ks.fetch);
+    return ks.page(rows);
+  },
+  async insert(db: DbOrTx, values: typeof projects.$inferInsert) {
+    const [row] = await db.insert(projects).values(values).returning();
+    return row!;
+  },
+  async update(db: DbOrTx, id: string, values: Partial<typeof projects.$inferInsert>) {
+    const [row] = await db.update(projects).set(values).where(eq(projects.id, id)).returning();
+    return row!;
+  },
+};
+
+// ---------- activities ----------
+
+const ACTIVITY_SORTS = {
+  name: byName(activities.name),
+  createdAt: byCreated(activities.createdAt),
+} satisfies Record<TActivityListQuery['sort'], SortKey>;
+
+export const activitiesRepo = {
+  async byId(db: DbOrTx, id: string, lock = false) {
+    const q = db.select().from(activities).where(eq(activities.id, id));
+    const [row] = lock ? await q.for('update') : await q;
+    return row ?? null;
+  },
+  async page(
+    db: DbOrTx,
+    f: Omit<TActivityListQuery, 'sort' | 'dir' | 'limit' | 'cursor'>,
+    p: Page & Pick<TActivityListQuery, 'sort' | 'dir'>,
+  ) {
+    const ks = keyset({ sorts: ACTIVITY_SORTS, id: activities.id, ...p });
+    const rows = await db
+      .select({ ...getTableColumns(activities), _k: ks.key })
+      .from(activities)
+      .where(
+        and(
+          f.q ? ilike(activities.name, contains(f.q)) : undefined,
+          // A project's activities are its own plus the global ones.
+          f.projectId ? or(eq(activities.projectId, f.projectId), isNull(activities.projectId)) : undefined,
+          f.global === undefined
+            ? undefined
+            : f.global
+              ? isNull(activities.projectId)
+              : sql`${activities.projectId} is not null`,
+          f.active === undefined ? undefined : eq(activities.active, f.active),
+          ks.where,
+        ),
+      )
+      .orderBy(...ks.orderBy)
+      .limit(ks.fetch);
+    return ks.page(rows);
+  },
+  async insert(db: DbOrTx, values: typeof activities.$inferInsert) {
+    const [row] = await db.insert(activities).values(values).returning();
+    return row!;
+  },
+  async update(db: DbOrTx, id: string, values: Partial<typeof activities.$inferInsert>) {
+    const [row] = await db.update(activities).set(values).where(eq(activities.id, id)).returning();
+    return row!;
+  },
+};

@@ -1,0 +1,182 @@
+import {
+  type TPage,
+  type TPermission,
+  ZActivity,
+  ZActivityCreate,
+  ZActivityListQuery,
+  ZActivityUpdate,
+  ZClient,
+  ZClientCreate,
+  ZClientListQuery,
+  ZClientUpdate,
+  ZIdParams,
+  ZPage,
+  ZPersonCreate,
+  ZPersonListQuery,
+  ZPersonUpdate,
+  ZPersonView,
+  ZProject,
+  ZProjectCreate,
+  ZProjectListQuery,
+  ZProjectUpdate,
+  ZTeam,
+  ZTeamCreate,
+  ZTeamListQuery,
+  ZTeamPersonBody,
+  ZTeamPersonParams,
+  ZTeamUpdate,
+} from '@clockpilot/contracts';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { type Actor, actorOf } from '../../platform/audit';
+import { type Principal, principalOf } from '../../platform/auth';
+import type { DirectoryService } from './directory.service';
+
+type Caller = { principal: Principal; actor: Actor };
+const callerOf = (request: FastifyRequest): Caller => ({
+  principal: principalOf(request),
+  actor: actorOf(request),
+});
+
+const READ = { permission: 'directory:read' as TPermission };
+const MANAGE = { permission: 'directory:manage' as TPermission };
+
+/**
+ * The five routes every directory resource has: list, get, create, update (PATCH) and archive
+ * (DELETE; nothing is hard-deleted). Requests are validated and answers serialised by the schemas.
+ */
+function resource<
+  Item extends z.ZodType,
+  Query extends z.ZodType,
+  Create extends z.ZodType,
+  Update extends z.ZodType,
+>(
+  app: FastifyInstance,
+  path: string,
+  def: {
+    schemas: { item: Item; query: Query; create: Create; update: Update };
+    list(c: Caller, q: z.output<Query>): Promise<TPage<z.input<Item>>>;
+    get(c: Caller, id: string): Promise<z.input<Item>>;
+    create(c: Caller, body: z.output<Create>): Promise<z.input<Item>>;
+    update(c: Caller, id: string, body: z.output<Update>): Promise<z.input<Item>>;
+    archive(c: Caller, id: string): Promise<z.input<Item>>;
+  },
+) {
+  const { item, query, create, update } = def.schemas;
+  const tags = ['directory'];
+  const id = (request: FastifyRequest) => (request.params as { id: string }).id;
+  app.get(
+    path,
+    { config: READ, schema: { tags, querystring: query, response: { 200: ZPage(item) } } as FastifySchema },
+    async (request) => def.list(callerOf(request), request.query as z.output<Query>),
+  );
+  app.get(
+    `${path}/:id`,
+    { config: READ, schema: { tags, params: ZIdParams, response: { 200: item } } as FastifySchema },
+    async (request) => def.get(callerOf(request), id(request)),
+  );
+  app.post(
+    path,
+    { config: MANAGE, schema: { tags, body: create, response: { 201: item } } as FastifySchema },
+    async (request, reply) => {
+      reply.status(201);
+      return def.create(callerOf(request), request.body as z.output<Create>);
+    },
+  );
+  app.patch(
+    `${path}/:id`,
+    {
+      config: MANAGE,
+      schema: { tags, params: ZIdParams, body: update, response: { 200: item } } as FastifySchema,
+    },
+    async (request) => def.update(callerOf(request), id(request), request.body as z.output<Update>),
+  );
+  app.delete(
+    `${path}/:id`,
+    { config: MANAGE, schema: { tags, params: ZIdParams, response: { 200: item } } as FastifySchema },
+    async (request) => def.archive(callerOf(request), id(request)),
+  );
+}
+
+export async function directoryRoutes(root: FastifyInstance, opts: { service: DirectoryService }) {
+  const { service: s } = opts;
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  // Before /people/:id so "me" is never read as an id.
+  app.get(
+    '/people/me',
+    { config: { authenticated: true }, schema: { tags: ['directory'], response: { 200: ZPersonView } } },
+    async (request) => s.me(principalOf(request)),
+  );
+
+  resource(root, '/people', {
+    schemas: { item: ZPersonView, query: ZPersonListQuery, create: ZPersonCreate, update: ZPersonUpdate },
+    list: (c, q) => s.listPeoplePage(c.principal, q),
+    get: (c, id) => s.getPersonView(c.principal, id),
+    create: (c, body) => s.createPerson(c.principal, c.actor, body),
+    update: (c, id, body) => s.updatePerson(c.principal, c.actor, id, body),
+    archive: (c, id) => s.archivePerson(c.actor, id),
+  });
+
+  resource(root, '/teams', {
+    schemas: { item: ZTeam, query: ZTeamListQuery, create: ZTeamCreate, update: ZTeamUpdate },
+    list: (c, q) => s.listTeams(c.principal, q),
+    get: (_c, id) => s.getTeam(id),
+    create: (c, body) => s.createTeam(c.actor, body),
+    update: (c, id, body) => s.updateTeam(c.actor, id, body),
+    archive: (c, id) => s.updateTeam(c.actor, id, { active: false }, 'team.archived'),
+  });
+
+  const tags = ['directory'];
+  app.post(
+    '/teams/:id/members',
+    {
+      config: MANAGE,
+      schema: { tags, params: ZIdParams, body: ZTeamPersonBody, response: { 200: ZPersonView } },
+    },
+    async (request) => s.addTeamMember(actorOf(request), request.params.id, request.body.personId),
+  );
+  app.delete(
+    '/teams/:id/members/:personId',
+    { config: MANAGE, schema: { tags, params: ZTeamPersonParams, response: { 200: ZPersonView } } },
+    async (request) => s.removeTeamMember(actorOf(request), request.params.id, request.params.personId),
+  );
+  app.post(
+    '/teams/:id/managers',
+    { config: MANAGE, schema: { tags, params: ZIdParams, body: ZTeamPersonBody, response: { 200: ZTeam } } },
+    async (request) => s.addTeamManager(actorOf(request), request.params.id, request.body.personId),
+  );
+  app.delete(
+    '/teams/:id/managers/:personId',
+    { config: MANAGE, schema: { tags, params: ZTeamPersonParams, response: { 200: ZTeam } } },
+    async (request) => s.removeTeamManager(actorOf(request), request.params.id, request.params.personId),
+  );
+
+  resource(root, '/clients', {
+    schemas: { item: ZClient, query: ZClientListQuery, create: ZClientCreate, update: ZClientUpdate },
+    list: (_c, q) => s.listClients(q),
+    get: (_c, id) => s.getClient(id),
+    create: (c, body) => s.createClient(c.actor, body),
+    update: (c, id, body) => s.updateClient(c.actor, id, body),
+    archive: (c, id) => s.updateClient(c.actor, id, { active: false }, 'client.archived'),
+  });
+
+  resource(root, '/projects', {
+    schemas: { item: ZProject, query: ZProjectListQuery, create: ZProjectCreate, update: ZProjectUpdate },
+    list: (_c, q) => s.listProjects(q),
+    get: (_c, id) => s.getProjectOr404(id),
+    create: (c, body) => s.createProject(c.actor, body),
+    update: (c, id, body) => s.updateProject(c.actor, id, body),
+    archive: (c, id) => s.updateProject(c.actor, id, { status: 'archived' }, 'project.archived'),
+  });
+
+  resource(root, '/activities', {
+    schemas: { item: ZActivity, query: ZActivityListQuery, create: ZActivityCreate, update: ZActivityUpdate },
+    list: (_c, q) => s.listActivities(q),
+    get: (_c, id) => s.getActivityOr404(id),
+    create: (c, body) => s.createActivity(c.actor, body),
+    update: (c, id, body) => s.updateActivity(c.actor, id, body),
+    archive: (c, id) => s.updateActivity(c.actor, id, { active: false }, 'activity.archived'),
+  });
+}

@@ -1,0 +1,409 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, type LoggedIn, loginAs } from '../../../test/auth';
+import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
+import { auditEvents } from '../../platform/audit';
+import { requireService } from '../../platform/context';
+
+let t: TestApp;
+let admin: LoggedIn;
+let manager: LoggedIn;
+let employee: LoggedIn;
+
+type Req = { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; as?: LoggedIn; payload?: object };
+const api = async ({ method = 'GET', url, as = admin, payload }: Req) => {
+  const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: as.headers, payload });
+  return { status: res.statusCode, body: res.json() };
+};
+const paths = (body: { errors?: Array<{ path: string }> }) => (body.errors ?? []).map((e) => e.path).sort();
+const audits = (entityId: string) =>
+  t.ctx.db
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.entityId, entityId))
+    .orderBy(auditEvents.occurredAt);
+
+beforeAll(async () => {
+  // A clock that stands still: every row gets the same createdAt, so sorting by it is all ties.
+  t = await createTestApp({ clock: testClock() });
+  admin = await loginAs(t, { role: 'admin' });
+  manager = await loginAs(t, { role: 'manager' });
+  employee = await loginAs(t, { role: 'employee' });
+});
+afterAll(() => t.close());
+
+describe('every account has a person', () => {
+  it('creates a linked person from the new account', async () => {
+    const user = await createUser(t, {
+      role: 'employee',
+      displayName: 'Noor Haddad',
+      timeZone: 'Europe/Berlin',
+    });
+    const person = await requireService(t.ctx, 'directory').personForUser(user.id);
+    expect(person).toMatchObject({
+      userId: user.id,
+      name: 'Noor Haddad',
+      email: user.email,
+      timeZone: 'Europe/Berlin',
+      weeklyHours: 40,
+      weeklyCapacity: 40,
+      active: true,
+    });
+  });
+
+  it('links an existing unlinked person with the same email instead of creating one', async () => {
+    const created = await api({
+      method: 'POST',
+      url: '/people',
+      payload: {
+        name: 'Ada Byron',
+        email: 'Ada.Byron@example.test',
+        employeeNumber: 'E-100',
+        weeklyHours: 32,
+      },
+    });
+    expect(created.status).toBe(201);
+    const user = await createUser(t, {
+      role: 'employee',
+      email: 'ada.byron@example.test',
+      displayName: 'Ada B',
+    });
+    const person = await requireService(t.ctx, 'directory').personForUser(user.id);
+    expect(person).toMatchObject({
+      id: created.body.id,
+      name: 'Ada Byron',
+      weeklyHours: 32,
+      userId: user.id,
+    });
+    const trail = await audits(created.body.id);
+    expect(trail.map((a) => a.action)).toEqual(['person.created', 'person.linked']);
+    expect(trail[1]).toMatchObject({ before: { userId: null }, after: { userId: user.id } });
+  });
+
+  it('answers GET /people/me with the caller’s own record, contract details included', async () => {
+    const me = await api({ url: '/people/me', as: employee });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ userId: employee.user.id, weeklyHours: 40 });
+  });
+});
+
+describe('people CRUD', () => {
+  it('creates, reads, updates and archives, auditing each change with before and after', async () => {
+    const created = await api({
+      method: 'POST',
+      url: '/people',
+      as: manager,
+      payload: {
+        name: 'Grace Hopper',
+        email: 'grace@example.test',
+        title: 'Engineer',
+        timeZone: 'America/New_York',
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ weeklyHours: 40, weeklyCapacity: 40, teamId: null, userId: null });
+    const id = created.body.id as string;
+
+    expect((await api({ url: `/people/${id}` })).body.name).toBe('Grace Hopper');
+
+    // Capacity follows the contracted hours while it was not set apart from them.
+    const patched = await api({
+      method: 'PATCH',
+      url: `/people/${id}`,
+      as: manager,
+      payload: { weeklyHours: 30 },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ weeklyHours: 30, weeklyCapacity: 30 });
+    const apart = await api({ method: 'PATCH', url: `/people/${id}`, payload: { weeklyCapacity: 24 } });
+    expect(apart.body).toMatchObject({ weeklyHours: 30, weeklyCapacity: 24 });
+    const again = await api({ method: 'PATCH', url: `/people/${id}`, payload: { weeklyHours: 36 } });
+    expect(again.body).toMatchObject({ weeklyHours: 36, weeklyCapacity: 24 });
+
+    const archived = await api({ method: 'DELETE', url: `/people/${id}`, as: manager });
+    expect(archived.status).toBe(200);
+    expect(archived.body.active).toBe(false);
+
+    const trail = await audits(id);
+    expect(trail.map((a) => a.action)).toEqual([
+      'person.created',
+      'person.updated',
+      'person.updated',
+      'person.updated',
+      'person.archived',
+    ]);
+    expect(trail[1]).toMatchObject({
+      actorId: manager.user.id,
+      before: { weeklyHours: 40, weeklyCapacity: 40 },
+      after: { weeklyHours: 30, weeklyCapacity: 30 },
+    });
+    expect(trail[4]).toMatchObject({ before: { active: true }, after: { active: false } });
+  });
+
+  it('writes no audit record for a patch that changes nothing', async () => {
+    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Same Same' } });
+    await api({ method: 'PATCH', url: `/people/${body.id}`, payload: { name: 'Same Same' } });
+    expect((await audits(body.id)).length).toBe(1);
+  });
+
+  it('answers 404 for an unknown person and 400 for a malformed id', async () => {
+    expect((await api({ url: '/people/8f1c2b7e-0000-4000-8000-000000000000' })).status).toBe(404);
+    const bad = await api({ url: '/people/not-a-uuid' });
+    expect(bad.status).toBe(400);
+    expect(paths(bad.body)).toEqual(['params.id']);
+  });
+});
+
+describe('validation and constraints', () => {
+  it('lists every invalid field', async () => {
+    const res = await api({
+      method: 'POST',
+      url: '/people',
+      payload: { name: '', email: 'nope', timeZone: 'Mars/Olympus', weeklyHours: 200 },
+    });
+    expect(res.status).toBe(400);
+    expect(paths(res.body)).toEqual(['body.email', 'body.name', 'body.timeZone', 'body.weeklyHours']);
+  });
+
+  it('answers 409 naming the field for a taken employee number (case-insensitive)', async () => {
+    await api({ method: 'POST', url: '/people', payload: { name: 'One', employeeNumber: 'X-7' } });
+    const res = await api({
+      method: 'POST',
+      url: '/people',
+      payload: { name: 'Two', employeeNumber: 'x-7' },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'conflict', errors: [{ path: 'body.employeeNumber' }] });
+  });
+
+  it('answers 422 naming the field for unknown team, manager and user ids', async () => {
+    const unknown = '8f1c2b7e-0000-4000-8000-000000000001';
+    for (const field of ['teamId', 'managerId', 'userId']) {
+      const res = await api({ method: 'POST', url: '/people', payload: { name: 'Ref', [field]: unknown } });
+      expect(res.status, field).toBe(422);
+      expect(res.body.errors, field).toEqual([expect.objectContaining({ path: `body.${field}` })]);
+    }
+  });
+
+  it('refuses to make a person their own manager', async () => {
+    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Solo' } });
+    const res = await api({ method: 'PATCH', url: `/people/${body.id}`, payload: { managerId: body.id } });
+    expect(res.status).toBe(422);
+    expect(paths(res.body)).toEqual(['body.managerId']);
+  });
+
+  it('answers 409 when a user account is already linked to another person', async () => {
+    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Second record' } });
+    const res = await api({
+      method: 'PATCH',
+      url: `/people/${body.id}`,
+      payload: { userId: employee.user.id },
+    });
+    expect(res.status).toBe(409);
+    expect(paths(res.body)).toEqual(['body.userId']);
+  });
+});
+
+describe('permissions', () => {
+  it('lets employees read but not edit', async () => {
+    expect((await api({ url: '/people', as: employee })).status).toBe(200);
+    const res = await api({ method: 'POST', url: '/people', as: employee, payload: { name: 'Nope' } });
+    expect(res.status).toBe(403);
+    const me = await api({ url: '/people/me', as: employee });
+    expect(
+      (
+        await api({
+          method: 'PATCH',
+          url: `/people/${me.body.id}`,
+          as: employee,
+          payload: { weeklyHours: 1 },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await api({ method: 'DELETE', url: `/people/${me.body.id}`, as: employee })).status).toBe(403);
+  });
+
+  it('hides the contract details of others from employees', async () => {
+    const other = await api({
+      method: 'POST',
+      url: '/people',
+      payload: { name: 'Hidden Hours', employeeNumber: 'H-1', weeklyHours: 20 },
+    });
+    const seen = await api({ url: `/people/${other.body.id}`, as: employee });
+    expect(seen.body).toMatchObject({
+      name: 'Hidden Hours',
+      employeeNumber: null,
+      weeklyHours: null,
+      weeklyCapacity: null,
+    });
+    const byManager = await api({ url: `/people/${other.body.id}`, as: manager });
+    expect(byManager.body).toMatchObject({ employeeNumber: 'H-1', weeklyHours: 20 });
+  });
+
+  it('lets only users:manage link a person to an account', async () => {
+    const user = await createUser(t, { role: 'employee' });
+    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Unlinked' } });
+    // Free the account first: its own person was created with it.
+    const own = await requireService(t.ctx, 'directory').personForUser(user.id);
+    await api({ method: 'PATCH', url: `/people/${own!.id}`, payload: { userId: null } });
+    const denied = await api({
+      method: 'PATCH',
+      url: `/people/${body.id}`,
+      as: manager,
+      payload: { userId: user.id },
+    });
+    expect(denied.status).toBe(403);
+    const allowed = await api({ method: 'PATCH', url: `/people/${body.id}`, payload: { userId: user.id } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.userId).toBe(user.id);
+  });
+
+  it('answers 401 without credentials', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/people' });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('list, search, sort and cursor pagination', () => {
+  let team: string;
+  const created: string[] = [];
+  beforeAll(async () => {
+    team = (await api({ method: 'POST', url: '/teams', payload: { name: 'Paging' } })).body.id;
+    // Seven people with the same name (and, by the test clock, the same createdAt): only the id orders them.
+    for (let i = 0; i < 7; i++) {
+      const res = await api({
+        method: 'POST',
+        url: '/people',
+        payload: { name: 'Tie Name', teamId: team, department: i % 2 ? 'Ops' : null },
+      });
+      created.push(res.body.id);
+    }
+    for (const name of ['Aaron Tie', 'zed tie']) {
+      const res = await api({ method: 'POST', url: '/people', payload: { name, teamId: team } });
+      created.push(res.body.id);
+    }
+  });
+
+  async function walk(query: string, limit: number) {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const c: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const res = await api({ url: `/people?teamId=${team}&limit=${limit}${query}${c}` });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(limit);
+      ids.push(...res.body.items.map((p: { id: string }) => p.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 50);
+    return { ids, pages };
+  }
+
+  it('walks every row exactly once across pages, through runs of equal keys', async () => {
+    for (const [query, limit] of [
+      ['&sort=name&dir=asc', 2],
+      ['&sort=name&dir=desc', 3],
+      ['&sort=createdAt&dir=asc', 4],
+      ['&sort=department&dir=desc', 1],
+    ] as const) {
+      const { ids, pages } = await walk(query, limit);
+      expect(new Set(ids).size, query).toBe(ids.length);
+      expect([...ids].sort(), query).toEqual([...created].sort());
+      expect(pages, query).toBe(Math.ceil(created.length / limit));
+      const all = await api({ url: `/people?teamId=${team}&limit=200${query}` });
+      expect(ids, query).toEqual(all.body.items.map((p: { id: string }) => p.id));
+    }
+  });
+
+  it('sorts case-insensitively with the id breaking ties', async () => {
+    const asc = (await api({ url: `/people?teamId=${team}&sort=name` })).body.items as Array<{
+      id: string;
+      name: string;
+    }>;
+    expect(asc[0]!.name).toBe('Aaron Tie');
+    expect(asc.at(-1)!.name).toBe('zed tie');
+    const ties = asc.filter((p) => p.name === 'Tie Name').map((p) => p.id);
+    expect(ties).toEqual([...ties].sort());
+    const desc = (await api({ url: `/people?teamId=${team}&sort=name&dir=desc` })).body.items as Array<{
+      id: string;
+    }>;
+    expect(desc.map((p) => p.id)).toEqual(asc.map((p) => p.id).reverse());
+  });
+
+  it('searches name, email, number, title and department, with LIKE characters taken literally', async () => {
+    const hit = await api({ url: `/people?teamId=${team}&q=aaron` });
+    expect(hit.body.items.map((p: { name: string }) => p.name)).toEqual(['Aaron Tie']);
+    expect((await api({ url: `/people?teamId=${team}&q=ops` })).body.items).toHaveLength(3);
+    expect((await api({ url: `/people?teamId=${team}&q=%25` })).body.items).toHaveLength(0);
+  });
+
+  it('filters by active', async () => {
+    await api({ method: 'DELETE', url: `/people/${created[0]}` });
+    const active = await api({ url: `/people?teamId=${team}&active=true&limit=200` });
+    expect(active.body.items.map((p: { id: string }) => p.id)).not.toContain(created[0]);
+    const inactive = await api({ url: `/people?teamId=${team}&active=false` });
+    expect(inactive.body.items.map((p: { id: string }) => p.id)).toEqual([created[0]]);
+  });
+
+  it('refuses a cursor from another sort order, a forged cursor, and a limit out of range', async () => {
+    const first = await api({ url: `/people?teamId=${team}&limit=1&sort=name` });
+    const other = await api({
+      url: `/people?teamId=${team}&limit=1&sort=createdAt&cursor=${first.body.nextCursor}`,
+    });
+    expect(other.status).toBe(400);
+    expect(paths(other.body)).toEqual(['query.cursor']);
+    expect((await api({ url: '/people?cursor=garbage' })).status).toBe(400);
+    const limit = await api({ url: '/people?limit=0' });
+    expect(limit.status).toBe(400);
+    expect(paths(limit.body)).toEqual(['querystring.limit']);
+  });
+});
+
+describe('the service other modules call', () => {
+  it('knows who manages whom: team members and direct reports, never oneself', async () => {
+    const directory = requireService(t.ctx, 'directory');
+    const boss = await loginAs(t, { role: 'manager' });
+    const bossPerson = (await directory.personForUser(boss.user.id))!;
+    const team = await api({
+      method: 'POST',
+      url: '/teams',
+      payload: { name: 'Managed', managerIds: [bossPerson.id] },
+    });
+    const member = await api({
+      method: 'POST',
+      url: '/people',
+      payload: { name: 'Member', teamId: team.body.id },
+    });
+    const report = await api({
+      method: 'POST',
+      url: '/people',
+      payload: { name: 'Report', managerId: bossPerson.id },
+    });
+    const stranger = await api({ method: 'POST', url: '/people', payload: { name: 'Stranger' } });
+    // The manager is also a member of the team they manage.
+    await api({
+      method: 'POST',
+      url: `/teams/${team.body.id}/members`,
+      payload: { personId: bossPerson.id },
+    });
+
+    expect((await directory.managedPersonIds(boss.user.id)).sort()).toEqual(
+      [member.body.id, report.body.id].sort(),
+    );
+    expect(await directory.isManagerOf(boss.user.id, member.body.id)).toBe(true);
+    expect(await directory.isManagerOf(boss.user.id, report.body.id)).toBe(true);
+    expect(await directory.isManagerOf(boss.user.id, stranger.body.id)).toBe(false);
+    expect(await directory.isManagerOf(boss.user.id, bossPerson.id)).toBe(false);
+    expect(await directory.managedTeamIds(boss.user.id)).toEqual([team.body.id]);
+    expect(await directory.managedPersonIds(employee.user.id)).toEqual([]);
+
+    const listed = await directory.listPeople({ teamId: team.body.id });
+    expect(listed.map((p) => p.name).sort()).toEqual(['Member', bossPerson.name].sort());
+    expect(await directory.listPeople({ ids: [] })).toEqual([]);
+    expect((await directory.listPeople({ ids: [stranger.body.id], active: true })).map((p) => p.id)).toEqual([
+      stranger.body.id,
+    ]);
+    expect(await directory.getPerson(stranger.body.id)).toMatchObject({ name: 'Stranger', weeklyHours: 40 });
+  });
+});
