@@ -105,7 +105,8 @@ export const ZClockInBody = z
     activityId: ZId.optional(),
     note: note.optional(),
   })
-  .optional();
+  // A POST without a body arrives as null.
+  .nullish();
 export type TClockInBody = z.infer<typeof ZClockInBody>;
 
 export const CLOCK_STATES = ['out', 'in', 'break'] as const;
@@ -280,6 +281,7 @@ export type TTimeSettings = z.infer<typeof ZTimeSettings>;
 
 export const REPORT_GROUPS = ['person', 'project', 'activity', 'day', 'week'] as const;
 export const ZReportGroup = z.enum(REPORT_GROUPS);
+export type TReportGroup = z.infer<typeof ZReportGroup>;
 
 const reportFilters = {
   from: ZIsoDate,

@@ -14,7 +14,8 @@ import { AppError } from '../../platform/errors';
  */
 
 export type Interval = { start: Date; end: Date };
-export type EntryTimes = Interval & { breaks: Array<{ start: Date; end: Date | null }> };
+/** An entry's times; `end` null while open. */
+export type EntryTimes = { start: Date; end: Date | null; breaks: Array<{ start: Date; end: Date | null }> };
 
 const seconds = (ms: number) => Math.round(ms / 1000);
 

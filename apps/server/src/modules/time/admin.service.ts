@@ -1,0 +1,114 @@
+import type {
+  TTimeLock,
+  TTimeLockCreate,
+  TTimeLockList,
+  TTimeSettings,
+  TTimeSettingsBody,
+} from '@clockpilot/contracts';
+import { type Actor, recordAudit } from '../../platform/audit';
+import type { AppContext } from '../../platform/context';
+import type { Tx } from '../../platform/db';
+import { AppError, notFound } from '../../platform/errors';
+import { timeRepo } from './time.repo';
+import type { LockRow, SettingsRow } from './time.tables';
+
+const toLock = (r: LockRow): TTimeLock => ({
+  id: r.id,
+  before: r.before,
+  reason: r.reason,
+  createdAt: r.createdAt.toISOString(),
+  createdBy: r.createdBy,
+  releasedAt: r.releasedAt?.toISOString() ?? null,
+});
+
+export const toSettings = (r: SettingsRow): TTimeSettings => ({
+  rounding: { mode: r.roundingMode, minutes: r.roundingMinutes },
+  overtime: { dailyThresholdMinutes: r.dailyOvertimeMinutes, weekly: r.weeklyOvertime },
+  updatedAt: r.updatedAt?.toISOString() ?? null,
+  updatedBy: r.updatedBy,
+});
+
+export type TimeAdminService = ReturnType<typeof createTimeAdminService>;
+
+/** Period locks and the rules (rounding, overtime), both admin-only and audited. */
+export function createTimeAdminService(ctx: AppContext) {
+  const { db, clock } = ctx;
+
+  /** Lock changes wait for writes of time in flight, so none commits into a period just locked. */
+  const exclusive = <T>(fn: (tx: Tx) => Promise<T>) =>
+    db.transaction(async (t) => {
+      const tx = t as unknown as Tx;
+      await timeRepo.lockForLockChange(tx);
+      return fn(tx);
+    });
+
+  return {
+    async locks(): Promise<TTimeLockList> {
+      const [items, lockedBefore] = await Promise.all([timeRepo.listLocks(db), timeRepo.activeLockDate(db)]);
+      return { lockedBefore, items: items.map(toLock) };
+    },
+
+    async lock(actor: Actor, input: TTimeLockCreate): Promise<TTimeLock> {
+      return exclusive(async (tx) => {
+        const row = await timeRepo.insertLock(tx, {
+          before: input.before,
+          reason: input.reason ?? null,
+          createdAt: clock.now(),
+          createdBy: actor.userId,
+        });
+        await recordAudit(tx, actor, {
+          action: 'time_lock.created',
+          entityType: 'time_lock',
+          entityId: row.id,
+          after: toLock(row),
+        });
+        return toLock(row);
+      });
+    },
+
+    async unlock(actor: Actor, id: string): Promise<TTimeLock> {
+      return exclusive(async (tx) => {
+        const before = await timeRepo.lockById(tx, id);
+        if (!before) throw notFound('Lock');
+        if (before.releasedAt) throw new AppError('conflict', 'This lock is already released');
+        const row = await timeRepo.releaseLock(tx, id, clock.now(), actor.userId);
+        await recordAudit(tx, actor, {
+          action: 'time_lock.released',
+          entityType: 'time_lock',
+          entityId: id,
+          before: toLock(before),
+          after: toLock(row),
+        });
+        return toLock(row);
+      });
+    },
+
+    async settings(): Promise<TTimeSettings> {
+      return toSettings(await timeRepo.settings(db));
+    },
+
+    async updateSettings(actor: Actor, input: TTimeSettingsBody): Promise<TTimeSettings> {
+      return db.transaction(async (t) => {
+        const tx = t as unknown as Tx;
+        const before = toSettings(await timeRepo.settings(tx));
+        const row = await timeRepo.updateSettings(tx, {
+          roundingMode: input.rounding.mode,
+          roundingMinutes: input.rounding.minutes,
+          dailyOvertimeMinutes: input.overtime.dailyThresholdMinutes,
+          weeklyOvertime: input.overtime.weekly,
+          updatedAt: clock.now(),
+          updatedBy: actor.userId,
+        });
+        const after = toSettings(row);
+        await recordAudit(tx, actor, {
+          action: 'time_settings.updated',
+          entityType: 'time_settings',
+          entityId: '1',
+          before,
+          after,
+        });
+        return after;
+      });
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import type { TClockInBody, TClockStatus, TTimeEntry } from '@clockpilot/contracts';
+import type { Principal } from '../../platform/auth';
+import type { AppContext } from '../../platform/context';
+import type { Tx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { type EntriesService, mapWriteError, timesOf, toEntry, withBreaks } from './entries.service';
+import {
+  entrySecondsWithin,
+  isoWeekOf,
+  localDate,
+  nextDay,
+  startOfLocalDay,
+  weekBounds,
+} from './time.calendar';
+import type { TimeMetrics } from './time.metrics';
+import type { TimePolicy } from './time.policy';
+import { timeRepo } from './time.repo';
+
+export type ClockService = ReturnType<typeof createClockService>;
+
+/** Clocking in and out and breaks: always the caller's own time, always at the server's `now`. */
+export function createClockService(
+  ctx: AppContext,
+  policy: TimePolicy,
+  entries: EntriesService,
+  metrics: TimeMetrics,
+) {
+  const { db, clock } = ctx;
+  const maxMs = ctx.config.time.maxEntryHours * 3_600_000;
+  const notClockedIn = () => new AppError('conflict', 'Not clocked in');
+
+  /** The caller's open entry, row-locked, inside a guarded transaction. */
+  async function onOpenEntry(
+    principal: Principal,
+    fn: (
+      tx: Tx,
+      open: NonNullable<Awaited<ReturnType<typeof timeRepo.openEntry>>>,
+      now: Date,
+    ) => Promise<void>,
+    guardEnd: (now: Date) => Date | null,
+  ): Promise<TTimeEntry> {
+    const person = await policy.self(principal);
+    const now = clock.now();
+    let entryId = '';
+    let start = now;
+    try {
+      await db.transaction(async (t) => {
+        const tx = t as unknown as Tx;
+        const open = await timeRepo.openEntry(tx, person.id, true);
+        if (!open) throw notClockedIn();
+        entryId = open.id;
+        start = open.startedAt;
+        await policy.guardWrite(tx, person, 'self', [{ start: open.startedAt, end: guardEnd(now) }]);
+        await fn(tx, open, now);
+      });
+    } catch (err) {
+      throw await mapWriteError(ctx, err, {
+        personId: person.id,
+        start,
+        end: guardEnd(now),
+        exceptId: entryId,
+      });
+    }
+    const row = await timeRepo.entryById(db, entryId);
+    return (await withBreaks(db, [row!], now))[0]!;
+  }
+
+  return {
+    async clockIn(principal: Principal, body: TClockInBody): Promise<TTimeEntry> {
+      const person = await policy.self(principal);
+      const project = await entries.checkRefs(body?.projectId, body?.activityId);
+      const now = clock.now();
+      try {
+        const row = await db.transaction(async (t) => {
+          const tx = t as unknown as Tx;
+          await policy.guardWrite(tx, person, 'self', [{ start: now, end: null }]);
+          return timeRepo.insertEntry(tx, {
+            personId: person.id,
+            startedAt: now,
+            endedAt: null,
+            timeZone: person.timeZone,
+            projectId: body?.projectId ?? null,
+            activityId: body?.activityId ?? null,
+            note: body?.note ?? null,
+            billable: project?.billable ?? false,
+            source: 'clock',
+            createdBy: principal.userId,
+            createdAt: now,
+            updatedAt: now,
+          });
+        });
+        metrics.clockEvents.inc({ type: 'clock_in' });
+        return (await withBreaks(db, [row], now))[0]!;
+      } catch (err) {
+        throw await mapWriteError(ctx, err, { personId: person.id, start: now, end: null });
+      }
+    },
+
+    /** Closes the open entry and its running break. An entry left open too long is fixed by editing it. */
+    async clockOut(principal: Principal): Promise<TTimeEntry> {
+      const entry = await onOpenEntry(
+        principal,
+        async (tx, open, now) => {
+          if (now.getTime() - open.startedAt.getTime() > maxMs) {
+            throw new AppError(
+              'unprocessable',
+              `This entry has been open for more than ${ctx.config.time.maxEntryHours} hours; set its end by editing it`,
+              { errors: [{ path: 'entry', message: 'Forgotten clock-out' }], extra: { entryId: open.id } },
+            );
+          }
+          await timeRepo.endRunningBreak(tx, open.id, now);
+          await timeRepo.updateEntry(tx, open.id, { endedAt: now, updatedAt: now });
+        },
+        (now) => now,
+      );
+      metrics.clockEvents.inc({ type: 'clock_out' });
+      return entry;
+    },
+
+    async startBreak(principal: Principal): Promise<TTimeEntry> {
+      const entry = await onOpenEntry(
+        principal,
+        async (tx, open, now) => {
+          // The entry's row lock makes this check exact; the unique index backs it up.
+          if ((await timeRepo.breaksOf(tx, [open.id])).some((b) => !b.endedAt)) {
+            throw new AppError('conflict', 'A break is already running');
+          }
+          await timeRepo.startBreak(tx, open.id, now);
+        },
+        () => null,
+      );
+      metrics.clockEvents.inc({ type: 'break_start' });
+      return entry;
+    },
+
+    async endBreak(principal: Principal): Promise<TTimeEntry> {
+      const entry = await onOpenEntry(
+        principal,
+        async (tx, open, now) => {
+          if (!(await timeRepo.endRunningBreak(tx, open.id, now))) {
+            throw new AppError('conflict', 'No break is running');
+          }
+        },
+        () => null,
+      );
+      metrics.clockEvents.inc({ type: 'break_end' });
+      return entry;
+    },
+
+    async status(principal: Principal): Promise<TClockStatus> {
+      const person = await policy.self(principal);
+      const now = clock.now();
+      const zone = person.timeZone;
+      const week = isoWeekOf(now, zone);
+      const bounds = weekBounds(week, zone);
+      const within = await timeRepo.entriesWithin(db, [person.id], bounds.start, bounds.end);
+      // A forgotten entry may have started before this week; it still belongs in the status.
+      const open = within.find((r) => !r.endedAt) ?? (await timeRepo.openEntry(db, person.id));
+      const rows = open && !within.includes(open) ? [...within, open] : within;
+      const breaks = await timeRepo.breaksOf(
+        db,
+        rows.map((r) => r.id),
+      );
+      const today = localDate(now, zone);
+      const todayWindow = { start: startOfLocalDay(today, zone), end: startOfLocalDay(nextDay(today), zone) };
+      const sum = (window: { start: Date; end: Date }) =>
+        rows.reduce((total, r) => total + entrySecondsWithin(timesOf(r, breaks), window, now).worked, 0);
+      const openEntry = open ? toEntry(open, breaks, now) : null;
+      const runningBreak = openEntry?.breaks.find((b) => b.endedAt === null) ?? null;
+      return {
+        personId: person.id,
+        timeZone: zone,
+        state: openEntry ? (runningBreak ? 'break' : 'in') : 'out',
+        openEntry,
+        runningBreak,
+        forgotten: openEntry ? now.getTime() - Date.parse(openEntry.startedAt) > maxMs : false,
+        todaySeconds: sum(todayWindow),
+        weekSeconds: sum(bounds),
+        week,
+        now: now.toISOString(),
+      };
+    },
+  };
+}

@@ -1,0 +1,327 @@
+import type {
+  TFieldError,
+  TPage,
+  TTimeBreakInput,
+  TTimeEntry,
+  TTimeEntryCreate,
+  TTimeEntryListQuery,
+  TTimeEntryUpdate,
+} from '@clockpilot/contracts';
+import { type Actor, recordAudit } from '../../platform/audit';
+import type { Principal } from '../../platform/auth';
+import type { AppContext } from '../../platform/context';
+import type { DbOrTx, Tx } from '../../platform/db';
+import { AppError, forbidden, notFound } from '../../platform/errors';
+import { type EntryTimes, entrySecondsWithin } from './time.calendar';
+import { pgErrorOf, type TimePolicy } from './time.policy';
+import { cursor, timeRepo } from './time.repo';
+import type { BreakRow, EntryRow } from './time.tables';
+
+const ALL_TIME = { start: new Date(0), end: new Date(8.64e15) };
+
+/** An entry's times for the calendar functions; `breaks` may hold other entries' breaks too. */
+export function timesOf(row: EntryRow, breaks: BreakRow[]): EntryTimes {
+  return {
+    start: row.startedAt,
+    end: row.endedAt,
+    breaks: breaks.filter((b) => b.entryId === row.id).map((b) => ({ start: b.startedAt, end: b.endedAt })),
+  };
+}
+
+export function toEntry(row: EntryRow, breaks: BreakRow[], now: Date): TTimeEntry {
+  const own = breaks.filter((b) => b.entryId === row.id);
+  const { worked, breaks: breakSeconds } = entrySecondsWithin(timesOf(row, own), ALL_TIME, now);
+  return {
+    id: row.id,
+    personId: row.personId,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    timeZone: row.timeZone,
+    projectId: row.projectId,
+    activityId: row.activityId,
+    note: row.note,
+    billable: row.billable,
+    source: row.source,
+    breaks: own.map((b) => ({
+      id: b.id,
+      startedAt: b.startedAt.toISOString(),
+      endedAt: b.endedAt?.toISOString() ?? null,
+    })),
+    breakSeconds,
+    workedSeconds: worked,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Entries with their breaks, as the API shows them. */
+export async function withBreaks(db: DbOrTx, rows: EntryRow[], now: Date): Promise<TTimeEntry[]> {
+  const breaks = await timeRepo.breaksOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toEntry(r, breaks, now));
+}
+
+const fieldError = (path: string, message: string) =>
+  new AppError('unprocessable', message, { errors: [{ path, message }] });
+
+/**
+ * Turns a constraint the database enforced under concurrency into the answer a person can act on:
+ * the entry they collided with, or the clock state they raced.
+ */
+export async function mapWriteError(
+  ctx: AppContext,
+  err: unknown,
+  attempted: { personId: string; start: Date; end: Date | null; exceptId?: string },
+): Promise<unknown> {
+  const { code, constraint } = pgErrorOf(err);
+  if (
+    constraint === 'time_entries_one_open' ||
+    (code === '23P01' && constraint === 'time_entries_no_overlap')
+  ) {
+    const other = await timeRepo.overlapping(
+      ctx.db,
+      attempted.personId,
+      attempted.start,
+      attempted.end,
+      attempted.exceptId,
+    );
+    const conflict = other && {
+      id: other.id,
+      startedAt: other.startedAt.toISOString(),
+      endedAt: other.endedAt?.toISOString() ?? null,
+    };
+    const message =
+      constraint === 'time_entries_one_open' || (other && !other.endedAt && !attempted.end)
+        ? 'Already clocked in'
+        : conflict
+          ? `Overlaps entry ${conflict.id} (${conflict.startedAt} – ${conflict.endedAt ?? 'open'})`
+          : 'Overlaps another entry';
+    return new AppError('conflict', message, { extra: { conflict } });
+  }
+  if (constraint === 'time_breaks_no_overlap') return fieldError('body.breaks', 'Breaks overlap each other');
+  if (constraint === 'time_breaks_one_running') return new AppError('conflict', 'A break is already running');
+  if (constraint === 'time_entries_end_after_start' || constraint === 'time_breaks_end_after_start') {
+    return fieldError('body.endedAt', 'The end must be after the start');
+  }
+  return err;
+}
+
+export type EntriesService = ReturnType<typeof createEntriesService>;
+
+export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
+  const { db, clock } = ctx;
+  const maxHours = ctx.config.time.maxEntryHours;
+
+  /** 422 for an unknown or archived project, or an activity that is unknown, inactive or of another project. */
+  async function checkRefs(projectId: string | null | undefined, activityId: string | null | undefined) {
+    const dir = policy.directory();
+    const project = projectId ? await dir.getProject(projectId) : null;
+    if (projectId && !project) throw fieldError('body.projectId', 'No such project');
+    if (project && project.status !== 'active') {
+      throw fieldError('body.projectId', `Project ${project.code} is archived`);
+    }
+    if (activityId) {
+      const activity = await dir.getActivity(activityId);
+      if (!activity) throw fieldError('body.activityId', 'No such activity');
+      if (!activity.active) throw fieldError('body.activityId', `Activity ${activity.name} is archived`);
+      if (activity.projectId && activity.projectId !== (projectId ?? null)) {
+        throw fieldError('body.activityId', `Activity ${activity.name} belongs to another project`);
+      }
+    }
+    return project;
+  }
+
+  /** End after start, not longer than TIME_MAX_ENTRY_HOURS, breaks inside the entry and apart. */
+  function checkTimes(start: Date, end: Date | null, breaks: Array<{ start: Date; end: Date }>) {
+    const errors: TFieldError[] = [];
+    if (end && end <= start)
+      errors.push({ path: 'body.endedAt', message: 'The end must be after the start' });
+    else if (end && end.getTime() - start.getTime() > maxHours * 3_600_000) {
+      errors.push({ path: 'body.endedAt', message: `An entry cannot be longer than ${maxHours} hours` });
+    }
+    const sorted = breaks.map((b, i) => ({ ...b, i })).sort((a, b) => a.start.getTime() - b.start.getTime());
+    sorted.forEach((b, k) => {
+      const path = `body.breaks.${b.i}`;
+      if (b.end <= b.start)
+        errors.push({ path: `${path}.endedAt`, message: 'The end must be after the start' });
+      else if (b.start < start || (end && b.end > end)) {
+        errors.push({ path, message: 'A break must lie within its entry' });
+      } else if (k > 0 && b.start < sorted[k - 1]!.end) {
+        errors.push({ path, message: 'Breaks overlap each other' });
+      }
+    });
+    if (errors.length > 0) throw new AppError('unprocessable', errors[0]!.message, { errors });
+  }
+
+  const parseBreaks = (breaks: TTimeBreakInput[]) =>
+    breaks.map((b) => ({ start: new Date(b.startedAt), end: new Date(b.endedAt) }));
+
+  /** An entry the caller may see, with its person and the caller's relation to them; else 404. */
+  async function visible(principal: Principal, id: string) {
+    const row = await timeRepo.entryById(db, id);
+    if (!row) throw notFound('Time entry');
+    try {
+      return { row, ...(await policy.readable(principal, row.personId)) };
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) throw notFound('Time entry');
+      throw err;
+    }
+  }
+
+  /** Runs a write and maps the constraints it may hit. */
+  async function write<T>(
+    attempted: { personId: string; start: Date; end: Date | null; exceptId?: string },
+    fn: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await db.transaction((tx) => fn(tx as unknown as Tx));
+    } catch (err) {
+      throw await mapWriteError(ctx, err, attempted);
+    }
+  }
+
+  const snapshot = async (tx: DbOrTx, row: EntryRow) => (await withBreaks(tx, [row], clock.now()))[0]!;
+
+  return {
+    async get(principal: Principal, id: string): Promise<TTimeEntry> {
+      const { row } = await visible(principal, id);
+      return snapshot(db, row);
+    },
+
+    async list(principal: Principal, q: TTimeEntryListQuery): Promise<TPage<TTimeEntry>> {
+      const scope = await policy.scope(principal);
+      if (q.person && scope !== null && !scope.includes(q.person)) {
+        throw forbidden("You may not see this person's time");
+      }
+      const after = q.cursor ? cursor.decode(q.cursor) : undefined;
+      if (after === null) {
+        throw new AppError('validation_failed', 'Invalid cursor', {
+          errors: [{ path: 'query.cursor', message: 'Invalid cursor' }],
+        });
+      }
+      const rows = await timeRepo.listEntries(
+        db,
+        { scope, person: q.person, project: q.project, from: q.from, to: q.to },
+        { limit: q.limit, after },
+      );
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: await withBreaks(db, page, clock.now()),
+        nextCursor: rows.length > q.limit && last ? cursor.encode(last.startedAt, last.id) : null,
+      };
+    },
+
+    async create(principal: Principal, actor: Actor, input: TTimeEntryCreate): Promise<TTimeEntry> {
+      const { person, relation } = await policy.manageable(principal, input.personId, 'body.personId');
+      const start = new Date(input.startedAt);
+      const end = new Date(input.endedAt);
+      const breaks = parseBreaks(input.breaks);
+      checkTimes(start, end, breaks);
+      const project = await checkRefs(input.projectId, input.activityId);
+      return write({ personId: person.id, start, end }, async (tx) => {
+        await policy.guardWrite(tx, person, relation, [{ start, end }]);
+        const row = await timeRepo.insertEntry(tx, {
+          personId: person.id,
+          startedAt: start,
+          endedAt: end,
+          timeZone: person.timeZone,
+          projectId: input.projectId ?? null,
+          activityId: input.activityId ?? null,
+          note: input.note ?? null,
+          billable: input.billable ?? project?.billable ?? false,
+          source: 'manual',
+          createdBy: principal.userId,
+          createdAt: clock.now(),
+          updatedAt: clock.now(),
+        });
+        await timeRepo.replaceBreaks(tx, row.id, breaks);
+        const after = await snapshot(tx, row);
+        await recordAudit(tx, actor, {
+          action: 'time_entry.created',
+          entityType: 'time_entry',
+          entityId: row.id,
+          after,
+        });
+        return after;
+      });
+    },
+
+    async update(
+      principal: Principal,
+      actor: Actor,
+      id: string,
+      patch: TTimeEntryUpdate,
+    ): Promise<TTimeEntry> {
+      const { row, person, relation } = await visible(principal, id);
+      if (relation === 'reader') throw forbidden("You may not change this person's time");
+      const start = patch.startedAt ? new Date(patch.startedAt) : row.startedAt;
+      const end = patch.endedAt ? new Date(patch.endedAt) : row.endedAt;
+      const projectId = patch.projectId === undefined ? row.projectId : patch.projectId;
+      const activityId = patch.activityId === undefined ? row.activityId : patch.activityId;
+      if (patch.projectId !== undefined || patch.activityId !== undefined)
+        await checkRefs(projectId, activityId);
+      return write({ personId: row.personId, start, end, exceptId: id }, async (tx) => {
+        const current = await timeRepo.entryById(tx, id, true);
+        if (!current) throw notFound('Time entry');
+        const before = await snapshot(tx, current);
+        const breaks = patch.breaks
+          ? parseBreaks(patch.breaks)
+          : before.breaks.map((b) => ({
+              start: new Date(b.startedAt),
+              end: b.endedAt ? new Date(b.endedAt) : (end ?? clock.now()),
+            }));
+        checkTimes(start, end, breaks);
+        await policy.guardWrite(tx, person, relation, [
+          { start: current.startedAt, end: current.endedAt },
+          { start, end },
+        ]);
+        const updated = await timeRepo.updateEntry(tx, id, {
+          startedAt: start,
+          endedAt: end,
+          projectId,
+          activityId,
+          note: patch.note === undefined ? current.note : patch.note,
+          billable: patch.billable ?? current.billable,
+          updatedAt: clock.now(),
+        });
+        if (patch.breaks) await timeRepo.replaceBreaks(tx, id, breaks);
+        else if (patch.endedAt) await timeRepo.endRunningBreak(tx, id, end!);
+        const after = await snapshot(tx, updated);
+        await recordAudit(tx, actor, {
+          action: 'time_entry.updated',
+          entityType: 'time_entry',
+          entityId: id,
+          before,
+          after,
+        });
+        return after;
+      });
+    },
+
+    async remove(principal: Principal, actor: Actor, id: string): Promise<void> {
+      const { row, person, relation } = await visible(principal, id);
+      if (relation === 'reader') throw forbidden("You may not change this person's time");
+      await write(
+        { personId: row.personId, start: row.startedAt, end: row.endedAt, exceptId: id },
+        async (tx) => {
+          const current = await timeRepo.entryById(tx, id, true);
+          if (!current) throw notFound('Time entry');
+          const before = await snapshot(tx, current);
+          await policy.guardWrite(tx, person, relation, [{ start: current.startedAt, end: current.endedAt }]);
+          await timeRepo.deleteEntry(tx, id);
+          await recordAudit(tx, actor, {
+            action: 'time_entry.deleted',
+            entityType: 'time_entry',
+            entityId: id,
+            before,
+          });
+        },
+      );
+    },
+
+    checkRefs,
+  };
+}

@@ -1,0 +1,249 @@
+import type {
+  TApprovalQuery,
+  TBulkApproveResult,
+  TPage,
+  TTimesheet,
+  TTimesheetQuery,
+  TTimesheetStatus,
+  TTimesheetSummary,
+} from '@clockpilot/contracts';
+import { type Actor, recordAudit } from '../../platform/audit';
+import type { Principal } from '../../platform/auth';
+import type { AppContext } from '../../platform/context';
+import type { Tx } from '../../platform/db';
+import { AppError, forbidden } from '../../platform/errors';
+import { timesOf, toEntry } from './entries.service';
+import { isoWeekOf, startOfLocalDay, summariseWeek, weekBounds } from './time.calendar';
+import type { TimeMetrics } from './time.metrics';
+import { type Relation, type TimePolicy, weekWritable } from './time.policy';
+import { cursor, timeRepo } from './time.repo';
+import type { TimesheetRow } from './time.tables';
+
+export type TimesheetAction = 'submit' | 'approve' | 'reject' | 'reopen';
+
+/** The workflow: which statuses each action leaves from, where it goes, and who may take it. */
+const TRANSITIONS: Record<
+  TimesheetAction,
+  { from: TTimesheetStatus[]; to: TTimesheetStatus; managerOnly: boolean; verb: string }
+> = {
+  submit: { from: ['draft', 'rejected'], to: 'submitted', managerOnly: false, verb: 'submitted' },
+  approve: { from: ['submitted'], to: 'approved', managerOnly: true, verb: 'approved' },
+  reject: { from: ['submitted'], to: 'rejected', managerOnly: true, verb: 'rejected' },
+  reopen: { from: ['submitted', 'approved'], to: 'draft', managerOnly: true, verb: 'reopened' },
+};
+
+export type TimesheetsService = ReturnType<typeof createTimesheetsService>;
+
+export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, metrics: TimeMetrics) {
+  const { db, clock } = ctx;
+
+  async function subject(principal: Principal, personId: string | undefined) {
+    if (!personId) return { person: await policy.self(principal), relation: 'self' as Relation };
+    return policy.readable(principal, personId);
+  }
+
+  async function build(
+    person: Awaited<ReturnType<typeof policy.self>>,
+    relation: Relation,
+    week: string,
+  ): Promise<TTimesheet> {
+    const now = clock.now();
+    const zone = person.timeZone;
+    const bounds = weekBounds(week, zone);
+    const [row, rows, settings, lockedBefore] = await Promise.all([
+      timeRepo.weekRow(db, person.id, week),
+      timeRepo.entriesWithin(db, [person.id], bounds.start, bounds.end),
+      timeRepo.settings(db),
+      timeRepo.activeLockDate(db),
+    ]);
+    const breaks = await timeRepo.breaksOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    const { days, totals } = summariseWeek(
+      rows.map((r) => timesOf(r, breaks)),
+      bounds,
+      zone,
+      {
+        now,
+        targetSeconds: Math.round(person.weeklyHours * 3600),
+        overtime: { dailyThresholdMinutes: settings.dailyOvertimeMinutes, weekly: settings.weeklyOvertime },
+      },
+    );
+    const status = row?.status ?? 'draft';
+    const wholeWeekLocked = lockedBefore !== null && bounds.end <= startOfLocalDay(lockedBefore, zone);
+    return {
+      id: row?.id ?? null,
+      personId: person.id,
+      personName: person.name,
+      week,
+      timeZone: zone,
+      startsAt: bounds.start.toISOString(),
+      endsAt: bounds.end.toISOString(),
+      status,
+      editable: weekWritable(status, relation) && !wholeWeekLocked,
+      days,
+      totals,
+      entries: rows.map((r) => toEntry(r, breaks, now)),
+      submittedAt: row?.submittedAt?.toISOString() ?? null,
+      decidedAt: row?.decidedAt?.toISOString() ?? null,
+      decidedBy: row?.decidedBy ?? null,
+      comment: row?.comment ?? null,
+    };
+  }
+
+  async function transition(
+    principal: Principal,
+    actor: Actor,
+    action: TimesheetAction,
+    input: { person?: string; week: string; comment?: string },
+  ): Promise<TTimesheet> {
+    const rule = TRANSITIONS[action];
+    const { person, relation } = await subject(principal, input.person);
+    if (relation === 'reader') throw forbidden("You may not change this person's timesheet");
+    // Deciding takes a manager of the person; admins may also decide on their own week.
+    if (rule.managerOnly && relation !== 'manager' && !(relation === 'self' && principal.role === 'admin')) {
+      throw forbidden(
+        relation === 'self'
+          ? 'You cannot decide on your own timesheet'
+          : `Only a manager of ${person.name} may do this`,
+      );
+    }
+    const bounds = weekBounds(input.week, person.timeZone);
+    const now = clock.now();
+    await db.transaction(async (t) => {
+      const tx = t as unknown as Tx;
+      const [row] = await timeRepo.lockWeeks(tx, [
+        {
+          personId: person.id,
+          week: input.week,
+          timeZone: person.timeZone,
+          startsAt: bounds.start,
+          endsAt: bounds.end,
+        },
+      ]);
+      if (!rule.from.includes(row!.status)) {
+        throw new AppError(
+          'conflict',
+          `The week ${input.week} is ${row!.status} and cannot be ${rule.verb}`,
+          {
+            extra: { status: row!.status },
+          },
+        );
+      }
+      if (action === 'submit') {
+        const open = (await timeRepo.entriesWithin(tx, [person.id], bounds.start, bounds.end)).find(
+          (e) => !e.endedAt,
+        );
+        if (open) throw new AppError('conflict', 'Clock out before submitting this week');
+      }
+      if (action === 'reopen') {
+        const lockedBefore = await timeRepo.guardLocks(tx);
+        if (lockedBefore && bounds.start < startOfLocalDay(lockedBefore, person.timeZone)) {
+          throw new AppError('locked', `Time before ${lockedBefore} is locked`, { extra: { lockedBefore } });
+        }
+      }
+      const values: Partial<TimesheetRow> =
+        action === 'submit'
+          ? { status: rule.to, submittedAt: now, submittedBy: principal.userId, updatedAt: now }
+          : {
+              status: rule.to,
+              decidedAt: now,
+              decidedBy: principal.userId,
+              comment: action === 'approve' ? null : (input.comment ?? null),
+              updatedAt: now,
+            };
+      const updated = await timeRepo.updateTimesheet(tx, row!.id, values);
+      await recordAudit(tx, actor, {
+        action: `timesheet.${rule.verb}`,
+        entityType: 'timesheet',
+        entityId: row!.id,
+        before: { personId: person.id, week: input.week, status: row!.status },
+        after: { personId: person.id, week: input.week, status: updated.status, comment: updated.comment },
+      });
+      metrics.timesheetTransitions.inc({ from: row!.status, to: rule.to });
+    });
+    return build(person, relation, input.week);
+  }
+
+  return {
+    async get(principal: Principal, q: TTimesheetQuery): Promise<TTimesheet> {
+      const { person, relation } = await subject(principal, q.person);
+      return build(person, relation, q.week ?? isoWeekOf(clock.now(), person.timeZone));
+    },
+
+    transition,
+
+    /** Timesheets waiting for the caller's decision: their teams' (admins: everyone's), never their own. */
+    async queue(principal: Principal, q: TApprovalQuery): Promise<TPage<TTimesheetSummary>> {
+      const dir = policy.directory();
+      let scope = await policy.scope(principal);
+      const self = await dir.personForUser(principal.userId);
+      if (scope !== null && self) scope = scope.filter((id) => id !== self.id);
+      if (q.team) {
+        const members = (await dir.listPeople({ teamId: q.team })).map((p) => p.id);
+        scope = scope === null ? members : scope.filter((id) => members.includes(id));
+      }
+      const after = q.cursor ? cursor.decode(q.cursor) : undefined;
+      if (after === null) {
+        throw new AppError('validation_failed', 'Invalid cursor', {
+          errors: [{ path: 'query.cursor', message: 'Invalid cursor' }],
+        });
+      }
+      const rows =
+        scope !== null && scope.length === 0
+          ? []
+          : await timeRepo.listTimesheets(
+              db,
+              { scope, status: q.status, week: q.week },
+              { limit: q.limit, after },
+              clock.now(),
+            );
+      const page = rows.slice(0, q.limit);
+      const people = new Map(
+        (await dir.listPeople({ ids: [...new Set(page.map((r) => r.person_id))] })).map((p) => [p.id, p]),
+      );
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => {
+          const p = people.get(r.person_id);
+          return {
+            id: r.id,
+            personId: r.person_id,
+            personName: p?.name ?? '',
+            teamId: p?.teamId ?? null,
+            week: r.week,
+            status: r.status,
+            submittedAt: r.submitted_at,
+            workedSeconds: r.worked_seconds,
+            targetSeconds: Math.round((p?.weeklyHours ?? 0) * 3600),
+          };
+        }),
+        nextCursor: rows.length > q.limit && last ? cursor.encode(new Date(last.key_at), last.id) : null,
+      };
+    },
+
+    /** Approves each timesheet on its own; one refusal does not stop the others. */
+    async bulkApprove(principal: Principal, actor: Actor, ids: string[]): Promise<TBulkApproveResult> {
+      const result: TBulkApproveResult = { approved: [], failed: [] };
+      for (const id of [...new Set(ids)]) {
+        const row = await timeRepo.timesheetById(db, id);
+        try {
+          if (!row) throw new AppError('not_found', 'Timesheet not found');
+          await transition(principal, actor, 'approve', { person: row.personId, week: row.week });
+          result.approved.push(id);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          // A timesheet the caller may not see is reported like a missing one.
+          const hidden = err.status === 404;
+          result.failed.push({
+            id,
+            code: hidden ? 'not_found' : err.code,
+            detail: hidden ? 'Timesheet not found' : err.message,
+          });
+        }
+      }
+      return result;
+    },
+  };
+}
