@@ -3,6 +3,7 @@ import type { ModuleName } from '../config/load';
 import type { AppContext } from '../platform/context';
 import { directoryModule } from './directory';
 import { identityModule } from './identity';
+import { timeModule } from './time';
 
 export type ModuleDef = {
   name: ModuleName;
@@ -12,4 +13,4 @@ export type ModuleDef = {
 };
 
 /** Every module, in dependency order. */
-export const MODULES: ModuleDef[] = [identityModule, directoryModule];
+export const MODULES: ModuleDef[] = [identityModule, directoryModule, timeModule];
