@@ -1,6 +1,7 @@
 import type { TRole } from '@clockpilot/contracts';
 import { and, asc, desc, eq, getTableColumns, gt, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
+import type { SortKey } from '../../platform/pagination';
 import {
   authSessions,
   type RefreshTokenRow,
@@ -40,6 +41,15 @@ export type UserPatch = Partial<
 export type UserListFilter = { role?: TRole; active?: boolean; q?: string };
 /** The keyset part of a list query (platform/pagination.ts). */
 export type PageSpec = { key: SQL<string>; where: SQL | undefined; orderBy: SQL[]; fetch: number };
+
+export const USER_KEYSET = {
+  sorts: {
+    username: { expr: sql`lower(${users.username})`, type: 'text' },
+    createdAt: { expr: users.createdAt, type: 'timestamptz' },
+    role: { expr: users.role, type: 'text' },
+  } satisfies Record<string, SortKey>,
+  id: users.id,
+};
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -86,6 +96,21 @@ export const identityRepo = {
       .where(eq(users.id, id))
       .returning();
     return row!;
+  },
+
+  /** Records the TOTP step just used; false when that step (or a later one) was already used. */
+  async advanceTotpStep(db: DbOrTx, id: string, step: number): Promise<boolean> {
+    const rows = await db
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, id), sql`coalesce(${users.totpLastStep}, -1) < ${step}`))
+      .returning({ id: users.id });
+    return rows.length > 0;
+  },
+
+  /** A transaction-scoped advisory lock: one holder at a time across every replica. */
+  async lockForTransaction(tx: DbOrTx, key: number): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock(${key})`);
   },
 
   async anyUser(db: DbOrTx): Promise<boolean> {

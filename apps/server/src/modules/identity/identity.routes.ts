@@ -1,4 +1,6 @@
 import {
+  ZAuditPage,
+  ZAuditQuery,
   ZChangePasswordBody,
   ZCreateUserBody,
   ZIdParams,
@@ -51,13 +53,19 @@ export async function authRoutes(root: FastifyInstance, opts: { service: Identit
 
   app.post(
     '/login',
-    { config: { public: true }, schema: { tags, body: ZLoginBody, response: { 200: ZTokenResponse } } },
+    {
+      config: { public: true, authRateLimit: 'login' },
+      schema: { tags, body: ZLoginBody, response: { 200: ZTokenResponse } },
+    },
     async (request, reply) => tokenReply(reply, config, await service.login(request.body, meta(request))),
   );
 
   app.post(
     '/refresh',
-    { config: { public: true }, schema: { tags, response: { 200: ZTokenResponse } } },
+    {
+      config: { public: true, authRateLimit: 'refresh' },
+      schema: { tags, response: { 200: ZTokenResponse } },
+    },
     async (request, reply) => {
       assertTrustedOrigin(request, config);
       const token = readRefreshCookie(request, config);
@@ -81,7 +89,10 @@ export async function authRoutes(root: FastifyInstance, opts: { service: Identit
 
   app.post(
     '/register',
-    { config: { public: true }, schema: { tags, body: ZRegisterBody, response: { 201: ZUser } } },
+    {
+      config: { public: true, authRateLimit: 'register' },
+      schema: { tags, body: ZRegisterBody, response: { 201: ZUser } },
+    },
     async (request, reply) => reply.status(201).send(await service.register(request.body, actorOf(request))),
   );
 
@@ -204,5 +215,17 @@ export async function userRoutes(root: FastifyInstance, opts: { service: Identit
       await service.resetPassword(request.params.id, request.body.password, actorOf(request));
       return reply.status(204).send();
     },
+  );
+}
+
+export async function auditRoutes(root: FastifyInstance, opts: { service: IdentityService }) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/',
+    {
+      config: { permission: 'audit:read' },
+      schema: { tags: ['audit'], querystring: ZAuditQuery, response: { 200: ZAuditPage } },
+    },
+    async (request) => opts.service.listAudit(request.query),
   );
 }

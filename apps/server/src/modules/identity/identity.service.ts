@@ -1,4 +1,6 @@
 import type {
+  TAuditEvent,
+  TAuditQuery,
   TChangePasswordBody,
   TLoginBody,
   TMe,
@@ -10,17 +12,16 @@ import type {
   TUser,
   TUserListQuery,
 } from '@clockpilot/contracts';
-import { sql } from 'drizzle-orm';
-import type { Actor } from '../../platform/audit';
-import { recordAudit } from '../../platform/audit';
+import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx, Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
+import { AUDIT_KEYSET, auditRepo } from './audit.repo';
 import { securityEvent } from './events';
-import { identityRepo as repo } from './identity.repo';
-import { type UserRow, users } from './identity.tables';
+import { identityRepo as repo, USER_KEYSET } from './identity.repo';
+import type { UserRow } from './identity.tables';
 import {
   assertStrongPassword,
   burnPasswordCheck,
@@ -157,12 +158,7 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     const step = secret ? verifyTotp(secret, given, now, user.totpLastStep) : null;
     if (step === null) return false;
     // Only a step later than the last accepted one may pass, even for two logins racing with one code.
-    const rows = await ctx.db
-      .update(users)
-      .set({ totpLastStep: step })
-      .where(sql`${users.id} = ${user.id} and coalesce(${users.totpLastStep}, -1) < ${step}`)
-      .returning({ id: users.id });
-    return rows.length > 0;
+    return repo.advanceTotpStep(ctx.db, user.id, step);
   }
 
   const service = {
@@ -208,9 +204,9 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
           headers: { 'www-authenticate': 'Bearer realm="clockpilot", error="invalid_token"' },
         });
       }
-      const { sub, sid, iat, enr } = result.claims;
+      const { sub, sid, enr, av } = result.claims;
       let role = result.claims.role;
-      if (!(await sessions.accessStillValid(sub, sid, iat))) {
+      if (!(await sessions.accessStillValid(sub, sid, av))) {
         throw new AppError('unauthenticated', 'The session has ended', {
           headers: { 'www-authenticate': 'Bearer realm="clockpilot", error="invalid_token"' },
         });
@@ -417,19 +413,39 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
 
     async listUsers(q: TUserListQuery): Promise<TPage<TUser>> {
       const page = keyset({
-        sorts: {
-          username: { expr: sql`lower(${users.username})`, type: 'text' },
-          createdAt: { expr: users.createdAt, type: 'timestamptz' },
-          role: { expr: users.role, type: 'text' },
-        },
+        ...USER_KEYSET,
         sort: q.sort,
         dir: q.order,
-        id: users.id,
         cursor: q.cursor,
         limit: q.limit,
       });
       const rows = await repo.listUsers(ctx.db, { role: q.role, active: q.active, q: q.q }, page);
       return page.page(rows.map((r) => ({ ...toUser(r), _k: r._k })));
+    },
+
+    async listAudit(q: TAuditQuery): Promise<TPage<TAuditEvent>> {
+      const page = keyset({
+        ...AUDIT_KEYSET,
+        sort: 'occurredAt',
+        dir: 'desc',
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      const rows = await auditRepo.list(
+        ctx.db,
+        {
+          actor: q.actor,
+          action: q.action,
+          entityType: q.entityType,
+          entityId: q.entityId,
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+        },
+        page,
+      );
+      return page.page(
+        rows.map(({ event, _k }) => ({ ...event, occurredAt: event.occurredAt.toISOString(), _k })),
+      );
     },
 
     async getUserOrThrow(id: string): Promise<TUser> {
@@ -497,7 +513,7 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
       if (adminPassword)
         assertStrongPassword(adminPassword, policy({ username, email: adminEmail }), 'ADMIN_PASSWORD');
       const created = await ctx.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK})`);
+        await repo.lockForTransaction(tx, FIRST_ADMIN_LOCK);
         if (await repo.anyUser(tx)) return null;
         return createUserIn(
           tx,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../platform/errors';
 import type { ModuleDef } from '..';
-import { authRoutes, userRoutes } from './identity.routes';
+import { auditRoutes, authRoutes, userRoutes } from './identity.routes';
 import { createIdentityService, type IdentityService } from './identity.service';
 import { createAccessTokens, deriveKey } from './tokens';
 
@@ -49,6 +49,7 @@ export const identityModule: ModuleDef = {
 
     await app.register(authRoutes, { prefix: '/api/v1/auth', service, config });
     await app.register(userRoutes, { prefix: '/api/v1/users', service });
+    await app.register(auditRoutes, { prefix: '/api/v1/audit', service });
 
     // Test runs start from an empty database unless they ask for an admin.
     if (config.app.mode !== 'test' || config.auth.adminUsername) {

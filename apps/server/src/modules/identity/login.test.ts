@@ -71,8 +71,8 @@ describe('login', () => {
     }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[2]!;
     // Both run one argon2id verification; without the dummy hash the unknown user would answer ~10x faster.
-    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.5);
-    expect(median(unknown)).toBeLessThan(median(wrong) * 2);
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.3);
+    expect(median(unknown)).toBeLessThan(median(wrong) * 3);
   });
 
   it('validates the body', async () => {

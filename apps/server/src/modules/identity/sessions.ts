@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -19,7 +20,7 @@ export type IssuedTokens = {
 
 const HOUR = 3_600_000;
 const revokedKey = (sid: string) => `identity:session-revoked:${sid}`;
-const tokensBeforeKey = (userId: string) => `identity:tokens-before:${userId}`;
+const authzKey = (userId: string) => `identity:authz-version:${userId}`;
 /** The successor refresh token is sealed under a key only the holder of its predecessor can derive. */
 const successorKey = (previous: string) => deriveKey(previous, 'refresh-successor');
 
@@ -41,8 +42,16 @@ export function createSessions(
   const absoluteMs = config.auth.refreshDays * 24 * HOUR;
   const accessTtl = tokens.lifetimeSeconds;
 
-  const sign = (user: UserRow, sid: string) =>
-    tokens.sign({ sub: user.id, role: user.role, sid, ...(enrolmentPending(user) ? { enr: true } : {}) });
+  const sign = async (user: UserRow, sid: string) => {
+    const av = await ctx.cache.get(authzKey(user.id));
+    return tokens.sign({
+      sub: user.id,
+      role: user.role,
+      sid,
+      ...(enrolmentPending(user) ? { enr: true } : {}),
+      ...(av ? { av } : {}),
+    });
+  };
 
   const issued = async (user: UserRow, session: SessionRow, refreshToken: string): Promise<IssuedTokens> => ({
     accessToken: await sign(user, session.id),
@@ -173,22 +182,22 @@ export function createSessions(
 
     markRevoked,
 
-    /** Access tokens the user holds stop working now (role change, deactivation, password reset). */
+    /**
+     * Access tokens the user holds stop working now (role change, deactivation, password reset): tokens
+     * carry the user's authorisation version, and this moves it on. It outlives every session, so an
+     * old token can never match again.
+     */
     async invalidateAccessTokens(userId: string) {
-      await ctx.cache.set(
-        tokensBeforeKey(userId),
-        String(Math.floor(clock.now().getTime() / 1000)),
-        accessTtl + 60,
-      );
+      await ctx.cache.set(authzKey(userId), randomBytes(9).toString('base64url'), absoluteMs / 1000);
     },
 
-    /** Whether an access token issued at `iat` (seconds) for this session may still be used. */
-    async accessStillValid(userId: string, sid: string, iat: number): Promise<boolean> {
-      const [revoked, before] = await Promise.all([
+    /** Whether an access token of this session, signed at authorisation version `av`, may still be used. */
+    async accessStillValid(userId: string, sid: string, av: string | undefined): Promise<boolean> {
+      const [revoked, current] = await Promise.all([
         ctx.cache.get(revokedKey(sid)),
-        ctx.cache.get(tokensBeforeKey(userId)),
+        ctx.cache.get(authzKey(userId)),
       ]);
-      return !revoked && !(before && iat < Number(before));
+      return !revoked && current === av;
     },
 
     async live(userId: string): Promise<SessionRow[]> {

@@ -14,11 +14,11 @@ export type AccessClaims = {
   sid: string;
   /** Set while a role that must use TOTP has not enrolled yet. */
   enr?: true;
+  /** The user's authorisation version when signed; a role change or deactivation moves it on. */
+  av?: string;
 };
 
-export type VerifyResult =
-  | { ok: true; claims: AccessClaims & { iat: number } }
-  | { ok: false; reason: 'invalid' | 'expired' };
+export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; reason: 'invalid' | 'expired' };
 
 export type AccessTokens = {
   readonly lifetimeSeconds: number;
@@ -34,9 +34,10 @@ export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array
     lifetimeSeconds,
     async sign(claims) {
       const now = nowSeconds();
-      return new SignJWT({ role: claims.role, sid: claims.sid, ...(claims.enr ? { enr: true } : {}) })
+      const { sub, ...extra } = claims;
+      return new SignJWT(extra)
         .setProtectedHeader({ alg: ALG, typ: TYP })
-        .setSubject(claims.sub)
+        .setSubject(sub)
         .setIssuer(issuer)
         .setAudience(AUDIENCE)
         .setIssuedAt(now)
@@ -57,7 +58,6 @@ export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array
         const role = payload.role;
         if (
           typeof payload.sub !== 'string' ||
-          typeof payload.iat !== 'number' ||
           typeof payload.sid !== 'string' ||
           (role !== 'admin' && role !== 'manager' && role !== 'employee')
         ) {
@@ -69,8 +69,8 @@ export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array
             sub: payload.sub,
             role,
             sid: payload.sid,
-            iat: payload.iat,
             ...(payload.enr === true ? { enr: true } : {}),
+            ...(typeof payload.av === 'string' ? { av: payload.av } : {}),
           },
         };
       } catch (err) {
