@@ -19,7 +19,9 @@ import {
   IconListDetails,
   IconLogout,
   IconReportAnalytics,
+  IconSettings,
   IconUser,
+  IconUserCheck,
   IconUsers,
   IconUsersGroup,
 } from '@tabler/icons-react';
@@ -38,6 +40,8 @@ const ICONS: Record<NavItem['icon'], typeof IconHome> = {
   reports: IconReportAnalytics,
   users: IconUsers,
   audit: IconHistory,
+  presence: IconUserCheck,
+  settings: IconSettings,
 };
 
 const GROUP_LABELS: Record<NavItem['group'], string> = { me: 'Me', team: 'Team', admin: 'Administration' };

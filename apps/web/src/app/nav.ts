@@ -5,7 +5,17 @@ export type NavItem = {
   to: string;
   label: string;
   permission: TPermission | null;
-  icon: 'home' | 'time' | 'timesheet' | 'approvals' | 'people' | 'reports' | 'users' | 'audit';
+  icon:
+    | 'home'
+    | 'time'
+    | 'timesheet'
+    | 'approvals'
+    | 'people'
+    | 'reports'
+    | 'users'
+    | 'audit'
+    | 'presence'
+    | 'settings';
   group: 'me' | 'team' | 'admin';
 };
 
@@ -14,10 +24,18 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/time', label: 'My time', permission: 'time:track', icon: 'time', group: 'me' },
   { to: '/timesheet', label: 'Timesheet', permission: 'time:track', icon: 'timesheet', group: 'me' },
   { to: '/approvals', label: 'Approvals', permission: 'time:approve', icon: 'approvals', group: 'team' },
+  { to: '/presence', label: 'Presence', permission: 'time:read_team', icon: 'presence', group: 'team' },
   { to: '/directory', label: 'Directory', permission: 'directory:read', icon: 'people', group: 'team' },
   { to: '/reports', label: 'Reports', permission: 'reports:read', icon: 'reports', group: 'team' },
   { to: '/admin/users', label: 'Users', permission: 'users:manage', icon: 'users', group: 'admin' },
   { to: '/admin/audit', label: 'Audit log', permission: 'audit:read', icon: 'audit', group: 'admin' },
+  {
+    to: '/admin/time',
+    label: 'Time rules and locks',
+    permission: 'time:lock',
+    icon: 'settings',
+    group: 'admin',
+  },
 ];
 
 export function navFor(role: TRole): NavItem[] {

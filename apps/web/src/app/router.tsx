@@ -12,6 +12,10 @@ import { AppLayout } from './layout';
 import { safeRedirect } from './nav';
 import { NotFoundPage, RouteErrorPage } from './pages';
 
+/** The directory's tabs, in the order shown (`?tab=teams`). */
+const DIRECTORY_TABS = ['people', 'teams', 'clients', 'projects', 'activities'] as const;
+type DirectoryTab = (typeof DIRECTORY_TABS)[number];
+
 export type RouterContext = { queryClient: QueryClient };
 
 /** `?week=2026-W48`; anything else means the current week. */
@@ -79,6 +83,9 @@ const directoryRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/directory',
   beforeLoad: requirePermission('directory:read'),
+  validateSearch: (search: Record<string, unknown>): { tab?: DirectoryTab } => ({
+    tab: DIRECTORY_TABS.includes(search.tab as DirectoryTab) ? (search.tab as DirectoryTab) : undefined,
+  }),
 }).lazy(() => import('../features/directory/DirectoryPage').then((m) => m.Route));
 
 const reportsRoute = createRoute({
@@ -99,6 +106,18 @@ const adminAuditRoute = createRoute({
   beforeLoad: requirePermission('audit:read'),
 }).lazy(() => import('../features/admin/AuditPage').then((m) => m.Route));
 
+const adminTimeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/admin/time',
+  beforeLoad: requirePermission('time:lock'),
+}).lazy(() => import('../features/admin/TimeAdminPage').then((m) => m.Route));
+
+const presenceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/presence',
+  beforeLoad: requirePermission('time:read_team'),
+}).lazy(() => import('../features/presence/PresencePage').then((m) => m.Route));
+
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/profile',
@@ -115,6 +134,8 @@ const routeTree = rootRoute.addChildren([
     reportsRoute,
     adminUsersRoute,
     adminAuditRoute,
+    adminTimeRoute,
+    presenceRoute,
     profileRoute,
   ]),
 ]);

@@ -23,7 +23,8 @@ export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: 
   const managers = useQueries({
     queries: team.managerIds.map((id) => ({
       queryKey: ['lookup', DIRECTORY_PATH.people, 'id', id],
-      queryFn: ({ signal }: { signal: AbortSignal }) => api<TPersonView>('GET', `${DIRECTORY_PATH.people}/${id}`, { signal }),
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        api<TPersonView>('GET', `${DIRECTORY_PATH.people}/${id}`, { signal }),
       staleTime: 5 * 60_000,
     })),
   });
@@ -44,7 +45,10 @@ export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: 
           const what = role === 'managers' ? 'a manager' : 'a member';
           notifications.show({
             color: 'green',
-            message: action === 'add' ? `${person.name} is now ${what} of ${team.name}` : `${person.name} is no longer ${what} of ${team.name}`,
+            message:
+              action === 'add'
+                ? `${person.name} is now ${what} of ${team.name}`
+                : `${person.name} is no longer ${what} of ${team.name}`,
           });
         },
         onError: (e) => notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(e) }),

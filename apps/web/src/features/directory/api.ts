@@ -1,5 +1,5 @@
-import type { TActivity, TClient, TPersonView, TProject, TTeam } from '@clockpilot/contracts/directory';
 import type { TPage } from '@clockpilot/contracts/common';
+import type { TActivity, TClient, TPersonView, TProject, TTeam } from '@clockpilot/contracts/directory';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../app/auth';
 
@@ -85,7 +85,10 @@ export function isArchived(item: { active?: boolean; status?: string }): boolean
 }
 
 /** Names of the first items of a resource by id, for showing a team or client beside a row. */
-export function useNameMap<T extends { id: string; name: string }>(resource: DirectoryResource, enabled = true) {
+export function useNameMap<T extends { id: string; name: string }>(
+  resource: DirectoryResource,
+  enabled = true,
+) {
   return useQuery({
     queryKey: ['lookup', DIRECTORY_PATH[resource], 'names'],
     queryFn: async ({ signal }) => {

@@ -72,7 +72,15 @@ function useSubmit<R extends DirectoryResource>(
   };
 }
 
-function Actions({ pending, editing, onCancel }: { pending: boolean; editing: boolean; onCancel: () => void }) {
+function Actions({
+  pending,
+  editing,
+  onCancel,
+}: {
+  pending: boolean;
+  editing: boolean;
+  onCancel: () => void;
+}) {
   return (
     <Group justify="flex-end" mt="sm">
       <Button variant="default" onClick={onCancel}>
@@ -85,7 +93,13 @@ function Actions({ pending, editing, onCancel }: { pending: boolean; editing: bo
   );
 }
 
-function FormShell({ onSubmit, children }: { onSubmit: (e?: React.FormEvent<HTMLFormElement>) => void; children: ReactNode }) {
+function FormShell({
+  onSubmit,
+  children,
+}: {
+  onSubmit: (e?: React.FormEvent<HTMLFormElement>) => void;
+  children: ReactNode;
+}) {
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm">{children}</Stack>
@@ -138,7 +152,9 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
       weeklyCapacity: item?.weeklyCapacity ?? '',
       timeZone: item?.timeZone ?? 'UTC',
     },
-    validate: bodyResolver(editing ? ZPersonUpdate : ZPersonCreate, (v: PersonValues) => personBody(v, editing)),
+    validate: bodyResolver(editing ? ZPersonUpdate : ZPersonCreate, (v: PersonValues) =>
+      personBody(v, editing),
+    ),
   });
   const { submit, pending } = useSubmit('people', item?.id, onDone, 'Person');
   return (
@@ -164,7 +180,8 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
         path={DIRECTORY_PATH.teams}
         params={{ active: 'true' }}
         getLabel={(t) => t.name}
-        {...form.getInputProps('teamId')}
+        value={form.values.teamId}
+        error={form.errors.teamId}
         onChange={(id) => form.setFieldValue('teamId', id)}
       />
       <RemoteSelect<TPersonView>
@@ -174,7 +191,8 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
         params={{ active: 'true' }}
         exclude={item ? [item.id] : undefined}
         getLabel={(p) => p.name}
-        {...form.getInputProps('managerId')}
+        value={form.values.managerId}
+        error={form.errors.managerId}
         onChange={(id) => form.setFieldValue('managerId', id)}
       />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
@@ -282,7 +300,8 @@ export function ProjectForm({ item, onDone, onCancel }: FormProps<TProject>) {
         path={DIRECTORY_PATH.clients}
         params={{ active: 'true' }}
         getLabel={(c) => c.name}
-        {...form.getInputProps('clientId')}
+        value={form.values.clientId}
+        error={form.errors.clientId}
         onChange={(id) => form.setFieldValue('clientId', id)}
       />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
@@ -308,7 +327,8 @@ type ActivityValues = { name: string; projectId: string | null };
 
 export function ActivityForm({ item, onDone, onCancel }: FormProps<TActivity>) {
   const editing = Boolean(item);
-  const body = (v: ActivityValues) => (editing ? { name: v.name.trim() } : { name: v.name.trim(), projectId: v.projectId });
+  const body = (v: ActivityValues) =>
+    editing ? { name: v.name.trim() } : { name: v.name.trim(), projectId: v.projectId };
   const form = useForm<ActivityValues>({
     initialValues: { name: item?.name ?? '', projectId: item?.projectId ?? null },
     validate: bodyResolver(editing ? ZActivityUpdate : ZActivityCreate, body),
@@ -320,12 +340,15 @@ export function ActivityForm({ item, onDone, onCancel }: FormProps<TActivity>) {
       <RemoteSelect<TProject>
         label="Project"
         placeholder="Every project"
-        description={editing ? 'The project of an activity cannot be changed' : 'Empty: available on every project'}
+        description={
+          editing ? 'The project of an activity cannot be changed' : 'Empty: available on every project'
+        }
         disabled={editing}
         path={DIRECTORY_PATH.projects}
         params={{ status: 'active' }}
         getLabel={(p) => `${p.code} · ${p.name}`}
-        {...form.getInputProps('projectId')}
+        value={form.values.projectId}
+        error={form.errors.projectId}
         onChange={(id) => form.setFieldValue('projectId', id)}
       />
       <Actions pending={pending} editing={editing} onCancel={onCancel} />
