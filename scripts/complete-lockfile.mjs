@@ -6,15 +6,30 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const OSES = ['aix', 'android', 'darwin', 'freebsd', 'linux', 'netbsd', 'openbsd', 'openharmony', 'sunos', 'win32'];
+const OSES = [
+  'aix',
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'netbsd',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'win32',
+];
 const CPUS = ['arm', 'arm64', 'ia32', 'loong64', 'mips64el', 'ppc64', 'riscv64', 's390x', 'x64'];
 
 function registryInfo(name, spec) {
   try {
-    const out = execFileSync('npm', ['view', `${name}@${spec}`, 'version', 'os', 'cpu', 'libc', 'license', '--json'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const out = execFileSync(
+      'npm',
+      ['view', `${name}@${spec}`, 'version', 'os', 'cpu', 'libc', 'license', '--json'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     const meta = JSON.parse(out);
     return Array.isArray(meta) ? meta[meta.length - 1] : meta;
   } catch {
@@ -26,7 +41,11 @@ function inferredInfo(name, spec) {
   const parts = name.split('/').pop().split('-');
   const os = OSES.find((o) => parts.includes(o));
   const cpu = CPUS.find((c) => parts.includes(c));
-  const libc = parts.includes('musl') ? 'musl' : parts.includes('gnu') || parts.includes('gnueabihf') ? 'glibc' : undefined;
+  const libc = parts.includes('musl')
+    ? 'musl'
+    : parts.includes('gnu') || parts.includes('gnueabihf')
+      ? 'glibc'
+      : undefined;
   // A package that cannot be placed is marked for no platform: it is optional, so skipping it is safe.
   return { version: spec, os: [os ?? 'none'], cpu: cpu ? [cpu] : undefined, libc: libc ? [libc] : undefined };
 }
