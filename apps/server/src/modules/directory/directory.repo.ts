@@ -114,6 +114,18 @@ export const peopleRepo = {
     const [row] = await db.update(people).set(values).where(eq(people.id, id)).returning();
     return row!;
   },
+  /** The person and everyone above them in the reporting line (stops on a cycle). */
+  async managerChain(db: DbOrTx, personId: string): Promise<string[]> {
+    // Both drivers answer raw SQL with { rows }.
+    const result = (await db.execute(sql`
+      with recursive up (id, manager_id) as (
+        select id, manager_id from ${people} where id = ${personId}
+        union
+        select p.id, p.manager_id from ${people} p join up on p.id = up.manager_id
+      )
+      select id from up`)) as unknown as { rows: Array<{ id: string }> };
+    return result.rows.map((r) => r.id);
+  },
   /**
    * People the person manages: members of the teams they manage and their direct reports, never
    * themselves.

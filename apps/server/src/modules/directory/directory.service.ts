@@ -143,13 +143,13 @@ export function createDirectoryService(ctx: AppContext) {
       update(tx: Tx, id: string, values: NoInfer<Partial<R>>): Promise<NoInfer<R>>;
     },
     actor: Actor,
-    patch: (before: R) => Partial<R>,
+    patch: (before: R, tx: Tx) => Partial<R> | Promise<Partial<R>>,
     action = `${entity}.updated`,
   ): Promise<R> {
     return inTx(async (tx) => {
       const before = await repo.byId(tx, id, true);
       if (!before) throw notFound(entity[0]!.toUpperCase() + entity.slice(1));
-      const diff = changes(before, patch(before));
+      const diff = changes(before, await patch(before, tx));
       if (Object.keys(diff).length === 0) return before;
       const after = await repo.update(tx, id, { ...diff, updatedAt: clock.now() });
       await recordAudit(tx, actor, { action, entityType: entity, entityId: id, before, after });
@@ -178,15 +178,12 @@ export function createDirectoryService(ctx: AppContext) {
     return team;
   }
 
-  async function assertPeopleExist(tx: Tx, ids: string[], path: string) {
+  /** 422 naming each unknown person id; `pathOf` gives the field of the i-th id. */
+  async function assertPeopleExist(tx: Tx, ids: string[], pathOf: (i: number) => string) {
     const found = await peopleRepo.existingIds(tx, ids);
-    const errors = ids
-      .map((id, i) => ({ id, i }))
-      .filter(({ id }) => !found.has(id))
-      .map(({ i }) => ({
-        path: ids.length === 1 && !path.endsWith('Ids') ? path : `${path}.${i}`,
-        message: 'No such person',
-      }));
+    const errors = ids.flatMap((id, i) =>
+      found.has(id) ? [] : [{ path: pathOf(i), message: 'No such person' }],
+    );
     if (errors.length > 0) throw new AppError('unprocessable', 'Unknown person', { errors });
   }
 
@@ -268,7 +265,7 @@ export function createDirectoryService(ctx: AppContext) {
     view,
     async me(principal: Principal): Promise<TPersonView> {
       const row = await personOfUser(principal.userId);
-      if (!row) throw notFound('No person is linked to your account;');
+      if (!row) throw new AppError('not_found', 'No person is linked to your account');
       return toPerson(row);
     },
     async listPeoplePage(principal: Principal, q: TPersonListQuery): Promise<TPage<TPersonView>> {
@@ -308,15 +305,31 @@ export function createDirectoryService(ctx: AppContext) {
       patch: TPersonUpdate,
     ): Promise<TPerson> {
       assertMayLink(principal, patch.userId);
-      const row = await patchRow('person', id, peopleRepo, actor, (before) => ({
-        ...patch,
-        // Capacity follows the contracted hours unless it was set apart from them.
-        weeklyCapacity:
-          patch.weeklyCapacity ??
-          (patch.weeklyHours !== undefined && before.weeklyCapacity === before.weeklyHours
-            ? patch.weeklyHours
-            : undefined),
-      }));
+      const row = await patchRow('person', id, peopleRepo, actor, async (before, tx) => {
+        if (
+          patch.managerId &&
+          patch.managerId !== id &&
+          (await peopleRepo.managerChain(tx, patch.managerId)).includes(id)
+        ) {
+          throw new AppError('unprocessable', 'The change would make a management cycle', {
+            errors: [
+              {
+                path: 'body.managerId',
+                message: 'This person reports, directly or not, to the one being changed',
+              },
+            ],
+          });
+        }
+        return {
+          ...patch,
+          // Capacity follows the contracted hours unless it was set apart from them.
+          weeklyCapacity:
+            patch.weeklyCapacity ??
+            (patch.weeklyHours !== undefined && before.weeklyCapacity === before.weeklyHours
+              ? patch.weeklyHours
+              : undefined),
+        };
+      });
       return toPerson(row);
     },
     async archivePerson(actor: Actor, id: string): Promise<TPerson> {
@@ -345,8 +358,8 @@ export function createDirectoryService(ctx: AppContext) {
       const { managerIds, ...data } = ZTeamCreate.parse(input);
       const now = clock.now();
       return inTx(async (tx) => {
+        await assertPeopleExist(tx, managerIds, (i) => `body.managerIds.${i}`);
         const managers = [...new Set(managerIds)];
-        await assertPeopleExist(tx, managers, 'body.managerIds');
         const id = await teamsRepo.insert(tx, { ...data, createdAt: now, updatedAt: now });
         await teamsRepo.addManagers(tx, id, managers);
         const team = toTeam((await teamsRepo.byId(tx, id))!);
@@ -374,7 +387,7 @@ export function createDirectoryService(ctx: AppContext) {
     async addTeamManager(actor: Actor, teamId: string, personId: string): Promise<TTeam> {
       return inTx(async (tx) => {
         const before = await getTeamOr404(teamId, tx, true);
-        await assertPeopleExist(tx, [personId], 'body.personId');
+        await assertPeopleExist(tx, [personId], () => 'body.personId');
         if (!(await teamsRepo.addManagers(tx, teamId, [personId]))) return toTeam(before);
         const after = (await teamsRepo.byId(tx, teamId))!;
         await recordAudit(tx, actor, {

@@ -192,6 +192,21 @@ describe('validation and constraints', () => {
     expect(paths(res.body)).toEqual(['body.managerId']);
   });
 
+  it('refuses a management cycle through several levels', async () => {
+    const mk = async (name: string, managerId?: string) =>
+      (await api({ method: 'POST', url: '/people', payload: { name, managerId } })).body.id as string;
+    const top = await mk('Top');
+    const mid = await mk('Mid', top);
+    const low = await mk('Low', mid);
+    const res = await api({ method: 'PATCH', url: `/people/${top}`, payload: { managerId: low } });
+    expect(res.status).toBe(422);
+    expect(paths(res.body)).toEqual(['body.managerId']);
+    // Moving within the line without closing a loop is fine.
+    expect((await api({ method: 'PATCH', url: `/people/${low}`, payload: { managerId: top } })).status).toBe(
+      200,
+    );
+  });
+
   it('answers 409 when a user account is already linked to another person', async () => {
     const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Second record' } });
     const res = await api({
