@@ -128,15 +128,16 @@ export const peopleRepo = {
   },
   /**
    * People the person manages: members of the teams they manage and their direct reports, never
-   * themselves.
+   * themselves. `only` narrows the answer to one person (a yes/no check).
    */
-  async managedBy(db: DbOrTx, personId: string): Promise<string[]> {
+  async managedBy(db: DbOrTx, personId: string, only?: string): Promise<string[]> {
     const rows = await db
       .select({ id: people.id })
       .from(people)
       .where(
         and(
           sql`${people.id} <> ${personId}`,
+          only ? eq(people.id, only) : undefined,
           or(
             eq(people.managerId, personId),
             inArray(

@@ -208,7 +208,7 @@ export function createDirectoryService(ctx: AppContext) {
     },
     async isManagerOf(userId: string, personId: string): Promise<boolean> {
       const me = await personOfUser(userId);
-      return me ? (await peopleRepo.managedBy(db, me.id)).includes(personId) : false;
+      return me ? (await peopleRepo.managedBy(db, me.id, personId)).length > 0 : false;
     },
     async managedTeamIds(userId: string): Promise<string[]> {
       const me = await personOfUser(userId);
