@@ -37,13 +37,12 @@ export async function timeWorld(
 ): Promise<TimeWorld> {
   const clock = testClock(new Date(opts.now ?? '2026-11-23T08:00:00Z'));
   const t = await createTestApp({ clock, env: { JWT_ACCESS_MINUTES: '1440', ...opts.env } });
-  const [admin, manager, employee, colleague, outsider] = await Promise.all([
-    loginAs(t, { role: 'admin', timeZone: 'UTC' }),
-    loginAs(t, { role: 'manager', timeZone: 'Europe/Berlin' }),
-    loginAs(t, { role: 'employee', timeZone: 'Europe/Berlin' }),
-    loginAs(t, { role: 'employee', timeZone: 'Europe/Berlin' }),
-    loginAs(t, { role: 'employee', timeZone: 'America/New_York' }),
-  ]);
+  // One after another: password hashing in parallel would stall the event loop of a busy machine.
+  const admin = await loginAs(t, { role: 'admin', timeZone: 'UTC' });
+  const manager = await loginAs(t, { role: 'manager', timeZone: 'Europe/Berlin' });
+  const employee = await loginAs(t, { role: 'employee', timeZone: 'Europe/Berlin' });
+  const colleague = await loginAs(t, { role: 'employee', timeZone: 'Europe/Berlin' });
+  const outsider = await loginAs(t, { role: 'employee', timeZone: 'America/New_York' });
   const api: TimeWorld['api'] = async (as, method, url, payload) => {
     const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: as.headers, payload });
     const json =

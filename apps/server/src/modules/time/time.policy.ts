@@ -130,7 +130,7 @@ export function createTimePolicy(ctx: AppContext) {
       const closed = rows.find((r) => !weekWritable(r.status, rel));
       if (closed) {
         throw new AppError('conflict', `Week ${closed.week} is ${closed.status} and cannot be changed`, {
-          extra: { week: closed.week, status: closed.status },
+          extra: { week: closed.week, weekStatus: closed.status },
         });
       }
     },

@@ -127,7 +127,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
           'conflict',
           `The week ${input.week} is ${row!.status} and cannot be ${rule.verb}`,
           {
-            extra: { status: row!.status },
+            extra: { weekStatus: row!.status },
           },
         );
       }
