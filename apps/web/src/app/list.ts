@@ -99,3 +99,25 @@ export function usePagedList<T>({
     refetch: () => void query.refetch(),
   };
 }
+
+/** A whole (unpaginated) list answer `{ items }` seen as a PagedList, for the same table. */
+export function wholeList<T>(query: {
+  data: { items: T[] } | undefined;
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  isPlaceholderData?: boolean;
+  refetch: () => unknown;
+}): PagedList<T> {
+  return {
+    items: query.data?.items ?? [],
+    isPending: query.isPending,
+    isError: query.isError,
+    error: query.error,
+    isRefreshing: query.isPlaceholderData ?? false,
+    hasMore: false,
+    isLoadingMore: false,
+    loadMore: () => {},
+    refetch: () => void query.refetch(),
+  };
+}

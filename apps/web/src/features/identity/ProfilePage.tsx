@@ -1,14 +1,72 @@
-import { Text } from '@mantine/core';
+import { can } from '@clockpilot/contracts/permissions';
+import { Card, Group, Stack, Text, Title } from '@mantine/core';
 import { createLazyRoute } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
 import { PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { PasswordSection } from './PasswordSection';
+import { SessionsSection } from './SessionsSection';
+import { TokensSection } from './TokensSection';
+import { TotpSection } from './TotpSection';
 
 export const Route = createLazyRoute('/_app/profile')({ component: ProfilePage });
 
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <Card withBorder padding="md" radius="md" component="section" aria-labelledby={id}>
+      <Title order={2} size="h4" id={id} mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Card>
+  );
+}
+
 export function ProfilePage() {
+  const me = useMe();
   return (
     <>
       <PageTitle>Profile and security</PageTitle>
-      <Text c="dimmed">Your details, password, second factor and sessions.</Text>
+      <Stack gap="md">
+        <Section id="profile-account" title="Account">
+          <Group gap="xl" wrap="wrap">
+            <Field label="Name" value={me.displayName} />
+            <Field label="Username" value={me.username} />
+            <Field label="Email" value={me.email} />
+            <Field label="Role" value={me.role} />
+            <Field label="Time zone" value={me.timeZone} />
+          </Group>
+        </Section>
+        {me.hasPassword && (
+          <Section id="profile-password" title="Password">
+            <PasswordSection />
+          </Section>
+        )}
+        <Section id="profile-totp" title="Two-step verification">
+          <TotpSection />
+        </Section>
+        <Section id="profile-sessions" title="Where you are signed in">
+          <SessionsSection />
+        </Section>
+        {can(me.role, 'tokens:manage') && (
+          <Section id="profile-tokens" title="Personal API tokens">
+            <TokensSection />
+          </Section>
+        )}
+      </Stack>
     </>
+  );
+}
+
+function Field({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" fw={500}>
+        {value}
+      </Text>
+    </div>
   );
 }

@@ -1,0 +1,90 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { renderWithProviders } from '../test/render';
+import { DataTable } from './data-table';
+import type { PagedList } from './list';
+
+type Row = { id: string; name: string };
+
+function list(items: Row[], more: Partial<PagedList<Row>> = {}): PagedList<Row> {
+  return {
+    items,
+    isPending: false,
+    isError: false,
+    error: null,
+    isRefreshing: false,
+    hasMore: false,
+    isLoadingMore: false,
+    loadMore: vi.fn(),
+    refetch: vi.fn(),
+    ...more,
+  };
+}
+
+const columns = [{ key: 'name', header: 'Name', sortKey: 'name', render: (r: Row) => r.name }];
+
+describe('DataTable', () => {
+  it('shows the empty state instead of an empty table', () => {
+    renderWithProviders(
+      <DataTable
+        caption="Clients"
+        columns={columns}
+        list={list([])}
+        rowKey={(r) => r.id}
+        empty={{ title: 'No clients yet' }}
+      />,
+    );
+    expect(screen.getByText('No clients yet')).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('marks the sorted column, toggles sort and loads the next page', async () => {
+    const toggleSort = vi.fn();
+    const l = list(
+      [
+        { id: '1', name: 'Acme' },
+        { id: '2', name: 'Globex' },
+      ],
+      { hasMore: true },
+    );
+    const user = userEvent.setup();
+    renderWithProviders(
+      <DataTable
+        caption="Clients"
+        columns={columns}
+        list={l}
+        controls={{ sort: 'name', dir: 'desc', toggleSort }}
+        rowKey={(r) => r.id}
+        empty={{ title: 'No clients yet' }}
+      />,
+    );
+    const table = screen.getByRole('table', { name: 'Clients' });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    expect(within(table).getByRole('columnheader', { name: /name/i })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
+    await user.click(screen.getByRole('button', { name: 'Sort by Name' }));
+    expect(toggleSort).toHaveBeenCalledWith('name');
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    expect(l.loadMore).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows the error with a retry when the first page fails', async () => {
+    const l = list([], { isError: true, error: new Error('boom') });
+    const user = userEvent.setup();
+    renderWithProviders(
+      <DataTable
+        caption="Clients"
+        columns={columns}
+        list={l}
+        rowKey={(r) => r.id}
+        empty={{ title: 'No clients yet' }}
+      />,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent('boom');
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(l.refetch).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,73 @@
+import { ZChangePasswordBody } from '@clockpilot/contracts/identity';
+import { Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { showFormError } from '../../app/form';
+import { bodyResolver } from '../../app/validate';
+import { useChangePassword } from './api';
+
+type Values = { currentPassword: string; newPassword: string; confirm: string };
+
+const body = (v: Values) => ({ currentPassword: v.currentPassword, newPassword: v.newPassword });
+const checkBody = bodyResolver(ZChangePasswordBody, body);
+
+/** Change the own password; the server's strength rules come back on the new-password field. */
+export function PasswordSection() {
+  const change = useChangePassword();
+  const form = useForm<Values>({
+    initialValues: { currentPassword: '', newPassword: '', confirm: '' },
+    validate: (v) => {
+      const errors = checkBody(v);
+      if (!errors.newPassword && v.confirm !== v.newPassword) errors.confirm = 'The passwords do not match';
+      return errors;
+    },
+  });
+
+  async function submit(v: Values) {
+    try {
+      await change.mutateAsync(body(v));
+      form.reset();
+      notifications.show({
+        color: 'green',
+        title: 'Password changed',
+        message: 'Your other sessions were signed out.',
+      });
+    } catch (e) {
+      showFormError(form, e, { fallbackField: 'newPassword' });
+    }
+  }
+
+  return (
+    <form onSubmit={form.onSubmit(submit)} noValidate aria-label="Change password">
+      <Stack gap="sm" maw={420}>
+        <Text size="sm" c="dimmed">
+          Changing your password signs out your other devices.
+        </Text>
+        <PasswordInput
+          label="Current password"
+          autoComplete="current-password"
+          required
+          {...form.getInputProps('currentPassword')}
+        />
+        <PasswordInput
+          label="New password"
+          autoComplete="new-password"
+          required
+          description="A long passphrase you use nowhere else"
+          {...form.getInputProps('newPassword')}
+        />
+        <PasswordInput
+          label="Repeat the new password"
+          autoComplete="new-password"
+          required
+          {...form.getInputProps('confirm')}
+        />
+        <Group>
+          <Button type="submit" loading={change.isPending}>
+            Change password
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
