@@ -36,6 +36,8 @@ export function createQueryClient() {
 }
 
 const nonce = cspNonce();
+// Modals and drawers lock scrolling with a <style> tag (react-remove-scroll); it reads the nonce here.
+if (nonce) (globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = nonce;
 
 export function Providers({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
   return (

@@ -16,11 +16,11 @@ import { api } from '../../app/auth';
 
 /** The time module's endpoints, in one place. */
 export const TIME = {
-  status: '/api/v1/time/clock',
-  clockIn: '/api/v1/time/clock/in',
-  clockOut: '/api/v1/time/clock/out',
-  breakStart: '/api/v1/time/clock/break/start',
-  breakEnd: '/api/v1/time/clock/break/end',
+  status: '/api/v1/time/status',
+  clockIn: '/api/v1/time/clock-in',
+  clockOut: '/api/v1/time/clock-out',
+  breakStart: '/api/v1/time/break/start',
+  breakEnd: '/api/v1/time/break/end',
   entries: '/api/v1/time/entries',
   entry: (id: string) => `/api/v1/time/entries/${id}`,
   timesheet: '/api/v1/time/timesheets',
@@ -28,7 +28,7 @@ export const TIME = {
   approve: '/api/v1/time/timesheets/approve',
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
-  bulkApprove: '/api/v1/time/approvals/bulk-approve',
+  bulkApprove: '/api/v1/time/approvals/approve',
 } as const;
 
 export const timeKeys = {

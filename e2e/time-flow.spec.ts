@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { cspViolations, launch, loginViaApi, openSession, type Session, step, USERS } from './lib';
+
+// One story, in order: the employee's week goes from the first clock-in to an approved timesheet.
+let browser: Browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+function scenario(name: string, opts: { mobile?: boolean }, fn: (s: Session) => Promise<void>) {
+  test(name, async () => {
+    const s = await openSession(browser, opts);
+    try {
+      await step(s, name, () => fn(s));
+    } finally {
+      await s.context.close();
+    }
+  });
+}
+
+scenario(
+  '[EMPLOYEE][LOGIN]: signs in through the form on a phone and lands on home',
+  { mobile: true },
+  async (s) => {
+    const res = await s.page.goto('/time');
+    assert.match(res?.headers()['content-security-policy'] ?? '', /script-src 'self' 'nonce-/);
+    await s.page.waitForURL(/\/login\?redirect=%2Ftime/);
+    await s.page.getByLabel('Username or email').fill(USERS.employee.login);
+    await s.page.getByLabel(/^Password/).fill('wrong-password');
+    await s.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await s.page.getByTestId('login-error').waitFor();
+    await s.page.getByLabel(/^Password/).fill(USERS.employee.password);
+    await s.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // Back on the page that was asked for.
+    await s.page.waitForURL(/\/time$/);
+    await s.page.getByRole('heading', { name: 'My time' }).waitFor();
+    assert.deepEqual(cspViolations(s), []);
+  },
+);
+
+scenario(
+  '[EMPLOYEE][CLOCK]: clocks in, takes a break, clocks out and sees the entry',
+  { mobile: true },
+  async (s) => {
+    await loginViaApi(s, 'employee');
+    await s.page.goto('/');
+    const state = s.page.getByTestId('clock-state');
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+    await s.page.getByRole('button', { name: 'Clock in' }).click();
+    await state.filter({ hasText: 'Working' }).waitFor();
+    await s.page.waitForTimeout(1100);
+    await s.page.getByRole('button', { name: 'Start break' }).click();
+    await state.filter({ hasText: 'On a break' }).waitFor();
+    await s.page.waitForTimeout(1100);
+    await s.page.getByRole('button', { name: 'End break' }).click();
+    await state.filter({ hasText: 'Working' }).waitFor();
+    await s.page.waitForTimeout(1100);
+    await s.page.getByRole('button', { name: 'Clock out' }).click();
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+    await s.page.getByRole('button', { name: 'Clock in' }).waitFor();
+
+    await s.page.goto('/time');
+    await s.page.getByTestId('entry-row').first().waitFor();
+    assert.equal(await s.page.getByTestId('entry-row').count(), 1);
+    // The entry dialog (date-time pickers, scroll lock) runs under the strict CSP too.
+    await s.page.getByRole('button', { name: 'Add entry' }).click();
+    const dialog = s.page.getByRole('dialog', { name: 'Add entry' });
+    await dialog.getByText(/^Start \(Europe\/Berlin\)/).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.deepEqual(cspViolations(s), []);
+  },
+);
+
+scenario('[EMPLOYEE][TIMESHEET]: submits the week', {}, async (s) => {
+  await loginViaApi(s, 'employee');
+  await s.page.goto('/timesheet');
+  await s.page.getByTestId('timesheet-grid').waitFor();
+  await s.page.getByTestId('timesheet-status').filter({ hasText: 'draft' }).waitFor();
+  await s.page.getByRole('button', { name: 'Submit week' }).click();
+  await s.page.getByTestId('timesheet-status').filter({ hasText: 'submitted' }).waitFor();
+  assert.equal(await s.page.getByRole('button', { name: 'Submit week' }).count(), 0);
+});
+
+scenario('[MANAGER][APPROVALS]: opens the submitted week and approves it', {}, async (s) => {
+  await loginViaApi(s, 'manager');
+  await s.page.goto('/approvals');
+  const row = s.page.getByTestId('approval-row').filter({ hasText: USERS.employee.name });
+  await row.waitFor();
+  await row.getByRole('button', { name: /^Open/ }).click();
+  const drawer = s.page.getByRole('dialog');
+  await drawer.getByTestId('timesheet-grid').waitFor();
+  await drawer.getByRole('button', { name: 'Approve' }).click();
+  await s.page.getByText('Nothing to approve').waitFor();
+  assert.deepEqual(cspViolations(s), []);
+});
+
+scenario('[EMPLOYEE][TIMESHEET]: sees the week approved and can no longer edit it', {}, async (s) => {
+  await loginViaApi(s, 'employee');
+  await s.page.goto('/timesheet');
+  await s.page.getByTestId('timesheet-status').filter({ hasText: 'approved' }).waitFor();
+  await s.page.goto('/time');
+  await s.page.getByTestId('not-editable').waitFor();
+  assert.equal(await s.page.getByRole('button', { name: 'Add entry' }).isDisabled(), true);
+  assert.equal(
+    await s.page
+      .getByRole('button', { name: /^Edit entry/ })
+      .first()
+      .isDisabled(),
+    true,
+  );
+});
