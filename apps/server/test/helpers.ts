@@ -72,6 +72,8 @@ export async function createTestApp(
       APP_MODE: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       JWT_SECRET: TEST_JWT_SECRET,
+      // Tests sign in (and fail to) from one address many times; the limit's own tests set it low.
+      AUTH_RATE_LIMIT_MAX: '10000',
       REDIS_URL: process.env.REDIS_URL,
       REDIS_KEY_PREFIX: opts.shareRedisPrefix ?? `cpt:${randomBytes(4).toString('hex')}:`,
       ...opts.env,

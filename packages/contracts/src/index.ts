@@ -2,6 +2,8 @@ export * from './common';
 export * from './directory';
 export * from './health';
 export * from './identity';
+export * from './identity-sso';
+export * from './identity-tokens';
 export * from './permissions';
 export * from './security';
 export * from './time';

@@ -327,6 +327,29 @@ describe('auth limit (login, register, refresh)', () => {
     expect((await register()).statusCode).toBe(429);
   });
 
+  it('guards the real login and refresh routes; a refresh without a cookie is not counted', async () => {
+    const realLogin = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '203.0.113.77',
+        payload: { login: 'nobody_at_all', password: 'Wrong-Password-1' },
+      });
+    for (let i = 0; i < 5; i++) expect((await realLogin()).statusCode).toBe(401);
+    expect((await realLogin()).statusCode).toBe(429);
+
+    const refresh = (cookie?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        remoteAddress: '203.0.113.78',
+        headers: cookie ? { cookie } : {},
+      });
+    for (let i = 0; i < 7; i++) expect((await refresh()).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await refresh('clockpilot_refresh=forged')).statusCode).toBe(401);
+    expect((await refresh('clockpilot_refresh=forged')).statusCode).toBe(429);
+  });
+
   it('logs a blocked attempt to the security log', async () => {
     const warn = vi.spyOn(t.ctx.log.security, 'warn');
     await login(t.app, '203.0.113.50', 'x', 'wrong');
@@ -445,10 +468,16 @@ describe('limits shared by two instances through one Redis', () => {
     b = await createTestApp({ env, shareRedisPrefix: prefix });
     for (const t of [a, b]) addProbeRoutes(t.app);
     await Promise.all([a.app.ready(), b.app.ready()]);
-    await vi.waitFor(() => {
-      expect(a.ctx.cache.status().status).toBe('up');
-      expect(b.ctx.cache.status().status).toBe('up');
-    });
+    // Both connected, and past the event-loop stall of building two apps (which answers 503).
+    await vi.waitFor(
+      () => {
+        for (const t of [a, b]) {
+          expect(t.ctx.cache.status().status).toBe('up');
+          expect(t.app.isUnderPressure()).toBe(false);
+        }
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
@@ -457,7 +486,7 @@ describe('limits shared by two instances through one Redis', () => {
 
   it('shares the global per-IP counter', async () => {
     const get = (t: TestApp) =>
-      t.app.inject({ method: 'GET', url: '/openapi.json', remoteAddress: '203.0.113.90' });
+      t.app.inject({ method: 'GET', url: '/api/test/ip', remoteAddress: '203.0.113.90' });
     expect((await get(a)).statusCode).toBe(200);
     expect((await get(b)).statusCode).toBe(200);
     expect((await get(a)).statusCode).toBe(200);

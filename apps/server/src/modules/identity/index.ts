@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../platform/errors';
 import type { ModuleDef } from '..';
+import { apiTokenRoutes } from './api-tokens.routes';
+import { createApiTokenService, isApiToken } from './api-tokens.service';
 import { auditRoutes, authRoutes, userRoutes } from './identity.routes';
 import { createIdentityService, type IdentityService } from './identity.service';
+import { oidcRoutes } from './oidc.routes';
+import { createOidcService } from './oidc.service';
 import { createAccessTokens, deriveKey } from './tokens';
 
 declare module '../../platform/context' {
@@ -30,6 +34,7 @@ export const identityModule: ModuleDef = {
     const tokens = createAccessTokens(config, ctx.clock, new TextEncoder().encode(secret));
     const service = createIdentityService(ctx, tokens, { totp: deriveKey(secret, 'totp-secret') });
     ctx.services.identity = service;
+    const apiTokens = createApiTokenService(ctx);
 
     app.setAuthenticator(async (request) => {
       const header = request.headers.authorization;
@@ -40,15 +45,23 @@ export const identityModule: ModuleDef = {
           headers: { 'www-authenticate': 'Bearer realm="clockpilot", error="invalid_request"' },
         });
       }
+      const authRoute = request.routeOptions.url?.startsWith('/api/v1/auth/') ?? false;
+      if (isApiToken(match[1]!)) return apiTokens.authenticate(match[1]!, { authRoute });
       const permission = request.routeOptions.config.permission;
       return service.authenticate(match[1]!, {
         recheck: permission !== undefined && RECHECKED.has(permission),
-        authRoute: request.routeOptions.url?.startsWith('/api/v1/auth/') ?? false,
+        authRoute,
       });
     });
 
     await app.register(authRoutes, { prefix: '/api/v1/auth', service, config });
     await app.register(userRoutes, { prefix: '/api/v1/users', service });
+    await app.register(apiTokenRoutes, { prefix: '/api/v1/tokens', service: apiTokens });
+    await app.register(oidcRoutes, {
+      prefix: '/api/v1/auth/oidc',
+      service: createOidcService(ctx, service),
+      config,
+    });
     await app.register(auditRoutes, { prefix: '/api/v1/audit', service });
 
     // Test runs start from an empty database unless they ask for an admin.

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Tells the login page whether to offer single sign-on. */
+export const ZSsoConfig = z.object({
+  enabled: z.boolean(),
+  /** Where the browser goes to start signing in with the provider. */
+  loginUrl: z.string().nullable(),
+});
+export type TSsoConfig = z.infer<typeof ZSsoConfig>;
+
+/** Why an SSO sign-in was refused; the callback sends the browser to `/login?sso_error=<reason>`. */
+export const SSO_ERRORS = [
+  'state_mismatch',
+  'provider_error',
+  'email_unverified',
+  'no_account',
+  'account_inactive',
+  'unavailable',
+] as const;
+export const ZSsoError = z.enum(SSO_ERRORS);
+export type TSsoError = z.infer<typeof ZSsoError>;
+
+/** The authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`). */
+export const ZOidcCallbackQuery = z.object({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(512).optional(),
+  iss: z.string().max(2048).optional(),
+  session_state: z.string().max(1024).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2000).optional(),
+});
