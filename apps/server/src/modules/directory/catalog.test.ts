@@ -286,3 +286,24 @@ describe('activities', () => {
     ).toBe(403);
   });
 });
+
+describe('API description', () => {
+  it('documents the directory routes with their query parameters in the OpenAPI spec', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const spec = res.json() as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
+    for (const path of [
+      '/api/v1/people',
+      '/api/v1/people/me',
+      '/api/v1/teams/{id}/managers',
+      '/api/v1/activities/{id}',
+    ])
+      expect(Object.keys(spec.paths), path).toContain(path);
+    const params = spec.paths['/api/v1/people']!.get!.parameters!.map((p) => p.name);
+    expect(params).toEqual(
+      expect.arrayContaining(['q', 'teamId', 'active', 'sort', 'dir', 'limit', 'cursor']),
+    );
+  });
+});

@@ -176,6 +176,15 @@ describe('validation and constraints', () => {
     expect(res.body).toMatchObject({ code: 'conflict', errors: [{ path: 'body.employeeNumber' }] });
   });
 
+  it('lets exactly one of several concurrent creates take an employee number', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        api({ method: 'POST', url: '/people', payload: { name: `Racer ${i}`, employeeNumber: 'RACE-1' } }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+  });
+
   it('answers 422 naming the field for unknown team, manager and user ids', async () => {
     const unknown = '8f1c2b7e-0000-4000-8000-000000000001';
     for (const field of ['teamId', 'managerId', 'userId']) {
