@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPglite } from '../../platform/db';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../../bin/clockpilot.mjs', import.meta.url));
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'clockpilot-cli-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+/** Runs the real CLI against an embedded database in a temporary DATA_DIR. */
+async function cli(args: string[]) {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    APP_MODE: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+  };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'create-user', ...args], {
+      env,
+      timeout: 90_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('clockpilot create-user', { timeout: 240_000 }, () => {
+  const base = ['--username', 'ops_lead', '--email', 'ops@example.test', '--role', 'manager'];
+
+  it('refuses bad arguments and weak passwords, then creates the account', async () => {
+    const badRole = await cli(['--username', 'x y', '--email', 'ops@example.test', '--role', 'owner']);
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toMatch(/--username: .*letters/);
+    expect(badRole.stderr).toMatch(/--role: /);
+
+    const weak = await cli([...base, '--password', 'Password1!']);
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toContain('most common leaked passwords');
+
+    const ok = await cli([...base, '--password', 'Velvet-Orbit-64-Trail', '--time-zone', 'Europe/Paris']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^created manager ops_lead \([0-9a-f-]{36}\)/);
+
+    const database = await createPglite(dataDir);
+    try {
+      const rows = await database.withSession((s) =>
+        s.query<{ username: string; role: string; time_zone: string; password_hash: string }>(
+          'select username, role, time_zone, password_hash from users',
+        ),
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ username: 'ops_lead', role: 'manager', time_zone: 'Europe/Paris' });
+      expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    } finally {
+      await database.close();
+    }
+  });
+});
