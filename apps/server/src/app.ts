@@ -95,18 +95,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     maxEventLoopDelay: 1000,
     retryAfter: 10,
     pressureHandler: (request, reply, type, value) => {
+      // An overloaded process is slow, not dead: liveness keeps answering so it is not restarted.
+      if (request.url.split('?')[0]!.endsWith('/health/live')) return;
+      const body = problem(
+        'unavailable',
+        503,
+        `The server is overloaded (${type}: ${Math.round(Number(value))}); retry shortly`,
+        request.url.split('?')[0],
+      );
+      // Pre-serialised, so a route's own 503 schema (readiness) cannot reject the problem body.
       reply
         .status(503)
         .header('retry-after', '10')
         .type('application/problem+json')
-        .send(
-          problem(
-            'unavailable',
-            503,
-            `The server is overloaded (${type}: ${value}); retry shortly`,
-            request.url,
-          ),
-        );
+        .send(JSON.stringify(body));
     },
   });
   if (config.metrics.enabled) {

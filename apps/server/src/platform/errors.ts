@@ -109,7 +109,8 @@ function fromDatabase(err: { code?: string; constraint?: string; detail?: string
 
 function send(reply: FastifyReply, body: TProblem, headers?: Record<string, string>) {
   if (headers) reply.headers(headers);
-  return reply.status(body.status).type('application/problem+json').send(body);
+  // Pre-serialised: a route's response schema for the same status must not reject a problem body.
+  return reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
 /** The one error handler: AppErrors as they are, validation as field lists, everything else as an opaque 500. */
