@@ -80,6 +80,15 @@ describe('every account has a person', () => {
     expect(trail[1]).toMatchObject({ before: { userId: null }, after: { userId: user.id } });
   });
 
+  it('answers 404 on /people/me when the account has no person', async () => {
+    const user = await loginAs(t, { role: 'employee' });
+    const own = await requireService(t.ctx, 'directory').personForUser(user.user.id);
+    await api({ method: 'PATCH', url: `/people/${own!.id}`, payload: { userId: null } });
+    const res = await api({ url: '/people/me', as: user });
+    expect(res.status).toBe(404);
+    expect(res.body.detail).toBe('No person is linked to your account');
+  });
+
   it('answers GET /people/me with the caller’s own record, contract details included', async () => {
     const me = await api({ url: '/people/me', as: employee });
     expect(me.status).toBe(200);
