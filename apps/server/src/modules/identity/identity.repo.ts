@@ -1,5 +1,5 @@
 import type { TRole } from '@clockpilot/contracts';
-import { and, asc, desc, eq, getTableColumns, gt, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import type { SortKey } from '../../platform/pagination';
 import {
@@ -259,6 +259,21 @@ export const identityRepo = {
       )
       .returning({ id: authSessions.id });
     return rows.map((x) => x.id);
+  },
+
+  /** Deletes sessions (and, by cascade, their refresh tokens) that ended before `endedBefore`. */
+  async deleteEndedSessions(db: DbOrTx, endedBefore: Date, idleLimitMs: number): Promise<number> {
+    const rows = await db
+      .delete(authSessions)
+      .where(
+        or(
+          lt(authSessions.revokedAt, endedBefore),
+          lt(authSessions.expiresAt, endedBefore),
+          lt(authSessions.lastUsedAt, new Date(endedBefore.getTime() - idleLimitMs)),
+        ),
+      )
+      .returning({ id: authSessions.id });
+    return rows.length;
   },
 
   // --- TOTP recovery codes ---

@@ -269,6 +269,8 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
       await sessions.markRevoked(ids);
     },
 
+    pruneSessions: () => sessions.prune(),
+
     async me(principal: Principal): Promise<TMe> {
       return toMe(await userOrThrow(ctx.db, principal.userId));
     },

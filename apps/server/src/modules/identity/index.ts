@@ -64,6 +64,15 @@ export const identityModule: ModuleDef = {
     });
     await app.register(auditRoutes, { prefix: '/api/v1/audit', service });
 
+    // Ended sessions are forgotten hourly; the timer never keeps the process alive.
+    ctx.onDatabaseReady(async () => {
+      const timer = setInterval(() => {
+        service.pruneSessions().catch((err) => ctx.log.app.warn({ err }, 'session pruning failed'));
+      }, 3_600_000);
+      timer.unref();
+      ctx.onClose(async () => clearInterval(timer));
+    });
+
     // Test runs start from an empty database unless they ask for an admin.
     if (config.app.mode !== 'test' || config.auth.adminUsername) {
       ctx.onDatabaseReady(async () => {

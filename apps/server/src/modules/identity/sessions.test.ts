@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
@@ -232,5 +233,32 @@ describe('password change', () => {
       payload: { login: s.user.username, password: TEST_PASSWORD },
     });
     expect(oldLogin.statusCode).toBe(401);
+  });
+});
+
+describe('pruning', () => {
+  it('forgets sessions 30 days after they ended and keeps the others', async () => {
+    const identity = t.ctx.services.identity!;
+    const revoked = await loginAs(t, { role: 'employee' });
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/sessions/revoke-all', headers: revoked.headers });
+    const expired = await loginAs(t, { role: 'employee' });
+    const count = async (s: LoggedIn) => {
+      const res = await t.ctx.db.execute(
+        sql`select count(*)::int as n from auth_sessions where user_id = ${s.user.id}`,
+      );
+      return (res as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
+    };
+
+    await identity.pruneSessions();
+    expect([await count(revoked), await count(expired)]).toEqual([1, 1]);
+
+    // 31 days on: the revoked one ended 31 days ago; the other idled out on day 3, only 28 days ago.
+    clock.advance(31 * 24 * 3_600_000);
+    const live = await loginAs(t, { role: 'employee' });
+    await identity.pruneSessions();
+    expect([await count(revoked), await count(expired), await count(live)]).toEqual([0, 1, 1]);
+    clock.advance(3 * 24 * 3_600_000);
+    await identity.pruneSessions();
+    expect([await count(expired), await count(live)]).toEqual([0, 1]);
   });
 });

@@ -19,6 +19,7 @@ export type IssuedTokens = {
 };
 
 const HOUR = 3_600_000;
+const SESSION_RETENTION_MS = 30 * 24 * HOUR;
 const revokedKey = (sid: string) => `identity:session-revoked:${sid}`;
 const authzKey = (userId: string) => `identity:authz-version:${userId}`;
 /** The successor refresh token is sealed under a key only the holder of its predecessor can derive. */
@@ -198,6 +199,15 @@ export function createSessions(
         ctx.cache.get(authzKey(userId)),
       ]);
       return !revoked && current === av;
+    },
+
+    /**
+     * Forgets sessions that ended more than SESSION_RETENTION ago; until then they stay listed for
+     * investigations. Idempotent, so replicas may run it side by side.
+     */
+    async prune(): Promise<number> {
+      const endedBefore = new Date(clock.now().getTime() - SESSION_RETENTION_MS);
+      return repo.deleteEndedSessions(ctx.db, endedBefore, idleMs);
     },
 
     async live(userId: string): Promise<SessionRow[]> {
