@@ -19,7 +19,7 @@ export const seedDemoCommand: CliCommand = (program, configFile) => {
       await withContext(configFile(), async (ctx) => {
         const bar = progress('seeding', SEED_DEMO_STEPS);
         try {
-          const result = await seedDemo(ctx, { password: opts.password, weeks, tick: bar.tick });
+          const result = await seedDemo(ctx, { password: opts.password, weeks, tick: () => bar.tick() });
           bar.stop();
           console.log(
             `\ndemo company created: ${result.users.length} accounts, ${result.teams} teams, ${result.clients} clients, ${result.projects} projects, ${result.activities} activities`,
