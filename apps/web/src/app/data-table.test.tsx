@@ -48,7 +48,7 @@ describe('DataTable', () => {
       ],
       { hasMore: true },
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(
       <DataTable
         caption="Clients"
@@ -73,7 +73,7 @@ describe('DataTable', () => {
 
   it('shows the error with a retry when the first page fails', async () => {
     const l = list([], { isError: true, error: new Error('boom') });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(
       <DataTable
         caption="Clients"

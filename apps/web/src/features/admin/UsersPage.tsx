@@ -1,14 +1,453 @@
-import { Text } from '@mantine/core';
+import { type TUser, ZCreateUserBody } from '@clockpilot/contracts/identity';
+import { can, ROLES, type TRole } from '@clockpilot/contracts/permissions';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Menu,
+  Modal,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import {
+  IconDots,
+  IconKey,
+  IconPlus,
+  IconSearch,
+  IconUserCheck,
+  IconUserOff,
+  IconWand,
+} from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
+import { useState } from 'react';
+import { errorMessage } from '../../app/api';
+import { ConfirmDialog } from '../../app/confirm';
+import { type Column, DataTable } from '../../app/data-table';
+import { showFormError } from '../../app/form';
+import { useListControls, usePagedList } from '../../app/list';
+import { OneTimeSecret } from '../../app/secret';
+import { TIME_ZONES } from '../../app/timezones';
 import { PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { bodyResolver, textOrNull } from '../../app/validate';
+import { ADMIN, adminKeys, generatePassword, useCreateUser, useResetPassword, useUpdateUser } from './api';
 
 export const Route = createLazyRoute('/_app/admin/users')({ component: UsersPage });
 
+const ROLE_LABEL: Record<TRole, string> = {
+  admin: 'Administrator',
+  manager: 'Manager',
+  employee: 'Employee',
+};
+const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }));
+
+type Pending =
+  | { kind: 'deactivate'; user: TUser }
+  | { kind: 'reset'; user: TUser }
+  | { kind: 'role'; user: TUser; role: TRole };
+
 export function UsersPage() {
+  const me = useMe();
+  const canManage = can(me.role, 'users:manage');
+  const controls = useListControls<'username' | 'createdAt' | 'role'>('username');
+  const [role, setRole] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>('true');
+  const list = usePagedList<TUser>({
+    queryKey: adminKeys.users,
+    path: ADMIN.users,
+    params: { q: controls.search, role, active: status, sort: controls.sort, order: controls.dir },
+  });
+  const update = useUpdateUser();
+  const reset = useResetPassword();
+  const [creating, setCreating] = useState(false);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [shown, setShown] = useState<{ title: string; label: string; secret: string } | null>(null);
+
+  function setActive(user: TUser, active: boolean) {
+    update.mutate(
+      { id: user.id, body: { active } },
+      {
+        onSuccess: () => {
+          notifications.show({
+            color: 'green',
+            message: active
+              ? `${user.username} can sign in again`
+              : `${user.username} is deactivated and signed out`,
+          });
+          setPending(null);
+        },
+        onError: (e) => notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  function changeRole(user: TUser, next: TRole) {
+    update.mutate(
+      { id: user.id, body: { role: next } },
+      {
+        onSuccess: () => {
+          notifications.show({
+            color: 'green',
+            message: `${user.username} is now ${ROLE_LABEL[next].toLowerCase()}`,
+          });
+          setPending(null);
+        },
+        onError: (e) =>
+          notifications.show({ color: 'red', title: 'Role not changed', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  function resetPassword(user: TUser) {
+    const password = generatePassword();
+    reset.mutate(
+      { id: user.id, password },
+      {
+        onSuccess: () => {
+          setPending(null);
+          setShown({ title: `New password for ${user.username}`, label: 'New password', secret: password });
+        },
+        onError: (e) =>
+          notifications.show({ color: 'red', title: 'Password not reset', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  const columns: Column<TUser, 'username' | 'createdAt' | 'role'>[] = [
+    {
+      key: 'username',
+      header: 'User',
+      sortKey: 'username',
+      render: (u) => (
+        <>
+          <Text size="sm" fw={500}>
+            {u.displayName}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {u.username} · {u.email}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'role',
+      header: 'Role',
+      sortKey: 'role',
+      render: (u) =>
+        canManage && u.id !== me.id ? (
+          <Select
+            aria-label={`Role of ${u.username}`}
+            data={ROLE_OPTIONS}
+            value={u.role}
+            allowDeselect={false}
+            size="xs"
+            w={150}
+            comboboxProps={{ withinPortal: true }}
+            onChange={(r) => r && r !== u.role && setPending({ kind: 'role', user: u, role: r as TRole })}
+          />
+        ) : (
+          ROLE_LABEL[u.role]
+        ),
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      render: (u) => (
+        <Badge color={u.active ? 'green' : 'gray'} variant="light">
+          {u.active ? 'Active' : 'Deactivated'}
+        </Badge>
+      ),
+    },
+    { key: 'tz', header: 'Time zone', render: (u) => u.timeZone },
+    {
+      key: 'createdAt',
+      header: 'Created',
+      sortKey: 'createdAt',
+      render: (u) => new Date(u.createdAt).toLocaleDateString(),
+    },
+  ];
+  if (canManage) {
+    columns.push({
+      key: 'actions',
+      header: 'Actions',
+      hiddenHeader: true,
+      align: 'right',
+      width: 60,
+      render: (u) =>
+        u.id === me.id ? null : (
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Tooltip label="More actions">
+                <ActionIcon variant="subtle" aria-label={`Actions for ${u.username}`}>
+                  <IconDots size={18} aria-hidden />
+                </ActionIcon>
+              </Tooltip>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item
+                leftSection={<IconKey size={16} aria-hidden />}
+                onClick={() => setPending({ kind: 'reset', user: u })}
+              >
+                Reset password
+              </Menu.Item>
+              {u.active ? (
+                <Menu.Item
+                  color="red"
+                  leftSection={<IconUserOff size={16} aria-hidden />}
+                  onClick={() => setPending({ kind: 'deactivate', user: u })}
+                >
+                  Deactivate
+                </Menu.Item>
+              ) : (
+                <Menu.Item
+                  leftSection={<IconUserCheck size={16} aria-hidden />}
+                  onClick={() => setActive(u, true)}
+                >
+                  Activate
+                </Menu.Item>
+              )}
+            </Menu.Dropdown>
+          </Menu>
+        ),
+    });
+  }
+
   return (
     <>
-      <PageTitle>Users</PageTitle>
-      <Text c="dimmed">Accounts, roles and access.</Text>
+      <PageTitle
+        actions={
+          canManage && (
+            <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setCreating(true)}>
+              New user
+            </Button>
+          )
+        }
+      >
+        Users
+      </PageTitle>
+      <Group gap="sm" mb="sm" wrap="wrap" align="flex-end">
+        <TextInput
+          label="Search"
+          placeholder="Name, username or email"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          type="search"
+          value={controls.q}
+          onChange={(e) => controls.setQ(e.currentTarget.value)}
+          w={{ base: '100%', xs: 260 }}
+        />
+        <Select
+          label="Role"
+          placeholder="Any role"
+          data={ROLE_OPTIONS}
+          value={role}
+          onChange={setRole}
+          clearable
+          w={170}
+        />
+        <Select
+          label="Status"
+          data={[
+            { value: 'true', label: 'Active' },
+            { value: 'false', label: 'Deactivated' },
+          ]}
+          placeholder="Any status"
+          value={status}
+          onChange={setStatus}
+          clearable
+          w={160}
+        />
+      </Group>
+      <DataTable<TUser, 'username' | 'createdAt' | 'role'>
+        caption="Users"
+        columns={columns}
+        list={list}
+        controls={controls}
+        rowKey={(u) => u.id}
+        minWidth={760}
+        testId="users"
+        empty={{ title: 'No users match', hint: 'Change the search or the filters.' }}
+      />
+      <Modal opened={creating} onClose={() => setCreating(false)} title="New user" size="lg" centered>
+        {creating && (
+          <CreateUserForm
+            onCancel={() => setCreating(false)}
+            onDone={(user, password) => {
+              setCreating(false);
+              notifications.show({ color: 'green', message: `${user.username} created` });
+              if (password)
+                setShown({
+                  title: `Password for ${user.username}`,
+                  label: 'Initial password',
+                  secret: password,
+                });
+            }}
+          />
+        )}
+      </Modal>
+      <Modal opened={shown !== null} onClose={() => setShown(null)} title={shown?.title} centered>
+        {shown && (
+          <Stack gap="sm">
+            <OneTimeSecret label={shown.label} value={shown.secret} />
+            <Text size="sm" c="dimmed">
+              Give it to the person through a safe channel and ask them to change it after signing in.
+            </Text>
+            <Group justify="flex-end">
+              <Button onClick={() => setShown(null)}>Done</Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+      <ConfirmDialog
+        opened={pending?.kind === 'deactivate'}
+        title="Deactivate this user?"
+        confirmLabel="Deactivate"
+        loading={update.isPending}
+        onConfirm={() => pending && setActive(pending.user, false)}
+        onClose={() => setPending(null)}
+      >
+        {`${pending?.user.username ?? ''} will be signed out everywhere and cannot sign in until activated again. Their time records stay.`}
+      </ConfirmDialog>
+      <ConfirmDialog
+        opened={pending?.kind === 'reset'}
+        title="Reset the password?"
+        confirmLabel="Reset password"
+        color="orange"
+        loading={reset.isPending}
+        onConfirm={() => pending && resetPassword(pending.user)}
+        onClose={() => setPending(null)}
+      >
+        {`A new random password replaces ${pending?.user.username ?? ''}'s current one and is shown to you once. Their sessions end.`}
+      </ConfirmDialog>
+      <ConfirmDialog
+        opened={pending?.kind === 'role'}
+        title="Change the role?"
+        confirmLabel="Change role"
+        color="blue"
+        loading={update.isPending}
+        onConfirm={() => pending?.kind === 'role' && changeRole(pending.user, pending.role)}
+        onClose={() => setPending(null)}
+      >
+        {pending?.kind === 'role'
+          ? `${pending.user.username} becomes ${ROLE_LABEL[pending.role].toLowerCase()} and gets that role's access at their next request.`
+          : ''}
+      </ConfirmDialog>
     </>
+  );
+}
+
+type CreateValues = {
+  username: string;
+  email: string;
+  displayName: string;
+  role: TRole;
+  timeZone: string;
+  password: string;
+};
+
+const createBody = (v: CreateValues) => ({
+  username: v.username.trim(),
+  email: v.email.trim(),
+  displayName: textOrNull(v.displayName) ?? undefined,
+  role: v.role,
+  timeZone: v.timeZone,
+  password: v.password === '' ? undefined : v.password,
+});
+
+export function CreateUserForm({
+  onDone,
+  onCancel,
+}: {
+  onDone: (user: TUser, password: string | null) => void;
+  onCancel: () => void;
+}) {
+  const create = useCreateUser();
+  const form = useForm<CreateValues>({
+    initialValues: {
+      username: '',
+      email: '',
+      displayName: '',
+      role: 'employee',
+      timeZone: 'UTC',
+      password: '',
+    },
+    validate: bodyResolver(ZCreateUserBody, createBody),
+  });
+  async function submit(v: CreateValues) {
+    try {
+      const user = await create.mutateAsync(createBody(v));
+      onDone(user, v.password === '' ? null : v.password);
+    } catch (e) {
+      showFormError(form, e, { fallbackField: 'username' });
+    }
+  }
+  return (
+    <form onSubmit={form.onSubmit(submit)} noValidate>
+      <Stack gap="sm">
+        <SimpleGrid cols={{ base: 1, xs: 2 }}>
+          <TextInput
+            label="Username"
+            required
+            autoComplete="off"
+            data-autofocus
+            {...form.getInputProps('username')}
+          />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            autoComplete="off"
+            {...form.getInputProps('email')}
+          />
+          <TextInput label="Display name" {...form.getInputProps('displayName')} />
+          <Select
+            label="Role"
+            data={ROLE_OPTIONS}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: true }}
+            {...form.getInputProps('role')}
+          />
+        </SimpleGrid>
+        <Select
+          label="Time zone"
+          data={TIME_ZONES}
+          searchable
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: true }}
+          {...form.getInputProps('timeZone')}
+        />
+        <Group align="flex-end" wrap="nowrap" gap="xs">
+          <PasswordInput
+            label="Initial password"
+            description="Leave empty for an account that signs in through single sign-on only"
+            autoComplete="new-password"
+            style={{ flex: 1 }}
+            {...form.getInputProps('password')}
+          />
+          <Button
+            variant="default"
+            leftSection={<IconWand size={16} aria-hidden />}
+            onClick={() => form.setFieldValue('password', generatePassword())}
+          >
+            Generate
+          </Button>
+        </Group>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            Create user
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

@@ -32,19 +32,11 @@ import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { showFormError } from '../../app/form';
 import { RemoteSelect } from '../../app/remote-select';
+import { TIME_ZONES } from '../../app/timezones';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { DIRECTORY_PATH, type DirectoryItems, type DirectoryResource, useSaveItem } from './api';
 
 export type FormProps<T> = { item?: T; onDone: (saved: T) => void; onCancel: () => void };
-
-const TIME_ZONES: string[] = (() => {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC'];
-  }
-})();
-if (!TIME_ZONES.includes('UTC')) TIME_ZONES.unshift('UTC');
 
 const numberOr = (v: number | string, fallback: number | undefined) =>
   v === '' || v === null || v === undefined ? fallback : Number(v);

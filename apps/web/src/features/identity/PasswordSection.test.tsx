@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mockApi, problem, renderWithProviders } from '../../test/render';
 import { PasswordSection } from './PasswordSection';
 
-describe('password change', () => {
+describe('password change', { timeout: 20_000 }, () => {
   it('shows the server policy error on the new-password field', async () => {
     const calls: unknown[] = [];
     mockApi((url, init) => {
@@ -18,7 +18,7 @@ describe('password change', () => {
       }
       return new Response(null, { status: 404 });
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<PasswordSection />);
     await user.type(screen.getByLabelText(/current password/i), 'old-secret');
     await user.type(screen.getByLabelText(/^new password/i), 'short');
@@ -31,7 +31,7 @@ describe('password change', () => {
 
   it('refuses to send when the repeated password differs', async () => {
     const fetchMock = mockApi(() => new Response(null, { status: 204 }));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<PasswordSection />);
     await user.type(screen.getByLabelText(/current password/i), 'old-secret');
     await user.type(screen.getByLabelText(/^new password/i), 'a long new passphrase');
