@@ -1,26 +1,34 @@
-import cliProgress from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 
-export type Progress = { tick(label?: string): void; stop(): void };
+/** Progress of a long-running command: a bar on a terminal, nothing in pipes, logs and CI. */
+export type Progress = {
+  /** Advances by `n` (default 1). */
+  tick(n?: number): void;
+  /** Sets the total once it is known (e.g. after counting the rows of a file). */
+  setTotal(total: number): void;
+  /** Completes the bar; call it in a `finally`. */
+  stop(): void;
+};
 
-/**
- * A progress bar on a terminal; one line per step otherwise (logs, CI), so output stays readable
- * where a redrawn bar would not be.
- */
-export function progress(title: string, total: number, out: NodeJS.WriteStream = process.stdout): Progress {
-  if (!out.isTTY) {
-    let done = 0;
-    return {
-      tick: (label) => {
-        done++;
-        out.write(`${title}: ${done}/${total}${label ? ` ${label}` : ''}\n`);
-      },
-      stop: () => undefined,
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    { format: `${title} [{bar}] {value}/{total} {label}`, stream: out, hideCursor: true },
-    cliProgress.Presets.shades_classic,
+export function progress(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
+  if (!stream.isTTY) return { tick() {}, setTotal() {}, stop() {} };
+  const bar = new SingleBar(
+    {
+      stream,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    Presets.shades_classic,
   );
-  bar.start(total, 0, { label: '' });
-  return { tick: (label) => bar.increment(1, { label: label ?? '' }), stop: () => bar.stop() };
+  bar.start(total, 0);
+  return {
+    tick: (n = 1) => bar.increment(n),
+    setTotal: (t) => bar.setTotal(t),
+    stop: () => bar.stop(),
+  };
 }
