@@ -3,7 +3,7 @@ import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
-import { type EntriesService, mapWriteError, timesOf, toEntry, withBreaks } from './entries.service';
+import { type EntriesService, mapWriteError, timesOf, toEntry } from './entries.service';
 import {
   entrySecondsWithin,
   isoWeekOf,
@@ -15,6 +15,7 @@ import {
 import type { TimeMetrics } from './time.metrics';
 import type { TimePolicy } from './time.policy';
 import { timeRepo } from './time.repo';
+import type { EntryRow } from './time.tables';
 
 export type ClockService = ReturnType<typeof createClockService>;
 
@@ -29,40 +30,33 @@ export function createClockService(
   const maxMs = ctx.config.time.maxEntryHours * 3_600_000;
   const notClockedIn = () => new AppError('conflict', 'Not clocked in');
 
-  /** The caller's open entry, row-locked, inside a guarded transaction. */
+  /** Runs `fn` on the caller's open entry, row-locked, inside a guarded transaction; answers the entry after. */
   async function onOpenEntry(
     principal: Principal,
-    fn: (
-      tx: Tx,
-      open: NonNullable<Awaited<ReturnType<typeof timeRepo.openEntry>>>,
-      now: Date,
-    ) => Promise<void>,
+    fn: (tx: Tx, open: EntryRow, now: Date) => Promise<EntryRow | undefined>,
     guardEnd: (now: Date) => Date | null,
   ): Promise<TTimeEntry> {
     const person = await policy.self(principal);
     const now = clock.now();
-    let entryId = '';
-    let start = now;
+    let attempted = {
+      personId: person.id,
+      start: now,
+      end: guardEnd(now),
+      exceptId: undefined as string | undefined,
+    };
     try {
-      await db.transaction(async (t) => {
+      return await db.transaction(async (t) => {
         const tx = t as unknown as Tx;
         const open = await timeRepo.openEntry(tx, person.id, true);
         if (!open) throw notClockedIn();
-        entryId = open.id;
-        start = open.startedAt;
+        attempted = { ...attempted, start: open.startedAt, exceptId: open.id };
         await policy.guardWrite(tx, person, 'self', [{ start: open.startedAt, end: guardEnd(now) }]);
-        await fn(tx, open, now);
+        const row = (await fn(tx, open, now)) ?? open;
+        return toEntry(row, await timeRepo.breaksOf(tx, [row.id]), now);
       });
     } catch (err) {
-      throw await mapWriteError(ctx, err, {
-        personId: person.id,
-        start,
-        end: guardEnd(now),
-        exceptId: entryId,
-      });
+      throw await mapWriteError(ctx, err, attempted);
     }
-    const row = await timeRepo.entryById(db, entryId);
-    return (await withBreaks(db, [row!], now))[0]!;
   }
 
   return {
@@ -90,7 +84,8 @@ export function createClockService(
           });
         });
         metrics.clockEvents.inc({ type: 'clock_in' });
-        return (await withBreaks(db, [row], now))[0]!;
+        // A new entry has no breaks yet.
+        return toEntry(row, [], now);
       } catch (err) {
         throw await mapWriteError(ctx, err, { personId: person.id, start: now, end: null });
       }
@@ -109,7 +104,7 @@ export function createClockService(
             );
           }
           await timeRepo.endRunningBreak(tx, open.id, now);
-          await timeRepo.updateEntry(tx, open.id, { endedAt: now, updatedAt: now });
+          return timeRepo.updateEntry(tx, open.id, { endedAt: now, updatedAt: now });
         },
         (now) => now,
       );
@@ -126,6 +121,7 @@ export function createClockService(
             throw new AppError('conflict', 'A break is already running');
           }
           await timeRepo.startBreak(tx, open.id, now);
+          return undefined;
         },
         () => null,
       );
@@ -140,6 +136,7 @@ export function createClockService(
           if (!(await timeRepo.endRunningBreak(tx, open.id, now))) {
             throw new AppError('conflict', 'No break is running');
           }
+          return undefined;
         },
         () => null,
       );

@@ -37,12 +37,23 @@ export async function timeWorld(
 ): Promise<TimeWorld> {
   const clock = testClock(new Date(opts.now ?? '2026-11-23T08:00:00Z'));
   const t = await createTestApp({ clock, env: { JWT_ACCESS_MINUTES: '1440', ...opts.env } });
-  // One after another: password hashing in parallel would stall the event loop of a busy machine.
-  const admin = await loginAs(t, { role: 'admin', timeZone: 'UTC' });
-  const manager = await loginAs(t, { role: 'manager', timeZone: 'Europe/Berlin' });
-  const employee = await loginAs(t, { role: 'employee', timeZone: 'Europe/Berlin' });
-  const colleague = await loginAs(t, { role: 'employee', timeZone: 'Europe/Berlin' });
-  const outsider = await loginAs(t, { role: 'employee', timeZone: 'America/New_York' });
+  // One after another: password hashing in parallel would stall the event loop of a busy machine, and
+  // a login shed with 503 by the overload guard is retried.
+  const login = async (opts: Parameters<typeof loginAs>[1]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await loginAs(t, opts);
+      } catch (err) {
+        if (attempt >= 5 || !/login failed: 503/.test(String(err))) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+  const admin = await login({ role: 'admin', timeZone: 'UTC' });
+  const manager = await login({ role: 'manager', timeZone: 'Europe/Berlin' });
+  const employee = await login({ role: 'employee', timeZone: 'Europe/Berlin' });
+  const colleague = await login({ role: 'employee', timeZone: 'Europe/Berlin' });
+  const outsider = await login({ role: 'employee', timeZone: 'America/New_York' });
   const api: TimeWorld['api'] = async (as, method, url, payload) => {
     const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: as.headers, payload });
     const json =

@@ -104,13 +104,7 @@ export function createTimePolicy(ctx: AppContext) {
      * not change (409), and holds the weeks' rows so no submission slips in before the commit.
      */
     async guardWrite(tx: Tx, person: TPerson, rel: Relation, spans: Span[]): Promise<void> {
-      const lockedBefore = await timeRepo.guardLocks(tx);
-      if (lockedBefore) {
-        const boundary = startOfLocalDay(lockedBefore, person.timeZone);
-        if (spans.some((s) => s.start < boundary)) {
-          throw new AppError('locked', `Time before ${lockedBefore} is locked`, { extra: { lockedBefore } });
-        }
-      }
+      await timeRepo.holdLocksShared(tx);
       const weeks = new Set<string>();
       for (const s of spans) {
         // The end is exclusive: an entry ending at Monday 00:00 does not touch the next week.
@@ -120,13 +114,19 @@ export function createTimePolicy(ctx: AppContext) {
         }
         weeks.add(isoWeekOf(last, person.timeZone));
       }
-      const rows = await timeRepo.lockWeeks(
+      const { rows, lockedBefore } = await timeRepo.lockWeeks(
         tx,
         [...weeks].sort().map((week) => {
           const b = weekBounds(week, person.timeZone);
           return { personId: person.id, week, timeZone: person.timeZone, startsAt: b.start, endsAt: b.end };
         }),
       );
+      if (lockedBefore) {
+        const boundary = startOfLocalDay(lockedBefore, person.timeZone);
+        if (spans.some((s) => s.start < boundary)) {
+          throw new AppError('locked', `Time before ${lockedBefore} is locked`, { extra: { lockedBefore } });
+        }
+      }
       const closed = rows.find((r) => !weekWritable(r.status, rel));
       if (closed) {
         throw new AppError('conflict', `Week ${closed.week} is ${closed.status} and cannot be changed`, {

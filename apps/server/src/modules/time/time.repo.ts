@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TReportGroup, TRoundingMode } from '@clockpilot/contracts';
-import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import {
   type BreakRow,
@@ -204,16 +204,11 @@ export const timeRepo = {
   // ---------- locks and week status: the guard of every write ----------
 
   /**
-   * Takes the shared side of the time-lock key (a new lock waits for writes in flight) and returns the
-   * effective lock date, read after the key is held.
+   * Takes the shared side of the time-lock key: a new lock waits for the writes in flight, and a write
+   * reads the locks (in `lockWeeks`, a later statement) only once no lock change is running.
    */
-  async guardLocks(tx: DbOrTx): Promise<string | null> {
+  async holdLocksShared(tx: DbOrTx): Promise<void> {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCKS_KEY})`);
-    const [row] = await rows<{ before: string | null }>(
-      tx,
-      sql`select max(before)::text as before from time_locks where released_at is null`,
-    );
-    return row?.before ?? null;
   },
 
   /** The exclusive side: waits until no write of time is in flight. */
@@ -261,15 +256,25 @@ export const timeRepo = {
   async lockWeeks(
     tx: DbOrTx,
     weeks: Array<{ personId: string; week: string; timeZone: string; startsAt: Date; endsAt: Date }>,
-  ): Promise<TimesheetRow[]> {
-    return tx
+  ): Promise<{ rows: TimesheetRow[]; lockedBefore: string | null }> {
+    const rows = await tx
       .insert(timesheets)
       .values(weeks)
       .onConflictDoUpdate({
         target: [timesheets.personId, timesheets.week],
         set: { status: sql`${timesheets.status}` },
       })
-      .returning();
+      // The effective lock date rides along, saving a round trip on every write.
+      .returning({
+        ...getTableColumns(timesheets),
+        lockedBefore: sql<
+          string | null
+        >`(select max(before)::text from time_locks where released_at is null)`,
+      });
+    return {
+      rows: rows.map(({ lockedBefore: _, ...row }) => row),
+      lockedBefore: rows[0]?.lockedBefore ?? null,
+    };
   },
 
   async weekRow(db: DbOrTx, personId: string, week: string): Promise<TimesheetRow | null> {

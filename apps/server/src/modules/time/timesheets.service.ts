@@ -113,7 +113,11 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
     const now = clock.now();
     await db.transaction(async (t) => {
       const tx = t as unknown as Tx;
-      const [row] = await timeRepo.lockWeeks(tx, [
+      await timeRepo.holdLocksShared(tx);
+      const {
+        rows: [row],
+        lockedBefore,
+      } = await timeRepo.lockWeeks(tx, [
         {
           personId: person.id,
           week: input.week,
@@ -138,7 +142,6 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
         if (open) throw new AppError('conflict', 'Clock out before submitting this week');
       }
       if (action === 'reopen') {
-        const lockedBefore = await timeRepo.guardLocks(tx);
         if (lockedBefore && bounds.start < startOfLocalDay(lockedBefore, person.timeZone)) {
           throw new AppError('locked', `Time before ${lockedBefore} is locked`, { extra: { lockedBefore } });
         }

@@ -1,0 +1,182 @@
+/**
+ * Shared set-up of the time benchmarks: a scratch PostgreSQL database migrated by the app, accounts
+ * with personal API tokens (no password hashing, so 1,000 accounts take seconds), and the real server
+ * started as its own process so the load generator does not share its event loop.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TRole } from '@clockpilot/contracts';
+import pg from 'pg';
+import { buildApp } from '../apps/server/src/app';
+import { loadConfig } from '../apps/server/src/config/load';
+import { createApiTokenService } from '../apps/server/src/modules/identity/api-tokens.service';
+import { requireService } from '../apps/server/src/platform/context';
+import { createPostgres } from '../apps/server/src/platform/db';
+
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const JWT_SECRET = randomBytes(32).toString('base64url');
+
+export function dbUrl(name: string): string {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function adminQuery(sql: string, url = ADMIN_URL) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function recreateDatabase(name: string) {
+  await adminQuery(`drop database if exists ${name} with (force)`);
+  await adminQuery(`create database ${name}`);
+}
+
+function env(database: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    APP_MODE: 'development',
+    DATABASE_URL: dbUrl(database),
+    DATABASE_POOL_SIZE: '20',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `bench:${database}:`,
+    JWT_SECRET,
+    LOG_LEVEL: 'warn',
+    // The load comes from one address; the per-IP and per-user limits are not what is measured.
+    RATE_LIMIT_MAX_REQUESTS: '10000000',
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
+    ...extra,
+  };
+}
+
+/** Migrates the database and creates accounts (each with its directory person) and API tokens. */
+export async function createAccounts(
+  database: string,
+  accounts: Array<{ username: string; role: TRole; timeZone: string }>,
+): Promise<string[]> {
+  const config = loadConfig({ env: env(database), version: 'bench' });
+  const db = createPostgres(dbUrl(database), config);
+  const built = await buildApp(config, { database: db });
+  await built.start();
+  const identity = requireService(built.ctx, 'identity');
+  const tokens = createApiTokenService(built.ctx);
+  const actor = { userId: null, label: 'bench' };
+  const out: string[] = new Array(accounts.length);
+  const queue = accounts.map((a, i) => ({ a, i }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const user = await identity.createUser(
+          {
+            username: job.a.username,
+            email: `${job.a.username}@bench.test`,
+            role: job.a.role,
+            timeZone: job.a.timeZone,
+            password: null,
+          },
+          actor,
+        );
+        const created = await tokens.create(
+          { userId: user.id, role: job.a.role, sessionId: 'bench', scopes: ['read', 'write'] },
+          { name: 'bench', scopes: ['write'] },
+          actor,
+        );
+        out[job.i] = created.token;
+      }
+    }),
+  );
+  await built.close();
+  return out;
+}
+
+export type Server = { url: string; pid: number; stop(): Promise<void> };
+
+/** Starts `apps/server/src/main.ts` on a free port and waits until it is ready. */
+export async function startServer(database: string, extra: Record<string, string> = {}): Promise<Server> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    env: { ...process.env, ...env(database, { PORT: String(port), HOST: '127.0.0.1', ...extra }) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${url}/api/health/ready`)).status === 200) break;
+    } catch {}
+    await sleep(500);
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** One HTTP request over a keep-alive agent; resolves with status, body and elapsed milliseconds. */
+export function request(
+  url: string,
+  opts: { method?: string; token?: string; body?: unknown; onData?: (chunk: Buffer) => void } = {},
+): Promise<{ status: number; body: string; ms: number; bytes: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = http.request(
+      url,
+      {
+        method: opts.method ?? 'GET',
+        agent,
+        headers: {
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (opts.onData) opts.onData(c);
+          else chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+            bytes,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Resident memory of a process in MiB, from /proc. */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
