@@ -20,7 +20,7 @@ import { AppError, notFound } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
 import { AUDIT_KEYSET, auditRepo } from './audit.repo';
 import { securityEvent } from './events';
-import { identityRepo as repo, USER_KEYSET } from './identity.repo';
+import { type NewUser, identityRepo as repo, USER_KEYSET } from './identity.repo';
 import type { UserRow } from './identity.tables';
 import {
   assertStrongPassword,
@@ -121,21 +121,22 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     return row;
   }
 
-  async function createUserIn(tx: Tx, input: CreateUserInput, actor: Actor): Promise<TUser> {
+  /** Checks and hashes the password before any transaction opens: argon2 takes tens of milliseconds. */
+  async function prepareUser(input: CreateUserInput): Promise<NewUser> {
     if (input.password) assertStrongPassword(input.password, policy(input));
-    const passwordHash = input.password ? await hashPassword(input.password) : null;
-    const row = await repo
-      .insertUser(tx, {
-        username: input.username,
-        email: input.email,
-        displayName: input.displayName?.trim() || input.username,
-        role: input.role,
-        timeZone: input.timeZone ?? 'UTC',
-        passwordHash,
-        at: clock.now(),
-      })
-      .catch(uniqueConflict);
-    const user = toUser(row);
+    return {
+      username: input.username,
+      email: input.email,
+      displayName: input.displayName?.trim() || input.username,
+      role: input.role,
+      timeZone: input.timeZone ?? 'UTC',
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+      at: clock.now(),
+    };
+  }
+
+  async function insertUser(tx: Tx, prepared: NewUser, actor: Actor): Promise<TUser> {
+    const user = toUser(await repo.insertUser(tx, prepared).catch(uniqueConflict));
     await recordAudit(tx, actor, {
       action: 'user.created',
       entityType: 'user',
@@ -175,7 +176,8 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     },
 
     async createUser(input: CreateUserInput, actor: Actor): Promise<TUser> {
-      return ctx.db.transaction((tx) => createUserIn(tx, input, actor));
+      const prepared = await prepareUser(input);
+      return ctx.db.transaction((tx) => insertUser(tx, prepared, actor));
     },
 
     /** A new login session for an already authenticated user (password, SSO). */
@@ -509,25 +511,23 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
      * once. An advisory lock held for the transaction makes replicas starting together create one admin.
      */
     async ensureFirstAdmin(print: (text: string) => void): Promise<TUser | null> {
+      if (await repo.anyUser(ctx.db)) return null; // the usual boot: skip hashing a password for nothing
       const { adminUsername, adminPassword, adminEmail } = config.auth;
       const username = adminUsername ?? 'admin';
       const password = adminPassword ?? generatePassword();
       if (adminPassword)
         assertStrongPassword(adminPassword, policy({ username, email: adminEmail }), 'ADMIN_PASSWORD');
+      const prepared = await prepareUser({
+        username,
+        email: adminEmail ?? `${username}@${new URL(config.app.publicUrl).hostname}`,
+        displayName: 'Administrator',
+        role: 'admin',
+        password,
+      });
       const created = await ctx.db.transaction(async (tx) => {
         await repo.lockForTransaction(tx, FIRST_ADMIN_LOCK);
         if (await repo.anyUser(tx)) return null;
-        return createUserIn(
-          tx,
-          {
-            username,
-            email: adminEmail ?? `${username}@${new URL(config.app.publicUrl).hostname}`,
-            displayName: 'Administrator',
-            role: 'admin',
-            password,
-          },
-          { userId: null, label: 'first-run' },
-        );
+        return insertUser(tx, prepared, { userId: null, label: 'first-run' });
       });
       if (!created) return null;
       ctx.log.app.info({ userId: created.id, username }, 'first admin created');
