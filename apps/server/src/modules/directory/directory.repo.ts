@@ -25,17 +25,20 @@ type Page = { limit: number; cursor?: string };
 
 /** `%q%` for ILIKE with the pattern characters of q taken literally. */
 const contains = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-const lowerOf = (col: AnyColumn) => sql`lower(coalesce(${col}, ''))`;
+// Case-insensitive sort keys; `lower(name)` matches the (lower(name), id) index, nullable columns
+// sort as '' so the key is never null.
+const lower = (col: AnyColumn) => sql`lower(${col})`;
+const lowerOrEmpty = (col: AnyColumn) => sql`lower(coalesce(${col}, ''))`;
 
-const byName = (col: AnyColumn): SortKey => ({ expr: lowerOf(col), type: 'text' });
+const byName = (col: AnyColumn): SortKey => ({ expr: lower(col), type: 'text' });
 const byCreated = (col: AnyColumn): SortKey => ({ expr: col, type: 'timestamptz' });
 
 // ---------- people ----------
 
 const PERSON_SORTS = {
   name: byName(people.name),
-  email: { expr: lowerOf(people.email), type: 'text' },
-  department: { expr: lowerOf(people.department), type: 'text' },
+  email: { expr: lowerOrEmpty(people.email), type: 'text' },
+  department: { expr: lowerOrEmpty(people.department), type: 'text' },
   createdAt: byCreated(people.createdAt),
 } satisfies Record<TPersonListQuery['sort'], SortKey>;
 
@@ -89,7 +92,7 @@ export const peopleRepo = {
     return row ?? null;
   },
   list(db: DbOrTx, f: PersonFilter) {
-    return db.select().from(people).where(personWhere(f)).orderBy(lowerOf(people.name), people.id);
+    return db.select().from(people).where(personWhere(f)).orderBy(lower(people.name), people.id);
   },
   async page(db: DbOrTx, f: PersonFilter, p: Page & { sort: TPersonListQuery['sort']; dir: 'asc' | 'desc' }) {
     const ks = keyset({ sorts: PERSON_SORTS, id: people.id, ...p });
