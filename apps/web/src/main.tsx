@@ -8,8 +8,9 @@ import { auth } from './app/auth';
 import { createQueryClient, Providers } from './app/providers';
 import { createAppRouter } from './app/router';
 
-// Ask for a session at once, in parallel with loading the first route's code.
+// Ask for a session at once, and fetch the code of the start page (where people clock in) alongside.
 void auth.ready();
+if (window.location.pathname === '/') void import('./features/time/HomePage');
 
 const queryClient = createQueryClient();
 const router = createAppRouter(queryClient);

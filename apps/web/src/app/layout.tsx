@@ -1,4 +1,6 @@
 import {
+  Alert,
+  Anchor,
   AppShell,
   Avatar,
   Burger,
@@ -154,6 +156,14 @@ export function AppLayout() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="main">
+        {user.totpEnrollmentRequired && pathname !== '/profile' && (
+          <Alert color="orange" mb="md" role="alert" title="Two-step verification required">
+            Your role must sign in with a second factor. Until you set it up, most pages will refuse to load.{' '}
+            <Anchor component={Link} to="/profile">
+              Set it up now
+            </Anchor>
+          </Alert>
+        )}
         <Outlet />
       </AppShell.Main>
     </AppShell>

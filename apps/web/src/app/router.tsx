@@ -6,6 +6,7 @@ import {
   Outlet,
   redirect,
 } from '@tanstack/react-router';
+import { clockStatusQuery } from '../features/time/api';
 import { auth } from './auth';
 import { requirePermission } from './guards';
 import { AppLayout } from './layout';
@@ -57,6 +58,10 @@ const homeRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
   beforeLoad: requirePermission('time:track'),
+  // Not awaited: the status request runs alongside the page's code download.
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(clockStatusQuery);
+  },
 }).lazy(() => import('../features/time/HomePage').then((m) => m.Route));
 
 const myTimeRoute = createRoute({

@@ -1,4 +1,5 @@
 import { type TLoginBody, ZLoginBody } from '@clockpilot/contracts/identity';
+import type { TSsoConfig, TSsoError } from '@clockpilot/contracts/identity-sso';
 import {
   Alert,
   Anchor,
@@ -25,15 +26,22 @@ import { useAuth } from '../../app/useAuth';
 
 export const Route = createLazyRoute('/login')({ component: LoginPage });
 
-type OidcConfig = { enabled?: boolean; loginUrl?: string; providerName?: string; name?: string };
+const SSO_ERROR_TEXT: Record<TSsoError, string> = {
+  state_mismatch: 'The sign-in took too long or was started in another tab. Try again.',
+  provider_error: 'The identity provider refused the sign-in.',
+  email_unverified: 'Your email address is not verified at the identity provider.',
+  no_account: 'There is no ClockPilot account for you yet. Ask an administrator to create one.',
+  account_inactive: 'Your ClockPilot account is deactivated.',
+  unavailable: 'The identity provider cannot be reached right now. Try again later.',
+};
 
-function useOidcConfig() {
+function useSsoConfig() {
   return useQuery({
     queryKey: ['auth', 'oidc', 'config'],
-    queryFn: async (): Promise<OidcConfig> => {
+    queryFn: async (): Promise<TSsoConfig> => {
       const res = await fetch('/api/v1/auth/oidc/config', { headers: { accept: 'application/json' } });
-      if (!res.ok) return { enabled: false };
-      return (await res.json()) as OidcConfig;
+      if (!res.ok) return { enabled: false, loginUrl: null };
+      return (await res.json()) as TSsoConfig;
     },
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
@@ -47,7 +55,7 @@ export function LoginPage() {
   const [step, setStep] = useState<'password' | 'totp'>('password');
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const oidc = useOidcConfig();
+  const sso = useSsoConfig();
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const form = useForm<TLoginBody>({
@@ -74,8 +82,6 @@ export function LoginPage() {
       if (isApiError(e) && e.code === 'totp_required') {
         setStep('totp');
         form.setFieldValue('totp', '');
-      } else if (isApiError(e) && e.status === 401 && step === 'totp') {
-        form.setFieldError('totp', e.detail);
       } else if (isApiError(e) && e.errors.length > 0) {
         form.setErrors(e.fieldErrors);
       } else {
@@ -85,9 +91,6 @@ export function LoginPage() {
       setBusy(false);
     }
   }
-
-  const ssoUrl = oidc.data?.loginUrl ?? '/api/v1/auth/oidc/login';
-  const ssoLink = search.redirect ? `${ssoUrl}?redirect=${encodeURIComponent(search.redirect)}` : ssoUrl;
 
   return (
     <Center mih="100dvh" p="md" bg="gray.0">
@@ -103,7 +106,7 @@ export function LoginPage() {
           </div>
           {search.sso_error && (
             <Alert color="red" role="alert" title="Single sign-on failed">
-              {search.sso_error}
+              {SSO_ERROR_TEXT[search.sso_error as TSsoError] ?? 'Single sign-on did not complete. Try again.'}
             </Alert>
           )}
           {failure && (
@@ -166,18 +169,18 @@ export function LoginPage() {
               </Button>
             </Stack>
           </form>
-          {oidc.data?.enabled && step === 'password' && (
+          {sso.data?.enabled && sso.data.loginUrl && step === 'password' && (
             <>
               <Divider label="or" labelPosition="center" />
               <Button
                 component="a"
-                href={ssoLink}
+                href={sso.data.loginUrl}
                 variant="default"
                 leftSection={<IconKey size={18} aria-hidden />}
                 fullWidth
                 size="md"
               >
-                Sign in with {oidc.data.providerName ?? oidc.data.name ?? 'SSO'}
+                Sign in with SSO
               </Button>
             </>
           )}

@@ -40,12 +40,14 @@ export const timeKeys = {
   approvals: (q: Partial<TApprovalQuery>) => ['time', 'approvals', q] as const,
 };
 
+/** Also used by the home route's loader, so the status is fetched while the page's code loads. */
+export const clockStatusQuery = {
+  queryKey: timeKeys.status,
+  queryFn: ({ signal }: { signal?: AbortSignal }) => api<TClockStatus>('GET', TIME.status, { signal }),
+};
+
 export function useClockStatus() {
-  return useQuery({
-    queryKey: timeKeys.status,
-    queryFn: ({ signal }) => api<TClockStatus>('GET', TIME.status, { signal }),
-    refetchInterval: 60_000,
-  });
+  return useQuery({ ...clockStatusQuery, refetchInterval: 60_000 });
 }
 
 export type ClockAction = 'in' | 'out' | 'breakStart' | 'breakEnd';
