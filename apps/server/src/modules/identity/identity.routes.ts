@@ -216,6 +216,15 @@ export async function userRoutes(root: FastifyInstance, opts: { service: Identit
       return reply.status(204).send();
     },
   );
+
+  app.delete(
+    '/:id/totp',
+    { config: { permission: 'users:manage' }, schema: { tags, params: ZIdParams } },
+    async (request, reply) => {
+      await service.resetSecondFactor(request.params.id, actorOf(request));
+      return reply.status(204).send();
+    },
+  );
 }
 
 export async function auditRoutes(root: FastifyInstance, opts: { service: IdentityService }) {

@@ -162,6 +162,20 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     return repo.advanceTotpStep(ctx.db, user.id, step);
   }
 
+  async function removeSecondFactor(userId: string, actor: Actor): Promise<void> {
+    await ctx.db.transaction(async (tx) => {
+      await repo.updateUser(
+        tx,
+        userId,
+        { totpSecret: null, totpEnabledAt: null, totpLastStep: null },
+        clock.now(),
+      );
+      await repo.replaceRecoveryCodes(tx, userId, []);
+      await recordAudit(tx, actor, { action: 'user.totp_disabled', entityType: 'user', entityId: userId });
+    });
+    securityEvent(ctx, 'totp_disabled', { userId, by: actor.userId, ip: actor.ip });
+  }
+
   const service = {
     // --- what other modules use ---
 
@@ -400,17 +414,7 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
           `Accounts with the ${user.role} role must keep two-factor authentication`,
         );
       }
-      await ctx.db.transaction(async (tx) => {
-        await repo.updateUser(
-          tx,
-          user.id,
-          { totpSecret: null, totpEnabledAt: null, totpLastStep: null },
-          clock.now(),
-        );
-        await repo.replaceRecoveryCodes(tx, user.id, []);
-        await recordAudit(tx, actor, { action: 'user.totp_disabled', entityType: 'user', entityId: user.id });
-      });
-      securityEvent(ctx, 'totp_disabled', { userId: user.id, ip: actor.ip });
+      await removeSecondFactor(user.id, actor);
     },
 
     // --- account administration ---
@@ -489,6 +493,15 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
       await sessions.markRevoked(revoked);
       if (patch.role !== undefined || patch.active !== undefined) await sessions.invalidateAccessTokens(id);
       return toUser(user);
+    },
+
+    /**
+     * Removes another user's second factor (phone and recovery codes lost). Their next login works with
+     * the password alone, or leads to enrolment when their role requires a second factor.
+     */
+    async resetSecondFactor(id: string, actor: Actor): Promise<void> {
+      await userOrThrow(ctx.db, id);
+      await removeSecondFactor(id, actor);
     },
 
     /** Sets another user's password and ends all their sessions. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUser, loginAs, TEST_PASSWORD } from '../../../test/auth';
 import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
 
@@ -73,6 +73,33 @@ describe('login', () => {
     // Both run one argon2id verification; without the dummy hash the unknown user would answer ~10x faster.
     expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.3);
     expect(median(unknown)).toBeLessThan(median(wrong) * 3);
+  });
+
+  it('writes login successes and failures to the security log and counter', async () => {
+    const user = await createUser(t, { role: 'employee' });
+    const warn = vi.spyOn(t.ctx.log.security, 'warn');
+    const info = vi.spyOn(t.ctx.log.security, 'info');
+    const count = async (type: string) =>
+      (await t.ctx.metrics.securityEvents.get()).values.find((v) => v.labels.type === type)?.value ?? 0;
+    const [failed, succeeded] = [await count('login_failed'), await count('login_succeeded')];
+
+    await login({ login: user.username, password: 'Wrong-Password-99' });
+    await login({ login: user.username, password: TEST_PASSWORD });
+
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'login_failed', userId: user.id, reason: 'wrong_password' }),
+      'login failed',
+    );
+    expect(info).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'login_succeeded', userId: user.id }),
+      'login succeeded',
+    );
+    expect(JSON.stringify([...warn.mock.calls, ...info.mock.calls])).not.toContain('Wrong-Password-99');
+    expect([await count('login_failed'), await count('login_succeeded')]).toEqual([
+      failed + 1,
+      succeeded + 1,
+    ]);
+    vi.restoreAllMocks();
   });
 
   it('validates the body', async () => {

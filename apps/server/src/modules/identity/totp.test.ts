@@ -126,6 +126,36 @@ describe('login with a second factor', () => {
   });
 });
 
+describe('second factor reset by an admin', () => {
+  it('lets a user who lost phone and codes sign in with the password again, audited', async () => {
+    const admin = await loginAs(t, { role: 'admin' });
+    const lost = await loginAs(t, { role: 'employee' });
+    await enrol(t, lost);
+    expect((await login(t, lost)).json().code).toBe('totp_required');
+
+    const byPeer = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${admin.user.id}/totp`,
+      headers: lost.headers,
+    });
+    expect(byPeer.statusCode).toBe(403);
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${lost.user.id}/totp`,
+      headers: admin.headers,
+    });
+    expect(res.statusCode).toBe(204);
+    expect((await login(t, lost)).statusCode).toBe(200);
+
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit?entityId=${lost.user.id}&action=user.totp_disabled`,
+      headers: admin.headers,
+    });
+    expect(audit.json().items).toEqual([expect.objectContaining({ actorId: admin.user.id })]);
+  });
+});
+
 describe('REQUIRE_TOTP_ROLES', () => {
   let strict: TestApp;
   beforeAll(async () => {
