@@ -47,7 +47,7 @@ export type AuthOptions = {
   onDenied?: (request: FastifyRequest, reason: string) => void;
 };
 
-/** Installs route-declaration checks and the authentication + permission preHandler. */
+/** Installs route-declaration checks and the authentication + permission hook. */
 export function installAuth(app: FastifyInstance, opts: AuthOptions) {
   let authenticator: Authenticator | undefined;
   app.decorate('setAuthenticator', (fn: Authenticator) => {
@@ -65,7 +65,8 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions) {
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // On request, before the body is read or validated: anonymous callers get 401 and nothing more.
+  app.addHook('onRequest', async (request) => {
     const c = request.routeOptions.config ?? {};
     if (c.public || (!c.permission && !c.authenticated)) return;
     const principal = authenticator ? await authenticator(request) : null;

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIP, isIPv6 } from 'node:net';
-import { ZCspReportBody } from '@clockpilot/contracts';
+import { type TPermission, ZCspReportBody } from '@clockpilot/contracts';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -13,10 +13,23 @@ import { AppError } from './errors';
 /** The auth endpoints with a strict limit of their own (see docs/SECURITY.md, "Rate limits"). */
 export type AuthLimitKind = 'login' | 'register' | 'refresh';
 
+/** How one route is reached, as it declared it (platform/auth.ts). */
+export type RouteAccess = {
+  method: string;
+  url: string;
+  public: boolean;
+  authenticated: boolean;
+  permission?: TPermission;
+};
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Puts the route under the strict login/register/refresh limit. */
     authRateLimit?: AuthLimitKind;
+  }
+  interface FastifyInstance {
+    /** The access table of every route, for reviews and the whole-app access tests. */
+    routeAccess(): readonly RouteAccess[];
   }
 }
 
@@ -306,9 +319,20 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
     reply.headers(limitHeaders(limit));
   }
 
-  // Route-level hooks run after the root hooks, so the API limit sees the principal auth just set.
+  const routeAccess: RouteAccess[] = [];
+  app.decorate('routeAccess', () => routeAccess);
+  // The API limit runs as a route preHandler, after authentication (onRequest) has set the principal.
   app.addHook('onRoute', (route: RouteOptions) => {
     const c = route.config ?? {};
+    for (const method of hookList(route.method)) {
+      routeAccess.push({
+        method,
+        url: route.url,
+        public: c.public === true,
+        authenticated: c.authenticated === true,
+        permission: c.permission,
+      });
+    }
     if (c.authRateLimit) {
       route.preHandler = [...hookList(route.preHandler), authLimit];
       route.onSend = [...hookList(route.onSend), async (req, reply) => afterAuth(req, reply)];
