@@ -1,9 +1,13 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
+  // As in vite.config.ts: one copy of each, so @mantine/dates finds the app's MantineProvider.
+  resolve: { dedupe: ['react', 'react-dom', '@mantine/core', '@mantine/hooks'] },
   test: {
     name: 'web',
     include: ['src/**/*.test.{ts,tsx}'],
     environment: 'jsdom',
+    // Processed by Vite rather than Node, so the dedupe above applies to its imports too.
+    server: { deps: { inline: [/@mantine\/dates/] } },
   },
 });
