@@ -131,6 +131,22 @@ describe('teams', () => {
     expect(await actions(team.id)).toEqual(['team.created', 'team.archived', 'team.updated']);
   });
 
+  it('pages through teams one at a time with their managers and member counts', async () => {
+    const all = (await api({ url: '/teams?limit=200&sort=createdAt&dir=desc' })).body.items as Array<{
+      id: string;
+    }>;
+    const seen: Array<{ id: string; managerIds: string[] }> = [];
+    let cursor: string | null = null;
+    do {
+      const c: string = cursor ? `&cursor=${cursor}` : '';
+      const page = (await api({ url: `/teams?limit=1&sort=createdAt&dir=desc${c}` })).body;
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && seen.length <= all.length);
+    expect(seen.map((x) => x.id)).toEqual(all.map((x) => x.id));
+    expect(seen).toEqual(all);
+  });
+
   it('lets employees read teams but not change them', async () => {
     expect((await api({ url: '/teams', as: employee })).status).toBe(200);
     expect((await api({ method: 'POST', url: '/teams', as: employee, payload: { name: 'X' } })).status).toBe(

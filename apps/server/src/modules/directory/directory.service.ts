@@ -233,7 +233,12 @@ export function createDirectoryService(ctx: AppContext) {
       const match = await peopleRepo.unlinkedByEmail(tx, user.email);
       const now = clock.now();
       if (match) {
-        const after = await peopleRepo.update(tx, match.id, { userId: user.id, updatedAt: now });
+        // An account for someone who left and came back brings their archived record back too.
+        const after = await peopleRepo.update(tx, match.id, {
+          userId: user.id,
+          active: true,
+          updatedAt: now,
+        });
         await recordAudit(tx, SYSTEM, {
           action: 'person.linked',
           entityType: 'person',

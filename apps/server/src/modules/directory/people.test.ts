@@ -89,6 +89,20 @@ describe('every account has a person', () => {
     expect(res.body.detail).toBe('No person is linked to your account');
   });
 
+  it('brings an archived person back when an account is created for them', async () => {
+    const { body } = await api({
+      method: 'POST',
+      url: '/people',
+      payload: { name: 'Returner', email: 'back@example.test' },
+    });
+    await api({ method: 'DELETE', url: `/people/${body.id}` });
+    const user = await createUser(t, { role: 'employee', email: 'back@example.test' });
+    expect(await requireService(t.ctx, 'directory').personForUser(user.id)).toMatchObject({
+      id: body.id,
+      active: true,
+    });
+  });
+
   it('answers GET /people/me with the caller’s own record, contract details included', async () => {
     const me = await api({ url: '/people/me', as: employee });
     expect(me.status).toBe(200);
