@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUser, loginAs, TEST_PASSWORD } from '../../../test/auth';
-import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
+import { createTestApp, TEST_JWT_SECRET, type TestApp, testClock } from '../../../test/helpers';
 
 const clock = testClock();
 let t: TestApp;
@@ -155,6 +156,36 @@ describe('access tokens', () => {
     }
   });
 
+  it('accepts only HS256 tokens of this issuer and audience, typed as access tokens', async () => {
+    const { user, accessToken } = await loginAs(t, { role: 'employee' });
+    const { sid } = decodeJwt(accessToken);
+    const key = new TextEncoder().encode(TEST_JWT_SECRET);
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const make = (alg: string, typ: string, iss: string, aud: string) =>
+      new SignJWT({ role: 'admin', sid })
+        .setProtectedHeader({ alg, typ })
+        .setSubject(user.id)
+        .setIssuer(iss)
+        .setAudience(aud)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600)
+        .sign(key);
+    const issuer = t.ctx.config.app.publicUrl;
+    const me = async (token: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/auth/me',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).statusCode;
+    expect(await me(await make('HS256', 'at+jwt', issuer, 'clockpilot-api'))).toBe(200);
+    expect(await me(await make('HS512', 'at+jwt', issuer, 'clockpilot-api'))).toBe(401);
+    expect(await me(await make('HS256', 'JWT', issuer, 'clockpilot-api'))).toBe(401);
+    expect(await me(await make('HS256', 'at+jwt', 'https://elsewhere.example', 'clockpilot-api'))).toBe(401);
+    expect(await me(await make('HS256', 'at+jwt', issuer, 'another-api'))).toBe(401);
+  });
+
   it('says when a token expired, by the injected clock', async () => {
     const { headers } = await loginAs(t, { role: 'employee' });
     clock.advance(14 * 60_000);
@@ -182,5 +213,30 @@ describe('access tokens', () => {
     // Demoted behind the token's back: the token still says admin.
     await t.ctx.db.execute(sql`update users set role = 'employee' where id = ${admin.user.id}`);
     expect((await rename('Renamed Twice')).statusCode).toBe(403);
+  });
+});
+
+describe('secure cookie', () => {
+  it('uses the __Host- prefixed Secure cookie when COOKIE_SECURE is on', async () => {
+    const secure = await createTestApp({ env: { COOKIE_SECURE: 'true' } });
+    try {
+      const user = await createUser(secure, { role: 'employee' });
+      const res = await secure.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { login: user.username, password: TEST_PASSWORD },
+      });
+      const cookie = res.cookies.find((c) => c.name === '__Host-clockpilot_refresh');
+      expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
+      expect(cookie).not.toHaveProperty('domain');
+      const refreshed = await secure.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { cookie: `${cookie!.name}=${cookie!.value}` },
+      });
+      expect(refreshed.statusCode).toBe(200);
+    } finally {
+      await secure.close();
+    }
   });
 });
