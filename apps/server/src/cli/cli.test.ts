@@ -7,14 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../test/helpers';
 import { loadMigrations } from '../platform/migrate';
 
-const BIN = fileURLToPath(new URL('../../bin/clockpilot.mjs', import.meta.url));
+// The source, not bin/clockpilot.mjs: that one prefers a build in dist/, which may be stale.
+const CLI = fileURLToPath(new URL('./index.ts', import.meta.url));
 
 /** Runs `clockpilot <args>` as an operator would, in a clean environment. */
 function clockpilot(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      ['--import', 'tsx', CLI, ...args],
       {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
         timeout: 120_000,

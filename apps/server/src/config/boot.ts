@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type Config, ConfigError, loadConfig } from './load';
 
+/** The server package's version, from src/config (tsx) or from the bundle in dist/. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const rel of ['../../package.json', '../package.json']) {
+    const file = new URL(rel, import.meta.url);
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+    if (pkg.name === '@clockpilot/server') return pkg.version;
+  }
+  throw new Error('package.json of @clockpilot/server not found');
 }
 
 /** `--config FILE` from the command line, if given. */

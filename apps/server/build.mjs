@@ -1,0 +1,38 @@
+// Bundles the server and the CLI into dist/ with esbuild. Our own TypeScript (including the
+// @clockpilot/contracts workspace package) is bundled; every npm dependency stays external and is
+// loaded from node_modules, so native and WASM packages (argon2, PGlite) keep working. The bundles
+// find migrations/ and package.json one or two folders up, as they do from src/.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+// Optional output folder (relative to apps/server, default dist), e.g. a private build for bench/.
+const outdir = process.argv[2] ?? 'dist';
+const dir = new URL('.', import.meta.url);
+rmSync(new URL(outdir, dir), { recursive: true, force: true });
+
+/** Bare imports are packages: external, except our workspace packages, which ship as TypeScript. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@clockpilot/') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+const result = await build({
+  absWorkingDir: new URL('.', dir).pathname,
+  entryPoints: { main: 'src/main.ts', cli: 'src/cli/index.ts' },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  sourcemap: 'linked',
+  plugins: [externalPackages],
+  logLevel: 'warning',
+  metafile: true,
+});
+for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
+  if (file.endsWith('.js')) console.log(`${file}  ${(bytes / 1024).toFixed(0)} KiB`);
+}
