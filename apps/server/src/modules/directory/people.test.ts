@@ -16,6 +16,7 @@ const api = async ({ method = 'GET', url, as = admin, payload }: Req) => {
   return { status: res.statusCode, body: res.json() };
 };
 const paths = (body: { errors?: Array<{ path: string }> }) => (body.errors ?? []).map((e) => e.path).sort();
+const ids = (body: { items: Array<{ id: string }> }) => body.items.map((p) => p.id);
 const audits = (entityId: string) =>
   t.ctx.db
     .select()
@@ -361,6 +362,29 @@ describe('list, search, sort and cursor pagination', () => {
       const all = await api({ url: `/people?teamId=${team}&limit=200${query}` });
       expect(ids, query).toEqual(all.body.items.map((p: { id: string }) => p.id));
     }
+  });
+
+  it('is not shifted by rows inserted between pages', async () => {
+    const first = await api({ url: `/people?teamId=${team}&limit=3&sort=name` });
+    const firstIds = ids(first.body);
+    // One row sorting before the cursor and one after it.
+    const before = await api({
+      method: 'POST',
+      url: '/people',
+      payload: { name: 'Aaaa Early', teamId: team },
+    });
+    const after = await api({ method: 'POST', url: '/people', payload: { name: 'Zzzz Late', teamId: team } });
+    const rest = await api({
+      url: `/people?teamId=${team}&limit=200&sort=name&cursor=${first.body.nextCursor}`,
+    });
+    const restIds = ids(rest.body);
+    expect(restIds.filter((id) => firstIds.includes(id))).toEqual([]);
+    expect(restIds).not.toContain(before.body.id);
+    expect(restIds.at(-1)).toBe(after.body.id);
+    expect(restIds.length).toBe(created.length - 3 + 1);
+    // Leave the team as the other tests expect it.
+    for (const p of [before, after])
+      await api({ method: 'DELETE', url: `/teams/${team}/members/${p.body.id}` });
   });
 
   it('sorts case-insensitively with the id breaking ties', async () => {
