@@ -107,7 +107,9 @@ export const ZRecoveryCodes = z.object({
   recoveryCodes: z.array(z.string()),
 });
 export type TRecoveryCodes = z.infer<typeof ZRecoveryCodes>;
-export const ZTotpDisableBody = z.object({ password: ZPassword });
+/** The caller's password, confirming a sensitive change (disable TOTP, new recovery codes). */
+export const ZPasswordConfirmBody = z.object({ password: ZPassword });
+export const ZTotpDisableBody = ZPasswordConfirmBody;
 
 // --- users admin ---
 

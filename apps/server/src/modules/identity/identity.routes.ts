@@ -6,6 +6,7 @@ import {
   ZIdParams,
   ZLoginBody,
   ZMe,
+  ZPasswordConfirmBody,
   ZRecoveryCodes,
   ZRegisterBody,
   ZResetPasswordBody,
@@ -13,7 +14,6 @@ import {
   ZSessionList,
   ZTokenResponse,
   ZTotpConfirmBody,
-  ZTotpDisableBody,
   ZTotpSetup,
   ZUpdateUserBody,
   ZUser,
@@ -160,8 +160,27 @@ export async function authRoutes(root: FastifyInstance, opts: { service: Identit
   );
 
   app.post(
+    '/totp/recovery-codes',
+    {
+      config: { authenticated: true },
+      schema: { tags, body: ZPasswordConfirmBody, response: { 200: ZRecoveryCodes } },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const principal = principalOf(request);
+      return {
+        recoveryCodes: await service.regenerateRecoveryCodes(
+          principal,
+          request.body.password,
+          actorOf(request),
+        ),
+      };
+    },
+  );
+
+  app.post(
     '/totp/disable',
-    { config: { authenticated: true }, schema: { tags, body: ZTotpDisableBody } },
+    { config: { authenticated: true }, schema: { tags, body: ZPasswordConfirmBody } },
     async (request, reply) => {
       await service.totpDisable(principalOf(request), request.body.password, actorOf(request));
       return reply.status(204).send();

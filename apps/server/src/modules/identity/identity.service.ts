@@ -162,6 +162,15 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     return repo.advanceTotpStep(ctx.db, user.id, step);
   }
 
+  /** A signed-in user proves it is still them before a sensitive change; a miss is a security event. */
+  async function confirmPassword(user: UserRow, password: string, path: string, actor: Actor): Promise<void> {
+    if (user.passwordHash && (await verifyPassword(user.passwordHash, password))) return;
+    securityEvent(ctx, 'login_failed', { userId: user.id, ip: actor.ip, reason: 'reauthentication_failed' });
+    throw new AppError('unprocessable', 'The password is wrong', {
+      errors: [{ path, code: 'wrong_password', message: 'Wrong password' }],
+    });
+  }
+
   async function removeSecondFactor(userId: string, actor: Actor): Promise<void> {
     await ctx.db.transaction(async (tx) => {
       await repo.updateUser(
@@ -322,16 +331,7 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     /** Changes the caller's password and ends their other sessions. */
     async changePassword(principal: Principal, body: TChangePasswordBody, actor: Actor): Promise<void> {
       const user = await userOrThrow(ctx.db, principal.userId);
-      if (!user.passwordHash || !(await verifyPassword(user.passwordHash, body.currentPassword))) {
-        securityEvent(ctx, 'login_failed', {
-          userId: user.id,
-          ip: actor.ip,
-          reason: 'wrong_current_password',
-        });
-        throw new AppError('unprocessable', 'The current password is wrong', {
-          errors: [{ path: 'body.currentPassword', code: 'wrong_password', message: 'Wrong password' }],
-        });
-      }
+      await confirmPassword(user, body.currentPassword, 'body.currentPassword', actor);
       assertStrongPassword(body.newPassword, policy(user), 'body.newPassword');
       const passwordHash = await hashPassword(body.newPassword);
       const revoked = await ctx.db.transaction(async (tx) => {
@@ -401,13 +401,26 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
       return codes;
     },
 
+    /** New recovery codes (the old ones stop working), after the password. */
+    async regenerateRecoveryCodes(principal: Principal, password: string, actor: Actor): Promise<string[]> {
+      const user = await userOrThrow(ctx.db, principal.userId);
+      await confirmPassword(user, password, 'body.password', actor);
+      if (!user.totpEnabledAt) throw new AppError('conflict', 'Two-factor authentication is off');
+      const codes = newRecoveryCodes();
+      await ctx.db.transaction(async (tx) => {
+        await repo.replaceRecoveryCodes(tx, user.id, codes.map(hashRecoveryCode));
+        await recordAudit(tx, actor, {
+          action: 'user.recovery_codes_regenerated',
+          entityType: 'user',
+          entityId: user.id,
+        });
+      });
+      return codes;
+    },
+
     async totpDisable(principal: Principal, password: string, actor: Actor): Promise<void> {
       const user = await userOrThrow(ctx.db, principal.userId);
-      if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
-        throw new AppError('unprocessable', 'The password is wrong', {
-          errors: [{ path: 'body.password', code: 'wrong_password', message: 'Wrong password' }],
-        });
-      }
+      await confirmPassword(user, password, 'body.password', actor);
       if (totpRoles.has(user.role)) {
         throw new AppError(
           'conflict',

@@ -108,6 +108,21 @@ describe('login with a second factor', () => {
     expect((await login(t, s, recoveryCodes[1]!)).statusCode).toBe(200);
   });
 
+  it('hands out new recovery codes after the password; the old ones stop working', async () => {
+    const session = (await login(t, s, recoveryCodes[3]!)).json();
+    const auth = { ...s, headers: { authorization: `Bearer ${session.accessToken}` } };
+    expect(
+      (await post(t, '/api/v1/auth/totp/recovery-codes', auth, { password: 'Wrong-Password-99' })).statusCode,
+    ).toBe(422);
+    const res = await post(t, '/api/v1/auth/totp/recovery-codes', auth, { password: TEST_PASSWORD });
+    expect(res.statusCode).toBe(200);
+    const fresh = res.json().recoveryCodes as string[];
+    expect(fresh).toHaveLength(10);
+    expect((await login(t, s, recoveryCodes[4]!)).statusCode).toBe(401);
+    expect((await login(t, s, fresh[0]!)).statusCode).toBe(200);
+    recoveryCodes = fresh.slice(1);
+  });
+
   it('is switched off only with the password', async () => {
     const session = (await login(t, s, recoveryCodes[2]!)).json();
     const auth = { ...s, headers: { authorization: `Bearer ${session.accessToken}` } };
