@@ -14,6 +14,7 @@ function list(items: Row[], more: Partial<PagedList<Row>> = {}): PagedList<Row> 
     isError: false,
     error: null,
     isRefreshing: false,
+    paged: true,
     hasMore: false,
     isLoadingMore: false,
     loadMore: vi.fn(),

@@ -103,18 +103,20 @@ export function DataTable<T, S extends string = string>({
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <Center mt="sm">
-        <Group gap="sm">
-          <Text size="sm" c="dimmed" role="status" aria-live="polite">
-            {list.items.length} shown{list.hasMore ? '' : ' · all loaded'}
-          </Text>
-          {list.hasMore && (
-            <Button variant="light" size="xs" onClick={list.loadMore} loading={list.isLoadingMore}>
-              Load more
-            </Button>
-          )}
-        </Group>
-      </Center>
+      {list.paged && (
+        <Center mt="sm">
+          <Group gap="sm">
+            <Text size="sm" c="dimmed" role="status" aria-live="polite">
+              {list.items.length} shown{list.hasMore ? '' : ' · all loaded'}
+            </Text>
+            {list.hasMore && (
+              <Button variant="light" size="xs" onClick={list.loadMore} loading={list.isLoadingMore}>
+                Load more
+              </Button>
+            )}
+          </Group>
+        </Center>
+      )}
       {list.isError && <ErrorState error={list.error} onRetry={list.refetch} />}
     </>
   );

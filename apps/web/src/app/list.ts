@@ -48,6 +48,8 @@ export type PagedList<T> = {
   error: unknown;
   /** A new filter or sort is loading while the previous rows are still shown. */
   isRefreshing: boolean;
+  /** Comes page by page (the table then shows how many are loaded). */
+  paged: boolean;
   hasMore: boolean;
   isLoadingMore: boolean;
   loadMore: () => void;
@@ -93,6 +95,7 @@ export function usePagedList<T>({
     isError: query.isError,
     error: query.error,
     isRefreshing: query.isPlaceholderData,
+    paged: true,
     hasMore: query.hasNextPage,
     isLoadingMore: query.isFetchingNextPage,
     loadMore: () => void query.fetchNextPage(),
@@ -115,6 +118,7 @@ export function wholeList<T>(query: {
     isError: query.isError,
     error: query.error,
     isRefreshing: query.isPlaceholderData ?? false,
+    paged: false,
     hasMore: false,
     isLoadingMore: false,
     loadMore: () => {},

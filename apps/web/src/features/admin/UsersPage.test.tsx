@@ -42,7 +42,8 @@ describe('create user', { timeout: 30_000 }, () => {
 describe('generated passwords', () => {
   it('are long, from the unambiguous alphabet, and differ', () => {
     const a = generatePassword();
-    expect(a).toMatch(/^[A-HJ-NP-Za-km-z2-9]{20}$/);
+    expect(a).toMatch(/^[A-HJ-NP-Za-km-z2-9!#%+\-=?@_~]{20}$/);
+    for (const cls of [/[A-Z]/, /[a-z]/, /[2-9]/, /[!#%+\-=?@_~]/]) expect(a).toMatch(cls);
     expect(generatePassword()).not.toBe(a);
   });
 });

@@ -85,18 +85,36 @@ export function useSaveTimeSettings() {
   });
 }
 
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const DIGITS = '23456789';
+const SYMBOLS = '!#%+-=?@_~';
+const ALPHABET = UPPER + LOWER + DIGITS + SYMBOLS;
 
-/** A random password of `length` characters from an alphabet without look-alikes (0/O, 1/l/I). */
-export function generatePassword(length = 20): string {
-  const out: string[] = [];
+/** A uniformly random integer in [0, n) (rejection sampling avoids modulo bias). */
+function randomInt(n: number): number {
   const buf = new Uint32Array(1);
-  // Rejection sampling keeps every character equally likely.
-  const limit = Math.floor(0x1_0000_0000 / ALPHABET.length) * ALPHABET.length;
-  while (out.length < length) {
+  const limit = Math.floor(0x1_0000_0000 / n) * n;
+  for (;;) {
     crypto.getRandomValues(buf);
-    const n = buf[0]!;
-    if (n < limit) out.push(ALPHABET[n % ALPHABET.length]!);
+    const v = buf[0]!;
+    if (v < limit) return v % n;
   }
-  return out.join('');
+}
+
+const pick = (set: string): string => set[randomInt(set.length)]!;
+
+/**
+ * A random password of `length` characters without look-alikes (0/O, 1/l/I), holding at least one
+ * upper-case letter, lower-case letter, digit and symbol, as the password policy asks.
+ */
+export function generatePassword(length = 20): string {
+  const chars = [pick(UPPER), pick(LOWER), pick(DIGITS), pick(SYMBOLS)];
+  while (chars.length < length) chars.push(pick(ALPHABET));
+  // Shuffle so the required classes are not always first (Fisher–Yates).
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
 }

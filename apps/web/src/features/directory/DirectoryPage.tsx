@@ -77,7 +77,7 @@ const ArchivedBadge = ({ item }: { item: { active?: boolean; status?: string } }
     </Badge>
   ) : null;
 
-const TABS: { [R in DirectoryResource]: TabDef<R> } = {
+export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
   people: {
     resource: 'people',
     label: 'People',

@@ -2,6 +2,7 @@ import { ZChangePasswordBody } from '@clockpilot/contracts/identity';
 import { Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { isApiError } from '../../app/api';
 import { showFormError } from '../../app/form';
 import { bodyResolver } from '../../app/validate';
 import { useChangePassword } from './api';
@@ -33,7 +34,12 @@ export function PasswordSection() {
         message: 'Your other sessions were signed out.',
       });
     } catch (e) {
-      showFormError(form, e, { fallbackField: 'newPassword' });
+      // The policy can fail several rules at once; show them all on the field.
+      const rules = isApiError(e)
+        ? e.errors.filter((x) => x.path === 'body.newPassword').map((x) => x.message)
+        : [];
+      if (rules.length > 1) form.setFieldError('newPassword', rules.join('. '));
+      else showFormError(form, e, { fallbackField: 'newPassword' });
     }
   }
 
