@@ -1,0 +1,163 @@
+// `npm run bench`: builds the server, starts it against the configured database (DATABASE_URL, else
+// embedded PGlite in a scratch folder) and a bare Fastify hello-world as the floor, each in its own
+// process on 127.0.0.1, drives every case in bench/cases/ with autocannon, and prints req/s, p50/p99
+// and the ratio to the floor. `--record` appends the table to bench/RESULTS.md.
+//
+//   npm run bench                          all cases, 10 s each, 50 connections
+//   npm run bench -- live --record         cases whose name contains "live"; record the result
+//   BENCH_DURATION=20 BENCH_CONNECTIONS=100 DATABASE_URL=postgres://… npm run bench
+//
+// A case is a module in bench/cases/ whose default export is
+//   { name, setup?(baseUrl) => Promise<state>, request(state) => { method, path, headers?, body? } }
+// (setup creates what the requests need, e.g. accounts and tokens for clock-in/out cycles).
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const args = process.argv.slice(2);
+const record = args.includes('--record');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** A loopback port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function startProcess(argv, env) {
+  const child = spawn(process.execPath, argv, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(child);
+  return child;
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+  children.delete(child);
+}
+
+async function waitReady(url) {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(url).catch(() => undefined);
+    if (res?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer 200`);
+}
+
+function drive(url, requestOf) {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    // A fresh request per call, so cases can rotate users, ids or bodies.
+    requests: [{ setupRequest: (req) => ({ ...req, ...requestOf() }) }],
+  });
+}
+
+const summary = (r) => ({
+  rps: r.requests.average,
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  failed: r.errors + r.timeouts + r.non2xx,
+  total: r.requests.total,
+});
+
+// --- the cases -----------------------------------------------------------------------------------
+const caseDir = join(root, 'bench', 'cases');
+const cases = [];
+for (const file of readdirSync(caseDir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()) {
+  const { default: c } = await import(join(caseDir, file));
+  if (filters.length === 0 || filters.some((f) => c.name.includes(f) || file.includes(f))) cases.push(c);
+}
+if (cases.length === 0) throw new Error(`no case matches ${filters.join(', ')}`);
+
+// --- the server, built as it is deployed ---------------------------------------------------------
+console.log('building the server…');
+execFileSync(process.execPath, ['build.mjs', 'dist/bench'], {
+  cwd: join(root, 'apps/server'),
+  stdio: 'inherit',
+});
+const database = process.env.DATABASE_URL
+  ? `PostgreSQL ${new URL(process.env.DATABASE_URL).host}`
+  : 'embedded PGlite';
+const serverUrl = `http://127.0.0.1:${await freePort()}`;
+const server = startProcess(['apps/server/dist/bench/main.js'], {
+  PORT: new URL(serverUrl).port,
+  HOST: '127.0.0.1',
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'clockpilot-bench-')),
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  RATE_LIMIT_MAX_REQUESTS: '10000000',
+});
+await waitReady(`${serverUrl}/api/health/ready`);
+const floorUrl = `http://127.0.0.1:${await freePort()}`;
+const floor = startProcess(['bench/floor.mjs'], { PORT: new URL(floorUrl).port });
+await waitReady(floorUrl);
+
+// --- measure ---------------------------------------------------------------------------------------
+console.log(`${DURATION} s per case, ${CONNECTIONS} connections, server on ${database}`);
+const floorResult = summary(await drive(floorUrl, () => ({ method: 'GET', path: '/' })));
+const rows = [];
+for (const c of cases) {
+  const state = c.setup ? await c.setup(serverUrl) : undefined;
+  const r = summary(await drive(serverUrl, () => c.request(state)));
+  rows.push({ name: c.name, ...r, ratio: r.rps / floorResult.rps });
+}
+await stop(floor);
+await stop(server);
+
+// --- report ----------------------------------------------------------------------------------------
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const table = [
+  '| Case | req/s | p50 ms | p99 ms | vs floor | failed / total |',
+  '|---|---:|---:|---:|---:|---:|',
+  `| floor: bare Fastify hello-world | ${fmt(floorResult.rps)} | ${floorResult.p50} | ${floorResult.p99} | 100% | ${floorResult.failed} / ${fmt(floorResult.total)} |`,
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.ratio * 100)}% | ${r.failed} / ${fmt(r.total)} |`,
+  ),
+].join('\n');
+const cpu = cpus();
+// The load average shows how much else the machine was doing; figures from a busy machine are low.
+const machine = `${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ')}`;
+const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
+console.log(`\n${machine}\n\n${table}\n`);
+
+if (record) {
+  appendFileSync(
+    join(root, 'bench', 'RESULTS.md'),
+    `\n## HTTP (${database}) — ${stamp} UTC\n\nMachine: ${machine}. \`npm run bench\`: ${DURATION} s per case, ${CONNECTIONS} connections, server and floor each in their own process on 127.0.0.1, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'warn'}.\n\n${table}\n`,
+  );
+  console.log('appended to bench/RESULTS.md');
+}
+if (rows.some((r) => r.failed > 0)) process.exitCode = 1;
