@@ -92,7 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(cookie);
   await app.register(compress, { global: true, threshold: 1024 });
   await app.register(underPressure, {
-    maxEventLoopDelay: 1000,
+    maxEventLoopDelay: config.server.maxEventLoopDelayMs,
     retryAfter: 10,
     pressureHandler: (request, reply, type, value) => {
       // An overloaded process is slow, not dead: liveness keeps answering so it is not restarted.

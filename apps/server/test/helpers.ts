@@ -71,6 +71,8 @@ export async function createTestApp(
     env: {
       APP_MODE: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // Embedded PGlite runs queries on the event loop; a busy test machine must not read as overload.
+      MAX_EVENT_LOOP_DELAY_MS: '0',
       JWT_SECRET: TEST_JWT_SECRET,
       // Tests sign in (and fail to) from one address many times; the limit's own tests set it low.
       AUTH_RATE_LIMIT_MAX: '10000',

@@ -199,6 +199,13 @@ export const OPTIONS = [
     schema: str().optional(),
     doc: 'Also write app.log, error.log, security.log and audit.log into this folder.',
   },
+  {
+    section: 'server',
+    key: 'max_event_loop_delay_ms',
+    env: 'MAX_EVENT_LOOP_DELAY_MS',
+    schema: int(1000, 0, 60_000),
+    doc: 'Answer 503 + Retry-After while the event loop lags more than this; 0 turns the check off.',
+  },
   // metrics
   {
     section: 'metrics',
