@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createTestApp, type TestApp } from '../../test/helpers';
 import { AppError } from './errors';
-import { clientKey, PERMISSIONS_POLICY, trustProxyOption } from './security';
+import { CSP_REPORT_GROUP, clientKey, PERMISSIONS_POLICY, trustProxyOption } from './security';
 
 const apps: TestApp[] = [];
 async function appWith(env: Record<string, string | undefined>, shareRedisPrefix?: string) {
@@ -31,6 +31,7 @@ function addProbeRoutes(app: FastifyInstance) {
       schema: { body: z.object({ login: z.string(), password: z.string() }) },
     },
     async (request) => {
+      if (request.body.password === 'right-needs-code') throw new AppError('totp_required', 'Enter the code');
       if (request.body.password !== 'right') throw new AppError('unauthenticated', 'Wrong password');
       return { ok: true };
     },
@@ -293,6 +294,15 @@ describe('auth limit (login, register, refresh)', () => {
     }
   });
 
+  it('does not count the first step of a login with a second factor', async () => {
+    for (let i = 0; i < 8; i++) {
+      const step = await login(t.app, '203.0.113.53', 'totp_user', 'right-needs-code');
+      expect(step.statusCode).toBe(401);
+      expect(step.json().code).toBe('totp_required');
+      expect(step.cookies.find((c) => c.name === 'cp_device')).toBeUndefined();
+    }
+  });
+
   it('counts a burst of parallel attempts before any answer is known', async () => {
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) => login(t.app, '203.0.113.52', `burst${i}`, 'wrong')),
@@ -435,6 +445,17 @@ describe('CSP reports', () => {
       payload: '{',
     });
     expect(notJson.statusCode).toBe(400);
+  });
+
+  it('is where the page policy sends its reports (report-uri and the report-to group)', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/time', headers: { accept: 'text/html' } });
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain(`report-uri /csp-report`);
+    expect(csp).toContain(`report-to ${CSP_REPORT_GROUP}`);
+    expect(page.headers['reporting-endpoints']).toBe(`${CSP_REPORT_GROUP}="/csp-report"`);
+    const api = await t.app.inject({ method: 'GET', url: '/api/health/live' });
+    expect(api.headers['reporting-endpoints']).toBeUndefined();
   });
 
   it('limits reports per IP', async () => {

@@ -33,6 +33,9 @@ declare module 'fastify' {
   }
 }
 
+/** The Reporting API group (`report-to`) of CSP violations; `Reporting-Endpoints` maps it to CSP_REPORT_URI. */
+export const CSP_REPORT_GROUP = 'csp';
+
 /** Browsers send no camera, microphone, location … to a workforce app; a module that needs one relaxes it. */
 export const PERMISSIONS_POLICY =
   'accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), ' +
@@ -209,8 +212,13 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
+  const reportingEndpoints = `${CSP_REPORT_GROUP}="${sec.cspReportUri}"`;
   app.addHook('onSend', async (request, reply) => {
     reply.header('permissions-policy', PERMISSIONS_POLICY);
+    // Pages carry the CSP (platform/web.ts); its report-to group needs this header beside it.
+    if (sec.cspEnabled && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('reporting-endpoints', reportingEndpoints);
+    }
     // API answers carry personal data: no shared or browser cache keeps them.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
       reply.header('cache-control', 'no-store');
@@ -257,7 +265,7 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
   const accountKey = (login: string) =>
     createHmac('sha256', deviceKey).update(`account:${login.trim().toLowerCase()}`).digest('base64url');
 
-  type Charge = { keys: string[]; refundOnSuccess: boolean; login?: string; limit?: Limit };
+  type Charge = { keys: string[]; refundOnSuccess: boolean; login?: string; limit?: Limit; passed?: boolean };
   const charges = new WeakMap<FastifyRequest, Charge>();
 
   /**
@@ -287,13 +295,19 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
     }
   }
 
+  /** A right password still waiting for its one-time code is not a failed guess. */
+  async function onAuthError(request: FastifyRequest, _reply: FastifyReply, error: Error) {
+    const charge = charges.get(request);
+    if (charge && error instanceof AppError && error.code === 'totp_required') charge.passed = true;
+  }
+
   async function afterAuth(request: FastifyRequest, reply: FastifyReply) {
     const charge = charges.get(request);
     if (!charge) return;
     if (charge.limit) reply.headers(limitHeaders(charge.limit));
-    if (reply.statusCode >= 400) return;
+    if (reply.statusCode >= 400 && !charge.passed) return;
     if (charge.refundOnSuccess) await Promise.all(charge.keys.map((k) => counters.refund(k)));
-    if (charge.login) {
+    if (charge.login && !charge.passed) {
       const tags = (request.cookies?.[deviceCookie] ?? '').split('.').filter(Boolean);
       const tag = deviceTag(charge.login);
       reply.setCookie(deviceCookie, [tag, ...tags.filter((t) => t !== tag)].slice(0, 5).join('.'), {
@@ -335,6 +349,7 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
     }
     if (c.authRateLimit) {
       route.preHandler = [...hookList(route.preHandler), authLimit];
+      route.onError = [...hookList(route.onError), onAuthError];
       route.onSend = [...hookList(route.onSend), async (req, reply) => afterAuth(req, reply)];
     } else if (c.permission || c.authenticated) {
       route.preHandler = [...hookList(route.preHandler), apiLimit];

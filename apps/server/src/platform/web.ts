@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/load';
 import { problem } from './errors';
+import { CSP_REPORT_GROUP } from './security';
 
 /** The placeholder the web build writes where each HTML response gets its own nonce (apps/web/vite.config.ts). */
 export const CSP_NONCE_PLACEHOLDER = '__CSP_NONCE__';
@@ -44,7 +45,7 @@ export function contentSecurityPolicy(nonce: string, reportUri: string | undefin
     "base-uri 'none'",
     "frame-ancestors 'none'",
     "form-action 'self'",
-    ...(reportUri ? [`report-uri ${reportUri}`] : []),
+    ...(reportUri ? [`report-uri ${reportUri}`, `report-to ${CSP_REPORT_GROUP}`] : []),
   ].join('; ');
 }
 
