@@ -199,6 +199,15 @@ export const identityRepo = {
     return { token: token!, session: row.session };
   },
 
+  async sessionByTokenHash(db: DbOrTx, tokenHash: string): Promise<SessionRow | undefined> {
+    const [row] = await db
+      .select({ session: authSessions })
+      .from(refreshTokens)
+      .innerJoin(authSessions, eq(authSessions.id, refreshTokens.sessionId))
+      .where(eq(refreshTokens.tokenHash, tokenHash));
+    return row?.session;
+  },
+
   async refreshTokenById(db: DbOrTx, id: string): Promise<RefreshTokenRow | undefined> {
     const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.id, id));
     return row;
@@ -217,11 +226,6 @@ export const identityRepo = {
 
   async touchSession(db: DbOrTx, id: string, at: Date): Promise<void> {
     await db.update(authSessions).set({ lastUsedAt: at }).where(eq(authSessions.id, id));
-  },
-
-  async sessionById(db: DbOrTx, id: string): Promise<SessionRow | undefined> {
-    const [row] = await db.select().from(authSessions).where(eq(authSessions.id, id));
-    return row;
   },
 
   /** Live sessions of a user (not revoked, not past their absolute or idle end). */

@@ -71,11 +71,11 @@ export function createSessions(
     !s.revokedAt && s.expiresAt > now && s.lastUsedAt.getTime() + idleMs > now.getTime();
 
   return {
-    async start(user: UserRow, meta: SessionMeta, db: DbOrTx = ctx.db): Promise<IssuedTokens> {
+    async start(user: UserRow, meta: SessionMeta): Promise<IssuedTokens> {
       if (!user.active) throw new AppError('unauthenticated', 'This account is deactivated');
       const now = clock.now();
       const refreshToken = newRefreshToken();
-      const session = await db.transaction(async (tx) => {
+      const session = await ctx.db.transaction(async (tx) => {
         const s = await repo.insertSession(tx, {
           userId: user.id,
           at: now,
@@ -167,8 +167,7 @@ export function createSessions(
 
     /** The session a refresh token belongs to, if any (logout). */
     async sessionOfToken(presented: string): Promise<SessionRow | undefined> {
-      const found = await repo.refreshTokenForUpdate(ctx.db, sha256(presented));
-      return found?.session;
+      return repo.sessionByTokenHash(ctx.db, sha256(presented));
     },
 
     async revoke(
