@@ -317,3 +317,26 @@ async function loginAsExisting(username: string): Promise<LoggedIn> {
     refreshCookie: '',
   };
 }
+
+describe('OpenAPI', () => {
+  it('documents the identity endpoints from their contracts', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    for (const path of [
+      '/api/v1/auth/login',
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/sessions/{id}',
+      '/api/v1/auth/totp/setup',
+      '/api/v1/users/',
+      '/api/v1/users/{id}',
+      '/api/v1/audit/',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    const patch = res.json().paths['/api/v1/users/{id}'].patch;
+    expect(Object.keys(patch.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['role', 'active', 'timeZone', 'displayName']),
+    );
+  });
+});
