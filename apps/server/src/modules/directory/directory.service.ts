@@ -44,7 +44,7 @@ const dates = <R extends { createdAt: Date; updatedAt: Date }>(r: R) => ({
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
 });
-export const toPerson = (r: PersonRow): TPerson => dates(r);
+const toPerson = (r: PersonRow): TPerson => dates(r);
 const toClient = (r: ClientRow): TClient => dates(r);
 const toProject = (r: ProjectRow): TProject => dates(r);
 const toActivity = (r: ActivityRow): TActivity => dates(r);

@@ -179,11 +179,6 @@ const PROJECT_ACTIVITIES = [
   { project: 'NW-SHOP', name: 'Content migration' },
 ];
 
-/** What the time module may add: demo time entries for the people, through its own service. */
-export type DemoTimeSeeder = {
-  seedDemoEntries?(people: TPerson[], opts: { weeks: number; actor: Actor }): Promise<unknown>;
-};
-
 export type SeedDemoResult = {
   password: string;
   users: Array<{ username: string; role: TRole; name: string }>;
@@ -195,7 +190,7 @@ export type SeedDemoResult = {
 };
 
 /** A password that passes the policy (all four character classes) without containing any username. */
-export const demoPassword = () => `Demo-${randomBytes(12).toString('base64url')}-7q`;
+const demoPassword = () => `Demo-${randomBytes(12).toString('base64url')}-7q`;
 
 export async function seedDemo(
   ctx: AppContext,
@@ -279,10 +274,11 @@ export async function seedDemo(
     await directory.createActivity(actor, { name: a.name, projectId: projectIds.get(a.project)! });
   tick('activities');
 
-  const time = (ctx.services as { time?: DemoTimeSeeder }).time;
-  const timeEntries = time?.seedDemoEntries
-    ? await time.seedDemoEntries([...people.values()], { weeks: opts.weeks, actor })
-    : undefined;
+  // Past weeks of time entries, when the time module is switched on.
+  const timeEntries = await ctx.services.time?.seedDemoEntries([...people.values()], {
+    weeks: opts.weeks,
+    actor,
+  });
   tick('time entries');
 
   return {
