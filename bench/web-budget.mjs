@@ -31,9 +31,10 @@ const median = (xs) => {
 };
 const gzipKb = (path) => gzipSync(readFileSync(path), { level: 9 }).length / 1024;
 
-buildWebIfNeeded();
+const webDir = buildWebIfNeeded();
 const server = await startServer({
   logFile: join(root, 'bench', '.web-budget-server.log'),
+  webDir,
   env: { LOG_LEVEL: 'warn' },
 });
 const browser = await chromium.launch({
@@ -58,7 +59,7 @@ try {
   const files = [...scripts].sort();
   const perFile = files.map((p) => ({
     file: p.replace('/assets/', ''),
-    kb: gzipKb(join(root, 'apps', 'web', 'dist', p)),
+    kb: gzipKb(join(webDir, p)),
   }));
   const loginKb = perFile.reduce((s, f) => s + f.kb, 0);
   const leaked = files.filter((f) => /(Users|Audit|Reports|Directory|Approvals)Page/.test(f));

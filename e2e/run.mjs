@@ -12,11 +12,11 @@ const log = (msg) => console.log(`[e2e] ${msg}`);
 
 async function main() {
   mkdirSync(artifacts, { recursive: true });
-  buildWebIfNeeded();
+  const webDir = buildWebIfNeeded();
   let failed = 1;
   let server;
   try {
-    server = await startServer({ logFile: join(artifacts, 'server.log') });
+    server = await startServer({ logFile: join(artifacts, 'server.log'), webDir });
     log(`server ready and seeded after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const specs = readdirSync(join(root, 'e2e'))
       .filter((f) => f.endsWith('.spec.ts'))

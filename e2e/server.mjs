@@ -28,9 +28,15 @@ function newestMtime(path) {
   return newest;
 }
 
+/**
+ * A web build of the current sources for the tests and benchmarks, in a folder of their own so a
+ * `npm run build` elsewhere in the tree (which empties apps/web/dist) cannot pull it away mid-run.
+ * Rebuilt only when a source is newer. Returns the folder, to be served as WEB_DIR.
+ */
 export function buildWebIfNeeded() {
   const web = join(root, 'apps', 'web');
-  const index = join(web, 'dist', 'index.html');
+  const outDir = join(root, 'node_modules', '.cache', 'clockpilot-e2e-web');
+  const index = join(outDir, 'index.html');
   const sources = [
     join(web, 'src'),
     join(web, 'index.html'),
@@ -39,10 +45,21 @@ export function buildWebIfNeeded() {
   ];
   const stale =
     !existsSync(index) || sources.some((p) => existsSync(p) && newestMtime(p) > statSync(index).mtimeMs);
-  if (!stale) return log('web build is current');
+  if (!stale) {
+    log('web build is current');
+    return outDir;
+  }
   log('building the web app…');
-  const r = spawnSync('npm', ['run', 'build', '-w', '@clockpilot/web'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('web build failed');
+  const r = spawnSync(
+    'npm',
+    ['run', 'build', '-w', '@clockpilot/web', '--', '--outDir', outDir, '--emptyOutDir'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0 || !existsSync(index)) throw new Error('web build failed');
+  return outDir;
 }
 
 function freePort() {
@@ -156,7 +173,7 @@ export async function seed(base, admin) {
  * Starts the server and seeds it. `logFile` receives its output. Resolves once it is ready and seeded;
  * `stop()` shuts it down and removes its data.
  */
-export async function startServer({ logFile, env: extraEnv = {} } = {}) {
+export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'clockpilot-e2e-'));
@@ -182,6 +199,7 @@ export async function startServer({ logFile, env: extraEnv = {} } = {}) {
     AUTH_RATE_LIMIT_MAX: '1000',
     RATE_LIMIT_MAX_REQUESTS: '100000',
     API_RATE_LIMIT_PER_MINUTE: '100000',
+    ...(webDir ? { WEB_DIR: webDir } : {}),
     ...extraEnv,
   };
   delete env.TEST_DATABASE_URL;

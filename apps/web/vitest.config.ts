@@ -7,6 +7,8 @@ export default defineProject({
     name: 'web',
     include: ['src/**/*.test.{ts,tsx}'],
     environment: 'jsdom',
+    // Component tests render real Mantine trees; a busy shared CI machine needs more than 5 s.
+    testTimeout: 30_000,
     // Processed by Vite rather than Node, so the dedupe above applies to its imports too.
     server: { deps: { inline: [/@mantine\/dates/] } },
   },

@@ -1,0 +1,113 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { auth } from '../../app/auth';
+import { json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { ApprovalsPage } from './ApprovalsPage';
+
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {} },
+  });
+}
+
+const PERSON = '00000000-0000-4000-8000-0000000000bb';
+const SHEET_ID = '00000000-0000-4000-8000-0000000000cc';
+const summary = {
+  id: SHEET_ID,
+  personId: PERSON,
+  personName: 'Eli Employee',
+  teamId: null,
+  week: '2026-W48',
+  status: 'submitted',
+  submittedAt: '2026-11-27T16:00:00Z',
+  workedSeconds: 36 * 3600,
+  targetSeconds: 40 * 3600,
+};
+const days = ['23', '24', '25', '26', '27', '28', '29'].map((d) => ({
+  date: `2026-11-${d}`,
+  workedSeconds: 0,
+  breakSeconds: 0,
+  overtimeSeconds: 0,
+  entryCount: 0,
+}));
+const sheet = {
+  id: SHEET_ID,
+  personId: PERSON,
+  personName: 'Eli Employee',
+  week: '2026-W48',
+  timeZone: 'UTC',
+  startsAt: '2026-11-23T00:00:00Z',
+  endsAt: '2026-11-30T00:00:00Z',
+  status: 'submitted',
+  editable: false,
+  days,
+  totals: {
+    workedSeconds: 36 * 3600,
+    breakSeconds: 0,
+    targetSeconds: 40 * 3600,
+    dailyOvertimeSeconds: 0,
+    weeklyOvertimeSeconds: 0,
+    overtimeSeconds: 0,
+    balanceSeconds: -4 * 3600,
+  },
+  entries: [],
+  submittedAt: '2026-11-27T16:00:00Z',
+  decidedAt: null,
+  decidedBy: null,
+  comment: null,
+};
+
+describe('approvals', () => {
+  it('asks for a reason before sending a week back, then sends it with the comment', async () => {
+    const posts: Array<{ path: string; body: unknown }> = [];
+    let queue = [summary];
+    mockApi(async (url, init) => {
+      if (url.pathname === '/api/v1/time/approvals') return json({ items: queue, nextCursor: null });
+      if (url.pathname === '/api/v1/time/timesheets') return json(sheet);
+      if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
+      if (url.pathname === '/api/v1/time/timesheets/reject' && init.method === 'POST') {
+        posts.push({ path: url.pathname, body: JSON.parse(String(init.body)) });
+        queue = [];
+        return json({ ...sheet, status: 'rejected' });
+      }
+      return problem(404, { code: 'not_found' });
+    }, 'manager');
+    await auth.ready();
+    renderWithProviders(<ApprovalsPage />);
+
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Open Eli Employee, 2026-W48' }, { timeout: 10_000 }),
+    );
+    await screen.findByTestId('timesheet-grid', {}, { timeout: 10_000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Reject' }));
+    expect(await screen.findByText('Say why the week goes back, so it can be fixed')).toBeTruthy();
+    expect(posts).toEqual([]);
+
+    fireEvent.change(screen.getByLabelText(/^Comment/), { target: { value: 'Tuesday is missing' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Reject' }));
+    await waitFor(() => expect(posts).toHaveLength(1));
+    expect(posts[0]!.body).toEqual({ week: '2026-W48', person: PERSON, comment: 'Tuesday is missing' });
+    expect(await screen.findByText('Nothing to approve')).toBeTruthy();
+  });
+
+  it('approves the selected weeks in one request', async () => {
+    let bulkBody: unknown;
+    mockApi(async (url, init) => {
+      if (url.pathname === '/api/v1/time/approvals' && init.method !== 'POST')
+        return json({ items: bulkBody ? [] : [summary], nextCursor: null });
+      if (url.pathname === '/api/v1/time/approvals/approve' && init.method === 'POST') {
+        bulkBody = JSON.parse(String(init.body));
+        return json({ approved: [SHEET_ID], failed: [] });
+      }
+      return problem(404, { code: 'not_found' });
+    }, 'manager');
+    await auth.ready();
+    renderWithProviders(<ApprovalsPage />);
+    fireEvent.click(
+      await screen.findByRole('checkbox', { name: 'Select Eli Employee, 2026-W48' }, { timeout: 10_000 }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Approve selected (1)' }));
+    await waitFor(() => expect(bulkBody).toEqual({ ids: [SHEET_ID] }));
+    expect(await screen.findByText('1 week(s) approved')).toBeTruthy();
+  });
+});
