@@ -3,8 +3,10 @@ import type { TAuditEvent, TUser } from '@clockpilot/contracts/identity';
 import { Button, Code, Drawer, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
+import { api } from '../../app/auth';
 import { DataTable } from '../../app/data-table';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
@@ -170,7 +172,7 @@ export function AuditPage() {
           <Stack gap="md">
             <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
               <Meta label="When" value={when(open.occurredAt)} />
-              <Meta label="Who" value={open.actorLabel ?? open.actorId ?? 'System'} />
+              <Meta label="Who" value={<Actor event={open} />} />
               <Meta label="Action" value={open.action} />
               <Meta label="Record" value={`${open.entityType} ${open.entityId ?? ''}`} />
               <Meta label="IP address" value={open.ip ?? '—'} />
@@ -188,7 +190,22 @@ export function AuditPage() {
   );
 }
 
-function Meta({ label, value }: { label: string; value: string }) {
+/** The actor's label, or their user name looked up by id, or "System" for changes nobody made. */
+function Actor({ event }: { event: TAuditEvent }) {
+  const id = event.actorLabel ? null : event.actorId;
+  const user = useQuery({
+    queryKey: ['lookup', ADMIN.users, 'id', id],
+    queryFn: ({ signal }) => api<TUser>('GET', ADMIN.user(id!), { signal }),
+    enabled: id !== null,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+  if (event.actorLabel) return <>{event.actorLabel}</>;
+  if (!event.actorId) return <>System</>;
+  return <>{user.data ? user.data.username : event.actorId.slice(0, 8)}</>;
+}
+
+function Meta({ label, value }: { label: string; value: React.ReactNode }) {
   return (
     <div>
       <Text size="xs" c="dimmed">

@@ -40,10 +40,10 @@ export default function ReportChart({ rows, kind }: { rows: TTimeReportRow[]; ki
         },
         { label: 'Hours', size: 56 },
       ],
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { points: { show: !bar } },
       series: [
-        { label: 'Row', value: (_u, i) => (i === null ? '' : (rows[i]?.label ?? '')) },
+        {},
         {
           label: 'Hours',
           stroke: '#1971c2',
