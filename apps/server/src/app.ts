@@ -13,12 +13,12 @@ import { installAuth } from './platform/auth';
 import { type Cache, createMemoryCache, createRedisCache } from './platform/cache';
 import { type AppContext, type Clock, systemClock } from './platform/context';
 import type { Database } from './platform/db';
-import { errorHandler, problem } from './platform/errors';
+import { AppError, errorHandler, problem } from './platform/errors';
 import { healthRoutes, type Lifecycle } from './platform/health';
 import { createLoggers, type Loggers } from './platform/logger';
 import { createMetrics, instrumentHttp, metricsHandler } from './platform/metrics';
 import { migrate } from './platform/migrate';
-import { installSecurity, trustProxyOption } from './platform/security';
+import { clientKey, createCounters, installSecurity, trustProxyOption } from './platform/security';
 import { registerWeb } from './platform/web';
 
 export type AppDeps = {
@@ -41,6 +41,7 @@ export type BuiltApp = {
   close(): Promise<void>;
 };
 
+const NOT_FOUND_PER_MINUTE = 60;
 const REQUEST_ID = /^[\w\-.:]{1,128}$/;
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp> {
@@ -168,9 +169,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // The single-page app: after the API so /api routes win, before the 404 handler that falls back to it.
   const web = await registerWeb(app, config);
 
-  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) }, (request, reply) => {
+  // Unknown routes get a strict limit of their own (probing). A counter, not app.rateLimit(): the
+  // plugin lets only the first of its limiters run per request, and the global one always comes first.
+  const notFoundCounters = createCounters(cache);
+  app.setNotFoundHandler(async (request, reply) => {
     if (web.wantsSpa(request)) return web.sendIndex(request, reply);
-    reply
+    const hit = await notFoundCounters.hit(`notfound:${clientKey(request.ip)}`, 60_000);
+    if (hit.count > NOT_FOUND_PER_MINUTE) {
+      const retry = String(Math.max(1, Math.ceil(hit.resetMs / 1000)));
+      throw new AppError('rate_limited', `Too many requests for unknown routes; retry in ${retry} s`, {
+        headers: { 'retry-after': retry },
+      });
+    }
+    return reply
       .status(404)
       .type('application/problem+json')
       .send(

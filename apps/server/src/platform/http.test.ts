@@ -104,3 +104,51 @@ describe('request ids', () => {
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('unknown routes', () => {
+  it('are rate-limited per client', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) {
+      const res = await app.inject({ method: 'GET', url: `/api/v1/nothing/${i}`, remoteAddress: '10.9.9.9' });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 60).every((s) => s === 404)).toBe(true);
+    const limited = await app.inject({
+      method: 'GET',
+      url: '/api/v1/nothing/again',
+      remoteAddress: '10.9.9.9',
+    });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(limited.headers['retry-after']).toBeDefined();
+    // Another client is not affected.
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/nothing', remoteAddress: '10.9.9.10' })).statusCode,
+    ).toBe(404);
+  });
+});
+
+describe('API docs', () => {
+  it('serve an OpenAPI 3.1 document and Swagger UI outside production', async () => {
+    const spec = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    expect(spec.json()).toMatchObject({ openapi: '3.1.0', info: { title: 'ClockPilot API' } });
+    expect(Object.keys(spec.json().paths)).toContain('/api/health/ready');
+    const ui = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('are off in production unless API_DOCS=true', async () => {
+    const production = { APP_MODE: 'production', ALLOW_EMBEDDED_DB: 'true' };
+    const off = await createTestApp({ env: production });
+    const on = await createTestApp({ env: { ...production, API_DOCS: 'true' } });
+    try {
+      expect((await off.app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(404);
+      expect((await on.app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
+    } finally {
+      await off.close();
+      await on.close();
+    }
+  });
+});
