@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { TPresence, TTimeExportQuery, TTimeReport, TTimeReportQuery } from '@clockpilot/contracts';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -10,7 +10,7 @@ import { AppError, forbidden } from '../../platform/errors';
 import { roundSeconds } from './time.calendar';
 import type { TimeMetrics } from './time.metrics';
 import type { TimePolicy } from './time.policy';
-import { type EntryFilter, timeRepo } from './time.repo';
+import { type EntryFilter, type ExportRow, timeRepo } from './time.repo';
 
 const MAX_RANGE_DAYS = 400;
 const EXPORT_BATCH = 5000;
@@ -32,7 +32,7 @@ const EXPORT_COLUMNS = [
   { key: 'billable', header: 'Billable', width: 9 },
   { key: 'note', header: 'Note', width: 40 },
 ] as const;
-type ExportRow = Record<(typeof EXPORT_COLUMNS)[number]['key'], string | number>;
+type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number]['key'], string | number>;
 
 export type ReportsService = ReturnType<typeof createReportsService>;
 
@@ -128,54 +128,86 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
     },
 
     /**
-     * Streams closed entries as CSV or XLSX in keyset batches, so memory stays flat however long the
-     * range; rounding is applied per entry, raw hours are kept beside it.
+     * Streams closed entries as CSV or XLSX from a database cursor, so memory stays flat however long
+     * the range; rounding is applied per entry, raw hours are kept beside it.
      */
     async export(principal: Principal, q: TTimeExportQuery) {
       const filter = await filterFor(principal, q);
       const settings = await timeRepo.settings(db);
       const people = await peopleById(filter.scope);
-      const names = labels();
       const started = performance.now();
 
-      async function* rows(): AsyncGenerator<ExportRow> {
-        let after: { at: string; id: string } | null = null;
-        for (;;) {
-          const batch = await timeRepo.exportBatch(db, filter, after, EXPORT_BATCH);
-          for (const r of batch) {
-            const person = people.get(r.person_id);
-            const project = r.project_id ? await names.project(r.project_id) : null;
-            const activity = r.activity_id ? await names.activity(r.activity_id) : null;
-            yield {
-              date: r.day,
-              person: person?.name ?? r.person_id,
-              employeeNumber: person?.employeeNumber ?? '',
-              projectCode: project?.code ?? '',
-              project: project?.name ?? '',
-              activity: activity?.name ?? '',
-              start: r.start_local,
-              end: r.end_local,
-              timeZone: r.time_zone,
-              breakMinutes: Math.round(r.break_seconds / 60),
-              hours: hours(r.worked_seconds),
-              roundedHours: hours(
-                roundSeconds(r.worked_seconds, settings.roundingMode, settings.roundingMinutes),
-              ),
-              billable: r.billable ? 'yes' : 'no',
-              note: r.note ?? '',
-            };
-          }
-          const last = batch[batch.length - 1];
-          if (batch.length < EXPORT_BATCH || !last) return;
-          after = { at: last.key_at, id: last.id };
-        }
-      }
+      // Everything the rows name is looked up first: the cursor's transaction holds a connection (on
+      // embedded PGlite, the only one) until the last row.
+      const refs = await timeRepo.exportRefs(db, filter);
+      const ids = (k: 'project_id' | 'activity_id') => [
+        ...new Set(refs.flatMap((r) => (r[k] ? [r[k]] : []))),
+      ];
+      const projects = new Map(
+        await Promise.all(ids('project_id').map(async (id) => [id, await dir().getProject(id)] as const)),
+      );
+      const activities = new Map(
+        await Promise.all(ids('activity_id').map(async (id) => [id, await dir().getActivity(id)] as const)),
+      );
+      const record = (r: ExportRow): ExportRecord => {
+        const person = people.get(r.person_id);
+        const project = r.project_id ? projects.get(r.project_id) : null;
+        const activity = r.activity_id ? activities.get(r.activity_id) : null;
+        return {
+          date: r.day,
+          person: person?.name ?? r.person_id,
+          employeeNumber: person?.employeeNumber ?? '',
+          projectCode: project?.code ?? '',
+          project: project?.name ?? '',
+          activity: activity?.name ?? '',
+          start: r.start_local,
+          end: r.end_local,
+          timeZone: r.time_zone,
+          breakMinutes: Math.round(r.break_seconds / 60),
+          hours: hours(r.worked_seconds),
+          roundedHours: hours(
+            roundSeconds(r.worked_seconds, settings.roundingMode, settings.roundingMinutes),
+          ),
+          billable: r.billable ? 'yes' : 'no',
+          note: r.note ?? '',
+        };
+      };
+
+      /** Feeds the cursor's rows into `write`, which waits whenever the client reads slower than we write. */
+      const pump = (
+        stream: Writable,
+        write: (row: ExportRecord) => Promise<void>,
+        finish: () => Promise<void>,
+      ) => {
+        timeRepo
+          .exportCursor(db, filter, EXPORT_BATCH, async (rows) => {
+            for (const r of rows) {
+              if (stream.destroyed) throw new Error('export aborted by the client');
+              await write(record(r));
+            }
+          })
+          .then(finish)
+          .catch((err) => stream.destroy(err));
+      };
+      // A client that goes away destroys the stream; stop waiting for a drain that will never come.
+      const drained = (stream: Writable) => Promise.race([once(stream, 'drain'), once(stream, 'close')]);
 
       let stream: Readable;
       if (q.format === 'csv') {
-        stream = Readable.from(rows()).pipe(
-          stringify({ header: true, columns: EXPORT_COLUMNS.map((c) => ({ key: c.key, header: c.header })) }),
+        const csv = stringify({
+          header: true,
+          columns: EXPORT_COLUMNS.map((c) => ({ key: c.key, header: c.header })),
+        });
+        pump(
+          csv,
+          async (row) => {
+            if (!csv.write(row)) await drained(csv);
+          },
+          async () => {
+            csv.end();
+          },
         );
+        stream = csv;
       } else {
         const out = new PassThrough();
         const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -185,14 +217,17 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
         });
         const sheet = workbook.addWorksheet('Time');
         sheet.columns = EXPORT_COLUMNS.map((c) => ({ ...c }));
-        (async () => {
-          for await (const row of rows()) {
+        pump(
+          out,
+          async (row) => {
             sheet.addRow(row).commit();
-            if (out.writableNeedDrain) await once(out, 'drain');
-          }
-          sheet.commit();
-          await workbook.commit();
-        })().catch((err) => out.destroy(err));
+            if (out.writableNeedDrain) await drained(out);
+          },
+          async () => {
+            sheet.commit();
+            await workbook.commit();
+          },
+        );
         stream = out;
       }
       stream.once('end', () =>

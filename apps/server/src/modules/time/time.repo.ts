@@ -26,6 +26,17 @@ async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
+/**
+ * Reports and exports: their cost estimates trip PostgreSQL's JIT, whose compilation takes longer
+ * (about a second) than the queries themselves, so it is switched off for their transaction.
+ */
+async function analytical<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return rows<T>(tx, query);
+  });
+}
+
 const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 const inScope = (column: SQL | typeof timeEntries.personId, scope: Scope) =>
   scope === null ? sql`true` : sql`${column} = any(${uuidArray(scope)})`;
@@ -57,15 +68,30 @@ function entryConditions(f: EntryFilter): SQL[] {
   if (f.billable !== undefined) out.push(eq(timeEntries.billable, f.billable));
   const localDay = sql`(${timeEntries.startedAt} at time zone ${timeEntries.timeZone})::date`;
   if (f.from) {
-    out.push(sql`${timeEntries.startedAt} >= ${f.from}::date - interval '14 hours'`);
+    out.push(sql`${timeEntries.startedAt} >= (${f.from}::date - interval '14 hours') at time zone 'UTC'`);
     out.push(sql`${localDay} >= ${f.from}::date`);
   }
   if (f.to) {
-    out.push(sql`${timeEntries.startedAt} < ${f.to}::date + interval '1 day 12 hours'`);
+    out.push(sql`${timeEntries.startedAt} < (${f.to}::date + interval '1 day 12 hours') at time zone 'UTC'`);
     out.push(sql`${localDay} <= ${f.to}::date`);
   }
   return out;
 }
+
+export type ExportRow = {
+  id: string;
+  person_id: string;
+  project_id: string | null;
+  activity_id: string | null;
+  day: string;
+  start_local: string;
+  end_local: string;
+  time_zone: string;
+  break_seconds: number;
+  worked_seconds: number;
+  billable: boolean;
+  note: string | null;
+};
 
 /** Opaque keyset cursor over (instant, id). */
 export const cursor = {
@@ -380,7 +406,7 @@ export const timeRepo = {
       down: sql`floor(p.secs / ${step}) * ${step}`,
     }[rounding.mode];
     const where = entryConditions({ ...filter, from: undefined, to: undefined });
-    return rows<{
+    return analytical<{
       key: string | null;
       /** 1 on the one row of totals over all groups. */
       is_total: number;
@@ -394,27 +420,38 @@ export const timeRepo = {
       with e as (
         select ${timeEntries.id} as id, ${timeEntries.personId} as person_id, ${timeEntries.projectId} as project_id,
           ${timeEntries.activityId} as activity_id, ${timeEntries.billable} as billable,
-          ${timeEntries.timeZone} as tz, ${timeEntries.startedAt} as s, ${timeEntries.endedAt} as en
+          ${timeEntries.timeZone} as tz, ${timeEntries.startedAt} as s, ${timeEntries.endedAt} as en,
+          (${timeEntries.startedAt} at time zone ${timeEntries.timeZone})::date as d0,
+          ((${timeEntries.endedAt} - interval '1 microsecond') at time zone ${timeEntries.timeZone})::date as d1
         from ${timeEntries}
         where ${and(...where)} and ${timeEntries.endedAt} is not null
-          and ${timeEntries.startedAt} < ${filter.to}::date + interval '1 day 14 hours'
-          and ${timeEntries.endedAt} > ${filter.from}::date - interval '14 hours'
+          and ${timeEntries.startedAt} < (${filter.to}::date + interval '1 day 14 hours') at time zone 'UTC'
+          and ${timeEntries.endedAt} > (${filter.from}::date - interval '14 hours') at time zone 'UTC'
       ),
-      pieces as (
-        select e.*, d.day::date as day,
-          greatest(e.s, d.day at time zone e.tz) as ps,
-          least(e.en, (d.day + interval '1 day') at time zone e.tz) as pe
-        from e cross join lateral generate_series(
-          (e.s at time zone e.tz)::date::timestamp, (e.en at time zone e.tz)::date::timestamp, interval '1 day') d(day)
+      -- Most entries lie within one local day: their breaks are summed in one hash join.
+      bt as (
+        select b.entry_id, sum(extract(epoch from (b.ended_at - b.started_at))) as secs
+        from time_breaks b join e on e.id = b.entry_id and e.d0 = e.d1
+        group by b.entry_id
       ),
       p as (
-        select pieces.*,
-          (extract(epoch from (pe - ps)) - coalesce((
-            select sum(extract(epoch from (least(b.ended_at, pieces.pe) - greatest(b.started_at, pieces.ps))))
-            from time_breaks b
-            where b.entry_id = pieces.id and b.started_at < pieces.pe and b.ended_at > pieces.ps), 0))::numeric as secs
-        from pieces
-        where pe > ps and day between ${filter.from}::date and ${filter.to}::date
+        select e.id, e.person_id, e.project_id, e.activity_id, e.billable, e.d0 as day,
+          (extract(epoch from (e.en - e.s)) - coalesce(bt.secs, 0))::numeric as secs
+        from e left join bt on bt.entry_id = e.id
+        where e.d0 = e.d1
+        union all
+        -- Entries across midnight: one piece per local day, each with the part of the breaks inside it.
+        select x.id, x.person_id, x.project_id, x.activity_id, x.billable, x.day,
+          (extract(epoch from (x.pe - x.ps)) - coalesce((
+            select sum(extract(epoch from (least(b.ended_at, x.pe) - greatest(b.started_at, x.ps))))
+            from time_breaks b where b.entry_id = x.id and b.started_at < x.pe and b.ended_at > x.ps), 0))::numeric
+        from (
+          select e.*, d.day::date as day,
+            greatest(e.s, d.day at time zone e.tz) as ps,
+            least(e.en, (d.day + interval '1 day') at time zone e.tz) as pe
+          from e cross join lateral generate_series(e.d0::timestamp, e.d1::timestamp, interval '1 day') d(day)
+          where e.d0 <> e.d1
+        ) x
       )
       select ${key} as key, grouping(${key})::int as is_total,
         round(sum(p.secs))::float8 as worked,
@@ -422,56 +459,58 @@ export const timeRepo = {
         round(sum(case when p.billable then ${rounded} else 0 end))::float8 as billable,
         count(distinct p.id)::int as entries
       from p
+      where p.day between ${filter.from}::date and ${filter.to}::date
       group by grouping sets ((${key}), ())
       order by is_total, 1 nulls last`,
     );
   },
 
-  /** One batch of closed entries for an export, in (start, id) order after the given key. */
-  async exportBatch(
+  /** The projects and activities an export will name, so they are looked up before its cursor opens. */
+  async exportRefs(db: DbOrTx, filter: EntryFilter & { from: string; to: string }) {
+    const where = entryConditions(filter);
+    return analytical<{ project_id: string | null; activity_id: string | null }>(
+      db,
+      sql`select distinct ${timeEntries.projectId} as project_id, ${timeEntries.activityId} as activity_id
+        from ${timeEntries} where ${and(...where)} and ${timeEntries.endedAt} is not null`,
+    );
+  },
+
+  /**
+   * Closed entries for an export in (start, id) order, read through a server-side cursor `batch` rows
+   * at a time: one plan, one pass over the table, and memory bounded by the batch.
+   */
+  async exportCursor(
     db: DbOrTx,
     filter: EntryFilter & { from: string; to: string },
-    after: { at: string; id: string } | null,
-    limit: number,
-  ) {
+    batch: number,
+    onRows: (rows: ExportRow[]) => Promise<void>,
+  ): Promise<void> {
     const where = entryConditions(filter);
-    return rows<{
-      id: string;
-      person_id: string;
-      project_id: string | null;
-      activity_id: string | null;
-      key_at: string;
-      day: string;
-      start_local: string;
-      end_local: string;
-      time_zone: string;
-      break_seconds: number;
-      worked_seconds: number;
-      billable: boolean;
-      note: string | null;
-    }>(
-      db,
-      sql`
-      select ${timeEntries.id} as id, ${timeEntries.personId} as person_id,
-        ${timeEntries.projectId} as project_id, ${timeEntries.activityId} as activity_id,
-        to_char(${timeEntries.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key_at,
-        to_char(${timeEntries.startedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD') as day,
-        to_char(${timeEntries.startedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD HH24:MI') as start_local,
-        to_char(${timeEntries.endedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD HH24:MI') as end_local,
-        ${timeEntries.timeZone} as time_zone,
-        coalesce(b.seconds, 0)::float8 as break_seconds,
-        (extract(epoch from (${timeEntries.endedAt} - ${timeEntries.startedAt})) - coalesce(b.seconds, 0))::float8 as worked_seconds,
-        ${timeEntries.billable} as billable, ${timeEntries.note} as note
-      from ${timeEntries}
-      left join lateral (
-        select sum(extract(epoch from (tb.ended_at - tb.started_at))) as seconds
-        from time_breaks tb where tb.entry_id = ${timeEntries.id}
-      ) b on true
-      where ${and(...where)} and ${timeEntries.endedAt} is not null
-        ${after ? sql`and (${timeEntries.startedAt}, ${timeEntries.id}) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
-      order by ${timeEntries.startedAt}, ${timeEntries.id}
-      limit ${limit}`,
-    );
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`set local jit = off`);
+      await tx.execute(sql`declare time_export no scroll cursor for
+        select ${timeEntries.id} as id, ${timeEntries.personId} as person_id,
+          ${timeEntries.projectId} as project_id, ${timeEntries.activityId} as activity_id,
+          to_char(${timeEntries.startedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD') as day,
+          to_char(${timeEntries.startedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD HH24:MI') as start_local,
+          to_char(${timeEntries.endedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD HH24:MI') as end_local,
+          ${timeEntries.timeZone} as time_zone,
+          coalesce(b.seconds, 0)::float8 as break_seconds,
+          (extract(epoch from (${timeEntries.endedAt} - ${timeEntries.startedAt})) - coalesce(b.seconds, 0))::float8 as worked_seconds,
+          ${timeEntries.billable} as billable, ${timeEntries.note} as note
+        from ${timeEntries}
+        left join lateral (
+          select sum(extract(epoch from (tb.ended_at - tb.started_at))) as seconds
+          from time_breaks tb where tb.entry_id = ${timeEntries.id}
+        ) b on true
+        where ${and(...where)} and ${timeEntries.endedAt} is not null
+        order by ${timeEntries.startedAt}, ${timeEntries.id}`);
+      for (;;) {
+        const got = await rows<ExportRow>(tx, sql.raw(`fetch ${Math.trunc(batch)} from time_export`));
+        if (got.length > 0) await onRows(got);
+        if (got.length < batch) break;
+      }
+    });
   },
 
   /** Open entries with their running break. */
