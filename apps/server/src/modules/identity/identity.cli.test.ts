@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglite } from '../../platform/db';
+import { verifyPassword } from './passwords';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../../bin/clockpilot.mjs', import.meta.url));
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 /** Runs the real CLI against an embedded database in a temporary DATA_DIR. */
-async function cli(args: string[]) {
+async function cli(command: string, args: string[]) {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -26,7 +27,7 @@ async function cli(args: string[]) {
     LOG_LEVEL: 'error',
   };
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, 'create-user', ...args], {
+    const { stdout, stderr } = await run(process.execPath, [BIN, command, ...args], {
       env,
       timeout: 90_000,
     });
@@ -37,23 +38,43 @@ async function cli(args: string[]) {
   }
 }
 
-describe('clockpilot create-user', { timeout: 240_000 }, () => {
+describe('clockpilot create-user and reset-password', { timeout: 240_000 }, () => {
   const base = ['--username', 'ops_lead', '--email', 'ops@example.test', '--role', 'manager'];
 
-  it('refuses bad arguments and weak passwords, then creates the account', async () => {
-    const badRole = await cli(['--username', 'x y', '--email', 'ops@example.test', '--role', 'owner']);
+  it('refuses bad arguments and weak passwords, creates the account, resets its password', async () => {
+    const badRole = await cli('create-user', [
+      '--username',
+      'x y',
+      '--email',
+      'ops@example.test',
+      '--role',
+      'owner',
+    ]);
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toMatch(/--username: .*letters/);
     expect(badRole.stderr).toMatch(/--role: /);
 
-    const weak = await cli([...base, '--password', 'Password1!']);
+    const weak = await cli('create-user', [...base, '--password', 'Password1!']);
     expect(weak.code).toBe(1);
     expect(weak.stderr).toContain('most common leaked passwords');
 
-    const ok = await cli([...base, '--password', 'Velvet-Orbit-64-Trail', '--time-zone', 'Europe/Paris']);
+    const ok = await cli('create-user', [
+      ...base,
+      '--password',
+      'Velvet-Orbit-64-Trail',
+      '--time-zone',
+      'Europe/Paris',
+    ]);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^created manager ops_lead \([0-9a-f-]{36}\)/);
+
+    const reset = await cli('reset-password', ['--user', 'OPS@example.test', '--remove-totp']);
+    expect(reset.code).toBe(0);
+    const newPassword = /new password \(shown only now\): (\S+)/.exec(reset.stdout)?.[1];
+    expect(newPassword).toHaveLength(20);
+    expect(reset.stdout).toContain('second factor removed');
+    expect((await cli('reset-password', ['--user', 'nobody'])).code).toBe(1);
 
     const database = await createPglite(dataDir);
     try {
@@ -65,6 +86,18 @@ describe('clockpilot create-user', { timeout: 240_000 }, () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ username: 'ops_lead', role: 'manager', time_zone: 'Europe/Paris' });
       expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(await verifyPassword(rows[0]!.password_hash, newPassword!)).toBe(true);
+      const audit = await database.withSession((s) =>
+        s.query<{ action: string; actor_label: string }>(
+          "select action, actor_label from audit_events where entity_type = 'user' order by occurred_at",
+        ),
+      );
+      expect(audit.map((a) => a.action)).toEqual([
+        'user.created',
+        'user.password_reset',
+        'user.totp_disabled',
+      ]);
+      expect(new Set(audit.map((a) => a.actor_label))).toEqual(new Set(['cli']));
     } finally {
       await database.close();
     }

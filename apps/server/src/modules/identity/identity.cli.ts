@@ -3,6 +3,7 @@ import type { CliCommand } from '../../cli/commands';
 import { withContext } from '../../cli/context';
 import { requireService } from '../../platform/context';
 import { AppError } from '../../platform/errors';
+import { generatePassword } from './passwords';
 
 export const createUserCommand: CliCommand = (program, configFile) => {
   program
@@ -54,4 +55,39 @@ export const createUserCommand: CliCommand = (program, configFile) => {
         });
       },
     );
+};
+
+export const resetPasswordCommand: CliCommand = (program, configFile) => {
+  program
+    .command('reset-password')
+    .description("set an account's password and end its sessions (e.g. a locked-out admin)")
+    .requiredOption('--user <login>', 'username or email')
+    .option('--password <password>', 'the new password (default: a generated one, printed once)')
+    .option('--remove-totp', 'also remove the second factor (authenticator and recovery codes lost)')
+    .action(async (opts: { user: string; password?: string; removeTotp?: boolean }) => {
+      await withContext(configFile(), async (ctx) => {
+        const identity = requireService(ctx, 'identity');
+        const actor = { userId: null, label: 'cli' };
+        const user = await identity.findUser(opts.user);
+        if (!user) {
+          console.error(`no account ${opts.user}`);
+          process.exitCode = 1;
+          return;
+        }
+        const password = opts.password ?? generatePassword();
+        try {
+          await identity.resetPassword(user.id, password, actor);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          console.error(err.message);
+          for (const e of err.details.errors ?? []) console.error(`  ${e.message}`);
+          process.exitCode = 1;
+          return;
+        }
+        if (opts.removeTotp) await identity.resetSecondFactor(user.id, actor);
+        console.log(`password of ${user.username} reset; their sessions are ended`);
+        if (!opts.password) console.log(`new password (shown only now): ${password}`);
+        if (opts.removeTotp) console.log('second factor removed');
+      });
+    });
 };

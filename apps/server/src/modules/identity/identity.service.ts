@@ -198,6 +198,12 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
       return row ? toUser(row) : null;
     },
 
+    /** By username or email, whatever the case. */
+    async findUser(login: string): Promise<TUser | null> {
+      const row = await repo.userByLogin(ctx.db, login);
+      return row ? toUser(row) : null;
+    },
+
     async createUser(input: CreateUserInput, actor: Actor): Promise<TUser> {
       const prepared = await prepareUser(input);
       return ctx.db.transaction((tx) => insertUser(tx, prepared, actor));
