@@ -49,6 +49,8 @@ export type PersonFilter = {
   department?: string;
   active?: boolean;
   q?: string;
+  /** Let `q` match employee numbers too; off for readers who may not see them. */
+  searchEmployeeNumber?: boolean;
 };
 
 function personWhere(f: PersonFilter): SQL | undefined {
@@ -62,7 +64,7 @@ function personWhere(f: PersonFilter): SQL | undefined {
       ? or(
           ilike(people.name, contains(f.q)),
           ilike(people.email, contains(f.q)),
-          ilike(people.employeeNumber, contains(f.q)),
+          f.searchEmployeeNumber ? ilike(people.employeeNumber, contains(f.q)) : undefined,
           ilike(people.title, contains(f.q)),
           ilike(people.department, contains(f.q)),
         )

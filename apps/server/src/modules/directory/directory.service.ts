@@ -275,7 +275,13 @@ export function createDirectoryService(ctx: AppContext) {
     },
     async listPeoplePage(principal: Principal, q: TPersonListQuery): Promise<TPage<TPersonView>> {
       const { limit, cursor, sort, dir, ...filter } = q;
-      const page = await peopleRepo.page(db, filter, { limit, cursor, sort, dir });
+      // A search must not reveal what the answer hides.
+      const searchEmployeeNumber = can(principal.role, 'directory:manage');
+      const page = await peopleRepo.page(
+        db,
+        { ...filter, searchEmployeeNumber },
+        { limit, cursor, sort, dir },
+      );
       return { ...page, items: page.items.map((r) => view(principal, toPerson(r))) };
     },
     async getPersonView(principal: Principal, id: string): Promise<TPersonView> {

@@ -286,6 +286,9 @@ describe('permissions', () => {
     });
     const byManager = await api({ url: `/people/${other.body.id}`, as: manager });
     expect(byManager.body).toMatchObject({ employeeNumber: 'H-1', weeklyHours: 20 });
+    // Nor can a search find people by the number it hides.
+    expect(ids((await api({ url: '/people?q=H-1', as: employee })).body)).toEqual([]);
+    expect(ids((await api({ url: '/people?q=H-1', as: manager })).body)).toEqual([other.body.id]);
   });
 
   it('lets only users:manage link a person to an account', async () => {
