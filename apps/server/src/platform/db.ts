@@ -33,7 +33,8 @@ export type Database = {
   close(): Promise<void>;
 };
 
-function sslOptions(config: Config): pg.PoolConfig['ssl'] {
+/** TLS options of the pool from DB_SSLMODE / DB_SSLROOTCERT (libpq semantics). */
+export function sslOptions(config: Config): pg.PoolConfig['ssl'] {
   const { sslmode, sslrootcert } = config.database;
   if (sslmode === 'disable') return undefined;
   if (sslmode === 'require') return { rejectUnauthorized: false };
