@@ -2,7 +2,7 @@ import type { TPage } from '@clockpilot/contracts/common';
 import { Select, type SelectProps } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { api } from './auth';
 import type { QueryValue } from './list';
 
@@ -30,7 +30,10 @@ export function RemoteSelect<T extends Item>({
   exclude?: readonly string[];
 } & Omit<SelectProps, 'data' | 'value' | 'onChange' | 'searchValue' | 'onSearchChange'>) {
   const [search, setSearch] = useState('');
-  const [q] = useDebouncedValue(search.trim(), 250);
+  const [typed] = useDebouncedValue(search.trim(), 250);
+  // Labels seen so far: the box shows the chosen item's label, which is not a search.
+  const labels = useRef(new Map<string, string>());
+  const q = value !== null && typed === labels.current.get(value) ? '' : typed;
   const options = useQuery({
     queryKey: ['lookup', path, params ?? {}, q],
     queryFn: ({ signal }) =>
@@ -49,6 +52,7 @@ export function RemoteSelect<T extends Item>({
   const data = useMemo(() => {
     const all = [...items];
     if (missing && selected.data) all.unshift(selected.data);
+    for (const i of all) labels.current.set(i.id, getLabel(i));
     const skip = new Set(exclude ?? []);
     return all
       .filter((i) => i.id === value || !skip.has(i.id))

@@ -21,7 +21,11 @@ export function OneTimeSecret({
   return (
     <Stack gap="xs">
       <Alert color="yellow" icon={<IconEyeOff aria-hidden />} title="Shown only once">
-        <Text size="sm">Copy it now and keep it somewhere safe. It cannot be shown again.</Text>
+        <Text size="sm">
+          {Array.isArray(value)
+            ? 'Copy them now and keep them somewhere safe. They cannot be shown again.'
+            : 'Copy it now and keep it somewhere safe. It cannot be shown again.'}
+        </Text>
       </Alert>
       <Text size="sm" fw={600} id="one-time-secret-label">
         {label}
