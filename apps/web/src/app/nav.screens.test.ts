@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { navFor } from './nav';
+
+describe('menu entries of the team and admin screens', () => {
+  const labels = (role: 'admin' | 'manager' | 'employee') => navFor(role).map((i) => i.label);
+
+  it('shows presence to managers and admins, time rules to admins only', () => {
+    expect(labels('employee')).not.toContain('Presence');
+    expect(labels('employee')).not.toContain('Time rules and locks');
+    expect(labels('manager')).toContain('Presence');
+    expect(labels('manager')).not.toContain('Time rules and locks');
+    expect(labels('admin')).toEqual(
+      expect.arrayContaining(['Presence', 'Time rules and locks', 'Users', 'Audit log']),
+    );
+  });
+});
