@@ -98,4 +98,19 @@ describe('silent refresh', () => {
     expect(JSON.stringify({ ...localStorage })).not.toContain('t1');
     expect(JSON.stringify({ ...sessionStorage })).not.toContain('t1');
   });
+
+  it('uses the refresh index.html started early, once', async () => {
+    const server = fakeServer({ refreshOk: true });
+    vi.stubGlobal('fetch', server.fetchMock);
+    const early = json(200, { accessToken: 'early', tokenType: 'Bearer', expiresIn: 900, user: ME });
+    (globalThis as { __cpSession?: Promise<Response> }).__cpSession = Promise.resolve(early);
+    const { auth, refresh } = await import('./auth');
+    await auth.ready();
+    expect(auth.getState()).toMatchObject({ status: 'signed-in', user: { username: 'erin' } });
+    expect(server.calls.filter((c) => c.url.endsWith('/auth/refresh'))).toHaveLength(0);
+    expect((globalThis as { __cpSession?: unknown }).__cpSession).toBeUndefined();
+    // The next renewal goes to the server again.
+    await refresh();
+    expect(server.calls.filter((c) => c.url.endsWith('/auth/refresh'))).toHaveLength(1);
+  });
 });

@@ -72,6 +72,14 @@ async function fetchMe(): Promise<TMe> {
   return (await res.json()) as TMe;
 }
 
+/** The refresh index.html started before this code loaded; usable once (the token rotates). */
+function takeEarlyRefresh(): Promise<Response | null> | null {
+  const w = globalThis as { __cpSession?: Promise<Response | null> };
+  const early = w.__cpSession;
+  w.__cpSession = undefined;
+  return early ?? null;
+}
+
 /**
  * Renews the access token through the refresh cookie. Single-flight: parallel callers share one
  * request, so a burst of 401s renews once.
@@ -80,11 +88,13 @@ export function refresh(): Promise<boolean> {
   inflight ??= (async () => {
     const hadSession = state.status === 'signed-in';
     try {
-      const res = await fetch(REFRESH_PATH, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { accept: 'application/json' },
-      });
+      const res =
+        (await takeEarlyRefresh()) ??
+        (await fetch(REFRESH_PATH, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { accept: 'application/json' },
+        }));
       if (!res.ok) {
         clear(hadSession ? 'expired' : undefined);
         return false;
