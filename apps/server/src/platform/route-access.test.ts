@@ -94,6 +94,17 @@ describe('every /api route', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('marks public operations as needing no token and names the permission of the others', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([]);
+    expect(doc.paths['/api/v1/auth/me'].get.security).toBeUndefined();
+    expect(doc.paths['/api/v1/users/'].get.description).toContain('`users:read` permission');
+    expect(doc.paths['/api/v1/tokens/'].post.description).toContain('`tokens:manage` permission');
+  });
+});
+
 describe('the role × permission matrix', () => {
   const sessions = new Map<TRole, LoggedIn>();
   beforeAll(async () => {

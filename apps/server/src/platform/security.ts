@@ -347,6 +347,15 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
         permission: c.permission,
       });
     }
+    // The OpenAPI document says how each operation is reached (its default is a bearer token).
+    if (c.public) route.schema = { ...route.schema, security: [] };
+    if (c.permission) {
+      const note = `Needs the \`${c.permission}\` permission.`;
+      route.schema = {
+        ...route.schema,
+        description: [route.schema?.description, note].filter(Boolean).join('\n\n'),
+      };
+    }
     if (c.authRateLimit) {
       route.preHandler = [...hookList(route.preHandler), authLimit];
       route.onError = [...hookList(route.onError), onAuthError];
