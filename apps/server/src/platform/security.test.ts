@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { type LoggedIn, loginAs } from '../../test/auth';
 import { createTestApp, type TestApp } from '../../test/helpers';
 import { AppError } from './errors';
 import { CSP_REPORT_GROUP, clientKey, PERMISSIONS_POLICY, trustProxyOption } from './security';
@@ -367,6 +368,38 @@ describe('auth limit (login, register, refresh)', () => {
       expect.objectContaining({ event: 'rate_limited', kind: 'auth_login', ip: '203.0.113.50' }),
       'rate limit exceeded',
     );
+  });
+});
+
+describe('per-user API limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await appWith({ API_RATE_LIMIT_PER_MINUTE: '3' });
+  });
+
+  it('limits each signed-in user per route, wherever they call from', async () => {
+    const ann = await loginAs(t, { role: 'employee' });
+    const bob = await loginAs(t, { role: 'employee' });
+    const get = (who: LoggedIn, url: string, ip = '198.51.100.90') =>
+      t.app.inject({ method: 'GET', url, remoteAddress: ip, headers: who.headers });
+    for (let i = 0; i < 3; i++) {
+      const ok = await get(ann, '/api/v1/tokens');
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['ratelimit-limit']).toBe('3');
+      expect(ok.headers['ratelimit-remaining']).toBe(String(2 - i));
+    }
+    const warn = vi.spyOn(t.ctx.log.security, 'warn');
+    // A new address does not reset the user's budget.
+    const limited = await get(ann, '/api/v1/tokens', '198.51.100.91');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'rate_limited', kind: 'api', userId: ann.user.id }),
+      'rate limit exceeded',
+    );
+    // Another route, and another user on the same address, have their own budgets.
+    expect((await get(ann, '/api/v1/auth/me')).statusCode).toBe(200);
+    expect((await get(bob, '/api/v1/tokens')).statusCode).toBe(200);
   });
 });
 
