@@ -53,7 +53,8 @@ export function HomePage() {
   const me = useMe();
   const status = useClockStatus();
   const action = useClockAction();
-  const timesheet = useTimesheet(status.data?.week);
+  // Waits for the status, which names the person's current week.
+  const timesheet = useTimesheet(status.data?.week, undefined, { enabled: status.data !== undefined });
   const [announcement, setAnnouncement] = useState('');
   // The timer counts on from the moment the server's figures were taken.
   const elapsed = useElapsed(status.data, status.dataUpdatedAt);

@@ -110,8 +110,9 @@ export function useDeleteEntry() {
   });
 }
 
-export function useTimesheet(week: string | undefined, person?: string) {
+export function useTimesheet(week: string | undefined, person?: string, opts: { enabled?: boolean } = {}) {
   return useQuery({
+    enabled: opts.enabled ?? true,
     queryKey: timeKeys.timesheet(week, person),
     queryFn: ({ signal }) => api<TTimesheet>('GET', TIME.timesheet, { query: { week, person }, signal }),
   });
