@@ -129,7 +129,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return send(reply, body);
   }
 
-  const dbError = fromDatabase(error as never);
+  // Drizzle wraps the driver's error (DrizzleQueryError) and keeps PostgreSQL's in `cause`.
+  const dbError = fromDatabase(((error as { cause?: unknown }).cause ?? error) as never);
   const appError = error instanceof AppError ? error : dbError;
   if (appError) {
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,12 @@ beforeAll(async () => {
   );
   app.get('/api/test/boom', { config: { public: true } }, async () => {
     throw new Error('select * from secrets where password = 1');
+  });
+  // A unique violation raised through Drizzle, which wraps the driver's error.
+  await t.ctx.db.execute(sql`create table http_test_unique (id int primary key)`);
+  app.post('/api/test/dup', { config: { public: true } }, async () => {
+    await t.ctx.db.execute(sql`insert into http_test_unique values (1)`);
+    return { ok: true };
   });
   await app.ready();
 });
@@ -78,6 +85,13 @@ describe('errors as problem+json', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toMatch(/secrets|select|stack|at /i);
     expect(res.json()).toMatchObject({ code: 'internal', detail: 'An unexpected error occurred' });
+  });
+
+  it('maps a unique violation from the database to 409', async () => {
+    expect((await app.inject({ method: 'POST', url: '/api/test/dup' })).statusCode).toBe(200);
+    const res = await app.inject({ method: 'POST', url: '/api/test/dup' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'conflict', status: 409 });
   });
 
   it('answers unknown routes with 404 problem+json', async () => {
