@@ -27,11 +27,12 @@ beforeAll(async () => {
     note: 'Sprint, "review"',
     breaks: [{ startedAt: '2026-11-02T11:00:00Z', endedAt: '2026-11-02T11:30:00Z' }],
   });
-  // Berlin 23:00–03:00: one hour on the 3rd, three on the 4th.
+  // Berlin 23:00–03:00 with a break 00:30–00:45: one hour on the 3rd, 2 h 45 min on the 4th.
   await book(w.colleague, {
     startedAt: '2026-11-03T22:00:00Z',
     endedAt: '2026-11-04T02:00:00Z',
     projectId: projectB.id,
+    breaks: [{ startedAt: '2026-11-03T23:30:00Z', endedAt: '2026-11-03T23:45:00Z' }],
   });
   // New York 09:00–13:00 on the 2nd.
   await book(w.outsider, { startedAt: '2026-11-02T14:00:00Z', endedAt: '2026-11-02T18:00:00Z' });
@@ -63,13 +64,13 @@ describe('summary report', () => {
       hours: 7.5,
       entryCount: 1,
     });
-    expect(rows[w.people.colleague.id]).toMatchObject({ workedSeconds: 14_400, billableSeconds: 0 });
+    expect(rows[w.people.colleague.id]).toMatchObject({ workedSeconds: 13_500, billableSeconds: 0 });
     expect(rows[w.people.outsider.id]).toMatchObject({ workedSeconds: 14_400 });
     expect(res.body.totals).toEqual({
-      workedSeconds: 56_220,
-      roundedSeconds: 55_800,
+      workedSeconds: 55_320,
+      roundedSeconds: 54_900,
       billableSeconds: 27_000,
-      hours: 15.5,
+      hours: 15.25,
       entryCount: 3,
     });
   });
@@ -80,7 +81,7 @@ describe('summary report', () => {
     expect(Object.keys(rows)).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
     expect(rows['2026-11-02']).toMatchObject({ workedSeconds: 41_820, roundedSeconds: 41_400 });
     expect(rows['2026-11-03']).toMatchObject({ workedSeconds: 3600, entryCount: 1 });
-    expect(rows['2026-11-04']).toMatchObject({ workedSeconds: 10_800, entryCount: 1 });
+    expect(rows['2026-11-04']).toMatchObject({ workedSeconds: 9900, entryCount: 1 });
     expect(res.body.totals.entryCount).toBe(3);
     const dst = await w.api(
       w.admin,
@@ -99,11 +100,11 @@ describe('summary report', () => {
     const res = await w.api(w.admin, 'GET', `/time/reports/summary?${range}&groupBy=project`);
     const rows = byKey(res.body.rows);
     expect(rows[projectA.id]!.label).toBe(`${projectA.code} Project ${projectA.code}`);
-    expect(rows[projectB.id]!.workedSeconds).toBe(14_400);
+    expect(rows[projectB.id]!.workedSeconds).toBe(13_500);
     expect(rows.none).toMatchObject({ label: 'No project', workedSeconds: 14_400 });
     const act = await w.api(w.admin, 'GET', `/time/reports/summary?${range}&groupBy=activity`);
     expect(act.body.rows).toEqual([
-      expect.objectContaining({ key: null, label: 'No activity', workedSeconds: 56_220 }),
+      expect.objectContaining({ key: null, label: 'No activity', workedSeconds: 55_320 }),
     ]);
   });
 

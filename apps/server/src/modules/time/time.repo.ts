@@ -406,6 +406,9 @@ export const timeRepo = {
       down: sql`floor(p.secs / ${step}) * ${step}`,
     }[rounding.mode];
     const where = entryConditions({ ...filter, from: undefined, to: undefined });
+    // Every zone's local days of the range lie within these UTC instants.
+    const lower = sql`(${filter.from}::date - interval '14 hours') at time zone 'UTC'`;
+    const upper = sql`(${filter.to}::date + interval '1 day 14 hours') at time zone 'UTC'`;
     return analytical<{
       key: string | null;
       /** 1 on the one row of totals over all groups. */
@@ -422,22 +425,24 @@ export const timeRepo = {
           ${timeEntries.activityId} as activity_id, ${timeEntries.billable} as billable,
           ${timeEntries.timeZone} as tz, ${timeEntries.startedAt} as s, ${timeEntries.endedAt} as en,
           (${timeEntries.startedAt} at time zone ${timeEntries.timeZone})::date as d0,
-          ((${timeEntries.endedAt} - interval '1 microsecond') at time zone ${timeEntries.timeZone})::date as d1
+          ((${timeEntries.endedAt} - interval '1 microsecond') at time zone ${timeEntries.timeZone})::date as d1,
+          coalesce(bt.secs, 0) as break_secs
         from ${timeEntries}
+        -- All breaks of the window summed per entry in one hash join, not looked up entry by entry.
+        left join (
+          select entry_id, sum(extract(epoch from (ended_at - started_at))) as secs
+          from time_breaks
+          where started_at < ${upper} and ended_at > ${lower}
+          group by entry_id
+        ) bt on bt.entry_id = ${timeEntries.id}
         where ${and(...where)} and ${timeEntries.endedAt} is not null
-          and ${timeEntries.startedAt} < (${filter.to}::date + interval '1 day 14 hours') at time zone 'UTC'
-          and ${timeEntries.endedAt} > (${filter.from}::date - interval '14 hours') at time zone 'UTC'
-      ),
-      -- Most entries lie within one local day: their breaks are summed in one hash join.
-      bt as (
-        select b.entry_id, sum(extract(epoch from (b.ended_at - b.started_at))) as secs
-        from time_breaks b join e on e.id = b.entry_id and e.d0 = e.d1
-        group by b.entry_id
+          and ${timeEntries.startedAt} < ${upper} and ${timeEntries.endedAt} > ${lower}
       ),
       p as (
+        -- Most entries lie within one local day and keep their break total.
         select e.id, e.person_id, e.project_id, e.activity_id, e.billable, e.d0 as day,
-          (extract(epoch from (e.en - e.s)) - coalesce(bt.secs, 0))::numeric as secs
-        from e left join bt on bt.entry_id = e.id
+          (extract(epoch from (e.en - e.s)) - e.break_secs)::numeric as secs
+        from e
         where e.d0 = e.d1
         union all
         -- Entries across midnight: one piece per local day, each with the part of the breaks inside it.
