@@ -4,32 +4,42 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPglite } from '../../platform/db';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testDatabase } from '../../../test/helpers';
+import { createPglite, type Database } from '../../platform/db';
 import { verifyPassword } from './passwords';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../../bin/clockpilot.mjs', import.meta.url));
 let dataDir: string;
+/** With TEST_DATABASE_URL, a private PostgreSQL database (fast); else an embedded one in a temporary DATA_DIR. */
+let postgres: { database: Database; url: string } | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'clockpilot-cli-'));
+  if (inject('pgTemplate')) {
+    const made = await testDatabase();
+    postgres = { database: made.database, url: made.url! };
+  }
 });
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await postgres?.database.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
 
-/** Runs the real CLI against an embedded database in a temporary DATA_DIR. */
+/** Runs the real CLI, as an operator would. */
 async function cli(command: string, args: string[]) {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     APP_MODE: 'test',
-    DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
+    ...(postgres ? { DATABASE_URL: postgres.url } : { DATA_DIR: dataDir }),
   };
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, command, ...args], {
       env,
-      timeout: 90_000,
+      timeout: 180_000,
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -38,7 +48,7 @@ async function cli(command: string, args: string[]) {
   }
 }
 
-describe('clockpilot create-user and reset-password', { timeout: 240_000 }, () => {
+describe('clockpilot create-user and reset-password', { timeout: 600_000 }, () => {
   const base = ['--username', 'ops_lead', '--email', 'ops@example.test', '--role', 'manager'];
 
   it('refuses bad arguments and weak passwords, creates the account, resets its password', async () => {
@@ -76,7 +86,7 @@ describe('clockpilot create-user and reset-password', { timeout: 240_000 }, () =
     expect(reset.stdout).toContain('second factor removed');
     expect((await cli('reset-password', ['--user', 'nobody'])).code).toBe(1);
 
-    const database = await createPglite(dataDir);
+    const database = postgres?.database ?? (await createPglite(dataDir));
     try {
       const rows = await database.withSession((s) =>
         s.query<{ username: string; role: string; time_zone: string; password_hash: string }>(
@@ -99,7 +109,7 @@ describe('clockpilot create-user and reset-password', { timeout: 240_000 }, () =
       ]);
       expect(new Set(audit.map((a) => a.actor_label))).toEqual(new Set(['cli']));
     } finally {
-      await database.close();
+      if (!postgres) await database.close();
     }
   });
 });
