@@ -62,6 +62,10 @@ export function createOidcService(ctx: AppContext, identity: IdentityService) {
       )
       .catch((err: unknown) => {
         discovered = undefined;
+        ctx.log.app.warn(
+          { err: (err as Error).message, issuer: issuer.href },
+          'OIDC provider discovery failed',
+        );
         throw new SsoRefused('unavailable', (err as Error).message);
       });
     return discovered;

@@ -238,6 +238,26 @@ describe('OIDC single sign-on', () => {
     expect((await finish(app, callback, stateCookie)).headers.location).toContain('sso_error=state_mismatch');
   });
 
+  it('sends the browser back to the login page when the provider cannot be reached', async () => {
+    const down = await createTestApp({
+      env: {
+        PUBLIC_URL,
+        OIDC_ISSUER: 'http://127.0.0.1:1',
+        OIDC_CLIENT_ID: CLIENT.id,
+        OIDC_CLIENT_SECRET: CLIENT.secret,
+        OIDC_REDIRECT_URI: REDIRECT_URI,
+      },
+    });
+    try {
+      const res = await down.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/login' });
+      expect(res.statusCode).toBe(302);
+      expect(res.headers.location).toBe(`${PUBLIC_URL}/login?sso_error=unavailable`);
+      expect(res.cookies.find((c) => c.name === 'cp_oidc')).toBeUndefined();
+    } finally {
+      await down.close();
+    }
+  });
+
   it('is off without OIDC settings', async () => {
     const plain = await createTestApp();
     try {
