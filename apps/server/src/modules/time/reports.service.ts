@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { TPresence, TTimeExportQuery, TTimeReport, TTimeReportQuery } from '@clockpilot/contracts';
 import { stringify } from 'csv-stringify';
@@ -190,7 +189,16 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
           .catch((err) => stream.destroy(err));
       };
       // A client that goes away destroys the stream; stop waiting for a drain that will never come.
-      const drained = (stream: Writable) => Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      const drained = (stream: Writable) =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            stream.off('drain', done);
+            stream.off('close', done);
+            resolve();
+          };
+          stream.on('drain', done);
+          stream.on('close', done);
+        });
 
       let stream: Readable;
       if (q.format === 'csv') {
