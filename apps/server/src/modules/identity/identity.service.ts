@@ -27,6 +27,7 @@ import {
   burnPasswordCheck,
   generatePassword,
   hashPassword,
+  needsRehash,
   verifyPassword,
 } from './passwords';
 import { createSessions, type IssuedTokens, type SessionMeta } from './sessions';
@@ -281,6 +282,12 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
             ],
           });
         }
+      }
+      if (needsRehash(user.passwordHash!)) {
+        // Only now is the plain password at hand to move the hash to the current parameters; not a change
+        // anyone made, so updatedAt stays.
+        const passwordHash = await hashPassword(input.password);
+        await repo.updateUser(ctx.db, user.id, { passwordHash }, user.updatedAt);
       }
       const issued = await sessions.start(user, meta);
       securityEvent(ctx, 'login_succeeded', { userId: user.id, sessionId: issued.sessionId, ip: meta.ip });

@@ -1,3 +1,4 @@
+import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -101,6 +102,17 @@ describe('login', () => {
       succeeded + 1,
     ]);
     vi.restoreAllMocks();
+  });
+
+  it('re-hashes a password stored with older argon2 parameters at the next login', async () => {
+    const user = await createUser(t, { role: 'employee' });
+    const old = await hash(TEST_PASSWORD, { memoryCost: 8192, timeCost: 1, parallelism: 1 });
+    await t.ctx.db.execute(sql`update users set password_hash = ${old} where id = ${user.id}`);
+    expect((await login({ login: user.username, password: TEST_PASSWORD })).statusCode).toBe(200);
+    const res = await t.ctx.db.execute(sql`select password_hash from users where id = ${user.id}`);
+    const [row] = (res as unknown as { rows: Array<{ password_hash: string }> }).rows;
+    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect((await login({ login: user.username, password: TEST_PASSWORD })).statusCode).toBe(200);
   });
 
   it('validates the body', async () => {
