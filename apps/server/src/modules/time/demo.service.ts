@@ -19,8 +19,9 @@ function random(seed: string) {
 }
 
 /**
- * Plausible past weeks for demo installs: weekdays starting 07:30–09:30 local time, 7.5–9 hours with
- * a lunch break, on the active projects and their activities. Days that already hold time are skipped.
+ * Plausible past weeks for demo installs: weekdays starting 07:30–09:15 local time, 7¼–9 hours of work
+ * around a 30–45 minute lunch break, on the active projects and their activities. Days that already
+ * hold time are skipped.
  */
 export function createDemoSeeder(ctx: AppContext, policy: TimePolicy) {
   return async function seedDemoEntries(
