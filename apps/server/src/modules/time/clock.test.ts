@@ -173,3 +173,35 @@ describe('presence and metrics', () => {
     expect(res.body).toContain('clockpilot_time_clocked_in{state="on_break"} 1');
   });
 });
+
+describe('API description', () => {
+  it('lists every time route in the OpenAPI document', async () => {
+    const res = await w.t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths).filter((p) => p.startsWith('/api/v1/time/'));
+    expect(paths.sort()).toEqual(
+      [
+        'approvals',
+        'approvals/approve',
+        'break/end',
+        'break/start',
+        'clock-in',
+        'clock-out',
+        'entries',
+        'entries/{id}',
+        'exports',
+        'locks',
+        'locks/{id}',
+        'presence',
+        'reports/summary',
+        'settings',
+        'status',
+        'timesheets',
+        'timesheets/approve',
+        'timesheets/reject',
+        'timesheets/reopen',
+        'timesheets/submit',
+      ].map((p) => `/api/v1/time/${p}`),
+    );
+  });
+});
