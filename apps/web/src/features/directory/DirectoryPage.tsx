@@ -42,7 +42,7 @@ import {
   directoryKeys,
   isArchived,
   useArchiveItem,
-  useNameMap,
+  useNames,
   useSaveItem,
 } from './api';
 import { ActivityForm, ClientForm, type FormProps, PersonForm, ProjectForm, TeamForm } from './forms';
@@ -314,8 +314,15 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
       ...(showArchived ? {} : def.activeFilter),
     },
   });
-  const teams = useNameMap('teams', def.resource === 'people');
-  const clients = useNameMap('clients', def.resource === 'projects');
+  const rows = list.items as AnyItem[];
+  const teams = useNames(
+    'teams',
+    def.resource === 'people' ? rows.map((r) => (r as TPersonView).teamId) : [],
+  );
+  const clients = useNames(
+    'clients',
+    def.resource === 'projects' ? rows.map((r) => (r as TProject).clientId) : [],
+  );
   const [editing, setEditing] = useState<{ item?: DirectoryItems[R] } | null>(null);
   const [archiving, setArchiving] = useState<DirectoryItems[R] | null>(null);
   const archive = useArchiveItem(def.resource);
@@ -374,10 +381,7 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
       );
     },
   };
-  const columns = [
-    ...def.columns({ teams: teams.data, clients: clients.data }),
-    ...(canManage ? [actions] : []),
-  ];
+  const columns = [...def.columns({ teams, clients }), ...(canManage ? [actions] : [])];
 
   function confirmArchive() {
     if (!archiving) return;

@@ -1,6 +1,5 @@
-import type { TPage } from '@clockpilot/contracts/common';
 import type { TActivity, TClient, TPersonView, TProject, TTeam } from '@clockpilot/contracts/directory';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../app/auth';
 
 /** The five directory resources, their endpoints and what they hold. */
@@ -84,18 +83,24 @@ export function isArchived(item: { active?: boolean; status?: string }): boolean
   return item.status !== undefined ? item.status === 'archived' : item.active === false;
 }
 
-/** Names of the first items of a resource by id, for showing a team or client beside a row. */
-export function useNameMap<T extends { id: string; name: string }>(
-  resource: DirectoryResource,
-  enabled = true,
-) {
-  return useQuery({
-    queryKey: ['lookup', DIRECTORY_PATH[resource], 'names'],
-    queryFn: async ({ signal }) => {
-      const page = await api<TPage<T>>('GET', DIRECTORY_PATH[resource], { query: { limit: 200 }, signal });
-      return new Map(page.items.map((i) => [i.id, i.name]));
-    },
-    staleTime: 60_000,
-    enabled,
+/**
+ * Names of the given items of a resource by id (the teams or clients shown beside rows), each
+ * fetched once and shared with the pickers' cache.
+ */
+export function useNames(resource: DirectoryResource, ids: readonly (string | null)[]): Map<string, string> {
+  const unique = [...new Set(ids.filter((i): i is string => i !== null))];
+  const results = useQueries({
+    queries: unique.map((id) => ({
+      queryKey: ['lookup', DIRECTORY_PATH[resource], 'id', id],
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        api<{ id: string; name: string }>('GET', `${DIRECTORY_PATH[resource]}/${id}`, { signal }),
+      staleTime: 5 * 60_000,
+    })),
   });
+  const names = new Map<string, string>();
+  unique.forEach((id, i) => {
+    const name = results[i]?.data?.name;
+    if (name) names.set(id, name);
+  });
+  return names;
 }
