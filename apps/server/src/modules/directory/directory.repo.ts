@@ -119,6 +119,15 @@ export const peopleRepo = {
     const [row] = await db.update(people).set(values).where(eq(people.id, id)).returning();
     return row!;
   },
+  /**
+   * Serialises changes of reporting lines until the transaction ends. Each change locks only its own
+   * row, so without this two crossing changes (A under B, B under A) would each check a chain that the
+   * other has not committed yet, and both would pass. Take it before locking any person row: the
+   * foreign key of manager_id takes a share lock on the new manager's row.
+   */
+  async lockReportingLines(db: DbOrTx) {
+    await db.execute(sql`select pg_advisory_xact_lock(hashtext('directory'), hashtext('people.manager_id'))`);
+  },
   /** The person and everyone above them in the reporting line (stops on a cycle). */
   async managerChain(db: DbOrTx, personId: string): Promise<string[]> {
     // Both drivers answer raw SQL with { rows }.

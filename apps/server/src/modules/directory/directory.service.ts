@@ -145,8 +145,11 @@ export function createDirectoryService(ctx: AppContext) {
     actor: Actor,
     patch: (before: R, tx: Tx) => Partial<R> | Promise<Partial<R>>,
     action = `${entity}.updated`,
+    /** Runs first in the transaction, before the row is locked (for locks that must come first). */
+    prelude?: (tx: Tx) => Promise<void>,
   ): Promise<R> {
     return inTx(async (tx) => {
+      await prelude?.(tx);
       const before = await repo.byId(tx, id, true);
       if (!before) throw notFound(entity[0]!.toUpperCase() + entity.slice(1));
       const diff = changes(before, await patch(before, tx));
@@ -316,31 +319,39 @@ export function createDirectoryService(ctx: AppContext) {
       patch: TPersonUpdate,
     ): Promise<TPerson> {
       assertMayLink(principal, patch.userId);
-      const row = await patchRow('person', id, peopleRepo, actor, async (before, tx) => {
-        if (
-          patch.managerId &&
-          patch.managerId !== id &&
-          (await peopleRepo.managerChain(tx, patch.managerId)).includes(id)
-        ) {
-          throw new AppError('unprocessable', 'The change would make a management cycle', {
-            errors: [
-              {
-                path: 'body.managerId',
-                message: 'This person reports, directly or not, to the one being changed',
-              },
-            ],
-          });
-        }
-        return {
-          ...patch,
-          // Capacity follows the contracted hours unless it was set apart from them.
-          weeklyCapacity:
-            patch.weeklyCapacity ??
-            (patch.weeklyHours !== undefined && before.weeklyCapacity === before.weeklyHours
-              ? patch.weeklyHours
-              : undefined),
-        };
-      });
+      const row = await patchRow(
+        'person',
+        id,
+        peopleRepo,
+        actor,
+        async (before, tx) => {
+          if (
+            patch.managerId &&
+            patch.managerId !== id &&
+            (await peopleRepo.managerChain(tx, patch.managerId)).includes(id)
+          ) {
+            throw new AppError('unprocessable', 'The change would make a management cycle', {
+              errors: [
+                {
+                  path: 'body.managerId',
+                  message: 'This person reports, directly or not, to the one being changed',
+                },
+              ],
+            });
+          }
+          return {
+            ...patch,
+            // Capacity follows the contracted hours unless it was set apart from them.
+            weeklyCapacity:
+              patch.weeklyCapacity ??
+              (patch.weeklyHours !== undefined && before.weeklyCapacity === before.weeklyHours
+                ? patch.weeklyHours
+                : undefined),
+          };
+        },
+        'person.updated',
+        patch.managerId ? (tx) => peopleRepo.lockReportingLines(tx) : undefined,
+      );
       return toPerson(row);
     },
     async archivePerson(actor: Actor, id: string): Promise<TPerson> {

@@ -240,6 +240,20 @@ describe('validation and constraints', () => {
     );
   });
 
+  it('lets only one of two crossing manager changes through (A under B, B under A)', async () => {
+    const mk = async (name: string) =>
+      (await api({ method: 'POST', url: '/people', payload: { name } })).body.id as string;
+    for (let round = 0; round < 5; round++) {
+      const a = await mk(`Cross A${round}`);
+      const b = await mk(`Cross B${round}`);
+      const results = await Promise.all([
+        api({ method: 'PATCH', url: `/people/${a}`, payload: { managerId: b } }),
+        api({ method: 'PATCH', url: `/people/${b}`, payload: { managerId: a } }),
+      ]);
+      expect(results.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 422]);
+    }
+  });
+
   it('answers 409 when a user account is already linked to another person', async () => {
     const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Second record' } });
     const res = await api({
