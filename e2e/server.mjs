@@ -124,10 +124,27 @@ async function call(base, method, path, { token, body } = {}) {
   return text ? JSON.parse(text) : undefined;
 }
 
+/**
+ * Readiness answers 200 once the database and migrations are up, which can be before the start-up
+ * work that creates the first admin has finished; so the admin's first login is retried briefly.
+ */
+async function adminToken(base, admin, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { accessToken } = await call(base, 'POST', '/api/v1/auth/login', {
+        body: { login: admin.login, password: admin.password },
+      });
+      return accessToken;
+    } catch (err) {
+      if (Date.now() > until || !String(err.message).includes('→ 401')) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 export async function seed(base, admin) {
-  const { accessToken: token } = await call(base, 'POST', '/api/v1/auth/login', {
-    body: { login: admin.login, password: admin.password },
-  });
+  const token = await adminToken(base, admin);
   const users = {
     manager: {
       login: 'mia_manager',
