@@ -106,6 +106,22 @@ describe('teams', () => {
     expect(await actions(team.id)).toEqual(['team.created', 'team.manager_added', 'team.manager_removed']);
   });
 
+  it('makes a person member and manager of a team at the same time without a deadlock', async () => {
+    for (let round = 0; round < 5; round++) {
+      const team = (await api({ method: 'POST', url: '/teams', payload: { name: `Both ${round}` } })).body;
+      const person = (await api({ method: 'POST', url: '/people', payload: { name: `Both ${round}` } })).body;
+      const [member, mgr] = await Promise.all([
+        api({ method: 'POST', url: `/teams/${team.id}/members`, payload: { personId: person.id } }),
+        api({ method: 'POST', url: `/teams/${team.id}/managers`, payload: { personId: person.id } }),
+      ]);
+      expect([member.status, mgr.status], `round ${round}`).toEqual([200, 200]);
+      expect((await api({ url: `/teams/${team.id}` })).body).toMatchObject({
+        managerIds: [person.id],
+        memberCount: 1,
+      });
+    }
+  });
+
   it('lists the teams I manage with managedByMe=true', async () => {
     const me = await loginAs(t, { role: 'manager' });
     const mine = (

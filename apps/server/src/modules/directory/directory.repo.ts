@@ -23,6 +23,13 @@ import { activities, clients, people, projects, teamManagers, teams } from './di
 
 type Page = { limit: number; cursor?: string };
 
+/**
+ * The lock of a row about to be updated. Updates never change ids, and FOR UPDATE would also block
+ * the key-share lock a foreign key takes on its target: adding a person to a team (person locked,
+ * team referenced) and making them its manager (team locked, person referenced) at once deadlocked.
+ */
+const ROW_LOCK = 'no key update';
+
 /** `%q%` for ILIKE with the pattern characters of q taken literally. */
 const contains = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 // Case-insensitive sort keys; `lower(name)` matches the (lower(name), id) index, nullable columns
@@ -75,7 +82,7 @@ function personWhere(f: PersonFilter): SQL | undefined {
 export const peopleRepo = {
   async byId(db: DbOrTx, id: string, lock = false) {
     const q = db.select().from(people).where(eq(people.id, id));
-    const [row] = lock ? await q.for('update') : await q;
+    const [row] = lock ? await q.for(ROW_LOCK) : await q;
     return row ?? null;
   },
   async byUser(db: DbOrTx, userId: string) {
@@ -90,7 +97,7 @@ export const peopleRepo = {
       .where(and(isNull(people.userId), sql`lower(${people.email}) = lower(${email})`))
       .orderBy(people.createdAt, people.id)
       .limit(1)
-      .for('update');
+      .for(ROW_LOCK);
     return row ?? null;
   },
   list(db: DbOrTx, f: PersonFilter) {
@@ -200,7 +207,7 @@ function teamWhere(f: TeamFilter): SQL | undefined {
 
 export const teamsRepo = {
   async byId(db: DbOrTx, id: string, lock = false) {
-    if (lock) await db.select({ id: teams.id }).from(teams).where(eq(teams.id, id)).for('update');
+    if (lock) await db.select({ id: teams.id }).from(teams).where(eq(teams.id, id)).for(ROW_LOCK);
     const [row] = await db.select(teamColumns).from(teams).where(eq(teams.id, id));
     return row ?? null;
   },
@@ -258,7 +265,7 @@ const CLIENT_SORTS = {
 export const clientsRepo = {
   async byId(db: DbOrTx, id: string, lock = false) {
     const q = db.select().from(clients).where(eq(clients.id, id));
-    const [row] = lock ? await q.for('update') : await q;
+    const [row] = lock ? await q.for(ROW_LOCK) : await q;
     return row ?? null;
   },
   async page(
@@ -302,7 +309,7 @@ const PROJECT_SORTS = {
 export const projectsRepo = {
   async byId(db: DbOrTx, id: string, lock = false) {
     const q = db.select().from(projects).where(eq(projects.id, id));
-    const [row] = lock ? await q.for('update') : await q;
+    const [row] = lock ? await q.for(ROW_LOCK) : await q;
     return row ?? null;
   },
   async page(
@@ -347,7 +354,7 @@ const ACTIVITY_SORTS = {
 export const activitiesRepo = {
   async byId(db: DbOrTx, id: string, lock = false) {
     const q = db.select().from(activities).where(eq(activities.id, id));
-    const [row] = lock ? await q.for('update') : await q;
+    const [row] = lock ? await q.for(ROW_LOCK) : await q;
     return row ?? null;
   },
   async page(
