@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { TSsoError } from '@clockpilot/contracts';
+import { type TSsoError, ZEmail } from '@clockpilot/contracts';
 import * as oidc from 'openid-client';
 import type { AppContext } from '../../platform/context';
 import { identityRepo } from './identity.repo';
@@ -166,6 +166,13 @@ export function createOidcService(ctx: AppContext, identity: IdentityService) {
       const email = typeof claims.email === 'string' ? claims.email.trim() : undefined;
       if (!email || claims.email_verified !== true) {
         refuse('email_unverified', 'the provider did not vouch for the email', {
+          sub: claims.sub,
+          ip: meta.ip,
+        });
+      }
+      // The lookup below also matches usernames; a provider may call any attribute value "verified".
+      if (!ZEmail.safeParse(email).success) {
+        refuse('email_unverified', 'the provider sent an email claim that is not an address', {
           sub: claims.sub,
           ip: meta.ip,
         });

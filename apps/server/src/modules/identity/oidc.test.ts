@@ -18,6 +18,8 @@ const accounts: Record<string, Account> = {
   ann: { email: 'Ann.Lee@corp.example.test', email_verified: true, name: 'Ann Lee' },
   eve: { email: 'eve@corp.example.test', email_verified: false },
   stranger: { email: 'stranger@corp.example.test', email_verified: true },
+  // A directory that lets people type anything into the email attribute, here an admin's username.
+  mallory: { email: 'root_admin', email_verified: true },
   newbie: {
     email: 'newbie@corp.example.test',
     email_verified: true,
@@ -189,6 +191,14 @@ describe('OIDC single sign-on', () => {
     const { stateCookie, callback } = await signIn(app, 'eve');
     const res = await finish(app, callback, stateCookie);
     expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe(`${PUBLIC_URL}/login?sso_error=email_unverified`);
+    expect(res.cookies.find((c) => c.name === 'clockpilot_refresh')).toBeUndefined();
+  });
+
+  it('refuses a verified "email" that is no address, so it can never match a username', async () => {
+    await createUser(app, { role: 'admin', username: 'root_admin', email: 'root@corp.example.test' });
+    const { stateCookie, callback } = await signIn(app, 'mallory');
+    const res = await finish(app, callback, stateCookie);
     expect(res.headers.location).toBe(`${PUBLIC_URL}/login?sso_error=email_unverified`);
     expect(res.cookies.find((c) => c.name === 'clockpilot_refresh')).toBeUndefined();
   });
