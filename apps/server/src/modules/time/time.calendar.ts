@@ -35,11 +35,11 @@ export function startOfLocalDay(date: string, zone: string): Date {
 }
 
 /** Monday 00:00 to the next Monday 00:00 of an ISO week in a zone; 422 for a week the year lacks. */
-export function weekBounds(week: string, zone: string): Interval & { days: string[] } {
+export function weekBounds(week: string, zone: string, path = 'week'): Interval & { days: string[] } {
   const start = DateTime.fromISO(week, { zone }).startOf('day');
   if (!start.isValid || start.toFormat("kkkk-'W'WW") !== week) {
     throw new AppError('unprocessable', `${week} is not a week of the ISO calendar`, {
-      errors: [{ path: 'week', message: 'No such ISO week' }],
+      errors: [{ path, message: 'No such ISO week' }],
     });
   }
   const days = Array.from({ length: 7 }, (_, i) => start.plus({ days: i }).toISODate()!);

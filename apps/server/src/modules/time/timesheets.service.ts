@@ -49,7 +49,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
   ): Promise<TTimesheet> {
     const now = clock.now();
     const zone = person.timeZone;
-    const bounds = weekBounds(week, zone);
+    const bounds = weekBounds(week, zone, 'query.week');
     const [row, rows, settings, lockedBefore] = await Promise.all([
       timeRepo.weekRow(db, person.id, week),
       timeRepo.entriesWithin(db, [person.id], bounds.start, bounds.end),
@@ -109,7 +109,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
           : `Only a manager of ${person.name} may do this`,
       );
     }
-    const bounds = weekBounds(input.week, person.timeZone);
+    const bounds = weekBounds(input.week, person.timeZone, 'body.week');
     const now = clock.now();
     await db.transaction(async (t) => {
       const tx = t as unknown as Tx;

@@ -88,7 +88,9 @@ describe('weekly timesheet', () => {
   });
 
   it('refuses a week the ISO calendar does not have and strangers’ sheets', async () => {
-    expect((await w.api(w.employee, 'GET', '/time/timesheets?week=2025-W53')).status).toBe(422);
+    const noSuchWeek = await w.api(w.employee, 'GET', '/time/timesheets?week=2025-W53');
+    expect(noSuchWeek.status).toBe(422);
+    expect(noSuchWeek.body.errors).toEqual([{ path: 'query.week', message: 'No such ISO week' }]);
     expect((await w.api(w.employee, 'GET', '/time/timesheets?week=2026-W99')).status).toBe(400);
     expect(
       (await w.api(w.outsider, 'GET', `/time/timesheets?person=${w.people.employee.id}&week=2026-W48`))
