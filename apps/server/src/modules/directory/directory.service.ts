@@ -233,7 +233,12 @@ export function createDirectoryService(ctx: AppContext) {
     async ensurePersonForUser(tx: Tx, user: TUser): Promise<TPerson> {
       const linked = await peopleRepo.byUser(tx, user.id);
       if (linked) return toPerson(linked);
-      const match = await peopleRepo.unlinkedByEmail(tx, user.email);
+      // With open self-registration an email proves nothing: anyone could claim a colleague's record,
+      // its contract details and its time, by registering with its address. The account then gets a
+      // person of its own; an admin links an existing record with PATCH /people/:id { userId }.
+      const match = ctx.config.auth.allowRegistration
+        ? null
+        : await peopleRepo.unlinkedByEmail(tx, user.email);
       const now = clock.now();
       if (match) {
         // An account for someone who left and came back brings their archived record back too.
