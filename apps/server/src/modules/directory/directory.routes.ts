@@ -125,7 +125,7 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     get: (_c, id) => s.getTeam(id),
     create: (c, body) => s.createTeam(c.actor, body),
     update: (c, id, body) => s.updateTeam(c.actor, id, body),
-    archive: (c, id) => s.updateTeam(c.actor, id, { active: false }, 'team.archived'),
+    archive: (c, id) => s.archiveTeam(c.actor, id),
   });
 
   const tags = ['directory'];
@@ -159,7 +159,7 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     get: (_c, id) => s.getClient(id),
     create: (c, body) => s.createClient(c.actor, body),
     update: (c, id, body) => s.updateClient(c.actor, id, body),
-    archive: (c, id) => s.updateClient(c.actor, id, { active: false }, 'client.archived'),
+    archive: (c, id) => s.archiveClient(c.actor, id),
   });
 
   resource(root, '/projects', {
@@ -168,7 +168,7 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     get: (_c, id) => s.getProjectOr404(id),
     create: (c, body) => s.createProject(c.actor, body),
     update: (c, id, body) => s.updateProject(c.actor, id, body),
-    archive: (c, id) => s.updateProject(c.actor, id, { status: 'archived' }, 'project.archived'),
+    archive: (c, id) => s.archiveProject(c.actor, id),
   });
 
   resource(root, '/activities', {
@@ -177,6 +177,6 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     get: (_c, id) => s.getActivityOr404(id),
     create: (c, body) => s.createActivity(c.actor, body),
     update: (c, id, body) => s.updateActivity(c.actor, id, body),
-    archive: (c, id) => s.updateActivity(c.actor, id, { active: false }, 'activity.archived'),
+    archive: (c, id) => s.archiveActivity(c.actor, id),
   });
 }

@@ -190,7 +190,7 @@ export function createDirectoryService(ctx: AppContext) {
     if (errors.length > 0) throw new AppError('unprocessable', 'Unknown person', { errors });
   }
 
-  return {
+  const service = {
     // ----- the interface other modules call -----
 
     async personForUser(userId: string): Promise<TPerson | null> {
@@ -410,6 +410,9 @@ export function createDirectoryService(ctx: AppContext) {
         return toTeam(after);
       });
     },
+    async archiveTeam(actor: Actor, id: string): Promise<TTeam> {
+      return service.updateTeam(actor, id, { active: false }, 'team.archived');
+    },
     /** Makes the person a manager of the team (they need not be a member). */
     async addTeamManager(actor: Actor, teamId: string, personId: string): Promise<TTeam> {
       return inTx(async (tx) => {
@@ -498,6 +501,9 @@ export function createDirectoryService(ctx: AppContext) {
     async updateClient(actor: Actor, id: string, patch: TClientUpdate, action?: string): Promise<TClient> {
       return toClient(await patchRow('client', id, clientsRepo, actor, () => patch, action));
     },
+    async archiveClient(actor: Actor, id: string): Promise<TClient> {
+      return service.updateClient(actor, id, { active: false }, 'client.archived');
+    },
 
     // ----- projects -----
 
@@ -527,6 +533,10 @@ export function createDirectoryService(ctx: AppContext) {
     },
     async updateProject(actor: Actor, id: string, patch: TProjectUpdate, action?: string): Promise<TProject> {
       return toProject(await patchRow('project', id, projectsRepo, actor, () => patch, action));
+    },
+    /** Projects have a status rather than an active flag; archiving sets it. */
+    async archiveProject(actor: Actor, id: string): Promise<TProject> {
+      return service.updateProject(actor, id, { status: 'archived' }, 'project.archived');
     },
 
     // ----- activities -----
@@ -563,5 +573,9 @@ export function createDirectoryService(ctx: AppContext) {
     ): Promise<TActivity> {
       return toActivity(await patchRow('activity', id, activitiesRepo, actor, () => patch, action));
     },
+    async archiveActivity(actor: Actor, id: string): Promise<TActivity> {
+      return service.updateActivity(actor, id, { active: false }, 'activity.archived');
+    },
   };
+  return service;
 }
