@@ -71,6 +71,7 @@ await Promise.all(
 );
 const seconds = (performance.now() - t0) / 1000;
 await server.stop();
+await adminQuery(`drop database if exists ${DB} with (force)`);
 
 latencies.sort((a, b) => a - b);
 const rps = latencies.length / seconds;
