@@ -9,13 +9,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Blocks the event loop, as a CPU-bound burst would, then lets under-pressure sample the lag. */
+/**
+ * Keeps the event loop busy in 200 ms bursts for longer than two of under-pressure's one-second
+ * samples, as sustained CPU-bound work would, so every sample it takes sees the lag.
+ */
 async function saturate() {
-  const until = Date.now() + 600;
+  const until = Date.now() + 2500;
   while (Date.now() < until) {
-    // busy on purpose
+    const burst = Date.now() + 200;
+    while (Date.now() < burst) {
+      // busy on purpose
+    }
+    await new Promise((r) => setTimeout(r, 1));
   }
-  await new Promise((r) => setTimeout(r, 50));
 }
 
 describe('event-loop saturation', () => {
