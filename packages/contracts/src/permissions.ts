@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'audit:read',
   'directory:read',
   'directory:manage',
+  /** Reporting lines (who manages whom) decide who may read, edit and approve whose time: admins only. */
+  'directory:assign',
   'time:track',
   'time:read_team',
   'time:manage_team',

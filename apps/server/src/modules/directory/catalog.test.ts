@@ -38,12 +38,36 @@ const personOf = async (who: LoggedIn) =>
   (await requireService(t.ctx, 'directory').personForUser(who.user.id))!;
 
 describe('teams', () => {
+  it("lets only admins change reporting lines, so a manager cannot take over anyone's time", async () => {
+    const me = await personOf(manager);
+    const other = await personOf(employee);
+    const team = (await api({ method: 'POST', url: '/teams', payload: { name: 'Finance' } })).body;
+    const attempts = [
+      api({ method: 'POST', url: `/teams/${team.id}/managers`, as: manager, payload: { personId: me.id } }),
+      api({ method: 'POST', url: `/teams/${team.id}/members`, as: manager, payload: { personId: other.id } }),
+      api({ method: 'PATCH', url: `/people/${other.id}`, as: manager, payload: { managerId: me.id } }),
+      api({ method: 'PATCH', url: `/people/${other.id}`, as: manager, payload: { teamId: team.id } }),
+      api({ method: 'POST', url: '/teams', as: manager, payload: { name: 'Mine', managerIds: [me.id] } }),
+    ];
+    expect((await Promise.all(attempts)).map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(await requireService(t.ctx, 'directory').isManagerOf(manager.user.id, other.id)).toBe(false);
+    // Everything else in the directory stays theirs to edit.
+    const renamed = await api({
+      method: 'PATCH',
+      url: `/people/${other.id}`,
+      as: manager,
+      payload: { title: 'Analyst' },
+    });
+    expect(renamed.status).toBe(200);
+    const plain = await api({ method: 'POST', url: '/teams', as: manager, payload: { name: 'Unmanaged' } });
+    expect(plain.status).toBe(201);
+  });
+
   it('creates a team with managers, answers 409 on a name taken in any case, 422 on unknown managers', async () => {
     const boss = await personOf(manager);
     const res = await api({
       method: 'POST',
       url: '/teams',
-      as: manager,
       payload: { name: 'Platform', managerIds: [boss.id] },
     });
     expect(res.status).toBe(201);
@@ -70,7 +94,6 @@ describe('teams', () => {
     const added = await api({
       method: 'POST',
       url: `/teams/${team.id}/members`,
-      as: manager,
       payload: { personId: person.id },
     });
     expect(added.status).toBe(200);

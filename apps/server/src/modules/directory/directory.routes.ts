@@ -41,6 +41,8 @@ const callerOf = (request: FastifyRequest): Caller => ({
 
 const READ = { permission: 'directory:read' as TPermission };
 const MANAGE = { permission: 'directory:manage' as TPermission };
+/** Team membership and managers are reporting lines: see the directory service. */
+const ASSIGN = { permission: 'directory:assign' as TPermission };
 
 /**
  * The five routes every directory resource has: list, get, create, update (PATCH) and archive
@@ -123,7 +125,7 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     schemas: { item: ZTeam, query: ZTeamListQuery, create: ZTeamCreate, update: ZTeamUpdate },
     list: (c, q) => s.listTeams(c.principal, q),
     get: (_c, id) => s.getTeam(id),
-    create: (c, body) => s.createTeam(c.actor, body),
+    create: (c, body) => s.createTeam(c.principal, c.actor, body),
     update: (c, id, body) => s.updateTeam(c.actor, id, body),
     archive: (c, id) => s.archiveTeam(c.actor, id),
   });
@@ -132,24 +134,24 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
   app.post(
     '/teams/:id/members',
     {
-      config: MANAGE,
+      config: ASSIGN,
       schema: { tags, params: ZIdParams, body: ZTeamPersonBody, response: { 200: ZPersonView } },
     },
     async (request) => s.addTeamMember(actorOf(request), request.params.id, request.body.personId),
   );
   app.delete(
     '/teams/:id/members/:personId',
-    { config: MANAGE, schema: { tags, params: ZTeamPersonParams, response: { 200: ZPersonView } } },
+    { config: ASSIGN, schema: { tags, params: ZTeamPersonParams, response: { 200: ZPersonView } } },
     async (request) => s.removeTeamMember(actorOf(request), request.params.id, request.params.personId),
   );
   app.post(
     '/teams/:id/managers',
-    { config: MANAGE, schema: { tags, params: ZIdParams, body: ZTeamPersonBody, response: { 200: ZTeam } } },
+    { config: ASSIGN, schema: { tags, params: ZIdParams, body: ZTeamPersonBody, response: { 200: ZTeam } } },
     async (request) => s.addTeamManager(actorOf(request), request.params.id, request.body.personId),
   );
   app.delete(
     '/teams/:id/managers/:personId',
-    { config: MANAGE, schema: { tags, params: ZTeamPersonParams, response: { 200: ZTeam } } },
+    { config: ASSIGN, schema: { tags, params: ZTeamPersonParams, response: { 200: ZTeam } } },
     async (request) => s.removeTeamManager(actorOf(request), request.params.id, request.params.personId),
   );
 

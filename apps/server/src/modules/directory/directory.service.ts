@@ -170,6 +170,15 @@ export function createDirectoryService(ctx: AppContext) {
     return { ...p, employeeNumber: null, weeklyHours: null, weeklyCapacity: null };
   }
 
+  /**
+   * A manager who could set reporting lines could make themselves anyone's manager and so gain
+   * their time (read, edit, approve); only admins change who manages whom.
+   */
+  function assertMayAssign(principal: Principal, touches: boolean) {
+    if (touches && !can(principal.role, 'directory:assign')) {
+      throw forbidden('Only administrators change reporting lines (manager, team, team managers)');
+    }
+  }
   function assertMayLink(principal: Principal, userId: string | null | undefined) {
     if (userId !== undefined && !can(principal.role, 'users:manage'))
       throw forbidden('Linking a person to a user account needs the users:manage permission');
@@ -300,6 +309,7 @@ export function createDirectoryService(ctx: AppContext) {
     async createPerson(principal: Principal, actor: Actor, input: TPersonCreate): Promise<TPerson> {
       const data = ZPersonCreate.parse(input);
       assertMayLink(principal, data.userId);
+      assertMayAssign(principal, data.managerId != null || data.teamId != null);
       const now = clock.now();
       return inTx(async (tx) => {
         const row = await peopleRepo.insert(tx, {
@@ -330,6 +340,12 @@ export function createDirectoryService(ctx: AppContext) {
         peopleRepo,
         actor,
         async (before, tx) => {
+          // Forms send the whole record: only a real change of manager or team counts.
+          assertMayAssign(
+            principal,
+            (patch.managerId !== undefined && patch.managerId !== before.managerId) ||
+              (patch.teamId !== undefined && patch.teamId !== before.teamId),
+          );
           if (
             patch.managerId &&
             patch.managerId !== id &&
@@ -381,8 +397,9 @@ export function createDirectoryService(ctx: AppContext) {
     async getTeam(id: string): Promise<TTeam> {
       return toTeam(await getTeamOr404(id));
     },
-    async createTeam(actor: Actor, input: TTeamCreate): Promise<TTeam> {
+    async createTeam(principal: Principal, actor: Actor, input: TTeamCreate): Promise<TTeam> {
       const { managerIds, ...data } = ZTeamCreate.parse(input);
+      assertMayAssign(principal, managerIds.length > 0);
       const now = clock.now();
       return inTx(async (tx) => {
         await assertPeopleExist(tx, managerIds, (i) => `body.managerIds.${i}`);

@@ -237,7 +237,7 @@ export async function seedDemo(
 
   for (const team of TEAMS) {
     const manager = people.get(team.manager)!;
-    const created = await directory.createTeam(actor, {
+    const created = await directory.createTeam(system, actor, {
       name: team.name,
       description: team.description,
       managerIds: [manager.id],

@@ -454,7 +454,7 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
                 def.resource === 'teams' && !editing.item ? setEditing({ item: saved }) : setEditing(null)
               }
             />
-            {def.resource === 'teams' && editingItem && (
+            {def.resource === 'teams' && editingItem && can(me.role, 'directory:assign') && (
               <TeamPeople
                 team={editingItem as TTeam}
                 onTeamChange={(t) => setEditing({ item: t as DirectoryItems[R] })}
