@@ -53,7 +53,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       : createMemoryCache());
   const { database } = deps;
   const metrics = createMetrics(database);
-  const lifecycle: Lifecycle = { shuttingDown: false };
+  const lifecycle: Lifecycle = { started: false, shuttingDown: false };
   const readyHooks: Array<() => Promise<void>> = [];
   const closeHooks: Array<() => Promise<void>> = [];
 
@@ -218,6 +218,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       if (applied.length === 0) loggers.app.debug('migrations current');
     }
     for (const fn of readyHooks) await fn();
+    lifecycle.started = true;
   }
 
   async function close() {

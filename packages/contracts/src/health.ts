@@ -22,6 +22,8 @@ export const ZReadiness = z.object({
     database: ZCheck,
     redis: ZCheck,
     migrations: ZCheck,
+    /** Start-up work of the modules (first admin, periodic jobs) after migrating. */
+    startup: ZCheck,
   }),
 });
 export type TReadiness = z.infer<typeof ZReadiness>;

@@ -51,6 +51,23 @@ describe.each(BASES)('%s', (base) => {
 });
 
 describe('readiness', () => {
+  it('waits for the start-up work (first admin, jobs) after migrations, not only for the database', async () => {
+    t.lifecycle.started = false;
+    try {
+      const ready = await t.app.inject({ method: 'GET', url: '/api/health/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks).toMatchObject({
+        migrations: { status: 'up' },
+        startup: { status: 'down' },
+      });
+    } finally {
+      t.lifecycle.started = true;
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/api/health/ready' })).json().checks.startup).toEqual({
+      status: 'up',
+    });
+  });
+
   it('turns 503 as soon as shutdown begins, while liveness stays 200', async () => {
     t.lifecycle.shuttingDown = true;
     try {

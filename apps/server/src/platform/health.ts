@@ -6,7 +6,8 @@ import type { Cache } from './cache';
 import type { Database } from './db';
 import { migrationStatus } from './migrate';
 
-export type Lifecycle = { shuttingDown: boolean };
+/** `started` turns true once start-up work has run; `shuttingDown` on SIGTERM. */
+export type Lifecycle = { started: boolean; shuttingDown: boolean };
 
 type Deps = { config: Config; database: Database; cache: Cache; lifecycle: Lifecycle };
 
@@ -67,12 +68,16 @@ export async function healthRoutes(app: FastifyInstance, { config, database, cac
         ? await checkMigrations()
         : { status: 'down' as const, detail: 'database down' };
     const redis = cache.status();
-    const ok = !lifecycle.shuttingDown && database.status === 'up' && migrations.status === 'up';
+    const startup = lifecycle.started
+      ? { status: 'up' as const }
+      : { status: 'down' as const, detail: 'start-up work still running' };
+    const ok =
+      !lifecycle.shuttingDown && lifecycle.started && database.status === 'up' && migrations.status === 'up';
     reply.status(ok ? 200 : 503);
     return {
       status: ok ? ('ready' as const) : ('not_ready' as const),
       timestamp: new Date().toISOString(),
-      checks: { database, redis, migrations },
+      checks: { database, redis, migrations, startup },
     };
   };
 
