@@ -56,6 +56,7 @@ export type UserCreatedHandler = (tx: Tx, user: TUser) => Promise<void>;
 export type LoginResult = IssuedTokens & { user: TMe };
 
 const FIRST_ADMIN_LOCK = 7_391_002;
+const ADMIN_SET_LOCK = 7_391_003;
 
 export function toUser(row: UserRow): TUser {
   return {
@@ -487,10 +488,13 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     },
 
     async updateUser(id: string, patch: TUpdateUserBody, actor: Actor): Promise<TUser> {
+      const demoted = patch.role !== undefined && patch.role !== 'admin';
+      const deactivated = patch.active === false;
       const { user, revoked } = await ctx.db.transaction(async (tx) => {
+        // Changes that may remove an admin queue here before any row lock: two admins demoting each
+        // other would otherwise each hold their own row and deadlock on the other's.
+        if (demoted || deactivated) await repo.lockForTransaction(tx, ADMIN_SET_LOCK);
         const before = await userOrThrow(tx, id, true);
-        const demoted = patch.role !== undefined && patch.role !== 'admin';
-        const deactivated = patch.active === false;
         if (before.role === 'admin' && before.active && (demoted || deactivated)) {
           const admins = await repo.lockActiveAdmins(tx);
           if (admins.length <= 1) {
