@@ -102,6 +102,10 @@ function fromDatabase(err: { code?: string; constraint?: string; detail?: string
       return new AppError('unprocessable', 'A value breaks a data rule', {
         extra: { constraint: err.constraint },
       });
+    // The database rolled this transaction back in favour of a concurrent one; the caller may retry.
+    case '40P01':
+    case '40001':
+      return new AppError('conflict', 'The change collided with a concurrent change; retry it');
     default:
       return undefined;
   }
