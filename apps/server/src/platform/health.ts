@@ -6,6 +6,13 @@ import type { Cache } from './cache';
 import type { Database } from './db';
 import { migrationStatus } from './migrate';
 
+/** The probe paths: ours, and those the original systems' probes use. */
+export const HEALTH_BASES = ['/api/health', '/health', '/api/v1/health'] as const;
+
+/** Probes are never rate-limited or redirected: an orchestrator must always reach them. */
+export const isHealthProbe = (url: string) =>
+  HEALTH_BASES.some((base) => url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`));
+
 /** `started` turns true once start-up work has run; `shuttingDown` on SIGTERM. */
 export type Lifecycle = { started: boolean; shuttingDown: boolean };
 
@@ -108,7 +115,7 @@ export async function healthRoutes(app: FastifyInstance, { config, database, cac
 
   const tags = ['health'];
   // The original systems' probes use these paths; all answer the same.
-  for (const base of ['/api/health', '/health', '/api/v1/health']) {
+  for (const base of HEALTH_BASES) {
     r.get(`${base}/live`, { config: { public: true }, schema: { tags, response: { 200: ZLiveness } } }, live);
     r.get(
       `${base}/ready`,

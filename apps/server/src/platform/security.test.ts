@@ -113,8 +113,9 @@ describe('FORCE_HTTPS', () => {
   });
 
   it('leaves health probes on plain HTTP alone', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/health/live' });
-    expect(res.statusCode).toBe(200);
+    for (const url of ['/api/health/live', '/health/ready', '/api/v1/health']) {
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    }
   });
 });
 
@@ -258,14 +259,12 @@ describe('global per-IP limit', () => {
     expect(other.statusCode).toBe(200);
   });
 
-  it('never limits health probes', async () => {
-    for (let i = 0; i < 5; i++) {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: '/api/health/live',
-        remoteAddress: '198.51.100.22',
-      });
-      expect(res.statusCode).toBe(200);
+  it('never limits health probes, on every probe path', async () => {
+    for (const url of ['/api/health/live', '/health/live', '/api/v1/health/ready', '/health']) {
+      for (let i = 0; i < 5; i++) {
+        const res = await t.app.inject({ method: 'GET', url, remoteAddress: '198.51.100.22' });
+        expect(res.statusCode).toBe(200);
+      }
     }
   });
 });

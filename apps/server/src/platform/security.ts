@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Cache } from './cache';
 import type { AppContext } from './context';
 import { AppError } from './errors';
+import { isHealthProbe } from './health';
 
 /** The auth endpoints with a strict limit of their own (see docs/SECURITY.md, "Rate limits"). */
 export type AuthLimitKind = 'login' | 'register' | 'refresh';
@@ -199,7 +200,7 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
     // Redirect to the configured host, never to the Host header a client made up.
     const publicHost = new URL(config.app.publicUrl).host;
     app.addHook('onRequest', async (request, reply) => {
-      if (request.protocol === 'https' || request.url.startsWith('/api/health')) return;
+      if (request.protocol === 'https' || isHealthProbe(request.url)) return;
       const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
       return reply.redirect(`https://${publicHost}${request.url}`, status);
     });
@@ -247,7 +248,7 @@ export async function installSecurity(app: FastifyInstance, ctx: AppContext): Pr
     enableDraftSpec: true,
     // A Redis outage must not turn into failed requests.
     skipOnError: true,
-    allowList: (request) => request.url.startsWith('/api/health'),
+    allowList: (request) => isHealthProbe(request.url),
     errorResponseBuilder: (request, context) =>
       tooManyRequests(request, 'ip', {
         limit: context.max,
