@@ -83,6 +83,20 @@ export function problem(
   };
 }
 
+/**
+ * PostgreSQL's code and constraint of a failed statement. Drizzle wraps the driver's error
+ * (DrizzleQueryError) and keeps PostgreSQL's in `cause`, so walk the chain.
+ */
+export function pgErrorOf(err: unknown): { code?: string; constraint?: string } {
+  for (let e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | undefined; e; ) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
+      return { code: e.code, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
+    }
+    e = e.cause as typeof e;
+  }
+  return {};
+}
+
 /** PostgreSQL error codes that are a client's fault, mapped to clear answers. */
 function fromDatabase(err: { code?: string; constraint?: string; detail?: string }): AppError | undefined {
   switch (err.code) {
@@ -133,8 +147,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return send(reply, body);
   }
 
-  // Drizzle wraps the driver's error (DrizzleQueryError) and keeps PostgreSQL's in `cause`.
-  const dbError = fromDatabase(((error as { cause?: unknown }).cause ?? error) as never);
+  const dbError = fromDatabase(pgErrorOf(error));
   const appError = error instanceof AppError ? error : dbError;
   if (appError) {
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);

@@ -32,7 +32,7 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
-import { AppError, forbidden, notFound } from '../../platform/errors';
+import { AppError, forbidden, notFound, pgErrorOf } from '../../platform/errors';
 import { activitiesRepo, clientsRepo, peopleRepo, projectsRepo, teamsRepo } from './directory.repo';
 import type { ActivityRow, ClientRow, PersonRow, ProjectRow } from './directory.tables';
 
@@ -97,16 +97,8 @@ const CONSTRAINTS: Record<string, Violation> = {
   activities_project_fk: { code: 'unprocessable', path: 'body.projectId', message: 'No such project' },
 };
 
-/** Drizzle wraps driver errors; the PostgreSQL fields sit on the error or its cause. */
-function constraintOf(err: unknown): string | undefined {
-  for (let e = err as { constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.constraint === 'string') return e.constraint;
-  }
-  return undefined;
-}
-
 function mapConstraint(err: unknown): unknown {
-  const v = CONSTRAINTS[constraintOf(err) ?? ''];
+  const v = CONSTRAINTS[pgErrorOf(err).constraint ?? ''];
   return v ? new AppError(v.code, v.message, { errors: [{ path: v.path, message: v.message }] }) : err;
 }
 

@@ -16,7 +16,7 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx, Tx } from '../../platform/db';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, notFound, pgErrorOf } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
 import { AUDIT_KEYSET, auditRepo } from './audit.repo';
 import { securityEvent } from './events';
@@ -72,15 +72,9 @@ export function toUser(row: UserRow): TUser {
   };
 }
 
-/** Drizzle wraps driver errors; the PostgreSQL fields sit on the cause. */
-function pgError(err: unknown): { code?: string; constraint?: string } | undefined {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code ? e : (e?.cause as { code?: string; constraint?: string } | undefined);
-}
-
 /** A unique index on username or email answers 409 naming the field the person has to change. */
 function uniqueConflict(err: unknown): never {
-  const pg = pgError(err);
+  const pg = pgErrorOf(err);
   if (pg?.code === '23505') {
     const field = pg.constraint?.includes('username')
       ? 'username'

@@ -11,9 +11,9 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx, Tx } from '../../platform/db';
-import { AppError, forbidden, notFound } from '../../platform/errors';
+import { AppError, forbidden, notFound, pgErrorOf } from '../../platform/errors';
 import { type EntryTimes, entrySecondsWithin } from './time.calendar';
-import { pgErrorOf, type TimePolicy } from './time.policy';
+import type { TimePolicy } from './time.policy';
 import { cursor, timeRepo } from './time.repo';
 import type { BreakRow, EntryRow } from './time.tables';
 

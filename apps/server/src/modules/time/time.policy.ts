@@ -23,17 +23,6 @@ export function weekWritable(status: TTimesheetStatus, relation: Relation): bool
   return true;
 }
 
-/** PostgreSQL's code and constraint of a failed statement; drizzle wraps the driver's error. */
-export function pgErrorOf(err: unknown): { code?: string; constraint?: string } {
-  for (let e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | undefined; e; ) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
-      return { code: e.code, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
-    }
-    e = e.cause as typeof e;
-  }
-  return {};
-}
-
 export type Span = { start: Date; end: Date | null };
 
 export type TimePolicy = ReturnType<typeof createTimePolicy>;
