@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -10,14 +9,14 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Config } from './config/load';
 import { MODULES } from './modules';
 import { installAuth } from './platform/auth';
-import { type Cache, createMemoryCache, createRedisCache } from './platform/cache';
-import { type AppContext, type Clock, systemClock } from './platform/context';
+import type { Cache } from './platform/cache';
+import type { AppContext, Clock } from './platform/context';
 import type { Database } from './platform/db';
 import { AppError, errorHandler, problem } from './platform/errors';
 import { healthRoutes, type Lifecycle } from './platform/health';
 import { createLoggers, type Loggers } from './platform/logger';
-import { createMetrics, instrumentHttp, metricsHandler } from './platform/metrics';
-import { migrate } from './platform/migrate';
+import { instrumentHttp, metricsHandler } from './platform/metrics';
+import { createRuntime, type Runtime } from './platform/runtime';
 import { clientKey, createCounters, installSecurity, trustProxyOption } from './platform/security';
 import { registerWeb } from './platform/web';
 
@@ -31,10 +30,11 @@ export type AppDeps = {
 export type BuiltApp = {
   app: FastifyInstance;
   ctx: AppContext;
+  runtime: Runtime;
   lifecycle: Lifecycle;
   /**
-   * Waits for the database (retrying with backoff), migrates when configured, then runs the
-   * modules' start-up work. Readiness answers 503 until this has finished.
+   * Waits for the database (retrying with backoff), migrates when configured, runs the modules'
+   * start-up work and starts the job runner. Readiness answers 503 until this has finished.
    */
   start(opts?: { retry?: boolean }): Promise<void>;
   /** Stops background work and closes Redis and the database. */
@@ -46,16 +46,14 @@ const REQUEST_ID = /^[\w\-.:]{1,128}$/;
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp> {
   const loggers = deps.loggers ?? createLoggers(config);
-  const cache =
-    deps.cache ??
-    (config.redis.url
-      ? createRedisCache(config.redis.url, config.redis.keyPrefix, loggers.app)
-      : createMemoryCache());
-  const { database } = deps;
-  const metrics = createMetrics(database);
+  const runtime = await createRuntime(
+    config,
+    { database: deps.database, loggers, cache: deps.cache, clock: deps.clock },
+    MODULES,
+  );
+  const { ctx } = runtime;
+  const { metrics, cache } = ctx;
   const lifecycle: Lifecycle = { started: false, shuttingDown: false };
-  const readyHooks: Array<() => Promise<void>> = [];
-  const closeHooks: Array<() => Promise<void>> = [];
 
   const app = Fastify({
     loggerInstance: loggers.app as FastifyBaseLogger,
@@ -75,19 +73,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-
-  const ctx: AppContext = {
-    config,
-    database,
-    db: database.db,
-    cache,
-    metrics,
-    log: loggers,
-    clock: deps.clock ?? systemClock,
-    services: {},
-    onDatabaseReady: (fn) => readyHooks.push(fn),
-    onClose: (fn) => closeHooks.push(fn),
-  };
 
   await installSecurity(app, ctx);
   await app.register(cookie);
@@ -157,13 +142,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     },
   });
 
-  await app.register(healthRoutes, { config, database, cache, lifecycle });
+  await app.register(healthRoutes, { config, database: ctx.database, cache, lifecycle });
 
-  const enabled = new Set(config.app.modules);
-  for (const mod of MODULES.filter((m) => enabled.has(m.name))) {
-    const missing = (mod.dependsOn ?? []).filter((d) => !enabled.has(d));
-    if (missing.length > 0) throw new Error(`module ${mod.name} needs ${missing.join(', ')} (MODULES)`);
-    await app.register(async (scope) => mod.register(scope, ctx));
+  for (const { def, services } of runtime.modules) {
+    if (!def.routes) continue;
+    await app.register(async (scope) => def.routes!(scope, services, ctx), {
+      prefix: def.prefix ?? `/api/v1/${def.name}`,
+    });
   }
 
   // The single-page app: after the API so /api routes win, before the 404 handler that falls back to it.
@@ -194,43 +179,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       );
   });
 
-  const stopping = new AbortController();
   async function start(opts: { retry?: boolean } = {}) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await database.ping();
-        break;
-      } catch (err) {
-        if (!opts.retry || lifecycle.shuttingDown) throw err;
-        const delay = Math.min(500 * 2 ** Math.min(attempt - 1, 5), 15_000);
-        loggers.app.warn(
-          { err: (err as Error).message, attempt, retryInMs: delay },
-          'database not reachable yet',
-        );
-        // Shutdown cuts the wait short, so a SIGTERM during a database outage still exits at once.
-        await sleep(delay, undefined, { signal: stopping.signal });
-      }
-    }
-    if (config.database.migrateOnBoot) {
-      const applied = await migrate(database, {
-        onApplied: (name) => loggers.app.info({ migration: name }, 'migration applied'),
-      });
-      if (applied.length === 0) loggers.app.debug('migrations current');
-    }
-    for (const fn of readyHooks) await fn();
+    await runtime.start({ ...opts, jobs: true });
     lifecycle.started = true;
   }
 
   async function close() {
     lifecycle.shuttingDown = true;
-    stopping.abort();
-    for (const fn of closeHooks.reverse())
-      await fn().catch((err) => loggers.app.error({ err }, 'close hook failed'));
     await app.close();
-    await cache.close();
-    await database.close();
+    await runtime.close();
     loggers.flush();
   }
 
-  return { app, ctx, lifecycle, start, close };
+  return { app, ctx, runtime, lifecycle, start, close };
 }

@@ -2,8 +2,18 @@ import { Command } from 'commander';
 import { packageVersion } from '../config/boot';
 import { ConfigError, loadConfig, redactedConfig } from '../config/load';
 import { createDatabase } from '../platform/db';
+import { AppError } from '../platform/errors';
 import { migrate, migrationStatus } from '../platform/migrate';
-import { COMMANDS } from './commands';
+import { seedDemo, seedSteps } from '../platform/seed';
+import { MODULES } from '../modules';
+import { withRuntime } from './context';
+import { progress } from './progress';
+
+/** Older top-level names of module commands, still accepted. */
+const SHORTCUTS: Record<string, string[]> = {
+  'create-user': ['identity', 'create-user'],
+  'reset-password': ['identity', 'reset-password'],
+};
 
 const program = new Command('clockpilot')
   .description('ClockPilot administration')
@@ -61,7 +71,45 @@ dbCmd
     }
   });
 
-for (const register of COMMANDS) register(program, configFile);
+program
+  .command('seed-demo')
+  .description('create a demo company in every enabled module (accounts, people, teams, catalogue, time)')
+  .option('--password <password>', 'password of every demo account (default: a random one, printed once)')
+  .option('--weeks <n>', 'weeks of history, for modules that make some (time entries)', '4')
+  .action(async (opts: { password?: string; weeks: string }) => {
+    const weeks = Number(opts.weeks);
+    if (!Number.isInteger(weeks) || weeks < 0 || weeks > 52)
+      throw new Error('--weeks must be a whole number from 0 to 52');
+    await withRuntime(configFile(), async (runtime) => {
+      const bar = progress('seeding', seedSteps(runtime));
+      try {
+        const result = await seedDemo(runtime, { password: opts.password, weeks, tick: () => bar.tick() });
+        bar.stop();
+        console.log(`\ndemo company created\n${result.lines.join('\n')}`);
+        console.log(
+          opts.password
+            ? '\nevery demo account uses the password given with --password'
+            : `\npassword of every demo account (shown only now): ${result.password}`,
+        );
+      } catch (err) {
+        bar.stop();
+        // A second run is refused with its reason, not a stack trace.
+        if (!(err instanceof AppError)) throw err;
+        console.error(err.message);
+        process.exitCode = 1;
+      }
+    });
+  });
+
+// Each module's commands live in a group of its name: `clockpilot identity create-user`.
+for (const def of MODULES) {
+  if (!def.cli) continue;
+  const group = program.command(def.name).description(`${def.name} module`);
+  def.cli(group, (fn) => withRuntime(configFile(), (runtime) => fn(runtime.services(def.name as never), runtime.ctx)));
+}
+
+const shortcut = SHORTCUTS[process.argv[2] ?? ''];
+if (shortcut) process.argv.splice(2, 1, ...shortcut);
 
 try {
   await program.parseAsync();

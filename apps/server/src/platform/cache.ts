@@ -11,6 +11,8 @@ export type Cache = {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
+  /** Reads and deletes in one step (GETDEL), so of two concurrent takers only one gets the value. */
+  take(key: string): Promise<string | undefined>;
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): () => void;
   status(): { status: 'up' | 'degraded' | 'disabled'; detail?: string };
@@ -23,22 +25,28 @@ export function createMemoryCache(): Cache {
   const store = new Map<string, { value: string; expires: number }>();
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
+  function read(key: string): string | undefined {
+    const hit = store.get(key);
+    if (!hit) return undefined;
+    if (hit.expires <= Date.now()) {
+      store.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
   return {
     kind: 'memory',
-    async get(key) {
-      const hit = store.get(key);
-      if (!hit) return undefined;
-      if (hit.expires <= Date.now()) {
-        store.delete(key);
-        return undefined;
-      }
-      return hit.value;
-    },
+    get: async (key) => read(key),
     async set(key, value, ttlSeconds) {
       store.set(key, { value, expires: Date.now() + ttlSeconds * 1000 });
     },
     async del(key) {
       store.delete(key);
+    },
+    async take(key) {
+      const value = read(key);
+      store.delete(key);
+      return value;
     },
     async publish(channel, message) {
       bus.emit(channel, message);
@@ -102,6 +110,7 @@ export function createRedisCache(url: string, prefix: string, log: Logger): Cach
     get: (key) => safe(async () => (await client.get(key)) ?? undefined, undefined),
     set: (key, value, ttl) => safe(async () => void (await client.set(key, value, 'EX', ttl)), undefined),
     del: (key) => safe(async () => void (await client.del(key)), undefined),
+    take: (key) => safe(async () => (await client.getdel(key)) ?? undefined, undefined),
     publish: (channel, message) =>
       safe(async () => void (await client.publish(prefix + channel, message)), undefined),
     subscribe(channel, onMessage) {

@@ -1,6 +1,8 @@
 import type { Config } from '../config/load';
 import type { Cache } from './cache';
 import type { Database, Db } from './db';
+import type { EventBus } from './events';
+import type { Jobs } from './jobs';
 import type { Loggers } from './logger';
 import type { Metrics } from './metrics';
 
@@ -9,13 +11,14 @@ export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
 
 /**
- * The services modules offer each other. Each module adds its entry by declaration merging in its
- * own index.ts (`declare module '../../platform/context' { interface Services { … } }`), so a module
- * reaches another only through what that module chose to export.
+ * The public API of each module: the few functions other modules may call. Each module adds its
+ * entry by declaration merging in its own index.ts (`declare module '../../platform/context' {
+ * interface ModuleApis { … } }`) and nothing else of it is reachable from another module.
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each module
-export interface Services {}
+export interface ModuleApis {}
 
+/** What every module's services are built from: no Fastify, so the CLI, jobs and tests share it. */
 export type AppContext = {
   config: Config;
   database: Database;
@@ -24,16 +27,14 @@ export type AppContext = {
   metrics: Metrics;
   log: Loggers;
   clock: Clock;
-  services: Partial<Services>;
-  /** Work to run once the database is reachable and migrated (first admin, periodic jobs). */
-  onDatabaseReady(fn: () => Promise<void>): void;
-  /** Work to run on shutdown, before the database closes. */
-  onClose(fn: () => Promise<void>): void;
+  events: EventBus;
+  jobs: Jobs;
+  apis: Partial<ModuleApis>;
 };
 
-/** The service of a module this one depends on; fails loudly at boot when it is switched off. */
-export function requireService<K extends keyof Services>(ctx: AppContext, name: K): Services[K] {
-  const service = ctx.services[name];
-  if (!service) throw new Error(`module "${String(name)}" is required but not enabled (MODULES)`);
-  return service as Services[K];
+/** The public API of a module this one depends on; fails loudly when it is switched off. */
+export function moduleApi<K extends keyof ModuleApis>(ctx: AppContext, name: K): ModuleApis[K] {
+  const api = ctx.apis[name];
+  if (!api) throw new Error(`module "${String(name)}" is required but not enabled (MODULES)`);
+  return api as ModuleApis[K];
 }

@@ -1,24 +1,75 @@
-import { requireService } from '../../platform/context';
-import type { ModuleDef } from '..';
+import type { TActivity, TPage, TPerson, TProject } from '@clockpilot/contracts';
+import { type AppContext, moduleApi } from '../../platform/context';
+import { defineModule } from '../../platform/module';
 import { directoryRoutes } from './directory.routes';
 import { createDirectoryService, type DirectoryService } from './directory.service';
+import { DIRECTORY_SEED_STEPS, seedDirectoryDemo } from './seed-demo';
+
+/** What other modules may call on the directory: reads of people, reporting lines and the catalogue. */
+export type DirectoryApi = Pick<
+  DirectoryService,
+  | 'personForUser'
+  | 'getPerson'
+  | 'listPeople'
+  | 'managedPersonIds'
+  | 'isManagerOf'
+  | 'getProject'
+  | 'getActivity'
+  | 'listProjects'
+  | 'listActivities'
+>;
+export type { TActivity, TPage, TPerson, TProject };
 
 declare module '../../platform/context' {
-  interface Services {
-    directory: DirectoryService;
+  interface ModuleApis {
+    directory: DirectoryApi;
+  }
+}
+declare module '../../platform/module' {
+  interface ModuleServices {
+    directory: { directory: DirectoryService };
   }
 }
 
-export const directoryModule: ModuleDef = {
+function createDirectoryServices(ctx: AppContext) {
+  const directory = createDirectoryService(ctx);
+  // Every account gets its person in the same transaction, so anyone can clock in at once.
+  ctx.events.on('identity.user.created', ({ tx, user }) =>
+    directory.ensurePersonForUser(tx, user).then(() => undefined),
+  );
+  return { directory };
+}
+
+export const directoryModule = defineModule({
   name: 'directory',
   dependsOn: ['identity'],
-  async register(app, ctx) {
-    const service = createDirectoryService(ctx);
-    ctx.services.directory = service;
-    // Every account gets its person in the same transaction, so anyone can clock in at once.
-    requireService(ctx, 'identity').onUserCreated((tx, user) =>
-      service.ensurePersonForUser(tx, user).then(() => undefined),
-    );
-    await app.register(directoryRoutes, { prefix: '/api/v1', service });
+  prefix: '/api/v1',
+  services: createDirectoryServices,
+  api: ({ directory: d }) => ({
+    personForUser: d.personForUser,
+    getPerson: d.getPerson,
+    listPeople: d.listPeople,
+    managedPersonIds: d.managedPersonIds,
+    isManagerOf: d.isManagerOf,
+    getProject: d.getProject,
+    getActivity: d.getActivity,
+    listProjects: d.listProjects,
+    listActivities: d.listActivities,
+  }),
+  routes: async (app, { directory }) => {
+    await app.register(directoryRoutes, { service: directory });
   },
-};
+  seed: {
+    steps: DIRECTORY_SEED_STEPS,
+    async run({ directory }, opts, ctx) {
+      const report = await seedDirectoryDemo(moduleApi(ctx, 'identity'), directory, opts);
+      return {
+        ...report,
+        lines: [
+          `directory: ${report.users.length} accounts, ${report.teams} teams, ${report.clients} clients, ${report.projects} projects, ${report.activities} activities`,
+          ...report.users.map((u) => `  ${u.username.padEnd(14)} ${u.role.padEnd(9)} ${u.name}`),
+        ],
+      };
+    },
+  },
+});

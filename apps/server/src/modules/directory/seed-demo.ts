@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { TPerson, TRole } from '@clockpilot/contracts';
-import type { Actor } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
-import { type AppContext, requireService } from '../../platform/context';
 import { AppError } from '../../platform/errors';
+import type { SeedOptions } from '../../platform/module';
+import type { IdentityApi } from '../identity';
+import type { DirectoryService } from './directory.service';
 
 /**
  * A demo company: three teams with managers, twelve people with accounts, clients, projects and
- * activities. Everything goes through the services, so the account → person hook, the rules and the
+ * activities. Everything goes through the services, so the account → person event, the rules and the
  * audit trail are the real ones.
  */
 
@@ -179,33 +179,30 @@ const PROJECT_ACTIVITIES = [
   { project: 'NW-SHOP', name: 'Content migration' },
 ];
 
-export type SeedDemoResult = {
-  password: string;
+export type DirectorySeedReport = {
   users: Array<{ username: string; role: TRole; name: string }>;
   teams: number;
   clients: number;
   projects: number;
   activities: number;
-  timeEntries: unknown;
 };
 
-/** A password that passes the policy (all four character classes) without containing any username. */
-const demoPassword = () => `Demo-${randomBytes(12).toString('base64url')}-7q`;
+/** Steps the seed reports through `tick`, for a progress bar. */
+export const DIRECTORY_SEED_STEPS = PEOPLE.length + TEAMS.length + 3;
 
-export async function seedDemo(
-  ctx: AppContext,
-  opts: { password?: string; weeks: number; tick?: (label: string) => void },
-): Promise<SeedDemoResult> {
-  const identity = requireService(ctx, 'identity');
-  const directory = requireService(ctx, 'directory');
-  const actor: Actor = { userId: null, label: 'cli: seed-demo' };
-  // The CLI acts with full rights; the principal only feeds the service's object-level checks.
+/** The demo company's accounts (through identity's public API), people, teams and catalogue. */
+export async function seedDirectoryDemo(
+  identity: IdentityApi,
+  directory: DirectoryService,
+  opts: SeedOptions,
+): Promise<DirectorySeedReport> {
+  const { actor, password, tick } = opts;
+  // Demo data is written with full rights; the principal only feeds the service's object-level checks.
   const system: Principal = {
     userId: '00000000-0000-0000-0000-000000000000',
     role: 'admin',
     scopes: ['read', 'write'],
   };
-  const tick = opts.tick ?? (() => undefined);
 
   const existing = await directory.listClients({ q: CLIENTS[0]!, limit: 1, sort: 'name', dir: 'asc' });
   if (existing.items.length > 0) {
@@ -215,7 +212,6 @@ export async function seedDemo(
     );
   }
 
-  const password = opts.password ?? demoPassword();
   const people = new Map<string, TPerson>();
   for (const p of PEOPLE) {
     const user = await identity.createUser(
@@ -274,23 +270,11 @@ export async function seedDemo(
     await directory.createActivity(actor, { name: a.name, projectId: projectIds.get(a.project)! });
   tick('activities');
 
-  // Past weeks of time entries, when the time module is switched on.
-  const timeEntries = await ctx.services.time?.seedDemoEntries([...people.values()], {
-    weeks: opts.weeks,
-    actor,
-  });
-  tick('time entries');
-
   return {
-    password,
     users: PEOPLE.map((p) => ({ username: p.username, role: p.role, name: p.name })),
     teams: TEAMS.length,
     clients: CLIENTS.length,
     projects: PROJECTS.length,
     activities: GLOBAL_ACTIVITIES.length + PROJECT_ACTIVITIES.length,
-    timeEntries,
   };
 }
-
-/** Steps `seedDemo` reports through `tick`, for a progress bar. */
-export const SEED_DEMO_STEPS = PEOPLE.length + TEAMS.length + 4;

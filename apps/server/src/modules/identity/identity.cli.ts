@@ -1,12 +1,13 @@
 import { ZCreateUserBody } from '@clockpilot/contracts';
-import type { CliCommand } from '../../cli/commands';
-import { withContext } from '../../cli/context';
-import { requireService } from '../../platform/context';
+import type { Command } from 'commander';
 import { AppError } from '../../platform/errors';
+import type { RunWith } from '../../platform/module';
+import type { IdentityServices } from '.';
 import { generatePassword } from './passwords';
 
-export const createUserCommand: CliCommand = (program, configFile) => {
-  program
+/** `clockpilot identity create-user` and `clockpilot identity reset-password`. */
+export function identityCli(group: Command, run: RunWith<IdentityServices>) {
+  group
     .command('create-user')
     .description('create an account (refuses weak passwords)')
     .requiredOption('--username <username>', '3 to 50 letters, digits or underscores')
@@ -39,9 +40,9 @@ export const createUserCommand: CliCommand = (program, configFile) => {
           process.exitCode = 1;
           return;
         }
-        await withContext(configFile(), async (ctx) => {
+        await run(async ({ identity }) => {
           try {
-            const user = await requireService(ctx, 'identity').createUser(parsed.data, {
+            const user = await identity.createUser(parsed.data, {
               userId: null,
               label: 'cli',
             });
@@ -55,18 +56,15 @@ export const createUserCommand: CliCommand = (program, configFile) => {
         });
       },
     );
-};
 
-export const resetPasswordCommand: CliCommand = (program, configFile) => {
-  program
+  group
     .command('reset-password')
     .description("set an account's password and end its sessions (e.g. a locked-out admin)")
     .requiredOption('--user <login>', 'username or email')
     .option('--password <password>', 'the new password (default: a generated one, printed once)')
     .option('--remove-totp', 'also remove the second factor (authenticator and recovery codes lost)')
     .action(async (opts: { user: string; password?: string; removeTotp?: boolean }) => {
-      await withContext(configFile(), async (ctx) => {
-        const identity = requireService(ctx, 'identity');
+      await run(async ({ identity }) => {
         const actor = { userId: null, label: 'cli' };
         const user = await identity.findUser(opts.user);
         if (!user) {
@@ -90,4 +88,4 @@ export const resetPasswordCommand: CliCommand = (program, configFile) => {
         if (opts.removeTotp) console.log('second factor removed');
       });
     });
-};
+}

@@ -1,41 +1,77 @@
 import { randomBytes } from 'node:crypto';
+import type { TCreateUserBody, TUser } from '@clockpilot/contracts';
+import type { Actor } from '../../platform/audit';
+import type { AppContext } from '../../platform/context';
+import type { Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
-import type { ModuleDef } from '..';
+import { defineModule } from '../../platform/module';
 import { apiTokenRoutes } from './api-tokens.routes';
 import { createApiTokenService, isApiToken } from './api-tokens.service';
+import { identityCli } from './identity.cli';
 import { auditRoutes, authRoutes, userRoutes } from './identity.routes';
-import { createIdentityService, type IdentityService } from './identity.service';
+import { createIdentityService } from './identity.service';
 import { oidcRoutes } from './oidc.routes';
 import { createOidcService } from './oidc.service';
 import { createAccessTokens, deriveKey } from './tokens';
 
+/** What other modules may call on identity. */
+export type IdentityApi = {
+  /** Creates an account as a system actor (demo data, provisioning); the same rules as the API. */
+  createUser(input: TCreateUserBody, actor: Actor): Promise<TUser>;
+};
+
+/** Account changes other modules follow. Handlers run inside the transaction of the change. */
+export type UserEvent = { tx: Tx; user: TUser };
+
 declare module '../../platform/context' {
-  interface Services {
-    identity: IdentityService;
+  interface ModuleApis {
+    identity: IdentityApi;
   }
 }
+declare module '../../platform/events' {
+  interface Events {
+    /** An account was created (by an admin, registration, SSO, the CLI or demo data). */
+    'identity.user.created': UserEvent;
+    /** An account's name, email, time zone, role or active flag changed. */
+    'identity.user.updated': UserEvent & { before: TUser };
+  }
+}
+declare module '../../platform/module' {
+  interface ModuleServices {
+    identity: IdentityServices;
+  }
+}
+
+export type IdentityServices = ReturnType<typeof createIdentityServices>;
 
 /** Permissions whose routes re-read the caller's role and active flag from the database. */
 const RECHECKED = new Set(['users:manage', 'audit:read']);
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+/** Ended sessions are forgotten this often. */
+const PRUNE_EVERY_SECONDS = 3600;
 
-export const identityModule: ModuleDef = {
+function createIdentityServices(ctx: AppContext) {
+  const { config } = ctx;
+  if (!config.auth.jwtSecret) {
+    ctx.log.app.warn(
+      'JWT_SECRET is not set: using a random key for this process; sign-ins and two-factor setups do not survive a restart',
+    );
+  }
+  // Outside production (where config refuses to start without JWT_SECRET) a random key per process,
+  // so a development server never signs with a guessable constant.
+  const secret = config.auth.jwtSecret ?? randomBytes(32).toString('base64url');
+  const tokens = createAccessTokens(config, ctx.clock, new TextEncoder().encode(secret));
+  const identity = createIdentityService(ctx, tokens, { totp: deriveKey(secret, 'totp-secret') });
+  return { identity, apiTokens: createApiTokenService(ctx), oidc: createOidcService(ctx, identity) };
+}
+
+export const identityModule = defineModule({
   name: 'identity',
-  async register(app, ctx) {
-    const { config } = ctx;
-    if (!config.auth.jwtSecret) {
-      ctx.log.app.warn(
-        'JWT_SECRET is not set: using a random key for this process; sign-ins and two-factor setups do not survive a restart',
-      );
-    }
-    // Outside production (where config refuses to start without JWT_SECRET) a random key per process,
-    // so a development server never signs with a guessable constant.
-    const secret = config.auth.jwtSecret ?? randomBytes(32).toString('base64url');
-    const tokens = createAccessTokens(config, ctx.clock, new TextEncoder().encode(secret));
-    const service = createIdentityService(ctx, tokens, { totp: deriveKey(secret, 'totp-secret') });
-    ctx.services.identity = service;
-    const apiTokens = createApiTokenService(ctx);
+  prefix: '/api/v1',
+  services: createIdentityServices,
+  api: ({ identity }) => ({ createUser: identity.createUser }),
 
+  async routes(app, { identity, apiTokens, oidc }, { config }) {
     app.setAuthenticator(async (request) => {
       const header = request.headers.authorization;
       if (!header) return null;
@@ -48,36 +84,34 @@ export const identityModule: ModuleDef = {
       const authRoute = request.routeOptions.url?.startsWith('/api/v1/auth/') ?? false;
       if (isApiToken(match[1]!)) return apiTokens.authenticate(match[1]!, { authRoute });
       const permission = request.routeOptions.config.permission;
-      return service.authenticate(match[1]!, {
+      return identity.authenticate(match[1]!, {
         recheck: permission !== undefined && RECHECKED.has(permission),
         authRoute,
       });
     });
+    await app.register(authRoutes, { prefix: '/auth', service: identity, config });
+    await app.register(userRoutes, { prefix: '/users', service: identity });
+    await app.register(apiTokenRoutes, { prefix: '/tokens', service: apiTokens });
+    await app.register(oidcRoutes, { prefix: '/auth/oidc', service: oidc, config });
+    await app.register(auditRoutes, { prefix: '/audit', service: identity });
+  },
 
-    await app.register(authRoutes, { prefix: '/api/v1/auth', service, config });
-    await app.register(userRoutes, { prefix: '/api/v1/users', service });
-    await app.register(apiTokenRoutes, { prefix: '/api/v1/tokens', service: apiTokens });
-    await app.register(oidcRoutes, {
-      prefix: '/api/v1/auth/oidc',
-      service: createOidcService(ctx, service),
-      config,
-    });
-    await app.register(auditRoutes, { prefix: '/api/v1/audit', service });
+  jobs: ({ identity }) => [
+    {
+      name: 'identity.prune-sessions',
+      everySeconds: PRUNE_EVERY_SECONDS,
+      handler: async () => {
+        await identity.pruneSessions();
+      },
+    },
+  ],
 
-    // Ended sessions are forgotten hourly; the timer never keeps the process alive.
-    ctx.onDatabaseReady(async () => {
-      const timer = setInterval(() => {
-        service.pruneSessions().catch((err) => ctx.log.app.warn({ err }, 'session pruning failed'));
-      }, 3_600_000);
-      timer.unref();
-      ctx.onClose(async () => clearInterval(timer));
-    });
+  cli: identityCli,
 
+  async start({ identity }, { config }) {
     // Test runs start from an empty database unless they ask for an admin.
     if (config.app.mode !== 'test' || config.auth.adminUsername) {
-      ctx.onDatabaseReady(async () => {
-        await service.ensureFirstAdmin((text) => process.stdout.write(text));
-      });
+      await identity.ensureFirstAdmin((text) => process.stdout.write(text));
     }
   },
-};
+});

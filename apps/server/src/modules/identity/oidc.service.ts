@@ -139,9 +139,8 @@ export function createOidcService(ctx: AppContext, identity: IdentityService) {
       if (!state || !browserState || !sameString(state, browserState)) {
         refuse('state_mismatch', 'state missing or not the one of this browser', { ip: meta.ip });
       }
-      const stored = await ctx.cache.get(pendingKey(state));
-      // One use only: a replayed or expired state finds nothing.
-      await ctx.cache.del(pendingKey(state));
+      // One use only, atomically: a replayed, concurrent or expired state finds nothing.
+      const stored = await ctx.cache.take(pendingKey(state));
       if (!stored) refuse('state_mismatch', 'unknown or expired state', { ip: meta.ip });
       const pending = JSON.parse(stored) as Pending;
 

@@ -1,4 +1,4 @@
-import type { ModuleDef } from '..';
+import { defineModule } from '../../platform/module';
 import { createTimeAdminService } from './admin.service';
 import { createClockService } from './clock.service';
 import { createDemoSeeder } from './demo.service';
@@ -9,32 +9,46 @@ import { createTimePolicy } from './time.policy';
 import { timeRoutes } from './time.routes';
 import { createTimesheetsService } from './timesheets.service';
 
-/** What other modules (and the CLI) may call on time. */
-export type TimeService = {
-  /** Demo data for `clockpilot seed-demo`: past weeks of entries for the given people. */
-  seedDemoEntries: ReturnType<typeof createDemoSeeder>;
-};
-
-declare module '../../platform/context' {
-  interface Services {
-    time: TimeService;
+declare module '../../platform/module' {
+  interface ModuleServices {
+    time: TimeServices;
   }
 }
 
-export const timeModule: ModuleDef = {
+export type TimeServices = ReturnType<typeof createTimeServices>;
+
+function createTimeServices(ctx: Parameters<typeof createTimePolicy>[0]) {
+  const metrics = createTimeMetrics(ctx);
+  const policy = createTimePolicy(ctx);
+  const entries = createEntriesService(ctx, policy);
+  return {
+    clock: createClockService(ctx, policy, entries, metrics),
+    entries,
+    timesheets: createTimesheetsService(ctx, policy, metrics),
+    admin: createTimeAdminService(ctx),
+    reports: createReportsService(ctx, policy, metrics),
+    /** Past weeks of demo entries for the given people. */
+    seedDemoEntries: createDemoSeeder(ctx, policy),
+  };
+}
+
+/** Time and attendance. Other modules call nothing of it, so it publishes no API. */
+export const timeModule = defineModule({
   name: 'time',
   dependsOn: ['identity', 'directory'],
-  async register(app, ctx) {
-    const metrics = createTimeMetrics(ctx);
-    const policy = createTimePolicy(ctx);
-    const entries = createEntriesService(ctx, policy);
-    ctx.services.time = { seedDemoEntries: createDemoSeeder(ctx, policy) };
-    await timeRoutes(app, {
-      clock: createClockService(ctx, policy, entries, metrics),
-      entries,
-      timesheets: createTimesheetsService(ctx, policy, metrics),
-      admin: createTimeAdminService(ctx),
-      reports: createReportsService(ctx, policy, metrics),
-    });
+  services: createTimeServices,
+  routes: timeRoutes,
+  seed: {
+    steps: 1,
+    async run({ seedDemoEntries }, opts, ctx) {
+      // Everyone active in the directory: the demo company the directory's seed has just made.
+      const people = await ctx.apis.directory!.listPeople({ active: true });
+      const timeEntries = await seedDemoEntries(people, opts);
+      opts.tick('time entries');
+      return {
+        timeEntries,
+        lines: [`time: ${timeEntries.entries} entries over ${opts.weeks} weeks for ${people.length} people`],
+      };
+    },
   },
-};
+});

@@ -1,7 +1,7 @@
 import { can, type TPerson, type TTimesheetStatus } from '@clockpilot/contracts';
 import { DateTime } from 'luxon';
 import type { Principal } from '../../platform/auth';
-import { type AppContext, requireService } from '../../platform/context';
+import { type AppContext, moduleApi } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, forbidden, notFound } from '../../platform/errors';
 import { isoWeekOf, startOfLocalDay, weekBounds } from './time.calendar';
@@ -29,7 +29,7 @@ export type TimePolicy = ReturnType<typeof createTimePolicy>;
 
 /** Object-level access and the guard every write of time passes, shared by the module's services. */
 export function createTimePolicy(ctx: AppContext) {
-  const directory = () => requireService(ctx, 'directory');
+  const directory = () => moduleApi(ctx, 'directory');
 
   async function relation(principal: Principal, person: TPerson): Promise<Relation | null> {
     if (person.userId === principal.userId) return 'self';

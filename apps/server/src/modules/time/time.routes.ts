@@ -30,91 +30,79 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/audit';
 import { principalOf } from '../../platform/auth';
-import type { TimeAdminService } from './admin.service';
-import type { ClockService } from './clock.service';
-import type { EntriesService } from './entries.service';
-import type { ReportsService } from './reports.service';
-import type { TimesheetsService } from './timesheets.service';
+import type { TimeServices } from '.';
 
-export type TimeServices = {
-  clock: ClockService;
-  entries: EntriesService;
-  timesheets: TimesheetsService;
-  admin: TimeAdminService;
-  reports: ReportsService;
-};
-
-const P = '/api/v1/time';
 const tags = ['time'];
 
+/** Under the module prefix `/api/v1/time`. */
 export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const track = { permission: 'time:track' } as const;
 
   // ---------- clock ----------
   r.post(
-    `${P}/clock-in`,
+    '/clock-in',
     { config: track, schema: { tags, body: ZClockInBody, response: { 201: ZTimeEntry } } },
     async (req, reply) => reply.status(201).send(await s.clock.clockIn(principalOf(req), req.body)),
   );
-  r.post(`${P}/clock-out`, { config: track, schema: { tags, response: { 200: ZTimeEntry } } }, async (req) =>
+  r.post('/clock-out', { config: track, schema: { tags, response: { 200: ZTimeEntry } } }, async (req) =>
     s.clock.clockOut(principalOf(req)),
   );
   r.post(
-    `${P}/break/start`,
+    '/break/start',
     { config: track, schema: { tags, response: { 200: ZTimeEntry } } },
     async (req) => s.clock.startBreak(principalOf(req)),
   );
-  r.post(`${P}/break/end`, { config: track, schema: { tags, response: { 200: ZTimeEntry } } }, async (req) =>
+  r.post('/break/end', { config: track, schema: { tags, response: { 200: ZTimeEntry } } }, async (req) =>
     s.clock.endBreak(principalOf(req)),
   );
-  r.get(`${P}/status`, { config: track, schema: { tags, response: { 200: ZClockStatus } } }, async (req) =>
+  r.get('/status', { config: track, schema: { tags, response: { 200: ZClockStatus } } }, async (req) =>
     s.clock.status(principalOf(req)),
   );
 
   // ---------- entries ----------
   r.get(
-    `${P}/entries`,
+    '/entries',
     { config: track, schema: { tags, querystring: ZTimeEntryListQuery, response: { 200: ZTimeEntryPage } } },
     async (req) => s.entries.list(principalOf(req), req.query),
   );
   r.post(
-    `${P}/entries`,
+    '/entries',
     { config: track, schema: { tags, body: ZTimeEntryCreate, response: { 201: ZTimeEntry } } },
     async (req, reply) =>
       reply.status(201).send(await s.entries.create(principalOf(req), actorOf(req), req.body)),
   );
   r.get(
-    `${P}/entries/:id`,
+    '/entries/:id',
     { config: track, schema: { tags, params: ZIdParams, response: { 200: ZTimeEntry } } },
     async (req) => s.entries.get(principalOf(req), req.params.id),
   );
   r.patch(
-    `${P}/entries/:id`,
+    '/entries/:id',
     {
       config: track,
       schema: { tags, params: ZIdParams, body: ZTimeEntryUpdate, response: { 200: ZTimeEntry } },
     },
     async (req) => s.entries.update(principalOf(req), actorOf(req), req.params.id, req.body),
   );
-  r.delete(`${P}/entries/:id`, { config: track, schema: { tags, params: ZIdParams } }, async (req, reply) => {
+  r.delete('/entries/:id', { config: track, schema: { tags, params: ZIdParams } }, async (req, reply) => {
     await s.entries.remove(principalOf(req), actorOf(req), req.params.id);
     return reply.status(204).send();
   });
 
   // ---------- timesheets and approvals ----------
   r.get(
-    `${P}/timesheets`,
+    '/timesheets',
     { config: track, schema: { tags, querystring: ZTimesheetQuery, response: { 200: ZTimesheet } } },
     async (req) => s.timesheets.get(principalOf(req), req.query),
   );
   r.post(
-    `${P}/timesheets/submit`,
+    '/timesheets/submit',
     { config: track, schema: { tags, body: ZTimesheetAction, response: { 200: ZTimesheet } } },
     async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'submit', req.body),
   );
   r.post(
-    `${P}/timesheets/approve`,
+    '/timesheets/approve',
     {
       config: { permission: 'time:approve' },
       schema: { tags, body: ZTimesheetAction, response: { 200: ZTimesheet } },
@@ -122,7 +110,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'approve', req.body),
   );
   r.post(
-    `${P}/timesheets/reject`,
+    '/timesheets/reject',
     {
       config: { permission: 'time:approve' },
       schema: { tags, body: ZTimesheetReject, response: { 200: ZTimesheet } },
@@ -130,7 +118,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'reject', req.body),
   );
   r.post(
-    `${P}/timesheets/reopen`,
+    '/timesheets/reopen',
     {
       config: { permission: 'time:approve' },
       schema: { tags, body: ZTimesheetReopen, response: { 200: ZTimesheet } },
@@ -138,7 +126,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'reopen', req.body),
   );
   r.get(
-    `${P}/approvals`,
+    '/approvals',
     {
       config: { permission: 'time:approve' },
       schema: { tags, querystring: ZApprovalQuery, response: { 200: ZApprovalPage } },
@@ -146,7 +134,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     async (req) => s.timesheets.queue(principalOf(req), req.query),
   );
   r.post(
-    `${P}/approvals/approve`,
+    '/approvals/approve',
     {
       config: { permission: 'time:approve' },
       schema: { tags, body: ZBulkApproveBody, response: { 200: ZBulkApproveResult } },
@@ -155,11 +143,11 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
   );
 
   // ---------- locks and settings ----------
-  r.get(`${P}/locks`, { config: track, schema: { tags, response: { 200: ZTimeLockList } } }, async () =>
+  r.get('/locks', { config: track, schema: { tags, response: { 200: ZTimeLockList } } }, async () =>
     s.admin.locks(),
   );
   r.post(
-    `${P}/locks`,
+    '/locks',
     {
       config: { permission: 'time:lock' },
       schema: { tags, body: ZTimeLockCreate, response: { 201: ZTimeLock } },
@@ -167,7 +155,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     async (req, reply) => reply.status(201).send(await s.admin.lock(actorOf(req), req.body)),
   );
   r.delete(
-    `${P}/locks/:id`,
+    '/locks/:id',
     {
       config: { permission: 'time:lock' },
       schema: { tags, params: ZIdParams, response: { 200: ZTimeLock } },
@@ -175,12 +163,12 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     async (req) => s.admin.unlock(actorOf(req), req.params.id),
   );
   r.get(
-    `${P}/settings`,
+    '/settings',
     { config: { permission: 'time:settings' }, schema: { tags, response: { 200: ZTimeSettings } } },
     async () => s.admin.settings(),
   );
   r.put(
-    `${P}/settings`,
+    '/settings',
     {
       config: { permission: 'time:settings' },
       schema: { tags, body: ZTimeSettingsBody, response: { 200: ZTimeSettings } },
@@ -190,7 +178,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
 
   // ---------- reports, exports, presence ----------
   r.get(
-    `${P}/reports/summary`,
+    '/reports/summary',
     {
       config: { permission: 'reports:read' },
       schema: { tags, querystring: ZTimeReportQuery, response: { 200: ZTimeReport } },
@@ -198,7 +186,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     async (req) => s.reports.summary(principalOf(req), req.query),
   );
   r.get(
-    `${P}/exports`,
+    '/exports',
     { config: { permission: 'reports:read' }, schema: { tags, querystring: ZTimeExportQuery } },
     async (req, reply) => {
       const file = await s.reports.export(principalOf(req), req.query);
@@ -209,7 +197,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     },
   );
   r.get(
-    `${P}/presence`,
+    '/presence',
     { config: { permission: 'time:read_team' }, schema: { tags, response: { 200: ZPresence } } },
     async (req) => s.reports.presence(principalOf(req)),
   );

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryCache, createRedisCache } from './cache';
+
+// With REDIS_URL (CI's second mode) the real Redis, else the in-process cache.
+const cache = process.env.REDIS_URL
+  ? createRedisCache(process.env.REDIS_URL, `cpt:${randomBytes(4).toString('hex')}:`, pino({ level: 'silent' }))
+  : createMemoryCache();
+// Commands fail fast until Redis is connected (no offline queue), by design.
+beforeAll(async () => {
+  if (cache.redis && cache.redis.status !== 'ready') await once(cache.redis, 'ready');
+});
+afterAll(() => cache.close());
+
+describe(`cache (${cache.kind})`, () => {
+  it('take hands a value to one of many concurrent takers, once', async () => {
+    await cache.set('once', 'secret', 60);
+    const got = await Promise.all(Array.from({ length: 10 }, () => cache.take('once')));
+    expect(got.filter((v) => v === 'secret')).toHaveLength(1);
+    expect(await cache.get('once')).toBeUndefined();
+    expect(await cache.take('never-set')).toBeUndefined();
+  });
+});
