@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfigOrExit } from './config/boot';
 import { createDatabase } from './platform/db';
+import { listenMetrics } from './platform/http-metrics';
 import { createLoggers } from './platform/logger';
-import { listenMetrics } from './platform/metrics';
 
 const config = loadConfigOrExit();
 const loggers = createLoggers(config);

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { packageVersion } from '../config/boot';
 import { ConfigError, loadConfig, redactedConfig } from '../config/load';
+import { MODULES } from '../modules';
 import { createDatabase } from '../platform/db';
 import { AppError } from '../platform/errors';
 import { migrate, migrationStatus } from '../platform/migrate';
 import { seedDemo, seedSteps } from '../platform/seed';
-import { MODULES } from '../modules';
 import { withRuntime } from './context';
 import { progress } from './progress';
 
@@ -105,7 +105,9 @@ program
 for (const def of MODULES) {
   if (!def.cli) continue;
   const group = program.command(def.name).description(`${def.name} module`);
-  def.cli(group, (fn) => withRuntime(configFile(), (runtime) => fn(runtime.services(def.name as never), runtime.ctx)));
+  def.cli(group, (fn) =>
+    withRuntime(configFile(), (runtime) => fn(runtime.services(def.name as never), runtime.ctx)),
+  );
 }
 
 const shortcut = SHORTCUTS[process.argv[2] ?? ''];

@@ -6,7 +6,11 @@ import { createMemoryCache, createRedisCache } from './cache';
 
 // With REDIS_URL (CI's second mode) the real Redis, else the in-process cache.
 const cache = process.env.REDIS_URL
-  ? createRedisCache(process.env.REDIS_URL, `cpt:${randomBytes(4).toString('hex')}:`, pino({ level: 'silent' }))
+  ? createRedisCache(
+      process.env.REDIS_URL,
+      `cpt:${randomBytes(4).toString('hex')}:`,
+      pino({ level: 'silent' }),
+    )
   : createMemoryCache();
 // Commands fail fast until Redis is connected (no offline queue), by design.
 beforeAll(async () => {

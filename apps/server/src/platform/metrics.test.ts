@@ -1,7 +1,7 @@
 import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, freePort, type TestApp } from '../../test/helpers';
-import { listenMetrics } from './metrics';
+import { listenMetrics } from './http-metrics';
 
 describe('/metrics on the public port', () => {
   let t: TestApp;

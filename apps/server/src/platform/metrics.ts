@@ -1,5 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Database } from './db';
 
 /** One registry per app instance; modules add their business metrics to it. */
@@ -39,50 +38,4 @@ export function createMetrics(database: Database): Metrics {
       registers: [registry],
     }),
   };
-}
-
-/** HTTP request duration by method, route pattern and status, and requests in flight. */
-export function instrumentHttp(app: FastifyInstance, metrics: Metrics) {
-  const duration = new Histogram({
-    name: 'clockpilot_http_request_duration_seconds',
-    help: 'HTTP request duration',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [metrics.registry],
-  });
-  const inFlight = new Gauge({
-    name: 'clockpilot_http_requests_in_flight',
-    help: 'HTTP requests being served',
-    registers: [metrics.registry],
-  });
-  app.addHook('onRequest', async () => {
-    inFlight.inc();
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    inFlight.dec();
-    // The route pattern, never the raw URL, keeps label cardinality bounded.
-    const route = request.routeOptions.url ?? 'unmatched';
-    duration.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-}
-
-/** The Prometheus scrape handler, on the public app or on the metrics listener. */
-export function metricsHandler(registry: Registry) {
-  return async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.type(registry.contentType).send(await registry.metrics());
-}
-
-/** With METRICS_PORT, /metrics gets a listener of its own so it need not be reachable from outside. */
-export async function listenMetrics(
-  registry: Registry,
-  port: number,
-  host: string,
-): Promise<FastifyInstance> {
-  const server = Fastify();
-  server.get('/metrics', metricsHandler(registry));
-  await server.listen({ port, host });
-  return server;
 }

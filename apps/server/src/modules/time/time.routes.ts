@@ -48,10 +48,8 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
   r.post('/clock-out', { config: track, schema: { tags, response: { 200: ZTimeEntry } } }, async (req) =>
     s.clock.clockOut(principalOf(req)),
   );
-  r.post(
-    '/break/start',
-    { config: track, schema: { tags, response: { 200: ZTimeEntry } } },
-    async (req) => s.clock.startBreak(principalOf(req)),
+  r.post('/break/start', { config: track, schema: { tags, response: { 200: ZTimeEntry } } }, async (req) =>
+    s.clock.startBreak(principalOf(req)),
   );
   r.post('/break/end', { config: track, schema: { tags, response: { 200: ZTimeEntry } } }, async (req) =>
     s.clock.endBreak(principalOf(req)),
