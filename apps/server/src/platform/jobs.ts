@@ -149,7 +149,12 @@ function jobMetrics(registry: Registry) {
 
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
-/** Durable jobs: pg-boss when the database is PostgreSQL, an in-process runner on embedded PGlite. */
+/**
+ * Durable jobs: pg-boss when the database is PostgreSQL, an in-process runner on embedded PGlite.
+ * Modules `define` their queues, the app calls `start()` once the database is migrated and `stop()`
+ * on shutdown before the database closes; anything may `send` in between. Each queue has one worker
+ * per replica, running one job at a time.
+ */
 export function createJobs(deps: JobsDeps): Jobs {
   const { log, pollSeconds = 2 } = deps;
   if (!(pollSeconds >= 0.5)) throw new Error('pollSeconds must be at least 0.5');
@@ -266,6 +271,7 @@ export function createJobs(deps: JobsDeps): Jobs {
       if (started) throw new Error('jobs already started');
       started = true;
       await engine.start([...queues.values()]);
+      if (stopping) return;
       for (const queue of queues.values()) {
         workers.push(work(queue));
         const seconds = queue.everySeconds;
