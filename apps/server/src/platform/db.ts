@@ -28,6 +28,11 @@ export type Database = {
   driver: Driver;
   /** Runs `fn` on one connection (advisory locks are per connection). */
   withSession<T>(fn: (session: RawSession) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: one query (or a parameterless script) on any pooled connection, for pg-boss.
+   * Unlike `withSession`, a connection whose script failed mid-transaction is discarded, not reused.
+   */
+  executeSql?(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   ping(): Promise<number>;
   pool(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -73,6 +78,7 @@ export function createPostgres(url: string, config: Config): Database {
         client.release();
       }
     },
+    executeSql: (text, values) => pool.query(text, values),
     async ping() {
       const started = performance.now();
       await pool.query('select 1');
