@@ -11,8 +11,6 @@ import type { TRole } from '@clockpilot/contracts';
 import pg from 'pg';
 import { buildApp } from '../apps/server/src/app';
 import { loadConfig } from '../apps/server/src/config/load';
-import { createApiTokenService } from '../apps/server/src/modules/identity/api-tokens.service';
-import { requireService } from '../apps/server/src/platform/context';
 import { createPostgres } from '../apps/server/src/platform/db';
 
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -65,8 +63,7 @@ export async function createAccounts(
   const db = createPostgres(dbUrl(database), config);
   const built = await buildApp(config, { database: db });
   await built.start();
-  const identity = requireService(built.ctx, 'identity');
-  const tokens = createApiTokenService(built.ctx);
+  const { identity, apiTokens: tokens } = built.runtime.services('identity');
   const actor = { userId: null, label: 'bench' };
   const out: string[] = new Array(accounts.length);
   const queue = accounts.map((a, i) => ({ a, i }));

@@ -64,7 +64,7 @@ export async function createRuntime(
     log: loggers,
     clock: deps.clock ?? systemClock,
     events: createEventBus(),
-    jobs: createJobs({ database, log: loggers.app, metrics }),
+    jobs: createJobs({ database, log: loggers.app, registry: metrics.registry }),
     apis: {},
   };
 
