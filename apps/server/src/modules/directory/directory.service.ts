@@ -120,7 +120,7 @@ export function createDirectoryService(ctx: AppContext) {
 
   async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await db.transaction((tx) => fn(tx as unknown as Tx));
+      return await db.transaction(fn);
     } catch (err) {
       throw mapConstraint(err);
     }
