@@ -45,8 +45,7 @@ export function createClockService(
       exceptId: undefined as string | undefined,
     };
     try {
-      return await db.transaction(async (t) => {
-        const tx = t as unknown as Tx;
+      return await db.transaction(async (tx) => {
         const open = await timeRepo.openEntry(tx, person.id, true);
         if (!open) throw notClockedIn();
         attempted = { ...attempted, start: open.startedAt, exceptId: open.id };
@@ -65,8 +64,7 @@ export function createClockService(
       const project = await entries.checkRefs(body?.projectId, body?.activityId);
       const now = clock.now();
       try {
-        const row = await db.transaction(async (t) => {
-          const tx = t as unknown as Tx;
+        const row = await db.transaction(async (tx) => {
           await policy.guardWrite(tx, person, 'self', [{ start: now, end: null }]);
           return timeRepo.insertEntry(tx, {
             personId: person.id,
