@@ -7,8 +7,17 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Config } from '../config/load';
 
+/**
+ * What a raw statement (`db.execute<Row>(sql)`) answers on both engines: node-postgres's QueryResult
+ * and PGlite's Results both carry `rows`. A higher-kinded result type refers to `this`, hence an interface.
+ */
+export interface RowsResultHKT extends PgQueryResultHKT {
+  readonly type: RowsResult<this['row']>;
+}
+type RowsResult<R> = { rows: R[] };
+
 /** Drizzle over either engine: repos are written once against this type. */
-export type Db = PgDatabase<PgQueryResultHKT>;
+export type Db = PgDatabase<RowsResultHKT>;
 /** What `db.transaction` hands its callback. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** A repo method takes either the database or an open transaction. */
@@ -61,7 +70,7 @@ export function createPostgres(url: string, config: Config): Database {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = drizzlePg({ client: pool }) as unknown as Db;
+  const db: Db = drizzlePg({ client: pool });
   return {
     db,
     driver: 'postgres',
@@ -93,7 +102,7 @@ export function createPostgres(url: string, config: Config): Database {
 export async function createPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({ dataDir, extensions: { btree_gist }, loadDataDir });
-  const db = drizzlePglite({ client }) as unknown as Db;
+  const db: Db = drizzlePglite({ client });
   // PGlite is one connection; serialise sessions so an advisory lock cannot interleave with another.
   let queue: Promise<unknown> = Promise.resolve();
   return {

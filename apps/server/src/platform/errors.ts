@@ -97,6 +97,29 @@ export function pgErrorOf(err: unknown): { code?: string; constraint?: string } 
   return {};
 }
 
+/**
+ * How a module answers the violation of one of its constraints: 409 or 422, and the field the person
+ * has to change. The field's own message defaults to `message`.
+ */
+export type ConstraintAnswer = {
+  code: 'conflict' | 'unprocessable';
+  message: string;
+  path?: string;
+  field?: { code?: string; message?: string };
+};
+/** A module's constraint names and their answers; one table per module. */
+export type ConstraintTable = Readonly<Record<string, ConstraintAnswer>>;
+
+/** The answer `table` gives for a failed statement, or the error itself when it names no listed constraint. */
+export function fromConstraint(table: ConstraintTable, err: unknown): unknown {
+  const answer = table[pgErrorOf(err).constraint ?? ''];
+  if (!answer) return err;
+  const { code, message, path, field } = answer;
+  if (!path) return new AppError(code, message);
+  const error = { path, message: field?.message ?? message, ...(field?.code ? { code: field.code } : {}) };
+  return new AppError(code, message, { errors: [error] });
+}
+
 /** PostgreSQL error codes that are a client's fault, mapped to clear answers. */
 function fromDatabase(err: { code?: string; constraint?: string; detail?: string }): AppError | undefined {
   switch (err.code) {

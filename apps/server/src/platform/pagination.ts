@@ -37,7 +37,7 @@ export function keyset<S extends string>(opts: {
   sorts: Record<S, SortKey>;
   sort: S;
   dir: 'asc' | 'desc';
-  id: AnyColumn;
+  id: SQL | AnyColumn;
   cursor?: string;
   limit: number;
 }) {
@@ -56,7 +56,11 @@ export function keyset<S extends string>(opts: {
     orderBy: [sql`${expr} ${dir}`, sql`${opts.id} ${dir}`],
     fetch: opts.limit + 1,
     page<T extends { id: string }>(rows: Array<T & { _k: string }>): TPage<T> {
-      const items = rows.slice(0, opts.limit).map(({ _k, ...row }) => row as unknown as T);
+      const items = rows.slice(0, opts.limit).map((row) => {
+        const item: T & { _k?: string } = { ...row };
+        delete item._k;
+        return item;
+      });
       const last = rows[opts.limit - 1];
       const nextCursor =
         rows.length > opts.limit && last

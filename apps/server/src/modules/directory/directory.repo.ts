@@ -137,14 +137,13 @@ export const peopleRepo = {
   },
   /** The person and everyone above them in the reporting line (stops on a cycle). */
   async managerChain(db: DbOrTx, personId: string): Promise<string[]> {
-    // Both drivers answer raw SQL with { rows }.
-    const result = (await db.execute(sql`
+    const result = await db.execute<{ id: string }>(sql`
       with recursive up (id, manager_id) as (
         select id, manager_id from ${people} where id = ${personId}
         union
         select p.id, p.manager_id from ${people} p join up on p.id = up.manager_id
       )
-      select id from up`)) as unknown as { rows: Array<{ id: string }> };
+      select id from up`);
     return result.rows.map((r) => r.id);
   },
   /**

@@ -101,6 +101,34 @@ function resource<
   );
 }
 
+/** A catalog resource (clients, projects, activities): the caller matters only as the actor of writes. */
+function catalogResource<
+  Item extends z.ZodType,
+  Query extends z.ZodType,
+  Create extends z.ZodType,
+  Update extends z.ZodType,
+>(
+  app: FastifyInstance,
+  path: string,
+  schemas: { item: Item; query: Query; create: Create; update: Update },
+  ops: {
+    list(q: z.output<Query>): Promise<TPage<z.input<Item>>>;
+    get(id: string): Promise<z.input<Item>>;
+    create(actor: Actor, body: z.output<Create>): Promise<z.input<Item>>;
+    update(actor: Actor, id: string, body: z.output<Update>): Promise<z.input<Item>>;
+    archive(actor: Actor, id: string): Promise<z.input<Item>>;
+  },
+) {
+  resource(app, path, {
+    schemas,
+    list: (_c, q) => ops.list(q),
+    get: (_c, id) => ops.get(id),
+    create: (c, body) => ops.create(c.actor, body),
+    update: (c, id, body) => ops.update(c.actor, id, body),
+    archive: (c, id) => ops.archive(c.actor, id),
+  });
+}
+
 export async function directoryRoutes(root: FastifyInstance, opts: { service: DirectoryService }) {
   const { service: s } = opts;
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -155,30 +183,22 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     async (request) => s.removeTeamManager(actorOf(request), request.params.id, request.params.personId),
   );
 
-  resource(root, '/clients', {
-    schemas: { item: ZClient, query: ZClientListQuery, create: ZClientCreate, update: ZClientUpdate },
-    list: (_c, q) => s.listClients(q),
-    get: (_c, id) => s.getClient(id),
-    create: (c, body) => s.createClient(c.actor, body),
-    update: (c, id, body) => s.updateClient(c.actor, id, body),
-    archive: (c, id) => s.archiveClient(c.actor, id),
-  });
-
-  resource(root, '/projects', {
-    schemas: { item: ZProject, query: ZProjectListQuery, create: ZProjectCreate, update: ZProjectUpdate },
-    list: (_c, q) => s.listProjects(q),
-    get: (_c, id) => s.getProjectOr404(id),
-    create: (c, body) => s.createProject(c.actor, body),
-    update: (c, id, body) => s.updateProject(c.actor, id, body),
-    archive: (c, id) => s.archiveProject(c.actor, id),
-  });
-
-  resource(root, '/activities', {
-    schemas: { item: ZActivity, query: ZActivityListQuery, create: ZActivityCreate, update: ZActivityUpdate },
-    list: (_c, q) => s.listActivities(q),
-    get: (_c, id) => s.getActivityOr404(id),
-    create: (c, body) => s.createActivity(c.actor, body),
-    update: (c, id, body) => s.updateActivity(c.actor, id, body),
-    archive: (c, id) => s.archiveActivity(c.actor, id),
-  });
+  catalogResource(
+    root,
+    '/clients',
+    { item: ZClient, query: ZClientListQuery, create: ZClientCreate, update: ZClientUpdate },
+    s.clients,
+  );
+  catalogResource(
+    root,
+    '/projects',
+    { item: ZProject, query: ZProjectListQuery, create: ZProjectCreate, update: ZProjectUpdate },
+    s.projects,
+  );
+  catalogResource(
+    root,
+    '/activities',
+    { item: ZActivity, query: ZActivityListQuery, create: ZActivityCreate, update: ZActivityUpdate },
+    s.activities,
+  );
 }

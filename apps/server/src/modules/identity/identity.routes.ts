@@ -26,13 +26,14 @@ import type { Config } from '../../config/load';
 import { actorOf } from '../../platform/audit';
 import { principalOf } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import type { IdentityService, LoginResult } from './identity.service';
+import type { IdentityService } from './identity.service';
 import {
   assertTrustedOrigin,
   clearRefreshCookie,
   readRefreshCookie,
   setRefreshCookie,
 } from './session-cookie';
+import type { LoginResult } from './sessions.service';
 
 const meta = (request: FastifyRequest) => ({
   ip: request.ip,

@@ -9,8 +9,8 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
-import { timeRepo } from './time.repo';
 import type { LockRow, SettingsRow } from './time.tables';
+import { timesheetsRepo } from './timesheets.repo';
 
 const toLock = (r: LockRow): TTimeLock => ({
   id: r.id,
@@ -36,21 +36,23 @@ export function createTimeAdminService(ctx: AppContext) {
 
   /** Lock changes wait for writes of time in flight, so none commits into a period just locked. */
   const exclusive = <T>(fn: (tx: Tx) => Promise<T>) =>
-    db.transaction(async (t) => {
-      const tx = t as unknown as Tx;
-      await timeRepo.lockForLockChange(tx);
+    db.transaction(async (tx) => {
+      await timesheetsRepo.lockForLockChange(tx);
       return fn(tx);
     });
 
   return {
     async locks(): Promise<TTimeLockList> {
-      const [items, lockedBefore] = await Promise.all([timeRepo.listLocks(db), timeRepo.activeLockDate(db)]);
+      const [items, lockedBefore] = await Promise.all([
+        timesheetsRepo.listLocks(db),
+        timesheetsRepo.activeLockDate(db),
+      ]);
       return { lockedBefore, items: items.map(toLock) };
     },
 
     async lock(actor: Actor, input: TTimeLockCreate): Promise<TTimeLock> {
       return exclusive(async (tx) => {
-        const row = await timeRepo.insertLock(tx, {
+        const row = await timesheetsRepo.insertLock(tx, {
           before: input.before,
           reason: input.reason ?? null,
           createdAt: clock.now(),
@@ -68,10 +70,10 @@ export function createTimeAdminService(ctx: AppContext) {
 
     async unlock(actor: Actor, id: string): Promise<TTimeLock> {
       return exclusive(async (tx) => {
-        const before = await timeRepo.lockById(tx, id);
+        const before = await timesheetsRepo.lockById(tx, id);
         if (!before) throw notFound('Lock');
         if (before.releasedAt) throw new AppError('conflict', 'This lock is already released');
-        const row = await timeRepo.releaseLock(tx, id, clock.now(), actor.userId);
+        const row = await timesheetsRepo.releaseLock(tx, id, clock.now(), actor.userId);
         await recordAudit(tx, actor, {
           action: 'time_lock.released',
           entityType: 'time_lock',
@@ -84,14 +86,13 @@ export function createTimeAdminService(ctx: AppContext) {
     },
 
     async settings(): Promise<TTimeSettings> {
-      return toSettings(await timeRepo.settings(db));
+      return toSettings(await timesheetsRepo.settings(db));
     },
 
     async updateSettings(actor: Actor, input: TTimeSettingsBody): Promise<TTimeSettings> {
-      return db.transaction(async (t) => {
-        const tx = t as unknown as Tx;
-        const before = toSettings(await timeRepo.settings(tx));
-        const row = await timeRepo.updateSettings(tx, {
+      return db.transaction(async (tx) => {
+        const before = toSettings(await timesheetsRepo.settings(tx));
+        const row = await timesheetsRepo.updateSettings(tx, {
           roundingMode: input.rounding.mode,
           roundingMinutes: input.rounding.minutes,
           dailyOvertimeMinutes: input.overtime.dailyThresholdMinutes,

@@ -33,6 +33,7 @@ export function createClockService(
   /** Runs `fn` on the caller's open entry, row-locked, inside a guarded transaction; answers the entry after. */
   async function onOpenEntry(
     principal: Principal,
+    event: 'clock_out' | 'break_start' | 'break_end',
     fn: (tx: Tx, open: EntryRow, now: Date) => Promise<EntryRow | undefined>,
     guardEnd: (now: Date) => Date | null,
   ): Promise<TTimeEntry> {
@@ -45,8 +46,7 @@ export function createClockService(
       exceptId: undefined as string | undefined,
     };
     try {
-      return await db.transaction(async (t) => {
-        const tx = t as unknown as Tx;
+      const entry = await db.transaction(async (tx) => {
         const open = await timeRepo.openEntry(tx, person.id, true);
         if (!open) throw notClockedIn();
         attempted = { ...attempted, start: open.startedAt, exceptId: open.id };
@@ -54,6 +54,8 @@ export function createClockService(
         const row = (await fn(tx, open, now)) ?? open;
         return toEntry(row, await timeRepo.breaksOf(tx, [row.id]), now);
       });
+      metrics.clockEvents.inc({ type: event });
+      return entry;
     } catch (err) {
       throw await mapWriteError(ctx, err, attempted);
     }
@@ -65,8 +67,7 @@ export function createClockService(
       const project = await entries.checkRefs(body?.projectId, body?.activityId);
       const now = clock.now();
       try {
-        const row = await db.transaction(async (t) => {
-          const tx = t as unknown as Tx;
+        const row = await db.transaction(async (tx) => {
           await policy.guardWrite(tx, person, 'self', [{ start: now, end: null }]);
           return timeRepo.insertEntry(tx, {
             personId: person.id,
@@ -93,8 +94,9 @@ export function createClockService(
 
     /** Closes the open entry and its running break. An entry left open too long is fixed by editing it. */
     async clockOut(principal: Principal): Promise<TTimeEntry> {
-      const entry = await onOpenEntry(
+      return onOpenEntry(
         principal,
+        'clock_out',
         async (tx, open, now) => {
           if (now.getTime() - open.startedAt.getTime() > maxMs) {
             throw new AppError(
@@ -108,13 +110,12 @@ export function createClockService(
         },
         (now) => now,
       );
-      metrics.clockEvents.inc({ type: 'clock_out' });
-      return entry;
     },
 
     async startBreak(principal: Principal): Promise<TTimeEntry> {
-      const entry = await onOpenEntry(
+      return onOpenEntry(
         principal,
+        'break_start',
         async (tx, open, now) => {
           // The entry's row lock makes this check exact; the unique index backs it up.
           if ((await timeRepo.breaksOf(tx, [open.id])).some((b) => !b.endedAt)) {
@@ -125,13 +126,12 @@ export function createClockService(
         },
         () => null,
       );
-      metrics.clockEvents.inc({ type: 'break_start' });
-      return entry;
     },
 
     async endBreak(principal: Principal): Promise<TTimeEntry> {
-      const entry = await onOpenEntry(
+      return onOpenEntry(
         principal,
+        'break_end',
         async (tx, open, now) => {
           if (!(await timeRepo.endRunningBreak(tx, open.id, now))) {
             throw new AppError('conflict', 'No break is running');
@@ -140,8 +140,6 @@ export function createClockService(
         },
         () => null,
       );
-      metrics.clockEvents.inc({ type: 'break_end' });
-      return entry;
     },
 
     async status(principal: Principal): Promise<TClockStatus> {

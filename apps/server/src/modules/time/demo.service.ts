@@ -2,7 +2,6 @@ import type { TPerson } from '@clockpilot/contracts';
 import { DateTime } from 'luxon';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
-import type { Tx } from '../../platform/db';
 import type { TimePolicy } from './time.policy';
 import { timeRepo } from './time.repo';
 
@@ -67,8 +66,7 @@ export function createDemoSeeder(ctx: AppContext, policy: TimePolicy) {
           ],
         });
       }
-      total += await ctx.db.transaction(async (t) => {
-        const tx = t as unknown as Tx;
+      total += await ctx.db.transaction(async (tx) => {
         const inserted = await timeRepo.insertMany(tx, entries);
         if (inserted > 0) {
           await recordAudit(tx, opts.actor, {

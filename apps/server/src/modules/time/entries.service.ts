@@ -11,10 +11,18 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx, Tx } from '../../platform/db';
-import { AppError, forbidden, notFound, pgErrorOf } from '../../platform/errors';
+import {
+  AppError,
+  type ConstraintTable,
+  forbidden,
+  fromConstraint,
+  notFound,
+  pgErrorOf,
+  unprocessable,
+} from '../../platform/errors';
 import { type EntryTimes, entrySecondsWithin } from './time.calendar';
 import type { TimePolicy } from './time.policy';
-import { cursor, timeRepo } from './time.repo';
+import { timeRepo } from './time.repo';
 import type { BreakRow, EntryRow } from './time.tables';
 
 const ALL_TIME = { start: new Date(0), end: new Date(8.64e15) };
@@ -63,8 +71,27 @@ export async function withBreaks(db: DbOrTx, rows: EntryRow[], now: Date): Promi
   return rows.map((r) => toEntry(r, breaks, now));
 }
 
-const fieldError = (path: string, message: string) =>
-  new AppError('unprocessable', message, { errors: [{ path, message }] });
+/** The constraints of time whose answer needs nothing but their name. */
+const CONSTRAINTS: ConstraintTable = {
+  time_breaks_no_overlap: {
+    code: 'unprocessable',
+    path: 'body.breaks',
+    message: 'Breaks overlap each other',
+  },
+  time_breaks_one_running: { code: 'conflict', message: 'A break is already running' },
+  time_entries_end_after_start: {
+    code: 'unprocessable',
+    path: 'body.endedAt',
+    message: 'The end must be after the start',
+  },
+  time_breaks_end_after_start: {
+    code: 'unprocessable',
+    path: 'body.endedAt',
+    message: 'The end must be after the start',
+  },
+};
+/** Collisions with another entry: the answer names the entry, read back from the database. */
+const OVERLAPS = new Set(['time_entries_one_open', 'time_entries_no_overlap']);
 
 /**
  * Turns a constraint the database enforced under concurrency into the answer a person can act on:
@@ -75,37 +102,27 @@ export async function mapWriteError(
   err: unknown,
   attempted: { personId: string; start: Date; end: Date | null; exceptId?: string },
 ): Promise<unknown> {
-  const { code, constraint } = pgErrorOf(err);
-  if (
-    constraint === 'time_entries_one_open' ||
-    (code === '23P01' && constraint === 'time_entries_no_overlap')
-  ) {
-    const other = await timeRepo.overlapping(
-      ctx.db,
-      attempted.personId,
-      attempted.start,
-      attempted.end,
-      attempted.exceptId,
-    );
-    const conflict = other && {
-      id: other.id,
-      startedAt: other.startedAt.toISOString(),
-      endedAt: other.endedAt?.toISOString() ?? null,
-    };
-    const message =
-      constraint === 'time_entries_one_open' || (other && !other.endedAt && !attempted.end)
-        ? 'Already clocked in'
-        : conflict
-          ? `Overlaps entry ${conflict.id} (${conflict.startedAt} – ${conflict.endedAt ?? 'open'})`
-          : 'Overlaps another entry';
-    return new AppError('conflict', message, { extra: { conflict } });
-  }
-  if (constraint === 'time_breaks_no_overlap') return fieldError('body.breaks', 'Breaks overlap each other');
-  if (constraint === 'time_breaks_one_running') return new AppError('conflict', 'A break is already running');
-  if (constraint === 'time_entries_end_after_start' || constraint === 'time_breaks_end_after_start') {
-    return fieldError('body.endedAt', 'The end must be after the start');
-  }
-  return err;
+  const { constraint } = pgErrorOf(err);
+  if (!constraint || !OVERLAPS.has(constraint)) return fromConstraint(CONSTRAINTS, err);
+  const other = await timeRepo.overlapping(
+    ctx.db,
+    attempted.personId,
+    attempted.start,
+    attempted.end,
+    attempted.exceptId,
+  );
+  const conflict = other && {
+    id: other.id,
+    startedAt: other.startedAt.toISOString(),
+    endedAt: other.endedAt?.toISOString() ?? null,
+  };
+  const message =
+    constraint === 'time_entries_one_open' || (other && !other.endedAt && !attempted.end)
+      ? 'Already clocked in'
+      : conflict
+        ? `Overlaps entry ${conflict.id} (${conflict.startedAt} – ${conflict.endedAt ?? 'open'})`
+        : 'Overlaps another entry';
+  return new AppError('conflict', message, { extra: { conflict } });
 }
 
 export type EntriesService = ReturnType<typeof createEntriesService>;
@@ -118,16 +135,16 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
   async function checkRefs(projectId: string | null | undefined, activityId: string | null | undefined) {
     const dir = policy.directory();
     const project = projectId ? await dir.getProject(projectId) : null;
-    if (projectId && !project) throw fieldError('body.projectId', 'No such project');
+    if (projectId && !project) throw unprocessable('body.projectId', 'No such project');
     if (project && project.status !== 'active') {
-      throw fieldError('body.projectId', `Project ${project.code} is archived`);
+      throw unprocessable('body.projectId', `Project ${project.code} is archived`);
     }
     if (activityId) {
       const activity = await dir.getActivity(activityId);
-      if (!activity) throw fieldError('body.activityId', 'No such activity');
-      if (!activity.active) throw fieldError('body.activityId', `Activity ${activity.name} is archived`);
+      if (!activity) throw unprocessable('body.activityId', 'No such activity');
+      if (!activity.active) throw unprocessable('body.activityId', `Activity ${activity.name} is archived`);
       if (activity.projectId && activity.projectId !== (projectId ?? null)) {
-        throw fieldError('body.activityId', `Activity ${activity.name} belongs to another project`);
+        throw unprocessable('body.activityId', `Activity ${activity.name} belongs to another project`);
       }
     }
     return project;
@@ -176,7 +193,7 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
     fn: (tx: Tx) => Promise<T>,
   ): Promise<T> {
     try {
-      return await db.transaction((tx) => fn(tx as unknown as Tx));
+      return await db.transaction(fn);
     } catch (err) {
       throw await mapWriteError(ctx, err, attempted);
     }
@@ -195,23 +212,12 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
       if (q.person && scope !== null && !scope.includes(q.person)) {
         throw forbidden("You may not see this person's time");
       }
-      const after = q.cursor ? cursor.decode(q.cursor) : undefined;
-      if (after === null) {
-        throw new AppError('validation_failed', 'Invalid cursor', {
-          errors: [{ path: 'query.cursor', message: 'Invalid cursor' }],
-        });
-      }
-      const rows = await timeRepo.listEntries(
+      const page = await timeRepo.listEntries(
         db,
         { scope, person: q.person, project: q.project, from: q.from, to: q.to },
-        { limit: q.limit, after },
+        { limit: q.limit, cursor: q.cursor },
       );
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        items: await withBreaks(db, page, clock.now()),
-        nextCursor: rows.length > q.limit && last ? cursor.encode(last.startedAt, last.id) : null,
-      };
+      return { ...page, items: await withBreaks(db, page.items, clock.now()) };
     },
 
     async create(principal: Principal, actor: Actor, input: TTimeEntryCreate): Promise<TTimeEntry> {

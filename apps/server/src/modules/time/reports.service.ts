@@ -6,10 +6,12 @@ import { DateTime } from 'luxon';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import { AppError, forbidden } from '../../platform/errors';
+import { type ExportRow, reportsRepo } from './reports.repo';
 import { roundSeconds } from './time.calendar';
 import type { TimeMetrics } from './time.metrics';
 import type { TimePolicy } from './time.policy';
-import { type EntryFilter, type ExportRow, timeRepo } from './time.repo';
+import type { EntryFilter } from './time.repo';
+import { timesheetsRepo } from './timesheets.repo';
 
 const MAX_RANGE_DAYS = 400;
 const EXPORT_BATCH = 5000;
@@ -87,9 +89,9 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
   return {
     async summary(principal: Principal, q: TTimeReportQuery): Promise<TTimeReport> {
       const filter = await filterFor(principal, q);
-      const settings = await timeRepo.settings(db);
+      const settings = await timesheetsRepo.settings(db);
       const rounding = { mode: settings.roundingMode, minutes: settings.roundingMinutes };
-      const all = await timeRepo.summary(db, filter, q.groupBy, rounding);
+      const all = await reportsRepo.summary(db, filter, q.groupBy, rounding);
       const rows = all.filter((r) => r.is_total === 0);
       const total = all.find((r) => r.is_total === 1);
       const names = labels();
@@ -132,13 +134,13 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
      */
     async export(principal: Principal, q: TTimeExportQuery) {
       const filter = await filterFor(principal, q);
-      const settings = await timeRepo.settings(db);
+      const settings = await timesheetsRepo.settings(db);
       const people = await peopleById(filter.scope);
       const started = performance.now();
 
       // Everything the rows name is looked up first: the cursor's transaction holds a connection (on
       // embedded PGlite, the only one) until the last row.
-      const refs = await timeRepo.exportRefs(db, filter);
+      const refs = await reportsRepo.exportRefs(db, filter);
       const ids = (k: 'project_id' | 'activity_id') => [
         ...new Set(refs.flatMap((r) => (r[k] ? [r[k]] : []))),
       ];
@@ -178,7 +180,7 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
         write: (row: ExportRecord) => Promise<void>,
         finish: () => Promise<void>,
       ) => {
-        timeRepo
+        reportsRepo
           .exportCursor(db, filter, EXPORT_BATCH, async (rows) => {
             for (const r of rows) {
               if (stream.destroyed) throw new Error('export aborted by the client');
@@ -253,7 +255,7 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
 
     async presence(principal: Principal): Promise<TPresence> {
       const scope = await policy.scope(principal);
-      const rows = await timeRepo.presence(db, scope);
+      const rows = await reportsRepo.presence(db, scope);
       const people = await peopleById([...new Set(rows.map((r) => r.personId))]);
       const teams = new Map<string | null, TPresence['teams'][number]>();
       for (const r of rows) {

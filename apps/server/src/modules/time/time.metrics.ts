@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AppContext } from '../../platform/context';
-import { timeRepo } from './time.repo';
+import { reportsRepo } from './reports.repo';
 
 export type TimeMetrics = ReturnType<typeof createTimeMetrics>;
 
@@ -22,7 +22,7 @@ export function createTimeMetrics(ctx: AppContext) {
       // Read at scrape time from the database, so every replica reports the same truth.
       async collect() {
         try {
-          const c = await timeRepo.openCounts(ctx.db);
+          const c = await reportsRepo.openCounts(ctx.db);
           this.set({ state: 'working' }, c.working);
           this.set({ state: 'on_break' }, c.onBreak);
         } catch (err) {

@@ -5,7 +5,8 @@ import { type AppContext, moduleApi } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, forbidden, notFound } from '../../platform/errors';
 import { isoWeekOf, startOfLocalDay, weekBounds } from './time.calendar';
-import { type Scope, timeRepo } from './time.repo';
+import type { Scope } from './time.repo';
+import { timesheetsRepo } from './timesheets.repo';
 
 /**
  * How the caller stands to a person's time: their own (`self`), managing it (`manager`: admins, and
@@ -93,7 +94,7 @@ export function createTimePolicy(ctx: AppContext) {
      * not change (409), and holds the weeks' rows so no submission slips in before the commit.
      */
     async guardWrite(tx: Tx, person: TPerson, rel: Relation, spans: Span[]): Promise<void> {
-      await timeRepo.holdLocksShared(tx);
+      await timesheetsRepo.holdLocksShared(tx);
       const weeks = new Set<string>();
       for (const s of spans) {
         // The end is exclusive: an entry ending at Monday 00:00 does not touch the next week.
@@ -103,7 +104,7 @@ export function createTimePolicy(ctx: AppContext) {
         }
         weeks.add(isoWeekOf(last, person.timeZone));
       }
-      const { rows, lockedBefore } = await timeRepo.lockWeeks(
+      const { rows, lockedBefore } = await timesheetsRepo.lockWeeks(
         tx,
         [...weeks].sort().map((week) => {
           const b = weekBounds(week, person.timeZone);

@@ -10,14 +10,14 @@ import type {
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
-import type { Tx } from '../../platform/db';
 import { AppError, forbidden } from '../../platform/errors';
 import { timesOf, toEntry } from './entries.service';
 import { isoWeekOf, startOfLocalDay, summariseWeek, weekBounds } from './time.calendar';
 import type { TimeMetrics } from './time.metrics';
 import { type Relation, type TimePolicy, weekWritable } from './time.policy';
-import { cursor, timeRepo } from './time.repo';
+import { timeRepo } from './time.repo';
 import type { TimesheetRow } from './time.tables';
+import { timesheetsRepo } from './timesheets.repo';
 
 export type TimesheetAction = 'submit' | 'approve' | 'reject' | 'reopen';
 
@@ -51,10 +51,10 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
     const zone = person.timeZone;
     const bounds = weekBounds(week, zone, 'query.week');
     const [row, rows, settings, lockedBefore] = await Promise.all([
-      timeRepo.weekRow(db, person.id, week),
+      timesheetsRepo.weekRow(db, person.id, week),
       timeRepo.entriesWithin(db, [person.id], bounds.start, bounds.end),
-      timeRepo.settings(db),
-      timeRepo.activeLockDate(db),
+      timesheetsRepo.settings(db),
+      timesheetsRepo.activeLockDate(db),
     ]);
     const breaks = await timeRepo.breaksOf(
       db,
@@ -111,13 +111,12 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
     }
     const bounds = weekBounds(input.week, person.timeZone, 'body.week');
     const now = clock.now();
-    await db.transaction(async (t) => {
-      const tx = t as unknown as Tx;
-      await timeRepo.holdLocksShared(tx);
+    await db.transaction(async (tx) => {
+      await timesheetsRepo.holdLocksShared(tx);
       const {
         rows: [row],
         lockedBefore,
-      } = await timeRepo.lockWeeks(tx, [
+      } = await timesheetsRepo.lockWeeks(tx, [
         {
           personId: person.id,
           week: input.week,
@@ -156,7 +155,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
               comment: action === 'approve' ? null : (input.comment ?? null),
               updatedAt: now,
             };
-      const updated = await timeRepo.updateTimesheet(tx, row!.id, values);
+      const updated = await timesheetsRepo.updateTimesheet(tx, row!.id, values);
       await recordAudit(tx, actor, {
         action: `timesheet.${rule.verb}`,
         entityType: 'timesheet',
@@ -187,28 +186,20 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
         const members = (await dir.listPeople({ teamId: q.team })).map((p) => p.id);
         scope = scope === null ? members : scope.filter((id) => members.includes(id));
       }
-      const after = q.cursor ? cursor.decode(q.cursor) : undefined;
-      if (after === null) {
-        throw new AppError('validation_failed', 'Invalid cursor', {
-          errors: [{ path: 'query.cursor', message: 'Invalid cursor' }],
-        });
-      }
-      const rows =
+      const page =
         scope !== null && scope.length === 0
-          ? []
-          : await timeRepo.listTimesheets(
+          ? { items: [], nextCursor: null }
+          : await timesheetsRepo.listTimesheets(
               db,
               { scope, status: q.status, week: q.week },
-              { limit: q.limit, after },
+              { limit: q.limit, cursor: q.cursor },
               clock.now(),
             );
-      const page = rows.slice(0, q.limit);
-      const people = new Map(
-        (await dir.listPeople({ ids: [...new Set(page.map((r) => r.person_id))] })).map((p) => [p.id, p]),
-      );
-      const last = page[page.length - 1];
+      const ids = [...new Set(page.items.map((r) => r.person_id))];
+      const people = new Map((await dir.listPeople({ ids })).map((p) => [p.id, p]));
       return {
-        items: page.map((r) => {
+        nextCursor: page.nextCursor,
+        items: page.items.map((r) => {
           const p = people.get(r.person_id);
           return {
             id: r.id,
@@ -222,7 +213,6 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
             targetSeconds: Math.round((p?.weeklyHours ?? 0) * 3600),
           };
         }),
-        nextCursor: rows.length > q.limit && last ? cursor.encode(new Date(last.key_at), last.id) : null,
       };
     },
 
@@ -230,7 +220,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
     async bulkApprove(principal: Principal, actor: Actor, ids: string[]): Promise<TBulkApproveResult> {
       const result: TBulkApproveResult = { approved: [], failed: [] };
       for (const id of [...new Set(ids)]) {
-        const row = await timeRepo.timesheetById(db, id);
+        const row = await timesheetsRepo.timesheetById(db, id);
         try {
           if (!row) throw new AppError('not_found', 'Timesheet not found');
           await transition(principal, actor, 'approve', { person: row.personId, week: row.week });

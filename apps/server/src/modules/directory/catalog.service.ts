@@ -1,0 +1,152 @@
+import {
+  type TActivity,
+  type TActivityCreate,
+  type TActivityListQuery,
+  type TActivityUpdate,
+  type TClient,
+  type TClientCreate,
+  type TClientListQuery,
+  type TClientUpdate,
+  type TPage,
+  type TProject,
+  type TProjectCreate,
+  type TProjectListQuery,
+  type TProjectUpdate,
+  ZActivityCreate,
+  ZProjectCreate,
+} from '@clockpilot/contracts';
+import { type Actor, recordAudit } from '../../platform/audit';
+import type { AppContext } from '../../platform/context';
+import type { DbOrTx } from '../../platform/db';
+import { notFound } from '../../platform/errors';
+import { activitiesRepo, clientsRepo, projectsRepo } from './directory.repo';
+import type { ActivityRow, ClientRow, ProjectRow } from './directory.tables';
+import { createWrites, toActivity, toClient, toProject } from './directory.writes';
+
+type Stamped = { id: string; createdAt: Date; updatedAt: Date };
+type ListQuery = { limit: number; cursor?: string; sort: string; dir: 'asc' | 'desc' };
+type PageKeys = keyof ListQuery;
+
+/** One catalog table as directory.repo.ts offers it. */
+type CatalogRepo<Row extends Stamped, Query extends ListQuery, Create> = {
+  byId(db: DbOrTx, id: string, lock?: boolean): Promise<Row | null>;
+  page(db: DbOrTx, f: Omit<Query, PageKeys>, p: Pick<Query, PageKeys>): Promise<TPage<Row>>;
+  insert(db: DbOrTx, values: Create & { createdAt: Date; updatedAt: Date }): Promise<Row>;
+  update(db: DbOrTx, id: string, values: Partial<Row>): Promise<Row>;
+};
+
+/**
+ * Clients, projects and activities: reference data that time entries and plans point at. Each is
+ * listed, read, created, patched and archived (never deleted) the same way.
+ */
+export function createCatalogService(ctx: AppContext) {
+  const { db, clock } = ctx;
+  const { inTx, patchRow } = createWrites(ctx);
+
+  function resource<
+    Row extends Stamped,
+    Item,
+    Query extends ListQuery,
+    Create,
+    Update extends Partial<Row>,
+  >(def: {
+    entity: string;
+    label: string;
+    repo: CatalogRepo<Row, Query, Create>;
+    to: (row: Row) => Item;
+    parse: (input: Create) => Create;
+    /** The patch that archives a row. */
+    archived: Update;
+  }) {
+    const { entity, repo, to } = def;
+    const update = async (actor: Actor, id: string, patch: Update, action?: string): Promise<Item> =>
+      to(await patchRow(entity, id, repo, actor, () => patch, action));
+    return {
+      async list(q: Query): Promise<TPage<Item>> {
+        const { limit, cursor, sort, dir, ...filter } = q;
+        const page = await repo.page(db, filter, { limit, cursor, sort, dir });
+        return { ...page, items: page.items.map(to) };
+      },
+      async get(id: string): Promise<Item> {
+        const row = await repo.byId(db, id);
+        if (!row) throw notFound(def.label);
+        return to(row);
+      },
+      async create(actor: Actor, input: Create): Promise<Item> {
+        const data = def.parse(input);
+        const now = clock.now();
+        return inTx(async (tx) => {
+          const row = await repo.insert(tx, { ...data, createdAt: now, updatedAt: now });
+          await recordAudit(tx, actor, {
+            action: `${entity}.created`,
+            entityType: entity,
+            entityId: row.id,
+            after: row,
+          });
+          return to(row);
+        });
+      },
+      update,
+      archive: (actor: Actor, id: string) => update(actor, id, def.archived, `${entity}.archived`),
+    };
+  }
+
+  const clients = resource<ClientRow, TClient, TClientListQuery, TClientCreate, TClientUpdate>({
+    entity: 'client',
+    label: 'Client',
+    repo: clientsRepo,
+    to: toClient,
+    parse: (input) => input,
+    archived: { active: false },
+  });
+  const projects = resource<ProjectRow, TProject, TProjectListQuery, TProjectCreate, TProjectUpdate>({
+    entity: 'project',
+    label: 'Project',
+    repo: projectsRepo,
+    to: toProject,
+    parse: (input) => ZProjectCreate.parse(input),
+    // Projects have a status rather than an active flag; archiving sets it.
+    archived: { status: 'archived' },
+  });
+  const activities = resource<ActivityRow, TActivity, TActivityListQuery, TActivityCreate, TActivityUpdate>({
+    entity: 'activity',
+    label: 'Activity',
+    repo: activitiesRepo,
+    to: toActivity,
+    parse: (input) => ZActivityCreate.parse(input),
+    archived: { active: false },
+  });
+
+  return {
+    clients,
+    projects,
+    activities,
+
+    // ----- the interface other modules call: null, not 404, for an unknown id -----
+
+    async getProject(id: string): Promise<TProject | null> {
+      const row = await projectsRepo.byId(db, id);
+      return row && toProject(row);
+    },
+    async getActivity(id: string): Promise<TActivity | null> {
+      const row = await activitiesRepo.byId(db, id);
+      return row && toActivity(row);
+    },
+
+    listClients: clients.list,
+    getClient: clients.get,
+    createClient: clients.create,
+    updateClient: clients.update,
+    archiveClient: clients.archive,
+    listProjects: projects.list,
+    getProjectOr404: projects.get,
+    createProject: projects.create,
+    updateProject: projects.update,
+    archiveProject: projects.archive,
+    listActivities: activities.list,
+    getActivityOr404: activities.get,
+    createActivity: activities.create,
+    updateActivity: activities.update,
+    archiveActivity: activities.archive,
+  };
+}

@@ -1,0 +1,212 @@
+import {
+  can,
+  type TPage,
+  type TPerson,
+  type TPersonCreate,
+  type TPersonListQuery,
+  type TPersonUpdate,
+  type TPersonView,
+  type TUser,
+  ZPersonCreate,
+} from '@clockpilot/contracts';
+import { type Actor, recordAudit } from '../../platform/audit';
+import type { Principal } from '../../platform/auth';
+import type { AppContext } from '../../platform/context';
+import type { Tx } from '../../platform/db';
+import { AppError, forbidden, notFound } from '../../platform/errors';
+import { peopleRepo, teamsRepo } from './directory.repo';
+import { assertMayAssign, createWrites, toPerson } from './directory.writes';
+
+const SYSTEM: Actor = { userId: null, label: 'system: account created' };
+
+/** People, their reporting lines, and who manages whom (what time and planning ask of the directory). */
+export function createPeopleService(ctx: AppContext) {
+  const { db, clock } = ctx;
+  const { inTx, patchRow } = createWrites(ctx);
+
+  async function personOfUser(userId: string) {
+    return peopleRepo.byUser(db, userId);
+  }
+
+  /** Contract details of others stay with those who manage the directory. */
+  function view(principal: Principal, p: TPerson): TPersonView {
+    if (can(principal.role, 'directory:manage') || p.userId === principal.userId) return p;
+    return { ...p, employeeNumber: null, weeklyHours: null, weeklyCapacity: null };
+  }
+
+  function assertMayLink(principal: Principal, userId: string | null | undefined) {
+    if (userId !== undefined && !can(principal.role, 'users:manage'))
+      throw forbidden('Linking a person to a user account needs the users:manage permission');
+  }
+
+  return {
+    async personForUser(userId: string): Promise<TPerson | null> {
+      const row = await personOfUser(userId);
+      return row && toPerson(row);
+    },
+    async getPerson(id: string): Promise<TPerson | null> {
+      const row = await peopleRepo.byId(db, id);
+      return row && toPerson(row);
+    },
+    async listPeople(filter: { ids?: string[]; teamId?: string; active?: boolean }): Promise<TPerson[]> {
+      if (filter.ids?.length === 0) return [];
+      return (await peopleRepo.list(db, filter)).map(toPerson);
+    },
+    async managedPersonIds(userId: string): Promise<string[]> {
+      const me = await personOfUser(userId);
+      return me ? peopleRepo.managedBy(db, me.id) : [];
+    },
+    async isManagerOf(userId: string, personId: string): Promise<boolean> {
+      const me = await personOfUser(userId);
+      return me ? (await peopleRepo.managedBy(db, me.id, personId)).length > 0 : false;
+    },
+    async managedTeamIds(userId: string): Promise<string[]> {
+      const me = await personOfUser(userId);
+      return me ? teamsRepo.managedBy(db, me.id) : [];
+    },
+
+    /**
+     * Gives a new account its person, inside the transaction that creates the account: an unlinked
+     * person with the same email is linked, otherwise one is created from the account.
+     */
+    async ensurePersonForUser(tx: Tx, user: TUser): Promise<TPerson> {
+      const linked = await peopleRepo.byUser(tx, user.id);
+      if (linked) return toPerson(linked);
+      // With open self-registration an email proves nothing: anyone could claim a colleague's record,
+      // its contract details and its time, by registering with its address. The account then gets a
+      // person of its own; an admin links an existing record with PATCH /people/:id { userId }.
+      const match = ctx.config.auth.allowRegistration
+        ? null
+        : await peopleRepo.unlinkedByEmail(tx, user.email);
+      const now = clock.now();
+      if (match) {
+        // An account for someone who left and came back brings their archived record back too.
+        const after = await peopleRepo.update(tx, match.id, {
+          userId: user.id,
+          active: true,
+          updatedAt: now,
+        });
+        await recordAudit(tx, SYSTEM, {
+          action: 'person.linked',
+          entityType: 'person',
+          entityId: match.id,
+          before: match,
+          after,
+        });
+        return toPerson(after);
+      }
+      const row = await peopleRepo.insert(tx, {
+        userId: user.id,
+        name: user.displayName,
+        email: user.email,
+        timeZone: user.timeZone,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await recordAudit(tx, SYSTEM, {
+        action: 'person.created',
+        entityType: 'person',
+        entityId: row.id,
+        after: row,
+      });
+      return toPerson(row);
+    },
+
+    view,
+    async me(principal: Principal): Promise<TPersonView> {
+      const row = await personOfUser(principal.userId);
+      if (!row) throw new AppError('not_found', 'No person is linked to your account');
+      return toPerson(row);
+    },
+    async listPeoplePage(principal: Principal, q: TPersonListQuery): Promise<TPage<TPersonView>> {
+      const { limit, cursor, sort, dir, ...filter } = q;
+      // A search must not reveal what the answer hides.
+      const searchEmployeeNumber = can(principal.role, 'directory:manage');
+      const page = await peopleRepo.page(
+        db,
+        { ...filter, searchEmployeeNumber },
+        { limit, cursor, sort, dir },
+      );
+      return { ...page, items: page.items.map((r) => view(principal, toPerson(r))) };
+    },
+    async getPersonView(principal: Principal, id: string): Promise<TPersonView> {
+      const row = await peopleRepo.byId(db, id);
+      if (!row) throw notFound('Person');
+      return view(principal, toPerson(row));
+    },
+    async createPerson(principal: Principal, actor: Actor, input: TPersonCreate): Promise<TPerson> {
+      const data = ZPersonCreate.parse(input);
+      assertMayLink(principal, data.userId);
+      assertMayAssign(principal, data.managerId != null || data.teamId != null);
+      const now = clock.now();
+      return inTx(async (tx) => {
+        const row = await peopleRepo.insert(tx, {
+          ...data,
+          weeklyCapacity: data.weeklyCapacity ?? data.weeklyHours,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await recordAudit(tx, actor, {
+          action: 'person.created',
+          entityType: 'person',
+          entityId: row.id,
+          after: row,
+        });
+        return toPerson(row);
+      });
+    },
+    async updatePerson(
+      principal: Principal,
+      actor: Actor,
+      id: string,
+      patch: TPersonUpdate,
+    ): Promise<TPerson> {
+      assertMayLink(principal, patch.userId);
+      const row = await patchRow(
+        'person',
+        id,
+        peopleRepo,
+        actor,
+        async (before, tx) => {
+          // Forms send the whole record: only a real change of manager or team counts.
+          assertMayAssign(
+            principal,
+            (patch.managerId !== undefined && patch.managerId !== before.managerId) ||
+              (patch.teamId !== undefined && patch.teamId !== before.teamId),
+          );
+          if (
+            patch.managerId &&
+            patch.managerId !== id &&
+            (await peopleRepo.managerChain(tx, patch.managerId)).includes(id)
+          ) {
+            throw new AppError('unprocessable', 'The change would make a management cycle', {
+              errors: [
+                {
+                  path: 'body.managerId',
+                  message: 'This person reports, directly or not, to the one being changed',
+                },
+              ],
+            });
+          }
+          return {
+            ...patch,
+            // Capacity follows the contracted hours unless it was set apart from them.
+            weeklyCapacity:
+              patch.weeklyCapacity ??
+              (patch.weeklyHours !== undefined && before.weeklyCapacity === before.weeklyHours
+                ? patch.weeklyHours
+                : undefined),
+          };
+        },
+        'person.updated',
+        patch.managerId ? (tx) => peopleRepo.lockReportingLines(tx) : undefined,
+      );
+      return toPerson(row);
+    },
+    async archivePerson(actor: Actor, id: string): Promise<TPerson> {
+      return toPerson(
+        await patchRow('person', id, peopleRepo, actor, () => ({ active: false }), 'person.archived'),
+      );
+    },
+  };
+}
