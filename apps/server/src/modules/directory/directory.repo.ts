@@ -150,6 +150,7 @@ export const peopleRepo = {
    * People the person manages: members of the teams they manage and their direct reports, never
    * themselves. `only` narrows the answer to one person (a yes/no check).
    */
+  /** Active people this person manages, directly or as a manager of their (active) team. */
   async managedBy(db: DbOrTx, personId: string, only?: string): Promise<string[]> {
     const rows = await db
       .select({ id: people.id })
@@ -157,23 +158,24 @@ export const peopleRepo = {
       .where(
         and(
           sql`${people.id} <> ${personId}`,
+          eq(people.active, true),
           only ? eq(people.id, only) : undefined,
-          or(
-            eq(people.managerId, personId),
-            inArray(
-              people.teamId,
-              db
-                .select({ id: teamManagers.teamId })
-                .from(teamManagers)
-                .where(eq(teamManagers.personId, personId)),
-            ),
-          ),
+          or(eq(people.managerId, personId), inArray(people.teamId, activeTeamsManagedBy(db, personId))),
         ),
       )
       .orderBy(people.id);
     return rows.map((r) => r.id);
   },
 };
+
+/** Ids of the active teams a person manages; an archived team gives its manager no one. */
+function activeTeamsManagedBy(db: DbOrTx, personId: string) {
+  return db
+    .select({ id: teamManagers.teamId })
+    .from(teamManagers)
+    .innerJoin(teams, eq(teams.id, teamManagers.teamId))
+    .where(and(eq(teamManagers.personId, personId), eq(teams.active, true)));
+}
 
 // ---------- teams ----------
 
@@ -245,11 +247,7 @@ export const teamsRepo = {
     return rows.length > 0;
   },
   async managedBy(db: DbOrTx, personId: string): Promise<string[]> {
-    const rows = await db
-      .select({ id: teamManagers.teamId })
-      .from(teamManagers)
-      .where(eq(teamManagers.personId, personId))
-      .orderBy(teamManagers.teamId);
+    const rows = await activeTeamsManagedBy(db, personId).orderBy(teamManagers.teamId);
     return rows.map((r) => r.id);
   },
 };

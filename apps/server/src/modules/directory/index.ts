@@ -1,5 +1,6 @@
 import type { TActivity, TPage, TPerson, TProject } from '@clockpilot/contracts';
 import { type AppContext, moduleApi } from '../../platform/context';
+import type { Tx } from '../../platform/db';
 import { defineModule } from '../../platform/module';
 import { directoryRoutes } from './directory.routes';
 import { createDirectoryService, type DirectoryService } from './directory.service';
@@ -25,6 +26,12 @@ declare module '../../platform/context' {
     directory: DirectoryApi;
   }
 }
+declare module '../../platform/events' {
+  interface Events {
+    /** A person left the directory (their account may stay). Handlers run in its transaction. */
+    'directory.person.archived': { tx: Tx; person: TPerson };
+  }
+}
 declare module '../../platform/module' {
   interface ModuleServices {
     directory: { directory: DirectoryService };
@@ -37,6 +44,7 @@ function createDirectoryServices(ctx: AppContext) {
   ctx.events.on('identity.user.created', ({ tx, user }) =>
     directory.ensurePersonForUser(tx, user).then(() => undefined),
   );
+  ctx.events.on('identity.user.updated', ({ tx, user, before }) => directory.followAccount(tx, user, before));
   return { directory };
 }
 

@@ -15,9 +15,11 @@ import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, forbidden, notFound } from '../../platform/errors';
 import { peopleRepo, teamsRepo } from './directory.repo';
+import type { PersonRow } from './directory.tables';
 import { assertMayAssign, createWrites, toPerson } from './directory.writes';
 
 const SYSTEM: Actor = { userId: null, label: 'system: account created' };
+const FOLLOW: Actor = { userId: null, label: 'system: account changed' };
 
 /** People, their reporting lines, and who manages whom (what time and planning ask of the directory). */
 export function createPeopleService(ctx: AppContext) {
@@ -112,6 +114,25 @@ export function createPeopleService(ctx: AppContext) {
       return toPerson(row);
     },
 
+    /** A renamed account or a new time zone reaches the linked person, in the account's transaction. */
+    async followAccount(tx: Tx, user: TUser, before: TUser): Promise<void> {
+      const patch = {
+        ...(user.displayName !== before.displayName && { name: user.displayName }),
+        ...(user.timeZone !== before.timeZone && { timeZone: user.timeZone }),
+      };
+      if (Object.keys(patch).length === 0) return;
+      const person = await peopleRepo.byUser(tx, user.id);
+      if (!person) return;
+      const after = await peopleRepo.update(tx, person.id, { ...patch, updatedAt: clock.now() });
+      await recordAudit(tx, FOLLOW, {
+        action: 'person.updated',
+        entityType: 'person',
+        entityId: person.id,
+        before: person,
+        after,
+      });
+    },
+
     view,
     async me(principal: Principal): Promise<TPersonView> {
       const row = await personOfUser(principal.userId);
@@ -204,9 +225,15 @@ export function createPeopleService(ctx: AppContext) {
       return toPerson(row);
     },
     async archivePerson(actor: Actor, id: string): Promise<TPerson> {
-      return toPerson(
-        await patchRow('person', id, peopleRepo, actor, () => ({ active: false }), 'person.archived'),
-      );
+      const archive = async (before: PersonRow, tx: Tx) => {
+        // Followers (planning, …) act in the same transaction, so they never see half an archive.
+        if (before.active) {
+          const person = toPerson({ ...before, active: false });
+          await ctx.events.emit('directory.person.archived', { tx, person });
+        }
+        return { active: false };
+      };
+      return toPerson(await patchRow('person', id, peopleRepo, actor, archive, 'person.archived'));
     },
   };
 }

@@ -30,8 +30,6 @@ export type CreateUserInput = {
   password?: string | null;
 };
 
-export type UserCreatedHandler = (tx: Tx, user: TUser) => Promise<void>;
-
 const FIRST_ADMIN_LOCK = 7_391_002;
 const ADMIN_SET_LOCK = 7_391_003;
 
@@ -103,7 +101,6 @@ export function createUsersService(
   removeSecondFactor: (userId: string, actor: Actor) => Promise<void>,
 ) {
   const { config, clock } = ctx;
-  const createdHandlers: UserCreatedHandler[] = [];
 
   /** Checks and hashes the password before any transaction opens: argon2 takes tens of milliseconds. */
   async function prepareUser(input: CreateUserInput): Promise<NewUser> {
@@ -127,16 +124,11 @@ export function createUsersService(
       entityId: user.id,
       after: user,
     });
-    for (const handler of createdHandlers) await handler(tx, user);
+    await ctx.events.emit('identity.user.created', { tx, user });
     return user;
   }
 
   const service = {
-    /** Runs `handler` inside the transaction that creates each user (directory links the person). */
-    onUserCreated(handler: UserCreatedHandler): void {
-      createdHandlers.push(handler);
-    },
-
     async getUser(id: string): Promise<TUser | null> {
       const row = await repo.userById(ctx.db, id);
       return row ? toUser(row) : null;
@@ -233,6 +225,7 @@ export function createUsersService(
           before: toUser(before),
           after: toUser(after),
         });
+        await ctx.events.emit('identity.user.updated', { tx, user: toUser(after), before: toUser(before) });
         const ended = deactivated && before.active ? await sessions.revoke(tx, id, 'deactivated') : [];
         return { user: after, revoked: ended };
       });
