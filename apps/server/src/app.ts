@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config/load';
 import { MODULES } from './modules';
+import { appInfoRoutes } from './platform/app-info';
 import { installAuth } from './platform/auth';
 import { type Cache, createMemoryCache, createRedisCache } from './platform/cache';
 import { type AppContext, type Clock, systemClock } from './platform/context';
@@ -158,6 +159,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   });
 
   await app.register(healthRoutes, { config, database, cache, lifecycle });
+  await app.register(appInfoRoutes, { config });
 
   const enabled = new Set(config.app.modules);
   for (const mod of MODULES.filter((m) => enabled.has(m.name))) {
