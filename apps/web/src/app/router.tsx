@@ -97,31 +97,31 @@ const reportsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/reports',
   beforeLoad: requirePermission('reports:read'),
-}).lazy(() => import('../features/reports/ReportsPage').then((m) => m.Route));
+}).lazy(() => import('../features/time/ReportsPage').then((m) => m.Route));
 
 const adminUsersRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/users',
   beforeLoad: requirePermission('users:manage'),
-}).lazy(() => import('../features/admin/UsersPage').then((m) => m.Route));
+}).lazy(() => import('../features/identity/UsersPage').then((m) => m.Route));
 
 const adminAuditRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/audit',
   beforeLoad: requirePermission('audit:read'),
-}).lazy(() => import('../features/admin/AuditPage').then((m) => m.Route));
+}).lazy(() => import('../features/identity/AuditPage').then((m) => m.Route));
 
 const adminTimeRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/time',
   beforeLoad: requirePermission('time:lock'),
-}).lazy(() => import('../features/admin/TimeAdminPage').then((m) => m.Route));
+}).lazy(() => import('../features/time/TimeAdminPage').then((m) => m.Route));
 
 const presenceRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/presence',
   beforeLoad: requirePermission('time:read_team'),
-}).lazy(() => import('../features/presence/PresencePage').then((m) => m.Route));
+}).lazy(() => import('../features/time/PresencePage').then((m) => m.Route));
 
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { mockApi, problem, renderWithProviders } from '../../test/render';
-import { generatePassword } from './api';
+import { generatePassword } from './admin-api';
 import { CreateUserForm } from './UsersPage';
 
 describe('create user', { timeout: 30_000 }, () => {

@@ -24,8 +24,8 @@ import { errorMessage } from '../../app/api';
 import { downloadFile } from '../../app/download';
 import { RemoteSelect } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
-import { hoursMinutes } from '../time/format';
-import { REPORTS, type ReportFilters, reportQuery, useReport } from './api';
+import { hoursMinutes } from './format';
+import { REPORTS, type ReportFilters, reportQuery, useReport } from './reports-api';
 
 export const Route = createLazyRoute('/_app/reports')({ component: ReportsPage });
 

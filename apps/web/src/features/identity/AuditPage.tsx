@@ -11,7 +11,7 @@ import { DataTable } from '../../app/data-table';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
 import { PageTitle } from '../../app/ui';
-import { ADMIN, adminKeys } from './api';
+import { ADMIN, adminKeys } from './admin-api';
 import { JsonDiff } from './JsonDiff';
 
 export const Route = createLazyRoute('/_app/admin/audit')({ component: AuditPage });

@@ -38,7 +38,14 @@ import { TIME_ZONES } from '../../app/timezones';
 import { PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver, textOrNull } from '../../app/validate';
-import { ADMIN, adminKeys, generatePassword, useCreateUser, useResetPassword, useUpdateUser } from './api';
+import {
+  ADMIN,
+  adminKeys,
+  generatePassword,
+  useCreateUser,
+  useResetPassword,
+  useUpdateUser,
+} from './admin-api';
 
 export const Route = createLazyRoute('/_app/admin/users')({ component: UsersPage });
 
