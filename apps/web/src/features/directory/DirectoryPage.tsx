@@ -46,11 +46,10 @@ import {
   useSaveItem,
 } from './api';
 import { ActivityForm, ClientForm, type FormProps, PersonForm, ProjectForm, TeamForm } from './forms';
+import { DIRECTORY_TABS } from './routes';
 import { TeamPeople } from './TeamPeople';
 
-export const Route = createLazyRoute('/_app/directory')({ component: DirectoryPage });
-
-export const DIRECTORY_TABS = ['people', 'teams', 'clients', 'projects', 'activities'] as const;
+export const Route = createLazyRoute('/_app/_directory/directory')({ component: DirectoryPage });
 
 type Names = { teams?: Map<string, string>; clients?: Map<string, string> };
 
@@ -268,7 +267,7 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
 };
 
 export function DirectoryPage() {
-  const search = useSearch({ from: '/_app/directory' });
+  const search = useSearch({ from: '/_app/_directory/directory' });
   const navigate = useNavigate({ from: '/directory' });
   const tab = search.tab ?? 'people';
   return (

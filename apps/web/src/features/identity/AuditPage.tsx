@@ -14,7 +14,7 @@ import { PageTitle } from '../../app/ui';
 import { ADMIN, adminKeys } from './admin-api';
 import { JsonDiff } from './JsonDiff';
 
-export const Route = createLazyRoute('/_app/admin/audit')({ component: AuditPage });
+export const Route = createLazyRoute('/_app/_identity/admin/audit')({ component: AuditPage });
 
 /** Start of a local day as an instant; `end` gives the start of the next day. */
 function dayBoundary(day: string | null, end = false): string | undefined {

@@ -9,7 +9,7 @@ import { SessionsSection } from './SessionsSection';
 import { TokensSection } from './TokensSection';
 import { TotpSection } from './TotpSection';
 
-export const Route = createLazyRoute('/_app/profile')({ component: ProfilePage });
+export const Route = createLazyRoute('/_app/_identity/profile')({ component: ProfilePage });
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (

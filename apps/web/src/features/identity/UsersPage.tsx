@@ -47,7 +47,7 @@ import {
   useUpdateUser,
 } from './admin-api';
 
-export const Route = createLazyRoute('/_app/admin/users')({ component: UsersPage });
+export const Route = createLazyRoute('/_app/_identity/admin/users')({ component: UsersPage });
 
 const ROLE_LABEL: Record<TRole, string> = {
   admin: 'Administrator',

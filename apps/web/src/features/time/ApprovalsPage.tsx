@@ -11,7 +11,7 @@ import { hoursMinutes } from './format';
 import { StatusBadge } from './MyTimePage';
 import { TimesheetView } from './TimesheetPage';
 
-export const Route = createLazyRoute('/_app/approvals')({ component: ApprovalsPage });
+export const Route = createLazyRoute('/_app/_time/approvals')({ component: ApprovalsPage });
 
 function Review({ item, onDone }: { item: TTimesheetSummary; onDone: () => void }) {
   const sheet = useTimesheet(item.week, item.personId);

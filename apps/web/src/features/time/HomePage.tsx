@@ -22,7 +22,7 @@ import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
 
-export const Route = createLazyRoute('/_app/')({ component: HomePage });
+export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
 
 /** Seconds since the status was fetched, ticking once a second while something runs. */
 function useElapsed(status: TClockStatus | undefined, fetchedAt: number): number {

@@ -8,7 +8,7 @@ import { api } from '../../app/auth';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 
-export const Route = createLazyRoute('/_app/presence')({ component: PresencePage });
+export const Route = createLazyRoute('/_app/_time/presence')({ component: PresencePage });
 
 const REFRESH_MS = 30_000;
 

@@ -27,7 +27,7 @@ import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { hoursMinutes } from './format';
 import { REPORTS, type ReportFilters, reportQuery, useReport } from './reports-api';
 
-export const Route = createLazyRoute('/_app/reports')({ component: ReportsPage });
+export const Route = createLazyRoute('/_app/_time/reports')({ component: ReportsPage });
 
 const ReportChart = lazy(() => import('./ReportChart'));
 

@@ -38,7 +38,7 @@ import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { useLockMutation, useLocks, useSaveTimeSettings, useTimeSettings } from './api';
 
-export const Route = createLazyRoute('/_app/admin/time')({ component: TimeAdminPage });
+export const Route = createLazyRoute('/_app/_time/admin/time')({ component: TimeAdminPage });
 
 const longDate = (day: string) => {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
