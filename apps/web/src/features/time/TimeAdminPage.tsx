@@ -12,7 +12,6 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
   Group,
   NumberInput,
   Select,
@@ -20,20 +19,19 @@ import {
   Switch,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconLock } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { DataTable } from '../../app/data-table';
 import { showFormError } from '../../app/form';
 import { wholeList } from '../../app/list';
-import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { useLockMutation, useLocks, useSaveTimeSettings, useTimeSettings } from './api';
@@ -46,17 +44,6 @@ const longDate = (day: string) => {
     new Date(Date.UTC(y, m - 1, d)),
   );
 };
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <Card withBorder padding="md" radius="md" component="section" aria-labelledby={id}>
-      <Title order={2} size="h4" id={id} mb="sm">
-        {title}
-      </Title>
-      {children}
-    </Card>
-  );
-}
 
 export function TimeAdminPage() {
   const me = useMe();
