@@ -20,7 +20,6 @@ import {
   ColorInput,
   Group,
   NumberInput,
-  Select,
   SimpleGrid,
   Stack,
   Switch,
@@ -32,7 +31,7 @@ import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { showFormError } from '../../app/form';
 import { RemoteSelect } from '../../app/remote-select';
-import { TIME_ZONES } from '../../app/timezones';
+import { TimeZoneSelect } from '../../app/timezones';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { DIRECTORY_PATH, type DirectoryItems, type DirectoryResource, useSaveItem } from './api';
 
@@ -157,14 +156,7 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
         <TextInput label="Job title" {...form.getInputProps('title')} />
         <TextInput label="Department" {...form.getInputProps('department')} />
         <TextInput label="Employee number" {...form.getInputProps('employeeNumber')} />
-        <Select
-          label="Time zone"
-          data={TIME_ZONES}
-          searchable
-          allowDeselect={false}
-          comboboxProps={{ withinPortal: true }}
-          {...form.getInputProps('timeZone')}
-        />
+        <TimeZoneSelect {...form.getInputProps('timeZone')} />
       </SimpleGrid>
       <RemoteSelect<TTeam>
         label="Team"

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { mockApi, problem, renderWithProviders } from '../../test/render';
 import { generatePassword } from './admin-api';
-import { CreateUserForm } from './UsersPage';
+import { CreateUserForm } from './CreateUserForm';
 
 describe('create user', { timeout: 30_000 }, () => {
   it('checks the body with the contract before sending', async () => {
