@@ -76,3 +76,25 @@ export function Section({ id, title, children }: { id: string; title: string; ch
     </Card>
   );
 }
+
+/** The Cancel and submit buttons at the foot of a form. */
+export function FormActions({
+  submitLabel,
+  pending,
+  onCancel,
+}: {
+  submitLabel: string;
+  pending: boolean;
+  onCancel: () => void;
+}) {
+  return (
+    <Group justify="flex-end">
+      <Button variant="default" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={pending}>
+        {submitLabel}
+      </Button>
+    </Group>
+  );
+}

@@ -15,23 +15,14 @@ import {
   ZTeamCreate,
   ZTeamUpdate,
 } from '@clockpilot/contracts/directory';
-import {
-  Button,
-  ColorInput,
-  Group,
-  NumberInput,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { ColorInput, NumberInput, SimpleGrid, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { showFormError } from '../../app/form';
 import { RemoteSelect } from '../../app/remote-select';
 import { TimeZoneSelect } from '../../app/timezones';
+import { FormActions } from '../../app/ui';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { DIRECTORY_PATH, type DirectoryItems, type DirectoryResource, useSaveItem } from './api';
 
@@ -73,14 +64,7 @@ function Actions({
   onCancel: () => void;
 }) {
   return (
-    <Group justify="flex-end" mt="sm">
-      <Button variant="default" onClick={onCancel}>
-        Cancel
-      </Button>
-      <Button type="submit" loading={pending}>
-        {editing ? 'Save changes' : 'Create'}
-      </Button>
-    </Group>
+    <FormActions submitLabel={editing ? 'Save changes' : 'Create'} pending={pending} onCancel={onCancel} />
   );
 }
 

@@ -5,6 +5,7 @@ import { useForm } from '@mantine/form';
 import { IconWand } from '@tabler/icons-react';
 import { showFormError } from '../../app/form';
 import { TimeZoneSelect } from '../../app/timezones';
+import { FormActions } from '../../app/ui';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { generatePassword, useCreateUser } from './admin-api';
 import { ROLE_OPTIONS } from './roles';
@@ -98,14 +99,7 @@ export function CreateUserForm({
             Generate
           </Button>
         </Group>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create user
-          </Button>
-        </Group>
+        <FormActions submitLabel="Create user" pending={create.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

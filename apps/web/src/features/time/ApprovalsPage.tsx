@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useApprovals, useBulkApprove, useTimesheet, useTimesheetAction } from './api';
-import { hoursMinutes } from './format';
+import { HoursCell } from './HoursCell';
 import { StatusBadge } from './MyTimePage';
 import { TimesheetView } from './TimesheetPage';
 
@@ -179,12 +179,8 @@ export function ApprovalsPage() {
                   </Table.Td>
                   <Table.Td>{i.personName}</Table.Td>
                   <Table.Td>{i.week}</Table.Td>
-                  <Table.Td ta="right" className="tabular">
-                    {hoursMinutes(i.workedSeconds)}
-                  </Table.Td>
-                  <Table.Td ta="right" className="tabular">
-                    {hoursMinutes(i.targetSeconds)}
-                  </Table.Td>
+                  <HoursCell seconds={i.workedSeconds} />
+                  <HoursCell seconds={i.targetSeconds} />
                   <Table.Td>
                     <StatusBadge status={i.status} />
                   </Table.Td>

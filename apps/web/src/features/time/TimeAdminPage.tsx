@@ -28,7 +28,7 @@ import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
-import { DataTable } from '../../app/data-table';
+import { DataTable, rowActionColumn } from '../../app/data-table';
 import { showFormError } from '../../app/form';
 import { wholeList } from '../../app/list';
 import { ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
@@ -163,24 +163,13 @@ function LocksSection() {
                 </Badge>
               ),
           },
-          {
-            key: 'actions',
-            header: 'Actions',
-            hiddenHeader: true,
-            align: 'right',
-            render: (l) =>
-              l.releasedAt ? null : (
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  onClick={() => setReleasing(l)}
-                  aria-label={`Release the lock before ${longDate(l.before)}`}
-                >
-                  Release
-                </Button>
-              ),
-          },
+          rowActionColumn<TTimeLock>({
+            label: 'Release',
+            color: 'red',
+            describe: (l) => `Release the lock before ${longDate(l.before)}`,
+            onClick: setReleasing,
+            hidden: (l) => l.releasedAt !== null,
+          }),
         ]}
       />
       <ConfirmDialog
