@@ -35,17 +35,6 @@ function precompress(): Plugin {
 
 export default defineConfig({
   plugins: [react(), precompress()],
-  resolve: {
-    // One copy of each of these, whichever workspace folder a package was installed into.
-    dedupe: [
-      'react',
-      'react-dom',
-      '@mantine/core',
-      '@mantine/hooks',
-      '@tanstack/react-router',
-      '@tanstack/react-query',
-    ],
-  },
   html: { cspNonce: CSP_NONCE_PLACEHOLDER },
   build: {
     outDir: 'dist',

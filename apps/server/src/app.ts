@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config/load';
 import { MODULES } from './modules';
+import { appInfoRoutes } from './platform/app-info';
 import { installAuth } from './platform/auth';
 import type { Cache } from './platform/cache';
 import type { AppContext, Clock } from './platform/context';
@@ -144,6 +145,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   });
 
   await app.register(healthRoutes, { config, database: ctx.database, cache, lifecycle });
+  // The modules that run, in dependency order (a planned module not built yet is not among them).
+  await app.register(appInfoRoutes, { config, modules: runtime.modules.map((m) => m.def.name) });
 
   for (const { def, services } of runtime.modules) {
     if (!def.routes) continue;

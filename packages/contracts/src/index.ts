@@ -5,5 +5,6 @@ export * from './identity';
 export * from './identity-sso';
 export * from './identity-tokens';
 export * from './permissions';
+export * from './platform';
 export * from './security';
 export * from './time';

@@ -16,6 +16,37 @@ export type Column<T, S extends string = string> = {
   hiddenHeader?: boolean;
 };
 
+/** A last column with one small button per row (revoke, release, details); its header is for screen readers. */
+export function rowActionColumn<T>(action: {
+  label: string;
+  /** The button's accessible name, naming the row it acts on. */
+  describe: (row: T) => string;
+  onClick: (row: T) => void;
+  color?: string;
+  hidden?: (row: T) => boolean;
+  loading?: (row: T) => boolean;
+}): Column<T> {
+  return {
+    key: 'actions',
+    header: 'Actions',
+    hiddenHeader: true,
+    align: 'right',
+    render: (row) =>
+      action.hidden?.(row) ? null : (
+        <Button
+          size="xs"
+          variant="subtle"
+          color={action.color}
+          onClick={() => action.onClick(row)}
+          loading={action.loading?.(row)}
+          aria-label={action.describe(row)}
+        >
+          {action.label}
+        </Button>
+      ),
+  };
+}
+
 /**
  * A list from a paginated endpoint as a table: sortable headers (`aria-sort`), loading, error and
  * empty states, horizontal scrolling on narrow screens and a "load more" button for the next page.

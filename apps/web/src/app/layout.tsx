@@ -12,39 +12,13 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import {
-  IconChecklist,
-  IconChevronDown,
-  IconClock,
-  IconHistory,
-  IconHome,
-  IconListDetails,
-  IconLogout,
-  IconReportAnalytics,
-  IconSettings,
-  IconUser,
-  IconUserCheck,
-  IconUsers,
-  IconUsersGroup,
-} from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
+import { IconChevronDown, IconLogout, IconUser } from '@tabler/icons-react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { logout } from './auth';
+import { appInfoQuery } from './modules';
 import { type NavItem, navFor, safeRedirect } from './nav';
 import { useAuth } from './useAuth';
-
-const ICONS: Record<NavItem['icon'], typeof IconHome> = {
-  home: IconHome,
-  time: IconClock,
-  timesheet: IconListDetails,
-  approvals: IconChecklist,
-  people: IconUsersGroup,
-  reports: IconReportAnalytics,
-  users: IconUsers,
-  audit: IconHistory,
-  presence: IconUserCheck,
-  settings: IconSettings,
-};
 
 const GROUP_LABELS: Record<NavItem['group'], string> = { me: 'Me', team: 'Team', admin: 'Administration' };
 
@@ -55,6 +29,7 @@ export function AppLayout() {
   const href = useRouterState({ select: (s) => s.location.href });
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const appInfo = useQuery(appInfoQuery);
 
   if (status !== 'signed-in' || !user) {
     return (
@@ -66,7 +41,7 @@ export function AppLayout() {
     );
   }
 
-  const items = navFor(user.role);
+  const items = navFor(user.role, appInfo.data?.modules);
   const groups = (['me', 'team', 'admin'] as const)
     .map((g) => ({ group: g, items: items.filter((i) => i.group === g) }))
     .filter((g) => g.items.length > 0);
@@ -136,7 +111,7 @@ export function AppLayout() {
                 {GROUP_LABELS[g.group]}
               </Text>
               {g.items.map((item) => {
-                const Icon = ICONS[item.icon];
+                const Icon = item.icon;
                 const active = isActive(item.to);
                 return (
                   <NavLink

@@ -65,12 +65,17 @@ export const problem = (status: number, body: Record<string, unknown>) =>
   });
 
 /**
- * Replaces fetch: the refresh call signs a test user in, every other call goes to `handler`.
- * Returns the mock so tests can inspect the requests made.
+ * Replaces fetch: the refresh call signs a test user in, the app info names `modules` as switched
+ * on, every other call goes to `handler`. Returns the mock so tests can inspect the requests made.
  */
-export function mockApi(handler: Handler, role: 'admin' | 'manager' | 'employee' = 'admin') {
+export function mockApi(
+  handler: Handler,
+  role: 'admin' | 'manager' | 'employee' = 'admin',
+  modules: string[] = ['identity', 'directory', 'time'],
+) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input), 'http://localhost');
+    if (url.pathname === '/api/v1/app') return json({ version: '0.0.0-test', modules });
     if (url.pathname === '/api/v1/auth/refresh') {
       return json({
         accessToken: 'test-token',

@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auth } from '../../app/auth';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
-import { ResourceTab, TABS } from './DirectoryPage';
+import { ResourceTab } from './DirectoryPage';
+import { TABS } from './tabs';
 
 const ACME = {
   id: '00000000-0000-4000-8000-00000000c001',

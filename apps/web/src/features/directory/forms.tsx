@@ -15,24 +15,14 @@ import {
   ZTeamCreate,
   ZTeamUpdate,
 } from '@clockpilot/contracts/directory';
-import {
-  Button,
-  ColorInput,
-  Group,
-  NumberInput,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { ColorInput, NumberInput, SimpleGrid, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { showFormError } from '../../app/form';
 import { RemoteSelect } from '../../app/remote-select';
-import { TIME_ZONES } from '../../app/timezones';
+import { TimeZoneSelect } from '../../app/timezones';
+import { FormActions } from '../../app/ui';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { DIRECTORY_PATH, type DirectoryItems, type DirectoryResource, useSaveItem } from './api';
 
@@ -74,14 +64,7 @@ function Actions({
   onCancel: () => void;
 }) {
   return (
-    <Group justify="flex-end" mt="sm">
-      <Button variant="default" onClick={onCancel}>
-        Cancel
-      </Button>
-      <Button type="submit" loading={pending}>
-        {editing ? 'Save changes' : 'Create'}
-      </Button>
-    </Group>
+    <FormActions submitLabel={editing ? 'Save changes' : 'Create'} pending={pending} onCancel={onCancel} />
   );
 }
 
@@ -157,14 +140,7 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
         <TextInput label="Job title" {...form.getInputProps('title')} />
         <TextInput label="Department" {...form.getInputProps('department')} />
         <TextInput label="Employee number" {...form.getInputProps('employeeNumber')} />
-        <Select
-          label="Time zone"
-          data={TIME_ZONES}
-          searchable
-          allowDeselect={false}
-          comboboxProps={{ withinPortal: true }}
-          {...form.getInputProps('timeZone')}
-        />
+        <TimeZoneSelect {...form.getInputProps('timeZone')} />
       </SimpleGrid>
       <RemoteSelect<TTeam>
         label="Team"

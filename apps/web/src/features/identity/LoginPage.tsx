@@ -21,6 +21,7 @@ import { useEffect, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
 import { login } from '../../app/auth';
 import { contractResolver } from '../../app/form';
+import { appInfoQuery } from '../../app/modules';
 import { homeFor } from '../../app/nav';
 import { useAuth } from '../../app/useAuth';
 
@@ -56,6 +57,7 @@ export function LoginPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const sso = useSsoConfig();
+  const appInfo = useQuery(appInfoQuery);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const form = useForm<TLoginBody>({
@@ -69,7 +71,7 @@ export function LoginPage() {
   }, []);
 
   if (status === 'signed-in' && user && !busy) {
-    return <Navigate to={search.redirect ?? homeFor(user.role)} replace />;
+    return <Navigate to={search.redirect ?? homeFor(user.role, appInfo.data?.modules)} replace />;
   }
 
   async function submit(values: TLoginBody) {
@@ -77,7 +79,7 @@ export function LoginPage() {
     setBusy(true);
     try {
       const me = await login({ ...values, totp: step === 'totp' ? values.totp : undefined });
-      await navigate({ to: search.redirect ?? homeFor(me.role), replace: true });
+      await navigate({ to: search.redirect ?? homeFor(me.role, appInfo.data?.modules), replace: true });
     } catch (e) {
       if (isApiError(e) && e.code === 'totp_required') {
         setStep('totp');

@@ -1,26 +1,14 @@
 import { can } from '@clockpilot/contracts/permissions';
-import { Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Group, Stack, Text } from '@mantine/core';
 import { createLazyRoute } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
-import { PageTitle } from '../../app/ui';
+import { PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { PasswordSection } from './PasswordSection';
 import { SessionsSection } from './SessionsSection';
 import { TokensSection } from './TokensSection';
 import { TotpSection } from './TotpSection';
 
-export const Route = createLazyRoute('/_app/profile')({ component: ProfilePage });
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <Card withBorder padding="md" radius="md" component="section" aria-labelledby={id}>
-      <Title order={2} size="h4" id={id} mb="sm">
-        {title}
-      </Title>
-      {children}
-    </Card>
-  );
-}
+export const Route = createLazyRoute('/_app/_identity/profile')({ component: ProfilePage });
 
 export function ProfilePage() {
   const me = useMe();

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { logout } from '../../app/auth';
 import { ConfirmDialog } from '../../app/confirm';
-import { DataTable } from '../../app/data-table';
+import { DataTable, rowActionColumn } from '../../app/data-table';
 import { wholeList } from '../../app/list';
 import { useRevokeAllSessions, useRevokeSession, useSessions } from './api';
 
@@ -104,25 +104,14 @@ export function SessionsSection() {
           { key: 'ip', header: 'IP address', render: (s) => s.ip ?? '—' },
           { key: 'created', header: 'Signed in', render: (s) => when(s.createdAt) },
           { key: 'last', header: 'Last active', render: (s) => when(s.lastUsedAt) },
-          {
-            key: 'actions',
-            header: 'Actions',
-            hiddenHeader: true,
-            align: 'right',
-            render: (s) =>
-              s.current ? null : (
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  onClick={() => revokeOne(s)}
-                  loading={revoke.isPending && revoke.variables === s.id}
-                  aria-label={`Sign out ${describeAgent(s.userAgent)}, signed in ${when(s.createdAt)}`}
-                >
-                  Sign out
-                </Button>
-              ),
-          },
+          rowActionColumn<TSession>({
+            label: 'Sign out',
+            color: 'red',
+            describe: (s) => `Sign out ${describeAgent(s.userAgent)}, signed in ${when(s.createdAt)}`,
+            onClick: revokeOne,
+            hidden: (s) => s.current,
+            loading: (s) => revoke.isPending && revoke.variables === s.id,
+          }),
         ]}
       />
       <Group>

@@ -10,10 +10,11 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
-import { DataTable } from '../../app/data-table';
+import { DataTable, rowActionColumn } from '../../app/data-table';
 import { showFormError } from '../../app/form';
 import { wholeList } from '../../app/list';
 import { OneTimeSecret } from '../../app/secret';
+import { FormActions } from '../../app/ui';
 import { bodyResolver } from '../../app/validate';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from './api';
 
@@ -127,23 +128,12 @@ export function TokensSection() {
           },
           { key: 'expires', header: 'Expires', render: (t) => day(t.expiresAt) },
           { key: 'used', header: 'Last used', render: (t) => (t.lastUsedAt ? day(t.lastUsedAt) : 'Never') },
-          {
-            key: 'actions',
-            header: 'Actions',
-            hiddenHeader: true,
-            align: 'right',
-            render: (t) => (
-              <Button
-                size="xs"
-                variant="subtle"
-                color="red"
-                onClick={() => setRevoking(t)}
-                aria-label={`Revoke token ${t.name}`}
-              >
-                Revoke
-              </Button>
-            ),
-          },
+          rowActionColumn<TApiToken>({
+            label: 'Revoke',
+            color: 'red',
+            describe: (t) => `Revoke token ${t.name}`,
+            onClick: setRevoking,
+          }),
         ]}
       />
       <Modal
@@ -183,14 +173,7 @@ export function TokensSection() {
                 comboboxProps={{ withinPortal: true }}
                 {...form.getInputProps('days')}
               />
-              <Group justify="flex-end">
-                <Button variant="default" onClick={closeModal}>
-                  Cancel
-                </Button>
-                <Button type="submit" loading={create.isPending}>
-                  Create token
-                </Button>
-              </Group>
+              <FormActions submitLabel="Create token" pending={create.isPending} onCancel={closeModal} />
             </Stack>
           </form>
         )}

@@ -7,11 +7,11 @@ import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useApprovals, useBulkApprove, useTimesheet, useTimesheetAction } from './api';
-import { hoursMinutes } from './format';
+import { HoursCell } from './HoursCell';
 import { StatusBadge } from './MyTimePage';
 import { TimesheetView } from './TimesheetPage';
 
-export const Route = createLazyRoute('/_app/approvals')({ component: ApprovalsPage });
+export const Route = createLazyRoute('/_app/_time/approvals')({ component: ApprovalsPage });
 
 function Review({ item, onDone }: { item: TTimesheetSummary; onDone: () => void }) {
   const sheet = useTimesheet(item.week, item.personId);
@@ -179,12 +179,8 @@ export function ApprovalsPage() {
                   </Table.Td>
                   <Table.Td>{i.personName}</Table.Td>
                   <Table.Td>{i.week}</Table.Td>
-                  <Table.Td ta="right" className="tabular">
-                    {hoursMinutes(i.workedSeconds)}
-                  </Table.Td>
-                  <Table.Td ta="right" className="tabular">
-                    {hoursMinutes(i.targetSeconds)}
-                  </Table.Td>
+                  <HoursCell seconds={i.workedSeconds} />
+                  <HoursCell seconds={i.targetSeconds} />
                   <Table.Td>
                     <StatusBadge status={i.status} />
                   </Table.Td>

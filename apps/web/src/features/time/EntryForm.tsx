@@ -1,9 +1,10 @@
 import { type TTimeEntry, ZTimeEntryCreate } from '@clockpilot/contracts/time';
-import { Button, Group, Select, Stack, Textarea } from '@mantine/core';
+import { Select, Stack, Textarea } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { showFormError } from '../../app/form';
+import { FormActions } from '../../app/ui';
 import { useProjects, useSaveEntry } from './api';
 import { fromWall, toWall } from './calendar';
 
@@ -100,14 +101,11 @@ export function EntryForm({
           {...form.getInputProps('projectId')}
         />
         <Textarea label="Note" autosize minRows={2} maxLength={2000} {...form.getInputProps('note')} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {entry ? 'Save changes' : 'Add entry'}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={entry ? 'Save changes' : 'Add entry'}
+          pending={save.isPending}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

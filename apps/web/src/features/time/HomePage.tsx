@@ -3,7 +3,6 @@ import {
   Alert,
   Anchor,
   Badge,
-  Button,
   Card,
   Group,
   Progress,
@@ -13,16 +12,17 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCoffee, IconLogin2, IconLogout2, IconPlayerPlay } from '@tabler/icons-react';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
+import { ClockButtons } from './ClockButtons';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
 
-export const Route = createLazyRoute('/_app/')({ component: HomePage });
+export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
 
 /** Seconds since the status was fetched, ticking once a second while something runs. */
 function useElapsed(status: TClockStatus | undefined, fetchedAt: number): number {
@@ -69,7 +69,6 @@ export function HomePage() {
   const todaySeconds = s.todaySeconds + (working ? elapsed : 0);
   const weekSeconds = s.weekSeconds + (working ? elapsed : 0);
   const target = timesheet.data?.totals.targetSeconds ?? 0;
-  const busy = action.isPending;
 
   function run(a: ClockAction) {
     action.mutate(
@@ -151,73 +150,11 @@ export function HomePage() {
             </VisuallyHidden>
           </div>
 
-          {s.state === 'out' && (
-            <Button
-              size="xl"
-              h={72}
-              fullWidth
-              color="green"
-              leftSection={<IconLogin2 aria-hidden />}
-              loading={busy}
-              onClick={() => run('in')}
-            >
-              Clock in
-            </Button>
-          )}
-          {s.state === 'in' && (
-            <SimpleGrid cols={{ base: 1, xs: 2 }}>
-              <Button
-                size="xl"
-                h={72}
-                variant="light"
-                color="orange"
-                leftSection={<IconCoffee aria-hidden />}
-                loading={busy && action.variables?.action === 'breakStart'}
-                disabled={busy}
-                onClick={() => run('breakStart')}
-              >
-                Start break
-              </Button>
-              <Button
-                size="xl"
-                h={72}
-                color="red"
-                leftSection={<IconLogout2 aria-hidden />}
-                loading={busy && action.variables?.action === 'out'}
-                disabled={busy}
-                onClick={() => run('out')}
-              >
-                Clock out
-              </Button>
-            </SimpleGrid>
-          )}
-          {s.state === 'break' && (
-            <SimpleGrid cols={{ base: 1, xs: 2 }}>
-              <Button
-                size="xl"
-                h={72}
-                color="green"
-                leftSection={<IconPlayerPlay aria-hidden />}
-                loading={busy && action.variables?.action === 'breakEnd'}
-                disabled={busy}
-                onClick={() => run('breakEnd')}
-              >
-                End break
-              </Button>
-              <Button
-                size="xl"
-                h={72}
-                variant="light"
-                color="red"
-                leftSection={<IconLogout2 aria-hidden />}
-                loading={busy && action.variables?.action === 'out'}
-                disabled={busy}
-                onClick={() => run('out')}
-              >
-                Clock out
-              </Button>
-            </SimpleGrid>
-          )}
+          <ClockButtons
+            state={s.state}
+            running={action.isPending ? (action.variables?.action ?? null) : null}
+            onAction={run}
+          />
         </Stack>
       </Card>
 

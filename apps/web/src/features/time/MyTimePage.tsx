@@ -26,12 +26,12 @@ import { EntryForm } from './EntryForm';
 import { hm, hoursMinutes, longDay, timeOfDay } from './format';
 import { WeekNav } from './WeekNav';
 
-export const Route = createLazyRoute('/_app/time')({ component: MyTimePage });
+export const Route = createLazyRoute('/_app/_time/time')({ component: MyTimePage });
 
 export function MyTimePage() {
   const me = useMe();
   const tz = me.timeZone;
-  const search = useSearch({ from: '/_app/time' });
+  const search = useSearch({ from: '/_app/_time/time' });
   const navigate = useNavigate({ from: '/time' });
   const current = isoWeekOf(today(tz));
   const week = search.week ?? current;

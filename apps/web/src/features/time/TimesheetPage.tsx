@@ -12,7 +12,7 @@ import { hm, hoursMinutes, shortDay } from './format';
 import { StatusBadge } from './MyTimePage';
 import { WeekNav } from './WeekNav';
 
-export const Route = createLazyRoute('/_app/timesheet')({ component: TimesheetPage });
+export const Route = createLazyRoute('/_app/_time/timesheet')({ component: TimesheetPage });
 
 type Row = { key: string; label: string; perDay: Map<string, number>; total: number };
 
@@ -147,7 +147,7 @@ function Figure({ label, value, color }: { label: string; value: string; color?:
 
 export function TimesheetPage() {
   const me = useMe();
-  const search = useSearch({ from: '/_app/timesheet' });
+  const search = useSearch({ from: '/_app/_time/timesheet' });
   const navigate = useNavigate({ from: '/timesheet' });
   const current = isoWeekOf(today(me.timeZone));
   const week = search.week ?? current;

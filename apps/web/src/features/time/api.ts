@@ -8,6 +8,11 @@ import type {
   TTimeEntry,
   TTimeEntryCreate,
   TTimeEntryUpdate,
+  TTimeLock,
+  TTimeLockCreate,
+  TTimeLockList,
+  TTimeSettings,
+  TTimeSettingsBody,
   TTimesheet,
   TTimesheetSummary,
 } from '@clockpilot/contracts/time';
@@ -29,6 +34,9 @@ export const TIME = {
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
   bulkApprove: '/api/v1/time/approvals/approve',
+  locks: '/api/v1/time/locks',
+  lock: (id: string) => `/api/v1/time/locks/${id}`,
+  settings: '/api/v1/time/settings',
 } as const;
 
 export const timeKeys = {
@@ -38,6 +46,8 @@ export const timeKeys = {
   timesheet: (week: string | undefined, person?: string) =>
     ['time', 'timesheet', person ?? 'me', week ?? 'current'] as const,
   approvals: (q: Partial<TApprovalQuery>) => ['time', 'approvals', q] as const,
+  locks: ['time', 'locks'] as const,
+  settings: ['time', 'settings'] as const,
 };
 
 /** Also used by the home route's loader, so the status is fetched while the page's code loads. */
@@ -149,6 +159,41 @@ export function useBulkApprove() {
   return useMutation({
     mutationFn: (ids: string[]) => api<TBulkApproveResult>('POST', TIME.bulkApprove, { body: { ids } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+export function useLocks() {
+  return useQuery({
+    queryKey: timeKeys.locks,
+    queryFn: ({ signal }) => api<TTimeLockList>('GET', TIME.locks, { signal }),
+  });
+}
+
+export function useLockMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (a: { create: TTimeLockCreate } | { release: string }) =>
+      'create' in a
+        ? api<TTimeLock>('POST', TIME.locks, { body: a.create })
+        : api<TTimeLock>('DELETE', TIME.lock(a.release)),
+    // Locks change what can be edited anywhere in time.
+    onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+export function useTimeSettings(enabled = true) {
+  return useQuery({
+    queryKey: timeKeys.settings,
+    queryFn: ({ signal }) => api<TTimeSettings>('GET', TIME.settings, { signal }),
+    enabled,
+  });
+}
+
+export function useSaveTimeSettings() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TTimeSettingsBody) => api<TTimeSettings>('PUT', TIME.settings, { body }),
+    onSuccess: (saved) => qc.setQueryData(timeKeys.settings, saved),
   });
 }
 

@@ -2,8 +2,8 @@ import type { TTimeReport } from '@clockpilot/contracts/time';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderWithProviders } from '../../test/render';
-import { reportQuery } from './api';
 import { ReportTable } from './ReportsPage';
+import { reportQuery } from './reports-api';
 
 const row = (key: string, label: string, hours: number, billable: number) => ({
   key,

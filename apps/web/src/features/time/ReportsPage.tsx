@@ -24,10 +24,10 @@ import { errorMessage } from '../../app/api';
 import { downloadFile } from '../../app/download';
 import { RemoteSelect } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
-import { hoursMinutes } from '../time/format';
-import { REPORTS, type ReportFilters, reportQuery, useReport } from './api';
+import { HoursCell } from './HoursCell';
+import { REPORTS, type ReportFilters, reportQuery, useReport } from './reports-api';
 
-export const Route = createLazyRoute('/_app/reports')({ component: ReportsPage });
+export const Route = createLazyRoute('/_app/_time/reports')({ component: ReportsPage });
 
 const ReportChart = lazy(() => import('./ReportChart'));
 
@@ -185,15 +185,9 @@ export function ReportTable({ report }: { report: TTimeReport }) {
               <Table.Th scope="row" fw={400}>
                 {r.label}
               </Table.Th>
-              <Table.Td ta="right" className="tabular">
-                {hoursMinutes(r.workedSeconds)}
-              </Table.Td>
-              <Table.Td ta="right" className="tabular">
-                {hoursMinutes(r.roundedSeconds)}
-              </Table.Td>
-              <Table.Td ta="right" className="tabular">
-                {hoursMinutes(r.billableSeconds)}
-              </Table.Td>
+              <HoursCell seconds={r.workedSeconds} />
+              <HoursCell seconds={r.roundedSeconds} />
+              <HoursCell seconds={r.billableSeconds} />
               <Table.Td ta="right" className="tabular">
                 {r.entryCount}
               </Table.Td>
@@ -203,15 +197,9 @@ export function ReportTable({ report }: { report: TTimeReport }) {
         <Table.Tfoot>
           <Table.Tr fw={700}>
             <Table.Th scope="row">Total</Table.Th>
-            <Table.Td ta="right" className="tabular" fw={700}>
-              {hoursMinutes(report.totals.workedSeconds)}
-            </Table.Td>
-            <Table.Td ta="right" className="tabular" fw={700}>
-              {hoursMinutes(report.totals.roundedSeconds)}
-            </Table.Td>
-            <Table.Td ta="right" className="tabular" fw={700}>
-              {hoursMinutes(report.totals.billableSeconds)}
-            </Table.Td>
+            <HoursCell seconds={report.totals.workedSeconds} bold />
+            <HoursCell seconds={report.totals.roundedSeconds} bold />
+            <HoursCell seconds={report.totals.billableSeconds} bold />
             <Table.Td ta="right" className="tabular" fw={700}>
               {report.totals.entryCount}
             </Table.Td>

@@ -1,12 +1,5 @@
 import type { TCreateUserBody, TUpdateUserBody, TUser } from '@clockpilot/contracts/identity';
-import type {
-  TTimeLock,
-  TTimeLockCreate,
-  TTimeLockList,
-  TTimeSettings,
-  TTimeSettingsBody,
-} from '@clockpilot/contracts/time';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../app/auth';
 
 export const ADMIN = {
@@ -14,16 +7,11 @@ export const ADMIN = {
   user: (id: string) => `/api/v1/users/${id}`,
   resetPassword: (id: string) => `/api/v1/users/${id}/password`,
   audit: '/api/v1/audit',
-  locks: '/api/v1/time/locks',
-  lock: (id: string) => `/api/v1/time/locks/${id}`,
-  settings: '/api/v1/time/settings',
 } as const;
 
 export const adminKeys = {
   users: ['admin', 'users'] as const,
   audit: ['admin', 'audit'] as const,
-  locks: ['time', 'locks'] as const,
-  settings: ['time', 'settings'] as const,
 };
 
 export function useCreateUser() {
@@ -47,41 +35,6 @@ export function useResetPassword() {
   return useMutation({
     mutationFn: ({ id, password }: { id: string; password: string }) =>
       api<void>('POST', ADMIN.resetPassword(id), { body: { password } }),
-  });
-}
-
-export function useLocks() {
-  return useQuery({
-    queryKey: adminKeys.locks,
-    queryFn: ({ signal }) => api<TTimeLockList>('GET', ADMIN.locks, { signal }),
-  });
-}
-
-export function useLockMutation() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (a: { create: TTimeLockCreate } | { release: string }) =>
-      'create' in a
-        ? api<TTimeLock>('POST', ADMIN.locks, { body: a.create })
-        : api<TTimeLock>('DELETE', ADMIN.lock(a.release)),
-    // Locks change what can be edited anywhere in time.
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['time'] }),
-  });
-}
-
-export function useTimeSettings(enabled = true) {
-  return useQuery({
-    queryKey: adminKeys.settings,
-    queryFn: ({ signal }) => api<TTimeSettings>('GET', ADMIN.settings, { signal }),
-    enabled,
-  });
-}
-
-export function useSaveTimeSettings() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: TTimeSettingsBody) => api<TTimeSettings>('PUT', ADMIN.settings, { body }),
-    onSuccess: (saved) => qc.setQueryData(adminKeys.settings, saved),
   });
 }
 

@@ -12,7 +12,6 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
   Group,
   NumberInput,
   Select,
@@ -20,25 +19,24 @@ import {
   Switch,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconLock } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
-import { DataTable } from '../../app/data-table';
+import { DataTable, rowActionColumn } from '../../app/data-table';
 import { showFormError } from '../../app/form';
 import { wholeList } from '../../app/list';
-import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { useLockMutation, useLocks, useSaveTimeSettings, useTimeSettings } from './api';
 
-export const Route = createLazyRoute('/_app/admin/time')({ component: TimeAdminPage });
+export const Route = createLazyRoute('/_app/_time/admin/time')({ component: TimeAdminPage });
 
 const longDate = (day: string) => {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
@@ -46,17 +44,6 @@ const longDate = (day: string) => {
     new Date(Date.UTC(y, m - 1, d)),
   );
 };
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <Card withBorder padding="md" radius="md" component="section" aria-labelledby={id}>
-      <Title order={2} size="h4" id={id} mb="sm">
-        {title}
-      </Title>
-      {children}
-    </Card>
-  );
-}
 
 export function TimeAdminPage() {
   const me = useMe();
@@ -176,24 +163,13 @@ function LocksSection() {
                 </Badge>
               ),
           },
-          {
-            key: 'actions',
-            header: 'Actions',
-            hiddenHeader: true,
-            align: 'right',
-            render: (l) =>
-              l.releasedAt ? null : (
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  onClick={() => setReleasing(l)}
-                  aria-label={`Release the lock before ${longDate(l.before)}`}
-                >
-                  Release
-                </Button>
-              ),
-          },
+          rowActionColumn<TTimeLock>({
+            label: 'Release',
+            color: 'red',
+            describe: (l) => `Release the lock before ${longDate(l.before)}`,
+            onClick: setReleasing,
+            hidden: (l) => l.releasedAt !== null,
+          }),
         ]}
       />
       <ConfirmDialog

@@ -7,14 +7,14 @@ import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../../app/auth';
-import { DataTable } from '../../app/data-table';
+import { DataTable, rowActionColumn } from '../../app/data-table';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
 import { PageTitle } from '../../app/ui';
-import { ADMIN, adminKeys } from './api';
+import { ADMIN, adminKeys } from './admin-api';
 import { JsonDiff } from './JsonDiff';
 
-export const Route = createLazyRoute('/_app/admin/audit')({ component: AuditPage });
+export const Route = createLazyRoute('/_app/_identity/admin/audit')({ component: AuditPage });
 
 /** Start of a local day as an instant; `end` gives the start of the next day. */
 function dayBoundary(day: string | null, end = false): string | undefined {
@@ -143,22 +143,11 @@ export function AuditPage() {
             ),
           },
           { key: 'ip', header: 'From', render: (e) => e.ip ?? '—' },
-          {
-            key: 'details',
-            header: 'Details',
-            hiddenHeader: true,
-            align: 'right',
-            render: (e) => (
-              <Button
-                size="xs"
-                variant="subtle"
-                onClick={() => setOpen(e)}
-                aria-label={`Details of ${e.action} at ${when(e.occurredAt)}`}
-              >
-                Details
-              </Button>
-            ),
-          },
+          rowActionColumn<TAuditEvent>({
+            label: 'Details',
+            describe: (e) => `Details of ${e.action} at ${when(e.occurredAt)}`,
+            onClick: setOpen,
+          }),
         ]}
       />
       <Drawer

@@ -8,7 +8,7 @@ import { api } from '../../app/auth';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 
-export const Route = createLazyRoute('/_app/presence')({ component: PresencePage });
+export const Route = createLazyRoute('/_app/_time/presence')({ component: PresencePage });
 
 const REFRESH_MS = 30_000;
 
@@ -169,34 +169,19 @@ function Board({ board, now }: { board: TeamBoard; now: string }) {
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
         <Column title="In" color="green" count={board.in.length} empty="Nobody is in.">
-          {board.in.map((p) => {
-            const s = since(p.since, now);
-            return (
-              <List.Item key={p.personId}>
-                <Text size="sm" fw={500}>
-                  {p.name}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  since {s.clock} ({s.span})
-                </Text>
-              </List.Item>
-            );
-          })}
+          {board.in.map((p) => (
+            <Present key={p.personId} name={p.name} what="since" since={since(p.since, now)} />
+          ))}
         </Column>
         <Column title="On break" color="orange" count={board.break.length} empty="Nobody is on a break.">
-          {board.break.map((p) => {
-            const s = since(p.breakSince ?? p.since, now);
-            return (
-              <List.Item key={p.personId}>
-                <Text size="sm" fw={500}>
-                  {p.name}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  break since {s.clock} ({s.span})
-                </Text>
-              </List.Item>
-            );
-          })}
+          {board.break.map((p) => (
+            <Present
+              key={p.personId}
+              name={p.name}
+              what="break since"
+              since={since(p.breakSince ?? p.since, now)}
+            />
+          ))}
         </Column>
         <Column
           title="Out"
@@ -250,5 +235,27 @@ function Column({
         </List>
       )}
     </Stack>
+  );
+}
+
+/** One person in or on a break, with when that began. */
+function Present({
+  name,
+  what,
+  since,
+}: {
+  name: string;
+  what: string;
+  since: { clock: string; span: string };
+}) {
+  return (
+    <List.Item>
+      <Text size="sm" fw={500}>
+        {name}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {what} {since.clock} ({since.span})
+      </Text>
+    </List.Item>
   );
 }

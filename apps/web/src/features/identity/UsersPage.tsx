@@ -1,5 +1,5 @@
-import { type TUser, ZCreateUserBody } from '@clockpilot/contracts/identity';
-import { can, ROLES, type TRole } from '@clockpilot/contracts/permissions';
+import type { TUser } from '@clockpilot/contracts/identity';
+import { can, type TRole } from '@clockpilot/contracts/permissions';
 import {
   ActionIcon,
   Badge,
@@ -7,47 +7,28 @@ import {
   Group,
   Menu,
   Modal,
-  PasswordInput,
   Select,
-  SimpleGrid,
   Stack,
   Text,
   TextInput,
   Tooltip,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import {
-  IconDots,
-  IconKey,
-  IconPlus,
-  IconSearch,
-  IconUserCheck,
-  IconUserOff,
-  IconWand,
-} from '@tabler/icons-react';
+import { IconDots, IconKey, IconPlus, IconSearch, IconUserCheck, IconUserOff } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { type Column, DataTable } from '../../app/data-table';
-import { showFormError } from '../../app/form';
 import { useListControls, usePagedList } from '../../app/list';
 import { OneTimeSecret } from '../../app/secret';
-import { TIME_ZONES } from '../../app/timezones';
 import { PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
-import { bodyResolver, textOrNull } from '../../app/validate';
-import { ADMIN, adminKeys, generatePassword, useCreateUser, useResetPassword, useUpdateUser } from './api';
+import { ADMIN, adminKeys, generatePassword, useResetPassword, useUpdateUser } from './admin-api';
+import { CreateUserForm } from './CreateUserForm';
+import { ROLE_LABEL, ROLE_OPTIONS } from './roles';
 
-export const Route = createLazyRoute('/_app/admin/users')({ component: UsersPage });
-
-const ROLE_LABEL: Record<TRole, string> = {
-  admin: 'Administrator',
-  manager: 'Manager',
-  employee: 'Employee',
-};
-const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }));
+export const Route = createLazyRoute('/_app/_identity/admin/users')({ component: UsersPage });
 
 type Pending =
   | { kind: 'deactivate'; user: TUser }
@@ -340,114 +321,5 @@ export function UsersPage() {
           : ''}
       </ConfirmDialog>
     </>
-  );
-}
-
-type CreateValues = {
-  username: string;
-  email: string;
-  displayName: string;
-  role: TRole;
-  timeZone: string;
-  password: string;
-};
-
-const createBody = (v: CreateValues) => ({
-  username: v.username.trim(),
-  email: v.email.trim(),
-  displayName: textOrNull(v.displayName) ?? undefined,
-  role: v.role,
-  timeZone: v.timeZone,
-  password: v.password === '' ? undefined : v.password,
-});
-
-export function CreateUserForm({
-  onDone,
-  onCancel,
-}: {
-  onDone: (user: TUser, password: string | null) => void;
-  onCancel: () => void;
-}) {
-  const create = useCreateUser();
-  const form = useForm<CreateValues>({
-    initialValues: {
-      username: '',
-      email: '',
-      displayName: '',
-      role: 'employee',
-      timeZone: 'UTC',
-      password: '',
-    },
-    validate: bodyResolver(ZCreateUserBody, createBody),
-  });
-  async function submit(v: CreateValues) {
-    try {
-      const user = await create.mutateAsync(createBody(v));
-      onDone(user, v.password === '' ? null : v.password);
-    } catch (e) {
-      showFormError(form, e, { fallbackField: 'username' });
-    }
-  }
-  return (
-    <form onSubmit={form.onSubmit(submit)} noValidate>
-      <Stack gap="sm">
-        <SimpleGrid cols={{ base: 1, xs: 2 }}>
-          <TextInput
-            label="Username"
-            required
-            autoComplete="off"
-            data-autofocus
-            {...form.getInputProps('username')}
-          />
-          <TextInput
-            label="Email"
-            type="email"
-            required
-            autoComplete="off"
-            {...form.getInputProps('email')}
-          />
-          <TextInput label="Display name" {...form.getInputProps('displayName')} />
-          <Select
-            label="Role"
-            data={ROLE_OPTIONS}
-            allowDeselect={false}
-            comboboxProps={{ withinPortal: true }}
-            {...form.getInputProps('role')}
-          />
-        </SimpleGrid>
-        <Select
-          label="Time zone"
-          data={TIME_ZONES}
-          searchable
-          allowDeselect={false}
-          comboboxProps={{ withinPortal: true }}
-          {...form.getInputProps('timeZone')}
-        />
-        <Group align="flex-end" wrap="nowrap" gap="xs">
-          <PasswordInput
-            label="Initial password"
-            description="Leave empty for an account that signs in through single sign-on only"
-            autoComplete="new-password"
-            style={{ flex: 1 }}
-            {...form.getInputProps('password')}
-          />
-          <Button
-            variant="default"
-            leftSection={<IconWand size={16} aria-hidden />}
-            onClick={() => form.setFieldValue('password', generatePassword())}
-          >
-            Generate
-          </Button>
-        </Group>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create user
-          </Button>
-        </Group>
-      </Stack>
-    </form>
   );
 }

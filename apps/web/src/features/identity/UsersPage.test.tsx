@@ -2,8 +2,8 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { mockApi, problem, renderWithProviders } from '../../test/render';
-import { generatePassword } from './api';
-import { CreateUserForm } from './UsersPage';
+import { generatePassword } from './admin-api';
+import { CreateUserForm } from './CreateUserForm';
 
 describe('create user', { timeout: 30_000 }, () => {
   it('checks the body with the contract before sending', async () => {

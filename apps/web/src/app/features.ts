@@ -1,0 +1,20 @@
+import type { AnyRoute } from '@tanstack/react-router';
+import { directoryFeature } from '../features/directory/routes';
+import { identityFeature } from '../features/identity/routes';
+import { timeFeature } from '../features/time/routes';
+import type { NavItem } from './nav';
+import type { AppRoute } from './router';
+
+/**
+ * The web side of one server module: its pages under the signed-in layout and its menu entries.
+ * `routes` puts the pages under a pathless route of their own that answers "not found" while the
+ * module is switched off.
+ */
+export type Feature = {
+  module: string;
+  nav: readonly NavItem[];
+  routes: (app: AppRoute) => AnyRoute;
+};
+
+/** Every feature, in menu order; a new module adds its `features/<module>/routes.tsx` here. */
+export const FEATURES = [timeFeature, directoryFeature, identityFeature] as const;
