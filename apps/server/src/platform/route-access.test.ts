@@ -15,6 +15,8 @@ const PUBLIC_API = new Set([
   'GET /api/v1/health',
   'GET /api/v1/health/live',
   'GET /api/v1/health/ready',
+  // The version and the enabled modules, which the sign-in page needs before anyone signs in.
+  'GET /api/v1/app',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/register',
