@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TRole, TUser } from '@clockpilot/contracts';
-import { requireService } from '../src/platform/context';
-import type { TestApp } from './helpers';
+import { moduleServices, type TestApp } from './helpers';
 
 /** Passes the password policy; tests that need another one pass `password`. */
 export const TEST_PASSWORD = 'Quartz-Meadow-42-Lantern';
@@ -19,7 +18,7 @@ export type UserOptions = {
 export async function createUser(t: TestApp, opts: UserOptions): Promise<TUser & { password: string }> {
   const username = opts.username ?? `${opts.role}_${randomBytes(4).toString('hex')}`;
   const password = opts.password ?? TEST_PASSWORD;
-  const user = await requireService(t.ctx, 'identity').createUser(
+  const user = await moduleServices(t, 'identity').createUser(
     {
       username,
       email: opts.email ?? `${username.toLowerCase()}@example.test`,

@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/app';
 import { loadConfig } from '../src/config/load';
-import type { Clock } from '../src/platform/context';
+import { type Clock, requireService, type Services } from '../src/platform/context';
 import { createPglite, createPostgres, type Database } from '../src/platform/db';
 import { createLoggers } from '../src/platform/logger';
 
@@ -89,6 +89,14 @@ export async function createTestApp(
   });
   await built.start();
   return Object.assign(built, { url });
+}
+
+/**
+ * A module's services as tests reach them. Every test and factory goes through here, so a change in
+ * how modules are wired touches one line.
+ */
+export function moduleServices<K extends keyof Services>(t: TestApp, name: K): Services[K] {
+  return requireService(t.ctx, name);
 }
 
 /** A TCP port nobody listens on right now. */

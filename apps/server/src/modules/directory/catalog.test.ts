@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoggedIn, loginAs } from '../../../test/auth';
-import { createTestApp, type TestApp } from '../../../test/helpers';
+import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 import { auditEvents } from '../../platform/audit';
-import { requireService } from '../../platform/context';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -34,8 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const personOf = async (who: LoggedIn) =>
-  (await requireService(t.ctx, 'directory').personForUser(who.user.id))!;
+const personOf = async (who: LoggedIn) => (await moduleServices(t, 'directory').personForUser(who.user.id))!;
 
 describe('teams', () => {
   it("lets only admins change reporting lines, so a manager cannot take over anyone's time", async () => {
@@ -50,7 +48,7 @@ describe('teams', () => {
       api({ method: 'POST', url: '/teams', as: manager, payload: { name: 'Mine', managerIds: [me.id] } }),
     ];
     expect((await Promise.all(attempts)).map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
-    expect(await requireService(t.ctx, 'directory').isManagerOf(manager.user.id, other.id)).toBe(false);
+    expect(await moduleServices(t, 'directory').isManagerOf(manager.user.id, other.id)).toBe(false);
     // Everything else in the directory stays theirs to edit.
     const renamed = await api({
       method: 'PATCH',
@@ -258,7 +256,7 @@ describe('clients and projects', () => {
       (x: { code: string }) => x.code,
     );
     expect(sorted).toEqual(['ACME-WEB', 'ACME-APP']);
-    expect(await requireService(t.ctx, 'directory').getProject(p.id)).toMatchObject({
+    expect(await moduleServices(t, 'directory').getProject(p.id)).toMatchObject({
       code: 'ACME-APP',
       status: 'archived',
     });
@@ -324,7 +322,7 @@ describe('activities', () => {
 
     const archived = await api({ method: 'DELETE', url: `/activities/${a1.body.id}`, as: manager });
     expect(archived.body.active).toBe(false);
-    expect(await requireService(t.ctx, 'directory').getActivity(a1.body.id)).toMatchObject({
+    expect(await moduleServices(t, 'directory').getActivity(a1.body.id)).toMatchObject({
       projectId: p1,
       active: false,
     });

@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type LoggedIn, loginAs } from '../../../test/auth';
-import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
+import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { auditEvents } from '../../platform/audit';
-import { requireService } from '../../platform/context';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -40,7 +39,7 @@ describe('every account has a person', () => {
       displayName: 'Noor Haddad',
       timeZone: 'Europe/Berlin',
     });
-    const person = await requireService(t.ctx, 'directory').personForUser(user.id);
+    const person = await moduleServices(t, 'directory').personForUser(user.id);
     expect(person).toMatchObject({
       userId: user.id,
       name: 'Noor Haddad',
@@ -69,7 +68,7 @@ describe('every account has a person', () => {
       email: 'ada.byron@example.test',
       displayName: 'Ada B',
     });
-    const person = await requireService(t.ctx, 'directory').personForUser(user.id);
+    const person = await moduleServices(t, 'directory').personForUser(user.id);
     expect(person).toMatchObject({
       id: created.body.id,
       name: 'Ada Byron',
@@ -83,7 +82,7 @@ describe('every account has a person', () => {
 
   it('answers 404 on /people/me when the account has no person', async () => {
     const user = await loginAs(t, { role: 'employee' });
-    const own = await requireService(t.ctx, 'directory').personForUser(user.user.id);
+    const own = await moduleServices(t, 'directory').personForUser(user.user.id);
     await api({ method: 'PATCH', url: `/people/${own!.id}`, payload: { userId: null } });
     const res = await api({ url: '/people/me', as: user });
     expect(res.status).toBe(404);
@@ -98,7 +97,7 @@ describe('every account has a person', () => {
     });
     await api({ method: 'DELETE', url: `/people/${body.id}` });
     const user = await createUser(t, { role: 'employee', email: 'back@example.test' });
-    expect(await requireService(t.ctx, 'directory').personForUser(user.id)).toMatchObject({
+    expect(await moduleServices(t, 'directory').personForUser(user.id)).toMatchObject({
       id: body.id,
       active: true,
     });
@@ -309,7 +308,7 @@ describe('permissions', () => {
     const user = await createUser(t, { role: 'employee' });
     const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Unlinked' } });
     // Free the account first: its own person was created with it.
-    const own = await requireService(t.ctx, 'directory').personForUser(user.id);
+    const own = await moduleServices(t, 'directory').personForUser(user.id);
     await api({ method: 'PATCH', url: `/people/${own!.id}`, payload: { userId: null } });
     const denied = await api({
       method: 'PATCH',
@@ -450,7 +449,7 @@ describe('list, search, sort and cursor pagination', () => {
 
 describe('the service other modules call', () => {
   it('knows who manages whom: team members and direct reports, never oneself', async () => {
-    const directory = requireService(t.ctx, 'directory');
+    const directory = moduleServices(t, 'directory');
     const boss = await loginAs(t, { role: 'manager' });
     const bossPerson = (await directory.personForUser(boss.user.id))!;
     const team = await api({

@@ -3,7 +3,13 @@ import { sql } from 'drizzle-orm';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUser, loginAs, TEST_PASSWORD } from '../../../test/auth';
-import { createTestApp, TEST_JWT_SECRET, type TestApp, testClock } from '../../../test/helpers';
+import {
+  createTestApp,
+  moduleServices,
+  TEST_JWT_SECRET,
+  type TestApp,
+  testClock,
+} from '../../../test/helpers';
 
 const clock = testClock();
 let t: TestApp;
@@ -43,7 +49,7 @@ describe('login', () => {
   it('answers an unknown user, a wrong password and a deactivated account alike', async () => {
     const active = await createUser(t, { role: 'employee' });
     const inactive = await createUser(t, { role: 'employee' });
-    await t.ctx.services.identity!.updateUser(inactive.id, { active: false }, { userId: null });
+    await moduleServices(t, 'identity').updateUser(inactive.id, { active: false }, { userId: null });
 
     const answers = await Promise.all([
       login({ login: 'nobody_here', password: TEST_PASSWORD }),

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
-import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
+import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 
 const clock = testClock();
 let t: TestApp;
@@ -238,7 +238,7 @@ describe('password change', () => {
 
 describe('pruning', () => {
   it('forgets sessions 30 days after they ended and keeps the others', async () => {
-    const identity = t.ctx.services.identity!;
+    const identity = moduleServices(t, 'identity');
     const revoked = await loginAs(t, { role: 'employee' });
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/sessions/revoke-all', headers: revoked.headers });
     const expired = await loginAs(t, { role: 'employee' });

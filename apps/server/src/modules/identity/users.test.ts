@@ -1,7 +1,7 @@
 import type { TUser } from '@clockpilot/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
-import { createTestApp, type TestApp } from '../../../test/helpers';
+import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -176,7 +176,7 @@ describe('users admin API', () => {
     expect((await api('PATCH', `/api/v1/users/${me.id}`, { active: false })).statusCode).toBe(409);
 
     // The rule holds in the database: two demotions racing each other cannot both pass.
-    const identity = t.ctx.services.identity!;
+    const identity = moduleServices(t, 'identity');
     const second = await createUser(t, { role: 'admin' });
     const results = await Promise.allSettled([
       identity.updateUser(second.id, { role: 'employee' }, { userId: me.id }),

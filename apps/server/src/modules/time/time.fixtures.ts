@@ -1,7 +1,6 @@
 import type { TPerson } from '@clockpilot/contracts';
 import { type LoggedIn, loginAs } from '../../../test/auth';
-import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
-import { requireService } from '../../platform/context';
+import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 
 /** Test world of the time module: an admin, a manager with a team of two, and an outsider. */
 export type TimeWorld = {
@@ -60,7 +59,7 @@ export async function timeWorld(
       res.headers['content-type']?.toString().includes('json') && res.body ? res.json() : undefined;
     return { status: res.statusCode, body: json, headers: res.headers, raw: res.body };
   };
-  const dir = requireService(t.ctx, 'directory');
+  const dir = moduleServices(t, 'directory');
   const person = async (u: LoggedIn) => (await dir.personForUser(u.user.id))!;
   const people = {
     admin: await person(admin),
