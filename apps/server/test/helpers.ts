@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
@@ -9,6 +8,8 @@ import { loadConfig } from '../src/config/load';
 import { type Clock, requireService, type Services } from '../src/platform/context';
 import { createPglite, createPostgres, type Database } from '../src/platform/db';
 import { createLoggers } from '../src/platform/logger';
+
+export { freePort } from '../../../scripts/lib/net.mjs';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
@@ -97,16 +98,4 @@ export async function createTestApp(
  */
 export function moduleServices<K extends keyof Services>(t: TestApp, name: K): Services[K] {
   return requireService(t.ctx, name);
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
