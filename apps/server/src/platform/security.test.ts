@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { type LoggedIn, loginAs } from '../../test/auth';
+import { type LoggedIn, loginAs } from '../../test/factories/identity';
 import { createTestApp, freePort, type TestApp } from '../../test/helpers';
 import { AppError } from './errors';
 import { CSP_REPORT_GROUP, clientKey, PERMISSIONS_POLICY, trustProxyOption } from './security';

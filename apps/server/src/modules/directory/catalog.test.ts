@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoggedIn, loginAs } from '../../../test/auth';
+import { type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 import { auditEvents } from '../../platform/audit';
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type LoggedIn, loginAs } from '../../../test/auth';
+import { createUser, type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { auditEvents } from '../../platform/audit';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loginAs } from '../../../test/auth';
+import { loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 let t: TestApp;

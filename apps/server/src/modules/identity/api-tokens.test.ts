@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoggedIn, loginAs } from '../../../test/auth';
+import { type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
 import { auditEvents } from '../../platform/audit';
 import { apiTokens } from './api-tokens.tables';

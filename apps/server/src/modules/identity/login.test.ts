@@ -2,7 +2,7 @@ import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createUser, loginAs, TEST_PASSWORD } from '../../../test/auth';
+import { createUser, loginAs, TEST_PASSWORD } from '../../../test/factories/identity';
 import {
   createTestApp,
   moduleServices,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
+import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 
 const clock = testClock();

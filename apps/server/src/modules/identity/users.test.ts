@@ -1,6 +1,6 @@
 import type { TUser } from '@clockpilot/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
+import { createUser, type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 let t: TestApp;

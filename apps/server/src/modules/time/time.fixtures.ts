@@ -1,5 +1,5 @@
 import type { TPerson } from '@clockpilot/contracts';
-import { type LoggedIn, loginAs } from '../../../test/auth';
+import { type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 
 /** Test world of the time module: an admin, a manager with a team of two, and an outsider. */
