@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../platform/audit';
-import { type TimeWorld, timeWorld } from './time.fixtures';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
 
 let w: TimeWorld;
 

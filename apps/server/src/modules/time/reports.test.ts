@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TimeWorld, timeWorld } from './time.fixtures';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
 
 let w: TimeWorld;
 let projectA: { id: string; code: string };
