@@ -10,6 +10,7 @@ import {
   type TestApp,
   testClock,
 } from '../../../test/helpers';
+import { errorPaths } from '../../../test/http';
 
 const clock = testClock();
 let t: TestApp;
@@ -124,12 +125,7 @@ describe('login', () => {
   it('validates the body', async () => {
     const res = await login({ login: '', password: 'x'.repeat(200) });
     expect(res.statusCode).toBe(400);
-    expect(
-      res
-        .json()
-        .errors.map((e: { path: string }) => e.path)
-        .sort(),
-    ).toEqual(['body.login', 'body.password']);
+    expect(errorPaths(res.json())).toEqual(['body.login', 'body.password']);
   });
 });
 
