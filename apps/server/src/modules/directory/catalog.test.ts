@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, createTeam, personOf } from '../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 import { errorPaths, request } from '../../../test/http';
@@ -28,12 +29,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const personOf = async (who: LoggedIn) => (await moduleServices(t, 'directory').personForUser(who.user.id))!;
-
 describe('teams', () => {
   it("lets only admins change reporting lines, so a manager cannot take over anyone's time", async () => {
-    const me = await personOf(manager);
-    const other = await personOf(employee);
+    const me = await personOf(t, manager.user);
+    const other = await personOf(t, employee.user);
     const team = (await request(t, admin, 'POST', '/teams', { name: 'Finance' })).body;
     const attempts = [
       request(t, manager, 'POST', `/teams/${team.id}/managers`, { personId: me.id }),
@@ -52,7 +51,7 @@ describe('teams', () => {
   });
 
   it('creates a team with managers, answers 409 on a name taken in any case, 422 on unknown managers', async () => {
-    const boss = await personOf(manager);
+    const boss = await personOf(t, manager.user);
     const res = await request(t, admin, 'POST', '/teams', { name: 'Platform', managerIds: [boss.id] });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'Platform', managerIds: [boss.id], memberCount: 0, active: true });
@@ -116,10 +115,8 @@ describe('teams', () => {
 
   it('lists the teams I manage with managedByMe=true', async () => {
     const me = await loginAs(t, { role: 'manager' });
-    const mine = (
-      await request(t, admin, 'POST', '/teams', { name: 'Mine', managerIds: [(await personOf(me)).id] })
-    ).body;
-    await request(t, admin, 'POST', '/teams', { name: 'Not mine' });
+    const mine = await createTeam(t, { name: 'Mine', managerIds: [(await personOf(t, me.user)).id] });
+    await createTeam(t, { name: 'Not mine' });
     const res = await request(t, me, 'GET', '/teams?managedByMe=true');
     expect(ids(res.body)).toEqual([mine.id]);
     expect((await request(t, employee, 'GET', '/teams?managedByMe=true')).body.items).toEqual([]);
@@ -159,7 +156,7 @@ describe('teams', () => {
 describe('clients and projects', () => {
   let clientId: string;
   beforeAll(async () => {
-    clientId = (await request(t, manager, 'POST', '/clients', { name: 'Acme' })).body.id;
+    clientId = (await createClient(t, { name: 'Acme' })).id;
   });
 
   it('keeps client names unique in any case', async () => {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPerson, createTeam, personOf } from '../../../test/factories/directory';
 import { createUser, type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { errorPaths, request } from '../../../test/http';
@@ -73,8 +74,8 @@ describe('every account has a person', () => {
 
   it('answers 404 on /people/me when the account has no person', async () => {
     const user = await loginAs(t, { role: 'employee' });
-    const own = await moduleServices(t, 'directory').personForUser(user.user.id);
-    await request(t, admin, 'PATCH', `/people/${own!.id}`, { userId: null });
+    const own = await personOf(t, user.user);
+    await request(t, admin, 'PATCH', `/people/${own.id}`, { userId: null });
     const res = await request(t, user, 'GET', '/people/me');
     expect(res.status).toBe(404);
     expect(res.body.detail).toBe('No person is linked to your account');
@@ -272,8 +273,8 @@ describe('permissions', () => {
     const user = await createUser(t, { role: 'employee' });
     const { body } = await request(t, admin, 'POST', '/people', { name: 'Unlinked' });
     // Free the account first: its own person was created with it.
-    const own = await moduleServices(t, 'directory').personForUser(user.id);
-    await request(t, admin, 'PATCH', `/people/${own!.id}`, { userId: null });
+    const own = await personOf(t, user);
+    await request(t, admin, 'PATCH', `/people/${own.id}`, { userId: null });
     const denied = await request(t, manager, 'PATCH', `/people/${body.id}`, { userId: user.id });
     expect(denied.status).toBe(403);
     const allowed = await request(t, admin, 'PATCH', `/people/${body.id}`, { userId: user.id });
@@ -291,20 +292,18 @@ describe('list, search, sort and cursor pagination', () => {
   let team: string;
   const created: string[] = [];
   beforeAll(async () => {
-    team = (await request(t, admin, 'POST', '/teams', { name: 'Paging' })).body.id;
+    team = (await createTeam(t, { name: 'Paging' })).id;
     // Seven people with the same name (and, by the test clock, the same createdAt): only the id orders them.
     for (let i = 0; i < 7; i++) {
-      const res = await request(t, admin, 'POST', '/people', {
+      const person = await createPerson(t, {
         name: 'Tie Name',
         teamId: team,
         department: i % 2 ? 'Ops' : null,
       });
-      created.push(res.body.id);
+      created.push(person.id);
     }
-    for (const name of ['Aaron Tie', 'zed tie']) {
-      const res = await request(t, admin, 'POST', '/people', { name, teamId: team });
-      created.push(res.body.id);
-    }
+    for (const name of ['Aaron Tie', 'zed tie'])
+      created.push((await createPerson(t, { name, teamId: team })).id);
   });
 
   async function walk(query: string, limit: number) {
@@ -412,30 +411,31 @@ describe('the service other modules call', () => {
   it('knows who manages whom: team members and direct reports, never oneself', async () => {
     const directory = moduleServices(t, 'directory');
     const boss = await loginAs(t, { role: 'manager' });
-    const bossPerson = (await directory.personForUser(boss.user.id))!;
-    const team = await request(t, admin, 'POST', '/teams', { name: 'Managed', managerIds: [bossPerson.id] });
-    const member = await request(t, admin, 'POST', '/people', { name: 'Member', teamId: team.body.id });
-    const report = await request(t, admin, 'POST', '/people', { name: 'Report', managerId: bossPerson.id });
-    const stranger = await request(t, admin, 'POST', '/people', { name: 'Stranger' });
+    const bossPerson = await personOf(t, boss.user);
     // The manager is also a member of the team they manage.
-    await request(t, admin, 'POST', `/teams/${team.body.id}/members`, { personId: bossPerson.id });
+    const team = await createTeam(t, {
+      name: 'Managed',
+      managerIds: [bossPerson.id],
+      memberIds: [bossPerson.id],
+    });
+    const member = await createPerson(t, { name: 'Member', teamId: team.id });
+    const report = await createPerson(t, { name: 'Report', managerId: bossPerson.id });
+    const stranger = await createPerson(t, { name: 'Stranger' });
 
-    expect((await directory.managedPersonIds(boss.user.id)).sort()).toEqual(
-      [member.body.id, report.body.id].sort(),
-    );
-    expect(await directory.isManagerOf(boss.user.id, member.body.id)).toBe(true);
-    expect(await directory.isManagerOf(boss.user.id, report.body.id)).toBe(true);
-    expect(await directory.isManagerOf(boss.user.id, stranger.body.id)).toBe(false);
+    expect((await directory.managedPersonIds(boss.user.id)).sort()).toEqual([member.id, report.id].sort());
+    expect(await directory.isManagerOf(boss.user.id, member.id)).toBe(true);
+    expect(await directory.isManagerOf(boss.user.id, report.id)).toBe(true);
+    expect(await directory.isManagerOf(boss.user.id, stranger.id)).toBe(false);
     expect(await directory.isManagerOf(boss.user.id, bossPerson.id)).toBe(false);
-    expect(await directory.managedTeamIds(boss.user.id)).toEqual([team.body.id]);
+    expect(await directory.managedTeamIds(boss.user.id)).toEqual([team.id]);
     expect(await directory.managedPersonIds(employee.user.id)).toEqual([]);
 
-    const listed = await directory.listPeople({ teamId: team.body.id });
+    const listed = await directory.listPeople({ teamId: team.id });
     expect(listed.map((p) => p.name).sort()).toEqual(['Member', bossPerson.name].sort());
     expect(await directory.listPeople({ ids: [] })).toEqual([]);
-    expect((await directory.listPeople({ ids: [stranger.body.id], active: true })).map((p) => p.id)).toEqual([
-      stranger.body.id,
+    expect((await directory.listPeople({ ids: [stranger.id], active: true })).map((p) => p.id)).toEqual([
+      stranger.id,
     ]);
-    expect(await directory.getPerson(stranger.body.id)).toMatchObject({ name: 'Stranger', weeklyHours: 40 });
+    expect(await directory.getPerson(stranger.id)).toMatchObject({ name: 'Stranger', weeklyHours: 40 });
   });
 });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moduleServices } from '../../../test/helpers';
 import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { moduleServices } from '../../../test/helpers';
 
 let w: TimeWorld;
 

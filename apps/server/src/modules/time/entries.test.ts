@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '../../platform/audit';
+import { createActivity } from '../../../test/factories/directory';
+import { createEntry } from '../../../test/factories/time';
 import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { auditEvents } from '../../platform/audit';
 
 let w: TimeWorld;
 
@@ -124,12 +126,12 @@ describe('manual entries', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors[0].message).toMatch(/archived/);
     const [a, b] = [await w.project(), await w.project()];
-    const activity = await w.api(w.admin, 'POST', '/activities', { name: 'Design', projectId: a.id });
+    const activity = await createActivity(w.t, { name: 'Design', projectId: a.id });
     const mismatch = await w.api(
       w.employee,
       'POST',
       '/time/entries',
-      entry('2026-11-19', '13:00', '14:00', { projectId: b.id, activityId: activity.body.id }),
+      entry('2026-11-19', '13:00', '14:00', { projectId: b.id, activityId: activity.id }),
     );
     expect(mismatch.status).toBe(422);
     expect(paths(mismatch.body)).toEqual(['body.activityId']);
@@ -211,7 +213,7 @@ describe('listing', () => {
   it('filters by person, dates and project, and pages with a cursor without repeats', async () => {
     const p = await w.project();
     for (const day of ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06']) {
-      await w.api(w.colleague, 'POST', '/time/entries', entry(day, '07:00', '09:00', { projectId: p.id }));
+      await createEntry(w.t, w.colleague, entry(day, '07:00', '09:00', { projectId: p.id }));
     }
     const seen: string[] = [];
     let cursor: string | null = null;

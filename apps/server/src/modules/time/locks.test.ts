@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '../../platform/audit';
+import { createEntry } from '../../../test/factories/time';
 import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { auditEvents } from '../../platform/audit';
 
 let w: TimeWorld;
 
@@ -17,18 +18,18 @@ describe('period locks', () => {
 
   it('lets only admins lock', async () => {
     inside = (
-      await w.api(w.employee, 'POST', '/time/entries', {
+      await createEntry(w.t, w.employee, {
         startedAt: '2026-10-30T08:00:00Z',
         endedAt: '2026-10-30T12:00:00Z',
       })
-    ).body.id;
+    ).id;
     // Berlin: 31 Oct 23:00 (CET) to 1 Nov 01:00 crosses the lock boundary at local midnight.
     straddling = (
-      await w.api(w.employee, 'POST', '/time/entries', {
+      await createEntry(w.t, w.employee, {
         startedAt: '2026-10-31T22:00:00Z',
         endedAt: '2026-11-01T00:00:00Z',
       })
-    ).body.id;
+    ).id;
     expect((await w.api(w.manager, 'POST', '/time/locks', { before: '2026-11-01' })).status).toBe(403);
     const res = await w.api(w.admin, 'POST', '/time/locks', {
       before: '2026-11-01',
