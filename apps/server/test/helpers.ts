@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { and, eq } from 'drizzle-orm';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/app';
 import { loadConfig } from '../src/config/load';
+import { auditEvents } from '../src/platform/audit';
 import { type Clock, requireService, type Services } from '../src/platform/context';
 import { createPglite, createPostgres, type Database } from '../src/platform/db';
 import { createLoggers } from '../src/platform/logger';
@@ -98,4 +100,14 @@ export async function createTestApp(
  */
 export function moduleServices<K extends keyof Services>(t: TestApp, name: K): Services[K] {
   return requireService(t.ctx, name);
+}
+
+/** The audit records of one entity (only `action`'s, when given), oldest first. */
+export function auditTrail(t: TestApp, entityId: string, action?: string) {
+  const entity = eq(auditEvents.entityId, entityId);
+  return t.ctx.db
+    .select()
+    .from(auditEvents)
+    .where(action ? and(entity, eq(auditEvents.action, action)) : entity)
+    .orderBy(auditEvents.occurredAt);
 }

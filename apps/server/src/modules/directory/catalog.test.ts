@@ -1,24 +1,15 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createTeam, personOf } from '../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
-import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
+import { auditTrail, createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 import { errorPaths, request } from '../../../test/http';
-import { auditEvents } from '../../platform/audit';
 
 let t: TestApp;
 let admin: LoggedIn;
 let manager: LoggedIn;
 let employee: LoggedIn;
 
-const actions = async (entityId: string) =>
-  (
-    await t.ctx.db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.entityId, entityId))
-      .orderBy(auditEvents.occurredAt)
-  ).map((a) => a.action);
+const actions = async (entityId: string) => (await auditTrail(t, entityId)).map((a) => a.action);
 const ids = (body: { items: Array<{ id: string }> }) => body.items.map((i) => i.id);
 
 beforeAll(async () => {

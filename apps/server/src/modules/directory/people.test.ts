@@ -1,10 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, createTeam, personOf } from '../../../test/factories/directory';
 import { createUser, type LoggedIn, loginAs } from '../../../test/factories/identity';
-import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
+import { auditTrail, createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { errorPaths, request } from '../../../test/http';
-import { auditEvents } from '../../platform/audit';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -12,12 +10,6 @@ let manager: LoggedIn;
 let employee: LoggedIn;
 
 const ids = (body: { items: Array<{ id: string }> }) => body.items.map((p) => p.id);
-const audits = (entityId: string) =>
-  t.ctx.db
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.entityId, entityId))
-    .orderBy(auditEvents.occurredAt);
 
 beforeAll(async () => {
   // A clock that stands still: every row gets the same createdAt, so sorting by it is all ties.
@@ -67,7 +59,7 @@ describe('every account has a person', () => {
       weeklyHours: 32,
       userId: user.id,
     });
-    const trail = await audits(created.body.id);
+    const trail = await auditTrail(t, created.body.id);
     expect(trail.map((a) => a.action)).toEqual(['person.created', 'person.linked']);
     expect(trail[1]).toMatchObject({ before: { userId: null }, after: { userId: user.id } });
   });
@@ -128,7 +120,7 @@ describe('people CRUD', () => {
     expect(archived.status).toBe(200);
     expect(archived.body.active).toBe(false);
 
-    const trail = await audits(id);
+    const trail = await auditTrail(t, id);
     expect(trail.map((a) => a.action)).toEqual([
       'person.created',
       'person.updated',
@@ -147,7 +139,7 @@ describe('people CRUD', () => {
   it('writes no audit record for a patch that changes nothing', async () => {
     const { body } = await request(t, admin, 'POST', '/people', { name: 'Same Same' });
     await request(t, admin, 'PATCH', `/people/${body.id}`, { name: 'Same Same' });
-    expect((await audits(body.id)).length).toBe(1);
+    expect((await auditTrail(t, body.id)).length).toBe(1);
   });
 
   it('answers 404 for an unknown person and 400 for a malformed id', async () => {

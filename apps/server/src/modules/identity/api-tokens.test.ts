@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
-import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
+import { auditTrail, createTestApp, type TestApp, testClock } from '../../../test/helpers';
 import { bearer, request } from '../../../test/http';
-import { auditEvents } from '../../platform/audit';
 import { apiTokens } from './api-tokens.tables';
 
 const clock = testClock();
@@ -100,7 +99,7 @@ describe('personal API tokens', () => {
     expect(after.headers['www-authenticate']).toContain('invalid_token');
     expect((await request(t, me, 'GET', '/tokens')).body.items).toHaveLength(0);
     expect((await request(t, me, 'DELETE', `/tokens/${id}`)).status).toBe(404);
-    const audited = await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.entityId, id));
+    const audited = await auditTrail(t, id);
     expect(audited.map((e) => [e.action, e.actorId]).sort()).toEqual([
       ['api_token.created', me.user.id],
       ['api_token.revoked', me.user.id],

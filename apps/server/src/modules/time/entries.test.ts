@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivity } from '../../../test/factories/directory';
 import { createEntry } from '../../../test/factories/time';
 import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
-import { auditEvents } from '../../platform/audit';
+import { auditTrail } from '../../../test/helpers';
 
 let w: TimeWorld;
 
@@ -41,10 +40,7 @@ describe('manual entries', () => {
       workedSeconds: 8 * 3600,
       timeZone: 'Europe/Berlin',
     });
-    const audit = await w.t.ctx.db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entityId, res.body.id), eq(auditEvents.action, 'time_entry.created')));
+    const audit = await auditTrail(w.t, res.body.id, 'time_entry.created');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorId).toBe(w.employee.user.id);
   });
@@ -182,10 +178,7 @@ describe('who may touch whose entries', () => {
     });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ endedAt: '2026-11-13T15:00:00.000Z', note: 'Left early' });
-    const [audit] = await w.t.ctx.db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entityId, created.body.id), eq(auditEvents.action, 'time_entry.updated')));
+    const [audit] = await auditTrail(w.t, created.body.id, 'time_entry.updated');
     expect(audit!.actorId).toBe(w.manager.user.id);
     expect(audit!.before).toMatchObject({ endedAt: '2026-11-13T17:00:00.000Z', note: null });
     expect(audit!.after).toMatchObject({ endedAt: '2026-11-13T15:00:00.000Z', note: 'Left early' });

@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntry } from '../../../test/factories/time';
 import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { auditTrail } from '../../../test/helpers';
+import { errorPaths } from '../../../test/http';
 import { auditEvents } from '../../platform/audit';
 
 let w: TimeWorld;
@@ -39,10 +41,7 @@ describe('period locks', () => {
     lockId = res.body.id;
     const list = await w.api(w.employee, 'GET', '/time/locks');
     expect(list.body).toMatchObject({ lockedBefore: '2026-11-01' });
-    const [audit] = await w.t.ctx.db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entityId, lockId), eq(auditEvents.action, 'time_lock.created')));
+    const [audit] = await auditTrail(w.t, lockId, 'time_lock.created');
     expect(audit!.actorId).toBe(w.admin.user.id);
   });
 
@@ -130,10 +129,7 @@ describe('settings', () => {
       overtime: { dailyThresholdMinutes: null, weekly: true },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
-      'body.rounding.minutes',
-      'body.rounding.mode',
-    ]);
+    expect(errorPaths(bad.body)).toEqual(['body.rounding.minutes', 'body.rounding.mode']);
     const put = await w.api(w.admin, 'PUT', '/time/settings', {
       rounding: { mode: 'up', minutes: 6 },
       overtime: { dailyThresholdMinutes: 600, weekly: false },
