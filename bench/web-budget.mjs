@@ -8,22 +8,12 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { buildWebIfNeeded, root, startServer } from '../e2e/server.mjs';
+import { launchChromium } from '../scripts/lib/chromium.mjs';
 
 const JS_BUDGET_KB = 300;
 const TTI_BUDGET_MS = 1500;
 const RUNS = Number(process.env.RUNS ?? 7);
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,10 +27,7 @@ const server = await startServer({
   webDir,
   env: { LOG_LEVEL: 'warn' },
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ARGS,
-});
+const browser = await launchChromium();
 let ok = true;
 try {
   // 1. Initial JS of the login route: every script the page fetches until the form is usable.

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { cspViolations, launch, loginViaApi, openSession, type Session, step } from './lib';
+import { launchChromium } from '../scripts/lib/chromium.mjs';
+import { cspViolations, loginViaApi, openSession, type Session, step } from './lib';
 
 let browser: Browser;
 before(async () => {
-  browser = await launch();
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

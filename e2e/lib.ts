@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5000';
 const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'e2e/artifacts';
@@ -10,24 +10,6 @@ export const USERS = JSON.parse(process.env.E2E_USERS ?? '{}') as Record<
   'admin' | 'manager' | 'employee',
   Credentials
 >;
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
-
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
-}
 
 export type Session = { context: BrowserContext; page: Page; console: string[] };
 

@@ -12,10 +12,10 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../scripts/lib/net.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (msg) => console.log(`[server] ${msg}`);
@@ -60,17 +60,6 @@ export function buildWebIfNeeded() {
   );
   if (r.status !== 0 || !existsSync(index)) throw new Error('web build failed');
   return outDir;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function freshDatabase(adminUrl) {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { cspViolations, launch, loginViaApi, openSession, type Session, step, USERS } from './lib';
+import { launchChromium } from '../scripts/lib/chromium.mjs';
+import { cspViolations, loginViaApi, openSession, type Session, step, USERS } from './lib';
 
 // One story, in order: the employee's week goes from the first clock-in to an approved timesheet.
 let browser: Browser;
 before(async () => {
-  browser = await launch();
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

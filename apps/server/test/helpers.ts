@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { and, eq } from 'drizzle-orm';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/app';
 import { loadConfig } from '../src/config/load';
-import type { Clock } from '../src/platform/context';
+import { auditEvents } from '../src/platform/audit';
+import { type Clock, requireService, type Services } from '../src/platform/context';
 import { createPglite, createPostgres, type Database } from '../src/platform/db';
 import { createLoggers } from '../src/platform/logger';
+
+export { freePort } from '../../../scripts/lib/net.mjs';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
@@ -91,14 +94,20 @@ export async function createTestApp(
   return Object.assign(built, { url });
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A module's services as tests reach them. Every test and factory goes through here, so a change in
+ * how modules are wired touches one line.
+ */
+export function moduleServices<K extends keyof Services>(t: TestApp, name: K): Services[K] {
+  return requireService(t.ctx, name);
+}
+
+/** The audit records of one entity (only `action`'s, when given), oldest first. */
+export function auditTrail(t: TestApp, entityId: string, action?: string) {
+  const entity = eq(auditEvents.entityId, entityId);
+  return t.ctx.db
+    .select()
+    .from(auditEvents)
+    .where(action ? and(entity, eq(auditEvents.action, action)) : entity)
+    .orderBy(auditEvents.occurredAt);
 }

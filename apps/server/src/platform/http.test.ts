@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestApp, type TestApp } from '../../test/helpers';
+import { errorPaths } from '../../test/http';
 
 let t: TestApp;
 let app: FastifyInstance;
@@ -45,7 +46,7 @@ describe('errors as problem+json', () => {
       title: 'Bad Request',
       instance: '/api/test/echo',
     });
-    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.age', 'body.name']);
+    expect(errorPaths(body)).toEqual(['body.age', 'body.name']);
   });
 
   it('answers malformed JSON with 400', async () => {

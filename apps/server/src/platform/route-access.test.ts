@@ -1,6 +1,6 @@
 import { can, ROLES, type TRole } from '@clockpilot/contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LoggedIn, loginAs } from '../../test/auth';
+import { type LoggedIn, loginAs } from '../../test/factories/identity';
 import { createTestApp, type TestApp } from '../../test/helpers';
 import type { RouteAccess } from './security';
 

@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { type LoggedIn, loginAs } from '../../test/auth';
-import { createTestApp, type TestApp } from '../../test/helpers';
+import { type LoggedIn, loginAs } from '../../test/factories/identity';
+import { createTestApp, freePort, type TestApp } from '../../test/helpers';
 import { AppError } from './errors';
 import { CSP_REPORT_GROUP, clientKey, PERMISSIONS_POLICY, trustProxyOption } from './security';
 
@@ -557,17 +556,6 @@ describe('limits shared by two instances through one Redis', () => {
     expect((await login(b.app, '203.0.113.91', 'w', 'right')).statusCode).toBe(429);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForRedis(url: string) {
   for (let attempt = 0; attempt < 100; attempt++) {

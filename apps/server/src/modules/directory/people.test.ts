@@ -1,28 +1,15 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type LoggedIn, loginAs } from '../../../test/auth';
-import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
-import { auditEvents } from '../../platform/audit';
-import { requireService } from '../../platform/context';
+import { createPerson, createTeam, personOf } from '../../../test/factories/directory';
+import { createUser, type LoggedIn, loginAs } from '../../../test/factories/identity';
+import { auditTrail, createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
+import { errorPaths, request } from '../../../test/http';
 
 let t: TestApp;
 let admin: LoggedIn;
 let manager: LoggedIn;
 let employee: LoggedIn;
 
-type Req = { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; as?: LoggedIn; payload?: object };
-const api = async ({ method = 'GET', url, as = admin, payload }: Req) => {
-  const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: as.headers, payload });
-  return { status: res.statusCode, body: res.json() };
-};
-const paths = (body: { errors?: Array<{ path: string }> }) => (body.errors ?? []).map((e) => e.path).sort();
 const ids = (body: { items: Array<{ id: string }> }) => body.items.map((p) => p.id);
-const audits = (entityId: string) =>
-  t.ctx.db
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.entityId, entityId))
-    .orderBy(auditEvents.occurredAt);
 
 beforeAll(async () => {
   // A clock that stands still: every row gets the same createdAt, so sorting by it is all ties.
@@ -40,7 +27,7 @@ describe('every account has a person', () => {
       displayName: 'Noor Haddad',
       timeZone: 'Europe/Berlin',
     });
-    const person = await requireService(t.ctx, 'directory').personForUser(user.id);
+    const person = await moduleServices(t, 'directory').personForUser(user.id);
     expect(person).toMatchObject({
       userId: user.id,
       name: 'Noor Haddad',
@@ -53,15 +40,11 @@ describe('every account has a person', () => {
   });
 
   it('links an existing unlinked person with the same email instead of creating one', async () => {
-    const created = await api({
-      method: 'POST',
-      url: '/people',
-      payload: {
-        name: 'Ada Byron',
-        email: 'Ada.Byron@example.test',
-        employeeNumber: 'E-100',
-        weeklyHours: 32,
-      },
+    const created = await request(t, admin, 'POST', '/people', {
+      name: 'Ada Byron',
+      email: 'Ada.Byron@example.test',
+      employeeNumber: 'E-100',
+      weeklyHours: 32,
     });
     expect(created.status).toBe(201);
     const user = await createUser(t, {
@@ -69,43 +52,42 @@ describe('every account has a person', () => {
       email: 'ada.byron@example.test',
       displayName: 'Ada B',
     });
-    const person = await requireService(t.ctx, 'directory').personForUser(user.id);
+    const person = await moduleServices(t, 'directory').personForUser(user.id);
     expect(person).toMatchObject({
       id: created.body.id,
       name: 'Ada Byron',
       weeklyHours: 32,
       userId: user.id,
     });
-    const trail = await audits(created.body.id);
+    const trail = await auditTrail(t, created.body.id);
     expect(trail.map((a) => a.action)).toEqual(['person.created', 'person.linked']);
     expect(trail[1]).toMatchObject({ before: { userId: null }, after: { userId: user.id } });
   });
 
   it('answers 404 on /people/me when the account has no person', async () => {
     const user = await loginAs(t, { role: 'employee' });
-    const own = await requireService(t.ctx, 'directory').personForUser(user.user.id);
-    await api({ method: 'PATCH', url: `/people/${own!.id}`, payload: { userId: null } });
-    const res = await api({ url: '/people/me', as: user });
+    const own = await personOf(t, user.user);
+    await request(t, admin, 'PATCH', `/people/${own.id}`, { userId: null });
+    const res = await request(t, user, 'GET', '/people/me');
     expect(res.status).toBe(404);
     expect(res.body.detail).toBe('No person is linked to your account');
   });
 
   it('brings an archived person back when an account is created for them', async () => {
-    const { body } = await api({
-      method: 'POST',
-      url: '/people',
-      payload: { name: 'Returner', email: 'back@example.test' },
+    const { body } = await request(t, admin, 'POST', '/people', {
+      name: 'Returner',
+      email: 'back@example.test',
     });
-    await api({ method: 'DELETE', url: `/people/${body.id}` });
+    await request(t, admin, 'DELETE', `/people/${body.id}`);
     const user = await createUser(t, { role: 'employee', email: 'back@example.test' });
-    expect(await requireService(t.ctx, 'directory').personForUser(user.id)).toMatchObject({
+    expect(await moduleServices(t, 'directory').personForUser(user.id)).toMatchObject({
       id: body.id,
       active: true,
     });
   });
 
   it('answers GET /people/me with the caller’s own record, contract details included', async () => {
-    const me = await api({ url: '/people/me', as: employee });
+    const me = await request(t, employee, 'GET', '/people/me');
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ userId: employee.user.id, weeklyHours: 40 });
   });
@@ -113,42 +95,32 @@ describe('every account has a person', () => {
 
 describe('people CRUD', () => {
   it('creates, reads, updates and archives, auditing each change with before and after', async () => {
-    const created = await api({
-      method: 'POST',
-      url: '/people',
-      as: manager,
-      payload: {
-        name: 'Grace Hopper',
-        email: 'grace@example.test',
-        title: 'Engineer',
-        timeZone: 'America/New_York',
-      },
+    const created = await request(t, manager, 'POST', '/people', {
+      name: 'Grace Hopper',
+      email: 'grace@example.test',
+      title: 'Engineer',
+      timeZone: 'America/New_York',
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ weeklyHours: 40, weeklyCapacity: 40, teamId: null, userId: null });
     const id = created.body.id as string;
 
-    expect((await api({ url: `/people/${id}` })).body.name).toBe('Grace Hopper');
+    expect((await request(t, admin, 'GET', `/people/${id}`)).body.name).toBe('Grace Hopper');
 
     // Capacity follows the contracted hours while it was not set apart from them.
-    const patched = await api({
-      method: 'PATCH',
-      url: `/people/${id}`,
-      as: manager,
-      payload: { weeklyHours: 30 },
-    });
+    const patched = await request(t, manager, 'PATCH', `/people/${id}`, { weeklyHours: 30 });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ weeklyHours: 30, weeklyCapacity: 30 });
-    const apart = await api({ method: 'PATCH', url: `/people/${id}`, payload: { weeklyCapacity: 24 } });
+    const apart = await request(t, admin, 'PATCH', `/people/${id}`, { weeklyCapacity: 24 });
     expect(apart.body).toMatchObject({ weeklyHours: 30, weeklyCapacity: 24 });
-    const again = await api({ method: 'PATCH', url: `/people/${id}`, payload: { weeklyHours: 36 } });
+    const again = await request(t, admin, 'PATCH', `/people/${id}`, { weeklyHours: 36 });
     expect(again.body).toMatchObject({ weeklyHours: 36, weeklyCapacity: 24 });
 
-    const archived = await api({ method: 'DELETE', url: `/people/${id}`, as: manager });
+    const archived = await request(t, manager, 'DELETE', `/people/${id}`);
     expect(archived.status).toBe(200);
     expect(archived.body.active).toBe(false);
 
-    const trail = await audits(id);
+    const trail = await auditTrail(t, id);
     expect(trail.map((a) => a.action)).toEqual([
       'person.created',
       'person.updated',
@@ -165,37 +137,34 @@ describe('people CRUD', () => {
   });
 
   it('writes no audit record for a patch that changes nothing', async () => {
-    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Same Same' } });
-    await api({ method: 'PATCH', url: `/people/${body.id}`, payload: { name: 'Same Same' } });
-    expect((await audits(body.id)).length).toBe(1);
+    const { body } = await request(t, admin, 'POST', '/people', { name: 'Same Same' });
+    await request(t, admin, 'PATCH', `/people/${body.id}`, { name: 'Same Same' });
+    expect((await auditTrail(t, body.id)).length).toBe(1);
   });
 
   it('answers 404 for an unknown person and 400 for a malformed id', async () => {
-    expect((await api({ url: '/people/8f1c2b7e-0000-4000-8000-000000000000' })).status).toBe(404);
-    const bad = await api({ url: '/people/not-a-uuid' });
+    expect((await request(t, admin, 'GET', '/people/8f1c2b7e-0000-4000-8000-000000000000')).status).toBe(404);
+    const bad = await request(t, admin, 'GET', '/people/not-a-uuid');
     expect(bad.status).toBe(400);
-    expect(paths(bad.body)).toEqual(['params.id']);
+    expect(errorPaths(bad.body)).toEqual(['params.id']);
   });
 });
 
 describe('validation and constraints', () => {
   it('lists every invalid field', async () => {
-    const res = await api({
-      method: 'POST',
-      url: '/people',
-      payload: { name: '', email: 'nope', timeZone: 'Mars/Olympus', weeklyHours: 200 },
+    const res = await request(t, admin, 'POST', '/people', {
+      name: '',
+      email: 'nope',
+      timeZone: 'Mars/Olympus',
+      weeklyHours: 200,
     });
     expect(res.status).toBe(400);
-    expect(paths(res.body)).toEqual(['body.email', 'body.name', 'body.timeZone', 'body.weeklyHours']);
+    expect(errorPaths(res.body)).toEqual(['body.email', 'body.name', 'body.timeZone', 'body.weeklyHours']);
   });
 
   it('answers 409 naming the field for a taken employee number (case-insensitive)', async () => {
-    await api({ method: 'POST', url: '/people', payload: { name: 'One', employeeNumber: 'X-7' } });
-    const res = await api({
-      method: 'POST',
-      url: '/people',
-      payload: { name: 'Two', employeeNumber: 'x-7' },
-    });
+    await request(t, admin, 'POST', '/people', { name: 'One', employeeNumber: 'X-7' });
+    const res = await request(t, admin, 'POST', '/people', { name: 'Two', employeeNumber: 'x-7' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'conflict', errors: [{ path: 'body.employeeNumber' }] });
   });
@@ -203,7 +172,7 @@ describe('validation and constraints', () => {
   it('lets exactly one of several concurrent creates take an employee number', async () => {
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        api({ method: 'POST', url: '/people', payload: { name: `Racer ${i}`, employeeNumber: 'RACE-1' } }),
+        request(t, admin, 'POST', '/people', { name: `Racer ${i}`, employeeNumber: 'RACE-1' }),
       ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
@@ -212,113 +181,95 @@ describe('validation and constraints', () => {
   it('answers 422 naming the field for unknown team, manager and user ids', async () => {
     const unknown = '8f1c2b7e-0000-4000-8000-000000000001';
     for (const field of ['teamId', 'managerId', 'userId']) {
-      const res = await api({ method: 'POST', url: '/people', payload: { name: 'Ref', [field]: unknown } });
+      const res = await request(t, admin, 'POST', '/people', { name: 'Ref', [field]: unknown });
       expect(res.status, field).toBe(422);
       expect(res.body.errors, field).toEqual([expect.objectContaining({ path: `body.${field}` })]);
     }
   });
 
   it('refuses to make a person their own manager', async () => {
-    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Solo' } });
-    const res = await api({ method: 'PATCH', url: `/people/${body.id}`, payload: { managerId: body.id } });
+    const { body } = await request(t, admin, 'POST', '/people', { name: 'Solo' });
+    const res = await request(t, admin, 'PATCH', `/people/${body.id}`, { managerId: body.id });
     expect(res.status).toBe(422);
-    expect(paths(res.body)).toEqual(['body.managerId']);
+    expect(errorPaths(res.body)).toEqual(['body.managerId']);
   });
 
   it('refuses a management cycle through several levels', async () => {
     const mk = async (name: string, managerId?: string) =>
-      (await api({ method: 'POST', url: '/people', payload: { name, managerId } })).body.id as string;
+      (await request(t, admin, 'POST', '/people', { name, managerId })).body.id as string;
     const top = await mk('Top');
     const mid = await mk('Mid', top);
     const low = await mk('Low', mid);
-    const res = await api({ method: 'PATCH', url: `/people/${top}`, payload: { managerId: low } });
+    const res = await request(t, admin, 'PATCH', `/people/${top}`, { managerId: low });
     expect(res.status).toBe(422);
-    expect(paths(res.body)).toEqual(['body.managerId']);
+    expect(errorPaths(res.body)).toEqual(['body.managerId']);
     // Moving within the line without closing a loop is fine.
-    expect((await api({ method: 'PATCH', url: `/people/${low}`, payload: { managerId: top } })).status).toBe(
-      200,
-    );
+    expect((await request(t, admin, 'PATCH', `/people/${low}`, { managerId: top })).status).toBe(200);
   });
 
   it('lets only one of two crossing manager changes through (A under B, B under A)', async () => {
     const mk = async (name: string) =>
-      (await api({ method: 'POST', url: '/people', payload: { name } })).body.id as string;
+      (await request(t, admin, 'POST', '/people', { name })).body.id as string;
     for (let round = 0; round < 5; round++) {
       const a = await mk(`Cross A${round}`);
       const b = await mk(`Cross B${round}`);
       const results = await Promise.all([
-        api({ method: 'PATCH', url: `/people/${a}`, payload: { managerId: b } }),
-        api({ method: 'PATCH', url: `/people/${b}`, payload: { managerId: a } }),
+        request(t, admin, 'PATCH', `/people/${a}`, { managerId: b }),
+        request(t, admin, 'PATCH', `/people/${b}`, { managerId: a }),
       ]);
       expect(results.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 422]);
     }
   });
 
   it('answers 409 when a user account is already linked to another person', async () => {
-    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Second record' } });
-    const res = await api({
-      method: 'PATCH',
-      url: `/people/${body.id}`,
-      payload: { userId: employee.user.id },
-    });
+    const { body } = await request(t, admin, 'POST', '/people', { name: 'Second record' });
+    const res = await request(t, admin, 'PATCH', `/people/${body.id}`, { userId: employee.user.id });
     expect(res.status).toBe(409);
-    expect(paths(res.body)).toEqual(['body.userId']);
+    expect(errorPaths(res.body)).toEqual(['body.userId']);
   });
 });
 
 describe('permissions', () => {
   it('lets employees read but not edit', async () => {
-    expect((await api({ url: '/people', as: employee })).status).toBe(200);
-    const res = await api({ method: 'POST', url: '/people', as: employee, payload: { name: 'Nope' } });
+    expect((await request(t, employee, 'GET', '/people')).status).toBe(200);
+    const res = await request(t, employee, 'POST', '/people', { name: 'Nope' });
     expect(res.status).toBe(403);
-    const me = await api({ url: '/people/me', as: employee });
-    expect(
-      (
-        await api({
-          method: 'PATCH',
-          url: `/people/${me.body.id}`,
-          as: employee,
-          payload: { weeklyHours: 1 },
-        })
-      ).status,
-    ).toBe(403);
-    expect((await api({ method: 'DELETE', url: `/people/${me.body.id}`, as: employee })).status).toBe(403);
+    const me = await request(t, employee, 'GET', '/people/me');
+    expect((await request(t, employee, 'PATCH', `/people/${me.body.id}`, { weeklyHours: 1 })).status).toBe(
+      403,
+    );
+    expect((await request(t, employee, 'DELETE', `/people/${me.body.id}`)).status).toBe(403);
   });
 
   it('hides the contract details of others from employees', async () => {
-    const other = await api({
-      method: 'POST',
-      url: '/people',
-      payload: { name: 'Hidden Hours', employeeNumber: 'H-1', weeklyHours: 20 },
+    const other = await request(t, admin, 'POST', '/people', {
+      name: 'Hidden Hours',
+      employeeNumber: 'H-1',
+      weeklyHours: 20,
     });
-    const seen = await api({ url: `/people/${other.body.id}`, as: employee });
+    const seen = await request(t, employee, 'GET', `/people/${other.body.id}`);
     expect(seen.body).toMatchObject({
       name: 'Hidden Hours',
       employeeNumber: null,
       weeklyHours: null,
       weeklyCapacity: null,
     });
-    const byManager = await api({ url: `/people/${other.body.id}`, as: manager });
+    const byManager = await request(t, manager, 'GET', `/people/${other.body.id}`);
     expect(byManager.body).toMatchObject({ employeeNumber: 'H-1', weeklyHours: 20 });
     // Nor can a search find people by the number it hides.
-    expect(ids((await api({ url: '/people?q=H-1', as: employee })).body)).toEqual([]);
-    expect(ids((await api({ url: '/people?q=H-1', as: manager })).body)).toEqual([other.body.id]);
+    expect(ids((await request(t, employee, 'GET', '/people?q=H-1')).body)).toEqual([]);
+    expect(ids((await request(t, manager, 'GET', '/people?q=H-1')).body)).toEqual([other.body.id]);
   });
 
   it('lets only users:manage link a person to an account', async () => {
     const user = await createUser(t, { role: 'employee' });
-    const { body } = await api({ method: 'POST', url: '/people', payload: { name: 'Unlinked' } });
+    const { body } = await request(t, admin, 'POST', '/people', { name: 'Unlinked' });
     // Free the account first: its own person was created with it.
-    const own = await requireService(t.ctx, 'directory').personForUser(user.id);
-    await api({ method: 'PATCH', url: `/people/${own!.id}`, payload: { userId: null } });
-    const denied = await api({
-      method: 'PATCH',
-      url: `/people/${body.id}`,
-      as: manager,
-      payload: { userId: user.id },
-    });
+    const own = await personOf(t, user);
+    await request(t, admin, 'PATCH', `/people/${own.id}`, { userId: null });
+    const denied = await request(t, manager, 'PATCH', `/people/${body.id}`, { userId: user.id });
     expect(denied.status).toBe(403);
-    const allowed = await api({ method: 'PATCH', url: `/people/${body.id}`, payload: { userId: user.id } });
+    const allowed = await request(t, admin, 'PATCH', `/people/${body.id}`, { userId: user.id });
     expect(allowed.status).toBe(200);
     expect(allowed.body.userId).toBe(user.id);
   });
@@ -333,20 +284,18 @@ describe('list, search, sort and cursor pagination', () => {
   let team: string;
   const created: string[] = [];
   beforeAll(async () => {
-    team = (await api({ method: 'POST', url: '/teams', payload: { name: 'Paging' } })).body.id;
+    team = (await createTeam(t, { name: 'Paging' })).id;
     // Seven people with the same name (and, by the test clock, the same createdAt): only the id orders them.
     for (let i = 0; i < 7; i++) {
-      const res = await api({
-        method: 'POST',
-        url: '/people',
-        payload: { name: 'Tie Name', teamId: team, department: i % 2 ? 'Ops' : null },
+      const person = await createPerson(t, {
+        name: 'Tie Name',
+        teamId: team,
+        department: i % 2 ? 'Ops' : null,
       });
-      created.push(res.body.id);
+      created.push(person.id);
     }
-    for (const name of ['Aaron Tie', 'zed tie']) {
-      const res = await api({ method: 'POST', url: '/people', payload: { name, teamId: team } });
-      created.push(res.body.id);
-    }
+    for (const name of ['Aaron Tie', 'zed tie'])
+      created.push((await createPerson(t, { name, teamId: team })).id);
   });
 
   async function walk(query: string, limit: number) {
@@ -355,7 +304,7 @@ describe('list, search, sort and cursor pagination', () => {
     let pages = 0;
     do {
       const c: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-      const res = await api({ url: `/people?teamId=${team}&limit=${limit}${query}${c}` });
+      const res = await request(t, admin, 'GET', `/people?teamId=${team}&limit=${limit}${query}${c}`);
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(limit);
       ids.push(...res.body.items.map((p: { id: string }) => p.id));
@@ -376,36 +325,34 @@ describe('list, search, sort and cursor pagination', () => {
       expect(new Set(ids).size, query).toBe(ids.length);
       expect([...ids].sort(), query).toEqual([...created].sort());
       expect(pages, query).toBe(Math.ceil(created.length / limit));
-      const all = await api({ url: `/people?teamId=${team}&limit=200${query}` });
+      const all = await request(t, admin, 'GET', `/people?teamId=${team}&limit=200${query}`);
       expect(ids, query).toEqual(all.body.items.map((p: { id: string }) => p.id));
     }
   });
 
   it('is not shifted by rows inserted between pages', async () => {
-    const first = await api({ url: `/people?teamId=${team}&limit=3&sort=name` });
+    const first = await request(t, admin, 'GET', `/people?teamId=${team}&limit=3&sort=name`);
     const firstIds = ids(first.body);
     // One row sorting before the cursor and one after it.
-    const before = await api({
-      method: 'POST',
-      url: '/people',
-      payload: { name: 'Aaaa Early', teamId: team },
-    });
-    const after = await api({ method: 'POST', url: '/people', payload: { name: 'Zzzz Late', teamId: team } });
-    const rest = await api({
-      url: `/people?teamId=${team}&limit=200&sort=name&cursor=${first.body.nextCursor}`,
-    });
+    const before = await request(t, admin, 'POST', '/people', { name: 'Aaaa Early', teamId: team });
+    const after = await request(t, admin, 'POST', '/people', { name: 'Zzzz Late', teamId: team });
+    const rest = await request(
+      t,
+      admin,
+      'GET',
+      `/people?teamId=${team}&limit=200&sort=name&cursor=${first.body.nextCursor}`,
+    );
     const restIds = ids(rest.body);
     expect(restIds.filter((id) => firstIds.includes(id))).toEqual([]);
     expect(restIds).not.toContain(before.body.id);
     expect(restIds.at(-1)).toBe(after.body.id);
     expect(restIds.length).toBe(created.length - 3 + 1);
     // Leave the team as the other tests expect it.
-    for (const p of [before, after])
-      await api({ method: 'DELETE', url: `/teams/${team}/members/${p.body.id}` });
+    for (const p of [before, after]) await request(t, admin, 'DELETE', `/teams/${team}/members/${p.body.id}`);
   });
 
   it('sorts case-insensitively with the id breaking ties', async () => {
-    const asc = (await api({ url: `/people?teamId=${team}&sort=name` })).body.items as Array<{
+    const asc = (await request(t, admin, 'GET', `/people?teamId=${team}&sort=name`)).body.items as Array<{
       id: string;
       name: string;
     }>;
@@ -413,85 +360,74 @@ describe('list, search, sort and cursor pagination', () => {
     expect(asc.at(-1)!.name).toBe('zed tie');
     const ties = asc.filter((p) => p.name === 'Tie Name').map((p) => p.id);
     expect(ties).toEqual([...ties].sort());
-    const desc = (await api({ url: `/people?teamId=${team}&sort=name&dir=desc` })).body.items as Array<{
+    const desc = (await request(t, admin, 'GET', `/people?teamId=${team}&sort=name&dir=desc`)).body
+      .items as Array<{
       id: string;
     }>;
     expect(desc.map((p) => p.id)).toEqual(asc.map((p) => p.id).reverse());
   });
 
   it('searches name, email, number, title and department, with LIKE characters taken literally', async () => {
-    const hit = await api({ url: `/people?teamId=${team}&q=aaron` });
+    const hit = await request(t, admin, 'GET', `/people?teamId=${team}&q=aaron`);
     expect(hit.body.items.map((p: { name: string }) => p.name)).toEqual(['Aaron Tie']);
-    expect((await api({ url: `/people?teamId=${team}&q=ops` })).body.items).toHaveLength(3);
-    expect((await api({ url: `/people?teamId=${team}&q=%25` })).body.items).toHaveLength(0);
+    expect((await request(t, admin, 'GET', `/people?teamId=${team}&q=ops`)).body.items).toHaveLength(3);
+    expect((await request(t, admin, 'GET', `/people?teamId=${team}&q=%25`)).body.items).toHaveLength(0);
   });
 
   it('filters by active', async () => {
-    await api({ method: 'DELETE', url: `/people/${created[0]}` });
-    const active = await api({ url: `/people?teamId=${team}&active=true&limit=200` });
+    await request(t, admin, 'DELETE', `/people/${created[0]}`);
+    const active = await request(t, admin, 'GET', `/people?teamId=${team}&active=true&limit=200`);
     expect(active.body.items.map((p: { id: string }) => p.id)).not.toContain(created[0]);
-    const inactive = await api({ url: `/people?teamId=${team}&active=false` });
+    const inactive = await request(t, admin, 'GET', `/people?teamId=${team}&active=false`);
     expect(inactive.body.items.map((p: { id: string }) => p.id)).toEqual([created[0]]);
   });
 
   it('refuses a cursor from another sort order, a forged cursor, and a limit out of range', async () => {
-    const first = await api({ url: `/people?teamId=${team}&limit=1&sort=name` });
-    const other = await api({
-      url: `/people?teamId=${team}&limit=1&sort=createdAt&cursor=${first.body.nextCursor}`,
-    });
+    const first = await request(t, admin, 'GET', `/people?teamId=${team}&limit=1&sort=name`);
+    const other = await request(
+      t,
+      admin,
+      'GET',
+      `/people?teamId=${team}&limit=1&sort=createdAt&cursor=${first.body.nextCursor}`,
+    );
     expect(other.status).toBe(400);
-    expect(paths(other.body)).toEqual(['query.cursor']);
-    expect((await api({ url: '/people?cursor=garbage' })).status).toBe(400);
-    const limit = await api({ url: '/people?limit=0' });
+    expect(errorPaths(other.body)).toEqual(['query.cursor']);
+    expect((await request(t, admin, 'GET', '/people?cursor=garbage')).status).toBe(400);
+    const limit = await request(t, admin, 'GET', '/people?limit=0');
     expect(limit.status).toBe(400);
-    expect(paths(limit.body)).toEqual(['querystring.limit']);
+    expect(errorPaths(limit.body)).toEqual(['querystring.limit']);
   });
 });
 
 describe('the service other modules call', () => {
   it('knows who manages whom: team members and direct reports, never oneself', async () => {
-    const directory = requireService(t.ctx, 'directory');
+    const directory = moduleServices(t, 'directory');
     const boss = await loginAs(t, { role: 'manager' });
-    const bossPerson = (await directory.personForUser(boss.user.id))!;
-    const team = await api({
-      method: 'POST',
-      url: '/teams',
-      payload: { name: 'Managed', managerIds: [bossPerson.id] },
-    });
-    const member = await api({
-      method: 'POST',
-      url: '/people',
-      payload: { name: 'Member', teamId: team.body.id },
-    });
-    const report = await api({
-      method: 'POST',
-      url: '/people',
-      payload: { name: 'Report', managerId: bossPerson.id },
-    });
-    const stranger = await api({ method: 'POST', url: '/people', payload: { name: 'Stranger' } });
+    const bossPerson = await personOf(t, boss.user);
     // The manager is also a member of the team they manage.
-    await api({
-      method: 'POST',
-      url: `/teams/${team.body.id}/members`,
-      payload: { personId: bossPerson.id },
+    const team = await createTeam(t, {
+      name: 'Managed',
+      managerIds: [bossPerson.id],
+      memberIds: [bossPerson.id],
     });
+    const member = await createPerson(t, { name: 'Member', teamId: team.id });
+    const report = await createPerson(t, { name: 'Report', managerId: bossPerson.id });
+    const stranger = await createPerson(t, { name: 'Stranger' });
 
-    expect((await directory.managedPersonIds(boss.user.id)).sort()).toEqual(
-      [member.body.id, report.body.id].sort(),
-    );
-    expect(await directory.isManagerOf(boss.user.id, member.body.id)).toBe(true);
-    expect(await directory.isManagerOf(boss.user.id, report.body.id)).toBe(true);
-    expect(await directory.isManagerOf(boss.user.id, stranger.body.id)).toBe(false);
+    expect((await directory.managedPersonIds(boss.user.id)).sort()).toEqual([member.id, report.id].sort());
+    expect(await directory.isManagerOf(boss.user.id, member.id)).toBe(true);
+    expect(await directory.isManagerOf(boss.user.id, report.id)).toBe(true);
+    expect(await directory.isManagerOf(boss.user.id, stranger.id)).toBe(false);
     expect(await directory.isManagerOf(boss.user.id, bossPerson.id)).toBe(false);
-    expect(await directory.managedTeamIds(boss.user.id)).toEqual([team.body.id]);
+    expect(await directory.managedTeamIds(boss.user.id)).toEqual([team.id]);
     expect(await directory.managedPersonIds(employee.user.id)).toEqual([]);
 
-    const listed = await directory.listPeople({ teamId: team.body.id });
+    const listed = await directory.listPeople({ teamId: team.id });
     expect(listed.map((p) => p.name).sort()).toEqual(['Member', bossPerson.name].sort());
     expect(await directory.listPeople({ ids: [] })).toEqual([]);
-    expect((await directory.listPeople({ ids: [stranger.body.id], active: true })).map((p) => p.id)).toEqual([
-      stranger.body.id,
+    expect((await directory.listPeople({ ids: [stranger.id], active: true })).map((p) => p.id)).toEqual([
+      stranger.id,
     ]);
-    expect(await directory.getPerson(stranger.body.id)).toMatchObject({ name: 'Stranger', weeklyHours: 40 });
+    expect(await directory.getPerson(stranger.id)).toMatchObject({ name: 'Stranger', weeklyHours: 40 });
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loginAs } from '../../../test/auth';
-import { createTestApp, type TestApp } from '../../../test/helpers';
-import { requireService } from '../../platform/context';
+import { loginAs } from '../../../test/factories/identity';
+import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -35,7 +34,7 @@ it('does not hand an existing person to a self-registered account that names the
   });
   expect(registered.statusCode).toBe(201);
 
-  const directory = requireService(t.ctx, 'directory');
+  const directory = moduleServices(t, 'directory');
   const own = await directory.personForUser(registered.json().id);
   expect(own).not.toBeNull();
   expect(own!.id).not.toBe(hr.json().id);

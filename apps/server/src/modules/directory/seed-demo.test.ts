@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers';
-import { requireService } from '../../platform/context';
+import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 import { seedDemo } from './seed-demo';
 
 let t: TestApp;
@@ -24,7 +23,7 @@ describe('seed-demo', () => {
     expect(result.users).toHaveLength(12);
     expect(steps.at(-1)).toBe('time entries');
 
-    const directory = requireService(t.ctx, 'directory');
+    const directory = moduleServices(t, 'directory');
     const teams = await directory.listTeams(
       { userId: 'x', role: 'admin', scopes: ['read'] },
       { limit: 50, sort: 'name', dir: 'asc' },

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers';
-import { requireService } from '../../platform/context';
+import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 let apps: TestApp[] = [];
 afterEach(async () => {
@@ -50,7 +49,7 @@ describe('first admin', () => {
     expect((await login(t, 'admin', password!)).statusCode).toBe(200);
 
     // Already has users: nothing is created or printed again.
-    const again = await requireService(t.ctx, 'identity').ensureFirstAdmin(() => {
+    const again = await moduleServices(t, 'identity').ensureFirstAdmin(() => {
       throw new Error('must not print');
     });
     expect(again).toBeNull();
@@ -58,7 +57,7 @@ describe('first admin', () => {
 
   it('is created once when replicas start together', async () => {
     const t = await start({});
-    const identity = requireService(t.ctx, 'identity');
+    const identity = moduleServices(t, 'identity');
     const banners: string[] = [];
     const results = await Promise.all(
       Array.from({ length: 4 }, () => identity.ensureFirstAdmin((text) => banners.push(text))),

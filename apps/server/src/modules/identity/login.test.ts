@@ -2,8 +2,15 @@ import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createUser, loginAs, TEST_PASSWORD } from '../../../test/auth';
-import { createTestApp, TEST_JWT_SECRET, type TestApp, testClock } from '../../../test/helpers';
+import { createUser, loginAs, TEST_PASSWORD } from '../../../test/factories/identity';
+import {
+  createTestApp,
+  moduleServices,
+  TEST_JWT_SECRET,
+  type TestApp,
+  testClock,
+} from '../../../test/helpers';
+import { errorPaths } from '../../../test/http';
 
 const clock = testClock();
 let t: TestApp;
@@ -43,7 +50,7 @@ describe('login', () => {
   it('answers an unknown user, a wrong password and a deactivated account alike', async () => {
     const active = await createUser(t, { role: 'employee' });
     const inactive = await createUser(t, { role: 'employee' });
-    await t.ctx.services.identity!.updateUser(inactive.id, { active: false }, { userId: null });
+    await moduleServices(t, 'identity').updateUser(inactive.id, { active: false }, { userId: null });
 
     const answers = await Promise.all([
       login({ login: 'nobody_here', password: TEST_PASSWORD }),
@@ -118,12 +125,7 @@ describe('login', () => {
   it('validates the body', async () => {
     const res = await login({ login: '', password: 'x'.repeat(200) });
     expect(res.statusCode).toBe(400);
-    expect(
-      res
-        .json()
-        .errors.map((e: { path: string }) => e.path)
-        .sort(),
-    ).toEqual(['body.login', 'body.password']);
+    expect(errorPaths(res.json())).toEqual(['body.login', 'body.password']);
   });
 });
 

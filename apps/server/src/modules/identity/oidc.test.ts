@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createUser } from '../../../test/auth';
+import { createUser } from '../../../test/factories/identity';
 import { createTestApp, type TestApp } from '../../../test/helpers';
 
 /**

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
-import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
+import { type LoggedIn, loginAs, signIn, TEST_PASSWORD } from '../../../test/factories/identity';
+import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 
 const clock = testClock();
 let t: TestApp;
@@ -179,11 +179,7 @@ describe('logout and sessions', () => {
 
   it('logs out everywhere', async () => {
     const a = await loginAs(t, { role: 'employee' });
-    const again = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { login: a.user.username, password: TEST_PASSWORD },
-    });
+    const again = await signIn(t, a.user);
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/sessions/revoke-all',
@@ -191,8 +187,8 @@ describe('logout and sessions', () => {
     });
     expect(res.json()).toEqual({ revoked: 2 });
     expect((await me(a.headers)).statusCode).toBe(401);
-    expect((await me(bearer(again))).statusCode).toBe(401);
-    expect((await refresh(cookieOf(again)!)).statusCode).toBe(401);
+    expect((await me(again.headers)).statusCode).toBe(401);
+    expect((await refresh(again.refreshCookie)).statusCode).toBe(401);
   });
 });
 
@@ -202,11 +198,7 @@ describe('password change', () => {
 
   it('needs the current password, applies the policy and ends my other sessions only', async () => {
     const s = await loginAs(t, { role: 'employee' });
-    const other = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { login: s.user.username, password: TEST_PASSWORD },
-    });
+    const other = await signIn(t, s.user);
 
     const wrong = await change(s, { currentPassword: 'Not-The-One-11', newPassword: 'Cobalt-River-73-Kite' });
     expect(wrong.statusCode).toBe(422);
@@ -224,8 +216,8 @@ describe('password change', () => {
     ).toBe(204);
     expect((await me(s.headers)).statusCode).toBe(200);
     expect((await refresh(s.refreshCookie)).statusCode).toBe(200);
-    expect((await me(bearer(other))).statusCode).toBe(401);
-    expect((await refresh(cookieOf(other)!)).statusCode).toBe(401);
+    expect((await me(other.headers)).statusCode).toBe(401);
+    expect((await refresh(other.refreshCookie)).statusCode).toBe(401);
 
     const oldLogin = await t.app.inject({
       method: 'POST',
@@ -238,7 +230,7 @@ describe('password change', () => {
 
 describe('pruning', () => {
   it('forgets sessions 30 days after they ended and keeps the others', async () => {
-    const identity = t.ctx.services.identity!;
+    const identity = moduleServices(t, 'identity');
     const revoked = await loginAs(t, { role: 'employee' });
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/sessions/revoke-all', headers: revoked.headers });
     const expired = await loginAs(t, { role: 'employee' });

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
+import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/factories/identity';
 import { createTestApp, type TestApp, testClock } from '../../../test/helpers';
 import { totpCode } from './totp';
 

@@ -1,7 +1,8 @@
 import type { TUser } from '@clockpilot/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/auth';
-import { createTestApp, type TestApp } from '../../../test/helpers';
+import { createUser, type LoggedIn, loginAs, signIn, TEST_PASSWORD } from '../../../test/factories/identity';
+import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
+import { errorPaths, request } from '../../../test/http';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -12,21 +13,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, as = admin) =>
-  t.app.inject({ method, url, headers: as.headers, ...(payload ? { payload: payload as object } : {}) });
-const audit = async (query: string) => (await api('GET', `/api/v1/audit?${query}`)).json();
+const audit = async (query: string) => (await request(t, admin, 'GET', `/audit?${query}`)).body;
 
 describe('users admin API', () => {
   it('creates a user, audits it without secrets, and refuses duplicates whatever their case', async () => {
-    const res = await api('POST', '/api/v1/users', {
+    const res = await request(t, admin, 'POST', '/users', {
       username: 'Grace_Hopper',
       email: 'grace@example.test',
       role: 'manager',
       timeZone: 'Europe/Berlin',
       password: 'Compiler-Navy-1906-Cobol',
     });
-    expect(res.statusCode).toBe(201);
-    const user = res.json() as TUser;
+    expect(res.status).toBe(201);
+    const user = res.body as TUser;
     expect(user).toMatchObject({
       username: 'Grace_Hopper',
       displayName: 'Grace_Hopper',
@@ -43,63 +42,56 @@ describe('users admin API', () => {
     });
     expect(JSON.stringify(event)).not.toMatch(/argon2|Compiler-Navy/);
 
-    const dupName = await api('POST', '/api/v1/users', {
+    const dupName = await request(t, admin, 'POST', '/users', {
       username: 'grace_HOPPER',
       email: 'other@example.test',
       role: 'employee',
     });
-    expect(dupName.statusCode).toBe(409);
-    expect(dupName.json().errors).toEqual([
-      expect.objectContaining({ path: 'body.username', code: 'taken' }),
-    ]);
-    const dupMail = await api('POST', '/api/v1/users', {
+    expect(dupName.status).toBe(409);
+    expect(dupName.body.errors).toEqual([expect.objectContaining({ path: 'body.username', code: 'taken' })]);
+    const dupMail = await request(t, admin, 'POST', '/users', {
       username: 'grace2',
       email: 'GRACE@example.test',
       role: 'employee',
     });
-    expect(dupMail.statusCode).toBe(409);
-    expect(dupMail.json().errors[0].path).toBe('body.email');
+    expect(dupMail.status).toBe(409);
+    expect(dupMail.body.errors[0].path).toBe('body.email');
   });
 
   it('validates usernames, emails, roles and time zones', async () => {
-    const res = await api('POST', '/api/v1/users', {
+    const res = await request(t, admin, 'POST', '/users', {
       username: 'no spaces!',
       email: 'not-an-email',
       role: 'owner',
       timeZone: 'Mars/Olympus',
     });
-    expect(res.statusCode).toBe(400);
-    expect(
-      res
-        .json()
-        .errors.map((e: { path: string }) => e.path)
-        .sort(),
-    ).toEqual(['body.email', 'body.role', 'body.timeZone', 'body.username']);
+    expect(res.status).toBe(400);
+    expect(errorPaths(res.body)).toEqual(['body.email', 'body.role', 'body.timeZone', 'body.username']);
   });
 
   it('refuses weak passwords naming each failed rule', async () => {
-    const res = await api('POST', '/api/v1/users', {
+    const res = await request(t, admin, 'POST', '/users', {
       username: 'weakling',
       email: 'weak@example.test',
       role: 'employee',
       password: 'short',
     });
-    expect(res.statusCode).toBe(422);
-    expect(res.json().code).toBe('weak_password');
-    expect(res.json().errors.map((e: { code: string }) => e.code)).toEqual(
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('weak_password');
+    expect(res.body.errors.map((e: { code: string }) => e.code)).toEqual(
       expect.arrayContaining(['too_short', 'missing_uppercase', 'missing_digit', 'missing_special']),
     );
   });
 
   it('updates, audits before/after, and makes the old role token stop working', async () => {
     const emp = await loginAs(t, { role: 'employee' });
-    const res = await api('PATCH', `/api/v1/users/${emp.user.id}`, {
+    const res = await request(t, admin, 'PATCH', `/users/${emp.user.id}`, {
       role: 'manager',
       displayName: 'Promoted Person',
       timeZone: 'America/New_York',
     });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
       role: 'manager',
       displayName: 'Promoted Person',
       timeZone: 'America/New_York',
@@ -108,75 +100,56 @@ describe('users admin API', () => {
     expect(event.before).toMatchObject({ role: 'employee' });
     expect(event.after).toMatchObject({ role: 'manager', displayName: 'Promoted Person' });
     // The token minted with the old role is refused; a refresh brings the new role.
-    expect(
-      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: emp.headers })).statusCode,
-    ).toBe(401);
-    const refreshed = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/refresh',
-      headers: { cookie: emp.refreshCookie },
-    });
-    expect(refreshed.json().user.role).toBe('manager');
+    expect((await request(t, emp, 'GET', '/auth/me')).status).toBe(401);
+    const refreshed = await request(t, { headers: { cookie: emp.refreshCookie } }, 'POST', '/auth/refresh');
+    expect(refreshed.body.user.role).toBe('manager');
 
-    expect((await api('PATCH', `/api/v1/users/${emp.user.id}`, {})).statusCode).toBe(400);
+    expect((await request(t, admin, 'PATCH', `/users/${emp.user.id}`, {})).status).toBe(400);
     expect(
-      (await api('PATCH', '/api/v1/users/00000000-0000-4000-8000-000000000000', { active: false }))
-        .statusCode,
+      (await request(t, admin, 'PATCH', '/users/00000000-0000-4000-8000-000000000000', { active: false }))
+        .status,
     ).toBe(404);
   });
 
   it('deactivating ends the sessions and the account cannot sign in', async () => {
     const emp = await loginAs(t, { role: 'employee' });
-    expect((await api('PATCH', `/api/v1/users/${emp.user.id}`, { active: false })).statusCode).toBe(200);
-    expect(
-      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: emp.headers })).statusCode,
-    ).toBe(401);
-    const refreshed = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/refresh',
-      headers: { cookie: emp.refreshCookie },
+    expect((await request(t, admin, 'PATCH', `/users/${emp.user.id}`, { active: false })).status).toBe(200);
+    expect((await request(t, emp, 'GET', '/auth/me')).status).toBe(401);
+    const refreshed = await request(t, { headers: { cookie: emp.refreshCookie } }, 'POST', '/auth/refresh');
+    expect(refreshed.status).toBe(401);
+    const login = await request(t, null, 'POST', '/auth/login', {
+      login: emp.user.username,
+      password: TEST_PASSWORD,
     });
-    expect(refreshed.statusCode).toBe(401);
-    const login = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { login: emp.user.username, password: TEST_PASSWORD },
-    });
-    expect(login.statusCode).toBe(401);
+    expect(login.status).toBe(401);
   });
 
   it('resets a password: old one refused, sessions ended, audited without the hash', async () => {
     const emp = await loginAs(t, { role: 'employee' });
-    const weak = await api('POST', `/api/v1/users/${emp.user.id}/password`, { password: 'password' });
-    expect(weak.statusCode).toBe(422);
-    const res = await api('POST', `/api/v1/users/${emp.user.id}/password`, {
+    const weak = await request(t, admin, 'POST', `/users/${emp.user.id}/password`, { password: 'password' });
+    expect(weak.status).toBe(422);
+    const res = await request(t, admin, 'POST', `/users/${emp.user.id}/password`, {
       password: 'Harbor-Lights-58-Violet',
     });
-    expect(res.statusCode).toBe(204);
-    expect(
-      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: emp.headers })).statusCode,
-    ).toBe(401);
+    expect(res.status).toBe(204);
+    expect((await request(t, emp, 'GET', '/auth/me')).status).toBe(401);
     const login = (password: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { login: emp.user.username, password },
-      });
-    expect((await login(TEST_PASSWORD)).statusCode).toBe(401);
-    expect((await login('Harbor-Lights-58-Violet')).statusCode).toBe(200);
+      request(t, null, 'POST', '/auth/login', { login: emp.user.username, password });
+    expect((await login(TEST_PASSWORD)).status).toBe(401);
+    expect((await login('Harbor-Lights-58-Violet')).status).toBe(200);
     const [event] = (await audit(`entityId=${emp.user.id}&action=user.password_reset`)).items;
     expect(event).toMatchObject({ actorId: admin.user.id, before: null, after: null });
   });
 
   it('keeps at least one active admin, also when two admins demote each other at once', async () => {
     const me = admin.user;
-    const demoteSelf = await api('PATCH', `/api/v1/users/${me.id}`, { role: 'manager' });
-    expect(demoteSelf.statusCode).toBe(409);
-    expect(demoteSelf.json().errors[0]).toMatchObject({ path: 'body.role', code: 'last_admin' });
-    expect((await api('PATCH', `/api/v1/users/${me.id}`, { active: false })).statusCode).toBe(409);
+    const demoteSelf = await request(t, admin, 'PATCH', `/users/${me.id}`, { role: 'manager' });
+    expect(demoteSelf.status).toBe(409);
+    expect(demoteSelf.body.errors[0]).toMatchObject({ path: 'body.role', code: 'last_admin' });
+    expect((await request(t, admin, 'PATCH', `/users/${me.id}`, { active: false })).status).toBe(409);
 
     // The rule holds in the database: two demotions racing each other cannot both pass.
-    const identity = t.ctx.services.identity!;
+    const identity = moduleServices(t, 'identity');
     const second = await createUser(t, { role: 'admin' });
     const results = await Promise.allSettled([
       identity.updateUser(second.id, { role: 'employee' }, { userId: me.id }),
@@ -195,7 +168,7 @@ describe('users admin API', () => {
     expect(admins.items).toHaveLength(1);
     // Put the fixture admin back for the tests that follow.
     await identity.updateUser(me.id, { role: 'admin', active: true }, { userId: null });
-    admin = await loginAsExisting(me.username);
+    admin = await signIn(t, me);
   });
 
   it('lists with filters, search, sorting and cursor pages', async () => {
@@ -206,7 +179,7 @@ describe('users admin API', () => {
     ] as const) {
       await createUser(t, { role, username: name, displayName: `${name} person` });
     }
-    const page = async (query: string) => (await api('GET', `/api/v1/users?${query}`)).json();
+    const page = async (query: string) => (await request(t, admin, 'GET', `/users?${query}`)).body;
 
     const searched = await page('q=_LIST&sort=username');
     expect(searched.items.map((u: TUser) => u.username)).toEqual(['alpha_list', 'Mid_List', 'zeta_list']);
@@ -228,20 +201,22 @@ describe('users admin API', () => {
     expect(seen).toEqual(all.items.map((u: TUser) => u.id));
     expect(new Set(seen).size).toBe(seen.length);
 
-    const wrongSort = await api(
+    const wrongSort = await request(
+      t,
+      admin,
       'GET',
-      `/api/v1/users?limit=2&sort=username&cursor=${(await page('limit=2&sort=createdAt')).nextCursor}`,
+      `/users?limit=2&sort=username&cursor=${(await page('limit=2&sort=createdAt')).nextCursor}`,
     );
-    expect(wrongSort.statusCode).toBe(400);
+    expect(wrongSort.status).toBe(400);
   });
 
   it('is closed to employees; managers may read but not change', async () => {
     const emp = await loginAs(t, { role: 'employee' });
     const mgr = await loginAs(t, { role: 'manager' });
-    expect((await api('GET', '/api/v1/users', undefined, emp)).statusCode).toBe(403);
-    expect((await api('GET', '/api/v1/users', undefined, mgr)).statusCode).toBe(200);
-    expect((await api('PATCH', `/api/v1/users/${emp.user.id}`, { role: 'admin' }, mgr)).statusCode).toBe(403);
-    expect((await api('GET', '/api/v1/audit', undefined, mgr)).statusCode).toBe(403);
+    expect((await request(t, emp, 'GET', '/users')).status).toBe(403);
+    expect((await request(t, mgr, 'GET', '/users')).status).toBe(200);
+    expect((await request(t, mgr, 'PATCH', `/users/${emp.user.id}`, { role: 'admin' })).status).toBe(403);
+    expect((await request(t, mgr, 'GET', '/audit')).status).toBe(403);
   });
 });
 
@@ -250,12 +225,12 @@ describe('audit log', () => {
     const before = new Date().toISOString();
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await api('POST', '/api/v1/users', {
+      const res = await request(t, admin, 'POST', '/users', {
         username: `audited_${i}`,
         email: `audited_${i}@example.test`,
         role: 'employee',
       });
-      made.push(res.json().id);
+      made.push(res.body.id);
     }
     const all = await audit(
       `actor=${admin.user.id}&action=user.created&entityType=user&from=${encodeURIComponent(before)}`,
@@ -279,44 +254,29 @@ describe('audit log', () => {
 
 describe('registration', () => {
   it('creates an employee when ALLOW_REGISTRATION is on', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/register',
-      payload: { username: 'newcomer', email: 'newcomer@example.test', password: 'Saffron-Comet-27-Lake' },
+    const res = await request(t, null, 'POST', '/auth/register', {
+      username: 'newcomer',
+      email: 'newcomer@example.test',
+      password: 'Saffron-Comet-27-Lake',
     });
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ username: 'newcomer', role: 'employee' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ username: 'newcomer', role: 'employee' });
   });
 
   it('is not found when registration is off', async () => {
     const closed = await createTestApp();
     try {
-      const res = await closed.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/register',
-        payload: { username: 'newcomer', email: 'newcomer@example.test', password: 'Saffron-Comet-27-Lake' },
+      const res = await request(closed, null, 'POST', '/auth/register', {
+        username: 'newcomer',
+        email: 'newcomer@example.test',
+        password: 'Saffron-Comet-27-Lake',
       });
-      expect(res.statusCode).toBe(404);
+      expect(res.status).toBe(404);
     } finally {
       await closed.close();
     }
   });
 });
-
-async function loginAsExisting(username: string): Promise<LoggedIn> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { login: username, password: TEST_PASSWORD },
-  });
-  const { accessToken, user } = res.json();
-  return {
-    user: { ...user, password: TEST_PASSWORD },
-    accessToken,
-    headers: { authorization: `Bearer ${accessToken}` },
-    refreshCookie: '',
-  };
-}
 
 describe('OpenAPI', () => {
   it('documents the identity endpoints from their contracts', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TimeWorld, timeWorld } from './time.fixtures';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
 
 let w: TimeWorld;
 const H = 3_600_000;

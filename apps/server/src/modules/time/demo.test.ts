@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireService } from '../../platform/context';
-import { type TimeWorld, timeWorld } from './time.fixtures';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { moduleServices } from '../../../test/helpers';
 
 let w: TimeWorld;
 
@@ -13,7 +13,7 @@ afterAll(() => w.t.close());
 
 describe('demo entries', () => {
   it('fills past weekdays with a shift and a lunch break per person, once', async () => {
-    const seed = requireService(w.t.ctx, 'time').seedDemoEntries;
+    const seed = moduleServices(w.t, 'time').seedDemoEntries;
     const actor = { userId: null, label: 'test: seed-demo' };
     const first = await seed([w.people.employee, w.people.colleague], { weeks: 2, actor });
     // Monday 23 November: the two weeks before hold ten weekdays each for two people.

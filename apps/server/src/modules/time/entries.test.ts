@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '../../platform/audit';
-import { type TimeWorld, timeWorld } from './time.fixtures';
+import { createActivity } from '../../../test/factories/directory';
+import { createEntry } from '../../../test/factories/time';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { auditTrail } from '../../../test/helpers';
 
 let w: TimeWorld;
 
@@ -39,10 +40,7 @@ describe('manual entries', () => {
       workedSeconds: 8 * 3600,
       timeZone: 'Europe/Berlin',
     });
-    const audit = await w.t.ctx.db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entityId, res.body.id), eq(auditEvents.action, 'time_entry.created')));
+    const audit = await auditTrail(w.t, res.body.id, 'time_entry.created');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorId).toBe(w.employee.user.id);
   });
@@ -124,12 +122,12 @@ describe('manual entries', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors[0].message).toMatch(/archived/);
     const [a, b] = [await w.project(), await w.project()];
-    const activity = await w.api(w.admin, 'POST', '/activities', { name: 'Design', projectId: a.id });
+    const activity = await createActivity(w.t, { name: 'Design', projectId: a.id });
     const mismatch = await w.api(
       w.employee,
       'POST',
       '/time/entries',
-      entry('2026-11-19', '13:00', '14:00', { projectId: b.id, activityId: activity.body.id }),
+      entry('2026-11-19', '13:00', '14:00', { projectId: b.id, activityId: activity.id }),
     );
     expect(mismatch.status).toBe(422);
     expect(paths(mismatch.body)).toEqual(['body.activityId']);
@@ -180,10 +178,7 @@ describe('who may touch whose entries', () => {
     });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ endedAt: '2026-11-13T15:00:00.000Z', note: 'Left early' });
-    const [audit] = await w.t.ctx.db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entityId, created.body.id), eq(auditEvents.action, 'time_entry.updated')));
+    const [audit] = await auditTrail(w.t, created.body.id, 'time_entry.updated');
     expect(audit!.actorId).toBe(w.manager.user.id);
     expect(audit!.before).toMatchObject({ endedAt: '2026-11-13T17:00:00.000Z', note: null });
     expect(audit!.after).toMatchObject({ endedAt: '2026-11-13T15:00:00.000Z', note: 'Left early' });
@@ -211,7 +206,7 @@ describe('listing', () => {
   it('filters by person, dates and project, and pages with a cursor without repeats', async () => {
     const p = await w.project();
     for (const day of ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06']) {
-      await w.api(w.colleague, 'POST', '/time/entries', entry(day, '07:00', '09:00', { projectId: p.id }));
+      await createEntry(w.t, w.colleague, entry(day, '07:00', '09:00', { projectId: p.id }));
     }
     const seen: string[] = [];
     let cursor: string | null = null;

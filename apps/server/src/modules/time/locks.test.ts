@@ -1,7 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEntry } from '../../../test/factories/time';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { auditTrail } from '../../../test/helpers';
+import { errorPaths } from '../../../test/http';
 import { auditEvents } from '../../platform/audit';
-import { type TimeWorld, timeWorld } from './time.fixtures';
 
 let w: TimeWorld;
 
@@ -17,18 +20,18 @@ describe('period locks', () => {
 
   it('lets only admins lock', async () => {
     inside = (
-      await w.api(w.employee, 'POST', '/time/entries', {
+      await createEntry(w.t, w.employee, {
         startedAt: '2026-10-30T08:00:00Z',
         endedAt: '2026-10-30T12:00:00Z',
       })
-    ).body.id;
+    ).id;
     // Berlin: 31 Oct 23:00 (CET) to 1 Nov 01:00 crosses the lock boundary at local midnight.
     straddling = (
-      await w.api(w.employee, 'POST', '/time/entries', {
+      await createEntry(w.t, w.employee, {
         startedAt: '2026-10-31T22:00:00Z',
         endedAt: '2026-11-01T00:00:00Z',
       })
-    ).body.id;
+    ).id;
     expect((await w.api(w.manager, 'POST', '/time/locks', { before: '2026-11-01' })).status).toBe(403);
     const res = await w.api(w.admin, 'POST', '/time/locks', {
       before: '2026-11-01',
@@ -38,10 +41,7 @@ describe('period locks', () => {
     lockId = res.body.id;
     const list = await w.api(w.employee, 'GET', '/time/locks');
     expect(list.body).toMatchObject({ lockedBefore: '2026-11-01' });
-    const [audit] = await w.t.ctx.db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entityId, lockId), eq(auditEvents.action, 'time_lock.created')));
+    const [audit] = await auditTrail(w.t, lockId, 'time_lock.created');
     expect(audit!.actorId).toBe(w.admin.user.id);
   });
 
@@ -129,10 +129,7 @@ describe('settings', () => {
       overtime: { dailyThresholdMinutes: null, weekly: true },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
-      'body.rounding.minutes',
-      'body.rounding.mode',
-    ]);
+    expect(errorPaths(bad.body)).toEqual(['body.rounding.minutes', 'body.rounding.mode']);
     const put = await w.api(w.admin, 'PUT', '/time/settings', {
       rounding: { mode: 'up', minutes: 6 },
       overtime: { dailyThresholdMinutes: 600, weekly: false },

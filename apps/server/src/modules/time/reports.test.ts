@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TimeWorld, timeWorld } from './time.fixtures';
+import { createEntry } from '../../../test/factories/time';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
 
 let w: TimeWorld;
 let projectA: { id: string; code: string };
@@ -15,12 +16,8 @@ beforeAll(async () => {
     rounding: { mode: 'nearest', minutes: 15 },
     overtime: { dailyThresholdMinutes: null, weekly: true },
   });
-  const book = async (as: TimeWorld['admin'], body: object) => {
-    const res = await w.api(as, 'POST', '/time/entries', body);
-    if (res.status !== 201) throw new Error(res.raw);
-  };
   // Berlin 09:00–17:07 with a 30-minute break: 7 h 37 min, rounded to 7 h 30 min.
-  await book(w.employee, {
+  await createEntry(w.t, w.employee, {
     startedAt: '2026-11-02T08:00:00Z',
     endedAt: '2026-11-02T16:07:00Z',
     projectId: projectA.id,
@@ -28,16 +25,16 @@ beforeAll(async () => {
     breaks: [{ startedAt: '2026-11-02T11:00:00Z', endedAt: '2026-11-02T11:30:00Z' }],
   });
   // Berlin 23:00–03:00 with a break 00:30–00:45: one hour on the 3rd, 2 h 45 min on the 4th.
-  await book(w.colleague, {
+  await createEntry(w.t, w.colleague, {
     startedAt: '2026-11-03T22:00:00Z',
     endedAt: '2026-11-04T02:00:00Z',
     projectId: projectB.id,
     breaks: [{ startedAt: '2026-11-03T23:30:00Z', endedAt: '2026-11-03T23:45:00Z' }],
   });
   // New York 09:00–13:00 on the 2nd.
-  await book(w.outsider, { startedAt: '2026-11-02T14:00:00Z', endedAt: '2026-11-02T18:00:00Z' });
+  await createEntry(w.t, w.outsider, { startedAt: '2026-11-02T14:00:00Z', endedAt: '2026-11-02T18:00:00Z' });
   // The October DST night in Berlin, outside the November range.
-  await book(w.employee, { startedAt: '2026-10-24T20:00:00Z', endedAt: '2026-10-25T05:00:00Z' });
+  await createEntry(w.t, w.employee, { startedAt: '2026-10-24T20:00:00Z', endedAt: '2026-10-25T05:00:00Z' });
 });
 afterAll(() => w.t.close());
 

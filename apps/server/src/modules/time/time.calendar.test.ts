@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { WEEK_2026_W48 } from '../../../test/fixtures/calendar';
 import {
   entrySecondsWithin,
   isoWeekOf,
@@ -28,15 +29,7 @@ describe('weeks and days in a zone', () => {
     const w = weekBounds('2026-W48', 'Europe/Berlin');
     expect(w.start.toISOString()).toBe('2026-11-22T23:00:00.000Z');
     expect(w.end.toISOString()).toBe('2026-11-29T23:00:00.000Z');
-    expect(w.days).toEqual([
-      '2026-11-23',
-      '2026-11-24',
-      '2026-11-25',
-      '2026-11-26',
-      '2026-11-27',
-      '2026-11-28',
-      '2026-11-29',
-    ]);
+    expect(w.days).toEqual(WEEK_2026_W48);
   });
 
   it('makes the DST week one hour longer in real time', () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TimeWorld, timeWorld } from './time.fixtures';
+import { createEntry, timesheetWeek } from '../../../test/factories/time';
+import { WEEK_2026_W48 } from '../../../test/fixtures/calendar';
+import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
 
 let w: TimeWorld;
 const H = 3600;
@@ -10,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => w.t.close());
 
 const book = (as: TimeWorld['employee'], startedAt: string, endedAt: string) =>
-  w.api(as, 'POST', '/time/entries', { startedAt, endedAt });
+  createEntry(w.t, as, { startedAt, endedAt });
 
 describe('weekly timesheet', () => {
   it("shows the caller's current week in their zone with seven days, target and totals", async () => {
@@ -27,15 +29,7 @@ describe('weekly timesheet', () => {
       status: 'draft',
       editable: true,
     });
-    expect(res.body.days.map((d: { date: string }) => d.date)).toEqual([
-      '2026-11-23',
-      '2026-11-24',
-      '2026-11-25',
-      '2026-11-26',
-      '2026-11-27',
-      '2026-11-28',
-      '2026-11-29',
-    ]);
+    expect(res.body.days.map((d: { date: string }) => d.date)).toEqual(WEEK_2026_W48);
     expect(res.body.totals).toMatchObject({
       workedSeconds: H,
       targetSeconds: 40 * H,
@@ -47,7 +41,7 @@ describe('weekly timesheet', () => {
   it('counts a 22:00–06:00 Berlin shift over the October DST change as 9 h, split at midnight', async () => {
     // 22:00 CEST = 20:00 UTC; 06:00 CET = 05:00 UTC.
     const shift = await book(w.employee, '2026-10-24T20:00:00Z', '2026-10-25T05:00:00Z');
-    expect(shift.body.workedSeconds).toBe(9 * H);
+    expect(shift.workedSeconds).toBe(9 * H);
     const sheet = await w.api(w.employee, 'GET', '/time/timesheets?week=2026-W43');
     const days = Object.fromEntries(
       sheet.body.days.map((d: { date: string; workedSeconds: number }) => [d.date, d.workedSeconds]),
@@ -111,7 +105,7 @@ describe('approval workflow', () => {
 
   it('submits a week, which then is read-only for the employee but not for the manager', async () => {
     const e = await book(w.employee, '2026-11-17T08:00:00Z', '2026-11-17T16:00:00Z');
-    entryId = e.body.id;
+    entryId = e.id;
     const submitted = await w.api(w.employee, 'POST', '/time/timesheets/submit', { week });
     expect(submitted.status).toBe(200);
     expect(submitted.body).toMatchObject({
@@ -122,7 +116,8 @@ describe('approval workflow', () => {
     const edit = await w.api(w.employee, 'PATCH', `/time/entries/${entryId}`, { note: 'late fix' });
     expect(edit.status).toBe(409);
     expect(edit.body).toMatchObject({ week, weekStatus: 'submitted' });
-    expect((await book(w.employee, '2026-11-18T08:00:00Z', '2026-11-18T09:00:00Z')).status).toBe(409);
+    const locked = { startedAt: '2026-11-18T08:00:00Z', endedAt: '2026-11-18T09:00:00Z' };
+    expect((await w.api(w.employee, 'POST', '/time/entries', locked)).status).toBe(409);
     expect((await w.api(w.employee, 'DELETE', `/time/entries/${entryId}`)).status).toBe(409);
     expect((await w.api(w.employee, 'POST', '/time/timesheets/submit', { week })).status).toBe(409);
     const byManager = await w.api(w.manager, 'PATCH', `/time/entries/${entryId}`, { note: 'checked' });
@@ -175,7 +170,7 @@ describe('approval workflow', () => {
 
   it('keeps decisions to managers of the person, never on their own sheet', async () => {
     await book(w.manager, '2026-11-17T08:00:00Z', '2026-11-17T12:00:00Z');
-    await w.api(w.manager, 'POST', '/time/timesheets/submit', { week });
+    await timesheetWeek(w.t, w.manager, week, { status: 'submitted' });
     expect(
       (await w.api(w.manager, 'POST', '/time/timesheets/approve', { person: w.people.manager.id, week }))
         .status,
@@ -185,7 +180,7 @@ describe('approval workflow', () => {
         .status,
     ).toBe(403);
     await book(w.outsider, '2026-11-17T14:00:00Z', '2026-11-17T18:00:00Z');
-    await w.api(w.outsider, 'POST', '/time/timesheets/submit', { week });
+    await timesheetWeek(w.t, w.outsider, week, { status: 'submitted' });
     expect(
       (await w.api(w.manager, 'POST', '/time/timesheets/approve', { person: w.people.outsider.id, week }))
         .status,
@@ -202,7 +197,7 @@ describe('approval workflow', () => {
 
   it("lists the manager's team queue, and bulk-approves reporting each failure", async () => {
     await book(w.colleague, '2026-11-19T08:00:00Z', '2026-11-19T12:00:00Z');
-    await w.api(w.colleague, 'POST', '/time/timesheets/submit', { week });
+    await timesheetWeek(w.t, w.colleague, week, { status: 'submitted' });
     const queue = await w.api(w.manager, 'GET', '/time/approvals');
     expect(queue.status).toBe(200);
     expect(queue.body.items.map((i: { personId: string }) => i.personId)).toEqual([w.people.colleague.id]);
