@@ -6,10 +6,13 @@ import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/app';
 import { loadConfig } from '../src/config/load';
+import { MODULES } from '../src/modules';
 import { auditEvents } from '../src/platform/audit';
-import { type Clock, requireService, type Services } from '../src/platform/context';
+import type { Clock } from '../src/platform/context';
 import { createPglite, createPostgres, type Database } from '../src/platform/db';
 import { createLoggers } from '../src/platform/logger';
+import type { AnyModule, ModuleServices } from '../src/platform/module';
+import { createRuntime, type Runtime } from '../src/platform/runtime';
 
 export { freePort } from '../../../scripts/lib/net.mjs';
 
@@ -52,21 +55,20 @@ export function testClock(start = new Date('2026-11-23T09:00:00Z')) {
 }
 
 export type TestApp = BuiltApp & { url?: string };
+/** An app or a bare runtime (`{ runtime }`): what factories that only call services need. */
+export type WithServices = { runtime: Runtime };
 
-/**
- * Builds the whole app on a private database, with Redis when REDIS_URL is set (each app under its
- * own key prefix unless `shareRedisPrefix` is given). `env` overrides configuration.
- */
-export async function createTestApp(
-  opts: {
-    env?: Record<string, string | undefined>;
-    clock?: Clock;
-    database?: Database;
-    shareRedisPrefix?: string;
-    /** Where the logs' stdout copy goes (e.g. a sink, when a test reads LOG_DIR files). */
-    logTo?: DestinationStream;
-  } = {},
-): Promise<TestApp> {
+type TestOptions = {
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  database?: Database;
+  shareRedisPrefix?: string;
+  /** Where the logs' stdout copy goes (e.g. a sink, when a test reads LOG_DIR files). */
+  logTo?: DestinationStream;
+};
+
+/** The configuration, loggers and private database every test app or runtime starts from. */
+async function testDeps(opts: TestOptions) {
   const { database, url } = opts.database
     ? { database: opts.database, url: undefined }
     : await testDatabase();
@@ -85,27 +87,45 @@ export async function createTestApp(
     },
     version: '0.0.0-test',
   });
-  const built = await buildApp(config, {
-    database,
-    clock: opts.clock,
-    loggers: createLoggers(config, opts.logTo),
-  });
+  return { config, url, deps: { database, clock: opts.clock, loggers: createLoggers(config, opts.logTo) } };
+}
+
+/**
+ * Builds the whole app on a private database, with Redis when REDIS_URL is set (each app under its
+ * own key prefix unless `shareRedisPrefix` is given). `env` overrides configuration.
+ */
+export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
+  const { config, url, deps } = await testDeps(opts);
+  const built = await buildApp(config, deps);
   await built.start();
   return Object.assign(built, { url });
+}
+
+/**
+ * The modules' services without the HTTP app, as the CLI and jobs use them: for tests of services,
+ * events and jobs. `modules` replaces the real list (a test may add a module of its own).
+ */
+export async function createTestRuntime(
+  opts: TestOptions & { modules?: readonly AnyModule[] } = {},
+): Promise<Runtime> {
+  const { config, deps } = await testDeps(opts);
+  const runtime = await createRuntime(config, deps, opts.modules ?? MODULES);
+  await runtime.start();
+  return runtime;
 }
 
 /**
  * A module's services as tests reach them. Every test and factory goes through here, so a change in
  * how modules are wired touches one line.
  */
-export function moduleServices<K extends keyof Services>(t: TestApp, name: K): Services[K] {
-  return requireService(t.ctx, name);
+export function moduleServices<K extends keyof ModuleServices>(t: WithServices, name: K): ModuleServices[K] {
+  return t.runtime.services(name);
 }
 
 /** The audit records of one entity (only `action`'s, when given), oldest first. */
-export function auditTrail(t: TestApp, entityId: string, action?: string) {
+export function auditTrail(t: WithServices, entityId: string, action?: string) {
   const entity = eq(auditEvents.entityId, entityId);
-  return t.ctx.db
+  return t.runtime.ctx.db
     .select()
     .from(auditEvents)
     .where(action ? and(entity, eq(auditEvents.action, action)) : entity)

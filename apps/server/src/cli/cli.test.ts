@@ -9,13 +9,15 @@ import { loadMigrations } from '../platform/migrate';
 
 // The source, not bin/clockpilot.mjs: that one prefers a build in dist/, which may be stale.
 const CLI = fileURLToPath(new URL('./index.ts', import.meta.url));
+/** Makes the process fail the moment anything imports Fastify or one of its plugins. */
+const FORBID_HTTP = fileURLToPath(new URL('../../test/forbid-http.mjs', import.meta.url));
 
 /** Runs `clockpilot <args>` as an operator would, in a clean environment. */
-function clockpilot(args: string[], env: Record<string, string> = {}) {
+function clockpilot(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', CLI, ...args],
+      ['--import', 'tsx', ...nodeArgs, CLI, ...args],
       {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
         timeout: 120_000,
@@ -98,5 +100,27 @@ describe('clockpilot CLI', { timeout: 300_000 }, () => {
     const res = await clockpilot(['--config', file, 'config', 'check']);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('unknown key "server.colour"');
+  });
+
+  it('runs commands on the module services alone, without loading the HTTP app', async () => {
+    const env = { DATA_DIR: dataDir(), APP_MODE: 'test' };
+    const noHttp = ['--import', FORBID_HTTP];
+    // The guard works: a process that does load Fastify fails.
+    const guarded = await clockpilot(['config', 'check'], env, [
+      '--import',
+      FORBID_HTTP,
+      '--import',
+      'fastify',
+    ]);
+    expect(guarded.code).not.toBe(0);
+    expect(guarded.stderr).toContain('the HTTP framework was loaded: fastify');
+
+    const migrated = await clockpilot(['migrate'], env, noHttp);
+    expect(migrated).toMatchObject({ code: 0 });
+    expect((await clockpilot(['migrate', '--status'], env, noHttp)).stdout).toContain('pending: none');
+    const args = ['--username', 'no_http', '--email', 'no.http@example.com', '--role', 'employee'];
+    const created = await clockpilot(['identity', 'create-user', ...args], env, noHttp);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toMatch(/created employee no_http/);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TRole, TUser } from '@clockpilot/contracts';
-import { moduleServices, type TestApp } from '../helpers';
+import { moduleServices, type TestApp, type WithServices } from '../helpers';
 
 /** Passes the password policy; tests that need another one pass `password`. */
 export const TEST_PASSWORD = 'Quartz-Meadow-42-Lantern';
@@ -18,13 +18,13 @@ export type TestUser = TUser & { password: string };
 
 /**
  * An account (an employee unless `role` says otherwise), created through the identity service so
- * `onUserCreated` handlers run, as a system actor.
+ * `identity.user.created` listeners run, as a system actor.
  */
-export async function createUser(t: TestApp, overrides: UserOverrides = {}): Promise<TestUser> {
+export async function createUser(t: WithServices, overrides: UserOverrides = {}): Promise<TestUser> {
   const role = overrides.role ?? 'employee';
   const username = overrides.username ?? `${role}_${randomBytes(4).toString('hex')}`;
   const password = overrides.password ?? TEST_PASSWORD;
-  const user = await moduleServices(t, 'identity').createUser(
+  const user = await moduleServices(t, 'identity').identity.createUser(
     {
       username,
       email: overrides.email ?? `${username.toLowerCase()}@example.test`,

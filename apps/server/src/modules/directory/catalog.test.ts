@@ -33,7 +33,7 @@ describe('teams', () => {
       request(t, manager, 'POST', '/teams', { name: 'Mine', managerIds: [me.id] }),
     ];
     expect((await Promise.all(attempts)).map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
-    expect(await moduleServices(t, 'directory').isManagerOf(manager.user.id, other.id)).toBe(false);
+    expect(await moduleServices(t, 'directory').directory.isManagerOf(manager.user.id, other.id)).toBe(false);
     // Everything else in the directory stays theirs to edit.
     const renamed = await request(t, manager, 'PATCH', `/people/${other.id}`, { title: 'Analyst' });
     expect(renamed.status).toBe(200);
@@ -208,7 +208,7 @@ describe('clients and projects', () => {
       await request(t, admin, 'GET', `/projects?clientId=${clientId}&sort=code&dir=desc`)
     ).body.items.map((x: { code: string }) => x.code);
     expect(sorted).toEqual(['ACME-WEB', 'ACME-APP']);
-    expect(await moduleServices(t, 'directory').getProject(p.id)).toMatchObject({
+    expect(await moduleServices(t, 'directory').directory.getProject(p.id)).toMatchObject({
       code: 'ACME-APP',
       status: 'archived',
     });
@@ -260,7 +260,7 @@ describe('activities', () => {
 
     const archived = await request(t, manager, 'DELETE', `/activities/${a1.body.id}`);
     expect(archived.body.active).toBe(false);
-    expect(await moduleServices(t, 'directory').getActivity(a1.body.id)).toMatchObject({
+    expect(await moduleServices(t, 'directory').directory.getActivity(a1.body.id)).toMatchObject({
       projectId: p1,
       active: false,
     });

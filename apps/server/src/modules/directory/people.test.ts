@@ -27,7 +27,7 @@ describe('every account has a person', () => {
       displayName: 'Noor Haddad',
       timeZone: 'Europe/Berlin',
     });
-    const person = await moduleServices(t, 'directory').personForUser(user.id);
+    const person = await moduleServices(t, 'directory').directory.personForUser(user.id);
     expect(person).toMatchObject({
       userId: user.id,
       name: 'Noor Haddad',
@@ -52,7 +52,7 @@ describe('every account has a person', () => {
       email: 'ada.byron@example.test',
       displayName: 'Ada B',
     });
-    const person = await moduleServices(t, 'directory').personForUser(user.id);
+    const person = await moduleServices(t, 'directory').directory.personForUser(user.id);
     expect(person).toMatchObject({
       id: created.body.id,
       name: 'Ada Byron',
@@ -80,7 +80,7 @@ describe('every account has a person', () => {
     });
     await request(t, admin, 'DELETE', `/people/${body.id}`);
     const user = await createUser(t, { role: 'employee', email: 'back@example.test' });
-    expect(await moduleServices(t, 'directory').personForUser(user.id)).toMatchObject({
+    expect(await moduleServices(t, 'directory').directory.personForUser(user.id)).toMatchObject({
       id: body.id,
       active: true,
     });
@@ -401,7 +401,7 @@ describe('list, search, sort and cursor pagination', () => {
 
 describe('the service other modules call', () => {
   it('knows who manages whom: team members and direct reports, never oneself', async () => {
-    const directory = moduleServices(t, 'directory');
+    const directory = moduleServices(t, 'directory').directory;
     const boss = await loginAs(t, { role: 'manager' });
     const bossPerson = await personOf(t, boss.user);
     // The manager is also a member of the team they manage.

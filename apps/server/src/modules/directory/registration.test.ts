@@ -34,7 +34,7 @@ it('does not hand an existing person to a self-registered account that names the
   });
   expect(registered.statusCode).toBe(201);
 
-  const directory = moduleServices(t, 'directory');
+  const directory = moduleServices(t, 'directory').directory;
   const own = await directory.personForUser(registered.json().id);
   expect(own).not.toBeNull();
   expect(own!.id).not.toBe(hr.json().id);

@@ -49,7 +49,7 @@ describe('first admin', () => {
     expect((await login(t, 'admin', password!)).statusCode).toBe(200);
 
     // Already has users: nothing is created or printed again.
-    const again = await moduleServices(t, 'identity').ensureFirstAdmin(() => {
+    const again = await moduleServices(t, 'identity').identity.ensureFirstAdmin(() => {
       throw new Error('must not print');
     });
     expect(again).toBeNull();
@@ -57,7 +57,7 @@ describe('first admin', () => {
 
   it('is created once when replicas start together', async () => {
     const t = await start({});
-    const identity = moduleServices(t, 'identity');
+    const identity = moduleServices(t, 'identity').identity;
     const banners: string[] = [];
     const results = await Promise.all(
       Array.from({ length: 4 }, () => identity.ensureFirstAdmin((text) => banners.push(text))),

@@ -50,7 +50,7 @@ describe('login', () => {
   it('answers an unknown user, a wrong password and a deactivated account alike', async () => {
     const active = await createUser(t, { role: 'employee' });
     const inactive = await createUser(t, { role: 'employee' });
-    await moduleServices(t, 'identity').updateUser(inactive.id, { active: false }, { userId: null });
+    await moduleServices(t, 'identity').identity.updateUser(inactive.id, { active: false }, { userId: null });
 
     const answers = await Promise.all([
       login({ login: 'nobody_here', password: TEST_PASSWORD }),

@@ -230,7 +230,7 @@ describe('password change', () => {
 
 describe('pruning', () => {
   it('forgets sessions 30 days after they ended and keeps the others', async () => {
-    const identity = moduleServices(t, 'identity');
+    const identity = moduleServices(t, 'identity').identity;
     const revoked = await loginAs(t, { role: 'employee' });
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/sessions/revoke-all', headers: revoked.headers });
     const expired = await loginAs(t, { role: 'employee' });

@@ -149,7 +149,7 @@ describe('users admin API', () => {
     expect((await request(t, admin, 'PATCH', `/users/${me.id}`, { active: false })).status).toBe(409);
 
     // The rule holds in the database: two demotions racing each other cannot both pass.
-    const identity = moduleServices(t, 'identity');
+    const identity = moduleServices(t, 'identity').identity;
     const second = await createUser(t, { role: 'admin' });
     const results = await Promise.allSettled([
       identity.updateUser(second.id, { role: 'employee' }, { userId: me.id }),
