@@ -190,7 +190,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   async function close() {
     lifecycle.shuttingDown = true;
-    await app.close();
+    // Requests in flight and running jobs finish side by side, before the database closes.
+    await Promise.all([app.close(), runtime.drain()]);
     await runtime.close();
     loggers.flush();
   }

@@ -103,15 +103,16 @@ export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
 
 /**
  * The modules' services without the HTTP app, as the CLI and jobs use them: for tests of services,
- * events and jobs. `modules` replaces the real list (a test may add a module of its own).
+ * events and jobs. `modules` replaces the real list (a test may add a module of its own); `jobs`
+ * starts the job runner, as a server does.
  */
 export async function createTestRuntime(
-  opts: TestOptions & { modules?: readonly AnyModule[] } = {},
-): Promise<Runtime> {
-  const { config, deps } = await testDeps(opts);
+  opts: TestOptions & { modules?: readonly AnyModule[]; jobs?: boolean } = {},
+): Promise<Runtime & { url?: string }> {
+  const { config, url, deps } = await testDeps(opts);
   const runtime = await createRuntime(config, deps, opts.modules ?? MODULES);
-  await runtime.start();
-  return runtime;
+  await runtime.start({ jobs: opts.jobs });
+  return Object.assign(runtime, { url });
 }
 
 /**

@@ -31,12 +31,14 @@ export type Runtime = {
    * modules' start-up work and, in a server, starts the job runner.
    */
   start(opts?: { retry?: boolean; jobs?: boolean }): Promise<void>;
-  /** Stops the jobs (waiting for running ones up to a limit) and closes Redis and the database. */
+  /** Stops taking jobs and waits for running ones up to a limit; safe to call more than once. */
+  drain(): Promise<void>;
+  /** Drains the jobs, then closes Redis and the database. */
   close(): Promise<void>;
 };
 
-/** Grace for running jobs at shutdown; the HTTP drain has its own. */
-const JOB_DRAIN_MS = 10_000;
+/** Grace for running jobs at shutdown, within the process's 10 s (they drain beside HTTP requests). */
+const JOB_DRAIN_MS = 8000;
 
 /**
  * The platform without HTTP: context, event bus, jobs and every enabled module's services, built in
@@ -78,6 +80,13 @@ export async function createRuntime(
 
   let jobsStarted = false;
   const stopping = new AbortController();
+  async function drain() {
+    stopping.abort();
+    if (!jobsStarted) return;
+    await ctx.jobs
+      .stop({ timeoutMs: JOB_DRAIN_MS })
+      .catch((err) => loggers.app.error({ err }, 'stopping jobs failed'));
+  }
 
   return {
     ctx,
@@ -116,13 +125,9 @@ export async function createRuntime(
         jobsStarted = true;
       }
     },
+    drain,
     async close() {
-      stopping.abort();
-      if (jobsStarted) {
-        await ctx.jobs
-          .stop({ timeoutMs: JOB_DRAIN_MS })
-          .catch((err) => loggers.app.error({ err }, 'stopping jobs failed'));
-      }
+      await drain();
       await cache.close();
       await database.close();
     },
