@@ -20,7 +20,9 @@ describe('build.mjs', { timeout: 180_000 }, () => {
     const bundle = readFileSync(cli, 'utf8');
     // Our contracts are inside; npm packages are imported from node_modules.
     expect(bundle).not.toMatch(/from ["']@clockpilot\/contracts["']/);
-    expect(bundle).toMatch(/from ["']fastify["']/);
+    expect(bundle).toMatch(/from ["']commander["']/);
+    // The CLI builds the module services alone, so the HTTP framework is not even in its bundle.
+    expect(bundle).not.toMatch(/from ["'](fastify|@fastify\/)/);
 
     const env = {
       PATH: process.env.PATH,
