@@ -49,26 +49,30 @@ describe('errors as problem+json', () => {
     expect(errorPaths(body)).toEqual(['body.age', 'body.name']);
   });
 
-  it('answers malformed JSON with 400', async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/test/echo',
-      headers: { 'content-type': 'application/json' },
+  it.each([
+    {
+      what: 'malformed JSON',
+      type: 'application/json',
       payload: '{"name": ',
-    });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'invalid_json' });
-  });
-
-  it('answers an unsupported content type with 415', async () => {
+      status: 400,
+      code: 'invalid_json',
+    },
+    {
+      what: 'an unsupported content type',
+      type: 'application/x-something',
+      payload: 'a=b',
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+  ])('answers $what with $status', async ({ type, payload, status, code }) => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/test/echo',
-      headers: { 'content-type': 'application/x-something' },
-      payload: 'a=b',
+      headers: { 'content-type': type },
+      payload,
     });
-    expect(res.statusCode).toBe(415);
-    expect(res.json()).toMatchObject({ code: 'unsupported_media_type', status: 415 });
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toMatchObject({ code, status });
   });
 
   it('answers a body over BODY_LIMIT with 413', async () => {

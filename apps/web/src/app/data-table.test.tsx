@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ComponentProps } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { renderWithProviders } from '../test/render';
 import { DataTable } from './data-table';
@@ -25,17 +26,22 @@ function list(items: Row[], more: Partial<PagedList<Row>> = {}): PagedList<Row> 
 
 const columns = [{ key: 'name', header: 'Name', sortKey: 'name', render: (r: Row) => r.name }];
 
+/** The clients table every case renders; only the list and the sort controls vary. */
+const renderTable = (l: PagedList<Row>, controls?: ComponentProps<typeof DataTable<Row>>['controls']) =>
+  renderWithProviders(
+    <DataTable
+      caption="Clients"
+      columns={columns}
+      list={l}
+      controls={controls}
+      rowKey={(r) => r.id}
+      empty={{ title: 'No clients yet' }}
+    />,
+  );
+
 describe('DataTable', () => {
   it('shows the empty state instead of an empty table', () => {
-    renderWithProviders(
-      <DataTable
-        caption="Clients"
-        columns={columns}
-        list={list([])}
-        rowKey={(r) => r.id}
-        empty={{ title: 'No clients yet' }}
-      />,
-    );
+    renderTable(list([]));
     expect(screen.getByText('No clients yet')).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
@@ -50,16 +56,7 @@ describe('DataTable', () => {
       { hasMore: true },
     );
     const user = userEvent.setup({ delay: null });
-    renderWithProviders(
-      <DataTable
-        caption="Clients"
-        columns={columns}
-        list={l}
-        controls={{ sort: 'name', dir: 'desc', toggleSort }}
-        rowKey={(r) => r.id}
-        empty={{ title: 'No clients yet' }}
-      />,
-    );
+    renderTable(l, { sort: 'name', dir: 'desc', toggleSort });
     const table = screen.getByRole('table', { name: 'Clients' });
     expect(within(table).getAllByRole('row')).toHaveLength(3);
     expect(within(table).getByRole('columnheader', { name: /name/i })).toHaveAttribute(
@@ -75,15 +72,7 @@ describe('DataTable', () => {
   it('shows the error with a retry when the first page fails', async () => {
     const l = list([], { isError: true, error: new Error('boom') });
     const user = userEvent.setup({ delay: null });
-    renderWithProviders(
-      <DataTable
-        caption="Clients"
-        columns={columns}
-        list={l}
-        rowKey={(r) => r.id}
-        empty={{ title: 'No clients yet' }}
-      />,
-    );
+    renderTable(l);
     expect(screen.getByRole('alert')).toHaveTextContent('boom');
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(l.refetch).toHaveBeenCalled();

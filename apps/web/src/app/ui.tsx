@@ -1,4 +1,16 @@
-import { Alert, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
@@ -96,5 +108,29 @@ export function FormActions({
         {submitLabel}
       </Button>
     </Group>
+  );
+}
+
+/** An icon button acting on one row: the tooltip names the action, `label` also the row it acts on. */
+export function RowAction(props: {
+  tip: string;
+  label: string;
+  icon: ReactNode;
+  color?: string;
+  disabled?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <Tooltip label={props.tip}>
+      <ActionIcon
+        variant="subtle"
+        color={props.color}
+        aria-label={props.label}
+        disabled={props.disabled}
+        onClick={props.onClick}
+      >
+        {props.icon}
+      </ActionIcon>
+    </Tooltip>
   );
 }

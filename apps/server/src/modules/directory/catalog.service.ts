@@ -15,13 +15,13 @@ import {
   ZActivityCreate,
   ZProjectCreate,
 } from '@clockpilot/contracts';
-import { type Actor, recordAudit } from '../../platform/audit';
+import type { Actor } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
 import { notFound } from '../../platform/errors';
 import { activitiesRepo, clientsRepo, projectsRepo } from './directory.repo';
 import type { ActivityRow, ClientRow, ProjectRow } from './directory.tables';
-import { createWrites, toActivity, toClient, toProject } from './directory.writes';
+import { auditCreated, createWrites, toActivity, toClient, toProject } from './directory.writes';
 
 type Stamped = { id: string; createdAt: Date; updatedAt: Date };
 type ListQuery = { limit: number; cursor?: string; sort: string; dir: 'asc' | 'desc' };
@@ -51,10 +51,10 @@ export function createCatalogService(ctx: AppContext) {
     Update extends Partial<Row>,
   >(def: {
     entity: string;
-    label: string;
     repo: CatalogRepo<Row, Query, Create>;
     to: (row: Row) => Item;
-    parse: (input: Create) => Create;
+    /** Applies the contract's defaults for callers that bypass HTTP; a create without defaults omits it. */
+    parse?: (input: Create) => Create;
     /** The patch that archives a row. */
     archived: Update;
   }) {
@@ -69,20 +69,15 @@ export function createCatalogService(ctx: AppContext) {
       },
       async get(id: string): Promise<Item> {
         const row = await repo.byId(db, id);
-        if (!row) throw notFound(def.label);
+        if (!row) throw notFound(entity[0]!.toUpperCase() + entity.slice(1));
         return to(row);
       },
       async create(actor: Actor, input: Create): Promise<Item> {
-        const data = def.parse(input);
+        const data = def.parse ? def.parse(input) : input;
         const now = clock.now();
         return inTx(async (tx) => {
           const row = await repo.insert(tx, { ...data, createdAt: now, updatedAt: now });
-          await recordAudit(tx, actor, {
-            action: `${entity}.created`,
-            entityType: entity,
-            entityId: row.id,
-            after: row,
-          });
+          await auditCreated(tx, actor, entity, row);
           return to(row);
         });
       },
@@ -93,15 +88,12 @@ export function createCatalogService(ctx: AppContext) {
 
   const clients = resource<ClientRow, TClient, TClientListQuery, TClientCreate, TClientUpdate>({
     entity: 'client',
-    label: 'Client',
     repo: clientsRepo,
     to: toClient,
-    parse: (input) => input,
     archived: { active: false },
   });
   const projects = resource<ProjectRow, TProject, TProjectListQuery, TProjectCreate, TProjectUpdate>({
     entity: 'project',
-    label: 'Project',
     repo: projectsRepo,
     to: toProject,
     parse: (input) => ZProjectCreate.parse(input),
@@ -110,7 +102,6 @@ export function createCatalogService(ctx: AppContext) {
   });
   const activities = resource<ActivityRow, TActivity, TActivityListQuery, TActivityCreate, TActivityUpdate>({
     entity: 'activity',
-    label: 'Activity',
     repo: activitiesRepo,
     to: toActivity,
     parse: (input) => ZActivityCreate.parse(input),

@@ -17,11 +17,13 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db';
 import { keyset, type SortKey } from '../../platform/pagination';
 import { activities, clients, people, projects, teamManagers, teams } from './directory.tables';
 
 type Page = { limit: number; cursor?: string };
+type ListQuery = { sort: string; dir: 'asc' | 'desc' };
 
 /**
  * The lock of a row about to be updated. Updates never change ids, and FOR UPDATE would also block
@@ -252,141 +254,81 @@ export const teamsRepo = {
   },
 };
 
-// ---------- clients ----------
+// ---------- clients, projects, activities ----------
 
-const CLIENT_SORTS = {
-  name: byName(clients.name),
-  createdAt: byCreated(clients.createdAt),
-} satisfies Record<TClientListQuery['sort'], SortKey>;
+type PageKeys = 'sort' | 'dir' | 'limit' | 'cursor';
 
-export const clientsRepo = {
-  async byId(db: DbOrTx, id: string, lock = false) {
-    const q = db.select().from(clients).where(eq(clients.id, id));
-    const [row] = lock ? await q.for(ROW_LOCK) : await q;
-    return row ?? null;
-  },
-  async page(
-    db: DbOrTx,
-    f: Omit<TClientListQuery, 'sort' | 'dir' | 'limit' | 'cursor'>,
-    p: Page & Pick<TClientListQuery, 'sort' | 'dir'>,
-  ) {
-    const ks = keyset({ sorts: CLIENT_SORTS, id: clients.id, ...p });
-    const rows = await db
-      .select({ ...getTableColumns(clients), _k: ks.key })
-      .from(clients)
-      .where(
-        and(
-          f.q ? ilike(clients.name, contains(f.q)) : undefined,
-          f.active === undefined ? undefined : eq(clients.active, f.active),
-          ks.where,
-        ),
-      )
-      .orderBy(...ks.orderBy)
-      .limit(ks.fetch);
-    return ks.page(rows);
-  },
-  async insert(db: DbOrTx, values: typeof clients.$inferInsert) {
-    const [row] = await db.insert(clients).values(values).returning();
-    return row!;
-  },
-  async update(db: DbOrTx, id: string, values: Partial<typeof clients.$inferInsert>) {
-    const [row] = await db.update(clients).set(values).where(eq(clients.id, id)).returning();
-    return row!;
-  },
-};
+/**
+ * The catalog tables are read, paged, inserted and updated alike; each states only its sort keys and
+ * what its list filters on. Drizzle cannot follow a table chosen by a type parameter, so the queries
+ * run on it as a plain table and their rows take the table's own types.
+ */
+function catalogRepo<T extends typeof clients | typeof projects | typeof activities, Q extends ListQuery>(
+  table: T,
+  sorts: Record<Q['sort'], SortKey>,
+  filter: (f: Omit<Q, PageKeys>) => Array<SQL | undefined>,
+) {
+  type Row = T['$inferSelect'];
+  const t: PgTable & { id: AnyColumn } = table;
+  return {
+    async byId(db: DbOrTx, id: string, lock = false): Promise<Row | null> {
+      const q = db.select().from(t).where(eq(t.id, id));
+      const [row] = lock ? await q.for(ROW_LOCK) : await q;
+      return (row as Row | undefined) ?? null;
+    },
+    async page(db: DbOrTx, f: Omit<Q, PageKeys>, p: Page & Pick<Q, 'sort' | 'dir'>) {
+      const ks = keyset({ sorts, id: t.id, ...p });
+      const rows = await db
+        .select({ ...getTableColumns(t), _k: ks.key })
+        .from(t)
+        .where(and(...filter(f), ks.where))
+        .orderBy(...ks.orderBy)
+        .limit(ks.fetch);
+      return ks.page(rows as Array<Row & { _k: string }>);
+    },
+    async insert(db: DbOrTx, values: T['$inferInsert']): Promise<Row> {
+      const [row] = await db.insert(t).values(values).returning();
+      return row as Row;
+    },
+    async update(db: DbOrTx, id: string, values: Partial<T['$inferInsert']>): Promise<Row> {
+      const [row] = await db.update(t).set(values).where(eq(t.id, id)).returning();
+      return row as Row;
+    },
+  };
+}
 
-// ---------- projects ----------
+export const clientsRepo = catalogRepo<typeof clients, TClientListQuery>(
+  clients,
+  { name: byName(clients.name), createdAt: byCreated(clients.createdAt) },
+  (f) => [
+    f.q ? ilike(clients.name, contains(f.q)) : undefined,
+    f.active === undefined ? undefined : eq(clients.active, f.active),
+  ],
+);
 
-const PROJECT_SORTS = {
-  name: byName(projects.name),
-  code: byName(projects.code),
-  createdAt: byCreated(projects.createdAt),
-} satisfies Record<TProjectListQuery['sort'], SortKey>;
+export const projectsRepo = catalogRepo<typeof projects, TProjectListQuery>(
+  projects,
+  { name: byName(projects.name), code: byName(projects.code), createdAt: byCreated(projects.createdAt) },
+  (f) => [
+    f.q ? or(ilike(projects.name, contains(f.q)), ilike(projects.code, contains(f.q))) : undefined,
+    f.clientId ? eq(projects.clientId, f.clientId) : undefined,
+    f.status ? eq(projects.status, f.status) : undefined,
+    f.billable === undefined ? undefined : eq(projects.billable, f.billable),
+  ],
+);
 
-export const projectsRepo = {
-  async byId(db: DbOrTx, id: string, lock = false) {
-    const q = db.select().from(projects).where(eq(projects.id, id));
-    const [row] = lock ? await q.for(ROW_LOCK) : await q;
-    return row ?? null;
-  },
-  async page(
-    db: DbOrTx,
-    f: Omit<TProjectListQuery, 'sort' | 'dir' | 'limit' | 'cursor'>,
-    p: Page & Pick<TProjectListQuery, 'sort' | 'dir'>,
-  ) {
-    const ks = keyset({ sorts: PROJECT_SORTS, id: projects.id, ...p });
-    const rows = await db
-      .select({ ...getTableColumns(projects), _k: ks.key })
-      .from(projects)
-      .where(
-        and(
-          f.q ? or(ilike(projects.name, contains(f.q)), ilike(projects.code, contains(f.q))) : undefined,
-          f.clientId ? eq(projects.clientId, f.clientId) : undefined,
-          f.status ? eq(projects.status, f.status) : undefined,
-          f.billable === undefined ? undefined : eq(projects.billable, f.billable),
-          ks.where,
-        ),
-      )
-      .orderBy(...ks.orderBy)
-      .limit(ks.fetch);
-    return ks.page(rows);
-  },
-  async insert(db: DbOrTx, values: typeof projects.$inferInsert) {
-    const [row] = await db.insert(projects).values(values).returning();
-    return row!;
-  },
-  async update(db: DbOrTx, id: string, values: Partial<typeof projects.$inferInsert>) {
-    const [row] = await db.update(projects).set(values).where(eq(projects.id, id)).returning();
-    return row!;
-  },
-};
-
-// ---------- activities ----------
-
-const ACTIVITY_SORTS = {
-  name: byName(activities.name),
-  createdAt: byCreated(activities.createdAt),
-} satisfies Record<TActivityListQuery['sort'], SortKey>;
-
-export const activitiesRepo = {
-  async byId(db: DbOrTx, id: string, lock = false) {
-    const q = db.select().from(activities).where(eq(activities.id, id));
-    const [row] = lock ? await q.for(ROW_LOCK) : await q;
-    return row ?? null;
-  },
-  async page(
-    db: DbOrTx,
-    f: Omit<TActivityListQuery, 'sort' | 'dir' | 'limit' | 'cursor'>,
-    p: Page & Pick<TActivityListQuery, 'sort' | 'dir'>,
-  ) {
-    const ks = keyset({ sorts: ACTIVITY_SORTS, id: activities.id, ...p });
-    const rows = await db
-      .select({ ...getTableColumns(activities), _k: ks.key })
-      .from(activities)
-      .where(
-        and(
-          f.q ? ilike(activities.name, contains(f.q)) : undefined,
-          // A project's activities are its own plus the global ones.
-          f.projectId ? or(eq(activities.projectId, f.projectId), isNull(activities.projectId)) : undefined,
-          f.global === undefined
-            ? undefined
-            : f.global
-              ? isNull(activities.projectId)
-              : sql`${activities.projectId} is not null`,
-          f.active === undefined ? undefined : eq(activities.active, f.active),
-          ks.where,
-        ),
-      )
-      .orderBy(...ks.orderBy)
-      .limit(ks.fetch);
-    return ks.page(rows);
-  },
-  async insert(db: DbOrTx, values: typeof activities.$inferInsert) {
-    const [row] = await db.insert(activities).values(values).returning();
-    return row!;
-  },
-  async update(db: DbOrTx, id: string, values: Partial<typeof activities.$inferInsert>) {
-    const [row] = await db.update(activities).set(values).where(eq(activities.id, id)).returning();
-    return row!;
-  },
-};
+export const activitiesRepo = catalogRepo<typeof activities, TActivityListQuery>(
+  activities,
+  { name: byName(activities.name), createdAt: byCreated(activities.createdAt) },
+  (f) => [
+    f.q ? ilike(activities.name, contains(f.q)) : undefined,
+    // A project's activities are its own plus the global ones.
+    f.projectId ? or(eq(activities.projectId, f.projectId), isNull(activities.projectId)) : undefined,
+    f.global === undefined
+      ? undefined
+      : f.global
+        ? isNull(activities.projectId)
+        : sql`${activities.projectId} is not null`,
+    f.active === undefined ? undefined : eq(activities.active, f.active),
+  ],
+);

@@ -44,25 +44,23 @@ const MANAGE = { permission: 'directory:manage' as TPermission };
 /** Team membership and managers are reporting lines: see the directory service. */
 const ASSIGN = { permission: 'directory:assign' as TPermission };
 
+type Schemas = { item: z.ZodType; query: z.ZodType; create: z.ZodType; update: z.ZodType };
+type Item<S extends Schemas> = z.input<S['item']>;
+
 /**
  * The five routes every directory resource has: list, get, create, update (PATCH) and archive
  * (DELETE; nothing is hard-deleted). Requests are validated and answers serialised by the schemas.
  */
-function resource<
-  Item extends z.ZodType,
-  Query extends z.ZodType,
-  Create extends z.ZodType,
-  Update extends z.ZodType,
->(
+function resource<S extends Schemas>(
   app: FastifyInstance,
   path: string,
   def: {
-    schemas: { item: Item; query: Query; create: Create; update: Update };
-    list(c: Caller, q: z.output<Query>): Promise<TPage<z.input<Item>>>;
-    get(c: Caller, id: string): Promise<z.input<Item>>;
-    create(c: Caller, body: z.output<Create>): Promise<z.input<Item>>;
-    update(c: Caller, id: string, body: z.output<Update>): Promise<z.input<Item>>;
-    archive(c: Caller, id: string): Promise<z.input<Item>>;
+    schemas: S;
+    list(c: Caller, q: z.output<S['query']>): Promise<TPage<Item<S>>>;
+    get(c: Caller, id: string): Promise<Item<S>>;
+    create(c: Caller, body: z.output<S['create']>): Promise<Item<S>>;
+    update(c: Caller, id: string, body: z.output<S['update']>): Promise<Item<S>>;
+    archive(c: Caller, id: string): Promise<Item<S>>;
   },
 ) {
   const { item, query, create, update } = def.schemas;
@@ -71,7 +69,7 @@ function resource<
   app.get(
     path,
     { config: READ, schema: { tags, querystring: query, response: { 200: ZPage(item) } } as FastifySchema },
-    async (request) => def.list(callerOf(request), request.query as z.output<Query>),
+    async (request) => def.list(callerOf(request), request.query as z.output<S['query']>),
   );
   app.get(
     `${path}/:id`,
@@ -83,7 +81,7 @@ function resource<
     { config: MANAGE, schema: { tags, body: create, response: { 201: item } } as FastifySchema },
     async (request, reply) => {
       reply.status(201);
-      return def.create(callerOf(request), request.body as z.output<Create>);
+      return def.create(callerOf(request), request.body as z.output<S['create']>);
     },
   );
   app.patch(
@@ -92,7 +90,7 @@ function resource<
       config: MANAGE,
       schema: { tags, params: ZIdParams, body: update, response: { 200: item } } as FastifySchema,
     },
-    async (request) => def.update(callerOf(request), id(request), request.body as z.output<Update>),
+    async (request) => def.update(callerOf(request), id(request), request.body as z.output<S['update']>),
   );
   app.delete(
     `${path}/:id`,
@@ -102,21 +100,16 @@ function resource<
 }
 
 /** A catalog resource (clients, projects, activities): the caller matters only as the actor of writes. */
-function catalogResource<
-  Item extends z.ZodType,
-  Query extends z.ZodType,
-  Create extends z.ZodType,
-  Update extends z.ZodType,
->(
+function catalogResource<S extends Schemas>(
   app: FastifyInstance,
   path: string,
-  schemas: { item: Item; query: Query; create: Create; update: Update },
+  schemas: S,
   ops: {
-    list(q: z.output<Query>): Promise<TPage<z.input<Item>>>;
-    get(id: string): Promise<z.input<Item>>;
-    create(actor: Actor, body: z.output<Create>): Promise<z.input<Item>>;
-    update(actor: Actor, id: string, body: z.output<Update>): Promise<z.input<Item>>;
-    archive(actor: Actor, id: string): Promise<z.input<Item>>;
+    list(q: z.output<S['query']>): Promise<TPage<Item<S>>>;
+    get(id: string): Promise<Item<S>>;
+    create(actor: Actor, body: z.output<S['create']>): Promise<Item<S>>;
+    update(actor: Actor, id: string, body: z.output<S['update']>): Promise<Item<S>>;
+    archive(actor: Actor, id: string): Promise<Item<S>>;
   },
 ) {
   resource(app, path, {

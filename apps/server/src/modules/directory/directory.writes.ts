@@ -90,6 +90,16 @@ export function assertMayAssign(principal: Principal, touches: boolean) {
   }
 }
 
+/** Audits a new row of the directory: `<entity>.created` with the row as `after`. */
+export function auditCreated(tx: Tx, actor: Actor, entity: string, row: { id: string }) {
+  return recordAudit(tx, actor, {
+    action: `${entity}.created`,
+    entityType: entity,
+    entityId: row.id,
+    after: row,
+  });
+}
+
 /** How the directory writes: one transaction whose constraint violations become field errors. */
 export function createWrites(ctx: AppContext) {
   const { db, clock } = ctx;

@@ -16,7 +16,7 @@ import type { Tx } from '../../platform/db';
 import { AppError, forbidden, notFound } from '../../platform/errors';
 import { peopleRepo, teamsRepo } from './directory.repo';
 import type { PersonRow } from './directory.tables';
-import { assertMayAssign, createWrites, toPerson } from './directory.writes';
+import { assertMayAssign, auditCreated, createWrites, toPerson } from './directory.writes';
 
 const SYSTEM: Actor = { userId: null, label: 'system: account created' };
 const FOLLOW: Actor = { userId: null, label: 'system: account changed' };
@@ -105,12 +105,7 @@ export function createPeopleService(ctx: AppContext) {
         createdAt: now,
         updatedAt: now,
       });
-      await recordAudit(tx, SYSTEM, {
-        action: 'person.created',
-        entityType: 'person',
-        entityId: row.id,
-        after: row,
-      });
+      await auditCreated(tx, SYSTEM, 'person', row);
       return toPerson(row);
     },
 
@@ -167,12 +162,7 @@ export function createPeopleService(ctx: AppContext) {
           createdAt: now,
           updatedAt: now,
         });
-        await recordAudit(tx, actor, {
-          action: 'person.created',
-          entityType: 'person',
-          entityId: row.id,
-          after: row,
-        });
+        await auditCreated(tx, actor, 'person', row);
         return toPerson(row);
       });
     },

@@ -13,7 +13,7 @@ import type { AppContext } from '../../platform/context';
 import type { DbOrTx, Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { peopleRepo, teamsRepo } from './directory.repo';
-import { assertMayAssign, changes, createWrites, toPerson, toTeam } from './directory.writes';
+import { assertMayAssign, auditCreated, changes, createWrites, toPerson, toTeam } from './directory.writes';
 
 /** Teams, their managers and members; membership and managers are reporting lines (admins only). */
 export function createTeamsService(ctx: AppContext) {
@@ -33,6 +33,22 @@ export function createTeamsService(ctx: AppContext) {
       found.has(id) ? [] : [{ path: pathOf(i), message: 'No such person' }],
     );
     if (errors.length > 0) throw new AppError('unprocessable', 'Unknown person', { errors });
+  }
+
+  /** Changes a team's managers with the team locked; `change` answers whether anything changed. */
+  function changeManagers(
+    actor: Actor,
+    teamId: string,
+    action: string,
+    change: (tx: Tx) => Promise<boolean>,
+  ) {
+    return inTx(async (tx) => {
+      const before = await getTeamOr404(teamId, tx, true);
+      if (!(await change(tx))) return toTeam(before);
+      const after = (await teamsRepo.byId(tx, teamId))!;
+      await recordAudit(tx, actor, { action, entityType: 'team', entityId: teamId, before, after });
+      return toTeam(after);
+    });
   }
 
   const service = {
@@ -60,12 +76,7 @@ export function createTeamsService(ctx: AppContext) {
         const id = await teamsRepo.insert(tx, { ...data, createdAt: now, updatedAt: now });
         await teamsRepo.addManagers(tx, id, managers);
         const team = toTeam((await teamsRepo.byId(tx, id))!);
-        await recordAudit(tx, actor, {
-          action: 'team.created',
-          entityType: 'team',
-          entityId: id,
-          after: team,
-        });
+        await auditCreated(tx, actor, 'team', team);
         return team;
       });
     },
@@ -85,34 +96,15 @@ export function createTeamsService(ctx: AppContext) {
     },
     /** Makes the person a manager of the team (they need not be a member). */
     async addTeamManager(actor: Actor, teamId: string, personId: string): Promise<TTeam> {
-      return inTx(async (tx) => {
-        const before = await getTeamOr404(teamId, tx, true);
+      return changeManagers(actor, teamId, 'team.manager_added', async (tx) => {
         await assertPeopleExist(tx, [personId], () => 'body.personId');
-        if (!(await teamsRepo.addManagers(tx, teamId, [personId]))) return toTeam(before);
-        const after = (await teamsRepo.byId(tx, teamId))!;
-        await recordAudit(tx, actor, {
-          action: 'team.manager_added',
-          entityType: 'team',
-          entityId: teamId,
-          before,
-          after,
-        });
-        return toTeam(after);
+        return teamsRepo.addManagers(tx, teamId, [personId]);
       });
     },
     async removeTeamManager(actor: Actor, teamId: string, personId: string): Promise<TTeam> {
-      return inTx(async (tx) => {
-        const before = await getTeamOr404(teamId, tx, true);
+      return changeManagers(actor, teamId, 'team.manager_removed', async (tx) => {
         if (!(await teamsRepo.removeManager(tx, teamId, personId))) throw notFound('Manager of this team');
-        const after = (await teamsRepo.byId(tx, teamId))!;
-        await recordAudit(tx, actor, {
-          action: 'team.manager_removed',
-          entityType: 'team',
-          entityId: teamId,
-          before,
-          after,
-        });
-        return toTeam(after);
+        return true;
       });
     },
     /** A person belongs to one team: adding them moves them from their previous one. */

@@ -13,11 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** POST /users as the admin; a case states only what it is about (the role defaults to employee). */
+const postUser = (body: Record<string, string>) =>
+  request(t, admin, 'POST', '/users', { role: 'employee', ...body });
 const audit = async (query: string) => (await request(t, admin, 'GET', `/audit?${query}`)).body;
 
 describe('users admin API', () => {
   it('creates a user, audits it without secrets, and refuses duplicates whatever their case', async () => {
-    const res = await request(t, admin, 'POST', '/users', {
+    const res = await postUser({
       username: 'Grace_Hopper',
       email: 'grace@example.test',
       role: 'manager',
@@ -42,18 +45,10 @@ describe('users admin API', () => {
     });
     expect(JSON.stringify(event)).not.toMatch(/argon2|Compiler-Navy/);
 
-    const dupName = await request(t, admin, 'POST', '/users', {
-      username: 'grace_HOPPER',
-      email: 'other@example.test',
-      role: 'employee',
-    });
+    const dupName = await postUser({ username: 'grace_HOPPER', email: 'other@example.test' });
     expect(dupName.status).toBe(409);
     expect(dupName.body.errors).toEqual([expect.objectContaining({ path: 'body.username', code: 'taken' })]);
-    const dupMail = await request(t, admin, 'POST', '/users', {
-      username: 'grace2',
-      email: 'GRACE@example.test',
-      role: 'employee',
-    });
+    const dupMail = await postUser({ username: 'grace2', email: 'GRACE@example.test' });
     expect(dupMail.status).toBe(409);
     expect(dupMail.body.errors[0].path).toBe('body.email');
   });
@@ -70,12 +65,7 @@ describe('users admin API', () => {
   });
 
   it('refuses weak passwords naming each failed rule', async () => {
-    const res = await request(t, admin, 'POST', '/users', {
-      username: 'weakling',
-      email: 'weak@example.test',
-      role: 'employee',
-      password: 'short',
-    });
+    const res = await postUser({ username: 'weakling', email: 'weak@example.test', password: 'short' });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('weak_password');
     expect(res.body.errors.map((e: { code: string }) => e.code)).toEqual(
@@ -225,11 +215,7 @@ describe('audit log', () => {
     const before = new Date().toISOString();
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await request(t, admin, 'POST', '/users', {
-        username: `audited_${i}`,
-        email: `audited_${i}@example.test`,
-        role: 'employee',
-      });
+      const res = await postUser({ username: `audited_${i}`, email: `audited_${i}@example.test` });
       made.push(res.body.id);
     }
     const all = await audit(

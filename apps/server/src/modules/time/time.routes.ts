@@ -38,6 +38,7 @@ const tags = ['time'];
 export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const track = { permission: 'time:track' } as const;
+  const approve = { permission: 'time:approve' } as const;
 
   // ---------- clock ----------
   r.post(
@@ -94,39 +95,24 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     { config: track, schema: { tags, querystring: ZTimesheetQuery, response: { 200: ZTimesheet } } },
     async (req) => s.timesheets.get(principalOf(req), req.query),
   );
-  r.post(
-    '/timesheets/submit',
-    { config: track, schema: { tags, body: ZTimesheetAction, response: { 200: ZTimesheet } } },
-    async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'submit', req.body),
-  );
-  r.post(
-    '/timesheets/approve',
-    {
-      config: { permission: 'time:approve' },
-      schema: { tags, body: ZTimesheetAction, response: { 200: ZTimesheet } },
-    },
-    async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'approve', req.body),
-  );
-  r.post(
-    '/timesheets/reject',
-    {
-      config: { permission: 'time:approve' },
-      schema: { tags, body: ZTimesheetReject, response: { 200: ZTimesheet } },
-    },
-    async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'reject', req.body),
-  );
-  r.post(
-    '/timesheets/reopen',
-    {
-      config: { permission: 'time:approve' },
-      schema: { tags, body: ZTimesheetReopen, response: { 200: ZTimesheet } },
-    },
-    async (req) => s.timesheets.transition(principalOf(req), actorOf(req), 'reopen', req.body),
-  );
+  // The four transitions differ only in who may take them and what the body carries.
+  const transitions = [
+    ['submit', track, ZTimesheetAction],
+    ['approve', approve, ZTimesheetAction],
+    ['reject', approve, ZTimesheetReject],
+    ['reopen', approve, ZTimesheetReopen],
+  ] as const;
+  for (const [action, { permission }, body] of transitions) {
+    r.post(
+      `/timesheets/${action}`,
+      { config: { permission }, schema: { tags, body, response: { 200: ZTimesheet } } },
+      async (req) => s.timesheets.transition(principalOf(req), actorOf(req), action, req.body),
+    );
+  }
   r.get(
     '/approvals',
     {
-      config: { permission: 'time:approve' },
+      config: approve,
       schema: { tags, querystring: ZApprovalQuery, response: { 200: ZApprovalPage } },
     },
     async (req) => s.timesheets.queue(principalOf(req), req.query),
@@ -134,7 +120,7 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
   r.post(
     '/approvals/approve',
     {
-      config: { permission: 'time:approve' },
+      config: approve,
       schema: { tags, body: ZBulkApproveBody, response: { 200: ZBulkApproveResult } },
     },
     async (req) => s.timesheets.bulkApprove(principalOf(req), actorOf(req), req.body.ids),

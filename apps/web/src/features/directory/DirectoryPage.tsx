@@ -1,6 +1,6 @@
 import type { TPersonView, TProject, TTeam } from '@clockpilot/contracts/directory';
 import { can } from '@clockpilot/contracts/permissions';
-import { ActionIcon, Button, Drawer, Group, Stack, Switch, Tabs, TextInput, Tooltip } from '@mantine/core';
+import { Button, Drawer, Group, Stack, Switch, Tabs, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArchive, IconEdit, IconPlus, IconRestore, IconSearch } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
@@ -9,7 +9,7 @@ import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { type Column, DataTable } from '../../app/data-table';
 import { useListControls, usePagedList } from '../../app/list';
-import { PageTitle } from '../../app/ui';
+import { PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import {
   DIRECTORY_PATH,
@@ -100,42 +100,37 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
       const label = (item as AnyItem).name;
       return (
         <Group gap={4} justify="flex-end" wrap="nowrap">
-          <Tooltip label="Edit">
-            <ActionIcon variant="subtle" aria-label={`Edit ${label}`} onClick={() => setEditing({ item })}>
-              <IconEdit size={18} aria-hidden />
-            </ActionIcon>
-          </Tooltip>
+          <RowAction
+            tip="Edit"
+            label={`Edit ${label}`}
+            icon={<IconEdit size={18} aria-hidden />}
+            onClick={() => setEditing({ item })}
+          />
           {isArchived(item as AnyItem) ? (
-            <Tooltip label="Restore">
-              <ActionIcon
-                variant="subtle"
-                color="teal"
-                aria-label={`Restore ${label}`}
-                onClick={() =>
-                  restore.mutate(
-                    { id: (item as AnyItem).id, body: def.restoreBody },
-                    {
-                      onSuccess: () => notifications.show({ color: 'green', message: `${label} restored` }),
-                      onError: (e) =>
-                        notifications.show({ color: 'red', title: 'Not restored', message: errorMessage(e) }),
-                    },
-                  )
-                }
-              >
-                <IconRestore size={18} aria-hidden />
-              </ActionIcon>
-            </Tooltip>
+            <RowAction
+              tip="Restore"
+              label={`Restore ${label}`}
+              icon={<IconRestore size={18} aria-hidden />}
+              color="teal"
+              onClick={() =>
+                restore.mutate(
+                  { id: (item as AnyItem).id, body: def.restoreBody },
+                  {
+                    onSuccess: () => notifications.show({ color: 'green', message: `${label} restored` }),
+                    onError: (e) =>
+                      notifications.show({ color: 'red', title: 'Not restored', message: errorMessage(e) }),
+                  },
+                )
+              }
+            />
           ) : (
-            <Tooltip label="Archive">
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={`Archive ${label}`}
-                onClick={() => setArchiving(item)}
-              >
-                <IconArchive size={18} aria-hidden />
-              </ActionIcon>
-            </Tooltip>
+            <RowAction
+              tip="Archive"
+              label={`Archive ${label}`}
+              icon={<IconArchive size={18} aria-hidden />}
+              color="red"
+              onClick={() => setArchiving(item)}
+            />
           )}
         </Group>
       );

@@ -1,5 +1,5 @@
 import type { TPersonView, TTeam } from '@clockpilot/contracts/directory';
-import { ActionIcon, Group, List, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Group, List, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconUserMinus } from '@tabler/icons-react';
 import { useQueries } from '@tanstack/react-query';
@@ -8,7 +8,7 @@ import { errorMessage } from '../../app/api';
 import { api } from '../../app/auth';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
-import { LoadingState } from '../../app/ui';
+import { LoadingState, RowAction } from '../../app/ui';
 import { DIRECTORY_PATH, directoryKeys, useTeamPerson } from './api';
 
 /** Managers and members of a team, with add and remove. */
@@ -141,16 +141,13 @@ function Section({
             <List.Item key={p.id}>
               <Group gap="xs" justify="space-between" wrap="nowrap">
                 <Text size="sm">{p.name}</Text>
-                <Tooltip label="Remove">
-                  <ActionIcon
-                    variant="subtle"
-                    color="red"
-                    aria-label={`Remove ${p.name} from ${title.toLowerCase().replace(/ \(\d+\)$/, '')}`}
-                    onClick={() => onRemove(p)}
-                  >
-                    <IconUserMinus size={16} aria-hidden />
-                  </ActionIcon>
-                </Tooltip>
+                <RowAction
+                  tip="Remove"
+                  label={`Remove ${p.name} from ${title.toLowerCase().replace(/ \(\d+\)$/, '')}`}
+                  icon={<IconUserMinus size={16} aria-hidden />}
+                  color="red"
+                  onClick={() => onRemove(p)}
+                />
               </Group>
             </List.Item>
           ))}

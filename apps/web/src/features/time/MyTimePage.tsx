@@ -1,24 +1,12 @@
 import '@mantine/dates/styles.css';
 import type { TTimeEntry } from '@clockpilot/contracts/time';
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Modal,
-  Stack,
-  Table,
-  Text,
-  Tooltip,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconEdit, IconPlus, IconTrash } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../app/api';
-import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { useDeleteEntry, useEntries, useProjects, useTimesheet } from './api';
 import { dayOf, isoWeekOf, today, weekDays } from './calendar';
@@ -177,27 +165,21 @@ export function MyTimePage() {
                             </Table.Td>
                             <Table.Td>
                               <Group gap={4} justify="flex-end" wrap="nowrap">
-                                <Tooltip label="Edit">
-                                  <ActionIcon
-                                    variant="subtle"
-                                    aria-label={`Edit entry starting ${timeOfDay(e.startedAt, tz)}`}
-                                    disabled={!editable}
-                                    onClick={() => setEditing({ entry: e, day: d })}
-                                  >
-                                    <IconEdit size={18} aria-hidden />
-                                  </ActionIcon>
-                                </Tooltip>
-                                <Tooltip label="Delete">
-                                  <ActionIcon
-                                    variant="subtle"
-                                    color="red"
-                                    aria-label={`Delete entry starting ${timeOfDay(e.startedAt, tz)}`}
-                                    disabled={!editable || !e.endedAt}
-                                    onClick={() => setDeleting(e)}
-                                  >
-                                    <IconTrash size={18} aria-hidden />
-                                  </ActionIcon>
-                                </Tooltip>
+                                <RowAction
+                                  tip="Edit"
+                                  label={`Edit entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  icon={<IconEdit size={18} aria-hidden />}
+                                  disabled={!editable}
+                                  onClick={() => setEditing({ entry: e, day: d })}
+                                />
+                                <RowAction
+                                  tip="Delete"
+                                  label={`Delete entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  icon={<IconTrash size={18} aria-hidden />}
+                                  color="red"
+                                  disabled={!editable || !e.endedAt}
+                                  onClick={() => setDeleting(e)}
+                                />
                               </Group>
                             </Table.Td>
                           </Table.Tr>

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { bool, int, type Option, str } from './kit';
+
+/** Logs and metrics. */
+export const OBSERVABILITY_OPTIONS = [
+  // logging
+  {
+    section: 'log',
+    key: 'level',
+    env: 'LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'Log level.',
+  },
+  {
+    section: 'log',
+    key: 'dir',
+    env: 'LOG_DIR',
+    schema: str().optional(),
+    doc: 'Also write app.log, error.log, security.log and audit.log into this folder.',
+  },
+  {
+    section: 'server',
+    key: 'max_event_loop_delay_ms',
+    env: 'MAX_EVENT_LOOP_DELAY_MS',
+    schema: int(1000, 0, 60_000),
+    doc: 'Answer 503 + Retry-After while the event loop lags more than this; 0 turns the check off.',
+  },
+  // metrics
+  {
+    section: 'metrics',
+    key: 'enabled',
+    env: 'ENABLE_METRICS',
+    schema: bool(true),
+    doc: 'Expose Prometheus metrics at /metrics.',
+  },
+  {
+    section: 'metrics',
+    key: 'port',
+    env: 'METRICS_PORT',
+    schema: z.coerce.number().int().min(1).max(65535).optional(),
+    doc: 'Serve /metrics on this port only (not on the public port).',
+  },
+] as const satisfies readonly Option[];
