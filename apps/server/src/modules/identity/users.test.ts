@@ -46,6 +46,7 @@ describe('users admin API', () => {
       username: 'grace_HOPPER',
       email: 'other@example.test',
       role: 'employee',
+      password: TEST_PASSWORD,
     });
     expect(dupName.status).toBe(409);
     expect(dupName.body.errors).toEqual([expect.objectContaining({ path: 'body.username', code: 'taken' })]);
@@ -53,6 +54,7 @@ describe('users admin API', () => {
       username: 'grace2',
       email: 'GRACE@example.test',
       role: 'employee',
+      password: TEST_PASSWORD,
     });
     expect(dupMail.status).toBe(409);
     expect(dupMail.body.errors[0].path).toBe('body.email');
@@ -67,6 +69,21 @@ describe('users admin API', () => {
     });
     expect(res.status).toBe(400);
     expect(errorPaths(res.body)).toEqual(['body.email', 'body.role', 'body.timeZone', 'body.username']);
+  });
+
+  it('refuses an account without a password while single sign-on is off', async () => {
+    const res = await request(t, admin, 'POST', '/users', {
+      username: 'no_password',
+      email: 'nopass@example.test',
+      role: 'employee',
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      {
+        path: 'body.password',
+        message: 'Without single sign-on (OIDC_ISSUER) an account needs a password to sign in',
+      },
+    ]);
   });
 
   it('refuses weak passwords naming each failed rule', async () => {
@@ -229,6 +246,7 @@ describe('audit log', () => {
         username: `audited_${i}`,
         email: `audited_${i}@example.test`,
         role: 'employee',
+        password: TEST_PASSWORD,
       });
       made.push(res.body.id);
     }
