@@ -16,6 +16,7 @@ import { createPostgres } from '../apps/server/src/platform/db';
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('base64url');
+const BENCH_PASSWORD = `Bench-${randomBytes(12).toString('base64url')}-7q`;
 
 export function dbUrl(name: string): string {
   const u = new URL(ADMIN_URL);
@@ -76,7 +77,8 @@ export async function createAccounts(
             email: `${job.a.username}@bench.test`,
             role: job.a.role,
             timeZone: job.a.timeZone,
-            password: null,
+            // Accounts need a password without single sign-on; the bench calls with API tokens.
+            password: BENCH_PASSWORD,
           },
           actor,
         );

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactedConfig } from './load';
 
 const SECRET = 'a-production-secret-of-more-than-32-chars';
+const PUBLIC = 'https://time.example.com';
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -65,7 +66,7 @@ describe('production refusals', () => {
     );
     const names = problems.map((p) => p.split(':')[0]);
     expect(names.sort()).toEqual(
-      ['COOKIE_SECURE', 'CORS_ALLOWED_ORIGINS', 'DATABASE_URL', 'JWT_SECRET', 'PORT'].sort(),
+      ['COOKIE_SECURE', 'CORS_ALLOWED_ORIGINS', 'DATABASE_URL', 'JWT_SECRET', 'PORT', 'PUBLIC_URL'].sort(),
     );
     expect(problems.find((p) => p.startsWith('JWT_SECRET'))).toMatch(/at least 32 characters/);
     // The secret itself never appears in the message.
@@ -74,9 +75,16 @@ describe('production refusals', () => {
 
   it('requires JWT_SECRET when it is missing, also under APP_MODE=production', () => {
     const problems = problemsOf(() =>
-      loadConfig({ env: { APP_MODE: 'production', DATABASE_URL: 'postgres://db/app' } }),
+      loadConfig({ env: { APP_MODE: 'production', DATABASE_URL: 'postgres://db/app', PUBLIC_URL: PUBLIC } }),
     );
     expect(problems).toEqual(['JWT_SECRET: required in production']);
+  });
+
+  it('requires PUBLIC_URL in production', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ env: { APP_MODE: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: SECRET } }),
+    );
+    expect(problems).toEqual(['PUBLIC_URL: required in production']);
   });
 
   it('keeps production on when NODE_ENV=production even if APP_MODE says otherwise', () => {
@@ -87,7 +95,7 @@ describe('production refusals', () => {
 
   it('accepts embedded PGlite only with ALLOW_EMBEDDED_DB=true', () => {
     const config = loadConfig({
-      env: { NODE_ENV: 'production', JWT_SECRET: SECRET, ALLOW_EMBEDDED_DB: 'true' },
+      env: { NODE_ENV: 'production', JWT_SECRET: SECRET, ALLOW_EMBEDDED_DB: 'true', PUBLIC_URL: PUBLIC },
     });
     expect(config.app.mode).toBe('production');
     expect(config.auth.cookieSecure).toBe(true);
@@ -102,6 +110,7 @@ describe('production refusals', () => {
             NODE_ENV: 'production',
             JWT_SECRET: SECRET,
             DATABASE_URL: 'postgres://db/x',
+            PUBLIC_URL: PUBLIC,
             AUTH_ENFORCED: 'no',
           },
         }),

@@ -143,6 +143,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const corsAllowedOrigins = origins.length > 0 ? origins : [new URL(publicUrl).origin];
 
   if (production) {
+    // Links, token issuer and the trusted origin all come from it; a guessed localhost breaks sign-in.
+    if (!s.app.publicUrl && !failed.has('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production');
     if (!s.auth.jwtSecret) problems.push('JWT_SECRET: required in production');
     else if (s.auth.jwtSecret.length < 32)
       problems.push('JWT_SECRET: must be at least 32 characters in production');

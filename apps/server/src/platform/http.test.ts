@@ -159,7 +159,11 @@ describe('API docs', () => {
   });
 
   it('are off in production unless API_DOCS=true', async () => {
-    const production = { APP_MODE: 'production', ALLOW_EMBEDDED_DB: 'true' };
+    const production = {
+      APP_MODE: 'production',
+      ALLOW_EMBEDDED_DB: 'true',
+      PUBLIC_URL: 'https://time.example.com',
+    };
     const off = await createTestApp({ env: production });
     const on = await createTestApp({ env: { ...production, API_DOCS: 'true' } });
     try {

@@ -9,7 +9,7 @@ export const AUTH_OPTIONS = [
     key: 'jwt_secret',
     env: 'JWT_SECRET',
     schema: z.string().optional(),
-    doc: 'HS256 signing secret for access tokens, at least 32 characters (required in production; generate with scripts/generate-secrets.sh).',
+    doc: 'HS256 signing secret for access tokens, at least 32 characters (required in production; generate with scripts/generate-secrets.sh). Unset on embedded PGlite: generated once into DATA_DIR/jwt-secret.',
     secret: true,
     example: '',
   },

@@ -25,7 +25,7 @@ export const SERVER_OPTIONS = [
     key: 'public_url',
     env: 'PUBLIC_URL',
     schema: z.url().optional(),
-    doc: 'Public base URL of the app, used in links and as the default allowed origin. Defaults to http://localhost:PORT.',
+    doc: 'Public base URL of the app, used in links and as the default allowed origin. Required in production; elsewhere defaults to http://localhost:PORT.',
   },
   // server
   { section: 'server', key: 'port', env: 'PORT', schema: int(5000, 0, 65535), doc: 'HTTP port.' },

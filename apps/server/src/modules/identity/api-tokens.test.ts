@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoggedIn, loginAs } from '../../../test/factories/identity';
+import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/factories/identity';
 import { auditTrail, createTestApp, type TestApp, testClock } from '../../../test/helpers';
 import { bearer, request } from '../../../test/http';
 import { apiTokens } from './api-tokens.tables';
@@ -68,7 +68,12 @@ describe('personal API tokens', () => {
     const read = await newToken(boss, { name: 'read', scopes: ['read'] });
     const write = await newToken(boss, { name: 'write', scopes: ['write'] });
     expect(write.scopes).toEqual(['read', 'write']);
-    const body = { username: 'made_by_token', email: 'made_by_token@example.test', role: 'employee' };
+    const body = {
+      username: 'made_by_token',
+      email: 'made_by_token@example.test',
+      role: 'employee',
+      password: TEST_PASSWORD,
+    };
     const refused = await request(t, bearer(read.token), 'POST', '/users', body);
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toMatch(/write/);

@@ -64,6 +64,10 @@ describe('clockpilot create-user and reset-password', { timeout: 600_000 }, () =
     expect(badRole.stderr).toMatch(/--username: .*letters/);
     expect(badRole.stderr).toMatch(/--role: /);
 
+    const noPassword = await cli('create-user', base);
+    expect(noPassword.code).toBe(1);
+    expect(noPassword.stderr).toContain('Without single sign-on (OIDC_ISSUER) an account needs a password');
+
     const weak = await cli('create-user', [...base, '--password', 'Password1!']);
     expect(weak.code).toBe(1);
     expect(weak.stderr).toContain('most common leaked passwords');

@@ -13,7 +13,7 @@ export function identityCli(group: Command, run: RunWith<IdentityServices>) {
     .requiredOption('--username <username>', '3 to 50 letters, digits or underscores')
     .requiredOption('--email <email>', 'email address')
     .requiredOption('--role <role>', 'admin, manager or employee')
-    .option('--password <password>', 'password; omit for an account that signs in through SSO only')
+    .option('--password <password>', 'password; may be omitted only with single sign-on (OIDC_ISSUER)')
     .option('--display-name <name>', 'name shown in the app (default: the username)')
     .option('--time-zone <zone>', 'IANA time zone, e.g. Europe/Berlin', 'UTC')
     .action(

@@ -108,6 +108,37 @@ describe('refresh rotation', () => {
     expect((await refresh(s.refreshCookie, {})).statusCode).toBe(200);
   });
 
+  it('trusts the address the app was opened at outside production, scheme and port included', async () => {
+    const s = await loginAs(t, { role: 'employee' });
+    const own = { origin: 'http://127.0.0.1:5123', host: '127.0.0.1:5123' };
+    const ok = await refresh(s.refreshCookie, own);
+    expect(ok.statusCode).toBe(200);
+    const next = cookieOf(ok)!;
+    for (const origin of ['http://192.168.1.9:5123', 'https://127.0.0.1:5123', 'http://127.0.0.1:5124']) {
+      expect((await refresh(next, { ...own, origin })).statusCode).toBe(403);
+    }
+    expect((await refresh(next, own)).statusCode).toBe(200);
+  });
+
+  it('in production trusts only PUBLIC_URL and says why it refuses', async () => {
+    const prod = await createTestApp({
+      env: { APP_MODE: 'production', ALLOW_EMBEDDED_DB: 'true', PUBLIC_URL: 'https://time.example.com' },
+    });
+    try {
+      const res = await prod.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { origin: 'http://127.0.0.1:5123', host: '127.0.0.1:5123' },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().detail).toBe(
+        'ClockPilot is set up for https://time.example.com, not http://127.0.0.1:5123: open it at that address, or add this one to PUBLIC_URL or CORS_ALLOWED_ORIGINS',
+      );
+    } finally {
+      await prod.close();
+    }
+  });
+
   it('answers 401 without a cookie or with an unknown token', async () => {
     const none = await t.app.inject({
       method: 'POST',

@@ -104,6 +104,11 @@ export function createUsersService(
 
   /** Checks and hashes the password before any transaction opens: argon2 takes tens of milliseconds. */
   async function prepareUser(input: CreateUserInput): Promise<NewUser> {
+    // An account without a password signs in only through single sign-on; without it, never.
+    if (!input.password && !config.auth.oidcIssuer) {
+      const message = 'Without single sign-on (OIDC_ISSUER) an account needs a password to sign in';
+      throw new AppError('unprocessable', message, { errors: [{ path: 'body.password', message }] });
+    }
     if (input.password) assertStrongPassword(input.password, passwordPolicy(ctx, input));
     return {
       username: input.username,

@@ -15,7 +15,7 @@ afterAll(() => t.close());
 
 /** POST /users as the admin; a case states only what it is about (the role defaults to employee). */
 const postUser = (body: Record<string, string>) =>
-  request(t, admin, 'POST', '/users', { role: 'employee', ...body });
+  request(t, admin, 'POST', '/users', { role: 'employee', password: TEST_PASSWORD, ...body });
 const audit = async (query: string) => (await request(t, admin, 'GET', `/audit?${query}`)).body;
 
 describe('users admin API', () => {
@@ -62,6 +62,21 @@ describe('users admin API', () => {
     });
     expect(res.status).toBe(400);
     expect(errorPaths(res.body)).toEqual(['body.email', 'body.role', 'body.timeZone', 'body.username']);
+  });
+
+  it('refuses an account without a password while single sign-on is off', async () => {
+    const res = await request(t, admin, 'POST', '/users', {
+      username: 'no_password',
+      email: 'nopass@example.test',
+      role: 'employee',
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      {
+        path: 'body.password',
+        message: 'Without single sign-on (OIDC_ISSUER) an account needs a password to sign in',
+      },
+    ]);
   });
 
   it('refuses weak passwords naming each failed rule', async () => {

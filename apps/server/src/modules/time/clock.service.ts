@@ -30,28 +30,32 @@ export function createClockService(
   const maxMs = ctx.config.time.maxEntryHours * 3_600_000;
   const notClockedIn = () => new AppError('conflict', 'Not clocked in');
 
-  /** Runs `fn` on the caller's open entry, row-locked, inside a guarded transaction; answers the entry after. */
+  /**
+   * Runs `fn` on the caller's open entry, row-locked, inside a guarded transaction; answers the entry
+   * after. `endOf` is where the entry ends once `fn` has run (null: still open).
+   */
   async function onOpenEntry(
     principal: Principal,
     event: 'clock_out' | 'break_start' | 'break_end',
-    fn: (tx: Tx, open: EntryRow, now: Date) => Promise<EntryRow | undefined>,
-    guardEnd: (now: Date) => Date | null,
+    fn: (tx: Tx, open: EntryRow, now: Date, end: Date | null) => Promise<EntryRow | undefined>,
+    endOf: (tx: Tx, open: EntryRow, now: Date) => Promise<Date | null>,
   ): Promise<TTimeEntry> {
     const person = await policy.self(principal);
     const now = clock.now();
     let attempted = {
       personId: person.id,
       start: now,
-      end: guardEnd(now),
+      end: null as Date | null,
       exceptId: undefined as string | undefined,
     };
     try {
       const entry = await db.transaction(async (tx) => {
         const open = await timeRepo.openEntry(tx, person.id, true);
         if (!open) throw notClockedIn();
-        attempted = { ...attempted, start: open.startedAt, exceptId: open.id };
-        await policy.guardWrite(tx, person, 'self', [{ start: open.startedAt, end: guardEnd(now) }]);
-        const row = (await fn(tx, open, now)) ?? open;
+        const end = await endOf(tx, open, now);
+        attempted = { ...attempted, start: open.startedAt, end, exceptId: open.id };
+        await policy.guardWrite(tx, person, 'self', [{ start: open.startedAt, end }]);
+        const row = (await fn(tx, open, now, end)) ?? open;
         return toEntry(row, await timeRepo.breaksOf(tx, [row.id]), now);
       });
       metrics.clockEvents.inc({ type: event });
@@ -60,6 +64,7 @@ export function createClockService(
       throw await mapWriteError(ctx, err, attempted);
     }
   }
+  const stillOpen = async () => null;
 
   return {
     async clockIn(principal: Principal, body: TClockInBody): Promise<TTimeEntry> {
@@ -92,23 +97,30 @@ export function createClockService(
       }
     },
 
-    /** Closes the open entry and its running break. An entry left open too long is fixed by editing it. */
+    /**
+     * Closes the open entry and its running break. An entry booked ahead ends it at the latest: clocking
+     * out after that entry has begun ends this one where it starts. An entry left open too long is fixed
+     * by editing it.
+     */
     async clockOut(principal: Principal): Promise<TTimeEntry> {
       return onOpenEntry(
         principal,
         'clock_out',
-        async (tx, open, now) => {
-          if (now.getTime() - open.startedAt.getTime() > maxMs) {
+        async (tx, open, now, end) => {
+          if (end!.getTime() - open.startedAt.getTime() > maxMs) {
             throw new AppError(
               'unprocessable',
               `This entry has been open for more than ${ctx.config.time.maxEntryHours} hours; set its end by editing it`,
               { errors: [{ path: 'entry', message: 'Forgotten clock-out' }], extra: { entryId: open.id } },
             );
           }
-          await timeRepo.endRunningBreak(tx, open.id, now);
-          return timeRepo.updateEntry(tx, open.id, { endedAt: now, updatedAt: now });
+          await timeRepo.cutBreaks(tx, open.id, end!);
+          return timeRepo.updateEntry(tx, open.id, { endedAt: end, updatedAt: now });
         },
-        (now) => now,
+        async (tx, open, now) => {
+          const next = await timeRepo.nextEntry(tx, open.personId, open.startedAt);
+          return next && next.startedAt < now ? next.startedAt : now;
+        },
       );
     },
 
@@ -124,7 +136,7 @@ export function createClockService(
           await timeRepo.startBreak(tx, open.id, now);
           return undefined;
         },
-        () => null,
+        stillOpen,
       );
     },
 
@@ -138,7 +150,7 @@ export function createClockService(
           }
           return undefined;
         },
-        () => null,
+        stillOpen,
       );
     },
 

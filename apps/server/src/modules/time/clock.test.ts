@@ -174,6 +174,43 @@ describe('presence and metrics', () => {
   });
 });
 
+describe('entries booked ahead', () => {
+  const at = (ms: number) => new Date(w.clock.now().getTime() + ms).toISOString();
+
+  it('clocks in before a future entry, refuses entries in the time already run, and ends at the next entry', async () => {
+    const { api, admin, clock } = w;
+    const ahead = await api(admin, 'POST', '/time/entries', { startedAt: at(2 * H), endedAt: at(3 * H) });
+    expect(ahead.status).toBe(201);
+    const opened = await api(admin, 'POST', '/time/clock-in');
+    expect(opened.status).toBe(201);
+
+    clock.advance(H);
+    const inside = await api(admin, 'POST', '/time/entries', { startedAt: at(-H / 2), endedAt: at(-H / 4) });
+    expect(inside.status).toBe(409);
+    expect(inside.body.conflict.id).toBe(opened.body.id);
+    const later = await api(admin, 'POST', '/time/entries', { startedAt: at(4 * H), endedAt: at(5 * H) });
+    expect(later.status).toBe(201);
+
+    // A break running past the entry booked ahead ends with the clock-out, where that entry starts.
+    clock.advance(H / 2);
+    await api(admin, 'POST', '/time/break/start');
+    clock.advance(H);
+    const out = await api(admin, 'POST', '/time/clock-out');
+    expect(out.status).toBe(200);
+    expect(out.body.endedAt).toBe(ahead.body.startedAt);
+    expect(out.body.breaks).toEqual([
+      expect.objectContaining({ startedAt: at(-H), endedAt: ahead.body.startedAt }),
+    ]);
+    expect(out.body).toMatchObject({ workedSeconds: 5400, breakSeconds: 1800 });
+  });
+
+  it('refuses clocking in inside an entry that has started', async () => {
+    const res = await w.api(w.admin, 'POST', '/time/clock-in');
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/^Overlaps entry /);
+  });
+});
+
 describe('API description', () => {
   it('lists every time route in the OpenAPI document', async () => {
     const res = await w.t.app.inject({ method: 'GET', url: '/openapi.json' });

@@ -93,36 +93,44 @@ const CONSTRAINTS: ConstraintTable = {
 /** Collisions with another entry: the answer names the entry, read back from the database. */
 const OVERLAPS = new Set(['time_entries_one_open', 'time_entries_no_overlap']);
 
-/**
- * Turns a constraint the database enforced under concurrency into the answer a person can act on:
- * the entry they collided with, or the clock state they raced.
- */
-export async function mapWriteError(
-  ctx: AppContext,
-  err: unknown,
-  attempted: { personId: string; start: Date; end: Date | null; exceptId?: string },
-): Promise<unknown> {
-  const { constraint } = pgErrorOf(err);
-  if (!constraint || !OVERLAPS.has(constraint)) return fromConstraint(CONSTRAINTS, err);
-  const other = await timeRepo.overlapping(
-    ctx.db,
-    attempted.personId,
-    attempted.start,
-    attempted.end,
-    attempted.exceptId,
-  );
+type Attempted = { personId: string; start: Date; end: Date | null; exceptId?: string };
+
+/** The 409 naming the entry a write collided with (or the clock state it raced). */
+function conflictError(other: EntryRow | null, attempted: Attempted, oneOpen = false): AppError {
   const conflict = other && {
     id: other.id,
     startedAt: other.startedAt.toISOString(),
     endedAt: other.endedAt?.toISOString() ?? null,
   };
   const message =
-    constraint === 'time_entries_one_open' || (other && !other.endedAt && !attempted.end)
+    oneOpen || (other && !other.endedAt && !attempted.end)
       ? 'Already clocked in'
       : conflict
         ? `Overlaps entry ${conflict.id} (${conflict.startedAt} – ${conflict.endedAt ?? 'open'})`
         : 'Overlaps another entry';
   return new AppError('conflict', message, { extra: { conflict } });
+}
+
+/**
+ * Turns a constraint the database enforced under concurrency into the answer a person can act on:
+ * the entry they collided with, or the clock state they raced.
+ */
+export async function mapWriteError(ctx: AppContext, err: unknown, attempted: Attempted): Promise<unknown> {
+  const { constraint } = pgErrorOf(err);
+  if (!constraint || !OVERLAPS.has(constraint)) return fromConstraint(CONSTRAINTS, err);
+  const other = await timeRepo.overlapping(ctx.db, attempted, ctx.clock.now());
+  return conflictError(other, attempted, constraint === 'time_entries_one_open');
+}
+
+/**
+ * Inside a write: the database holds an open entry to its start only, so an entry placed in the time
+ * the open entry has already run is refused here. The open entry's row lock orders this check
+ * against clocking out and edits of the open entry.
+ */
+async function assertNoOverlap(tx: Tx, attempted: Attempted, now: Date): Promise<void> {
+  await timeRepo.openEntry(tx, attempted.personId, true);
+  const other = await timeRepo.overlapping(tx, attempted, now);
+  if (other) throw conflictError(other, attempted);
 }
 
 export type EntriesService = ReturnType<typeof createEntriesService>;
@@ -189,11 +197,15 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
 
   /** Runs a write and maps the constraints it may hit. */
   async function write<T>(
-    attempted: { personId: string; start: Date; end: Date | null; exceptId?: string },
+    attempted: Attempted,
+    timesChange: boolean,
     fn: (tx: Tx) => Promise<T>,
   ): Promise<T> {
     try {
-      return await db.transaction(fn);
+      return await db.transaction(async (tx) => {
+        if (timesChange) await assertNoOverlap(tx, attempted, clock.now());
+        return fn(tx);
+      });
     } catch (err) {
       throw await mapWriteError(ctx, err, attempted);
     }
@@ -227,7 +239,7 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
       const breaks = parseBreaks(input.breaks);
       checkTimes(start, end, breaks);
       const project = await checkRefs(input.projectId, input.activityId);
-      return write({ personId: person.id, start, end }, async (tx) => {
+      return write({ personId: person.id, start, end }, true, async (tx) => {
         await policy.guardWrite(tx, person, relation, [{ start, end }]);
         const row = await timeRepo.insertEntry(tx, {
           personId: person.id,
@@ -269,7 +281,8 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
       const activityId = patch.activityId === undefined ? row.activityId : patch.activityId;
       if (patch.projectId !== undefined || patch.activityId !== undefined)
         await checkRefs(projectId, activityId);
-      return write({ personId: row.personId, start, end, exceptId: id }, async (tx) => {
+      const timesChange = patch.startedAt !== undefined || patch.endedAt !== undefined;
+      return write({ personId: row.personId, start, end, exceptId: id }, timesChange, async (tx) => {
         const current = await timeRepo.entryById(tx, id, true);
         if (!current) throw notFound('Time entry');
         const before = await snapshot(tx, current);
@@ -312,6 +325,7 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
       if (relation === 'reader') throw forbidden("You may not change this person's time");
       await write(
         { personId: row.personId, start: row.startedAt, end: row.endedAt, exceptId: id },
+        false,
         async (tx) => {
           const current = await timeRepo.entryById(tx, id, true);
           if (!current) throw notFound('Time entry');

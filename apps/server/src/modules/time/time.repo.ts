@@ -21,8 +21,17 @@ const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 export const inScope = (column: SQL | typeof timeEntries.personId, scope: Scope) =>
   scope === null ? sql`true` : sql`${column} = any(${uuidArray(scope)})`;
 
-/** Entry times as a range; an open entry reaches to infinity, as in the exclusion constraint. */
-const entryRange = sql`tstzrange(${timeEntries.startedAt}, coalesce(${timeEntries.endedAt}, 'infinity'::timestamptz), '[)')`;
+/**
+ * Entry times as a range for conflicts: a finished entry is [start, end); an open one is the time it
+ * has run by `now`, so it collides with entries that have started, never with future ones.
+ */
+const rangeAt = (start: SQL | Date, end: SQL | Date | null, now: Date) => {
+  const at = (v: SQL | Date) => (v instanceof Date ? sql`${v.toISOString()}::timestamptz` : v);
+  const open = sql`tstzrange(${at(start)}, greatest(${at(start)}, ${now.toISOString()}::timestamptz), '[]')`;
+  if (end === null) return open;
+  if (end instanceof Date) return sql`tstzrange(${at(start)}, ${at(end)}, '[)')`;
+  return sql`(case when ${end} is null then ${open} else tstzrange(${at(start)}, ${end}, '[)') end)`;
+};
 
 export type EntryFilter = {
   scope: Scope;
@@ -89,22 +98,37 @@ export const timeRepo = {
     await db.delete(timeEntries).where(eq(timeEntries.id, id));
   },
 
-  /** Another entry of the person overlapping [start, end); names the conflict of a 409. */
+  /** Another entry of the person overlapping [start, end) (open: up to `now`); names the conflict of a 409. */
   async overlapping(
     db: DbOrTx,
-    personId: string,
-    start: Date,
-    end: Date | null,
-    exceptId?: string,
+    attempted: { personId: string; start: Date; end: Date | null; exceptId?: string },
+    now: Date,
   ): Promise<EntryRow | null> {
+    const { personId, start, end, exceptId } = attempted;
     const [row] = await db
       .select()
       .from(timeEntries)
       .where(
         and(
           eq(timeEntries.personId, personId),
-          sql`${entryRange} && tstzrange(${start.toISOString()}::timestamptz, coalesce(${end?.toISOString() ?? null}::timestamptz, 'infinity'), '[)')`,
+          sql`${rangeAt(sql`${timeEntries.startedAt}`, sql`${timeEntries.endedAt}`, now)} && ${rangeAt(start, end, now)}`,
           exceptId ? sql`${timeEntries.id} <> ${exceptId}` : undefined,
+        ),
+      )
+      .orderBy(asc(timeEntries.startedAt))
+      .limit(1);
+    return row ?? null;
+  },
+
+  /** The person's first entry starting after `at`: where a running entry must end at the latest. */
+  async nextEntry(db: DbOrTx, personId: string, at: Date): Promise<EntryRow | null> {
+    const [row] = await db
+      .select()
+      .from(timeEntries)
+      .where(
+        and(
+          eq(timeEntries.personId, personId),
+          sql`${timeEntries.startedAt} > ${at.toISOString()}::timestamptz`,
         ),
       )
       .orderBy(asc(timeEntries.startedAt))
@@ -167,6 +191,27 @@ export const timeRepo = {
   async startBreak(db: DbOrTx, entryId: string, at: Date): Promise<BreakRow> {
     const [row] = await db.insert(timeBreaks).values({ entryId, startedAt: at }).returning();
     return row!;
+  },
+
+  /** Ends an entry's breaks at `at`: drops those starting at or after it, shortens those reaching past it. */
+  async cutBreaks(db: DbOrTx, entryId: string, at: Date): Promise<void> {
+    await db
+      .delete(timeBreaks)
+      .where(
+        and(
+          eq(timeBreaks.entryId, entryId),
+          sql`${timeBreaks.startedAt} >= ${at.toISOString()}::timestamptz`,
+        ),
+      );
+    await db
+      .update(timeBreaks)
+      .set({ endedAt: at })
+      .where(
+        and(
+          eq(timeBreaks.entryId, entryId),
+          sql`coalesce(${timeBreaks.endedAt}, 'infinity') > ${at.toISOString()}::timestamptz`,
+        ),
+      );
   },
 
   async endRunningBreak(db: DbOrTx, entryId: string, at: Date): Promise<BreakRow | null> {

@@ -2,7 +2,7 @@ import { boolean, date, integer, pgTable, smallint, text, timestamp, uuid } from
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
-/** Overlap and "one open entry" are constraints of migration 0020, not visible here. */
+/** Overlap (migrations 0020, 0022) and "one open entry" are constraints, not visible here. */
 export const timeEntries = pgTable('time_entries', {
   id: uuid('id').primaryKey().defaultRandom(),
   personId: uuid('person_id').notNull(),
