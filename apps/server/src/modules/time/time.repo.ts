@@ -68,6 +68,17 @@ const ENTRY_SORTS = {
   startedAt: { expr: timeEntries.startedAt, type: 'timestamptz' },
 } satisfies Record<string, SortKey>;
 
+/** The person's earliest entry that matches `where`. */
+async function firstEntry(db: DbOrTx, personId: string, where: SQL | undefined): Promise<EntryRow | null> {
+  const [row] = await db
+    .select()
+    .from(timeEntries)
+    .where(and(eq(timeEntries.personId, personId), where))
+    .orderBy(asc(timeEntries.startedAt))
+    .limit(1);
+  return row ?? null;
+}
+
 export const timeRepo = {
   async entryById(db: DbOrTx, id: string, lock = false): Promise<EntryRow | null> {
     const q = db.select().from(timeEntries).where(eq(timeEntries.id, id));
@@ -99,41 +110,25 @@ export const timeRepo = {
   },
 
   /** Another entry of the person overlapping [start, end) (open: up to `now`); names the conflict of a 409. */
-  async overlapping(
+  overlapping(
     db: DbOrTx,
     attempted: { personId: string; start: Date; end: Date | null; exceptId?: string },
     now: Date,
   ): Promise<EntryRow | null> {
     const { personId, start, end, exceptId } = attempted;
-    const [row] = await db
-      .select()
-      .from(timeEntries)
-      .where(
-        and(
-          eq(timeEntries.personId, personId),
-          sql`${rangeAt(sql`${timeEntries.startedAt}`, sql`${timeEntries.endedAt}`, now)} && ${rangeAt(start, end, now)}`,
-          exceptId ? sql`${timeEntries.id} <> ${exceptId}` : undefined,
-        ),
-      )
-      .orderBy(asc(timeEntries.startedAt))
-      .limit(1);
-    return row ?? null;
+    return firstEntry(
+      db,
+      personId,
+      and(
+        sql`${rangeAt(sql`${timeEntries.startedAt}`, sql`${timeEntries.endedAt}`, now)} && ${rangeAt(start, end, now)}`,
+        exceptId ? sql`${timeEntries.id} <> ${exceptId}` : undefined,
+      ),
+    );
   },
 
   /** The person's first entry starting after `at`: where a running entry must end at the latest. */
-  async nextEntry(db: DbOrTx, personId: string, at: Date): Promise<EntryRow | null> {
-    const [row] = await db
-      .select()
-      .from(timeEntries)
-      .where(
-        and(
-          eq(timeEntries.personId, personId),
-          sql`${timeEntries.startedAt} > ${at.toISOString()}::timestamptz`,
-        ),
-      )
-      .orderBy(asc(timeEntries.startedAt))
-      .limit(1);
-    return row ?? null;
+  nextEntry(db: DbOrTx, personId: string, at: Date): Promise<EntryRow | null> {
+    return firstEntry(db, personId, sql`${timeEntries.startedAt} > ${at.toISOString()}::timestamptz`);
   },
 
   /** Entries of the people touching [start, end), oldest first. */
