@@ -119,6 +119,7 @@ describe('clockpilot CLI', { timeout: 300_000 }, () => {
     expect(migrated).toMatchObject({ code: 0 });
     expect((await clockpilot(['migrate', '--status'], env, noHttp)).stdout).toContain('pending: none');
     const args = ['--username', 'no_http', '--email', 'no.http@example.com', '--role', 'employee'];
+    args.push('--password', 'Quartz-Meadow-42-Lantern');
     const created = await clockpilot(['identity', 'create-user', ...args], env, noHttp);
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(/created employee no_http/);
