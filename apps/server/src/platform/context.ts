@@ -27,6 +27,8 @@ export type AppContext = {
   metrics: Metrics;
   log: Loggers;
   clock: Clock;
+  /** The app's signing key (JWT_SECRET, or one made as `platform/stored-secret.ts` explains). */
+  secret: string;
   events: EventBus;
   jobs: Jobs;
   apis: Partial<ModuleApis>;

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -159,10 +159,7 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
   });
 
   const deviceCookie = config.auth.cookieSecure ? '__Host-cp_device' : 'cp_device';
-  // Without JWT_SECRET (development) device cookies last as long as the process.
-  const deviceKey = createHmac('sha256', config.auth.jwtSecret ?? randomBytes(32))
-    .update('clockpilot device cookie')
-    .digest();
+  const deviceKey = createHmac('sha256', ctx.secret).update('clockpilot device cookie').digest();
   const deviceTag = (login: string) =>
     createHmac('sha256', deviceKey).update(login.trim().toLowerCase()).digest('base64url').slice(0, 22);
   const accountKey = (login: string) =>

@@ -9,6 +9,7 @@ import type { Loggers } from './logger';
 import { createMetrics } from './metrics';
 import { migrate } from './migrate';
 import { type AnyModule, type ModuleServices, orderModules } from './module';
+import { appSecret } from './stored-secret';
 import { unitOfWork } from './unit-of-work';
 
 export type RuntimeDeps = {
@@ -65,6 +66,7 @@ export async function createRuntime(
     metrics,
     log: loggers,
     clock: deps.clock ?? systemClock,
+    secret: appSecret(config, loggers.app),
     events: createEventBus(),
     jobs: createJobs({ database, log: loggers.app, registry: metrics.registry }),
     apis: {},

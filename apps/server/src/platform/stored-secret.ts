@@ -10,6 +10,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load';
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
@@ -44,4 +46,26 @@ export function storedSecret(dir: string, name: string): { secret: string; path:
   } finally {
     unlinkSync(tmp);
   }
+}
+
+/**
+ * The key access tokens, sealed TOTP secrets and device cookies derive from. Production requires
+ * JWT_SECRET. Without it, on embedded PGlite the key is made once and kept beside the data, so a
+ * restart keeps sign-ins and two-factor setups; on PostgreSQL (several replicas, no shared folder) a
+ * random key per process, so a development server never signs with a guessable constant.
+ */
+export function appSecret(config: Config, log: Logger): string {
+  const { auth, database } = config;
+  if (auth.jwtSecret) return auth.jwtSecret;
+  if (!database.url) {
+    const { secret, path, created } = storedSecret(database.dataDir, 'jwt-secret');
+    if (created)
+      log.warn({ path }, `JWT_SECRET is not set: generated a key into ${path}, kept for later starts`);
+    else log.info({ path }, `JWT_SECRET is not set: using the key kept in ${path}`);
+    return secret;
+  }
+  log.warn(
+    'JWT_SECRET is not set: using a random key for this process; sign-ins and two-factor setups do not survive a restart',
+  );
+  return randomBytes(32).toString('base64url');
 }

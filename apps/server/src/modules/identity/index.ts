@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { TCreateUserBody, TUser } from '@clockpilot/contracts';
 import type { Actor } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { defineModule } from '../../platform/module';
-import { storedSecret } from '../../platform/stored-secret';
 import { apiTokenRoutes } from './api-tokens.routes';
 import { createApiTokenService, isApiToken } from './api-tokens.service';
 import { identityCli } from './identity.cli';
@@ -51,33 +49,8 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
 /** Ended sessions are forgotten this often. */
 const PRUNE_EVERY_SECONDS = 3600;
 
-/**
- * The key access tokens and sealed TOTP secrets derive from. Production requires JWT_SECRET. Without it,
- * on embedded PGlite the key is made once and kept beside the data, so a restart keeps sign-ins and
- * two-factor setups; on PostgreSQL (several replicas, no shared folder) a random key per process, so a
- * development server never signs with a guessable constant.
- */
-function signingSecret(ctx: AppContext): string {
-  const { auth, database } = ctx.config;
-  if (auth.jwtSecret) return auth.jwtSecret;
-  if (!database.url) {
-    const { secret, path, created } = storedSecret(database.dataDir, 'jwt-secret');
-    if (created)
-      ctx.log.app.warn(
-        { path },
-        `JWT_SECRET is not set: generated a key into ${path}, kept for later starts`,
-      );
-    else ctx.log.app.info({ path }, `JWT_SECRET is not set: using the key kept in ${path}`);
-    return secret;
-  }
-  ctx.log.app.warn(
-    'JWT_SECRET is not set: using a random key for this process; sign-ins and two-factor setups do not survive a restart',
-  );
-  return randomBytes(32).toString('base64url');
-}
-
 function createIdentityServices(ctx: AppContext) {
-  const secret = signingSecret(ctx);
+  const { secret } = ctx;
   const tokens = createAccessTokens(ctx.config, ctx.clock, new TextEncoder().encode(secret));
   const identity = createIdentityService(ctx, tokens, { totp: deriveKey(secret, 'totp-secret') });
   return { identity, apiTokens: createApiTokenService(ctx), oidc: createOidcService(ctx, identity) };
