@@ -1,3 +1,4 @@
+import { moduleApi } from '../../platform/context';
 import { defineModule } from '../../platform/module';
 import { createTimeAdminService } from './admin.service';
 import { createClockService } from './clock.service';
@@ -42,7 +43,7 @@ export const timeModule = defineModule({
     steps: 1,
     async run({ seedDemoEntries }, opts, ctx) {
       // Everyone active in the directory: the demo company the directory's seed has just made.
-      const people = await ctx.apis.directory!.listPeople({ active: true });
+      const people = await moduleApi(ctx, 'directory').listPeople({ active: true });
       const timeEntries = await seedDemoEntries(people, opts);
       opts.tick('time entries');
       return {
