@@ -8,6 +8,13 @@ export const ZSsoConfig = z.object({
 });
 export type TSsoConfig = z.infer<typeof ZSsoConfig>;
 
+/** Whether the login page still explains where the first administrator's password is. */
+export const ZFirstStart = z.object({
+  /** True until an administrator has signed in for the first time. */
+  pending: z.boolean(),
+});
+export type TFirstStart = z.infer<typeof ZFirstStart>;
+
 /** Why an SSO sign-in was refused; the callback sends the browser to `/login?sso_error=<reason>`. */
 export const SSO_ERRORS = [
   'state_mismatch',

@@ -22,6 +22,8 @@ const PUBLIC_API = new Set([
   'POST /api/v1/auth/register',
   // Ends the session its HttpOnly cookie names; guarded by an Origin check instead of a bearer token.
   'POST /api/v1/auth/logout',
+  // The login page's first-start hint: one boolean, false for good once an admin has signed in.
+  'GET /api/v1/auth/first-start',
   'GET /api/v1/auth/oidc/config',
   'GET /api/v1/auth/oidc/login',
   'GET /api/v1/auth/oidc/callback',

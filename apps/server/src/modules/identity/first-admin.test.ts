@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createUser, signIn } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 let apps: TestApp[] = [];
@@ -66,5 +67,19 @@ describe('first admin', () => {
     expect(banners).toHaveLength(1);
     const page = await identity.listUsers({ limit: 50, sort: 'username', order: 'asc' });
     expect(page.items.map((u) => u.role)).toEqual(['admin']);
+  });
+
+  it('is explained on the login page only until an admin has signed in', async () => {
+    const t = await start({ ADMIN_USERNAME: 'root_admin', ADMIN_PASSWORD: 'Granite-Harbor-81-Ferry' });
+    const firstStart = async () =>
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/first-start' })).json();
+    expect(await firstStart()).toEqual({ pending: true });
+
+    // An employee signing in first does not hide where the admin's password is.
+    await signIn(t, await createUser(t, { role: 'employee' }));
+    expect(await firstStart()).toEqual({ pending: true });
+
+    expect((await login(t, 'root_admin', 'Granite-Harbor-81-Ferry')).statusCode).toBe(200);
+    expect(await firstStart()).toEqual({ pending: false });
   });
 });

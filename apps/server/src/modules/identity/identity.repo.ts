@@ -1,5 +1,19 @@
 import type { TRole } from '@clockpilot/contracts';
-import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  isNotNull,
+  isNull,
+  lt,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import type { SortKey } from '../../platform/pagination';
 import {
@@ -111,6 +125,19 @@ export const identityRepo = {
   /** A transaction-scoped advisory lock: one holder at a time across every replica. */
   async lockForTransaction(tx: DbOrTx, key: number): Promise<void> {
     await tx.execute(sql`select pg_advisory_xact_lock(${key})`);
+  },
+
+  async markSignedIn(db: DbOrTx, userId: string, at: Date) {
+    await db.update(users).set({ lastSignInAt: at }).where(eq(users.id, userId));
+  },
+
+  async anyAdminSignedIn(db: DbOrTx): Promise<boolean> {
+    const rows = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), isNotNull(users.lastSignInAt)))
+      .limit(1);
+    return rows.length > 0;
   },
 
   async anyUser(db: DbOrTx): Promise<boolean> {

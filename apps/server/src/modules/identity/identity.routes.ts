@@ -3,6 +3,7 @@ import {
   ZAuditQuery,
   ZChangePasswordBody,
   ZCreateUserBody,
+  ZFirstStart,
   ZIdParams,
   ZLoginBody,
   ZMe,
@@ -51,6 +52,12 @@ export async function authRoutes(root: FastifyInstance, opts: { service: Identit
   const { service, config } = opts;
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['auth'];
+
+  app.get(
+    '/first-start',
+    { config: { public: true }, schema: { tags, response: { 200: ZFirstStart } } },
+    async () => ({ pending: await service.firstStartPending() }),
+  );
 
   app.post(
     '/login',

@@ -15,6 +15,7 @@ export const users = pgTable('users', {
   totpSecret: text('totp_secret'),
   totpEnabledAt: tz('totp_enabled_at'),
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  lastSignInAt: tz('last_sign_in_at'),
   createdAt: tz('created_at').notNull().defaultNow(),
   updatedAt: tz('updated_at').notNull().defaultNow(),
 });

@@ -84,6 +84,7 @@ export function createSessions(
           userAgent: meta.userAgent?.slice(0, 500),
         });
         await repo.insertRefreshToken(tx, { sessionId: s.id, tokenHash: sha256(refreshToken), at: now });
+        await repo.markSignedIn(tx, user.id, now);
         return s;
       });
       return issued(user, session, refreshToken);

@@ -133,6 +133,7 @@ export function createUsersService(
     return user;
   }
 
+  let firstStartDone = false;
   const service = {
     async getUser(id: string): Promise<TUser | null> {
       const row = await repo.userById(ctx.db, id);
@@ -261,6 +262,13 @@ export function createUsersService(
       await sessions.markRevoked(revoked);
       await sessions.invalidateAccessTokens(id);
       securityEvent(ctx, 'password_reset', { userId: id, by: actor.userId, ip: actor.ip });
+    },
+
+    /** The first-start hint stays until an admin has signed in; after that it never comes back. */
+    async firstStartPending(): Promise<boolean> {
+      if (firstStartDone) return false;
+      firstStartDone = await repo.anyAdminSignedIn(ctx.db);
+      return !firstStartDone;
     },
 
     /**

@@ -21,7 +21,7 @@ const ME = {
 };
 
 describe('login page', () => {
-  it('asks for the one-time code when the server wants it, offers SSO, and returns to the page asked for', async () => {
+  it('asks for the one-time code when the server wants it, offers SSO, explains the first start, and returns to the page asked for', async () => {
     const logins: unknown[] = [];
     vi.stubGlobal(
       'fetch',
@@ -30,6 +30,7 @@ describe('login page', () => {
         if (url.pathname === '/api/v1/auth/refresh') return problem(401, { code: 'unauthenticated' });
         if (url.pathname === '/api/v1/auth/oidc/config')
           return json({ enabled: true, loginUrl: '/api/v1/auth/oidc/login' });
+        if (url.pathname === '/api/v1/auth/first-start') return json({ pending: true });
         if (url.pathname === '/api/v1/auth/login') {
           const body = JSON.parse(String(init.body));
           logins.push(body);
@@ -59,9 +60,12 @@ describe('login page', () => {
     fireEvent.change(screen.getByLabelText(/^Password/), { target: { value: 'correct horse' } });
     const sso = await screen.findByRole('link', { name: 'Sign in with SSO' });
     expect(sso.getAttribute('href')).toBe('/api/v1/auth/oidc/login');
+    expect(await screen.findByText('First start?')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 
     const code = await screen.findByLabelText('Verification code');
+    // The first-start hint belongs to the password step only.
+    expect(screen.queryByText('First start?')).toBeNull();
     fireEvent.change(code, { target: { value: '123456' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
 

@@ -1,5 +1,5 @@
 import { type TLoginBody, ZLoginBody } from '@clockpilot/contracts/identity';
-import type { TSsoConfig, TSsoError } from '@clockpilot/contracts/identity-sso';
+import type { TFirstStart, TSsoConfig, TSsoError } from '@clockpilot/contracts/identity-sso';
 import {
   Alert,
   Anchor,
@@ -36,6 +36,17 @@ const SSO_ERROR_TEXT: Record<TSsoError, string> = {
   unavailable: 'The identity provider cannot be reached right now. Try again later.',
 };
 
+/** The hint about the first admin's password, shown only until an admin has signed in. */
+function useFirstStart() {
+  return useQuery({
+    queryKey: ['auth', 'first-start'],
+    queryFn: async (): Promise<TFirstStart> => {
+      const res = await fetch('/api/v1/auth/first-start', { headers: { accept: 'application/json' } });
+      return res.ok ? ((await res.json()) as TFirstStart) : { pending: false };
+    },
+  });
+}
+
 function useSsoConfig() {
   return useQuery({
     queryKey: ['auth', 'oidc', 'config'],
@@ -57,6 +68,7 @@ export function LoginPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const sso = useSsoConfig();
+  const firstStart = useFirstStart();
   const appInfo = useQuery(appInfoQuery);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -186,12 +198,15 @@ export function LoginPage() {
               </Button>
             </>
           )}
-          <Alert variant="light" color="gray" icon={<IconInfoCircle aria-hidden />} title="First start?">
-            <Text size="sm">
-              The first administrator's password is printed once on the server console when ClockPilot starts
-              on an empty database (or is the ADMIN_PASSWORD it was started with). Change it after signing in.
-            </Text>
-          </Alert>
+          {firstStart.data?.pending && step === 'password' && (
+            <Alert variant="light" color="gray" icon={<IconInfoCircle aria-hidden />} title="First start?">
+              <Text size="sm">
+                The first administrator's password is printed once on the server console when ClockPilot
+                starts on an empty database (or is the ADMIN_PASSWORD it was started with). Change it after
+                signing in.
+              </Text>
+            </Alert>
+          )}
         </Stack>
       </Paper>
     </Center>
