@@ -59,4 +59,24 @@ describe('seed-demo', () => {
     await expect(seedDemo(t.runtime, { weeks: 4 })).rejects.toThrow(/already there/);
     // Twelve password hashes on a shared CI core take a while.
   }, 120_000);
+
+  it('keeps a global activity the company already made under a demo name instead of failing', async () => {
+    const fresh = await createTestApp({ env: { MODULES: 'identity,directory' } });
+    try {
+      const directory = moduleServices(fresh, 'directory').directory;
+      const actor = { userId: null, label: 'test' };
+      const own = await directory.createActivity(actor, { name: 'development', projectId: null });
+      await seedDemo(fresh.runtime, { weeks: 1 });
+      const found = await directory.listActivities({
+        q: 'development',
+        global: true,
+        limit: 50,
+        sort: 'name',
+        dir: 'asc',
+      });
+      expect(found.items.map((a) => a.id)).toEqual([own.id]);
+    } finally {
+      await fresh.close();
+    }
+  }, 120_000);
 });

@@ -265,7 +265,18 @@ export async function seedDirectoryDemo(
     );
   }
   tick('projects');
-  for (const name of GLOBAL_ACTIVITIES) await directory.createActivity(actor, { name, projectId: null });
+  for (const name of GLOBAL_ACTIVITIES) {
+    // A company that already made a global activity of this name keeps it; the demo uses it too.
+    const same = await directory.listActivities({
+      q: name,
+      global: true,
+      limit: 50,
+      sort: 'name',
+      dir: 'asc',
+    });
+    if (!same.items.some((a) => a.name.toLowerCase() === name.toLowerCase()))
+      await directory.createActivity(actor, { name, projectId: null });
+  }
   for (const a of PROJECT_ACTIVITIES)
     await directory.createActivity(actor, { name: a.name, projectId: projectIds.get(a.project)! });
   tick('activities');
