@@ -21,7 +21,7 @@ log.info(
     url: config.app.publicUrl,
     database: database.driver,
     redis: built.ctx.cache.kind,
-    modules: config.app.modules,
+    modules: built.runtime.modules.map((m) => m.def.name),
   },
   `ClockPilot listening on ${config.app.publicUrl}`,
 );
