@@ -23,10 +23,10 @@ const seed = z.number().int().min(0).max(0xffffffff);
 export const ZSimClusterId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1 to 64 letters, digits, "-" or "_"');
 export const ZSimClusterParams = z.object({ id: ZSimClusterId });
 
-export const ZSimConstantLoad = z.object({ type: z.literal('constant'), rps });
+export const ZSimConstantLoad = z.strictObject({ type: z.literal('constant'), rps });
 
 /** `baseRps + amplitudeRps · cos(2π (t − peakAtSeconds) / periodSeconds)`, never below 0. */
-export const ZSimDiurnalLoad = z.object({
+export const ZSimDiurnalLoad = z.strictObject({
   type: z.literal('diurnal'),
   baseRps: rps,
   amplitudeRps: rps,
@@ -35,11 +35,11 @@ export const ZSimDiurnalLoad = z.object({
 });
 
 /** `baseRps` until the first step, then each step's rate from its time on. */
-export const ZSimStepLoad = z.object({
+export const ZSimStepLoad = z.strictObject({
   type: z.literal('step'),
   baseRps: rps,
   steps: z
-    .array(z.object({ atSeconds: seconds, rps }))
+    .array(z.strictObject({ atSeconds: seconds, rps }))
     .min(1)
     .max(1000)
     .refine((steps) => steps.every((s, i) => i === 0 || s.atSeconds > steps[i - 1]!.atSeconds), {
@@ -83,7 +83,7 @@ export const ZSimRandomWalkLoad = z
  * Replay of a `timestamp,requests` CSV (ISO or Unix timestamps). Missing steps are `gapFill`ed; after the
  * last row the load is 0 unless `loop`. `scale` multiplies every count.
  */
-export const ZSimTraceLoad = z.object({
+export const ZSimTraceLoad = z.strictObject({
   type: z.literal('trace'),
   csv: z
     .string()
@@ -154,10 +154,10 @@ export const ZSimClusterSpec = ZSimClusterUpdate.transform(
 export type TSimClusterSpec = z.infer<typeof ZSimClusterSpec>;
 export type TSimClusterSpecInput = z.input<typeof ZSimClusterSpec>;
 
-export const ZSimScale = z.object({ replicas: z.number().int().min(0).max(10_000) });
+export const ZSimScale = z.strictObject({ replicas: z.number().int().min(0).max(10_000) });
 
 /** Faults stay until changed; a field left out keeps its current value. 0 turns a fault off. */
-export const ZSimFaults = z.object({
+export const ZSimFaults = z.strictObject({
   /** Added to every served request's latency. */
   latencyMs: z.number().finite().min(0).max(600_000).optional(),
   /** Share of the requests that would be served but fail instead. */
@@ -169,7 +169,7 @@ export const ZSimFaults = z.object({
 });
 export type TSimFaults = z.infer<typeof ZSimFaults>;
 
-export const ZSimAdvance = z.object({ seconds: positiveSeconds.max(7 * 86400) });
+export const ZSimAdvance = z.strictObject({ seconds: positiveSeconds.max(7 * 86400) });
 
 export const SIM_SERVER_PHASES = ['Pending', 'Running'] as const;
 

@@ -42,7 +42,7 @@ export type StepResult = {
   desiredReplicas: number;
 };
 
-type WindowEntry = { end: number; dt: number; arrivals: number; served: number; bad: number; p95Ms: number };
+type WindowEntry = { end: number; dt: number; arrivals: number; bad: number; p95Ms: number };
 
 /** An M/M/1 queue waits longer than t with probability ρ·e^{−μ(1−ρ)t}, so its p95 wait is ln(20ρ) / (μ(1−ρ)). */
 function mm1WaitP95Seconds(rho: number, capacityRps: number): number {
@@ -100,8 +100,9 @@ export class ClusterModel {
   /** Changes parameters; servers, queue and time stay. A new load pattern starts at the current time. */
   update(changes: Partial<TSimClusterSpec>): void {
     const { servers, load, ...rest } = changes;
-    this.spec = { ...this.spec, ...rest, ...(load ? { load } : {}) };
+    // The load first: a trace that does not parse leaves the cluster as it was.
     if (load) this.setLoad(load);
+    this.spec = { ...this.spec, ...rest };
     if (servers !== undefined) this.scaleTo(servers);
   }
 
@@ -197,7 +198,7 @@ export class ClusterModel {
     this.servers = this.servers.filter(
       (s) => s.deletingAt === null || s.deletingAt + this.spec.drainSeconds > t1,
     );
-    this.record({ end: t1, dt, arrivals, served: served - failed, bad: dropped + failed, p95Ms });
+    this.record({ end: t1, dt, arrivals, bad: dropped + failed, p95Ms });
     const counts = this.counts();
     return {
       time: t1,
@@ -239,12 +240,10 @@ export class ClusterModel {
       };
     });
     let arrivals = 0;
-    let served = 0;
     let bad = 0;
     let span = 0;
     for (const w of this.window) {
       arrivals += w.arrivals;
-      served += w.served;
       bad += w.bad;
       span += w.dt;
     }
