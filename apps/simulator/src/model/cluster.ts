@@ -8,6 +8,8 @@ import type {
 import { createLoad, type LoadSource } from './patterns';
 
 type Server = {
+  /** Creation order; the youngest has the highest. */
+  seq: number;
   name: string;
   createdAt: number;
   readyAt: number;
@@ -135,10 +137,7 @@ export class ClusterModel {
     const active = this.servers.filter((s) => s.deletingAt === null);
     for (let i = active.length; i < replicas; i++) this.addServer(this.time + this.spec.bootSeconds);
     const victims = active
-      .sort(
-        (a, b) =>
-          Number(a.readyAt <= this.time) - Number(b.readyAt <= this.time) || b.createdAt - a.createdAt,
-      )
+      .sort((a, b) => Number(a.readyAt <= this.time) - Number(b.readyAt <= this.time) || b.seq - a.seq)
       .slice(0, Math.max(0, active.length - replicas));
     for (const victim of victims) victim.deletingAt = this.time;
     this.servers = this.servers.filter(
@@ -264,10 +263,11 @@ export class ClusterModel {
   }
 
   private addServer(readyAt: number): void {
-    const name = `server-${this.nextServer++}`;
+    const seq = this.nextServer++;
     const idle = this.spec.cpuIdleMillis;
     this.servers.push({
-      name,
+      seq,
+      name: `server-${seq}`,
       createdAt: this.time,
       readyAt,
       deletingAt: null,
