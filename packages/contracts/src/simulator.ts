@@ -49,7 +49,7 @@ export const ZSimStepLoad = z.strictObject({
 
 /** `spikeRps` for `durationSeconds` from `atSeconds` (and again every `everySeconds` if set), else `baseRps`. */
 export const ZSimSpikeLoad = z
-  .object({
+  .strictObject({
     type: z.literal('spike'),
     baseRps: rps,
     spikeRps: rps,
@@ -64,7 +64,7 @@ export const ZSimSpikeLoad = z
 
 /** A rate that moves by a normal step (standard deviation `volatilityRps`) every `stepSeconds`, within bounds. */
 export const ZSimRandomWalkLoad = z
-  .object({
+  .strictObject({
     type: z.literal('randomWalk'),
     startRps: rps,
     minRps: rps.default(0),
@@ -107,7 +107,7 @@ export type TSimLoadPatternInput = z.input<typeof ZSimLoadPattern>;
 
 /** How one cluster behaves; every field is optional (see `SIM_CLUSTER_DEFAULTS`). */
 export const ZSimClusterUpdate = z
-  .object({
+  .strictObject({
     /** Servers at creation, already ready (on an update: scale to this many). */
     servers: z.number().int().min(0).max(10_000),
     /** Requests per second one server serves. */
