@@ -12,12 +12,15 @@ type Options = { speed: number; stepSeconds: number; maxClusters: number };
 
 /**
  * The process's clusters and the clock that moves them: every tick advances each cluster by the real time
- * elapsed times the speed. With speed 0 time moves only through `advance`, which makes runs reproducible.
+ * elapsed times the speed, in equal steps. With speed 0 time moves only through `advance`, which makes
+ * runs over HTTP reproducible.
  */
 export class Simulation {
   private readonly clusters = new Map<string, ClusterModel>();
   private timer: NodeJS.Timeout | undefined;
   private last = 0;
+  /** Simulated seconds elapsed but not yet stepped. */
+  private owed = 0;
 
   constructor(private readonly options: Options) {}
 
@@ -93,11 +96,16 @@ export class Simulation {
     this.timer = undefined;
   }
 
+  /** Moves every cluster on in whole steps of `stepSeconds`; the rest of the elapsed time waits for the next tick. */
   private tick(): void {
     const now = performance.now();
-    const seconds = ((now - this.last) / 1000) * this.options.speed;
+    this.owed += ((now - this.last) / 1000) * this.options.speed;
     this.last = now;
-    for (const cluster of this.clusters.values()) cluster.advance(seconds, this.options.stepSeconds);
+    const { stepSeconds } = this.options;
+    const steps = Math.floor(this.owed / stepSeconds);
+    if (steps === 0) return;
+    this.owed -= steps * stepSeconds;
+    for (const cluster of this.clusters.values()) for (let i = 0; i < steps; i++) cluster.step(stepSeconds);
   }
 }
 
