@@ -1,4 +1,5 @@
 import { SIM_CLUSTER_DEFAULTS, type TSimClusterUpdate } from '@clockpilot/contracts/simulator';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ClusterModel } from './cluster';
 
@@ -139,6 +140,47 @@ describe('ClusterModel', () => {
     ).toThrow(/timestamp/);
     expect(c.config.capacityRps).toBe(10);
     expect(c.config.load).toEqual(SIM_CLUSTER_DEFAULTS.load);
+  });
+
+  it('accounts for every request: arrivals = served + failed + refused + growth of the queue', () => {
+    const action = fc.oneof(
+      fc.record({ scale: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ dt: fc.double({ min: 0.1, max: 120, noNaN: true }) }),
+      fc.record({ rps: fc.double({ min: 0, max: 200, noNaN: true }) }),
+      fc.record({
+        errorRate: fc.double({ min: 0, max: 1, noNaN: true }),
+        outage: fc.integer({ min: 0, max: 60 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
+        const c = cluster({ servers: 2, bootSeconds: 20, drainSeconds: 10, timeoutSeconds: 5 });
+        let arrived = 0;
+        let handled = 0;
+        let queue = 0;
+        for (const a of actions) {
+          if ('scale' in a) c.scaleTo(a.scale);
+          else if ('rps' in a) c.setLoad({ type: 'constant', rps: a.rps });
+          else if ('errorRate' in a) c.injectFaults({ errorRate: a.errorRate, outageSeconds: a.outage });
+          else {
+            const r = c.step(a.dt);
+            arrived += r.arrivals;
+            handled += r.served + r.failed + r.dropped;
+            queue = r.queued;
+            expect(r.servingServers).toBeLessThanOrEqual(r.billedServers + 1e-9);
+            expect(r.readyServers + r.bootingServers + r.drainingServers).toBeLessThanOrEqual(
+              c.metrics().servers.length,
+            );
+          }
+        }
+        expect(handled + queue).toBeCloseTo(arrived, 6);
+        const m = c.metrics();
+        expect(m.servers.filter((s) => !s.deleting)).toHaveLength(c.desiredReplicas);
+        expect(m.cluster.errorRate).toBeGreaterThanOrEqual(0);
+        expect(m.cluster.errorRate).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses a negative or fractional server count and a non-positive step', () => {
