@@ -15,6 +15,8 @@ try {
 
 const simulation = new Simulation(config);
 const app = await buildApp(config, simulation);
+simulation.onBehind = (droppedSteps) =>
+  app.log.warn({ droppedSteps }, 'the clock fell behind; simulated time runs slower than SIMULATOR_SPEED');
 if (!config.token) app.log.warn('SIMULATOR_TOKEN is not set: the API accepts every caller on this host');
 
 closeWithGrace({ delay: 10_000, logger: app.log }, async ({ signal, err }) => {

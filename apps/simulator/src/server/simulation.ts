@@ -10,6 +10,9 @@ import { notFound, SimError } from './problems';
 
 type Options = { speed: number; stepSeconds: number; maxClusters: number };
 
+/** Most steps one clock tick or one `advance` call takes per cluster. */
+const MAX_STEPS = 10_000;
+
 /**
  * The process's clusters and the clock that moves them: every tick advances each cluster by the real time
  * elapsed times the speed, in equal steps. With speed 0 time moves only through `advance`, which makes
@@ -21,6 +24,9 @@ export class Simulation {
   private last = 0;
   /** Simulated seconds elapsed but not yet stepped. */
   private owed = 0;
+
+  /** Told how many steps a tick dropped because the clock fell behind. */
+  onBehind?: (droppedSteps: number) => void;
 
   constructor(private readonly options: Options) {}
 
@@ -81,7 +87,8 @@ export class Simulation {
 
   advance(id: string, seconds: number): ClusterModel {
     const cluster = this.get(id);
-    cluster.advance(seconds, this.options.stepSeconds);
+    // At most MAX_STEPS steps per call, so a week of time on a large cluster stays a short request.
+    cluster.advance(seconds, Math.max(this.options.stepSeconds, seconds / MAX_STEPS));
     return cluster;
   }
 
@@ -96,15 +103,21 @@ export class Simulation {
     this.timer = undefined;
   }
 
-  /** Moves every cluster on in whole steps of `stepSeconds`; the rest of the elapsed time waits for the next tick. */
+  /**
+   * Moves every cluster on in whole steps of `stepSeconds`; the rest of the elapsed time waits for the next
+   * tick. When more than MAX_STEPS are owed (too high a speed for the load of clusters), the excess is
+   * dropped: simulated time runs slower than asked but the API stays responsive.
+   */
   private tick(): void {
     const now = performance.now();
     this.owed += ((now - this.last) / 1000) * this.options.speed;
     this.last = now;
     const { stepSeconds } = this.options;
-    const steps = Math.floor(this.owed / stepSeconds);
+    const owedSteps = Math.floor(this.owed / stepSeconds);
+    const steps = Math.min(owedSteps, MAX_STEPS);
     if (steps === 0) return;
-    this.owed -= steps * stepSeconds;
+    this.owed = owedSteps > MAX_STEPS ? 0 : this.owed - steps * stepSeconds;
+    if (owedSteps > MAX_STEPS) this.onBehind?.(owedSteps - MAX_STEPS);
     for (const cluster of this.clusters.values()) for (let i = 0; i < steps; i++) cluster.step(stepSeconds);
   }
 }
