@@ -135,7 +135,8 @@ describe('simulator API', () => {
     expect([down.statusCode, down.json().code]).toEqual([503, 'unavailable']);
     await json('POST', '/clusters/c/advance', { seconds: 30 });
     expect((await json('GET', '/clusters/c/metrics')).statusCode).toBe(200);
-    await json('POST', '/clusters/c/faults', { latencyMs: 100 });
+    await json('POST', '/clusters/c/faults', { latencyMs: 100, apiDelayMs: 5 });
+    expect((await json('GET', '/clusters/c/metrics')).statusCode).toBe(200);
     expect((await json('DELETE', '/clusters/c/faults')).json().faults).toEqual({
       latencyMs: 0,
       errorRate: 0,

@@ -131,10 +131,14 @@ export async function buildApp(config: SimulatorConfig, simulation: Simulation):
     return reply.status(204).send();
   });
 
+  // An injected API delay ends early when the process shuts down, so it cannot hold the shutdown up.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
   app.get('/clusters/:id/metrics', async (request) => {
     const cluster = simulation.get(idOf(request.params));
     const { apiDelayMs } = cluster.activeFaults;
-    if (apiDelayMs > 0) await sleep(apiDelayMs);
+    if (apiDelayMs > 0) await sleep(apiDelayMs, undefined, { signal: closing.signal }).catch(() => undefined);
     if (cluster.outage) throw new SimError(503, 'unavailable', 'The cluster is down (injected outage)');
     return cluster.metrics();
   });
