@@ -14,6 +14,14 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'simulator',
+          include: ['apps/simulator/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
       'apps/web/vitest.config.ts',
     ],
   },

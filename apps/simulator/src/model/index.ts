@@ -1,0 +1,5 @@
+// The simulator's model as a library: pure and deterministic, for replaying traces in simulated time.
+export { ClusterModel, type StepResult } from './cluster';
+export { createLoad, type LoadSource, traceLoad } from './patterns';
+export { normal, seededRandom } from './random';
+export { parseTrace, type Trace, TraceError } from './trace';
