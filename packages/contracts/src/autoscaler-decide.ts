@@ -223,3 +223,24 @@ export type TDecideCase = z.infer<typeof ZDecideCase>;
 
 /** One case, or an array of cases answered in the same order. */
 export const ZDecideInput = z.union([ZDecideCase, z.array(ZDecideCase).min(1)]);
+
+/** `clockpilot autoscaler evaluate`: replaying a trace through the policies. */
+export const ZEvaluateOptions = z.strictObject({
+  trace: z.string().min(1),
+  policy: z.enum(['hpa', 'predictive', 'both']).default('both'),
+  /** Requests per second one server serves within the SLO; default: the trace's peak needs 100 servers. */
+  serverRps: z.coerce.number().positive().optional(),
+  bootSeconds: z.coerce.number().min(0).max(3600).default(60),
+  drainSeconds: z.coerce.number().min(0).max(3600).default(0),
+  syncSeconds: z.coerce.number().min(1).max(600).default(15),
+  warmupSeconds: z.coerce.number().min(0).default(300),
+  hpaTarget: z.coerce.number().int().min(1).max(100).default(70),
+  floorTarget: z.coerce.number().int().min(1).max(100).default(90),
+  /** Share of ticks the predictive mode provisions for. */
+  coverage: z.coerce.number().gt(0).lt(1).optional(),
+  minServers: z.coerce.number().int().min(0).default(1),
+  maxServers: z.coerce.number().int().min(1).optional(),
+  json: z.string().min(1).optional(),
+  chart: z.string().min(1).optional(),
+});
+export type TEvaluateOptions = z.infer<typeof ZEvaluateOptions>;
