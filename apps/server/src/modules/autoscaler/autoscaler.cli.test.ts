@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { autoscalerCli } from './autoscaler.cli';
+
+// The source, not bin/clockpilot.mjs: that one prefers a build in dist/, which may be stale.
+const CLI = fileURLToPath(new URL('../../cli/index.ts', import.meta.url));
+
+/** Runs `clockpilot autoscaler <args>` as an operator would; neither command needs a database. */
+function clockpilot(args: string[], stdin?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'autoscaler', ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' }, timeout: 120_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(stdin ?? '');
+  });
+}
+
+/** The same commands in this process (faster than a new one), with their output captured. */
+async function inProcess(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const program = new Command('clockpilot').exitOverride();
+  autoscalerCli(program.command('autoscaler'));
+  process.exitCode = undefined;
+  await program.parseAsync(['autoscaler', ...args], { from: 'user' });
+  const code = process.exitCode ?? 0;
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+const ready = { phase: 'Running', ready: true, deleting: false, hotCpu: false, requestMilli: 1000 };
+
+describe('clockpilot autoscaler', { timeout: 300_000 }, () => {
+  it('decide answers an array of cases from standard input in order, and refuses a bad shape with exit 2', async () => {
+    const cases = [
+      {
+        kind: 'reconcile',
+        inputs: {
+          specReplicas: 10,
+          statusReplicas: 10,
+          minReplicas: 1,
+          maxReplicas: 20,
+          pods: Array(10).fill(ready),
+          metrics: [
+            {
+              type: 'Resource',
+              resource: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 50 },
+              podValuesMilli: Array(10).fill(200),
+            },
+          ],
+          behavior: { scaleUp: null, scaleDown: null },
+          recommendations: [
+            { replicas: 10, ageSeconds: 301 },
+            { replicas: 9, ageSeconds: 200 },
+          ],
+          scaleUpEvents: [],
+          scaleDownEvents: [],
+          controller: {
+            tolerance: 0.1,
+            downscaleStabilizationWindowSeconds: 300,
+            scaleUpLimitFactor: 2,
+            scaleUpLimitMinimum: 4,
+          },
+        },
+      },
+      {
+        kind: 'clampNoBehavior',
+        inputs: {
+          currentReplicas: 1,
+          desiredReplicas: 10,
+          minReplicas: 1,
+          maxReplicas: 20,
+          scaleUpLimitFactor: 2,
+          scaleUpLimitMinimum: 4,
+        },
+      },
+    ];
+    const ok = await clockpilot(['decide'], JSON.stringify(cases));
+    expect(ok.code).toBe(0);
+    const out = JSON.parse(ok.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ desiredReplicas: 9, rescale: true });
+    expect(out[1]).toEqual({ replicas: 4, condition: 'ScaleUpLimit' });
+
+    const dir = mkdtempSync(join(tmpdir(), 'cp-decide-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: 'stabilize',
+        inputs: { prenormalizedDesiredReplicas: -1, recommendations: [] },
+      }),
+    );
+    const bad = await inProcess(['decide', '--input', file]);
+    expect(bad.code).toBe(2);
+    const problem = JSON.parse(bad.stderr);
+    expect(problem).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(problem.errors[0].path).toBe('inputs.prenormalizedDesiredReplicas');
+  });
+
+  it('evaluate replays a trace through both policies and writes the JSON figures and the chart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-evaluate-'));
+    const rows = ['timestamp,requests'];
+    for (let i = 0; i < 1800; i++) rows.push(`${1_700_000_000 + i},${i < 900 ? 5 : 20}`);
+    writeFileSync(join(dir, 'trace.csv'), rows.join('\n'));
+    const json = join(dir, 'out.json');
+    const chart = join(dir, 'out.svg');
+    const run = await clockpilot([
+      'evaluate',
+      '--trace',
+      join(dir, 'trace.csv'),
+      '--server-rps',
+      '0.5',
+      '--json',
+      json,
+      '--chart',
+      chart,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('sloViolationMinutes');
+    const figures = JSON.parse(readFileSync(json, 'utf8'));
+    for (const policy of ['hpa', 'predictive']) {
+      expect(figures.policies[policy]).toMatchObject({
+        sloViolationMinutes: expect.any(Number),
+        serverMinutes: expect.any(Number),
+        unservedRequests: expect.any(Number),
+        scalingActionsPerHour: expect.any(Number),
+      });
+    }
+    expect(figures.settings).toMatchObject({ serverRps: 0.5, bootSeconds: 60 });
+    expect(readFileSync(chart, 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*predictive ready servers[\s\S]*<\/svg>$/);
+
+    const missing = await inProcess(['evaluate', '--trace', join(dir, 'nope.csv')]);
+    expect(missing.code).toBe(2);
+    const badPolicy = await inProcess(['evaluate', '--trace', join(dir, 'trace.csv'), '--policy', 'magic']);
+    expect(badPolicy.code).toBe(2);
+    expect(JSON.parse(badPolicy.stderr).errors[0].path).toBe('policy');
+  });
+});

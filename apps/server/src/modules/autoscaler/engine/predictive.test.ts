@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PREDICTIVE, Forecaster, type PredictiveSettings, predictiveDecision } from './predictive';
+
+const settings = (o: Partial<PredictiveSettings> = {}): PredictiveSettings => ({
+  ...DEFAULT_PREDICTIVE,
+  bucketSeconds: 15,
+  bootSeconds: 60,
+  serverRps: 1,
+  ...o,
+});
+
+describe('predictive engine', () => {
+  it('follows a steady ramp with its trend before any seasonality is known', () => {
+    const f = new Forecaster(settings({ alpha: 0.5, beta: 0.3, phi: 1 }));
+    for (let t = 0; t < 200; t++) f.observe(10 + t);
+    const ahead = f.forecast(4);
+    expect(ahead.daily).toBeNull();
+    // One step of the ramp per bucket: about 4 more than the level after 4 buckets.
+    expect(ahead.rate - ahead.level).toBeGreaterThan(3.5);
+    expect(ahead.rate - ahead.level).toBeLessThan(4.5);
+  });
+
+  it('adds the change the same hours brought yesterday, once a day of history exists', () => {
+    // Hourly buckets: a day is 24 of them. Every day the rate jumps from 10 to 50 at 08:00.
+    const f = new Forecaster(settings({ bucketSeconds: 3600, bootSeconds: 3600, alpha: 1, beta: 0 }));
+    const day = (h: number) => (h >= 8 && h < 18 ? 50 : 10);
+    for (let t = 0; t < 24 * 2 + 6; t++) f.observe(day(t % 24));
+    // Now 05:00 on day 3: the level is 10, and 3 hours on yesterday went from 10 to 50.
+    const at8 = f.forecast(3);
+    expect(at8.daily).toBe(40);
+    expect(at8.weekly).toBeNull();
+    expect(at8.rate).toBe(50);
+    expect(f.forecast(1).rate).toBe(10);
+  });
+
+  it('provisions for the peak within a boot delay plus one sync, with its margin and the reason', () => {
+    const f = new Forecaster(settings({ alpha: 1, beta: 0 }));
+    for (let t = 0; t < 10; t++) f.observe(20);
+    const d = predictiveDecision(f, 1, { min: 1, max: 1000 });
+    // 20 req/s plus z = 1 (the initial margin) Poisson deviations of √20 → 24.47 → 25 servers.
+    expect(d.replicas).toBe(25);
+    expect(d.figures).toMatchObject({
+      peakForecastRps: 20,
+      horizonSeconds: 75,
+      forecastReplicas: 25,
+      floorReplicas: 1,
+    });
+    expect(d.reason).toContain('peak forecast 20 req/s within 75 s');
+    expect(d.reason).toContain('→ 25 servers');
+  });
+
+  it('keeps the reactive floor and the bounds', () => {
+    const f = new Forecaster(settings({ alpha: 1, beta: 0 }));
+    f.observe(4);
+    expect(predictiveDecision(f, 40, { min: 1, max: 100 })).toMatchObject({ replicas: 40 });
+    expect(predictiveDecision(f, 40, { min: 1, max: 30 }).replicas).toBe(30);
+    expect(predictiveDecision(f, 40, { min: 1, max: 30 }).reason).toContain('bounds [1, 30]');
+  });
+
+  it('holds a scale down for one boot delay', () => {
+    const f = new Forecaster(settings({ alpha: 1, beta: 0 }));
+    f.observe(100);
+    const high = predictiveDecision(f, 1, { min: 1, max: 1000 }).replicas;
+    const after: number[] = [];
+    for (let t = 0; t < 6; t++) {
+      f.observe(10);
+      after.push(predictiveDecision(f, 1, { min: 1, max: 1000 }).replicas);
+    }
+    // Four buckets (60 s) keep the earlier answer, then it drops.
+    expect(after.slice(0, 3)).toEqual([high, high, high]);
+    expect(after[5]).toBeLessThan(high / 3);
+  });
+
+  it('learns a margin that covers the requested share of ticks', () => {
+    const f = new Forecaster(settings({ alpha: 0.05, coverage: 0.9 }));
+    // Ticks alternate 5 and 15 around a mean of 10: covering 90 % of them needs the 15s.
+    for (let t = 0; t < 2000; t++) {
+      for (let k = 0; k < 15; k++) f.observeTick(k % 2 === 0 ? 15 : 5, 1);
+      f.observe(10);
+    }
+    expect(f.covered(10)).toBeGreaterThan(14);
+    expect(f.covered(10)).toBeLessThan(16);
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * The predictive mode: forecast the request rate, provision for it one boot delay ahead with a
+ * margin learnt from the forecast's own misses, and never go below the reactive HPA answer.
+ *
+ * Forecast of the mean rate `h` buckets ahead (a bucket is one sync period):
+ *   level now (exponential smoothing of the observed rates)
+ *   + with a day of history: the change the same hours brought a day ago (and a week ago, averaged,
+ *     once a week is known) — seasonal naive applied to the change, so today's level is kept;
+ *   + without it: the recent trend (Holt's, damped so that it does not run away).
+ * Margin: each tick's arrivals are compared with the forecast made for its bucket one boot delay
+ * earlier, in units of the Poisson deviation √(forecast / tick) (arrivals of independent users
+ * vary like that, so one margin fits low and high rates); a streaming estimate of the `coverage`
+ * quantile `z` of that miss gives the rate provisioned for: forecast + z·√(forecast / tick).
+ * Everything here is arithmetic: no clock, no I/O.
+ */
+
+export type PredictiveSettings = {
+  bucketSeconds: number;
+  bootSeconds: number;
+  /** Requests per second one server serves within the SLO. */
+  serverRps: number;
+  /** Level smoothing (0..1]. */
+  alpha: number;
+  /** Trend smoothing (0..1]. */
+  beta: number;
+  /** Trend damping per bucket (0..1]. */
+  phi: number;
+  /** The share of ticks the provisioned capacity should cover (0..1). */
+  coverage: number;
+  /** Step of the quantile estimate, in deviations per tick. */
+  marginStep: number;
+  /** Buckets a scale down waits for (its own highest recent answer wins), as a multiple of the boot delay. */
+  holdBoots: number;
+};
+
+export const DEFAULT_PREDICTIVE: Omit<PredictiveSettings, 'bucketSeconds' | 'bootSeconds' | 'serverRps'> = {
+  alpha: 0.02,
+  beta: 0.01,
+  phi: 0.98,
+  coverage: 0.88,
+  marginStep: 0.03,
+  holdBoots: 1,
+};
+
+export type Forecast = {
+  rate: number;
+  level: number;
+  trend: number;
+  daily: number | null;
+  weekly: number | null;
+};
+
+export type PredictiveDecision = {
+  replicas: number;
+  reason: string;
+  figures: {
+    peakForecastRps: number;
+    horizonSeconds: number;
+    margin: number;
+    forecastReplicas: number;
+    floorReplicas: number;
+    level: number;
+    trend: number;
+    daily: number | null;
+    weekly: number | null;
+  };
+};
+
+/** A growable array of doubles. */
+class Series {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number) {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  at(i: number) {
+    return this.data[i] as number;
+  }
+}
+
+export class Forecaster {
+  private readonly levels = new Series();
+  private level = 0;
+  private trend = 0;
+  /** Forecasts made one boot delay ahead, by the bucket they are for. */
+  private readonly ahead = new Map<number, number>();
+  /** The forecast made for the bucket in progress, if one was. */
+  private current: number | undefined;
+  /** Running estimate of the coverage quantile of the standardized miss. */
+  private z = 1;
+  private tickSeconds = 1;
+  /** The forecast's answers of the last buckets, newest last, for holding scale-downs. */
+  private readonly answers: number[] = [];
+  readonly day: number;
+  readonly week: number;
+  readonly lead: number;
+
+  constructor(readonly s: PredictiveSettings) {
+    this.day = Math.round(86_400 / s.bucketSeconds);
+    this.week = this.day * 7;
+    this.lead = Math.max(1, Math.ceil(s.bootSeconds / s.bucketSeconds));
+  }
+
+  /** One tick of the bucket in progress, at `rate` requests per second: refines the margin. */
+  observeTick(rate: number, tickSeconds: number) {
+    if (this.current === undefined) return;
+    this.tickSeconds = tickSeconds;
+    const miss = (rate - this.current) / Math.sqrt((this.current + 1e-9) / tickSeconds);
+    // Stochastic approximation of a quantile: up by q·step when above it, down by (1−q)·step below.
+    const q = this.s.coverage;
+    this.z += this.s.marginStep * (miss > this.z ? q : q - 1);
+  }
+
+  /** Closes a bucket with its mean rate (requests per second). */
+  observe(rate: number) {
+    const t = this.levels.length;
+    if (t === 0) this.level = rate;
+    else {
+      const prev = this.level;
+      this.level = this.s.alpha * rate + (1 - this.s.alpha) * (prev + this.s.phi * this.trend);
+      this.trend = this.s.beta * (this.level - prev) + (1 - this.s.beta) * this.s.phi * this.trend;
+    }
+    this.levels.push(this.level);
+    this.ahead.set(t + this.lead, this.forecast(this.lead).rate);
+    this.current = this.ahead.get(t + 1);
+    this.ahead.delete(t + 1);
+  }
+
+  /** The mean rate `h` buckets after the last observed one. */
+  forecast(h: number): Forecast {
+    const t = this.levels.length - 1;
+    const change = (period: number) =>
+      t - period >= 0 && t + h - period >= 0
+        ? this.levels.at(t + h - period) - this.levels.at(t - period)
+        : null;
+    const daily = change(this.day);
+    const weekly = change(this.week);
+    let rate: number;
+    if (daily === null) {
+      // Damped trend: φ + φ² + … + φ^h buckets of it.
+      const phi = this.s.phi;
+      const damped = phi === 1 ? h : (phi * (1 - phi ** h)) / (1 - phi);
+      rate = this.level + this.trend * damped;
+    } else rate = this.level + (weekly === null ? daily : (daily + weekly) / 2);
+    return { rate: Math.max(0, rate), level: this.level, trend: this.trend, daily, weekly };
+  }
+
+  /** Records this bucket's answer; returns the highest answer of the hold window. */
+  hold(answer: number) {
+    this.answers.push(answer);
+    const keep = Math.max(1, Math.round(this.lead * this.s.holdBoots));
+    while (this.answers.length > keep) this.answers.shift();
+    return Math.max(...this.answers);
+  }
+
+  /** The margin `z`, in Poisson deviations, that `coverage` of the recent ticks stayed under. */
+  margin() {
+    return this.z;
+  }
+
+  /** The rate to provision for when `rate` is forecast. */
+  covered(rate: number) {
+    return rate + this.z * Math.sqrt(rate / this.tickSeconds);
+  }
+}
+
+/**
+ * The servers to ask for now: enough for the peak forecast from now until a server asked for at
+ * the next sync could be ready (a server released now cannot come back sooner), and at least the
+ * reactive floor.
+ */
+export function predictiveDecision(
+  f: Forecaster,
+  floorReplicas: number,
+  bounds: { min: number; max: number },
+): PredictiveDecision {
+  const horizon = f.lead + 1;
+  let peak: Forecast = f.forecast(0);
+  for (let h = 1; h <= horizon; h++) {
+    const fc = f.forecast(h);
+    if (fc.rate > peak.rate) peak = fc;
+  }
+  const margin = f.margin();
+  const wanted = Math.ceil(f.covered(peak.rate) / f.s.serverRps - 1e-9);
+  // Releasing a server that is wanted again within a boot delay only pays for its boot twice.
+  const forecastReplicas = f.hold(wanted);
+  const replicas = Math.min(bounds.max, Math.max(bounds.min, forecastReplicas, floorReplicas));
+  const r = (n: number) => Number(n.toFixed(3));
+  const season =
+    peak.daily === null
+      ? `trend ${r(peak.trend)}/bucket`
+      : `daily ${r(peak.daily)}${peak.weekly === null ? '' : `, weekly ${r(peak.weekly)}`}`;
+  const why = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}) + ${r(margin)} deviations = ${r(f.covered(peak.rate))} req/s, / ${f.s.serverRps} req/s per server = ${forecastReplicas}`;
+  const limit =
+    replicas === forecastReplicas
+      ? ''
+      : replicas === floorReplicas
+        ? `; reactive floor ${floorReplicas}`
+        : `; bounds [${bounds.min}, ${bounds.max}]`;
+  return {
+    replicas,
+    reason: `${why}${limit} → ${replicas} servers`,
+    figures: {
+      peakForecastRps: peak.rate,
+      horizonSeconds: horizon * f.s.bucketSeconds,
+      margin,
+      forecastReplicas,
+      floorReplicas,
+      level: peak.level,
+      trend: peak.trend,
+      daily: peak.daily,
+      weekly: peak.weekly,
+    },
+  };
+}

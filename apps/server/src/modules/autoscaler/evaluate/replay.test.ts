@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { FluidCluster } from './cluster';
+import { type ReplayOptions, replay } from './replay';
+import { parseTrace } from './trace';
+
+const OPTIONS: ReplayOptions = {
+  serverRps: 1,
+  bootSeconds: 60,
+  drainSeconds: 0,
+  syncSeconds: 15,
+  warmupSeconds: 0,
+  hpaTargetUtilization: 70,
+  floorTargetUtilization: 90,
+  minServers: 1,
+  maxServers: 500,
+  predictive: {},
+};
+
+/** Per-second CSV: `before` req/s for `at` seconds, then `after` req/s until `total`. */
+function stepTrace(before: number, after: number, at: number, total: number) {
+  const rows = ['timestamp,requests'];
+  for (let i = 0; i < total; i++) rows.push(`${1_700_000_000 + i},${i < at ? before : after}`);
+  return parseTrace(rows.join('\n'));
+}
+
+describe('fluid cluster', () => {
+  it('serves from ready servers only, boots new ones for the boot delay, cancels booting ones first', () => {
+    const c = new FluidCluster({
+      tickSeconds: 15,
+      serverRps: 1,
+      bootSeconds: 60,
+      drainSeconds: 30,
+      initialServers: 2,
+    });
+    c.setDesired(4);
+    expect(c.tick(100)).toEqual({ ready: 2, billed: 4, served: 30, unserved: 70 });
+    for (let i = 0; i < 3; i++) c.tick(0);
+    expect(c.tick(60)).toEqual({ ready: 4, billed: 4, served: 60, unserved: 0 });
+    // Ready at 60 s, now 75 s: the last 15 s sample is clean, a 30 s one is not.
+    expect(c.recentlyReady(15)).toBe(0);
+    expect(c.recentlyReady(30)).toBe(2);
+    c.setDesired(5);
+    c.setDesired(3);
+    // The booting one is cancelled, one ready server drains (billed, not serving) for 30 s.
+    expect(c.tick(0)).toMatchObject({ ready: 3, billed: 4 });
+    c.tick(0);
+    expect(c.tick(0)).toMatchObject({ ready: 3, billed: 3 });
+  });
+});
+
+describe('replay', () => {
+  it('the HPA follows a step up of demand after its sync, boot and scale-up limits', () => {
+    const r = replay(stepTrace(7, 35, 600, 1200), 'hpa', OPTIONS);
+    const m = r.metrics;
+    // Before the step 7 req/s at 70 % needs 10 servers; after it 35 req/s needs 50, and the
+    // tolerance band stops the climb anywhere from 35 / (0.7 × 1.1) = 45.5 servers.
+    expect(r.supply[590]).toBe(10);
+    expect(r.supply[1199]).toBeGreaterThanOrEqual(46);
+    expect(r.supply[1199]).toBeLessThanOrEqual(50);
+    // Short of servers from the step until the added ones are ready: at least the boot delay.
+    expect(m.timeToRecoverMaxSeconds).toBeGreaterThanOrEqual(60);
+    expect(m.sloViolationMinutes).toBeGreaterThanOrEqual(1);
+    expect(m.unservedRequests).toBeGreaterThan(0);
+    expect(m.serverMinutesVsOracle).toBeGreaterThan(1);
+  });
+
+  it('holds a scale down for the 5 minute stabilization window, then drops at once', () => {
+    const r = replay(stepTrace(35, 7, 600, 1500), 'hpa', OPTIONS);
+    expect(r.supply[600 + 280]).toBe(50);
+    expect(r.supply[600 + 330]).toBe(10);
+  });
+
+  it('the predictive mode keeps a steady load covered with fewer servers than the HPA', () => {
+    const trace = stepTrace(40, 40, 0, 1800);
+    const hpa = replay(trace, 'hpa', { ...OPTIONS, warmupSeconds: 300 }).metrics;
+    const predictive = replay(trace, 'predictive', { ...OPTIONS, warmupSeconds: 300 }).metrics;
+    expect(hpa.sloViolationMinutes).toBe(0);
+    expect(predictive.sloViolationMinutes).toBe(0);
+    expect(predictive.serverMinutes).toBeLessThan(hpa.serverMinutes);
+  });
+
+  it('spreads a per-minute step over 15 s ticks and survives gaps and zeros', () => {
+    const trace = parseTrace('0,600\n60,0\n180,1200\n240,600\n300,600\n');
+    expect(trace.gapSteps).toBe(1);
+    for (const policy of ['hpa', 'predictive'] as const) {
+      const r = replay(trace, policy, OPTIONS);
+      expect(r.tickSeconds).toBe(15);
+      expect(r.demand.length).toBe(6 * 4);
+      expect(r.demand[0]).toBe(10);
+      expect(Number.isFinite(r.metrics.deviation)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,220 @@
+import { type THpaPod, type TReconcileInputs, ZControllerSettings } from '@clockpilot/contracts';
+import type { Recommendation, ScaleEvent } from '../engine/normalize';
+import {
+  DEFAULT_PREDICTIVE,
+  Forecaster,
+  type PredictiveSettings,
+  predictiveDecision,
+} from '../engine/predictive';
+import { reconcile } from '../engine/reconcile';
+import { type ClusterModel, FluidCluster } from './cluster';
+import { computeMetrics, type Metrics } from './metrics';
+import type { Trace } from './trace';
+
+/**
+ * Replays a trace through a cluster model in simulated time, with a policy deciding every sync
+ * period, and returns the per-tick series and their metrics. A tick is the trace step, or the
+ * largest divisor of it not above the sync period (a step's requests are then spread evenly).
+ */
+export type PolicyName = 'hpa' | 'predictive';
+
+export type ReplayOptions = {
+  serverRps: number;
+  bootSeconds: number;
+  drainSeconds: number;
+  syncSeconds: number;
+  warmupSeconds: number;
+  /** The HPA's CPU target, in percent of a server's SLO capacity. */
+  hpaTargetUtilization: number;
+  /** The CPU target of the predictive mode's reactive floor. */
+  floorTargetUtilization: number;
+  minServers: number;
+  maxServers: number;
+  predictive: Partial<typeof DEFAULT_PREDICTIVE>;
+  /** Another cluster model (the simulator's); the fluid model by default. */
+  cluster?: (o: { tickSeconds: number; initialServers: number }) => ClusterModel;
+};
+
+export type ReplayResult = {
+  policy: PolicyName;
+  tickSeconds: number;
+  metrics: Metrics;
+  /** Per tick after the warm-up: demand (servers), ready servers, billed servers. */
+  demand: Float64Array;
+  supply: Float64Array;
+  billed: Float64Array;
+  /** A few decisions with their reasons, for the report. */
+  sampleReasons: string[];
+};
+
+function tickOf(step: number, sync: number) {
+  if (step <= sync) return step;
+  for (let d = Math.floor(sync); d >= 1; d--) if (Number.isInteger(step / d)) return d;
+  return step;
+}
+
+const READY: THpaPod = { phase: 'Running', ready: true, deleting: false, hotCpu: false, requestMilli: 1000 };
+const HOT: THpaPod = { ...READY, hotCpu: true };
+const BOOTING: THpaPod = { ...READY, phase: 'Pending', ready: false };
+const CONTROLLER = ZControllerSettings.parse({});
+
+/** One HPA as the controller keeps it between syncs; ages its history by one sync period per call. */
+class HpaLoop {
+  private recs: Recommendation[] | null = null;
+  private up: ScaleEvent[] = [];
+  private down: ScaleEvent[] = [];
+  constructor(
+    private readonly o: ReplayOptions,
+    private readonly target: number,
+    private readonly behavior: TReconcileInputs['behavior'],
+  ) {}
+
+  decide(spec: number, cluster: ClusterModel, utilization: number | null) {
+    const age = (x: { ageSeconds: number }) => {
+      x.ageSeconds += this.o.syncSeconds;
+    };
+    this.recs?.forEach(age);
+    this.up.forEach(age);
+    this.down.forEach(age);
+    const ready = cluster.ready;
+    const hot = Math.min(ready, cluster.recentlyReady(this.o.syncSeconds));
+    const total = ready + cluster.booting;
+    const pods: THpaPod[] = new Array(total);
+    const values: (number | null)[] = new Array(total);
+    const sample = utilization === null ? null : Math.round(utilization * 1000);
+    for (let i = 0; i < total; i++) {
+      pods[i] = i < hot ? HOT : i < ready ? READY : BOOTING;
+      values[i] = i < ready ? sample : null;
+    }
+    const out = reconcile({
+      specReplicas: spec,
+      statusReplicas: total,
+      minReplicas: this.o.minServers,
+      maxReplicas: this.o.maxServers,
+      pods,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: 'cpu',
+          target: { type: 'Utilization', averageUtilization: this.target },
+          podValuesMilli: values,
+        },
+      ],
+      behavior: this.behavior,
+      recommendations: this.recs,
+      scaleUpEvents: this.up,
+      scaleDownEvents: this.down,
+      controller: CONTROLLER,
+    });
+    // The engine returns fresh arrays, but may reuse entry objects; copy before ageing them in place.
+    this.recs = out.recommendations.map((r) => ({ ...r }));
+    this.up = out.scaleUpEvents.map((e) => ({ ...e }));
+    this.down = out.scaleDownEvents.map((e) => ({ ...e }));
+    return out;
+  }
+}
+
+export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): ReplayResult {
+  const tick = tickOf(trace.stepSeconds, o.syncSeconds);
+  const ticksPerStep = Math.round(trace.stepSeconds / tick);
+  const syncEvery = Math.max(1, Math.round(o.syncSeconds / tick));
+  const perTick = o.serverRps * tick;
+  const totalTicks = trace.requests.length * ticksPerStep;
+  const first = (trace.requests[0] as number) / ticksPerStep;
+  const initialServers = Math.min(o.maxServers, Math.max(o.minServers, Math.ceil(first / perTick)));
+  const cluster =
+    o.cluster?.({ tickSeconds: tick, initialServers }) ??
+    new FluidCluster({
+      tickSeconds: tick,
+      serverRps: o.serverRps,
+      bootSeconds: o.bootSeconds,
+      drainSeconds: o.drainSeconds,
+      initialServers,
+    });
+
+  // Kubernetes defaults: default behaviors (5 min scale-down window) for the HPA; the predictive
+  // floor reacts without a window because the forecast horizon already covers re-booting.
+  const hpa = new HpaLoop(o, o.hpaTargetUtilization, { scaleUp: null, scaleDown: null });
+  const floor = new HpaLoop(o, o.floorTargetUtilization, {
+    scaleUp: null,
+    scaleDown: { stabilizationWindowSeconds: 0 },
+  });
+  const settings: PredictiveSettings = {
+    ...DEFAULT_PREDICTIVE,
+    ...o.predictive,
+    bucketSeconds: syncEvery * tick,
+    bootSeconds: o.bootSeconds,
+    serverRps: o.serverRps,
+  };
+  const forecaster = new Forecaster(settings);
+
+  const warmup = Math.min(totalTicks - 1, Math.ceil(o.warmupSeconds / tick));
+  const kept = totalTicks - warmup;
+  const arrivals = new Float64Array(kept);
+  const demand = new Float64Array(kept);
+  const supply = new Float64Array(kept);
+  const billed = new Float64Array(kept);
+  const served = new Float64Array(kept);
+  const change = new Float64Array(kept);
+  const sampleReasons: string[] = [];
+  const reasonEvery = Math.max(1, Math.floor(totalTicks / syncEvery / 8));
+
+  let spec = initialServers;
+  let windowServed = 0;
+  let windowCapacity = 0;
+  let windowArrivals = 0;
+  let syncs = 0;
+  for (let t = 0; t < totalTicks; t++) {
+    const lambda = (trace.requests[Math.floor(t / ticksPerStep)] as number) / ticksPerStep;
+    const r = cluster.tick(lambda);
+    windowServed += r.served;
+    windowCapacity += r.ready * perTick;
+    windowArrivals += lambda;
+    if (policy === 'predictive') forecaster.observeTick(lambda / tick, tick);
+    let delta = 0;
+    if ((t + 1) % syncEvery === 0) {
+      // CPU of the ready servers over the sync period, in fractions of their SLO capacity.
+      const utilization = windowCapacity > 0 ? windowServed / windowCapacity : null;
+      let next: number;
+      let reason: string;
+      if (policy === 'hpa') {
+        const out = hpa.decide(spec, cluster, utilization);
+        next = out.desiredReplicas;
+        reason = out.reason;
+      } else {
+        forecaster.observe(windowArrivals / (syncEvery * tick));
+        const reactive = floor.decide(spec, cluster, utilization).desiredReplicas;
+        const d = predictiveDecision(forecaster, reactive, { min: o.minServers, max: o.maxServers });
+        next = d.replicas;
+        reason = d.reason;
+      }
+      if (syncs++ % reasonEvery === 0 && sampleReasons.length < 8)
+        sampleReasons.push(`t=${((t + 1) * tick).toFixed(0)} s: ${reason}`);
+      delta = next - spec;
+      if (delta !== 0) cluster.setDesired(next);
+      spec = next;
+      windowServed = 0;
+      windowCapacity = 0;
+      windowArrivals = 0;
+    }
+    const k = t - warmup;
+    if (k < 0) continue;
+    arrivals[k] = lambda;
+    demand[k] = Math.ceil(lambda / perTick - 1e-9);
+    supply[k] = r.ready;
+    billed[k] = r.billed;
+    served[k] = r.served;
+    change[k] = delta;
+  }
+  const metrics = computeMetrics({
+    stepSeconds: tick,
+    perServer: perTick,
+    arrivals,
+    demand,
+    supply,
+    billed,
+    served,
+    change,
+  });
+  return { policy, tickSeconds: tick, metrics, demand, supply, billed, sampleReasons };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseTrace, TraceError } from './trace';
+
+describe('trace CSV', () => {
+  it('reads ISO timestamps without a zone as UTC, per second', () => {
+    const t = parseTrace(
+      'timestamp,requests\n2023-11-16T18:15:46,1\n2023-11-16T18:15:47,0\n2023-11-16T18:15:48,3\n',
+    );
+    expect(t.stepSeconds).toBe(1);
+    expect(t.startSeconds).toBe(Date.UTC(2023, 10, 16, 18, 15, 46) / 1000);
+    expect([...t.requests]).toEqual([1, 0, 3]);
+    expect(t).toMatchObject({ gapSteps: 0, zeroSteps: 1 });
+  });
+
+  it('reads Unix seconds and milliseconds, and fills gaps with zero requests', () => {
+    const seconds = parseTrace('1700000000,5\n1700000060,6\n1700000240,7\n');
+    expect(seconds.stepSeconds).toBe(60);
+    expect([...seconds.requests]).toEqual([5, 6, 0, 0, 7]);
+    expect(seconds.gapSteps).toBe(2);
+    const millis = parseTrace('1700000000000,5\r\n1700000060000,6\r\n');
+    expect(millis).toMatchObject({ stepSeconds: 60, startSeconds: 1_700_000_000 });
+  });
+
+  it('refuses what it cannot replay faithfully, with the line', () => {
+    expect(() => parseTrace('timestamp,requests\n')).toThrow(TraceError);
+    expect(() => parseTrace('1,5\n2,x\n')).toThrow(/line 2/);
+    expect(() => parseTrace('1,5\n2,-1\n')).toThrow(/line 2/);
+    expect(() => parseTrace('1,5\n3,\n')).toThrow(/line 2/);
+    expect(() => parseTrace('2,5\n1,6\n')).toThrow(/increase/);
+    expect(() => parseTrace('0,5\n60,6\n100,7\n')).toThrow(/grid/);
+    expect(() => parseTrace('yesterday,5\ntoday,6\n')).toThrow(/timestamp/);
+  });
+});

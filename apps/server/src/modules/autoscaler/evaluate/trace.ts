@@ -1,0 +1,74 @@
+/**
+ * A request trace as `timestamp,requests` CSV: ISO-8601 or Unix timestamps (seconds, or
+ * milliseconds when above 10^11), one row per regular step. Missing steps are filled with zero
+ * requests and counted, so a gap never shifts the rest of the trace in time.
+ */
+export type Trace = {
+  stepSeconds: number;
+  /** Unix seconds of the first step. */
+  startSeconds: number;
+  /** Requests that arrived in each step. */
+  requests: Float64Array;
+  gapSteps: number;
+  zeroSteps: number;
+};
+
+export class TraceError extends Error {}
+
+function parseTime(text: string, line: number): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) {
+    const n = Number(t);
+    return n > 1e11 ? n / 1000 : n;
+  }
+  // A timestamp without a zone is read as UTC, so the trace does not depend on the machine's zone.
+  const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t}Z`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new TraceError(`line ${line}: "${t}" is not an ISO or Unix timestamp`);
+  return ms / 1000;
+}
+
+export function parseTrace(text: string): Trace {
+  const lines = text.split(/\r?\n/);
+  const rows: { t: number; n: number }[] = [];
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const cells = line.split(',');
+    if (i === 0 && Number.isNaN(Number(cells[1]))) return; // the header
+    if (cells.length < 2) throw new TraceError(`line ${i + 1}: expected timestamp,requests`);
+    const n = Number(cells[1]);
+    if (cells[1]?.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new TraceError(`line ${i + 1}: "${cells[1]}" is not a count of requests`);
+    rows.push({ t: parseTime(cells[0] as string, i + 1), n });
+  });
+  if (rows.length < 2) throw new TraceError('a trace needs at least two rows');
+  // The step is the smallest positive difference: gaps only make differences larger.
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < rows.length; i++) {
+    const d = (rows[i] as { t: number }).t - (rows[i - 1] as { t: number }).t;
+    if (d <= 0) throw new TraceError(`row ${i + 1}: timestamps must increase`);
+    step = Math.min(step, d);
+  }
+  step = Math.round(step * 1000) / 1000;
+  const start = (rows[0] as { t: number }).t;
+  const last = (rows[rows.length - 1] as { t: number }).t;
+  const steps = Math.round((last - start) / step) + 1;
+  if (steps > 20_000_000) throw new TraceError(`the trace spans ${steps} steps, more than 20 million`);
+  const requests = new Float64Array(steps);
+  const seen = new Uint8Array(steps);
+  for (const r of rows) {
+    const k = (r.t - start) / step;
+    const i = Math.round(k);
+    if (Math.abs(k - i) > 0.01) throw new TraceError(`timestamp ${r.t} is off the ${step} s grid`);
+    requests[i] = r.n;
+    seen[i] = 1;
+  }
+  let gapSteps = 0;
+  let zeroSteps = 0;
+  for (let i = 0; i < steps; i++) {
+    if (!seen[i]) gapSteps++;
+    else if (requests[i] === 0) zeroSteps++;
+  }
+  return { stepSeconds: step, startSeconds: start, requests, gapSteps, zeroSteps };
+}

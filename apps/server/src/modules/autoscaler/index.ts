@@ -1,0 +1,24 @@
+import { defineModule } from '../../platform/module';
+import { autoscalerCli } from './autoscaler.cli';
+import { decide } from './engine/decide';
+
+declare module '../../platform/module' {
+  interface ModuleServices {
+    autoscaler: AutoscalerServices;
+  }
+}
+
+export type AutoscalerServices = ReturnType<typeof createAutoscalerServices>;
+
+const createAutoscalerServices = () => ({
+  /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
+  decide,
+});
+
+/** Autoscaling of server clusters: HPA-compatible and predictive decisions, and their evaluation. */
+export const autoscalerModule = defineModule({
+  name: 'autoscaler',
+  dependsOn: ['identity'],
+  services: createAutoscalerServices,
+  cli: autoscalerCli,
+});

@@ -1,0 +1,70 @@
+import { type TDecideCase, ZDecideCase } from '@clockpilot/contracts';
+import { decide } from '../../src/modules/autoscaler/engine/decide';
+
+/** Builders for the table tests: servers and metrics as DECIDE-INPUT.md spells them. */
+type PodOpts = {
+  phase?: 'Running' | 'Pending' | 'Failed';
+  ready?: boolean;
+  deleting?: boolean;
+  hotCpu?: boolean;
+};
+export const pod = (o: PodOpts = {}, requestMilli: number | null = 1000) => ({
+  phase: o.phase ?? 'Running',
+  ready: o.ready ?? true,
+  deleting: o.deleting ?? false,
+  hotCpu: o.hotCpu ?? false,
+  requestMilli,
+});
+export const pods = (n: number, o: PodOpts = {}) => Array.from({ length: n }, () => pod(o));
+export const cpu = (utilization: number, values: (number | null)[]) => ({
+  type: 'Resource',
+  resource: 'cpu',
+  target: { type: 'Utilization', averageUtilization: utilization },
+  podValuesMilli: values,
+});
+export const podsMetric = (averageValueMilli: number, values: (number | null)[]) => ({
+  type: 'Pods',
+  target: { type: 'AverageValue', averageValueMilli },
+  podValuesMilli: values,
+});
+export const external = (
+  target: { type: 'Value'; valueMilli: number } | { type: 'AverageValue'; averageValueMilli: number },
+  valuesMilli: number[],
+) => ({
+  type: 'External',
+  target,
+  valuesMilli,
+});
+export const rules = (
+  policies: { type: 'Pods' | 'Percent'; value: number; periodSeconds: number }[],
+  selectPolicy = 'Max',
+) => ({
+  stabilizationWindowSeconds: 0,
+  selectPolicy,
+  policies,
+});
+export const DEFAULT_UP = rules([
+  { type: 'Pods', value: 4, periodSeconds: 15 },
+  { type: 'Percent', value: 100, periodSeconds: 15 },
+]);
+export const DEFAULT_DOWN = {
+  ...rules([{ type: 'Percent', value: 100, periodSeconds: 15 }]),
+  stabilizationWindowSeconds: 300,
+};
+export const ev = (change: number, ageSeconds: number, outdated = false) => ({
+  change,
+  ageSeconds,
+  outdated,
+});
+export const rec = (replicas: number, ageSeconds: number) => ({ replicas, ageSeconds });
+
+/** Parses a case through the contract, as the CLI does, and decides it. */
+export const run = (kind: string, inputs: Record<string, unknown>) =>
+  decide(ZDecideCase.parse({ kind, inputs }) as TDecideCase) as Record<string, unknown>;
+
+export type Row = {
+  name: string;
+  kind: string;
+  inputs: Record<string, unknown>;
+  expected: Record<string, unknown>;
+};
