@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './platform';
 export * from './security';
 export * from './time';
+export * from './planning-import';
