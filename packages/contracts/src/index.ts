@@ -5,6 +5,7 @@ export * from './identity';
 export * from './identity-sso';
 export * from './identity-tokens';
 export * from './permissions';
+export * from './planning';
 export * from './platform';
 export * from './security';
 export * from './time';
