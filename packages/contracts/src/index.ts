@@ -6,7 +6,7 @@ export * from './identity-sso';
 export * from './identity-tokens';
 export * from './permissions';
 export * from './planning';
+export * from './planning-import';
 export * from './platform';
 export * from './security';
 export * from './time';
-export * from './planning-import';

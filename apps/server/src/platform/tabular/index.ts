@@ -30,6 +30,20 @@ export type OpenOptions = {
 };
 
 /**
+ * The checks that need no parsing: the type from the first bytes (415 for .xls), and for an .xlsx
+ * the zip directory and the workbook's declared sheets and extents (422). Cheap enough to run while
+ * an upload is answered.
+ */
+export async function precheckTable(
+  path: string,
+  limits: Partial<TabularLimits> = {},
+): Promise<TabularFormat> {
+  const format = await sniffFormat(path);
+  if (format === 'xlsx') await inspectXlsx(path, { ...DEFAULT_TABULAR_LIMITS, ...limits });
+  return format;
+}
+
+/**
  * Opens a .xlsx or CSV file for reading row by row, whatever its name says: the type is read from
  * its bytes, an .xlsx is checked for zip bombs and its declared extent before anything is inflated,
  * and the ceilings hold again while streaming. Refusals are AppErrors (415, 422).

@@ -1,19 +1,17 @@
 import { resolve } from 'node:path';
-import multipart from '@fastify/multipart';
 import {
   ZIdParams,
   ZImportAccepted,
   ZImportDetail,
   ZImportQuery,
   ZImportRunBody,
-  ZImportUploadFields,
 } from '@clockpilot/contracts';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../../platform/audit';
 import { principalOf } from '../../../platform/auth';
 import type { AppContext } from '../../../platform/context';
-import { AppError } from '../../../platform/errors';
 import type { ImportBy } from './import.kinds';
 import type { ImportService } from './import.service';
 import { receiveUpload } from './import.upload';
@@ -27,33 +25,34 @@ export async function importRoutes(app: FastifyInstance, opts: { imports: Import
   const { imports: cfg } = ctx.config;
   await app.register(multipart);
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const by = (req: Parameters<typeof principalOf>[0]): ImportBy => ({ role: principalOf(req).role, actor: actorOf(req) });
+  const by = (req: Parameters<typeof principalOf>[0]): ImportBy => ({
+    role: principalOf(req).role,
+    actor: actorOf(req),
+  });
 
   r.post(
     '/imports',
-    { config: manage, schema: { tags, consumes: ['multipart/form-data'], response: { 202: ZImportAccepted } } },
+    {
+      config: manage,
+      schema: { tags, consumes: ['multipart/form-data'], response: { 202: ZImportAccepted } },
+    },
     async (req, reply) => {
       const upload = await receiveUpload(req, resolve(cfg.backupsDir, 'incoming'), {
         people: cfg.peopleUploadMaxBytes,
         projects: cfg.projectsUploadMaxBytes,
         assignments: cfg.projectsUploadMaxBytes,
       });
-      const parsed = ZImportUploadFields.safeParse(upload.fields);
-      if (!parsed.success) {
-        await import('node:fs/promises').then((fs) => fs.unlink(upload.path).catch(() => {}));
-        throw new AppError('validation_failed', 'The form fields are invalid', {
-          errors: parsed.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })),
-        });
-      }
-      const { kind, dryRun, ...options } = parsed.data;
-      const run = await imports.create(by(req), { kind, dryRun, fileName: upload.fileName, filePath: upload.path, options });
+      const run = await imports.fromUpload(by(req), upload);
       return reply.status(202).send({ id: run.id, status: run.status });
     },
   );
 
   r.post(
     '/imports/:id/runs',
-    { config: manage, schema: { tags, params: ZIdParams, body: ZImportRunBody, response: { 202: ZImportAccepted } } },
+    {
+      config: manage,
+      schema: { tags, params: ZIdParams, body: ZImportRunBody, response: { 202: ZImportAccepted } },
+    },
     async (req, reply) => {
       const run = await imports.rerun(by(req), req.params.id, req.body);
       return reply.status(202).send({ id: run.id, status: run.status });
@@ -62,7 +61,10 @@ export async function importRoutes(app: FastifyInstance, opts: { imports: Import
 
   r.get(
     '/imports/:id',
-    { config: manage, schema: { tags, params: ZIdParams, querystring: ZImportQuery, response: { 200: ZImportDetail } } },
+    {
+      config: manage,
+      schema: { tags, params: ZIdParams, querystring: ZImportQuery, response: { 200: ZImportDetail } },
+    },
     async (req) => imports.get(req.params.id, req.query),
   );
 }

@@ -8,10 +8,18 @@ import {
   type TImportKind,
   type TImportOptions,
   type TImportRowError,
+  ZImportUploadFields,
 } from '@clockpilot/contracts';
 import type { AppContext } from '../../../platform/context';
+import type { Tx } from '../../../platform/db';
 import { AppError, notFound } from '../../../platform/errors';
-import { type ColumnMap, mapColumns, openTable, type TabularLimits } from '../../../platform/tabular';
+import {
+  type ColumnMap,
+  mapColumns,
+  openTable,
+  precheckTable,
+  type TabularLimits,
+} from '../../../platform/tabular';
 import { convertRow } from './import.cells';
 import {
   type BatchResult,
@@ -22,6 +30,7 @@ import {
 } from './import.kinds';
 import { importRepo } from './import.repo';
 import type { ImportRow } from './import.tables';
+import type { Upload } from './import.upload';
 
 const BATCH = 1000;
 /** Row errors kept per run; the count of failed rows stays exact beyond it. */
@@ -55,7 +64,10 @@ export type NewImport = {
   sourceId?: string;
 };
 
-export function createImportService(ctx: AppContext, planning: PlanningWrites) {
+/** Runs a planning write: the module's transaction, which also moves the plan's cache version on. */
+export type Transact = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+export function createImportService(ctx: AppContext, planning: PlanningWrites, transact: Transact) {
   const { db, clock, config } = ctx;
   const kinds = createImportKinds(ctx, planning);
   /** Progress of the runs this process is working on: their transaction is still open. */
@@ -132,7 +144,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites) {
       }
     };
     try {
-      await db.transaction(async (tx) => {
+      await transact(async (tx) => {
         let batch: ParsedRow<unknown>[] = [];
         const flush = async () => {
           if (batch.length) tally(await kind.write(tx, by, batch as never));
@@ -200,6 +212,28 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites) {
       if (queue) await ctx.jobs.send<ImportJob>('planning.import', { id: row.id, by });
       return view(row);
     },
+    /**
+     * A run over a received upload. Invalid form fields (400), a file of the wrong type (415) or an
+     * .xlsx over a ceiling by its zip directory and metadata (422) are refused at once, and the file
+     * deleted; the rest is checked while the job reads it.
+     */
+    async fromUpload(by: ImportBy, upload: Upload): Promise<TImport> {
+      const parsed = ZImportUploadFields.safeParse(upload.fields);
+      if (!parsed.success) {
+        await unlink(upload.path).catch(() => {});
+        throw new AppError('validation_failed', 'The form fields are invalid', {
+          errors: parsed.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })),
+        });
+      }
+      try {
+        await precheckTable(upload.path, limits);
+      } catch (err) {
+        await unlink(upload.path).catch(() => {});
+        throw err;
+      }
+      const { kind, dryRun, ...options } = parsed.data;
+      return this.create(by, { kind, dryRun, fileName: upload.fileName, filePath: upload.path, options });
+    },
     /** Reads a run's file again: apply a dry run as previewed, or preview it with another mapping. */
     async rerun(by: ImportBy, sourceId: string, body: TImportOptions & { dryRun: boolean }) {
       const source = await importRepo.byId(db, sourceId);
@@ -257,10 +291,17 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites) {
     },
     /** Marks a run that an interrupted process left running as failed, so it can be run again. */
     async abandon(id: string) {
-      await finish(id, {
-        status: 'failed',
-        reason: 'The import was interrupted; nothing was imported. Run it again.',
-      });
+      live.delete(id);
+      await importRepo.update(
+        db,
+        id,
+        {
+          status: 'failed',
+          reason: 'The import was interrupted; nothing was imported. Run it again.',
+          finishedAt: clock.now(),
+        },
+        'running',
+      );
     },
     async get(id: string, page: { limit: number; cursor?: string }): Promise<TImportDetail> {
       const row = await importRepo.byId(db, id);

@@ -14,10 +14,15 @@ export type Upload = { fields: Record<string, string>; fileName: string; path: s
 export type UploadLimits = Record<TImportKind, number>;
 
 const tooLarge = (max: number) =>
-  new AppError('payload_too_large', `The file is larger than ${max} bytes, the most this import accepts; nothing was kept`, {
-    errors: [{ path: 'body.file', message: `At most ${max} bytes` }],
-  });
-const bad = (path: string, message: string) => new AppError('bad_request', message, { errors: [{ path, message }] });
+  new AppError(
+    'payload_too_large',
+    `The file is larger than ${max} bytes, the most this import accepts; nothing was kept`,
+    {
+      errors: [{ path: 'body.file', message: `At most ${max} bytes` }],
+    },
+  );
+const bad = (path: string, message: string) =>
+  new AppError('bad_request', message, { errors: [{ path, message }] });
 
 /** Counts bytes as they pass and fails the stream as soon as there are more than `max`. */
 function capped(max: number) {
@@ -44,11 +49,14 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   // Multipart framing adds a few hundred bytes around the file.
   if (declared > largest + 64 * 1024) throw tooLarge(largest);
-  if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data');
+  if (!req.isMultipart())
+    throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data');
   const fields: Record<string, string> = {};
   let file: { path: string; fileName: string } | undefined;
   try {
-    for await (const part of req.parts({ limits: { files: 1, fields: 10, fieldSize: 100_000, fileSize: largest + 1 } })) {
+    for await (const part of req.parts({
+      limits: { files: 1, fields: 10, fieldSize: 100_000, fileSize: largest + 1 },
+    })) {
       if (part.type === 'field') {
         fields[part.fieldname] = String(part.value);
         continue;
@@ -61,7 +69,11 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
       const folder = join(dir, kind ?? 'unsorted');
       await mkdir(folder, { recursive: true, mode: 0o700 });
       file = { path: join(folder, `${randomUUID()}.upload`), fileName: part.filename || 'upload' };
-      await pipeline(part.file, capped(kind ? limits[kind] : largest), createWriteStream(file.path, { mode: 0o600, flags: 'wx' }));
+      await pipeline(
+        part.file,
+        capped(kind ? limits[kind] : largest),
+        createWriteStream(file.path, { mode: 0o600, flags: 'wx' }),
+      );
     }
     if (!file) throw bad('body.file', 'Attach the spreadsheet as the field "file"');
     const kind = fields.kind;
