@@ -14,6 +14,7 @@ export type DirectoryApi = Pick<
   | 'listPeople'
   | 'managedPersonIds'
   | 'isManagerOf'
+  | 'getTeam'
   | 'getProject'
   | 'getActivity'
   | 'listProjects'
@@ -59,6 +60,7 @@ export const directoryModule = defineModule({
     listPeople: d.listPeople,
     managedPersonIds: d.managedPersonIds,
     isManagerOf: d.isManagerOf,
+    getTeam: d.getTeam,
     getProject: d.getProject,
     getActivity: d.getActivity,
     listProjects: d.listProjects,

@@ -1,0 +1,44 @@
+import type { AppContext } from '../../platform/context';
+import { defineModule } from '../../platform/module';
+import { createAssignmentsService } from './assignments.service';
+import { createCalendarService } from './calendar.service';
+import { createDeliverablesService } from './deliverables.service';
+import { createNormalizeService } from './normalize.service';
+import { planningCli } from './planning.cli';
+import { createPlanningPolicy } from './planning.policy';
+import { planningRoutes } from './planning.routes';
+import { createReallocationService } from './reallocation.service';
+import { seedPlanningDemo } from './seed-demo';
+import { createUtilisationService } from './utilisation.service';
+
+declare module '../../platform/module' {
+  interface ModuleServices {
+    planning: PlanningServices;
+  }
+}
+
+export type PlanningServices = ReturnType<typeof createPlanningServices>;
+
+function createPlanningServices(ctx: AppContext) {
+  const policy = createPlanningPolicy(ctx);
+  const reallocation = createReallocationService(ctx, policy);
+  return {
+    policy,
+    deliverables: createDeliverablesService(ctx, policy, reallocation),
+    assignments: createAssignmentsService(ctx, policy),
+    calendar: createCalendarService(ctx, policy),
+    utilisation: createUtilisationService(ctx, policy),
+    reallocation,
+    normalize: createNormalizeService(ctx, policy),
+  };
+}
+
+/** Resource planning: deliverables, assignments, weekly hours, capacity and reallocation. No public API. */
+export const planningModule = defineModule({
+  name: 'planning',
+  dependsOn: ['identity', 'directory'],
+  services: createPlanningServices,
+  routes: planningRoutes,
+  cli: planningCli,
+  seed: { steps: 1, run: seedPlanningDemo },
+});
