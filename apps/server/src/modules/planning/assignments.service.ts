@@ -116,10 +116,13 @@ export function createAssignmentsService(ctx: AppContext, policy: PlanningPolicy
       patch: TAssignmentUpdate,
     ): Promise<TAssignment> {
       policy.assertManages(principal);
+      // Checked before the transaction: the directory reads on its own connection. The project never changes.
+      const current = await planningRepo.assignment(db, id);
+      if (!current) throw notFound('Assignment');
+      await assertLinks(current.projectId, patch.deliverableId, patch.personId);
       return policy.write(async (tx) => {
         const before = await planningRepo.assignment(tx, id, true);
         if (!before) throw notFound('Assignment');
-        await assertLinks(before.projectId, patch.deliverableId, patch.personId);
         const after = await planningRepo.updateAssignment(tx, id, { ...patch, updatedAt: clock.now() });
         await recordAudit(tx, actor, {
           action: 'planning.assignment.updated',

@@ -71,12 +71,13 @@ export function createDeliverablesService(
       patch: TDeliverableUpdate,
     ): Promise<TDeliverableUpdated> {
       policy.assertManages(principal);
+      const people = patch.dueDate !== undefined ? await realloc.peopleOf(id) : new Map();
       return policy.write(async (tx) => {
         const before = await planningRepo.deliverable(tx, id, true);
         if (!before) throw notFound('Deliverable');
         const moved = patch.dueDate !== undefined && patch.dueDate !== before.dueDate;
         const after = await planningRepo.updateDeliverable(tx, id, { ...patch, updatedAt: clock.now() });
-        const reallocation = moved ? await realloc.run(tx, actor, before, after.dueDate) : null;
+        const reallocation = moved ? await realloc.run(tx, actor, before, after.dueDate, people) : null;
         await recordAudit(tx, actor, {
           action: 'planning.deliverable.updated',
           entityType: ENTITY,

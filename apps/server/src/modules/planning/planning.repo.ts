@@ -112,6 +112,13 @@ export const planningRepo = {
       .orderBy(asc(assignments.id))
       .for('update');
   },
+  async linkedPersonIds(db: DbOrTx, deliverableId: string): Promise<string[]> {
+    const rows = await db
+      .selectDistinct({ personId: assignments.personId })
+      .from(assignments)
+      .where(eq(assignments.deliverableId, deliverableId));
+    return rows.flatMap((r) => (r.personId ? [r.personId] : []));
+  },
   async insertAssignment(db: DbOrTx, values: typeof assignments.$inferInsert): Promise<AssignmentRow> {
     const [row] = await db.insert(assignments).values(values).returning();
     return row!;

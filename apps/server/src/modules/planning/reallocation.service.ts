@@ -1,4 +1,4 @@
-import type { TReallocation, TReallocationUndone } from '@clockpilot/contracts';
+import type { TPerson, TReallocation, TReallocationUndone } from '@clockpilot/contracts';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
@@ -41,6 +41,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     actor: Actor,
     before: DeliverableRow,
     newDueDate: string,
+    people: ReadonlyMap<string, TPerson>,
   ): Promise<TReallocation> {
     const base = { oldDueDate: before.dueDate, newDueDate, assignments: [], overAllocations: [] };
     const oldDueWeek = mondayOf(before.dueDate);
@@ -60,13 +61,14 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
 
     // Capacity and other load of the people over the window.
     const lastDay = addDays(newDueWeek, 6);
-    const [people, holidays, timeOff, load] = await Promise.all([
-      policy.directory().listPeople({ ids: personIds }),
+    const unknown = personIds.find((id) => !people.has(id));
+    if (unknown) throw new AppError('conflict', 'The assignments changed meanwhile; try again');
+    const [holidays, timeOff, load] = await Promise.all([
       calendarRepo.holidayDates(tx, currentWeek, lastDay),
       calendarRepo.timeOffWithin(tx, currentWeek, lastDay, personIds),
       planningRepo.otherLoad(tx, personIds, ids, currentWeek, newDueWeek),
     ]);
-    const weekly = new Map(people.map((p) => [p.id, p.weeklyCapacity]));
+    const weekly = new Map([...people.values()].map((p) => [p.id, p.weeklyCapacity]));
     const loadOf = new Map(load.map((l) => [`${l.personId}|${l.weekStart}`, Number(l.hours)]));
     const result = reallocate({
       oldDueWeek,
@@ -111,6 +113,16 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       createdBy: actor.userId,
     });
     return summary;
+  }
+
+  /**
+   * The people of the deliverable's assignments, read before its transaction: the directory's reads
+   * use their own connection, which a transaction on the embedded database would wait for.
+   */
+  async function peopleOf(deliverableId: string): Promise<Map<string, TPerson>> {
+    const ids = await planningRepo.linkedPersonIds(ctx.db, deliverableId);
+    const people = await policy.directory().listPeople({ ids });
+    return new Map(people.map((p) => [p.id, p]));
   }
 
   /**
@@ -175,5 +187,5 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     });
   }
 
-  return { run, undo };
+  return { peopleOf, run, undo };
 }
