@@ -17,6 +17,7 @@ export type DirectoryApi = Pick<
   | 'listPeople'
   | 'managedPersonIds'
   | 'isManagerOf'
+  | 'getTeam'
   | 'getProject'
   | 'getActivity'
   | 'listProjects'
@@ -67,6 +68,7 @@ export const directoryModule = defineModule({
     listPeople: d.listPeople,
     managedPersonIds: d.managedPersonIds,
     isManagerOf: d.isManagerOf,
+    getTeam: d.getTeam,
     getProject: d.getProject,
     getActivity: d.getActivity,
     listProjects: d.listProjects,
