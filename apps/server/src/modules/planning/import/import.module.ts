@@ -12,7 +12,10 @@ export type { ImportService };
 export const createImports = (ctx: AppContext, transact: Transact) =>
   createImportService(ctx, createPlanningWrites(ctx), transact);
 
-/** One job per run; a retry means the process died mid-run, so the run is marked failed, not repeated. */
+/**
+ * One job per run; a retry means the process died mid-run, so the run is marked failed, not repeated.
+ * Hourly, uploads older than a day that no run still needs are deleted.
+ */
 export const importJobs = (imports: ImportService): QueueDef[] => [
   {
     name: 'planning.import',
@@ -22,6 +25,13 @@ export const importJobs = (imports: ImportService): QueueDef[] => [
       const { id, by } = data as ImportJob;
       if (job.attempt > 1) await imports.abandon(id);
       else await imports.run(id, by);
+    },
+  },
+  {
+    name: 'planning.import-sweep',
+    everySeconds: 3600,
+    handler: async () => {
+      await imports.sweep();
     },
   },
 ];

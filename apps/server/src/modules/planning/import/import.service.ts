@@ -1,5 +1,5 @@
-import { unlink } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import {
   IMPORT_FIELDS,
   type TImport,
@@ -201,6 +201,24 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
   }
 
   return {
+    /**
+     * Deletes uploads older than `maxAgeHours` that no queued or running run reads: previews never
+     * applied, and files left by a process that died. Answers how many went.
+     */
+    async sweep(maxAgeHours = 24): Promise<number> {
+      const cutoff = clock.now().getTime() - maxAgeHours * 3_600_000;
+      let removed = 0;
+      for (const folder of await readdir(incoming).catch(() => [] as string[])) {
+        for (const name of await readdir(join(incoming, folder)).catch(() => [] as string[])) {
+          const path = join(incoming, folder, name);
+          const info = await stat(path).catch(() => null);
+          if (!info?.isFile() || info.mtimeMs > cutoff || (await importRepo.fileInUse(db, path))) continue;
+          await unlink(path).catch(() => {});
+          removed += 1;
+        }
+      }
+      return removed;
+    },
     /** Records a run and queues its job (or leaves it to the caller, for the CLI). */
     async create(by: ImportBy, input: NewImport, queue = true): Promise<TImport> {
       assertMapping(input.kind, input.options.mapping);

@@ -308,6 +308,18 @@ describe('refusals', () => {
       file(big),
     ]);
     expect(ok.status).toBe(202);
+    // It is read, and found to have no column for the project code.
+    expect((await finished(admin, ok.body.id)).reason).toMatch(/No column is mapped to code/);
+  });
+
+  it('sweeps uploads left for more than a day, and none that a run still needs', async () => {
+    const imports = moduleServices(t, 'planning').imports;
+    await upload(admin, 'people', csv('Name,Email\nSwept,swept@import.test\n'), { dryRun: 'true' });
+    expect((await incoming()).length).toBeGreaterThan(0);
+    expect(await imports.sweep(24)).toBe(0);
+    // Age 0: everything not in use is old enough.
+    expect(await imports.sweep(0)).toBeGreaterThan(0);
+    expect(await incoming()).toEqual([]);
   });
 
   it('refuses .xls with 415 and a zip bomb with 422 at once, keeping nothing', async () => {
