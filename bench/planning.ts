@@ -98,7 +98,8 @@ for (let i = 0; i < 5; i++) {
   for (let j = 0; j < 4; j++) {
     const hit = await api(`/utilisation?from=${FROM}&to=${TO}`);
     await hit.arrayBuffer();
-    if (hit.headers.get('x-cache') !== 'HIT') throw new Error('expected a hit');
+    if (hit.headers.get('x-cache') !== 'HIT')
+      throw new Error(`expected a hit (miss took ${serverMs(miss)} ms, ${bytes} bytes)`);
     cached.push(serverMs(hit));
   }
 }
