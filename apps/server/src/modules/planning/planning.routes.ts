@@ -238,6 +238,7 @@ export async function planningRoutes(app: FastifyInstance, s: PlanningServices) 
       // Already JSON text (from the cache or just made): Fastify sends a string as is, unserialised.
       return reply
         .header('x-cache', cache)
+        .header('server-timing', `app;dur=${reply.elapsedTime.toFixed(1)}`)
         .type('application/json; charset=utf-8')
         .send(json as unknown as TUtilisation);
     },

@@ -63,11 +63,10 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     const lastDay = addDays(newDueWeek, 6);
     const unknown = personIds.find((id) => !people.has(id));
     if (unknown) throw new AppError('conflict', 'The assignments changed meanwhile; try again');
-    const [holidays, timeOff, load] = await Promise.all([
-      calendarRepo.holidayDates(tx, currentWeek, lastDay),
-      calendarRepo.timeOffWithin(tx, currentWeek, lastDay, personIds),
-      planningRepo.otherLoad(tx, personIds, ids, currentWeek, newDueWeek),
-    ]);
+    // One after another: a transaction's queries share one connection.
+    const holidays = await calendarRepo.holidayDates(tx, currentWeek, lastDay);
+    const timeOff = await calendarRepo.timeOffWithin(tx, currentWeek, lastDay, personIds);
+    const load = await planningRepo.otherLoad(tx, personIds, ids, currentWeek, newDueWeek);
     const weekly = new Map([...people.values()].map((p) => [p.id, p.weeklyCapacity]));
     const loadOf = new Map(load.map((l) => [`${l.personId}|${l.weekStart}`, Number(l.hours)]));
     const result = reallocate({
