@@ -63,9 +63,5 @@ describe('clockpilot planning import', { timeout: 600_000 }, () => {
     const ok = await cli(['people', file]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('1 created, 0 updated, 0 unchanged, 0 failed');
-
-    const wrong = await cli(['teams', file]);
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain('kind must be one of people, projects, assignments');
   });
 });
