@@ -6,6 +6,8 @@ export * from './identity';
 export * from './identity-sso';
 export * from './identity-tokens';
 export * from './permissions';
+export * from './planning';
+export * from './planning-import';
 export * from './platform';
 export * from './security';
 export * from './time';

@@ -21,6 +21,10 @@ export const PERMISSIONS = [
   'time:settings',
   'reports:read',
   'tokens:manage',
+  /** Deliverables, holidays and one's own assignments and time off. */
+  'planning:read',
+  /** Everyone's plan: reading all of it, utilisation, and every planning write. */
+  'planning:manage',
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
@@ -36,8 +40,10 @@ export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
     'time:approve',
     'reports:read',
     'tokens:manage',
+    'planning:read',
+    'planning:manage',
   ],
-  employee: ['directory:read', 'time:track', 'tokens:manage'],
+  employee: ['directory:read', 'time:track', 'tokens:manage', 'planning:read'],
 };
 
 export function can(role: TRole, permission: TPermission): boolean {

@@ -13,6 +13,7 @@ import { progress } from './progress';
 const SHORTCUTS: Record<string, string[]> = {
   'create-user': ['identity', 'create-user'],
   'reset-password': ['identity', 'reset-password'],
+  'create-dev-user': ['identity', 'create-dev-user'],
 };
 
 const program = new Command('clockpilot')

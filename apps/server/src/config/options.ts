@@ -1,6 +1,8 @@
 import { AUTH_OPTIONS } from './options/auth';
+import { IMPORTS_OPTIONS } from './options/imports';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
+import { PLANNING_OPTIONS } from './options/planning';
 import { SECURITY_OPTIONS } from './options/security';
 import { SERVER_OPTIONS } from './options/server';
 import { STORAGE_OPTIONS } from './options/storage';
@@ -24,4 +26,6 @@ export const OPTIONS = [
   ...AUTH_OPTIONS,
   ...SECURITY_OPTIONS,
   ...TIME_OPTIONS,
+  ...PLANNING_OPTIONS,
+  ...IMPORTS_OPTIONS,
 ] as const satisfies readonly Option[];

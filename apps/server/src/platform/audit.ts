@@ -45,7 +45,19 @@ export type AuditRecord = {
 
 /** Writes one audit record; pass the transaction of the change so both commit or neither does. */
 export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord): Promise<void> {
-  await tx.insert(auditEvents).values({
+  await recordAudits(tx, actor, [record]);
+}
+
+/** Writes many audit records of one actor (a bulk import), a thousand per statement. */
+export async function recordAudits(tx: DbOrTx, actor: Actor, records: AuditRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += 1000)
+    await tx
+      .insert(auditEvents)
+      .values(records.slice(i, i + 1000).map((record) => auditValues(actor, record)));
+}
+
+function auditValues(actor: Actor, record: AuditRecord) {
+  return {
     actorId: actor.userId,
     actorLabel: actor.label ?? null,
     action: record.action,
@@ -56,5 +68,5 @@ export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord)
     ip: actor.ip ?? null,
     userAgent: actor.userAgent ?? null,
     requestId: actor.requestId ?? null,
-  });
+  };
 }

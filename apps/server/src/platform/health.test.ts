@@ -48,6 +48,12 @@ describe.each(BASES)('%s', (base) => {
     expect(body.performance.memory.percentage).toBeLessThanOrEqual(100);
     expect(body.performance.responseTime).toBeGreaterThanOrEqual(0);
   });
+
+  it('answers the same with a trailing slash', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `${base}/` });
+    expect(res.statusCode).toBe(200);
+    expect(ZHealth.strict().parse(res.json()).status).toBe('healthy');
+  });
 });
 
 describe('readiness', () => {

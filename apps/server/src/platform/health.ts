@@ -122,10 +122,13 @@ export async function healthRoutes(app: FastifyInstance, { config, database, cac
       { config: { public: true }, schema: { tags, response: { 200: ZReadiness, 503: ZReadiness } } },
       ready,
     );
-    r.get(
-      base,
-      { config: { public: true }, schema: { tags, response: { 200: ZHealth, 503: ZHealth } } },
-      health,
-    );
+    // With and without the trailing slash the original system's probes used (`/api/health/`).
+    for (const url of [base, `${base}/`]) {
+      r.get(
+        url,
+        { config: { public: true }, schema: { tags, response: { 200: ZHealth, 503: ZHealth } } },
+        health,
+      );
+    }
   }
 }

@@ -10,6 +10,8 @@ import type { RouteAccess } from './security';
  */
 const PUBLIC_API = new Set([
   'GET /api/health',
+  'GET /api/health/',
+  'GET /api/v1/health/',
   'GET /api/health/live',
   'GET /api/health/ready',
   'GET /api/v1/health',

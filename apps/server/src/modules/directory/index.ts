@@ -6,7 +6,10 @@ import { directoryRoutes } from './directory.routes';
 import { createDirectoryService, type DirectoryService } from './directory.service';
 import { DIRECTORY_SEED_STEPS, seedDirectoryDemo } from './seed-demo';
 
-/** What other modules may call on the directory: reads of people, reporting lines and the catalogue. */
+/**
+ * What other modules may call on the directory: reads of people, reporting lines and the catalogue,
+ * and the bulk upserts of planning's imports (the directory's rules and audit apply).
+ */
 export type DirectoryApi = Pick<
   DirectoryService,
   | 'personForUser'
@@ -14,11 +17,17 @@ export type DirectoryApi = Pick<
   | 'listPeople'
   | 'managedPersonIds'
   | 'isManagerOf'
+  | 'getTeam'
   | 'getProject'
   | 'getActivity'
   | 'listProjects'
   | 'listActivities'
+  | 'importPeople'
+  | 'importProjects'
+  | 'peopleByKeys'
+  | 'projectsByCodes'
 >;
+export type { ImportedProject, ImportOutcome } from './imports.service';
 export type { TActivity, TPage, TPerson, TProject };
 
 declare module '../../platform/context' {
@@ -59,10 +68,15 @@ export const directoryModule = defineModule({
     listPeople: d.listPeople,
     managedPersonIds: d.managedPersonIds,
     isManagerOf: d.isManagerOf,
+    getTeam: d.getTeam,
     getProject: d.getProject,
     getActivity: d.getActivity,
     listProjects: d.listProjects,
     listActivities: d.listActivities,
+    importPeople: d.importPeople,
+    importProjects: d.importProjects,
+    peopleByKeys: d.peopleByKeys,
+    projectsByCodes: d.projectsByCodes,
   }),
   routes: async (app, { directory }) => {
     await app.register(directoryRoutes, { service: directory });

@@ -28,13 +28,14 @@ afterAll(async () => {
 });
 
 /** Runs the real CLI, as an operator would. */
-async function cli(command: string, args: string[]) {
+async function cli(command: string, args: string[], extraEnv: Record<string, string> = {}) {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     APP_MODE: 'test',
     LOG_LEVEL: 'error',
     ...(postgres ? { DATABASE_URL: postgres.url } : { DATA_DIR: dataDir }),
+    ...extraEnv,
   };
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, command, ...args], {
@@ -115,5 +116,32 @@ describe('clockpilot create-user and reset-password', { timeout: 600_000 }, () =
     } finally {
       if (!postgres) await database.close();
     }
+  });
+});
+
+describe('clockpilot create-dev-user', { timeout: 600_000 }, () => {
+  const args = [
+    '--username',
+    'dev_staff',
+    '--password',
+    'Amber-Socket-19-Harbor',
+    '--email',
+    'dev@example.test',
+  ];
+
+  it('makes --staff a manager, and is refused in production unless forced', async () => {
+    const production = {
+      APP_MODE: 'production',
+      PUBLIC_URL: 'https://clockpilot.example.test',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+      ALLOW_EMBEDDED_DB: 'true',
+    };
+    const refused = await cli('create-dev-user', [...args, '--staff'], production);
+    expect(refused.stderr).toContain('refused in production');
+    expect(refused.code).toBe(1);
+
+    const ok = await cli('create-dev-user', [...args, '--staff']);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/^created manager dev_staff /);
   });
 });

@@ -1,0 +1,99 @@
+import type { TImportRowError } from '@clockpilot/contracts';
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import { type Cell, type ColumnMap, cellDate, cellText } from '../../../platform/tabular';
+
+type Kind = 'text' | 'lower' | 'number' | 'boolean' | 'date' | 'week';
+
+/** How each field's cells are read; fields not listed are text. */
+const KINDS: Record<string, Kind> = {
+  email: 'lower',
+  status: 'lower',
+  deliverableStatus: 'lower',
+  weeklyHours: 'number',
+  weeklyCapacity: 'number',
+  budgetHours: 'number',
+  hours: 'number',
+  active: 'boolean',
+  billable: 'boolean',
+  tentative: 'boolean',
+  deliverableStartDate: 'date',
+  deliverableDueDate: 'date',
+  week: 'week',
+};
+
+const TRUE = new Set(['true', 'yes', 'y', '1', 'x', 'active', 'ja', 'oui', 'si']);
+const FALSE = new Set(['false', 'no', 'n', '0', 'inactive', 'nein', 'non']);
+
+type Read = { ok: true; value: unknown } | { ok: false; message: string };
+
+function read(kind: Kind, cell: Cell, dateFormat: string | undefined): Read {
+  const text = cellText(cell);
+  switch (kind) {
+    case 'text':
+      return { ok: true, value: text };
+    case 'lower':
+      return { ok: true, value: text.toLowerCase() };
+    case 'number': {
+      if (typeof cell === 'number') return { ok: true, value: cell };
+      // A decimal comma (32,5) as European spreadsheets write it; thousands separators are refused.
+      const n = /^-?\d+([.,]\d+)?$/.test(text) ? Number(text.replace(',', '.')) : Number.NaN;
+      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: 'Not a number' };
+    }
+    case 'boolean': {
+      if (typeof cell === 'boolean') return { ok: true, value: cell };
+      const t = text.toLowerCase();
+      if (TRUE.has(t)) return { ok: true, value: true };
+      if (FALSE.has(t)) return { ok: true, value: false };
+      return { ok: false, message: 'Not yes or no' };
+    }
+    case 'date': {
+      const d = cellDate(cell, dateFormat);
+      return d
+        ? { ok: true, value: d }
+        : { ok: false, message: `Not a date (yyyy-MM-dd${dateFormat ? ` or ${dateFormat}` : ''})` };
+    }
+    case 'week': {
+      if (/^\d{4}-W\d{2}$/i.test(text)) return { ok: true, value: text.toUpperCase() };
+      const d = cellDate(cell, dateFormat);
+      if (!d) return { ok: false, message: 'Not an ISO week (2026-W05) or a date in it' };
+      return { ok: true, value: DateTime.fromISO(d, { zone: 'utc' }).toFormat("kkkk-'W'WW") };
+    }
+  }
+}
+
+/** A data row turned into the kind's typed row, or the problems of its cells (by column header). */
+export function convertRow<S extends z.ZodType>(
+  schema: S,
+  columns: readonly ColumnMap[],
+  raw: { row: number; cells: Cell[] },
+  dateFormat: string | undefined,
+): { data: z.output<S> } | { errors: TImportRowError[] } {
+  const errors: TImportRowError[] = [];
+  const input: Record<string, unknown> = {};
+  const headerOf = new Map<string, string>();
+  for (const c of columns) {
+    if (!c.field) continue;
+    headerOf.set(c.field, c.header);
+    const cell = raw.cells[c.column] ?? null;
+    if (cellText(cell) === '') continue;
+    const r = read(KINDS[c.field] ?? 'text', cell, dateFormat);
+    if (r.ok) input[c.field] = r.value;
+    else errors.push({ row: raw.row, column: c.header, value: cellText(cell), message: r.message });
+  }
+  if (errors.length) return { errors };
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { data: parsed.data };
+  return {
+    errors: parsed.error.issues.map((issue) => {
+      const field = String(issue.path[0] ?? '');
+      const value = input[field];
+      return {
+        row: raw.row,
+        column: headerOf.get(field) ?? field ?? null,
+        value: value === undefined ? null : String(value),
+        message: value === undefined && issue.code === 'invalid_type' ? 'Required' : issue.message,
+      };
+    }),
+  };
+}

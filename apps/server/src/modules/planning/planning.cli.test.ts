@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPerson, createProject } from '../../../test/factories/directory';
+import { createAssignment, createDeliverable } from '../../../test/factories/planning';
+import { createTestRuntime, moduleServices, testClock } from '../../../test/helpers';
+import type { Runtime } from '../../platform/runtime';
+import { planningCli } from './planning.cli';
+
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await createTestRuntime({ clock: testClock(new Date('2026-11-23T09:00:00Z')) });
+});
+afterAll(() => runtime.close());
+
+/** Runs `clockpilot planning <args>` on the test runtime; answers what it printed and the exit code. */
+async function planning(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  process.exitCode = 0;
+  try {
+    const program = new Command('clockpilot').exitOverride();
+    planningCli(program.command('planning').exitOverride(), (fn) =>
+      fn(moduleServices({ runtime }, 'planning'), runtime.ctx),
+    );
+    await program.parseAsync(['node', 'clockpilot', 'planning', ...args]);
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+  const code = process.exitCode;
+  process.exitCode = 0;
+  return { stdout: out.join('\n'), stderr: err.join('\n'), code };
+}
+
+describe('clockpilot planning', () => {
+  it('undo-reallocation restores, and names edited weeks unless --force', async () => {
+    const t = { runtime };
+    const project = await createProject(t);
+    const person = await createPerson(t, { weeklyHours: 40 });
+    const d = await createDeliverable(t, { projectId: project.id, dueDate: '2026-12-18' });
+    const a = await createAssignment(t, { projectId: project.id, deliverableId: d.id, personId: person.id }, [
+      { week: '2026-W50', hours: 8 },
+    ]);
+    const s = moduleServices(t, 'planning');
+    const admin = {
+      userId: '00000000-0000-0000-0000-000000000000',
+      role: 'admin',
+      scopes: ['write'],
+    } as const;
+    await s.deliverables.update(admin, { userId: null }, d.id, { dueDate: '2027-01-08' });
+    const moved = await s.assignments.hours(admin, a.id, { from: '2026-W48', to: '2027-W02' });
+    expect(moved.items).toEqual([{ week: '2026-W53', hours: 8 }]);
+    await s.assignments.putHours(
+      admin,
+      { userId: null },
+      a.id,
+      {},
+      { version: moved.version, items: [{ week: '2026-W53', hours: 6 }] },
+      undefined,
+    );
+
+    const refused = await planning('undo-reallocation', d.id);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('edited: 2026-W53');
+    const forced = await planning('undo-reallocation', d.id, '--force', '--revert-date');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('due date 2026-12-18');
+    expect((await s.assignments.hours(admin, a.id, { from: '2026-W48', to: '2027-W02' })).items).toEqual([
+      { week: '2026-W50', hours: 8 },
+    ]);
+  });
+
+  it('normalize-weekly-hours wants exactly one of --dry-run and --apply', async () => {
+    expect((await planning('normalize-weekly-hours')).code).toBe(1);
+    const dry = await planning('normalize-weekly-hours', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('nothing to change');
+  });
+});

@@ -1,0 +1,190 @@
+import type { TPerson, TReallocation, TReallocationUndone } from '@clockpilot/contracts';
+import { type Actor, recordAudit } from '../../platform/audit';
+import type { AppContext } from '../../platform/context';
+import type { Tx } from '../../platform/db';
+import { AppError, notFound } from '../../platform/errors';
+import { calendarRepo } from './calendar.repo';
+import { weekCapacity } from './capacity';
+import { type PlanningPolicy, toDeliverable } from './planning.policy';
+import { planningRepo } from './planning.repo';
+import type { DeliverableRow } from './planning.tables';
+import { addDays, mondayOf, weekKey } from './planning.weeks';
+import { reallocate, type WeekHours } from './reallocate';
+
+/** What a reallocation stores to be undone: every week of every linked assignment. */
+type Image = Record<string, WeekHours>;
+
+const toMap = (image: Image) => new Map(Object.entries(image));
+
+/** The weeks whose hours differ between two images, per assignment. */
+function differences(expected: Image, actual: Image): Array<{ assignmentId: string; week: string }> {
+  const out: Array<{ assignmentId: string; week: string }> = [];
+  for (const id of Object.keys(expected).sort()) {
+    const a = expected[id]!;
+    const b = actual[id] ?? {};
+    const weeks = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const w of weeks) if ((a[w] ?? 0) !== (b[w] ?? 0)) out.push({ assignmentId: id, week: weekKey(w) });
+  }
+  return out;
+}
+
+export type ReallocationService = ReturnType<typeof createReallocationService>;
+
+/** Moves a deliverable's hours with its due date (rules in reallocate.ts) and undoes the last move. */
+export function createReallocationService(ctx: AppContext, policy: PlanningPolicy) {
+  /**
+   * Inside the due-date change's transaction: moves the linked assignments' hours from the old due week
+   * towards the new one, stores the before-image and answers the summary.
+   */
+  async function run(
+    tx: Tx,
+    actor: Actor,
+    before: DeliverableRow,
+    newDueDate: string,
+    people: ReadonlyMap<string, TPerson>,
+  ): Promise<TReallocation> {
+    const base = { oldDueDate: before.dueDate, newDueDate, assignments: [], overAllocations: [] };
+    const oldDueWeek = mondayOf(before.dueDate);
+    const newDueWeek = mondayOf(newDueDate);
+    const shiftWeeks = Math.round((Date.parse(newDueWeek) - Date.parse(oldDueWeek)) / (7 * 86_400_000));
+    if (!ctx.config.planning.autoReallocation) {
+      return { ...base, shiftWeeks, applied: false, reason: 'AUTO_REALLOCATION is off: no hours were moved' };
+    }
+    const linked = await planningRepo.linkedAssignments(tx, before.id);
+    if (linked.length === 0) {
+      return { ...base, shiftWeeks, applied: false, reason: 'No assignments are linked to this deliverable' };
+    }
+    const currentWeek = mondayOf(ctx.clock.now().toISOString().slice(0, 10));
+    const ids = linked.map((a) => a.id);
+    const hours = await planningRepo.hoursOf(tx, ids);
+    const personIds = [...new Set(linked.flatMap((a) => (a.personId ? [a.personId] : [])))];
+
+    // Capacity and other load of the people over the window.
+    const lastDay = addDays(newDueWeek, 6);
+    const unknown = personIds.find((id) => !people.has(id));
+    if (unknown) throw new AppError('conflict', 'The assignments changed meanwhile; try again');
+    // One after another: a transaction's queries share one connection.
+    const holidays = await calendarRepo.holidayDates(tx, currentWeek, lastDay);
+    const timeOff = await calendarRepo.timeOffWithin(tx, currentWeek, lastDay, personIds);
+    const load = await planningRepo.otherLoad(tx, personIds, ids, currentWeek, newDueWeek);
+    const weekly = new Map([...people.values()].map((p) => [p.id, p.weeklyCapacity]));
+    const loadOf = new Map(load.map((l) => [`${l.personId}|${l.weekStart}`, Number(l.hours)]));
+    const result = reallocate({
+      oldDueWeek,
+      newDueWeek,
+      currentWeek,
+      assignments: linked.map((a) => ({ id: a.id, personId: a.personId, hours: hours.get(a.id)! })),
+      capacity: (personId, week) =>
+        weekCapacity(
+          weekly.get(personId) ?? 0,
+          week,
+          holidays,
+          timeOff.filter((t) => t.personId === personId),
+        ),
+      otherLoad: (personId, week) => loadOf.get(`${personId}|${week}`) ?? 0,
+    });
+    const byId = new Map(linked.map((a) => [a.id, a]));
+    const summary: TReallocation = {
+      ...base,
+      shiftWeeks,
+      applied: result.applied,
+      reason: result.applied ? null : 'The new due date is before the current week: no hours were moved',
+      assignments: result.assignments.map((a) => ({
+        assignmentId: a.id,
+        personId: a.personId,
+        placeholder: byId.get(a.id)!.placeholder,
+        moves: a.moves.map((m) => ({ from: weekKey(m.from), to: weekKey(m.to), hours: m.hours })),
+        unplacedHours: a.unplacedHours,
+      })),
+      overAllocations: result.overAllocations.map((o) => ({ ...o, week: weekKey(o.week) })),
+    };
+    if (!result.applied) return summary;
+    const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
+    await planningRepo.setAllHours(tx, after);
+    await planningRepo.bumpHoursVersion(tx, ids, ctx.clock.now());
+    await planningRepo.insertReallocation(tx, {
+      deliverableId: before.id,
+      oldDueDate: before.dueDate,
+      newDueDate,
+      before: Object.fromEntries(hours),
+      after: Object.fromEntries(after),
+      summary,
+      createdBy: actor.userId,
+    });
+    return summary;
+  }
+
+  /**
+   * The people of the deliverable's assignments, read before its transaction: the directory's reads
+   * use their own connection, which a transaction on the embedded database would wait for.
+   */
+  async function peopleOf(deliverableId: string): Promise<Map<string, TPerson>> {
+    const ids = await planningRepo.linkedPersonIds(ctx.db, deliverableId);
+    const people = await policy.directory().listPeople({ ids });
+    return new Map(people.map((p) => [p.id, p]));
+  }
+
+  /**
+   * Restores the hours of the deliverable's last reallocation exactly. Weeks edited since make it a 409
+   * naming them, unless forced.
+   */
+  async function undo(
+    actor: Actor,
+    deliverableId: string,
+    opts: { revertDate?: boolean; force?: boolean },
+  ): Promise<TReallocationUndone> {
+    return policy.write(async (tx) => {
+      let deliverable = await planningRepo.deliverable(tx, deliverableId, true);
+      if (!deliverable) throw notFound('Deliverable');
+      const last = await planningRepo.lastReallocation(tx, deliverableId);
+      if (!last) throw new AppError('conflict', 'This deliverable has no reallocation to undo');
+      const before = last.before as Image;
+      const after = last.after as Image;
+      const ids = Object.keys(before);
+      const current = Object.fromEntries(await planningRepo.hoursOf(tx, ids));
+      const changed = differences(after, current);
+      if (changed.length > 0 && !opts.force) {
+        throw new AppError(
+          'conflict',
+          `Hours were edited since the reallocation (${changed.map((c) => c.week).join(', ')}); undo with force to overwrite them`,
+          { extra: { changedWeeks: changed } },
+        );
+      }
+      // Assignments deleted since have nothing left to restore.
+      const existing = new Set(
+        (await Promise.all(ids.map((id) => planningRepo.assignment(tx, id, true)))).flatMap((a) =>
+          a ? [a.id] : [],
+        ),
+      );
+      const restore = new Map([...toMap(before)].filter(([id]) => existing.has(id)));
+      await planningRepo.setAllHours(tx, restore);
+      await planningRepo.bumpHoursVersion(tx, [...restore.keys()], ctx.clock.now());
+      await planningRepo.markUndone(tx, last.id, ctx.clock.now());
+      const datePatch = opts.revertDate && deliverable.dueDate !== last.oldDueDate;
+      if (datePatch) {
+        deliverable = await planningRepo.updateDeliverable(tx, deliverableId, {
+          dueDate: last.oldDueDate,
+          updatedAt: ctx.clock.now(),
+        });
+      }
+      await recordAudit(tx, actor, {
+        action: 'planning.reallocation.undone',
+        entityType: 'planning_deliverable',
+        entityId: deliverableId,
+        before: { dueDate: last.newDueDate, hours: current },
+        after: {
+          dueDate: deliverable.dueDate,
+          hours: Object.fromEntries(restore),
+          forced: changed.length > 0,
+        },
+      });
+      return {
+        deliverable: toDeliverable(deliverable),
+        restoredAssignments: restore.size,
+        overwrittenWeeks: changed,
+      };
+    });
+  }
+
+  return { peopleOf, run, undo };
+}

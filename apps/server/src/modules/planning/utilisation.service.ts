@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { TPerson, TUtilisation, TUtilisationQuery } from '@clockpilot/contracts';
+import type { AppContext } from '../../platform/context';
+import { calendarRepo } from './calendar.repo';
+import { type TimeOffSpan, weekCapacity } from './capacity';
+import type { PlanningPolicy } from './planning.policy';
+import { addDays, mondaysBetween, weekKey } from './planning.weeks';
+import { loadByWeek } from './utilisation.repo';
+
+type Row = TUtilisation['rows'][number];
+const round = (n: number) => Math.round(n * 100) / 100;
+const ratio = (a: number, c: number) => (c > 0 ? Math.round((a / c) * 1000) / 1000 : null);
+
+/** Utilisation grids (rows × weeks), cached under the plan's version so a write is seen at once. */
+export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy) {
+  const { db, config } = ctx;
+  const ttl = config.planning.dashboardCacheTtl ?? config.planning.aggregateCacheTtl ?? 30;
+
+  async function compute(q: TUtilisationQuery): Promise<TUtilisation> {
+    const mondays = mondaysBetween(q.from, q.to, 106);
+    const n = mondays.length;
+    const first = mondays[0]!;
+    const last = mondays[n - 1]!;
+    const directory = policy.directory();
+    const people = await directory.listPeople({ active: true, ...(q.team ? { teamId: q.team } : {}) });
+    const [load, holidays, timeOff] = await Promise.all([
+      loadByWeek(db, {
+        from: first,
+        to: last,
+        by: q.groupBy === 'project' ? 'project' : 'person',
+        project: q.project,
+        personIds: q.team ? people.map((p) => p.id) : undefined,
+      }),
+      calendarRepo.holidayDates(db, first, addDays(last, 6), q.region),
+      calendarRepo.timeOffWithin(db, first, addDays(last, 6)),
+    ]);
+    const index = new Map(mondays.map((m, i) => [m, i]));
+    const offBy = new Map<string, TimeOffSpan[]>();
+    for (const t of timeOff) offBy.set(t.personId, [...(offBy.get(t.personId) ?? []), t]);
+    const capacityOf = (p: TPerson) =>
+      mondays.map((m) => weekCapacity(p.weeklyCapacity, m, holidays, offBy.get(p.id) ?? []));
+
+    const zero = () => Array<number>(n).fill(0);
+    // Summed load per key: [confirmed per week, tentative per week].
+    const sums = new Map<string, { placeholder: boolean; assigned: number[]; tentative: number[] }>();
+    for (const r of load) {
+      let s = sums.get(r.key);
+      if (!s) {
+        s = { placeholder: r.placeholder, assigned: zero(), tentative: zero() };
+        sums.set(r.key, s);
+      }
+      const i = index.get(r.week_start)!;
+      const into = r.tentative ? s.tentative : s.assigned;
+      into[i] = into[i]! + Number(r.hours);
+    }
+    const series = (assigned: number[], tentative: number[], capacity: number[] | null) => ({
+      assigned: assigned.map(round),
+      tentative: tentative.map(round),
+      capacity: capacity?.map(round) ?? null,
+      utilisation: capacity ? assigned.map((a, i) => ratio(a, capacity[i]!)) : null,
+    });
+    const add = (into: number[], from: number[]) => {
+      for (let i = 0; i < n; i++) into[i] = into[i]! + from[i]!;
+    };
+
+    const capacities = new Map(people.map((p) => [p.id, capacityOf(p)]));
+    const total = { assigned: zero(), tentative: zero(), capacity: zero() };
+    for (const c of capacities.values()) add(total.capacity, c);
+    const rows: Row[] = [];
+
+    if (q.groupBy === 'project') {
+      for (const [key, s] of sums) {
+        const project = await directory.getProject(key);
+        rows.push({
+          kind: 'project',
+          key,
+          label: project ? `${project.code} ${project.name}` : key,
+          ...series(s.assigned, s.tentative, null),
+        });
+      }
+    } else {
+      const groups = new Map<
+        string | null,
+        { label: string; assigned: number[]; tentative: number[]; capacity: number[] }
+      >();
+      for (const p of people) {
+        const s = sums.get(p.id);
+        if (q.project && !s) continue;
+        const gk = q.groupBy === 'team' ? p.teamId : p.id;
+        let g = groups.get(gk);
+        if (!g) {
+          const label =
+            q.groupBy === 'team' ? (p.teamId ? (await directory.getTeam(p.teamId)).name : 'No team') : p.name;
+          g = { label, assigned: zero(), tentative: zero(), capacity: zero() };
+          groups.set(gk, g);
+        }
+        add(g.capacity, capacities.get(p.id)!);
+        if (s) {
+          add(g.assigned, s.assigned);
+          add(g.tentative, s.tentative);
+        }
+      }
+      for (const [key, g] of groups)
+        rows.push({ kind: q.groupBy, key, label: g.label, ...series(g.assigned, g.tentative, g.capacity) });
+      // Placeholders have no capacity and no team; a team filter leaves them out.
+      if (!q.team) {
+        for (const [key, s] of sums)
+          if (s.placeholder)
+            rows.push({ kind: 'placeholder', key, label: key, ...series(s.assigned, s.tentative, null) });
+      }
+    }
+    rows.sort(
+      (a, b) =>
+        a.kind.localeCompare(b.kind) ||
+        a.label.localeCompare(b.label) ||
+        String(a.key).localeCompare(String(b.key)),
+    );
+    for (const r of rows) {
+      add(total.assigned, r.assigned);
+      add(total.tentative, r.tentative);
+    }
+    return {
+      from: q.from,
+      to: q.to,
+      groupBy: q.groupBy,
+      weeks: mondays.map(weekKey),
+      rows,
+      totals: series(total.assigned, total.tentative, total.capacity),
+    };
+  }
+
+  return {
+    /** The grid as JSON text, and whether it came from the cache. */
+    async utilisation(q: TUtilisationQuery): Promise<{ json: string; cache: 'HIT' | 'MISS' }> {
+      const digest = createHash('sha256').update(JSON.stringify(q)).digest('base64url').slice(0, 22);
+      const key = `planning:utilisation:${await policy.version()}:${digest}`;
+      const hit = await ctx.cache.get(key);
+      if (hit) return { json: hit, cache: 'HIT' };
+      const json = JSON.stringify(await compute(q));
+      await ctx.cache.set(key, json, ttl);
+      return { json, cache: 'MISS' };
+    },
+  };
+}

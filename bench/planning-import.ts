@@ -1,0 +1,165 @@
+/**
+ * Planning import at its ceilings, against the real server on PostgreSQL and Redis: a 100,000-row
+ * people .xlsx uploaded and applied (time from upload to the run's end, and the server's peak
+ * resident memory), then a 1 GB upload refused twice: once by its declared length, once streamed
+ * without one (chunked), where the server stops at the 500 MiB limit. Memory is sampled from
+ * /proc every 50 ms. Goals: import ≤ 20 s and peak RSS ≤ 400 MB; the refusals with flat memory.
+ *
+ *   npx tsx bench/planning-import.ts            # prints the figures, writes bench/results/planning-import.json
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { createAccounts, recreateDatabase, rssMiB, startServer } from './time-common';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const DB = 'clockpilot_bench_import';
+const scratch = await mkdtemp(join(tmpdir(), 'clockpilot-bench-import-'));
+
+await recreateDatabase(DB);
+const [token] = await createAccounts(DB, [{ username: 'bench_admin', role: 'admin', timeZone: 'UTC' }]);
+const server = await startServer(DB, { BACKUPS_DIR: join(scratch, 'backups') });
+const auth = { authorization: `Bearer ${token}` };
+
+/** Samples the server's RSS until stopped; answers the baseline and the peak in MiB. */
+function sampler() {
+  let peak = 0;
+  let stopped = false;
+  const first = rssMiB(server.pid);
+  const loop = (async () => {
+    while (!stopped) {
+      peak = Math.max(peak, await rssMiB(server.pid));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return { before: await first, peak };
+  };
+}
+
+// --- 100,000 rows ---------------------------------------------------------------------------------
+const xlsx = join(scratch, 'people.xlsx');
+const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsx, useSharedStrings: false });
+const ws = wb.addWorksheet('People');
+ws.addRow(['Full name', 'E-mail', 'Employee no.', 'Department', 'Weekly hours', 'Capacity']).commit();
+for (let i = 1; i <= ROWS; i++)
+  ws.addRow([`Person ${i}`, `person${i}@bench.test`, `E-${i}`, `Dept ${i % 40}`, 40, 32 + (i % 9)]).commit();
+ws.commit();
+await wb.commit();
+const bytes = await readFile(xlsx);
+
+const stopImport = sampler();
+const t0 = performance.now();
+const form = new FormData();
+form.append('kind', 'people');
+form.append('dryRun', 'false');
+form.append('file', new Blob([bytes]), 'people.xlsx');
+const accepted = await fetch(`${server.url}/api/v1/planning/imports`, {
+  method: 'POST',
+  headers: auth,
+  body: form,
+});
+if (accepted.status !== 202) throw new Error(`upload: ${accepted.status} ${await accepted.text()}`);
+const { id } = (await accepted.json()) as { id: string };
+let run: { status: string; counts: Record<string, number>; reason: string | null };
+for (;;) {
+  run = (await (
+    await fetch(`${server.url}/api/v1/planning/imports/${id}`, { headers: auth })
+  ).json()) as typeof run;
+  if (run.status === 'succeeded' || run.status === 'failed') break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const importSeconds = (performance.now() - t0) / 1000;
+const importRss = await stopImport();
+if (run.status !== 'succeeded') throw new Error(`import ${run.status}: ${run.reason}`);
+
+// --- 1 GB refused -------------------------------------------------------------------------------
+const GB = 1024 ** 3;
+/** Posts a multipart body of `size` file bytes, with or without a declared length; answers the status. */
+function hugeUpload(size: number, declare: boolean) {
+  const boundary = '----benchboundary';
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\npeople\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const url = new URL(`${server.url}/api/v1/planning/imports`);
+  return new Promise<{ status: number; sent: number }>((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      headers: {
+        ...auth,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(declare ? { 'content-length': String(head.length + size + tail.length) } : {}),
+      },
+    });
+    let sent = 0;
+    let done = false;
+    req.on('response', (res) => {
+      done = true;
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, sent });
+    });
+    req.on('error', (err) => (done ? undefined : reject(err)));
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    req.write(head);
+    const pump = () => {
+      while (!done && sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!done) req.end(tail);
+    };
+    pump();
+  });
+}
+const stopDeclared = sampler();
+const declared = await hugeUpload(GB, true);
+const declaredRss = await stopDeclared();
+const stopStreamed = sampler();
+const streamed = await hugeUpload(GB, false);
+const streamedRss = await stopStreamed();
+
+await server.stop();
+await rm(scratch, { recursive: true, force: true });
+
+const cpu = cpus();
+const result = {
+  case: 'planning import',
+  date: new Date().toISOString(),
+  machine: `${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+  database: 'PostgreSQL 127.0.0.1:5432 + Redis',
+  import: {
+    rows: ROWS,
+    fileBytes: bytes.length,
+    seconds: Number(importSeconds.toFixed(2)),
+    rssBeforeMiB: importRss.before,
+    peakRssMiB: importRss.peak,
+    counts: run.counts,
+    goals: { seconds: 20, peakRssMB: 400 },
+  },
+  refusedDeclared: {
+    status: declared.status,
+    sentMiB: declared.sent / 2 ** 20,
+    rssBeforeMiB: declaredRss.before,
+    peakRssMiB: declaredRss.peak,
+  },
+  refusedStreamed: {
+    status: streamed.status,
+    sentMiB: streamed.sent / 2 ** 20,
+    rssBeforeMiB: streamedRss.before,
+    peakRssMiB: streamedRss.peak,
+  },
+};
+console.log(JSON.stringify(result, null, 2));
+await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
+await writeFile(
+  join(import.meta.dirname, 'results', 'planning-import.json'),
+  `${JSON.stringify(result, null, 2)}\n`,
+);
+process.exit(0);

@@ -1,0 +1,162 @@
+/**
+ * Planning on PostgreSQL (and Redis for the cache): utilisation of 5,000 people × 52 weeks over 20,000
+ * assignments and 1,000,000 week rows, cold (just after a planning write) and cached; and the
+ * reallocation of a deliverable with 200 assignments over 52 weeks. Server time is the server's own
+ * `Server-Timing` for utilisation, and the round trip of a small answer for the reallocation.
+ * Writes the figures to bench/results/planning-<date>.json and prints the RESULTS.md rows.
+ *
+ *   npx tsx bench/planning.ts
+ *   BENCH_PEOPLE=1000 npx tsx bench/planning.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import {
+  adminQuery,
+  createAccounts,
+  dbUrl,
+  percentile,
+  REDIS_URL,
+  recreateDatabase,
+  startServer,
+} from './time-common';
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 5000);
+const DB = 'clockpilot_bench_planning';
+const FROM = '2026-W01';
+const TO = '2026-W52';
+
+await recreateDatabase(DB);
+const [token] = await createAccounts(DB, [{ username: 'bench_admin', role: 'admin', timeZone: 'UTC' }]);
+const url = dbUrl(DB);
+
+const t0 = performance.now();
+// 50 teams, 100 projects; 4 assignments per person (one in ten tentative), each with 50 of the 52
+// weeks of 2026: 20,000 assignments and 1,000,000 week rows. One deliverable with 200 assignments.
+await adminQuery(
+  `
+  insert into clients (name) values ('Bench client');
+  insert into teams (name) select 'Team ' || g from generate_series(1, 50) g;
+  insert into projects (client_id, code, name)
+    select c.id, 'PL' || g, 'Planning project ' || g from clients c, generate_series(1, 100) g;
+  insert into people (name, employee_number, weekly_hours, weekly_capacity, team_id)
+    select 'Person ' || g, 'PL-' || g, 40, 32 + g % 9, (select id from teams order by name offset g % 50 limit 1)
+    from generate_series(1, ${PEOPLE}) g;
+  insert into planning_deliverables (project_id, name, due_date)
+    select id, 'Big launch', date '2026-12-18' from projects where code = 'PL1';
+  with pr as (select id, row_number() over (order by code) as rn from projects),
+       pe as (select id, row_number() over (order by employee_number) as rn from people where employee_number like 'PL-%')
+  insert into planning_assignments (project_id, person_id, status, deliverable_id)
+    select pr.id, pe.id, case when k = 3 and pe.rn % 10 = 0 then 'tentative' else 'confirmed' end,
+           case when k = 0 and pe.rn <= 200 then (select id from planning_deliverables) end
+      from pe cross join generate_series(0, 3) k
+      join pr on pr.rn = case when k = 0 and pe.rn <= 200 then 1 else (pe.rn + k * 7) % 99 + 2 end;
+  insert into planning_weekly_hours (assignment_id, week_start, hours)
+    select a.id, date '2025-12-29' + (w * 7), 4 + (abs(hashtext(a.id::text)) + w) % 5 * 1.25
+      from planning_assignments a cross join generate_series(0, 49) w;
+  analyze;`,
+  url,
+);
+const counts = (
+  await adminQuery(
+    `select (select count(*) from planning_assignments)::int as a, (select count(*) from planning_weekly_hours)::int as w`,
+    url,
+  )
+).rows[0] as { a: number; w: number };
+const seedSeconds = (performance.now() - t0) / 1000;
+console.log(
+  `seed: ${PEOPLE} people, ${counts.a} assignments, ${counts.w} week rows in ${seedSeconds.toFixed(1)} s`,
+);
+
+const server = await startServer(DB, {
+  DATABASE_POOL_SIZE: '10',
+  REDIS_URL,
+  REDIS_KEY_PREFIX: 'bench-planning:',
+});
+const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
+  fetch(`${server.url}/api/v1/planning${path}`, {
+    method: init.method ?? 'GET',
+    headers: auth,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+const serverMs = (res: Response) => Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]);
+
+const cold: number[] = [];
+const cached: number[] = [];
+let bytes = 0;
+for (let i = 0; i < 5; i++) {
+  // A planning write moves the plan's version: the next read is a miss.
+  const h = await api('/holidays', {
+    method: 'POST',
+    body: { date: `2030-01-${String(i + 1).padStart(2, '0')}`, name: 'bench' },
+  });
+  if (h.status !== 201) throw new Error(`holiday: ${h.status} ${await h.text()}`);
+  const miss = await api(`/utilisation?from=${FROM}&to=${TO}`);
+  bytes = (await miss.arrayBuffer()).byteLength;
+  if (miss.headers.get('x-cache') !== 'MISS') throw new Error('expected a miss');
+  cold.push(serverMs(miss));
+  for (let j = 0; j < 4; j++) {
+    const hit = await api(`/utilisation?from=${FROM}&to=${TO}`);
+    await hit.arrayBuffer();
+    if (hit.headers.get('x-cache') !== 'HIT')
+      throw new Error(`expected a hit (miss took ${serverMs(miss)} ms, ${bytes} bytes)`);
+    cached.push(serverMs(hit));
+  }
+}
+
+const deliverable = ((await (await api('/deliverables?limit=1')).json()) as { items: Array<{ id: string }> })
+  .items[0]!;
+const realloc: number[] = [];
+let summary = '';
+for (let i = 0; i < 3; i++) {
+  const started = performance.now();
+  const res = await api(`/deliverables/${deliverable.id}`, {
+    method: 'PATCH',
+    body: { dueDate: '2026-12-31' },
+  });
+  realloc.push(performance.now() - started);
+  const body = (await res.json()) as {
+    reallocation?: { applied: boolean; assignments: unknown[]; shiftWeeks: number };
+  };
+  if (res.status !== 200 || !body.reallocation?.applied) throw new Error(`reallocation: ${res.status}`);
+  summary = `${body.reallocation.assignments.length} assignments, shift ${body.reallocation.shiftWeeks} weeks`;
+  const undo = await api(`/deliverables/${deliverable.id}/reallocation/undo`, {
+    method: 'POST',
+    body: { revertDate: true },
+  });
+  if (undo.status !== 200) throw new Error(`undo: ${undo.status} ${await undo.text()}`);
+}
+await server.stop();
+await adminQuery(`drop database if exists ${DB} with (force)`);
+
+const med = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+const figures = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    loadavg: loadavg(),
+  },
+  data: { people: PEOPLE, assignments: counts.a, weekRows: counts.w, seedSeconds: +seedSeconds.toFixed(1) },
+  utilisation: {
+    weeks: 52,
+    responseBytes: bytes,
+    coldServerMs: cold,
+    cachedServerMs: cached,
+    coldMedianMs: med(cold),
+    cachedMedianMs: med(cached),
+    budget: { coldMs: 150, cachedMs: 5 },
+  },
+  reallocation: { summary, roundTripMs: realloc, medianMs: med(realloc), budgetMs: 100 },
+};
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/planning-${figures.date.slice(0, 10)}.json`;
+writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+console.log(JSON.stringify(figures, null, 2));
+console.log(`wrote ${file}`);
