@@ -59,6 +59,16 @@ export function reallocate(input: ReallocationInput): ReallocationResult {
     };
   }
   const window = Array.from({ length: width }, (_, i) => addWeeks(currentWeek, i));
+  // Week offsets from the current week, computed once per distinct week.
+  const offsets = new Map<string, number>();
+  const offsetOf = (week: string) => {
+    let o = offsets.get(week);
+    if (o === undefined) {
+      o = weeksBetween(currentWeek, week);
+      offsets.set(week, o);
+    }
+    return o;
+  };
 
   // Free quarters per person and window week, before any moving hours are placed.
   const free = new Map<string, number[]>();
@@ -88,7 +98,7 @@ export function reallocate(input: ReallocationInput): ReallocationResult {
         hours[week] = (hours[week] ?? 0) + quarters;
         continue;
       }
-      const ideal = Math.min(width - 1, Math.max(0, weeksBetween(currentWeek, week) + shiftWeeks));
+      const ideal = Math.min(width - 1, Math.max(0, offsetOf(week) + shiftWeeks));
       if (a.personId === null) {
         // A placeholder has no capacity to respect: the shape moves as it is.
         move(week, ideal, quarters);

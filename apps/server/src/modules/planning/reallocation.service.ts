@@ -4,11 +4,11 @@ import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { calendarRepo } from './calendar.repo';
-import { weekCapacity } from './capacity';
+import { capacityCalendar } from './capacity';
 import { type PlanningPolicy, toDeliverable } from './planning.policy';
 import { planningRepo } from './planning.repo';
 import type { DeliverableRow } from './planning.tables';
-import { addDays, mondayOf, weekKey } from './planning.weeks';
+import { addDays, addWeeks, mondayOf, weekKey, weeksBetween } from './planning.weeks';
 import { reallocate, type WeekHours } from './reallocate';
 
 /** What a reallocation stores to be undone: every week of every linked assignment. */
@@ -67,20 +67,27 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     const holidays = await calendarRepo.holidayDates(tx, currentWeek, lastDay);
     const timeOff = await calendarRepo.timeOffWithin(tx, currentWeek, lastDay, personIds);
     const load = await planningRepo.otherLoad(tx, personIds, ids, currentWeek, newDueWeek);
-    const weekly = new Map([...people.values()].map((p) => [p.id, p.weeklyCapacity]));
+    const window = Array.from({ length: Math.max(0, weeksBetween(currentWeek, newDueWeek) + 1) }, (_, i) =>
+      addWeeks(currentWeek, i),
+    );
+    const windowIndex = new Map(window.map((w, i) => [w, i]));
+    const calendar = capacityCalendar(window, holidays);
+    const capacities = new Map(
+      personIds.map((id) => [
+        id,
+        calendar.of(
+          people.get(id)!.weeklyCapacity,
+          timeOff.filter((t) => t.personId === id),
+        ),
+      ]),
+    );
     const loadOf = new Map(load.map((l) => [`${l.personId}|${l.weekStart}`, Number(l.hours)]));
     const result = reallocate({
       oldDueWeek,
       newDueWeek,
       currentWeek,
       assignments: linked.map((a) => ({ id: a.id, personId: a.personId, hours: hours.get(a.id)! })),
-      capacity: (personId, week) =>
-        weekCapacity(
-          weekly.get(personId) ?? 0,
-          week,
-          holidays,
-          timeOff.filter((t) => t.personId === personId),
-        ),
+      capacity: (personId, week) => capacities.get(personId)?.[windowIndex.get(week)!] ?? 0,
       otherLoad: (personId, week) => loadOf.get(`${personId}|${week}`) ?? 0,
     });
     const byId = new Map(linked.map((a) => [a.id, a]));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TPerson, TUtilisation, TUtilisationQuery } from '@clockpilot/contracts';
 import type { AppContext } from '../../platform/context';
 import { calendarRepo } from './calendar.repo';
-import { type TimeOffSpan, weekCapacity } from './capacity';
+import { capacityCalendar, type TimeOffSpan } from './capacity';
 import type { PlanningPolicy } from './planning.policy';
 import { addDays, mondaysBetween, weekKey } from './planning.weeks';
 import { loadByWeek } from './utilisation.repo';
@@ -36,9 +36,13 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     ]);
     const index = new Map(mondays.map((m, i) => [m, i]));
     const offBy = new Map<string, TimeOffSpan[]>();
-    for (const t of timeOff) offBy.set(t.personId, [...(offBy.get(t.personId) ?? []), t]);
-    const capacityOf = (p: TPerson) =>
-      mondays.map((m) => weekCapacity(p.weeklyCapacity, m, holidays, offBy.get(p.id) ?? []));
+    for (const t of timeOff) {
+      const list = offBy.get(t.personId);
+      if (list) list.push(t);
+      else offBy.set(t.personId, [t]);
+    }
+    const calendar = capacityCalendar(mondays, holidays);
+    const capacityOf = (p: TPerson) => calendar.of(p.weeklyCapacity, offBy.get(p.id));
 
     const zero = () => Array<number>(n).fill(0);
     // Summed load per key: [confirmed per week, tentative per week].
