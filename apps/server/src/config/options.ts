@@ -1,4 +1,5 @@
 import { AUTH_OPTIONS } from './options/auth';
+import { FLEET_OPTIONS } from './options/fleet';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
 import { SECURITY_OPTIONS } from './options/security';
@@ -24,4 +25,5 @@ export const OPTIONS = [
   ...AUTH_OPTIONS,
   ...SECURITY_OPTIONS,
   ...TIME_OPTIONS,
+  ...FLEET_OPTIONS,
 ] as const satisfies readonly Option[];
