@@ -89,7 +89,7 @@ export async function seedFleet(s: FleetServices, opts: SeedOptions, ctx: AppCon
           ...m,
           year: 2021 + (n % 5),
           plate: `FP${String(100 + n)}DM`,
-          vin: withCheckDigit(`VF1DEMO0${String(n).padStart(2, '0')}A${String(100000 + n)}`),
+          vin: withCheckDigit(`VF1DEMX0${String(n).padStart(2, '0')}A${String(100000 + n)}`),
           location,
           currency: 'EUR',
           kmPerDay: 250,
