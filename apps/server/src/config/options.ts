@@ -1,6 +1,7 @@
 import { AUTH_OPTIONS } from './options/auth';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
+import { PAYMENTS_OPTIONS } from './options/payments';
 import { SECURITY_OPTIONS } from './options/security';
 import { SERVER_OPTIONS } from './options/server';
 import { STORAGE_OPTIONS } from './options/storage';
@@ -24,4 +25,5 @@ export const OPTIONS = [
   ...AUTH_OPTIONS,
   ...SECURITY_OPTIONS,
   ...TIME_OPTIONS,
+  ...PAYMENTS_OPTIONS,
 ] as const satisfies readonly Option[];

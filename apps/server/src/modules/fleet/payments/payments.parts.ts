@@ -1,0 +1,57 @@
+import { ConfigError } from '../../../config/load';
+import { paymentProblems, paymentProvider } from '../../../config/options/payments';
+import type { AppContext } from '../../../platform/context';
+import type { QueueDef } from '../../../platform/jobs';
+import { createLocalPayments, LOCAL_WEBHOOK_QUEUE, localWebhookSecret } from './local.provider';
+import { paymentMetrics } from './payments.metrics';
+import { createPaymentsService } from './payments.service';
+import { stripeClient, stripePayments } from './stripe.provider';
+import { createStripeWebhooks } from './stripe-webhook.service';
+
+/**
+ * The fleet's payments as one piece: the configured provider behind the payment port, the webhook
+ * receiver and, offline, the local provider. Production refuses configurations that cannot take or
+ * confirm real money (the check runs here because it matters only when the fleet module runs).
+ */
+export function createFleetPayments(ctx: AppContext) {
+  const { config } = ctx;
+  const problems = paymentProblems(config, config.app.mode === 'production');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const metrics = paymentMetrics(ctx.metrics.registry);
+  const providerName = paymentProvider(config.payments);
+  const local = providerName === 'local' ? createLocalPayments(ctx) : undefined;
+  const provider =
+    local?.port ??
+    stripePayments(
+      stripeClient({ secretKey: config.payments.stripeSecretKey!, apiUrl: config.payments.stripeApiUrl }),
+    );
+  const payments = createPaymentsService(ctx, { provider, providerName, metrics });
+  const webhooks = createStripeWebhooks(ctx, {
+    payments,
+    secret: local ? localWebhookSecret(ctx) : config.payments.stripeWebhookSecret,
+    metrics,
+  });
+  return { payments, webhooks, local, metrics };
+}
+export type FleetPayments = ReturnType<typeof createFleetPayments>;
+
+export function paymentJobs(p: FleetPayments): QueueDef[] {
+  return [
+    // Bookings that start later than a card hold lasts are authorised when pick-up nears.
+    {
+      name: 'fleet.payments.authorize-due',
+      everySeconds: 900,
+      handler: async () => void (await p.payments.authorizeDue()),
+    },
+    ...(p.local
+      ? [
+          {
+            name: LOCAL_WEBHOOK_QUEUE,
+            retryLimit: 5,
+            handler: (data: { payload: string }) => p.local!.send(data.payload),
+          } as QueueDef<{ payload: string }> as QueueDef,
+        ]
+      : []),
+  ];
+}
