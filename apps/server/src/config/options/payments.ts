@@ -111,7 +111,7 @@ export const PAYMENTS_OPTIONS = [
     section: 'verification',
     key: 'persona_api_url',
     env: 'PERSONA_API_URL',
-    schema: z.url().default('https://withpersona.com/api/v1'),
+    schema: z.url().default('https://api.withpersona.com/api/v1'),
     doc: 'Persona REST API base URL.',
   },
 ] as const satisfies readonly Option[];

@@ -5,8 +5,8 @@ export type PaymentMetrics = ReturnType<typeof paymentMetrics>;
 export function paymentMetrics(registry: Registry) {
   return {
     failures: new Counter({
-      name: 'clockpilot_fleet_payment_failures_total',
-      help: 'Fleet payments that failed, by stage (authorize, scheduled_authorize, capture, webhook)',
+      name: 'clockpilot_fleet_payment_provider_failures_total',
+      help: 'Payment attempts the provider refused or failed, by stage (authorize, scheduled_authorize, capture, webhook)',
       labelNames: ['stage'] as const,
       registers: [registry],
     }),

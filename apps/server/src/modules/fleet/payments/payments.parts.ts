@@ -1,7 +1,9 @@
 import { ConfigError } from '../../../config/load';
-import { paymentProblems, paymentProvider } from '../../../config/options/payments';
+import { paymentProblems, paymentProvider, verificationProvider } from '../../../config/options/payments';
 import type { AppContext } from '../../../platform/context';
 import type { QueueDef } from '../../../platform/jobs';
+import { personaClient } from '../verification/persona.client';
+import { createVerificationService } from '../verification/verification.service';
 import { createLocalPayments, LOCAL_WEBHOOK_QUEUE, localWebhookSecret } from './local.provider';
 import { paymentMetrics } from './payments.metrics';
 import { createPaymentsService } from './payments.service';
@@ -9,8 +11,8 @@ import { stripeClient, stripePayments } from './stripe.provider';
 import { createStripeWebhooks } from './stripe-webhook.service';
 
 /**
- * The fleet's payments as one piece: the configured provider behind the payment port, the webhook
- * receiver and, offline, the local provider. Production refuses configurations that cannot take or
+ * The fleet's payments and verifications as one piece: the configured providers behind the ports,
+ * the webhook receivers and, offline, the local providers. Production refuses configurations that cannot take or
  * confirm real money (the check runs here because it matters only when the fleet module runs).
  */
 export function createFleetPayments(ctx: AppContext) {
@@ -32,7 +34,19 @@ export function createFleetPayments(ctx: AppContext) {
     secret: local ? localWebhookSecret(ctx) : config.payments.stripeWebhookSecret,
     metrics,
   });
-  return { payments, webhooks, local, metrics };
+  const v = config.verification;
+  const verification = createVerificationService(ctx, {
+    persona:
+      verificationProvider(v) === 'persona'
+        ? personaClient({
+            apiKey: v.personaApiKey!,
+            templateId: v.personaTemplateId!,
+            apiUrl: v.personaApiUrl,
+          })
+        : undefined,
+    metrics,
+  });
+  return { payments, webhooks, local, verification, metrics };
 }
 export type FleetPayments = ReturnType<typeof createFleetPayments>;
 

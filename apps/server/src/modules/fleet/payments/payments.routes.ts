@@ -2,11 +2,13 @@ import {
   ZLocalPaymentParams,
   ZLocalPaymentResult,
   ZPaymentNoticeList,
+  ZPaymentSettings,
   ZWebhookAck,
 } from '@clockpilot/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../../platform/auth';
+import type { AppContext } from '../../../platform/context';
 import type { FleetPayments } from './payments.parts';
 
 /** Webhook bodies are small; Stripe's are a few kilobytes. */
@@ -29,7 +31,7 @@ export async function rawBodyScope(app: FastifyInstance, register: (scope: Fasti
 }
 
 /** Routes relative to `/api/v1`: the Stripe webhook, the renter's notices and the local test card. */
-export async function paymentRoutes(root: FastifyInstance, p: FleetPayments) {
+export async function paymentRoutes(root: FastifyInstance, p: FleetPayments, { config }: AppContext) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['fleet payments'];
 
@@ -54,6 +56,16 @@ export async function paymentRoutes(root: FastifyInstance, p: FleetPayments) {
         },
       );
   });
+
+  app.get(
+    '/fleet/payment-settings',
+    { config: { authenticated: true }, schema: { tags, response: { 200: ZPaymentSettings } } },
+    async () => ({
+      provider: p.payments.providerName,
+      publishableKey: p.local ? undefined : config.payments.stripePublishableKey,
+      verificationProvider: p.verification.providerName,
+    }),
+  );
 
   app.get(
     '/fleet/payment-notices',

@@ -156,7 +156,9 @@ describe('Stripe provider through the real SDK', () => {
     expect(retry.status).toBe('requires_action');
     expect(stripe.calls.at(-1)!.idempotencyKey).toBe(`fleet-booking-${bookingId}-authorize-2`);
     expect(
-      await t.ctx.metrics.registry.getSingleMetricAsString('clockpilot_fleet_payment_failures_total'),
+      await t.ctx.metrics.registry.getSingleMetricAsString(
+        'clockpilot_fleet_payment_provider_failures_total',
+      ),
     ).toMatch(/stage="authorize"} [1-9]/);
   });
 
