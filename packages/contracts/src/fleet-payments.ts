@@ -50,4 +50,4 @@ export const ZLocalVerificationParams = z.object({
   inquiryId: z.string().regex(/^inq_local_[0-9a-f]{24}$/, 'Not a local inquiry id'),
   decision: z.enum(['approve', 'decline', 'review']),
 });
-export const ZLocalVerificationBody = z.object({ licenceExpiresOn: ZIsoDate.optional() }).strict().optional();
+export const ZLocalVerificationBody = z.object({ licenceExpiresOn: ZIsoDate.optional() }).strict().nullish();
