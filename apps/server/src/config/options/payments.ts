@@ -163,3 +163,27 @@ export function paymentProblems(s: Settings, production: boolean): string[] {
   }
   return problems;
 }
+
+export type ThirdPartyOrigins = { script: string[]; frame: string[]; connect: string[] };
+
+/**
+ * Origins the web app's CSP admits for card entry (Stripe.js and its frames) and the identity flow
+ * (Persona's hosted pages), each only when that provider's keys are set: a local install admits none.
+ */
+export function thirdPartyOrigins(s: {
+  app: { modules: readonly string[] };
+  payments: Settings['payments'] & { stripePublishableKey?: string };
+  verification: Settings['verification'];
+}): ThirdPartyOrigins {
+  const out: ThirdPartyOrigins = { script: [], frame: [], connect: [] };
+  if (!s.app.modules.includes('fleet')) return out;
+  if (paymentProvider(s.payments) === 'stripe' && s.payments.stripePublishableKey) {
+    out.script.push('https://js.stripe.com');
+    out.frame.push('https://js.stripe.com', 'https://hooks.stripe.com');
+    out.connect.push('https://api.stripe.com');
+  }
+  if (verificationProvider(s.verification) === 'persona' && s.verification.personaApiKey) {
+    out.frame.push('https://withpersona.com', 'https://inquiry.withpersona.com');
+  }
+  return out;
+}
