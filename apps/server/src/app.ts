@@ -18,7 +18,6 @@ import { healthRoutes, type Lifecycle } from './platform/health';
 import { errorHandler } from './platform/http-errors';
 import { instrumentHttp, metricsHandler } from './platform/http-metrics';
 import { createLoggers, type Loggers } from './platform/logger';
-import type { AnyModule } from './platform/module';
 import { createRuntime, type Runtime } from './platform/runtime';
 import { clientKey, createCounters, installSecurity, trustProxyOption } from './platform/security';
 import { registerWeb } from './platform/web';
@@ -28,8 +27,6 @@ export type AppDeps = {
   loggers?: Loggers;
   cache?: Cache;
   clock?: Clock;
-  /** Replaces the module list (a test of parts that are not a module of their own yet). */
-  modules?: readonly AnyModule[];
 };
 
 export type BuiltApp = {
@@ -54,7 +51,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const runtime = await createRuntime(
     config,
     { database: deps.database, loggers, cache: deps.cache, clock: deps.clock },
-    deps.modules ?? MODULES,
+    MODULES,
   );
   const { ctx } = runtime;
   const { metrics, cache } = ctx;

@@ -94,11 +94,9 @@ async function testDeps(opts: TestOptions) {
  * Builds the whole app on a private database, with Redis when REDIS_URL is set (each app under its
  * own key prefix unless `shareRedisPrefix` is given). `env` overrides configuration.
  */
-export async function createTestApp(
-  opts: TestOptions & { modules?: readonly AnyModule[] } = {},
-): Promise<TestApp> {
+export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
   const { config, url, deps } = await testDeps(opts);
-  const built = await buildApp(config, { ...deps, modules: opts.modules });
+  const built = await buildApp(config, deps);
   await built.start();
   return Object.assign(built, { url });
 }

@@ -1,5 +1,6 @@
 export * from './common';
 export * from './directory';
+export * from './fleet';
 export * from './fleet-payments';
 export * from './health';
 export * from './identity';

@@ -1,4 +1,5 @@
 import { AUTH_OPTIONS } from './options/auth';
+import { FLEET_OPTIONS } from './options/fleet';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
 import { PAYMENTS_OPTIONS } from './options/payments';
@@ -25,5 +26,6 @@ export const OPTIONS = [
   ...AUTH_OPTIONS,
   ...SECURITY_OPTIONS,
   ...TIME_OPTIONS,
+  ...FLEET_OPTIONS,
   ...PAYMENTS_OPTIONS,
 ] as const satisfies readonly Option[];

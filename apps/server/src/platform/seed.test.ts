@@ -16,9 +16,11 @@ describe('seed-demo', { timeout: 120_000 }, () => {
     const labels: string[] = [];
     const result = await seedDemo(runtime, { weeks: 1, tick: (l) => labels.push(l) });
     expect(labels).toHaveLength(seedSteps(runtime));
-    expect(labels.at(-1)).toBe('time entries');
+    // Fleet needs only accounts, and comes after time in the modules' order.
+    expect(labels.slice(-2)).toEqual(['time entries', 'fleet']);
     // Twelve demo people, the five weekdays before Monday 23 November each.
     expect(result).toMatchObject({ teams: 3, clients: 3, timeEntries: { entries: 60 } });
+    expect(result).toMatchObject({ fleet: { vehicles: 12, bookings: 48, maintenanceRecords: 4 } });
     expect(result.lines.join('\n')).toMatch(/^directory: 12 accounts.*\n[\s\S]*^time: \d+ entries/m);
   });
 

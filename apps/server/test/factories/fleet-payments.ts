@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import type { FleetPayments } from '../../src/modules/fleet/payments/payments.parts';
-import type { TestApp } from '../helpers';
+import { moduleServices, type TestApp } from '../helpers';
 import { createUser } from './identity';
 
 /** The fleet module's payment parts of a test app. */
-export const paymentsOf = (t: TestApp) =>
-  t.runtime.modules.find((m) => m.def.name === 'fleet')!.services as FleetPayments;
+export const paymentsOf = (t: TestApp) => moduleServices(t, 'fleet').integrations;
 
 /** A renter and the id of a booking of theirs (bookings themselves are the fleet core's). */
 export async function renterWithBooking(t: TestApp) {

@@ -18,14 +18,14 @@ const EXPORT_BATCH = 5000;
 const hours = (seconds: number) => Math.round(seconds / 36) / 100;
 
 const EXPORT_COLUMNS = [
-  { key: 'date', header: 'Date', width: 12 },
+  { key: 'date', header: 'Date', width: 12, style: { numFmt: 'yyyy-mm-dd' } },
   { key: 'person', header: 'Person', width: 28 },
   { key: 'employeeNumber', header: 'Employee number', width: 16 },
   { key: 'projectCode', header: 'Project code', width: 14 },
   { key: 'project', header: 'Project', width: 28 },
   { key: 'activity', header: 'Activity', width: 20 },
-  { key: 'start', header: 'Start', width: 17 },
-  { key: 'end', header: 'End', width: 17 },
+  { key: 'start', header: 'Start', width: 17, style: { numFmt: 'yyyy-mm-dd hh:mm' } },
+  { key: 'end', header: 'End', width: 17, style: { numFmt: 'yyyy-mm-dd hh:mm' } },
   { key: 'timeZone', header: 'Time zone', width: 16 },
   { key: 'breakMinutes', header: 'Break (min)', width: 12 },
   { key: 'hours', header: 'Hours', width: 10 },
@@ -34,6 +34,12 @@ const EXPORT_COLUMNS = [
   { key: 'note', header: 'Note', width: 40 },
 ] as const;
 type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number]['key'], string | number>;
+
+/**
+ * Spreadsheet cells hold wall-clock dates without a zone: the entry's local date and time written as if
+ * UTC become exactly the serial number a spreadsheet shows as that local time.
+ */
+const wallClock = (local: string) => new Date(`${local.replace(' ', 'T')}Z`);
 
 export type ReportsService = ReturnType<typeof createReportsService>;
 
@@ -204,7 +210,9 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
 
       let stream: Readable;
       if (q.format === 'csv') {
+        // The BOM tells spreadsheet programs the file is UTF-8 (accents and emoji intact).
         const csv = stringify({
+          bom: true,
           header: true,
           columns: EXPORT_COLUMNS.map((c) => ({ key: c.key, header: c.header })),
         });
@@ -222,7 +230,7 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
         const out = new PassThrough();
         const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
           stream: out,
-          useStyles: false,
+          useStyles: true,
           useSharedStrings: false,
         });
         const sheet = workbook.addWorksheet('Time');
@@ -230,7 +238,10 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
         pump(
           out,
           async (row) => {
-            sheet.addRow(row).commit();
+            const { date, start, end } = row as Record<'date' | 'start' | 'end', string>;
+            sheet
+              .addRow({ ...row, date: wallClock(date), start: wallClock(start), end: wallClock(end) })
+              .commit();
             if (out.writableNeedDrain) await drained(out);
           },
           async () => {

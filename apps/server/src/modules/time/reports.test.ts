@@ -143,7 +143,9 @@ describe('exports', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe('attachment; filename="time-2026-11-01-2026-11-30.csv"');
-    const lines = res.raw.trim().split('\n');
+    // A UTF-8 byte order mark first, so spreadsheet programs do not garble accents and emoji.
+    expect(res.raw.charCodeAt(0)).toBe(0xfeff);
+    const lines = res.raw.slice(1).trim().split('\n');
     expect(lines[0]).toBe(
       'Date,Person,Employee number,Project code,Project,Activity,Start,End,Time zone,Break (min),Hours,Rounded hours,Billable,Note',
     );
@@ -172,6 +174,11 @@ describe('exports', () => {
     expect(sheet.getRow(1).getCell(1).value).toBe('Date');
     expect(sheet.getRow(2).getCell(2).value).toBe(w.people.employee.name);
     expect(sheet.getRow(2).getCell(12).value).toBe(7.5);
+    // Dates and times are date cells showing the entry's local wall-clock time, not text.
+    expect(sheet.getRow(2).getCell(1).value).toEqual(new Date('2026-11-02T00:00:00Z'));
+    expect(sheet.getRow(2).getCell(1).numFmt).toBe('yyyy-mm-dd');
+    expect(sheet.getRow(2).getCell(7).value).toEqual(new Date('2026-11-02T09:00:00Z'));
+    expect(sheet.getRow(2).getCell(8).numFmt).toBe('yyyy-mm-dd hh:mm');
     expect(sheet.getRow(3).getCell(2).value).toBe(w.people.colleague.name);
   });
 

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createVehicle } from '../../../../test/factories/fleet';
 import { paymentsOf, renterWithBooking } from '../../../../test/factories/fleet-payments';
 import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
-import { modulesWithPayments } from '../../../../test/fixtures/fleet-payments-module';
 import { createTestApp, type TestApp } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
 import { paymentProblems } from '../../../config/options/payments';
@@ -10,7 +10,7 @@ import { fleetPaymentEvents } from './payments.tables';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ modules: modulesWithPayments });
+  t = await createTestApp({});
 });
 afterAll(() => t?.close());
 
@@ -97,6 +97,35 @@ describe('local payment provider', () => {
   });
 });
 
+describe('bookings with the local provider', () => {
+  it("confirms a held booking once the renter's card is held on the test-card page", async () => {
+    const v = await createVehicle(t, { dailyRateMinor: 5000, depositMinor: 20_000 });
+    const renter = await loginAs(t, { role: 'customer' });
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    const held = await request(t, renter, 'POST', '/fleet/bookings', {
+      vehicleId: v.id,
+      startAt: day(2),
+      endAt: day(4),
+    });
+    expect(held.status).toBe(201);
+    const asked = await request(t, renter, 'POST', `/fleet/bookings/${held.body.id}/confirm`);
+    expect(asked.body).toMatchObject({
+      state: 'held',
+      payment: { clientSecret: expect.stringMatching(/^pi_local_\w+_secret_local$/) },
+    });
+    const intentId = asked.body.payment.clientSecret.replace('_secret_local', '');
+    expect((await request(t, renter, 'POST', `/fleet/local-payments/${intentId}/succeed`)).status).toBe(200);
+    await vi.waitFor(
+      async () =>
+        expect((await request(t, renter, 'GET', `/fleet/bookings/${held.body.id}`)).body.state).toBe(
+          'confirmed',
+        ),
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(await statusOf(held.body.id)).toBe('authorized');
+  });
+});
+
 describe('local verification provider', () => {
   it('lets the renter (or an admin) approve with a licence date, through the signed webhook', async () => {
     const me = await loginAs(t);
@@ -158,7 +187,6 @@ describe('production refuses what would take or check nothing for real', () => {
   it('stops the boot with the list', async () => {
     await expect(
       createTestApp({
-        modules: modulesWithPayments,
         env: {
           APP_MODE: 'production',
           ALLOW_EMBEDDED_DB: 'true',

@@ -9,10 +9,11 @@ import type { PaymentPort } from './port';
 
 declare module '../../../platform/events' {
   interface Events {
-    /** A booking's payment moved (an authorisation held, failed, was captured, cancelled, refunded). */
+    /** A booking's payment moved (an authorisation held, failed, was captured, cancelled, refunded); sent after the commit. */
     'fleet.payment.changed': {
-      tx: Tx;
       bookingId: string;
+      /** What the authorisation holds (rental and deposit). */
+      amountMinor: number;
       userId: string;
       status: PaymentStatus;
       intentId: string | null;
@@ -37,19 +38,42 @@ export function createPaymentsService(
   const db = ctx.db;
   const leadMs = ctx.config.payments.authorizeLeadHours * 3600_000;
 
-  /** Moves a payment forward (never back) and tells the bookings, in one transaction. */
-  async function move(tx: Tx, row: PaymentRow, status: PaymentStatus, set: Partial<PaymentRow> = {}) {
+  /** Moves a payment forward (never back); the move is announced once its transaction commits. */
+  async function move(
+    tx: Tx,
+    moves: PaymentRow[],
+    row: PaymentRow,
+    status: PaymentStatus,
+    set: Partial<PaymentRow> = {},
+  ) {
     if (!canMove(row.status, status)) return row;
     const next = await paymentsRepo.update(tx, row.id, { ...set, status, updatedAt: ctx.clock.now() });
-    await ctx.events.emit('fleet.payment.changed', {
-      tx,
-      bookingId: next.bookingId,
-      userId: next.userId,
-      status,
-      intentId: next.intentId,
-      message: next.lastError ?? undefined,
-    });
+    moves.push(next);
     return next;
+  }
+
+  /**
+   * Runs `fn` in a transaction, then tells the bookings about each move. After the commit, because a
+   * listener (confirming a booking) runs transactions of its own; a listener's failure is logged and
+   * the booking is confirmed again by the next call that finds the payment authorised.
+   */
+  async function changing<T>(fn: (tx: Tx, moves: PaymentRow[]) => Promise<T>): Promise<T> {
+    const moves: PaymentRow[] = [];
+    const out = await db.transaction((tx) => fn(tx, moves));
+    for (const p of moves) {
+      const change = {
+        bookingId: p.bookingId,
+        userId: p.userId,
+        status: p.status,
+        intentId: p.intentId,
+        amountMinor: p.amountAuthorized,
+        message: p.lastError ?? undefined,
+      };
+      await ctx.events.emit('fleet.payment.changed', change).catch((err: unknown) => {
+        ctx.log.app.error({ err, ...change }, 'a listener of a payment change failed');
+      });
+    }
+    return out;
   }
 
   async function paymentOf(intentId: string, bookingId: string) {
@@ -75,7 +99,7 @@ export function createPaymentsService(
       const status = answer.status === 'authorized' ? 'authorized' : answer.status;
       if (status === 'failed')
         metrics.failures.inc({ stage: live?.status === 'scheduled' ? 'scheduled_authorize' : 'authorize' });
-      await db.transaction(async (tx) => {
+      await changing(async (tx, moves) => {
         const fields = {
           lastError: answer.message ?? null,
           captureBefore: status === 'authorized' ? new Date(now.getTime() + AUTHORIZATION_LIFETIME_MS) : null,
@@ -98,7 +122,7 @@ export function createPaymentsService(
           intentId: answer.intentId || null,
           updatedAt: now,
         });
-        await move(tx, withIntent, status, fields);
+        await move(tx, moves, withIntent, status, fields);
       });
       return answer;
     },
@@ -112,10 +136,10 @@ export function createPaymentsService(
       if (i.amountMinor > row.amountAuthorized)
         throw unprocessable('amountMinor', 'The final amount is more than the card authorisation holds');
       const answer = await provider.capture(i);
-      await db.transaction(async (tx) => {
+      await changing(async (tx, moves) => {
         const locked = (await paymentsRepo.byIntent(tx, i.intentId))!;
         if (answer.status === 'captured')
-          await move(tx, locked, 'captured', { amountCaptured: i.amountMinor });
+          await move(tx, moves, locked, 'captured', { amountCaptured: i.amountMinor });
         else {
           metrics.failures.inc({ stage: 'capture' });
           await paymentsRepo.update(tx, locked.id, {
@@ -131,8 +155,8 @@ export function createPaymentsService(
       const row = await paymentOf(i.intentId, i.bookingId);
       if (row.status === 'canceled') return;
       await provider.cancel(i);
-      await db.transaction(async (tx) => {
-        await move(tx, (await paymentsRepo.byIntent(tx, i.intentId))!, 'canceled');
+      await changing(async (tx, moves) => {
+        await move(tx, moves, (await paymentsRepo.byIntent(tx, i.intentId))!, 'canceled');
       });
     },
 
@@ -144,12 +168,12 @@ export function createPaymentsService(
           'A refund must be positive and at most what was captured and not yet refunded',
         );
       await provider.refund(i);
-      await db.transaction(async (tx) => {
+      await changing(async (tx, moves) => {
         const locked = (await paymentsRepo.byIntent(tx, i.intentId))!;
         const refunded = locked.amountRefunded + i.amountMinor;
         await paymentsRepo.update(tx, locked.id, { amountRefunded: refunded, updatedAt: ctx.clock.now() });
         if (refunded >= locked.amountCaptured)
-          await move(tx, { ...locked, amountRefunded: refunded }, 'refunded');
+          await move(tx, moves, { ...locked, amountRefunded: refunded }, 'refunded');
       });
     },
   };
@@ -157,6 +181,7 @@ export function createPaymentsService(
   return {
     port,
     move,
+    changing,
     providerName,
 
     /**

@@ -58,7 +58,11 @@ export function createStripeWebhooks(
   }
 
   /** What one event does to its payment; the outcome is recorded beside the event id. */
-  async function apply(tx: Tx, event: Stripe.Event): Promise<Exclude<WebhookOutcome, 'duplicate'>> {
+  async function apply(
+    tx: Tx,
+    moves: PaymentRow[],
+    event: Stripe.Event,
+  ): Promise<Exclude<WebhookOutcome, 'duplicate'>> {
     const object = event.data.object as { object: string; id: string };
     const intentId =
       object.object === 'payment_intent' ? object.id : intentOf(object as { payment_intent?: string | null });
@@ -79,7 +83,7 @@ export function createStripeWebhooks(
         const pi = event.data.object;
         if (pi.amount_capturable <= 0) return 'stale';
         return moved(
-          await payments.move(tx, row, 'authorized', {
+          await payments.move(tx, moves, row, 'authorized', {
             lastError: null,
             captureBefore: captureBefore(pi, ctx),
           }),
@@ -87,11 +91,13 @@ export function createStripeWebhooks(
       }
       case 'payment_intent.succeeded':
         return moved(
-          await payments.move(tx, row, 'captured', { amountCaptured: event.data.object.amount_received }),
+          await payments.move(tx, moves, row, 'captured', {
+            amountCaptured: event.data.object.amount_received,
+          }),
         );
       case 'payment_intent.payment_failed': {
         const message = event.data.object.last_payment_error?.message ?? 'The card was declined';
-        const next = await payments.move(tx, row, 'failed', { lastError: message });
+        const next = await payments.move(tx, moves, row, 'failed', { lastError: message });
         if (next === row) return 'stale';
         metrics.failures.inc({ stage: 'webhook' });
         await paymentsRepo.notify(tx, {
@@ -104,7 +110,7 @@ export function createStripeWebhooks(
         return 'applied';
       }
       case 'payment_intent.canceled':
-        return moved(await payments.move(tx, row, 'canceled'));
+        return moved(await payments.move(tx, moves, row, 'canceled'));
       case 'charge.refunded': {
         const charge = event.data.object;
         if (charge.amount_refunded <= row.amountRefunded) return 'stale';
@@ -112,7 +118,7 @@ export function createStripeWebhooks(
           amountRefunded: charge.amount_refunded,
           updatedAt: ctx.clock.now(),
         });
-        if (charge.amount_refunded >= row.amountCaptured) await payments.move(tx, next, 'refunded');
+        if (charge.amount_refunded >= row.amountCaptured) await payments.move(tx, moves, next, 'refunded');
         return 'applied';
       }
       case 'charge.dispute.created': {
@@ -139,7 +145,7 @@ export function createStripeWebhooks(
     /** Verifies, stores once and applies one delivery; throws 400 for a bad signature. */
     async receive(raw: Buffer, signature: string | undefined, req: Request): Promise<WebhookOutcome> {
       const event = verify(raw, signature, req);
-      const outcome = await ctx.db.transaction(async (tx) => {
+      const outcome = await payments.changing(async (tx, moves) => {
         const fresh = await paymentsRepo.recordEvent(tx, {
           id: event.id,
           type: event.type,
@@ -148,7 +154,7 @@ export function createStripeWebhooks(
           receivedAt: ctx.clock.now(),
         });
         if (!fresh) return 'duplicate' as const;
-        const result = await apply(tx, event);
+        const result = await apply(tx, moves, event);
         await paymentsRepo.setEventOutcome(tx, event.id, result);
         return result;
       });

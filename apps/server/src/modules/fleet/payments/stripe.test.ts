@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverStripeEvent, paymentsOf, renterWithBooking } from '../../../../test/factories/fleet-payments';
 import { loginAs } from '../../../../test/factories/identity';
 import { type StripeServer, startStripeServer } from '../../../../test/fakes/stripe-server';
-import { modulesWithPayments } from '../../../../test/fixtures/fleet-payments-module';
 import { createTestApp, freePort, type TestApp, testClock } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
 import { createPaymentsService } from './payments.service';
@@ -23,7 +22,6 @@ beforeAll(async () => {
   stripe = await startStripeServer();
   t = await createTestApp({
     clock,
-    modules: modulesWithPayments,
     env: { STRIPE_SECRET_KEY: 'sk_test_fleet', STRIPE_WEBHOOK_SECRET: WHSEC, STRIPE_API_URL: stripe.url },
   });
   t.ctx.events.on(

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentsOf } from '../../../../test/factories/fleet-payments';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
 import { startPersonaServer } from '../../../../test/fakes/persona-server';
-import { modulesWithPayments } from '../../../../test/fixtures/fleet-payments-module';
 import { createTestApp, type TestApp, testClock } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
 import { personaSignature } from './persona-signature';
@@ -16,7 +15,6 @@ beforeAll(async () => {
   persona = await startPersonaServer();
   t = await createTestApp({
     clock,
-    modules: modulesWithPayments,
     env: {
       PERSONA_API_KEY: 'persona_test_key',
       PERSONA_TEMPLATE_ID: 'itmpl_fleet_dl',
