@@ -1,6 +1,7 @@
 export * from './common';
 export * from './directory';
 export * from './fleet';
+export * from './fleet-payments';
 export * from './health';
 export * from './identity';
 export * from './identity-sso';

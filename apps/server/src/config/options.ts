@@ -2,6 +2,7 @@ import { AUTH_OPTIONS } from './options/auth';
 import { FLEET_OPTIONS } from './options/fleet';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
+import { PAYMENTS_OPTIONS } from './options/payments';
 import { SECURITY_OPTIONS } from './options/security';
 import { SERVER_OPTIONS } from './options/server';
 import { STORAGE_OPTIONS } from './options/storage';
@@ -26,4 +27,5 @@ export const OPTIONS = [
   ...SECURITY_OPTIONS,
   ...TIME_OPTIONS,
   ...FLEET_OPTIONS,
+  ...PAYMENTS_OPTIONS,
 ] as const satisfies readonly Option[];
