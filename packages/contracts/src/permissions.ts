@@ -2,7 +2,8 @@
  * The one role × permission matrix. The server checks it on every route; the web app reads it to
  * decide which menus to show. Object-level rules (own records, my teams) live in the services.
  */
-export const ROLES = ['admin', 'manager', 'employee'] as const;
+/** `customer`: an outside renter (self-registered); may verify, book and pay, and sees nothing of the company. */
+export const ROLES = ['admin', 'manager', 'employee', 'customer'] as const;
 export type TRole = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -25,6 +26,10 @@ export const PERMISSIONS = [
   'planning:read',
   /** Everyone's plan: reading all of it, utilisation, and every planning write. */
   'planning:manage',
+  /** Search vehicles, book, pay and see one's own bookings. */
+  'fleet:book',
+  /** Fleet staff: vehicles, maintenance, every booking, check-out and return. */
+  'fleet:manage',
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
@@ -42,8 +47,11 @@ export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
     'tokens:manage',
     'planning:read',
     'planning:manage',
+    'fleet:book',
+    'fleet:manage',
   ],
-  employee: ['directory:read', 'time:track', 'tokens:manage', 'planning:read'],
+  employee: ['directory:read', 'time:track', 'tokens:manage', 'planning:read', 'fleet:book'],
+  customer: ['fleet:book'],
 };
 
 export function can(role: TRole, permission: TPermission): boolean {

@@ -3,6 +3,8 @@ import { IMPORTS_OPTIONS } from './options/imports';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
 import { PLANNING_OPTIONS } from './options/planning';
+import { FLEET_OPTIONS } from './options/fleet';
+import { PAYMENTS_OPTIONS } from './options/payments';
 import { SECURITY_OPTIONS } from './options/security';
 import { SERVER_OPTIONS } from './options/server';
 import { STORAGE_OPTIONS } from './options/storage';
@@ -28,4 +30,6 @@ export const OPTIONS = [
   ...TIME_OPTIONS,
   ...PLANNING_OPTIONS,
   ...IMPORTS_OPTIONS,
+  ...FLEET_OPTIONS,
+  ...PAYMENTS_OPTIONS,
 ] as const satisfies readonly Option[];

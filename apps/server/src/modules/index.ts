@@ -1,6 +1,7 @@
 import type { AnyModule } from '../platform/module';
 import { autoscalerModule } from './autoscaler';
 import { directoryModule } from './directory';
+import { fleetModule } from './fleet';
 import { identityModule } from './identity';
 import { planningModule } from './planning';
 import { timeModule } from './time';
@@ -11,5 +12,6 @@ export const MODULES: readonly AnyModule[] = [
   directoryModule,
   timeModule,
   planningModule,
+  fleetModule,
   autoscalerModule,
 ];

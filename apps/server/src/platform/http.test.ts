@@ -163,6 +163,7 @@ describe('API docs', () => {
       APP_MODE: 'production',
       ALLOW_EMBEDDED_DB: 'true',
       PUBLIC_URL: 'https://time.example.com',
+      FLEET_ALLOW_LOCAL_PROVIDERS: 'true',
     };
     const off = await createTestApp({ env: production });
     const on = await createTestApp({ env: { ...production, API_DOCS: 'true' } });

@@ -16,10 +16,11 @@ describe('seed-demo', { timeout: 120_000 }, () => {
     const labels: string[] = [];
     const result = await seedDemo(runtime, { weeks: 1, tick: (l) => labels.push(l) });
     expect(labels).toHaveLength(seedSteps(runtime));
-    // time and planning both come after the directory whose people they use.
-    expect(labels.slice(-2).sort()).toEqual(['planning', 'time entries']);
+    // time, planning and fleet all come after the accounts and people they use.
+    expect(labels.slice(-3).sort()).toEqual(['fleet', 'planning', 'time entries']);
     // Twelve demo people, the five weekdays before Monday 23 November each.
     expect(result).toMatchObject({ teams: 3, clients: 3, timeEntries: { entries: 60 } });
+    expect(result).toMatchObject({ fleet: { vehicles: 12, bookings: 48, maintenanceRecords: 4 } });
     expect(result.lines.join('\n')).toMatch(/^directory: 12 accounts.*\n[\s\S]*^time: \d+ entries/m);
     expect(result.lines.join('\n')).toMatch(/^planning: 8 deliverables with \d+ weeks of hours assigned$/m);
   });

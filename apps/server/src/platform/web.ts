@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/load';
+import { type ThirdPartyOrigins, thirdPartyOrigins } from '../config/options/payments';
 import { problem } from './errors';
 import { CSP_REPORT_GROUP } from './security';
 
@@ -34,13 +35,19 @@ export function defaultWebDir(): string {
   return resolve(process.cwd(), 'apps', 'web', 'dist');
 }
 
-export function contentSecurityPolicy(nonce: string, reportUri: string | undefined): string {
+export function contentSecurityPolicy(
+  nonce: string,
+  reportUri: string | undefined,
+  thirdParty: ThirdPartyOrigins = { script: [], frame: [], connect: [] },
+): string {
+  const plus = (list: string[]) => list.map((o) => ` ${o}`).join('');
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
+    `script-src 'self' 'nonce-${nonce}'${plus(thirdParty.script)}`,
     `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src 'self'${plus(thirdParty.connect)}`,
+    ...(thirdParty.frame.length > 0 ? [`frame-src${plus(thirdParty.frame)}`] : []),
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -71,6 +78,7 @@ export async function registerWeb(app: FastifyInstance, config: Config): Promise
   const indexPath = join(dir, 'index.html');
   const assetsDir = `${join(dir, 'assets')}${sep}`;
   const { cspEnabled, cspReportOnly, cspReportUri } = config.security;
+  const thirdParty = thirdPartyOrigins(config);
 
   let cached: { mtimeMs: number; html: string } | undefined;
   /** index.html as built; re-read when a new build replaces it while the server runs. */
@@ -117,7 +125,7 @@ export async function registerWeb(app: FastifyInstance, config: Config): Promise
     if (cspEnabled) {
       reply.header(
         cspReportOnly ? 'content-security-policy-report-only' : 'content-security-policy',
-        contentSecurityPolicy(nonce, cspReportUri),
+        contentSecurityPolicy(nonce, cspReportUri, thirdParty),
       );
     }
     reply.header('cache-control', 'no-cache');

@@ -49,11 +49,15 @@ declare module '../../platform/module' {
 
 function createDirectoryServices(ctx: AppContext) {
   const directory = createDirectoryService(ctx);
-  // Every account gets its person in the same transaction, so anyone can clock in at once.
-  ctx.events.on('identity.user.created', ({ tx, user }) =>
-    directory.ensurePersonForUser(tx, user).then(() => undefined),
-  );
-  ctx.events.on('identity.user.updated', ({ tx, user, before }) => directory.followAccount(tx, user, before));
+  // Every staff account gets its person in the same transaction, so anyone can clock in at once.
+  // Customers (outside renters) are not staff: they get one only when an admin gives them a staff role.
+  ctx.events.on('identity.user.created', async ({ tx, user }) => {
+    if (user.role !== 'customer') await directory.ensurePersonForUser(tx, user);
+  });
+  ctx.events.on('identity.user.updated', async ({ tx, user, before }) => {
+    if (before.role === 'customer' && user.role !== 'customer') await directory.ensurePersonForUser(tx, user);
+    await directory.followAccount(tx, user, before);
+  });
   return { directory };
 }
 

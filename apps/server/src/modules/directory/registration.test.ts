@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loginAs } from '../../../test/factories/identity';
+import { createUser, loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 let t: TestApp;
@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-it('does not hand an existing person to a self-registered account that names their email', async () => {
+it('gives a self-registered customer no person, not even an existing one with their email', async () => {
   const admin = await loginAs(t, { role: 'admin' });
   const hr = await t.app.inject({
     method: 'POST',
@@ -34,9 +34,23 @@ it('does not hand an existing person to a self-registered account that names the
   });
   expect(registered.statusCode).toBe(201);
 
+  expect(registered.json().role).toBe('customer');
+
   const directory = moduleServices(t, 'directory').directory;
-  const own = await directory.personForUser(registered.json().id);
-  expect(own).not.toBeNull();
-  expect(own!.id).not.toBe(hr.json().id);
+  expect(await directory.personForUser(registered.json().id)).toBeNull();
   expect(await directory.getPerson(hr.json().id)).toMatchObject({ userId: null, employeeNumber: 'G-1' });
+});
+
+it('gives a customer a person of their own once an admin makes them staff', async () => {
+  const admin = await loginAs(t, { role: 'admin' });
+  const customer = await createUser(t, { role: 'customer', email: 'promoted@example.test' });
+  const promoted = await t.app.inject({
+    method: 'PATCH',
+    url: `/api/v1/users/${customer.id}`,
+    headers: admin.headers,
+    payload: { role: 'employee' },
+  });
+  expect(promoted.statusCode).toBe(200);
+  const own = await moduleServices(t, 'directory').directory.personForUser(customer.id);
+  expect(own).toMatchObject({ userId: customer.id, email: 'promoted@example.test' });
 });

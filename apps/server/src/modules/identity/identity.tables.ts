@@ -1,3 +1,4 @@
+import { ROLES } from '@clockpilot/contracts';
 import { bigint, boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
@@ -7,7 +8,7 @@ export const users = pgTable('users', {
   username: text('username').notNull(),
   email: text('email').notNull(),
   displayName: text('display_name').notNull(),
-  role: text('role', { enum: ['admin', 'manager', 'employee'] }).notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
   active: boolean('active').notNull().default(true),
   timeZone: text('time_zone').notNull().default('UTC'),
   passwordHash: text('password_hash'),

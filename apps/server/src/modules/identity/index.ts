@@ -17,6 +17,8 @@ import { createAccessTokens, deriveKey } from './tokens';
 export type IdentityApi = {
   /** Creates an account as a system actor (demo data, provisioning); the same rules as the API. */
   createUser(input: TCreateUserBody, actor: Actor): Promise<TUser>;
+  /** An account by id (fleet reads the renter's email for the payment provider). */
+  getUser(id: string): Promise<TUser | null>;
 };
 
 /** Account changes other modules follow. Handlers run inside the transaction of the change. */
@@ -60,7 +62,7 @@ export const identityModule = defineModule({
   name: 'identity',
   prefix: '/api/v1',
   services: createIdentityServices,
-  api: ({ identity }) => ({ createUser: identity.createUser }),
+  api: ({ identity }) => ({ createUser: identity.createUser, getUser: identity.getUser }),
 
   async routes(app, { identity, apiTokens, oidc }, { config }) {
     app.setAuthenticator(async (request) => {

@@ -122,7 +122,12 @@ describe('refresh rotation', () => {
 
   it('in production trusts only PUBLIC_URL and says why it refuses', async () => {
     const prod = await createTestApp({
-      env: { APP_MODE: 'production', ALLOW_EMBEDDED_DB: 'true', PUBLIC_URL: 'https://time.example.com' },
+      env: {
+        APP_MODE: 'production',
+        ALLOW_EMBEDDED_DB: 'true',
+        PUBLIC_URL: 'https://time.example.com',
+        FLEET_ALLOW_LOCAL_PROVIDERS: 'true',
+      },
     });
     try {
       const res = await prod.app.inject({

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import type { TRole } from '@clockpilot/contracts';
+import { ROLES, type TRole } from '@clockpilot/contracts';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../../config/load';
 import type { Clock } from '../../platform/context';
@@ -55,12 +55,8 @@ export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array
           currentDate: clock.now(),
           requiredClaims: ['sub', 'exp', 'iat', 'sid'],
         });
-        const role = payload.role;
-        if (
-          typeof payload.sub !== 'string' ||
-          typeof payload.sid !== 'string' ||
-          (role !== 'admin' && role !== 'manager' && role !== 'employee')
-        ) {
+        const role = payload.role as TRole;
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !ROLES.includes(role)) {
           return { ok: false, reason: 'invalid' };
         }
         return {

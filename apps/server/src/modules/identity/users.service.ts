@@ -153,8 +153,10 @@ export function createUsersService(
 
     async register(body: TRegisterBody, actor: Actor): Promise<TUser> {
       if (!config.auth.allowRegistration) throw notFound('Registration');
+      // Anyone may register, so a registered account is an outside customer (it may rent vehicles);
+      // an admin gives staff roles.
       const user = await service.createUser(
-        { ...body, role: 'employee' },
+        { ...body, role: 'customer' },
         { ...actor, label: actor.label ?? 'self-registration' },
       );
       securityEvent(ctx, 'user_registered', { userId: user.id, ip: actor.ip });

@@ -254,14 +254,14 @@ describe('audit log', () => {
 });
 
 describe('registration', () => {
-  it('creates an employee when ALLOW_REGISTRATION is on', async () => {
+  it('creates a customer when ALLOW_REGISTRATION is on', async () => {
     const res = await request(t, null, 'POST', '/auth/register', {
       username: 'newcomer',
       email: 'newcomer@example.test',
       password: 'Saffron-Comet-27-Lake',
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ username: 'newcomer', role: 'employee' });
+    expect(res.body).toMatchObject({ username: 'newcomer', role: 'customer' });
   });
 
   it('is not found when registration is off', async () => {

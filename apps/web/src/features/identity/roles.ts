@@ -4,6 +4,7 @@ export const ROLE_LABEL: Record<TRole, string> = {
   admin: 'Administrator',
   manager: 'Manager',
   employee: 'Employee',
+  customer: 'Customer',
 };
 
 /** The roles as options of a select, in the order of the contract. */

@@ -1,0 +1,325 @@
+import type { TBooking, TBookingCreate, TPage } from '@clockpilot/contracts';
+import { type Actor, recordAudit } from '../../platform/audit';
+import type { Principal } from '../../platform/auth';
+import { type AppContext, moduleApi } from '../../platform/context';
+import type { DbOrTx } from '../../platform/db';
+import { AppError, notFound, unprocessable } from '../../platform/errors';
+import { keyset } from '../../platform/pagination';
+import { BOOKING_KEYSET, bookingsRepo, type NewBooking } from './bookings.repo';
+import { conflictError, fleetWriteError } from './fleet.errors';
+import type { FleetMetrics } from './fleet.metrics';
+import type { FleetPolicy } from './fleet.policy';
+import { toBooking } from './fleet.present';
+import type { BookingRow } from './fleet.tables';
+import type { FleetPorts } from './ports';
+import { quote } from './pricing';
+import { vehiclesRepo } from './vehicles.repo';
+
+export type BookingsService = ReturnType<typeof createBookingsService>;
+
+const MINUTE = 60_000;
+const MAX_DAYS = 90;
+
+/** Holds, confirmation (card authorisation), cancellation, no-shows and hold expiry. */
+export function createBookingsService(
+  ctx: AppContext,
+  policy: FleetPolicy,
+  ports: FleetPorts,
+  metrics: FleetMetrics,
+) {
+  const { db, clock, config } = ctx;
+  const buffer = () => config.fleet.turnaroundMinutes * MINUTE;
+
+  /** Moves a locked booking on, with its audit record and metric; releases the vehicle when it lets go. */
+  async function transition(tx: DbOrTx, actor: Actor, before: BookingRow, patch: Partial<BookingRow>) {
+    const after = await bookingsRepo.update(tx, before.id, { ...patch, updatedAt: clock.now() });
+    if (['cancelled', 'expired', 'no_show'].includes(after.state)) await bookingsRepo.release(tx, before.id);
+    await recordAudit(tx, actor, {
+      action: `fleet.booking.${after.state === before.state ? 'updated' : after.state}`,
+      entityType: 'booking',
+      entityId: before.id,
+      before,
+      after,
+    });
+    if (after.state !== before.state) metrics.transitions.inc({ from: before.state, to: after.state });
+    return after;
+  }
+
+  /** Locks the booking and checks it is still in one of `states`; a concurrent change answers 409. */
+  async function locked(tx: DbOrTx, id: string, states: BookingRow['state'][]) {
+    const b = await bookingsRepo.byId(tx, id, true);
+    if (!b) throw notFound('Booking');
+    if (!states.includes(b.state)) {
+      throw new AppError(
+        'conflict',
+        `The booking is ${b.state.replace('_', ' ')}; this needs it ${states.join(' or ')}`,
+      );
+    }
+    return b;
+  }
+
+  async function expireDue(tx: DbOrTx, vehicleId?: string): Promise<number> {
+    const due = await bookingsRepo.dueHolds(tx, clock.now(), vehicleId);
+    await bookingsRepo.expire(
+      tx,
+      due.map((b) => b.id),
+      clock.now(),
+    );
+    metrics.holdsExpired.inc(due.length);
+    if (due.length) metrics.transitions.inc({ from: 'held', to: 'expired' }, due.length);
+    return due.length;
+  }
+
+  /** Writes a booking and its busy row; an overlap answers 409 naming what holds the vehicle. */
+  async function insert(actor: Actor, row: NewBooking): Promise<BookingRow> {
+    try {
+      return await db.transaction(async (tx) => {
+        // A hold whose time is up must not block anyone, even before the sweep has run.
+        await expireDue(tx, row.vehicleId);
+        const b = await bookingsRepo.insert(tx, row);
+        await recordAudit(tx, actor, {
+          action: 'fleet.booking.created',
+          entityType: 'booking',
+          entityId: b.id,
+          after: b,
+        });
+        metrics.transitions.inc({ from: 'none', to: b.state });
+        return b;
+      });
+    } catch (err) {
+      const mapped = await fleetWriteError(db, err, {
+        vehicleId: row.vehicleId,
+        from: row.startAt,
+        to: row.busyUntil,
+        now: clock.now(),
+      });
+      if (mapped instanceof AppError && mapped.status === 409) metrics.conflicts.inc();
+      throw mapped;
+    }
+  }
+
+  /** Payment provider calls: a refusal or an outage leaves the booking as it was, with a message. */
+  async function pay<T>(step: string, b: BookingRow, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      ctx.log.app.warn({ err, bookingId: b.id, step }, 'payment provider call failed');
+      metrics.paymentFailures.inc({ step, reason: 'unreachable' });
+      const message =
+        'The payment provider could not be reached; nothing was charged. Please try again shortly.';
+      await bookingsRepo.update(db, b.id, { paymentMessage: message, updatedAt: clock.now() });
+      throw new AppError('unavailable', message, { headers: { 'retry-after': '30' } });
+    }
+  }
+
+  const service = {
+    async get(p: Principal, id: string): Promise<TBooking> {
+      return toBooking(await policy.booking(p, id));
+    },
+
+    async list(
+      p: Principal,
+      q: { limit: number; cursor?: string; state?: BookingRow['state']; vehicleId?: string; userId?: string },
+    ): Promise<TPage<TBooking>> {
+      const page = keyset({
+        ...BOOKING_KEYSET,
+        sort: 'start',
+        dir: 'desc',
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      const userId = policy.scope(p) ?? q.userId ?? null;
+      const rows = await bookingsRepo.list(db, { userId, state: q.state, vehicleId: q.vehicleId }, page);
+      return page.page(rows.map((r) => ({ ...toBooking(r.row), _k: r._k })));
+    },
+
+    /** A hold for the caller; the price is the server's, from the vehicle's current rates. */
+    async create(p: Principal, actor: Actor, input: TBookingCreate): Promise<TBooking> {
+      const now = clock.now();
+      const startAt = new Date(input.startAt);
+      const endAt = new Date(input.endAt);
+      if (startAt.getTime() < now.getTime() - 5 * MINUTE)
+        throw unprocessable('body.startAt', 'Must not be in the past');
+      if (endAt.getTime() - startAt.getTime() > MAX_DAYS * 86_400_000) {
+        throw unprocessable('body.endAt', `A booking lasts at most ${MAX_DAYS} days`);
+      }
+      const v = await vehiclesRepo.byId(db, input.vehicleId);
+      if (!v) throw unprocessable('body.vehicleId', 'No such vehicle');
+      if (v.status !== 'available')
+        throw new AppError('conflict', `The vehicle is ${v.status} and cannot be booked`);
+      const licence = (await ports.verification.status(p.userId)).licenceExpiresOn;
+      if (licence && licence < endAt.toISOString().slice(0, 10)) {
+        throw unprocessable(
+          'body.endAt',
+          `Your driving licence expires on ${licence}, before the booking ends`,
+        );
+      }
+      const busyUntil = new Date(endAt.getTime() + buffer());
+      // Most losers of a race learn it here, without waiting on the winner's transaction; the
+      // exclusion constraint stays the guarantee for those that arrive together.
+      const taken = await bookingsRepo.conflict(db, v.id, startAt, busyUntil, now);
+      if (taken) {
+        metrics.conflicts.inc();
+        throw conflictError(taken);
+      }
+      const q = quote(v, startAt, endAt, input.extras);
+      const b = await insert(actor, {
+        vehicleId: v.id,
+        userId: p.userId,
+        state: 'held',
+        startAt,
+        endAt,
+        busyUntil,
+        holdExpiresAt: new Date(now.getTime() + config.fleet.holdMinutes * MINUTE),
+        extras: input.extras,
+        currency: v.currency,
+        days: q.days,
+        rentalMinor: q.rentalMinor,
+        extrasMinor: q.extrasMinor,
+        depositMinor: v.depositMinor,
+        dailyRateMinor: v.dailyRateMinor,
+        kmPerDay: v.kmPerDay,
+        extraKmMinor: v.extraKmMinor,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return toBooking(b);
+    },
+
+    /**
+     * Authorises rental plus deposit on the renter's card, then confirms. A declined card or an
+     * unreachable provider leaves the booking held (until its hold expires) with the reason.
+     */
+    async confirm(p: Principal, actor: Actor, id: string): Promise<TBooking> {
+      const b = await policy.booking(p, id);
+      if (b.state !== 'held') throw new AppError('conflict', `The booking is ${b.state}, not held`);
+      if (b.holdExpiresAt && b.holdExpiresAt <= clock.now()) {
+        throw new AppError('conflict', 'The hold has expired; please book again');
+      }
+      const renter = await moduleApi(ctx, 'identity').getUser(b.userId);
+      const amountMinor = b.rentalMinor + b.extrasMinor + b.depositMinor;
+      const result = await pay('authorize', b, () =>
+        ports.payments.authorize({
+          bookingId: b.id,
+          amountMinor,
+          currency: b.currency,
+          customer: { userId: b.userId, email: renter?.email ?? '' },
+        }),
+      );
+      if (result.status === 'authorized')
+        return toBooking(await service.authorized(actor, b.id, result.intentId, amountMinor));
+      const message =
+        result.status === 'requires_action'
+          ? 'The card needs to be confirmed by its holder to complete the payment'
+          : `The card was not authorised${result.message ? `: ${result.message}` : ''}; nothing was charged`;
+      const after = await db.transaction(async (tx) => {
+        const held = await locked(tx, b.id, ['held']);
+        return transition(tx, actor, held, {
+          paymentIntentId: result.intentId,
+          paymentMessage: message,
+          clientSecret: result.clientSecret ?? null,
+        });
+      });
+      if (result.status === 'requires_action') return toBooking(after);
+      metrics.paymentFailures.inc({ step: 'authorize', reason: 'declined' });
+      throw new AppError('unprocessable', message, { extra: { booking: toBooking(after) } });
+    },
+
+    /**
+     * The authorisation went through (at confirmation, or later by the provider's webhook). A hold
+     * that expired meanwhile is not revived: the authorisation is cancelled and 409 answered.
+     */
+    async authorized(actor: Actor, id: string, intentId: string, amountMinor: number): Promise<BookingRow> {
+      const outcome = await db.transaction(async (tx) => {
+        const b = await bookingsRepo.byId(tx, id, true);
+        if (!b) throw notFound('Booking');
+        if (b.state === 'confirmed' && b.paymentIntentId === intentId) return b;
+        if (b.state !== 'held') return null;
+        return transition(tx, actor, b, {
+          state: 'confirmed',
+          holdExpiresAt: null,
+          paymentIntentId: intentId,
+          authorizedMinor: amountMinor,
+          paymentMessage: null,
+          clientSecret: null,
+        });
+      });
+      if (outcome) return outcome;
+      await ports.payments.cancel({ bookingId: id, intentId }).catch((err) => {
+        ctx.log.app.error(
+          { err, bookingId: id, intentId },
+          'could not release the authorisation of a lapsed hold',
+        );
+      });
+      throw new AppError('conflict', 'The hold expired before the payment went through; nothing was charged');
+    },
+
+    /**
+     * Cancels by the policy: a hold or a confirmed booking at least FLEET_FREE_CANCEL_HOURS before
+     * pick-up is free (the authorisation is released); later, one day's rate is captured.
+     */
+    async cancel(p: Principal, actor: Actor, id: string, reason?: string): Promise<TBooking> {
+      const b = await policy.booking(p, id);
+      if (!['held', 'confirmed'].includes(b.state))
+        throw new AppError('conflict', `A ${b.state} booking cannot be cancelled`);
+      const free = b.startAt.getTime() - clock.now().getTime() >= config.fleet.freeCancelHours * 3_600_000;
+      let capturedMinor = 0;
+      if (b.paymentIntentId && b.state === 'confirmed' && !free) {
+        capturedMinor = Math.min(b.dailyRateMinor, b.authorizedMinor);
+        const r = await pay('capture', b, () =>
+          ports.payments.capture({
+            bookingId: b.id,
+            intentId: b.paymentIntentId!,
+            amountMinor: capturedMinor,
+          }),
+        );
+        if (r.status !== 'captured')
+          throw new AppError('unavailable', r.message ?? 'The cancellation fee could not be charged');
+      } else if (b.paymentIntentId) {
+        await pay('cancel', b, () =>
+          ports.payments.cancel({ bookingId: b.id, intentId: b.paymentIntentId! }),
+        );
+      }
+      const after = await db.transaction(async (tx) => {
+        const cur = await locked(tx, id, ['held', 'confirmed']);
+        return transition(tx, actor, cur, {
+          state: 'cancelled',
+          holdExpiresAt: null,
+          capturedMinor,
+          cancelReason: reason ?? null,
+          paymentMessage: capturedMinor ? `A late-cancellation fee of one day was charged` : null,
+        });
+      });
+      return toBooking(after);
+    },
+
+    /** Staff: the renter did not come. One day's rate is captured and the vehicle released. */
+    async noShow(actor: Actor, id: string): Promise<TBooking> {
+      const b = await bookingsRepo.byId(db, id);
+      if (!b) throw notFound('Booking');
+      if (b.state !== 'confirmed') throw new AppError('conflict', `A ${b.state} booking cannot be a no-show`);
+      if (clock.now() < new Date(b.startAt.getTime() + config.fleet.lateGraceMinutes * MINUTE)) {
+        throw new AppError('conflict', 'The pick-up time (and its grace period) has not passed yet');
+      }
+      const fee = Math.min(b.dailyRateMinor, b.authorizedMinor);
+      const r = await pay('capture', b, () =>
+        ports.payments.capture({ bookingId: b.id, intentId: b.paymentIntentId!, amountMinor: fee }),
+      );
+      if (r.status !== 'captured')
+        throw new AppError('unavailable', r.message ?? 'The no-show fee could not be charged');
+      const after = await db.transaction(async (tx) =>
+        transition(tx, actor, await locked(tx, id, ['confirmed']), { state: 'no_show', capturedMinor: fee }),
+      );
+      return toBooking(after);
+    },
+
+    /** The periodic sweep: holds past FLEET_HOLD_MINUTES expire and free their vehicle. */
+    async expireHolds(): Promise<number> {
+      return db.transaction((tx) => expireDue(tx));
+    },
+
+    /** Demo data and imports: a booking in any state, written through the same overlap guarantee. */
+    insert,
+  };
+  return service;
+}

@@ -1,0 +1,21 @@
+export interface PaymentPort {
+  authorize(i: {
+    bookingId: string;
+    amountMinor: number;
+    attempt?: number;
+    currency: string;
+    customer: { userId: string; email: string };
+  }): Promise<{
+    intentId: string;
+    status: 'authorized' | 'requires_action' | 'failed';
+    clientSecret?: string;
+    message?: string;
+  }>;
+  capture(i: {
+    bookingId: string;
+    intentId: string;
+    amountMinor: number;
+  }): Promise<{ status: 'captured' | 'failed'; message?: string }>;
+  cancel(i: { bookingId: string; intentId: string }): Promise<void>;
+  refund(i: { bookingId: string; intentId: string; amountMinor: number }): Promise<void>;
+}

@@ -1,0 +1,8 @@
+import type { PaymentPort } from './payments/port';
+import type { VerificationPort } from './verification/port';
+
+/**
+ * The payment and verification providers bookings call. They are read at each call, so a test may
+ * put providers of its own in place of the configured ones after the services are built.
+ */
+export type FleetPorts = { payments: PaymentPort; verification: VerificationPort };

@@ -1,0 +1,151 @@
+/**
+ * Fleet benchmarks against the real server on PostgreSQL and Redis:
+ * - race: 500 parallel booking requests for overlapping times of one vehicle, from 50 renters:
+ *   exactly one must succeed, the rest answer 409; latency percentiles of all 500.
+ * - availability: 2,000 vehicles in 4 stations with a year of bookings (one two-day rental a week
+ *   each, ~104,000 bookings, seeded with generate_series SQL), searched by station for one day (each vehicle is out two days a week, so some are free).
+ *
+ *   npx tsx bench/fleet.ts            # both; figures printed and written to bench/results/fleet.json
+ *   BENCH_PARALLEL=200 npx tsx bench/fleet.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import {
+  adminQuery,
+  createAccounts,
+  dbUrl,
+  percentile,
+  recreateDatabase,
+  request,
+  startServer,
+} from './time-common';
+
+const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 500);
+const VEHICLES = 2000;
+const DB = 'clockpilot_bench_fleet';
+
+await recreateDatabase(DB);
+const renters = Array.from({ length: 50 }, (_, i) => ({
+  username: `bench_renter_${i}`,
+  role: 'customer' as const,
+  timeZone: 'UTC',
+}));
+const tokens = await createAccounts(DB, [
+  { username: 'bench_admin', role: 'admin', timeZone: 'UTC' },
+  ...renters,
+]);
+const [adminToken, ...renterTokens] = tokens;
+const url = dbUrl(DB);
+
+let t0 = performance.now();
+// VINs only need to be unique here (the check digit is the API's rule, not the table's).
+await adminQuery(
+  `
+  insert into fleet_vehicles (make, model, year, plate, vin, category, seats, transmission, fuel, location,
+      currency, daily_rate_minor, deposit_minor, km_per_day, extra_km_minor, odometer_km)
+    select 'Make', 'Model ' || (g % 7), 2020 + g % 6, 'BV' || lpad(g::text, 6, '0'),
+      'VF1BENCH' || lpad(g::text, 9, '0'), (array['compact','estate','premium','van','suv'])[g % 5 + 1],
+      5, 'manual', 'petrol', 'Station ' || (g % 4), 'EUR', 3000 + (g % 50) * 100, 50000, 200, 30, 10000
+    from generate_series(1, ${VEHICLES}) g;
+  with u as (select id from users where username = 'bench_renter_0'),
+  b as (
+    insert into fleet_bookings (vehicle_id, user_id, state, start_at, end_at, busy_until, currency, days,
+        rental_minor, extras_minor, deposit_minor, daily_rate_minor, km_per_day, extra_km_minor)
+      select v.id, u.id, case when w < 47 then 'closed' else 'confirmed' end,
+        s.at, s.at + interval '2 days', s.at + interval '2 days 1 hour', 'EUR', 2,
+        2 * v.daily_rate_minor, 0, v.deposit_minor, v.daily_rate_minor, 200, 30
+      from fleet_vehicles v cross join u cross join generate_series(0, 51) w
+      cross join lateral (select timestamptz '2026-01-05 09:00Z' + w * interval '7 days'
+        + (abs(hashtext(v.id::text)) % 5) * interval '1 day' as at) s
+      returning id, vehicle_id, start_at, busy_until)
+  insert into fleet_busy (vehicle_id, starts_at, ends_at, booking_id)
+    select vehicle_id, start_at, busy_until, id from b;
+  analyze;`,
+  url,
+);
+const { rows } = await adminQuery('select count(*)::int as n from fleet_bookings', url);
+console.log(
+  `seed: ${VEHICLES} vehicles, ${rows[0].n} bookings in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+
+const server = await startServer(DB, { DATABASE_POOL_SIZE: '20' });
+const results: Record<string, unknown> = {};
+try {
+  // ---------- availability ----------
+  // The API's default page (100, cheapest first) and a whole station (up to 500 vehicles).
+  for (const limit of [100, 500]) {
+    const times: number[] = [];
+    let found = 0;
+    for (let i = 0; i < 40; i++) {
+      const from = new Date(Date.parse('2026-12-01T10:00:00Z') + (i % 20) * 86_400_000);
+      const to = new Date(from.getTime() + 86_400_000);
+      const q = `from=${from.toISOString()}&to=${to.toISOString()}&location=Station%20${i % 4}&limit=${limit}`;
+      const res = await request(`${server.url}/api/v1/fleet/availability?${q}`, { token: renterTokens[0] });
+      if (res.status !== 200) throw new Error(`availability: ${res.status} ${res.body}`);
+      if (i >= 5) times.push(res.ms); // the first runs warm the caches and the JIT
+      found = (JSON.parse(res.body) as { items: unknown[] }).items.length;
+    }
+    times.sort((a, b) => a - b);
+    results[`availability_limit_${limit}`] = {
+      vehicles: VEHICLES,
+      bookings: rows[0].n,
+      runs: times.length,
+      lastResultCount: found,
+      p50Ms: +percentile(times, 50).toFixed(1),
+      p95Ms: +percentile(times, 95).toFixed(1),
+      maxMs: +times.at(-1)!.toFixed(1),
+    };
+    console.log(`availability limit=${limit}`, results[`availability_limit_${limit}`]);
+  }
+
+  // ---------- race ----------
+  const vehicle = await request(`${server.url}/api/v1/fleet/vehicles?location=Station%200&limit=1`, {
+    token: adminToken,
+  });
+  const vehicleId = (JSON.parse(vehicle.body) as { items: Array<{ id: string }> }).items[0]!.id;
+  t0 = performance.now();
+  const answers = await Promise.all(
+    Array.from({ length: PARALLEL }, (_, i) => {
+      const start = Date.parse('2027-03-10T08:00:00Z') + (i % 5) * 3_600_000;
+      return request(`${server.url}/api/v1/fleet/bookings`, {
+        method: 'POST',
+        token: renterTokens[i % renterTokens.length],
+        body: {
+          vehicleId,
+          startAt: new Date(start).toISOString(),
+          endAt: new Date(start + 86_400_000).toISOString(),
+        },
+      });
+    }),
+  );
+  const wall = performance.now() - t0;
+  const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
+  const count = (s: number) => answers.filter((a) => a.status === s).length;
+  results.race = {
+    parallel: PARALLEL,
+    created: count(201),
+    conflicts: count(409),
+    errors: answers.filter((a) => a.status !== 201 && a.status !== 409).length,
+    statuses: Object.fromEntries([...new Set(answers.map((a) => a.status))].map((s) => [s, count(s)])),
+    firstError: answers.find((a) => a.status !== 201 && a.status !== 409)?.body.slice(0, 300) ?? null,
+    p50Ms: +percentile(ms, 50).toFixed(1),
+    p99Ms: +percentile(ms, 99).toFixed(1),
+    wallMs: +wall.toFixed(0),
+  };
+  console.log('race', results.race);
+} finally {
+  await server.stop();
+}
+
+const record = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+  database: 'PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379',
+  ...results,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/fleet.json', `${JSON.stringify(record, null, 2)}\n`);
+console.log(JSON.stringify(record, null, 2));
