@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfigOrExit } from './config/boot';
+import { ConfigError } from './config/load';
 import { createDatabase } from './platform/db';
 import { listenMetrics } from './platform/http-metrics';
 import { createLoggers } from './platform/logger';
@@ -11,7 +12,12 @@ const loggers = createLoggers(config);
 const log = loggers.app;
 
 const database = await createDatabase(config);
-const built = await buildApp(config, { database, loggers });
+// A module may refuse settings that only matter when it runs (fleet: the payment providers in production).
+const built = await buildApp(config, { database, loggers }).catch((err: unknown) => {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`ClockPilot cannot start: ${err.message}\n`);
+  process.exit(1);
+});
 const { app, lifecycle } = built;
 
 // Listen before the database is up: an orchestrator sees liveness at once and readiness when it can serve.
