@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the Node base image for the Dockerfile when no image registry can be reached: a minimal Debian
-# (debootstrap --variant=minbase) with tini and CA certificates, plus this machine's own Node and npm,
-# imported with `docker import`. The image is tagged by Debian release + Node version, and its root
+# (debootstrap --variant=minbase) with tini and CA certificates, plus this machine's own Node and npm
+# and the CA bundle it trusts, imported with `docker import`. The image is tagged by Debian release + Node version, and its root
 # filesystem tarball is cached in $CACHE_DIR, so a second run costs a `docker import` at most.
 # Prints the image name on stdout (the last line); everything else goes to stderr.
 set -euo pipefail
@@ -40,8 +40,17 @@ if [ ! -s "$TARBALL" ]; then
   tar -C "$ROOT" --numeric-owner -cf "$TARBALL.part" .
   mv "$TARBALL.part" "$TARBALL"
 fi
+# The base trusts the certificate authorities this machine trusts (its system bundle, which includes
+# any local CA), so npm inside the build reaches the registry exactly as npm on the machine does.
+CTX=$(mktemp -d)
+trap 'rm -rf "$CTX"' EXIT
+cp /etc/ssl/certs/ca-certificates.crt "$CTX/"
 docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'CMD ["node"]' \
-  "$TARBALL" "$TAG" >&2
+  "$TARBALL" "$TAG-rootfs" >&2
+printf 'FROM %s\nCOPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt\n' \
+  "$TAG-rootfs" >"$CTX/Dockerfile"
+docker build -q -t "$TAG" "$CTX" >&2
+docker rmi "$TAG-rootfs" >/dev/null
 echo "$TAG"

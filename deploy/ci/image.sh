@@ -45,7 +45,7 @@ grep -q 'pending: none' <<<"$status" || die "migrations still pending after migr
 
 log "server"
 docker run -d --name "$NAME" --stop-timeout 20 "${run_args[@]}" "$IMAGE" >/dev/null
-wait_http "http://127.0.0.1:$PORT/api/health/ready" 200 60 || { docker logs "$NAME" | tail -20; exit 1; }
+wait_http "http://127.0.0.1:$PORT/api/health/ready" 200 90 || { docker logs "$NAME" | tail -20; die "not ready"; }
 log "readiness: 200"
 
 uid=$(docker exec "$NAME" sh -c 'id -u')
