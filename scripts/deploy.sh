@@ -213,7 +213,7 @@ deploy() {
   local ok=1
   if ! wait_ready "$idle"; then
     ok=0
-  elif [ "$DRIVER" = host ] && ! "$ROOT/scripts/smoke.sh" "$(slot_url "$idle")"; then
+  elif [ "$DRIVER" = host ] && ! "$ROOT/scripts/smoke.sh" --as-proxy "$(slot_url "$idle")"; then
     say "smoke test failed"
     ok=0
   fi
@@ -230,7 +230,7 @@ deploy() {
     fail "$RELEASE did not pass its checks; $live keeps serving"
   fi
   switch_to "$idle"
-  say "deployed: $idle serves $(version_of "$idle"); $live kept for --rollback"
+  say "deployed: $idle serves $(version_of "$idle")$([ "$live" = none ] || echo "; $live kept for --rollback")"
 }
 
 case $ACTION in

@@ -5,6 +5,8 @@
 # Usage: scripts/smoke.sh [--insecure] URL
 #   URL          base URL, e.g. https://clockpilot.example.com or http://127.0.0.1:5001
 #   --insecure   accept a self-signed certificate (test stacks only)
+#   --as-proxy   say X-Forwarded-Proto: https, as nginx does, to reach an instance directly on
+#                loopback that runs with FORCE_HTTPS and TRUST_PROXY (the deploy script's check)
 # Environment:
 #   SMOKE_LOGIN, SMOKE_PASSWORD   an account for the login round-trip (skipped, and said so, without)
 #   SMOKE_DOCS=required|optional  API docs are off in production by default (optional)
@@ -12,12 +14,13 @@
 # Exit status 0 when every check passes; each failure is printed.
 set -euo pipefail
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 CURL=(curl -sS --max-time "${SMOKE_TIMEOUT:-10}")
 while [ $# -gt 0 ]; do
   case $1 in
     --help | -h) usage; exit 0 ;;
     --insecure | -k) CURL+=(-k); shift ;;
+    --as-proxy) CURL+=(-H 'x-forwarded-proto: https'); shift ;;
     -*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
     *) URL=${1%/}; shift ;;
   esac
