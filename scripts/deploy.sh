@@ -17,14 +17,15 @@
 #                            (apps/server/dist, apps/web/dist, node_modules); default: this checkout
 #   --driver compose         deploy/compose/docker-compose.prod.yml services app-blue / app-green;
 #                            --release is the image tag (default clockpilot:latest)
-# Environment: DEPLOY_ENV_FILE, DEPLOY_STATE_DIR (/var/lib/clockpilot/<env>), BLUE_PORT (5001),
-#   GREEN_PORT (5002), NGINX_UPSTREAM (/etc/nginx/clockpilot/upstream.conf), NGINX_RELOAD
+# Environment: DEPLOY_ENV_FILE (compose: deploy/compose/.env.<env>), DEPLOY_STATE_DIR (/var/lib/clockpilot/<env>), BLUE_PORT (5001),
+#   GREEN_PORT (5002), NGINX_UPSTREAM (/etc/nginx/clockpilot/upstream.conf; compose:
+#   deploy/compose/nginx/upstream.conf), NGINX_RELOAD
 #   ("nginx -s reload"), READY_TIMEOUT (60 s), SMOKE_LOGIN / SMOKE_PASSWORD (login round-trip),
 #   BACKUP_DIR (<state>/backups). A release folder may hold release.env: settings for its processes only.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 ENVIRONMENT='' FORCE=0 ACTION=deploy DRIVER=host RELEASE=''
 while [ $# -gt 0 ]; do
   case $1 in
@@ -44,11 +45,14 @@ done
 [ -n "$ENVIRONMENT" ] || { echo "choose --production or --staging" >&2; usage >&2; exit 2; }
 case $DRIVER in host | compose) ;; *) echo "unknown driver $DRIVER" >&2; exit 2 ;; esac
 
-ENV_FILE=$(realpath -m "${DEPLOY_ENV_FILE:-$ROOT/.env.$ENVIRONMENT}")
+# The compose stack reads its env file beside the compose files; the host driver's is at the top.
+DEFAULT_ENV=$([ "$DRIVER" = compose ] && echo "$ROOT/deploy/compose/.env.$ENVIRONMENT" || echo "$ROOT/.env.$ENVIRONMENT")
+ENV_FILE=$(realpath -m "${DEPLOY_ENV_FILE:-$DEFAULT_ENV}")
 STATE=${DEPLOY_STATE_DIR:-/var/lib/clockpilot/$ENVIRONMENT}
 BACKUP_DIR=${BACKUP_DIR:-$STATE/backups}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
-NGINX_UPSTREAM=${NGINX_UPSTREAM:-/etc/nginx/clockpilot/upstream.conf}
+DEFAULT_UPSTREAM=$([ "$DRIVER" = compose ] && echo "$ROOT/deploy/compose/nginx/upstream.conf" || echo /etc/nginx/clockpilot/upstream.conf)
+NGINX_UPSTREAM=${NGINX_UPSTREAM:-$DEFAULT_UPSTREAM}
 NGINX_RELOAD=${NGINX_RELOAD:-nginx -s reload}
 COMPOSE_FILE=${COMPOSE_FILE:-$ROOT/deploy/compose/docker-compose.prod.yml}
 declare -A PORT=([blue]=${BLUE_PORT:-5001} [green]=${GREEN_PORT:-5002})
@@ -60,7 +64,10 @@ fail() { say "FAILED: $*"; exit 1; }
 other() { [ "$1" = blue ] && echo green || echo blue; }
 live_slot() { cat "$STATE/live" 2>/dev/null || echo none; }
 env_value() { (set -a; . "$ENV_FILE"; eval "printf '%s' \"\${$1:-}\""); }
-compose() { docker compose -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@" 2>/dev/null || docker-compose -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@"; }
+compose() {
+  if docker compose version >/dev/null 2>&1; then docker compose -p clockpilot -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@"
+  else docker-compose -p clockpilot -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@"; fi
+}
 
 confirm() {
   [ "$FORCE" = 1 ] && return

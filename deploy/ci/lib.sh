@@ -62,12 +62,12 @@ make_certs() {
 render_nginx() {
   local dir=$1 http=$2 https=$3 port
   shift 3
-  mkdir -p "$dir/clockpilot" "$dir/tls" "$dir/tmp"
+  mkdir -p "$dir/clockpilot" "$dir/snippets" "$dir/tls" "$dir/tmp"
   # Workers run as nobody and buffer large bodies to disk under tmp/.
   chmod 0711 "$dir" && chown nobody "$dir/tmp"
   sed -e "s/listen 80;/listen 127.0.0.1:$http;/; s/listen 443 ssl http2;/listen 127.0.0.1:$https ssl http2;/; /listen \[::\]/d" \
     deploy/nginx/clockpilot.conf >"$dir/clockpilot.conf"
-  cp deploy/nginx/security-headers.conf "$dir/clockpilot/"
+  cp deploy/nginx/security-headers.conf "$dir/snippets/clockpilot-security-headers.conf"
   { echo 'upstream clockpilot_app {'
     for port in "$@"; do echo "    server 127.0.0.1:$port max_fails=2 fail_timeout=10s;"; done
     echo '    keepalive 32;'; echo '}'; } >"$dir/clockpilot/upstream.conf"
