@@ -15,10 +15,13 @@ for (const file of process.argv.slice(2)) {
   // Merge keys (<<: *app) are resolved as Compose resolves them before the schema applies.
   const doc = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: -1 });
   if (validate(doc)) {
-    console.log(`ok    ${file}: ${Object.keys(doc.services).length} services match the Compose Specification`);
+    console.log(
+      `ok    ${file}: ${Object.keys(doc.services).length} services match the Compose Specification`,
+    );
   } else {
     failed = true;
-    for (const e of validate.errors) console.log(`FAIL  ${file}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
+    for (const e of validate.errors)
+      console.log(`FAIL  ${file}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
   }
 }
 process.exit(failed ? 1 : 0);
