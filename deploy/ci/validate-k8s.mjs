@@ -9,8 +9,8 @@ const dir = process.argv[2] ?? 'deploy/k8s';
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
-// Applied on its own before each rollout (docs/DEPLOYMENT.md), so not part of `kubectl apply -k`.
-const separate = new Set(['migrate-job.yaml']);
+// Applied on their own (docs/DEPLOYMENT.md), so not part of `kubectl apply -k`.
+const separate = new Set(['migrate-job.yaml', 'secret.template.yaml']);
 let failed = false;
 const fail = (msg) => {
   failed = true;
