@@ -55,7 +55,7 @@ DEFAULT_UPSTREAM=$([ "$DRIVER" = compose ] && echo "$ROOT/deploy/compose/nginx/u
 NGINX_UPSTREAM=${NGINX_UPSTREAM:-$DEFAULT_UPSTREAM}
 NGINX_RELOAD=${NGINX_RELOAD:-nginx -s reload}
 COMPOSE_FILE=${COMPOSE_FILE:-$ROOT/deploy/compose/docker-compose.prod.yml}
-declare -A PORT=([blue]=${BLUE_PORT:-5001} [green]=${GREEN_PORT:-5002})
+declare -A SLOT_PORT=([blue]=${BLUE_PORT:-5001} [green]=${GREEN_PORT:-5002})
 [ -f "$ENV_FILE" ] || { echo "no env file $ENV_FILE (scripts/generate-secrets.sh --write-env $ENV_FILE)" >&2; exit 2; }
 mkdir -p "$STATE" "$BACKUP_DIR"
 
@@ -85,7 +85,7 @@ host_start() { # slot release
     . "$ENV_FILE"
     [ -f release.env ] && . ./release.env
     set +a
-    PORT=${PORT[$slot]} HOST=${SLOT_HOST:-127.0.0.1} MIGRATE_ON_BOOT=false \
+    PORT=${SLOT_PORT[$slot]} HOST=127.0.0.1 MIGRATE_ON_BOOT=false \
       setsid nohup node apps/server/dist/main.js >>"$STATE/$slot.log" 2>&1 </dev/null &
     echo $! >"$STATE/$slot.pid"
   )
@@ -106,13 +106,13 @@ compose_start() { CLOCKPILOT_IMAGE=$2 compose up -d --no-deps --force-recreate "
 compose_stop() { compose stop "app-$1" >/dev/null || true; }
 compose_alive() { [ -n "$(compose ps -q "app-$1")" ]; }
 slot_url() {
-  if [ "$DRIVER" = host ]; then echo "http://127.0.0.1:${PORT[$1]}"; else echo "compose:app-$1"; fi
+  if [ "$DRIVER" = host ]; then echo "http://127.0.0.1:${SLOT_PORT[$1]}"; else echo "compose:app-$1"; fi
 }
 
 # Readiness of a slot: 200 from /api/health/ready (in the container for the compose driver).
 ready_code() {
   if [ "$DRIVER" = host ]; then
-    curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:${PORT[$1]}/api/health/ready" || true
+    curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:${SLOT_PORT[$1]}/api/health/ready" || true
   else
     compose exec -T "app-$1" node -e "fetch('http://127.0.0.1:5000/api/health/ready').then(r=>console.log(r.status),()=>console.log(0))" 2>/dev/null || echo 0
   fi
@@ -134,7 +134,7 @@ switch_to() {
   tmp=$(mktemp "$(dirname "$NGINX_UPSTREAM")/.upstream.XXXXXX")
   if [ "$DRIVER" = host ]; then
     printf 'upstream clockpilot_app {\n    server 127.0.0.1:%s max_fails=2 fail_timeout=10s;\n    keepalive 32;\n}\n' \
-      "${PORT[$slot]}" >"$tmp"
+      "${SLOT_PORT[$slot]}" >"$tmp"
   else
     printf 'upstream clockpilot_app {\n    server app-%s:5000 max_fails=2 fail_timeout=10s;\n    keepalive 32;\n}\n' "$slot" >"$tmp"
   fi
@@ -168,7 +168,7 @@ migrate() {
 
 version_of() { # slot
   if [ "$DRIVER" = host ]; then
-    curl -s --max-time 3 "http://127.0.0.1:${PORT[$1]}/api/health" |
+    curl -s --max-time 3 "http://127.0.0.1:${SLOT_PORT[$1]}/api/health" |
       node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).version??"?")}catch{console.log("down")}})'
   else
     cat "$STATE/$1.release" 2>/dev/null || echo "?"
