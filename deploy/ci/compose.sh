@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates deploy/compose/docker-compose.yml and docker-compose.prod.yml with Debian's docker-compose
-# (`config`, with an env file made by scripts/generate-secrets.sh) and against the Compose
-# Specification's JSON schema. Usage: deploy/ci/compose.sh [--help]
+# (`config`, with an env file made by scripts/generate-secrets.sh, whose rules are checked on the way)
+# and against the Compose Specification's JSON schema. Usage: deploy/ci/compose.sh [--help]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/ci/lib.sh
@@ -11,7 +11,17 @@ command -v docker-compose >/dev/null || apt-get install -y -qq docker-compose >/
 ENV_FILE=deploy/compose/.env.production
 [ -e "$ENV_FILE" ] && die "$ENV_FILE exists; this check makes and removes its own"
 trap 'rm -f "$ENV_FILE"' EXIT
+out=$(scripts/generate-secrets.sh --write-env "$ENV_FILE")
+# The env file: mode 0600, no value printed, kept on a second run, replaced only with --force.
+[ "$(stat -c %a "$ENV_FILE")" = 600 ] || die "$ENV_FILE is not mode 0600"
+jwt=$(sed -n 's/^JWT_SECRET=//p' "$ENV_FILE")
+[ "${#jwt}" -ge 32 ] || die "JWT_SECRET is too short"
+grep -qF "$jwt" <<<"$out" && die "generate-secrets printed a secret"
 scripts/generate-secrets.sh --write-env "$ENV_FILE" >/dev/null
+[ "$(sed -n 's/^JWT_SECRET=//p' "$ENV_FILE")" = "$jwt" ] || die "a second run replaced JWT_SECRET without --force"
+scripts/generate-secrets.sh --write-env "$ENV_FILE" --force >/dev/null
+[ "$(sed -n 's/^JWT_SECRET=//p' "$ENV_FILE")" != "$jwt" ] || die "--force kept JWT_SECRET"
+log "generate-secrets: mode 0600, nothing printed, kept without --force, replaced with it"
 for f in docker-compose.yml docker-compose.prod.yml; do
   docker-compose -f "deploy/compose/$f" --env-file "$ENV_FILE" config -q
   log "docker-compose config: $f ok"
