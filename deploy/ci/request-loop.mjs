@@ -3,7 +3,8 @@
 // seconds passes), then print the counts. Exit status 1 if any request failed or answered non-200.
 // An nginx reload closes idle keep-alive connections of the old workers; a request that raced such a
 // close on a reused connection never reached the server and is retried once, as browsers do for
-// idempotent requests (RFC 9112 §9.3.1; Node's documented `reusedSocket` pattern). Those are counted.
+// idempotent requests (RFC 9112 §9.3.1; Node's documented `reusedSocket` pattern), on a new
+// connection. Those are counted.
 import { existsSync } from 'node:fs';
 import { Agent, get } from 'node:https';
 
@@ -15,16 +16,17 @@ let ok = 0;
 let retried = 0;
 const failures = [];
 
-const once = (path, retry = true) =>
+const once = (path, retry = true, via = agent) =>
   new Promise((resolve) => {
-    const req = get(`${url}${path}`, { agent, headers: { accept: 'text/html' } }, (res) => {
+    const req = get(`${url}${path}`, { agent: via, headers: { accept: 'text/html' } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode === 200 ? null : `${path} ${res.statusCode}`));
     });
     req.on('error', (err) => {
       if (retry && req.reusedSocket && err.code === 'ECONNRESET') {
         retried++;
-        resolve(once(path, false));
+        // On a new connection: the pool's other idle sockets may be closing too.
+        resolve(once(path, false, false));
       } else resolve(`${path} ${err.message}`);
     });
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
