@@ -230,7 +230,9 @@ deploy() {
     # Put the idle slot back on the release it had, so --rollback still has somewhere to go.
     if [ -n "$previous" ]; then
       "${DRIVER}_start" "$idle" "$previous"
-      wait_ready "$idle" || say "$idle: the previous release did not come back ($previous)"
+      # It was healthy before, so it gets at least a minute, whatever the new release was allowed.
+      READY_TIMEOUT=$((READY_TIMEOUT > 60 ? READY_TIMEOUT : 60)) wait_ready "$idle" ||
+        say "$idle: the previous release did not come back ($previous)"
     else
       rm -f "$STATE/$idle.release"
     fi
