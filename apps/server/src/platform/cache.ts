@@ -1,6 +1,10 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Config } from '../config/load';
+import { withTlsHint } from './tls-errors';
 
 /**
  * Shared state across replicas: Redis when REDIS_URL is set, in-process otherwise. Every method
@@ -63,8 +67,19 @@ export function createMemoryCache(): Cache {
   };
 }
 
-export function createRedisCache(url: string, prefix: string, log: Logger): Cache {
+/** TLS options for ioredis from a rediss:// URL or REDIS_TLS, REDIS_SSL_CERT_REQS and REDIS_SSL_CA_CERTS. */
+export function redisTlsOptions(config: Config): ConnectionOptions | undefined {
+  const { url, tls, sslCertReqs, sslCaCerts } = config.redis;
+  if (!tls && !url?.startsWith('rediss://')) return undefined;
+  if (sslCertReqs === 'none') return { rejectUnauthorized: false };
+  return sslCaCerts ? { ca: readFileSync(sslCaCerts, 'utf8') } : {};
+}
+
+const REDIS_TLS_SETTINGS = 'REDIS_SSL_CA_CERTS / REDIS_SSL_CERT_REQS';
+
+export function createRedisCache(url: string, prefix: string, log: Logger, tls?: ConnectionOptions): Cache {
   const options = {
+    tls,
     keyPrefix: prefix,
     // Fail fast while disconnected instead of queueing: callers fall back, requests never hang.
     enableOfflineQueue: false,
@@ -81,7 +96,8 @@ export function createRedisCache(url: string, prefix: string, log: Logger): Cach
   let lastError: string | undefined;
   let wasReady = false;
 
-  client.on('error', (err: Error) => {
+  client.on('error', (raw: Error) => {
+    const err = withTlsHint(raw, REDIS_TLS_SETTINGS);
     if (lastError !== err.message) log.warn({ err: err.message }, 'redis unavailable, running degraded');
     lastError = err.message;
   });

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Config } from '../config/load';
+import { withTlsHint } from './tls-errors';
 
 /**
  * What a raw statement (`db.execute<Row>(sql)`) answers on both engines: node-postgres's QueryResult
@@ -70,6 +71,14 @@ export function createPostgres(url: string, config: Config): Database {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // A refused TLS handshake names the settings to fix, on every path that opens a connection (pool.query
+  // and Drizzle go through pool.connect with a callback, sessions without one).
+  const connect = pool.connect.bind(pool) as (cb?: (...args: never[]) => void) => Promise<pg.PoolClient>;
+  const hint = (err: Error) => withTlsHint(err, 'DB_SSLMODE / DB_SSLROOTCERT');
+  pool.connect = ((cb?: (err: Error | undefined, ...rest: never[]) => void) =>
+    cb
+      ? connect(((err: Error | undefined, ...rest: never[]) => cb(err && hint(err), ...rest)) as never)
+      : connect().catch((err: Error) => Promise.reject(hint(err)))) as typeof pool.connect;
   const db: Db = drizzlePg({ client: pool });
   return {
     db,

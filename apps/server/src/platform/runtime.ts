@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/load';
-import { type Cache, createMemoryCache, createRedisCache } from './cache';
+import { type Cache, createMemoryCache, createRedisCache, redisTlsOptions } from './cache';
 import { type AppContext, type Clock, systemClock } from './context';
 import type { Database } from './db';
 import { createEventBus } from './events';
@@ -54,7 +54,7 @@ export async function createRuntime(
   const cache =
     deps.cache ??
     (config.redis.url
-      ? createRedisCache(config.redis.url, config.redis.keyPrefix, loggers.app)
+      ? createRedisCache(config.redis.url, config.redis.keyPrefix, loggers.app, redisTlsOptions(config))
       : createMemoryCache());
   const metrics = createMetrics(database);
   const uow = unitOfWork(database.db);

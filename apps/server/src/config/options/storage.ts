@@ -73,6 +73,27 @@ export const STORAGE_OPTIONS = [
   },
   {
     section: 'redis',
+    key: 'tls',
+    env: 'REDIS_TLS',
+    schema: bool(false),
+    doc: 'TLS to Redis even with a redis:// URL (a rediss:// URL always uses TLS).',
+  },
+  {
+    section: 'redis',
+    key: 'ssl_cert_reqs',
+    env: 'REDIS_SSL_CERT_REQS',
+    schema: z.enum(['required', 'none']).default('required'),
+    doc: "Verify Redis's TLS certificate (required) or only encrypt (none).",
+  },
+  {
+    section: 'redis',
+    key: 'ssl_ca_certs',
+    env: 'REDIS_SSL_CA_CERTS',
+    schema: str().optional(),
+    doc: "CA certificate file that signed Redis's certificate. Unset: the system's CAs.",
+  },
+  {
+    section: 'redis',
     key: 'key_prefix',
     env: 'REDIS_KEY_PREFIX',
     schema: str().default('clockpilot:'),

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# scripts/deploy.sh with the host driver, for real: nginx (HTTPS) in front of the blue and green
+# slots on the machine's PostgreSQL and Redis. Deploys release A; deploys release B while a bounded
+# request loop runs against nginx (zero failed requests, B serves after); deploys a release C whose
+# readiness fails (exit non-zero, B keeps serving); --rollback (back to A within 10 s); --check-only;
+# then scripts/smoke.sh with a login round-trip through nginx.
+# Usage: deploy/ci/deploy.sh [--help]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source deploy/ci/lib.sh
+[ "${1:-}" = "--help" ] && { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0; }
+
+command -v nginx >/dev/null || apt-get install -y -qq nginx >/dev/null
+ensure_build
+ROOT=$PWD
+DIR=$(mktemp -d /tmp/clockpilot-deploy.XXXXXX)
+DB=clockpilot_ci_deploy_$$
+HTTP=$(free_port) HTTPS=$(free_port)
+export BLUE_PORT=$(free_port) GREEN_PORT=$(free_port)
+export DEPLOY_STATE_DIR=$DIR/state DEPLOY_ENV_FILE=$DIR/env.production READY_TIMEOUT=30
+export NGINX_UPSTREAM=$DIR/clockpilot/upstream.conf NGINX_RELOAD="nginx -p $DIR -c $DIR/nginx.conf -s reload"
+cleanup() {
+  [ -f "$DIR/nginx.pid" ] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null
+  for f in "$DIR"/state/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  sleep 1
+  drop_db "$DB"
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+create_db "$DB"
+make_certs "$DIR" && mkdir -p "$DIR/tls" && cp "$DIR/server.pem" "$DIR/tls/fullchain.pem" && cp "$DIR/server.key" "$DIR/tls/privkey.pem"
+render_nginx "$DIR" "$HTTP" "$HTTPS" "$BLUE_PORT" "$GREEN_PORT"
+nginx -p "$DIR" -c "$DIR/nginx.conf"
+
+PASSWORD="Ci-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')-Pw"
+cat >"$DEPLOY_ENV_FILE" <<ENV
+NODE_ENV=production
+DATABASE_URL=$(db_url "$DB")
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+REDIS_KEY_PREFIX=ci-deploy-$$:
+JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
+PUBLIC_URL=https://localhost:$HTTPS
+TRUST_PROXY=127.0.0.1
+FORCE_HTTPS=true
+ADMIN_USERNAME=ciadmin
+ADMIN_PASSWORD=$PASSWORD
+DATA_DIR=$DIR/data
+LOG_LEVEL=warn
+# The request loop comes from one address; the per-IP limit is not what this run measures.
+RATE_LIMIT_MAX_REQUESTS=1000000
+ENV
+chmod 0600 "$DEPLOY_ENV_FILE"
+
+# Three releases of the same build, told apart by their version; C cannot reach its database
+# (it demands TLS from a PostgreSQL that offers none), so its readiness never turns 200.
+for r in a b c; do
+  mkdir -p "$DIR/releases/$r/apps/server" "$DIR/releases/$r/apps/web"
+  cp -r apps/server/dist apps/server/migrations "$DIR/releases/$r/apps/server/"
+  sed "s/\"version\": \"[^\"]*\"/\"version\": \"0.0.0-release-$r\"/" apps/server/package.json >"$DIR/releases/$r/apps/server/package.json"
+  ln -s "$ROOT/apps/web/dist" "$DIR/releases/$r/apps/web/dist"
+  ln -s "$ROOT/node_modules" "$DIR/releases/$r/node_modules"
+  cp package.json "$DIR/releases/$r/"
+done
+echo 'DB_SSLMODE=require' >"$DIR/releases/c/release.env"
+
+U="https://localhost:$HTTPS"
+C=(curl -sS --cacert "$DIR/ca.pem" --resolve "localhost:$HTTPS:127.0.0.1")
+served() { "${C[@]}" "$U/api/health" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).version))'; }
+deploy() { scripts/deploy.sh --production --force "$@"; }
+
+log "deploy A"
+deploy --release "$DIR/releases/a"
+[ "$(served)" = 0.0.0-release-a ] || die "nginx does not serve A"
+
+log "deploy B under a request loop through nginx"
+touch "$DIR/loop.run"
+NODE_EXTRA_CA_CERTS=$DIR/ca.pem node deploy/ci/request-loop.mjs "$U" "$DIR/loop.run" 120 >"$DIR/loop.out" &
+LOOP=$!
+sleep 2
+deploy --release "$DIR/releases/b"
+sleep 2
+rm "$DIR/loop.run"
+wait "$LOOP" || { cat "$DIR/loop.out"; die "requests failed during the switch"; }
+cat "$DIR/loop.out"
+[ "$(served)" = 0.0.0-release-b ] || die "nginx does not serve B"
+
+log "deploy C, whose readiness fails"
+if READY_TIMEOUT=15 deploy --release "$DIR/releases/c"; then die "the deploy of C succeeded"; fi
+[ "$(served)" = 0.0.0-release-b ] || die "B stopped serving after the failed deploy"
+log "ok: C refused, B still serves"
+
+log "rollback"
+started=$(date +%s%N)
+deploy --rollback
+took_ms=$((($(date +%s%N) - started) / 1000000))
+[ "$(served)" = 0.0.0-release-a ] || die "rollback did not restore A"
+[ "$took_ms" -le 10000 ] || die "rollback took $took_ms ms"
+log "ok: rollback to A in $took_ms ms"
+
+deploy --check-only
+SMOKE_LOGIN=ciadmin SMOKE_PASSWORD=$PASSWORD scripts/smoke.sh --insecure "$U" ||
+  die "smoke test through nginx failed"
+log "OK"
