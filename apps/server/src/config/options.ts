@@ -1,4 +1,5 @@
 import { AUTH_OPTIONS } from './options/auth';
+import { BACKUP_OPTIONS } from './options/backup';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
 import { SECURITY_OPTIONS } from './options/security';
@@ -20,6 +21,7 @@ export { MODULE_NAMES } from './options/server';
 export const OPTIONS = [
   ...SERVER_OPTIONS,
   ...STORAGE_OPTIONS,
+  ...BACKUP_OPTIONS,
   ...OBSERVABILITY_OPTIONS,
   ...AUTH_OPTIONS,
   ...SECURITY_OPTIONS,
