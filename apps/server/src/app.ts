@@ -14,10 +14,11 @@ import type { Cache } from './platform/cache';
 import type { AppContext, Clock } from './platform/context';
 import type { Database } from './platform/db';
 import { AppError, problem } from './platform/errors';
-import { healthRoutes, type Lifecycle } from './platform/health';
+import { healthRoutes, isHealthProbe, type Lifecycle } from './platform/health';
 import { errorHandler } from './platform/http-errors';
 import { instrumentHttp, metricsHandler } from './platform/http-metrics';
 import { createLoggers, type Loggers } from './platform/logger';
+import { MAINTENANCE_MESSAGE, maintenanceProbe } from './platform/maintenance';
 import { createRuntime, type Runtime } from './platform/runtime';
 import { clientKey, createCounters, installSecurity, trustProxyOption } from './platform/security';
 import { registerWeb } from './platform/web';
@@ -45,6 +46,7 @@ export type BuiltApp = {
 
 const NOT_FOUND_PER_MINUTE = 60;
 const REQUEST_ID = /^[\w\-.:]{1,128}$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp> {
   const loggers = deps.loggers ?? createLoggers(config);
@@ -74,6 +76,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.setErrorHandler(errorHandler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // During a restore of the live database every change is refused with a clear answer; reads go on.
+  const maintenance = maintenanceProbe(ctx.database);
+  app.addHook('onRequest', async (request) => {
+    if (SAFE_METHODS.has(request.method) || isHealthProbe(request.url)) return;
+    if (await maintenance.active())
+      throw new AppError('unavailable', MAINTENANCE_MESSAGE, { headers: { 'retry-after': '60' } });
   });
 
   await installSecurity(app, ctx);
@@ -144,7 +154,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     },
   });
 
-  await app.register(healthRoutes, { config, database: ctx.database, cache, lifecycle });
+  await app.register(healthRoutes, { config, database: ctx.database, cache, lifecycle, maintenance });
   // The modules that run, in dependency order (a planned module not built yet is not among them).
   await app.register(appInfoRoutes, { config, modules: runtime.modules.map((m) => m.def.name) });
 

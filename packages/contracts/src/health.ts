@@ -24,6 +24,8 @@ export const ZReadiness = z.object({
     migrations: ZCheck,
     /** Start-up work of the modules (first admin, periodic jobs) after migrating. */
     startup: ZCheck,
+    /** Down while a database restore holds the app in maintenance. */
+    maintenance: ZCheck,
   }),
 });
 export type TReadiness = z.infer<typeof ZReadiness>;

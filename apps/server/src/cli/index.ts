@@ -6,6 +6,7 @@ import { createDatabase } from '../platform/db';
 import { AppError } from '../platform/errors';
 import { migrate, migrationStatus } from '../platform/migrate';
 import { seedDemo, seedSteps } from '../platform/seed';
+import { registerBackup } from './backup';
 import { withRuntime } from './context';
 import { progress } from './progress';
 
@@ -101,6 +102,8 @@ program
       }
     });
   });
+
+registerBackup(program, configFile);
 
 // Each module's commands live in a group of its name: `clockpilot identity create-user`.
 for (const def of MODULES) {

@@ -1,9 +1,21 @@
 import { readFileSync } from 'node:fs';
+import cronParser from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { MODULE_NAMES, OPTIONS, type Option } from './options';
 
 type Opt = (typeof OPTIONS)[number];
+
+/** Five fields in UTC, as the job runner schedules them (minute precision). */
+function validCron(expr: string): boolean {
+  if (expr.split(/\s+/).length !== 5) return false;
+  try {
+    cronParser.parseExpression(expr, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 type CamelCase<S extends string> = S extends `${infer A}_${infer B}` ? `${A}${Capitalize<CamelCase<B>>}` : S;
 type Sections = {
   [S in Opt['section']]: {
@@ -133,6 +145,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (s.database.sslmode?.startsWith('verify') && !s.database.sslrootcert && !failed.has('DB_SSLROOTCERT')) {
     problems.push(`DB_SSLROOTCERT: required when DB_SSLMODE=${s.database.sslmode}`);
   }
+  if (s.backup.gpgRecipient && s.backup.ageRecipient)
+    problems.push('BACKUP_GPG_RECIPIENT, BACKUP_AGE_RECIPIENT: set one of them, not both');
+  const schedule = s.backup.schedule;
+  if (schedule !== undefined && schedule !== 'off' && !validCron(schedule))
+    problems.push(`BACKUP_SCHEDULE: must be a five-field cron expression or "off" (got ${JSON.stringify(schedule)})`);
   for (const role of s.auth.requireTotpRoles ?? []) {
     if (!['admin', 'manager', 'employee'].includes(role))
       problems.push(`REQUIRE_TOTP_ROLES: unknown role ${role}`);

@@ -1,5 +1,7 @@
 import { AUTH_OPTIONS } from './options/auth';
 import { IMPORTS_OPTIONS } from './options/imports';
+
+import { BACKUP_OPTIONS } from './options/backup';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
 import { PLANNING_OPTIONS } from './options/planning';
@@ -24,6 +26,7 @@ export { MODULE_NAMES } from './options/server';
 export const OPTIONS = [
   ...SERVER_OPTIONS,
   ...STORAGE_OPTIONS,
+  ...BACKUP_OPTIONS,
   ...OBSERVABILITY_OPTIONS,
   ...AUTH_OPTIONS,
   ...SECURITY_OPTIONS,

@@ -44,6 +44,10 @@ export type Database = {
    */
   executeSql?(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   ping(): Promise<number>;
+  /** PostgreSQL: the connection string (pg_dump reads the same database). */
+  url?: string;
+  /** Embedded PGlite: its data directory as a tar archive (its own dump format). */
+  dumpDataDir?(): Promise<Blob>;
   pool(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 };
@@ -83,6 +87,7 @@ export function createPostgres(url: string, config: Config): Database {
   return {
     db,
     driver: 'postgres',
+    url,
     async withSession(fn) {
       const client = await pool.connect();
       try {
@@ -134,6 +139,7 @@ export async function createPglite(dataDir: string | undefined, loadDataDir?: Bl
       await client.query('select 1');
       return performance.now() - started;
     },
+    dumpDataDir: () => client.dumpDataDir('none'),
     pool: () => ({ total: 1, idle: 1, waiting: 0 }),
     close: () => client.close(),
   };

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/load';
 import type { Cache } from './cache';
 import type { Database } from './db';
+import type { Maintenance } from './maintenance';
 import { migrationStatus } from './migrate';
 
 /** The probe paths: ours, and those the original systems' probes use. */
@@ -16,10 +17,19 @@ export const isHealthProbe = (url: string) =>
 /** `started` turns true once start-up work has run; `shuttingDown` on SIGTERM. */
 export type Lifecycle = { started: boolean; shuttingDown: boolean };
 
-type Deps = { config: Config; database: Database; cache: Cache; lifecycle: Lifecycle };
+type Deps = {
+  config: Config;
+  database: Database;
+  cache: Cache;
+  lifecycle: Lifecycle;
+  maintenance: Maintenance;
+};
 
 /** Probes: liveness (the process answers), readiness (it can serve), and a detailed health report. */
-export async function healthRoutes(app: FastifyInstance, { config, database, cache, lifecycle }: Deps) {
+export async function healthRoutes(
+  app: FastifyInstance,
+  { config, database, cache, lifecycle, maintenance }: Deps,
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const started = Date.now();
   const uptime = () => (Date.now() - started) / 1000;
@@ -78,13 +88,21 @@ export async function healthRoutes(app: FastifyInstance, { config, database, cac
     const startup = lifecycle.started
       ? { status: 'up' as const }
       : { status: 'down' as const, detail: 'start-up work still running' };
+    const restoring = database.status === 'up' && (await maintenance.active());
+    const maintenanceCheck = restoring
+      ? { status: 'down' as const, detail: 'a database restore is in progress' }
+      : { status: 'up' as const };
     const ok =
-      !lifecycle.shuttingDown && lifecycle.started && database.status === 'up' && migrations.status === 'up';
+      !lifecycle.shuttingDown &&
+      lifecycle.started &&
+      database.status === 'up' &&
+      migrations.status === 'up' &&
+      !restoring;
     reply.status(ok ? 200 : 503);
     return {
       status: ok ? ('ready' as const) : ('not_ready' as const),
       timestamp: new Date().toISOString(),
-      checks: { database, redis, migrations, startup },
+      checks: { database, redis, migrations, startup, maintenance: maintenanceCheck },
     };
   };
 

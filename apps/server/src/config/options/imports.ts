@@ -4,14 +4,6 @@ const MiB = 1024 * 1024;
 
 /** Uploaded spreadsheets (planning imports): where they are kept and the ceilings they must stay under. */
 export const IMPORTS_OPTIONS = [
-  // imports
-  {
-    section: 'imports',
-    key: 'backups_dir',
-    env: 'BACKUPS_DIR',
-    schema: str().default('./backups'),
-    doc: 'Private folder for backups and uploaded files (uploads under incoming/<kind>/, mode 0600); never web-served.',
-  },
   {
     section: 'imports',
     key: 'people_upload_max_bytes',

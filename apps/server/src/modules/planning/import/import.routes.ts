@@ -37,7 +37,7 @@ export async function importRoutes(app: FastifyInstance, opts: { imports: Import
       schema: { tags, consumes: ['multipart/form-data'], response: { 202: ZImportAccepted } },
     },
     async (req, reply) => {
-      const upload = await receiveUpload(req, resolve(cfg.backupsDir, 'incoming'), {
+      const upload = await receiveUpload(req, resolve(ctx.config.backup.dir, 'incoming'), {
         people: cfg.peopleUploadMaxBytes,
         projects: cfg.projectsUploadMaxBytes,
         assignments: cfg.projectsUploadMaxBytes,

@@ -80,7 +80,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
     maxUncompressedBytes: config.imports.maxUncompressedBytes,
     maxCompressionRatio: config.imports.maxCompressionRatio,
   };
-  const incoming = resolve(config.imports.backupsDir, 'incoming');
+  const incoming = resolve(config.backup.dir, 'incoming');
 
   function view(r: ImportRow): TImport {
     return {
