@@ -32,7 +32,7 @@ make_certs "$DIR" && mkdir -p "$DIR/tls" && cp "$DIR/server.pem" "$DIR/tls/fullc
 render_nginx "$DIR" "$HTTP" "$HTTPS" "$BLUE_PORT" "$GREEN_PORT"
 nginx -p "$DIR" -c "$DIR/nginx.conf"
 
-PASSWORD="Ci-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')-Pw"
+PASSWORD="Ci-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')-Pw7"  # the policy wants a digit
 cat >"$DEPLOY_ENV_FILE" <<ENV
 NODE_ENV=production
 DATABASE_URL=$(db_url "$DB")
