@@ -32,7 +32,7 @@ make_certs "$DIR" && mkdir -p "$DIR/tls" && cp "$DIR/server.pem" "$DIR/tls/fullc
 render_nginx "$DIR" "$HTTP" "$HTTPS" "$BLUE_PORT" "$GREEN_PORT"
 nginx -p "$DIR" -c "$DIR/nginx.conf"
 
-PASSWORD="Ci-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')-Pw"
+PASSWORD="Ci-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')-Pw7"  # the policy wants a digit
 cat >"$DEPLOY_ENV_FILE" <<ENV
 NODE_ENV=production
 DATABASE_URL=$(db_url "$DB")
@@ -70,7 +70,8 @@ deploy() { scripts/deploy.sh --production --force "$@"; }
 
 log "deploy A"
 deploy --release "$DIR/releases/a"
-[ "$(served)" = 0.0.0-release-a ] || die "nginx does not serve A"
+serves() { for _ in $(seq 1 50); do [ "$(served)" = "$1" ] && return; sleep 0.1; done; return 1; }
+serves 0.0.0-release-a || die "nginx does not serve A"
 
 log "deploy B under a request loop through nginx"
 touch "$DIR/loop.run"
@@ -82,7 +83,7 @@ sleep 2
 rm "$DIR/loop.run"
 wait "$LOOP" || { cat "$DIR/loop.out"; die "requests failed during the switch"; }
 cat "$DIR/loop.out"
-[ "$(served)" = 0.0.0-release-b ] || die "nginx does not serve B"
+serves 0.0.0-release-b || die "nginx does not serve B"
 
 log "deploy C, whose readiness fails"
 if READY_TIMEOUT=15 deploy --release "$DIR/releases/c"; then die "the deploy of C succeeded"; fi
@@ -92,6 +93,8 @@ log "ok: C refused, B still serves"
 log "rollback"
 started=$(date +%s%N)
 deploy --rollback
+# nginx reloads asynchronously: the rollback is done when nginx answers with A.
+for _ in $(seq 1 100); do [ "$(served)" = 0.0.0-release-a ] && break; sleep 0.1; done
 took_ms=$((($(date +%s%N) - started) / 1000000))
 [ "$(served)" = 0.0.0-release-a ] || die "rollback did not restore A"
 [ "$took_ms" -le 10000 ] || die "rollback took $took_ms ms"

@@ -100,7 +100,7 @@ export function testPayments() {
       calls.push({ op: 'capture', ...i });
       down();
       const intent = intents.get(i.intentId);
-      if (!intent || intent.state !== 'authorized' || i.amountMinor > intent.amountMinor) {
+      if (intent?.state !== 'authorized' || i.amountMinor > intent.amountMinor) {
         return { status: 'failed', message: 'This PaymentIntent cannot be captured' };
       }
       Object.assign(intent, { state: 'captured', capturedMinor: i.amountMinor });
