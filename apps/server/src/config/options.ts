@@ -1,12 +1,11 @@
 import { AUTH_OPTIONS } from './options/auth';
-import { IMPORTS_OPTIONS } from './options/imports';
-
 import { BACKUP_OPTIONS } from './options/backup';
+import { FLEET_OPTIONS } from './options/fleet';
+import { IMPORTS_OPTIONS } from './options/imports';
 import type { Option } from './options/kit';
 import { OBSERVABILITY_OPTIONS } from './options/observability';
-import { PLANNING_OPTIONS } from './options/planning';
-import { FLEET_OPTIONS } from './options/fleet';
 import { PAYMENTS_OPTIONS } from './options/payments';
+import { PLANNING_OPTIONS } from './options/planning';
 import { SECURITY_OPTIONS } from './options/security';
 import { SERVER_OPTIONS } from './options/server';
 import { STORAGE_OPTIONS } from './options/storage';
