@@ -258,6 +258,10 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
       if (!source) throw notFound('Import');
       if (source.status === 'queued' || source.status === 'running')
         throw new AppError('conflict', 'This import is still running; wait for it to finish');
+      assertMapping(source.kind, body.mapping);
+      // An applied file is deleted, and the sweep deletes old ones: then only a new upload will do.
+      if (!(await stat(source.filePath).catch(() => null)))
+        throw new AppError('conflict', 'The file of this import is no longer kept; upload it again');
       // "As previewed": the columns the dry run mapped, unless the body maps them anew.
       const previewed = Object.fromEntries(source.columns.map((c) => [c.header, c.field]));
       const options = {

@@ -119,6 +119,11 @@ describe('people', () => {
     expect(grace!.weeklyCapacity).toBe(36.5);
     expect((await auditTrail(t, ada!.id, 'person.created'))[0]!.actorId).toBe(admin.user.id);
 
+    // Applying deleted the file, so the preview cannot be applied a second time.
+    const twice = await request(t, admin, 'POST', `/planning/imports/${dry.id}/runs`, { dryRun: false });
+    expect(twice.status).toBe(409);
+    expect(twice.body.detail).toMatch(/upload it again/);
+
     const again = await upload(admin, 'people', data, {}, 'people.xlsx');
     expect(again.counts).toEqual({ created: 0, updated: 0, unchanged: 3, failed: 0 });
   });
