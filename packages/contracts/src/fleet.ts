@@ -66,7 +66,7 @@ export const ZVehicle = z.object({
 });
 export type TVehicle = z.infer<typeof ZVehicle>;
 
-export const ZVehicleCreate = z.strictObject({
+const VEHICLE_FIELDS = {
   make: ZText(60),
   model: ZText(60),
   year: z.number().int().min(1950).max(2100),
@@ -87,17 +87,21 @@ export const ZVehicleCreate = z.strictObject({
   depositMinor: ZMinor,
   kmPerDay: z.number().int().min(0).max(10_000),
   extraKmMinor: ZMinor,
-  odometerKm: z.number().int().min(0).max(5_000_000).default(0),
-  serviceDueOn: ZIsoDate.nullable().default(null),
-  serviceDueKm: z.number().int().min(0).max(5_000_000).nullable().default(null),
+  odometerKm: z.number().int().min(0).max(5_000_000),
+  serviceDueOn: ZIsoDate.nullable(),
+  serviceDueKm: z.number().int().min(0).max(5_000_000).nullable(),
+};
+export const ZVehicleCreate = z.strictObject({
+  ...VEHICLE_FIELDS,
+  odometerKm: VEHICLE_FIELDS.odometerKm.default(0),
+  serviceDueOn: VEHICLE_FIELDS.serviceDueOn.default(null),
+  serviceDueKm: VEHICLE_FIELDS.serviceDueKm.default(null),
 });
 export type TVehicleCreate = z.infer<typeof ZVehicleCreate>;
 
 export const ZVehicleUpdate = z
-  .strictObject({
-    ...ZVehicleCreate.shape,
-    status: z.enum(VEHICLE_STATUSES),
-  })
+  // From the fields without their defaults, so a partial update leaves what it does not name alone.
+  .strictObject({ ...VEHICLE_FIELDS, status: z.enum(VEHICLE_STATUSES) })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'Nothing to change');
 export type TVehicleUpdate = z.infer<typeof ZVehicleUpdate>;

@@ -86,12 +86,16 @@ export const bookingsRepo = {
       .limit(page.fetch);
   },
 
-  /** What holds the vehicle over [from, to), other than `except`: for the 409 that names it. */
+  /**
+   * What holds the vehicle over [from, to), other than `except`: for the 409 that names it. A hold
+   * that lapsed by `now` holds nothing, even before the sweep has expired it.
+   */
   async conflict(
     db: DbOrTx,
     vehicleId: string,
     from: Date,
     to: Date,
+    now: Date,
     except?: string,
   ): Promise<Conflict | null> {
     const [row] = await db
@@ -110,6 +114,7 @@ export const bookingsRepo = {
           eq(fleetBusy.vehicleId, vehicleId),
           overlaps(from, to),
           ...(except ? [sql`${fleetBusy.bookingId} is distinct from ${except}::uuid`] : []),
+          sql`not (${fleetBookings.state} is not distinct from 'held' and ${fleetBookings.holdExpiresAt} <= ${now.toISOString()}::timestamptz)`,
         ),
       )
       .limit(1);

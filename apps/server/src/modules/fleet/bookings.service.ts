@@ -6,7 +6,7 @@ import type { DbOrTx } from '../../platform/db';
 import { AppError, notFound, unprocessable } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
 import { BOOKING_KEYSET, bookingsRepo, type NewBooking } from './bookings.repo';
-import { fleetWriteError } from './fleet.errors';
+import { conflictError, fleetWriteError } from './fleet.errors';
 import type { FleetMetrics } from './fleet.metrics';
 import type { FleetPolicy } from './fleet.policy';
 import { toBooking } from './fleet.present';
@@ -91,6 +91,7 @@ export function createBookingsService(
         vehicleId: row.vehicleId,
         from: row.startAt,
         to: row.busyUntil,
+        now: clock.now(),
       });
       if (mapped instanceof AppError && mapped.status === 409) metrics.conflicts.inc();
       throw mapped;
@@ -153,6 +154,14 @@ export function createBookingsService(
           `Your driving licence expires on ${licence}, before the booking ends`,
         );
       }
+      const busyUntil = new Date(endAt.getTime() + buffer());
+      // Most losers of a race learn it here, without waiting on the winner's transaction; the
+      // exclusion constraint stays the guarantee for those that arrive together.
+      const taken = await bookingsRepo.conflict(db, v.id, startAt, busyUntil, now);
+      if (taken) {
+        metrics.conflicts.inc();
+        throw conflictError(taken);
+      }
       const q = quote(v, startAt, endAt, input.extras);
       const b = await insert(actor, {
         vehicleId: v.id,
@@ -160,7 +169,7 @@ export function createBookingsService(
         state: 'held',
         startAt,
         endAt,
-        busyUntil: new Date(endAt.getTime() + buffer()),
+        busyUntil,
         holdExpiresAt: new Date(now.getTime() + config.fleet.holdMinutes * MINUTE),
         extras: input.extras,
         currency: v.currency,

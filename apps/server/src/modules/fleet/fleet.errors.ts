@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../platform/db';
 import { AppError, type ConstraintTable, fromConstraint, pgErrorOf } from '../../platform/errors';
-import { bookingsRepo } from './bookings.repo';
+import { bookingsRepo, type Conflict } from './bookings.repo';
 
 /** Fleet's constraints and how they are answered. */
 export const FLEET_CONSTRAINTS: ConstraintTable = {
@@ -26,6 +26,26 @@ const when = (d: Date) =>
     .replace(/:\d\d\.\d{3}Z$/, ' UTC')
     .replace('T', ' ');
 
+/** The 409 that names what holds the vehicle, its dates and the end of its turnaround. */
+export function conflictError(c: Conflict): AppError {
+  const what = c.kind === 'booking' ? `booking ${c.id}` : `maintenance window ${c.id}`;
+  return new AppError(
+    'conflict',
+    `The vehicle is taken from ${when(c.startAt)} to ${when(c.endAt)} (${what}), and busy until ${when(c.busyUntil)} with the turnaround time`,
+    {
+      extra: {
+        conflict: {
+          kind: c.kind,
+          id: c.id,
+          startAt: c.startAt.toISOString(),
+          endAt: c.endAt.toISOString(),
+          busyUntil: c.busyUntil.toISOString(),
+        },
+      },
+    },
+  );
+}
+
 /**
  * Maps a failed write: an overlap becomes a 409 that names what holds the vehicle (read after the
  * failed transaction, so it sees the winner), other constraints go through the table.
@@ -33,28 +53,11 @@ const when = (d: Date) =>
 export async function fleetWriteError(
   db: DbOrTx,
   err: unknown,
-  range?: { vehicleId: string; from: Date; to: Date; except?: string },
+  range?: { vehicleId: string; from: Date; to: Date; now: Date; except?: string },
 ): Promise<unknown> {
   if (range && pgErrorOf(err).constraint === 'fleet_busy_no_overlap') {
-    const c = await bookingsRepo.conflict(db, range.vehicleId, range.from, range.to, range.except);
-    if (c) {
-      const what = c.kind === 'booking' ? `booking ${c.id}` : `maintenance window ${c.id}`;
-      return new AppError(
-        'conflict',
-        `The vehicle is taken from ${when(c.startAt)} to ${when(c.endAt)} (${what}), and busy until ${when(c.busyUntil)} with the turnaround time`,
-        {
-          extra: {
-            conflict: {
-              kind: c.kind,
-              id: c.id,
-              startAt: c.startAt.toISOString(),
-              endAt: c.endAt.toISOString(),
-              busyUntil: c.busyUntil.toISOString(),
-            },
-          },
-        },
-      );
-    }
+    const c = await bookingsRepo.conflict(db, range.vehicleId, range.from, range.to, range.now, range.except);
+    if (c) return conflictError(c);
   }
   return fromConstraint(FLEET_CONSTRAINTS, err);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createVehicle } from '../../../test/factories/fleet';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
-import { createTestApp, type TestApp } from '../../../test/helpers';
+import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 
 /**
  * The overlap guarantee under a real race: many renters ask for the same vehicle at once, through
@@ -45,4 +45,38 @@ it(`lets exactly one of ${PARALLEL} overlapping booking requests through`, async
   // Each refusal names the booking that won.
   const winner = created[0]!.body.id!;
   expect(refused.filter((r) => !r.body.detail?.includes(winner))).toEqual([]);
+});
+
+it('holds in the database itself: writes that skip every check in the service still cannot overlap', async () => {
+  const v = await createVehicle(t);
+  const { bookings } = moduleServices(t, 'fleet');
+  const row = (hour: number) => {
+    const startAt = new Date(Date.UTC(2026, 11, 20, hour));
+    const endAt = new Date(startAt.getTime() + 86_400_000);
+    return {
+      vehicleId: v.id,
+      userId: renters[0]!.user.id,
+      state: 'confirmed' as const,
+      startAt,
+      endAt,
+      busyUntil: new Date(endAt.getTime() + 3_600_000),
+      holdExpiresAt: null,
+      extras: [],
+      currency: 'EUR',
+      days: 1,
+      rentalMinor: 4000,
+      extrasMinor: 0,
+      depositMinor: 0,
+      dailyRateMinor: 4000,
+      kmPerDay: 0,
+      extraKmMinor: 0,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
+  };
+  const actor = { userId: null, label: 'test' };
+  const outcomes = await Promise.allSettled([8, 9, 10, 11].map((h) => bookings.insert(actor, row(h))));
+  expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+  const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+  expect(refused.map((o) => [o.reason.status, o.reason.code])).toEqual(Array(3).fill([409, 'conflict']));
 });

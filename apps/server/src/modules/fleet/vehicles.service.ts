@@ -184,7 +184,7 @@ export function createVehiclesService(ctx: AppContext) {
           createdAt: w.createdAt.toISOString(),
         };
       } catch (err) {
-        throw await fleetWriteError(db, err, { vehicleId, from: startAt, to: busyUntil });
+        throw await fleetWriteError(db, err, { vehicleId, from: startAt, to: busyUntil, now: clock.now() });
       }
     },
     async removeWindow(actor: Actor, vehicleId: string, id: string): Promise<void> {

@@ -95,6 +95,9 @@ describe('vehicles', () => {
     expect((await request(t, admin, 'GET', `/fleet/vehicles/${v.id}/maintenance`)).body.items).toHaveLength(
       1,
     );
+    // A partial update changes what it names and nothing else.
+    const patched = await request(t, admin, 'PATCH', `/fleet/vehicles/${v.id}`, { status: 'maintenance' });
+    expect(patched.body).toMatchObject({ status: 'maintenance', odometerKm: 30_700, serviceDueKm: 45_000 });
   });
 });
 
