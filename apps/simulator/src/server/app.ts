@@ -19,7 +19,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /** A cluster as GET shows it; a trace's CSV is left out (it can be megabytes), its length is kept. */
 function view(id: string, cluster: ClusterModel) {
   const { load, ...spec } = cluster.config;
-  const shownLoad = load.type === 'trace' ? { ...load, csv: undefined, csvBytes: load.csv.length } : load;
+  const shownLoad =
+    load.type === 'trace' ? { ...load, csv: undefined, csvCharacters: load.csv.length } : load;
   return {
     id,
     time: cluster.now,
