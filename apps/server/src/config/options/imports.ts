@@ -1,4 +1,4 @@
-import { int, type Option, str } from './kit';
+import { int, type Option } from './kit';
 
 const MiB = 1024 * 1024;
 
