@@ -149,7 +149,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     problems.push('BACKUP_GPG_RECIPIENT, BACKUP_AGE_RECIPIENT: set one of them, not both');
   const schedule = s.backup.schedule;
   if (schedule !== undefined && schedule !== 'off' && !validCron(schedule))
-    problems.push(`BACKUP_SCHEDULE: must be a five-field cron expression or "off" (got ${JSON.stringify(schedule)})`);
+    problems.push(
+      `BACKUP_SCHEDULE: must be a five-field cron expression or "off" (got ${JSON.stringify(schedule)})`,
+    );
   for (const role of s.auth.requireTotpRoles ?? []) {
     if (!['admin', 'manager', 'employee'].includes(role))
       problems.push(`REQUIRE_TOTP_ROLES: unknown role ${role}`);

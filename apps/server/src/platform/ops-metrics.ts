@@ -1,5 +1,5 @@
-import { statfs } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { Gauge } from 'prom-client';
 import type { AppContext } from './context';
@@ -30,8 +30,15 @@ export function installOpsMetrics(ctx: AppContext) {
     help: 'Whether the database answered a ping at this scrape (1) or not (0)',
     registers: [registry],
     async collect() {
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref());
-      this.set(await Promise.race([database.ping(), timeout]).then(() => 1, () => 0));
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('timeout')), 2000).unref(),
+      );
+      this.set(
+        await Promise.race([database.ping(), timeout]).then(
+          () => 1,
+          () => 0,
+        ),
+      );
     },
   });
   new Gauge({

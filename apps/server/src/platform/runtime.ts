@@ -9,8 +9,8 @@ import { createJobs } from './jobs';
 import type { Loggers } from './logger';
 import { createMetrics } from './metrics';
 import { migrate } from './migrate';
-import { installOpsMetrics } from './ops-metrics';
 import { type AnyModule, type ModuleServices, orderModules } from './module';
+import { installOpsMetrics } from './ops-metrics';
 import { appSecret } from './stored-secret';
 import { unitOfWork } from './unit-of-work';
 
