@@ -13,6 +13,7 @@ import { installAuth } from './platform/auth';
 import type { Cache } from './platform/cache';
 import type { AppContext, Clock } from './platform/context';
 import type { Database } from './platform/db';
+import { initErrorReporting, reportServerErrors } from './platform/error-reporting';
 import { AppError, problem } from './platform/errors';
 import { healthRoutes, isHealthProbe, type Lifecycle } from './platform/health';
 import { errorHandler } from './platform/http-errors';
@@ -74,6 +75,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  if (initErrorReporting(config)) reportServerErrors(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

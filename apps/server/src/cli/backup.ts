@@ -68,7 +68,10 @@ export function registerBackup(program: Command, configFile: () => string | unde
   backup
     .command('restore <file>')
     .description('restore a backup file, or "latest"; verifies it first and refuses a non-empty target')
-    .option('--target <target>', 'PostgreSQL URL (or data directory for embedded backups); default: the live database')
+    .option(
+      '--target <target>',
+      'PostgreSQL URL (or data directory for embedded backups); default: the live database',
+    )
     .option('--force', 'replace the contents of a non-empty target')
     .action(async (file: string, opts: { target?: string; force?: boolean }) => {
       const config = loadConfigOrExit(configFile());

@@ -3,8 +3,8 @@ import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { parseBackupName } from './backup-files';
 import { libpqTarget, readBackup } from './backup';
+import { parseBackupName } from './backup-files';
 import type { Listing } from './backup-scan';
 import { type CryptoSettings, sink } from './backup-streams';
 import { createPglite } from './db';
@@ -72,7 +72,9 @@ async function restoreSql(opts: RestoreOptions, step: (m: string) => void): Prom
     await client.end();
   }
   if (tables > 0 && !opts.force)
-    throw new Error(`the target database is not empty (${tables} tables); add --force to replace its contents`);
+    throw new Error(
+      `the target database is not empty (${tables} tables); add --force to replace its contents`,
+    );
 
   const live = opts.live.url !== undefined && sameDatabase(target, opts.live.url);
   const hold = live ? await holdMaintenance(target, ssl) : undefined;
@@ -111,7 +113,9 @@ async function restoreDataDir(opts: RestoreOptions, step: (m: string) => void): 
   const listing = await readBackup(opts.file, opts.settings, collect);
   const existing = await readdir(target).catch(() => [] as string[]);
   if (existing.length > 0 && !opts.force)
-    throw new Error(`the target directory ${target} is not empty; stop the server and add --force to replace it`);
+    throw new Error(
+      `the target directory ${target} is not empty; stop the server and add --force to replace it`,
+    );
   step('restoring');
   const tmp = `${target}.restoring-${randomBytes(4).toString('hex')}`;
   try {

@@ -97,7 +97,10 @@ function tarScanner(listing: Listing) {
           ended = true;
           return;
         }
-        const size = Number.parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+        const size = Number.parseInt(
+          header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0',
+          8,
+        );
         if (!Number.isFinite(size)) throw new Error('the archive has a corrupt header');
         listing.files++;
         skip = Math.ceil(size / 512) * 512;

@@ -21,14 +21,17 @@ function run(
   const done = new Promise<void>((resolve, reject) => {
     child.on('error', (err) =>
       reject(
-        (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new Error(`${cmd} is not installed (PATH)`)
-          : err,
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(`${cmd} is not installed (PATH)`) : err,
       ),
     );
     child.on('close', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`${cmd} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n')[0]?.slice(0, 600)}`));
+      else
+        reject(
+          new Error(
+            `${cmd} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n')[0]?.slice(0, 600)}`,
+          ),
+        );
     });
   });
   // The caller awaits `done`; this only keeps an early failure from being reported as unhandled.

@@ -134,7 +134,13 @@ export async function createBackup(
 }
 
 /** Links the finished file under its name (never replacing one); a taken second moves to the next. */
-async function linkUnique(tmp: string, dir: string, at: Date, kind: 'sql' | 'tar', enc: ReturnType<typeof encryptionOf>) {
+async function linkUnique(
+  tmp: string,
+  dir: string,
+  at: Date,
+  kind: 'sql' | 'tar',
+  enc: ReturnType<typeof encryptionOf>,
+) {
   for (let i = 0; ; i++) {
     const file = join(dir, backupName(new Date(at.getTime() + i * 1000), kind, enc));
     try {

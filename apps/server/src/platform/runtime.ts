@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/load';
+import { installBackups } from './backup-job';
 import { type Cache, createMemoryCache, createRedisCache, redisTlsOptions } from './cache';
 import { type AppContext, type Clock, systemClock } from './context';
 import type { Database } from './db';
@@ -9,6 +10,7 @@ import type { Loggers } from './logger';
 import { createMetrics } from './metrics';
 import { migrate } from './migrate';
 import { type AnyModule, type ModuleServices, orderModules } from './module';
+import { installOpsMetrics } from './ops-metrics';
 import { appSecret } from './stored-secret';
 import { unitOfWork } from './unit-of-work';
 
@@ -71,6 +73,9 @@ export async function createRuntime(
     jobs: createJobs({ database, log: loggers.app, registry: metrics.registry }),
     apis: {},
   };
+
+  installBackups(ctx);
+  installOpsMetrics(ctx);
 
   const modules: Array<{ def: AnyModule; services: unknown }> = [];
   for (const def of orderModules(all, config.app.modules)) {

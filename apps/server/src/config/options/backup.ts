@@ -35,7 +35,11 @@ export const BACKUP_OPTIONS = [
     section: 'backup',
     key: 'age_recipient',
     env: 'BACKUP_AGE_RECIPIENT',
-    schema: z.string().trim().regex(/^age1[0-9a-z]{58}$/, 'must be an age public key (age1…)').optional(),
+    schema: z
+      .string()
+      .trim()
+      .regex(/^age1[0-9a-z]{58}$/, 'must be an age public key (age1…)')
+      .optional(),
     doc: 'Encrypt backups to this age public key instead (age1…).',
   },
   {

@@ -40,4 +40,14 @@ export const OBSERVABILITY_OPTIONS = [
     schema: z.coerce.number().int().min(1).max(65535).optional(),
     doc: 'Serve /metrics on this port only (not on the public port).',
   },
+  // error reporting
+  {
+    section: 'observability',
+    key: 'sentry_dsn',
+    env: 'SENTRY_DSN',
+    schema: z.string().url().optional(),
+    doc: 'Report unhandled errors and 5xx answers to Sentry (or a compatible service) at this DSN.',
+    secret: true,
+    example: '',
+  },
 ] as const satisfies readonly Option[];
