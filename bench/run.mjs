@@ -9,7 +9,9 @@
 //
 // A case is a module in bench/cases/ whose default export is
 //   { name, setup?(baseUrl) => Promise<state>, request(state) => { method, path, headers?, body? } }
-// (setup creates what the requests need, e.g. accounts and tokens for clock-in/out cycles).
+// (setup creates what the requests need, e.g. accounts and tokens for clock-in/out cycles), or
+//   { name, run() => Promise<{ table, failed }> }
+// for a case that needs no server (it prints and records its own markdown table).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -77,6 +79,15 @@ const summary = (r) => ({
   total: r.requests.total,
 });
 
+// The load average shows how much else the machine was doing; figures from a busy machine are low.
+function machineLine() {
+  const cpu = cpus();
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  return `${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${load}`;
+}
+
 // --- the cases -----------------------------------------------------------------------------------
 const caseDir = join(root, 'bench', 'cases');
 const cases = [];
@@ -87,6 +98,23 @@ for (const file of readdirSync(caseDir)
   if (filters.length === 0 || filters.some((f) => c.name.includes(f) || file.includes(f))) cases.push(c);
 }
 if (cases.length === 0) throw new Error(`no case matches ${filters.join(', ')}`);
+
+// --- cases without a server ------------------------------------------------------------------------
+for (const c of cases.filter((c) => c.run)) {
+  console.log(`${c.name}…`);
+  const r = await c.run();
+  console.log(`\n${r.table}\n`);
+  if (record) {
+    const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+    appendFileSync(
+      join(root, 'bench', 'RESULTS.md'),
+      `\n## ${c.name} — ${when} UTC\n\nMachine: ${machineLine()}.\n\n${r.table}\n`,
+    );
+  }
+  if (r.failed) process.exitCode = 1;
+}
+const httpCases = cases.filter((c) => !c.run);
+if (httpCases.length === 0) process.exit();
 
 // --- the server, built as it is deployed ---------------------------------------------------------
 console.log('building the server…');
@@ -114,7 +142,7 @@ await waitReady(floorUrl);
 console.log(`${DURATION} s per case, ${CONNECTIONS} connections, server on ${database}`);
 const floorResult = summary(await drive(floorUrl, () => ({ method: 'GET', path: '/' })));
 const rows = [];
-for (const c of cases) {
+for (const c of httpCases) {
   const state = c.setup ? await c.setup(serverUrl) : undefined;
   const r = summary(await drive(serverUrl, () => c.request(state)));
   rows.push({ name: c.name, ...r, ratio: r.rps / floorResult.rps });
@@ -133,11 +161,7 @@ const table = [
       `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.ratio * 100)}% | ${r.failed} / ${fmt(r.total)} |`,
   ),
 ].join('\n');
-const cpu = cpus();
-// The load average shows how much else the machine was doing; figures from a busy machine are low.
-const machine = `${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
-  .map((l) => l.toFixed(1))
-  .join(' ')}`;
+const machine = machineLine();
 const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
 console.log(`\n${machine}\n\n${table}\n`);
 
