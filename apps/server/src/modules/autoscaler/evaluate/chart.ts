@@ -55,6 +55,7 @@ export function renderChart(title: string, tickSeconds: number, lines: ChartLine
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${PAD.left}" y="16" font-size="14" font-weight="bold">${esc(title)}</text>`,
     ...grid,
