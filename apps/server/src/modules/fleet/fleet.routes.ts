@@ -27,7 +27,6 @@ import {
   ZVehicleParams,
   ZVehicleUpdate,
 } from '@clockpilot/contracts';
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/audit';
@@ -59,6 +58,8 @@ async function upload(req: FastifyRequest): Promise<Buffer> {
 
 /** Under the module prefix `/api/v1/fleet`. */
 export async function fleetRoutes(app: FastifyInstance, s: FleetServices, ctx: AppContext) {
+  // Loaded here, not at the top: the CLI builds this module without routes and never loads the HTTP stack.
+  const { default: multipart } = await import('@fastify/multipart');
   await app.register(multipart, {
     limits: { fileSize: ctx.config.fleet.photoMaxBytes, files: 1, fields: 5, parts: 6 },
   });

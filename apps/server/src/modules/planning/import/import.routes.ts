@@ -6,7 +6,6 @@ import {
   ZImportQuery,
   ZImportRunBody,
 } from '@clockpilot/contracts';
-import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../../platform/audit';
@@ -23,6 +22,8 @@ const manage = { permission: 'planning:manage' } as const;
 export async function importRoutes(app: FastifyInstance, opts: { imports: ImportService; ctx: AppContext }) {
   const { imports, ctx } = opts;
   const { imports: cfg } = ctx.config;
+  // Loaded here, not at the top: the CLI builds this module without routes and never loads the HTTP stack.
+  const { default: multipart } = await import('@fastify/multipart');
   await app.register(multipart);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const by = (req: Parameters<typeof principalOf>[0]): ImportBy => ({
