@@ -35,6 +35,7 @@ nginx -p "$DIR" -c "$DIR/nginx.conf"
 PASSWORD="Ci-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')-Pw7"  # the policy wants a digit
 cat >"$DEPLOY_ENV_FILE" <<ENV
 NODE_ENV=production
+FLEET_ALLOW_LOCAL_PROVIDERS=true
 DATABASE_URL=$(db_url "$DB")
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 REDIS_KEY_PREFIX=ci-deploy-$$:

@@ -33,7 +33,7 @@ create_db "$DB"
 # Production mode, read-only root, writable /tmp and the two volumes only, loopback networking.
 run_args=(--network host --read-only --tmpfs /tmp:rw,noexec,nosuid,size=64m
   -v "$NAME-data:/app/data" -v "$NAME-logs:/app/logs"
-  -e NODE_ENV=production -e HOST=127.0.0.1 -e PORT="$PORT" -e PUBLIC_URL="https://127.0.0.1:$PORT"
+  -e NODE_ENV=production -e FLEET_ALLOW_LOCAL_PROVIDERS=true -e HOST=127.0.0.1 -e PORT="$PORT" -e PUBLIC_URL="https://127.0.0.1:$PORT"
   -e DATABASE_URL="$(db_url "$DB")" -e REDIS_URL="$REDIS" -e REDIS_KEY_PREFIX="$NAME:"
   -e JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')")
 

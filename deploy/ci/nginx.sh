@@ -27,7 +27,7 @@ create_db "$DB"
 make_certs "$DIR" && mkdir -p "$DIR/tls" && cp "$DIR/server.pem" "$DIR/tls/fullchain.pem" && cp "$DIR/server.key" "$DIR/tls/privkey.pem"
 
 PASSWORD="Ci-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')-Pw7"  # the policy wants a digit
-APP_ENV=(NODE_ENV=production DATABASE_URL="$(db_url "$DB")" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+APP_ENV=(NODE_ENV=production FLEET_ALLOW_LOCAL_PROVIDERS=true DATABASE_URL="$(db_url "$DB")" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
   REDIS_KEY_PREFIX="ci-nginx-$$:" JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
   PUBLIC_URL="https://localhost:$HTTPS" TRUST_PROXY=127.0.0.1 FORCE_HTTPS=true BODY_LIMIT=33554432
   ADMIN_USERNAME=ciadmin ADMIN_PASSWORD="$PASSWORD" DATA_DIR="$DIR/data" LOG_LEVEL=warn)

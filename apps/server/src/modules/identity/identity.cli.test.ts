@@ -135,6 +135,7 @@ describe('clockpilot create-dev-user', { timeout: 600_000 }, () => {
       PUBLIC_URL: 'https://clockpilot.example.test',
       JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
       ALLOW_EMBEDDED_DB: 'true',
+      FLEET_ALLOW_LOCAL_PROVIDERS: 'true',
     };
     const refused = await cli('create-dev-user', [...args, '--staff'], production);
     expect(refused.stderr).toContain('refused in production');
