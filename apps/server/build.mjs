@@ -4,21 +4,12 @@
 // find migrations/ and package.json one or two folders up, as they do from src/.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { externalPackages } from '../../scripts/lib/esbuild-external.mjs';
 
 // Optional output folder (relative to apps/server, default dist), e.g. a private build for bench/.
 const outdir = process.argv[2] ?? 'dist';
 const dir = new URL('.', import.meta.url);
 rmSync(new URL(outdir, dir), { recursive: true, force: true });
-
-/** Bare imports are packages: external, except our workspace packages, which ship as TypeScript. */
-const externalPackages = {
-  name: 'external-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@clockpilot/') ? undefined : { path: args.path, external: true },
-    );
-  },
-};
 
 const result = await build({
   absWorkingDir: new URL('.', dir).pathname,

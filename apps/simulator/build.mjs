@@ -3,19 +3,11 @@
 // production image runs it with plain `node apps/simulator/dist/main.js`.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { externalPackages } from '../../scripts/lib/esbuild-external.mjs';
 
 const outdir = process.argv[2] ?? 'dist';
 const dir = new URL('.', import.meta.url);
 rmSync(new URL(outdir, dir), { recursive: true, force: true });
-
-const externalPackages = {
-  name: 'external-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@clockpilot/') ? undefined : { path: args.path, external: true },
-    );
-  },
-};
 
 await build({
   absWorkingDir: dir.pathname,

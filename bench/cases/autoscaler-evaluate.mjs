@@ -44,25 +44,6 @@ function seasonalTrace(file, rows = 125_000) {
 
 const fmt = (n) =>
   typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(n);
-const ROWS = [
-  'sloViolationMinutes',
-  'unservedRequests',
-  'unservedDemandRatio',
-  'serverMinutes',
-  'serverMinutesVsOracle',
-  'underProvisioningAccuracy',
-  'overProvisioningAccuracy',
-  'underProvisioningTimeshare',
-  'overProvisioningTimeshare',
-  'instability',
-  'jitterPerHour',
-  'scalingActionsPerHour',
-  'relativeSlack',
-  'overloadEpisodesPerServerDay',
-  'timeToRecoverMeanSeconds',
-  'deviation',
-  'elapsedMs',
-];
 
 export default {
   name: 'autoscaler-evaluate',
@@ -84,7 +65,10 @@ export default {
       '',
       '| metric | hpa | predictive |',
       '|---|---:|---:|',
-      ...ROWS.map((k) => `| ${k} | ${fmt(p.hpa[k])} | ${fmt(p.predictive[k])} |`),
+      // Every figure the command wrote, in its order: the CLI's JSON is the one list of metrics.
+      ...Object.keys(p.hpa)
+        .filter((k) => typeof p.hpa[k] === 'number')
+        .map((k) => `| ${k} | ${fmt(p.hpa[k])} | ${fmt(p.predictive[k])} |`),
       '',
       `Predictive / HPA: SLO-violation minutes ${c.sloViolationMinutesRatio}, server-minutes ${c.serverMinutesRatio} (goal ≤ 0.7 and ≤ 1.0: ${c.goalMet ? 'met' : 'not met'}).`,
       '',
