@@ -4,7 +4,18 @@ import { homeFor, navFor, safeRedirect } from './nav';
 describe('menu by role', () => {
   it('shows each role only what its permissions allow', () => {
     const labels = (role: 'admin' | 'manager' | 'employee') => navFor(role).map((i) => i.label);
-    expect(labels('employee')).toEqual(['Home', 'My time', 'Timesheet', 'Directory']);
+    expect(labels('employee')).toEqual([
+      'Home',
+      'My time',
+      'Timesheet',
+      'Plan',
+      'Deliverables',
+      'Time off and holidays',
+      'Directory',
+    ]);
+    expect(labels('employee')).not.toContain('Utilisation');
+    expect(labels('employee')).not.toContain('Planning import');
+    expect(labels('manager')).toEqual(expect.arrayContaining(['Utilisation', 'Planning import']));
     expect(labels('manager')).toContain('Approvals');
     expect(labels('manager')).toContain('Reports');
     expect(labels('manager')).not.toContain('Users');

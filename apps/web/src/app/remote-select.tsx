@@ -1,7 +1,7 @@
 import type { TPage } from '@clockpilot/contracts/common';
 import { Select, type SelectProps } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { api } from './auth';
 import type { QueryValue } from './list';
@@ -74,4 +74,26 @@ export function RemoteSelect<T extends Item>({
       comboboxProps={{ withinPortal: true }}
     />
   );
+}
+
+/**
+ * The names of items of a list endpoint by id (`GET <path>/:id`), shared with the pickers' cache;
+ * ids not loaded yet are missing from the map.
+ */
+export function useNames(path: string, ids: readonly (string | null)[]): Map<string, string> {
+  const unique = [...new Set(ids.filter((i): i is string => i !== null))];
+  const results = useQueries({
+    queries: unique.map((id) => ({
+      queryKey: ['lookup', path, 'id', id],
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        api<{ id: string; name: string }>('GET', `${path}/${id}`, { signal }),
+      staleTime: 5 * 60_000,
+    })),
+  });
+  const names = new Map<string, string>();
+  unique.forEach((id, i) => {
+    const name = results[i]?.data?.name;
+    if (name) names.set(id, name);
+  });
+  return names;
 }

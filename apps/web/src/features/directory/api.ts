@@ -1,6 +1,7 @@
 import type { TActivity, TClient, TPersonView, TProject, TTeam } from '@clockpilot/contracts/directory';
-import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../app/auth';
+import { useNames as useNamesAt } from '../../app/remote-select';
 
 /** The five directory resources, their endpoints and what they hold. */
 export type DirectoryItems = {
@@ -83,24 +84,7 @@ export function isArchived(item: { active?: boolean; status?: string }): boolean
   return item.status !== undefined ? item.status === 'archived' : item.active === false;
 }
 
-/**
- * Names of the given items of a resource by id (the teams or clients shown beside rows), each
- * fetched once and shared with the pickers' cache.
- */
+/** Names of directory items by id (the teams or clients shown beside rows). */
 export function useNames(resource: DirectoryResource, ids: readonly (string | null)[]): Map<string, string> {
-  const unique = [...new Set(ids.filter((i): i is string => i !== null))];
-  const results = useQueries({
-    queries: unique.map((id) => ({
-      queryKey: ['lookup', DIRECTORY_PATH[resource], 'id', id],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api<{ id: string; name: string }>('GET', `${DIRECTORY_PATH[resource]}/${id}`, { signal }),
-      staleTime: 5 * 60_000,
-    })),
-  });
-  const names = new Map<string, string>();
-  unique.forEach((id, i) => {
-    const name = results[i]?.data?.name;
-    if (name) names.set(id, name);
-  });
-  return names;
+  return useNamesAt(DIRECTORY_PATH[resource], ids);
 }

@@ -1,0 +1,98 @@
+import type { TProject, TTeam } from '@clockpilot/contracts/directory';
+import { Group, NumberInput, Stack } from '@mantine/core';
+import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
+import { RemoteSelect } from '../../app/remote-select';
+import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { isoWeekOf, shiftWeek, today } from '../time/calendar';
+import { useUtilisation } from './api';
+import { HeatLegend, Heatmap } from './Heatmap';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './heat';
+import { RangeNav } from './RangeNav';
+
+export const Route = createLazyRoute('/_app/_planning/planning/utilisation')({ component: UtilisationPage });
+
+const WEEKS = 12;
+
+export function UtilisationPage() {
+  const me = useMe();
+  const search = useSearch({ from: '/_app/_planning/planning/utilisation' });
+  const navigate = useNavigate({ from: '/planning/utilisation' });
+  const current = isoWeekOf(today(me.timeZone));
+  const from = search.from ?? current;
+  const team = search.team ?? null;
+  const project = search.project ?? null;
+  const [t, setT] = useState<Thresholds>(DEFAULT_THRESHOLDS);
+  const query = useUtilisation({ from, to: shiftWeek(from, WEEKS - 1), team, project });
+  const setSearch = (patch: Partial<typeof search>) =>
+    void navigate({ search: (s: typeof search) => ({ ...s, ...patch }) });
+  const pct = (v: number | string, fallback: number) => (typeof v === 'number' ? v / 100 : fallback);
+
+  return (
+    <>
+      <PageTitle>Utilisation</PageTitle>
+      <Stack gap="sm">
+        <Group gap="sm" wrap="wrap" align="flex-end">
+          <RemoteSelect<TTeam>
+            label="Team"
+            placeholder="All teams"
+            clearable
+            path="/api/v1/teams"
+            getLabel={(x) => x.name}
+            value={team}
+            onChange={(id) => setSearch({ team: id ?? undefined })}
+            w={{ base: '100%', xs: 200 }}
+          />
+          <RemoteSelect<TProject>
+            label="Project"
+            placeholder="All projects"
+            clearable
+            path="/api/v1/projects"
+            getLabel={(p) => `${p.code} · ${p.name}`}
+            value={project}
+            onChange={(id) => setSearch({ project: id ?? undefined })}
+            w={{ base: '100%', xs: 240 }}
+          />
+          <NumberInput
+            label="Full from %"
+            value={Math.round(t.full * 100)}
+            onChange={(v) => setT((x) => ({ ...x, full: pct(v, x.full) }))}
+            min={1}
+            max={Math.round(t.over * 100)}
+            w={110}
+          />
+          <NumberInput
+            label="Over above %"
+            value={Math.round(t.over * 100)}
+            onChange={(v) => setT((x) => ({ ...x, over: pct(v, x.over) }))}
+            min={Math.round(t.full * 100)}
+            max={500}
+            w={110}
+          />
+          <RangeNav from={from} count={WEEKS} current={current} onChange={(f) => setSearch({ from: f })} />
+        </Group>
+        <HeatLegend t={t} />
+        {query.isPending ? (
+          <LoadingState />
+        ) : query.isError ? (
+          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+        ) : query.data.rows.length === 0 ? (
+          <EmptyState title="Nobody to show">
+            {team || project
+              ? 'No one in this team or on this project has capacity or planned hours in these weeks.'
+              : 'Add people in the directory and plan their hours to see their utilisation.'}
+          </EmptyState>
+        ) : (
+          <Heatmap
+            data={query.data}
+            thresholds={t}
+            onOpen={(row, week) =>
+              void navigate({ to: '/planning', search: { person: row.key ?? undefined, from: week } })
+            }
+          />
+        )}
+      </Stack>
+    </>
+  );
+}
