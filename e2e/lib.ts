@@ -36,14 +36,16 @@ export async function openSession(browser: Browser, opts: { mobile?: boolean } =
 
 /**
  * Signs in through the API inside the browser profile: the refresh cookie lands in the profile, so the
- * app's silent refresh on load finds the session exactly as after a real login.
+ * app's silent refresh on load finds the session exactly as after a real login. Returns the access
+ * token, for a spec that prepares data over the API.
  */
-export async function loginViaApi(s: Session, who: keyof typeof USERS): Promise<void> {
+export async function loginViaApi(s: Session, who: keyof typeof USERS): Promise<string> {
   const u = USERS[who];
   const res = await s.context.request.post('/api/v1/auth/login', {
     data: { login: u.login, password: u.password },
   });
   if (!res.ok()) throw new Error(`login of ${who} failed: ${res.status()} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
 const slug = (name: string) =>
