@@ -72,7 +72,10 @@ scenario(
     await drawer.getByLabel('Name').fill('Launch');
     await drawer.getByLabel('Due date').fill(due);
     await drawer.getByRole('button', { name: 'Create' }).click();
-    await page.getByTestId('planning-deliverables').getByRole('cell', { name: 'Launch', exact: true }).waitFor();
+    await page
+      .getByTestId('planning-deliverables')
+      .getByRole('cell', { name: 'Launch', exact: true })
+      .waitFor();
 
     await page.goto(`/planning?project=${projectId}`);
     await page.getByText('No assignments yet').waitFor();
@@ -127,7 +130,7 @@ scenario('[MANAGER][PLANNING]: the plan, heatmap and lists fit a phone', { mobil
   ] as const) {
     await s.page.goto(path);
     await s.page.getByTestId(ready).waitFor();
-    const width = await s.page.evaluate(() => document.documentElement.scrollWidth);
+    const width = Number(await s.page.evaluate('document.documentElement.scrollWidth'));
     assert.ok(width <= 390, `${path} is ${width} px wide on a 390 px phone`);
   }
 });
