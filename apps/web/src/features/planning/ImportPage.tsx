@@ -11,6 +11,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconUpload } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { type DragEvent, useRef, useState } from 'react';
@@ -85,6 +86,8 @@ export function ImportPage() {
   const rerun = useRerunImport();
   const preview = useImportRun(previewId);
   const applied = useImportRun(applyId);
+  // On a phone the four steps fit on one line only without their descriptions.
+  const wide = useMediaQuery('(min-width: 48em)');
   const step = applyId ? (isDone(applied.data) ? 3 : 2) : previewId ? 1 : 0;
 
   const restart = () => {
@@ -111,10 +114,10 @@ export function ImportPage() {
   return (
     <>
       <PageTitle>Planning import</PageTitle>
-      <Stepper active={step} size="sm" mb="lg" allowNextStepsSelect={false}>
-        <Stepper.Step label="Upload" description="An .xlsx or .csv file" />
-        <Stepper.Step label="Preview" description="Columns and row errors" />
-        <Stepper.Step label="Import" description="All or nothing" />
+      <Stepper active={step === 3 ? 4 : step} size="sm" mb="lg" allowNextStepsSelect={false}>
+        <Stepper.Step label="Upload" description={wide && 'An .xlsx or .csv file'} />
+        <Stepper.Step label="Preview" description={wide && 'Columns and row errors'} />
+        <Stepper.Step label="Import" description={wide && 'All or nothing'} />
         <Stepper.Step label="Done" />
       </Stepper>
       {step === 0 && (
@@ -172,6 +175,12 @@ export function ImportPage() {
                 </Title>
                 <RowErrors run={run} />
               </>
+            )}
+            {isDone(run) && run.counts.failed > 0 && (
+              <Text size="sm" c="dimmed">
+                Importing is all or nothing: correct these rows in the file (or map the columns differently)
+                and preview again.
+              </Text>
             )}
             {rerun.isError && <Text c="red">{errorMessage(rerun.error)}</Text>}
             <Group justify="flex-end" wrap="wrap">
