@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { type ClipboardEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
 import { ErrorState, LoadingState } from '../../app/ui';
+import { weekStart } from '../time/calendar';
 import { useHoursGrid } from './api';
 import { changedWeeks, formatHours, parseHours, parsePaste, weekTotals } from './grid';
 import { DEFAULT_THRESHOLDS, HEAT_STYLE, heatLevel } from './heat';
@@ -18,6 +19,11 @@ export type PlanGroup = {
 };
 
 type Cell = { row: number; col: number };
+/** `2026-W49` → `30 Nov`, the week's Monday. */
+const shortMonday = (week: string) =>
+  new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(
+    new Date(`${weekStart(week)}T00:00:00Z`),
+  );
 const cellKey = (id: string, week: string) => `${id}|${week}`;
 
 /**
@@ -155,8 +161,11 @@ export function PlanGrid({
               Assignment
             </Table.Th>
             {weeks.map((w) => (
-              <Table.Th key={w} scope="col" ta="right" miw={68}>
+              <Table.Th key={w} scope="col" ta="right" miw={68} title={`${w}, from ${weekStart(w)}`}>
                 {w.slice(5)}
+                <Text size="xs" c="dimmed" fw={400}>
+                  {shortMonday(w)}
+                </Text>
               </Table.Th>
             ))}
           </Table.Tr>

@@ -159,11 +159,12 @@ export function PlanPage() {
           </EmptyState>
         ) : (
           <>
-            <Text size="sm" c="dimmed">
-              Hours per week. Type a number (7.5, 7,5 or 7:30), Enter or Tab saves; paste a row copied from a
-              spreadsheet.{' '}
-              {canManage && !person && 'Totals add the rows shown; pick a person to see all their work.'}
-            </Text>
+            {canManage && (
+              <Text size="sm" c="dimmed">
+                Hours per week. Type a number (7.5, 7,5 or 7:30), Enter or Tab saves; paste a row copied from
+                a spreadsheet. {!person && 'Totals add the rows shown; pick a person to see all their work.'}
+              </Text>
+            )}
             <PlanGrid groups={groups} weeks={weeks} canEdit={canManage} />
             {list.hasMore && (
               <Button variant="light" onClick={list.loadMore} loading={list.isLoadingMore}>
