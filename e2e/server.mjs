@@ -195,6 +195,8 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
     HOST: '127.0.0.1',
     PUBLIC_URL: base,
     DATA_DIR: dataDir,
+    // Uploads being imported stay inside the run's own folder, not in the checkout.
+    BACKUPS_DIR: join(dataDir, 'backups'),
     DATABASE_URL: db?.url ?? '',
     REDIS_URL: '',
     JWT_SECRET: randomBytes(32).toString('hex'),
