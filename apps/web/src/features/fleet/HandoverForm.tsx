@@ -88,7 +88,8 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
               accept="image/jpeg,image/png,image/webp"
               capture="environment"
               leftSection={<IconCamera size={16} aria-hidden />}
-              placeholder={photoIds[angle] ? 'Uploaded' : 'Take or choose a photo'}
+              placeholder="Take or choose a photo"
+              description={photoIds[angle] ? 'Uploaded' : undefined}
               error={errors[`photoIds.${angle}`]}
               onChange={async (file) => {
                 if (!file) return;

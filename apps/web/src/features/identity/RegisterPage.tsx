@@ -5,10 +5,14 @@ import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { isApiError, toApiError } from '../../app/api';
 import { login } from '../../app/auth';
-import { contractResolver, showFormError } from '../../app/form';
+import { showFormError } from '../../app/form';
 import { homeFor } from '../../app/nav';
+import { bodyResolver } from '../../app/validate';
 
 export const Route = createLazyRoute('/register')({ component: RegisterPage });
+
+/** An empty name is left out; the account then shows the username. */
+const registerBody = (v: TRegisterBody) => ({ ...v, displayName: v.displayName?.trim() || undefined });
 
 /** Self-registration (when the server allows it): a customer account, signed in at once. */
 export function RegisterPage() {
@@ -16,7 +20,7 @@ export function RegisterPage() {
   const [closed, setClosed] = useState(false);
   const form = useForm<TRegisterBody>({
     initialValues: { username: '', email: '', displayName: '', password: '' },
-    validate: contractResolver(ZRegisterBody),
+    validate: bodyResolver(ZRegisterBody, registerBody),
   });
   return (
     <Center mih="100vh" p="md">
@@ -28,7 +32,7 @@ export function RegisterPage() {
           <form
             noValidate
             onSubmit={form.onSubmit(async (v) => {
-              const body = { ...v, displayName: v.displayName?.trim() || undefined };
+              const body = registerBody(v);
               try {
                 const res = await fetch('/api/v1/auth/register', {
                   method: 'POST',
