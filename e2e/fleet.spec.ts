@@ -58,7 +58,7 @@ test('[FLEET]: a vehicle is added, booked, paid, handed over and returned', asyn
     await s.page.goto('/fleet/vehicles');
     await s.page.getByRole('button', { name: 'Add vehicle' }).click();
     const form = s.page.getByRole('dialog', { name: 'Add vehicle' });
-    for (const [label, value] of [
+    const fields: Array<[string, string]> = [
       ['Make', 'Renault'],
       ['Model', 'Clio'],
       ['Plate', plate],
@@ -67,8 +67,8 @@ test('[FLEET]: a vehicle is added, booked, paid, handed over and returned', asyn
       ['Location', location],
       ['Daily rate', '45'],
       ['Deposit', '300'],
-    ])
-      await form.getByLabel(label).fill(value);
+    ];
+    for (const [label, value] of fields) await form.getByLabel(label).fill(value);
     await form.locator('input[type=file]').setInputFiles(photo('clio'));
     await form.getByRole('button', { name: 'Add vehicle' }).click();
     // A wrong check digit comes back on the VIN field.
