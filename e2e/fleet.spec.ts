@@ -27,7 +27,7 @@ const plate = `E2E${tag}`.toUpperCase();
 let bookingPath = '';
 
 async function noSideways(page: Page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
   assert.ok(width <= 390, `the page is ${width}px wide on a 390px phone`);
 }
 
