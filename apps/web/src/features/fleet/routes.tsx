@@ -56,6 +56,6 @@ export const fleetFeature = {
       icon: IconId,
       group: 'me',
     },
-    { to: '/fleet/vehicles', label: 'Vehicles', permission: 'fleet:book', icon: IconCar, group: 'admin' },
+    { to: '/fleet/vehicles', label: 'Vehicles', permission: 'fleet:book', icon: IconCar, group: 'me' },
   ],
 } satisfies Feature;
