@@ -1,14 +1,15 @@
 import type { TBooking } from '@clockpilot/contracts/fleet';
 import { BOOKING_STATES } from '@clockpilot/contracts/fleet';
 import { can } from '@clockpilot/contracts/permissions';
-import { Anchor, Badge, Button, Group, Select } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Select } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { type Column, DataTable } from '../../app/data-table';
 import { usePagedList } from '../../app/list';
 import { PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
-import { fleetKeys } from './api';
+import { fleetKeys, paymentNoticesQuery } from './api';
 import { money, STATE_COLOR, STATE_LABEL, when } from './format';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet/bookings')({ component: BookingsPage });
@@ -18,6 +19,7 @@ export function BookingsPage() {
   const me = useMe();
   const staff = can(me.role, 'fleet:manage');
   const [state, setState] = useState<string | null>(null);
+  const notices = useQuery(paymentNoticesQuery);
   const list = usePagedList<TBooking>({
     queryKey: fleetKeys.bookings,
     path: '/api/v1/fleet/bookings',
@@ -72,6 +74,14 @@ export function BookingsPage() {
       >
         {staff ? 'Bookings' : 'My bookings'}
       </PageTitle>
+      {notices.data?.items.slice(0, 3).map((n) => (
+        <Alert key={n.id} color="orange" mb="sm" title={when(n.createdAt)} data-testid="payment-notice">
+          {n.message}{' '}
+          <Anchor component={Link} to={`/fleet/bookings/${n.bookingId}`}>
+            Open the booking
+          </Anchor>
+        </Alert>
+      ))}
       <Group mb="md">
         <Select
           label="State"

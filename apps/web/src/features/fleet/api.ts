@@ -1,5 +1,6 @@
 import type { TBooking, TPhoto, TQuote, TVehicle } from '@clockpilot/contracts/fleet';
 import type {
+  TPaymentNoticeList,
   TPaymentSettings,
   TVerification,
   TVerificationStarted,
@@ -31,6 +32,12 @@ export const paymentSettingsQuery = queryOptions({
   queryKey: ['fleet', 'payment-settings'],
   queryFn: ({ signal }) => api<TPaymentSettings>('GET', '/api/v1/fleet/payment-settings', { signal }),
   staleTime: Number.POSITIVE_INFINITY,
+});
+
+/** What the renter must know about their payments (an authorisation that failed before pick-up, a dispute). */
+export const paymentNoticesQuery = queryOptions({
+  queryKey: [...fleetKeys.all, 'payment-notices'],
+  queryFn: ({ signal }) => api<TPaymentNoticeList>('GET', '/api/v1/fleet/payment-notices', { signal }),
 });
 
 export const verificationQuery = queryOptions({
