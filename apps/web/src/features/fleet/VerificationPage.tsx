@@ -27,7 +27,7 @@ export function VerificationPage() {
   const status = useQuery({
     ...verificationQuery,
     refetchInterval: (q) =>
-      q.state.data?.state === 'pending' || q.state.data?.state === 'review' ? 2000 : false,
+      q.state.data?.state === 'pending' || q.state.data?.state === 'review' ? 1000 : false,
   });
   const start = useFleetMutation(startVerification);
   if (status.isPending) return <LoadingState />;
