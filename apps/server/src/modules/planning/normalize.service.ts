@@ -5,6 +5,7 @@ import { type NormalizeChange, normalizeRows } from './normalize';
 import type { PlanningPolicy } from './planning.policy';
 import { planningRepo } from './planning.repo';
 import { weeklyHours } from './planning.tables';
+import { totalsRepo } from './totals.repo';
 
 /** `clockpilot planning normalize-weekly-hours`: the repair of weekly-hours rows, previewed or applied. */
 export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) {
@@ -43,6 +44,7 @@ export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) 
         }
         const ids = [...new Set(changes.map((c) => c.assignmentId))];
         await planningRepo.bumpHoursVersion(tx, ids, ctx.clock.now());
+        await totalsRepo.sync(tx, await totalsRepo.keysOf(tx, ids));
         await recordAudit(tx, actor, {
           action: 'planning.hours.normalized',
           entityType: 'planning_weekly_hours',

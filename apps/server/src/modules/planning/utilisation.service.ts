@@ -5,6 +5,7 @@ import { calendarRepo } from './calendar.repo';
 import { capacityCalendar, type TimeOffSpan } from './capacity';
 import type { PlanningPolicy } from './planning.policy';
 import { addDays, mondaysBetween, weekKey } from './planning.weeks';
+import { totalsRepo } from './totals.repo';
 import { loadByWeek } from './utilisation.repo';
 
 type Row = TUtilisation['rows'][number];
@@ -23,14 +24,19 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     const last = mondays[n - 1]!;
     const directory = policy.directory();
     const people = await directory.listPeople({ active: true, ...(q.team ? { teamId: q.team } : {}) });
+    const personIds = q.team ? people.map((p) => p.id) : undefined;
+    // Per person and week the maintained totals answer; by project the week rows are summed.
+    const byProject = q.groupBy === 'project' || q.project !== undefined;
     const [load, holidays, timeOff] = await Promise.all([
-      loadByWeek(db, {
-        from: first,
-        to: last,
-        by: q.groupBy === 'project' ? 'project' : 'person',
-        project: q.project,
-        personIds: q.team ? people.map((p) => p.id) : undefined,
-      }),
+      byProject
+        ? loadByWeek(db, {
+            from: first,
+            to: last,
+            by: q.groupBy === 'project' ? 'project' : 'person',
+            project: q.project,
+            personIds,
+          })
+        : totalsRepo.inRange(db, first, last, personIds),
       calendarRepo.holidayDates(db, first, addDays(last, 6), q.region),
       calendarRepo.timeOffWithin(db, first, addDays(last, 6)),
     ]);
@@ -54,8 +60,8 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
         sums.set(r.key, s);
       }
       const i = index.get(r.week_start)!;
-      const into = r.tentative ? s.tentative : s.assigned;
-      into[i] = into[i]! + Number(r.hours);
+      s.assigned[i] = s.assigned[i]! + Number(r.confirmed);
+      s.tentative[i] = s.tentative[i]! + Number(r.tentative);
     }
     const series = (assigned: number[], tentative: number[], capacity: number[] | null) => ({
       assigned: assigned.map(round),

@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db';
+
+/** Whose week totals: a person (by id) or a placeholder (by name). */
+export type TotalKey = { key: string; placeholder: boolean };
+
+export type TotalRow = TotalKey & { week_start: string; confirmed: number; tentative: number };
+
+const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+const keyWhere = (keys: TotalKey[]) => {
+  const people = keys.filter((k) => !k.placeholder).map((k) => k.key);
+  const names = keys.filter((k) => k.placeholder).map((k) => k.key);
+  return sql`(a.person_id in (select jsonb_array_elements_text(${json(people)})::uuid)
+          or (a.person_id is null and a.placeholder in (select jsonb_array_elements_text(${json(names)}))))`;
+};
+
+/**
+ * planning_week_totals: confirmed and tentative hours per person (or placeholder) and Monday. Every
+ * write of weekly hours or of an assignment's person or status calls `sync` in its transaction.
+ */
+export const totalsRepo = {
+  /** The keys the assignments count towards. */
+  async keysOf(db: DbOrTx, assignmentIds: string[]): Promise<TotalKey[]> {
+    if (assignmentIds.length === 0) return [];
+    const result = await db.execute<TotalKey>(sql`
+      select distinct coalesce(person_id::text, placeholder) as key, person_id is null as placeholder
+        from planning_assignments where id in (select jsonb_array_elements_text(${json(assignmentIds)})::uuid)`);
+    return result.rows;
+  },
+
+  /**
+   * Recomputes the keys' totals (in `weeks` only, when given) from their weekly hours. The keys are
+   * locked first, in one order, so two transactions writing one person's hours rebuild one after the
+   * other and the second sees the first's rows.
+   */
+  async sync(db: DbOrTx, keys: TotalKey[], weeks?: string[]): Promise<void> {
+    const unique = [...new Map(keys.map((k) => [`${k.placeholder}|${k.key}`, k])).values()];
+    if (unique.length === 0 || weeks?.length === 0) return;
+    await db.execute(sql`
+      select count(pg_advisory_xact_lock(h)) from (
+        select distinct hashtextextended('planning_week_totals:' || k, 0) as h
+          from jsonb_array_elements_text(${json(unique.map((k) => `${k.placeholder}|${k.key}`))}) k order by h) s`);
+    const inWeeks = (col: ReturnType<typeof sql.raw>) =>
+      weeks ? sql`and ${col} in (select jsonb_array_elements_text(${json(weeks)})::date)` : sql``;
+    await db.execute(sql`
+      delete from planning_week_totals t
+       using jsonb_to_recordset(${json(unique)}) as k(key text, placeholder boolean)
+       where t.person_key = k.key and t.placeholder = k.placeholder ${inWeeks(sql.raw('t.week_start'))}`);
+    await db.execute(sql`
+      insert into planning_week_totals (person_key, placeholder, week_start, confirmed, tentative)
+      select coalesce(a.person_id::text, a.placeholder), a.person_id is null, w.week_start,
+             coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0),
+             coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0)
+        from planning_assignments a
+        join planning_weekly_hours w on w.assignment_id = a.id ${inWeeks(sql.raw('w.week_start'))}
+       where ${keyWhere(unique)}
+       group by 1, 2, 3`);
+  },
+
+  /** Totals of every key (of `personIds` and no placeholder, when given) in Mondays [from, to]. */
+  async inRange(db: DbOrTx, from: string, to: string, personIds?: string[]): Promise<TotalRow[]> {
+    const people = personIds
+      ? sql`and not placeholder and person_key in (select jsonb_array_elements_text(${json(personIds)}))`
+      : sql``;
+    const result = await db.execute<TotalRow>(sql`
+      select person_key as key, placeholder, week_start::text as week_start,
+             confirmed::float8 as confirmed, tentative::float8 as tentative
+        from planning_week_totals
+       where week_start between ${from}::date and ${to}::date ${people}`);
+    return result.rows;
+  },
+};

@@ -1,0 +1,128 @@
+import type { TAssignment, TDeliverable, TPerson, TProject } from '@clockpilot/contracts';
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPerson, createProject } from '../../../test/factories/directory';
+import { ACTOR, createAssignment, createDeliverable, SYSTEM } from '../../../test/factories/planning';
+import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
+import { AppError } from '../../platform/errors';
+import { addWeeks, weekKey } from './planning.weeks';
+
+let t: TestApp;
+let people: TPerson[];
+let project: TProject;
+
+beforeAll(async () => {
+  // Monday 23 November 2026: the current week is 2026-W48.
+  t = await createTestApp({ clock: testClock(new Date('2026-11-23T09:00:00Z')) });
+  people = [await createPerson(t, { weeklyHours: 40 }), await createPerson(t, { weeklyHours: 20 })];
+  project = await createProject(t);
+});
+afterAll(() => t.close());
+
+const week = (i: number) => weekKey(addWeeks('2026-11-23', i));
+
+/** Every total that differs from the sum of its week rows (both ways round): empty when they agree. */
+async function drift() {
+  const result = await t.runtime.ctx.db.execute(sql`
+    with truth as (
+      select coalesce(a.person_id::text, a.placeholder) as key, a.person_id is null as placeholder, w.week_start,
+             coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) as confirmed,
+             coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) as tentative
+        from planning_weekly_hours w join planning_assignments a on a.id = w.assignment_id
+       group by 1, 2, 3)
+    select coalesce(t.key, k.person_key) as key, coalesce(t.week_start, k.week_start)::text as week,
+           t.confirmed as expected_confirmed, k.confirmed, t.tentative as expected_tentative, k.tentative
+      from truth t full join planning_week_totals k
+        on k.person_key = t.key and k.placeholder = t.placeholder and k.week_start = t.week_start
+     where t.key is null or k.person_key is null or t.confirmed <> k.confirmed or t.tentative <> k.tentative`);
+  return result.rows;
+}
+
+type Command =
+  | { op: 'hours'; a: number; week: number; quarters: number }
+  | { op: 'status'; a: number; tentative: boolean }
+  | { op: 'move'; shift: number }
+  | { op: 'undo'; force: boolean }
+  | { op: 'remove'; a: number };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({
+    op: fc.constant('hours' as const),
+    a: fc.nat(3),
+    week: fc.integer({ min: -2, max: 8 }),
+    quarters: fc.nat(120),
+  }),
+  fc.record({ op: fc.constant('status' as const), a: fc.nat(3), tentative: fc.boolean() }),
+  fc.record({ op: fc.constant('move' as const), shift: fc.integer({ min: -3, max: 4 }) }),
+  fc.record({ op: fc.constant('undo' as const), force: fc.boolean() }),
+  fc.record({ op: fc.constant('remove' as const), a: fc.nat(3) }),
+);
+
+/** Runs one command through the services; refusals (a stale undo, a removed assignment) are fine. */
+async function apply(c: Command, d: TDeliverable, assignments: TAssignment[]) {
+  const planning = moduleServices(t, 'planning');
+  const a = assignments[c.op === 'hours' || c.op === 'status' || c.op === 'remove' ? c.a : 0]!;
+  try {
+    if (c.op === 'hours') {
+      const current = await planning.assignments.get(SYSTEM, a.id);
+      await planning.assignments.putHours(
+        SYSTEM,
+        ACTOR,
+        a.id,
+        {},
+        { version: current.hoursVersion, items: [{ week: week(c.week), hours: c.quarters / 4 }] },
+        undefined,
+      );
+    } else if (c.op === 'status') {
+      await planning.assignments.update(SYSTEM, ACTOR, a.id, {
+        status: c.tentative ? 'tentative' : 'confirmed',
+      });
+    } else if (c.op === 'move') {
+      const current = await planning.deliverables.get(d.id);
+      const due = addWeeks(current.dueDate, c.shift);
+      await planning.deliverables.update(SYSTEM, ACTOR, d.id, { dueDate: due });
+    } else if (c.op === 'undo') {
+      await planning.reallocation.undo(ACTOR, d.id, { force: c.force });
+    } else {
+      await planning.assignments.remove(SYSTEM, ACTOR, a.id);
+    }
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+  }
+}
+
+describe('week totals', () => {
+  it('always equal the sum of the week rows, after any writes, reallocations and undos', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 8 }), async (commands) => {
+        const d = await createDeliverable(t, { projectId: project.id, dueDate: '2027-01-15' });
+        const shape = (hours: number) => [0, 1, 2, 3].map((i) => ({ week: week(i), hours }));
+        const assignments = [
+          await createAssignment(
+            t,
+            { projectId: project.id, deliverableId: d.id, personId: people[0]!.id },
+            shape(8),
+          ),
+          await createAssignment(
+            t,
+            { projectId: project.id, deliverableId: d.id, personId: people[1]!.id },
+            shape(4),
+          ),
+          await createAssignment(
+            t,
+            { projectId: project.id, deliverableId: d.id, placeholder: 'Senior designer (to hire)' },
+            shape(6),
+          ),
+          await createAssignment(t, { projectId: project.id, personId: people[0]!.id }, shape(30)),
+        ];
+        for (const c of commands) await apply(c, d, assignments);
+        expect(await drift()).toEqual([]);
+      }),
+      { numRuns: 8 },
+    );
+    // The property ran against real totals, not an empty table.
+    const count = await t.runtime.ctx.db.execute(sql`select count(*)::int as n from planning_week_totals`);
+    expect((count.rows[0] as { n: number }).n).toBeGreaterThan(0);
+  });
+});
