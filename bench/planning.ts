@@ -113,6 +113,28 @@ for (let i = 0; i < 3; i++) {
   }
 }
 
+// The same grid in pages of 100 rows (what a heatmap scrolling 5,000 people asks for).
+const pagedCold: number[] = [];
+const pagedCached: number[] = [];
+let pageBytes = 0;
+for (let i = 0; i < 3; i++) {
+  const h = await api('/holidays', {
+    method: 'POST',
+    body: { date: `2030-02-${String(i + 1).padStart(2, '0')}`, name: 'bench' },
+  });
+  if (h.status !== 201) throw new Error(`holiday: ${h.status} ${await h.text()}`);
+  const miss = await api(`/utilisation?from=${FROM}&to=${TO}&limit=100`);
+  await miss.arrayBuffer();
+  cacheHeaders.push(`paged-cold:${miss.headers.get('x-cache')}`);
+  pagedCold.push(serverMs(miss));
+  for (let j = 0; j < 4; j++) {
+    const hit = await api(`/utilisation?from=${FROM}&to=${TO}&limit=100&cursor=${(j + 1) * 100}`);
+    pageBytes = (await hit.arrayBuffer()).byteLength;
+    cacheHeaders.push(`paged-cached:${hit.headers.get('x-cache')}`);
+    pagedCached.push(serverMs(hit));
+  }
+}
+
 const deliverable = ((await (await api('/deliverables?limit=1')).json()) as { items: Array<{ id: string }> })
   .items[0]!;
 const realloc: number[] = [];
@@ -163,6 +185,14 @@ const figures = {
     coldMedianMs: med(cold),
     cachedMedianMs: med(cached),
     budget: { coldMs: 150, cachedMs: 5 },
+    paged: {
+      limit: 100,
+      pageBytes,
+      coldServerMs: pagedCold,
+      cachedServerMs: pagedCached,
+      coldMedianMs: med(pagedCold),
+      cachedMedianMs: med(pagedCached),
+    },
   },
   reallocation: { summary, roundTripMs: realloc, medianMs: med(realloc), budgetMs: 100 },
 };

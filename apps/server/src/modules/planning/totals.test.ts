@@ -126,3 +126,43 @@ describe('week totals', () => {
     expect((count.rows[0] as { n: number }).n).toBeGreaterThan(0);
   });
 });
+
+describe('utilisation pages', () => {
+  it('cut the whole grid into pages that add up to it, served from the cache until a write', async () => {
+    const utilisation = moduleServices(t, 'planning').utilisation;
+    const q = { from: week(0), to: week(8), groupBy: 'person' as const };
+    const wholeGrid = async () => JSON.parse((await utilisation.utilisation(q)).json);
+    const whole = await wholeGrid();
+    const read = async (expected = whole) => {
+      const rows = [];
+      const seen = [];
+      let cursor: string | undefined;
+      do {
+        const page = await utilisation.utilisation({ ...q, limit: 2, ...(cursor ? { cursor } : {}) });
+        const body = JSON.parse(page.json);
+        expect(body.rowCount).toBe(expected.rows.length);
+        expect(body.totals).toEqual(expected.totals);
+        rows.push(...body.rows);
+        seen.push(page.cache);
+        cursor = body.nextCursor ?? undefined;
+      } while (cursor);
+      return { rows, seen };
+    };
+    const first = await read();
+    expect(first.rows).toEqual(whole.rows);
+    expect(first.seen[0]).toBe('MISS');
+    expect((await read()).seen.every((c) => c === 'HIT')).toBe(true);
+    // A write moves the plan's version on: the next page is computed again and shows it.
+    const person = people[1]!;
+    await createAssignment(t, { projectId: project.id, personId: person.id }, [
+      { week: week(0), hours: 2.5 },
+    ]);
+    const changed = await wholeGrid();
+    const after = await read(changed);
+    expect(after.rows).toEqual(changed.rows);
+    expect(after.seen[0]).toBe('MISS');
+    const row = after.rows.find((r: { key: string }) => r.key === person.id);
+    const before = whole.rows.find((r: { key: string }) => r.key === person.id);
+    expect(row.assigned[0]).toBe((before?.assigned[0] ?? 0) + 2.5);
+  });
+});
