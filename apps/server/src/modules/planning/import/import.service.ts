@@ -154,8 +154,8 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
         const flush = async () => {
           if (batch.length) tally(await kind.write(tx, by, batch as never));
           batch = [];
-          onProgress?.(progress.done, progress.total);
           await publish(run.id, progress);
+          onProgress?.(progress.done, progress.total);
         };
         for await (const raw of table.rows) {
           if (raw.cells.every((c) => c === null || String(c).trim() === '')) continue;
@@ -332,11 +332,12 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
       );
     },
     async get(id: string, page: { limit: number; cursor?: string }): Promise<TImportDetail> {
+      // The progress first: on the embedded database the row waits for the run's transaction.
+      const live = await ctx.cache.get(progressKey(id));
       const row = await importRepo.byId(db, id);
       if (!row) throw notFound('Import');
-      const live = row.status === 'running' ? await ctx.cache.get(progressKey(id)) : undefined;
       return {
-        ...view(row, live ? (JSON.parse(live) as Progress) : undefined),
+        ...view(row, live && row.status === 'running' ? (JSON.parse(live) as Progress) : undefined),
         errors: await importRepo.errorsPage(db, id, page),
       };
     },
