@@ -59,5 +59,23 @@ export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) 
         return changes;
       });
     },
+
+    /** Week totals that differ from the week rows: rows written around the repository leave some. */
+    totalsDrift: () => totalsRepo.mismatches(ctx.db),
+
+    /** Rebuilds every week total from the week rows in one transaction; answers how many differed. */
+    async rebuildTotals(actor: Actor): Promise<number> {
+      return policy.write(async (tx) => {
+        const drift = await totalsRepo.mismatches(tx);
+        if (drift.length === 0) return 0;
+        await totalsRepo.rebuildAll(tx);
+        await recordAudit(tx, actor, {
+          action: 'planning.week_totals.rebuilt',
+          entityType: 'planning_week_totals',
+          before: drift.slice(0, 1000),
+        });
+        return drift.length;
+      });
+    },
   };
 }

@@ -21,6 +21,21 @@ const assignmentsOf = (keys: TotalKey[]) => {
               where person_id is null and placeholder in (select jsonb_array_elements_text(${json(names)}))`;
 };
 
+/** The totals as the week rows give them: what every total must equal. */
+const truth = sql`
+  select coalesce(a.person_id::text, a.placeholder) as key, a.person_id is null as placeholder, w.week_start,
+         coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) as confirmed,
+         coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) as tentative
+    from planning_weekly_hours w join planning_assignments a on a.id = w.assignment_id
+   group by 1, 2, 3`;
+
+export type TotalMismatch = {
+  key: string;
+  week: string;
+  expected: { confirmed: number; tentative: number } | null;
+  actual: { confirmed: number; tentative: number } | null;
+};
+
 /**
  * planning_week_totals: confirmed and tentative hours per person (or placeholder) and Monday. Every
  * write of weekly hours or of an assignment's person or status calls `sync` in its transaction.
@@ -74,5 +89,27 @@ export const totalsRepo = {
         from planning_week_totals
        where week_start between ${from}::date and ${to}::date ${people}`);
     return result.rows;
+  },
+
+  /** Every total that differs from its week rows (missing on either side included), by key and week. */
+  async mismatches(db: DbOrTx): Promise<TotalMismatch[]> {
+    const result = await db.execute<TotalMismatch>(sql`
+      with truth as (${truth})
+      select coalesce(t.key, k.person_key) as key, coalesce(t.week_start, k.week_start)::text as week,
+             case when t.key is not null then json_build_object('confirmed', t.confirmed::float8, 'tentative', t.tentative::float8) end as expected,
+             case when k.person_key is not null then json_build_object('confirmed', k.confirmed::float8, 'tentative', k.tentative::float8) end as actual
+        from truth t full join planning_week_totals k
+          on k.person_key = t.key and k.placeholder = t.placeholder and k.week_start = t.week_start
+       where t.key is null or k.person_key is null or t.confirmed <> k.confirmed or t.tentative <> k.tentative
+       order by 1, 2`);
+    return result.rows;
+  },
+
+  /** Rebuilds every total from the week rows (rows that came in around the repository). */
+  async rebuildAll(db: DbOrTx): Promise<void> {
+    await db.execute(sql`lock table planning_week_totals in exclusive mode`);
+    await db.execute(sql`delete from planning_week_totals`);
+    await db.execute(sql`
+      insert into planning_week_totals (person_key, placeholder, week_start, confirmed, tentative) ${truth}`);
   },
 };
