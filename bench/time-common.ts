@@ -100,10 +100,18 @@ export type Server = { url: string; pid: number; stop(): Promise<void> };
 /** Starts `apps/server/src/main.ts` on a free port and waits until it is ready. */
 export async function startServer(database: string, extra: Record<string, string> = {}): Promise<Server> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    env: { ...process.env, ...env(database, { PORT: String(port), HOST: '127.0.0.1', ...extra }) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // BENCH_CPU_PROF=<dir> writes the server's CPU profile there when it stops.
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', 'apps/server/src/main.ts'],
+    {
+      env: { ...process.env, ...env(database, { PORT: String(port), HOST: '127.0.0.1', ...extra }) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 120; i++) {
     try {

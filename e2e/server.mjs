@@ -207,6 +207,8 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
     AUTH_RATE_LIMIT_MAX: '1000',
     RATE_LIMIT_MAX_REQUESTS: '100000',
     API_RATE_LIMIT_PER_MINUTE: '100000',
+    // Renters sign themselves up in the fleet flow.
+    ALLOW_REGISTRATION: 'true',
     ...(webDir ? { WEB_DIR: webDir } : {}),
     ...extraEnv,
   };

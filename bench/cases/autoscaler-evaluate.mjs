@@ -1,12 +1,13 @@
 // `npm run bench -- autoscaler-evaluate`: no server. Replays the real Azure LLM trace through the HPA
-// and predictive policies (figures, JSON and chart under bench/results/), then a generated
-// 125,000-row per-minute trace (about 87 days, daily and weekly seasonality, a gap and zero steps)
-// to time the replay: the goal is at most 60 s per policy.
+// and predictive policies (figures, JSON and chart under bench/results/), then the generated traces
+// of bench/autoscaler-traces.mjs (figures in bench/results/autoscaler-evaluate-<name>.json); the
+// 125,000-row per-minute `seasonal` one also times the replay: the goal is at most 60 s per policy.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { burstySecondsTrace, diurnalNoisyTrace, seasonalTrace, spikesTrace } from '../autoscaler-traces.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const results = join(root, 'bench', 'results');
@@ -22,26 +23,6 @@ function evaluate(trace, json, chart) {
   return { out, figures: JSON.parse(readFileSync(json, 'utf8')) };
 }
 
-/** Per-minute requests with daily and weekly seasonality and noise, from a fixed seed. */
-function seasonalTrace(file, rows = 125_000) {
-  let seed = 42;
-  const random = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const lines = ['timestamp,requests'];
-  for (let i = 0; i < rows; i++) {
-    if (i >= 5000 && i < 5030) continue; // half an hour without data
-    const day = (i % 1440) / 1440;
-    const weekend = Math.floor(i / 1440) % 7 >= 5;
-    const mean = 3000 * (1 + 0.6 * Math.sin(2 * Math.PI * (day - 0.3))) * (weekend ? 0.6 : 1);
-    const noise = Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-    const value = i % 10_007 < 3 ? 0 : Math.max(0, Math.round(mean + 2 * Math.sqrt(mean) * noise));
-    lines.push(`${1_700_000_000 + 60 * i},${value}`);
-  }
-  writeFileSync(file, lines.join('\n'));
-}
-
 const fmt = (n) =>
   typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(n);
 
@@ -55,8 +36,19 @@ export default {
       join(results, 'autoscaler-evaluate.svg'),
     );
     const dir = mkdtempSync(join(tmpdir(), 'clockpilot-bench-autoscaler-'));
-    seasonalTrace(join(dir, 'seasonal.csv'));
-    const big = evaluate(join(dir, 'seasonal.csv'), join(dir, 'seasonal.json'));
+    const generated = Object.entries({
+      seasonal: seasonalTrace,
+      'diurnal-noisy': diurnalNoisyTrace,
+      spikes: spikesTrace,
+      'bursty-seconds': burstySecondsTrace,
+    }).map(([name, make]) => {
+      make(join(dir, `${name}.csv`));
+      return {
+        name,
+        ...evaluate(join(dir, `${name}.csv`), join(results, `autoscaler-evaluate-${name}.json`)),
+      };
+    });
+    const big = generated[0];
     const p = real.figures.policies;
     const s = real.figures.settings;
     const c = real.figures.comparison;
@@ -72,7 +64,14 @@ export default {
       '',
       `Predictive / HPA: SLO-violation minutes ${c.sloViolationMinutesRatio}, server-minutes ${c.serverMinutesRatio} (goal ≤ 0.7 and ≤ 1.0: ${c.goalMet ? 'met' : 'not met'}).`,
       '',
-      `Generated seasonal trace, ${big.figures.trace.steps.toLocaleString('en-US')} per-minute rows: replay ${fmt(big.figures.policies.hpa.elapsedMs / 1000)} s (hpa), ${fmt(big.figures.policies.predictive.elapsedMs / 1000)} s (predictive); SLO-violation minutes ${fmt(big.figures.policies.hpa.sloViolationMinutes)} / ${fmt(big.figures.policies.predictive.sloViolationMinutes)}, server-minutes ${fmt(big.figures.policies.hpa.serverMinutes)} / ${fmt(big.figures.policies.predictive.serverMinutes)}.`,
+      '| trace | rows | hpa SLO-violation min | predictive | ratio | hpa server-min | predictive | ratio | goal |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      ...[{ name: 'azure (real)', figures: real.figures }, ...generated].map(({ name, figures: f }) => {
+        const [h, q] = [f.policies.hpa, f.policies.predictive];
+        return `| ${name} | ${fmt(f.trace.steps)} | ${fmt(h.sloViolationMinutes)} | ${fmt(q.sloViolationMinutes)} | ${fmt(f.comparison.sloViolationMinutesRatio)} | ${fmt(h.serverMinutes)} | ${fmt(q.serverMinutes)} | ${fmt(f.comparison.serverMinutesRatio)} | ${f.comparison.goalMet ? 'met' : 'not met'} |`;
+      }),
+      '',
+      `Replay of the ${big.figures.trace.steps.toLocaleString('en-US')}-row seasonal trace: ${fmt(big.figures.policies.hpa.elapsedMs / 1000)} s (hpa), ${fmt(big.figures.policies.predictive.elapsedMs / 1000)} s (predictive).`,
     ].join('\n');
     const slow =
       Math.max(big.figures.policies.hpa.elapsedMs, big.figures.policies.predictive.elapsedMs) > 60_000;

@@ -136,6 +136,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       transform: jsonSchemaTransform,
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    // The original systems' documentation path.
+    app.get(
+      '/swagger/index.html',
+      { config: { public: true }, schema: { hide: true } },
+      async (_req, reply) => reply.redirect('/docs', 301),
+    );
     app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   }
 
@@ -161,6 +167,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(appInfoRoutes, { config, modules: runtime.modules.map((m) => m.def.name) });
 
   for (const { def, services } of runtime.modules) {
+    if (def.rootRoutes) await app.register(async (scope) => def.rootRoutes!(scope, services, ctx));
     if (!def.routes) continue;
     await app.register(async (scope) => def.routes!(scope, services, ctx), {
       prefix: def.prefix ?? `/api/v1/${def.name}`,

@@ -30,6 +30,7 @@ export const ZPaymentNotice = z.object({
   createdAt: ZIsoDateTime,
 });
 export const ZPaymentNoticeList = z.object({ items: z.array(ZPaymentNotice) });
+export type TPaymentNoticeList = z.infer<typeof ZPaymentNoticeList>;
 
 export const ZVerificationState = z.enum(['none', 'pending', 'approved', 'declined', 'expired', 'review']);
 export type TVerificationState = z.infer<typeof ZVerificationState>;

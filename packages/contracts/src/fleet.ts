@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery } from './common';
+import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir } from './common';
 
 /**
  * Fleet: vehicles, maintenance, availability, bookings and their hand-overs. Every amount is integer
@@ -106,11 +106,16 @@ export const ZVehicleUpdate = z
   .refine((v) => Object.keys(v).length > 0, 'Nothing to change');
 export type TVehicleUpdate = z.infer<typeof ZVehicleUpdate>;
 
+/** Orders of the catalogue: newest entries, daily rate, plate, model year. */
+export const VEHICLE_SORTS = ['created', 'rate', 'plate', 'year'] as const;
 export const ZVehicleListQuery = ZPageQuery.extend({
+  sort: z.enum(VEHICLE_SORTS).default('created'),
+  dir: ZSortDir.default('asc'),
   location: z.string().max(80).optional(),
   category: z.string().max(40).optional(),
   status: z.enum(VEHICLE_STATUSES).optional(),
 });
+export type TVehicleListQuery = z.infer<typeof ZVehicleListQuery>;
 export const ZVehiclePage = ZPage(ZVehicle);
 
 // ---------- maintenance ----------

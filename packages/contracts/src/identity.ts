@@ -64,6 +64,10 @@ export const ZRegisterBody = z.object({
 });
 export type TRegisterBody = z.infer<typeof ZRegisterBody>;
 
+/** `POST /auth/register` and `POST /auth/login` of the original Autoscaler system. */
+export const ZOriginalCredentials = z.object({ username: ZUsername, password: ZPassword });
+export type TOriginalCredentials = z.infer<typeof ZOriginalCredentials>;
+
 export const ZChangePasswordBody = z.object({
   currentPassword: ZPassword,
   newPassword: ZPassword,

@@ -295,6 +295,13 @@ export const ZUtilisationQuery = ZWeekRange.extend({
   /** Regional holidays of this region count as well as the company's. */
   region: z.string().trim().min(1).max(100).optional(),
   groupBy: z.enum(UTILISATION_GROUPS).default('person'),
+  /** Rows per page; without it every row comes in one answer (5,000 people × 52 weeks is ~5 MB). */
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,7}$/, 'Not a cursor of this grid')
+    .optional(),
 });
 export type TUtilisationQuery = z.infer<typeof ZUtilisationQuery>;
 
@@ -323,5 +330,8 @@ export const ZUtilisation = z.object({
     }),
   ),
   totals: ZUtilisationSeries,
+  /** With `limit`: the number of rows in all pages, and the cursor of the next page (null on the last). */
+  rowCount: z.number().int().optional(),
+  nextCursor: z.string().nullable().optional(),
 });
 export type TUtilisation = z.infer<typeof ZUtilisation>;

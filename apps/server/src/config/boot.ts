@@ -20,10 +20,18 @@ export function configFileArg(argv = process.argv): string | undefined {
   return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
 }
 
+/**
+ * `--migrate` on the command line (the original system's start flag): apply pending migrations at
+ * start whatever MIGRATE_ON_BOOT says, as the highest-priority override.
+ */
+export function migrateArg(argv = process.argv, env = process.env): NodeJS.ProcessEnv {
+  return argv.includes('--migrate') ? { ...env, CLOCKPILOT_DATABASE_MIGRATE_ON_BOOT: 'true' } : env;
+}
+
 /** Loads the configuration or stops the process with every problem listed, before anything listens. */
 export function loadConfigOrExit(file = configFileArg()): Config {
   try {
-    return loadConfig({ file, version: packageVersion() });
+    return loadConfig({ file, env: migrateArg(), version: packageVersion() });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`ClockPilot cannot start: ${err.message}\n`);

@@ -1,27 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactedConfig } from './load';
+import { problemsOf, yamlFile } from '../../test/config';
+import { loadConfig, redactedConfig } from './load';
 
 const SECRET = 'a-production-secret-of-more-than-32-chars';
 const PUBLIC = 'https://time.example.com';
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
-
-function yamlFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'cp-config-')), 'clockpilot.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('defaults', () => {
   it('starts on port 5000 with embedded PGlite in ./data and every module on', () => {

@@ -3,6 +3,7 @@ import cronParser from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { MODULE_NAMES, OPTIONS, type Option } from './options';
+import { type OriginalValues, originalEnv, originalPath, takeOriginalKeys } from './original-layout';
 
 type Opt = (typeof OPTIONS)[number];
 
@@ -56,24 +57,28 @@ export type LoadOptions = {
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const prefixedEnv = (o: Option) => `CLOCKPILOT_${o.section}_${o.key}`.toUpperCase();
 
-function readFile(path: string, problems: string[]): Record<string, Record<string, unknown>> {
+type FileValues = { ours: Record<string, Record<string, unknown>>; original: OriginalValues };
+const NO_FILE: FileValues = { ours: {}, original: { values: new Map(), origin: new Map() } };
+
+function readFile(path: string, problems: string[]): FileValues {
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, 'utf8'));
   } catch (err) {
     problems.push(`CONFIG_FILE: cannot read ${path}: ${(err as Error).message}`);
-    return {};
+    return NO_FILE;
   }
-  if (doc == null) return {};
+  if (doc == null) return NO_FILE;
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     problems.push(`CONFIG_FILE: ${path} must hold a mapping of sections`);
-    return {};
+    return NO_FILE;
   }
   const known = new Map<string, Set<string>>();
   for (const o of OPTIONS) {
     if (!known.has(o.section)) known.set(o.section, new Set());
     known.get(o.section)!.add(o.key);
   }
+  const original = takeOriginalKeys(doc as Record<string, unknown>, new Set(known.keys()), problems, path);
   const out: Record<string, Record<string, unknown>> = {};
   for (const [section, values] of Object.entries(doc as Record<string, unknown>)) {
     const keys = known.get(section);
@@ -90,7 +95,7 @@ function readFile(path: string, problems: string[]): Record<string, Record<strin
     }
     out[section] = values as Record<string, unknown>;
   }
-  return out;
+  return { ours: out, original };
 }
 
 /** Builds the configuration once; throws ConfigError listing every problem. */
@@ -98,7 +103,19 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const problems: string[] = [];
   const filePath = opts.file ?? env.CONFIG_FILE;
-  const file = filePath ? readFile(filePath, problems) : {};
+  const { ours: file, original: fileOriginal } = filePath ? readFile(filePath, problems) : NO_FILE;
+  const envOriginal = originalEnv(env, problems);
+  const byEnv = new Set((OPTIONS as readonly Option[]).map((o) => o.env));
+  for (const [name, path] of [...fileOriginal.origin, ...envOriginal.origin]) {
+    if (!byEnv.has(name)) problems.push(`${path}: not supported by this build (it sets ${name})`);
+  }
+  // A setup in the original layout hears about its problems by the original's keys, in its words.
+  const fromOriginal = new Map<string, string>();
+  const originalInUse = fileOriginal.origin.size + envOriginal.origin.size > 0;
+  const refuse = (name: string, ours: string, theirs: string) => {
+    const path = fromOriginal.get(name) ?? (originalInUse ? originalPath(name) : undefined);
+    problems.push(path ? `${path} ${theirs}` : `${name}: ${ours}`);
+  };
 
   const known = new Set((OPTIONS as readonly Option[]).map(prefixedEnv));
   for (const name of Object.keys(env)) {
@@ -109,7 +126,19 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const sections: Record<string, Record<string, unknown>> = {};
   const failed = new Set<string>();
   for (const o of OPTIONS as readonly Option[]) {
-    const raw = env[prefixedEnv(o)] ?? env[o.env] ?? file[o.section]?.[o.key];
+    const ours = env[prefixedEnv(o)];
+    const raw =
+      ours ??
+      envOriginal.values.get(o.env) ??
+      env[o.env] ??
+      fileOriginal.values.get(o.env) ??
+      file[o.section]?.[o.key];
+    const path =
+      ours === undefined
+        ? (envOriginal.origin.get(o.env) ??
+          (env[o.env] === undefined ? fileOriginal.origin.get(o.env) : undefined))
+        : undefined;
+    if (path) fromOriginal.set(o.env, path);
     const input = raw === '' ? undefined : raw;
     const parsed = o.schema.safeParse(input);
     sections[o.section] ??= {};
@@ -118,7 +147,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     } else {
       failed.add(o.env);
       const msg = parsed.error.issues.map((i) => i.message).join('; ');
-      problems.push(`${o.env}: ${msg}${o.secret ? '' : ` (got ${JSON.stringify(input)})`}`);
+      problems.push(`${path ?? o.env}: ${msg}${o.secret ? '' : ` (got ${JSON.stringify(input)})`}`);
     }
   }
 
@@ -164,16 +193,22 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (production) {
     // Links, token issuer and the trusted origin all come from it; a guessed localhost breaks sign-in.
     if (!s.app.publicUrl && !failed.has('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production');
-    if (!s.auth.jwtSecret) problems.push('JWT_SECRET: required in production');
+    if (!s.auth.jwtSecret) refuse('JWT_SECRET', 'required in production', 'is required in production');
     else if (s.auth.jwtSecret.length < 32)
-      problems.push('JWT_SECRET: must be at least 32 characters in production');
+      refuse(
+        'JWT_SECRET',
+        'must be at least 32 characters in production',
+        'must be at least 32 characters in production',
+      );
     if (!s.database.url && !failed.has('DATABASE_URL') && s.database.allowEmbedded === false) {
       problems.push(
         'DATABASE_URL: required in production (or set ALLOW_EMBEDDED_DB=true for a single-node install)',
       );
     }
-    if (corsAllowedOrigins.includes('*')) problems.push('CORS_ALLOWED_ORIGINS: "*" is refused in production');
-    if (!cookieSecure) problems.push('COOKIE_SECURE: insecure cookies are refused in production');
+    if (corsAllowedOrigins.includes('*'))
+      refuse('CORS_ALLOWED_ORIGINS', '"*" is refused in production', 'must not contain "*" in production');
+    if (!cookieSecure)
+      refuse('COOKIE_SECURE', 'insecure cookies are refused in production', 'must be true in production');
     if (s.auth.enforced === false) problems.push('AUTH_ENFORCED: cannot be turned off in production');
   } else if (s.auth.jwtSecret !== undefined && s.auth.jwtSecret.length < 32) {
     problems.push('JWT_SECRET: must be at least 32 characters');

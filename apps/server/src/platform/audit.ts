@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { FastifyRequest } from 'fastify';
 import type { DbOrTx } from './db';
@@ -48,12 +49,22 @@ export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord)
   await recordAudits(tx, actor, [record]);
 }
 
-/** Writes many audit records of one actor (a bulk import), a thousand per statement. */
+/**
+ * Writes many audit records of one actor (a bulk import) from one JSON parameter per 1,000: building
+ * a 10,000-parameter insert cost the 100,000-row people import more CPU than anything else.
+ */
 export async function recordAudits(tx: DbOrTx, actor: Actor, records: AuditRecord[]): Promise<void> {
-  for (let i = 0; i < records.length; i += 1000)
-    await tx
-      .insert(auditEvents)
-      .values(records.slice(i, i + 1000).map((record) => auditValues(actor, record)));
+  for (let i = 0; i < records.length; i += 1000) {
+    const rows = records.slice(i, i + 1000).map((record) => auditValues(actor, record));
+    // A JSON null in a jsonb column is not SQL null: nullif keeps "no before/after" what it was.
+    await tx.execute(sql`
+      insert into audit_events (actor_id, actor_label, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
+      select "actorId", "actorLabel", action, "entityType", "entityId", nullif(before, 'null'), nullif(after, 'null'),
+             ip, "userAgent", "requestId"
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+          "actorId" uuid, "actorLabel" text, action text, "entityType" text, "entityId" text,
+          before jsonb, after jsonb, ip text, "userAgent" text, "requestId" text)`);
+  }
 }
 
 function auditValues(actor: Actor, record: AuditRecord) {

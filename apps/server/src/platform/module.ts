@@ -42,6 +42,8 @@ export type ModuleDef<S = unknown, N extends ModuleName = ModuleName> = {
   services(ctx: AppContext): S | Promise<S>;
   api?(services: S): N extends keyof ModuleApis ? ModuleApis[N] : never;
   routes?(app: FastifyInstance, services: S, ctx: AppContext): Promise<void>;
+  /** Routes at the root of the URL space, without the prefix: the original systems' own paths. */
+  rootRoutes?(app: FastifyInstance, services: S, ctx: AppContext): Promise<void>;
   /** Queued and periodic work, run by `platform/jobs` once across replicas. */
   jobs?(services: S, ctx: AppContext): QueueDef[];
   /** Adds `clockpilot <module> <command>` commands to the module's command group. */

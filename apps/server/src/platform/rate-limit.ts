@@ -187,7 +187,9 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
       if (limit.hit.count > limit.limit) throw tooManyRequests(request, `auth_${kind}`, limit);
     };
     await check(`auth:${kind}:ip:${clientKey(request.ip)}`);
-    const login = kind === 'login' ? (request.body as { login?: unknown } | undefined)?.login : undefined;
+    // `username` is the original systems' name for it (`POST /auth/login`).
+    const body = request.body as { login?: unknown; username?: unknown } | undefined;
+    const login = kind === 'login' ? (body?.login ?? body?.username) : undefined;
     if (typeof login === 'string') {
       charge.login = login;
       const known = (request.cookies?.[deviceCookie] ?? '').split('.').includes(deviceTag(login));

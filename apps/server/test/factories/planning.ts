@@ -9,8 +9,8 @@ import type { Actor } from '../../src/platform/audit';
 import type { Principal } from '../../src/platform/auth';
 import { moduleServices, type WithServices } from '../helpers';
 
-const ACTOR: Actor = { userId: null, label: 'test' };
-const SYSTEM: Principal = {
+export const ACTOR: Actor = { userId: null, label: 'test' };
+export const SYSTEM: Principal = {
   userId: '00000000-0000-0000-0000-000000000000',
   role: 'admin',
   scopes: ['read', 'write'],

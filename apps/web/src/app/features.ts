@@ -1,5 +1,6 @@
 import type { AnyRoute } from '@tanstack/react-router';
 import { directoryFeature } from '../features/directory/routes';
+import { fleetFeature } from '../features/fleet/routes';
 import { identityFeature } from '../features/identity/routes';
 import { planningFeature } from '../features/planning/routes';
 import { timeFeature } from '../features/time/routes';
@@ -18,4 +19,10 @@ export type Feature = {
 };
 
 /** Every feature, in menu order; a new module adds its `features/<module>/routes.tsx` here. */
-export const FEATURES = [timeFeature, planningFeature, directoryFeature, identityFeature] as const;
+export const FEATURES = [
+  timeFeature,
+  planningFeature,
+  directoryFeature,
+  fleetFeature,
+  identityFeature,
+] as const;

@@ -3,19 +3,16 @@ import { homeFor, navFor, safeRedirect } from './nav';
 
 describe('menu by role', () => {
   it('shows each role only what its permissions allow', () => {
-    const labels = (role: 'admin' | 'manager' | 'employee') => navFor(role).map((i) => i.label);
-    expect(labels('employee')).toEqual([
-      'Home',
-      'My time',
-      'Timesheet',
-      'Plan',
-      'Deliverables',
-      'Time off and holidays',
-      'Directory',
-    ]);
+    const labels = (role: 'admin' | 'manager' | 'employee' | 'customer') => navFor(role).map((i) => i.label);
+    const fleet = ['Book a vehicle', 'Bookings', 'Identity check', 'Vehicles'];
+    const planning = ['Plan', 'Deliverables', 'Time off and holidays'];
+    expect(labels('employee')).toEqual(['Home', 'My time', 'Timesheet', ...planning, 'Directory', ...fleet]);
     expect(labels('employee')).not.toContain('Utilisation');
     expect(labels('employee')).not.toContain('Planning import');
     expect(labels('manager')).toEqual(expect.arrayContaining(['Utilisation', 'Planning import']));
+    // A renter from outside sees the fleet and nothing of time or the directory, and lands on booking.
+    expect(labels('customer')).toEqual(fleet);
+    expect(homeFor('customer')).toBe('/fleet');
     expect(labels('manager')).toContain('Approvals');
     expect(labels('manager')).toContain('Reports');
     expect(labels('manager')).not.toContain('Users');

@@ -28,6 +28,10 @@ const loginRoute = createRoute({
   }),
 }).lazy(() => import('../features/identity/LoginPage').then((m) => m.Route));
 
+const registerRoute = createRoute({ getParentRoute: () => rootRoute, path: '/register' }).lazy(() =>
+  import('../features/identity/RegisterPage').then((m) => m.Route),
+);
+
 /** Every signed-in page lives under this layout; without a session it sends to login, remembering the page. */
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -44,6 +48,7 @@ export type AppRoute = typeof appRoute;
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
+  registerRoute,
   appRoute.addChildren(FEATURES.map((f) => f.routes(appRoute))),
 ]);
 

@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module';
 import { autoscalerCli } from './autoscaler.cli';
 import { decide } from './engine/decide';
+import { originalRoutes } from './original.routes';
 
 declare module '../../platform/module' {
   interface ModuleServices {
@@ -21,4 +22,5 @@ export const autoscalerModule = defineModule({
   dependsOn: ['identity'],
   services: createAutoscalerServices,
   cli: autoscalerCli,
+  rootRoutes: (app, _services, ctx) => originalRoutes(app, ctx),
 });

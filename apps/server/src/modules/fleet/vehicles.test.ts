@@ -78,6 +78,25 @@ describe('vehicles', () => {
     ).toBe(403);
   });
 
+  it('sorts the catalogue by daily rate both ways, page by page', async () => {
+    const location = `Sortville ${Date.now()}`;
+    for (const rate of [7000, 3000, 5000, 3000]) await createVehicle(t, { location, dailyRateMinor: rate });
+    const walk = async (dir: string) => {
+      const seen: number[] = [];
+      let cursor = '';
+      do {
+        const q = `location=${encodeURIComponent(location)}&sort=rate&dir=${dir}&limit=3${cursor}`;
+        const res = await request(t, renter, 'GET', `/fleet/vehicles?${q}`);
+        seen.push(...res.body.items.map((v: { dailyRateMinor: number }) => v.dailyRateMinor));
+        cursor = res.body.nextCursor ? `&cursor=${res.body.nextCursor}` : '';
+      } while (cursor);
+      return seen;
+    };
+    expect(await walk('asc')).toEqual([3000, 3000, 5000, 7000]);
+    expect(await walk('desc')).toEqual([7000, 5000, 3000, 3000]);
+    expect((await request(t, renter, 'GET', '/fleet/vehicles?sort=price')).status).toBe(400);
+  });
+
   it('marks service due by odometer or date, and a maintenance record moves both on', async () => {
     const v = await createVehicle(t, { odometerKm: 30_500, serviceDueKm: 30_000 });
     expect((await request(t, admin, 'GET', `/fleet/vehicles/${v.id}`)).body.serviceDue).toBe(true);

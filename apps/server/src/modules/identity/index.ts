@@ -1,4 +1,10 @@
-import type { TCreateUserBody, TUser } from '@clockpilot/contracts';
+import type {
+  TCreateUserBody,
+  TLoginBody,
+  TRegisterBody,
+  TTokenResponse,
+  TUser,
+} from '@clockpilot/contracts';
 import type { Actor } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
@@ -19,6 +25,13 @@ export type IdentityApi = {
   createUser(input: TCreateUserBody, actor: Actor): Promise<TUser>;
   /** An account by id (fleet reads the renter's email for the payment provider). */
   getUser(id: string): Promise<TUser | null>;
+  /** Self-registration with the same rules as `POST /api/v1/auth/register` (the original systems' sign-up paths). */
+  register(input: TRegisterBody, actor: Actor): Promise<TUser>;
+  /**
+   * Sign-in with the same checks and audit as `POST /api/v1/auth/login`, for clients that keep a
+   * bearer token: the refresh token is not handed out (the session shows in the account's list).
+   */
+  login(input: TLoginBody, actor: Actor): Promise<TTokenResponse>;
 };
 
 /** Account changes other modules follow. Handlers run inside the transaction of the change. */
@@ -62,7 +75,15 @@ export const identityModule = defineModule({
   name: 'identity',
   prefix: '/api/v1',
   services: createIdentityServices,
-  api: ({ identity }) => ({ createUser: identity.createUser, getUser: identity.getUser }),
+  api: ({ identity }) => ({
+    createUser: identity.createUser,
+    getUser: identity.getUser,
+    register: identity.register,
+    async login(input, actor) {
+      const r = await identity.login(input, { ip: actor.ip, userAgent: actor.userAgent });
+      return { accessToken: r.accessToken, tokenType: 'Bearer', expiresIn: r.expiresIn, user: r.user };
+    },
+  }),
 
   async routes(app, { identity, apiTokens, oidc }, { config }) {
     app.setAuthenticator(async (request) => {

@@ -5,6 +5,7 @@ import { type NormalizeChange, normalizeRows } from './normalize';
 import type { PlanningPolicy } from './planning.policy';
 import { planningRepo } from './planning.repo';
 import { weeklyHours } from './planning.tables';
+import { totalsRepo } from './totals.repo';
 
 /** `clockpilot planning normalize-weekly-hours`: the repair of weekly-hours rows, previewed or applied. */
 export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) {
@@ -43,6 +44,7 @@ export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) 
         }
         const ids = [...new Set(changes.map((c) => c.assignmentId))];
         await planningRepo.bumpHoursVersion(tx, ids, ctx.clock.now());
+        await totalsRepo.sync(tx, await totalsRepo.keysOf(tx, ids));
         await recordAudit(tx, actor, {
           action: 'planning.hours.normalized',
           entityType: 'planning_weekly_hours',
@@ -55,6 +57,24 @@ export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) 
           })),
         });
         return changes;
+      });
+    },
+
+    /** Week totals that differ from the week rows: rows written around the repository leave some. */
+    totalsDrift: () => totalsRepo.mismatches(ctx.db),
+
+    /** Rebuilds every week total from the week rows in one transaction; answers how many differed. */
+    async rebuildTotals(actor: Actor): Promise<number> {
+      return policy.write(async (tx) => {
+        const drift = await totalsRepo.mismatches(tx);
+        if (drift.length === 0) return 0;
+        await totalsRepo.rebuildAll(tx);
+        await recordAudit(tx, actor, {
+          action: 'planning.week_totals.rebuilt',
+          entityType: 'planning_week_totals',
+          before: drift.slice(0, 1000),
+        });
+        return drift.length;
       });
     },
   };

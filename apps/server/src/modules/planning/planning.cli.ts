@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors';
 import type { RunWith } from '../../platform/module';
 import type { PlanningServices } from '.';
 import type { NormalizeChange } from './normalize';
+import { weekKey } from './planning.weeks';
 
 const CLI_ACTOR = { userId: null, label: 'cli' };
 
@@ -23,7 +24,7 @@ function table(changes: NormalizeChange[]): string {
   return lines.join('\n');
 }
 
-/** `clockpilot planning undo-reallocation` and `clockpilot planning normalize-weekly-hours`. */
+/** `clockpilot planning undo-reallocation`, `normalize-weekly-hours` and `rebuild-week-totals`. */
 export function planningCli(group: Command, run: RunWith<PlanningServices>) {
   group
     .command('undo-reallocation')
@@ -78,6 +79,24 @@ export function planningCli(group: Command, run: RunWith<PlanningServices>) {
         }
         console.log(table(changes));
         console.log(`${changes.length} week(s) ${opts.apply ? 'changed' : 'would change'}`);
+      });
+    });
+
+  group
+    .command('rebuild-week-totals')
+    .description(
+      'rebuild the per-person week totals from the weekly hours (after rows came in around the API)',
+    )
+    .option('--dry-run', 'only count the totals that differ')
+    .action(async (opts: { dryRun?: boolean }) => {
+      await run(async ({ normalize }) => {
+        if (opts.dryRun) {
+          const drift = await normalize.totalsDrift();
+          for (const d of drift.slice(0, 50)) console.log(`  ${d.key} ${weekKey(d.week)}`);
+          console.log(`${drift.length} week total(s) differ from the weekly hours`);
+          return;
+        }
+        console.log(`${await normalize.rebuildTotals(CLI_ACTOR)} week total(s) rebuilt`);
       });
     });
 }

@@ -10,6 +10,7 @@ import {
   weeklyHours,
 } from './planning.tables';
 import type { WeekHours } from './reallocate';
+import { totalsRepo } from './totals.repo';
 
 type Page<S extends string> = { limit: number; cursor?: string; sort: S; dir: 'asc' | 'desc' };
 
@@ -42,6 +43,20 @@ export type AssignmentFilter = {
 };
 
 const when = <T>(v: T | undefined, cond: (v: T) => SQL) => (v === undefined ? undefined : cond(v));
+
+type HoursRow = { assignmentId: string; weekStart: string; hours: number };
+
+/** Inserts (or overwrites) week rows from one JSON parameter per batch: no parameter limit applies. */
+async function writeRows(db: DbOrTx, rows: HoursRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 10_000) {
+    await db.execute(sql`
+      insert into planning_weekly_hours (assignment_id, week_start, hours)
+      select "assignmentId", "weekStart", hours
+        from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 10_000))}::jsonb)
+          as r("assignmentId" uuid, "weekStart" date, hours numeric)
+      on conflict (assignment_id, week_start) do update set hours = excluded.hours`);
+  }
+}
 
 /** The SQL of deliverables, assignments, their weekly hours and the reallocations' before-images. */
 export const planningRepo = {
@@ -123,12 +138,18 @@ export const planningRepo = {
     const [row] = await db.insert(assignments).values(values).returning();
     return row!;
   },
+  /** Updates an assignment; a new person, placeholder or status moves its hours between week totals. */
   async updateAssignment(db: DbOrTx, id: string, values: Partial<AssignmentRow>): Promise<AssignmentRow> {
+    const moves = 'personId' in values || 'placeholder' in values || 'status' in values;
+    const before = moves ? await totalsRepo.keysOf(db, [id]) : [];
     const [row] = await db.update(assignments).set(values).where(eq(assignments.id, id)).returning();
+    if (moves) await totalsRepo.sync(db, [...before, ...(await totalsRepo.keysOf(db, [id]))]);
     return row!;
   },
   async deleteAssignment(db: DbOrTx, id: string): Promise<void> {
+    const keys = await totalsRepo.keysOf(db, [id]);
     await db.delete(assignments).where(eq(assignments.id, id));
+    await totalsRepo.sync(db, keys);
   },
   /** Marks the hours of the assignments changed: a new version for the grid's optimistic concurrency. */
   async bumpHoursVersion(db: DbOrTx, ids: string[], now: Date): Promise<void> {
@@ -168,19 +189,30 @@ export const planningRepo = {
       .filter(([, h]) => h > 0)
       .map(([weekStart, h]) => ({ assignmentId, weekStart, hours: h }));
     if (rows.length > 0) await db.insert(weeklyHours).values(rows);
+    const touched = [...new Set([...weeks, ...Object.keys(hours)])];
+    await totalsRepo.sync(db, await totalsRepo.keysOf(db, [assignmentId]), touched);
   },
-  /** Replaces every week of the assignments with `hours` (a reallocation, or its undo). */
+  /**
+   * Replaces every week of the assignments with `hours` (a reallocation, or its undo): one delete and
+   * one insert from a JSON parameter, however many rows.
+   */
   async setAllHours(db: DbOrTx, byAssignment: Map<string, WeekHours>): Promise<void> {
     const ids = [...byAssignment.keys()];
     if (ids.length === 0) return;
-    await db.delete(weeklyHours).where(inArray(weeklyHours.assignmentId, ids));
+    const gone = await db.execute<{ week_start: string }>(sql`
+      with gone as (
+        delete from planning_weekly_hours
+         where assignment_id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)
+         returning week_start)
+      select distinct week_start::text as week_start from gone`);
     const rows = ids.flatMap((assignmentId) =>
       Object.entries(byAssignment.get(assignmentId)!)
         .filter(([, h]) => h > 0)
         .map(([weekStart, hours]) => ({ assignmentId, weekStart, hours })),
     );
-    // Batches keep each statement under the drivers' parameter limit.
-    for (let i = 0; i < rows.length; i += 5000) await db.insert(weeklyHours).values(rows.slice(i, i + 5000));
+    await writeRows(db, rows);
+    const weeks = new Set([...gone.rows.map((r) => r.week_start), ...rows.map((r) => r.weekStart)]);
+    await totalsRepo.sync(db, await totalsRepo.keysOf(db, ids), [...weeks]);
   },
 
   /**
@@ -208,6 +240,46 @@ export const planningRepo = {
       .groupBy(assignments.personId, weeklyHours.weekStart);
   },
 
+  /** The projects' deliverables, locked, oldest first, each saying whether assignments link to it. */
+  deliverablesOfProjects(db: DbOrTx, projectIds: string[]) {
+    if (projectIds.length === 0) return Promise.resolve([]);
+    return db
+      .select({
+        ...getTableColumns(deliverables),
+        assigned: sql<boolean>`exists (select 1 from planning_assignments a where a.deliverable_id = ${deliverables.id})`,
+      })
+      .from(deliverables)
+      .where(inArray(deliverables.projectId, projectIds))
+      .orderBy(asc(deliverables.createdAt), asc(deliverables.id))
+      .for('update', { of: deliverables });
+  },
+  /** The projects' assignments, locked, oldest first. */
+  assignmentsOfProjects(db: DbOrTx, projectIds: string[]): Promise<AssignmentRow[]> {
+    if (projectIds.length === 0) return Promise.resolve([]);
+    return db
+      .select()
+      .from(assignments)
+      .where(inArray(assignments.projectId, projectIds))
+      .orderBy(asc(assignments.createdAt), asc(assignments.id))
+      .for('update');
+  },
+  /** Inserts many assignments in one statement (ids chosen by the caller). */
+  async insertAssignments(db: DbOrTx, values: Array<typeof assignments.$inferInsert>): Promise<void> {
+    for (let i = 0; i < values.length; i += 1000)
+      await db.insert(assignments).values(values.slice(i, i + 1000));
+  },
+  /**
+   * Sets hours per (assignment, Monday) in one statement per batch, moves each touched assignment's
+   * version on (its grid's ETag) and its people's week totals.
+   */
+  async upsertHours(db: DbOrTx, values: HoursRow[], now: Date): Promise<void> {
+    if (values.length === 0) return;
+    await writeRows(db, values);
+    const ids = [...new Set(values.map((v) => v.assignmentId))];
+    await planningRepo.bumpHoursVersion(db, ids, now);
+    await totalsRepo.sync(db, await totalsRepo.keysOf(db, ids), [...new Set(values.map((v) => v.weekStart))]);
+  },
+
   async insertReallocation(db: DbOrTx, values: typeof reallocations.$inferInsert): Promise<void> {
     await db.insert(reallocations).values(values);
   },
@@ -221,6 +293,16 @@ export const planningRepo = {
       .limit(1)
       .for('update');
     return row ?? null;
+  },
+  /** Those of the assignments that still exist, locked. */
+  async existingAssignmentIds(db: DbOrTx, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await db
+      .select({ id: assignments.id })
+      .from(assignments)
+      .where(inArray(assignments.id, ids))
+      .for('update');
+    return new Set(rows.map((r) => r.id));
   },
   async markUndone(db: DbOrTx, id: string, now: Date): Promise<void> {
     await db.update(reallocations).set({ undoneAt: now }).where(eq(reallocations.id, id));

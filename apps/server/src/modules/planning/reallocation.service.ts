@@ -158,11 +158,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
         );
       }
       // Assignments deleted since have nothing left to restore.
-      const existing = new Set(
-        (await Promise.all(ids.map((id) => planningRepo.assignment(tx, id, true)))).flatMap((a) =>
-          a ? [a.id] : [],
-        ),
-      );
+      const existing = await planningRepo.existingAssignmentIds(tx, ids);
       const restore = new Map([...toMap(before)].filter(([id]) => existing.has(id)));
       await planningRepo.setAllHours(tx, restore);
       await planningRepo.bumpHoursVersion(tx, [...restore.keys()], ctx.clock.now());

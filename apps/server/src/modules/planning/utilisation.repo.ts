@@ -5,14 +5,14 @@ export type LoadRow = {
   /** Person id, placeholder name or project id, by the grouping asked for. */
   key: string;
   placeholder: boolean;
-  tentative: boolean;
   week_start: string;
-  hours: number;
+  confirmed: number;
+  tentative: number;
 };
 
 /**
- * Planned hours per (person or placeholder | project), status and Monday in [from, to]: one pass over
- * the weeks' index, summed in the database so a year of a large company stays one small answer.
+ * Confirmed and tentative hours per (person or placeholder | project) and Monday in [from, to],
+ * summed from the week rows: the by-project view, which the per-person totals cannot answer.
  */
 export async function loadByWeek(
   db: DbOrTx,
@@ -22,11 +22,12 @@ export async function loadByWeek(
   const project = f.project ? sql`and a.project_id = ${f.project}::uuid` : sql``;
   const people = f.personIds ? sql`and (a.person_id = any(${`{${f.personIds.join(',')}}`}::uuid[]))` : sql``;
   const result = await db.execute<LoadRow>(sql`
-    select ${key} as key, (a.person_id is null) as placeholder, (a.status = 'tentative') as tentative,
-           w.week_start::text as week_start, sum(w.hours)::float8 as hours
+    select ${key} as key, (a.person_id is null) as placeholder, w.week_start::text as week_start,
+           coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0)::float8 as confirmed,
+           coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0)::float8 as tentative
       from planning_weekly_hours w
       join planning_assignments a on a.id = w.assignment_id
      where w.week_start between ${f.from}::date and ${f.to}::date ${project} ${people}
-     group by 1, 2, 3, 4`);
+     group by 1, 2, 3`);
   return result.rows;
 }

@@ -5,9 +5,13 @@ import { calendarRepo } from './calendar.repo';
 import { capacityCalendar, type TimeOffSpan } from './capacity';
 import type { PlanningPolicy } from './planning.policy';
 import { addDays, mondaysBetween, weekKey } from './planning.weeks';
+import { totalsRepo } from './totals.repo';
 import { loadByWeek } from './utilisation.repo';
 
 type Row = TUtilisation['rows'][number];
+/** The cached head of a paged grid: its JSON up to the rows, its totals' JSON and its row count. */
+type Head = { prefix: string; totals: string; count: number };
+const CHUNK = 100;
 const round = (n: number) => Math.round(n * 100) / 100;
 const ratio = (a: number, c: number) => (c > 0 ? Math.round((a / c) * 1000) / 1000 : null);
 
@@ -16,21 +20,26 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
   const { db, config } = ctx;
   const ttl = config.planning.dashboardCacheTtl ?? config.planning.aggregateCacheTtl ?? 30;
 
-  async function compute(q: TUtilisationQuery): Promise<TUtilisation> {
+  async function compute(q: Omit<TUtilisationQuery, 'limit' | 'cursor'>): Promise<TUtilisation> {
     const mondays = mondaysBetween(q.from, q.to, 106);
     const n = mondays.length;
     const first = mondays[0]!;
     const last = mondays[n - 1]!;
     const directory = policy.directory();
     const people = await directory.listPeople({ active: true, ...(q.team ? { teamId: q.team } : {}) });
+    const personIds = q.team ? people.map((p) => p.id) : undefined;
+    // Per person and week the maintained totals answer; by project the week rows are summed.
+    const byProject = q.groupBy === 'project' || q.project !== undefined;
     const [load, holidays, timeOff] = await Promise.all([
-      loadByWeek(db, {
-        from: first,
-        to: last,
-        by: q.groupBy === 'project' ? 'project' : 'person',
-        project: q.project,
-        personIds: q.team ? people.map((p) => p.id) : undefined,
-      }),
+      byProject
+        ? loadByWeek(db, {
+            from: first,
+            to: last,
+            by: q.groupBy === 'project' ? 'project' : 'person',
+            project: q.project,
+            personIds,
+          })
+        : totalsRepo.inRange(db, first, last, personIds),
       calendarRepo.holidayDates(db, first, addDays(last, 6), q.region),
       calendarRepo.timeOffWithin(db, first, addDays(last, 6)),
     ]);
@@ -54,8 +63,8 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
         sums.set(r.key, s);
       }
       const i = index.get(r.week_start)!;
-      const into = r.tentative ? s.tentative : s.assigned;
-      into[i] = into[i]! + Number(r.hours);
+      s.assigned[i] = s.assigned[i]! + Number(r.confirmed);
+      s.tentative[i] = s.tentative[i]! + Number(r.tentative);
     }
     const series = (assigned: number[], tentative: number[], capacity: number[] | null) => ({
       assigned: assigned.map(round),
@@ -133,16 +142,74 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     };
   }
 
+  const keyOf = async (grid: TUtilisationQuery) => {
+    const digest = createHash('sha256').update(JSON.stringify(grid)).digest('base64url').slice(0, 22);
+    return `planning:utilisation:${await policy.version()}:${digest}`;
+  };
+
+  /**
+   * Stores a grid for paged reads: its head (everything but the rows, as JSON text around them) and
+   * its rows in chunks of CHUNK lines, so a page is a few small cache reads and no parsing.
+   */
+  async function store(key: string, g: TUtilisation): Promise<{ head: Head; rows: string[] }> {
+    const { rows, totals, ...rest } = g;
+    const lines = rows.map((r) => JSON.stringify(r));
+    const head: Head = {
+      prefix: JSON.stringify(rest).slice(0, -1),
+      totals: JSON.stringify(totals),
+      count: lines.length,
+    };
+    const writes = [ctx.cache.set(`${key}:head`, JSON.stringify(head), ttl)];
+    for (let i = 0; i * CHUNK < lines.length; i++)
+      writes.push(ctx.cache.set(`${key}:rows:${i}`, lines.slice(i * CHUNK, (i + 1) * CHUNK).join('\n'), ttl));
+    await Promise.all(writes);
+    return { head, rows: lines };
+  }
+
+  /** The rows [offset, offset + limit) from the cache, or undefined if any chunk has gone. */
+  async function cachedRows(key: string, head: Head, offset: number, limit: number) {
+    const end = Math.min(head.count, offset + limit);
+    if (offset >= end) return [];
+    const first = Math.floor(offset / CHUNK);
+    const chunks = await Promise.all(
+      Array.from({ length: Math.floor((end - 1) / CHUNK) - first + 1 }, (_, i) =>
+        ctx.cache.get(`${key}:rows:${first + i}`),
+      ),
+    );
+    if (chunks.some((c) => c === undefined)) return undefined;
+    return chunks.flatMap((c) => c!.split('\n')).slice(offset - first * CHUNK, end - first * CHUNK);
+  }
+
   return {
-    /** The grid as JSON text, and whether it came from the cache. */
+    /**
+     * The grid as JSON text, and whether it came from the cache. With `limit`, one page of rows (the
+     * head and totals are the whole grid's); pages of one grid are cut from one computation.
+     */
     async utilisation(q: TUtilisationQuery): Promise<{ json: string; cache: 'HIT' | 'MISS' }> {
-      const digest = createHash('sha256').update(JSON.stringify(q)).digest('base64url').slice(0, 22);
-      const key = `planning:utilisation:${await policy.version()}:${digest}`;
-      const hit = await ctx.cache.get(key);
-      if (hit) return { json: hit, cache: 'HIT' };
-      const json = JSON.stringify(await compute(q));
-      await ctx.cache.set(key, json, ttl);
-      return { json, cache: 'MISS' };
+      const { limit, cursor, ...grid } = q;
+      const key = await keyOf(grid);
+      if (limit === undefined) {
+        const hit = await ctx.cache.get(key);
+        if (hit) return { json: hit, cache: 'HIT' };
+        const json = JSON.stringify(await compute(grid));
+        await ctx.cache.set(key, json, ttl);
+        return { json, cache: 'MISS' };
+      }
+      const offset = Number(cursor ?? 0);
+      const cachedHead = await ctx.cache.get(`${key}:head`);
+      let head = cachedHead ? (JSON.parse(cachedHead) as Head) : undefined;
+      let rows = head && (await cachedRows(key, head, offset, limit));
+      const status = rows ? 'HIT' : 'MISS';
+      if (!head || !rows) {
+        const fresh = await store(key, await compute(grid));
+        head = fresh.head;
+        rows = fresh.rows.slice(offset, offset + limit);
+      }
+      const next = offset + limit < head.count ? String(offset + limit) : null;
+      return {
+        json: `${head.prefix},"rows":[${rows.join(',')}],"totals":${head.totals},"rowCount":${head.count},"nextCursor":${JSON.stringify(next)}}`,
+        cache: status,
+      };
     },
   };
 }

@@ -16,7 +16,7 @@ import {
 import { useForm } from '@mantine/form';
 import { IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { createLazyRoute, Navigate, useNavigate, useSearch } from '@tanstack/react-router';
+import { createLazyRoute, Link, Navigate, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
 import { login } from '../../app/auth';
@@ -197,6 +197,14 @@ export function LoginPage() {
                 Sign in with SSO
               </Button>
             </>
+          )}
+          {step === 'password' && (
+            <Text size="sm">
+              New here?{' '}
+              <Anchor component={Link} to="/register">
+                Create an account
+              </Anchor>
+            </Text>
           )}
           {firstStart.data?.pending && step === 'password' && (
             <Alert variant="light" color="gray" icon={<IconInfoCircle aria-hidden />} title="First start?">

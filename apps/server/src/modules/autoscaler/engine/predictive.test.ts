@@ -33,20 +33,51 @@ describe('predictive engine', () => {
     expect(f.forecast(1).rate).toBe(10);
   });
 
-  it('provisions for the peak within a boot delay plus one sync, with its margin and the reason', () => {
+  it('provisions for the peak within a boot delay plus one sync at the target utilization, with the reason', () => {
     const f = new Forecaster(settings({ alpha: 1, beta: 0 }));
     for (let t = 0; t < 10; t++) f.observe(20);
     const d = predictiveDecision(f, 1, { min: 1, max: 1000 });
-    // 20 req/s plus z = 1 (the initial margin) Poisson deviations of √20 → 24.47 → 25 servers.
-    expect(d.replicas).toBe(25);
+    // 20 req/s at 70 % is 28.57 req/s; 28 whole requests per 1 s tick → 28 servers of 1 req/s.
+    expect(d.replicas).toBe(28);
     expect(d.figures).toMatchObject({
       peakForecastRps: 20,
       horizonSeconds: 75,
-      forecastReplicas: 25,
+      forecastReplicas: 28,
       floorReplicas: 1,
+      levelShift: false,
     });
     expect(d.reason).toContain('peak forecast 20 req/s within 75 s');
-    expect(d.reason).toContain('→ 25 servers');
+    expect(d.reason).toContain('at 70 % utilization = 28.571 req/s');
+    expect(d.reason).toContain('→ 28 servers');
+  });
+
+  it('adds the noise margin when the noise needs more headroom than the target leaves', () => {
+    const f = new Forecaster(settings({ alpha: 1, beta: 0, targetUtilization: 1 }));
+    for (let t = 0; t < 10; t++) f.observe(20);
+    const d = predictiveDecision(f, 1, { min: 1, max: 1000 });
+    // 20 req/s plus z = 1 (the initial margin) Poisson deviations of √20 → 24.47 → 24 whole requests.
+    expect(d.replicas).toBe(24);
+    expect(d.reason).toContain('+ 1 noise deviations = 24.472 req/s');
+  });
+
+  it('follows a flash crowd within one bucket, and a fall only once it has lasted the scale-down window', () => {
+    const f = new Forecaster(settings({ alpha: 0.02 }));
+    for (let t = 0; t < 100; t++) f.observe(t % 2 === 0 ? 9 : 11);
+    f.observe(40);
+    expect(f.shifted).toBe(true);
+    expect(f.forecast(1).level).toBe(40);
+    expect(predictiveDecision(f, 1, { min: 1, max: 1000 }).reason).toContain(
+      'level moved to the last bucket',
+    );
+    for (let t = 0; t < 30; t++) f.observe(t % 2 === 0 ? 39 : 41);
+    // Traffic stops: the level only drifts down for 300 s (20 buckets), then follows.
+    const levels: number[] = [];
+    for (let t = 0; t < 21; t++) {
+      f.observe(0);
+      levels.push(f.forecast(0).level);
+    }
+    expect(levels[18]).toBeGreaterThan(20);
+    expect(levels[19]).toBe(0);
   });
 
   it('keeps the reactive floor and the bounds', () => {

@@ -10,7 +10,10 @@
  * Margin: each tick's arrivals are compared with the forecast made for its bucket one boot delay
  * earlier, in units of the Poisson deviation √(forecast / tick) (arrivals of independent users
  * vary like that, so one margin fits low and high rates); a streaming estimate of the `coverage`
- * quantile `z` of that miss gives the rate provisioned for: forecast + z·√(forecast / tick).
+ * quantile `z` of that miss gives forecast + z·√(forecast / tick); the rate provisioned for is the
+ * larger of that and the forecast at the target utilization (the headroom the HPA would keep).
+ * A bucket far outside the usual misses moves the level to it at once (a rise at once, a fall once
+ * it has lasted the HPA's scale-down window), so a flash crowd is followed within one sync.
  * Everything here is arithmetic: no clock, no I/O.
  */
 
@@ -31,15 +34,24 @@ export type PredictiveSettings = {
   marginStep: number;
   /** Buckets a scale down waits for (its own highest recent answer wins), as a multiple of the boot delay. */
   holdBoots: number;
+  /** The utilization the forecast is provisioned at (0..1]: the headroom asked of the HPA. */
+  targetUtilization: number;
+  /** A bucket further from its forecast than this many mean absolute misses moves the level to it. */
+  shiftMisses: number;
+  /** How long a fall must last before the level follows it at once (the HPA's scale-down window). */
+  fallSeconds: number;
 };
 
 export const DEFAULT_PREDICTIVE: Omit<PredictiveSettings, 'bucketSeconds' | 'bootSeconds' | 'serverRps'> = {
   alpha: 0.02,
   beta: 0.01,
   phi: 0.98,
-  coverage: 0.88,
+  coverage: 0.94,
   marginStep: 0.03,
   holdBoots: 1,
+  targetUtilization: 0.7,
+  shiftMisses: 4,
+  fallSeconds: 300,
 };
 
 export type Forecast = {
@@ -57,6 +69,8 @@ export type PredictiveDecision = {
     peakForecastRps: number;
     horizonSeconds: number;
     margin: number;
+    coveredRps: number;
+    levelShift: boolean;
     forecastReplicas: number;
     floorReplicas: number;
     level: number;
@@ -87,6 +101,13 @@ export class Forecaster {
   private readonly levels = new Series();
   private level = 0;
   private trend = 0;
+  /** Mean absolute miss of the one-bucket-ahead forecast (req/s), and how many buckets it has seen. */
+  private miss = 0;
+  private misses = 0;
+  /** Buckets in a row that broke below the forecast. */
+  private falling = 0;
+  /** Whether the last bucket moved the level (for the reason). */
+  shifted = false;
   /** Forecasts made one boot delay ahead, by the bucket they are for. */
   private readonly ahead = new Map<number, number>();
   /** The forecast made for the bucket in progress, if one was. */
@@ -94,6 +115,9 @@ export class Forecaster {
   /** Running estimate of the coverage quantile of the standardized miss. */
   private z = 1;
   private tickSeconds = 1;
+  get tick() {
+    return this.tickSeconds;
+  }
   /** The forecast's answers of the last buckets, newest last, for holding scale-downs. */
   private readonly answers: number[] = [];
   readonly day: number;
@@ -119,11 +143,29 @@ export class Forecaster {
   /** Closes a bucket with its mean rate (requests per second). */
   observe(rate: number) {
     const t = this.levels.length;
+    this.shifted = false;
     if (t === 0) this.level = rate;
     else {
-      const prev = this.level;
-      this.level = this.s.alpha * rate + (1 - this.s.alpha) * (prev + this.s.phi * this.trend);
-      this.trend = this.s.beta * (this.level - prev) + (1 - this.s.beta) * this.s.phi * this.trend;
+      const error = rate - this.forecast(1).rate;
+      // A break far outside the usual misses is a new level (a flash crowd, an outage's end), not
+      // noise: follow it at once instead of smoothing it in over many buckets. Rises count at once;
+      // a fall must last as long as the HPA's scale-down window: traffic that stops for a few minutes
+      // (an upstream outage, a gap) usually comes back, and re-booting for it costs SLO.
+      const limit = this.s.shiftMisses * this.miss;
+      this.falling = error < -limit ? this.falling + 1 : 0;
+      const fell = this.falling * this.s.bucketSeconds >= this.s.fallSeconds;
+      if (this.misses >= this.lead * 4 && (error > limit || fell)) {
+        this.level = rate;
+        this.trend = 0;
+        this.shifted = true;
+      } else {
+        const prev = this.level;
+        this.level = this.s.alpha * rate + (1 - this.s.alpha) * (prev + this.s.phi * this.trend);
+        this.trend = this.s.beta * (this.level - prev) + (1 - this.s.beta) * this.s.phi * this.trend;
+      }
+      // Breaks stay out of the usual misses, or a long one would widen the band until it hid itself.
+      if (Math.abs(error) <= limit || this.misses < this.lead * 4)
+        this.miss += (Math.abs(error) - this.miss) / Math.min(++this.misses, 100);
     }
     this.levels.push(this.level);
     this.ahead.set(t + this.lead, this.forecast(this.lead).rate);
@@ -163,9 +205,12 @@ export class Forecaster {
     return this.z;
   }
 
-  /** The rate to provision for when `rate` is forecast. */
+  /**
+   * The rate to provision for when `rate` is forecast: at the target utilization, or with the noise
+   * margin when the ticks' noise needs more headroom than that.
+   */
   covered(rate: number) {
-    return rate + this.z * Math.sqrt(rate / this.tickSeconds);
+    return Math.max(rate / this.s.targetUtilization, rate + this.z * Math.sqrt(rate / this.tickSeconds));
   }
 }
 
@@ -186,7 +231,10 @@ export function predictiveDecision(
     if (fc.rate > peak.rate) peak = fc;
   }
   const margin = f.margin();
-  const wanted = Math.ceil(f.covered(peak.rate) / f.s.serverRps - 1e-9);
+  const covered = f.covered(peak.rate);
+  // Requests arrive whole: capacity for a fraction of one more request per tick covers no more ticks.
+  const wholePerTick = Math.floor(covered * f.tick + 1e-9);
+  const wanted = Math.ceil(wholePerTick / (f.s.serverRps * f.tick) - 1e-9);
   // Releasing a server that is wanted again within a boot delay only pays for its boot twice.
   const forecastReplicas = f.hold(wanted);
   const replicas = Math.min(bounds.max, Math.max(bounds.min, forecastReplicas, floorReplicas));
@@ -195,7 +243,12 @@ export function predictiveDecision(
     peak.daily === null
       ? `trend ${r(peak.trend)}/bucket`
       : `daily ${r(peak.daily)}${peak.weekly === null ? '' : `, weekly ${r(peak.weekly)}`}`;
-  const why = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}) + ${r(margin)} deviations = ${r(f.covered(peak.rate))} req/s, / ${f.s.serverRps} req/s per server = ${forecastReplicas}`;
+  const headroom =
+    covered > peak.rate / f.s.targetUtilization
+      ? `+ ${r(margin)} noise deviations`
+      : `at ${r(f.s.targetUtilization * 100)} % utilization`;
+  const shift = f.shifted ? '; level moved to the last bucket' : '';
+  const why = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}${shift}) ${headroom} = ${r(covered)} req/s, / ${f.s.serverRps} req/s per server = ${forecastReplicas}`;
   const limit =
     replicas === forecastReplicas
       ? ''
@@ -209,6 +262,8 @@ export function predictiveDecision(
       peakForecastRps: peak.rate,
       horizonSeconds: horizon * f.s.bucketSeconds,
       margin,
+      coveredRps: covered,
+      levelShift: f.shifted,
       forecastReplicas,
       floorReplicas,
       level: peak.level,

@@ -13,7 +13,7 @@ export type Evaluation = {
     zeroSteps: number;
     peakRps: number;
   };
-  settings: Omit<ReplayOptions, 'cluster' | 'predictive'> & {
+  settings: Omit<ReplayOptions, 'predictive'> & {
     coverage?: number;
     demand: string;
     model: string;
@@ -60,7 +60,7 @@ export function evaluateTrace(
     policies[name] = { ...r.metrics, elapsedMs: Math.round(now() - t0), sampleReasons: r.sampleReasons };
     results.push(r);
   }
-  const { predictive: _p, cluster: _c, ...settings } = replayOptions;
+  const { predictive: _p, ...settings } = replayOptions;
   const evaluation: Evaluation = {
     trace: {
       steps: trace.requests.length,
@@ -74,7 +74,8 @@ export function evaluateTrace(
       ...settings,
       coverage: o.coverage,
       demand: 'd = ceil(arrivals / capacity) per tick (integer variant); ε = 1 server',
-      model: 'fluid: served = min(arrivals, ready × capacity), no queue',
+      model:
+        "the simulator's cluster model (@clockpilot/simulator/model): boot, drain, shared queue with a timeout",
     },
     policies,
   };

@@ -1,4 +1,6 @@
 import { type THpaPod, type TReconcileInputs, ZControllerSettings } from '@clockpilot/contracts';
+import { ZSimClusterSpec } from '@clockpilot/contracts/simulator';
+import { ClusterModel } from '@clockpilot/simulator/model';
 import type { Recommendation, ScaleEvent } from '../engine/normalize';
 import {
   DEFAULT_PREDICTIVE,
@@ -7,14 +9,14 @@ import {
   predictiveDecision,
 } from '../engine/predictive';
 import { reconcile } from '../engine/reconcile';
-import { type ClusterModel, FluidCluster } from './cluster';
 import { computeMetrics, type Metrics } from './metrics';
 import type { Trace } from './trace';
 
 /**
- * Replays a trace through a cluster model in simulated time, with a policy deciding every sync
- * period, and returns the per-tick series and their metrics. A tick is the trace step, or the
- * largest divisor of it not above the sync period (a step's requests are then spread evenly).
+ * Replays a trace through the simulator's cluster model in simulated time, with a policy deciding
+ * every sync period from the model's metrics, and returns the per-tick series and their metrics. A
+ * tick is the trace step, or the largest divisor of it not above the sync period (a step's requests
+ * are then spread evenly).
  */
 export type PolicyName = 'hpa' | 'predictive';
 
@@ -31,8 +33,6 @@ export type ReplayOptions = {
   minServers: number;
   maxServers: number;
   predictive: Partial<typeof DEFAULT_PREDICTIVE>;
-  /** Another cluster model (the simulator's); the fluid model by default. */
-  cluster?: (o: { tickSeconds: number; initialServers: number }) => ClusterModel;
 };
 
 export type ReplayResult = {
@@ -53,9 +53,6 @@ function tickOf(step: number, sync: number) {
   return step;
 }
 
-const READY: THpaPod = { phase: 'Running', ready: true, deleting: false, hotCpu: false, requestMilli: 1000 };
-const HOT: THpaPod = { ...READY, hotCpu: true };
-const BOOTING: THpaPod = { ...READY, phase: 'Pending', ready: false };
 const CONTROLLER = ZControllerSettings.parse({});
 
 /** One HPA as the controller keeps it between syncs; ages its history by one sync period per call. */
@@ -69,26 +66,32 @@ class HpaLoop {
     private readonly behavior: TReconcileInputs['behavior'],
   ) {}
 
-  decide(spec: number, cluster: ClusterModel, utilization: number | null) {
+  /** One sync on the servers as the model's metrics API reports them. */
+  decide(spec: number, cluster: ClusterModel) {
     const age = (x: { ageSeconds: number }) => {
       x.ageSeconds += this.o.syncSeconds;
     };
     this.recs?.forEach(age);
     this.up.forEach(age);
     this.down.forEach(age);
-    const ready = cluster.ready;
-    const hot = Math.min(ready, cluster.recentlyReady(this.o.syncSeconds));
-    const total = ready + cluster.booting;
-    const pods: THpaPod[] = new Array(total);
-    const values: (number | null)[] = new Array(total);
-    const sample = utilization === null ? null : Math.round(utilization * 1000);
-    for (let i = 0; i < total; i++) {
-      pods[i] = i < hot ? HOT : i < ready ? READY : BOOTING;
-      values[i] = i < ready ? sample : null;
-    }
+    const servers = cluster.metrics().servers;
+    const pods: THpaPod[] = new Array(servers.length);
+    const values: (number | null)[] = new Array(servers.length);
+    servers.forEach((s, i) => {
+      // Ready for less than one sync period: its CPU average still covers its idle boot ("hot CPU").
+      const hotCpu = s.ready && s.ageSeconds - this.o.bootSeconds < this.o.syncSeconds;
+      pods[i] = {
+        phase: s.phase,
+        ready: s.ready,
+        deleting: s.deleting,
+        hotCpu,
+        requestMilli: s.requestMillis,
+      };
+      values[i] = s.ready ? s.cpuMillis : null;
+    });
     const out = reconcile({
       specReplicas: spec,
-      statusReplicas: total,
+      statusReplicas: servers.length,
       minReplicas: this.o.minServers,
       maxReplicas: this.o.maxServers,
       pods,
@@ -122,15 +125,18 @@ export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): Repl
   const totalTicks = trace.requests.length * ticksPerStep;
   const first = (trace.requests[0] as number) / ticksPerStep;
   const initialServers = Math.min(o.maxServers, Math.max(o.minServers, Math.ceil(first / perTick)));
-  const cluster =
-    o.cluster?.({ tickSeconds: tick, initialServers }) ??
-    new FluidCluster({
-      tickSeconds: tick,
-      serverRps: o.serverRps,
+  const cluster = new ClusterModel(
+    ZSimClusterSpec.parse({
+      servers: initialServers,
+      capacityRps: o.serverRps,
       bootSeconds: o.bootSeconds,
       drainSeconds: o.drainSeconds,
-      initialServers,
-    });
+      // CPU is the share of the SLO capacity in use, averaged over one sync period, as the HPA reads it.
+      cpuIdleMillis: 0,
+      cpuRequestMillis: 1000,
+      windowSeconds: Math.max(1, Math.round(o.syncSeconds)),
+    }),
+  );
 
   // Kubernetes defaults: default behaviors (5 min scale-down window) for the HPA; the predictive
   // floor reacts without a window because the forecast horizon already covers re-booting.
@@ -142,6 +148,7 @@ export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): Repl
   const settings: PredictiveSettings = {
     ...DEFAULT_PREDICTIVE,
     ...o.predictive,
+    targetUtilization: o.hpaTargetUtilization / 100,
     bucketSeconds: syncEvery * tick,
     bootSeconds: o.bootSeconds,
     serverRps: o.serverRps,
@@ -160,30 +167,30 @@ export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): Repl
   const reasonEvery = Math.max(1, Math.floor(totalTicks / syncEvery / 8));
 
   let spec = initialServers;
-  let windowServed = 0;
-  let windowCapacity = 0;
   let windowArrivals = 0;
   let syncs = 0;
   for (let t = 0; t < totalTicks; t++) {
-    const lambda = (trace.requests[Math.floor(t / ticksPerStep)] as number) / ticksPerStep;
-    const r = cluster.tick(lambda);
-    windowServed += r.served;
-    windowCapacity += r.ready * perTick;
+    // The trace is already on its grid: each step is a constant rate, as the simulator spreads a trace.
+    if (t % ticksPerStep === 0)
+      cluster.setLoad({
+        type: 'constant',
+        rps: (trace.requests[t / ticksPerStep] as number) / trace.stepSeconds,
+      });
+    const r = cluster.step(tick);
+    const lambda = r.arrivals;
     windowArrivals += lambda;
     if (policy === 'predictive') forecaster.observeTick(lambda / tick, tick);
     let delta = 0;
     if ((t + 1) % syncEvery === 0) {
-      // CPU of the ready servers over the sync period, in fractions of their SLO capacity.
-      const utilization = windowCapacity > 0 ? windowServed / windowCapacity : null;
       let next: number;
       let reason: string;
       if (policy === 'hpa') {
-        const out = hpa.decide(spec, cluster, utilization);
+        const out = hpa.decide(spec, cluster);
         next = out.desiredReplicas;
         reason = out.reason;
       } else {
         forecaster.observe(windowArrivals / (syncEvery * tick));
-        const reactive = floor.decide(spec, cluster, utilization).desiredReplicas;
+        const reactive = floor.decide(spec, cluster).desiredReplicas;
         const d = predictiveDecision(forecaster, reactive, { min: o.minServers, max: o.maxServers });
         next = d.replicas;
         reason = d.reason;
@@ -191,19 +198,18 @@ export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): Repl
       if (syncs++ % reasonEvery === 0 && sampleReasons.length < 8)
         sampleReasons.push(`t=${((t + 1) * tick).toFixed(0)} s: ${reason}`);
       delta = next - spec;
-      if (delta !== 0) cluster.setDesired(next);
+      if (delta !== 0) cluster.scaleTo(next);
       spec = next;
-      windowServed = 0;
-      windowCapacity = 0;
       windowArrivals = 0;
     }
     const k = t - warmup;
     if (k < 0) continue;
     arrivals[k] = lambda;
     demand[k] = Math.ceil(lambda / perTick - 1e-9);
-    supply[k] = r.ready;
-    billed[k] = r.billed;
-    served[k] = r.served;
+    supply[k] = r.servingServers;
+    billed[k] = r.billedServers;
+    // Served now or from the queue later: only refused and failed requests go unserved.
+    served[k] = lambda - r.dropped - r.failed;
     change[k] = delta;
   }
   const metrics = computeMetrics({

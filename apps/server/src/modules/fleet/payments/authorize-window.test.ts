@@ -1,96 +1,122 @@
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paymentsOf, renterWithBooking } from '../../../../test/factories/fleet-payments';
+import { createVehicle } from '../../../../test/factories/fleet';
+import { deliverStripeEvent, paymentsOf } from '../../../../test/factories/fleet-payments';
+import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
 import { type StripeServer, startStripeServer } from '../../../../test/fakes/stripe-server';
 import { createTestApp, type TestApp, testClock } from '../../../../test/helpers';
-import { fleetPaymentNotices } from './payments.tables';
+import { request } from '../../../../test/http';
 
 const clock = testClock();
 const DAY = 86_400_000;
+const SECRET = `whsec_${'w'.repeat(32)}`;
 let stripe: StripeServer;
 let t: TestApp;
-const changes: Array<{ bookingId: string; status: string }> = [];
+let ann: LoggedIn;
+let staff: LoggedIn;
 
 beforeAll(async () => {
   stripe = await startStripeServer();
   t = await createTestApp({
     clock,
-    env: {
-      STRIPE_SECRET_KEY: 'sk_test_fleet',
-      STRIPE_WEBHOOK_SECRET: `whsec_${'w'.repeat(32)}`,
-      STRIPE_API_URL: stripe.url,
-    },
+    env: { STRIPE_SECRET_KEY: 'sk_test_fleet', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_URL: stripe.url },
   });
-  t.ctx.events.on(
-    'fleet.payment.changed',
-    ({ bookingId, status }) => void changes.push({ bookingId, status }),
-  );
+  ann = await loginAs(t, { role: 'customer' });
+  staff = await loginAs(t, { role: 'manager' });
 });
 afterAll(async () => {
   await t?.close();
   await stripe?.close();
 });
 
-const svc = () => paymentsOf(t).payments;
-const paymentOf = async (bookingId: string) => (await svc().forBooking(bookingId))[0]!;
+/** A confirmed (or not) booking of a fresh vehicle for `ann`, starting `days` from now for two days. */
+async function bookAndConfirm(days: number) {
+  const v = await createVehicle(t, { dailyRateMinor: 5000, depositMinor: 20_000 });
+  const startAt = new Date(clock.now().getTime() + days * DAY);
+  const held = await request(t, ann, 'POST', '/fleet/bookings', {
+    vehicleId: v.id,
+    startAt: startAt.toISOString(),
+    endAt: new Date(startAt.getTime() + 2 * DAY).toISOString(),
+  });
+  expect(held.status).toBe(201);
+  const res = await request(t, ann, 'POST', `/fleet/bookings/${held.body.id}/confirm`);
+  return { id: held.body.id as string, startAt, res };
+}
 
 describe('authorisations and the 7-day hold', () => {
-  it('authorises at once when the hold outlives pick-up', async () => {
-    const { bookingId, customer } = await renterWithBooking(t);
-    const startAt = new Date(clock.now().getTime() + 3 * DAY);
-    const answer = await svc().authorizeBooking({
-      bookingId,
-      amountMinor: 12_000,
-      currency: 'EUR',
-      customer,
-      startAt,
-    });
-    expect(answer.status).toBe('requires_action');
+  it('authorises a booking that starts within the window at confirmation', async () => {
+    const calls = stripe.calls.length;
+    const { res } = await bookAndConfirm(3);
+    // Stripe's card asks its holder (3-D Secure) here: still held, with the client secret.
+    expect(res.body).toMatchObject({ state: 'held', payment: { clientSecret: expect.any(String) } });
+    expect(stripe.calls.length).toBe(calls + 1);
   });
 
-  it('schedules a later booking, authorises it the lead time before pick-up and tells the renter when that fails', async () => {
-    const { bookingId, customer } = await renterWithBooking(t);
-    const late = await renterWithBooking(t);
-    const startAt = new Date(clock.now().getTime() + 20 * DAY);
+  it('confirms a later booking at once, authorises it the lead time before pick-up, and cancels it when the card is declined', async () => {
     const calls = stripe.calls.length;
-    const scheduled = await svc().authorizeBooking({
-      bookingId,
-      amountMinor: 12_000,
-      currency: 'EUR',
-      customer,
-      startAt,
+    const first = await bookAndConfirm(20);
+    const second = await bookAndConfirm(20);
+    const authorizeAt = new Date(first.startAt.getTime() - DAY).toISOString();
+    expect(first.res.body).toMatchObject({
+      state: 'confirmed',
+      holdExpiresAt: null,
+      payment: { intentId: null, authorizedMinor: 0, message: expect.stringContaining(authorizeAt) },
     });
-    await svc().authorizeBooking({
-      bookingId: late.bookingId,
-      amountMinor: 8_000,
-      currency: 'EUR',
-      customer: late.customer,
-      startAt,
-    });
-    expect(scheduled).toEqual({ status: 'scheduled', authorizeAt: new Date(startAt.getTime() - DAY) });
     expect(stripe.calls.length).toBe(calls);
 
-    clock.set(new Date(startAt.getTime() - DAY - 60_000));
-    expect(await svc().authorizeDue()).toBe(0);
+    clock.set(new Date(first.startAt.getTime() - DAY - 60_000));
+    const job = () => paymentsOf(t).payments.authorizeDue();
+    expect(await job()).toBe(0);
     clock.advance(60_000);
     stripe.declineNext('Your card has expired.');
-    expect(await svc().authorizeDue()).toBe(2);
+    expect(await job()).toBe(2);
+    expect(await job()).toBe(0);
     const keys = stripe.calls.slice(calls).map((c) => c.idempotencyKey);
     expect(keys.sort()).toEqual(
-      [`fleet-booking-${bookingId}-authorize`, `fleet-booking-${late.bookingId}-authorize`].sort(),
+      [`fleet-booking-${first.id}-authorize`, `fleet-booking-${second.id}-authorize`].sort(),
     );
-    // The hold now lasts 7 days from here, past pick-up.
-    const statuses = [(await paymentOf(bookingId)).status, (await paymentOf(late.bookingId)).status].sort();
-    expect(statuses).toEqual(['failed', 'requires_action']);
-    const failed = (await paymentOf(bookingId)).status === 'failed' ? bookingId : late.bookingId;
-    const notices = await t.ctx.db
-      .select()
-      .from(fleetPaymentNotices)
-      .where(eq(fleetPaymentNotices.bookingId, failed));
-    expect(notices).toMatchObject([
-      { kind: 'authorization_failed', message: expect.stringContaining('Your card has expired.') },
-    ]);
-    expect(changes.filter((c) => c.bookingId === failed).map((c) => c.status)).toEqual(['failed']);
-    expect(await svc().authorizeDue()).toBe(0);
+
+    ann = await signIn(t, ann.user);
+    staff = await signIn(t, staff.user);
+    const [a, b] = await Promise.all(
+      [first.id, second.id].map(async (id) => (await request(t, ann, 'GET', `/fleet/bookings/${id}`)).body),
+    );
+    const [declined, asked] = a.state === 'cancelled' ? [a, b] : [b, a];
+    // The declined one lets its vehicle go and the renter is told.
+    expect(declined).toMatchObject({
+      state: 'cancelled',
+      payment: { message: expect.stringContaining('Your card has expired.') },
+    });
+    const notices = await request(t, ann, 'GET', '/fleet/payment-notices');
+    expect(notices.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ bookingId: declined.id, message: expect.stringContaining('cancelled') }),
+        expect.objectContaining({ bookingId: asked.id, message: expect.stringContaining('confirm it') }),
+      ]),
+    );
+    // The other needs its holder: still confirmed, but it cannot leave before the card is held.
+    expect(asked).toMatchObject({
+      state: 'confirmed',
+      payment: { intentId: expect.any(String), authorizedMinor: 0 },
+    });
+    const early = await request(t, staff, 'POST', `/fleet/bookings/${asked.id}/checkout`, {
+      odometerKm: 10_000,
+      fuelEighths: 8,
+      photoIds: Object.fromEntries(['front', 'rear', 'left', 'right'].map((a) => [a, randomUUID()])),
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/not authorised yet/);
+
+    const held = await deliverStripeEvent(
+      t,
+      { type: 'payment_intent.amount_capturable_updated', object: stripe.authorize(asked.payment.intentId) },
+      { secret: SECRET },
+    );
+    expect(held.body.outcome).toBe('applied');
+    const after = await request(t, ann, 'GET', `/fleet/bookings/${asked.id}`);
+    expect(after.body).toMatchObject({
+      state: 'confirmed',
+      payment: { authorizedMinor: 30_000, message: null },
+    });
   });
 });

@@ -4,10 +4,11 @@ export type PaymentMetrics = ReturnType<typeof paymentMetrics>;
 
 export function paymentMetrics(registry: Registry) {
   return {
+    // The one count of payment failures: every provider call goes through the payments service.
     failures: new Counter({
-      name: 'clockpilot_fleet_payment_provider_failures_total',
-      help: 'Payment attempts the provider refused or failed, by stage (authorize, scheduled_authorize, capture, webhook)',
-      labelNames: ['stage'] as const,
+      name: 'clockpilot_fleet_payment_failures_total',
+      help: 'Payment steps that did not go through, by stage (authorize, scheduled_authorize, capture, cancel, refund, webhook) and reason (declined, unreachable)',
+      labelNames: ['stage', 'reason'] as const,
       registers: [registry],
     }),
     webhooks: new Counter({

@@ -82,6 +82,17 @@ export function createPaymentsService(
     return row;
   }
 
+  /** A provider call that could not reach the provider is counted as such (its answers are counted where read). */
+  async function counted<T>(stage: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'unavailable')
+        metrics.failures.inc({ stage, reason: 'unreachable' });
+      throw err;
+    }
+  }
+
   const port: PaymentPort = {
     async authorize(i) {
       const live = await paymentsRepo.liveForBooking(db, i.bookingId);
@@ -94,11 +105,11 @@ export function createPaymentsService(
       const ended = (await paymentsRepo.forBooking(db, i.bookingId)).filter(
         (p) => p.status === 'failed' || p.status === 'canceled',
       );
-      const answer = await provider.authorize({ ...i, attempt: ended.length + 1 });
+      const stage = live?.status === 'scheduled' ? 'scheduled_authorize' : 'authorize';
+      const answer = await counted(stage, () => provider.authorize({ ...i, attempt: ended.length + 1 }));
       const now = ctx.clock.now();
       const status = answer.status === 'authorized' ? 'authorized' : answer.status;
-      if (status === 'failed')
-        metrics.failures.inc({ stage: live?.status === 'scheduled' ? 'scheduled_authorize' : 'authorize' });
+      if (status === 'failed') metrics.failures.inc({ stage, reason: 'declined' });
       await changing(async (tx, moves) => {
         const fields = {
           lastError: answer.message ?? null,
@@ -135,13 +146,13 @@ export function createPaymentsService(
       }
       if (i.amountMinor > row.amountAuthorized)
         throw unprocessable('amountMinor', 'The final amount is more than the card authorisation holds');
-      const answer = await provider.capture(i);
+      const answer = await counted('capture', () => provider.capture(i));
       await changing(async (tx, moves) => {
         const locked = (await paymentsRepo.byIntent(tx, i.intentId))!;
         if (answer.status === 'captured')
           await move(tx, moves, locked, 'captured', { amountCaptured: i.amountMinor });
         else {
-          metrics.failures.inc({ stage: 'capture' });
+          metrics.failures.inc({ stage: 'capture', reason: 'declined' });
           await paymentsRepo.update(tx, locked.id, {
             lastError: answer.message ?? 'capture failed',
             updatedAt: ctx.clock.now(),
@@ -154,7 +165,7 @@ export function createPaymentsService(
     async cancel(i) {
       const row = await paymentOf(i.intentId, i.bookingId);
       if (row.status === 'canceled') return;
-      await provider.cancel(i);
+      await counted('cancel', () => provider.cancel(i));
       await changing(async (tx, moves) => {
         await move(tx, moves, (await paymentsRepo.byIntent(tx, i.intentId))!, 'canceled');
       });
@@ -167,7 +178,7 @@ export function createPaymentsService(
           'amountMinor',
           'A refund must be positive and at most what was captured and not yet refunded',
         );
-      await provider.refund(i);
+      await counted('refund', () => provider.refund(i));
       await changing(async (tx, moves) => {
         const locked = (await paymentsRepo.byIntent(tx, i.intentId))!;
         const refunded = locked.amountRefunded + i.amountMinor;
@@ -185,17 +196,18 @@ export function createPaymentsService(
     providerName,
 
     /**
-     * Authorises a booking now, or, when it starts later than an authorisation lasts, schedules the
-     * authorisation `FLEET_AUTHORIZE_LEAD_HOURS` before pick-up (the `fleet.payments.authorize-due` job).
+     * Schedules the authorisation of a booking that starts later than an authorisation lasts, for
+     * `FLEET_AUTHORIZE_LEAD_HOURS` before pick-up (the `fleet.payments.authorize-due` job). Answers when
+     * it will run, or null when the booking is to be authorised now.
      */
-    async authorizeBooking(i: AuthorizeInput & { startAt: Date }) {
+    async scheduleIfFar(i: AuthorizeInput & { startAt: Date }): Promise<Date | null> {
       const now = ctx.clock.now();
       const authorizeAt = new Date(i.startAt.getTime() - leadMs);
       // The hold must outlive the rental's start by the lead time; otherwise authorise when pick-up nears.
       if (i.startAt.getTime() - now.getTime() + leadMs < AUTHORIZATION_LIFETIME_MS || authorizeAt <= now)
-        return port.authorize(i);
+        return null;
       const existing = await paymentsRepo.liveForBooking(db, i.bookingId);
-      if (existing) return { status: 'scheduled' as const, authorizeAt: existing.authorizeAt ?? authorizeAt };
+      if (existing) return existing.authorizeAt ?? authorizeAt;
       await paymentsRepo.insert(db, {
         bookingId: i.bookingId,
         userId: i.customer.userId,
@@ -208,7 +220,7 @@ export function createPaymentsService(
         authorizeAt,
         at: now,
       });
-      return { status: 'scheduled' as const, authorizeAt };
+      return authorizeAt;
     },
 
     /**
@@ -233,7 +245,7 @@ export function createPaymentsService(
               kind: 'authorization_failed',
               message:
                 answer.status === 'failed'
-                  ? `Your card could not be authorised before pick-up: ${answer.message ?? 'declined'}. Please pay again to keep the booking.`
+                  ? `Your card could not be authorised before pick-up: ${answer.message ?? 'declined'}. The booking was cancelled; nothing was charged.`
                   : 'Your bank asks you to confirm the payment before pick-up. Please open the booking and confirm it.',
               at: ctx.clock.now(),
             });

@@ -99,7 +99,7 @@ export function createStripeWebhooks(
         const message = event.data.object.last_payment_error?.message ?? 'The card was declined';
         const next = await payments.move(tx, moves, row, 'failed', { lastError: message });
         if (next === row) return 'stale';
-        metrics.failures.inc({ stage: 'webhook' });
+        metrics.failures.inc({ stage: 'webhook', reason: 'declined' });
         await paymentsRepo.notify(tx, {
           userId: row.userId,
           bookingId: row.bookingId,

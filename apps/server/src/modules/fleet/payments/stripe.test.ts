@@ -154,10 +154,8 @@ describe('Stripe provider through the real SDK', () => {
     expect(retry.status).toBe('requires_action');
     expect(stripe.calls.at(-1)!.idempotencyKey).toBe(`fleet-booking-${bookingId}-authorize-2`);
     expect(
-      await t.ctx.metrics.registry.getSingleMetricAsString(
-        'clockpilot_fleet_payment_provider_failures_total',
-      ),
-    ).toMatch(/stage="authorize"} [1-9]/);
+      await t.ctx.metrics.registry.getSingleMetricAsString('clockpilot_fleet_payment_failures_total'),
+    ).toMatch(/stage="authorize",reason="declined"} [1-9]/);
   });
 
   it('leaves nothing behind when Stripe cannot be reached, and says so', async () => {
@@ -182,6 +180,9 @@ describe('Stripe provider through the real SDK', () => {
       message: expect.stringMatching(/cannot be reached.*try again/),
     });
     expect(await svc().forBooking(bookingId)).toEqual([]);
+    expect(
+      await t.ctx.metrics.registry.getSingleMetricAsString('clockpilot_fleet_payment_failures_total'),
+    ).toMatch(/stage="authorize",reason="unreachable"} [1-9]/);
   });
 });
 

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { TImportAssignmentRow, TImportProjectRow } from '@clockpilot/contracts';
 import { DateTime } from 'luxon';
 import { type AuditRecord, recordAudits } from '../../../platform/audit';
 import { type AppContext, moduleApi } from '../../../platform/context';
 import type { Tx } from '../../../platform/db';
+import { planningRepo as repo } from '../planning.repo';
+import type { AssignmentRow } from '../planning.tables';
 import {
   type BatchResult,
   type ImportBy,
@@ -10,7 +13,6 @@ import {
   type ParsedRow,
   type PlanningWrites,
 } from './import.kinds';
-import { type AssignmentRec, importPlanningRepo as repo } from './import.planning.repo';
 
 type Outcome = 'created' | 'updated' | 'unchanged';
 const lower = (s: string | null | undefined) => (s ?? '').toLowerCase();
@@ -77,7 +79,7 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
     const failed = new Set(results.flatMap((r) => ('message' in r ? [r.row] : [])));
     const ids = [...projectOf.values()].flatMap((p) => (p ? [p.id] : []));
     const existing = new Map(
-      (await repo.deliverables(tx, ids)).map((d) => [`${d.project_id}\u0000${lower(d.name)}`, d]),
+      (await repo.deliverablesOfProjects(tx, ids)).map((d) => [`${d.projectId}\u0000${lower(d.name)}`, d]),
     );
     const out: BatchResult = [...conflicts, ...results.filter((r) => 'message' in r)];
     const audits: AuditRecord[] = [];
@@ -97,32 +99,38 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
       const before = existing.get(`${project.id}\u0000${lower(d.deliverable)}`);
       const next = {
         description: d.deliverableDescription ?? before?.description ?? null,
-        start_date: d.deliverableStartDate ?? before?.start_date ?? null,
-        due_date: d.deliverableDueDate ?? before?.due_date ?? null,
+        startDate: d.deliverableStartDate ?? before?.startDate ?? null,
+        dueDate: d.deliverableDueDate ?? before?.dueDate ?? null,
         status: d.deliverableStatus ?? before?.status ?? 'planned',
       };
-      if (!next.due_date) {
+      if (!next.dueDate) {
         out.push(err(r, 'deliverableDueDate', 'A new deliverable needs a due date'));
         continue;
       }
-      if (next.start_date && next.start_date > next.due_date) {
+      if (next.startDate && next.startDate > next.dueDate) {
         out.push(err(r, 'deliverableStartDate', 'The start date is after the due date'));
         continue;
       }
       if (!before) {
-        const rec = { project_id: project.id, name: d.deliverable!, ...next, due_date: next.due_date };
-        const id = await repo.insertDeliverable(tx, rec, now());
-        existing.set(`${project.id}\u0000${lower(d.deliverable)}`, { id, ...rec, assigned: false });
+        const rec = await repo.insertDeliverable(tx, {
+          projectId: project.id,
+          name: d.deliverable!,
+          ...next,
+          dueDate: next.dueDate,
+          createdAt: now(),
+          updatedAt: now(),
+        });
+        existing.set(`${project.id}\u0000${lower(d.deliverable)}`, { ...rec, assigned: false });
         audits.push({
           action: 'deliverable.created',
           entityType: 'deliverable',
-          entityId: id,
-          after: { id, ...rec },
+          entityId: rec.id,
+          after: rec,
         });
         out.push({ row: r.row, outcome: 'created' });
         continue;
       }
-      const changed = (['description', 'start_date', 'due_date', 'status'] as const).some(
+      const changed = (['description', 'startDate', 'dueDate', 'status'] as const).some(
         (k) => next[k] !== before[k],
       );
       if (!changed) {
@@ -130,7 +138,7 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
         continue;
       }
       // Hours follow a due date only through the plan's reallocation, which an import does not run.
-      if (next.due_date !== before.due_date && before.assigned) {
+      if (next.dueDate !== before.dueDate && before.assigned) {
         out.push(
           err(
             r,
@@ -140,8 +148,14 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
         );
         continue;
       }
-      const after = { ...before, ...next, due_date: next.due_date };
-      await repo.updateDeliverable(tx, before.id, after, now());
+      const after = {
+        ...(await repo.updateDeliverable(tx, before.id, {
+          ...next,
+          dueDate: next.dueDate,
+          updatedAt: now(),
+        })),
+        assigned: before.assigned,
+      };
       existing.set(`${project.id}\u0000${lower(d.deliverable)}`, after);
       audits.push({
         action: 'deliverable.updated',
@@ -179,21 +193,25 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
     );
     const ids = [...projects.values()].map((p) => p.id);
     const deliverables = new Map(
-      (await repo.deliverables(tx, ids)).map((d) => [`${d.project_id}\u0000${lower(d.name)}`, d]),
+      (await repo.deliverablesOfProjects(tx, ids)).map((d) => [`${d.projectId}\u0000${lower(d.name)}`, d]),
     );
-    const assignments = new Map<string, AssignmentRec>();
-    const keyOf = (a: Pick<AssignmentRec, 'project_id' | 'deliverable_id' | 'person_id' | 'placeholder'>) =>
-      [a.project_id, a.deliverable_id ?? '', a.person_id ?? '', lower(a.placeholder)].join('\u0000');
-    for (const a of await repo.assignments(tx, ids))
+    type Assignment = Pick<
+      AssignmentRow,
+      'id' | 'projectId' | 'deliverableId' | 'personId' | 'placeholder' | 'status' | 'note'
+    >;
+    const assignments = new Map<string, Assignment>();
+    const keyOf = (a: Pick<Assignment, 'projectId' | 'deliverableId' | 'personId' | 'placeholder'>) =>
+      [a.projectId, a.deliverableId ?? '', a.personId ?? '', lower(a.placeholder)].join('\u0000');
+    for (const a of await repo.assignmentsOfProjects(tx, ids))
       if (!assignments.has(keyOf(a))) assignments.set(keyOf(a), a);
-    const hours = new Map(
-      (
-        await repo.weeks(
-          tx,
-          [...assignments.values()].map((a) => a.id),
-        )
-      ).map((w) => [`${w.assignment_id}\u0000${w.week_start}`, Number(w.hours)]),
-    );
+    const hours = new Map<string, number>();
+    for (const [id, weeks] of await repo.hoursOf(
+      tx,
+      [...assignments.values()].map((a) => a.id),
+    ))
+      for (const [week, h] of Object.entries(weeks)) hours.set(`${id}\u0000${week}`, h);
+    // New assignments are written together, before their hours.
+    const created: Array<Assignment & { createdAt: Date; updatedAt: Date }> = [];
     const out: BatchResult = [];
     const writes: Array<{ assignmentId: string; weekStart: string; hours: number }> = [];
     const audits: AuditRecord[] = [];
@@ -232,9 +250,9 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
         continue;
       }
       const want = {
-        project_id: project.id,
-        deliverable_id: deliverable?.id ?? null,
-        person_id: personId,
+        projectId: project.id,
+        deliverableId: deliverable?.id ?? null,
+        personId,
         placeholder: personId ? null : (d.placeholder ?? null),
       };
       let outcome: Outcome = 'unchanged';
@@ -243,14 +261,14 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
         d.tentative === undefined ? (a?.status ?? 'confirmed') : d.tentative ? 'tentative' : 'confirmed';
       const note = d.note ?? a?.note ?? null;
       if (!a) {
-        const rec = { ...want, status, note };
-        a = { id: await repo.insertAssignment(tx, rec, now()), ...rec };
+        a = { id: randomUUID(), ...want, status, note };
+        created.push({ ...a, createdAt: now(), updatedAt: now() });
         assignments.set(keyOf(a), a);
         audits.push({ action: 'assignment.created', entityType: 'assignment', entityId: a.id, after: a });
         outcome = 'created';
       } else if (a.status !== status || a.note !== note) {
         const after = { ...a, status, note };
-        await repo.updateAssignment(tx, a.id, after, now());
+        await repo.updateAssignment(tx, a.id, { status, note, updatedAt: now() });
         audits.push({
           action: 'assignment.updated',
           entityType: 'assignment',
@@ -278,7 +296,8 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
       }
       out.push({ row: r.row, outcome });
     }
-    await repo.upsertWeeks(tx, writes, now());
+    await repo.insertAssignments(tx, created);
+    await repo.upsertHours(tx, writes, now());
     await recordAudits(tx, by.actor, audits);
     return out;
   }

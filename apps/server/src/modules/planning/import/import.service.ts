@@ -70,8 +70,13 @@ export type Transact = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 export function createImportService(ctx: AppContext, planning: PlanningWrites, transact: Transact) {
   const { db, clock, config } = ctx;
   const kinds = createImportKinds(ctx, planning);
-  /** Progress of the runs this process is working on: their transaction is still open. */
-  const live = new Map<string, { done: number; total: number | null }>();
+  /**
+   * Progress of running runs lives in the shared cache (Redis when configured), not in the run's row:
+   * the run's transaction is still open, and any replica may be asked.
+   */
+  type Progress = { done: number; total: number | null };
+  const progressKey = (id: string) => `planning:import:progress:${id}`;
+  const publish = (id: string, p: Progress) => ctx.cache.set(progressKey(id), JSON.stringify(p), 24 * 3600);
   const limits: TabularLimits = {
     maxSheets: config.imports.maxSheets,
     maxRowsPerSheet: config.imports.maxRowsPerSheet,
@@ -82,7 +87,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
   };
   const incoming = resolve(config.backup.dir, 'incoming');
 
-  function view(r: ImportRow): TImport {
+  function view(r: ImportRow, live?: Progress): TImport {
     return {
       id: r.id,
       kind: r.kind,
@@ -93,7 +98,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
       options: r.options,
       format: r.format,
       columns: r.columns,
-      progress: live.get(r.id) ?? { done: r.progressDone, total: r.progressTotal },
+      progress: live ?? { done: r.progressDone, total: r.progressTotal },
       counts: { created: r.created, updated: r.updated, unchanged: r.unchanged, failed: r.failed },
       reason: r.reason,
       createdAt: r.createdAt.toISOString(),
@@ -125,7 +130,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
     const kind = kinds[run.kind] as (typeof kinds)['people'];
     const table = await openTable(run.filePath, { limits, sheet: run.options.sheet });
     const progress = { done: 0, total: table.totalRows };
-    live.set(run.id, progress);
+    await publish(run.id, progress);
     const columns = columnsOf(run.kind, table.headers, run.options);
     await importRepo.update(db, run.id, { format: table.format, columns, progressTotal: table.totalRows });
     const headers = new Map(columns.flatMap((c) => (c.field ? [[c.field, c.header] as const] : [])));
@@ -149,6 +154,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
         const flush = async () => {
           if (batch.length) tally(await kind.write(tx, by, batch as never));
           batch = [];
+          await publish(run.id, progress);
           onProgress?.(progress.done, progress.total);
         };
         for await (const raw of table.rows) {
@@ -189,7 +195,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
 
   async function finish(id: string, values: Partial<ImportRow>, errors: TImportRowError[] = []) {
     await importRepo.insertErrors(db, id, errors);
-    live.delete(id);
+    await ctx.cache.del(progressKey(id));
     return importRepo.update(db, id, { ...values, finishedAt: clock.now() });
   }
 
@@ -313,7 +319,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
     },
     /** Marks a run that an interrupted process left running as failed, so it can be run again. */
     async abandon(id: string) {
-      live.delete(id);
+      await ctx.cache.del(progressKey(id));
       await importRepo.update(
         db,
         id,
@@ -326,9 +332,14 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
       );
     },
     async get(id: string, page: { limit: number; cursor?: string }): Promise<TImportDetail> {
+      // The progress first: on the embedded database the row waits for the run's transaction.
+      const live = await ctx.cache.get(progressKey(id));
       const row = await importRepo.byId(db, id);
       if (!row) throw notFound('Import');
-      return { ...view(row), errors: await importRepo.errorsPage(db, id, page) };
+      return {
+        ...view(row, live && row.status === 'running' ? (JSON.parse(live) as Progress) : undefined),
+        errors: await importRepo.errorsPage(db, id, page),
+      };
     },
     byId: (id: string) => importRepo.byId(db, id),
   };

@@ -1,0 +1,116 @@
+/**
+ * The Autoscaler system's original configuration layout (`api.jwt_secret`, `database.ssl_mode`,
+ * `websocket.max_connections`, …) mapped onto our options: one config system, two spellings. A YAML
+ * file may use either layout (or both); `AUTOSCALER_<SECTION>_<KEY>` variables override the original
+ * keys as `CLOCKPILOT_<SECTION>_<KEY>` override ours. Production refusals name the original key when
+ * the value came from it, in the original's words.
+ */
+
+/** Original path → our option's variable; `duration` values accept `30s`, `1m`, `500ms` or seconds. */
+export const ORIGINAL_KEYS: Record<string, { env: string; duration?: 'ms' | 's' }> = {
+  'app.mode': { env: 'APP_MODE' },
+  'app.port': { env: 'PORT' },
+  'app.host': { env: 'HOST' },
+  'app.public_url': { env: 'PUBLIC_URL' },
+  'app.log_level': { env: 'LOG_LEVEL' },
+  'database.url': { env: 'DATABASE_URL' },
+  'database.ssl_mode': { env: 'DB_SSLMODE' },
+  'database.max_connections': { env: 'DATABASE_POOL_SIZE' },
+  'redis.url': { env: 'REDIS_URL' },
+  'api.jwt_secret': { env: 'JWT_SECRET' },
+  'api.cookie_secure': { env: 'COOKIE_SECURE' },
+  'api.rate_limit': { env: 'API_RATE_LIMIT_PER_MINUTE' },
+  'api.cors.allowed_origins': { env: 'CORS_ALLOWED_ORIGINS' },
+  'api.request_timeout': { env: 'REQUEST_TIMEOUT_MS', duration: 'ms' },
+  'api.read_timeout': { env: 'REQUEST_TIMEOUT_MS', duration: 'ms' },
+  'simulator.url': { env: 'SIMULATOR_URL' },
+  'simulator.timeout': { env: 'SIMULATOR_TIMEOUT_MS', duration: 'ms' },
+  'websocket.max_connections': { env: 'AUTOSCALER_WS_MAX_CONNECTIONS' },
+  'websocket.ping_interval': { env: 'AUTOSCALER_WS_PING_SECONDS', duration: 's' },
+  'websocket.max_message_size': { env: 'AUTOSCALER_WS_MAX_MESSAGE_BYTES' },
+};
+
+/** The original path of one of our options, if the original layout has one. */
+export const originalPath = (env: string) =>
+  Object.entries(ORIGINAL_KEYS).find(([, k]) => k.env === env)?.[0];
+
+const SECTIONS = new Set(Object.keys(ORIGINAL_KEYS).map((k) => k.split('.')[0]!));
+/** `AUTOSCALER_API_CORS_ALLOWED_ORIGINS` → `api.cors.allowed_origins`. */
+const BY_VARIABLE = new Map(
+  Object.keys(ORIGINAL_KEYS).map((path) => [`AUTOSCALER_${path.replace(/\./g, '_').toUpperCase()}`, path]),
+);
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
+
+/** A Go-style duration or a number of seconds, in `unit`; anything else is passed on for the option to refuse. */
+function toUnit(value: unknown, unit: 'ms' | 's'): unknown {
+  const match = DURATION.exec(String(value).trim());
+  if (!match) return value;
+  const seconds = Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS];
+  return Math.round(unit === 'ms' ? seconds * 1000 : seconds);
+}
+
+export type OriginalValues = {
+  /** Values by our option's variable. */
+  values: Map<string, unknown>;
+  /** The original path each value came from, by our option's variable (for messages). */
+  origin: Map<string, string>;
+};
+
+function put(out: OriginalValues, path: string, value: unknown) {
+  const key = ORIGINAL_KEYS[path]!;
+  out.values.set(key.env, key.duration ? toUnit(value, key.duration) : value);
+  out.origin.set(key.env, path);
+}
+
+/**
+ * Takes the original-layout keys out of a parsed YAML document (they are removed, so what is left
+ * is read as our layout). A section of the original layout that is not ours (`api`, `websocket`)
+ * is taken whole, its unknown keys reported.
+ */
+export function takeOriginalKeys(
+  doc: Record<string, unknown>,
+  ourSections: ReadonlySet<string>,
+  problems: string[],
+  source: string,
+): OriginalValues {
+  const out: OriginalValues = { values: new Map(), origin: new Map() };
+  const walk = (node: unknown, path: string, depth: number) => {
+    if (path in ORIGINAL_KEYS) return put(out, path, node);
+    if (depth < 3 && node !== null && typeof node === 'object' && !Array.isArray(node)) {
+      for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`, depth + 1);
+      return;
+    }
+    problems.push(`CONFIG_FILE: unknown key "${path}" in ${source}`);
+  };
+  for (const [section, values] of Object.entries(doc)) {
+    if (!SECTIONS.has(section) || values === null || typeof values !== 'object' || Array.isArray(values))
+      continue;
+    const own = values as Record<string, unknown>;
+    for (const key of Object.keys(own)) {
+      const path = `${section}.${key}`;
+      const nested = Object.keys(ORIGINAL_KEYS).some((p) => p.startsWith(`${path}.`));
+      if (path in ORIGINAL_KEYS || nested || !ourSections.has(section)) {
+        walk(own[key], path, 2);
+        delete own[key];
+      }
+    }
+    if (!ourSections.has(section)) delete doc[section];
+  }
+  return out;
+}
+
+/** `AUTOSCALER_<SECTION>_<KEY>` variables of the original layout; unknown ones of its sections are reported. */
+export function originalEnv(env: NodeJS.ProcessEnv, problems: string[]): OriginalValues {
+  const out: OriginalValues = { values: new Map(), origin: new Map() };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !name.startsWith('AUTOSCALER_')) continue;
+    const path = BY_VARIABLE.get(name);
+    if (path) put(out, path, value);
+    else if (SECTIONS.has(name.split('_')[1]!.toLowerCase()))
+      // Only the original's sections: the autoscaler's own options (AUTOSCALER_SYNC_SECONDS, …) share the prefix.
+      problems.push(`${name}: unknown option`);
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+import type { TBooking } from '@clockpilot/contracts/fleet';
+import { FLEET_EXTRAS } from '@clockpilot/contracts/fleet';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { errorMessage, isApiError } from '../../app/api';
+import { api } from '../../app/auth';
+import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { type Availability, fleetKeys, useFleetMutation, verificationQuery } from './api';
+import { fromLocalInput, money, toLocalInput, when } from './format';
+import { FleetPhoto } from './Photo';
+
+export const Route = createLazyRoute('/_app/_fleet/fleet')({ component: SearchPage });
+
+export const EXTRA_LABEL: Record<(typeof FLEET_EXTRAS)[number], string> = {
+  child_seat: 'Child seat',
+  gps: 'GPS',
+  additional_driver: 'Additional driver',
+  full_insurance: 'Full insurance',
+};
+
+/** Tomorrow 10:00 to the day after, local time: a sensible first search. */
+function defaults() {
+  const from = new Date();
+  from.setDate(from.getDate() + 1);
+  from.setHours(10, 0, 0, 0);
+  const to = new Date(from);
+  to.setDate(to.getDate() + 2);
+  return { from: toLocalInput(from), to: toLocalInput(to), location: '', category: '' };
+}
+
+/** Availability search with the server's quotes; "Book" holds the vehicle and opens the booking. */
+export function SearchPage() {
+  const [form, setForm] = useState(defaults);
+  const [search, setSearch] = useState<typeof form | null>(null);
+  const [extras, setExtras] = useState<string[]>([]);
+  const navigate = useNavigate();
+  const verification = useQuery(verificationQuery);
+  const range = search && { from: fromLocalInput(search.from), to: fromLocalInput(search.to) };
+  const results = useQuery({
+    queryKey: [...fleetKeys.all, 'availability', search],
+    enabled: Boolean(range?.from && range.to),
+    queryFn: ({ signal }) =>
+      api<Availability>('GET', '/api/v1/fleet/availability', {
+        query: { ...range, location: search?.location || undefined, category: search?.category || undefined },
+        signal,
+      }),
+  });
+  const book = useFleetMutation((vehicleId: string) =>
+    api<TBooking>('POST', '/api/v1/fleet/bookings', {
+      body: { vehicleId, startAt: range?.from, endAt: range?.to, extras },
+    }),
+  );
+  const field = (k: keyof typeof form) => ({
+    value: form[k],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value }),
+  });
+  return (
+    <>
+      <PageTitle>Book a vehicle</PageTitle>
+      {verification.data && verification.data.state !== 'approved' && (
+        <Alert color="yellow" mb="md" title="Verify your identity and driving licence">
+          You can book now; pick-up needs a verified licence.{' '}
+          <Anchor component={Link} to="/fleet/verification">
+            Verify now
+          </Anchor>
+        </Alert>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSearch({ ...form });
+        }}
+      >
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="sm">
+          <TextInput type="datetime-local" label="Pick-up" required {...field('from')} />
+          <TextInput type="datetime-local" label="Return" required {...field('to')} />
+          <TextInput label="Location" placeholder="Any" {...field('location')} />
+          <TextInput label="Category" placeholder="Any" {...field('category')} />
+        </SimpleGrid>
+        <Checkbox.Group label="Extras" value={extras} onChange={setExtras} mb="sm">
+          <Group gap="md" mt={4}>
+            {FLEET_EXTRAS.map((x) => (
+              <Checkbox key={x} value={x} label={EXTRA_LABEL[x]} />
+            ))}
+          </Group>
+        </Checkbox.Group>
+        <Button type="submit" mb="md">
+          Search
+        </Button>
+      </form>
+      {range && (!range.from || !range.to) && <Alert color="red">Enter both dates.</Alert>}
+      {results.isFetching && !results.data && <LoadingState />}
+      {results.isError && <ErrorState error={results.error} onRetry={() => void results.refetch()} />}
+      {results.data && results.data.items.length === 0 && (
+        <EmptyState title="Nothing free for these dates">Try other dates, or another location.</EmptyState>
+      )}
+      {book.isError && (
+        <Alert color="red" mb="sm" role="alert" title="Not booked">
+          {errorMessage(book.error)}
+          {isApiError(book.error) && book.error.status === 409 && ' Search again to see what is free.'}
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} data-testid="availability">
+        {results.data?.items.map(({ vehicle: v, quote: q }) => (
+          <Card key={v.id} withBorder padding="sm" data-testid="offer">
+            <Card.Section>
+              <FleetPhoto id={v.photoIds[0]} alt={`${v.make} ${v.model}`} h={140} />
+            </Card.Section>
+            <Stack gap={4} mt="sm">
+              <Text fw={700}>
+                {v.make} {v.model}{' '}
+                <Text span c="dimmed" size="sm">
+                  ({v.year})
+                </Text>
+              </Text>
+              <Text size="sm" c="dimmed">
+                {v.category} · {v.seats} seats · {v.transmission} · {v.fuel} · {v.location}
+              </Text>
+              <Text size="sm">
+                {q.days} day{q.days === 1 ? '' : 's'} · {money(q.totalMinor, q.currency)}
+                {q.kmAllowance > 0 ? ` · ${q.kmAllowance} km included` : ' · unlimited km'}
+              </Text>
+              <Text size="xs" c="dimmed">
+                Deposit {money(q.depositMinor, q.currency)}; {money(q.authorizeMinor, q.currency)} is held on
+                your card, not charged, until the return.
+              </Text>
+              <Button
+                mt="xs"
+                aria-label={`Book ${v.make} ${v.model} for ${money(q.totalMinor, q.currency)}`}
+                loading={book.isPending && book.variables === v.id}
+                onClick={async () => {
+                  const b = await book.mutateAsync(v.id).catch(() => null);
+                  if (b) await navigate({ to: '/fleet/bookings/$bookingId', params: { bookingId: b.id } });
+                }}
+              >
+                Book
+              </Button>
+            </Stack>
+          </Card>
+        ))}
+      </SimpleGrid>
+      {results.data && (
+        <Text size="xs" c="dimmed" mt="sm">
+          Free from {when(results.data.from)} to {when(results.data.to)}, turnaround included.
+        </Text>
+      )}
+    </>
+  );
+}

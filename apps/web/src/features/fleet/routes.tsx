@@ -1,0 +1,61 @@
+import { IconCalendarEvent, IconCar, IconId, IconSteeringWheel } from '@tabler/icons-react';
+import { createRoute } from '@tanstack/react-router';
+import type { Feature } from '../../app/features';
+import { requirePermission } from '../../app/guards';
+import { requireModule } from '../../app/modules';
+import type { AppRoute } from '../../app/router';
+
+function routes(app: AppRoute) {
+  const fleet = createRoute({ getParentRoute: () => app, id: '_fleet', beforeLoad: requireModule('fleet') });
+  const book = requirePermission('fleet:book');
+  return fleet.addChildren([
+    createRoute({ getParentRoute: () => fleet, path: '/fleet', beforeLoad: book }).lazy(() =>
+      import('./SearchPage').then((m) => m.Route),
+    ),
+    createRoute({ getParentRoute: () => fleet, path: '/fleet/bookings', beforeLoad: book }).lazy(() =>
+      import('./BookingsPage').then((m) => m.Route),
+    ),
+    createRoute({ getParentRoute: () => fleet, path: '/fleet/bookings/$bookingId', beforeLoad: book }).lazy(
+      () => import('./BookingPage').then((m) => m.Route),
+    ),
+    createRoute({ getParentRoute: () => fleet, path: '/fleet/vehicles', beforeLoad: book }).lazy(() =>
+      import('./VehiclesPage').then((m) => m.Route),
+    ),
+    createRoute({
+      getParentRoute: () => fleet,
+      path: '/fleet/vehicles/$vehicleId',
+      beforeLoad: requirePermission('fleet:manage'),
+    }).lazy(() => import('./VehiclePage').then((m) => m.Route)),
+    createRoute({ getParentRoute: () => fleet, path: '/fleet/verification', beforeLoad: book }).lazy(() =>
+      import('./VerificationPage').then((m) => m.Route),
+    ),
+    createRoute({
+      getParentRoute: () => fleet,
+      path: '/fleet/verification/local/$inquiryId',
+      beforeLoad: book,
+    }).lazy(() => import('./VerificationPage').then((m) => m.LocalRoute)),
+  ]);
+}
+
+export const fleetFeature = {
+  module: 'fleet',
+  routes,
+  nav: [
+    { to: '/fleet', label: 'Book a vehicle', permission: 'fleet:book', icon: IconSteeringWheel, group: 'me' },
+    {
+      to: '/fleet/bookings',
+      label: 'Bookings',
+      permission: 'fleet:book',
+      icon: IconCalendarEvent,
+      group: 'me',
+    },
+    {
+      to: '/fleet/verification',
+      label: 'Identity check',
+      permission: 'fleet:book',
+      icon: IconId,
+      group: 'me',
+    },
+    { to: '/fleet/vehicles', label: 'Vehicles', permission: 'fleet:book', icon: IconCar, group: 'me' },
+  ],
+} satisfies Feature;
