@@ -52,7 +52,12 @@ describe('period locks', () => {
     });
     expect(created.status).toBe(423);
     expect(created.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(created.body).toMatchObject({ code: 'locked', title: 'Locked', lockedBefore: '2026-11-01' });
+    expect(created.body).toMatchObject({
+      code: 'locked',
+      title: 'Locked',
+      lockedBefore: '2026-11-01',
+      detail: 'Time before Sun 1 Nov 2026 is locked',
+    });
     expect((await w.api(w.manager, 'PATCH', `/time/entries/${inside}`, { note: 'x' })).status).toBe(423);
     expect((await w.api(w.admin, 'DELETE', `/time/entries/${inside}`)).status).toBe(423);
     expect((await w.api(w.employee, 'DELETE', `/time/entries/${straddling}`)).status).toBe(423);

@@ -13,6 +13,7 @@ import type { AppContext } from '../../platform/context';
 import { AppError, forbidden } from '../../platform/errors';
 import { timesOf, toEntry } from './entries.service';
 import { isoWeekOf, startOfLocalDay, summariseWeek, weekBounds } from './time.calendar';
+import { lockedError, weekRefusal } from './time.messages';
 import type { TimeMetrics } from './time.metrics';
 import { type Relation, type TimePolicy, weekWritable } from './time.policy';
 import { timeRepo } from './time.repo';
@@ -126,13 +127,9 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
         },
       ]);
       if (!rule.from.includes(row!.status)) {
-        throw new AppError(
-          'conflict',
-          `The week ${input.week} is ${row!.status} and cannot be ${rule.verb}`,
-          {
-            extra: { weekStatus: row!.status },
-          },
-        );
+        throw new AppError('conflict', weekRefusal(input.week, row!.status, rule.verb), {
+          extra: { weekStatus: row!.status },
+        });
       }
       if (action === 'submit') {
         const open = (await timeRepo.entriesWithin(tx, [person.id], bounds.start, bounds.end)).find(
@@ -142,7 +139,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
       }
       if (action === 'reopen') {
         if (lockedBefore && bounds.start < startOfLocalDay(lockedBefore, person.timeZone)) {
-          throw new AppError('locked', `Time before ${lockedBefore} is locked`, { extra: { lockedBefore } });
+          throw lockedError(lockedBefore);
         }
       }
       const values: Partial<TimesheetRow> =

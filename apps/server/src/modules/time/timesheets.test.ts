@@ -115,7 +115,11 @@ describe('approval workflow', () => {
     });
     const edit = await w.api(w.employee, 'PATCH', `/time/entries/${entryId}`, { note: 'late fix' });
     expect(edit.status).toBe(409);
-    expect(edit.body).toMatchObject({ week, weekStatus: 'submitted' });
+    expect(edit.body).toMatchObject({
+      week,
+      weekStatus: 'submitted',
+      detail: 'The week of 16–22 Nov 2026 is submitted for approval and cannot be changed',
+    });
     const locked = { startedAt: '2026-11-18T08:00:00Z', endedAt: '2026-11-18T09:00:00Z' };
     expect((await w.api(w.employee, 'POST', '/time/entries', locked)).status).toBe(409);
     expect((await w.api(w.employee, 'DELETE', `/time/entries/${entryId}`)).status).toBe(409);
@@ -225,7 +229,11 @@ describe('approval workflow', () => {
     expect(res.body.approved).toEqual([queue.body.items[0].id]);
     expect(res.body.failed).toEqual([
       { id: outsiderSheet.id, code: 'not_found', detail: 'Timesheet not found' },
-      { id: approvedSheet.id, code: 'conflict', detail: expect.stringMatching(/is draft/) },
+      {
+        id: approvedSheet.id,
+        code: 'conflict',
+        detail: expect.stringMatching(/is still a draft and cannot be approved/),
+      },
       { id: missing, code: 'not_found', detail: 'Timesheet not found' },
     ]);
     expect((await w.api(w.employee, 'GET', '/time/approvals')).status).toBe(403);
