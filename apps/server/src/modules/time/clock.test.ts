@@ -238,6 +238,7 @@ describe('API description', () => {
         'timesheets/reject',
         'timesheets/reopen',
         'timesheets/submit',
+        'timesheets/withdraw',
       ].map((p) => `/api/v1/time/${p}`),
     );
   });

@@ -20,14 +20,16 @@ import { timeRepo } from './time.repo';
 import type { TimesheetRow } from './time.tables';
 import { timesheetsRepo } from './timesheets.repo';
 
-export type TimesheetAction = 'submit' | 'approve' | 'reject' | 'reopen';
+export type TimesheetAction = 'submit' | 'withdraw' | 'approve' | 'reject' | 'reopen';
 
 /** The workflow: which statuses each action leaves from, where it goes, and who may take it. */
 const TRANSITIONS: Record<
   TimesheetAction,
-  { from: TTimesheetStatus[]; to: TTimesheetStatus; managerOnly: boolean; verb: string }
+  { from: TTimesheetStatus[]; to: TTimesheetStatus; managerOnly: boolean; verb: string; ownerOnly?: true }
 > = {
   submit: { from: ['draft', 'rejected'], to: 'submitted', managerOnly: false, verb: 'submitted' },
+  // Until a manager decides, the person may take a submitted week back to fix it.
+  withdraw: { from: ['submitted'], to: 'draft', managerOnly: false, verb: 'withdrawn', ownerOnly: true },
   approve: { from: ['submitted'], to: 'approved', managerOnly: true, verb: 'approved' },
   reject: { from: ['submitted'], to: 'rejected', managerOnly: true, verb: 'rejected' },
   reopen: { from: ['submitted', 'approved'], to: 'draft', managerOnly: true, verb: 'reopened' },
@@ -102,6 +104,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
     const rule = TRANSITIONS[action];
     const { person, relation } = await subject(principal, input.person);
     if (relation === 'reader') throw forbidden("You may not change this person's timesheet");
+    if (rule.ownerOnly && relation !== 'self') throw forbidden('Only its owner may withdraw a timesheet');
     // Deciding takes a manager of the person; admins may also decide on their own week.
     if (rule.managerOnly && relation !== 'manager' && !(relation === 'self' && principal.role === 'admin')) {
       throw forbidden(
@@ -145,13 +148,15 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
       const values: Partial<TimesheetRow> =
         action === 'submit'
           ? { status: rule.to, submittedAt: now, submittedBy: principal.userId, updatedAt: now }
-          : {
-              status: rule.to,
-              decidedAt: now,
-              decidedBy: principal.userId,
-              comment: action === 'approve' ? null : (input.comment ?? null),
-              updatedAt: now,
-            };
+          : action === 'withdraw'
+            ? { status: rule.to, submittedAt: null, submittedBy: null, updatedAt: now }
+            : {
+                status: rule.to,
+                decidedAt: now,
+                decidedBy: principal.userId,
+                comment: action === 'approve' ? null : (input.comment ?? null),
+                updatedAt: now,
+              };
       const updated = await timesheetsRepo.updateTimesheet(tx, row!.id, values);
       await recordAudit(tx, actor, {
         action: `timesheet.${rule.verb}`,

@@ -21,6 +21,7 @@ import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
 import { ClockButtons } from './ClockButtons';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
+import { WeekNotice, weekClosed } from './WeekActions';
 
 export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
 
@@ -111,6 +112,8 @@ export function HomePage() {
         </Alert>
       )}
 
+      {timesheet.data && <WeekNotice sheet={timesheet.data} />}
+
       <Card withBorder padding="lg" radius="md">
         <Stack gap="md" align="stretch">
           <Group justify="space-between">
@@ -150,11 +153,17 @@ export function HomePage() {
             </VisuallyHidden>
           </div>
 
-          <ClockButtons
-            state={s.state}
-            running={action.isPending ? (action.variables?.action ?? null) : null}
-            onAction={run}
-          />
+          {s.state === 'out' && weekClosed(timesheet.data) ? (
+            <Text ta="center" size="sm" data-testid="clock-closed">
+              Clocking in is not possible in a {timesheet.data!.status} week.
+            </Text>
+          ) : (
+            <ClockButtons
+              state={s.state}
+              running={action.isPending ? (action.variables?.action ?? null) : null}
+              onAction={run}
+            />
+          )}
         </Stack>
       </Card>
 

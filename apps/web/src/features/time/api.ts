@@ -30,6 +30,7 @@ export const TIME = {
   entry: (id: string) => `/api/v1/time/entries/${id}`,
   timesheet: '/api/v1/time/timesheets',
   submit: '/api/v1/time/timesheets/submit',
+  withdraw: '/api/v1/time/timesheets/withdraw',
   approve: '/api/v1/time/timesheets/approve',
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
@@ -137,7 +138,7 @@ export function useTimesheetAction() {
       person,
       comment,
     }: {
-      action: 'submit' | 'approve' | 'reject';
+      action: 'submit' | 'withdraw' | 'approve' | 'reject';
       week: string;
       person?: string;
       comment?: string;
