@@ -43,7 +43,8 @@ export function Providers({ queryClient, children }: { queryClient: QueryClient;
   return (
     <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={nonce ? () => nonce : undefined}>
       <QueryClientProvider client={queryClient}>
-        <Notifications position="top-right" limit={4} />
+        {/* Bottom right: toasts never cover the page actions in the title row. */}
+        <Notifications position="bottom-right" limit={4} />
         {children}
       </QueryClientProvider>
     </MantineProvider>

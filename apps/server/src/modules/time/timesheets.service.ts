@@ -85,6 +85,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
       endsAt: bounds.end.toISOString(),
       status,
       editable: weekWritable(status, relation) && !wholeWeekLocked,
+      locked: wholeWeekLocked,
       days,
       totals,
       entries: rows.map((r) => toEntry(r, breaks, now)),

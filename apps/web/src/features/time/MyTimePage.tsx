@@ -1,5 +1,5 @@
 import '@mantine/dates/styles.css';
-import type { TTimeEntry } from '@clockpilot/contracts/time';
+import type { TTimeEntry, TTimesheet } from '@clockpilot/contracts/time';
 import { Badge, Button, Card, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconEdit, IconPlus, IconTrash } from '@tabler/icons-react';
@@ -65,13 +65,15 @@ export function MyTimePage() {
     <>
       <PageTitle
         actions={
-          <Button
-            leftSection={<IconPlus size={18} aria-hidden />}
-            onClick={() => setEditing({ day: defaultDay })}
-            disabled={!editable}
-          >
-            Add entry
-          </Button>
+          // A closed week does not invite new entries.
+          editable && (
+            <Button
+              leftSection={<IconPlus size={18} aria-hidden />}
+              onClick={() => setEditing({ day: defaultDay })}
+            >
+              Add entry
+            </Button>
+          )
         }
       >
         My time
@@ -79,7 +81,7 @@ export function MyTimePage() {
       <Group justify="space-between" mb="md" wrap="wrap">
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
         <Group gap="xs">
-          {sheet.data && <StatusBadge status={sheet.data.status} />}
+          {sheet.data && <StatusBadge sheet={sheet.data} />}
           <Text fw={600} className="tabular">
             Total {hoursMinutes(weekTotal)}
           </Text>
@@ -103,7 +105,7 @@ export function MyTimePage() {
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
       ) : (entries.data ?? []).length === 0 ? (
         <EmptyState title="No time recorded this week">
-          Clock in on the home page, or add an entry by hand.
+          {editable ? 'Clock in on the home page, or add an entry by hand.' : 'Nothing was recorded in it.'}
         </EmptyState>
       ) : (
         <Stack gap="md">
@@ -236,12 +238,21 @@ export function MyTimePage() {
   );
 }
 
-const STATUS_COLOR = { draft: 'gray', submitted: 'blue', approved: 'green', rejected: 'red' } as const;
+const STATUS_COLOR = {
+  draft: 'gray',
+  submitted: 'blue',
+  approved: 'green',
+  rejected: 'red',
+  locked: 'dark',
+} as const;
 
-export function StatusBadge({ status }: { status: keyof typeof STATUS_COLOR }) {
+/** A week's state as people read it: a week wholly in a locked period is "locked", whatever its status. */
+export function StatusBadge({ sheet }: { sheet: Pick<TTimesheet, 'status'> & { locked?: boolean } }) {
+  const shown =
+    sheet.locked && (sheet.status === 'draft' || sheet.status === 'rejected') ? 'locked' : sheet.status;
   return (
-    <Badge color={STATUS_COLOR[status]} variant="light" data-testid="timesheet-status">
-      {status}
+    <Badge color={STATUS_COLOR[shown]} variant="light" data-testid="timesheet-status">
+      {shown}
     </Badge>
   );
 }

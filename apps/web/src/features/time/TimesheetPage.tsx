@@ -173,7 +173,7 @@ export function TimesheetPage() {
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
         {s && (
           <Group gap="xs">
-            <StatusBadge status={s.status} />
+            <StatusBadge sheet={s} />
             {s.submittedAt && (
               <Text size="sm" c="dimmed">
                 submitted {new Date(s.submittedAt).toLocaleString(undefined, { timeZone: s.timeZone })}

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { auth } from '../../app/auth';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { HomePage } from './HomePage';
+import { StatusBadge } from './MyTimePage';
 import { SubmitWeekButton } from './WeekActions';
 
 const sheet = (over: Partial<TTimesheet> = {}) =>
@@ -88,5 +89,12 @@ describe('week submission', () => {
     renderWithProviders(<HomePage />);
     expect((await screen.findByTestId('week-notice')).textContent).toContain('Tuesday is missing');
     expect(screen.getByRole('button', { name: 'Clock in' })).toBeTruthy();
+  });
+});
+
+describe('week badge', () => {
+  it('says "locked" for a draft week inside a locked period, not "draft"', () => {
+    renderWithProviders(<StatusBadge sheet={{ status: 'draft', locked: true }} />);
+    expect(screen.getByTestId('timesheet-status').textContent).toBe('locked');
   });
 });
