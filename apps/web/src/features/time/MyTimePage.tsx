@@ -8,7 +8,7 @@ import { useMemo, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
-import { useDeleteEntry, useEntries, useProjects, useTimesheet } from './api';
+import { useActivities, useDeleteEntry, useEntries, useProjects, useTimesheet } from './api';
 import { dayOf, isoWeekOf, today, weekDays } from './calendar';
 import { EntryForm } from './EntryForm';
 import { hm, hoursMinutes, longDay, timeOfDay } from './format';
@@ -27,6 +27,7 @@ export function MyTimePage() {
   const entries = useEntries(days[0]!, days[6]!);
   const sheet = useTimesheet(week);
   const projects = useProjects();
+  const activities = useActivities();
   const remove = useDeleteEntry();
   const [editing, setEditing] = useState<{ entry?: TTimeEntry; day: string } | null>(null);
 
@@ -35,6 +36,10 @@ export function MyTimePage() {
     const byId = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
     return (id: string | null) => (id ? (byId.get(id) ?? 'Project') : null);
   }, [projects.data]);
+  const activityName = useMemo(() => {
+    const byId = new Map((activities.data ?? []).map((a) => [a.id, a.name]));
+    return (id: string | null) => (id ? (byId.get(id) ?? null) : null);
+  }, [activities.data]);
 
   const byDay = useMemo(() => {
     const map = new Map<string, TTimeEntry[]>();
@@ -152,7 +157,11 @@ export function MyTimePage() {
                               )}
                             </Table.Td>
                             <Table.Td>
-                              <Text size="sm">{projectName(e.projectId) ?? '—'}</Text>
+                              <Text size="sm">
+                                {[projectName(e.projectId), activityName(e.activityId)]
+                                  .filter(Boolean)
+                                  .join(' · ') || '—'}
+                              </Text>
                               {e.note && (
                                 <Text size="xs" c="dimmed" lineClamp={1}>
                                   {e.note}
