@@ -74,6 +74,15 @@ scenario(
     await dialog.getByText(/^Start \(Europe\/Berlin\)/).waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
+    // One tap continues the past entry as a running timer.
+    await s.page
+      .getByRole('button', { name: /^Continue entry/ })
+      .first()
+      .click();
+    await s.page.goto('/');
+    await state.filter({ hasText: 'Working' }).waitFor();
+    await s.page.getByRole('button', { name: 'Clock out' }).click();
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
     // Nothing wider than the 390 px screen, on each of the employee's pages.
     for (const path of ['/', '/time', '/timesheet', '/timesheet?week=2026-W01', '/profile']) {
       await s.page.goto(path);

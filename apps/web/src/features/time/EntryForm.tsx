@@ -6,7 +6,7 @@ import { notifications } from '@mantine/notifications';
 import { showFormError } from '../../app/form';
 import { FormActions } from '../../app/ui';
 import { useSaveEntry } from './api';
-import { fromWall, toWall } from './calendar';
+import { fromWall, newEntryTimes, toWall } from './calendar';
 import { useWorkPickers } from './pickers';
 
 type Values = {
@@ -31,24 +31,32 @@ function toBody(v: Values, timeZone: string) {
 /** Add or edit a manual entry; times are picked and shown in the person's own zone. */
 export function EntryForm({
   entry,
+  copy,
+  dayEntries = [],
   timeZone,
   defaultDay,
   onDone,
 }: {
   entry?: TTimeEntry;
+  /** A new entry filled from this one (same times, project, activity and note) to adjust and save. */
+  copy?: TTimeEntry;
+  /** The day's entries: a new entry starts after the last of them. */
+  dayEntries?: TTimeEntry[];
   timeZone: string;
   defaultDay: string;
   onDone: () => void;
 }) {
   const save = useSaveEntry();
   const pickers = useWorkPickers();
+  const fresh = newEntryTimes(defaultDay, dayEntries, timeZone, copy);
+  const from = entry ?? copy;
   const form = useForm<Values>({
     initialValues: {
-      startedAt: entry ? toWall(entry.startedAt, timeZone) : `${defaultDay} 09:00:00`,
-      endedAt: entry?.endedAt ? toWall(entry.endedAt, timeZone) : entry ? null : `${defaultDay} 17:00:00`,
-      projectId: entry?.projectId ?? null,
-      activityId: entry?.activityId ?? null,
-      note: entry?.note ?? '',
+      startedAt: entry ? toWall(entry.startedAt, timeZone) : fresh.startedAt,
+      endedAt: entry ? (entry.endedAt ? toWall(entry.endedAt, timeZone) : null) : fresh.endedAt,
+      projectId: from?.projectId ?? null,
+      activityId: from?.activityId ?? null,
+      note: from?.note ?? '',
     },
     // An activity of another project cannot stay when the project changes.
     onValuesChange: (v) => {

@@ -21,6 +21,7 @@ import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
 import { ClockButtons } from './ClockButtons';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
+import { clockInBody, useTimerWork } from './TimerContext';
 import { WeekNotice, weekClosed } from './WeekActions';
 
 export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
@@ -35,6 +36,21 @@ function useElapsed(status: TClockStatus | undefined, fetchedAt: number): number
     return () => clearInterval(t);
   }, [running]);
   return running ? Math.max(0, (now - fetchedAt) / 1000) : 0;
+}
+
+/** The running session in the browser tab's title, so it shows from any other tab. */
+function useRunningTitle(status: TClockStatus | undefined, elapsed: number) {
+  const seconds =
+    status?.openEntry && status.state === 'in' ? status.openEntry.workedSeconds + elapsed : null;
+  const face = seconds === null ? null : clockFace(seconds);
+  useEffect(() => {
+    if (face === null) return;
+    const before = document.title;
+    document.title = `${face} · ClockPilot`;
+    return () => {
+      document.title = before;
+    };
+  }, [face]);
 }
 
 const STATE_LABEL: Record<TClockStatus['state'], { label: string; color: string }> = {
@@ -59,6 +75,8 @@ export function HomePage() {
   const [announcement, setAnnouncement] = useState('');
   // The timer counts on from the moment the server's figures were taken.
   const elapsed = useElapsed(status.data, status.dataUpdatedAt);
+  const timer = useTimerWork(status.data?.openEntry ?? null);
+  useRunningTitle(status.data, elapsed);
 
   if (status.isPending) return <LoadingState label="Loading your status…" />;
   if (status.isError) return <ErrorState error={status.error} onRetry={() => void status.refetch()} />;
@@ -73,7 +91,7 @@ export function HomePage() {
 
   function run(a: ClockAction) {
     action.mutate(
-      { action: a },
+      { action: a, body: a === 'in' ? clockInBody(timer.work) : undefined },
       {
         onSuccess: () => {
           notifications.show({ color: 'green', message: DONE_MESSAGE[a] });
@@ -158,11 +176,14 @@ export function HomePage() {
               Clocking in is not possible in a {timesheet.data!.status} week.
             </Text>
           ) : (
-            <ClockButtons
-              state={s.state}
-              running={action.isPending ? (action.variables?.action ?? null) : null}
-              onAction={run}
-            />
+            <>
+              {timer.fields}
+              <ClockButtons
+                state={s.state}
+                running={action.isPending ? (action.variables?.action ?? null) : null}
+                onAction={run}
+              />
+            </>
           )}
         </Stack>
       </Card>

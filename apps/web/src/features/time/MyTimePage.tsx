@@ -2,16 +2,25 @@ import '@mantine/dates/styles.css';
 import type { TTimeEntry, TTimesheet } from '@clockpilot/contracts/time';
 import { Badge, Button, Card, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconEdit, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconCopy, IconEdit, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
-import { useActivities, useDeleteEntry, useEntries, useProjects, useTimesheet } from './api';
+import {
+  useActivities,
+  useClockAction,
+  useClockStatus,
+  useDeleteEntry,
+  useEntries,
+  useProjects,
+  useTimesheet,
+} from './api';
 import { dayOf, isoWeekOf, today, weekDays } from './calendar';
 import { EntryForm } from './EntryForm';
 import { hm, hoursMinutes, longDay, timeOfDay } from './format';
+import { clockInBody, workOf } from './TimerContext';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/time')({ component: MyTimePage });
@@ -29,7 +38,21 @@ export function MyTimePage() {
   const projects = useProjects();
   const activities = useActivities();
   const remove = useDeleteEntry();
-  const [editing, setEditing] = useState<{ entry?: TTimeEntry; day: string } | null>(null);
+  const [editing, setEditing] = useState<{ entry?: TTimeEntry; copy?: TTimeEntry; day: string } | null>(null);
+  const status = useClockStatus();
+  const clock = useClockAction();
+  /** Starts the timer again on a past entry's project, activity and note. */
+  function continueEntry(e: TTimeEntry) {
+    clock.mutate(
+      { action: 'in', body: clockInBody(workOf(e)) },
+      {
+        onSuccess: () =>
+          notifications.show({ color: 'green', message: 'Clocked in: the timer runs on this work' }),
+        onError: (err) =>
+          notifications.show({ color: 'red', title: 'Not clocked in', message: errorMessage(err) }),
+      },
+    );
+  }
 
   const editable = sheet.data?.editable ?? true;
   const projectName = useMemo(() => {
@@ -135,7 +158,7 @@ export function MyTimePage() {
                           <Table.Th>Project</Table.Th>
                           <Table.Th ta="right">Breaks</Table.Th>
                           <Table.Th ta="right">Worked</Table.Th>
-                          <Table.Th w={90}>
+                          <Table.Th w={170}>
                             <VisuallyHidden>Actions</VisuallyHidden>
                           </Table.Th>
                         </Table.Tr>
@@ -177,6 +200,21 @@ export function MyTimePage() {
                             <Table.Td>
                               <Group gap={4} justify="flex-end" wrap="nowrap">
                                 <RowAction
+                                  tip="Continue"
+                                  label={`Continue entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  icon={<IconPlayerPlay size={18} aria-hidden />}
+                                  color="green"
+                                  disabled={status.data?.state !== 'out' || clock.isPending}
+                                  onClick={() => continueEntry(e)}
+                                />
+                                <RowAction
+                                  tip="Duplicate"
+                                  label={`Duplicate entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  icon={<IconCopy size={18} aria-hidden />}
+                                  disabled={!editable || !e.endedAt}
+                                  onClick={() => setEditing({ copy: e, day: d })}
+                                />
+                                <RowAction
                                   tip="Edit"
                                   label={`Edit entry starting ${timeOfDay(e.startedAt, tz)}`}
                                   icon={<IconEdit size={18} aria-hidden />}
@@ -214,6 +252,8 @@ export function MyTimePage() {
         {editing && (
           <EntryForm
             entry={editing.entry}
+            copy={editing.copy}
+            dayEntries={byDay.get(editing.day) ?? []}
             defaultDay={editing.day}
             timeZone={tz}
             onDone={() => setEditing(null)}
