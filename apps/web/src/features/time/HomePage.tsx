@@ -21,7 +21,8 @@ import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
 import { ClockButtons } from './ClockButtons';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
-import { clockInBody, useTimerWork } from './TimerContext';
+import { QuickStart } from './QuickStart';
+import { clockInBody, useRecentEntries, useTimerWork } from './TimerContext';
 import { WeekNotice, weekClosed } from './WeekActions';
 
 export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
@@ -76,6 +77,7 @@ export function HomePage() {
   // The timer counts on from the moment the server's figures were taken.
   const elapsed = useElapsed(status.data, status.dataUpdatedAt);
   const timer = useTimerWork(status.data?.openEntry ?? null);
+  const recent = useRecentEntries();
   useRunningTitle(status.data, elapsed);
 
   if (status.isPending) return <LoadingState label="Loading your status…" />;
@@ -89,9 +91,9 @@ export function HomePage() {
   const weekSeconds = s.weekSeconds + (working ? elapsed : 0);
   const target = timesheet.data?.totals.targetSeconds ?? 0;
 
-  function run(a: ClockAction) {
+  function run(a: ClockAction, body = a === 'in' ? clockInBody(timer.work) : undefined) {
     action.mutate(
-      { action: a, body: a === 'in' ? clockInBody(timer.work) : undefined },
+      { action: a, body },
       {
         onSuccess: () => {
           notifications.show({ color: 'green', message: DONE_MESSAGE[a] });
@@ -181,8 +183,15 @@ export function HomePage() {
               <ClockButtons
                 state={s.state}
                 running={action.isPending ? (action.variables?.action ?? null) : null}
-                onAction={run}
+                onAction={(a) => run(a)}
               />
+              {s.state === 'out' && (
+                <QuickStart
+                  entries={recent.data ?? []}
+                  disabled={action.isPending}
+                  onStart={(c) => run('in', clockInBody({ ...c, note: '' }))}
+                />
+              )}
             </>
           )}
         </Stack>

@@ -25,13 +25,12 @@ export function clockInBody(w: Work): TClockInBody {
   };
 }
 
-/** The newest entry of the caller: a new timer starts with its project, activity and note. */
-function useLastEntry(enabled: boolean) {
+/** The caller's newest entries: a new timer starts with the first one's work; the rest feed the recents. */
+export function useRecentEntries(enabled = true) {
   return useQuery({
-    queryKey: [...timeKeys.all, 'last-entry'],
+    queryKey: [...timeKeys.all, 'recent-entries'],
     queryFn: async ({ signal }) =>
-      (await api<{ items: TTimeEntry[] }>('GET', TIME.entries, { query: { limit: 1 }, signal })).items[0] ??
-      null,
+      (await api<{ items: TTimeEntry[] }>('GET', TIME.entries, { query: { limit: 30 }, signal })).items,
     enabled,
   });
 }
@@ -41,10 +40,10 @@ function useLastEntry(enabled: boolean) {
  * the timer runs, each change is saved on the open entry at once (the note when its field is left).
  */
 export function useTimerWork(open: TTimeEntry | null) {
-  const last = useLastEntry(open === null);
+  const recent = useRecentEntries(open === null);
   const save = useSaveEntry();
   const [draft, setDraft] = useState<Work | null>(null);
-  const work = draft ?? workOf(open ?? last.data);
+  const work = draft ?? workOf(open ?? recent.data?.[0]);
   const pickers = useWorkPickers();
 
   // A clock-in or clock-out starts over from what the server holds.
