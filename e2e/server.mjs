@@ -143,7 +143,8 @@ export async function seed(base, admin) {
     employee: {
       login: 'eli_employee',
       password: `Emp-${randomBytes(9).toString('base64url')}-7q`,
-      name: 'Eli Employee',
+      // One long word and an emoji, as real names bring: neither may widen a phone page or break initials.
+      name: 'Wolfeschlegelsteinhausenbergerdorffvoralternwaren Employee 🌻',
     },
   };
   const people = {};

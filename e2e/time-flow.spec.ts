@@ -74,19 +74,53 @@ scenario(
     await dialog.getByText(/^Start \(Europe\/Berlin\)/).waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
+    // One tap continues the past entry as a running timer.
+    await s.page
+      .getByRole('button', { name: /^Continue entry/ })
+      .first()
+      .click();
+    await s.page.goto('/');
+    await state.filter({ hasText: 'Working' }).waitFor();
+    await s.page.getByRole('button', { name: 'Clock out' }).click();
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+    // Nothing wider than the 390 px screen, on each of the employee's pages.
+    for (const path of ['/', '/time', '/timesheet', '/timesheet?week=2026-W01', '/profile']) {
+      await s.page.goto(path);
+      await s.page.getByRole('heading', { level: 1 }).waitFor();
+      await s.page.waitForLoadState('networkidle');
+      const width = await s.page.evaluate<number>('document.documentElement.scrollWidth');
+      assert.ok(width <= 390, `${path} is ${width} px wide on a 390 px phone`);
+    }
     assert.deepEqual(cspViolations(s), []);
   },
 );
 
-scenario('[EMPLOYEE][TIMESHEET]: submits the week', {}, async (s) => {
-  await loginViaApi(s, 'employee');
-  await s.page.goto('/timesheet');
-  await s.page.getByTestId('timesheet-grid').waitFor();
-  await s.page.getByTestId('timesheet-status').filter({ hasText: 'draft' }).waitFor();
-  await s.page.getByRole('button', { name: 'Submit week' }).click();
-  await s.page.getByTestId('timesheet-status').filter({ hasText: 'submitted' }).waitFor();
-  assert.equal(await s.page.getByRole('button', { name: 'Submit week' }).count(), 0);
-});
+scenario(
+  '[EMPLOYEE][TIMESHEET]: submits the week after confirming, withdraws it, submits again',
+  {},
+  async (s) => {
+    await loginViaApi(s, 'employee');
+    await s.page.goto('/timesheet');
+    await s.page.getByTestId('timesheet-grid').waitFor();
+    const status = s.page.getByTestId('timesheet-status');
+    const submit = async () => {
+      await s.page.getByRole('button', { name: 'Submit week' }).click();
+      const dialog = s.page.getByRole('dialog', { name: 'Submit this week for approval?' });
+      await dialog
+        .getByTestId('submit-summary')
+        .filter({ hasText: /Worked .* of .* target/ })
+        .waitFor();
+      await dialog.getByRole('button', { name: 'Submit week' }).click();
+      await status.filter({ hasText: 'submitted' }).waitFor();
+    };
+    await status.filter({ hasText: 'draft' }).waitFor();
+    await submit();
+    await s.page.getByRole('button', { name: 'Withdraw' }).click();
+    await status.filter({ hasText: 'draft' }).waitFor();
+    await submit();
+    assert.equal(await s.page.getByRole('button', { name: 'Submit week' }).count(), 0);
+  },
+);
 
 scenario('[MANAGER][APPROVALS]: opens the submitted week and approves it', {}, async (s) => {
   await loginViaApi(s, 'manager');
@@ -107,7 +141,7 @@ scenario('[EMPLOYEE][TIMESHEET]: sees the week approved and can no longer edit i
   await s.page.getByTestId('timesheet-status').filter({ hasText: 'approved' }).waitFor();
   await s.page.goto('/time');
   await s.page.getByTestId('not-editable').waitFor();
-  assert.equal(await s.page.getByRole('button', { name: 'Add entry' }).isDisabled(), true);
+  assert.equal(await s.page.getByRole('button', { name: 'Add entry' }).count(), 0);
   assert.equal(
     await s.page
       .getByRole('button', { name: /^Edit entry/ })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './messages';
 
 /** One field-level problem inside a problem+json body. */
 export const ZFieldError = z.object({

@@ -175,6 +175,8 @@ export const ZAuditEvent = z.object({
   occurredAt: ZIsoDateTime,
   actorId: z.string().nullable(),
   actorLabel: z.string().nullable(),
+  /** The acting user's display name, while the account exists. */
+  actorName: z.string().nullable(),
   action: z.string(),
   entityType: z.string(),
   entityId: z.string().nullable(),

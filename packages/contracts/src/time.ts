@@ -170,6 +170,8 @@ export const ZTimesheet = z.object({
   status: ZTimesheetStatus,
   /** Whether the caller may change entries of this week now (status, locks and rights). */
   editable: z.boolean(),
+  /** The whole week lies before the period lock: nobody can change it, whatever its status. */
+  locked: z.boolean(),
   days: z.array(ZTimesheetDay),
   totals: ZTimesheetTotals,
   entries: z.array(ZTimeEntry),

@@ -16,8 +16,9 @@ import { IconChevronDown, IconLogout, IconUser } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { logout } from './auth';
+import { initials } from './initials';
 import { appInfoQuery } from './modules';
-import { type NavItem, navFor, safeRedirect } from './nav';
+import { isActivePath, type NavItem, navFor, safeRedirect } from './nav';
 import { useAuth } from './useAuth';
 
 const GROUP_LABELS: Record<NavItem['group'], string> = { me: 'Me', team: 'Team', admin: 'Administration' };
@@ -45,7 +46,6 @@ export function AppLayout() {
   const groups = (['me', 'team', 'admin'] as const)
     .map((g) => ({ group: g, items: items.filter((i) => i.group === g) }))
     .filter((g) => g.items.length > 0);
-  const isActive = (to: string) => (to === '/' ? pathname === '/' : pathname.startsWith(to));
 
   async function signOut() {
     await logout();
@@ -80,8 +80,10 @@ export function AppLayout() {
             <Menu.Target>
               <UnstyledButton aria-label={`Account menu for ${user.displayName}`} data-testid="user-menu">
                 <Group gap={8} wrap="nowrap">
-                  <Avatar radius="xl" size={32} color="blue" name={user.displayName} />
-                  <Text size="sm" fw={500} visibleFrom="xs" lineClamp={1}>
+                  <Avatar radius="xl" size={32} color="blue" aria-hidden>
+                    {initials(user.displayName)}
+                  </Avatar>
+                  <Text size="sm" fw={500} visibleFrom="xs" lineClamp={1} maw={220}>
                     {user.displayName}
                   </Text>
                   <IconChevronDown size={14} aria-hidden />
@@ -112,7 +114,7 @@ export function AppLayout() {
               </Text>
               {g.items.map((item) => {
                 const Icon = item.icon;
-                const active = isActive(item.to);
+                const active = isActivePath(item.to, pathname);
                 return (
                   <NavLink
                     key={item.to}

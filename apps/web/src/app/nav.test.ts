@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { homeFor, navFor, safeRedirect } from './nav';
+import { homeFor, isActivePath, navFor, safeRedirect } from './nav';
 
 describe('menu by role', () => {
   it('shows each role only what its permissions allow', () => {
@@ -19,6 +19,18 @@ describe('menu by role', () => {
     expect(labels('admin')).toContain('Users');
     expect(labels('admin')).toContain('Audit log');
     expect(homeFor('employee')).toBe('/');
+  });
+});
+
+describe('current menu entry', () => {
+  it('lights up one entry per page', () => {
+    const active = (pathname: string) =>
+      navFor('admin')
+        .filter((i) => isActivePath(i.to, pathname))
+        .map((i) => i.label);
+    expect(active('/timesheet')).toEqual(['Timesheet']);
+    expect(active('/time')).toEqual(['My time']);
+    expect(active('/')).toEqual(['Home']);
   });
 });
 

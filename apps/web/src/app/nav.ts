@@ -21,6 +21,12 @@ export function navFor(role: TRole, modules?: readonly string[]): NavItem[] {
     .filter((i) => i.permission === null || can(role, i.permission));
 }
 
+/** Whether a menu entry is the current page: its path or one below it, never a longer name (`/time` is not `/timesheet`). */
+export function isActivePath(to: string, pathname: string): boolean {
+  if (to === '/') return pathname === '/';
+  return pathname === to || pathname.startsWith(`${to}/`);
+}
+
 /** Where a role lands after signing in when no page was asked for. */
 export function homeFor(role: TRole, modules?: readonly string[]): string {
   return navFor(role, modules)[0]?.to ?? '/profile';

@@ -41,9 +41,10 @@ if (nonce) (globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = no
 
 export function Providers({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={nonce ? () => nonce : undefined}>
+    <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={nonce ? () => nonce : undefined}>
       <QueryClientProvider client={queryClient}>
-        <Notifications position="top-right" limit={4} />
+        {/* Bottom right: toasts never cover the page actions in the title row. */}
+        <Notifications position="bottom-right" limit={4} />
         {children}
       </QueryClientProvider>
     </MantineProvider>

@@ -1,15 +1,5 @@
 import type { z } from 'zod';
 
-/** A plainer sentence than Zod's default for the commonest problems. */
-function friendly(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
-    return 'Required';
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'Required';
-  if (issue.code === 'invalid_format' && issue.format === 'email') return 'Enter a valid email address';
-  if (issue.code === 'invalid_format' && issue.format === 'uuid') return 'Pick one from the list';
-  return issue.message;
-}
-
 /**
  * A Mantine `validate` function that checks the request body a form would send with the contract
  * schema the server uses. `toBody` turns the form's values into that body (empty text to null, …);
@@ -22,7 +12,8 @@ export function bodyResolver<V>(schema: z.ZodType, toBody: (values: V) => unknow
     const errors: Record<string, string> = {};
     for (const issue of result.error.issues) {
       const key = issue.path.map(String).join('.') || 'root';
-      errors[key] ??= friendly(issue);
+      // The contracts set plain messages for every issue (messages.ts).
+      errors[key] ??= issue.message;
     }
     return errors;
   };

@@ -3,6 +3,7 @@ import { auditEvents } from '../../platform/audit';
 import type { DbOrTx } from '../../platform/db';
 import type { SortKey } from '../../platform/pagination';
 import type { PageSpec } from './identity.repo';
+import { users } from './identity.tables';
 
 export type AuditFilter = {
   actor?: string;
@@ -35,8 +36,9 @@ export const auditRepo = {
       f.to ? lt(auditEvents.occurredAt, f.to) : undefined,
     ];
     return db
-      .select({ event: auditEvents, _k: page.key })
+      .select({ event: auditEvents, actorName: users.displayName, _k: page.key })
       .from(auditEvents)
+      .leftJoin(users, eq(users.id, auditEvents.actorId))
       .where(and(...where))
       .orderBy(...page.orderBy)
       .limit(page.fetch);

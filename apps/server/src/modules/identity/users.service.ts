@@ -196,7 +196,12 @@ export function createUsersService(
         page,
       );
       return page.page(
-        rows.map(({ event, _k }) => ({ ...event, occurredAt: event.occurredAt.toISOString(), _k })),
+        rows.map(({ event, actorName, _k }) => ({
+          ...event,
+          actorName,
+          occurredAt: event.occurredAt.toISOString(),
+          _k,
+        })),
       );
     },
 

@@ -39,6 +39,7 @@ describe('users admin API', () => {
     const [event] = (await audit(`entityId=${user.id}&action=user.created`)).items;
     expect(event).toMatchObject({
       actorId: admin.user.id,
+      actorName: admin.user.displayName,
       entityType: 'user',
       before: null,
       after: { id: user.id },

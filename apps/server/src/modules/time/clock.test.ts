@@ -207,7 +207,7 @@ describe('entries booked ahead', () => {
   it('refuses clocking in inside an entry that has started', async () => {
     const res = await w.api(w.admin, 'POST', '/time/clock-in');
     expect(res.status).toBe(409);
-    expect(res.body.detail).toMatch(/^Overlaps entry /);
+    expect(res.body.detail).toMatch(/^Overlaps the entry \d\d:\d\d–\d\d:\d\d on /);
   });
 });
 
@@ -238,6 +238,7 @@ describe('API description', () => {
         'timesheets/reject',
         'timesheets/reopen',
         'timesheets/submit',
+        'timesheets/withdraw',
       ].map((p) => `/api/v1/time/${p}`),
     );
   });

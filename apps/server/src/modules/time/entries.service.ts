@@ -21,6 +21,7 @@ import {
   unprocessable,
 } from '../../platform/errors';
 import { type EntryTimes, entrySecondsWithin } from './time.calendar';
+import { spanText } from './time.messages';
 import type { TimePolicy } from './time.policy';
 import { timeRepo } from './time.repo';
 import type { BreakRow, EntryRow } from './time.tables';
@@ -106,7 +107,7 @@ function conflictError(other: EntryRow | null, attempted: Attempted, oneOpen = f
     oneOpen || (other && !other.endedAt && !attempted.end)
       ? 'Already clocked in'
       : conflict
-        ? `Overlaps entry ${conflict.id} (${conflict.startedAt} – ${conflict.endedAt ?? 'open'})`
+        ? `Overlaps the entry ${spanText(other.startedAt, other.endedAt, other.timeZone)}`
         : 'Overlaps another entry';
   return new AppError('conflict', message, { extra: { conflict } });
 }

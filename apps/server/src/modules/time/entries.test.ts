@@ -54,7 +54,8 @@ describe('manual entries', () => {
       startedAt: '2026-11-17T08:00:00.000Z',
       endedAt: '2026-11-17T12:00:00.000Z',
     });
-    expect(res.body.detail).toContain(first.body.id);
+    // Said in the person's zone (Berlin) and words, not as an id and UTC instants.
+    expect(res.body.detail).toBe('Overlaps the entry 09:00–13:00 on Tue 17 Nov');
     // Touching ends do not overlap.
     expect(
       (await w.api(w.employee, 'POST', '/time/entries', entry('2026-11-17', '12:00', '13:00'))).status,
@@ -98,6 +99,14 @@ describe('manual entries', () => {
     );
     expect(badBreak.status).toBe(422);
     expect(paths(badBreak.body)).toEqual(['body.breaks.1']);
+    const longNote = await w.api(w.employee, 'POST', '/time/entries', {
+      ...entry('2026-11-19', '08:00', '09:00'),
+      note: 'x'.repeat(2001),
+    });
+    expect(longNote.status).toBe(400);
+    expect(longNote.body.errors).toEqual([
+      expect.objectContaining({ path: 'body.note', message: 'At most 2000 characters' }),
+    ]);
     const malformed = await w.api(w.employee, 'POST', '/time/entries', { startedAt: 'yesterday' });
     expect(malformed.status).toBe(400);
     expect(paths(malformed.body)).toEqual(['body.startedAt', 'body.endedAt']);

@@ -52,10 +52,19 @@ describe('period locks', () => {
     });
     expect(created.status).toBe(423);
     expect(created.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(created.body).toMatchObject({ code: 'locked', title: 'Locked', lockedBefore: '2026-11-01' });
+    expect(created.body).toMatchObject({
+      code: 'locked',
+      title: 'Locked',
+      lockedBefore: '2026-11-01',
+      detail: 'Time before Sun 1 Nov 2026 is locked',
+    });
     expect((await w.api(w.manager, 'PATCH', `/time/entries/${inside}`, { note: 'x' })).status).toBe(423);
     expect((await w.api(w.admin, 'DELETE', `/time/entries/${inside}`)).status).toBe(423);
     expect((await w.api(w.employee, 'DELETE', `/time/entries/${straddling}`)).status).toBe(423);
+    // A week wholly before the lock says so, whatever its status; one reaching past it does not.
+    const sheet = (week: string) => w.api(w.employee, 'GET', `/time/timesheets?week=${week}`);
+    expect((await sheet('2026-W43')).body).toMatchObject({ status: 'draft', locked: true, editable: false });
+    expect((await sheet('2026-W44')).body).toMatchObject({ locked: false, editable: true });
   });
 
   it('refuses moving open time into the locked period, and leaves later time writable', async () => {

@@ -5,6 +5,7 @@ import { type AppContext, moduleApi } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, forbidden, notFound } from '../../platform/errors';
 import { isoWeekOf, startOfLocalDay, weekBounds } from './time.calendar';
+import { lockedError, weekRefusal } from './time.messages';
 import type { Scope } from './time.repo';
 import { timesheetsRepo } from './timesheets.repo';
 
@@ -114,12 +115,12 @@ export function createTimePolicy(ctx: AppContext) {
       if (lockedBefore) {
         const boundary = startOfLocalDay(lockedBefore, person.timeZone);
         if (spans.some((s) => s.start < boundary)) {
-          throw new AppError('locked', `Time before ${lockedBefore} is locked`, { extra: { lockedBefore } });
+          throw lockedError(lockedBefore);
         }
       }
       const closed = rows.find((r) => !weekWritable(r.status, rel));
       if (closed) {
-        throw new AppError('conflict', `Week ${closed.week} is ${closed.status} and cannot be changed`, {
+        throw new AppError('conflict', weekRefusal(closed.week, closed.status), {
           extra: { week: closed.week, weekStatus: closed.status },
         });
       }

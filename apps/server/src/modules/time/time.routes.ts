@@ -95,9 +95,10 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     { config: track, schema: { tags, querystring: ZTimesheetQuery, response: { 200: ZTimesheet } } },
     async (req) => s.timesheets.get(principalOf(req), req.query),
   );
-  // The four transitions differ only in who may take them and what the body carries.
+  // The transitions differ only in who may take them and what the body carries.
   const transitions = [
     ['submit', track, ZTimesheetAction],
+    ['withdraw', track, ZTimesheetAction],
     ['approve', approve, ZTimesheetAction],
     ['reject', approve, ZTimesheetReject],
     ['reopen', approve, ZTimesheetReopen],

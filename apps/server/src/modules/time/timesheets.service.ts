@@ -13,20 +13,23 @@ import type { AppContext } from '../../platform/context';
 import { AppError, forbidden } from '../../platform/errors';
 import { timesOf, toEntry } from './entries.service';
 import { isoWeekOf, startOfLocalDay, summariseWeek, weekBounds } from './time.calendar';
+import { lockedError, weekRefusal } from './time.messages';
 import type { TimeMetrics } from './time.metrics';
 import { type Relation, type TimePolicy, weekWritable } from './time.policy';
 import { timeRepo } from './time.repo';
 import type { TimesheetRow } from './time.tables';
 import { timesheetsRepo } from './timesheets.repo';
 
-export type TimesheetAction = 'submit' | 'approve' | 'reject' | 'reopen';
+export type TimesheetAction = 'submit' | 'withdraw' | 'approve' | 'reject' | 'reopen';
 
 /** The workflow: which statuses each action leaves from, where it goes, and who may take it. */
 const TRANSITIONS: Record<
   TimesheetAction,
-  { from: TTimesheetStatus[]; to: TTimesheetStatus; managerOnly: boolean; verb: string }
+  { from: TTimesheetStatus[]; to: TTimesheetStatus; managerOnly: boolean; verb: string; ownerOnly?: true }
 > = {
   submit: { from: ['draft', 'rejected'], to: 'submitted', managerOnly: false, verb: 'submitted' },
+  // Until a manager decides, the person may take a submitted week back to fix it.
+  withdraw: { from: ['submitted'], to: 'draft', managerOnly: false, verb: 'withdrawn', ownerOnly: true },
   approve: { from: ['submitted'], to: 'approved', managerOnly: true, verb: 'approved' },
   reject: { from: ['submitted'], to: 'rejected', managerOnly: true, verb: 'rejected' },
   reopen: { from: ['submitted', 'approved'], to: 'draft', managerOnly: true, verb: 'reopened' },
@@ -82,6 +85,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
       endsAt: bounds.end.toISOString(),
       status,
       editable: weekWritable(status, relation) && !wholeWeekLocked,
+      locked: wholeWeekLocked,
       days,
       totals,
       entries: rows.map((r) => toEntry(r, breaks, now)),
@@ -101,6 +105,7 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
     const rule = TRANSITIONS[action];
     const { person, relation } = await subject(principal, input.person);
     if (relation === 'reader') throw forbidden("You may not change this person's timesheet");
+    if (rule.ownerOnly && relation !== 'self') throw forbidden('Only its owner may withdraw a timesheet');
     // Deciding takes a manager of the person; admins may also decide on their own week.
     if (rule.managerOnly && relation !== 'manager' && !(relation === 'self' && principal.role === 'admin')) {
       throw forbidden(
@@ -126,13 +131,9 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
         },
       ]);
       if (!rule.from.includes(row!.status)) {
-        throw new AppError(
-          'conflict',
-          `The week ${input.week} is ${row!.status} and cannot be ${rule.verb}`,
-          {
-            extra: { weekStatus: row!.status },
-          },
-        );
+        throw new AppError('conflict', weekRefusal(input.week, row!.status, rule.verb), {
+          extra: { weekStatus: row!.status },
+        });
       }
       if (action === 'submit') {
         const open = (await timeRepo.entriesWithin(tx, [person.id], bounds.start, bounds.end)).find(
@@ -142,19 +143,21 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
       }
       if (action === 'reopen') {
         if (lockedBefore && bounds.start < startOfLocalDay(lockedBefore, person.timeZone)) {
-          throw new AppError('locked', `Time before ${lockedBefore} is locked`, { extra: { lockedBefore } });
+          throw lockedError(lockedBefore);
         }
       }
       const values: Partial<TimesheetRow> =
         action === 'submit'
           ? { status: rule.to, submittedAt: now, submittedBy: principal.userId, updatedAt: now }
-          : {
-              status: rule.to,
-              decidedAt: now,
-              decidedBy: principal.userId,
-              comment: action === 'approve' ? null : (input.comment ?? null),
-              updatedAt: now,
-            };
+          : action === 'withdraw'
+            ? { status: rule.to, submittedAt: null, submittedBy: null, updatedAt: now }
+            : {
+                status: rule.to,
+                decidedAt: now,
+                decidedBy: principal.userId,
+                comment: action === 'approve' ? null : (input.comment ?? null),
+                updatedAt: now,
+              };
       const updated = await timesheetsRepo.updateTimesheet(tx, row!.id, values);
       await recordAudit(tx, actor, {
         action: `timesheet.${rule.verb}`,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntry, timesheetWeek } from '../../../test/factories/time';
 import { WEEK_2026_W48 } from '../../../test/fixtures/calendar';
 import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
+import { auditTrail } from '../../../test/helpers';
 
 let w: TimeWorld;
 const H = 3600;
@@ -115,7 +116,11 @@ describe('approval workflow', () => {
     });
     const edit = await w.api(w.employee, 'PATCH', `/time/entries/${entryId}`, { note: 'late fix' });
     expect(edit.status).toBe(409);
-    expect(edit.body).toMatchObject({ week, weekStatus: 'submitted' });
+    expect(edit.body).toMatchObject({
+      week,
+      weekStatus: 'submitted',
+      detail: 'The week of 16–22 Nov 2026 is submitted for approval and cannot be changed',
+    });
     const locked = { startedAt: '2026-11-18T08:00:00Z', endedAt: '2026-11-18T09:00:00Z' };
     expect((await w.api(w.employee, 'POST', '/time/entries', locked)).status).toBe(409);
     expect((await w.api(w.employee, 'DELETE', `/time/entries/${entryId}`)).status).toBe(409);
@@ -187,6 +192,27 @@ describe('approval workflow', () => {
     ).toBe(404);
   });
 
+  it('lets the owner withdraw a submitted week until a manager decides', async () => {
+    const w45 = { week: '2026-W45' };
+    await book(w.employee, '2026-11-03T08:00:00Z', '2026-11-03T12:00:00Z');
+    expect((await w.api(w.employee, 'POST', '/time/timesheets/submit', w45)).status).toBe(200);
+    const byManager = await w.api(w.manager, 'POST', '/time/timesheets/withdraw', {
+      ...w45,
+      person: w.people.employee.id,
+    });
+    expect(byManager.status).toBe(403);
+    const back = await w.api(w.employee, 'POST', '/time/timesheets/withdraw', w45);
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ status: 'draft', editable: true, submittedAt: null });
+    expect(await auditTrail(w.t, back.body.id, 'timesheet.withdrawn')).toHaveLength(1);
+
+    await w.api(w.employee, 'POST', '/time/timesheets/submit', w45);
+    await w.api(w.manager, 'POST', '/time/timesheets/approve', { ...w45, person: w.people.employee.id });
+    const late = await w.api(w.employee, 'POST', '/time/timesheets/withdraw', w45);
+    expect(late.status).toBe(409);
+    expect(late.body.detail).toBe('The week of 2–8 Nov 2026 is approved and cannot be withdrawn');
+  });
+
   it('refuses to submit a week while clocked in during it', async () => {
     await w.api(w.colleague, 'POST', '/time/clock-in');
     const res = await w.api(w.colleague, 'POST', '/time/timesheets/submit', { week: '2026-W48' });
@@ -225,7 +251,11 @@ describe('approval workflow', () => {
     expect(res.body.approved).toEqual([queue.body.items[0].id]);
     expect(res.body.failed).toEqual([
       { id: outsiderSheet.id, code: 'not_found', detail: 'Timesheet not found' },
-      { id: approvedSheet.id, code: 'conflict', detail: expect.stringMatching(/is draft/) },
+      {
+        id: approvedSheet.id,
+        code: 'conflict',
+        detail: expect.stringMatching(/is still a draft and cannot be approved/),
+      },
       { id: missing, code: 'not_found', detail: 'Timesheet not found' },
     ]);
     expect((await w.api(w.employee, 'GET', '/time/approvals')).status).toBe(403);
@@ -234,7 +264,7 @@ describe('approval workflow', () => {
   it('counts status transitions on /metrics', async () => {
     const res = await w.t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.body).toMatch(
-      /clockpilot_time_timesheet_transitions_total\{from="submitted",to="approved"\} 2/,
+      /clockpilot_time_timesheet_transitions_total\{from="submitted",to="approved"\} 3/,
     );
     expect(res.body).toMatch(
       /clockpilot_time_timesheet_transitions_total\{from="submitted",to="rejected"\} 1/,

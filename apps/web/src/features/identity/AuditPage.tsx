@@ -3,10 +3,8 @@ import type { TAuditEvent, TUser } from '@clockpilot/contracts/identity';
 import { Button, Code, Drawer, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
-import { api } from '../../app/auth';
 import { DataTable, rowActionColumn } from '../../app/data-table';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
@@ -125,7 +123,7 @@ export function AuditPage() {
             header: 'When',
             render: (e) => <span className="tabular">{when(e.occurredAt)}</span>,
           },
-          { key: 'who', header: 'Who', render: (e) => e.actorLabel ?? (e.actorId ? e.actorId : 'System') },
+          { key: 'who', header: 'Who', render: (e) => actorText(e) },
           { key: 'action', header: 'Action', render: (e) => <Code>{e.action}</Code> },
           {
             key: 'entity',
@@ -161,7 +159,7 @@ export function AuditPage() {
           <Stack gap="md">
             <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
               <Meta label="When" value={when(open.occurredAt)} />
-              <Meta label="Who" value={<Actor event={open} />} />
+              <Meta label="Who" value={actorText(open)} />
               <Meta label="Action" value={open.action} />
               <Meta label="Record" value={`${open.entityType} ${open.entityId ?? ''}`} />
               <Meta label="IP address" value={open.ip ?? '—'} />
@@ -180,18 +178,11 @@ export function AuditPage() {
 }
 
 /** The actor's label, or their user name looked up by id, or "System" for changes nobody made. */
-function Actor({ event }: { event: TAuditEvent }) {
-  const id = event.actorLabel ? null : event.actorId;
-  const user = useQuery({
-    queryKey: ['lookup', ADMIN.users, 'id', id],
-    queryFn: ({ signal }) => api<TUser>('GET', ADMIN.user(id!), { signal }),
-    enabled: id !== null,
-    staleTime: 5 * 60_000,
-    retry: false,
-  });
-  if (event.actorLabel) return <>{event.actorLabel}</>;
-  if (!event.actorId) return <>System</>;
-  return <>{user.data ? user.data.username : event.actorId.slice(0, 8)}</>;
+/** A person's name, a system actor's label, or what is left of an account that no longer exists. */
+export function actorText(e: TAuditEvent): string {
+  if (e.actorLabel) return e.actorLabel;
+  if (e.actorName) return e.actorName;
+  return e.actorId ? `Removed account ${e.actorId.slice(0, 8)}` : 'System';
 }
 
 function Meta({ label, value }: { label: string; value: React.ReactNode }) {

@@ -1,6 +1,7 @@
 import { can } from '@clockpilot/contracts/permissions';
 import { Group, Stack, Text } from '@mantine/core';
 import { createLazyRoute } from '@tanstack/react-router';
+import { AppearanceSwitch } from '../../app/appearance';
 import { PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { PasswordSection } from './PasswordSection';
@@ -24,6 +25,9 @@ export function ProfilePage() {
             <Field label="Role" value={me.role} />
             <Field label="Time zone" value={me.timeZone} />
           </Group>
+        </Section>
+        <Section id="profile-appearance" title="Appearance">
+          <AppearanceSwitch />
         </Section>
         {me.hasPassword && (
           <Section id="profile-password" title="Password">

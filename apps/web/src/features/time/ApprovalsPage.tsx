@@ -182,7 +182,7 @@ export function ApprovalsPage() {
                   <HoursCell seconds={i.workedSeconds} />
                   <HoursCell seconds={i.targetSeconds} />
                   <Table.Td>
-                    <StatusBadge status={i.status} />
+                    <StatusBadge sheet={i} />
                   </Table.Td>
                   <Table.Td ta="right">
                     <Button

@@ -1,4 +1,6 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import type { TTimeEntry } from '@clockpilot/contracts/time';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { EntryForm } from './EntryForm';
@@ -30,8 +32,65 @@ describe('manual entry form', () => {
         startedAt: '2026-11-23T08:00:00.000Z',
         endedAt: '2026-11-23T16:00:00.000Z',
         projectId: null,
+        activityId: null,
         note: null,
       },
+    ]);
+  });
+
+  it('offers the activities of the chosen project and the global ones, and saves the one picked', async () => {
+    const P1 = '00000000-0000-4000-8000-0000000000a1';
+    const P2 = '00000000-0000-4000-8000-0000000000b2';
+    const activity = (id: string, name: string, projectId: string | null) => ({
+      id,
+      name,
+      projectId,
+      active: true,
+    });
+    const sent: unknown[] = [];
+    mockApi(async (url, init) => {
+      if (url.pathname === '/api/v1/projects')
+        return json({ items: [{ id: P1, code: 'WEB', name: 'Website' }], nextCursor: null });
+      if (url.pathname === '/api/v1/activities')
+        return json({
+          items: [
+            activity('00000000-0000-4000-8000-0000000000c1', 'Design', P1),
+            activity('00000000-0000-4000-8000-0000000000c2', 'Meetings', null),
+            activity('00000000-0000-4000-8000-0000000000c3', 'Fleet work', P2),
+          ],
+          nextCursor: null,
+        });
+      if (init.method === 'PATCH') {
+        sent.push(JSON.parse(String(init.body)));
+        return json({});
+      }
+      return problem(404, { code: 'not_found' });
+    });
+    const entry = {
+      id: '00000000-0000-4000-8000-0000000000e1',
+      startedAt: '2026-11-23T08:00:00Z',
+      endedAt: '2026-11-23T10:00:00Z',
+      projectId: P1,
+      activityId: null,
+      note: null,
+    } as unknown as TTimeEntry;
+    const onDone = vi.fn();
+    renderWithProviders(<EntryForm entry={entry} timeZone="UTC" defaultDay="2026-11-23" onDone={onDone} />);
+    const user = userEvent.setup({ delay: null });
+    const picker = screen.getByRole('combobox', { name: 'Activity' });
+    await user.click(picker);
+    await screen.findByRole('option', { name: 'Design', hidden: true });
+    const list = document.getElementById(picker.getAttribute('aria-controls')!)!;
+    expect(
+      within(list)
+        .getAllByRole('option', { hidden: true })
+        .map((o) => o.textContent),
+    ).toEqual(['Design', 'Meetings']);
+    await user.click(screen.getByRole('option', { name: 'Design', hidden: true }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(sent).toEqual([
+      expect.objectContaining({ projectId: P1, activityId: '00000000-0000-4000-8000-0000000000c1' }),
     ]);
   });
 

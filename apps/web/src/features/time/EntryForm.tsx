@@ -5,10 +5,17 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { showFormError } from '../../app/form';
 import { FormActions } from '../../app/ui';
-import { useProjects, useSaveEntry } from './api';
-import { fromWall, toWall } from './calendar';
+import { useSaveEntry } from './api';
+import { fromWall, newEntryTimes, toWall } from './calendar';
+import { useWorkPickers } from './pickers';
 
-type Values = { startedAt: string | null; endedAt: string | null; projectId: string | null; note: string };
+type Values = {
+  startedAt: string | null;
+  endedAt: string | null;
+  projectId: string | null;
+  activityId: string | null;
+  note: string;
+};
 
 /** The request body the contract expects, built from wall times in the person's zone. */
 function toBody(v: Values, timeZone: string) {
@@ -16,6 +23,7 @@ function toBody(v: Values, timeZone: string) {
     startedAt: v.startedAt ? fromWall(v.startedAt, timeZone) : '',
     endedAt: v.endedAt ? fromWall(v.endedAt, timeZone) : '',
     projectId: v.projectId,
+    activityId: v.activityId,
     note: v.note.trim() === '' ? null : v.note.trim(),
   };
 }
@@ -23,23 +31,36 @@ function toBody(v: Values, timeZone: string) {
 /** Add or edit a manual entry; times are picked and shown in the person's own zone. */
 export function EntryForm({
   entry,
+  copy,
+  dayEntries = [],
   timeZone,
   defaultDay,
   onDone,
 }: {
   entry?: TTimeEntry;
+  /** A new entry filled from this one (same times, project, activity and note) to adjust and save. */
+  copy?: TTimeEntry;
+  /** The day's entries: a new entry starts after the last of them. */
+  dayEntries?: TTimeEntry[];
   timeZone: string;
   defaultDay: string;
   onDone: () => void;
 }) {
   const save = useSaveEntry();
-  const projects = useProjects();
+  const pickers = useWorkPickers();
+  const fresh = newEntryTimes(defaultDay, dayEntries, timeZone, copy);
+  const from = entry ?? copy;
   const form = useForm<Values>({
     initialValues: {
-      startedAt: entry ? toWall(entry.startedAt, timeZone) : `${defaultDay} 09:00:00`,
-      endedAt: entry?.endedAt ? toWall(entry.endedAt, timeZone) : entry ? null : `${defaultDay} 17:00:00`,
-      projectId: entry?.projectId ?? null,
-      note: entry?.note ?? '',
+      startedAt: entry ? toWall(entry.startedAt, timeZone) : fresh.startedAt,
+      endedAt: entry ? (entry.endedAt ? toWall(entry.endedAt, timeZone) : null) : fresh.endedAt,
+      projectId: from?.projectId ?? null,
+      activityId: from?.activityId ?? null,
+      note: from?.note ?? '',
+    },
+    // An activity of another project cannot stay when the project changes.
+    onValuesChange: (v) => {
+      if (!pickers.fits(v.activityId, v.projectId)) form.setFieldValue('activityId', null);
     },
     validate: (values) => {
       const errors: Record<string, string> = {};
@@ -69,8 +90,6 @@ export function EntryForm({
     }
   }
 
-  const projectOptions = (projects.data ?? []).map((p) => ({ value: p.id, label: `${p.code} · ${p.name}` }));
-
   return (
     <form onSubmit={form.onSubmit(submit)} noValidate>
       <Stack gap="sm">
@@ -93,12 +112,21 @@ export function EntryForm({
         />
         <Select
           label="Project"
-          placeholder={projects.isPending ? 'Loading projects…' : 'No project'}
-          data={projectOptions}
+          placeholder={pickers.loading ? 'Loading projects…' : 'No project'}
+          data={pickers.projectOptions}
           clearable
           searchable
           nothingFoundMessage="No such project"
           {...form.getInputProps('projectId')}
+        />
+        <Select
+          label="Activity"
+          placeholder="No activity"
+          data={pickers.activityOptions(form.values.projectId)}
+          clearable
+          searchable
+          nothingFoundMessage="No such activity"
+          {...form.getInputProps('activityId')}
         />
         <Textarea label="Note" autosize minRows={2} maxLength={2000} {...form.getInputProps('note')} />
         <FormActions

@@ -21,6 +21,9 @@ import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
 import { ClockButtons } from './ClockButtons';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
+import { QuickStart } from './QuickStart';
+import { clockInBody, useRecentEntries, useTimerWork } from './TimerContext';
+import { WeekNotice, weekClosed } from './WeekActions';
 
 export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
 
@@ -34,6 +37,21 @@ function useElapsed(status: TClockStatus | undefined, fetchedAt: number): number
     return () => clearInterval(t);
   }, [running]);
   return running ? Math.max(0, (now - fetchedAt) / 1000) : 0;
+}
+
+/** The running session in the browser tab's title, so it shows from any other tab. */
+function useRunningTitle(status: TClockStatus | undefined, elapsed: number) {
+  const seconds =
+    status?.openEntry && status.state === 'in' ? status.openEntry.workedSeconds + elapsed : null;
+  const face = seconds === null ? null : clockFace(seconds);
+  useEffect(() => {
+    if (face === null) return;
+    const before = document.title;
+    document.title = `${face} · ClockPilot`;
+    return () => {
+      document.title = before;
+    };
+  }, [face]);
 }
 
 const STATE_LABEL: Record<TClockStatus['state'], { label: string; color: string }> = {
@@ -58,6 +76,9 @@ export function HomePage() {
   const [announcement, setAnnouncement] = useState('');
   // The timer counts on from the moment the server's figures were taken.
   const elapsed = useElapsed(status.data, status.dataUpdatedAt);
+  const timer = useTimerWork(status.data?.openEntry ?? null);
+  const recent = useRecentEntries();
+  useRunningTitle(status.data, elapsed);
 
   if (status.isPending) return <LoadingState label="Loading your status…" />;
   if (status.isError) return <ErrorState error={status.error} onRetry={() => void status.refetch()} />;
@@ -70,9 +91,9 @@ export function HomePage() {
   const weekSeconds = s.weekSeconds + (working ? elapsed : 0);
   const target = timesheet.data?.totals.targetSeconds ?? 0;
 
-  function run(a: ClockAction) {
+  function run(a: ClockAction, body = a === 'in' ? clockInBody(timer.work) : undefined) {
     action.mutate(
-      { action: a },
+      { action: a, body },
       {
         onSuccess: () => {
           notifications.show({ color: 'green', message: DONE_MESSAGE[a] });
@@ -110,6 +131,8 @@ export function HomePage() {
           .
         </Alert>
       )}
+
+      {timesheet.data && <WeekNotice sheet={timesheet.data} />}
 
       <Card withBorder padding="lg" radius="md">
         <Stack gap="md" align="stretch">
@@ -150,11 +173,27 @@ export function HomePage() {
             </VisuallyHidden>
           </div>
 
-          <ClockButtons
-            state={s.state}
-            running={action.isPending ? (action.variables?.action ?? null) : null}
-            onAction={run}
-          />
+          {s.state === 'out' && weekClosed(timesheet.data) ? (
+            <Text ta="center" size="sm" data-testid="clock-closed">
+              Clocking in is not possible in a {timesheet.data!.status} week.
+            </Text>
+          ) : (
+            <>
+              {timer.fields}
+              <ClockButtons
+                state={s.state}
+                running={action.isPending ? (action.variables?.action ?? null) : null}
+                onAction={(a) => run(a)}
+              />
+              {s.state === 'out' && (
+                <QuickStart
+                  entries={recent.data ?? []}
+                  disabled={action.isPending}
+                  onStart={(c) => run('in', clockInBody({ ...c, note: '' }))}
+                />
+              )}
+            </>
+          )}
         </Stack>
       </Card>
 

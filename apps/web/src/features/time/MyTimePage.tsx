@@ -1,17 +1,26 @@
 import '@mantine/dates/styles.css';
-import type { TTimeEntry } from '@clockpilot/contracts/time';
+import type { TTimeEntry, TTimesheet } from '@clockpilot/contracts/time';
 import { Badge, Button, Card, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconEdit, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconCopy, IconEdit, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
-import { useDeleteEntry, useEntries, useProjects, useTimesheet } from './api';
+import {
+  useActivities,
+  useClockAction,
+  useClockStatus,
+  useDeleteEntry,
+  useEntries,
+  useProjects,
+  useTimesheet,
+} from './api';
 import { dayOf, isoWeekOf, today, weekDays } from './calendar';
 import { EntryForm } from './EntryForm';
 import { hm, hoursMinutes, longDay, timeOfDay } from './format';
+import { clockInBody, workOf } from './TimerContext';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/time')({ component: MyTimePage });
@@ -27,14 +36,33 @@ export function MyTimePage() {
   const entries = useEntries(days[0]!, days[6]!);
   const sheet = useTimesheet(week);
   const projects = useProjects();
+  const activities = useActivities();
   const remove = useDeleteEntry();
-  const [editing, setEditing] = useState<{ entry?: TTimeEntry; day: string } | null>(null);
+  const [editing, setEditing] = useState<{ entry?: TTimeEntry; copy?: TTimeEntry; day: string } | null>(null);
+  const status = useClockStatus();
+  const clock = useClockAction();
+  /** Starts the timer again on a past entry's project, activity and note. */
+  function continueEntry(e: TTimeEntry) {
+    clock.mutate(
+      { action: 'in', body: clockInBody(workOf(e)) },
+      {
+        onSuccess: () =>
+          notifications.show({ color: 'green', message: 'Clocked in: the timer runs on this work' }),
+        onError: (err) =>
+          notifications.show({ color: 'red', title: 'Not clocked in', message: errorMessage(err) }),
+      },
+    );
+  }
 
   const editable = sheet.data?.editable ?? true;
   const projectName = useMemo(() => {
     const byId = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
     return (id: string | null) => (id ? (byId.get(id) ?? 'Project') : null);
   }, [projects.data]);
+  const activityName = useMemo(() => {
+    const byId = new Map((activities.data ?? []).map((a) => [a.id, a.name]));
+    return (id: string | null) => (id ? (byId.get(id) ?? null) : null);
+  }, [activities.data]);
 
   const byDay = useMemo(() => {
     const map = new Map<string, TTimeEntry[]>();
@@ -65,13 +93,15 @@ export function MyTimePage() {
     <>
       <PageTitle
         actions={
-          <Button
-            leftSection={<IconPlus size={18} aria-hidden />}
-            onClick={() => setEditing({ day: defaultDay })}
-            disabled={!editable}
-          >
-            Add entry
-          </Button>
+          // A closed week does not invite new entries.
+          editable && (
+            <Button
+              leftSection={<IconPlus size={18} aria-hidden />}
+              onClick={() => setEditing({ day: defaultDay })}
+            >
+              Add entry
+            </Button>
+          )
         }
       >
         My time
@@ -79,7 +109,7 @@ export function MyTimePage() {
       <Group justify="space-between" mb="md" wrap="wrap">
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
         <Group gap="xs">
-          {sheet.data && <StatusBadge status={sheet.data.status} />}
+          {sheet.data && <StatusBadge sheet={sheet.data} />}
           <Text fw={600} className="tabular">
             Total {hoursMinutes(weekTotal)}
           </Text>
@@ -103,7 +133,7 @@ export function MyTimePage() {
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
       ) : (entries.data ?? []).length === 0 ? (
         <EmptyState title="No time recorded this week">
-          Clock in on the home page, or add an entry by hand.
+          {editable ? 'Clock in on the home page, or add an entry by hand.' : 'Nothing was recorded in it.'}
         </EmptyState>
       ) : (
         <Stack gap="md">
@@ -128,7 +158,7 @@ export function MyTimePage() {
                           <Table.Th>Project</Table.Th>
                           <Table.Th ta="right">Breaks</Table.Th>
                           <Table.Th ta="right">Worked</Table.Th>
-                          <Table.Th w={90}>
+                          <Table.Th w={170}>
                             <VisuallyHidden>Actions</VisuallyHidden>
                           </Table.Th>
                         </Table.Tr>
@@ -150,7 +180,11 @@ export function MyTimePage() {
                               )}
                             </Table.Td>
                             <Table.Td>
-                              <Text size="sm">{projectName(e.projectId) ?? '—'}</Text>
+                              <Text size="sm">
+                                {[projectName(e.projectId), activityName(e.activityId)]
+                                  .filter(Boolean)
+                                  .join(' · ') || '—'}
+                              </Text>
                               {e.note && (
                                 <Text size="xs" c="dimmed" lineClamp={1}>
                                   {e.note}
@@ -165,6 +199,21 @@ export function MyTimePage() {
                             </Table.Td>
                             <Table.Td>
                               <Group gap={4} justify="flex-end" wrap="nowrap">
+                                <RowAction
+                                  tip="Continue"
+                                  label={`Continue entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  icon={<IconPlayerPlay size={18} aria-hidden />}
+                                  color="green"
+                                  disabled={status.data?.state !== 'out' || clock.isPending}
+                                  onClick={() => continueEntry(e)}
+                                />
+                                <RowAction
+                                  tip="Duplicate"
+                                  label={`Duplicate entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  icon={<IconCopy size={18} aria-hidden />}
+                                  disabled={!editable || !e.endedAt}
+                                  onClick={() => setEditing({ copy: e, day: d })}
+                                />
                                 <RowAction
                                   tip="Edit"
                                   label={`Edit entry starting ${timeOfDay(e.startedAt, tz)}`}
@@ -203,6 +252,8 @@ export function MyTimePage() {
         {editing && (
           <EntryForm
             entry={editing.entry}
+            copy={editing.copy}
+            dayEntries={byDay.get(editing.day) ?? []}
             defaultDay={editing.day}
             timeZone={tz}
             onDone={() => setEditing(null)}
@@ -236,12 +287,21 @@ export function MyTimePage() {
   );
 }
 
-const STATUS_COLOR = { draft: 'gray', submitted: 'blue', approved: 'green', rejected: 'red' } as const;
+const STATUS_COLOR = {
+  draft: 'gray',
+  submitted: 'blue',
+  approved: 'green',
+  rejected: 'red',
+  locked: 'dark',
+} as const;
 
-export function StatusBadge({ status }: { status: keyof typeof STATUS_COLOR }) {
+/** A week's state as people read it: a week wholly in a locked period is "locked", whatever its status. */
+export function StatusBadge({ sheet }: { sheet: Pick<TTimesheet, 'status'> & { locked?: boolean } }) {
+  const shown =
+    sheet.locked && (sheet.status === 'draft' || sheet.status === 'rejected') ? 'locked' : sheet.status;
   return (
-    <Badge color={STATUS_COLOR[status]} variant="light" data-testid="timesheet-status">
-      {status}
+    <Badge color={STATUS_COLOR[shown]} variant="light" data-testid="timesheet-status">
+      {shown}
     </Badge>
   );
 }

@@ -1,15 +1,14 @@
 import type { TTimesheet } from '@clockpilot/contracts/time';
-import { Alert, Button, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconMessage, IconSend } from '@tabler/icons-react';
+import { Alert, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { IconMessage } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
-import { errorMessage } from '../../app/api';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
-import { useProjects, useTimesheet, useTimesheetAction } from './api';
+import { useProjects, useTimesheet } from './api';
 import { dayOf, isoWeekOf, today } from './calendar';
 import { hm, hoursMinutes, shortDay } from './format';
 import { StatusBadge } from './MyTimePage';
+import { SubmitWeekButton, WithdrawWeekButton } from './WeekActions';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/timesheet')({ component: TimesheetPage });
@@ -152,35 +151,19 @@ export function TimesheetPage() {
   const current = isoWeekOf(today(me.timeZone));
   const week = search.week ?? current;
   const sheet = useTimesheet(week);
-  const action = useTimesheetAction();
-
-  function submit() {
-    action.mutate(
-      { action: 'submit', week },
-      {
-        onSuccess: () =>
-          notifications.show({ color: 'green', message: `Week ${week} submitted for approval` }),
-        onError: (e) =>
-          notifications.show({ color: 'red', title: 'Not submitted', message: errorMessage(e) }),
-      },
-    );
-  }
-
   const s = sheet.data;
   const canSubmit = s && (s.status === 'draft' || s.status === 'rejected') && s.editable;
+  // This page shows the caller's own weeks only.
+  const canWithdraw = s && s.status === 'submitted';
 
   return (
     <>
       <PageTitle
         actions={
-          canSubmit && (
-            <Button
-              leftSection={<IconSend size={18} aria-hidden />}
-              loading={action.isPending}
-              onClick={submit}
-            >
-              Submit week
-            </Button>
+          canSubmit ? (
+            <SubmitWeekButton sheet={s} current={current} />
+          ) : (
+            canWithdraw && <WithdrawWeekButton week={s.week} />
           )
         }
       >
@@ -190,7 +173,7 @@ export function TimesheetPage() {
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
         {s && (
           <Group gap="xs">
-            <StatusBadge status={s.status} />
+            <StatusBadge sheet={s} />
             {s.submittedAt && (
               <Text size="sm" c="dimmed">
                 submitted {new Date(s.submittedAt).toLocaleString(undefined, { timeZone: s.timeZone })}

@@ -24,26 +24,33 @@ export function WeekNav({
   onChange: (week: string) => void;
 }) {
   return (
-    <Group gap="xs" wrap="nowrap">
-      <ActionIcon
-        variant="default"
-        size="lg"
-        aria-label="Previous week"
-        onClick={() => onChange(shiftWeek(week, -1))}
-      >
-        <IconChevronLeft size={18} aria-hidden />
-      </ActionIcon>
-      <Text fw={600} miw={150} ta="center" aria-live="polite" data-testid="week-label">
-        {week} · {range(week)}
-      </Text>
-      <ActionIcon
-        variant="default"
-        size="lg"
-        aria-label="Next week"
-        onClick={() => onChange(shiftWeek(week, 1))}
-      >
-        <IconChevronRight size={18} aria-hidden />
-      </ActionIcon>
+    // Wraps on a phone so "This week" moves to the next line instead of being cut off.
+    <Group gap="xs" wrap="wrap">
+      <Group gap="xs" wrap="nowrap">
+        <ActionIcon
+          variant="default"
+          size="lg"
+          aria-label="Previous week"
+          onClick={() => onChange(shiftWeek(week, -1))}
+        >
+          <IconChevronLeft size={18} aria-hidden />
+        </ActionIcon>
+        <Text fw={600} miw={120} ta="center" aria-live="polite" data-testid="week-label">
+          {range(week)}
+          <Text span c="dimmed" fw={400} size="sm" visibleFrom="sm">
+            {' '}
+            · {week}
+          </Text>
+        </Text>
+        <ActionIcon
+          variant="default"
+          size="lg"
+          aria-label="Next week"
+          onClick={() => onChange(shiftWeek(week, 1))}
+        >
+          <IconChevronRight size={18} aria-hidden />
+        </ActionIcon>
+      </Group>
       {week !== current && (
         <Button variant="subtle" size="compact-sm" onClick={() => onChange(current)}>
           This week

@@ -1,5 +1,5 @@
 import type { TPage } from '@clockpilot/contracts/common';
-import type { TProject } from '@clockpilot/contracts/directory';
+import type { TActivity, TProject } from '@clockpilot/contracts/directory';
 import type {
   TApprovalQuery,
   TBulkApproveResult,
@@ -30,6 +30,7 @@ export const TIME = {
   entry: (id: string) => `/api/v1/time/entries/${id}`,
   timesheet: '/api/v1/time/timesheets',
   submit: '/api/v1/time/timesheets/submit',
+  withdraw: '/api/v1/time/timesheets/withdraw',
   approve: '/api/v1/time/timesheets/approve',
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
@@ -137,7 +138,7 @@ export function useTimesheetAction() {
       person,
       comment,
     }: {
-      action: 'submit' | 'approve' | 'reject';
+      action: 'submit' | 'withdraw' | 'approve' | 'reject';
       week: string;
       person?: string;
       comment?: string;
@@ -197,17 +198,18 @@ export function useSaveTimeSettings() {
   });
 }
 
-/** Active projects for pickers and grid labels; an empty list when the directory is off. */
-export function useProjects() {
+/** One active catalog list of the directory for pickers; an empty list when the directory is off. */
+function useCatalog<T>(name: 'projects' | 'activities', query: Record<string, string | number>) {
   return useQuery({
-    queryKey: ['directory', 'projects', 'active'],
-    queryFn: async ({ signal }) => {
-      const page = await api<TPage<TProject>>('GET', '/api/v1/projects', {
-        query: { status: 'active', limit: 200 },
-        signal,
-      });
-      return page.items;
-    },
+    queryKey: ['directory', name, 'active'],
+    queryFn: async ({ signal }) =>
+      (await api<TPage<T>>('GET', `/api/v1/${name}`, { query: { ...query, limit: 200 }, signal })).items,
     staleTime: 5 * 60_000,
   });
 }
+
+/** Active projects for pickers and grid labels. */
+export const useProjects = () => useCatalog<TProject>('projects', { status: 'active' });
+
+/** Active activities: the global ones and those of each project (pickers filter by project). */
+export const useActivities = () => useCatalog<TActivity>('activities', { active: 'true' });

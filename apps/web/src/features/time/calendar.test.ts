@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOf, fromWall, isoWeekOf, shiftWeek, toWall, weekDays, weekStart } from './calendar';
+import {
+  addDays,
+  dayOf,
+  fromWall,
+  isoWeekOf,
+  newEntryTimes,
+  shiftWeek,
+  toWall,
+  weekDays,
+  weekStart,
+} from './calendar';
 
 describe('wall times in a zone', () => {
   it('round-trips a Berlin winter and summer time', () => {
@@ -43,5 +53,23 @@ describe('ISO weeks', () => {
     expect(shiftWeek('2026-W53', 1)).toBe('2027-W01');
     expect(shiftWeek('2026-W01', -1)).toBe('2025-W52');
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+  });
+});
+
+describe('a new entry of a day', () => {
+  const done = { startedAt: '2026-11-23T08:00:00Z', endedAt: '2026-11-23T11:30:00Z' };
+  it('starts after the last entry of the day, and a copy keeps its length', () => {
+    expect(newEntryTimes('2026-11-23', [], 'Europe/Berlin')).toEqual({
+      startedAt: '2026-11-23 09:00:00',
+      endedAt: '2026-11-23 17:00:00',
+    });
+    expect(newEntryTimes('2026-11-23', [done], 'Europe/Berlin')).toEqual({
+      startedAt: '2026-11-23 12:30:00',
+      endedAt: '2026-11-23 13:30:00',
+    });
+    expect(newEntryTimes('2026-11-23', [done], 'Europe/Berlin', done)).toEqual({
+      startedAt: '2026-11-23 12:30:00',
+      endedAt: '2026-11-23 16:00:00',
+    });
   });
 });

@@ -110,3 +110,29 @@ export function shiftWeek(isoWeek: string, n: number): string {
 export function today(timeZone: string, now: Date = new Date()): string {
   return dayOf(now, timeZone);
 }
+
+const HOUR = 3_600_000;
+
+/**
+ * Wall times a new entry of a day starts with: right after the day's last entry (09:00 on an empty
+ * day), as long as the copied entry, else one hour after earlier work or a full day's 8 h.
+ */
+export function newEntryTimes(
+  day: string,
+  dayEntries: Array<{ startedAt: string; endedAt: string | null }>,
+  timeZone: string,
+  copy?: { startedAt: string; endedAt: string | null },
+): { startedAt: string; endedAt: string } {
+  const ends = dayEntries.flatMap((e) => (e.endedAt ? [Date.parse(e.endedAt)] : []));
+  const start = ends.length > 0 ? Math.max(...ends) : Date.parse(fromWall(`${day} 09:00:00`, timeZone));
+  const length =
+    copy?.endedAt !== undefined && copy.endedAt !== null
+      ? Date.parse(copy.endedAt) - Date.parse(copy.startedAt)
+      : ends.length > 0
+        ? HOUR
+        : 8 * HOUR;
+  return {
+    startedAt: toWall(new Date(start), timeZone),
+    endedAt: toWall(new Date(start + length), timeZone),
+  };
+}

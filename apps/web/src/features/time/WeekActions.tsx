@@ -1,0 +1,130 @@
+import type { TTimesheet } from '@clockpilot/contracts/time';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowBackUp, IconInfoCircle, IconMessage, IconSend } from '@tabler/icons-react';
+import { useState } from 'react';
+import { errorMessage } from '../../app/api';
+import { ConfirmDialog } from '../../app/confirm';
+import { useTimesheetAction } from './api';
+import { hoursMinutes } from './format';
+
+/** Submits a week after showing what is sent: worked against target, and a warning while the week runs on. */
+export function SubmitWeekButton({ sheet, current }: { sheet: TTimesheet; current: string }) {
+  const action = useTimesheetAction();
+  const [asking, setAsking] = useState(false);
+  const { workedSeconds, targetSeconds } = sheet.totals;
+  const early = sheet.week >= current;
+
+  function submit() {
+    action.mutate(
+      { action: 'submit', week: sheet.week },
+      {
+        onSuccess: () => {
+          setAsking(false);
+          notifications.show({ color: 'green', message: 'Week submitted for approval' });
+        },
+        onError: (e) =>
+          notifications.show({ color: 'red', title: 'Not submitted', message: errorMessage(e) }),
+      },
+    );
+  }
+
+  return (
+    <>
+      <Button leftSection={<IconSend size={18} aria-hidden />} onClick={() => setAsking(true)}>
+        Submit week
+      </Button>
+      <ConfirmDialog
+        opened={asking}
+        title="Submit this week for approval?"
+        confirmLabel="Submit week"
+        color="blue"
+        loading={action.isPending}
+        onConfirm={submit}
+        onClose={() => setAsking(false)}
+      >
+        <Stack gap="xs" data-testid="submit-summary">
+          <Text size="sm">
+            Worked <b className="tabular">{hoursMinutes(workedSeconds)}</b> of{' '}
+            <b className="tabular">{hoursMinutes(targetSeconds)}</b> target
+            {workedSeconds < targetSeconds ? ` (${hoursMinutes(targetSeconds - workedSeconds)} short)` : ''}.
+          </Text>
+          {early && (
+            <Text size="sm" c="orange.9">
+              This week is not over yet: after submitting you cannot add time to it unless you withdraw it.
+            </Text>
+          )}
+          <Text size="sm" c="dimmed">
+            You can withdraw it until your manager decides.
+          </Text>
+        </Stack>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** Takes a submitted week back to draft; the server allows it to the owner until a manager decides. */
+export function WithdrawWeekButton({ week }: { week: string }) {
+  const action = useTimesheetAction();
+  return (
+    <Button
+      variant="default"
+      leftSection={<IconArrowBackUp size={18} aria-hidden />}
+      loading={action.isPending}
+      onClick={() =>
+        action.mutate(
+          { action: 'withdraw', week },
+          {
+            onSuccess: () =>
+              notifications.show({ color: 'green', message: 'Week withdrawn: it is a draft again' }),
+            onError: (e) =>
+              notifications.show({ color: 'red', title: 'Not withdrawn', message: errorMessage(e) }),
+          },
+        )
+      }
+    >
+      Withdraw
+    </Button>
+  );
+}
+
+/**
+ * What the home page says about the current week when it is not simply open: submitted or approved
+ * (no clocking in then), or sent back with the manager's comment.
+ */
+export function WeekNotice({ sheet }: { sheet: TTimesheet }) {
+  if (sheet.status === 'rejected' && sheet.comment) {
+    return (
+      <Alert
+        color="red"
+        icon={<IconMessage aria-hidden />}
+        title="Your manager sent this week back"
+        data-testid="week-notice"
+      >
+        {sheet.comment}
+      </Alert>
+    );
+  }
+  if (sheet.status !== 'submitted' && sheet.status !== 'approved') return null;
+  return (
+    <Alert
+      color="blue"
+      icon={<IconInfoCircle aria-hidden />}
+      data-testid="week-notice"
+      title={sheet.status === 'submitted' ? 'This week is submitted for approval' : 'This week is approved'}
+    >
+      <Group justify="space-between" gap="sm">
+        <Text size="sm">
+          {sheet.status === 'submitted'
+            ? 'Clocking in is possible again once you withdraw it or your manager reopens it.'
+            : 'No more time can be recorded in it unless your manager reopens it.'}
+        </Text>
+        {sheet.status === 'submitted' && <WithdrawWeekButton week={sheet.week} />}
+      </Group>
+    </Alert>
+  );
+}
+
+/** Clocking in is refused in a week that is submitted or approved. */
+export const weekClosed = (sheet: TTimesheet | undefined) =>
+  sheet?.status === 'submitted' || sheet?.status === 'approved';
