@@ -19,6 +19,7 @@ const start = async (clock: ReturnType<typeof testClock>) =>
   });
 
 describe('without JWT_SECRET on embedded PGlite', () => {
+  // Two starts, each migrating a file-backed PGlite from scratch (no template): slow on a busy machine.
   it('keeps the key in the data folder (0600), so sign-ins and TOTP survive a restart', async () => {
     const clock = testClock();
     const first = await start(clock);
@@ -50,5 +51,5 @@ describe('without JWT_SECRET on embedded PGlite', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000);
 });
