@@ -23,6 +23,7 @@ COPY . .
 RUN npm run build
 
 # ---- prod-deps: production dependencies only ----
+# Pruned from the build stage's install instead of a second `npm ci`: no second download and unpack.
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
@@ -31,14 +32,17 @@ COPY packages/contracts/package.json packages/contracts/
 COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
 COPY apps/simulator/package.json apps/simulator/
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /src/node_modules/ node_modules/
+RUN npm prune --omit=dev --ignore-scripts && npm cache clean --force
 
 # ---- runtime ----
 FROM ${NODE_IMAGE}
-# tini reaps zombies and forwards SIGTERM to node, whose close-with-grace drains open requests.
-# Bases built for offline CI already carry it; the official Node images get it from Debian.
-RUN if ! command -v tini >/dev/null; then \
-      apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*; \
+# tini reaps zombies and forwards SIGTERM to node, whose close-with-grace drains open requests;
+# pg_dump and psql (postgresql-client) serve `clockpilot backup` and the backup CronJob.
+# Bases built for offline CI already carry both; the official Node images get them from Debian.
+RUN if ! command -v tini >/dev/null || ! command -v pg_dump >/dev/null; then \
+      apt-get update && apt-get install -y --no-install-recommends tini postgresql-client \
+      && rm -rf /var/lib/apt/lists/*; \
     fi \
  && groupadd --system --gid 10001 clockpilot \
  && useradd --system --uid 10001 --gid clockpilot --home-dir /app --shell /usr/sbin/nologin clockpilot \

@@ -1,17 +1,55 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Server tests that never open a database or a cache (pure functions, parsers, the build, subprocesses
+ * on a private PGlite directory). They form their own project so that CI's second mode, which exists
+ * to exercise PostgreSQL and Redis, runs only `--project server`; mode 1 runs them once.
+ */
+const serverUnit = [
+  'apps/server/build.test.ts',
+  'apps/server/src/boundaries.test.ts',
+  'apps/server/src/cli/progress.test.ts',
+  'apps/server/src/config/docs.test.ts',
+  'apps/server/src/modules/autoscaler/autoscaler.cli.test.ts',
+  'apps/server/src/modules/autoscaler/engine/*.test.ts',
+  'apps/server/src/modules/autoscaler/evaluate/*.test.ts',
+  'apps/server/src/modules/fleet/payments/csp.test.ts',
+  'apps/server/src/modules/identity/passwords.test.ts',
+  'apps/server/src/modules/planning/normalize.test.ts',
+  'apps/server/src/modules/planning/reallocate.test.ts',
+  'apps/server/src/modules/time/time.calendar.test.ts',
+  'apps/server/src/platform/backup-files.test.ts',
+  'apps/server/src/platform/module.test.ts',
+  'apps/server/src/platform/tabular/tabular.test.ts',
+  'packages/contracts/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine, which
+    // leaves a core idle while a file waits on PostgreSQL, Redis, a subprocess or PGlite's loading.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {
           name: 'server',
-          include: ['apps/server/**/*.test.ts', 'packages/contracts/**/*.test.ts'],
+          include: ['apps/server/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...serverUnit],
           environment: 'node',
           globalSetup: ['apps/server/test/global-setup.ts'],
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'server-unit',
+          include: serverUnit,
+          environment: 'node',
+          pool: 'forks',
+          testTimeout: 30_000,
         },
       },
       {

@@ -34,6 +34,39 @@ export async function adminQuery(sql: string, url = ADMIN_URL) {
   }
 }
 
+/**
+ * The time benchmarks' year: PEOPLE people, 20 projects; each weekday of 2026 eight 50-minute entries
+ * from 08:00 local time, the 12:00 one with a 10-minute break: 500 x 261 x 8 = 1,044,000 entries.
+ */
+export async function seedYearOfEntries(url: string, people: number) {
+  const t0 = performance.now();
+  await adminQuery(
+    `
+  insert into clients (name) values ('Bench client');
+  insert into projects (client_id, code, name, billable)
+    select c.id, 'B' || g, 'Bench project ' || g, g % 3 <> 0 from clients c, generate_series(1, 20) g;
+  insert into people (name, employee_number, time_zone)
+    select 'Person ' || g, 'B-' || g, case when g % 2 = 0 then 'Europe/Berlin' else 'America/New_York' end
+    from generate_series(1, ${people}) g;
+  with pr as (select id, billable, row_number() over (order by code) as rn from projects)
+  insert into time_entries (person_id, started_at, ended_at, time_zone, project_id, billable, source)
+    select p.id, s.at, s.at + interval '50 minutes', p.time_zone, pr.id, pr.billable, 'manual'
+    from people p
+    cross join generate_series(date '2026-01-01', date '2026-12-31', interval '1 day') d
+    cross join generate_series(0, 7) k
+    cross join lateral (select (d::date + time '08:00' + k * interval '1 hour') at time zone p.time_zone as at) s
+    join pr on pr.rn = (abs(hashtext(p.id::text)) + k) % 20 + 1
+    where extract(isodow from d::date) < 6 and p.employee_number like 'B-%';
+  insert into time_breaks (entry_id, started_at, ended_at)
+    select id, started_at + interval '20 minutes', started_at + interval '30 minutes'
+    from time_entries where extract(hour from started_at at time zone time_zone) = 12;
+  analyze;`,
+    url,
+  );
+  const { rows } = await adminQuery('select count(*)::int as n from time_entries', url);
+  return { entries: rows[0].n as number, seconds: (performance.now() - t0) / 1000 };
+}
+
 export async function recreateDatabase(name: string) {
   await adminQuery(`drop database if exists ${name} with (force)`);
   await adminQuery(`create database ${name}`);

@@ -14,6 +14,7 @@ import {
   recreateDatabase,
   request,
   rssMiB,
+  seedYearOfEntries,
   startServer,
 } from './time-common';
 
@@ -26,36 +27,8 @@ await recreateDatabase(DB);
 const [adminToken] = await createAccounts(DB, [{ username: 'bench_admin', role: 'admin', timeZone: 'UTC' }]);
 const url = dbUrl(DB);
 
-let t0 = performance.now();
-// 500 people, 20 projects; each weekday of 2026 eight 50-minute entries from 08:00 local time, the
-// 12:00 one with a 10-minute break: 500 x 261 x 8 = 1,044,000 entries.
-await adminQuery(
-  `
-  insert into clients (name) values ('Bench client');
-  insert into projects (client_id, code, name, billable)
-    select c.id, 'B' || g, 'Bench project ' || g, g % 3 <> 0 from clients c, generate_series(1, 20) g;
-  insert into people (name, employee_number, time_zone)
-    select 'Person ' || g, 'B-' || g, case when g % 2 = 0 then 'Europe/Berlin' else 'America/New_York' end
-    from generate_series(1, ${PEOPLE}) g;
-  with pr as (select id, billable, row_number() over (order by code) as rn from projects)
-  insert into time_entries (person_id, started_at, ended_at, time_zone, project_id, billable, source)
-    select p.id, s.at, s.at + interval '50 minutes', p.time_zone, pr.id, pr.billable, 'manual'
-    from people p
-    cross join generate_series(date '2026-01-01', date '2026-12-31', interval '1 day') d
-    cross join generate_series(0, 7) k
-    cross join lateral (select (d::date + time '08:00' + k * interval '1 hour') at time zone p.time_zone as at) s
-    join pr on pr.rn = (abs(hashtext(p.id::text)) + k) % 20 + 1
-    where extract(isodow from d::date) < 6 and p.employee_number like 'B-%';
-  insert into time_breaks (entry_id, started_at, ended_at)
-    select id, started_at + interval '20 minutes', started_at + interval '30 minutes'
-    from time_entries where extract(hour from started_at at time zone time_zone) = 12;
-  analyze;`,
-  url,
-);
-const { rows } = await adminQuery('select count(*)::int as n from time_entries', url);
-console.log(
-  `seed: ${rows[0].n} entries of ${PEOPLE} people in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-);
+const seeded = await seedYearOfEntries(url, PEOPLE);
+console.log(`seed: ${seeded.entries} entries of ${PEOPLE} people in ${seeded.seconds.toFixed(1)} s`);
 
 const server = await startServer(DB, { DATABASE_POOL_SIZE: '10' });
 const baseRss = await rssMiB(server.pid);
@@ -99,7 +72,6 @@ async function exportRun(format: 'csv' | 'xlsx', to: string) {
   );
 }
 
-t0 = performance.now();
 await exportRun('csv', '2026-12-31');
 await exportRun('xlsx', XLSX_TO);
 await server.stop();

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes the Node base image for the Dockerfile when no image registry can be reached: a minimal Debian
-# (debootstrap --variant=minbase) with tini and CA certificates, plus this machine's own Node and npm
-# and the CA bundle it trusts, imported with `docker import`. The image is tagged by Debian release + Node version, and its root
-# filesystem tarball is cached in $CACHE_DIR, so a second run costs a `docker import` at most.
+# (debootstrap --variant=minbase) with tini, CA certificates and postgresql-client (pg_dump, psql for
+# `clockpilot backup`), plus this machine's Node, npm and CA bundle, imported with `docker import`. Tagged by
+# Debian release + Node version + package list; the root filesystem tarball is cached in $CACHE_DIR.
 # Prints the image name on stdout (the last line); everything else goes to stderr.
 set -euo pipefail
 
@@ -11,8 +11,11 @@ CACHE_DIR=${CACHE_DIR:-/var/cache/clockpilot-ci}
 NODE_BIN=${NODE_BIN:-/usr/bin/node}
 NPM_DIR=${NPM_DIR:-/usr/lib/node_modules/npm}
 NODE_VERSION=$("$NODE_BIN" --version)
-TAG="clockpilot-base:${RELEASE}-node${NODE_VERSION#v}"
-TARBALL="$CACHE_DIR/base-${RELEASE}-node${NODE_VERSION#v}.tar"
+PACKAGES=tini,ca-certificates,postgresql-client
+# A changed package list makes a new key, so a cached tarball without a package is never reused.
+KEY="${RELEASE}-node${NODE_VERSION#v}-$(printf %s "$PACKAGES" | sha256sum | cut -c1-8)"
+TAG="clockpilot-base:$KEY"
+TARBALL="$CACHE_DIR/base-$KEY.tar"
 
 if [ "${1:-}" = "--help" ]; then
   sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
@@ -29,7 +32,9 @@ if [ ! -s "$TARBALL" ]; then
   echo "building $TAG (debootstrap $RELEASE, Node $NODE_VERSION)" >&2
   ROOT=$(mktemp -d "$CACHE_DIR/rootfs.XXXXXX")
   trap 'rm -rf "$ROOT"' EXIT
-  debootstrap --variant=minbase --include=tini,ca-certificates "$RELEASE" "$ROOT" >&2
+  started=$SECONDS
+  debootstrap --variant=minbase --include="$PACKAGES" "$RELEASE" "$ROOT" >&2
+  echo "debootstrap: $((SECONDS - started)) s" >&2
   install -m 0755 "$NODE_BIN" "$ROOT/usr/bin/node"
   mkdir -p "$ROOT/usr/lib/node_modules"
   cp -a "$NPM_DIR" "$ROOT/usr/lib/node_modules/npm"

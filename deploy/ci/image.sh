@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the production image on a locally made base (no registry needed) and proves it against the
-# machine's PostgreSQL and Redis: readiness 200, not root, read-only root filesystem, HEALTHCHECK
-# healthy, the CLI runs, `docker stop` drains and exits 0 within the grace period. Prints the size.
+# machine's PostgreSQL and Redis: the CLI runs (migrate; backup create + verify with the image's own
+# pg_dump), readiness 200, not root, read-only root, HEALTHCHECK healthy, `docker stop` drains and exits 0
+# within the grace period. Prints the size.
 # Usage: deploy/ci/image.sh [--help]   (IMAGE=clockpilot:ci by default; REDIS_URL optional)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/ci/lib.sh
-[ "${1:-}" = "--help" ] && { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0; }
+[ "${1:-}" = "--help" ] && { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0; }
 
 IMAGE=${IMAGE:-clockpilot:ci}
 REDIS=${REDIS_URL:-redis://127.0.0.1:6379}
@@ -42,6 +43,13 @@ docker run --rm "${run_args[@]}" "$IMAGE" clockpilot migrate | tail -1
 status=$(docker run --rm "${run_args[@]}" "$IMAGE" clockpilot migrate --status)
 echo "$status"
 grep -q 'pending: none' <<<"$status" || die "migrations still pending after migrate"
+
+log "CLI: backup create and verify (the image's own pg_dump against the machine's PostgreSQL)"
+made=$(docker run --rm "${run_args[@]}" -e BACKUPS_DIR=/app/data/backups "$IMAGE" clockpilot backup create)
+echo "$made" | tail -1
+file=$(sed -n 's/^backup written: \([^ ]*\) .*/\1/p' <<<"$made")
+[ -n "$file" ] || die "backup create wrote no file"
+docker run --rm "${run_args[@]}" -e BACKUPS_DIR=/app/data/backups "$IMAGE" clockpilot backup verify "$file" | tail -2
 
 log "server"
 docker run -d --name "$NAME" --stop-timeout 20 "${run_args[@]}" "$IMAGE" >/dev/null

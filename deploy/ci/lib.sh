@@ -68,12 +68,18 @@ render_nginx() {
   sed -e "s/listen 80;/listen 127.0.0.1:$http;/; s/listen 443 ssl http2;/listen 127.0.0.1:$https ssl http2;/; /listen \[::\]/d" \
     deploy/nginx/clockpilot.conf >"$dir/clockpilot.conf"
   cp deploy/nginx/security-headers.conf "$dir/snippets/clockpilot-security-headers.conf"
+  # Debian's dynamic modules (brotli among them) load by paths relative to the prefix, as in /etc/nginx.
+  ln -sfn /usr/share/nginx/modules "$dir/modules"
+  if [ -e /usr/share/nginx/modules/ngx_http_brotli_filter_module.so ]; then
+    cp deploy/nginx/brotli.conf "$dir/snippets/clockpilot-brotli.conf"
+  fi
   { echo 'upstream clockpilot_app {'
     for port in "$@"; do echo "    server 127.0.0.1:$port max_fails=2 fail_timeout=10s;"; done
     echo '    keepalive 32;'; echo '}'; } >"$dir/clockpilot/upstream.conf"
   cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;
 pid $dir/nginx.pid;
+include /etc/nginx/modules-enabled/*.conf;
 error_log $dir/error.log warn;
 events { worker_connections 512; }
 http {

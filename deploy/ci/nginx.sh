@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # deploy/nginx/clockpilot.conf in Debian's nginx, in front of two app instances on the machine's
 # PostgreSQL and Redis, over HTTPS with a throw-away CA: `nginx -t`, HTTP → HTTPS, TLS 1.2+ only,
-# headers, login through one instance and refresh through the other, the client IP the app records,
-# the WebSocket upgrade path, a large upload and the body limit.
+# headers, brotli/gzip, login through one instance and refresh through the other, the client IP the
+# app records, the WebSocket upgrade path, a large upload and the body limit.
 # Usage: deploy/ci/nginx.sh [--help]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,6 +56,18 @@ expect "page shell not cached" "$(grep -i '^cache-control' <<<"$headers" | tr -d
 asset=$(grep -o 'assets/[^"]*\.js' apps/web/dist/index.html | head -1)
 expect "hashed asset cached a year" "$("${C[@]}" -D - -o /dev/null "$U/$asset" | grep -i '^cache-control' | tr -d '\r' | tr 'A-Z' 'a-z')" \
   "cache-control: public, max-age=31536000, immutable"
+
+# API answers are compressed by nginx: brotli with Debian's module (installed by .ci/run), else gzip.
+# A 404 whose detail names a 1,200-character path is over gzip_min_length (1 KiB).
+long=$(printf 'x%.0s' $(seq 1 1200))
+enc() { "${C[@]}" -D - -o /dev/null -H "accept-encoding: $1" -H 'accept: application/json' "$U/api/v1/$long" |
+  grep -i '^content-encoding' | tr -d '\r' | tr 'A-Z' 'a-z'; }
+expect "gzip for a client without brotli" "$(enc gzip)" "content-encoding: gzip"
+if [ -e "$DIR/snippets/clockpilot-brotli.conf" ]; then
+  expect "brotli for a client that takes it" "$(enc 'br, gzip')" "content-encoding: br"
+else
+  log "no brotli module here (libnginx-mod-http-brotli-filter): gzip only"
+fi
 
 # Login through one instance, refresh through the other: the session lives in PostgreSQL/Redis, not
 # in a process. The client's own X-Forwarded-For is overwritten by nginx, so the app records 127.0.0.1.

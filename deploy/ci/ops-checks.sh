@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Operations checks: Prometheus config, alert rules and their unit tests, Alertmanager config and
-# routing, and the logrotate policy run against real files. Needs Debian's prometheus,
-# prometheus-alertmanager and logrotate packages. Takes well under a minute.
+# routing, the Loki and Promtail configs and ruler rules (parsed and shape-checked: Debian has no Loki
+# binary), and the logrotate policy run against real files. Needs Debian's prometheus,
+# prometheus-alertmanager and logrotate packages and `npm ci` (yaml). Takes well under a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ amtool check-config alertmanager/alertmanager.yml
 # Critical alerts page on-call, warnings go to chat.
 [ "$(amtool config routes test --config.file=alertmanager/alertmanager.yml severity=critical 2>/dev/null)" = oncall-critical ]
 [ "$(amtool config routes test --config.file=alertmanager/alertmanager.yml severity=warning 2>/dev/null)" = slack-warnings ]
+
+node ci/validate-loki.mjs
 
 # The policy with its paths moved into a scratch folder: a dry run, then a forced real rotation.
 work=$(mktemp -d)

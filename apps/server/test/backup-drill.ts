@@ -72,3 +72,24 @@ export function ageKeyPair(dir: string) {
   const recipient = /public key: (age1\w+)/i.exec(readFileSync(identity, 'utf8'))![1]!;
   return { identity, recipient };
 }
+
+/**
+ * A throw-away GnuPG home with one key pair (Debian's gnupg), for `gpg --recipient` backups. `close`
+ * stops the agent that gpg started for it.
+ */
+export function gpgKeyring(dir: string) {
+  const home = mkdtempSync(join(dir, 'gpg-'));
+  const recipient = `drill-${randomBytes(3).toString('hex')}@clockpilot.invalid`;
+  const gpg = (...args: string[]) =>
+    execFileSync('gpg', ['--batch', '--quiet', ...args], {
+      env: { ...process.env, GNUPGHOME: home },
+      stdio: 'ignore',
+    });
+  gpg('--passphrase', '', '--quick-gen-key', recipient, 'default', 'default', 'never');
+  return {
+    home,
+    recipient,
+    close: () =>
+      execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home } }),
+  };
+}

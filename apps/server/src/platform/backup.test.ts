@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ageKeyPair, fingerprint, queryOf, restoreTarget } from '../../test/backup-drill';
+import { ageKeyPair, fingerprint, gpgKeyring, queryOf, restoreTarget } from '../../test/backup-drill';
 import { createTestRuntime } from '../../test/helpers';
 import { createBackup, readBackup } from './backup';
 import { BACKUP_NAME } from './backup-files';
@@ -177,6 +177,43 @@ describe(`restore drill (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'embed
         expect(await fingerprint(copy.query)).toEqual(firstData);
       } finally {
         await copy.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'a GPG-encrypted backup reads back with the keyring that holds the key and is refused without it',
+    async () => {
+      const keyring = gpgKeyring(dir);
+      const stranger = gpgKeyring(dir);
+      const before = process.env.GNUPGHOME;
+      try {
+        process.env.GNUPGHOME = keyring.home;
+        const made = await createBackup(runtime.ctx.database, {
+          dir,
+          retentionDays: 30,
+          gpgRecipient: keyring.recipient,
+        });
+        expect(basename(made.file)).toMatch(/\.gz\.gpg$/);
+        // An OpenPGP message (public-key encrypted session key packet), not a readable gzip stream.
+        const head = (await readFile(made.file)).subarray(0, 2);
+        expect(head[0]! & 0x80).toBe(0x80);
+        expect([...head]).not.toEqual([0x1f, 0x8b]);
+        const listing = await readBackup(made.file, {});
+        if (listing.kind === 'sql')
+          expect(listing.tables.find((t) => t.name === 'public.users')!.rows).toBeGreaterThan(0);
+        else expect(listing.files).toBeGreaterThan(100);
+
+        process.env.GNUPGHOME = stranger.home;
+        await expect(readBackup(made.file, {})).rejects.toThrow(
+          /cannot be decrypted with the configured key/,
+        );
+      } finally {
+        if (before === undefined) delete process.env.GNUPGHOME;
+        else process.env.GNUPGHOME = before;
+        keyring.close();
+        stranger.close();
       }
     },
     SLOW,

@@ -24,10 +24,8 @@ beforeAll(async () => {
     throw new Error('the failure under test');
   });
 });
-afterAll(async () => {
-  await t.close();
-  server.close();
-});
+// The last test closes the app itself.
+afterAll(() => server.close());
 
 it('reports a 5xx with request id, route, release and environment, and nothing of the request', async () => {
   const res = await t.app.inject({
@@ -64,4 +62,15 @@ it('reports a 5xx with request id, route, release and environment, and nothing o
     'alice@example.org',
   ])
     expect(events[0]).not.toContain(secret);
+});
+
+it('sends a report still queued when the app shuts down', async () => {
+  const before = envelopes.length;
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/boom/43' });
+  expect(res.statusCode).toBe(500);
+  // No explicit flush: closing the app (as SIGTERM does) must deliver it.
+  await t.close();
+  const events = envelopes.slice(before).filter((e) => e.includes('"type":"event"'));
+  expect(events).toHaveLength(1);
+  expect(events[0]).toContain('the failure under test');
 });

@@ -38,9 +38,13 @@ function scrub<E extends Sentry.Event>(event: E): E {
 
 const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
 
-/** Reports every error that ends in a 5xx answer. */
+/** Reports every error that ends in a 5xx answer, and sends what is still queued when the app closes. */
 export function reportServerErrors(app: FastifyInstance) {
   if (!Sentry.isInitialized()) return;
+  // Shutdown (SIGTERM, a fatal error, a failed start) closes the app: the last reports must not be lost.
+  app.addHook('onClose', async () => {
+    await flushErrorReports();
+  });
   app.addHook('onError', async (request, _reply, error) => {
     const e = error as { status?: number; statusCode?: number };
     const status = e.status ?? e.statusCode ?? 500;
