@@ -1,6 +1,10 @@
+import type { AppContext } from '../../platform/context';
 import { defineModule } from '../../platform/module';
 import { autoscalerCli } from './autoscaler.cli';
+import { autoscalerRoutes } from './autoscaler.routes';
+import { createClustersService } from './clusters/clusters.service';
 import { decide } from './engine/decide';
+import { createSimulatorClient } from './simulator-client';
 
 declare module '../../platform/module' {
   interface ModuleServices {
@@ -10,15 +14,20 @@ declare module '../../platform/module' {
 
 export type AutoscalerServices = ReturnType<typeof createAutoscalerServices>;
 
-const createAutoscalerServices = () => ({
-  /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
-  decide,
-});
+function createAutoscalerServices(ctx: AppContext) {
+  const simulator = createSimulatorClient(ctx.config);
+  return {
+    /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
+    decide,
+    clusters: createClustersService(ctx, simulator),
+  };
+}
 
 /** Autoscaling of server clusters: HPA-compatible and predictive decisions, and their evaluation. */
 export const autoscalerModule = defineModule({
   name: 'autoscaler',
   dependsOn: ['identity'],
   services: createAutoscalerServices,
+  routes: autoscalerRoutes,
   cli: autoscalerCli,
 });

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { ZBehavior } from './autoscaler-decide';
+import { ZId, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir } from './common';
+import {
+  ZSimConstantLoad,
+  ZSimDiurnalLoad,
+  ZSimFaults,
+  ZSimRandomWalkLoad,
+  ZSimSpikeLoad,
+  ZSimStepLoad,
+} from './simulator';
+
+/**
+ * The autoscaler's HTTP API under `/api/v1/autoscaler` (docs/autoscaler.md, "Clusters API").
+ * A cluster belongs to the user who created it; another user's cluster answers 404 everywhere.
+ * Rates are requests per second, times ISO 8601 in UTC.
+ */
+
+/** 3–50 letters, digits, `-` or `_`; unique per owner. The server answers 422 for any other name. */
+export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9_-]{3,50}$/;
+export const ZClusterName = z.string().regex(CLUSTER_NAME_PATTERN, '3 to 50 letters, digits, "-" or "_"');
+
+/** What the servers are scaled on: average CPU utilisation, or requests per second per server. */
+export const ZClusterTarget = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('cpu'), utilizationPercent: z.number().int().min(1).max(100) }),
+  z.strictObject({
+    type: z.literal('requestsPerServer'),
+    requestsPerSecond: z.number().finite().gt(0).max(1e6),
+  }),
+]);
+export type TClusterTarget = z.infer<typeof ZClusterTarget>;
+
+export const AUTOSCALER_MODES = ['hpa', 'predictive'] as const;
+export const ZAutoscalerMode = z.enum(AUTOSCALER_MODES);
+export type TAutoscalerMode = z.infer<typeof ZAutoscalerMode>;
+
+/** The simulator's load patterns a cluster keeps (a trace replay is for `clockpilot autoscaler evaluate`). */
+export const ZClusterLoad = z.discriminatedUnion('type', [
+  ZSimConstantLoad,
+  ZSimDiurnalLoad,
+  ZSimStepLoad,
+  ZSimSpikeLoad,
+  ZSimRandomWalkLoad,
+]);
+export type TClusterLoad = z.infer<typeof ZClusterLoad>;
+
+/** How the simulator models the cluster's servers and load. */
+export const ZClusterSimulation = z.strictObject({
+  load: ZClusterLoad.default({ type: 'constant', rps: 0 }),
+  /** Requests per second one server serves. */
+  capacityRps: z.number().finite().gt(0).max(1e6).default(10),
+  /** Seconds a new server takes before it is ready. */
+  bootSeconds: z.number().int().min(0).max(3600).default(30),
+});
+export type TClusterSimulation = z.infer<typeof ZClusterSimulation>;
+
+/** The circuit breaker of a cluster's metrics reads (opossum's states). */
+export const BREAKER_STATES = ['closed', 'open', 'halfOpen'] as const;
+export const ZBreakerState = z.enum(BREAKER_STATES);
+export type TBreakerState = z.infer<typeof ZBreakerState>;
+
+export const ZCluster = z.object({
+  id: ZId,
+  name: z.string(),
+  minServers: z.number().int(),
+  maxServers: z.number().int(),
+  target: ZClusterTarget,
+  mode: ZAutoscalerMode,
+  /** Kubernetes' `spec.behavior` (autoscaling/v2); null = the controller's defaults. */
+  behavior: ZBehavior.nullable(),
+  simulation: ZClusterSimulation,
+  /** The server count last sent to the simulator. */
+  desiredServers: z.number().int(),
+  breaker: ZBreakerState,
+  /** When the control loop last decided for this cluster; null before its first tick. */
+  lastTickAt: ZIsoDateTime.nullable(),
+  createdAt: ZIsoDateTime,
+  updatedAt: ZIsoDateTime,
+});
+export type TCluster = z.infer<typeof ZCluster>;
+
+/** `name`, the bounds and the quotas are checked by the server (422 with the field's path). */
+export const ZClusterCreate = z.strictObject({
+  name: z.string().max(1000),
+  minServers: z.number().int().min(0).max(1_000_000).default(1),
+  maxServers: z.number().int().min(0).max(1_000_000),
+  target: ZClusterTarget,
+  mode: ZAutoscalerMode.default('hpa'),
+  behavior: ZBehavior.nullable().default(null),
+  simulation: ZClusterSimulation.default({
+    load: { type: 'constant', rps: 0 },
+    capacityRps: 10,
+    bootSeconds: 30,
+  }),
+});
+export type TClusterCreate = z.input<typeof ZClusterCreate>;
+
+/** Only the fields sent change; `simulation` fields too (a new `load` replaces the old pattern). */
+export const ZClusterUpdate = z.strictObject({
+  name: z.string().max(1000).optional(),
+  minServers: z.number().int().min(0).max(1_000_000).optional(),
+  maxServers: z.number().int().min(0).max(1_000_000).optional(),
+  target: ZClusterTarget.optional(),
+  mode: ZAutoscalerMode.optional(),
+  behavior: ZBehavior.nullable().optional(),
+  simulation: z
+    .strictObject({
+      load: ZClusterLoad,
+      capacityRps: z.number().finite().gt(0).max(1e6),
+      bootSeconds: z.number().int().min(0).max(3600),
+    })
+    .partial()
+    .optional(),
+});
+export type TClusterUpdate = z.infer<typeof ZClusterUpdate>;
+
+export const CLUSTER_SORTS = ['name', 'createdAt'] as const;
+export const ZClusterListQuery = ZPageQuery.extend({
+  /** Part of the name, any case. */
+  q: z.string().trim().min(1).max(100).optional(),
+  mode: ZAutoscalerMode.optional(),
+  sort: z.enum(CLUSTER_SORTS).default('name'),
+  dir: ZSortDir.default('asc'),
+});
+export type TClusterListQuery = z.infer<typeof ZClusterListQuery>;
+export const ZClusterPage = ZPage(ZCluster);
+export const ZClusterParams = z.object({ id: ZId });
+
+/** Faults injected into the cluster's simulation (see the simulator's `POST …/faults`). */
+export const ZClusterFaults = ZSimFaults;
+export type TClusterFaults = z.infer<typeof ZClusterFaults>;
+
+/** The simulator's view of the cluster now, for the simulator controls. */
+export const ZClusterSimulatorState = z.object({
+  /** Simulated seconds since the cluster's model was created. */
+  time: z.number(),
+  desiredReplicas: z.number().int(),
+  faults: z.object({
+    latencyMs: z.number(),
+    errorRate: z.number(),
+    /** Simulated seconds of outage left. */
+    outageSeconds: z.number(),
+    apiDelayMs: z.number(),
+  }),
+});
+export type TClusterSimulatorState = z.infer<typeof ZClusterSimulatorState>;
