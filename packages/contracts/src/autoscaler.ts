@@ -144,3 +144,40 @@ export const ZClusterSimulatorState = z.object({
   }),
 });
 export type TClusterSimulatorState = z.infer<typeof ZClusterSimulatorState>;
+
+// ---------- samples ----------
+
+/**
+ * `GET …/clusters/:id/samples`: the range [from, to) (default: the hour before now); `raw` is one
+ * point per control-loop tick (kept AUTOSCALER_METRICS_RETENTION_DAYS), `minute` one per minute (kept
+ * 90 days). Without `resolution`, ranges over 6 hours come in minutes. At most 10,000 points.
+ */
+export const ZSampleQuery = z.object({
+  from: ZIsoDateTime.optional(),
+  to: ZIsoDateTime.optional(),
+  resolution: z.enum(['raw', 'minute']).optional(),
+});
+export type TSampleQuery = z.infer<typeof ZSampleQuery>;
+
+/** One point; in minutes: averages, with the peak for `p95Ms` and `desiredServers`. */
+export const ZSamplePoint = z.object({
+  at: ZIsoDateTime,
+  requestRate: z.number(),
+  p95Ms: z.number(),
+  errorRate: z.number(),
+  /** Mean CPU of the ready servers in percent of their request; null while none was ready. */
+  cpuPercent: z.number().nullable(),
+  readyServers: z.number(),
+  desiredServers: z.number().int(),
+});
+export type TSamplePoint = z.infer<typeof ZSamplePoint>;
+
+export const ZSampleSeries = z.object({
+  resolution: z.enum(['raw', 'minute']),
+  from: ZIsoDateTime,
+  to: ZIsoDateTime,
+  /** More than 10,000 points matched; ask for a shorter range or minutes. */
+  truncated: z.boolean(),
+  points: z.array(ZSamplePoint),
+});
+export type TSampleSeries = z.infer<typeof ZSampleSeries>;

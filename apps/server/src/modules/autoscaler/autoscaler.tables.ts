@@ -1,5 +1,5 @@
 import type { TBreakerState, TClusterSimulation, TClusterTarget } from '@clockpilot/contracts';
-import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { doublePrecision, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -48,3 +48,31 @@ export const autoscalerEvents = pgTable('autoscaler_events', {
   inputs: jsonb('inputs').$type<Record<string, unknown>>().notNull(),
 });
 export type EventRow = typeof autoscalerEvents.$inferSelect;
+
+/** Partitioned by day on `at` (migration 0051); the parent is what queries name. */
+export const autoscalerSamples = pgTable('autoscaler_samples', {
+  clusterId: uuid('cluster_id').notNull(),
+  at: tz('at').notNull(),
+  requestRate: doublePrecision('request_rate').notNull(),
+  p95Ms: doublePrecision('p95_ms').notNull(),
+  errorRate: doublePrecision('error_rate').notNull(),
+  cpuPercent: doublePrecision('cpu_percent'),
+  readyServers: integer('ready_servers').notNull(),
+  totalServers: integer('total_servers').notNull(),
+  desiredServers: integer('desired_servers').notNull(),
+});
+export type SampleRow = typeof autoscalerSamples.$inferSelect;
+
+export const autoscalerRollups = pgTable('autoscaler_rollups', {
+  clusterId: uuid('cluster_id').notNull(),
+  minute: tz('minute').notNull(),
+  samples: integer('samples').notNull(),
+  requestRateSum: doublePrecision('request_rate_sum').notNull(),
+  requestRateMax: doublePrecision('request_rate_max').notNull(),
+  p95MsMax: doublePrecision('p95_ms_max').notNull(),
+  errorRateSum: doublePrecision('error_rate_sum').notNull(),
+  cpuPercentSum: doublePrecision('cpu_percent_sum').notNull(),
+  cpuSamples: integer('cpu_samples').notNull(),
+  readyServersSum: doublePrecision('ready_servers_sum').notNull(),
+  desiredServersMax: integer('desired_servers_max').notNull(),
+});

@@ -4,6 +4,7 @@ import { autoscalerCli } from './autoscaler.cli';
 import { autoscalerRoutes } from './autoscaler.routes';
 import { createClustersService } from './clusters/clusters.service';
 import { decide } from './engine/decide';
+import { createMetricsStore } from './metrics/store';
 import { createSimulatorClient } from './simulator-client';
 
 declare module '../../platform/module' {
@@ -20,6 +21,7 @@ function createAutoscalerServices(ctx: AppContext) {
     /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
     decide,
     clusters: createClustersService(ctx, simulator),
+    metrics: createMetricsStore(ctx),
   };
 }
 
@@ -29,5 +31,16 @@ export const autoscalerModule = defineModule({
   dependsOn: ['identity'],
   services: createAutoscalerServices,
   routes: autoscalerRoutes,
+  jobs: ({ metrics }, ctx) => [
+    {
+      // Partitions for the next days, and whole days past the retention dropped.
+      name: 'autoscaler.partitions',
+      everySeconds: 3600,
+      handler: async () => {
+        await metrics.prepare(ctx.clock.now());
+        await metrics.retain(ctx.clock.now());
+      },
+    },
+  ],
   cli: autoscalerCli,
 });
