@@ -148,7 +148,7 @@ export type TClusterSimulatorState = z.infer<typeof ZClusterSimulatorState>;
 // ---------- samples ----------
 
 /**
- * `GET …/clusters/:id/samples`: the range [from, to) (default: the hour before now); `raw` is one
+ * `GET …/clusters/:id/samples`: the range [from, to], both included (default: the hour up to now); `raw` is one
  * point per control-loop tick (kept AUTOSCALER_METRICS_RETENTION_DAYS), `minute` one per minute (kept
  * 90 days). Without `resolution`, ranges over 6 hours come in minutes. At most 10,000 points.
  */
@@ -181,3 +181,50 @@ export const ZSampleSeries = z.object({
   points: z.array(ZSamplePoint),
 });
 export type TSampleSeries = z.infer<typeof ZSampleSeries>;
+
+// ---------- events ----------
+
+/**
+ * Why a tick applied the count it did: the metric's proposal, a stabilization window, a rate-limit
+ * policy, the min/max bounds, the predictive forecast, the breaker (metrics unreadable: the count is
+ * kept), or a simulator that refused the new count.
+ */
+export const EVENT_LIMITS = [
+  'metric',
+  'stabilization',
+  'rateLimit',
+  'bounds',
+  'forecast',
+  'breakerOpen',
+  'simulatorError',
+] as const;
+
+/** One control-loop decision of a cluster. */
+export const ZAutoscalerEvent = z.object({
+  id: ZId,
+  clusterId: ZId,
+  at: ZIsoDateTime,
+  mode: ZAutoscalerMode,
+  previousServers: z.number().int(),
+  /** What the mode asked for (after its own stabilization and limits). */
+  recommendedServers: z.number().int(),
+  /** What was sent to the simulator (the previous count when that failed). */
+  appliedServers: z.number().int(),
+  limitedBy: z.enum(EVENT_LIMITS),
+  /** The engine's explanation, e.g. `metrics propose 4 […], stabilized to 9 (ScaleDownStabilized)`. */
+  reason: z.string(),
+  breaker: ZBreakerState,
+  /** What the decision read: the cluster's metrics, server counts, proposals, conditions, forecast figures. */
+  inputs: z.record(z.string(), z.unknown()),
+});
+export type TAutoscalerEvent = z.infer<typeof ZAutoscalerEvent>;
+
+/** Newest first; `changesOnly` leaves out ticks that kept the count. */
+export const ZEventListQuery = ZPageQuery.extend({
+  changesOnly: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+export type TEventListQuery = z.infer<typeof ZEventListQuery>;
+export const ZAutoscalerEventPage = ZPage(ZAutoscalerEvent);

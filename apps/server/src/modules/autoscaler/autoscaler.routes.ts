@@ -1,4 +1,5 @@
 import {
+  ZAutoscalerEventPage,
   ZCluster,
   ZClusterCreate,
   ZClusterFaults,
@@ -7,6 +8,9 @@ import {
   ZClusterParams,
   ZClusterSimulatorState,
   ZClusterUpdate,
+  ZEventListQuery,
+  ZSampleQuery,
+  ZSampleSeries,
 } from '@clockpilot/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -21,7 +25,7 @@ const params = ZClusterParams;
 /** The caller's own clusters under /api/v1/autoscaler/clusters; another user's answer 404. */
 export async function autoscalerRoutes(root: FastifyInstance, s: AutoscalerServices) {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const { clusters } = s;
+  const { clusters, monitor } = s;
 
   app.get(
     '/clusters',
@@ -49,6 +53,20 @@ export async function autoscalerRoutes(root: FastifyInstance, s: AutoscalerServi
     await clusters.remove(principalOf(request), request.params.id, actorOf(request));
     return reply.status(204).send();
   });
+
+  app.get(
+    '/clusters/:id/samples',
+    { config, schema: { tags, params, querystring: ZSampleQuery, response: { 200: ZSampleSeries } } },
+    async (request) => monitor.samples(principalOf(request), request.params.id, request.query),
+  );
+  app.get(
+    '/clusters/:id/events',
+    {
+      config,
+      schema: { tags, params, querystring: ZEventListQuery, response: { 200: ZAutoscalerEventPage } },
+    },
+    async (request) => monitor.events(principalOf(request), request.params.id, request.query),
+  );
 
   // Simulator controls: the owner's cluster only, proxied so the browser never holds the simulator's token.
   const state = { 200: ZClusterSimulatorState };

@@ -4,6 +4,9 @@ import { autoscalerCli } from './autoscaler.cli';
 import { autoscalerRoutes } from './autoscaler.routes';
 import { createClustersService } from './clusters/clusters.service';
 import { decide } from './engine/decide';
+import { createBreakers } from './loop/breakers';
+import { createLoop } from './loop/loop.service';
+import { createMonitorService } from './loop/monitor.service';
 import { createMetricsStore } from './metrics/store';
 import { createSimulatorClient } from './simulator-client';
 
@@ -17,11 +20,20 @@ export type AutoscalerServices = ReturnType<typeof createAutoscalerServices>;
 
 function createAutoscalerServices(ctx: AppContext) {
   const simulator = createSimulatorClient(ctx.config);
+  const metrics = createMetricsStore(ctx);
+  const breakers = createBreakers(ctx, simulator, (change) =>
+    ctx.log.app.info(change, 'autoscaler metrics breaker changed state'),
+  );
+  const loop = createLoop(ctx, simulator, metrics, breakers);
   return {
     /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
     decide,
+    simulator,
     clusters: createClustersService(ctx, simulator),
-    metrics: createMetricsStore(ctx),
+    metrics,
+    breakers,
+    loop,
+    monitor: createMonitorService(ctx, metrics, loop),
   };
 }
 
@@ -30,8 +42,23 @@ export const autoscalerModule = defineModule({
   name: 'autoscaler',
   dependsOn: ['identity'],
   services: createAutoscalerServices,
-  routes: autoscalerRoutes,
-  jobs: ({ metrics }, ctx) => [
+  async routes(app, s) {
+    app.addHook('onClose', async () => s.breakers.shutdown());
+    await autoscalerRoutes(app, s);
+  },
+  jobs: ({ metrics, loop, simulator }, ctx) => [
+    ...(simulator.configured
+      ? [
+          {
+            // Once per period across replicas; a replica that dies mid-tick leaves the next period to another.
+            name: 'autoscaler.sync',
+            everySeconds: ctx.config.autoscaler.syncSeconds,
+            retryLimit: 0,
+            expireInSeconds: Math.max(30, 2 * ctx.config.autoscaler.syncSeconds),
+            handler: async () => void (await loop.tick()),
+          },
+        ]
+      : []),
     {
       // Partitions for the next days, and whole days past the retention dropped.
       name: 'autoscaler.partitions',

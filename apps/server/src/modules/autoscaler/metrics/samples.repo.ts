@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
 import { autoscalerRollups as r, type SampleRow, autoscalerSamples as s } from '../autoscaler.tables';
 
@@ -89,7 +89,7 @@ export const samplesRepo = {
     return db
       .select()
       .from(s)
-      .where(and(eq(s.clusterId, clusterId), gte(s.at, from), lt(s.at, to)))
+      .where(and(eq(s.clusterId, clusterId), gte(s.at, from), lte(s.at, to)))
       .orderBy(asc(s.at))
       .limit(limit);
   },
@@ -97,7 +97,7 @@ export const samplesRepo = {
     return db
       .select()
       .from(r)
-      .where(and(eq(r.clusterId, clusterId), gte(r.minute, from), lt(r.minute, to)))
+      .where(and(eq(r.clusterId, clusterId), gte(r.minute, from), lte(r.minute, to)))
       .orderBy(asc(r.minute))
       .limit(limit);
   },

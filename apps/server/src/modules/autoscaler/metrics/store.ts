@@ -97,7 +97,7 @@ export function createMetricsStore(ctx: AppContext) {
       return dropped;
     },
 
-    /** One cluster's series over [from, to): raw samples, or minute rollups (averages, peaks for p95 and desired). */
+    /** One cluster's series over [from, to]: raw samples, or minute rollups (averages, peaks for p95 and desired). */
     async read(clusterId: string, q: TSampleQuery, now: Date): Promise<TSampleSeries> {
       const to = q.to ? new Date(q.to) : now;
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 3_600_000);
