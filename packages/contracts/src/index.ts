@@ -1,3 +1,4 @@
+export * from './autoscaler';
 export * from './autoscaler-decide';
 export * from './common';
 export * from './directory';

@@ -99,6 +99,26 @@ describe('production refusals', () => {
       ),
     ).toEqual(['AUTH_ENFORCED: cannot be turned off in production']);
   });
+
+  it('requires a strong simulator token once the autoscaler has a simulator, and not before', () => {
+    const base = {
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      DATABASE_URL: 'postgres://db/x',
+      PUBLIC_URL: PUBLIC,
+    };
+    const url = 'http://127.0.0.1:9000';
+    const message = 'SIMULATOR_TOKEN: must be at least 32 characters in production when SIMULATOR_URL is set';
+    expect(problemsOf(() => loadConfig({ env: { ...base, SIMULATOR_URL: url } }))).toEqual([message]);
+    expect(
+      problemsOf(() => loadConfig({ env: { ...base, SIMULATOR_URL: url, SIMULATOR_TOKEN: 'short' } })),
+    ).toEqual([message]);
+    expect(
+      loadConfig({ env: { ...base, SIMULATOR_URL: url, SIMULATOR_TOKEN: SECRET } }).simulator.token,
+    ).toBe(SECRET);
+    expect(loadConfig({ env: base }).autoscaler).toMatchObject({ maxServers: 100, syncSeconds: 15 });
+    expect(loadConfig({ env: { ...base, SIMULATOR_URL: url, MODULES: 'identity' } }).simulator.url).toBe(url);
+  });
 });
 
 describe('sources and precedence', () => {

@@ -210,6 +210,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     if (!cookieSecure)
       refuse('COOKIE_SECURE', 'insecure cookies are refused in production', 'must be true in production');
     if (s.auth.enforced === false) problems.push('AUTH_ENFORCED: cannot be turned off in production');
+    // The simulator accepts scale calls from whoever holds the token; only the autoscaler's loop needs it.
+    if (modules.includes('autoscaler') && s.simulator.url && (s.simulator.token?.length ?? 0) < 32)
+      problems.push(
+        'SIMULATOR_TOKEN: must be at least 32 characters in production when SIMULATOR_URL is set',
+      );
   } else if (s.auth.jwtSecret !== undefined && s.auth.jwtSecret.length < 32) {
     problems.push('JWT_SECRET: must be at least 32 characters');
   }

@@ -1,4 +1,5 @@
 import { AUTH_OPTIONS } from './options/auth';
+import { AUTOSCALER_OPTIONS } from './options/autoscaler';
 import { BACKUP_OPTIONS } from './options/backup';
 import { FLEET_OPTIONS } from './options/fleet';
 import { IMPORTS_OPTIONS } from './options/imports';
@@ -34,4 +35,5 @@ export const OPTIONS = [
   ...IMPORTS_OPTIONS,
   ...FLEET_OPTIONS,
   ...PAYMENTS_OPTIONS,
+  ...AUTOSCALER_OPTIONS,
 ] as const satisfies readonly Option[];

@@ -1,5 +1,14 @@
-import { type TDecideCase, ZDecideCase } from '@clockpilot/contracts';
+import { randomBytes } from 'node:crypto';
+import {
+  type TCluster,
+  type TClusterCreate,
+  type TDecideCase,
+  ZClusterCreate,
+  ZDecideCase,
+} from '@clockpilot/contracts';
 import { decide } from '../../src/modules/autoscaler/engine/decide';
+import { moduleServices, type WithServices } from '../helpers';
+import type { TestUser } from './identity';
 
 /** Builders for the table tests: servers and metrics as DECIDE-INPUT.md spells them. */
 type PodOpts = {
@@ -68,3 +77,23 @@ export type Row = {
   inputs: Record<string, unknown>;
   expected: Record<string, unknown>;
 };
+
+/** A cluster of `owner`'s through the service (its model is created in the app's simulator). */
+export async function createCluster(
+  t: WithServices,
+  owner: TestUser,
+  overrides: Partial<TClusterCreate> = {},
+): Promise<TCluster> {
+  const input = ZClusterCreate.parse({
+    name: `c_${randomBytes(4).toString('hex')}`,
+    minServers: 1,
+    maxServers: 10,
+    target: { type: 'cpu', utilizationPercent: 70 },
+    ...overrides,
+  });
+  return moduleServices(t, 'autoscaler').clusters.create(
+    { userId: owner.id, role: owner.role, scopes: ['read', 'write'] },
+    input,
+    { userId: owner.id },
+  );
+}

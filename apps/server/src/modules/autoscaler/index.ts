@@ -1,7 +1,17 @@
+import type { AppContext } from '../../platform/context';
 import { defineModule } from '../../platform/module';
 import { autoscalerCli } from './autoscaler.cli';
+import { autoscalerRoutes } from './autoscaler.routes';
+import { createClustersService } from './clusters/clusters.service';
 import { decide } from './engine/decide';
+import { createLiveBus } from './live/bus';
+import { liveRoutes } from './live/ws';
+import { createBreakers } from './loop/breakers';
+import { createLoop } from './loop/loop.service';
+import { createMonitorService } from './loop/monitor.service';
+import { createMetricsStore } from './metrics/store';
 import { originalRoutes } from './original.routes';
+import { createSimulatorClient } from './simulator-client';
 
 declare module '../../platform/module' {
   interface ModuleServices {
@@ -11,16 +21,64 @@ declare module '../../platform/module' {
 
 export type AutoscalerServices = ReturnType<typeof createAutoscalerServices>;
 
-const createAutoscalerServices = () => ({
-  /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
-  decide,
-});
+function createAutoscalerServices(ctx: AppContext) {
+  const simulator = createSimulatorClient(ctx.config);
+  const metrics = createMetricsStore(ctx);
+  const live = createLiveBus(ctx);
+  const breakers = createBreakers(ctx, simulator, (change) => {
+    ctx.log.app.info(change, 'autoscaler metrics breaker changed state');
+    void live.publish([{ type: 'breaker', ...change }]);
+  });
+  const loop = createLoop(ctx, simulator, metrics, breakers, live);
+  return {
+    /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
+    decide,
+    simulator,
+    clusters: createClustersService(ctx, simulator),
+    metrics,
+    breakers,
+    live,
+    loop,
+    monitor: createMonitorService(ctx, metrics, loop),
+  };
+}
 
 /** Autoscaling of server clusters: HPA-compatible and predictive decisions, and their evaluation. */
 export const autoscalerModule = defineModule({
   name: 'autoscaler',
   dependsOn: ['identity'],
   services: createAutoscalerServices,
+  async routes(app, s, ctx) {
+    app.addHook('onClose', async () => s.breakers.shutdown());
+    await autoscalerRoutes(app, s);
+    // Loaded here: the CLI builds the services without the HTTP stack.
+    const { default: websocket } = await import('@fastify/websocket');
+    await app.register(websocket, { options: { maxPayload: ctx.config.autoscaler.wsMaxMessageBytes } });
+    await app.register((scope) => liveRoutes(scope, ctx, s.live));
+  },
+  jobs: ({ metrics, loop, simulator }, ctx) => [
+    ...(simulator.configured
+      ? [
+          {
+            // Once per period across replicas; a replica that dies mid-tick leaves the next period to another.
+            name: 'autoscaler.sync',
+            everySeconds: ctx.config.autoscaler.syncSeconds,
+            retryLimit: 0,
+            expireInSeconds: Math.max(30, 2 * ctx.config.autoscaler.syncSeconds),
+            handler: async () => void (await loop.tick()),
+          },
+        ]
+      : []),
+    {
+      // Partitions for the next days, and whole days past the retention dropped.
+      name: 'autoscaler.partitions',
+      everySeconds: 3600,
+      handler: async () => {
+        await metrics.prepare(ctx.clock.now());
+        await metrics.retain(ctx.clock.now());
+      },
+    },
+  ],
   cli: autoscalerCli,
   rootRoutes: (app, _services, ctx) => originalRoutes(app, ctx),
 });

@@ -6,6 +6,7 @@ import type {
   TUser,
 } from '@clockpilot/contracts';
 import type { Actor } from '../../platform/audit';
+import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -32,6 +33,8 @@ export type IdentityApi = {
    * bearer token: the refresh token is not handed out (the session shows in the account's list).
    */
   login(input: TLoginBody, actor: Actor): Promise<TTokenResponse>;
+  /** Who holds this access or API token, as a request's bearer would be checked (a WebSocket's first message). */
+  authenticate(token: string): Promise<Principal>;
 };
 
 /** Account changes other modules follow. Handlers run inside the transaction of the change. */
@@ -75,10 +78,14 @@ export const identityModule = defineModule({
   name: 'identity',
   prefix: '/api/v1',
   services: createIdentityServices,
-  api: ({ identity }) => ({
+  api: ({ identity, apiTokens }) => ({
     createUser: identity.createUser,
     getUser: identity.getUser,
     register: identity.register,
+    authenticate: (token) =>
+      isApiToken(token)
+        ? apiTokens.authenticate(token, { authRoute: false })
+        : identity.authenticate(token, { recheck: true, authRoute: false }),
     async login(input, actor) {
       const r = await identity.login(input, { ip: actor.ip, userAgent: actor.userAgent });
       return { accessToken: r.accessToken, tokenType: 'Bearer', expiresIn: r.expiresIn, user: r.user };

@@ -1,0 +1,78 @@
+import type { TBreakerState, TClusterSimulation, TClusterTarget } from '@clockpilot/contracts';
+import { doublePrecision, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true });
+
+/** What the control loop keeps between ticks (see controller.ts). */
+export type ControllerMemory = {
+  recommendations?: { replicas: number; ageSeconds: number }[] | null;
+  scaleUpEvents?: { change: number; ageSeconds: number; outdated: boolean }[];
+  scaleDownEvents?: { change: number; ageSeconds: number; outdated: boolean }[];
+  /** Consecutive ticks whose metrics could not be read. */
+  failedReads?: number;
+};
+
+export const autoscalerClusters = pgTable('autoscaler_clusters', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ownerId: uuid('owner_id').notNull(),
+  name: text('name').notNull(),
+  minServers: integer('min_servers').notNull(),
+  maxServers: integer('max_servers').notNull(),
+  target: jsonb('target').$type<TClusterTarget>().notNull(),
+  mode: text('mode', { enum: ['hpa', 'predictive'] }).notNull(),
+  behavior: jsonb('behavior').$type<Record<string, unknown> | null>(),
+  simulation: jsonb('simulation').$type<TClusterSimulation>().notNull(),
+  desiredServers: integer('desired_servers').notNull(),
+  breaker: text('breaker', { enum: ['closed', 'open', 'halfOpen'] })
+    .$type<TBreakerState>()
+    .notNull()
+    .default('closed'),
+  controller: jsonb('controller').$type<ControllerMemory>().notNull().default({}),
+  lastTickAt: tz('last_tick_at'),
+  createdAt: tz('created_at').notNull(),
+  updatedAt: tz('updated_at').notNull(),
+});
+export type ClusterRow = typeof autoscalerClusters.$inferSelect;
+
+export const autoscalerEvents = pgTable('autoscaler_events', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  clusterId: uuid('cluster_id').notNull(),
+  at: tz('at').notNull(),
+  mode: text('mode').notNull(),
+  previousServers: integer('previous_servers').notNull(),
+  recommendedServers: integer('recommended_servers').notNull(),
+  appliedServers: integer('applied_servers').notNull(),
+  limitedBy: text('limited_by').notNull(),
+  reason: text('reason').notNull(),
+  breaker: text('breaker').$type<TBreakerState>().notNull(),
+  inputs: jsonb('inputs').$type<Record<string, unknown>>().notNull(),
+});
+export type EventRow = typeof autoscalerEvents.$inferSelect;
+
+/** Partitioned by day on `at` (migration 0051); the parent is what queries name. */
+export const autoscalerSamples = pgTable('autoscaler_samples', {
+  clusterId: uuid('cluster_id').notNull(),
+  at: tz('at').notNull(),
+  requestRate: doublePrecision('request_rate').notNull(),
+  p95Ms: doublePrecision('p95_ms').notNull(),
+  errorRate: doublePrecision('error_rate').notNull(),
+  cpuPercent: doublePrecision('cpu_percent'),
+  readyServers: integer('ready_servers').notNull(),
+  totalServers: integer('total_servers').notNull(),
+  desiredServers: integer('desired_servers').notNull(),
+});
+export type SampleRow = typeof autoscalerSamples.$inferSelect;
+
+export const autoscalerRollups = pgTable('autoscaler_rollups', {
+  clusterId: uuid('cluster_id').notNull(),
+  minute: tz('minute').notNull(),
+  samples: integer('samples').notNull(),
+  requestRateSum: doublePrecision('request_rate_sum').notNull(),
+  requestRateMax: doublePrecision('request_rate_max').notNull(),
+  p95MsMax: doublePrecision('p95_ms_max').notNull(),
+  errorRateSum: doublePrecision('error_rate_sum').notNull(),
+  cpuPercentSum: doublePrecision('cpu_percent_sum').notNull(),
+  cpuSamples: integer('cpu_samples').notNull(),
+  readyServersSum: doublePrecision('ready_servers_sum').notNull(),
+  desiredServersMax: integer('desired_servers_max').notNull(),
+});

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCluster } from '../../../../test/factories/autoscaler';
+import { createUser, type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
+import { auditTrail, createTestApp, type TestApp } from '../../../../test/helpers';
+import { errorPaths, request } from '../../../../test/http';
+import { startSimulator, type TestSimulator } from '../../../../test/simulator';
+
+let t: TestApp;
+let sim: TestSimulator;
+let alice: LoggedIn;
+let bob: LoggedIn;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  t = await createTestApp({
+    env: {
+      ...sim.env,
+      AUTOSCALER_MAX_SERVERS: '50',
+      AUTOSCALER_QUOTA_CLUSTERS: '6',
+      AUTOSCALER_QUOTA_SERVERS: '80',
+    },
+  });
+  alice = await loginAs(t);
+  bob = await loginAs(t);
+});
+afterAll(async () => {
+  await t?.close();
+  await sim?.stop();
+});
+
+const body = (over: Record<string, unknown> = {}) => ({
+  name: 'web-frontend',
+  minServers: 2,
+  maxServers: 10,
+  target: { type: 'cpu', utilizationPercent: 60 },
+  simulation: { load: { type: 'constant', rps: 12 }, capacityRps: 8, bootSeconds: 20 },
+  ...over,
+});
+
+describe('clusters', () => {
+  it('creates a cluster and its model in the simulator, and only its owner sees it', async () => {
+    const res = await request(t, alice, 'POST', '/autoscaler/clusters', body());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'web-frontend',
+      mode: 'hpa',
+      behavior: null,
+      desiredServers: 2,
+      breaker: 'closed',
+      lastTickAt: null,
+      simulation: { capacityRps: 8, bootSeconds: 20 },
+    });
+    const id = res.body.id;
+    const model = await sim.api('GET', `/clusters/${id}`);
+    expect(model.body).toMatchObject({ desiredReplicas: 2, spec: { capacityRps: 8, bootSeconds: 20 } });
+    expect((await auditTrail(t, id)).map((a) => a.action)).toEqual(['autoscaler.cluster.created']);
+
+    expect((await request(t, alice, 'GET', `/autoscaler/clusters/${id}`)).body.id).toBe(id);
+    for (const [method, url] of [
+      ['GET', `/autoscaler/clusters/${id}`],
+      ['PATCH', `/autoscaler/clusters/${id}`],
+      ['DELETE', `/autoscaler/clusters/${id}`],
+      ['GET', `/autoscaler/clusters/${id}/simulator`],
+      ['POST', `/autoscaler/clusters/${id}/simulator/faults`],
+    ] as const) {
+      const r = await request(t, bob, method, url, method === 'GET' || method === 'DELETE' ? undefined : {});
+      expect(r.status, `${method} ${url}`).toBe(404);
+    }
+    expect((await request(t, bob, 'GET', '/autoscaler/clusters')).body.items).toEqual([]);
+    expect((await sim.api('GET', `/clusters/${id}`)).status).toBe(200);
+  });
+
+  it('refuses bad names (422), a second cluster of the same name (409) and bounds out of range', async () => {
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ name: 'ab' }, 422, 'body.name'],
+      [{ name: 'no spaces' }, 422, 'body.name'],
+      [{ name: 'x'.repeat(51) }, 422, 'body.name'],
+      [{ name: 'WEB-FRONTEND' }, 409, 'body.name'],
+      [{ name: 'zero', minServers: 0 }, 422, 'body.minServers'],
+      [{ name: 'upside', minServers: 5, maxServers: 4 }, 422, 'body.minServers'],
+      [{ name: 'too-big', maxServers: 51 }, 422, 'body.maxServers'],
+      [
+        { name: 'bad-target', target: { type: 'cpu', utilizationPercent: 0 } },
+        400,
+        'body.target.utilizationPercent',
+      ],
+    ];
+    for (const [over, status, path] of cases) {
+      const res = await request(t, alice, 'POST', '/autoscaler/clusters', body(over));
+      expect([res.status, errorPaths(res.body)], JSON.stringify(over)).toEqual([status, [path]]);
+    }
+  });
+
+  it('keeps each user within the quotas of clusters and servers', async () => {
+    const carol = await createUser(t);
+    await createCluster(t, carol, { maxServers: 50 });
+    const over = await request(
+      t,
+      await signIn(t, carol),
+      'POST',
+      '/autoscaler/clusters',
+      body({ maxServers: 31 }),
+    );
+    expect([over.status, errorPaths(over.body)]).toEqual([422, ['body.maxServers']]);
+    for (let i = 0; i < 5; i++) await createCluster(t, carol, { maxServers: 5 });
+    await expect(createCluster(t, carol, { maxServers: 1 })).rejects.toMatchObject({
+      status: 422,
+      details: { errors: [{ path: 'body' }] },
+    });
+  });
+
+  it('updates the bounds, settings and load, clamping the servers and changing the model', async () => {
+    const c = await createCluster(t, alice.user, { minServers: 3, maxServers: 8 });
+    const res = await request(t, alice, 'PATCH', `/autoscaler/clusters/${c.id}`, {
+      maxServers: 6,
+      minServers: 1,
+      mode: 'predictive',
+      behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      simulation: { load: { type: 'spike', baseRps: 5, spikeRps: 50, atSeconds: 60, durationSeconds: 30 } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      minServers: 1,
+      maxServers: 6,
+      desiredServers: 3,
+      mode: 'predictive',
+      behavior: { scaleUp: null, scaleDown: { stabilizationWindowSeconds: 60 } },
+      simulation: { capacityRps: 10, load: { type: 'spike' } },
+    });
+    const shrink = await request(t, alice, 'PATCH', `/autoscaler/clusters/${c.id}`, {
+      minServers: 2,
+      maxServers: 2,
+    });
+    expect(shrink.body.desiredServers).toBe(2);
+    expect((await sim.api('GET', `/clusters/${c.id}`)).body).toMatchObject({
+      desiredReplicas: 2,
+      spec: { load: { type: 'spike', spikeRps: 50 } },
+    });
+    const bad = await request(t, alice, 'PATCH', `/autoscaler/clusters/${c.id}`, { minServers: 3 });
+    expect([bad.status, errorPaths(bad.body)]).toEqual([422, ['body.minServers']]);
+  });
+
+  it('lists the caller’s clusters a page at a time, filtered and sorted', async () => {
+    const dave = await loginAs(t);
+    for (const name of ['delta', 'alpha', 'Charlie', 'bravo'])
+      await createCluster(t, dave.user, {
+        name,
+        maxServers: 2,
+        mode: name === 'bravo' ? 'predictive' : 'hpa',
+      });
+    const first = await request(t, dave, 'GET', '/autoscaler/clusters?limit=3');
+    expect(first.body.items.map((c: { name: string }) => c.name)).toEqual(['alpha', 'bravo', 'Charlie']);
+    const next = await request(
+      t,
+      dave,
+      'GET',
+      `/autoscaler/clusters?limit=3&cursor=${first.body.nextCursor}`,
+    );
+    expect([next.body.items.map((c: { name: string }) => c.name), next.body.nextCursor]).toEqual([
+      ['delta'],
+      null,
+    ]);
+    const desc = await request(t, dave, 'GET', '/autoscaler/clusters?sort=name&dir=desc&q=A&mode=hpa');
+    expect(desc.body.items.map((c: { name: string }) => c.name)).toEqual(['delta', 'Charlie', 'alpha']);
+  });
+
+  it('injects and clears faults in the owner’s simulation', async () => {
+    const c = await createCluster(t, alice.user);
+    const on = await request(t, alice, 'POST', `/autoscaler/clusters/${c.id}/simulator/faults`, {
+      errorRate: 0.5,
+      outageSeconds: 60,
+    });
+    expect(on.body.faults).toMatchObject({ errorRate: 0.5, outageSeconds: 60 });
+    const off = await request(t, alice, 'DELETE', `/autoscaler/clusters/${c.id}/simulator/faults`);
+    expect(off.body.faults).toMatchObject({ errorRate: 0, outageSeconds: 0 });
+  });
+
+  it('deletes the cluster with its model; a silent simulator refuses every change cleanly', async () => {
+    const c = await createCluster(t, alice.user);
+    const keep = await createCluster(t, alice.user);
+    expect((await request(t, alice, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+    expect((await sim.api('GET', `/clusters/${c.id}`)).status).toBe(404);
+    expect((await request(t, alice, 'GET', `/autoscaler/clusters/${c.id}`)).status).toBe(404);
+
+    await sim.stop();
+    const before = (await request(t, alice, 'GET', '/autoscaler/clusters?limit=200')).body.items;
+    const created = await request(t, alice, 'POST', '/autoscaler/clusters', body({ name: 'while-down' }));
+    expect([created.status, created.body.code]).toEqual([503, 'unavailable']);
+    const changed = await request(t, alice, 'PATCH', `/autoscaler/clusters/${keep.id}`, { maxServers: 3 });
+    expect(changed.status).toBe(503);
+    expect((await request(t, alice, 'DELETE', `/autoscaler/clusters/${keep.id}`)).status).toBe(503);
+    expect((await request(t, alice, 'GET', '/autoscaler/clusters?limit=200')).body.items).toEqual(before);
+    expect((await auditTrail(t, keep.id)).map((a) => a.action)).toEqual(['autoscaler.cluster.created']);
+  });
+});

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCluster } from '../../../../test/factories/autoscaler';
+import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
+import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
+import { request } from '../../../../test/http';
+import { startSimulator, type TestSimulator } from '../../../../test/simulator';
+
+const clock = testClock(new Date('2026-11-26T12:00:00Z'));
+let t: TestApp;
+let sim: TestSimulator;
+let owner: LoggedIn;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  t = await createTestApp({
+    clock,
+    env: {
+      ...sim.env,
+      // The test ticks by hand; the periodic job's next slot is an hour away.
+      AUTOSCALER_SYNC_SECONDS: '3600',
+      AUTOSCALER_BREAKER_VOLUME: '2',
+      AUTOSCALER_BREAKER_ERROR_PERCENT: '50',
+      AUTOSCALER_BREAKER_RESET_SECONDS: '1',
+    },
+  });
+  owner = await loginAs(t);
+  // The job ticks once at start-up; wait for it, so that every later tick is the test's own.
+  for (let i = 0; i < 400; i++) {
+    const jobs = await t.runtime.ctx.metrics.registry.getSingleMetricAsString('clockpilot_jobs_total');
+    if (/queue="autoscaler.sync",state="completed"} 1/.test(jobs)) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+});
+afterAll(async () => {
+  await t?.close();
+  await sim?.stop();
+});
+
+const loop = () => moduleServices(t, 'autoscaler').loop;
+/** One control-loop period (15 s of simulated and app time), then a tick. */
+async function period(clusterIds: string[]) {
+  for (const id of clusterIds) await sim.advance(id, 15);
+  clock.advance(15_000);
+  return loop().tick();
+}
+
+describe('the control loop', () => {
+  it('scales an overloaded cluster as the HPA would, recording samples and the reason of each step', async () => {
+    const c = await createCluster(t, owner.user, {
+      minServers: 1,
+      maxServers: 10,
+      target: { type: 'cpu', utilizationPercent: 50 },
+      simulation: { load: { type: 'constant', rps: 40 }, capacityRps: 10, bootSeconds: 0 },
+    });
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const outcomes = await period([c.id]);
+      counts.push(outcomes.find((o) => o.row.id === c.id)!.event.appliedServers);
+    }
+    // CPU saturates at 100 % of request against a 50 % target, so the count doubles (ratio 1.94); the
+    // fourth read still sees the overload's backlog being served and asks for 16, limited to the maximum.
+    expect(counts).toEqual([2, 4, 8, 10]);
+    const last = 10;
+    expect((await sim.api('GET', `/clusters/${c.id}`)).body.desiredReplicas).toBe(last);
+
+    const events = await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}/events?limit=2`);
+    expect(events.body.items.map((e: { appliedServers: number }) => e.appliedServers)).toEqual([last, 8]);
+    const first = (await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}/events?changesOnly=true`))
+      .body.items;
+    expect(first.map((e: { previousServers: number }) => e.previousServers).slice(-3)).toEqual([4, 2, 1]);
+    expect(first.at(-1)).toMatchObject({
+      mode: 'hpa',
+      limitedBy: 'metric',
+      recommendedServers: 2,
+      breaker: 'closed',
+    });
+    expect(first.at(-1).reason).toMatch(/metrics propose 2/);
+    expect(first.at(-1).inputs).toMatchObject({ servers: { ready: 1 }, cluster: { requestRate: 40 } });
+
+    const samples = await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}/samples`);
+    expect(samples.body.points.map((p: { desiredServers: number }) => p.desiredServers)).toEqual(counts);
+    expect(samples.body.points[0]).toMatchObject({ requestRate: 40, cpuPercent: 95.3, readyServers: 1 });
+    const cluster = (await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}`)).body;
+    expect(cluster).toMatchObject({ desiredServers: last, lastTickAt: clock.now().toISOString() });
+
+    const stranger = await loginAs(t);
+    expect((await request(t, stranger, 'GET', `/autoscaler/clusters/${c.id}/events`)).status).toBe(404);
+    expect((await request(t, stranger, 'GET', `/autoscaler/clusters/${c.id}/samples`)).status).toBe(404);
+  });
+
+  it('opens the breaker under a simulator outage, keeps the count without failing a tick, then half-opens and closes', async () => {
+    const c = await createCluster(t, owner.user, {
+      minServers: 2,
+      maxServers: 6,
+      simulation: { load: { type: 'constant', rps: 5 }, capacityRps: 10, bootSeconds: 0 },
+    });
+    await sim.api('POST', `/clusters/${c.id}/faults`, { outageSeconds: 3600 });
+    const seen: { breaker: string; limitedBy: string; applied: number }[] = [];
+    const record = async () => {
+      const o = (await period([c.id])).find((x) => x.row.id === c.id)!;
+      seen.push({ breaker: o.event.breaker, limitedBy: o.event.limitedBy, applied: o.event.appliedServers });
+      return o;
+    };
+    await record();
+    await record();
+    const open = await record();
+    expect(open.event.reason).toMatch(/circuit breaker open/);
+    const gauge = await t.runtime.ctx.metrics.registry.getSingleMetricAsString(
+      'clockpilot_autoscaler_breakers',
+    );
+    expect(gauge).toMatch(/state="open"} 1/);
+
+    await sim.api('DELETE', `/clusters/${c.id}/faults`);
+    // The breaker lets a probe through once its reset time (1 s here) has passed.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await record();
+    expect(seen).toEqual([
+      { breaker: 'closed', limitedBy: 'breakerOpen', applied: 2 },
+      { breaker: 'open', limitedBy: 'breakerOpen', applied: 2 },
+      { breaker: 'open', limitedBy: 'breakerOpen', applied: 2 },
+      // The probe read succeeds: closed again; the scale-down window holds the count.
+      { breaker: 'closed', limitedBy: 'stabilization', applied: 2 },
+    ]);
+    const transitions = await t.runtime.ctx.metrics.registry.getSingleMetricAsString(
+      'clockpilot_autoscaler_breaker_transitions_total',
+    );
+    expect(transitions).toMatch(/state="halfOpen"} 1/);
+    expect((await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}`)).body.breaker).toBe('closed');
+  });
+});
