@@ -20,9 +20,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from '../scripts/lib/net.mjs';
+import { BENCH_ADMIN } from './sign-in.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+// Not counted: lets the JIT, the pools and the caches warm up, so the first case is not penalised.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const args = process.argv.slice(2);
 const record = args.includes('--record');
@@ -61,11 +64,11 @@ async function waitReady(url) {
   throw new Error(`${url} did not answer 200`);
 }
 
-function drive(url, requestOf) {
+function drive(url, requestOf, duration = DURATION) {
   return autocannon({
     url,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     // A fresh request per call, so cases can rotate users, ids or bodies.
     requests: [{ setupRequest: (req) => ({ ...req, ...requestOf() }) }],
   });
@@ -77,6 +80,7 @@ const summary = (r) => ({
   p99: r.latency.p99,
   failed: r.errors + r.timeouts + r.non2xx,
   total: r.requests.total,
+  codes: r.statusCodeStats,
 });
 
 // The load average shows how much else the machine was doing; figures from a busy machine are low.
@@ -126,12 +130,21 @@ const database = process.env.DATABASE_URL
   ? `PostgreSQL ${new URL(process.env.DATABASE_URL).host}`
   : 'embedded PGlite';
 const serverUrl = `http://127.0.0.1:${await freePort()}`;
-const server = startProcess(['apps/server/dist/bench/main.js'], {
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (open it in Chrome DevTools).
+const profile = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
+const server = startProcess([...profile, 'apps/server/dist/bench/main.js'], {
   PORT: new URL(serverUrl).port,
   HOST: '127.0.0.1',
   DATA_DIR: mkdtempSync(join(tmpdir(), 'clockpilot-bench-')),
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   RATE_LIMIT_MAX_REQUESTS: '10000000',
+  // The load comes from one user; the per-user limit is not what is measured (its store still is).
+  API_RATE_LIMIT_PER_MINUTE: '1000000',
+  ADMIN_USERNAME: BENCH_ADMIN.username,
+  ADMIN_PASSWORD: BENCH_ADMIN.password,
+  ADMIN_EMAIL: 'bench_admin@bench.test',
 });
 await waitReady(`${serverUrl}/api/health/ready`);
 const floorUrl = `http://127.0.0.1:${await freePort()}`;
@@ -144,8 +157,11 @@ const floorResult = summary(await drive(floorUrl, () => ({ method: 'GET', path: 
 const rows = [];
 for (const c of httpCases) {
   const state = c.setup ? await c.setup(serverUrl) : undefined;
+  if (WARMUP > 0) await drive(serverUrl, () => c.request(state), WARMUP);
   const r = summary(await drive(serverUrl, () => c.request(state)));
   rows.push({ name: c.name, ...r, ratio: r.rps / floorResult.rps });
+  // Which answers failed tells a limit (429), an overload (503) and a bug (500) apart.
+  if (r.failed) console.log(`${c.name}: status codes ${JSON.stringify(r.codes)}`);
 }
 await stop(floor);
 await stop(server);

@@ -26,10 +26,21 @@ export type AccessTokens = {
   verify(token: string): Promise<VerifyResult>;
 };
 
+/** Verified tokens remembered per process; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array): AccessTokens {
   const issuer = config.app.publicUrl;
   const lifetimeSeconds = config.auth.jwtAccessMinutes * 60;
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+  // A signature check is the largest piece of work of an authenticated request and its answer for
+  // the same string never changes; only the expiry is checked again. Revocation is checked by the
+  // caller on every request, so remembering a valid signature keeps no ended session alive.
+  const verified = new Map<string, { claims: AccessClaims; exp: number }>();
+  const remember = (token: string, claims: AccessClaims, exp: number) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { claims, exp });
+  };
   return {
     lifetimeSeconds,
     async sign(claims) {
@@ -46,6 +57,12 @@ export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array
         .sign(key);
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp > nowSeconds()) return { ok: true, claims: known.claims };
+        verified.delete(token);
+        return { ok: false, reason: 'expired' };
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [ALG],
@@ -59,16 +76,15 @@ export function createAccessTokens(config: Config, clock: Clock, key: Uint8Array
         if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !ROLES.includes(role)) {
           return { ok: false, reason: 'invalid' };
         }
-        return {
-          ok: true,
-          claims: {
-            sub: payload.sub,
-            role,
-            sid: payload.sid,
-            ...(payload.enr === true ? { enr: true } : {}),
-            ...(typeof payload.av === 'string' ? { av: payload.av } : {}),
-          },
+        const claims: AccessClaims = {
+          sub: payload.sub,
+          role,
+          sid: payload.sid,
+          ...(payload.enr === true ? { enr: true } : {}),
+          ...(typeof payload.av === 'string' ? { av: payload.av } : {}),
         };
+        remember(token, claims, payload.exp as number);
+        return { ok: true, claims };
       } catch (err) {
         return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
       }
