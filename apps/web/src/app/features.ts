@@ -1,4 +1,5 @@
 import type { AnyRoute } from '@tanstack/react-router';
+import { autoscalerFeature } from '../features/autoscaler/routes';
 import { directoryFeature } from '../features/directory/routes';
 import { identityFeature } from '../features/identity/routes';
 import { timeFeature } from '../features/time/routes';
@@ -17,4 +18,4 @@ export type Feature = {
 };
 
 /** Every feature, in menu order; a new module adds its `features/<module>/routes.tsx` here. */
-export const FEATURES = [timeFeature, directoryFeature, identityFeature] as const;
+export const FEATURES = [timeFeature, directoryFeature, autoscalerFeature, identityFeature] as const;

@@ -4,7 +4,7 @@ import { homeFor, navFor, safeRedirect } from './nav';
 describe('menu by role', () => {
   it('shows each role only what its permissions allow', () => {
     const labels = (role: 'admin' | 'manager' | 'employee') => navFor(role).map((i) => i.label);
-    expect(labels('employee')).toEqual(['Home', 'My time', 'Timesheet', 'Directory']);
+    expect(labels('employee')).toEqual(['Home', 'My time', 'Timesheet', 'Directory', 'Autoscaler']);
     expect(labels('manager')).toContain('Approvals');
     expect(labels('manager')).toContain('Reports');
     expect(labels('manager')).not.toContain('Users');
