@@ -38,7 +38,7 @@ export function DecisionTimeline({ clusterId, pollMs }: { clusterId: string; pol
           No change of server count yet.
         </Text>
       ) : (
-        <Timeline bulletSize={20} lineWidth={2} aria-label="Scaling decisions">
+        <Timeline bulletSize={20} lineWidth={2} aria-label="Scaling decisions" data-testid="decisions">
           {items.slice(0, 8).map((e) => {
             const Icon =
               e.appliedServers > e.previousServers
