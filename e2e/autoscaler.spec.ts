@@ -45,11 +45,10 @@ test('[EMPLOYEE][AUTOSCALER]: creates a cluster, raises its load and sees demand
         .getByTestId('latest-Demand')
         .filter({ hasText: /Requests (80|79\.\d)/ })
         .waitFor({ timeout: 15_000 });
-      await page.waitForFunction(
-        () => Number(document.querySelector('[data-testid="stat-desired"]')?.textContent) >= 4,
-        undefined,
-        { timeout: 15_000 },
-      );
+      await page
+        .getByTestId('stat-desired')
+        .filter({ hasText: /^([4-9]|\d\d)$/ })
+        .waitFor({ timeout: 15_000 });
       await page.getByRole('img', { name: /^Servers: Desired ([4-9]|\d\d)/ }).waitFor({ timeout: 10_000 });
       await page
         .getByTestId('decisions')
