@@ -215,7 +215,6 @@ export async function seed(base, admin) {
  * `stop()` shuts it down and removes its data.
  */
 export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) {
-  const simulator = await startSimulator();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'clockpilot-e2e-'));
@@ -223,6 +222,7 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
   const admin = { login: 'admin', password: `Adm-${randomBytes(12).toString('base64url')}-3k` };
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile);
+  const simulator = await startSimulator();
   const env = {
     ...process.env,
     NODE_ENV: 'development',
