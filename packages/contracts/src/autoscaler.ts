@@ -228,3 +228,33 @@ export const ZEventListQuery = ZPageQuery.extend({
 });
 export type TEventListQuery = z.infer<typeof ZEventListQuery>;
 export const ZAutoscalerEventPage = ZPage(ZAutoscalerEvent);
+
+// ---------- live updates (WebSocket `GET /api/v1/autoscaler/ws`) ----------
+
+/**
+ * What a client sends: first `auth` with an access or API token (never in the URL), then `subscribe`
+ * to its own clusters. Anything else, or another user's cluster, answers an `error` message.
+ */
+export const ZLiveClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(4096) }),
+  z.strictObject({ type: z.literal('subscribe'), clusterId: ZId }),
+  z.strictObject({ type: z.literal('unsubscribe'), clusterId: ZId }),
+]);
+export type TLiveClientMessage = z.infer<typeof ZLiveClientMessage>;
+
+/**
+ * What the server sends: `ready` after `auth`, `subscribed`/`unsubscribed`, `error`, and per tick of a
+ * subscribed cluster a `sample` (left out for a client that reads too slowly) and its `event`, and
+ * `breaker` when the cluster's circuit breaker changes state. Close codes: 1008 authentication failed
+ * or missing within 10 s, 1009 message too large, 1013 too many connections.
+ */
+export const ZLiveServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), userId: ZId }),
+  z.object({ type: z.literal('subscribed'), clusterId: ZId }),
+  z.object({ type: z.literal('unsubscribed'), clusterId: ZId }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), clusterId: ZId.optional() }),
+  z.object({ type: z.literal('sample'), clusterId: ZId, sample: ZSamplePoint }),
+  z.object({ type: z.literal('event'), clusterId: ZId, event: ZAutoscalerEvent }),
+  z.object({ type: z.literal('breaker'), clusterId: ZId, state: ZBreakerState }),
+]);
+export type TLiveServerMessage = z.infer<typeof ZLiveServerMessage>;

@@ -32,6 +32,8 @@ const PUBLIC_API = new Set([
   // Payment and verification providers call these; each delivery is checked by its signature instead.
   'POST /api/v1/stripe/webhook',
   'POST /api/v1/persona/webhook',
+  // The autoscaler's live WebSocket: its first message authenticates (a browser cannot set the header).
+  'GET /api/v1/autoscaler/ws',
 ]);
 
 const SOME_ID = '7f3c2a9e-1b4d-4c8e-9a6f-2d5e8b1c0a37';

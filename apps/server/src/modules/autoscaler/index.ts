@@ -4,6 +4,8 @@ import { autoscalerCli } from './autoscaler.cli';
 import { autoscalerRoutes } from './autoscaler.routes';
 import { createClustersService } from './clusters/clusters.service';
 import { decide } from './engine/decide';
+import { createLiveBus } from './live/bus';
+import { liveRoutes } from './live/ws';
 import { createBreakers } from './loop/breakers';
 import { createLoop } from './loop/loop.service';
 import { createMonitorService } from './loop/monitor.service';
@@ -21,10 +23,12 @@ export type AutoscalerServices = ReturnType<typeof createAutoscalerServices>;
 function createAutoscalerServices(ctx: AppContext) {
   const simulator = createSimulatorClient(ctx.config);
   const metrics = createMetricsStore(ctx);
-  const breakers = createBreakers(ctx, simulator, (change) =>
-    ctx.log.app.info(change, 'autoscaler metrics breaker changed state'),
-  );
-  const loop = createLoop(ctx, simulator, metrics, breakers);
+  const live = createLiveBus(ctx);
+  const breakers = createBreakers(ctx, simulator, (change) => {
+    ctx.log.app.info(change, 'autoscaler metrics breaker changed state');
+    void live.publish([{ type: 'breaker', ...change }]);
+  });
+  const loop = createLoop(ctx, simulator, metrics, breakers, live);
   return {
     /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
     decide,
@@ -32,6 +36,7 @@ function createAutoscalerServices(ctx: AppContext) {
     clusters: createClustersService(ctx, simulator),
     metrics,
     breakers,
+    live,
     loop,
     monitor: createMonitorService(ctx, metrics, loop),
   };
@@ -42,9 +47,13 @@ export const autoscalerModule = defineModule({
   name: 'autoscaler',
   dependsOn: ['identity'],
   services: createAutoscalerServices,
-  async routes(app, s) {
+  async routes(app, s, ctx) {
     app.addHook('onClose', async () => s.breakers.shutdown());
     await autoscalerRoutes(app, s);
+    // Loaded here: the CLI builds the services without the HTTP stack.
+    const { default: websocket } = await import('@fastify/websocket');
+    await app.register(websocket, { options: { maxPayload: ctx.config.autoscaler.wsMaxMessageBytes } });
+    await app.register((scope) => liveRoutes(scope, ctx, s.live));
   },
   jobs: ({ metrics, loop, simulator }, ctx) => [
     ...(simulator.configured

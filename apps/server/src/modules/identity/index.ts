@@ -1,5 +1,6 @@
 import type { TCreateUserBody, TUser } from '@clockpilot/contracts';
 import type { Actor } from '../../platform/audit';
+import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -19,6 +20,8 @@ export type IdentityApi = {
   createUser(input: TCreateUserBody, actor: Actor): Promise<TUser>;
   /** An account by id (fleet reads the renter's email for the payment provider). */
   getUser(id: string): Promise<TUser | null>;
+  /** Who holds this access or API token, as a request's bearer would be checked (a WebSocket's first message). */
+  authenticate(token: string): Promise<Principal>;
 };
 
 /** Account changes other modules follow. Handlers run inside the transaction of the change. */
@@ -62,7 +65,14 @@ export const identityModule = defineModule({
   name: 'identity',
   prefix: '/api/v1',
   services: createIdentityServices,
-  api: ({ identity }) => ({ createUser: identity.createUser, getUser: identity.getUser }),
+  api: ({ identity, apiTokens }) => ({
+    createUser: identity.createUser,
+    getUser: identity.getUser,
+    authenticate: (token) =>
+      isApiToken(token)
+        ? apiTokens.authenticate(token, { authRoute: false })
+        : identity.authenticate(token, { recheck: true, authRoute: false }),
+  }),
 
   async routes(app, { identity, apiTokens, oidc }, { config }) {
     app.setAuthenticator(async (request) => {

@@ -10,7 +10,7 @@ export const loopRepo = {
   async clusters(db: DbOrTx) {
     return db.select().from(autoscalerClusters);
   },
-  async insertEvents(db: DbOrTx, rows: Omit<EventRow, 'id'>[]) {
+  async insertEvents(db: DbOrTx, rows: EventRow[]) {
     for (let i = 0; i < rows.length; i += 1000) await db.insert(e).values(rows.slice(i, i + 1000));
   },
   /** The tick's outcome; a cluster deleted meanwhile is simply not found. */

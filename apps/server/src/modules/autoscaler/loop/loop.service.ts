@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { TAutoscalerEvent, TBreakerState, TEventListQuery, TPage } from '@clockpilot/contracts';
 import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { AppContext } from '../../../platform/context';
 import type { ClusterRow, ControllerMemory, EventRow } from '../autoscaler.tables';
 import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
-import type { MetricsStore, Sample } from '../metrics/store';
+import type { LiveBus, LiveMessage } from '../live/bus';
+import { type MetricsStore, pointOf, type Sample } from '../metrics/store';
 import type { SimulatorClient } from '../simulator-client';
 import type { Breakers } from './breakers';
 import { hpaSync, type LimitedBy, limitOf } from './controller';
@@ -15,7 +17,7 @@ const CONCURRENCY = 16;
 type Outcome = {
   row: ClusterRow;
   sample: Sample | null;
-  event: Omit<EventRow, 'id'>;
+  event: EventRow;
   memory: ControllerMemory;
   breaker: TBreakerState;
 };
@@ -70,6 +72,7 @@ export function createLoop(
   simulator: SimulatorClient,
   store: MetricsStore,
   breakers: Breakers,
+  live: LiveBus,
 ) {
   const { db, clock } = ctx;
   const sync = ctx.config.autoscaler.syncSeconds;
@@ -100,7 +103,13 @@ export function createLoop(
 
   async function tickOne(row: ClusterRow, now: Date): Promise<Outcome> {
     const elapsed = row.lastTickAt ? Math.max(0, (now.getTime() - row.lastTickAt.getTime()) / 1000) : sync;
-    const base = { clusterId: row.id, at: now, mode: row.mode, previousServers: row.desiredServers };
+    const base = {
+      id: randomUUID(),
+      clusterId: row.id,
+      at: now,
+      mode: row.mode,
+      previousServers: row.desiredServers,
+    };
     let metrics: TSimClusterMetrics;
     try {
       metrics = await breakers.read(row.id);
@@ -216,6 +225,12 @@ export function createLoop(
           saved.map((o) => o.event),
         );
       });
+      await live.publish(
+        saved.flatMap((o): LiveMessage[] => [
+          ...(o.sample ? [{ type: 'sample' as const, clusterId: o.row.id, sample: pointOf(o.sample) }] : []),
+          { type: 'event', clusterId: o.row.id, event: toEvent(o.event) },
+        ]),
+      );
       return saved;
     },
 

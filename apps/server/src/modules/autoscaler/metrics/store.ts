@@ -13,6 +13,17 @@ const MAX_POINTS = 10_000;
 
 export type Sample = SampleRow;
 
+/** A raw sample as the API and the WebSocket show it. */
+export const pointOf = (x: Sample): TSamplePoint => ({
+  at: x.at.toISOString(),
+  requestRate: x.requestRate,
+  p95Ms: x.p95Ms,
+  errorRate: x.errorRate,
+  cpuPercent: x.cpuPercent,
+  readyServers: x.readyServers,
+  desiredServers: x.desiredServers,
+});
+
 /** Adds samples into their per-minute rows, summed in memory first so a batch is one upsert. */
 function rollupsOf(samples: Sample[]): RollupAdd[] {
   const rows = new Map<string, RollupAdd>();
@@ -106,15 +117,7 @@ export function createMetricsStore(ctx: AppContext) {
       let points: TSamplePoint[];
       if (resolution === 'raw') {
         const rows = await repo.samples(db, clusterId, from, to, MAX_POINTS + 1);
-        points = rows.map((x) => ({
-          at: x.at.toISOString(),
-          requestRate: x.requestRate,
-          p95Ms: x.p95Ms,
-          errorRate: x.errorRate,
-          cpuPercent: x.cpuPercent,
-          readyServers: x.readyServers,
-          desiredServers: x.desiredServers,
-        }));
+        points = rows.map(pointOf);
       } else {
         const rows = await repo.rollups(db, clusterId, from, to, MAX_POINTS + 1);
         points = rows.map((x) => ({

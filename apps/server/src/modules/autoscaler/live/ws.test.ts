@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import type { TLiveServerMessage } from '@clockpilot/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createCluster } from '../../../../test/factories/autoscaler';
+import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
+import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
+import { startSimulator, type TestSimulator } from '../../../../test/simulator';
+import { createPostgres } from '../../../platform/db';
+
+const clock = testClock(new Date('2026-11-26T12:00:00Z'));
+let a: TestApp;
+let b: TestApp;
+let sim: TestSimulator;
+let owner: LoggedIn;
+let wsUrl: string;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  const env = {
+    ...sim.env,
+    AUTOSCALER_SYNC_SECONDS: '3600',
+    AUTOSCALER_WS_MAX_CONNECTIONS: '3',
+    AUTOSCALER_WS_MAX_MESSAGE_BYTES: '1024',
+  };
+  const shareRedisPrefix = `cpt:${randomBytes(4).toString('hex')}:`;
+  a = await createTestApp({ clock, env, shareRedisPrefix });
+  // On PostgreSQL + Redis a second replica on the same database and Redis; embedded, the one app.
+  b = a.url
+    ? await createTestApp({
+        clock,
+        env,
+        shareRedisPrefix,
+        database: createPostgres(a.url, { database: { poolSize: 2, sslmode: 'disable' } } as never),
+      })
+    : a;
+  owner = await loginAs(a);
+  const address = await a.app.listen({ port: 0, host: '127.0.0.1' });
+  wsUrl = `${address.replace('http', 'ws')}/api/v1/autoscaler/ws`;
+});
+afterAll(async () => {
+  if (b !== a) await b?.close();
+  await a?.close();
+  await sim?.stop();
+});
+
+/** A client on replica A, with its messages and its close code. */
+async function connect() {
+  const socket = new WebSocket(wsUrl);
+  const messages: TLiveServerMessage[] = [];
+  const waiters: (() => void)[] = [];
+  let closed: number | undefined;
+  socket.on('message', (data: Buffer) => {
+    messages.push(JSON.parse(data.toString()));
+    for (const w of waiters.splice(0)) w();
+  });
+  socket.on('close', (code: number) => {
+    closed = code;
+    for (const w of waiters.splice(0)) w();
+  });
+  socket.on('open', () => {
+    for (const w of waiters.splice(0)) w();
+  });
+  const until = async <T>(check: () => T | undefined): Promise<T> => {
+    for (;;) {
+      const found = check();
+      if (found !== undefined) return found;
+      if (closed !== undefined) throw new Error(`closed with ${closed}`);
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  // Opened, or refused at once (the close code then tells why).
+  await until(() => (socket.readyState === WebSocket.OPEN ? true : undefined)).catch(() => undefined);
+  return {
+    socket,
+    send: (m: unknown) => socket.send(typeof m === 'string' ? m : JSON.stringify(m)),
+    next: <K extends TLiveServerMessage['type']>(type: K, clusterId?: string) =>
+      until(
+        () =>
+          messages.find(
+            (m) => m.type === type && (!clusterId || ('clusterId' in m && m.clusterId === clusterId)),
+          ) as Extract<TLiveServerMessage, { type: K }> | undefined,
+      ),
+    closedWith: () =>
+      new Promise<number>((resolve) => {
+        if (closed !== undefined) return resolve(closed);
+        socket.on('close', (code: number) => resolve(code));
+      }),
+  };
+}
+
+describe('the live WebSocket', () => {
+  it('streams what another replica decided to the owner of the cluster, and nothing of others’ clusters', async () => {
+    const mine = await createCluster(a, owner.user, {
+      simulation: { load: { type: 'constant', rps: 30 }, capacityRps: 10, bootSeconds: 0 },
+    });
+    const theirs = await createCluster(a, (await loginAs(a)).user);
+    const client = await connect();
+    client.send({ type: 'auth', token: owner.accessToken });
+    expect(await client.next('ready')).toEqual({ type: 'ready', userId: owner.user.id });
+    client.send({ type: 'subscribe', clusterId: theirs.id });
+    expect(await client.next('error', theirs.id)).toMatchObject({ code: 'not_found' });
+    client.send({ type: 'subscribe', clusterId: mine.id });
+    await client.next('subscribed', mine.id);
+
+    await sim.advance(mine.id, 15);
+    clock.advance(15_000);
+    await moduleServices(b, 'autoscaler').loop.tick();
+    const event = await client.next('event', mine.id);
+    expect(event.event).toMatchObject({ clusterId: mine.id, previousServers: 1, limitedBy: 'metric' });
+    expect(event.event.appliedServers).toBeGreaterThan(1);
+    expect((await client.next('sample', mine.id)).sample).toMatchObject({ requestRate: 30, readyServers: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(client.socket.readyState).toBe(1);
+    client.socket.close();
+  });
+
+  it('closes a client that subscribes before authenticating, sends too much, or comes one too many', async () => {
+    const early = await connect();
+    early.send({ type: 'subscribe', clusterId: '00000000-0000-4000-8000-000000000000' });
+    expect(await early.closedWith()).toBe(1008);
+
+    const big = await connect();
+    big.send({ type: 'auth', token: 'x'.repeat(2000) });
+    expect(await big.closedWith()).toBe(1009);
+
+    const open = [await connect(), await connect(), await connect()];
+    const extra = await connect();
+    expect(await extra.closedWith()).toBe(1013);
+    for (const c of open) c.socket.close();
+  });
+});

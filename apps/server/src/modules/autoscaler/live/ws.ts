@@ -1,0 +1,111 @@
+import { type TLiveServerMessage, ZLiveClientMessage } from '@clockpilot/contracts';
+import type { WebSocket } from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../../platform/auth';
+import type { AppContext } from '../../../platform/context';
+import { moduleApi } from '../../../platform/context';
+import { clustersRepo } from '../clusters/clusters.repo';
+import type { LiveBus } from './bus';
+
+/** A client must authenticate within this time. */
+const AUTH_TIMEOUT_MS = 10_000;
+/** Past this many unsent bytes a client is reading too slowly: it loses samples (events still go). */
+const SLOW_READER_BYTES = 256 * 1024;
+const CLOSE = { policy: 1008, tryAgainLater: 1013 } as const;
+
+type Client = { socket: WebSocket; principal?: Principal; clusters: Set<string>; alive: boolean };
+
+/**
+ * `GET /api/v1/autoscaler/ws`: live samples, events and breaker changes of the caller's own clusters.
+ * The first message authenticates (`{type: "auth", token}`), so no token ever sits in a URL or a log.
+ */
+export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: LiveBus) {
+  const o = ctx.config.autoscaler;
+  const clients = new Set<Client>();
+  const send = (c: Client, m: TLiveServerMessage) => c.socket.send(JSON.stringify(m));
+
+  const unsubscribe = bus.subscribe((m) => {
+    for (const c of clients) {
+      if (!c.clusters.has(m.clusterId)) continue;
+      if (m.type === 'sample' && c.socket.bufferedAmount > SLOW_READER_BYTES) continue;
+      send(c, m);
+    }
+  });
+  // A peer that has not answered the last ping by the next one is gone: drop it.
+  const pinger = setInterval(() => {
+    for (const c of clients) {
+      if (!c.alive) c.socket.terminate();
+      else {
+        c.alive = false;
+        c.socket.ping();
+      }
+    }
+  }, o.wsPingSeconds * 1000).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(pinger);
+    unsubscribe();
+    for (const c of clients) c.socket.close(1001, 'server shutting down');
+  });
+
+  async function handle(c: Client, raw: string) {
+    let parsed: ReturnType<typeof ZLiveClientMessage.safeParse>;
+    try {
+      parsed = ZLiveClientMessage.safeParse(JSON.parse(raw));
+    } catch {
+      return send(c, { type: 'error', code: 'invalid_json', message: 'Messages are JSON' });
+    }
+    if (!parsed.success)
+      return send(c, { type: 'error', code: 'validation_failed', message: parsed.error.message });
+    const m = parsed.data;
+    if (m.type === 'auth') {
+      try {
+        c.principal = await moduleApi(ctx, 'identity').authenticate(m.token);
+      } catch {
+        return c.socket.close(CLOSE.policy, 'authentication failed');
+      }
+      return send(c, { type: 'ready', userId: c.principal.userId });
+    }
+    if (!c.principal) return c.socket.close(CLOSE.policy, 'authenticate first');
+    if (m.type === 'unsubscribe') {
+      c.clusters.delete(m.clusterId);
+      return send(c, { type: 'unsubscribed', clusterId: m.clusterId });
+    }
+    if (!(await clustersRepo.owned(ctx.db, c.principal.userId, m.clusterId)))
+      return send(c, {
+        type: 'error',
+        code: 'not_found',
+        message: 'Cluster not found',
+        clusterId: m.clusterId,
+      });
+    c.clusters.add(m.clusterId);
+    send(c, { type: 'subscribed', clusterId: m.clusterId });
+  }
+
+  app.get(
+    '/ws',
+    { websocket: true, config: { public: true }, schema: { tags: ['autoscaler'] } },
+    (socket) => {
+      if (clients.size >= o.wsMaxConnections)
+        return socket.close(CLOSE.tryAgainLater, 'too many connections');
+      const c: Client = { socket, clusters: new Set(), alive: true };
+      clients.add(c);
+      const deadline = setTimeout(() => {
+        if (!c.principal) socket.close(CLOSE.policy, 'authentication timed out');
+      }, AUTH_TIMEOUT_MS).unref();
+      // One message at a time, in order: a subscribe must not overtake its auth.
+      let queue = Promise.resolve();
+      socket.on('message', (data: Buffer) => {
+        queue = queue
+          .then(() => handle(c, data.toString()))
+          .catch(() => socket.close(1011, 'internal error'));
+      });
+      socket.on('pong', () => {
+        c.alive = true;
+      });
+      socket.on('close', () => {
+        clearTimeout(deadline);
+        clients.delete(c);
+      });
+    },
+  );
+}
