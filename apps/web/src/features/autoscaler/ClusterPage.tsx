@@ -10,6 +10,7 @@ import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { POLL_MS, useCluster, useDeleteCluster, useSamples } from './api';
 import { ClusterForm } from './ClusterForm';
 import { DecisionTimeline, EventsTable } from './EventsPanel';
+import { useLiveCluster } from './live';
 import { MetricChart } from './MetricChart';
 import { SimulatorControls } from './SimulatorControls';
 import { BreakerBadge, MODE_LABEL } from './status';
@@ -21,7 +22,7 @@ export const booting = (p: TSamplePoint) => Math.max(0, p.desiredServers - p.rea
 
 function ClusterPage() {
   const { clusterId } = Route.useParams();
-  const pollMs = POLL_MS;
+  const pollMs = useLiveCluster(clusterId);
   const cluster = useCluster(clusterId, pollMs);
   const samples = useSamples(clusterId, pollMs);
   const [editing, setEditing] = useState(false);
@@ -107,7 +108,7 @@ function ClusterPage() {
               />
             </SimpleGrid>
             <DecisionTimeline clusterId={c.id} pollMs={pollMs} />
-            <SimulatorControls cluster={c} pollMs={pollMs} />
+            <SimulatorControls cluster={c} pollMs={POLL_MS} />
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="events">
