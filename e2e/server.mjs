@@ -1,6 +1,7 @@
 // The real ClockPilot server as a separate process, for the end-to-end tests and the web benchmark: a
 // free port, embedded PGlite in a temp folder (or a fresh database on TEST_DATABASE_URL), an admin from
 // ADMIN_USERNAME/ADMIN_PASSWORD, and a manager with an employee in their team created through the API.
+// The autoscaler gets a simulator process of its own, running 10× faster than real time and read every second.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -26,6 +27,40 @@ function newestMtime(path) {
   let newest = 0;
   for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
   return newest;
+}
+
+/** The load simulator on a free port with a random token; `stop()` ends it. */
+async function startSimulator() {
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    [join(root, 'apps/simulator/bin/clockpilot-simulator.mjs'), '--port', String(port)],
+    {
+      env: { PATH: process.env.PATH, SIMULATOR_TOKEN: token, SIMULATOR_SPEED: '10', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  const deadline = Date.now() + 30_000;
+  while (
+    !(await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error('the simulator did not start');
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { env: { SIMULATOR_URL: url, SIMULATOR_TOKEN: token }, stop };
 }
 
 /**
@@ -188,6 +223,7 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
   const admin = { login: 'admin', password: `Adm-${randomBytes(12).toString('base64url')}-3k` };
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile);
+  const simulator = await startSimulator();
   const env = {
     ...process.env,
     NODE_ENV: 'development',
@@ -210,6 +246,8 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
     API_RATE_LIMIT_PER_MINUTE: '100000',
     // Renters sign themselves up in the fleet flow.
     ALLOW_REGISTRATION: 'true',
+    ...simulator.env,
+    AUTOSCALER_SYNC_SECONDS: '1',
     ...(webDir ? { WEB_DIR: webDir } : {}),
     ...extraEnv,
   };
@@ -238,6 +276,7 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
       });
     }
     out.end();
+    await simulator.stop();
     await db?.drop().catch((e) => console.error(`[server] could not drop the database: ${e.message}`));
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -44,6 +44,8 @@ export const auth = {
   get user(): TMe | null {
     return state.user;
   },
+  /** The access token for the first message of a WebSocket (never put in a URL). */
+  accessToken: (): string | null => accessToken,
   /** For tests and the end-to-end harness only: whether a token is held. */
   hasToken: () => accessToken !== null,
 };

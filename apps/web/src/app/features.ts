@@ -1,4 +1,5 @@
 import type { AnyRoute } from '@tanstack/react-router';
+import { autoscalerFeature } from '../features/autoscaler/routes';
 import { directoryFeature } from '../features/directory/routes';
 import { fleetFeature } from '../features/fleet/routes';
 import { identityFeature } from '../features/identity/routes';
@@ -24,5 +25,6 @@ export const FEATURES = [
   planningFeature,
   directoryFeature,
   fleetFeature,
+  autoscalerFeature,
   identityFeature,
 ] as const;

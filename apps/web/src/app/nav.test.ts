@@ -6,12 +6,21 @@ describe('menu by role', () => {
     const labels = (role: 'admin' | 'manager' | 'employee' | 'customer') => navFor(role).map((i) => i.label);
     const fleet = ['Book a vehicle', 'Bookings', 'Identity check', 'Vehicles'];
     const planning = ['Plan', 'Deliverables', 'Time off and holidays'];
-    expect(labels('employee')).toEqual(['Home', 'My time', 'Timesheet', ...planning, 'Directory', ...fleet]);
+    expect(labels('employee')).toEqual([
+      'Home',
+      'My time',
+      'Timesheet',
+      ...planning,
+      'Directory',
+      ...fleet,
+      'Autoscaler',
+    ]);
     expect(labels('employee')).not.toContain('Utilisation');
     expect(labels('employee')).not.toContain('Planning import');
     expect(labels('manager')).toEqual(expect.arrayContaining(['Utilisation', 'Planning import']));
-    // A renter from outside sees the fleet and nothing of time or the directory, and lands on booking.
-    expect(labels('customer')).toEqual(fleet);
+    // A self-registered account sees the fleet and its own clusters, nothing of time or the directory,
+    // and lands on booking.
+    expect(labels('customer')).toEqual([...fleet, 'Autoscaler']);
     expect(homeFor('customer')).toBe('/fleet');
     expect(labels('manager')).toContain('Approvals');
     expect(labels('manager')).toContain('Reports');

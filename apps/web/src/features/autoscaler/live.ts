@@ -1,0 +1,56 @@
+import type { TLiveServerMessage } from '@clockpilot/contracts/autoscaler';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { auth } from '../../app/auth';
+import { clusterKeys, POLL_MS } from './api';
+
+/** How long to wait before opening the stream again after it closed; polling covers the gap. */
+const REOPEN_MS = 15_000;
+
+/**
+ * Follows one cluster over the autoscaler's WebSocket: each sample, event or breaker change refreshes
+ * the queries it touches. Returns the polling period the queries should use: none while the stream is
+ * subscribed, POLL_MS while it is not (not open yet, closed, refused).
+ */
+export function useLiveCluster(clusterId: string): number | false {
+  const qc = useQueryClient();
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    let stopped = false;
+    let ws: WebSocket | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = (msg: TLiveServerMessage) => {
+      if (msg.type === 'sample') void qc.invalidateQueries({ queryKey: clusterKeys.samples(clusterId) });
+      if (msg.type === 'event') void qc.invalidateQueries({ queryKey: clusterKeys.events(clusterId) });
+      if (msg.type === 'event' || msg.type === 'breaker')
+        void qc.invalidateQueries({ queryKey: clusterKeys.one(clusterId), exact: true });
+    };
+    const open = () => {
+      const token = auth.accessToken();
+      if (!token || typeof WebSocket === 'undefined') {
+        timer = setTimeout(open, REOPEN_MS);
+        return;
+      }
+      const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/v1/autoscaler/ws`);
+      ws = socket;
+      socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token }));
+      socket.onmessage = (m) => {
+        const msg = JSON.parse(String(m.data)) as TLiveServerMessage;
+        if (msg.type === 'ready') socket.send(JSON.stringify({ type: 'subscribe', clusterId }));
+        else if (msg.type === 'subscribed' && msg.clusterId === clusterId) setLive(true);
+        else if ('clusterId' in msg && msg.clusterId === clusterId) refresh(msg);
+      };
+      socket.onclose = () => {
+        setLive(false);
+        if (!stopped) timer = setTimeout(open, REOPEN_MS);
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      ws?.close();
+    };
+  }, [clusterId, qc]);
+  return live ? false : POLL_MS;
+}
