@@ -1,4 +1,4 @@
-import { IconCalendarEvent, IconCar, IconId, IconSteeringWheel } from '@tabler/icons-react';
+import { IconCalendarEvent, IconCar, IconChartBar, IconId, IconSteeringWheel } from '@tabler/icons-react';
 import { createRoute } from '@tanstack/react-router';
 import type { Feature } from '../../app/features';
 import { requirePermission } from '../../app/guards';
@@ -26,6 +26,11 @@ function routes(app: AppRoute) {
       path: '/fleet/vehicles/$vehicleId',
       beforeLoad: requirePermission('fleet:manage'),
     }).lazy(() => import('./VehiclePage').then((m) => m.Route)),
+    createRoute({
+      getParentRoute: () => fleet,
+      path: '/fleet/dashboard',
+      beforeLoad: requirePermission('fleet:manage'),
+    }).lazy(() => import('./DashboardPage').then((m) => m.Route)),
     createRoute({ getParentRoute: () => fleet, path: '/fleet/verification', beforeLoad: book }).lazy(() =>
       import('./VerificationPage').then((m) => m.Route),
     ),
@@ -57,5 +62,12 @@ export const fleetFeature = {
       group: 'me',
     },
     { to: '/fleet/vehicles', label: 'Vehicles', permission: 'fleet:book', icon: IconCar, group: 'me' },
+    {
+      to: '/fleet/dashboard',
+      label: 'Fleet dashboard',
+      permission: 'fleet:manage',
+      icon: IconChartBar,
+      group: 'team',
+    },
   ],
 } satisfies Feature;
