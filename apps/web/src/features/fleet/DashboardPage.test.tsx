@@ -64,5 +64,7 @@ describe('fleet dashboard', { timeout: 30_000 }, () => {
     expect(screen.getByText(/OPSB2 · by 2026-11-20/)).toBeInTheDocument();
     expect(screen.getByText('Overdue')).toBeInTheDocument();
     expect(asked?.get('from')).toMatch(/^\d{4}-\d\d-\d\dT00:00:00Z$/);
+    // The last 30 days and today, whole: the range ends at the next midnight (UTC).
+    expect(Date.parse(asked?.get('to') ?? '') - Date.parse(asked?.get('from') ?? '')).toBe(31 * 86_400_000);
   });
 });

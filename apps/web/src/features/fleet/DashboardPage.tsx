@@ -18,13 +18,14 @@ const dayInput = (d: Date) => d.toISOString().slice(0, 10);
 export function DashboardPage() {
   const [from, setFrom] = useState(() => dayInput(new Date(Date.now() - 30 * DAY)));
   const [to, setTo] = useState(() => dayInput(new Date()));
-  const valid = from < to;
+  // Both days count: the range ends at the start of the day after `to`.
+  const valid = Boolean(from && to) && from <= to;
   const q = useQuery({
     queryKey: [...fleetKeys.all, 'dashboard', from, to],
     enabled: valid,
     queryFn: ({ signal }) =>
       api<TFleetDashboard>('GET', '/api/v1/fleet/dashboard', {
-        query: { from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z` },
+        query: { from: `${from}T00:00:00Z`, to: new Date(Date.parse(to) + DAY).toISOString() },
         signal,
       }),
   });
@@ -38,7 +39,7 @@ export function DashboardPage() {
           label="To"
           value={to}
           onChange={(e) => setTo(e.currentTarget.value)}
-          error={valid ? undefined : 'Must be after from'}
+          error={valid ? undefined : 'Must not be before from'}
         />
       </Group>
       {!valid ? null : q.isPending ? (
