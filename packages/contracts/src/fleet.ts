@@ -203,6 +203,7 @@ export const ZCalendarItem = z.object({
   state: z.enum(BOOKING_STATES).nullable(),
   label: z.string(),
 });
+export type TCalendarItem = z.infer<typeof ZCalendarItem>;
 export const ZCalendar = z.object({ vehicleId: ZId, items: z.array(ZCalendarItem) });
 
 // ---------- bookings ----------

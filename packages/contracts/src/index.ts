@@ -3,6 +3,7 @@ export * from './autoscaler-decide';
 export * from './common';
 export * from './directory';
 export * from './fleet';
+export * from './fleet-ops';
 export * from './fleet-payments';
 export * from './health';
 export * from './identity';

@@ -24,6 +24,8 @@ describe('menu by role', () => {
     expect(homeFor('customer')).toBe('/fleet');
     expect(labels('manager')).toContain('Approvals');
     expect(labels('manager')).toContain('Reports');
+    expect(labels('manager')).toContain('Fleet dashboard');
+    expect(labels('employee')).not.toContain('Fleet dashboard');
     expect(labels('manager')).not.toContain('Users');
     expect(labels('admin')).toContain('Users');
     expect(labels('admin')).toContain('Audit log');

@@ -1,6 +1,7 @@
-import type { TBooking, TVehicle } from '@clockpilot/contracts';
+import type { TBooking, TCalendarItem, TVehicle } from '@clockpilot/contracts';
 import type { BookingRow, HandoverRecord, VehicleRow } from './fleet.tables';
 import { quote } from './pricing';
+import type { vehiclesRepo } from './vehicles.repo';
 
 /** Due by date or by odometer, whichever comes first. */
 export const serviceDue = (v: VehicleRow, today: string) =>
@@ -63,5 +64,21 @@ export function toBooking(b: BookingRow): TBooking {
     charges: b.charges,
     createdAt: b.createdAt.toISOString(),
     updatedAt: b.updatedAt.toISOString(),
+  };
+}
+
+type CalendarRow = Awaited<ReturnType<typeof vehiclesRepo.calendar>>[number];
+/** A busy row as the calendar shows it: a held booking is a hold, a window is maintenance. */
+export function toCalendarItem(r: CalendarRow): TCalendarItem {
+  const isBooking = r.busy.bookingId !== null;
+  const state = isBooking ? r.bookingState! : null;
+  return {
+    kind: !isBooking ? 'maintenance' : state === 'held' ? 'hold' : 'booking',
+    id: (r.busy.bookingId ?? r.busy.maintenanceId)!,
+    startAt: (isBooking ? r.bookingStart! : r.windowStart!).toISOString(),
+    endAt: (isBooking ? r.bookingEnd! : r.windowEnd!).toISOString(),
+    busyUntil: r.busy.endsAt.toISOString(),
+    state,
+    label: isBooking ? `Booking (${state})` : r.reason!,
   };
 }

@@ -10,6 +10,8 @@ import {
   ZCalendarQuery,
   ZCancelBody,
   ZCheckoutBody,
+  ZFleetDashboard,
+  ZFleetDashboardQuery,
   ZIdParams,
   ZMaintenanceRecord,
   ZMaintenanceRecordCreate,
@@ -19,6 +21,8 @@ import {
   ZPhoto,
   ZPhotoUploadQuery,
   ZReturnBody,
+  ZTimeline,
+  ZTimelineQuery,
   ZVehicle,
   ZVehicleChildParams,
   ZVehicleCreate,
@@ -140,6 +144,21 @@ export async function fleetRoutes(app: FastifyInstance, s: FleetServices, ctx: A
       await s.vehicles.removeWindow(actorOf(req), req.params.vehicleId, req.params.id);
       return reply.status(204).send();
     },
+  );
+
+  // ---------- operations (staff) ----------
+  r.get(
+    '/dashboard',
+    {
+      config: manage,
+      schema: { tags, querystring: ZFleetDashboardQuery, response: { 200: ZFleetDashboard } },
+    },
+    async (req) => s.ops.dashboard(req.query),
+  );
+  r.get(
+    '/timeline',
+    { config: manage, schema: { tags, querystring: ZTimelineQuery, response: { 200: ZTimeline } } },
+    async (req) => s.ops.timeline(req.query),
   );
 
   // ---------- photos ----------

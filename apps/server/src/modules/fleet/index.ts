@@ -5,6 +5,7 @@ import { createBookingsService } from './bookings.service';
 import { createFleetMetrics } from './fleet.metrics';
 import { createFleetPolicy } from './fleet.policy';
 import { fleetRoutes } from './fleet.routes';
+import { createFleetOpsService } from './fleet-ops.service';
 import { createHandoverService } from './handover.service';
 import { createFleetPayments, paymentJobs } from './payments/payments.parts';
 import { paymentRoutes } from './payments/payments.routes';
@@ -56,6 +57,7 @@ function createFleetServices(ctx: AppContext) {
     ports,
     integrations,
     vehicles: createVehiclesService(ctx),
+    ops: createFleetOpsService(ctx),
     bookings,
     handover: createHandoverService(ctx, ports, metrics),
     photos: createPhotosService(ctx, policy),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import type { keyset, SortKey } from '../../platform/pagination';
 import {
@@ -80,8 +80,8 @@ export const vehiclesRepo = {
       .limit(limit);
   },
 
-  /** Everything holding the vehicle in [from, to): bookings and maintenance windows. */
-  async calendar(db: DbOrTx, vehicleId: string, from: Date, to: Date) {
+  /** Everything holding these vehicles in [from, to): bookings and maintenance windows. */
+  async calendar(db: DbOrTx, vehicleIds: string[], from: Date, to: Date) {
     return db
       .select({
         busy: fleetBusy,
@@ -95,7 +95,7 @@ export const vehiclesRepo = {
       .from(fleetBusy)
       .leftJoin(fleetBookings, eq(fleetBookings.id, fleetBusy.bookingId))
       .leftJoin(fleetMaintenanceWindows, eq(fleetMaintenanceWindows.id, fleetBusy.maintenanceId))
-      .where(and(eq(fleetBusy.vehicleId, vehicleId), overlaps(from, to)))
+      .where(and(inArray(fleetBusy.vehicleId, vehicleIds), overlaps(from, to)))
       .orderBy(asc(fleetBusy.startsAt));
   },
 

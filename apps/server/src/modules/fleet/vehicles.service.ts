@@ -13,7 +13,7 @@ import type { AppContext } from '../../platform/context';
 import { notFound, unprocessable } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
 import { fleetWriteError } from './fleet.errors';
-import { toVehicle } from './fleet.present';
+import { toCalendarItem, toVehicle } from './fleet.present';
 import type { VehicleRow } from './fleet.tables';
 import { quote } from './pricing';
 import { VEHICLE_KEYSET, type VehicleFilter, vehiclesRepo } from './vehicles.repo';
@@ -214,27 +214,8 @@ export function createVehiclesService(ctx: AppContext) {
     /** Bookings, holds and maintenance of one vehicle that meet [from, to). */
     async calendar(vehicleId: string, from: Date, to: Date) {
       await row(vehicleId);
-      const rows = await vehiclesRepo.calendar(db, vehicleId, from, to);
-      return {
-        vehicleId,
-        items: rows.map((r) => {
-          const isBooking = r.busy.bookingId !== null;
-          const state = isBooking ? r.bookingState! : null;
-          return {
-            kind: !isBooking
-              ? ('maintenance' as const)
-              : state === 'held'
-                ? ('hold' as const)
-                : ('booking' as const),
-            id: (r.busy.bookingId ?? r.busy.maintenanceId)!,
-            startAt: (isBooking ? r.bookingStart! : r.windowStart!).toISOString(),
-            endAt: (isBooking ? r.bookingEnd! : r.windowEnd!).toISOString(),
-            busyUntil: r.busy.endsAt.toISOString(),
-            state,
-            label: isBooking ? `Booking (${state})` : r.reason!,
-          };
-        }),
-      };
+      const rows = await vehiclesRepo.calendar(db, [vehicleId], from, to);
+      return { vehicleId, items: rows.map(toCalendarItem) };
     },
   };
 }

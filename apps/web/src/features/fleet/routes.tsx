@@ -1,4 +1,11 @@
-import { IconCalendarEvent, IconCar, IconId, IconSteeringWheel } from '@tabler/icons-react';
+import {
+  IconCalendarEvent,
+  IconCar,
+  IconChartBar,
+  IconId,
+  IconSteeringWheel,
+  IconTimeline,
+} from '@tabler/icons-react';
 import { createRoute } from '@tanstack/react-router';
 import type { Feature } from '../../app/features';
 import { requirePermission } from '../../app/guards';
@@ -26,6 +33,16 @@ function routes(app: AppRoute) {
       path: '/fleet/vehicles/$vehicleId',
       beforeLoad: requirePermission('fleet:manage'),
     }).lazy(() => import('./VehiclePage').then((m) => m.Route)),
+    createRoute({
+      getParentRoute: () => fleet,
+      path: '/fleet/dashboard',
+      beforeLoad: requirePermission('fleet:manage'),
+    }).lazy(() => import('./DashboardPage').then((m) => m.Route)),
+    createRoute({
+      getParentRoute: () => fleet,
+      path: '/fleet/timeline',
+      beforeLoad: requirePermission('fleet:manage'),
+    }).lazy(() => import('./TimelinePage').then((m) => m.Route)),
     createRoute({ getParentRoute: () => fleet, path: '/fleet/verification', beforeLoad: book }).lazy(() =>
       import('./VerificationPage').then((m) => m.Route),
     ),
@@ -57,5 +74,19 @@ export const fleetFeature = {
       group: 'me',
     },
     { to: '/fleet/vehicles', label: 'Vehicles', permission: 'fleet:book', icon: IconCar, group: 'me' },
+    {
+      to: '/fleet/dashboard',
+      label: 'Fleet dashboard',
+      permission: 'fleet:manage',
+      icon: IconChartBar,
+      group: 'team',
+    },
+    {
+      to: '/fleet/timeline',
+      label: 'Fleet timeline',
+      permission: 'fleet:manage',
+      icon: IconTimeline,
+      group: 'team',
+    },
   ],
 } satisfies Feature;
