@@ -132,3 +132,10 @@ export function auditTrail(t: WithServices, entityId: string, action?: string) {
     .where(action ? and(entity, eq(auditEvents.action, action)) : entity)
     .orderBy(auditEvents.occurredAt);
 }
+
+/** One sample of a metric as /metrics shows it (`name` with its labels, e.g. `x_total{outcome="failed"}`); 0 if absent. */
+export async function metricValue(t: TestApp, series: string): Promise<number> {
+  const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}

@@ -11,6 +11,7 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import { notFound, unprocessable } from '../../platform/errors';
+import type { PlanningMetrics } from './planning.metrics';
 import { type PlanningPolicy, toDeliverable } from './planning.policy';
 import { planningRepo } from './planning.repo';
 import type { ReallocationService } from './reallocation.service';
@@ -22,6 +23,7 @@ export function createDeliverablesService(
   ctx: AppContext,
   policy: PlanningPolicy,
   realloc: ReallocationService,
+  metrics: PlanningMetrics,
 ) {
   const { db, clock } = ctx;
 
@@ -72,7 +74,7 @@ export function createDeliverablesService(
     ): Promise<TDeliverableUpdated> {
       policy.assertManages(principal);
       const people = patch.dueDate !== undefined ? await realloc.peopleOf(id) : new Map();
-      return policy.write(async (tx) => {
+      const updated = await policy.write(async (tx) => {
         const before = await planningRepo.deliverable(tx, id, true);
         if (!before) throw notFound('Deliverable');
         const moved = patch.dueDate !== undefined && patch.dueDate !== before.dueDate;
@@ -87,6 +89,9 @@ export function createDeliverablesService(
         });
         return { ...toDeliverable(after), reallocation };
       });
+      // Counted once committed, so a rolled-back change is not counted.
+      if (updated.reallocation?.applied) metrics.reallocations.inc();
+      return updated;
     },
 
     /** Its assignments stay on the project, unlinked. */

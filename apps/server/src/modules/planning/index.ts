@@ -6,6 +6,7 @@ import { createDeliverablesService } from './deliverables.service';
 import { createImports, importCli, importJobs, registerImportRoutes } from './import/import.module';
 import { createNormalizeService } from './normalize.service';
 import { planningCli } from './planning.cli';
+import { createPlanningMetrics } from './planning.metrics';
 import { createPlanningPolicy } from './planning.policy';
 import { planningRoutes } from './planning.routes';
 import { createReallocationService } from './reallocation.service';
@@ -23,15 +24,17 @@ export type PlanningServices = ReturnType<typeof createPlanningServices>;
 function createPlanningServices(ctx: AppContext) {
   const policy = createPlanningPolicy(ctx);
   const reallocation = createReallocationService(ctx, policy);
+  const utilisation = createUtilisationService(ctx, policy);
+  const metrics = createPlanningMetrics(ctx, utilisation);
   return {
     policy,
-    deliverables: createDeliverablesService(ctx, policy, reallocation),
+    deliverables: createDeliverablesService(ctx, policy, reallocation, metrics),
     assignments: createAssignmentsService(ctx, policy),
     calendar: createCalendarService(ctx, policy),
-    utilisation: createUtilisationService(ctx, policy),
+    utilisation,
     reallocation,
     normalize: createNormalizeService(ctx, policy),
-    imports: createImports(ctx, policy.write),
+    imports: createImports(ctx, policy.write, metrics),
   };
 }
 

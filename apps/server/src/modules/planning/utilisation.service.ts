@@ -15,6 +15,8 @@ const CHUNK = 100;
 const round = (n: number) => Math.round(n * 100) / 100;
 const ratio = (a: number, c: number) => (c > 0 ? Math.round((a / c) * 1000) / 1000 : null);
 
+export type UtilisationService = ReturnType<typeof createUtilisationService>;
+
 /** Utilisation grids (rows × weeks), cached under the plan's version so a write is seen at once. */
 export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy) {
   const { db, config } = ctx;

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AppContext } from '../../platform/context';
 import { reportsRepo } from './reports.repo';
+import { timesheetsRepo } from './timesheets.repo';
 
 export type TimeMetrics = ReturnType<typeof createTimeMetrics>;
 
@@ -27,6 +28,19 @@ export function createTimeMetrics(ctx: AppContext) {
           this.set({ state: 'on_break' }, c.onBreak);
         } catch (err) {
           ctx.log.app.warn({ err }, 'could not count people clocked in');
+        }
+      },
+    }),
+    awaitingApproval: new Gauge({
+      name: 'clockpilot_time_timesheets_awaiting_approval',
+      help: 'Submitted timesheets waiting for approval',
+      registers,
+      // One count at scrape time: correct on every replica, whichever served the transition.
+      async collect() {
+        try {
+          this.set(await timesheetsRepo.submittedCount(ctx.db));
+        } catch (err) {
+          ctx.log.app.warn({ err }, 'could not count timesheets awaiting approval');
         }
       },
     }),

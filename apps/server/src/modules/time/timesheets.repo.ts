@@ -110,6 +110,15 @@ export const timesheetsRepo = {
     return row!;
   },
 
+  /** Timesheets waiting for a manager's decision, company-wide. */
+  async submittedCount(db: DbOrTx): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(timesheets)
+      .where(eq(timesheets.status, 'submitted'));
+    return row?.n ?? 0;
+  },
+
   /** Timesheets in a status with the worked seconds of their week, oldest submission first. */
   async listTimesheets(
     db: DbOrTx,

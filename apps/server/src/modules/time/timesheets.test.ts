@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntry, timesheetWeek } from '../../../test/factories/time';
 import { WEEK_2026_W48 } from '../../../test/fixtures/calendar';
 import { type TimeWorld, timeWorld } from '../../../test/fixtures/time-world';
-import { auditTrail } from '../../../test/helpers';
+import { auditTrail, metricValue } from '../../../test/helpers';
 
 let w: TimeWorld;
 const H = 3600;
@@ -269,5 +269,13 @@ describe('approval workflow', () => {
     expect(res.body).toMatch(
       /clockpilot_time_timesheet_transitions_total\{from="submitted",to="rejected"\} 1/,
     );
+  });
+
+  it('reports the submitted timesheets awaiting approval on /metrics, counted at scrape time', async () => {
+    const awaiting = () => metricValue(w.t, 'clockpilot_time_timesheets_awaiting_approval');
+    const before = await awaiting();
+    const res = await w.api(w.employee, 'POST', '/time/timesheets/submit', { week: '2026-W30' });
+    expect(res.status).toBe(200);
+    expect(await awaiting()).toBe(before + 1);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/context';
 import type { QueueDef } from '../../../platform/jobs';
+import type { PlanningMetrics } from '../planning.metrics';
 import { createPlanningWrites } from './import.planning';
 import { importRoutes } from './import.routes';
 import { createImportService, type ImportJob, type ImportService, type Transact } from './import.service';
@@ -9,8 +10,8 @@ export { importCli } from './import.cli';
 export type { ImportService };
 
 /** The import part of planning, built from the module's transaction (`policy.write`). */
-export const createImports = (ctx: AppContext, transact: Transact) =>
-  createImportService(ctx, createPlanningWrites(ctx), transact);
+export const createImports = (ctx: AppContext, transact: Transact, metrics: PlanningMetrics) =>
+  createImportService(ctx, createPlanningWrites(ctx), transact, metrics);
 
 /**
  * One job per run; a retry means the process died mid-run, so the run is marked failed, not repeated.

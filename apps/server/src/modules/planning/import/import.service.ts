@@ -20,6 +20,7 @@ import {
   precheckTable,
   type TabularLimits,
 } from '../../../platform/tabular';
+import type { PlanningMetrics } from '../planning.metrics';
 import { convertRow } from './import.cells';
 import {
   type BatchResult,
@@ -67,7 +68,12 @@ export type NewImport = {
 /** Runs a planning write: the module's transaction, which also moves the plan's cache version on. */
 export type Transact = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
-export function createImportService(ctx: AppContext, planning: PlanningWrites, transact: Transact) {
+export function createImportService(
+  ctx: AppContext,
+  planning: PlanningWrites,
+  transact: Transact,
+  metrics: PlanningMetrics,
+) {
   const { db, clock, config } = ctx;
   const kinds = createImportKinds(ctx, planning);
   /**
@@ -196,7 +202,9 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
   async function finish(id: string, values: Partial<ImportRow>, errors: TImportRowError[] = []) {
     await importRepo.insertErrors(db, id, errors);
     await ctx.cache.del(progressKey(id));
-    return importRepo.update(db, id, { ...values, finishedAt: clock.now() });
+    const row = await importRepo.update(db, id, { ...values, finishedAt: clock.now() });
+    if (row) metrics.imports.inc({ outcome: row.status });
+    return row;
   }
 
   /** Deletes an uploaded file once no run needs it (never a file the CLI was pointed at). */
@@ -320,7 +328,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
     /** Marks a run that an interrupted process left running as failed, so it can be run again. */
     async abandon(id: string) {
       await ctx.cache.del(progressKey(id));
-      await importRepo.update(
+      const row = await importRepo.update(
         db,
         id,
         {
@@ -330,6 +338,7 @@ export function createImportService(ctx: AppContext, planning: PlanningWrites, t
         },
         'running',
       );
+      if (row) metrics.imports.inc({ outcome: 'failed' });
     },
     async get(id: string, page: { limit: number; cursor?: string }): Promise<TImportDetail> {
       // The progress first: on the embedded database the row waits for the run's transaction.

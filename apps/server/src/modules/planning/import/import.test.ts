@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, createTeam } from '../../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
 import { writeXlsx, xlsxWithSheet } from '../../../../test/fixtures/tabular/files';
-import { auditTrail, createTestApp, moduleServices, type TestApp } from '../../../../test/helpers';
+import {
+  auditTrail,
+  createTestApp,
+  metricValue,
+  moduleServices,
+  type TestApp,
+} from '../../../../test/helpers';
 import { type Caller, request } from '../../../../test/http';
 import { type Part, postForm } from '../../../../test/multipart';
 
@@ -189,6 +195,18 @@ describe('people', () => {
       items: [{ row: 5, column: 'Email', value: null, message: 'Same as row 2' }],
       nextCursor: null,
     });
+  });
+
+  it('counts finished runs by outcome on /metrics', async () => {
+    const runs = (outcome: string) =>
+      metricValue(t, `clockpilot_planning_imports_total{outcome="${outcome}"}`);
+    const [ok, failed] = [await runs('succeeded'), await runs('failed')];
+    const text = 'Name,Email,Weekly hours,Time zone\nCounted,counted@import.test,40,UTC';
+    expect((await upload(admin, 'people', csv(text))).status).toBe('succeeded');
+    expect((await upload(admin, 'people', csv(`${text}\nBad,bad-count@import.test,lots,UTC`))).status).toBe(
+      'failed',
+    );
+    expect([await runs('succeeded'), await runs('failed')]).toEqual([ok + 1, failed + 1]);
   });
 
   it('keeps a manager from moving people between teams', async () => {
