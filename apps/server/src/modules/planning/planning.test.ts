@@ -3,14 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, createProject, personOf } from '../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createAssignment, createDeliverable } from '../../../test/factories/planning';
-import {
-  auditTrail,
-  createTestApp,
-  metricValue,
-  moduleServices,
-  type TestApp,
-  testClock,
-} from '../../../test/helpers';
+import { auditTrail, createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { errorPaths, request } from '../../../test/http';
 
 let t: TestApp;
@@ -262,27 +255,6 @@ describe('utilisation', () => {
     expect((await request(t, manager, 'GET', '/planning/utilisation?from=2027-W05&to=2027-W01')).status).toBe(
       400,
     );
-  });
-});
-
-describe('metrics', () => {
-  it("reports reallocations and the current week's utilisation on /metrics", async () => {
-    const reallocations = () => metricValue(t, 'clockpilot_planning_reallocations_total');
-    const utilisation = () => metricValue(t, 'clockpilot_planning_utilisation_ratio');
-    const [movedBefore, usedBefore] = [await reallocations(), await utilisation()];
-    const p = await createPerson(t, { weeklyHours: 40 });
-    const proj = await createProject(t);
-    const d = await createDeliverable(t, { projectId: proj.id, dueDate: '2026-12-11' }); // 2026-W50
-    await createAssignment(t, { projectId: proj.id, deliverableId: d.id, personId: p.id }, [
-      { week: '2026-W48', hours: 40 },
-      { week: '2026-W50', hours: 10 },
-    ]);
-    expect(await utilisation()).toBeGreaterThan(usedBefore);
-    const moved = await request(t, manager, 'PATCH', `/planning/deliverables/${d.id}`, {
-      dueDate: '2026-12-18',
-    });
-    expect(moved.body.reallocation.applied).toBe(true);
-    expect(await reallocations()).toBe(movedBefore + 1);
   });
 });
 

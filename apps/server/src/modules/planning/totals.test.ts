@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, createProject } from '../../../test/factories/directory';
 import { ACTOR, createAssignment, createDeliverable, SYSTEM } from '../../../test/factories/planning';
-import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
+import { createTestApp, metricValue, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { AppError } from '../../platform/errors';
 import { addWeeks, weekKey } from './planning.weeks';
 
@@ -164,5 +164,25 @@ describe('utilisation pages', () => {
     const row = after.rows.find((r: { key: string }) => r.key === person.id);
     const before = whole.rows.find((r: { key: string }) => r.key === person.id);
     expect(row.assigned[0]).toBe((before?.assigned[0] ?? 0) + 2.5);
+  });
+});
+
+describe('metrics', () => {
+  it("reports reallocations and the current week's utilisation on /metrics", async () => {
+    const reallocations = () => metricValue(t, 'clockpilot_planning_reallocations_total');
+    const utilisation = () => metricValue(t, 'clockpilot_planning_utilisation_ratio');
+    const [movedBefore, usedBefore] = [await reallocations(), await utilisation()];
+    const d = await createDeliverable(t, { projectId: project.id, dueDate: '2026-12-11' }); // 2026-W50
+    // Hours of someone who already has capacity: the company-wide ratio of 2026-W48 has to rise.
+    await createAssignment(t, { projectId: project.id, deliverableId: d.id, personId: people[0]!.id }, [
+      { week: '2026-W48', hours: 40 },
+      { week: '2026-W50', hours: 10 },
+    ]);
+    expect(await utilisation()).toBeGreaterThan(usedBefore);
+    const moved = await moduleServices(t, 'planning').deliverables.update(SYSTEM, ACTOR, d.id, {
+      dueDate: '2026-12-18',
+    });
+    expect(moved.reallocation?.applied).toBe(true);
+    expect(await reallocations()).toBe(movedBefore + 1);
   });
 });
