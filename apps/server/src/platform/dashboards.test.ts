@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
 
-// Every Grafana panel's PromQL must parse and may only name metrics a running instance exposes, or
-// metrics listed in deploy/grafana/pending-metrics.txt that modules still being built will add.
+// Every Grafana panel's PromQL must parse and may only name metrics a running instance exposes.
 const root = join(import.meta.dirname, '../../../../deploy/grafana');
 const exprs = readdirSync(join(root, 'dashboards'))
   .filter((f) => f.endsWith('.json'))
@@ -16,11 +15,6 @@ const exprs = readdirSync(join(root, 'dashboards'))
     };
     return d.panels.flatMap((p) => p.targets.map((t) => ({ where: `${f}: ${p.title}`, expr: t.expr })));
   });
-const pending = new Set(
-  readFileSync(join(root, 'pending-metrics.txt'), 'utf8')
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#')),
-);
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
@@ -37,17 +31,15 @@ it('every panel expression parses (promtool, through a generated rules file)', (
   ).not.toThrow();
 });
 
-it('every metric a panel names is exposed at /metrics or listed as pending', async () => {
+it('every metric a panel names is exposed at /metrics', async () => {
   const res = await t.app.inject({ method: 'GET', url: '/metrics' });
   const exposed = new Set([...res.body.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!));
   const unknown: string[] = [];
   for (const { where, expr } of exprs) {
     for (const [name] of expr.matchAll(/clockpilot_[a-z_]+/g)) {
       const base = name.replace(/_(bucket|count|sum)$/, '');
-      if (!exposed.has(base) && !exposed.has(name) && !pending.has(base)) unknown.push(`${where}: ${name}`);
+      if (!exposed.has(base) && !exposed.has(name)) unknown.push(`${where}: ${name}`);
     }
   }
   expect(unknown).toEqual([]);
-  for (const name of pending)
-    expect(exposed.has(name), `${name} is exposed now: drop it from pending`).toBe(false);
 });

@@ -10,6 +10,7 @@ import type { SimulatorClient } from '../simulator-client';
 import type { Breakers } from './breakers';
 import { hpaSync, type LimitedBy, limitOf } from './controller';
 import { loopRepo as repo } from './events.repo';
+import { createLoopMetrics } from './loop.metrics';
 
 /** Clusters read and scaled at once in one tick: the simulator sees at most this many calls in flight. */
 const CONCURRENCY = 16;
@@ -77,6 +78,7 @@ export function createLoop(
   const { db, clock } = ctx;
   const sync = ctx.config.autoscaler.syncSeconds;
   const forecasters = new Map<string, { forecaster: Forecaster; key: string }>();
+  const series = createLoopMetrics(ctx);
 
   /** The cluster's forecaster, rebuilt from its stored samples when this replica has none (or settings changed). */
   async function forecasterFor(row: ClusterRow, now: Date) {
@@ -225,6 +227,16 @@ export function createLoop(
           saved.map((o) => o.event),
         );
       });
+      series.record(
+        ids,
+        saved.map((o) => ({
+          clusterId: o.row.id,
+          previousServers: o.event.previousServers,
+          appliedServers: o.event.appliedServers,
+          readyServers: o.sample?.readyServers ?? null,
+          breakerOpen: o.breaker === 'open',
+        })),
+      );
       await live.publish(
         saved.flatMap((o): LiveMessage[] => [
           ...(o.sample ? [{ type: 'sample' as const, clusterId: o.row.id, sample: pointOf(o.sample) }] : []),

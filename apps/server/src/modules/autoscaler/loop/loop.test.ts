@@ -43,6 +43,13 @@ async function period(clusterIds: string[]) {
   clock.advance(15_000);
   return loop().tick();
 }
+/** The loop's series as a scraper reads them, by their text before the value. */
+async function scrape() {
+  const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+  expect(res.statusCode).toBe(200);
+  const lines = res.body.split('\n').filter((l) => l.startsWith('clockpilot_autoscaler_'));
+  return new Map(lines.map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+}
 
 describe('the control loop', () => {
   it('scales an overloaded cluster as the HPA would, recording samples and the reason of each step', async () => {
@@ -83,6 +90,14 @@ describe('the control loop', () => {
     const cluster = (await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}`)).body;
     expect(cluster).toMatchObject({ desiredServers: last, lastTickAt: clock.now().toISOString() });
 
+    const series = await scrape();
+    expect(series.get(`clockpilot_autoscaler_servers_desired{cluster="${c.id}"}`)).toBe(last);
+    // Ready as the last tick read it, before it scaled from 8 to 10.
+    expect(series.get(`clockpilot_autoscaler_servers_ready{cluster="${c.id}"}`)).toBe(8);
+    expect(series.get(`clockpilot_autoscaler_breaker_open{cluster="${c.id}"}`)).toBe(0);
+    expect(series.get('clockpilot_autoscaler_decisions_total{action="up"}')).toBe(4);
+    expect(series.get('clockpilot_autoscaler_decisions_total{action="down"}')).toBe(0);
+
     const stranger = await loginAs(t);
     expect((await request(t, stranger, 'GET', `/autoscaler/clusters/${c.id}/events`)).status).toBe(404);
     expect((await request(t, stranger, 'GET', `/autoscaler/clusters/${c.id}/samples`)).status).toBe(404);
@@ -109,6 +124,11 @@ describe('the control loop', () => {
       'clockpilot_autoscaler_breakers',
     );
     expect(gauge).toMatch(/state="open"} 1/);
+    const whileOpen = await scrape();
+    expect(whileOpen.get(`clockpilot_autoscaler_breaker_open{cluster="${c.id}"}`)).toBe(1);
+    expect(whileOpen.get(`clockpilot_autoscaler_servers_desired{cluster="${c.id}"}`)).toBe(2);
+    // Nothing was read: no ready count rather than a stale one.
+    expect(whileOpen.has(`clockpilot_autoscaler_servers_ready{cluster="${c.id}"}`)).toBe(false);
 
     await sim.api('DELETE', `/clusters/${c.id}/faults`);
     // The breaker lets a probe through once its reset time (1 s here) has passed.
@@ -126,5 +146,15 @@ describe('the control loop', () => {
     );
     expect(transitions).toMatch(/state="halfOpen"} 1/);
     expect((await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}`)).body.breaker).toBe('closed');
+    const closed = await scrape();
+    expect(closed.get(`clockpilot_autoscaler_breaker_open{cluster="${c.id}"}`)).toBe(0);
+    expect(closed.get(`clockpilot_autoscaler_servers_ready{cluster="${c.id}"}`)).toBe(2);
+
+    // A deleted cluster's series are gone after the next tick; the others' stay.
+    expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+    await period([]);
+    const names = [...(await scrape()).keys()];
+    expect(names.filter((n) => n.includes(c.id))).toEqual([]);
+    expect(names.some((n) => n.startsWith('clockpilot_autoscaler_servers_desired{'))).toBe(true);
   });
 });

@@ -1,0 +1,65 @@
+import { Counter, Gauge } from 'prom-client';
+import type { AppContext } from '../../../platform/context';
+
+/** What one cluster's tick decided and read, as the loop's Prometheus series see it. */
+export type TickFigures = {
+  clusterId: string;
+  previousServers: number;
+  appliedServers: number;
+  /** Null when the metrics could not be read. */
+  readyServers: number | null;
+  breakerOpen: boolean;
+};
+
+/**
+ * The loop's per-cluster series (label `cluster` = the cluster id), set on every tick by the replica
+ * that ran it; the series of a cluster that is gone are dropped at the next tick.
+ */
+export function createLoopMetrics(ctx: AppContext) {
+  const registers = [ctx.metrics.registry];
+  const perCluster = (name: string, help: string) =>
+    new Gauge({ name: `clockpilot_autoscaler_${name}`, help, labelNames: ['cluster'], registers });
+  const desired = perCluster(
+    'servers_desired',
+    'Servers the autoscaler set for each cluster at its last tick',
+  );
+  const ready = perCluster(
+    'servers_ready',
+    'Ready servers of each cluster at its last tick (absent while its metrics cannot be read)',
+  );
+  const breakerOpen = perCluster(
+    'breaker_open',
+    "1 while the cluster's metrics circuit breaker is open at a tick, else 0",
+  );
+  const decisions = new Counter({
+    name: 'clockpilot_autoscaler_decisions_total',
+    help: 'Control-loop decisions per cluster tick, by the change applied (up, down, none)',
+    labelNames: ['action'],
+    registers,
+  });
+  // Each action starts at 0, so rate() sees the first up or down.
+  for (const action of ['up', 'down', 'none']) decisions.inc({ action }, 0);
+  const known = new Set<string>();
+
+  return {
+    /** One tick: `clusters` are all the clusters that exist now, `figures` those whose tick was saved. */
+    record(clusters: Set<string>, figures: TickFigures[]) {
+      for (const id of known) {
+        if (clusters.has(id)) continue;
+        for (const g of [desired, ready, breakerOpen]) g.remove({ cluster: id });
+        known.delete(id);
+      }
+      for (const f of figures) {
+        const cluster = f.clusterId;
+        known.add(cluster);
+        desired.set({ cluster }, f.appliedServers);
+        if (f.readyServers === null) ready.remove({ cluster });
+        else ready.set({ cluster }, f.readyServers);
+        breakerOpen.set({ cluster }, f.breakerOpen ? 1 : 0);
+        const change = f.appliedServers - f.previousServers;
+        decisions.inc({ action: change > 0 ? 'up' : change < 0 ? 'down' : 'none' });
+      }
+    },
+  };
+}
+export type LoopMetrics = ReturnType<typeof createLoopMetrics>;
