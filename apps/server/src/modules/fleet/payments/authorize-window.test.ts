@@ -69,7 +69,9 @@ describe('authorisations and the 7-day hold', () => {
     expect(await job()).toBe(0);
     clock.advance(60_000);
     stripe.declineNext('Your card has expired.');
-    expect(await job()).toBe(2);
+    // Two runs at once (the job on another replica, say) authorise each booking once between them.
+    const [x, y] = await Promise.all([job(), job()]);
+    expect(x + y).toBe(2);
     expect(await job()).toBe(0);
     const keys = stripe.calls.slice(calls).map((c) => c.idempotencyKey);
     expect(keys.sort()).toEqual(

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, notInArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
 import { fleetPaymentEvents, fleetPaymentNotices, fleetPayments, type PaymentRow } from './payments.tables';
 
@@ -64,13 +64,24 @@ export const paymentsRepo = {
   },
 
   /** Scheduled authorisations whose time has come, oldest first. */
-  async due(db: DbOrTx, now: Date, limit: number): Promise<PaymentRow[]> {
-    return db
-      .select()
+  /**
+   * Claims the scheduled authorisations that are due: their `authorize_at` moves to `retryAt`, so a
+   * concurrent run (another replica, or a manual run beside the job) skips them, and a provider that
+   * could not be reached is tried again once the claim has lapsed.
+   */
+  async claimDue(db: DbOrTx, now: Date, limit: number, retryAt: Date): Promise<PaymentRow[]> {
+    const due = db
+      .select({ id: fleetPayments.id })
       .from(fleetPayments)
       .where(and(eq(fleetPayments.status, 'scheduled'), lte(fleetPayments.authorizeAt, now)))
       .orderBy(asc(fleetPayments.authorizeAt))
-      .limit(limit);
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return db
+      .update(fleetPayments)
+      .set({ authorizeAt: retryAt })
+      .where(inArray(fleetPayments.id, due))
+      .returning();
   },
 
   /** Stores an event id once; false when it was stored before (a duplicate delivery). */

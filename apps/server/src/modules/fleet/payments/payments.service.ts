@@ -7,6 +7,9 @@ import { AUTHORIZATION_LIFETIME_MS, canMove } from './payments.states';
 import type { PaymentRow, PaymentStatus } from './payments.tables';
 import type { PaymentPort } from './port';
 
+/** How long a run holds the due authorisations it claimed: an unreachable provider is retried after it. */
+const CLAIM_MS = 10 * 60_000;
+
 declare module '../../../platform/events' {
   interface Events {
     /** A booking's payment moved (an authorisation held, failed, was captured, cancelled, refunded); sent after the commit. */
@@ -228,7 +231,8 @@ export function createPaymentsService(
      * the change, so bookings can release the vehicle; an unreachable provider is tried next run.
      */
     async authorizeDue() {
-      const due = await paymentsRepo.due(db, ctx.clock.now(), 50);
+      const now = ctx.clock.now();
+      const due = await paymentsRepo.claimDue(db, now, 50, new Date(now.getTime() + CLAIM_MS));
       let done = 0;
       for (const p of due) {
         try {
