@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ageKeyPair, fingerprint, gpgKeyring, queryOf, restoreTarget } from '../../test/backup-drill';
+import { createCluster } from '../../test/factories/autoscaler';
+import { createUser } from '../../test/factories/identity';
 import { createTestRuntime } from '../../test/helpers';
+import { startSimulator, type TestSimulator } from '../../test/simulator';
 import { createBackup, readBackup } from './backup';
 import { BACKUP_NAME } from './backup-files';
 import { restoreBackup } from './backup-restore';
@@ -14,6 +17,7 @@ import { seedDemo } from './seed';
 // The restore drill: on PostgreSQL (mode 2) through pg_dump and psql, on embedded PGlite (mode 1)
 // through its data-directory dump. Demo data of every module, backed up, restored elsewhere, compared.
 let runtime: Runtime & { url?: string };
+let sim: TestSimulator;
 let dir: string;
 let keys: { identity: string; recipient: string };
 const NOWHERE = { dataDir: '/nonexistent/clockpilot-data' };
@@ -23,12 +27,25 @@ let firstData: Record<string, string>;
 const SLOW = 120_000;
 
 beforeAll(async () => {
-  runtime = await createTestRuntime();
+  sim = await startSimulator();
+  // The periodic control loop stays out of the way (its next slot is an hour off): the test ticks once.
+  runtime = await createTestRuntime({ env: { ...sim.env, AUTOSCALER_SYNC_SECONDS: '3600' } });
   await seedDemo(runtime, { weeks: 2 });
+  // The autoscaler has no demo data: a cluster and one tick fill its clusters, day-partitioned
+  // samples, rollups and events.
+  const t = { runtime };
+  const cluster = await createCluster(t, await createUser(t), {
+    simulation: { load: { type: 'constant', rps: 40 }, capacityRps: 10, bootSeconds: 0 },
+  });
+  await sim.advance(cluster.id, 15);
+  await runtime.services('autoscaler').loop.tick();
   dir = await mkdtemp(join(tmpdir(), 'cp-backups-'));
   keys = ageKeyPair(dir);
 });
-afterAll(() => runtime.close());
+afterAll(async () => {
+  await runtime?.close();
+  await sim?.stop();
+});
 
 const live = () => ({ ...NOWHERE, url: runtime.ctx.database.url });
 const sha256 = async (file: string) =>
@@ -50,6 +67,7 @@ describe(`restore drill (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'embed
 
       const source = await fingerprint(queryOf(db));
       expect(Object.keys(source).length).toBeGreaterThan(10);
+      expect(source['public.autoscaler_samples']).toMatch(/^[1-9]\d* rows/);
       const target = await restoreTarget(db.driver);
       const restored = await restoreBackup({
         file: made.file,
