@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../scripts/lib/chromium.mjs';
 
 export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5000';
 const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'e2e/artifacts';
@@ -72,3 +74,26 @@ export async function step(s: Session, name: string, fn: () => Promise<void>): P
 /** Console lines that show the Content-Security-Policy blocked something. */
 export const cspViolations = (s: Session) =>
   s.console.filter((l) => /Content Security Policy|Content-Security-Policy/i.test(l));
+
+/**
+ * Chromium for the whole spec file, and `scenario(name, opts, fn)`: a test in a browser context of its
+ * own (a phone's with `mobile`), run as one step and closed after it.
+ */
+export function scenarios() {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return (name: string, opts: { mobile?: boolean }, fn: (s: Session) => Promise<void>) =>
+    test(name, async () => {
+      const s = await openSession(browser, opts);
+      try {
+        await step(s, name, () => fn(s));
+      } finally {
+        await s.context.close();
+      }
+    });
+}

@@ -1,30 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { addDays, isoWeekOf, shiftWeek, weekStart } from '../apps/web/src/features/time/calendar';
-import { launchChromium } from '../scripts/lib/chromium.mjs';
-import { cspViolations, loginViaApi, openSession, type Session, step, USERS } from './lib';
+import { cspViolations, loginViaApi, type Session, scenarios, USERS } from './lib';
 
 // One planner's story: a deliverable, hours in the grid, the heatmap, a due date moved and undone.
-let browser: Browser;
 let projectId = '';
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
-
-function scenario(name: string, opts: { mobile?: boolean }, fn: (s: Session) => Promise<void>) {
-  test(name, async () => {
-    const s = await openSession(browser, opts);
-    try {
-      await step(s, name, () => fn(s));
-    } finally {
-      await s.context.close();
-    }
-  });
-}
+const scenario = scenarios();
 
 // Weeks counted from the server's current week; hours go a week ahead so "the past stays" never bites.
 const current = isoWeekOf(new Date().toISOString().slice(0, 10));

@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../scripts/lib/chromium.mjs';
-import { cspViolations, loginViaApi, openSession, type Session, step, USERS } from './lib';
+import { cspViolations, loginViaApi, scenarios, USERS } from './lib';
 
 // One story, in order: the employee's week goes from the first clock-in to an approved timesheet.
-let browser: Browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
-
-function scenario(name: string, opts: { mobile?: boolean }, fn: (s: Session) => Promise<void>) {
-  test(name, async () => {
-    const s = await openSession(browser, opts);
-    try {
-      await step(s, name, () => fn(s));
-    } finally {
-      await s.context.close();
-    }
-  });
-}
+const scenario = scenarios();
 
 scenario(
   '[EMPLOYEE][LOGIN]: signs in through the form on a phone and lands on home',

@@ -31,7 +31,9 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
       send(c, m);
     }
   });
-  // A peer that has not answered the last ping by the next one is gone: drop it.
+  // A peer that has not answered the last ping by the next one is gone: drop it. A process timer, not a
+  // platform job: jobs run once across replicas, but each replica must ping the sockets it holds
+  // (docs/DECISIONS.md, "WebSocket keep-alive per replica").
   const pinger = setInterval(() => {
     for (const c of clients) {
       if (!c.alive) c.socket.terminate();
