@@ -20,7 +20,7 @@
 # Environment: DEPLOY_ENV_FILE (compose: deploy/compose/.env.<env>), DEPLOY_STATE_DIR (/var/lib/clockpilot/<env>), BLUE_PORT (5001),
 #   GREEN_PORT (5002), NGINX_UPSTREAM (/etc/nginx/clockpilot/upstream.conf; compose:
 #   deploy/compose/nginx/upstream.conf), NGINX_RELOAD
-#   ("nginx -s reload"), READY_TIMEOUT (60 s), SMOKE_LOGIN / SMOKE_PASSWORD (login round-trip),
+#   ("nginx -s reload"), NGINX_PID_FILE (/run/nginx.pid), READY_TIMEOUT (60 s), SMOKE_LOGIN / SMOKE_PASSWORD (login round-trip),
 #   BACKUP_DIR (<state>/backups). A release folder may hold release.env: settings for its processes only.
 set -euo pipefail
 
@@ -54,6 +54,7 @@ READY_TIMEOUT=${READY_TIMEOUT:-60}
 DEFAULT_UPSTREAM=$([ "$DRIVER" = compose ] && echo "$ROOT/deploy/compose/nginx/upstream.conf" || echo /etc/nginx/clockpilot/upstream.conf)
 NGINX_UPSTREAM=${NGINX_UPSTREAM:-$DEFAULT_UPSTREAM}
 NGINX_RELOAD=${NGINX_RELOAD:-nginx -s reload}
+NGINX_PID_FILE=${NGINX_PID_FILE:-/run/nginx.pid}
 COMPOSE_FILE=${COMPOSE_FILE:-$ROOT/deploy/compose/docker-compose.prod.yml}
 declare -A SLOT_PORT=([blue]=${BLUE_PORT:-5001} [green]=${GREEN_PORT:-5002})
 [ -f "$ENV_FILE" ] || { echo "no env file $ENV_FILE (scripts/generate-secrets.sh --write-env $ENV_FILE)" >&2; exit 2; }
@@ -128,6 +129,26 @@ wait_ready() {
   return 1
 }
 
+# Workers of an nginx master that still accept connections (a worker told to quit retitles itself
+# "worker process is shutting down" as it closes its listening sockets).
+accepting_workers() { ps -o pid=,args= --ppid "$1" 2>/dev/null | awk '/worker process$/ { print $1 }' | sort; }
+
+# A reload is asynchronous: until every old worker has taken the signal, some new connections still
+# reach the old upstream. Returns once only workers started by this reload accept.
+reload_nginx() {
+  local master before now
+  master=$(cat "$NGINX_PID_FILE" 2>/dev/null || true)
+  before=$([ -n "$master" ] && accepting_workers "$master")
+  $NGINX_RELOAD
+  [ -n "$master" ] || { say "no nginx pid file at $NGINX_PID_FILE: not waiting for the reload"; return 0; }
+  for _ in $(seq 1 100); do
+    now=$(accepting_workers "$master")
+    [ -n "$now" ] && [ -z "$(comm -12 <(echo "$before") <(echo "$now"))" ] && return 0
+    sleep 0.1
+  done
+  say "nginx still had workers of the old configuration after 10 s"
+}
+
 # nginx: one upstream file pointing at the live slot, then a graceful reload.
 switch_to() {
   local slot=$1 tmp
@@ -139,7 +160,7 @@ switch_to() {
     printf 'upstream clockpilot_app {\n    server app-%s:5000 max_fails=2 fail_timeout=10s;\n    keepalive 32;\n}\n' "$slot" >"$tmp"
   fi
   chmod 0644 "$tmp" && mv "$tmp" "$NGINX_UPSTREAM"
-  if [ "$DRIVER" = host ]; then $NGINX_RELOAD; else compose exec -T nginx nginx -s reload >/dev/null; fi
+  if [ "$DRIVER" = host ]; then reload_nginx; else compose exec -T nginx nginx -s reload >/dev/null; fi
   echo "$slot" >"$STATE/live"
   say "nginx now sends traffic to $slot"
 }

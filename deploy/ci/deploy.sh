@@ -18,7 +18,7 @@ DB=clockpilot_ci_deploy_$$
 HTTP=$(free_port) HTTPS=$(free_port)
 export BLUE_PORT=$(free_port) GREEN_PORT=$(free_port)
 export DEPLOY_STATE_DIR=$DIR/state DEPLOY_ENV_FILE=$DIR/env.production READY_TIMEOUT=30
-export NGINX_UPSTREAM=$DIR/clockpilot/upstream.conf NGINX_RELOAD="nginx -p $DIR -c $DIR/nginx.conf -s reload"
+export NGINX_UPSTREAM=$DIR/clockpilot/upstream.conf NGINX_RELOAD="nginx -p $DIR -c $DIR/nginx.conf -s reload" NGINX_PID_FILE=$DIR/nginx.pid
 cleanup() {
   [ -f "$DIR/nginx.pid" ] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null
   for f in "$DIR"/state/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
@@ -27,6 +27,15 @@ cleanup() {
   rm -rf "$DIR"
 }
 trap cleanup EXIT
+# What a failed check needs to be understood later: the slots' state, nginx's view and the slots' logs.
+diagnose() {
+  log "served: $(served 2>&1); live: $(cat "$DIR/state/live" 2>/dev/null)"
+  for f in "$NGINX_UPSTREAM" "$DIR"/state/*.pid "$DIR"/state/*.release; do log "$f: $(tr '\n' ' ' <"$f")"; done
+  for slot in blue green; do log "$slot: $(listener "$slot")"; done
+  ps -o pid,ppid,etimes,args --ppid "$(cat "$DIR/nginx.pid")" >&2 || true
+  tail -n 12 "$DIR/access.log" "$DIR/error.log" "$DIR"/state/*.log 2>/dev/null | sed "s/^/    /" >&2
+}
+listener() { ss -ltnp "sport = :$([ "$1" = blue ] && echo "$BLUE_PORT" || echo "$GREEN_PORT")" | tail -n +2 | tr -s ' '; }
 create_db "$DB"
 make_certs "$DIR" && mkdir -p "$DIR/tls" && cp "$DIR/server.pem" "$DIR/tls/fullchain.pem" && cp "$DIR/server.key" "$DIR/tls/privkey.pem"
 render_nginx "$DIR" "$HTTP" "$HTTPS" "$BLUE_PORT" "$GREEN_PORT"
@@ -71,8 +80,9 @@ deploy() { scripts/deploy.sh --production --force "$@"; }
 
 log "deploy A"
 deploy --release "$DIR/releases/a"
-serves() { for _ in $(seq 1 50); do [ "$(served)" = "$1" ] && return; sleep 0.1; done; return 1; }
-serves 0.0.0-release-a || die "nginx does not serve A"
+# A deploy returns once nginx has switched: every request after it reaches the new release.
+serves() { for _ in $(seq 1 20); do [ "$(served)" = "$1" ] || return 1; done; }
+serves 0.0.0-release-a || { diagnose; die "nginx does not serve A"; }
 
 log "deploy B under a request loop through nginx"
 touch "$DIR/loop.run"
@@ -84,20 +94,18 @@ sleep 2
 rm "$DIR/loop.run"
 wait "$LOOP" || { cat "$DIR/loop.out"; die "requests failed during the switch"; }
 cat "$DIR/loop.out"
-serves 0.0.0-release-b || die "nginx does not serve B"
+serves 0.0.0-release-b || { diagnose; die "nginx does not serve B"; }
 
 log "deploy C, whose readiness fails"
 if READY_TIMEOUT=15 deploy --release "$DIR/releases/c"; then die "the deploy of C succeeded"; fi
-[ "$(served)" = 0.0.0-release-b ] || die "B stopped serving after the failed deploy"
+serves 0.0.0-release-b || { diagnose; die "B stopped serving after the failed deploy"; }
 log "ok: C refused, B still serves"
 
 log "rollback"
 started=$(date +%s%N)
 deploy --rollback
-# nginx reloads asynchronously: the rollback is done when nginx answers with A.
-for _ in $(seq 1 100); do [ "$(served)" = 0.0.0-release-a ] && break; sleep 0.1; done
 took_ms=$((($(date +%s%N) - started) / 1000000))
-[ "$(served)" = 0.0.0-release-a ] || die "rollback did not restore A"
+serves 0.0.0-release-a || { diagnose; die "rollback did not restore A"; }
 [ "$took_ms" -le 10000 ] || die "rollback took $took_ms ms"
 log "ok: rollback to A in $took_ms ms"
 

@@ -80,7 +80,7 @@ render_nginx() {
 worker_processes 1;
 pid $dir/nginx.pid;
 include /etc/nginx/modules-enabled/*.conf;
-error_log $dir/error.log warn;
+error_log $dir/error.log notice;
 events { worker_connections 512; }
 http {
     include /etc/nginx/mime.types;
