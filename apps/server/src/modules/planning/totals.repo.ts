@@ -4,7 +4,8 @@ import type { DbOrTx } from '../../platform/db';
 /** Whose week totals: a person (by id) or a placeholder (by name). */
 export type TotalKey = { key: string; placeholder: boolean };
 
-export type TotalRow = TotalKey & { week_start: string; confirmed: number; tentative: number };
+/** A key's totals in a range: week offsets from the range's first Monday, and hours in that order. */
+export type TotalSeries = TotalKey & { weeks: number[]; confirmed: number[]; tentative: number[] };
 
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 /**
@@ -78,17 +79,36 @@ export const totalsRepo = {
        group by 1, 2, 3`);
   },
 
-  /** Totals of every key (of `personIds` and no placeholder, when given) in Mondays [from, to]. */
-  async inRange(db: DbOrTx, from: string, to: string, personIds?: string[]): Promise<TotalRow[]> {
+  /**
+   * Totals of every key (of `personIds` and no placeholder, when given) in Mondays [from, to], one row
+   * per key with its weeks as offsets from `from` and its hours in the same order. Aggregated to text
+   * in SQL: a year of 5,000 people is 250,000 totals, and a row object per total cost the server more
+   * than the database's scan (parsing and garbage collection, in a CPU profile).
+   */
+  async seriesInRange(db: DbOrTx, from: string, to: string, personIds?: string[]): Promise<TotalSeries[]> {
     const people = personIds
       ? sql`and not placeholder and person_key in (select jsonb_array_elements_text(${json(personIds)}))`
       : sql``;
-    const result = await db.execute<TotalRow>(sql`
-      select person_key as key, placeholder, week_start::text as week_start,
-             confirmed::float8 as confirmed, tentative::float8 as tentative
+    const result = await db.execute<{
+      key: string;
+      placeholder: boolean;
+      w: string;
+      c: string;
+      t: string;
+    }>(sql`
+      select person_key as key, placeholder, array_agg((week_start - ${from}::date) / 7)::text as w,
+             array_agg(confirmed)::text as c, array_agg(tentative)::text as t
         from planning_week_totals
-       where week_start between ${from}::date and ${to}::date ${people}`);
-    return result.rows;
+       where week_start between ${from}::date and ${to}::date ${people}
+       group by 1, 2`);
+    const numbers = (text: string) => text.slice(1, -1).split(',').map(Number);
+    return result.rows.map((r) => ({
+      key: r.key,
+      placeholder: r.placeholder,
+      weeks: numbers(r.w),
+      confirmed: numbers(r.c),
+      tentative: numbers(r.t),
+    }));
   },
 
   /** Every total that differs from its week rows (missing on either side included), by key and week. */
