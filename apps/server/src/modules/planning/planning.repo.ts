@@ -193,26 +193,38 @@ export const planningRepo = {
     await totalsRepo.sync(db, await totalsRepo.keysOf(db, [assignmentId]), touched);
   },
   /**
-   * Replaces every week of the assignments with `hours` (a reallocation, or its undo): one delete and
-   * one insert from a JSON parameter, however many rows.
+   * Moves the assignments from their `current` hours (read under their row locks in this transaction)
+   * to `next` (a reallocation, or its undo), writing only the weeks that differ: a shift moves most
+   * hours to a week that already held the same amount, so 10,000 week rows become a few hundred writes.
    */
-  async setAllHours(db: DbOrTx, byAssignment: Map<string, WeekHours>): Promise<void> {
-    const ids = [...byAssignment.keys()];
-    if (ids.length === 0) return;
-    const gone = await db.execute<{ week_start: string }>(sql`
-      with gone as (
-        delete from planning_weekly_hours
-         where assignment_id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)
-         returning week_start)
-      select distinct week_start::text as week_start from gone`);
-    const rows = ids.flatMap((assignmentId) =>
-      Object.entries(byAssignment.get(assignmentId)!)
-        .filter(([, h]) => h > 0)
-        .map(([weekStart, hours]) => ({ assignmentId, weekStart, hours })),
-    );
-    await writeRows(db, rows);
-    const weeks = new Set([...gone.rows.map((r) => r.week_start), ...rows.map((r) => r.weekStart)]);
-    await totalsRepo.sync(db, await totalsRepo.keysOf(db, ids), [...weeks]);
+  async setAllHours(
+    db: DbOrTx,
+    current: ReadonlyMap<string, WeekHours>,
+    next: ReadonlyMap<string, WeekHours>,
+  ): Promise<void> {
+    const upserts: HoursRow[] = [];
+    const deletes: Array<{ assignmentId: string; weekStart: string }> = [];
+    for (const [assignmentId, to] of next) {
+      const from = current.get(assignmentId) ?? {};
+      for (const weekStart of new Set([...Object.keys(from), ...Object.keys(to)])) {
+        const hours = to[weekStart] ?? 0;
+        if ((from[weekStart] ?? 0) === hours) continue;
+        if (hours > 0) upserts.push({ assignmentId, weekStart, hours });
+        else deletes.push({ assignmentId, weekStart });
+      }
+    }
+    if (deletes.length > 0) {
+      await db.execute(sql`
+        delete from planning_weekly_hours w
+         using jsonb_to_recordset(${JSON.stringify(deletes)}::jsonb) as d("assignmentId" uuid, "weekStart" date)
+         where w.assignment_id = d."assignmentId" and w.week_start = d."weekStart"`);
+    }
+    await writeRows(db, upserts);
+    const changed = [...upserts, ...deletes];
+    if (changed.length === 0) return;
+    const ids = [...new Set(changed.map((r) => r.assignmentId))];
+    const weeks = [...new Set(changed.map((r) => r.weekStart))];
+    await totalsRepo.sync(db, await totalsRepo.keysOf(db, ids), weeks);
   },
 
   /**

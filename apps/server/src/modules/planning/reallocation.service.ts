@@ -107,7 +107,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     };
     if (!result.applied) return summary;
     const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
-    await planningRepo.setAllHours(tx, after);
+    await planningRepo.setAllHours(tx, hours, after);
     await planningRepo.bumpHoursVersion(tx, ids, ctx.clock.now());
     await planningRepo.insertReallocation(tx, {
       deliverableId: before.id,
@@ -148,7 +148,10 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       const before = last.before as Image;
       const after = last.after as Image;
       const ids = Object.keys(before);
-      const current = Object.fromEntries(await planningRepo.hoursOf(tx, ids));
+      // Locked before their hours are read: the write below goes from exactly these hours.
+      const existing = await planningRepo.existingAssignmentIds(tx, ids);
+      const currentHours = await planningRepo.hoursOf(tx, ids);
+      const current = Object.fromEntries(currentHours);
       const changed = differences(after, current);
       if (changed.length > 0 && !opts.force) {
         throw new AppError(
@@ -158,9 +161,8 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
         );
       }
       // Assignments deleted since have nothing left to restore.
-      const existing = await planningRepo.existingAssignmentIds(tx, ids);
       const restore = new Map([...toMap(before)].filter(([id]) => existing.has(id)));
-      await planningRepo.setAllHours(tx, restore);
+      await planningRepo.setAllHours(tx, currentHours, restore);
       await planningRepo.bumpHoursVersion(tx, [...restore.keys()], ctx.clock.now());
       await planningRepo.markUndone(tx, last.id, ctx.clock.now());
       const datePatch = opts.revertDate && deliverable.dueDate !== last.oldDueDate;
