@@ -16,6 +16,7 @@ const serverUnit = [
   'apps/server/src/modules/autoscaler/evaluate/*.test.ts',
   'apps/server/src/modules/fleet/payments/csp.test.ts',
   'apps/server/src/modules/identity/passwords.test.ts',
+  'apps/server/src/modules/identity/revocation-memo.test.ts',
   'apps/server/src/modules/planning/normalize.test.ts',
   'apps/server/src/modules/planning/reallocate.test.ts',
   'apps/server/src/modules/time/time.calendar.test.ts',

@@ -18,7 +18,16 @@ export type Cache = {
   /** Reads and deletes in one step (GETDEL), so of two concurrent takers only one gets the value. */
   take(key: string): Promise<string | undefined>;
   publish(channel: string, message: string): Promise<void>;
-  subscribe(channel: string, onMessage: (message: string) => void): () => void;
+  /**
+   * `onLive(true)` once the channel's messages are being received, `onLive(false)` when some may be
+   * missed (the connection to Redis dropped); a `true` follows when subscribed again. State kept from
+   * messages must not be trusted while not live.
+   */
+  subscribe(
+    channel: string,
+    onMessage: (message: string) => void,
+    onLive?: (live: boolean) => void,
+  ): () => void;
   status(): { status: 'up' | 'degraded' | 'disabled'; detail?: string };
   /** The Redis client for libraries that take one (rate limit); undefined in memory mode. */
   redis?: Redis;
@@ -55,8 +64,9 @@ export function createMemoryCache(): Cache {
     async publish(channel, message) {
       bus.emit(channel, message);
     },
-    subscribe(channel, onMessage) {
+    subscribe(channel, onMessage, onLive) {
       bus.on(channel, onMessage);
+      onLive?.(true);
       return () => bus.off(channel, onMessage);
     },
     status: () => ({ status: 'disabled', detail: 'in-process (REDIS_URL not set)' }),
@@ -110,6 +120,29 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
   subscriber.on('message', (channel: string, message: string) =>
     bus.emit(channel.slice(prefix.length), message),
   );
+  // Channels whose subscription Redis has confirmed on the current connection, and who waits to know.
+  const confirmed = new Set<string>();
+  const liveness = new EventEmitter();
+  liveness.setMaxListeners(0);
+  const confirm = (channels: string[]) =>
+    subscriber
+      .subscribe(...channels.map((c) => prefix + c))
+      .then(() => {
+        for (const c of channels) {
+          confirmed.add(c);
+          liveness.emit(c, true);
+        }
+      })
+      .catch(() => undefined);
+  subscriber.on('close', () => {
+    for (const c of confirmed) liveness.emit(c, false);
+    confirmed.clear();
+  });
+  // Subscribing again is harmless; its reply says from when messages flow.
+  subscriber.on('ready', () => {
+    const channels = bus.eventNames().map(String);
+    if (channels.length > 0) void confirm(channels);
+  });
 
   const safe = async <T>(op: () => Promise<T>, fallback: T): Promise<T> => {
     try {
@@ -129,12 +162,19 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     take: (key) => safe(async () => (await client.getdel(key)) ?? undefined, undefined),
     publish: (channel, message) =>
       safe(async () => void (await client.publish(prefix + channel, message)), undefined),
-    subscribe(channel, onMessage) {
-      if (bus.listenerCount(channel) === 0) subscriber.subscribe(prefix + channel).catch(() => undefined);
+    subscribe(channel, onMessage, onLive) {
+      const first = bus.listenerCount(channel) === 0;
       bus.on(channel, onMessage);
+      if (onLive) liveness.on(channel, onLive);
+      if (first) void confirm([channel]);
+      else if (confirmed.has(channel)) onLive?.(true);
       return () => {
         bus.off(channel, onMessage);
-        if (bus.listenerCount(channel) === 0) subscriber.unsubscribe(prefix + channel).catch(() => undefined);
+        if (onLive) liveness.off(channel, onLive);
+        if (bus.listenerCount(channel) === 0) {
+          confirmed.delete(channel);
+          subscriber.unsubscribe(prefix + channel).catch(() => undefined);
+        }
       };
     },
     status: () =>
@@ -143,6 +183,7 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
         : { status: 'degraded', detail: lastError ?? `connection ${client.status}` },
     async close() {
       bus.removeAllListeners();
+      liveness.removeAllListeners();
       await Promise.allSettled([client.quit(), subscriber.quit()]);
       client.disconnect();
       subscriber.disconnect();

@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LoggedIn, loginAs } from '../../test/factories/identity';
-import { createTestApp, freePort, type TestApp } from '../../test/helpers';
+import { createTestApp, type TestApp } from '../../test/helpers';
 import { addProbeRoutes, appsForFile, login } from '../../test/security-probes';
+import { sharedRedis } from '../../test/shared-redis';
 
 const appWith = appsForFile();
 
@@ -188,24 +186,14 @@ describe('per-user API limit', () => {
 });
 
 describe('limits shared by two instances through one Redis', () => {
-  let redisUrl = process.env.REDIS_URL;
-  let server: ChildProcess | undefined;
+  let redis: Awaited<ReturnType<typeof sharedRedis>>;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
-    if (!redisUrl) {
-      const port = await freePort();
-      server = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
-      );
-      redisUrl = `redis://127.0.0.1:${port}`;
-      await waitForRedis(redisUrl);
-    }
+    redis = await sharedRedis();
     const prefix = `cpt:shared:${process.pid}:${Date.now()}:`;
-    const env = { REDIS_URL: redisUrl, RATE_LIMIT_MAX_REQUESTS: '4', AUTH_RATE_LIMIT_MAX: '3' };
+    const env = { REDIS_URL: redis.url, RATE_LIMIT_MAX_REQUESTS: '4', AUTH_RATE_LIMIT_MAX: '3' };
     a = await createTestApp({ env, shareRedisPrefix: prefix });
     b = await createTestApp({ env, shareRedisPrefix: prefix });
     for (const t of [a, b]) addProbeRoutes(t.app);
@@ -223,7 +211,7 @@ describe('limits shared by two instances through one Redis', () => {
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    server?.kill();
+    redis?.stop();
   });
 
   it('shares the global per-IP counter', async () => {
@@ -246,19 +234,3 @@ describe('limits shared by two instances through one Redis', () => {
     expect((await login(b.app, '203.0.113.91', 'w', 'right')).statusCode).toBe(429);
   });
 });
-
-async function waitForRedis(url: string) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return;
-    } catch {
-      // not listening yet
-    } finally {
-      client.disconnect();
-    }
-    await sleep(100);
-  }
-  throw new Error(`redis-server at ${url} did not start`);
-}

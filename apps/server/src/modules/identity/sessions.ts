@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors';
 import { securityEvent } from './events';
 import { identityRepo as repo } from './identity.repo';
 import type { SessionRow, UserRow } from './identity.tables';
+import { createRevocationMemo } from './revocation-memo';
 import { type AccessTokens, deriveKey, newRefreshToken, seal, sha256, unseal } from './tokens';
 
 export type SessionMeta = { ip?: string; userAgent?: string };
@@ -42,6 +43,7 @@ export function createSessions(
   const idleMs = config.auth.refreshIdleHours * HOUR;
   const absoluteMs = config.auth.refreshDays * 24 * HOUR;
   const accessTtl = tokens.lifetimeSeconds;
+  const memo = createRevocationMemo(ctx);
 
   const sign = async (user: UserRow, sid: string) => {
     const av = await ctx.cache.get(authzKey(user.id));
@@ -64,7 +66,12 @@ export function createSessions(
 
   /** Access tokens of these sessions stop working now, not when they expire. */
   async function markRevoked(sessionIds: string[]) {
-    await Promise.all(sessionIds.map((sid) => ctx.cache.set(revokedKey(sid), '1', accessTtl + 60)));
+    await Promise.all(
+      sessionIds.map(async (sid) => {
+        await ctx.cache.set(revokedKey(sid), '1', accessTtl + 60);
+        await memo.changed(revokedKey(sid));
+      }),
+    );
   }
 
   const isLive = (s: SessionRow, now: Date) =>
@@ -190,14 +197,12 @@ export function createSessions(
      */
     async invalidateAccessTokens(userId: string) {
       await ctx.cache.set(authzKey(userId), randomBytes(9).toString('base64url'), absoluteMs / 1000);
+      await memo.changed(authzKey(userId));
     },
 
     /** Whether an access token of this session, signed at authorisation version `av`, may still be used. */
     async accessStillValid(userId: string, sid: string, av: string | undefined): Promise<boolean> {
-      const [revoked, current] = await Promise.all([
-        ctx.cache.get(revokedKey(sid)),
-        ctx.cache.get(authzKey(userId)),
-      ]);
+      const [revoked, current] = await Promise.all([memo.read(revokedKey(sid)), memo.read(authzKey(userId))]);
       return !revoked && current === av;
     },
 

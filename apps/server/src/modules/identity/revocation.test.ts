@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loginAs } from '../../../test/factories/identity';
+import { createTestApp, type TestApp, testDatabase } from '../../../test/helpers';
+import { sharedRedis } from '../../../test/shared-redis';
+import { createPostgres } from '../../platform/db';
+
+// Two replicas on one database and one Redis: each remembers revocation state in its process, so a
+// revocation made on one must reach the other at once, not when its memory would expire.
+describe('revocation across two instances', () => {
+  let redis: Awaited<ReturnType<typeof sharedRedis>>;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    redis = await sharedRedis();
+    const { database, url } = await testDatabase();
+    const prefix = `cpt:revocation:${process.pid}:${Date.now()}:`;
+    const env = { REDIS_URL: redis.url };
+    a = await createTestApp({ env, shareRedisPrefix: prefix, database });
+    // The second instance gets its own pool on PostgreSQL; on the embedded engine it shares the one
+    // database, and only the first instance closes it.
+    const second = url
+      ? createPostgres(url, { database: { poolSize: 5, sslmode: 'disable' } } as never)
+      : { ...database, close: async () => {} };
+    b = await createTestApp({ env, shareRedisPrefix: prefix, database: second });
+    await vi.waitFor(
+      () => {
+        for (const t of [a, b]) expect(t.ctx.cache.status().status).toBe('up');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    redis?.stop();
+  });
+
+  const me = (t: TestApp, headers: { authorization: string }) =>
+    t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers });
+
+  it('refuses a signed-out session on the other instance at once', async () => {
+    const s = await loginAs(a, { role: 'employee' });
+    // Both instances have checked (and remembered) the token as valid.
+    for (let i = 0; i < 3; i++) {
+      expect((await me(a, s.headers)).statusCode).toBe(200);
+      expect((await me(b, s.headers)).statusCode).toBe(200);
+    }
+    const out = await a.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie: s.refreshCookie, origin: 'http://localhost:5000' },
+    });
+    expect(out.statusCode).toBe(204);
+    await vi.waitFor(async () => expect((await me(b, s.headers)).statusCode).toBe(401), {
+      timeout: 1000,
+      interval: 10,
+    });
+    expect((await me(a, s.headers)).statusCode).toBe(401);
+  });
+
+  it('refuses the old-role token on the other instance once an admin changes the role', async () => {
+    const admin = await loginAs(a, { role: 'admin' });
+    const emp = await loginAs(a, { role: 'employee' });
+    expect((await me(b, emp.headers)).statusCode).toBe(200);
+    expect((await me(b, emp.headers)).statusCode).toBe(200);
+    const changed = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${emp.user.id}`,
+      headers: admin.headers,
+      payload: { role: 'manager' },
+    });
+    expect(changed.statusCode).toBe(200);
+    await vi.waitFor(async () => expect((await me(b, emp.headers)).statusCode).toBe(401), {
+      timeout: 1000,
+      interval: 10,
+    });
+  });
+});
