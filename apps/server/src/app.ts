@@ -16,6 +16,7 @@ import type { Database } from './platform/db';
 import { initErrorReporting, reportServerErrors } from './platform/error-reporting';
 import { AppError, problem } from './platform/errors';
 import { healthRoutes, isHealthProbe, type Lifecycle } from './platform/health';
+import { frameworkError, installInputGuards } from './platform/hostile-input';
 import { errorHandler } from './platform/http-errors';
 import { instrumentHttp, metricsHandler } from './platform/http-metrics';
 import { createLoggers, type Loggers } from './platform/logger';
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     trustProxy: trustProxyOption(config.server.trustProxy),
     // Accept a caller's X-Request-Id when it is sane, so one id follows a request across services.
     requestIdHeader: false,
+    frameworkErrors: frameworkError,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -75,6 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  installInputGuards(app);
   if (initErrorReporting(config)) reportServerErrors(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

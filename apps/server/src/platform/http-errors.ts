@@ -27,7 +27,13 @@ function fromDatabase(err: { code?: string; constraint?: string; detail?: string
     case '40001':
       return new AppError('conflict', 'The change collided with a concurrent change; retry it');
     default:
-      return undefined;
+      // Class 22, data exceptions: a value that passed its contract but that the database cannot hold
+      // (a date in year 0, a number out of range). The values stay out of the answer and the log.
+      return err.code?.startsWith('22')
+        ? new AppError('unprocessable', 'A value is outside what can be stored', {
+            extra: { sqlState: err.code },
+          })
+        : undefined;
   }
 }
 

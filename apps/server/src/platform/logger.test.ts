@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.very-secret-token';
+const LEAK = 'bound-value@example.com';
 const dir = mkdtempSync(join(tmpdir(), 'cp-logs-'));
 const stdout: string[] = [];
 const sink = new Writable({
@@ -23,7 +25,11 @@ beforeAll(async () => {
   t.app.get('/api/test/fail', { config: { public: true } }, async () => {
     throw new Error('disk on fire');
   });
+  t.app.get('/api/test/query', { config: { public: true } }, async () => {
+    await t.ctx.db.execute(sql`select * from no_such_table where email = ${LEAK}`);
+  });
   await t.app.ready();
+  await t.app.inject({ method: 'GET', url: '/api/test/query', headers: { 'x-request-id': 'req-query' } });
 
   await t.app.inject({
     method: 'GET',
@@ -56,11 +62,20 @@ describe('LOG_DIR', () => {
   });
 
   it('puts errors in error.log with the request id and the credentials redacted', () => {
-    const failure = lines('error.log').find((l) => l.msg === 'unhandled error');
+    const failure = lines('error.log').find((l) => l.reqId === 'req-failed');
     expect(failure).toMatchObject({ level: 'error', channel: 'app', reqId: 'req-failed' });
     expect(failure!.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]' });
     expect((failure!.err as { message: string }).message).toBe('disk on fire');
     expect(lines('error.log').every((l) => l.level === 'error' || l.level === 'fatal')).toBe(true);
+  });
+
+  it('logs a failed query with its SQL but without its bound values', () => {
+    const failure = lines('error.log').find((l) => l.reqId === 'req-query');
+    expect((failure!.err as { message: string }).message).toContain('no_such_table');
+    for (const name of ['app.log', 'error.log']) {
+      expect(readFileSync(join(dir, name), 'utf8')).not.toContain(LEAK);
+    }
+    expect(stdout.join('')).not.toContain(LEAK);
   });
 
   it('puts audit events in audit.log and redacts passwords', () => {

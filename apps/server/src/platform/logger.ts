@@ -34,10 +34,26 @@ export const REDACT_PATHS = [
   'secret',
 ];
 
+/**
+ * Errors as pino serialises them, except a failed query's bound values (token hashes, names, e-mail
+ * addresses), which the query error repeats in its message and stack: the SQL text is kept.
+ */
+export function serializeError(err: unknown) {
+  const e = err as { query?: unknown; params?: unknown; message?: string; stack?: string };
+  if (!(err instanceof Error) || typeof e.query !== 'string' || e.params === undefined) {
+    return pino.stdSerializers.err(err as Error);
+  }
+  const leak = err.message;
+  const safe = `Failed query: ${e.query}`;
+  const out = pino.stdSerializers.err(err);
+  return { ...out, message: safe, stack: out.stack?.replace(leak, safe), params: undefined };
+}
+
 function baseOptions(config: Config): LoggerOptions {
   return {
     level: config.log.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
     base: { service: 'clockpilot', version: config.app.version },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
