@@ -37,6 +37,20 @@ function fromDatabase(err: { code?: string; constraint?: string; detail?: string
   }
 }
 
+/** Class 08 (connection), 57P01–03 (server shutting down or starting) and the driver's own. */
+const UNREACHABLE = /^(08...|57P0[1-3]|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/;
+const UNREACHABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect/;
+
+/** The database is away (restarting, cut off): a retryable 503, not a 500 the caller cannot act on. */
+function databaseUnreachable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e; ) {
+    if (typeof e.code === 'string' && UNREACHABLE.test(e.code)) return true;
+    if (typeof e.message === 'string' && UNREACHABLE_MESSAGE.test(e.message)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 function send(reply: FastifyReply, body: TProblem, headers?: Record<string, string>) {
   if (headers) reply.headers(headers);
   // Pre-serialised: a route's response schema for the same status must not reject a problem body.
@@ -59,7 +73,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return send(reply, body);
   }
 
-  const dbError = fromDatabase(pgErrorOf(error));
+  const dbError = databaseUnreachable(error)
+    ? new AppError('unavailable', 'The database is unavailable; retry shortly', {
+        headers: { 'retry-after': '5' },
+      })
+    : fromDatabase(pgErrorOf(error));
   const appError = error instanceof AppError ? error : dbError;
   if (appError) {
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);

@@ -160,14 +160,14 @@ export function createClockService(
       const zone = person.timeZone;
       const week = isoWeekOf(now, zone);
       const bounds = weekBounds(week, zone);
-      const within = await timeRepo.entriesWithin(db, [person.id], bounds.start, bounds.end);
-      // A forgotten entry may have started before this week; it still belongs in the status.
-      const open = within.find((r) => !r.endedAt) ?? (await timeRepo.openEntry(db, person.id));
-      const rows = open && !within.includes(open) ? [...within, open] : within;
-      const breaks = await timeRepo.breaksOf(
+      const { entries: rows, breaks } = await timeRepo.entriesWithBreaks(
         db,
-        rows.map((r) => r.id),
+        person.id,
+        bounds.start,
+        bounds.end,
       );
+      // A forgotten entry may have started before this week; it still belongs in the status.
+      const open = rows.find((r) => !r.endedAt);
       const today = localDate(now, zone);
       const todayWindow = { start: startOfLocalDay(today, zone), end: startOfLocalDay(nextDay(today), zone) };
       const sum = (window: { start: Date; end: Date }) =>

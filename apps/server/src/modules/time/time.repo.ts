@@ -165,6 +165,47 @@ export const timeRepo = {
 
   // ---------- breaks ----------
 
+  /**
+   * A person's entries that touch [start, end) plus their open entry wherever it started, with the
+   * breaks of each, in one statement (the clock status is read on every screen refresh). The
+   * subquery names `time_entries.id` itself: drizzle leaves columns of a one-table select unqualified,
+   * and a bare `id` would mean the break's.
+   */
+  async entriesWithBreaks(
+    db: DbOrTx,
+    personId: string,
+    start: Date,
+    end: Date,
+  ): Promise<{ entries: EntryRow[]; breaks: BreakRow[] }> {
+    const ms = (column: string) => sql.raw(`floor(extract(epoch from b.${column}) * 1000)::float8`);
+    const found = await db
+      .select({
+        ...getTableColumns(timeEntries),
+        breaks: sql<Array<{ id: string; s: number; e: number | null }>>`(
+          select coalesce(json_agg(json_build_object('id', b.id, 's', ${ms('started_at')}, 'e', ${ms('ended_at')})
+            order by b.started_at), '[]'::json)
+          from time_breaks b where b.entry_id = time_entries.id)`,
+      })
+      .from(timeEntries)
+      .where(
+        and(
+          eq(timeEntries.personId, personId),
+          sql`(${timeEntries.endedAt} is null or (${timeEntries.startedAt} < ${end.toISOString()}::timestamptz
+            and ${timeEntries.endedAt} > ${start.toISOString()}::timestamptz))`,
+        ),
+      )
+      .orderBy(asc(timeEntries.startedAt), asc(timeEntries.id));
+    const breaks = found.flatMap((r) =>
+      r.breaks.map((b) => ({
+        id: b.id,
+        entryId: r.id,
+        startedAt: new Date(b.s),
+        endedAt: b.e === null ? null : new Date(b.e),
+      })),
+    );
+    return { entries: found.map(({ breaks: _, ...entry }) => entry), breaks };
+  },
+
   async breaksOf(db: DbOrTx, entryIds: string[]): Promise<BreakRow[]> {
     if (entryIds.length === 0) return [];
     return db
