@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, freePort, type TestApp, testDatabase } from '../../test/helpers';
 import { createPostgres, type Database } from './db';
 
@@ -36,7 +36,7 @@ function tcpProxy(targetPort: number, port: number) {
   };
 }
 
-describe.runIf(inject('pgTemplate'))('PostgreSQL away under load', () => {
+describe('PostgreSQL away under load', () => {
   let t: TestApp;
   let database: Database;
   let proxy: ReturnType<typeof tcpProxy>;
