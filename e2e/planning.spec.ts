@@ -122,10 +122,7 @@ scenario('[MANAGER][PLANNING]: imports people from a CSV file through the wizard
   // The dry run: the columns as mapped, two people to create, nothing written yet.
   const columns = page.getByTestId('import-columns');
   await columns.waitFor();
-  assert.match(
-    await columns.getByRole('textbox', { name: 'Field for column E-mail' }).inputValue(),
-    /^email/,
-  );
+  assert.match(await columns.getByLabel('Field for column E-mail').inputValue(), /^email/);
   const counts = page.getByTestId('import-counts');
   await counts.getByText('2', { exact: true }).waitFor();
   await page.getByText('No row errors').waitFor();
