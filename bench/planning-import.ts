@@ -5,8 +5,15 @@
  * without one (chunked), where the server stops at the 500 MiB limit. Memory is sampled from
  * /proc every 50 ms. Goals: import ≤ 20 s and peak RSS ≤ 400 MB; the refusals with flat memory.
  *
+ * The floor, in the same run: a process of its own that only reads the workbook with ExcelJS'
+ * streaming reader (time and peak RSS), what no import of that file can do without.
+ *
+ *   npm run bench -- planning-import            # through the runner, with the table of ratios
  *   npx tsx bench/planning-import.ts            # prints the figures, writes bench/results/planning-import.json
  */
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -23,14 +30,16 @@ const [token] = await createAccounts(DB, [{ username: 'bench_admin', role: 'admi
 const server = await startServer(DB, { BACKUPS_DIR: join(scratch, 'backups') });
 const auth = { authorization: `Bearer ${token}` };
 
-/** Samples the server's RSS until stopped; answers the baseline and the peak in MiB. */
-function sampler() {
+/** Samples a process's RSS (the server's) until stopped; answers the baseline and the peak in MiB. */
+function sampler(pid = server.pid) {
   let peak = 0;
   let stopped = false;
-  const first = rssMiB(server.pid);
+  // The reader's process ends before the sampler stops: a gone process reads as 0.
+  const rss = () => rssMiB(pid).catch(() => 0);
+  const first = rss();
   const loop = (async () => {
     while (!stopped) {
-      peak = Math.max(peak, await rssMiB(server.pid));
+      peak = Math.max(peak, await rss());
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -51,6 +60,17 @@ for (let i = 1; i <= ROWS; i++)
 ws.commit();
 await wb.commit();
 const bytes = await readFile(xlsx);
+
+// The floor: the workbook read row by row and nothing else.
+const readOnly = `const E = require('exceljs'); (async () => { let n = 0;
+  for await (const ws of new E.stream.xlsx.WorkbookReader(process.argv[1], { sharedStrings: 'cache' }))
+    for await (const _ of ws) n++; })();`;
+const floorStarted = performance.now();
+const reader = spawn(process.execPath, ['-e', readOnly, xlsx], { stdio: 'inherit' });
+const stopFloor = sampler(reader.pid!);
+await once(reader, 'exit');
+const floorSeconds = (performance.now() - floorStarted) / 1000;
+const floorRss = await stopFloor();
 
 const stopImport = sampler();
 const t0 = performance.now();
@@ -143,6 +163,7 @@ const result = {
     counts: run.counts,
     goals: { seconds: 20, peakRssMB: 400 },
   },
+  floor: { readSeconds: Number(floorSeconds.toFixed(2)), peakRssMiB: floorRss.peak },
   refusedDeclared: {
     status: declared.status,
     sentMiB: declared.sent / 2 ** 20,

@@ -3,13 +3,17 @@
  * assignments and 1,000,000 week rows, cold (just after a planning write) and cached; and the
  * reallocation of a deliverable with 200 assignments over 52 weeks. Server time is the server's own
  * `Server-Timing` for utilisation, and the round trip of a small answer for the reallocation.
- * Writes the figures to bench/results/planning-<date>.json and prints the RESULTS.md rows.
+ * Floors, measured in the same run: PostgreSQL's bare scan of the year of week totals (what a cold
+ * utilisation cannot do without) and the server's round trip for `GET /api/health/live` (what no
+ * request can do without). Writes bench/results/planning.json and prints the figures.
  *
+ *   npm run bench -- planning-utilisation   # through the runner, with the table of ratios
  *   npx tsx bench/planning.ts
  *   BENCH_PEOPLE=1000 npx tsx bench/planning.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import pg from 'pg';
 import {
   adminQuery,
   createAccounts,
@@ -135,6 +139,24 @@ for (let i = 0; i < 3; i++) {
   }
 }
 
+// The floors: the same data's bare scan in PostgreSQL, and the server's cheapest round trip.
+const scanFloor: number[] = [];
+const liveFloor: number[] = [];
+const floorClient = new pg.Client({ connectionString: url });
+await floorClient.connect();
+for (let i = 0; i < 5; i++) {
+  const started = performance.now();
+  await floorClient.query(
+    `select count(*), sum(confirmed), sum(tentative) from planning_week_totals
+      where week_start between date '2025-12-29' and date '2026-12-21'`,
+  );
+  scanFloor.push(performance.now() - started);
+  const t = performance.now();
+  await (await fetch(`${server.url}/api/health/live`)).arrayBuffer();
+  liveFloor.push(performance.now() - t);
+}
+await floorClient.end();
+
 const deliverable = ((await (await api('/deliverables?limit=1')).json()) as { items: Array<{ id: string }> })
   .items[0]!;
 const realloc: number[] = [];
@@ -195,9 +217,15 @@ const figures = {
     },
   },
   reallocation: { summary, roundTripMs: realloc, medianMs: med(realloc), budgetMs: 100 },
+  floor: {
+    totalsScanMs: scanFloor,
+    totalsScanMedianMs: med(scanFloor),
+    liveRoundTripMs: liveFloor,
+    liveRoundTripMedianMs: med(liveFloor),
+  },
 };
 mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/planning-${figures.date.slice(0, 10)}.json`;
+const file = process.env.BENCH_RESULT ?? 'bench/results/planning.json';
 writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
 console.log(JSON.stringify(figures, null, 2));
 console.log(`wrote ${file}`);

@@ -101,6 +101,38 @@ scenario(
   },
 );
 
+scenario('[MANAGER][PLANNING]: imports people from a CSV file through the wizard', {}, async (s) => {
+  await loginViaApi(s, 'manager');
+  const page = s.page;
+  const stamp = Date.now();
+  // Semicolons and synonyms for headers, as spreadsheets saved in Europe write them.
+  const csv = [
+    'Full name;E-mail;Employee no.;Capacity',
+    `Ines Import;ines.${stamp}@import.test;IMP-${stamp}-1;32`,
+    `Omar Import;omar.${stamp}@import.test;IMP-${stamp}-2;40`,
+  ].join('\r\n');
+
+  await page.goto('/planning/import');
+  await page
+    .getByLabel('Spreadsheet file')
+    .setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText(/people\.csv \(1 KB\)/).waitFor();
+  await page.getByRole('button', { name: 'Upload and preview' }).click();
+
+  // The dry run: the columns as mapped, two people to create, nothing written yet.
+  const columns = page.getByTestId('import-columns');
+  await columns.waitFor();
+  assert.match(await columns.getByLabel('Field for column E-mail').inputValue(), /^email/);
+  const counts = page.getByTestId('import-counts');
+  await counts.getByText('2', { exact: true }).waitFor();
+  await page.getByText('No row errors').waitFor();
+
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByTestId('import-result').filter({ hasText: 'Imported.' }).waitFor();
+  assert.match((await page.getByTestId('import-counts').textContent()) ?? '', /(^|\D)2\s*Created/);
+  assert.deepEqual(cspViolations(s), []);
+});
+
 scenario('[MANAGER][PLANNING]: the plan, heatmap and lists fit a phone', { mobile: true }, async (s) => {
   await loginViaApi(s, 'manager');
   for (const [path, ready] of [

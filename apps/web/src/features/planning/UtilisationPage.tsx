@@ -1,5 +1,5 @@
 import type { TProject, TTeam } from '@clockpilot/contracts/directory';
-import { Group, NumberInput, Stack } from '@mantine/core';
+import { Group, NumberInput, SegmentedControl, Stack, Text } from '@mantine/core';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { RemoteSelect } from '../../app/remote-select';
@@ -23,8 +23,9 @@ export function UtilisationPage() {
   const from = search.from ?? current;
   const team = search.team ?? null;
   const project = search.project ?? null;
+  const groupBy = search.groupBy ?? 'person';
   const [t, setT] = useState<Thresholds>(DEFAULT_THRESHOLDS);
-  const query = useUtilisation({ from, to: shiftWeek(from, WEEKS - 1), team, project });
+  const query = useUtilisation({ from, to: shiftWeek(from, WEEKS - 1), team, project, groupBy });
   const setSearch = (patch: Partial<typeof search>) =>
     void navigate({ search: (s: typeof search) => ({ ...s, ...patch }) });
   const pct = (v: number | string, fallback: number) => (typeof v === 'number' ? v / 100 : fallback);
@@ -54,6 +55,21 @@ export function UtilisationPage() {
             onChange={(id) => setSearch({ project: id ?? undefined })}
             w={{ base: '100%', xs: 240 }}
           />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="heat-group-label">
+              Group by
+            </Text>
+            <SegmentedControl
+              aria-labelledby="heat-group-label"
+              data={[
+                { value: 'person', label: 'Person' },
+                { value: 'team', label: 'Team' },
+                { value: 'project', label: 'Project' },
+              ]}
+              value={groupBy}
+              onChange={(g) => setSearch({ groupBy: g === 'person' ? undefined : (g as typeof groupBy) })}
+            />
+          </Stack>
           <NumberInput
             label="Full from %"
             value={Math.round(t.full * 100)}

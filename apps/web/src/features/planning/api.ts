@@ -77,6 +77,7 @@ export function useUtilisation(params: {
   to: string;
   team?: string | null;
   project?: string | null;
+  groupBy?: TUtilisation['groupBy'];
   enabled?: boolean;
 }) {
   const query = {
@@ -84,6 +85,7 @@ export function useUtilisation(params: {
     to: params.to,
     team: params.team ?? undefined,
     project: params.project ?? undefined,
+    groupBy: params.groupBy,
   };
   return useQuery({
     queryKey: [...planningKeys.utilisation, query],

@@ -1,3 +1,4 @@
+import type { TUtilisation } from '@clockpilot/contracts/planning';
 import {
   IconCalendarOff,
   IconCalendarStats,
@@ -13,16 +14,25 @@ import type { AppRoute } from '../../app/router';
 
 const WEEK = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;
 const ID = /^[0-9a-f-]{36}$/i;
+// Type-only from the contracts: the routes load with the app shell, the contracts' schemas do not.
+const GROUPS = ['person', 'team', 'project'] as const satisfies ReadonlyArray<TUtilisation['groupBy']>;
 const pick = (v: unknown, re: RegExp) => (typeof v === 'string' && re.test(v) ? v : undefined);
 
-/** `?from=2026-W05&project=…&person=…&team=…`; anything malformed is dropped. */
-export type PlanningSearch = { from?: string; project?: string; person?: string; team?: string };
-function planningSearch(search: Record<string, unknown>): PlanningSearch {
+/** `?from=2026-W05&project=…&person=…&team=…&groupBy=team`; anything malformed is dropped. */
+export type PlanningSearch = {
+  from?: string;
+  project?: string;
+  person?: string;
+  team?: string;
+  groupBy?: TUtilisation['groupBy'];
+};
+export function planningSearch(search: Record<string, unknown>): PlanningSearch {
   return {
     from: pick(search.from, WEEK),
     project: pick(search.project, ID),
     person: pick(search.person, ID),
     team: pick(search.team, ID),
+    groupBy: GROUPS.find((g) => g === search.groupBy),
   };
 }
 

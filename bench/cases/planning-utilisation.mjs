@@ -1,0 +1,45 @@
+// `npm run bench -- planning-utilisation`: no HTTP server of the runner's. bench/planning.ts seeds
+// 5,000 people × 52 weeks (BENCH_PEOPLE) on PostgreSQL with Redis, starts the server and times the
+// utilisation (cold, cached, pages) and a reallocation of 200 assignments, with its floors measured
+// in the same run: PostgreSQL's bare scan of the same week totals, and the server's /api/health/live.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const ms = (n) => `${n.toFixed(1)} ms`;
+const times = (n, floor) => `${(n / floor).toFixed(1)}×`;
+
+export default {
+  name: 'planning utilisation and reallocation (PostgreSQL + Redis)',
+  async run() {
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'planning.ts')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    const f = JSON.parse(readFileSync(join(root, 'bench', 'results', 'planning.json'), 'utf8'));
+    const { utilisation: u, reallocation: r, floor } = f;
+    const scan = floor.totalsScanMedianMs;
+    const live = floor.liveRoundTripMedianMs;
+    const rows = [
+      ['floor: PostgreSQL scan of the year of week totals', scan, scan, 'scan', '—'],
+      ['floor: GET /api/health/live round trip', live, live, 'live', '—'],
+      ['utilisation, whole grid, cold (server time)', u.coldMedianMs, scan, 'scan', '150 ms'],
+      ['utilisation, whole grid, cached (server time)', u.cachedMedianMs, live, 'live', '5 ms'],
+      ['utilisation, 100-row page, cold (server time)', u.paged.coldMedianMs, scan, 'scan', '150 ms'],
+      ['utilisation, 100-row page, cached (server time)', u.paged.cachedMedianMs, live, 'live', '5 ms'],
+      [`reallocation (${r.summary}), round trip`, r.medianMs, live, 'live', '100 ms'],
+    ];
+    const table = [
+      `${f.data.people.toLocaleString('en')} people, ${f.data.assignments.toLocaleString('en')} assignments, ${f.data.weekRows.toLocaleString('en')} week rows; medians; load average at the end ${f.machine.loadavg.map((l) => l.toFixed(1)).join(' ')}`,
+      '',
+      '| Figure | median | vs floor | goal |',
+      '|---|---:|---:|---:|',
+      ...rows.map(
+        ([name, v, fl, which, goal]) => `| ${name} | ${ms(v)} | ${times(v, fl)} ${which} | ${goal} |`,
+      ),
+    ].join('\n');
+    return { table, failed: false };
+  },
+};
