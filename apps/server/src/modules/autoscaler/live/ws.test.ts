@@ -22,6 +22,7 @@ beforeAll(async () => {
     AUTOSCALER_SYNC_SECONDS: '3600',
     AUTOSCALER_WS_MAX_CONNECTIONS: '3',
     AUTOSCALER_WS_MAX_MESSAGE_BYTES: '1024',
+    AUTOSCALER_WS_PING_SECONDS: '1',
   };
   const shareRedisPrefix = `cpt:${randomBytes(4).toString('hex')}:`;
   a = await createTestApp({ clock, env, shareRedisPrefix });
@@ -45,8 +46,8 @@ afterAll(async () => {
 });
 
 /** A client on replica A, with its messages and its close code. */
-async function connect() {
-  const socket = new WebSocket(wsUrl);
+async function connect(options: WebSocket.ClientOptions = {}) {
+  const socket = new WebSocket(wsUrl, options);
   const messages: TLiveServerMessage[] = [];
   const waiters: (() => void)[] = [];
   let closed: number | undefined;
@@ -128,5 +129,22 @@ describe('the live WebSocket', () => {
     const extra = await connect();
     expect(await extra.closedWith()).toBe(1013);
     for (const c of open) c.socket.close();
+    await Promise.all(open.map((c) => c.closedWith()));
+  });
+
+  it('drops a peer that stops answering pings, and keeps one that answers', async () => {
+    const answering = await connect();
+    answering.send({ type: 'auth', token: owner.accessToken });
+    await answering.next('ready');
+    // A peer gone without a close (a dead network path) looks like one that never answers a ping.
+    const silent = await connect({ autoPong: false });
+    silent.send({ type: 'auth', token: owner.accessToken });
+    await silent.next('ready');
+    const pinged = new Promise((resolve) => silent.socket.once('ping', resolve));
+    await pinged;
+    // Terminated without a close frame: the client sees the abnormal-closure code.
+    expect(await silent.closedWith()).toBe(1006);
+    expect(answering.socket.readyState).toBe(WebSocket.OPEN);
+    answering.socket.close();
   });
 });
