@@ -12,19 +12,25 @@ if (!('fonts' in document)) {
   });
 }
 
+/** A new entry form for Monday 23 Nov 2026 in Berlin against an API that accepts every entry. */
+function newEntryForm() {
+  const posted: Array<{ endedAt: string }> = [];
+  mockApi(async (url, init) => {
+    if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
+    if (url.pathname === '/api/v1/time/entries' && init.method === 'POST') {
+      posted.push(JSON.parse(String(init.body)));
+      return json({}, 201);
+    }
+    return problem(404, { code: 'not_found' });
+  });
+  const onDone = vi.fn();
+  renderWithProviders(<EntryForm timeZone="Europe/Berlin" defaultDay="2026-11-23" onDone={onDone} />);
+  return { posted, onDone };
+}
+
 describe('manual entry form', () => {
   it('takes a duration instead of an end and moves the end to match', async () => {
-    const posted: Array<{ endedAt: string }> = [];
-    mockApi(async (url, init) => {
-      if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
-      if (url.pathname === '/api/v1/time/entries' && init.method === 'POST') {
-        posted.push(JSON.parse(String(init.body)));
-        return json({}, 201);
-      }
-      return problem(404, { code: 'not_found' });
-    });
-    const onDone = vi.fn();
-    renderWithProviders(<EntryForm timeZone="Europe/Berlin" defaultDay="2026-11-23" onDone={onDone} />);
+    const { posted, onDone } = newEntryForm();
     const field = screen.getByLabelText('Duration') as HTMLInputElement;
     expect(field.value).toBe('8:00');
     fireEvent.change(field, { target: { value: 'soon' } });
@@ -38,17 +44,7 @@ describe('manual entry form', () => {
   });
 
   it('sends UTC instants for wall times in the person’s zone and closes on success', async () => {
-    const posted: unknown[] = [];
-    mockApi(async (url, init) => {
-      if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
-      if (url.pathname === '/api/v1/time/entries' && init.method === 'POST') {
-        posted.push(JSON.parse(String(init.body)));
-        return json({}, 201);
-      }
-      return problem(404, { code: 'not_found' });
-    });
-    const onDone = vi.fn();
-    renderWithProviders(<EntryForm timeZone="Europe/Berlin" defaultDay="2026-11-23" onDone={onDone} />);
+    const { posted, onDone } = newEntryForm();
     fireEvent.click(screen.getByRole('button', { name: 'Add entry' }));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
     expect(posted).toEqual([
