@@ -76,7 +76,7 @@ scenario(
 );
 
 scenario(
-  '[EMPLOYEE][TIMESHEET]: submits the week after confirming, withdraws it, submits again',
+  '[EMPLOYEE][TIMESHEET]: copies last week, submits after confirming, withdraws it, submits again',
   {},
   async (s) => {
     await loginViaApi(s, 'employee');
@@ -94,7 +94,12 @@ scenario(
       await status.filter({ hasText: 'submitted' }).waitFor();
     };
     await status.filter({ hasText: 'draft' }).waitFor();
+    // Copy last week answers with what it copied or left out, in one request.
+    await s.page.getByRole('button', { name: 'Copy last week' }).click();
+    await s.page.getByText(/copied from last week|Nothing copied/).waitFor();
     await submit();
+    // A submitted week offers no copy: the server would refuse it.
+    assert.equal(await s.page.getByRole('button', { name: 'Copy last week' }).count(), 0);
     await s.page.getByRole('button', { name: 'Withdraw' }).click();
     await status.filter({ hasText: 'draft' }).waitFor();
     await submit();

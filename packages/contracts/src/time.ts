@@ -200,6 +200,26 @@ export const ZTimesheetReopen = ZTimesheetAction.extend({
 });
 export type TTimesheetReopen = z.infer<typeof ZTimesheetReopen>;
 
+/** Copies the entries of the week before `week` into `week`, shifted by seven days of local time. */
+export const ZCopyWeekBody = ZTimesheetAction;
+export type TCopyWeekBody = z.infer<typeof ZCopyWeekBody>;
+export const COPY_SKIP_REASONS = ['overlap', 'running', 'reference'] as const;
+export const ZCopyWeekResult = z.object({
+  week: ZIsoWeek,
+  /** The entries made, in the order of their start. */
+  copied: z.array(ZTimeEntry),
+  /** Entries of the week before that were not copied, with the reason in words. */
+  skipped: z.array(
+    z.object({
+      sourceId: ZId,
+      startedAt: ZIsoDateTime,
+      reason: z.enum(COPY_SKIP_REASONS),
+      message: z.string(),
+    }),
+  ),
+});
+export type TCopyWeekResult = z.infer<typeof ZCopyWeekResult>;
+
 /** A row of the approval queue. */
 export const ZTimesheetSummary = z.object({
   id: ZId,

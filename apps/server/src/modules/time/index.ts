@@ -2,6 +2,7 @@ import { moduleApi } from '../../platform/context';
 import { defineModule } from '../../platform/module';
 import { createTimeAdminService } from './admin.service';
 import { createClockService } from './clock.service';
+import { createCopyWeekService } from './copy-week.service';
 import { createDemoSeeder } from './demo.service';
 import { createEntriesService } from './entries.service';
 import { createReportsService } from './reports.service';
@@ -26,6 +27,7 @@ function createTimeServices(ctx: Parameters<typeof createTimePolicy>[0]) {
     clock: createClockService(ctx, policy, entries, metrics),
     entries,
     timesheets: createTimesheetsService(ctx, policy, metrics),
+    copyWeek: createCopyWeekService(ctx, policy, entries),
     admin: createTimeAdminService(ctx),
     reports: createReportsService(ctx, policy, metrics),
     /** Past weeks of demo entries for the given people. */

@@ -5,6 +5,8 @@ import {
   ZBulkApproveResult,
   ZClockInBody,
   ZClockStatus,
+  ZCopyWeekBody,
+  ZCopyWeekResult,
   ZIdParams,
   ZPresence,
   ZTimeEntry,
@@ -110,6 +112,11 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
       async (req) => s.timesheets.transition(principalOf(req), actorOf(req), action, req.body),
     );
   }
+  r.post(
+    '/timesheets/copy-previous',
+    { config: track, schema: { tags, body: ZCopyWeekBody, response: { 200: ZCopyWeekResult } } },
+    async (req) => s.copyWeek.copyPreviousWeek(principalOf(req), actorOf(req), req.body),
+  );
   r.get(
     '/approvals',
     {

@@ -12,19 +12,39 @@ if (!('fonts' in document)) {
   });
 }
 
+/** A new entry form for Monday 23 Nov 2026 in Berlin against an API that accepts every entry. */
+function newEntryForm() {
+  const posted: Array<{ endedAt: string }> = [];
+  mockApi(async (url, init) => {
+    if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
+    if (url.pathname === '/api/v1/time/entries' && init.method === 'POST') {
+      posted.push(JSON.parse(String(init.body)));
+      return json({}, 201);
+    }
+    return problem(404, { code: 'not_found' });
+  });
+  const onDone = vi.fn();
+  renderWithProviders(<EntryForm timeZone="Europe/Berlin" defaultDay="2026-11-23" onDone={onDone} />);
+  return { posted, onDone };
+}
+
 describe('manual entry form', () => {
+  it('takes a duration instead of an end and moves the end to match', async () => {
+    const { posted, onDone } = newEntryForm();
+    const field = screen.getByLabelText('Duration') as HTMLInputElement;
+    expect(field.value).toBe('8:00');
+    fireEvent.change(field, { target: { value: 'soon' } });
+    expect(await screen.findByText('Type a duration such as 1:30, 1.5 or 90m')).toBeTruthy();
+    fireEvent.change(field, { target: { value: '1,5' } });
+    // What was typed stays as typed; the end moved to 10:30 Berlin.
+    expect(field.value).toBe('1,5');
+    fireEvent.click(screen.getByRole('button', { name: 'Add entry' }));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(posted.map((p) => p.endedAt)).toEqual(['2026-11-23T09:30:00.000Z']);
+  });
+
   it('sends UTC instants for wall times in the person’s zone and closes on success', async () => {
-    const posted: unknown[] = [];
-    mockApi(async (url, init) => {
-      if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
-      if (url.pathname === '/api/v1/time/entries' && init.method === 'POST') {
-        posted.push(JSON.parse(String(init.body)));
-        return json({}, 201);
-      }
-      return problem(404, { code: 'not_found' });
-    });
-    const onDone = vi.fn();
-    renderWithProviders(<EntryForm timeZone="Europe/Berlin" defaultDay="2026-11-23" onDone={onDone} />);
+    const { posted, onDone } = newEntryForm();
     fireEvent.click(screen.getByRole('button', { name: 'Add entry' }));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
     expect(posted).toEqual([

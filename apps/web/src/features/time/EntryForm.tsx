@@ -1,12 +1,14 @@
 import { type TTimeEntry, ZTimeEntryCreate } from '@clockpilot/contracts/time';
-import { Select, Stack, Textarea } from '@mantine/core';
+import { Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
 import { showFormError } from '../../app/form';
 import { FormActions } from '../../app/ui';
 import { useSaveEntry } from './api';
 import { fromWall, newEntryTimes, toWall } from './calendar';
+import { hm, parseDuration } from './format';
 import { useWorkPickers } from './pickers';
 
 type Values = {
@@ -27,6 +29,16 @@ function toBody(v: Values, timeZone: string) {
     note: v.note.trim() === '' ? null : v.note.trim(),
   };
 }
+
+/** Seconds from start to end (real elapsed time, so DST days count right); null unless both are set. */
+function spanOf(v: Pick<Values, 'startedAt' | 'endedAt'>, timeZone: string): number | null {
+  if (!v.startedAt || !v.endedAt) return null;
+  const seconds =
+    (Date.parse(fromWall(v.endedAt, timeZone)) - Date.parse(fromWall(v.startedAt, timeZone))) / 1000;
+  return seconds > 0 ? seconds : null;
+}
+
+const durationOf = (seconds: number | null) => (seconds === null ? '' : hm(seconds));
 
 /** Add or edit a manual entry; times are picked and shown in the person's own zone. */
 export function EntryForm({
@@ -50,6 +62,8 @@ export function EntryForm({
   const pickers = useWorkPickers();
   const fresh = newEntryTimes(defaultDay, dayEntries, timeZone, copy);
   const from = entry ?? copy;
+  // Typed as `1:30`, `1.5` or `90m`; a valid one moves the end, a picked end rewrites it.
+  const [duration, setDuration] = useState<string | null>(null);
   const form = useForm<Values>({
     initialValues: {
       startedAt: entry ? toWall(entry.startedAt, timeZone) : fresh.startedAt,
@@ -61,6 +75,8 @@ export function EntryForm({
     // An activity of another project cannot stay when the project changes.
     onValuesChange: (v) => {
       if (!pickers.fits(v.activityId, v.projectId)) form.setFieldValue('activityId', null);
+      const span = spanOf(v, timeZone);
+      setDuration((typed) => (typed !== null && parseDuration(typed) === span ? typed : null));
     },
     validate: (values) => {
       const errors: Record<string, string> = {};
@@ -109,6 +125,24 @@ export function EntryForm({
           required
           popoverProps={{ withinPortal: true }}
           {...form.getInputProps('endedAt')}
+        />
+        <TextInput
+          label="Duration"
+          description="Instead of an end: 1:30, 1.5 or 90m"
+          inputMode="decimal"
+          value={duration ?? durationOf(spanOf(form.values, timeZone))}
+          error={
+            duration && parseDuration(duration) === null ? 'Type a duration such as 1:30, 1.5 or 90m' : null
+          }
+          onChange={(e) => {
+            const text = e.currentTarget.value;
+            setDuration(text);
+            const seconds = parseDuration(text);
+            if (seconds !== null && form.values.startedAt) {
+              const start = Date.parse(fromWall(form.values.startedAt, timeZone));
+              form.setFieldValue('endedAt', toWall(new Date(start + seconds * 1000), timeZone));
+            }
+          }}
         />
         <Select
           label="Project"

@@ -8,7 +8,7 @@ import { useProjects, useTimesheet } from './api';
 import { dayOf, isoWeekOf, today } from './calendar';
 import { hm, hoursMinutes, shortDay } from './format';
 import { StatusBadge } from './MyTimePage';
-import { SubmitWeekButton, WithdrawWeekButton } from './WeekActions';
+import { CopyLastWeekButton, SubmitWeekButton, WithdrawWeekButton } from './WeekActions';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/timesheet')({ component: TimesheetPage });
@@ -173,6 +173,7 @@ export function TimesheetPage() {
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
         {s && (
           <Group gap="xs">
+            {s.editable && <CopyLastWeekButton week={s.week} />}
             <StatusBadge sheet={s} />
             {s.submittedAt && (
               <Text size="sm" c="dimmed">

@@ -5,7 +5,7 @@ import { auth } from '../../app/auth';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { HomePage } from './HomePage';
 import { StatusBadge } from './MyTimePage';
-import { SubmitWeekButton } from './WeekActions';
+import { CopyLastWeekButton, SubmitWeekButton } from './WeekActions';
 
 const sheet = (over: Partial<TTimesheet> = {}) =>
   ({
@@ -89,6 +89,53 @@ describe('week submission', () => {
     renderWithProviders(<HomePage />);
     expect((await screen.findByTestId('week-notice')).textContent).toContain('Tuesday is missing');
     expect(screen.getByRole('button', { name: 'Clock in' })).toBeTruthy();
+  });
+});
+
+describe('copy last week', () => {
+  it('asks the server once for the week and shows what was copied and what was left out', async () => {
+    const posts: unknown[] = [];
+    mockApi(async (url, init) => {
+      if (url.pathname === '/api/v1/time/timesheets/copy-previous' && init.method === 'POST') {
+        posts.push(JSON.parse(String(init.body)));
+        return json({
+          week: '2026-W48',
+          copied: [{ id: 'a' }, { id: 'b' }],
+          skipped: [
+            {
+              sourceId: '00000000-0000-4000-8000-0000000000bb',
+              startedAt: '2026-11-16T08:00:00.000Z',
+              reason: 'overlap',
+              message: 'Overlaps the entry 09:30–11:00 on Mon 23 Nov',
+            },
+          ],
+        });
+      }
+      return problem(404, { code: 'not_found' });
+    }, 'employee');
+    await auth.ready();
+    renderWithProviders(<CopyLastWeekButton week="2026-W48" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy last week' }));
+    expect(await screen.findByText('2 entries copied from last week')).toBeTruthy();
+    expect(screen.getByText('Left out: Overlaps the entry 09:30–11:00 on Mon 23 Nov')).toBeTruthy();
+    expect(posts).toEqual([{ week: '2026-W48' }]);
+  });
+
+  it("shows the server's refusal of a submitted week", async () => {
+    mockApi(
+      async () =>
+        problem(409, {
+          code: 'conflict',
+          detail: 'The week of 23–29 Nov 2026 is submitted for approval and cannot be changed',
+        }),
+      'employee',
+    );
+    await auth.ready();
+    renderWithProviders(<CopyLastWeekButton week="2026-W48" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy last week' }));
+    expect(
+      await screen.findByText('The week of 23–29 Nov 2026 is submitted for approval and cannot be changed'),
+    ).toBeTruthy();
   });
 });
 

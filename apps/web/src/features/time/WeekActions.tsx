@@ -1,11 +1,11 @@
 import type { TTimesheet } from '@clockpilot/contracts/time';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowBackUp, IconInfoCircle, IconMessage, IconSend } from '@tabler/icons-react';
+import { IconArrowBackUp, IconCopy, IconInfoCircle, IconMessage, IconSend } from '@tabler/icons-react';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
-import { useTimesheetAction } from './api';
+import { useCopyLastWeek, useTimesheetAction } from './api';
 import { hoursMinutes } from './format';
 
 /** Submits a week after showing what is sent: worked against target, and a warning while the week runs on. */
@@ -84,6 +84,44 @@ export function WithdrawWeekButton({ week }: { week: string }) {
       }
     >
       Withdraw
+    </Button>
+  );
+}
+
+/**
+ * "Copy last week": the server copies what fits and names what it left out (an overlap, a running or
+ * archived entry), so the answer is shown as it came, not guessed here.
+ */
+export function CopyLastWeekButton({ week }: { week: string }) {
+  const copy = useCopyLastWeek();
+  return (
+    <Button
+      variant="default"
+      leftSection={<IconCopy size={18} aria-hidden />}
+      loading={copy.isPending}
+      onClick={() =>
+        copy.mutate(week, {
+          onSuccess: ({ copied, skipped }) => {
+            const made =
+              copied.length === 0
+                ? 'Nothing copied'
+                : `${copied.length} ${copied.length === 1 ? 'entry' : 'entries'} copied from last week`;
+            notifications.show({
+              color: copied.length > 0 ? 'green' : 'yellow',
+              title: made,
+              message:
+                skipped.length > 0
+                  ? `Left out: ${skipped.map((s) => s.message).join('; ')}`
+                  : copied.length === 0
+                    ? 'Last week has no entries'
+                    : undefined,
+            });
+          },
+          onError: (e) => notifications.show({ color: 'red', title: 'Not copied', message: errorMessage(e) }),
+        })
+      }
+    >
+      Copy last week
     </Button>
   );
 }

@@ -5,6 +5,7 @@ import type {
   TBulkApproveResult,
   TClockInBody,
   TClockStatus,
+  TCopyWeekResult,
   TTimeEntry,
   TTimeEntryCreate,
   TTimeEntryUpdate,
@@ -31,6 +32,7 @@ export const TIME = {
   timesheet: '/api/v1/time/timesheets',
   submit: '/api/v1/time/timesheets/submit',
   withdraw: '/api/v1/time/timesheets/withdraw',
+  copyPrevious: '/api/v1/time/timesheets/copy-previous',
   approve: '/api/v1/time/timesheets/approve',
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
@@ -143,6 +145,15 @@ export function useTimesheetAction() {
       person?: string;
       comment?: string;
     }) => api<TTimesheet>('POST', TIME[action], { body: { week, person, comment } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+/** Copies the week before into `week` on the server, all in one transaction. */
+export function useCopyLastWeek() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (week: string) => api<TCopyWeekResult>('POST', TIME.copyPrevious, { body: { week } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
   });
 }
