@@ -23,12 +23,32 @@ export type ExportRow = {
  * Reports and exports: their cost estimates trip PostgreSQL's JIT, whose compilation takes longer
  * (about a second) than the queries themselves, so it is switched off for their transaction.
  */
-async function analytical<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+export async function analytical<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     return rows<T>(tx, query);
   });
 }
+
+/** The report's group of a row of pieces or day totals (both name their columns alike, as `p`). */
+export const groupKey = (groupBy: TReportGroup): SQL =>
+  ({
+    person: sql`p.person_id::text`,
+    project: sql`p.project_id::text`,
+    activity: sql`p.activity_id::text`,
+    day: sql`p.day::text`,
+    week: sql`to_char(p.day, 'IYYY-"W"IW')`,
+  })[groupBy];
+
+export type SummaryRow = {
+  key: string | null;
+  /** 1 on the one row of totals over all groups. */
+  is_total: number;
+  worked: number;
+  rounded: number;
+  billable: number;
+  entries: number;
+};
 
 /** The read-only queries of reports, exports and presence. */
 export const reportsRepo = {
@@ -43,13 +63,7 @@ export const reportsRepo = {
     groupBy: TReportGroup,
     rounding: { mode: TRoundingMode; minutes: number },
   ) {
-    const key = {
-      person: sql`p.person_id::text`,
-      project: sql`p.project_id::text`,
-      activity: sql`p.activity_id::text`,
-      day: sql`p.day::text`,
-      week: sql`to_char(p.day, 'IYYY-"W"IW')`,
-    }[groupBy];
+    const key = groupKey(groupBy);
     const step = rounding.minutes * 60;
     const rounded = {
       none: sql`p.secs`,
@@ -61,15 +75,7 @@ export const reportsRepo = {
     // Every zone's local days of the range lie within these UTC instants.
     const lower = sql`(${filter.from}::date - interval '14 hours') at time zone 'UTC'`;
     const upper = sql`(${filter.to}::date + interval '1 day 14 hours') at time zone 'UTC'`;
-    return analytical<{
-      key: string | null;
-      /** 1 on the one row of totals over all groups. */
-      is_total: number;
-      worked: number;
-      rounded: number;
-      billable: number;
-      entries: number;
-    }>(
+    return analytical<SummaryRow>(
       db,
       sql`
       with e as (

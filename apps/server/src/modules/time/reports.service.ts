@@ -7,6 +7,7 @@ import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import { AppError, forbidden } from '../../platform/errors';
 import { type ExportRow, reportsRepo } from './reports.repo';
+import { rollupRepo } from './rollup.repo';
 import { roundSeconds } from './time.calendar';
 import type { TimeMetrics } from './time.metrics';
 import type { TimePolicy } from './time.policy';
@@ -97,7 +98,12 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
       const filter = await filterFor(principal, q);
       const settings = await timesheetsRepo.settings(db);
       const rounding = { mode: settings.roundingMode, minutes: settings.roundingMinutes };
-      const all = await reportsRepo.summary(db, filter, q.groupBy, rounding);
+      // The rollup answers while it is built with the current rounding; the live query meanwhile.
+      const built = await rollupRepo.rounding(db);
+      const all =
+        built.mode === rounding.mode && built.minutes === rounding.minutes
+          ? await rollupRepo.summary(db, filter, q.groupBy)
+          : await reportsRepo.summary(db, filter, q.groupBy, rounding);
       const rows = all.filter((r) => r.is_total === 0);
       const total = all.find((r) => r.is_total === 1);
       const names = labels();
@@ -262,6 +268,11 @@ export function createReportsService(ctx: AppContext, policy: TimePolicy, metric
             : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         filename: `time-${q.from}-${q.to}.${q.format}`,
       };
+    },
+
+    /** Rebuilds the report rollup with the current rounding settings (job and CLI). */
+    async rebuildRollup(): Promise<void> {
+      await rollupRepo.rebuild(db);
     },
 
     async presence(principal: Principal): Promise<TPresence> {
