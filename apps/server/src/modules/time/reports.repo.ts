@@ -1,6 +1,6 @@
+import type { Readable } from 'node:stream';
 import type { TReportGroup, TRoundingMode } from '@clockpilot/contracts';
 import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Readable } from 'node:stream';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database, DbOrTx } from '../../platform/db';
 import { type EntryFilter, entryConditions, inScope, rows, type Scope } from './time.repo';
