@@ -81,6 +81,9 @@ begin
     join time_entries e on e.person_id = a.person_id and e.ended_at is not null
       and e.started_at < (a.day + interval '1 day 14 hours') at time zone 'UTC'
       and e.ended_at > (a.day - interval '14 hours') at time zone 'UTC'
+      -- Only entries with time on that local day, before cutting them into pieces.
+      and (e.started_at at time zone e.time_zone)::date <= a.day
+      and ((e.ended_at - interval '1 microsecond') at time zone e.time_zone)::date >= a.day
     cross join lateral time_entry_pieces(e.id, e.started_at, e.ended_at, e.time_zone) p
     where p.day = a.day
     group by e.person_id, p.day, e.project_id, e.activity_id, e.billable;

@@ -142,7 +142,8 @@ describe('report rollup', () => {
       seed: 20261127,
       endOnFailure: true,
     });
-  });
+    // Thirty runs of up to twelve writes through the API: slow on a busy machine, not a speed goal.
+  }, 300_000);
 });
 
 describe('a change of the rounding rule', () => {
