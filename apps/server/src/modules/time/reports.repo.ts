@@ -43,7 +43,7 @@ export async function analytical<T extends Record<string, unknown>>(db: DbOrTx, 
 }
 
 /** The report's group of a row of pieces or day totals (both name their columns alike, as `p`). */
-export const groupKey = (groupBy: TReportGroup): SQL =>
+const groupKey = (groupBy: TReportGroup): SQL =>
   ({
     person: sql`p.person_id::text`,
     project: sql`p.project_id::text`,

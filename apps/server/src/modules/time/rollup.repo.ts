@@ -1,7 +1,7 @@
 import type { TReportGroup, TRoundingMode } from '@clockpilot/contracts';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
-import { analytical, groupKey, type SummaryRow } from './reports.repo';
+import { analytical, type SummaryRow } from './reports.repo';
 import { type EntryFilter, inScope } from './time.repo';
 import { timeDayTotals, timeRollupState } from './time.tables';
 
@@ -36,7 +36,12 @@ export const rollupRepo = {
     groupBy: TReportGroup,
   ): Promise<SummaryRow[]> {
     const t = timeDayTotals;
-    const key = groupKey(groupBy);
+    // Grouped by the raw value (uuid, date, week's Monday) and turned into text once per group, not per row.
+    const key =
+      groupBy === 'week'
+        ? sql`date_trunc('week', p.day)::date`
+        : sql`p.${sql.raw(`${groupBy === 'day' ? 'day' : `${groupBy}_id`}`)}`;
+    const label = groupBy === 'week' ? sql`to_char(g.key, 'IYYY-"W"IW')` : sql`g.key::text`;
     const from = sql`${filter.from}::date`;
     const groupStart = {
       person: from,
@@ -57,6 +62,7 @@ export const rollupRepo = {
     return analytical<SummaryRow>(
       db,
       sql`
+      select ${label} as key, g.is_total, g.worked, g.rounded, g.billable, g.entries from (
       select ${key} as key, grouping(${key})::int as is_total,
         round(sum(p.worked_seconds))::float8 as worked,
         round(sum(p.rounded_seconds))::float8 as rounded,
@@ -64,8 +70,8 @@ export const rollupRepo = {
         coalesce(case when grouping(${key}) = 1 then sum(${counted(from)}) else sum(${counted(groupStart)}) end, 0)::int as entries
       from ${t} p
       where ${and(...where)}
-      group by grouping sets ((${key}), ())
-      order by is_total, 1 nulls last`,
+      group by grouping sets ((${key}), ())) g
+      order by g.is_total, g.key nulls last`,
     );
   },
 };
