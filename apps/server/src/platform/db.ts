@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { Config } from '../config/load';
 import { withTlsHint } from './tls-errors';
 
@@ -44,6 +46,11 @@ export type Database = {
    */
   executeSql?(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   ping(): Promise<number>;
+  /**
+   * PostgreSQL only: the output of `COPY (<query>) TO STDOUT ...` as a stream, on a connection of its
+   * own that goes back to the pool when the stream ends, fails or is destroyed.
+   */
+  copyOut?(copy: string): Promise<Readable>;
   /** PostgreSQL: the connection string (pg_dump reads the same database). */
   url?: string;
   /** Embedded PGlite: its data directory as a tar archive (its own dump format). */
@@ -102,6 +109,22 @@ export function createPostgres(url: string, config: Config): Database {
       }
     },
     executeSql: (text, values) => pool.query(text, values),
+    async copyOut(copy) {
+      const client = await pool.connect();
+      const stream = client.query(copyTo(copy));
+      let released = false;
+      const release = (err?: Error) => {
+        if (released) return;
+        released = true;
+        // A connection left mid-COPY cannot be reused.
+        client.release(err ?? (stream.readableEnded ? undefined : true));
+      };
+      stream
+        .once('end', () => release())
+        .once('error', release)
+        .once('close', () => release());
+      return stream;
+    },
     async ping() {
       const started = performance.now();
       await pool.query('select 1');

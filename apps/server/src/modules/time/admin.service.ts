@@ -12,6 +12,9 @@ import { AppError, notFound } from '../../platform/errors';
 import type { LockRow, SettingsRow } from './time.tables';
 import { timesheetsRepo } from './timesheets.repo';
 
+/** Rebuilds the report rollup after a change of the rounding rule. */
+export const ROLLUP_REBUILD_QUEUE = 'time.rebuild-rollup';
+
 const toLock = (r: LockRow): TTimeLock => ({
   id: r.id,
   before: r.before,
@@ -90,7 +93,7 @@ export function createTimeAdminService(ctx: AppContext) {
     },
 
     async updateSettings(actor: Actor, input: TTimeSettingsBody): Promise<TTimeSettings> {
-      return db.transaction(async (tx) => {
+      const saved = await db.transaction(async (tx) => {
         const before = toSettings(await timesheetsRepo.settings(tx));
         const row = await timesheetsRepo.updateSettings(tx, {
           roundingMode: input.rounding.mode,
@@ -108,8 +111,13 @@ export function createTimeAdminService(ctx: AppContext) {
           before,
           after,
         });
-        return after;
+        return { before, after };
       });
+      // Reports use the live query until the rollup is rebuilt with the new rule.
+      const { before, after } = saved;
+      if (before.rounding.mode !== after.rounding.mode || before.rounding.minutes !== after.rounding.minutes)
+        await ctx.jobs.send(ROLLUP_REBUILD_QUEUE, null);
+      return after;
     },
   };
 }

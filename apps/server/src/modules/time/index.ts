@@ -1,6 +1,6 @@
 import { moduleApi } from '../../platform/context';
 import { defineModule } from '../../platform/module';
-import { createTimeAdminService } from './admin.service';
+import { createTimeAdminService, ROLLUP_REBUILD_QUEUE } from './admin.service';
 import { createClockService } from './clock.service';
 import { createCopyWeekService } from './copy-week.service';
 import { createDemoSeeder } from './demo.service';
@@ -41,6 +41,20 @@ export const timeModule = defineModule({
   dependsOn: ['identity', 'directory'],
   services: createTimeServices,
   routes: timeRoutes,
+  jobs: ({ reports }) => [
+    { name: ROLLUP_REBUILD_QUEUE, expireInSeconds: 3600, handler: () => reports.rebuildRollup() },
+  ],
+  cli(group, run) {
+    group
+      .command('rebuild-rollup')
+      .description('recompute the per-day totals that summary reports read, with the current rounding')
+      .action(() =>
+        run(async ({ reports }) => {
+          await reports.rebuildRollup();
+          console.log('time report rollup rebuilt');
+        }),
+      );
+  },
   seed: {
     steps: 1,
     async run({ seedDemoEntries }, opts, ctx) {

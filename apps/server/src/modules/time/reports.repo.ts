@@ -1,34 +1,66 @@
+import type { Readable } from 'node:stream';
 import type { TReportGroup, TRoundingMode } from '@clockpilot/contracts';
 import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../platform/db';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Database, DbOrTx } from '../../platform/db';
 import { type EntryFilter, entryConditions, inScope, rows, type Scope } from './time.repo';
 import { timeBreaks, timeEntries } from './time.tables';
 
+/** One export line, formatted by PostgreSQL the same way for COPY and for the cursor. */
 export type ExportRow = {
-  id: string;
-  person_id: string;
-  project_id: string | null;
-  activity_id: string | null;
-  day: string;
-  start_local: string;
-  end_local: string;
+  date: string;
+  person: string;
+  employee_number: string | null;
+  project_code: string | null;
+  project: string | null;
+  activity: string | null;
+  start: string;
+  end: string;
   time_zone: string;
-  break_seconds: number;
-  worked_seconds: number;
-  billable: boolean;
+  break_minutes: number;
+  hours: number;
+  rounded_hours: number;
+  billable: string;
   note: string | null;
+};
+
+/** Names an export shows for the ids in its rows, looked up in the directory by the service. */
+export type ExportNames = {
+  people: Array<{ id: string; name: string; employeeNumber: string | null }>;
+  projects: Array<{ id: string; code: string; name: string }>;
+  activities: Array<{ id: string; name: string }>;
 };
 
 /**
  * Reports and exports: their cost estimates trip PostgreSQL's JIT, whose compilation takes longer
  * (about a second) than the queries themselves, so it is switched off for their transaction.
  */
-async function analytical<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+export async function analytical<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     return rows<T>(tx, query);
   });
 }
+
+/** The report's group of a row of pieces or day totals (both name their columns alike, as `p`). */
+const groupKey = (groupBy: TReportGroup): SQL =>
+  ({
+    person: sql`p.person_id::text`,
+    project: sql`p.project_id::text`,
+    activity: sql`p.activity_id::text`,
+    day: sql`p.day::text`,
+    week: sql`to_char(p.day, 'IYYY-"W"IW')`,
+  })[groupBy];
+
+export type SummaryRow = {
+  key: string | null;
+  /** 1 on the one row of totals over all groups. */
+  is_total: number;
+  worked: number;
+  rounded: number;
+  billable: number;
+  entries: number;
+};
 
 /** The read-only queries of reports, exports and presence. */
 export const reportsRepo = {
@@ -43,13 +75,7 @@ export const reportsRepo = {
     groupBy: TReportGroup,
     rounding: { mode: TRoundingMode; minutes: number },
   ) {
-    const key = {
-      person: sql`p.person_id::text`,
-      project: sql`p.project_id::text`,
-      activity: sql`p.activity_id::text`,
-      day: sql`p.day::text`,
-      week: sql`to_char(p.day, 'IYYY-"W"IW')`,
-    }[groupBy];
+    const key = groupKey(groupBy);
     const step = rounding.minutes * 60;
     const rounded = {
       none: sql`p.secs`,
@@ -61,15 +87,7 @@ export const reportsRepo = {
     // Every zone's local days of the range lie within these UTC instants.
     const lower = sql`(${filter.from}::date - interval '14 hours') at time zone 'UTC'`;
     const upper = sql`(${filter.to}::date + interval '1 day 14 hours') at time zone 'UTC'`;
-    return analytical<{
-      key: string | null;
-      /** 1 on the one row of totals over all groups. */
-      is_total: number;
-      worked: number;
-      rounded: number;
-      billable: number;
-      entries: number;
-    }>(
+    return analytical<SummaryRow>(
       db,
       sql`
       with e as (
@@ -133,41 +151,75 @@ export const reportsRepo = {
   },
 
   /**
-   * Closed entries for an export in (start, id) order, read through a server-side cursor `batch` rows
-   * at a time: one plan, one pass over the table, and memory bounded by the batch.
+   * Closed entries for an export in (start, id) order, every column already text or a number as the
+   * file shows it: PostgreSQL formats the rows, so COPY can send them without JavaScript touching each.
+   * Empty values are null, which CSV writes as an empty field either way.
    */
+  exportQuery(
+    filter: EntryFilter & { from: string; to: string },
+    names: ExportNames,
+    rounding: { mode: TRoundingMode; minutes: number },
+  ): SQL {
+    const where = entryConditions(filter);
+    const local = (at: SQL | typeof timeEntries.startedAt | typeof timeEntries.endedAt, format: string) =>
+      sql`to_char(${at} at time zone ${timeEntries.timeZone}, ${format})`;
+    const worked = sql`(extract(epoch from (${timeEntries.endedAt} - ${timeEntries.startedAt})) - coalesce(b.seconds, 0))`;
+    const hoursOf = (secs: SQL) => sql`(round(${secs} / 36) / 100)::float8`;
+    const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+    return sql`
+      with people as (select * from jsonb_to_recordset(${json(names.people)})
+          as x(id uuid, name text, "employeeNumber" text)),
+        projects as (select * from jsonb_to_recordset(${json(names.projects)}) as x(id uuid, code text, name text)),
+        activities as (select * from jsonb_to_recordset(${json(names.activities)}) as x(id uuid, name text))
+      select ${local(timeEntries.startedAt, 'YYYY-MM-DD')} as date,
+        coalesce(pe.name, ${timeEntries.personId}::text) as person,
+        nullif(pe."employeeNumber", '') as employee_number,
+        pr.code as project_code, pr.name as project, ac.name as activity,
+        ${local(timeEntries.startedAt, 'YYYY-MM-DD HH24:MI')} as start,
+        ${local(timeEntries.endedAt, 'YYYY-MM-DD HH24:MI')} as end,
+        ${timeEntries.timeZone} as time_zone,
+        round(coalesce(b.seconds, 0) / 60)::int as break_minutes,
+        ${hoursOf(worked)} as hours,
+        ${hoursOf(sql`time_round(${worked}, ${rounding.mode}, ${rounding.minutes}::int)`)} as rounded_hours,
+        case when ${timeEntries.billable} then 'yes' else 'no' end as billable,
+        nullif(${timeEntries.note}, '') as note
+      from ${timeEntries}
+      left join lateral (
+        select sum(extract(epoch from (tb.ended_at - tb.started_at))) as seconds
+        from time_breaks tb where tb.entry_id = ${timeEntries.id}
+      ) b on true
+      left join people pe on pe.id = ${timeEntries.personId}
+      left join projects pr on pr.id = ${timeEntries.projectId}
+      left join activities ac on ac.id = ${timeEntries.activityId}
+      where ${and(...where)} and ${timeEntries.endedAt} is not null
+      order by ${timeEntries.startedAt}, ${timeEntries.id}`;
+  },
+
+  /** The export's rows through a server-side cursor, `batch` at a time: memory bounded by the batch. */
   async exportCursor(
     db: DbOrTx,
-    filter: EntryFilter & { from: string; to: string },
+    query: SQL,
     batch: number,
     onRows: (rows: ExportRow[]) => Promise<void>,
   ): Promise<void> {
-    const where = entryConditions(filter);
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local jit = off`);
-      await tx.execute(sql`declare time_export no scroll cursor for
-        select ${timeEntries.id} as id, ${timeEntries.personId} as person_id,
-          ${timeEntries.projectId} as project_id, ${timeEntries.activityId} as activity_id,
-          to_char(${timeEntries.startedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD') as day,
-          to_char(${timeEntries.startedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD HH24:MI') as start_local,
-          to_char(${timeEntries.endedAt} at time zone ${timeEntries.timeZone}, 'YYYY-MM-DD HH24:MI') as end_local,
-          ${timeEntries.timeZone} as time_zone,
-          coalesce(b.seconds, 0)::float8 as break_seconds,
-          (extract(epoch from (${timeEntries.endedAt} - ${timeEntries.startedAt})) - coalesce(b.seconds, 0))::float8 as worked_seconds,
-          ${timeEntries.billable} as billable, ${timeEntries.note} as note
-        from ${timeEntries}
-        left join lateral (
-          select sum(extract(epoch from (tb.ended_at - tb.started_at))) as seconds
-          from time_breaks tb where tb.entry_id = ${timeEntries.id}
-        ) b on true
-        where ${and(...where)} and ${timeEntries.endedAt} is not null
-        order by ${timeEntries.startedAt}, ${timeEntries.id}`);
+      await tx.execute(sql`declare time_export no scroll cursor for ${query}`);
       for (;;) {
         const got = await rows<ExportRow>(tx, sql.raw(`fetch ${Math.trunc(batch)} from time_export`));
         if (got.length > 0) await onRows(got);
         if (got.length < batch) break;
       }
     });
+  },
+
+  /**
+   * PostgreSQL: the export's rows as CSV straight from `COPY … TO STDOUT`. COPY takes no bind
+   * parameters, so the values (validated dates, ids, names) are inlined as escaped literals.
+   */
+  exportCsv(database: Database, query: SQL): Promise<Readable> {
+    const text = new PgDialect().sqlToQuery(query.inlineParams()).sql;
+    return database.copyOut!(`copy (${text}) to stdout with (format csv)`);
   },
 
   /** Open entries with their running break. */

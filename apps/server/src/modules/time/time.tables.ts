@@ -1,4 +1,14 @@
-import { boolean, date, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  date,
+  integer,
+  numeric,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -70,3 +80,24 @@ export const timeSettings = pgTable('time_settings', {
   updatedBy: uuid('updated_by'),
 });
 export type SettingsRow = typeof timeSettings.$inferSelect;
+
+/** Closed entries summed per person and local day (migration 0023), kept current by triggers. */
+export const timeDayTotals = pgTable('time_day_totals', {
+  personId: uuid('person_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  projectId: uuid('project_id'),
+  activityId: uuid('activity_id'),
+  billable: boolean('billable').notNull(),
+  workedSeconds: numeric('worked_seconds').notNull(),
+  roundedSeconds: numeric('rounded_seconds').notNull(),
+  pieces: integer('pieces').notNull(),
+  starts: integer('starts').notNull(),
+});
+
+/** The rounding rule time_day_totals was built with. */
+export const timeRollupState = pgTable('time_rollup_state', {
+  id: smallint('id').primaryKey().default(1),
+  roundingMode: text('rounding_mode').notNull(),
+  roundingMinutes: integer('rounding_minutes').notNull(),
+  builtAt: tz('built_at').notNull().defaultNow(),
+});
