@@ -1,3 +1,4 @@
+import type { TRole } from '@clockpilot/contracts';
 import type { Principal } from '../../platform/auth';
 import type { DbOrTx } from '../../platform/db';
 import { forbidden } from '../../platform/errors';
@@ -21,4 +22,15 @@ export async function assertManagesTeam(db: DbOrTx, principal: Principal, teamId
   const me = await peopleRepo.byUser(db, principal.userId);
   if (!me || !(await teamsRepo.managedBy(db, me.id)).includes(teamId))
     throw forbidden('You may change only the teams you manage');
+}
+
+/** The ids of the people a non-admin manages (for bulk writes); null for admins, who may change anyone. */
+export async function managedPeople(
+  db: DbOrTx,
+  role: TRole,
+  userId: string | null,
+): Promise<Set<string> | null> {
+  if (role === 'admin') return null;
+  const me = userId ? await peopleRepo.byUser(db, userId) : null;
+  return new Set(me ? await peopleRepo.managedBy(db, me.id) : []);
 }

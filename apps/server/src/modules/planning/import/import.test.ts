@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPerson, createTeam } from '../../../../test/factories/directory';
+import { createPerson, createTeam, personOf } from '../../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
 import { writeXlsx, xlsxWithSheet } from '../../../../test/fixtures/tabular/files';
 import {
@@ -135,7 +135,13 @@ describe('people', () => {
   });
 
   it('updates by employee number or email from a Windows-1252 CSV with semicolons', async () => {
-    await createPerson(t, { name: 'Renée Old', email: 'renee@import.test', employeeNumber: 'IMP-9' });
+    const boss = await personOf(t, manager.user);
+    await createPerson(t, {
+      name: 'Renée Old',
+      email: 'renee@import.test',
+      employeeNumber: 'IMP-9',
+      managerId: boss.id,
+    });
     const text =
       'Name;Personnel number;Email address;Weekly hours\r\nRen\xe9e M\xfcller;imp-9;;30\r\nJos\xe9 N\xfa\xf1ez;;jose@import.test;20\r\n';
     const run = await upload(manager, 'people', csv(text, 'latin1'));
@@ -207,6 +213,20 @@ describe('people', () => {
       'failed',
     );
     expect([await runs('succeeded'), await runs('failed')]).toEqual([ok + 1, failed + 1]);
+  });
+
+  it('keeps a manager to changing the people they manage', async () => {
+    await createPerson(t, { name: 'Not Theirs', email: 'not-theirs@import.test', weeklyHours: 40 });
+    const run = await upload(
+      manager,
+      'people',
+      csv('Name,Email,Weekly hours\nNot Theirs,not-theirs@import.test,10\n'),
+    );
+    expect(run.errors.items[0]).toMatchObject({
+      row: 2,
+      message: 'You may change only the people you manage',
+    });
+    expect((await peopleByEmail('not-theirs@import.test'))[0]).toMatchObject({ weeklyHours: 40 });
   });
 
   it('keeps a manager from moving people between teams', async () => {
