@@ -93,6 +93,14 @@ describe('per account', () => {
     for (let i = 0; i < 5; i++) expect((await login(t.app, fresh(), 'carol', 'wrong')).statusCode).toBe(401);
   });
 
+  it('does not clear the failures for a right password that still owes its one-time code', async () => {
+    for (let i = 0; i < 5; i++) await login(t.app, fresh(), 'ivan', 'wrong');
+    clock.advance(1000);
+    const step = await login(t.app, fresh(), 'ivan', 'right-needs-code');
+    expect(step.json().code).toBe('totp_required');
+    expect((await login(t.app, fresh(), 'ivan', 'right-needs-code')).statusCode).toBe(429);
+  });
+
   it('never keeps the owner out on a device that signed in before, however many others guess', async () => {
     const owner = await deviceOf('erin');
     for (let i = 0; i < 12; i++) {

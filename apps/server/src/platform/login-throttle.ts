@@ -10,6 +10,8 @@ import type { Cache } from './cache';
 export type AccountThrottle = {
   /** 0 and the attempt is counted as a failure until `forgive`; else the ms to wait first. */
   take(key: string): Promise<number>;
+  /** Takes one taken attempt back: it was no failure, though no finished sign-in either. */
+  release(key: string): Promise<void>;
   forgive(key: string): Promise<void>;
 };
 
@@ -36,8 +38,14 @@ end
 redis.call('HSET', KEYS[1], 'n', n + 1, 'last', now)
 redis.call('PEXPIRE', KEYS[1], 2 * cap)
 return 0`;
+const RELEASE_LUA = `
+if tonumber(redis.call('HGET', KEYS[1], 'n') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'n', -1) end
+return 0`;
 
-type ThrottleCommands = { cpThrottleTake?(key: string, ...args: number[]): Promise<number> };
+type ThrottleCommands = {
+  cpThrottleTake?(key: string, ...args: number[]): Promise<number>;
+  cpThrottleRelease?(key: string): Promise<number>;
+};
 
 /** Shared by every replica through Redis; in process without it, or while Redis is away. */
 export function createAccountThrottle(cache: Cache, rule: ThrottleRule, now: () => number): AccountThrottle {
@@ -53,17 +61,36 @@ export function createAccountThrottle(cache: Cache, rule: ThrottleRule, now: () 
     local.set(key, { n: state.n + 1, last: t });
     return 0;
   };
+  const localRelease = (key: string) => {
+    const entry = local.get(key);
+    if (entry && entry.n > 0) entry.n--;
+  };
 
   const client = cache.redis;
-  if (!client) return { take: async (k) => localTake(k), forgive: async (k) => void local.delete(k) };
+  if (!client)
+    return {
+      take: async (k) => localTake(k),
+      release: async (k) => localRelease(k),
+      forgive: async (k) => void local.delete(k),
+    };
   const redis = client as typeof client & ThrottleCommands;
-  if (!redis.cpThrottleTake) client.defineCommand('cpThrottleTake', { numberOfKeys: 1, lua: TAKE_LUA });
+  if (!redis.cpThrottleTake) {
+    client.defineCommand('cpThrottleTake', { numberOfKeys: 1, lua: TAKE_LUA });
+    client.defineCommand('cpThrottleRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+  }
   return {
     async take(key) {
       try {
         return await redis.cpThrottleTake!(`lim:${key}`, now(), rule.free, rule.baseMs, rule.capMs);
       } catch {
         return localTake(key);
+      }
+    },
+    async release(key) {
+      try {
+        await redis.cpThrottleRelease!(`lim:${key}`);
+      } catch {
+        localRelease(key);
       }
     },
     async forgive(key) {

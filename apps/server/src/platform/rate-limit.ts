@@ -236,9 +236,15 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     if (charge.limit) reply.headers(limitHeaders(charge.limit));
     if (reply.statusCode >= 400 && !charge.passed) return;
     if (charge.refundOnSuccess) {
+      // Only a finished sign-in clears the account: a right password still owing its code takes back
+      // its own attempt but must not wipe the failures of someone guessing that code.
       await Promise.all(
         charge.keys.map((k) =>
-          k.startsWith('auth:login:account:') ? accounts.forgive(k) : counters.refund(k),
+          !k.startsWith('auth:login:account:')
+            ? counters.refund(k)
+            : charge.passed
+              ? accounts.release(k)
+              : accounts.forgive(k),
         ),
       );
     }
