@@ -140,6 +140,19 @@ describe('people CRUD', () => {
     expect(trail[5]).toMatchObject({ before: { active: true }, after: { active: false } });
   });
 
+  it('lets a manager change by import only the people they manage', async () => {
+    const other = await createPerson(t, { email: 'not-theirs@example.test', weeklyHours: 40 });
+    const by = { role: 'manager' as const, actor: { userId: manager.user.id } };
+    const data = { name: other.name, email: 'not-theirs@example.test', weeklyHours: 10 };
+    const out = await t.ctx.db.transaction((tx) =>
+      moduleServices(t, 'directory').directory.importPeople(tx, by, [{ row: 2, data }]),
+    );
+    expect(out).toEqual([
+      { row: 2, error: { field: 'email', message: 'You may change only the people you manage' } },
+    ]);
+    expect((await request(t, admin, 'GET', `/people/${other.id}`)).body.weeklyHours).toBe(40);
+  });
+
   it('writes no audit record for a patch that changes nothing', async () => {
     const { body } = await request(t, admin, 'POST', '/people', { name: 'Same Same' });
     await request(t, admin, 'PATCH', `/people/${body.id}`, { name: 'Same Same' });
