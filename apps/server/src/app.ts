@@ -121,7 +121,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       app.get(
         '/metrics',
         { config: { public: true }, schema: { hide: true } },
-        metricsHandler(metrics.registry),
+        metricsHandler(metrics.registry, config.metrics.token),
       );
     }
   }

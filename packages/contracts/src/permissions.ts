@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'directory:manage',
   /** Reporting lines (who manages whom) decide who may read, edit and approve whose time: admins only. */
   'directory:assign',
+  /** Archiving clients, projects and activities that everyone books time on: admins only. */
+  'catalog:archive',
   'time:track',
   'time:read_team',
   'time:manage_team',

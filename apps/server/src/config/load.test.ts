@@ -121,6 +121,37 @@ describe('production refusals', () => {
   });
 });
 
+describe('/metrics in production', () => {
+  const base = {
+    NODE_ENV: 'production',
+    JWT_SECRET: SECRET,
+    DATABASE_URL: 'postgres://db/x',
+    PUBLIC_URL: PUBLIC,
+  };
+
+  it('keeps /metrics off the public port unless a port or a token guards it', () => {
+    expect(loadConfig({ env: base }).metrics.enabled).toBe(false);
+    expect(loadConfig({ env: { ...base, METRICS_PORT: '9464' } }).metrics).toMatchObject({
+      enabled: true,
+      port: 9464,
+    });
+    expect(loadConfig({ env: { ...base, METRICS_TOKEN: SECRET } }).metrics.enabled).toBe(true);
+    expect(loadConfig({ env: {} }).metrics.enabled).toBe(true);
+  });
+
+  it('refuses metrics asked for on the public port without a token, a short token, or METRICS_PORT=PORT', () => {
+    expect(problemsOf(() => loadConfig({ env: { ...base, ENABLE_METRICS: 'true' } }))).toEqual([
+      'ENABLE_METRICS: in production /metrics needs METRICS_PORT (its own listener) or METRICS_TOKEN (a bearer token)',
+    ]);
+    const short = problemsOf(() => loadConfig({ env: { ...base, METRICS_TOKEN: 'short-token' } }));
+    expect(short).toEqual(['METRICS_TOKEN: must be at least 32 characters in production']);
+    expect(short.join('\n')).not.toContain('short-token');
+    expect(problemsOf(() => loadConfig({ env: { ...base, METRICS_PORT: '5000' } }))).toEqual([
+      'METRICS_PORT: must differ from PORT (it is the listener kept off the public port)',
+    ]);
+  });
+});
+
 describe('sources and precedence', () => {
   it('reads the YAML file, lets plain env override it and CLOCKPILOT_ override both', () => {
     const file = yamlFile('server:\n  port: 6001\n  host: 127.0.0.1\nlog:\n  level: debug\n');

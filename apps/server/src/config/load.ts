@@ -27,7 +27,7 @@ export type ModuleName = (typeof MODULE_NAMES)[number];
 
 /** The validated, frozen configuration every part of the server reads. */
 export type Config = Readonly<
-  Omit<Sections, 'app' | 'server' | 'auth' | 'security'> & {
+  Omit<Sections, 'app' | 'server' | 'auth' | 'security' | 'metrics'> & {
     app: Sections['app'] & {
       mode: 'development' | 'test' | 'production';
       publicUrl: string;
@@ -37,6 +37,7 @@ export type Config = Readonly<
     server: Sections['server'] & { apiDocs: boolean };
     auth: Sections['auth'] & { cookieSecure: boolean; oidcEnabled: boolean };
     security: Sections['security'];
+    metrics: Sections['metrics'] & { enabled: boolean };
   }
 >;
 
@@ -190,7 +191,19 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const origins = s.security.corsAllowedOrigins ?? [];
   const corsAllowedOrigins = origins.length > 0 ? origins : [new URL(publicUrl).origin];
 
+  // In production /metrics reaches the public port only behind a token (it names routes and load).
+  const metricsGuarded = s.metrics.port !== undefined || s.metrics.token !== undefined;
+  const metricsEnabled = s.metrics.enabled ?? (metricsGuarded || !production);
+  if (s.metrics.port !== undefined && s.metrics.port === s.server.port)
+    problems.push('METRICS_PORT: must differ from PORT (it is the listener kept off the public port)');
+
   if (production) {
+    if (metricsEnabled && !metricsGuarded)
+      problems.push(
+        'ENABLE_METRICS: in production /metrics needs METRICS_PORT (its own listener) or METRICS_TOKEN (a bearer token)',
+      );
+    if (s.metrics.token !== undefined && s.metrics.token.length < 32)
+      problems.push('METRICS_TOKEN: must be at least 32 characters in production');
     // Links, token issuer and the trusted origin all come from it; a guessed localhost breaks sign-in.
     if (!s.app.publicUrl && !failed.has('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production');
     if (!s.auth.jwtSecret) refuse('JWT_SECRET', 'required in production', 'is required in production');
@@ -226,6 +239,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     server: { ...s.server, apiDocs: s.server.apiDocs ?? !production },
     auth: { ...s.auth, cookieSecure, oidcEnabled: oidcSet.length === oidcKeys.length },
     security: { ...s.security, corsAllowedOrigins },
+    metrics: { ...s.metrics, enabled: metricsEnabled },
   };
   return deepFreeze(config) as Config;
 }

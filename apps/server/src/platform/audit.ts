@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { FastifyRequest } from 'fastify';
-import type { DbOrTx } from './db';
+import type { Logger } from 'pino';
+import type { Db, DbOrTx } from './db';
 
 export const auditEvents = pgTable('audit_events', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -44,6 +46,37 @@ export type AuditRecord = {
   after?: unknown;
 };
 
+const AUDIT_LOG = Symbol('audit log');
+type Pending = { log: Logger; rows: Array<ReturnType<typeof auditValues>> };
+const pending = new AsyncLocalStorage<Pending>();
+
+/**
+ * The database handle whose audit records also reach the audit log channel (LOG_DIR/audit.log):
+ * a transaction's records are logged once it commits, so a rolled-back change leaves no line.
+ * (A savepoint rolled back inside a transaction that commits still logs its records.)
+ */
+export function withAuditLog(db: Db, log: Logger): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === AUDIT_LOG) return log;
+      if (prop === 'transaction') {
+        return async (...args: Parameters<Db['transaction']>) => {
+          const batch: Pending = { log, rows: [] };
+          const result = await pending.run(batch, () => target.transaction(...args));
+          logAudits(log, batch.rows);
+          return result;
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function logAudits(log: Logger, rows: Pending['rows']) {
+  for (const row of rows) log.info(row, row.action);
+}
+
 /** Writes one audit record; pass the transaction of the change so both commit or neither does. */
 export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord): Promise<void> {
   await recordAudits(tx, actor, [record]);
@@ -54,16 +87,22 @@ export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord)
  * a 10,000-parameter insert cost the 100,000-row people import more CPU than anything else.
  */
 export async function recordAudits(tx: DbOrTx, actor: Actor, records: AuditRecord[]): Promise<void> {
-  for (let i = 0; i < records.length; i += 1000) {
-    const rows = records.slice(i, i + 1000).map((record) => auditValues(actor, record));
+  const rows = records.map((record) => auditValues(actor, record));
+  for (let i = 0; i < rows.length; i += 1000) {
     // A JSON null in a jsonb column is not SQL null: nullif keeps "no before/after" what it was.
     await tx.execute(sql`
       insert into audit_events (actor_id, actor_label, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
       select "actorId", "actorLabel", action, "entityType", "entityId", nullif(before, 'null'), nullif(after, 'null'),
              ip, "userAgent", "requestId"
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+        from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 1000))}::jsonb) as r(
           "actorId" uuid, "actorLabel" text, action text, "entityType" text, "entityId" text,
           before jsonb, after jsonb, ip text, "userAgent" text, "requestId" text)`);
+  }
+  const batch = pending.getStore();
+  if (batch) batch.rows.push(...rows);
+  else {
+    const log = (tx as { [AUDIT_LOG]?: Logger })[AUDIT_LOG];
+    if (log) logAudits(log, rows);
   }
 }
 

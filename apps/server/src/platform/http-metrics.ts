@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Gauge, Histogram, type Registry } from 'prom-client';
+import { AppError } from './errors';
 import type { Metrics } from './metrics';
 
 /** HTTP request duration by method, route pattern and status, and requests in flight. */
@@ -30,11 +32,25 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics) {
   });
 }
 
-/** The Prometheus scrape handler, on the public app or on the metrics listener. */
-export function metricsHandler(registry: Registry) {
-  return async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.type(registry.contentType).send(await registry.metrics());
+/**
+ * The Prometheus scrape handler, on the public app or on the metrics listener. With a token, only
+ * `Authorization: Bearer <token>` reads it (compared as digests, so in constant time whatever the length).
+ */
+export function metricsHandler(registry: Registry, token?: string) {
+  const expected = token === undefined ? undefined : digest(token);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (expected) {
+      const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (!given || !timingSafeEqual(digest(given), expected))
+        throw new AppError('unauthenticated', 'The metrics token is missing or wrong', {
+          headers: { 'www-authenticate': 'Bearer realm="metrics"' },
+        });
+    }
+    return reply.type(registry.contentType).send(await registry.metrics());
+  };
 }
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** With METRICS_PORT, /metrics gets a listener of its own so it need not be reachable from outside. */
 export async function listenMetrics(

@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, freePort, type TestApp } from '../../test/helpers';
@@ -39,7 +40,7 @@ describe('/metrics on the public port', () => {
     const body = await scrape();
     for (const name of [
       'clockpilot_http_requests_in_flight',
-      'clockpilot_db_pool_total',
+      'clockpilot_db_pool_connections',
       'clockpilot_db_pool_idle',
       'clockpilot_db_pool_waiting',
       'clockpilot_nodejs_eventloop_lag_seconds',
@@ -48,6 +49,14 @@ describe('/metrics on the public port', () => {
     ]) {
       expect(body).toMatch(new RegExp(`^${name} `, 'm'));
     }
+  });
+
+  // promtool reads a real scrape: names, types and suffixes as Prometheus expects them.
+  it.runIf(spawnSync('which', ['promtool']).status === 0)('passes promtool check metrics', async () => {
+    const body = await scrape();
+    expect(() =>
+      execFileSync('promtool', ['check', 'metrics'], { input: body, stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   it('shows the business metrics a module registers', async () => {
@@ -87,5 +96,32 @@ describe('METRICS_PORT', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('METRICS_TOKEN', () => {
+  let t: TestApp;
+  const token = 'm'.repeat(40);
+  beforeAll(async () => {
+    t = await createTestApp({ env: { METRICS_TOKEN: token } });
+  });
+  afterAll(() => t.close());
+  const scrapeWith = (authorization?: string) =>
+    t.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+
+  it('answers 401 problem+json without the bearer token or with a wrong one', async () => {
+    for (const header of [undefined, 'Bearer wrong', `Basic ${token}`]) {
+      const res = await scrapeWith(header);
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.body).not.toContain('clockpilot_');
+    }
+  });
+
+  it('serves the metrics to the bearer of the token', async () => {
+    const res = await scrapeWith(`Bearer ${token}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/^clockpilot_db_pool_connections /m);
   });
 });

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -6,6 +5,7 @@ import type { Cache } from './cache';
 import type { AppContext } from './context';
 import { AppError } from './errors';
 import { isHealthProbe } from './health';
+import { createAccountThrottle, deviceCookies } from './login-throttle';
 
 /** IPv6 clients usually own a whole /64, so they are counted by it, as @fastify/rate-limit does. */
 export function clientKey(ip: string): string {
@@ -159,20 +159,31 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
   });
 
   const deviceCookie = config.auth.cookieSecure ? '__Host-cp_device' : 'cp_device';
-  const deviceKey = createHmac('sha256', ctx.secret).update('clockpilot device cookie').digest();
-  const deviceTag = (login: string) =>
-    createHmac('sha256', deviceKey).update(login.trim().toLowerCase()).digest('base64url').slice(0, 22);
-  const accountKey = (login: string) =>
-    createHmac('sha256', deviceKey).update(`account:${login.trim().toLowerCase()}`).digest('base64url');
+  const devices = deviceCookies(ctx.secret);
+  const accounts = createAccountThrottle(
+    ctx.cache,
+    { free: sec.authRateLimitMax, baseMs: sec.authFailureDelayMs, capMs: sec.authRateLimitWindowMs },
+    () => ctx.clock.now().getTime(),
+  );
 
-  type Charge = { keys: string[]; refundOnSuccess: boolean; login?: string; limit?: Limit; passed?: boolean };
+  type Charge = {
+    keys: string[];
+    refundOnSuccess: boolean;
+    login?: string;
+    /** The nonce of a device that signed in to this login before and has not guessed wrong too often. */
+    device?: string;
+    limit?: Limit;
+    passed?: boolean;
+  };
   const charges = new WeakMap<FastifyRequest, Charge>();
 
   /**
-   * The strict auth limit. Per IP: failed logins and refreshes (each attempt is counted up front and
-   * refunded when it succeeds, so a burst cannot slip through) and every registration. Per account:
-   * failed logins from clients that never signed in to it; a device that did carries a signed cookie
-   * and is exempt, so an attacker elsewhere cannot lock the owner out.
+   * The strict auth limit. Each attempt counts up front, so a burst cannot slip through, and a
+   * success takes it back: what remains are failures. Per IP: failed logins and refreshes, and every
+   * registration. Per account: failed logins make the next attempts from unknown devices wait longer
+   * and longer (never a lock). A device that signed in to the login before skips both, so neither a
+   * colleague's typos behind the same address nor a stranger guessing the account keeps its owner
+   * out; only its own failures (past the same limit) take that trust away.
    */
   async function authLimit(request: FastifyRequest) {
     const kind = request.routeOptions.config.authRateLimit!;
@@ -180,21 +191,37 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     if (kind === 'refresh' && !Object.keys(request.cookies ?? {}).some((c) => c.includes('refresh'))) return;
     const charge: Charge = { keys: [], refundOnSuccess: kind !== 'register' };
     charges.set(request, charge);
-    const check = async (key: string) => {
+    const hit = async (key: string) => {
       charge.keys.push(key);
       const limit = { limit: sec.authRateLimitMax, hit: await counters.hit(key, sec.authRateLimitWindowMs) };
       charge.limit = limit;
-      if (limit.hit.count > limit.limit) throw tooManyRequests(request, `auth_${kind}`, limit);
+      return limit;
     };
-    await check(`auth:${kind}:ip:${clientKey(request.ip)}`);
-    // `username` is the original systems' name for it (`POST /auth/login`).
+    // `username` is the original systems' name for it (`POST /auth/login`), which shares these limits.
     const body = request.body as { login?: unknown; username?: unknown } | undefined;
     const login = kind === 'login' ? (body?.login ?? body?.username) : undefined;
     if (typeof login === 'string') {
       charge.login = login;
-      const known = (request.cookies?.[deviceCookie] ?? '').split('.').includes(deviceTag(login));
-      if (!known) await check(`auth:login:account:${accountKey(login)}`);
+      const nonce = devices.known(request.cookies?.[deviceCookie], login);
+      if (nonce && (await hit(`auth:login:device:${nonce}`)).hit.count <= sec.authRateLimitMax) {
+        charge.device = nonce;
+        return;
+      }
     }
+    const ip = await hit(`auth:${kind}:ip:${clientKey(request.ip)}`);
+    if (ip.hit.count > ip.limit) throw tooManyRequests(request, `auth_${kind}`, ip);
+    if (charge.login === undefined) return;
+    const account = `auth:login:account:${devices.account(charge.login)}`;
+    const wait = await accounts.take(account);
+    if (wait > 0) {
+      // Refused unheard, so not a failure of this address.
+      await counters.refund(charge.keys.pop()!);
+      throw tooManyRequests(request, 'auth_account', {
+        limit: sec.authRateLimitMax,
+        hit: { count: sec.authRateLimitMax + 1, resetMs: wait },
+      });
+    }
+    charge.keys.push(account);
   }
 
   /** A right password still waiting for its one-time code is not a failed guess. */
@@ -208,17 +235,31 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     if (!charge) return;
     if (charge.limit) reply.headers(limitHeaders(charge.limit));
     if (reply.statusCode >= 400 && !charge.passed) return;
-    if (charge.refundOnSuccess) await Promise.all(charge.keys.map((k) => counters.refund(k)));
+    if (charge.refundOnSuccess) {
+      // Only a finished sign-in clears the account: a right password still owing its code takes back
+      // its own attempt but must not wipe the failures of someone guessing that code.
+      await Promise.all(
+        charge.keys.map((k) =>
+          !k.startsWith('auth:login:account:')
+            ? counters.refund(k)
+            : charge.passed
+              ? accounts.release(k)
+              : accounts.forgive(k),
+        ),
+      );
+    }
     if (charge.login && !charge.passed) {
-      const tags = (request.cookies?.[deviceCookie] ?? '').split('.').filter(Boolean);
-      const tag = deviceTag(charge.login);
-      reply.setCookie(deviceCookie, [tag, ...tags.filter((t) => t !== tag)].slice(0, 5).join('.'), {
-        path: '/',
-        httpOnly: true,
-        secure: config.auth.cookieSecure,
-        sameSite: 'strict',
-        maxAge: 180 * 24 * 3600,
-      });
+      reply.setCookie(
+        deviceCookie,
+        devices.after(request.cookies?.[deviceCookie], charge.login, charge.device),
+        {
+          path: '/',
+          httpOnly: true,
+          secure: config.auth.cookieSecure,
+          sameSite: 'strict',
+          maxAge: 180 * 24 * 3600,
+        },
+      );
     }
   }
 

@@ -1,7 +1,9 @@
 import { can, ROLES, type TRole } from '@clockpilot/contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createClient, createPerson, createTeam, personOf } from '../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../test/factories/identity';
 import { createTestApp, type TestApp } from '../../test/helpers';
+import { request } from '../../test/http';
 import type { RouteAccess } from './security';
 
 /**
@@ -149,5 +151,58 @@ describe('the role × permission matrix', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('object scope in the directory', () => {
+  it('lets a manager change and archive the people and teams they manage, and answers 403 for others', async () => {
+    const manager = await loginAs(t, { role: 'manager' });
+    const boss = await personOf(t, manager.user);
+    const mine = await createTeam(t, { managerIds: [boss.id] });
+    const theirs = await createTeam(t);
+    const [memberA, direct, memberB] = await Promise.all([
+      createPerson(t, { teamId: mine.id }),
+      createPerson(t, { managerId: boss.id }),
+      createPerson(t, { teamId: theirs.id }),
+    ]);
+    const attempt = async (method: 'PATCH' | 'DELETE', url: string) =>
+      (await request(t, manager, method, url, method === 'PATCH' ? { name: 'Renamed' } : undefined)).status;
+
+    const outOfScope = [
+      await attempt('PATCH', `/people/${memberB.id}`),
+      await attempt('DELETE', `/people/${memberB.id}`),
+      await attempt('PATCH', `/people/${boss.id}`),
+      await attempt('PATCH', `/teams/${theirs.id}`),
+      await attempt('DELETE', `/teams/${theirs.id}`),
+    ];
+    expect(outOfScope).toEqual([403, 403, 403, 403, 403]);
+    const untouched = await request(t, manager, 'GET', `/people/${memberB.id}`);
+    expect(untouched.body).toMatchObject({ name: memberB.name, active: true });
+    expect((await request(t, manager, 'GET', `/teams/${theirs.id}`)).body.active).toBe(true);
+    // An unknown id stays 404, as everywhere else.
+    expect(await attempt('PATCH', `/people/${SOME_ID}`)).toBe(404);
+
+    const inScope = [
+      await attempt('PATCH', `/people/${memberA.id}`),
+      await attempt('PATCH', `/people/${direct.id}`),
+      await attempt('DELETE', `/people/${direct.id}`),
+      await attempt('PATCH', `/teams/${mine.id}`),
+      await attempt('DELETE', `/teams/${mine.id}`),
+    ];
+    expect(inScope).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('keeps archiving shared clients, projects and activities to admins, by DELETE or by PATCH', async () => {
+    const [manager, admin] = await Promise.all([
+      loginAs(t, { role: 'manager' }),
+      loginAs(t, { role: 'admin' }),
+    ]);
+    const client = await createClient(t);
+    expect((await request(t, manager, 'PATCH', `/clients/${client.id}`, { active: false })).status).toBe(403);
+    expect(
+      (await request(t, manager, 'PATCH', `/clients/${client.id}`, { name: 'Renamed Ltd' })).status,
+    ).toBe(200);
+    expect((await request(t, manager, 'GET', `/clients/${client.id}`)).body.active).toBe(true);
+    expect((await request(t, admin, 'PATCH', `/clients/${client.id}`, { active: false })).status).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/load';
+import { withAuditLog } from './audit';
 import { installBackups } from './backup-job';
 import { type Cache, createMemoryCache, createRedisCache, redisTlsOptions } from './cache';
 import { type AppContext, type Clock, systemClock } from './context';
@@ -59,7 +60,7 @@ export async function createRuntime(
       ? createRedisCache(config.redis.url, config.redis.keyPrefix, loggers.app, redisTlsOptions(config))
       : createMemoryCache());
   const metrics = createMetrics(database);
-  const uow = unitOfWork(database.db);
+  const uow = unitOfWork(withAuditLog(database.db, loggers.audit));
   const ctx: AppContext = {
     config,
     database,

@@ -16,7 +16,7 @@ import { moduleServices, type WithServices } from '../helpers';
 
 const ACTOR: Actor = { userId: null, label: 'test' };
 /** Full rights: the principal only feeds the service's object-level checks. */
-const SYSTEM: Principal = {
+export const SYSTEM: Principal = {
   userId: '00000000-0000-0000-0000-000000000000',
   role: 'admin',
   scopes: ['read', 'write'],

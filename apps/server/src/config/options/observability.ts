@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, int, type Option, str } from './kit';
+import { int, type Option, optionalBool, str } from './kit';
 
 /** Logs and metrics. */
 export const OBSERVABILITY_OPTIONS = [
@@ -30,8 +30,9 @@ export const OBSERVABILITY_OPTIONS = [
     section: 'metrics',
     key: 'enabled',
     env: 'ENABLE_METRICS',
-    schema: bool(true),
-    doc: 'Expose Prometheus metrics at /metrics.',
+    schema: optionalBool(),
+    doc: 'Expose Prometheus metrics at /metrics. Default: on; in production only when METRICS_PORT or METRICS_TOKEN keeps it from the public.',
+    example: 'true',
   },
   {
     section: 'metrics',
@@ -39,6 +40,15 @@ export const OBSERVABILITY_OPTIONS = [
     env: 'METRICS_PORT',
     schema: z.coerce.number().int().min(1).max(65535).optional(),
     doc: 'Serve /metrics on this port only (not on the public port).',
+  },
+  {
+    section: 'metrics',
+    key: 'token',
+    env: 'METRICS_TOKEN',
+    schema: str().optional(),
+    doc: 'Bearer token /metrics on the public port asks for (at least 32 characters in production).',
+    secret: true,
+    example: '',
   },
   // error reporting
   {

@@ -50,14 +50,21 @@ export const SECURITY_OPTIONS = [
     key: 'auth_rate_limit_max',
     env: 'AUTH_RATE_LIMIT_MAX',
     schema: int(5, 1, 10_000),
-    doc: 'Login, register and refresh attempts per IP and per account per auth window.',
+    doc: 'Failed logins and refreshes, and registrations, per IP per auth window; also the failed logins an account takes before each further attempt from an unknown device must wait. A device that signed in before is exempt.',
   },
   {
     section: 'security',
     key: 'auth_rate_limit_window_ms',
     env: 'AUTH_RATE_LIMIT_WINDOW_MS',
     schema: int(900_000, 1000, 86_400_000),
-    doc: 'Window of the auth rate limit.',
+    doc: 'Window of the auth rate limit, and the longest wait between attempts on one account.',
+  },
+  {
+    section: 'security',
+    key: 'auth_failure_delay_ms',
+    env: 'AUTH_FAILURE_DELAY_MS',
+    schema: int(1000, 1, 3_600_000),
+    doc: 'Wait before the next login of an account past AUTH_RATE_LIMIT_MAX failures; it doubles with each further failure.',
   },
   {
     section: 'security',

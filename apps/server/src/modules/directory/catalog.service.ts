@@ -1,4 +1,5 @@
 import {
+  can,
   type TActivity,
   type TActivityCreate,
   type TActivityListQuery,
@@ -16,9 +17,10 @@ import {
   ZProjectCreate,
 } from '@clockpilot/contracts';
 import type { Actor } from '../../platform/audit';
+import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
-import { notFound } from '../../platform/errors';
+import { forbidden, notFound } from '../../platform/errors';
 import { activitiesRepo, clientsRepo, projectsRepo } from './directory.repo';
 import type { ActivityRow, ClientRow, ProjectRow } from './directory.tables';
 import { auditCreated, createWrites, toActivity, toClient, toProject } from './directory.writes';
@@ -59,8 +61,20 @@ export function createCatalogService(ctx: AppContext) {
     archived: Update;
   }) {
     const { entity, repo, to } = def;
-    const update = async (actor: Actor, id: string, patch: Update, action?: string): Promise<Item> =>
-      to(await patchRow(entity, id, repo, actor, () => patch, action));
+    const archives = (patch: Update) =>
+      Object.entries(def.archived).every(([k, v]) => patch[k as keyof Update] === v);
+    const update = async (
+      principal: Principal,
+      actor: Actor,
+      id: string,
+      patch: Update,
+      action?: string,
+    ): Promise<Item> => {
+      // Time entries and plans of every team point at these rows: only admins take one out of use.
+      if (archives(patch) && !can(principal.role, 'catalog:archive'))
+        throw forbidden(`Only administrators archive a ${entity}`);
+      return to(await patchRow(entity, id, repo, actor, () => patch, action));
+    };
     return {
       async list(q: Query): Promise<TPage<Item>> {
         const { limit, cursor, sort, dir, ...filter } = q;
@@ -82,7 +96,8 @@ export function createCatalogService(ctx: AppContext) {
         });
       },
       update,
-      archive: (actor: Actor, id: string) => update(actor, id, def.archived, `${entity}.archived`),
+      archive: (principal: Principal, actor: Actor, id: string) =>
+        update(principal, actor, id, def.archived, `${entity}.archived`),
     };
   }
 

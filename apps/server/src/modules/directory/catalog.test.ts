@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, createTeam, personOf } from '../../../test/factories/directory';
+import { createClient, createPerson, createTeam, personOf } from '../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { auditTrail, createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
 import { errorPaths, request } from '../../../test/http';
@@ -34,8 +34,9 @@ describe('teams', () => {
     ];
     expect((await Promise.all(attempts)).map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
     expect(await moduleServices(t, 'directory').directory.isManagerOf(manager.user.id, other.id)).toBe(false);
-    // Everything else in the directory stays theirs to edit.
-    const renamed = await request(t, manager, 'PATCH', `/people/${other.id}`, { title: 'Analyst' });
+    // Everything else about the people they manage stays theirs to edit.
+    const report = await createPerson(t, { managerId: me.id });
+    const renamed = await request(t, manager, 'PATCH', `/people/${report.id}`, { title: 'Analyst' });
     expect(renamed.status).toBe(200);
     const plain = await request(t, manager, 'POST', '/teams', { name: 'Unmanaged' });
     expect(plain.status).toBe(201);
@@ -196,7 +197,7 @@ describe('clients and projects', () => {
       })
     ).body;
     expect(p.budgetHours).toBe(120.5);
-    const archived = await request(t, manager, 'DELETE', `/projects/${p.id}`);
+    const archived = await request(t, admin, 'DELETE', `/projects/${p.id}`);
     expect(archived.body.status).toBe('archived');
     expect(await actions(p.id)).toEqual(['project.created', 'project.archived']);
     expect(
@@ -258,7 +259,7 @@ describe('activities', () => {
     );
     expect(ids((await request(t, admin, 'GET', '/activities?global=true')).body)).toEqual([global.body.id]);
 
-    const archived = await request(t, manager, 'DELETE', `/activities/${a1.body.id}`);
+    const archived = await request(t, admin, 'DELETE', `/activities/${a1.body.id}`);
     expect(archived.body.active).toBe(false);
     expect(await moduleServices(t, 'directory').directory.getActivity(a1.body.id)).toMatchObject({
       projectId: p1,

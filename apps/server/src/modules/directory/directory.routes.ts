@@ -43,6 +43,7 @@ const READ = { permission: 'directory:read' as TPermission };
 const MANAGE = { permission: 'directory:manage' as TPermission };
 /** Team membership and managers are reporting lines: see the directory service. */
 const ASSIGN = { permission: 'directory:assign' as TPermission };
+const ARCHIVE_CATALOG = { permission: 'catalog:archive' as TPermission };
 
 type Schemas = { item: z.ZodType; query: z.ZodType; create: z.ZodType; update: z.ZodType };
 type Item<S extends Schemas> = z.input<S['item']>;
@@ -61,6 +62,8 @@ function resource<S extends Schemas>(
     create(c: Caller, body: z.output<S['create']>): Promise<Item<S>>;
     update(c: Caller, id: string, body: z.output<S['update']>): Promise<Item<S>>;
     archive(c: Caller, id: string): Promise<Item<S>>;
+    /** The permission of DELETE; people and teams are scoped in the service instead. */
+    archivePermission?: { permission: TPermission };
   },
 ) {
   const { item, query, create, update } = def.schemas;
@@ -94,12 +97,15 @@ function resource<S extends Schemas>(
   );
   app.delete(
     `${path}/:id`,
-    { config: MANAGE, schema: { tags, params: ZIdParams, response: { 200: item } } as FastifySchema },
+    {
+      config: def.archivePermission ?? MANAGE,
+      schema: { tags, params: ZIdParams, response: { 200: item } } as FastifySchema,
+    },
     async (request) => def.archive(callerOf(request), id(request)),
   );
 }
 
-/** A catalog resource (clients, projects, activities): the caller matters only as the actor of writes. */
+/** A catalog resource (clients, projects, activities): shared by all, archived by admins only. */
 function catalogResource<S extends Schemas>(
   app: FastifyInstance,
   path: string,
@@ -108,8 +114,8 @@ function catalogResource<S extends Schemas>(
     list(q: z.output<S['query']>): Promise<TPage<Item<S>>>;
     get(id: string): Promise<Item<S>>;
     create(actor: Actor, body: z.output<S['create']>): Promise<Item<S>>;
-    update(actor: Actor, id: string, body: z.output<S['update']>): Promise<Item<S>>;
-    archive(actor: Actor, id: string): Promise<Item<S>>;
+    update(principal: Principal, actor: Actor, id: string, body: z.output<S['update']>): Promise<Item<S>>;
+    archive(principal: Principal, actor: Actor, id: string): Promise<Item<S>>;
   },
 ) {
   resource(app, path, {
@@ -117,8 +123,9 @@ function catalogResource<S extends Schemas>(
     list: (_c, q) => ops.list(q),
     get: (_c, id) => ops.get(id),
     create: (c, body) => ops.create(c.actor, body),
-    update: (c, id, body) => ops.update(c.actor, id, body),
-    archive: (c, id) => ops.archive(c.actor, id),
+    update: (c, id, body) => ops.update(c.principal, c.actor, id, body),
+    archive: (c, id) => ops.archive(c.principal, c.actor, id),
+    archivePermission: ARCHIVE_CATALOG,
   });
 }
 
@@ -139,7 +146,7 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     get: (c, id) => s.getPersonView(c.principal, id),
     create: (c, body) => s.createPerson(c.principal, c.actor, body),
     update: (c, id, body) => s.updatePerson(c.principal, c.actor, id, body),
-    archive: (c, id) => s.archivePerson(c.actor, id),
+    archive: (c, id) => s.archivePerson(c.principal, c.actor, id),
   });
 
   resource(root, '/teams', {
@@ -147,8 +154,8 @@ export async function directoryRoutes(root: FastifyInstance, opts: { service: Di
     list: (c, q) => s.listTeams(c.principal, q),
     get: (_c, id) => s.getTeam(id),
     create: (c, body) => s.createTeam(c.principal, c.actor, body),
-    update: (c, id, body) => s.updateTeam(c.actor, id, body),
-    archive: (c, id) => s.archiveTeam(c.actor, id),
+    update: (c, id, body) => s.updateTeam(c.principal, c.actor, id, body),
+    archive: (c, id) => s.archiveTeam(c.principal, c.actor, id),
   });
 
   const tags = ['directory'];

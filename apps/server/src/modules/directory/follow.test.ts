@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPerson, createTeam, personOf } from '../../../test/factories/directory';
+import { createPerson, createTeam, personOf, SYSTEM } from '../../../test/factories/directory';
 import { createUser } from '../../../test/factories/identity';
 import { auditTrail, createTestRuntime, moduleServices, type WithServices } from '../../../test/helpers';
 import type { TPerson } from '.';
@@ -46,15 +46,15 @@ describe('the directory follows accounts through the event bus', () => {
       seen.push(p);
       if (p.name === 'Refused Person') throw new Error('a follower refused');
     });
-    await directory().archivePerson(admin, person.id);
+    await directory().archivePerson(SYSTEM, admin, person.id);
     expect(seen.map((p) => [p.id, p.active])).toEqual([[person.id, false]]);
 
     // A follower that fails rolls the archive back with it.
     const refused = await createPerson(t, { name: 'Refused Person' });
-    await expect(directory().archivePerson(admin, refused.id)).rejects.toThrow('a follower refused');
+    await expect(directory().archivePerson(SYSTEM, admin, refused.id)).rejects.toThrow('a follower refused');
     expect(await directory().getPerson(refused.id)).toMatchObject({ active: true });
     // Archiving again is a no-op, not a second event.
-    await directory().archivePerson(admin, person.id);
+    await directory().archivePerson(SYSTEM, admin, person.id);
     expect(seen.filter((p) => p.id === person.id)).toHaveLength(1);
   });
 });
@@ -69,8 +69,8 @@ describe('who a manager manages', () => {
     expect((await directory().managedPersonIds(boss.id)).sort()).toEqual([direct.id, member.id].sort());
     expect(await directory().managedTeamIds(boss.id)).toEqual([team.id]);
 
-    await directory().archivePerson(admin, direct.id);
-    await directory().archiveTeam(admin, team.id);
+    await directory().archivePerson(SYSTEM, admin, direct.id);
+    await directory().archiveTeam(SYSTEM, admin, team.id);
     expect(await directory().managedPersonIds(boss.id)).toEqual([]);
     expect(await directory().managedTeamIds(boss.id)).toEqual([]);
     expect(await directory().isManagerOf(boss.id, member.id)).toBe(false);

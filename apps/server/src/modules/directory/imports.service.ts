@@ -9,6 +9,7 @@ import {
 import { type Actor, type AuditRecord, recordAudits } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
+import { managedPeople } from './directory.policy';
 import { peopleRepo, projectsRepo } from './directory.repo';
 import type { PersonRow, ProjectRow, people, projects } from './directory.tables';
 import { changes, toPerson, toProject } from './directory.writes';
@@ -62,6 +63,8 @@ export function createImportsService(ctx: AppContext) {
       (t) => t.name,
     );
     const mayAssign = can(by.role, 'directory:assign');
+    // Object scope as on PATCH /people/:id: a manager's file changes only the people they manage.
+    const manages = await managedPeople(tx, by.role, by.actor.userId);
     const now = clock.now();
     const out: ImportOutcome[] = [];
     const inserts: Array<{ row: number; values: typeof people.$inferInsert }> = [];
@@ -112,6 +115,12 @@ export function createImportsService(ctx: AppContext) {
       });
       if (Object.keys(diff).length === 0) {
         out.push({ row, outcome: 'unchanged', id: before.id });
+        continue;
+      }
+      if (manages && !manages.has(before.id)) {
+        out.push(
+          refused(row, numbered ? 'employeeNumber' : 'email', 'You may change only the people you manage'),
+        );
         continue;
       }
       const after = await peopleRepo.update(tx, before.id, { ...diff, updatedAt: now });

@@ -14,6 +14,7 @@ import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, forbidden, notFound } from '../../platform/errors';
+import { assertManagesPerson } from './directory.policy';
 import { peopleRepo, teamsRepo } from './directory.repo';
 import type { PersonRow } from './directory.tables';
 import { assertMayAssign, auditCreated, createWrites, toPerson } from './directory.writes';
@@ -179,6 +180,7 @@ export function createPeopleService(ctx: AppContext) {
         peopleRepo,
         actor,
         async (before, tx) => {
+          await assertManagesPerson(tx, principal, id);
           // Forms send the whole record: only a real change of manager or team counts.
           assertMayAssign(
             principal,
@@ -214,8 +216,9 @@ export function createPeopleService(ctx: AppContext) {
       );
       return toPerson(row);
     },
-    async archivePerson(actor: Actor, id: string): Promise<TPerson> {
+    async archivePerson(principal: Principal, actor: Actor, id: string): Promise<TPerson> {
       const archive = async (before: PersonRow, tx: Tx) => {
+        await assertManagesPerson(tx, principal, id);
         // Followers (planning, …) act in the same transaction, so they never see half an archive.
         if (before.active) {
           const person = toPerson({ ...before, active: false });

@@ -106,6 +106,9 @@ describe('people CRUD', () => {
     const id = created.body.id as string;
 
     expect((await request(t, admin, 'GET', `/people/${id}`)).body.name).toBe('Grace Hopper');
+    // A manager changes the people who report to them; an admin sets who that is.
+    const boss = await personOf(t, manager.user);
+    expect((await request(t, admin, 'PATCH', `/people/${id}`, { managerId: boss.id })).status).toBe(200);
 
     // Capacity follows the contracted hours while it was not set apart from them.
     const patched = await request(t, manager, 'PATCH', `/people/${id}`, { weeklyHours: 30 });
@@ -126,14 +129,28 @@ describe('people CRUD', () => {
       'person.updated',
       'person.updated',
       'person.updated',
+      'person.updated',
       'person.archived',
     ]);
-    expect(trail[1]).toMatchObject({
+    expect(trail[2]).toMatchObject({
       actorId: manager.user.id,
       before: { weeklyHours: 40, weeklyCapacity: 40 },
       after: { weeklyHours: 30, weeklyCapacity: 30 },
     });
-    expect(trail[4]).toMatchObject({ before: { active: true }, after: { active: false } });
+    expect(trail[5]).toMatchObject({ before: { active: true }, after: { active: false } });
+  });
+
+  it('lets a manager change by import only the people they manage', async () => {
+    const other = await createPerson(t, { email: 'not-theirs@example.test', weeklyHours: 40 });
+    const by = { role: 'manager' as const, actor: { userId: manager.user.id } };
+    const data = { name: other.name, email: 'not-theirs@example.test', weeklyHours: 10 };
+    const out = await t.ctx.db.transaction((tx) =>
+      moduleServices(t, 'directory').directory.importPeople(tx, by, [{ row: 2, data }]),
+    );
+    expect(out).toEqual([
+      { row: 2, error: { field: 'email', message: 'You may change only the people you manage' } },
+    ]);
+    expect((await request(t, admin, 'GET', `/people/${other.id}`)).body.weeklyHours).toBe(40);
   });
 
   it('writes no audit record for a patch that changes nothing', async () => {

@@ -12,6 +12,7 @@ import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx, Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
+import { assertManagesTeam } from './directory.policy';
 import { peopleRepo, teamsRepo } from './directory.repo';
 import { assertMayAssign, auditCreated, changes, createWrites, toPerson, toTeam } from './directory.writes';
 
@@ -80,9 +81,16 @@ export function createTeamsService(ctx: AppContext) {
         return team;
       });
     },
-    async updateTeam(actor: Actor, id: string, patch: TTeamUpdate, action = 'team.updated'): Promise<TTeam> {
+    async updateTeam(
+      principal: Principal,
+      actor: Actor,
+      id: string,
+      patch: TTeamUpdate,
+      action = 'team.updated',
+    ): Promise<TTeam> {
       return inTx(async (tx) => {
         const before = await getTeamOr404(id, tx, true);
+        await assertManagesTeam(tx, principal, id);
         const diff = changes(before, patch);
         if (Object.keys(diff).length === 0) return toTeam(before);
         await teamsRepo.update(tx, id, { ...diff, updatedAt: clock.now() });
@@ -91,8 +99,8 @@ export function createTeamsService(ctx: AppContext) {
         return toTeam(after);
       });
     },
-    async archiveTeam(actor: Actor, id: string): Promise<TTeam> {
-      return service.updateTeam(actor, id, { active: false }, 'team.archived');
+    async archiveTeam(principal: Principal, actor: Actor, id: string): Promise<TTeam> {
+      return service.updateTeam(principal, actor, id, { active: false }, 'team.archived');
     },
     /** Makes the person a manager of the team (they need not be a member). */
     async addTeamManager(actor: Actor, teamId: string, personId: string): Promise<TTeam> {

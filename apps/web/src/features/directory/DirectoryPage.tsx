@@ -62,6 +62,9 @@ type AnyItem = DirectoryItems[DirectoryResource];
 export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<R> }) {
   const me = useMe();
   const canManage = can(me.role, 'directory:manage');
+  // Clients, projects and activities are shared by every team: only admins take one out of use.
+  const catalog = def.resource !== 'people' && def.resource !== 'teams';
+  const canArchive = catalog ? can(me.role, 'catalog:archive') : canManage;
   const controls = useListControls(def.sorts[0] ?? 'name');
   const [showArchived, setShowArchived] = useState(false);
   const list = usePagedList<DirectoryItems[R]>({
@@ -124,13 +127,15 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
               }
             />
           ) : (
-            <RowAction
-              tip="Archive"
-              label={`Archive ${label}`}
-              icon={<IconArchive size={18} aria-hidden />}
-              color="red"
-              onClick={() => setArchiving(item)}
-            />
+            canArchive && (
+              <RowAction
+                tip="Archive"
+                label={`Archive ${label}`}
+                icon={<IconArchive size={18} aria-hidden />}
+                color="red"
+                onClick={() => setArchiving(item)}
+              />
+            )
           )}
         </Group>
       );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPerson, createTeam } from '../../../../test/factories/directory';
+import { createPerson, createTeam, personOf } from '../../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
 import { writeXlsx, xlsxWithSheet } from '../../../../test/fixtures/tabular/files';
 import {
@@ -135,7 +135,9 @@ describe('people', () => {
   });
 
   it('updates by employee number or email from a Windows-1252 CSV with semicolons', async () => {
-    await createPerson(t, { name: 'Renée Old', email: 'renee@import.test', employeeNumber: 'IMP-9' });
+    // Reports to the manager who uploads: a manager's file changes only the people they manage.
+    const managerId = (await personOf(t, manager.user)).id;
+    await createPerson(t, { name: 'Renée', email: 'renee@import.test', employeeNumber: 'IMP-9', managerId });
     const text =
       'Name;Personnel number;Email address;Weekly hours\r\nRen\xe9e M\xfcller;imp-9;;30\r\nJos\xe9 N\xfa\xf1ez;;jose@import.test;20\r\n';
     const run = await upload(manager, 'people', csv(text, 'latin1'));

@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAs } from '../../test/factories/identity';
+import { createTestApp, type TestApp } from '../../test/helpers';
+import { request } from '../../test/http';
+import { recordAudit } from './audit';
+
+const dir = mkdtempSync(join(tmpdir(), 'cp-audit-'));
+const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ env: { LOG_DIR: dir, LOG_LEVEL: 'info' }, logTo: sink });
+});
+afterAll(() => t.close());
+
+/** The audit.log lines so far; the file is written asynchronously, so wait for it to open first. */
+async function auditLog() {
+  await new Promise((r) => setTimeout(r, 100));
+  t.ctx.log.flush();
+  return readFileSync(join(dir, 'audit.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('LOG_DIR/audit.log', () => {
+  it('gets a line for every audited change made through the API, as the database does', async () => {
+    const admin = await loginAs(t, { role: 'admin' });
+    const res = await request(t, admin, 'POST', '/teams', { name: 'Audited team' });
+    expect(res.status).toBe(201);
+    const line = (await auditLog()).find((l) => l.entityId === res.body.id);
+    expect(line).toMatchObject({
+      channel: 'audit',
+      action: 'team.created',
+      entityType: 'team',
+      actorId: admin.user.id,
+      after: { name: 'Audited team' },
+    });
+  });
+
+  it('logs a change only once its transaction commits', async () => {
+    const actor = { userId: null, label: 'test' };
+    await expect(
+      t.ctx.db.transaction(async (tx) => {
+        await recordAudit(tx, actor, { action: 'test.rolled_back', entityType: 'test' });
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    await recordAudit(t.ctx.db, actor, { action: 'test.outside_transaction', entityType: 'test' });
+    const actions = (await auditLog()).map((l) => l.action);
+    expect(actions).toContain('test.outside_transaction');
+    expect(actions).not.toContain('test.rolled_back');
+  });
+});
