@@ -132,7 +132,7 @@ export type Server = { url: string; pid: number; stop(): Promise<void> };
 
 /** Starts `apps/server/src/main.ts` on a free port and waits until it is ready. */
 export async function startServer(database: string, extra: Record<string, string> = {}): Promise<Server> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = Number(process.env.BENCH_PORT) || 20_000 + Math.floor(Math.random() * 20_000);
   // BENCH_CPU_PROF=<dir> writes the server's CPU profile there when it stops.
   const prof = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]

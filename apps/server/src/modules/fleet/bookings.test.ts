@@ -52,6 +52,9 @@ describe('holds', () => {
       const res = await book(ann, v.id, '2026-12-01T10:00:00Z', '2026-12-02T10:00:00Z', extra);
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
+      // The platform's rule for a body its contract refuses: 400 validation_failed naming the key.
+      expect(res.body.code).toBe('validation_failed');
+      expect(JSON.stringify(res.body.errors)).toContain(Object.keys(extra)[0]);
     }
     const wrong = await book(ann, v.id, '2026-12-02T10:00:00Z', '2026-12-01T10:00:00Z');
     expect(errorPaths(wrong.body)).toEqual(['body.endAt']);
