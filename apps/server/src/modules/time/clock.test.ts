@@ -235,6 +235,7 @@ describe('API description', () => {
         'status',
         'timesheets',
         'timesheets/approve',
+        'timesheets/copy-previous',
         'timesheets/reject',
         'timesheets/reopen',
         'timesheets/submit',
