@@ -13,6 +13,7 @@ import { installAuth } from './platform/auth';
 import type { Cache } from './platform/cache';
 import type { AppContext, Clock } from './platform/context';
 import type { Database } from './platform/db';
+import { clientErrorHandler, frameworkErrors } from './platform/early-errors';
 import { initErrorReporting, reportServerErrors } from './platform/error-reporting';
 import { AppError, problem } from './platform/errors';
 import { healthRoutes, isHealthProbe, type Lifecycle } from './platform/health';
@@ -71,10 +72,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // Bodies are JSON (or a route's own parser): anything else is 415, not a string a contract then refuses.
+  app.removeContentTypeParser('text/plain');
   if (initErrorReporting(config)) reportServerErrors(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
