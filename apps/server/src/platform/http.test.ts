@@ -30,6 +30,10 @@ beforeAll(async () => {
     await t.ctx.db.execute(sql`insert into http_test_unique values (1)`);
     return { ok: true };
   });
+  // A value that passed validation but PostgreSQL cannot store (SQLSTATE 22008).
+  app.get('/api/test/year-zero', { config: { public: true } }, async () =>
+    t.ctx.db.execute(sql`select ${'0000-01-01'}::date`),
+  );
   await app.ready();
 });
 afterAll(() => t.close());
@@ -97,6 +101,12 @@ describe('errors as problem+json', () => {
     const res = await app.inject({ method: 'POST', url: '/api/test/dup' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'conflict', status: 409 });
+  });
+
+  it('maps a data exception from the database to 422', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/test/year-zero' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'unprocessable', status: 422 });
   });
 
   it('answers unknown routes with 404 problem+json', async () => {

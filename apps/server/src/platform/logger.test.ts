@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.very-secret-token';
+const BOUND = 'token-hash-4f1c9a';
 const dir = mkdtempSync(join(tmpdir(), 'cp-logs-'));
 const stdout: string[] = [];
 const sink = new Writable({
@@ -23,6 +25,10 @@ beforeAll(async () => {
   t.app.get('/api/test/fail', { config: { public: true } }, async () => {
     throw new Error('disk on fire');
   });
+  // A statement that fails with a value bound to it, as a token look-up would.
+  t.app.get('/api/test/db-fail', { config: { public: true } }, async () =>
+    t.ctx.db.execute(sql`select * from no_such_table where hash = ${BOUND}`),
+  );
   await t.app.ready();
 
   await t.app.inject({
@@ -35,6 +41,7 @@ beforeAll(async () => {
     url: '/api/test/fail',
     headers: { authorization: `Bearer ${TOKEN}`, cookie: `session=${TOKEN}`, 'x-request-id': 'req-failed' },
   });
+  await t.app.inject({ method: 'GET', url: '/api/test/db-fail', headers: { 'x-request-id': 'req-db' } });
   t.ctx.log.audit.info({ action: 'user.update', password: 'p4ssw0rd' }, 'audit event');
   // Files are written asynchronously; give them a tick to open, then force them out.
   await new Promise((r) => setTimeout(r, 100));
@@ -61,6 +68,13 @@ describe('LOG_DIR', () => {
     expect(failure!.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]' });
     expect((failure!.err as { message: string }).message).toBe('disk on fire');
     expect(lines('error.log').every((l) => l.level === 'error' || l.level === 'fatal')).toBe(true);
+  });
+
+  it('logs a failed statement without the values bound to it', () => {
+    const failure = lines('error.log').find((l) => l.reqId === 'req-db');
+    expect(JSON.stringify(failure)).toContain('no_such_table');
+    expect(readFileSync(join(dir, 'error.log'), 'utf8')).not.toContain(BOUND);
+    expect(stdout.join('')).not.toContain(BOUND);
   });
 
   it('puts audit events in audit.log and redacts passwords', () => {
