@@ -20,6 +20,7 @@ import { healthRoutes, isHealthProbe, type Lifecycle } from './platform/health';
 import { errorHandler } from './platform/http-errors';
 import { instrumentHttp, metricsHandler } from './platform/http-metrics';
 import { createLoggers, type Loggers } from './platform/logger';
+import { completeDocument } from './platform/openapi-docs';
 import { MAINTENANCE_MESSAGE, maintenanceProbe } from './platform/maintenance';
 import { createRuntime, type Runtime } from './platform/runtime';
 import { clientKey, createCounters, installSecurity, trustProxyOption } from './platform/security';
@@ -139,6 +140,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
         security: [{ bearer: [] }],
       },
       transform: jsonSchemaTransform,
+      transformObject: (doc) =>
+        completeDocument(
+          'openapiObject' in doc ? doc.openapiObject : doc.swaggerObject,
+          app.routeAccess(),
+          config.app.publicUrl,
+        ),
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     // The original systems' documentation path.

@@ -168,6 +168,29 @@ describe('API docs', () => {
     expect(ui.headers['content-type']).toMatch(/text\/html/);
   });
 
+  it('name, summarise and document the errors and permission of every operation', async () => {
+    type Op = { operationId?: string; summary?: string; responses: Record<string, { content?: object }> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.servers).toHaveLength(1);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['bearer', 'refreshCookie']);
+    const ops = Object.values(doc.paths as Record<string, Record<string, Op>>).flatMap((item) =>
+      Object.values(item),
+    );
+    const ids = ops.map((op) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const op of ops) {
+      expect(op.summary).toBeTruthy();
+      expect(op.responses['400']?.content).toHaveProperty(['application/problem+json']);
+      expect(op.responses['429']).toBeDefined();
+    }
+    const lock = doc.paths['/api/v1/time/locks'].post;
+    expect(lock['x-permission']).toBe('time:lock');
+    expect(Object.keys(lock.responses)).toEqual(
+      expect.arrayContaining(['401', '403', '409', '415', '422', '423']),
+    );
+    expect(Object.keys(doc.paths['/api/v1/time/entries/{id}'].delete.responses)).toContain('204');
+  });
+
   it('are off in production unless API_DOCS=true', async () => {
     const production = {
       APP_MODE: 'production',
