@@ -33,6 +33,7 @@ const DESCRIPTIONS: Record<number, string> = {
   500: 'An unexpected error',
   503: 'Maintenance or overload; see Retry-After',
 };
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);
 
 /** `GET /api/v1/time/entries/{id}` → `getTimeEntriesById`, derived from the route. */
@@ -49,7 +50,7 @@ function operationIdOf(method: string, path: string, short = true): string {
 /** The statuses an operation can answer with an error, from how it is reached and what it takes. */
 function errorStatuses(method: string, path: string, op: Operation, access?: RouteAccess): number[] {
   const statuses = [400, 429, 500, 503];
-  if (!access?.public) statuses.push(401);
+  if (!access?.public || op.security?.length) statuses.push(401);
   if (access?.permission) statuses.push(403);
   if (path.includes('{')) statuses.push(404);
   if (WRITES.has(method)) statuses.push(409, 422);
@@ -61,7 +62,7 @@ function errorStatuses(method: string, path: string, op: Operation, access?: Rou
 /**
  * Completes the generated document from what every route already declares (its access, its parameters,
  * its body), so no route repeats it: an operationId and a summary, the problem+json answers it can give,
- * 204 for a bare DELETE, the permission it needs, the servers and the security schemes.
+ * 204 for a write without a response body, the export formats, the permission it needs, the servers and the security schemes.
  */
 export function completeDocument<T extends object>(
   doc: T,
@@ -112,9 +113,12 @@ export function completeDocument<T extends object>(
       op.responses ??= {};
       const responses = op.responses;
       const bare = responses['200'] && !responses['200'].content;
-      if (method === 'delete' && bare) {
+      if (bare && WRITES.has(method)) {
         delete responses['200'];
         responses['204'] = { description: 'Done; no content' };
+      } else if (bare && path.endsWith('/exports')) {
+        const file = { schema: { type: 'string', format: 'binary' } };
+        responses['200'] = { description: 'The file', content: { 'text/csv': file, [XLSX]: file } };
       }
       for (const status of errorStatuses(method, path, op, route)) {
         responses[status] ??= {
