@@ -38,6 +38,8 @@ export const ZIdParams = z.object({ id: ZId });
 export const YEARS = { min: 1900, max: 9998 } as const;
 const YEARS_MESSAGE = `The year must be between ${YEARS.min} and ${YEARS.max}`;
 const inYears = (value: string) => {
+  // Not a date at all: the format's own message says so, not this one.
+  if (!/^\d{4}-/.test(value)) return true;
   const year = Number(value.slice(0, 4));
   return year >= YEARS.min && year <= YEARS.max;
 };
@@ -50,7 +52,7 @@ export const ZIsoDate = z.iso
   .date()
   .refine(inYears, YEARS_MESSAGE)
   .describe(`A calendar date, years ${YEARS.min}–${YEARS.max}`);
-/** An ISO week such as `2026-W05`. */
+/** An ISO week such as `2026-W05`; the server refuses a W53 in a year that has none. */
 export const ZIsoWeek = ZString.regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'An ISO week such as 2026-W48')
   .refine(inYears, YEARS_MESSAGE)
   .describe(`An ISO week such as 2026-W05, years ${YEARS.min}–${YEARS.max}`);

@@ -11,7 +11,6 @@ import { ZId, ZIsoDate, ZIsoDateTime, ZIsoWeek, ZPage, ZPageQuery, ZString } fro
 const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const note = ZString.trim().max(2000);
 
-/** An ISO week such as `2026-W48`; the server refuses a W53 in a year that has none. */
 export type TIsoWeek = z.infer<typeof ZIsoWeek>;
 
 // ---------- entries ----------
