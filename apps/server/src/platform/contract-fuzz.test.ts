@@ -86,7 +86,9 @@ describe('every documented operation, fed random and hostile input', () => {
       for (const s of samples) {
         let i = 0;
         const url = path.replace(/\{\w+\}/g, () => encode(s.path[i++]));
-        const query = new URLSearchParams(Object.entries(s.query).map(([k, v]) => [k, String(v)])).toString();
+        const query = new URLSearchParams(
+          Object.entries(s.query).map(([k, v]): [string, string] => [k, String(v)]),
+        ).toString();
         const res = await w.t.app.inject({
           method: method as 'GET',
           url: query ? `${url}?${query}` : url,

@@ -103,8 +103,9 @@ export function completeDocument<T extends object>(
     for (const [method, op] of Object.entries(item)) {
       const route = access.get(`${method} ${path}`);
       // The same path outside /api/v1 (the original systems' aliases) keeps its prefix, or says it is one.
-      const names = [operationIdOf(method, path), operationIdOf(method, path, false)];
-      op.operationId ??= [...names, `${names[0]}Alias`].find((n) => !taken.has(n));
+      const short = operationIdOf(method, path);
+      const names = [short, operationIdOf(method, path, false), `${short}Alias`];
+      op.operationId ??= names.find((n) => !taken.has(n)) ?? short;
       taken.add(op.operationId);
       op.summary ??= op.description?.split('\n')[0]?.slice(0, 120) ?? `${method.toUpperCase()} ${path}`;
       if (route?.permission) op['x-permission'] = route.permission;
