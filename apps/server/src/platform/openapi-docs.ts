@@ -50,11 +50,12 @@ function operationIdOf(method: string, path: string, short = true): string {
 /** The statuses an operation can answer with an error, from how it is reached and what it takes. */
 function errorStatuses(method: string, path: string, op: Operation, access?: RouteAccess): number[] {
   const statuses = [400, 429, 500, 503];
-  if (!access?.public || op.security?.length) statuses.push(401);
+  // Sign-in routes are public and still answer 401 to wrong credentials.
+  statuses.push(401);
   if (access?.permission) statuses.push(403);
   if (path.includes('{')) statuses.push(404);
   if (WRITES.has(method)) statuses.push(409, 422);
-  if (op.requestBody) statuses.push(413, 415);
+  if (op.requestBody || (WRITES.has(method) && method !== 'delete')) statuses.push(413, 415);
   if (WRITES.has(method) && path.startsWith('/api/v1/time/')) statuses.push(423);
   return statuses.sort();
 }
