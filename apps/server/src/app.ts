@@ -13,14 +13,15 @@ import { installAuth } from './platform/auth';
 import type { Cache } from './platform/cache';
 import type { AppContext, Clock } from './platform/context';
 import type { Database } from './platform/db';
+import { clientErrorHandler, frameworkErrors } from './platform/early-errors';
 import { initErrorReporting, reportServerErrors } from './platform/error-reporting';
 import { AppError, problem } from './platform/errors';
 import { healthRoutes, isHealthProbe, type Lifecycle } from './platform/health';
-import { frameworkError, installInputGuards } from './platform/hostile-input';
 import { errorHandler } from './platform/http-errors';
 import { instrumentHttp, metricsHandler } from './platform/http-metrics';
 import { createLoggers, type Loggers } from './platform/logger';
 import { MAINTENANCE_MESSAGE, maintenanceProbe } from './platform/maintenance';
+import { completeDocument } from './platform/openapi-docs';
 import { createRuntime, type Runtime } from './platform/runtime';
 import { clientKey, createCounters, installSecurity, trustProxyOption } from './platform/security';
 import { registerWeb } from './platform/web';
@@ -68,16 +69,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     trustProxy: trustProxyOption(config.server.trustProxy),
     // Accept a caller's X-Request-Id when it is sane, so one id follows a request across services.
     requestIdHeader: false,
-    frameworkErrors: frameworkError,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  installInputGuards(app);
+  // Bodies are JSON (or a route's own parser): anything else is 415, not a string a contract then refuses.
+  app.removeContentTypeParser('text/plain');
   if (initErrorReporting(config)) reportServerErrors(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -137,6 +140,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
         security: [{ bearer: [] }],
       },
       transform: jsonSchemaTransform,
+      transformObject: (doc) =>
+        completeDocument(
+          'openapiObject' in doc ? doc.openapiObject : doc.swaggerObject,
+          app.routeAccess(),
+          config.app.publicUrl,
+        ),
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     // The original systems' documentation path.

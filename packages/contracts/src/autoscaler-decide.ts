@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZString } from './common';
 
 /**
  * One autoscaler decision as JSON (`clockpilot autoscaler decide`): the inputs of the HPA-compatible
@@ -41,7 +42,7 @@ export const ZMetricTarget = z.discriminatedUnion('type', [
 
 export const ZHpaMetric = z.strictObject({
   type: z.enum(['Resource', 'ContainerResource', 'Pods', 'Object', 'External']),
-  resource: z.string().min(1).optional(),
+  resource: ZString.min(1).optional(),
   target: ZMetricTarget,
   podValuesMilli: z.array(milli.nullable()).optional(),
   valueMilli: milli.optional(),
@@ -226,7 +227,7 @@ export const ZDecideInput = z.union([ZDecideCase, z.array(ZDecideCase).min(1)]);
 
 /** `clockpilot autoscaler evaluate`: replaying a trace through the policies. */
 export const ZEvaluateOptions = z.strictObject({
-  trace: z.string().min(1),
+  trace: ZString.min(1),
   policy: z.enum(['hpa', 'predictive', 'both']).default('both'),
   /** Requests per second one server serves within the SLO; default: the trace's peak needs 100 servers. */
   serverRps: z.coerce.number().positive().optional(),
@@ -240,7 +241,7 @@ export const ZEvaluateOptions = z.strictObject({
   coverage: z.coerce.number().gt(0).lt(1).optional(),
   minServers: z.coerce.number().int().min(0).default(1),
   maxServers: z.coerce.number().int().min(1).optional(),
-  json: z.string().min(1).optional(),
-  chart: z.string().min(1).optional(),
+  json: ZString.min(1).optional(),
+  chart: ZString.min(1).optional(),
 });
 export type TEvaluateOptions = z.infer<typeof ZEvaluateOptions>;

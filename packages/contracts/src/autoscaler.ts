@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZBehavior } from './autoscaler-decide';
-import { ZId, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir } from './common';
+import { ZId, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZString } from './common';
 import {
   ZSimConstantLoad,
   ZSimDiurnalLoad,
@@ -18,7 +18,7 @@ import {
 
 /** 3–50 letters, digits, `-` or `_`; unique per owner. The server answers 422 for any other name. */
 export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9_-]{3,50}$/;
-export const ZClusterName = z.string().regex(CLUSTER_NAME_PATTERN, '3 to 50 letters, digits, "-" or "_"');
+export const ZClusterName = ZString.regex(CLUSTER_NAME_PATTERN, '3 to 50 letters, digits, "-" or "_"');
 
 /** What the servers are scaled on: average CPU utilisation, or requests per second per server. */
 export const ZClusterTarget = z.discriminatedUnion('type', [
@@ -61,7 +61,7 @@ export type TBreakerState = z.infer<typeof ZBreakerState>;
 
 export const ZCluster = z.object({
   id: ZId,
-  name: z.string(),
+  name: ZString,
   minServers: z.number().int(),
   maxServers: z.number().int(),
   target: ZClusterTarget,
@@ -81,7 +81,7 @@ export type TCluster = z.infer<typeof ZCluster>;
 
 /** `name`, the bounds and the quotas are checked by the server (422 with the field's path). */
 export const ZClusterCreate = z.strictObject({
-  name: z.string().max(1000),
+  name: ZString.max(1000),
   minServers: z.number().int().min(0).max(1_000_000).default(1),
   maxServers: z.number().int().min(0).max(1_000_000),
   target: ZClusterTarget,
@@ -97,7 +97,7 @@ export type TClusterCreate = z.input<typeof ZClusterCreate>;
 
 /** Only the fields sent change; `simulation` fields too (a new `load` replaces the old pattern). */
 export const ZClusterUpdate = z.strictObject({
-  name: z.string().max(1000).optional(),
+  name: ZString.max(1000).optional(),
   minServers: z.number().int().min(0).max(1_000_000).optional(),
   maxServers: z.number().int().min(0).max(1_000_000).optional(),
   target: ZClusterTarget.optional(),
@@ -117,7 +117,7 @@ export type TClusterUpdate = z.infer<typeof ZClusterUpdate>;
 export const CLUSTER_SORTS = ['name', 'createdAt'] as const;
 export const ZClusterListQuery = ZPageQuery.extend({
   /** Part of the name, any case. */
-  q: z.string().trim().min(1).max(100).optional(),
+  q: ZString.trim().min(1).max(100).optional(),
   mode: ZAutoscalerMode.optional(),
   sort: z.enum(CLUSTER_SORTS).default('name'),
   dir: ZSortDir.default('asc'),
@@ -212,10 +212,10 @@ export const ZAutoscalerEvent = z.object({
   appliedServers: z.number().int(),
   limitedBy: z.enum(EVENT_LIMITS),
   /** The engine's explanation, e.g. `metrics propose 4 […], stabilized to 9 (ScaleDownStabilized)`. */
-  reason: z.string(),
+  reason: ZString,
   breaker: ZBreakerState,
   /** What the decision read: the cluster's metrics, server counts, proposals, conditions, forecast figures. */
-  inputs: z.record(z.string(), z.unknown()),
+  inputs: z.record(ZString, z.unknown()),
 });
 export type TAutoscalerEvent = z.infer<typeof ZAutoscalerEvent>;
 
@@ -236,7 +236,7 @@ export const ZAutoscalerEventPage = ZPage(ZAutoscalerEvent);
  * to its own clusters. Anything else, or another user's cluster, answers an `error` message.
  */
 export const ZLiveClientMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(4096) }),
+  z.strictObject({ type: z.literal('auth'), token: ZString.min(1).max(4096) }),
   z.strictObject({ type: z.literal('subscribe'), clusterId: ZId }),
   z.strictObject({ type: z.literal('unsubscribe'), clusterId: ZId }),
 ]);
@@ -252,7 +252,7 @@ export const ZLiveServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), userId: ZId }),
   z.object({ type: z.literal('subscribed'), clusterId: ZId }),
   z.object({ type: z.literal('unsubscribed'), clusterId: ZId }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), clusterId: ZId.optional() }),
+  z.object({ type: z.literal('error'), code: ZString, message: ZString, clusterId: ZId.optional() }),
   z.object({ type: z.literal('sample'), clusterId: ZId, sample: ZSamplePoint }),
   z.object({ type: z.literal('event'), clusterId: ZId, event: ZAutoscalerEvent }),
   z.object({ type: z.literal('breaker'), clusterId: ZId, state: ZBreakerState }),

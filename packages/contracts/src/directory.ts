@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDateTime, ZPageQuery, ZSortDir, ZTimeZone } from './common';
+import { ZId, ZIsoDateTime, ZPageQuery, ZSortDir, ZString, ZTimeZone } from './common';
 
 /**
  * The workforce directory shared by time and planning: people, teams, clients, projects, activities.
@@ -7,8 +7,8 @@ import { ZId, ZIsoDateTime, ZPageQuery, ZSortDir, ZTimeZone } from './common';
  * and activities get `active: false`, projects `status: 'archived'`. PATCH can restore.
  */
 
-const name = z.string().trim().min(1).max(200);
-const optionalText = (max: number) => z.string().trim().min(1).max(max).nullable();
+const name = ZString.trim().min(1).max(200);
+const optionalText = (max: number) => ZString.trim().min(1).max(max).nullable();
 const hours = z.number().min(0).max(168);
 /** Boolean query parameter: `true`/`false` (a plain `z.coerce.boolean` reads "false" as true). */
 const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -18,18 +18,18 @@ const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ZPerson = z.object({
   id: ZId,
   userId: ZId.nullable(),
-  name: z.string(),
-  email: z.string().nullable(),
-  employeeNumber: z.string().nullable(),
-  title: z.string().nullable(),
-  department: z.string().nullable(),
+  name: ZString,
+  email: ZString.nullable(),
+  employeeNumber: ZString.nullable(),
+  title: ZString.nullable(),
+  department: ZString.nullable(),
   teamId: ZId.nullable(),
   managerId: ZId.nullable(),
   /** Contracted hours per week. */
   weeklyHours: z.number(),
   /** Hours per week planning may allocate; defaults to the contracted hours. */
   weeklyCapacity: z.number(),
-  timeZone: z.string(),
+  timeZone: ZString,
   active: z.boolean(),
   createdAt: ZIsoDateTime,
   updatedAt: ZIsoDateTime,
@@ -83,10 +83,10 @@ export type TPersonUpdate = z.infer<typeof ZPersonUpdate>;
 
 export const PERSON_SORTS = ['name', 'email', 'department', 'createdAt'] as const;
 export const ZPersonListQuery = ZPageQuery.extend({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: ZString.trim().min(1).max(100).optional(),
   teamId: ZId.optional(),
   managerId: ZId.optional(),
-  department: z.string().trim().min(1).max(200).optional(),
+  department: ZString.trim().min(1).max(200).optional(),
   active: queryBool.optional(),
   sort: z.enum(PERSON_SORTS).default('name'),
   dir: ZSortDir.default('asc'),
@@ -97,8 +97,8 @@ export type TPersonListQuery = z.infer<typeof ZPersonListQuery>;
 
 export const ZTeam = z.object({
   id: ZId,
-  name: z.string(),
-  description: z.string().nullable(),
+  name: ZString,
+  description: ZString.nullable(),
   active: z.boolean(),
   /** People who manage the team (not necessarily members of it). */
   managerIds: z.array(ZId),
@@ -120,7 +120,7 @@ export type TTeamUpdate = z.infer<typeof ZTeamUpdate>;
 
 export const TEAM_SORTS = ['name', 'createdAt'] as const;
 export const ZTeamListQuery = ZPageQuery.extend({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: ZString.trim().min(1).max(100).optional(),
   active: queryBool.optional(),
   /** Only the teams the caller's person manages. */
   managedByMe: queryBool.optional(),
@@ -136,7 +136,7 @@ export const ZTeamPersonParams = z.object({ id: ZId, personId: ZId });
 
 export const ZClient = z.object({
   id: ZId,
-  name: z.string(),
+  name: ZString,
   active: z.boolean(),
   createdAt: ZIsoDateTime,
   updatedAt: ZIsoDateTime,
@@ -150,7 +150,7 @@ export type TClientUpdate = z.infer<typeof ZClientUpdate>;
 
 export const CLIENT_SORTS = ['name', 'createdAt'] as const;
 export const ZClientListQuery = ZPageQuery.extend({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: ZString.trim().min(1).max(100).optional(),
   active: queryBool.optional(),
   sort: z.enum(CLIENT_SORTS).default('name'),
   dir: ZSortDir.default('asc'),
@@ -161,16 +161,16 @@ export type TClientListQuery = z.infer<typeof ZClientListQuery>;
 
 export const PROJECT_STATUSES = ['active', 'archived'] as const;
 export const ZProjectStatus = z.enum(PROJECT_STATUSES);
-export const ZColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'Colour must look like #RRGGBB');
+export const ZColor = ZString.regex(/^#[0-9A-Fa-f]{6}$/, 'Colour must look like #RRGGBB');
 
 export const ZProject = z.object({
   id: ZId,
   clientId: ZId,
-  code: z.string(),
-  name: z.string(),
+  code: ZString,
+  name: ZString,
   status: ZProjectStatus,
   billable: z.boolean(),
-  color: z.string(),
+  color: ZString,
   budgetHours: z.number().nullable(),
   createdAt: ZIsoDateTime,
   updatedAt: ZIsoDateTime,
@@ -179,9 +179,7 @@ export type TProject = z.infer<typeof ZProject>;
 
 export const ZProjectCreate = z.object({
   clientId: ZId,
-  code: z
-    .string()
-    .trim()
+  code: ZString.trim()
     .min(1)
     .max(30)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Letters, digits, dot, dash and underscore only'),
@@ -202,7 +200,7 @@ export type TProjectUpdate = z.infer<typeof ZProjectUpdate>;
 
 export const PROJECT_SORTS = ['name', 'code', 'createdAt'] as const;
 export const ZProjectListQuery = ZPageQuery.extend({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: ZString.trim().min(1).max(100).optional(),
   clientId: ZId.optional(),
   status: ZProjectStatus.optional(),
   billable: queryBool.optional(),
@@ -215,7 +213,7 @@ export type TProjectListQuery = z.infer<typeof ZProjectListQuery>;
 
 export const ZActivity = z.object({
   id: ZId,
-  name: z.string(),
+  name: ZString,
   /** null: available on every project. */
   projectId: ZId.nullable(),
   active: z.boolean(),
@@ -231,7 +229,7 @@ export type TActivityUpdate = z.infer<typeof ZActivityUpdate>;
 
 export const ACTIVITY_SORTS = ['name', 'createdAt'] as const;
 export const ZActivityListQuery = ZPageQuery.extend({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: ZString.trim().min(1).max(100).optional(),
   /** Activities of this project plus the global ones. */
   projectId: ZId.optional(),
   /** Only the global activities. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDate, ZIsoDateTime, ZPageQuery } from './common';
+import { ZId, ZIsoDate, ZIsoDateTime, ZPageQuery, ZString } from './common';
 import { ZCalendarItem, ZCurrency, ZVehicle } from './fleet';
 
 /** Fleet operations for staff: the dashboard and the timeline of every vehicle. Days are UTC days. */
@@ -16,7 +16,7 @@ export const ZFleetDashboardQuery = z
   .object({
     from: ZIsoDateTime,
     to: ZIsoDateTime,
-    location: z.string().max(80).optional(),
+    location: ZString.max(80).optional(),
     /** Pick-ups and returns shown are those of the next `horizonDays` from now. */
     horizonDays: z.coerce.number().int().min(1).max(60).default(7),
     /** A vehicle is due for service when its date falls within this many days… */
@@ -30,9 +30,9 @@ export const ZFleetDashboardQuery = z
 
 export const ZVehicleUtilisation = z.object({
   vehicleId: ZId,
-  plate: z.string(),
-  label: z.string(),
-  location: z.string(),
+  plate: ZString,
+  label: ZString,
+  location: ZString,
   /** Booked time (confirmed onward, holds excluded) inside the range, in hours. */
   bookedHours: z.number(),
   maintenanceHours: z.number(),
@@ -51,10 +51,10 @@ export const ZRevenue = z.object({
 export const ZHandoverDue = z.object({
   bookingId: ZId,
   vehicleId: ZId,
-  plate: z.string(),
+  plate: ZString,
   userId: ZId,
   at: ZIsoDateTime,
-  state: z.string(),
+  state: ZString,
   overdue: z.boolean(),
 });
 export const ZServiceDue = z.object({
@@ -85,8 +85,8 @@ export const ZTimelineQuery = ZPageQuery.extend({
   from: ZIsoDate,
   /** Inclusive last day. */
   to: ZIsoDate,
-  location: z.string().max(80).optional(),
-  category: z.string().max(40).optional(),
+  location: ZString.max(80).optional(),
+  category: ZString.max(40).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 })
   .refine((q) => q.to >= q.from, { message: 'Must not be before from', path: ['to'] })
@@ -107,6 +107,6 @@ export const ZTimeline = z.object({
       items: z.array(ZCalendarItem),
     }),
   ),
-  nextCursor: z.string().nullable(),
+  nextCursor: ZString.nullable(),
 });
 export type TTimeline = z.infer<typeof ZTimeline>;

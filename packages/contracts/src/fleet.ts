@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir } from './common';
+import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZString } from './common';
 
 /**
  * Fleet: vehicles, maintenance, availability, bookings and their hand-overs. Every amount is integer
@@ -28,27 +28,27 @@ export const HANDOVER_ANGLES = ['front', 'rear', 'left', 'right'] as const;
 export const DAMAGE_SEVERITIES = ['scratch', 'dent', 'major'] as const;
 
 const ZMinor = z.number().int().min(0).max(100_000_000);
-export const ZCurrency = z.string().regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR');
-const ZText = (max: number) => z.string().trim().min(1).max(max);
+export const ZCurrency = ZString.regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR');
+const ZText = (max: number) => ZString.trim().min(1).max(max);
 /** Plates are kept upper-case without spaces or dashes, so "ab-12 cd" and "AB12CD" are one plate. */
 const ZPlate = z
   .string()
   .trim()
   .transform((p) => p.toUpperCase().replace(/[\s-]+/g, ''))
-  .pipe(z.string().regex(/^[A-Z0-9]{2,12}$/, '2 to 12 letters or digits'));
+  .pipe(ZString.regex(/^[A-Z0-9]{2,12}$/, '2 to 12 letters or digits'));
 
 export const ZVehicle = z.object({
   id: ZId,
-  make: z.string(),
-  model: z.string(),
+  make: ZString,
+  model: ZString,
   year: z.number().int(),
-  plate: z.string(),
-  vin: z.string(),
-  category: z.string(),
+  plate: ZString,
+  vin: ZString,
+  category: ZString,
   seats: z.number().int(),
   transmission: z.enum(TRANSMISSIONS),
   fuel: z.enum(FUELS),
-  location: z.string(),
+  location: ZString,
   currency: ZCurrency,
   dailyRateMinor: z.number().int(),
   depositMinor: z.number().int(),
@@ -72,11 +72,9 @@ const VEHICLE_FIELDS = {
   year: z.number().int().min(1950).max(2100),
   plate: ZPlate,
   /** 17 characters (no I, O or Q) with a valid ISO 3779 check digit; checked by the server. */
-  vin: z
-    .string()
-    .trim()
+  vin: ZString.trim()
     .transform((v) => v.toUpperCase())
-    .pipe(z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, '17 letters or digits, without I, O or Q')),
+    .pipe(ZString.regex(/^[A-HJ-NPR-Z0-9]{17}$/, '17 letters or digits, without I, O or Q')),
   category: ZText(40),
   seats: z.number().int().min(1).max(60),
   transmission: z.enum(TRANSMISSIONS),
@@ -111,8 +109,8 @@ export const VEHICLE_SORTS = ['created', 'rate', 'plate', 'year'] as const;
 export const ZVehicleListQuery = ZPageQuery.extend({
   sort: z.enum(VEHICLE_SORTS).default('created'),
   dir: ZSortDir.default('asc'),
-  location: z.string().max(80).optional(),
-  category: z.string().max(40).optional(),
+  location: ZString.max(80).optional(),
+  category: ZString.max(40).optional(),
   status: z.enum(VEHICLE_STATUSES).optional(),
 });
 export type TVehicleListQuery = z.infer<typeof ZVehicleListQuery>;
@@ -124,7 +122,7 @@ export const ZMaintenanceRecord = z.object({
   vehicleId: ZId,
   performedOn: ZIsoDate,
   odometerKm: z.number().int(),
-  description: z.string(),
+  description: ZString,
   costMinor: z.number().int().nullable(),
   createdAt: ZIsoDateTime,
 });
@@ -144,7 +142,7 @@ export const ZMaintenanceWindow = z.object({
   vehicleId: ZId,
   startAt: ZIsoDateTime,
   endAt: ZIsoDateTime,
-  reason: z.string(),
+  reason: ZString,
   createdAt: ZIsoDateTime,
 });
 export type TMaintenanceWindow = z.infer<typeof ZMaintenanceWindow>;
@@ -175,8 +173,8 @@ export const ZAvailabilityQuery = z
   .object({
     from: ZIsoDateTime,
     to: ZIsoDateTime,
-    location: z.string().max(80).optional(),
-    category: z.string().max(40).optional(),
+    location: ZString.max(80).optional(),
+    category: ZString.max(40).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'Must be after from', path: ['to'] });
@@ -201,7 +199,7 @@ export const ZCalendarItem = z.object({
   /** End of the turnaround buffer: the vehicle is busy until then. */
   busyUntil: ZIsoDateTime,
   state: z.enum(BOOKING_STATES).nullable(),
-  label: z.string(),
+  label: ZString,
 });
 export type TCalendarItem = z.infer<typeof ZCalendarItem>;
 export const ZCalendar = z.object({ vehicleId: ZId, items: z.array(ZCalendarItem) });
@@ -212,10 +210,8 @@ export const ZHandover = z.object({
   odometerKm: z.number().int(),
   fuelEighths: z.number().int(),
   photoIds: z.record(z.enum(HANDOVER_ANGLES), ZId),
-  damage: z.array(
-    z.object({ area: z.string(), severity: z.enum(DAMAGE_SEVERITIES), note: z.string().nullable() }),
-  ),
-  notes: z.string().nullable(),
+  damage: z.array(z.object({ area: ZString, severity: z.enum(DAMAGE_SEVERITIES), note: ZString.nullable() })),
+  notes: ZString.nullable(),
 });
 
 export const ZCharges = z.object({
@@ -243,13 +239,13 @@ export const ZBooking = z.object({
   extras: z.array(z.enum(FLEET_EXTRAS)),
   quote: ZQuote,
   payment: z.object({
-    intentId: z.string().nullable(),
+    intentId: ZString.nullable(),
     authorizedMinor: z.number().int(),
     capturedMinor: z.number().int(),
     refundedMinor: z.number().int(),
     /** The provider's last word when a payment step did not go through. */
-    message: z.string().nullable(),
-    clientSecret: z.string().nullable(),
+    message: ZString.nullable(),
+    clientSecret: ZString.nullable(),
   }),
   checkout: ZHandover.nullable(),
   return: ZHandover.nullable(),
@@ -312,7 +308,7 @@ export const ZPhoto = z.object({
   vehicleId: ZId,
   bookingId: ZId.nullable(),
   angle: z.enum(HANDOVER_ANGLES).nullable(),
-  contentType: z.string(),
+  contentType: ZString,
   bytes: z.number().int(),
   createdAt: ZIsoDateTime,
 });

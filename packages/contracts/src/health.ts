@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { ZString } from './common';
 
 export const ZLiveness = z.object({
   status: z.literal('alive'),
-  timestamp: z.string(),
+  timestamp: ZString,
   uptime: z.number(),
 });
 
@@ -12,12 +13,12 @@ export type TCheckStatus = z.infer<typeof ZCheckStatus>;
 export const ZCheck = z.object({
   status: ZCheckStatus,
   latencyMs: z.number().optional(),
-  detail: z.string().optional(),
+  detail: ZString.optional(),
 });
 
 export const ZReadiness = z.object({
   status: z.enum(['ready', 'not_ready']),
-  timestamp: z.string(),
+  timestamp: ZString,
   checks: z.object({
     database: ZCheck,
     redis: ZCheck,
@@ -32,10 +33,10 @@ export type TReadiness = z.infer<typeof ZReadiness>;
 
 export const ZHealth = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
-  timestamp: z.string(),
+  timestamp: ZString,
   uptime: z.number(),
-  environment: z.string(),
-  version: z.string(),
+  environment: ZString,
+  version: ZString,
   services: z.object({
     database: ZCheck.extend({ driver: z.enum(['postgres', 'pglite']) }),
     redis: ZCheck,

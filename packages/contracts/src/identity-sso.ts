@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { ZString } from './common';
 
 /** Tells the login page whether to offer single sign-on. */
 export const ZSsoConfig = z.object({
   enabled: z.boolean(),
   /** Where the browser goes to start signing in with the provider. */
-  loginUrl: z.string().nullable(),
+  loginUrl: ZString.nullable(),
 });
 export type TSsoConfig = z.infer<typeof ZSsoConfig>;
 
@@ -29,10 +30,10 @@ export type TSsoError = z.infer<typeof ZSsoError>;
 
 /** The authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`). */
 export const ZOidcCallbackQuery = z.object({
-  code: z.string().max(4096).optional(),
-  state: z.string().max(512).optional(),
-  iss: z.string().max(2048).optional(),
-  session_state: z.string().max(1024).optional(),
-  error: z.string().max(200).optional(),
-  error_description: z.string().max(2000).optional(),
+  code: ZString.max(4096).optional(),
+  state: ZString.max(512).optional(),
+  iss: ZString.max(2048).optional(),
+  session_state: ZString.max(1024).optional(),
+  error: ZString.max(200).optional(),
+  error_description: ZString.max(2000).optional(),
 });

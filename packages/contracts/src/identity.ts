@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZTimeZone } from './common';
+import { ZId, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZString, ZTimeZone } from './common';
 import { ROLES } from './permissions';
 
 export const ZRole = z.enum(ROLES);
@@ -9,18 +9,18 @@ export const ZUsername = z
   .trim()
   .regex(/^[A-Za-z0-9_]{3,50}$/, '3 to 50 letters, digits or underscores');
 export const ZEmail = z.email().max(254);
-export const ZDisplayName = z.string().trim().min(1).max(100);
+export const ZDisplayName = ZString.trim().min(1).max(100);
 /** The length cap protects the hash function; the strength rules are checked by the server. */
-export const ZPassword = z.string().min(1).max(128);
+export const ZPassword = ZString.min(1).max(128);
 
 export const ZUser = z.object({
   id: ZId,
-  username: z.string(),
-  email: z.string(),
-  displayName: z.string(),
+  username: ZString,
+  email: ZString,
+  displayName: ZString,
   role: ZRole,
   active: z.boolean(),
-  timeZone: z.string(),
+  timeZone: ZString,
   createdAt: ZIsoDateTime,
   updatedAt: ZIsoDateTime,
 });
@@ -39,15 +39,15 @@ export type TMe = z.infer<typeof ZMe>;
 
 export const ZLoginBody = z.object({
   /** Username or email. */
-  login: z.string().trim().min(1).max(254),
+  login: ZString.trim().min(1).max(254),
   password: ZPassword,
   /** A 6-digit code from the authenticator app, or one of the recovery codes. */
-  totp: z.string().trim().min(6).max(32).optional(),
+  totp: ZString.trim().min(6).max(32).optional(),
 });
 export type TLoginBody = z.infer<typeof ZLoginBody>;
 
 export const ZTokenResponse = z.object({
-  accessToken: z.string(),
+  accessToken: ZString,
   tokenType: z.literal('Bearer'),
   /** Seconds until the access token expires. */
   expiresIn: z.number().int(),
@@ -76,8 +76,8 @@ export type TChangePasswordBody = z.infer<typeof ZChangePasswordBody>;
 
 export const ZSession = z.object({
   id: ZId,
-  userAgent: z.string().nullable(),
-  ip: z.string().nullable(),
+  userAgent: ZString.nullable(),
+  ip: ZString.nullable(),
   createdAt: ZIsoDateTime,
   lastUsedAt: ZIsoDateTime,
   expiresAt: ZIsoDateTime,
@@ -93,11 +93,11 @@ export const ZRevokedCount = z.object({ revoked: z.number().int() });
 
 export const ZTotpSetup = z.object({
   /** otpauth:// URI for authenticator apps. */
-  otpauthUri: z.string(),
+  otpauthUri: ZString,
   /** The same URI as a PNG QR code data URL. */
-  qrCodeDataUrl: z.string(),
+  qrCodeDataUrl: ZString,
   /** The secret in Base32, for typing in by hand. Shown only during setup. */
-  secret: z.string(),
+  secret: ZString,
 });
 export type TTotpSetup = z.infer<typeof ZTotpSetup>;
 
@@ -108,7 +108,7 @@ export const ZTotpCode = z
 export const ZTotpConfirmBody = z.object({ code: ZTotpCode });
 export const ZRecoveryCodes = z.object({
   /** One-time codes for when the authenticator is lost; shown once. */
-  recoveryCodes: z.array(z.string()),
+  recoveryCodes: z.array(ZString),
 });
 export type TRecoveryCodes = z.infer<typeof ZRecoveryCodes>;
 /** The caller's password, confirming a sensitive change (disable TOTP, new recovery codes). */
@@ -126,7 +126,7 @@ export const ZUserListQuery = ZPageQuery.extend({
     .transform((v) => v === 'true')
     .optional(),
   /** Matches username, email or display name, case-insensitively. */
-  q: z.string().trim().min(1).max(100).optional(),
+  q: ZString.trim().min(1).max(100).optional(),
   sort: ZUserSort.default('username'),
   order: ZSortDir.default('asc'),
 });
@@ -162,9 +162,9 @@ export const ZResetPasswordBody = z.object({ password: ZPassword });
 
 export const ZAuditQuery = ZPageQuery.extend({
   actor: ZId.optional(),
-  action: z.string().max(100).optional(),
-  entityType: z.string().max(100).optional(),
-  entityId: z.string().max(200).optional(),
+  action: ZString.max(100).optional(),
+  entityType: ZString.max(100).optional(),
+  entityId: ZString.max(200).optional(),
   from: ZIsoDateTime.optional(),
   to: ZIsoDateTime.optional(),
 });
@@ -173,18 +173,18 @@ export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 export const ZAuditEvent = z.object({
   id: ZId,
   occurredAt: ZIsoDateTime,
-  actorId: z.string().nullable(),
-  actorLabel: z.string().nullable(),
+  actorId: ZString.nullable(),
+  actorLabel: ZString.nullable(),
   /** The acting user's display name, while the account exists. */
-  actorName: z.string().nullable(),
-  action: z.string(),
-  entityType: z.string(),
-  entityId: z.string().nullable(),
+  actorName: ZString.nullable(),
+  action: ZString,
+  entityType: ZString,
+  entityId: ZString.nullable(),
   before: z.unknown(),
   after: z.unknown(),
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  requestId: z.string().nullable(),
+  ip: ZString.nullable(),
+  userAgent: ZString.nullable(),
+  requestId: ZString.nullable(),
 });
 export type TAuditEvent = z.infer<typeof ZAuditEvent>;
 export const ZAuditPage = ZPage(ZAuditEvent);

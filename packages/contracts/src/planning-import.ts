@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery, ZTimeZone } from './common';
+import { ZId, ZIsoDate, ZIsoDateTime, ZIsoWeek, ZPage, ZPageQuery, ZString, ZTimeZone } from './common';
 
 /** What an import brings in: people (directory), projects with their deliverables, or assignments with weekly hours. */
 export const IMPORT_KINDS = ['people', 'projects', 'assignments'] as const;
@@ -59,16 +59,16 @@ export const IMPORT_FIELDS: Record<TImportKind, readonly TImportField[]> = {
 };
 
 /** Header as written in the file → field key, or null to ignore the column. */
-export const ZImportMapping = z.record(z.string().max(200), z.string().max(50).nullable());
+export const ZImportMapping = z.record(ZString.max(200), ZString.max(50).nullable());
 export type TImportMapping = z.infer<typeof ZImportMapping>;
 
 /** How the rows are read: the mapping (else guessed from the headers), the date format, the sheet. */
 export const ZImportOptions = z.object({
   mapping: ZImportMapping.optional(),
   /** Dates that are not ISO, in luxon tokens, e.g. `dd/MM/yyyy`. */
-  dateFormat: z.string().trim().min(1).max(40).optional(),
+  dateFormat: ZString.trim().min(1).max(40).optional(),
   /** Sheet of an .xlsx; default the first. */
-  sheet: z.string().trim().min(1).max(100).optional(),
+  sheet: ZString.trim().min(1).max(100).optional(),
 });
 export type TImportOptions = z.infer<typeof ZImportOptions>;
 
@@ -76,9 +76,7 @@ const formBool = z
   .union([z.boolean(), z.enum(['true', 'false'])])
   .transform((v) => v === true || v === 'true');
 const formJson = <T extends z.ZodType>(schema: T) =>
-  z
-    .string()
-    .max(100_000)
+  ZString.max(100_000)
     .transform((s, ctx) => {
       try {
         return JSON.parse(s) as unknown;
@@ -104,8 +102,8 @@ export type TImportRunBody = z.input<typeof ZImportRunBody>;
 
 export const ZImportColumn = z.object({
   column: z.number().int(),
-  header: z.string(),
-  field: z.string().nullable(),
+  header: ZString,
+  field: ZString.nullable(),
 });
 export type TImportColumnMap = z.infer<typeof ZImportColumn>;
 export const ZImportCounts = z.object({
@@ -118,9 +116,9 @@ export type TImportCounts = z.infer<typeof ZImportCounts>;
 
 export const ZImportRowError = z.object({
   row: z.number().int(),
-  column: z.string().nullable(),
-  value: z.string().nullable(),
-  message: z.string(),
+  column: ZString.nullable(),
+  value: ZString.nullable(),
+  message: ZString,
 });
 export type TImportRowError = z.infer<typeof ZImportRowError>;
 
@@ -129,7 +127,7 @@ export const ZImport = z.object({
   kind: ZImportKind,
   status: ZImportStatus,
   dryRun: z.boolean(),
-  fileName: z.string(),
+  fileName: ZString,
   /** The run whose file this one reads again (a dry run being applied or remapped). */
   sourceId: ZId.nullable(),
   options: ZImportOptions,
@@ -139,7 +137,7 @@ export const ZImport = z.object({
   progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
   counts: ZImportCounts,
   /** Why the file was refused or the import failed as a whole; row problems are in `errors`. */
-  reason: z.string().nullable(),
+  reason: ZString.nullable(),
   createdAt: ZIsoDateTime,
   finishedAt: ZIsoDateTime.nullable(),
 });
@@ -152,7 +150,7 @@ export const ZImportAccepted = z.object({ id: ZId, status: ZImportStatus });
 
 // Rows as the import hands them to the services that write them (validated, typed).
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => ZString.trim().min(1).max(max);
 
 export const ZImportPersonRow = z
   .object({
@@ -198,9 +196,7 @@ export const ZImportAssignmentRow = z
     tentative: z.boolean().optional(),
     note: text(2000).optional(),
     /** The ISO week, e.g. 2026-W05. */
-    week: z
-      .string()
-      .regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'An ISO week such as 2026-W05, or a date in it'),
+    week: ZIsoWeek,
     hours: z
       .number()
       .gt(0)

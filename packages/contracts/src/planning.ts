@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir } from './common';
-import { ZIsoWeek } from './time';
+import { ZId, ZIsoDate, ZIsoDateTime, ZIsoWeek, ZPage, ZPageQuery, ZSortDir, ZString } from './common';
 
 /**
  * Resource planning: deliverables of the directory's projects, assignments of people (or placeholders
@@ -9,8 +8,8 @@ import { ZIsoWeek } from './time';
  * Weeks are ISO weeks (`2026-W05`); the server stores each against its Monday.
  */
 
-const name = z.string().trim().min(1).max(200);
-const text = (max: number) => z.string().trim().min(1).max(max).nullable();
+const name = ZString.trim().min(1).max(200);
+const text = (max: number) => ZString.trim().min(1).max(max).nullable();
 /** Hours of one week: a positive number of quarter hours, at most a whole week. */
 export const ZWeekHours = z
   .number()
@@ -26,8 +25,8 @@ export const ZDeliverableStatus = z.enum(DELIVERABLE_STATUSES);
 export const ZDeliverable = z.object({
   id: ZId,
   projectId: ZId,
-  name: z.string(),
-  description: z.string().nullable(),
+  name: ZString,
+  description: ZString.nullable(),
   startDate: ZIsoDate.nullable(),
   dueDate: ZIsoDate,
   status: ZDeliverableStatus,
@@ -76,7 +75,7 @@ export const ZReallocationMove = z.object({ from: ZIsoWeek, to: ZIsoWeek, hours:
 export const ZReallocation = z.object({
   /** False when AUTO_REALLOCATION is off or nothing was linked: no hours moved, `reason` says why. */
   applied: z.boolean(),
-  reason: z.string().nullable(),
+  reason: ZString.nullable(),
   oldDueDate: ZIsoDate,
   newDueDate: ZIsoDate,
   /** Whole ISO weeks between the old and the new due week (negative: earlier). */
@@ -85,7 +84,7 @@ export const ZReallocation = z.object({
     z.object({
       assignmentId: ZId,
       personId: ZId.nullable(),
-      placeholder: z.string().nullable(),
+      placeholder: ZString.nullable(),
       moves: z.array(ZReallocationMove),
       /** Hours that found no free capacity in the window and were put where they overload the person. */
       unplacedHours: z.number(),
@@ -126,9 +125,9 @@ export const ZAssignment = z.object({
   /** The person, or null for a placeholder. */
   personId: ZId.nullable(),
   /** A role still to fill, such as "Senior designer (to hire)"; null when a person is assigned. */
-  placeholder: z.string().nullable(),
+  placeholder: ZString.nullable(),
   status: ZAssignmentStatus,
-  note: z.string().nullable(),
+  note: ZString.nullable(),
   /** Bumped by every change of the weekly hours; the ETag of the hours grid. */
   hoursVersion: z.number().int(),
   createdAt: ZIsoDateTime,
@@ -217,7 +216,7 @@ export const ZTimeOff = z.object({
   endDate: ZIsoDate,
   /** Share of each working day taken off: 1 for full days, 0.5 for half days. */
   dayFraction: z.number(),
-  note: z.string().nullable(),
+  note: ZString.nullable(),
   createdAt: ZIsoDateTime,
   updatedAt: ZIsoDateTime,
 });
@@ -262,9 +261,9 @@ export const ZTimeOffPage = ZPage(ZTimeOff);
 export const ZHoliday = z.object({
   id: ZId,
   date: ZIsoDate,
-  name: z.string(),
+  name: ZString,
   /** Null: the whole company; otherwise only where utilisation is asked for this region. */
-  region: z.string().nullable(),
+  region: ZString.nullable(),
   createdAt: ZIsoDateTime,
 });
 export type THoliday = z.infer<typeof ZHoliday>;
@@ -279,7 +278,7 @@ export type THolidayUpdate = z.infer<typeof ZHolidayUpdate>;
 export const ZHolidayListQuery = ZPageQuery.extend({
   from: ZIsoDate.optional(),
   to: ZIsoDate.optional(),
-  region: z.string().trim().min(1).max(100).optional(),
+  region: ZString.trim().min(1).max(100).optional(),
   sort: z.enum(['date']).default('date'),
   dir: ZSortDir.default('asc'),
 });
@@ -293,15 +292,12 @@ export const ZUtilisationQuery = ZWeekRange.extend({
   team: ZId.optional(),
   project: ZId.optional(),
   /** Regional holidays of this region count as well as the company's. */
-  region: z.string().trim().min(1).max(100).optional(),
+  region: ZString.trim().min(1).max(100).optional(),
   groupBy: z.enum(UTILISATION_GROUPS).default('person'),
   /** Rows per page; without it every row comes in one answer (5,000 people × 52 weeks is ~5 MB). */
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   /** `nextCursor` of the previous page. */
-  cursor: z
-    .string()
-    .regex(/^\d{1,7}$/, 'Not a cursor of this grid')
-    .optional(),
+  cursor: ZString.regex(/^\d{1,7}$/, 'Not a cursor of this grid').optional(),
 });
 export type TUtilisationQuery = z.infer<typeof ZUtilisationQuery>;
 
@@ -325,13 +321,13 @@ export const ZUtilisation = z.object({
     ZUtilisationSeries.extend({
       kind: z.enum(['person', 'placeholder', 'team', 'project']),
       /** Person, team or project id; the placeholder's name for placeholders; null for people without a team. */
-      key: z.string().nullable(),
-      label: z.string(),
+      key: ZString.nullable(),
+      label: ZString,
     }),
   ),
   totals: ZUtilisationSeries,
   /** With `limit`: the number of rows in all pages, and the cursor of the next page (null on the last). */
   rowCount: z.number().int().optional(),
-  nextCursor: z.string().nullable().optional(),
+  nextCursor: ZString.nullable().optional(),
 });
 export type TUtilisation = z.infer<typeof ZUtilisation>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ZString } from './common';
 
-const text = (max: number) => z.string().max(max);
+const text = (max: number) => ZString.max(max);
 
 /** One violation as `report-uri` sends it (application/csp-report), CSP level 2/3 field names. */
 export const ZCspViolation = z
@@ -26,7 +27,7 @@ export const ZReportingApiReport = z.object({
   age: z.number().optional(),
   url: text(2048).optional(),
   user_agent: text(500).optional(),
-  body: z.record(z.string().max(100), z.union([text(4096), z.number(), z.boolean(), z.null()])).optional(),
+  body: z.record(ZString.max(100), z.union([text(4096), z.number(), z.boolean(), z.null()])).optional(),
 });
 
 /** What browsers post to CSP_REPORT_URI: a legacy single report or a batch of Reporting API reports. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZString } from './common';
 
 /**
  * The load simulator's API (apps/simulator, its own process). Rates are requests per second, CPU is in
@@ -20,7 +21,7 @@ const positiveSeconds = z
 const seed = z.number().int().min(0).max(0xffffffff);
 
 /** A cluster's name in the simulator: the autoscaler's cluster id (a UUID) or any short slug. */
-export const ZSimClusterId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1 to 64 letters, digits, "-" or "_"');
+export const ZSimClusterId = ZString.regex(/^[A-Za-z0-9_-]{1,64}$/, '1 to 64 letters, digits, "-" or "_"');
 export const ZSimClusterParams = z.object({ id: ZSimClusterId });
 
 export const ZSimConstantLoad = z.strictObject({ type: z.literal('constant'), rps });
@@ -85,10 +86,7 @@ export const ZSimRandomWalkLoad = z
  */
 export const ZSimTraceLoad = z.strictObject({
   type: z.literal('trace'),
-  csv: z
-    .string()
-    .min(1)
-    .max(16 * 1024 * 1024),
+  csv: ZString.min(1).max(16 * 1024 * 1024),
   scale: z.number().finite().gt(0).max(1e6).default(1),
   gapFill: z.enum(['zero', 'previous']).default('zero'),
   loop: z.boolean().default(false),
@@ -174,7 +172,7 @@ export const ZSimAdvance = z.strictObject({ seconds: positiveSeconds.max(7 * 864
 export const SIM_SERVER_PHASES = ['Pending', 'Running'] as const;
 
 export const ZSimServerMetrics = z.object({
-  name: z.string(),
+  name: ZString,
   phase: z.enum(SIM_SERVER_PHASES),
   ready: z.boolean(),
   deleting: z.boolean(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery } from './common';
+import { ZId, ZIsoDate, ZIsoDateTime, ZIsoWeek, ZPage, ZPageQuery, ZString } from './common';
 
 /**
  * Time & attendance: clocking, time entries, weekly timesheets, locks, rules, reports and exports.
@@ -9,10 +9,8 @@ import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery } from './common';
 
 /** Boolean query parameter: `true`/`false`. */
 const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
-const note = z.string().trim().max(2000);
+const note = ZString.trim().max(2000);
 
-/** An ISO week such as `2026-W48`; the server refuses a W53 in a year that has none. */
-export const ZIsoWeek = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'An ISO week such as 2026-W48');
 export type TIsoWeek = z.infer<typeof ZIsoWeek>;
 
 // ---------- entries ----------
@@ -34,10 +32,10 @@ export const ZTimeEntry = z.object({
   /** Null while the person is clocked in. */
   endedAt: ZIsoDateTime.nullable(),
   /** The person's zone when the entry was made; days and weeks of the entry are counted in it. */
-  timeZone: z.string(),
+  timeZone: ZString,
   projectId: ZId.nullable(),
   activityId: ZId.nullable(),
-  note: z.string().nullable(),
+  note: ZString.nullable(),
   billable: z.boolean(),
   source: z.enum(TIME_ENTRY_SOURCES),
   breaks: z.array(ZTimeBreak),
@@ -114,7 +112,7 @@ export const ZClockState = z.enum(CLOCK_STATES);
 
 export const ZClockStatus = z.object({
   personId: ZId,
-  timeZone: z.string(),
+  timeZone: ZString,
   state: ZClockState,
   openEntry: ZTimeEntry.nullable(),
   runningBreak: ZTimeBreak.nullable(),
@@ -162,9 +160,9 @@ export const ZTimesheet = z.object({
   /** Null until the week is first submitted or written to. */
   id: ZId.nullable(),
   personId: ZId,
-  personName: z.string(),
+  personName: ZString,
   week: ZIsoWeek,
-  timeZone: z.string(),
+  timeZone: ZString,
   startsAt: ZIsoDateTime,
   endsAt: ZIsoDateTime,
   status: ZTimesheetStatus,
@@ -179,7 +177,7 @@ export const ZTimesheet = z.object({
   decidedAt: ZIsoDateTime.nullable(),
   decidedBy: ZId.nullable(),
   /** The reason of the last rejection or reopening. */
-  comment: z.string().nullable(),
+  comment: ZString.nullable(),
 });
 export type TTimesheet = z.infer<typeof ZTimesheet>;
 
@@ -193,10 +191,10 @@ export type TTimesheetQuery = z.infer<typeof ZTimesheetQuery>;
 
 export const ZTimesheetAction = z.object({ person: ZId.optional(), week: ZIsoWeek });
 export type TTimesheetAction = z.infer<typeof ZTimesheetAction>;
-export const ZTimesheetReject = ZTimesheetAction.extend({ comment: z.string().trim().min(1).max(2000) });
+export const ZTimesheetReject = ZTimesheetAction.extend({ comment: ZString.trim().min(1).max(2000) });
 export type TTimesheetReject = z.infer<typeof ZTimesheetReject>;
 export const ZTimesheetReopen = ZTimesheetAction.extend({
-  comment: z.string().trim().min(1).max(2000).optional(),
+  comment: ZString.trim().min(1).max(2000).optional(),
 });
 export type TTimesheetReopen = z.infer<typeof ZTimesheetReopen>;
 
@@ -224,7 +222,7 @@ export type TCopyWeekResult = z.infer<typeof ZCopyWeekResult>;
 export const ZTimesheetSummary = z.object({
   id: ZId,
   personId: ZId,
-  personName: z.string(),
+  personName: ZString,
   teamId: ZId.nullable(),
   week: ZIsoWeek,
   status: ZTimesheetStatus,
@@ -246,7 +244,7 @@ export const ZBulkApproveBody = z.object({ ids: z.array(ZId).min(1).max(200) });
 export type TBulkApproveBody = z.infer<typeof ZBulkApproveBody>;
 export const ZBulkApproveResult = z.object({
   approved: z.array(ZId),
-  failed: z.array(z.object({ id: ZId, code: z.string(), detail: z.string() })),
+  failed: z.array(z.object({ id: ZId, code: ZString, detail: ZString })),
 });
 export type TBulkApproveResult = z.infer<typeof ZBulkApproveResult>;
 
@@ -256,7 +254,7 @@ export const ZTimeLock = z.object({
   id: ZId,
   /** Everything before this day (in each person's zone) is locked. */
   before: ZIsoDate,
-  reason: z.string().nullable(),
+  reason: ZString.nullable(),
   createdAt: ZIsoDateTime,
   createdBy: ZId.nullable(),
   releasedAt: ZIsoDateTime.nullable(),
@@ -265,7 +263,7 @@ export type TTimeLock = z.infer<typeof ZTimeLock>;
 
 export const ZTimeLockCreate = z.object({
   before: ZIsoDate,
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: ZString.trim().min(1).max(500).optional(),
 });
 export type TTimeLockCreate = z.infer<typeof ZTimeLockCreate>;
 
@@ -320,8 +318,8 @@ export type TTimeReportQuery = z.infer<typeof ZTimeReportQuery>;
 
 export const ZTimeReportRow = z.object({
   /** Person, project or activity id, the day (`2026-11-23`) or the week (`2026-W48`); null: none. */
-  key: z.string().nullable(),
-  label: z.string(),
+  key: ZString.nullable(),
+  label: ZString,
   workedSeconds: z.number().int(),
   /** After the rounding rule, per entry and day. */
   roundedSeconds: z.number().int(),
@@ -351,7 +349,7 @@ export type TTimeExportQuery = z.infer<typeof ZTimeExportQuery>;
 
 export const ZPresencePerson = z.object({
   personId: ZId,
-  name: z.string(),
+  name: ZString,
   state: ZClockState.exclude(['out']),
   since: ZIsoDateTime,
   breakSince: ZIsoDateTime.nullable(),

@@ -27,12 +27,9 @@ function fromDatabase(err: { code?: string; constraint?: string; detail?: string
     case '40001':
       return new AppError('conflict', 'The change collided with a concurrent change; retry it');
     default:
-      // Class 22, data exceptions: a value that passed its contract but that the database cannot hold
-      // (a date in year 0, a number out of range). The values stay out of the answer and the log.
+      // Class 22 (data exception): a value the contracts let through but PostgreSQL cannot store.
       return err.code?.startsWith('22')
-        ? new AppError('unprocessable', 'A value is outside what can be stored', {
-            extra: { sqlState: err.code },
-          })
+        ? new AppError('unprocessable', 'A value is outside what can be stored')
         : undefined;
   }
 }
@@ -50,6 +47,12 @@ function databaseUnreachable(err: unknown): boolean {
   }
   return false;
 }
+/** Fastify's errors before routing whose own message repeats the URL; they get a fixed sentence instead. */
+const URL_ERRORS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The request URL is not valid',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long',
+  FST_ERR_ASYNC_CONSTRAINT: 'The request could not be routed',
+};
 
 function send(reply: FastifyReply, body: TProblem, headers?: Record<string, string>) {
   if (headers) reply.headers(headers);
@@ -59,6 +62,8 @@ function send(reply: FastifyReply, body: TProblem, headers?: Record<string, stri
 
 /** The one error handler: AppErrors as they are, validation as field lists, everything else as an opaque 500. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const urlError = URL_ERRORS[error.code];
+  if (urlError) return send(reply, problem('bad_request', 400, urlError));
   const instance = request.url.split('?')[0];
 
   if (hasZodFastifySchemaValidationErrors(error)) {

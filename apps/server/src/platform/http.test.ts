@@ -30,6 +30,10 @@ beforeAll(async () => {
     await t.ctx.db.execute(sql`insert into http_test_unique values (1)`);
     return { ok: true };
   });
+  // A value that passed validation but PostgreSQL cannot store (SQLSTATE 22008).
+  app.get('/api/test/year-zero', { config: { public: true } }, async () =>
+    t.ctx.db.execute(sql`select ${'0000-01-01'}::date`),
+  );
   await app.ready();
 });
 afterAll(() => t.close());
@@ -99,6 +103,12 @@ describe('errors as problem+json', () => {
     expect(res.json()).toMatchObject({ code: 'conflict', status: 409 });
   });
 
+  it('maps a data exception from the database to 422', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/test/year-zero' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'unprocessable', status: 422 });
+  });
+
   it('answers unknown routes with 404 problem+json', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/does-not-exist?x=1' });
     expect(res.statusCode).toBe(404);
@@ -156,6 +166,29 @@ describe('API docs', () => {
     const ui = await app.inject({ method: 'GET', url: '/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('name, summarise and document the errors and permission of every operation', async () => {
+    type Op = { operationId?: string; summary?: string; responses: Record<string, { content?: object }> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.servers).toHaveLength(1);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['bearer', 'refreshCookie']);
+    const ops = Object.values(doc.paths as Record<string, Record<string, Op>>).flatMap((item) =>
+      Object.values(item),
+    );
+    const ids = ops.map((op) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const op of ops) {
+      expect(op.summary).toBeTruthy();
+      expect(op.responses['400']?.content).toHaveProperty(['application/problem+json']);
+      expect(op.responses['429']).toBeDefined();
+    }
+    const lock = doc.paths['/api/v1/time/locks'].post;
+    expect(lock['x-permission']).toBe('time:lock');
+    expect(Object.keys(lock.responses)).toEqual(
+      expect.arrayContaining(['401', '403', '409', '415', '422', '423']),
+    );
+    expect(Object.keys(doc.paths['/api/v1/time/entries/{id}'].delete.responses)).toContain('204');
   });
 
   it('are off in production unless API_DOCS=true', async () => {

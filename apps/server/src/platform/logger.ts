@@ -34,26 +34,36 @@ export const REDACT_PATHS = [
   'secret',
 ];
 
+/** Drizzle's "Failed query: … params: a,b" message and stack: the statement stays, its values go. */
+const PARAMS_TAIL = /\nparams: [\s\S]*?(?=\n {4}at |$)/;
+
 /**
- * Errors as pino serialises them, except a failed query's bound values (token hashes, names, e-mail
- * addresses), which the query error repeats in its message and stack: the SQL text is kept.
+ * Errors as pino serialises them, less the values bound to a failed statement: a query's parameters (token
+ * hashes, names, e-mail addresses) and PostgreSQL's `detail`, which repeats the offending key's value.
  */
-export function serializeError(err: unknown) {
-  const e = err as { query?: unknown; params?: unknown; message?: string; stack?: string };
-  if (!(err instanceof Error) || typeof e.query !== 'string' || e.params === undefined) {
-    return pino.stdSerializers.err(err as Error);
-  }
-  const leak = err.message;
-  const safe = `Failed query: ${e.query}`;
-  const out = pino.stdSerializers.err(err);
-  return { ...out, message: safe, stack: out.stack?.replace(leak, safe), params: undefined };
+export function errWithoutValues(err: unknown): unknown {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown> | undefined;
+  const scrub = (e: Record<string, unknown> | undefined) => {
+    for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
+      delete cur.params;
+      delete cur.detail;
+      delete cur.where;
+      for (const key of ['message', 'stack'] as const) {
+        if (typeof cur[key] === 'string')
+          cur[key] = (cur[key] as string).replace(PARAMS_TAIL, '\nparams: [redacted]');
+      }
+      cur = cur.cause as Record<string, unknown> | undefined;
+    }
+  };
+  scrub(out);
+  return out;
 }
 
 function baseOptions(config: Config): LoggerOptions {
   return {
     level: config.log.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: serializeError },
+    serializers: { err: errWithoutValues },
     base: { service: 'clockpilot', version: config.app.version },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },

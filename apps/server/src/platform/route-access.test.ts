@@ -113,8 +113,8 @@ describe('the OpenAPI document', () => {
     expect(doc.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([]);
     expect(doc.paths['/api/v1/auth/me'].get.security).toBeUndefined();
-    expect(doc.paths['/api/v1/users/'].get.description).toContain('`users:read` permission');
-    expect(doc.paths['/api/v1/tokens/'].post.description).toContain('`tokens:manage` permission');
+    expect(doc.paths['/api/v1/users'].get.description).toContain('`users:read` permission');
+    expect(doc.paths['/api/v1/tokens'].post.description).toContain('`tokens:manage` permission');
   });
 });
 

@@ -290,9 +290,9 @@ describe('OpenAPI', () => {
       '/api/v1/auth/refresh',
       '/api/v1/auth/sessions/{id}',
       '/api/v1/auth/totp/setup',
-      '/api/v1/users/',
+      '/api/v1/users',
       '/api/v1/users/{id}',
-      '/api/v1/audit/',
+      '/api/v1/audit',
     ]) {
       expect(paths).toContain(path);
     }
