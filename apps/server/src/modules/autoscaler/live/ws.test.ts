@@ -22,7 +22,8 @@ beforeAll(async () => {
     AUTOSCALER_SYNC_SECONDS: '3600',
     AUTOSCALER_WS_MAX_CONNECTIONS: '3',
     AUTOSCALER_WS_MAX_MESSAGE_BYTES: '1024',
-    AUTOSCALER_WS_PING_SECONDS: '1',
+    // Long enough for the slow reader below to stay connected while it is sent 40,000 samples.
+    AUTOSCALER_WS_PING_SECONDS: '3',
   };
   const shareRedisPrefix = `cpt:${randomBytes(4).toString('hex')}:`;
   a = await createTestApp({ clock, env, shareRedisPrefix });
@@ -82,6 +83,7 @@ async function connect(options: WebSocket.ClientOptions = {}) {
             (m) => m.type === type && (!clusterId || ('clusterId' in m && m.clusterId === clusterId)),
           ) as Extract<TLiveServerMessage, { type: K }> | undefined,
       ),
+    count: (type: TLiveServerMessage['type']) => messages.filter((m) => m.type === type).length,
     closedWith: () =>
       new Promise<number>((resolve) => {
         if (closed !== undefined) return resolve(closed);
@@ -146,5 +148,38 @@ describe('the live WebSocket', () => {
     expect(await silent.closedWith()).toBe(1006);
     expect(answering.socket.readyState).toBe(WebSocket.OPEN);
     answering.socket.close();
+  });
+
+  it('lets a client that does not read lose samples, never the other messages', async () => {
+    const cluster = await createCluster(a, owner.user);
+    const slow = await connect();
+    slow.send({ type: 'auth', token: owner.accessToken });
+    await slow.next('ready');
+    slow.send({ type: 'subscribe', clusterId: cluster.id });
+    await slow.next('subscribed', cluster.id);
+    slow.socket.pause();
+    // Far more than the socket buffers of loopback hold, so the server has to buffer or drop.
+    const sent = 40_000;
+    const sample = {
+      at: new Date().toISOString(),
+      requestRate: 1,
+      p95Ms: 1,
+      errorRate: 0,
+      cpuPercent: null,
+      readyServers: 1,
+      desiredServers: 1,
+    };
+    const live = moduleServices(a, 'autoscaler').live;
+    for (let i = 0; i < sent; i += 1000) {
+      await live.publish(
+        Array.from({ length: 1000 }, () => ({ type: 'sample' as const, clusterId: cluster.id, sample })),
+      );
+    }
+    await live.publish([{ type: 'breaker', clusterId: cluster.id, state: 'open' }]);
+    slow.socket.resume();
+    expect(await slow.next('breaker', cluster.id)).toMatchObject({ state: 'open' });
+    expect(slow.count('sample')).toBeGreaterThan(0);
+    expect(slow.count('sample')).toBeLessThan(sent);
+    slow.socket.close();
   });
 });
