@@ -33,11 +33,19 @@ export async function testDatabase(): Promise<{ database: Database; url?: string
     const u = new URL(tmpl.adminUrl);
     u.pathname = `/${name}`;
     const url = u.toString();
-    return { database: createPostgres(url, { database: { poolSize: 5, sslmode: 'disable' } } as never), url };
+    return { database: testPostgres(url), url };
   }
   const dump = inject('pgliteDump');
   const blob = dump ? new Blob([await readFile(dump)]) : undefined;
   return { database: await createPglite(undefined, blob) };
+}
+
+/**
+ * A pool on a test's PostgreSQL database: another instance's own connection to the same data (a second
+ * replica), or one through a proxy the test controls.
+ */
+export function testPostgres(url: string, poolSize = 5): Database {
+  return createPostgres(url, { database: { poolSize, sslmode: 'disable' } } as never);
 }
 
 /** A clock the test moves by hand. */

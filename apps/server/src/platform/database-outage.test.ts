@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, freePort, type TestApp, testDatabase } from '../../test/helpers';
-import { createPostgres, type Database } from './db';
+import { createTestApp, freePort, type TestApp, testDatabase, testPostgres } from '../../test/helpers';
+import type { Database } from './db';
 
 // The outage is real but private: the app reaches its PostgreSQL through a TCP proxy of this file,
 // which is cut and restored (the machine's PostgreSQL serves other tests and is never restarted).
@@ -49,7 +49,7 @@ describe('PostgreSQL away under load', () => {
     proxy = tcpProxy(Number(url.port || 5432), port);
     await proxy.open();
     url.port = String(port);
-    database = createPostgres(url.toString(), { database: { poolSize: 5, sslmode: 'disable' } } as never);
+    database = testPostgres(url.toString());
     t = await createTestApp({ database });
   });
   afterAll(async () => {

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testDatabase } from '../../test/helpers';
-import { createPostgres, type Database } from './db';
+import { testDatabase, testPostgres } from '../../test/helpers';
+import type { Database } from './db';
 import { createJobs, type Jobs } from './jobs';
 
 const log = pino({ level: 'silent' });
@@ -43,7 +43,7 @@ describe(`jobs with ${engine}`, () => {
       const databases = [database];
       if (url) {
         // A second replica: its own pool and its own Jobs on the same database.
-        const second = createPostgres(url, { database: { poolSize: 5, sslmode: 'disable' } } as never);
+        const second = testPostgres(url);
         cleanups.push(() => second.close());
         databases.push(second);
       }

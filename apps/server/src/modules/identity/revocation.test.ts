@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loginAs } from '../../../test/factories/identity';
-import { createTestApp, type TestApp, testDatabase } from '../../../test/helpers';
+import { createTestApp, type TestApp, testDatabase, testPostgres } from '../../../test/helpers';
 import { sharedRedis } from '../../../test/shared-redis';
-import { createPostgres } from '../../platform/db';
 
 // Two replicas on one database and one Redis: each remembers revocation state in its process, so a
 // revocation made on one must reach the other at once, not when its memory would expire.
@@ -19,9 +18,7 @@ describe('revocation across two instances', () => {
     a = await createTestApp({ env, shareRedisPrefix: prefix, database });
     // The second instance gets its own pool on PostgreSQL; on the embedded engine it shares the one
     // database, and only the first instance closes it.
-    const second = url
-      ? createPostgres(url, { database: { poolSize: 5, sslmode: 'disable' } } as never)
-      : { ...database, close: async () => {} };
+    const second = url ? testPostgres(url) : { ...database, close: async () => {} };
     b = await createTestApp({ env, shareRedisPrefix: prefix, database: second });
     await vi.waitFor(
       () => {

@@ -4,9 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
-import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
+import {
+  createTestApp,
+  moduleServices,
+  type TestApp,
+  testClock,
+  testPostgres,
+} from '../../../../test/helpers';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
-import { createPostgres } from '../../../platform/db';
 
 const clock = testClock(new Date('2026-11-26T12:00:00Z'));
 let a: TestApp;
@@ -33,7 +38,7 @@ beforeAll(async () => {
         clock,
         env,
         shareRedisPrefix,
-        database: createPostgres(a.url, { database: { poolSize: 2, sslmode: 'disable' } } as never),
+        database: testPostgres(a.url, 2),
       })
     : a;
   owner = await loginAs(a);

@@ -3,9 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { createUser } from '../../../../test/factories/identity';
-import { createTestRuntime } from '../../../../test/helpers';
+import { createTestRuntime, testPostgres } from '../../../../test/helpers';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
-import { createPostgres } from '../../../platform/db';
 import type { Runtime } from '../../../platform/runtime';
 import { autoscalerEvents } from '../autoscaler.tables';
 
@@ -26,7 +25,7 @@ beforeAll(async () => {
   const first = await createTestRuntime({ env, jobs: true });
   replicas.push(first);
   if (first.url) {
-    const database = createPostgres(first.url, { database: { poolSize: 3, sslmode: 'disable' } } as never);
+    const database = testPostgres(first.url, 3);
     replicas.push(await createTestRuntime({ env, jobs: true, database }));
   }
 });
