@@ -82,6 +82,9 @@ export function createPostgres(url: string, config: Config): Database {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor one checked out between two statements (a transaction, a session, a COPY): pg emits the loss on
+  // the client when no query is running, and the next statement fails with it anyway.
+  pool.on('connect', (client) => client.on('error', () => {}));
   // A refused TLS handshake names the settings to fix, on every path that opens a connection (pool.query
   // and Drizzle go through pool.connect with a callback, sessions without one).
   const connect = pool.connect.bind(pool) as (cb?: (...args: never[]) => void) => Promise<pg.PoolClient>;
