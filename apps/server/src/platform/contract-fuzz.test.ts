@@ -1,4 +1,6 @@
 import { ZProblem } from '@clockpilot/contracts';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TimeWorld, timeWorld } from '../../test/fixtures/time-world';
@@ -20,7 +22,7 @@ const HOSTILE = ['a\u0000b', '0000-01-01', '0000-W01', '9999-12-31T23:00:00Z', '
 type Op = {
   parameters?: Array<{ in: string; name: string; schema?: Schema }>;
   requestBody?: { content: Record<string, { schema?: Schema }> };
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  responses: Record<string, { content?: Record<string, { schema?: object }> }>;
 };
 
 // Values that passed the contracts once and reached PostgreSQL: NUL, years it cannot shift, extremes.
@@ -65,8 +67,33 @@ const bodyOf = (s?: Schema): fc.Arbitrary<unknown> =>
       })
     : value(s);
 
+/** The collection a path belongs to: `/api/v1/teams/{id}/members` → `/api/v1/teams`. */
+const collectionOf = (path: string) => path.split('/{')[0]!;
+
+/** An id from a success body (a record, a page or a list), to read that record back with a GET. */
+function idIn(body: unknown): string | undefined {
+  const b = body as { id?: unknown; items?: Array<{ id?: unknown }> } | Array<{ id?: unknown }> | null;
+  const first = Array.isArray(b) ? b[0] : b?.items ? b.items[0] : b;
+  return typeof first?.id === 'string' ? first.id : undefined;
+}
+
 let w: TimeWorld;
-let doc: { paths: Record<string, Record<string, Op>> };
+let doc: { paths: Record<string, Record<string, Op>>; components: Record<string, unknown> };
+
+/** Each documented JSON success body's schema, compiled once, with the document's components beside it. */
+function bodyValidator() {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const compiled = new Map<object, ValidateFunction>();
+  return (schema: object) => {
+    let validate = compiled.get(schema);
+    if (!validate) {
+      validate = ajv.compile({ ...schema, components: doc.components });
+      compiled.set(schema, validate);
+    }
+    return validate;
+  };
+}
 
 beforeAll(async () => {
   w = await timeWorld();
@@ -75,7 +102,8 @@ beforeAll(async () => {
 afterAll(() => w.t.close());
 
 describe('every documented operation, fed random and hostile input', () => {
-  it('never answers 5xx and answers only what it documents', async () => {
+  it('never answers 5xx and answers only what it documents, success bodies as their schema says', async () => {
+    const validatorOf = bodyValidator();
     const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
       Object.entries(item)
         .filter(([method]) => !SKIP.test(path) && method !== 'head')
@@ -83,6 +111,10 @@ describe('every documented operation, fed random and hostile input', () => {
     );
     expect(ops.length).toBeGreaterThan(100);
     const failures: string[] = [];
+    // Ids that success bodies named, per collection: a GET of one record also gets a real id, so its
+    // success body is checked too.
+    const seen = new Map<string, string>();
+    let checked = 0;
     for (const { path, method, op } of ops) {
       const params = op.parameters ?? [];
       const input = fc.record({
@@ -103,6 +135,8 @@ describe('every documented operation, fed random and hostile input', () => {
         );
         samples.push({ path: [nasty, 0], query, body: hostile(bodySchema, nasty) });
       }
+      const known = seen.get(collectionOf(path));
+      if (method === 'GET' && known) samples.unshift({ path: [known, known, 0], query: {}, body: undefined });
       for (const s of samples) {
         let i = 0;
         const url = path.replace(/\{\w+\}/g, () => encode(s.path[i++]));
@@ -130,8 +164,18 @@ describe('every documented operation, fed random and hostile input', () => {
           failures.push(`${where}: ${type} not documented`);
         if (type === 'application/problem+json' && !ZProblem.safeParse(res.json()).success)
           failures.push(`${where}: not a problem body`);
+        const schema = documented?.content?.[type]?.schema;
+        if (res.statusCode < 300 && type === 'application/json' && schema) {
+          const validate = validatorOf(schema);
+          checked++;
+          const id = idIn(res.json());
+          if (id) seen.set(collectionOf(path), id);
+          if (!validate(res.json()))
+            failures.push(`${where}: body does not match its schema: ${JSON.stringify(validate.errors)}`);
+        }
       }
     }
     expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
   }, 120_000);
 });
