@@ -32,7 +32,7 @@ const serverUnit = [
  */
 const postgresOnly = process.env.TEST_DATABASE_URL
   ? []
-  : ['apps/server/src/platform/database-outage.test.ts'];
+  : ['apps/server/src/platform/database-outage.test.ts', 'apps/server/src/modules/time/under-load.test.ts'];
 
 export default defineConfig({
   test: {

@@ -77,3 +77,16 @@ export async function signIn(t: TestApp, user: TestUser): Promise<LoggedIn> {
 export async function loginAs(t: TestApp, overrides: UserOverrides = {}): Promise<LoggedIn> {
   return signIn(t, await createUser(t, overrides));
 }
+
+/**
+ * A personal API token (read and write) of an account, made through the service as its owner would:
+ * a bearer credential without a password sign-in, for clients that are not the test's own app.
+ */
+export async function createApiToken(t: WithServices, user: TUser): Promise<string> {
+  const created = await moduleServices(t, 'identity').apiTokens.create(
+    { userId: user.id, role: user.role, sessionId: 'test', scopes: ['read', 'write'] },
+    { name: 'test', scopes: ['write'] },
+    { userId: user.id, label: 'test' },
+  );
+  return created.token;
+}
