@@ -205,11 +205,16 @@ export type TCalendarItem = z.infer<typeof ZCalendarItem>;
 export const ZCalendar = z.object({ vehicleId: ZId, items: z.array(ZCalendarItem) });
 
 // ---------- bookings ----------
+/** One photo per angle, every angle named: a client generator sees the four keys. */
+const handoverPhotoIds = Object.fromEntries(HANDOVER_ANGLES.map((a) => [a, ZId])) as Record<
+  (typeof HANDOVER_ANGLES)[number],
+  typeof ZId
+>;
 export const ZHandover = z.object({
   at: ZIsoDateTime,
   odometerKm: z.number().int(),
   fuelEighths: z.number().int(),
-  photoIds: z.record(z.enum(HANDOVER_ANGLES), ZId),
+  photoIds: z.object(handoverPhotoIds),
   damage: z.array(z.object({ area: ZString, severity: z.enum(DAMAGE_SEVERITIES), note: ZString.nullable() })),
   notes: ZString.nullable(),
 });
@@ -279,12 +284,7 @@ export const ZBookingPage = ZPage(ZBooking);
 const ZHandoverInput = {
   odometerKm: z.number().int().min(0).max(5_000_000),
   fuelEighths: z.number().int().min(0).max(8),
-  photoIds: z.strictObject(
-    Object.fromEntries(HANDOVER_ANGLES.map((a) => [a, ZId])) as Record<
-      (typeof HANDOVER_ANGLES)[number],
-      typeof ZId
-    >,
-  ),
+  photoIds: z.strictObject(handoverPhotoIds),
   damage: z
     .array(
       z.strictObject({
