@@ -27,8 +27,9 @@ const serverUnit = [
 ];
 
 /**
- * Tests of what only a database server has (a connection that can be cut): collected only when
- * TEST_DATABASE_URL points at PostgreSQL, as in CI's second mode, rather than skipped in the first.
+ * Tests of what only a database server has (a connection that can be cut or restarted, a database
+ * that a killed server process shares with its successor): collected only when TEST_DATABASE_URL
+ * points at PostgreSQL, as in CI's second mode, rather than skipped in the first.
  */
 const postgresOnly = process.env.TEST_DATABASE_URL
   ? []

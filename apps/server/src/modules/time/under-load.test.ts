@@ -6,12 +6,12 @@ import { createTestRuntime, freePort, testDatabase } from '../../../test/helpers
 import { type ServerProcess, startServerProcess } from '../../../test/server-process';
 
 // The server runs as its own process on PostgreSQL (so it can be killed) and the load comes from
-// this one, at a fixed rate sized for a shared 2-core machine: 25 requests a second from 50 people,
+// this one, at a fixed rate sized for a shared 2-core machine: 20 requests a second from 50 people,
 // each running the cycle clock-in → status → clock-out → edit the entry → status. Collected only in
 // the PostgreSQL mode of the suite (vitest.config.ts).
 
 const PEOPLE = 50;
-const RATE = 25;
+const RATE = 20;
 const TIMEOUT_MS = 10_000;
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'];
 
@@ -196,6 +196,14 @@ beforeAll(async () => {
     BACKUP_SCHEDULE: 'off',
   };
   server = await startServerProcess(await freePort(), env);
+  // Person i starts i steps into the cycle, so every round of the load holds each kind of request.
+  const tally: Tally = new Map();
+  await Promise.all(
+    people.map(async (p, i) => {
+      for (let step = 0; step < i % STEPS.length; step++) await act(server.url, p, tally);
+    }),
+  );
+  expect([...tally.keys()]).toEqual(['ok']);
 }, 180_000);
 
 afterAll(async () => {
@@ -257,7 +265,6 @@ async function expectConsistent() {
     );
     await client.query('rollback');
     expect(rows[0]).toEqual({ stale: 0, missing: 0 });
-    return { entries: entries.length, edited: edited.length, pending: pending.length };
   } finally {
     await client.end();
   }
@@ -280,7 +287,7 @@ describe('the time API under load on PostgreSQL', () => {
     const cut = people.filter((p) => p.pending).length;
     // The kill really cut requests in flight.
     expect(cut, before.summary).toBeGreaterThan(0);
-    const stored = await expectConsistent();
+    await expectConsistent();
 
     // Restarted on the same database, each person whose request went unanswered learns from the
     // server what became of it and carries on from there.
@@ -288,7 +295,6 @@ describe('the time API under load on PostgreSQL', () => {
     for (const p of people.filter((q) => q.pending)) await reconcile(server.url, p);
     const after = await load(server.url, people, 5);
     expect(after.ok / after.total, after.summary).toBeGreaterThan(0.999);
-    const end = await expectConsistent();
-    expect(end.entries).toBeGreaterThan(stored.entries);
+    await expectConsistent();
   }, 150_000);
 });
