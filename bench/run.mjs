@@ -6,6 +6,8 @@
 //   npm run bench                          all cases, 10 s each, 50 connections
 //   npm run bench -- live --record         cases whose name contains "live"; record the result
 //   BENCH_DURATION=20 BENCH_CONNECTIONS=100 DATABASE_URL=postgres://… npm run bench
+//   BENCH_BUILD=dist/bench-before BENCH_SKIP_BUILD=1 npm run bench   an earlier build, for before/after
+//   BENCH_PORT=5600 npm run bench          server on 5600, floor on 5601 (else free ports)
 //
 // A case is a module in bench/cases/ whose default export is
 //   { name, setup?(baseUrl) => Promise<state>, request(state) => { method, path, headers?, body? } }
@@ -121,20 +123,26 @@ const httpCases = cases.filter((c) => !c.run);
 if (httpCases.length === 0) process.exit();
 
 // --- the server, built as it is deployed ---------------------------------------------------------
-console.log('building the server…');
-execFileSync(process.execPath, ['build.mjs', 'dist/bench'], {
-  cwd: join(root, 'apps/server'),
-  stdio: 'inherit',
-});
+// A build kept under another folder lets a before/after pair run the same bench on both versions.
+const buildDir = process.env.BENCH_BUILD ?? 'dist/bench';
+if (!process.env.BENCH_SKIP_BUILD) {
+  console.log('building the server…');
+  execFileSync(process.execPath, ['build.mjs', buildDir], {
+    cwd: join(root, 'apps/server'),
+    stdio: 'inherit',
+  });
+}
+const port = async (offset) =>
+  process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) + offset : freePort();
 const database = process.env.DATABASE_URL
   ? `PostgreSQL ${new URL(process.env.DATABASE_URL).host}`
   : 'embedded PGlite';
-const serverUrl = `http://127.0.0.1:${await freePort()}`;
+const serverUrl = `http://127.0.0.1:${await port(0)}`;
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (open it in Chrome DevTools).
 const profile = process.env.BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
   : [];
-const server = startProcess([...profile, 'apps/server/dist/bench/main.js'], {
+const server = startProcess([...profile, `apps/server/${buildDir}/main.js`], {
   PORT: new URL(serverUrl).port,
   HOST: '127.0.0.1',
   DATA_DIR: mkdtempSync(join(tmpdir(), 'clockpilot-bench-')),
@@ -147,7 +155,7 @@ const server = startProcess([...profile, 'apps/server/dist/bench/main.js'], {
   ADMIN_EMAIL: 'bench_admin@bench.test',
 });
 await waitReady(`${serverUrl}/api/health/ready`);
-const floorUrl = `http://127.0.0.1:${await freePort()}`;
+const floorUrl = `http://127.0.0.1:${await port(1)}`;
 const floor = startProcess(['bench/floor.mjs'], { PORT: new URL(floorUrl).port });
 await waitReady(floorUrl);
 
