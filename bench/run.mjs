@@ -16,7 +16,7 @@
 // for a case that needs no server (it prints and records its own markdown table).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,23 @@ function drive(url, requestOf, duration = DURATION) {
     // A fresh request per call, so cases can rotate users, ids or bodies.
     requests: [{ setupRequest: (req) => ({ ...req, ...requestOf() }) }],
   });
+}
+
+// CPU time a process has used (Linux /proc, clock ticks of 10 ms): the load-independent cost of a
+// request, since on a shared machine the throughput of both the case and the floor swings with the load.
+function cpuMs(child) {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function measure(url, child, requestOf) {
+  const before = cpuMs(child);
+  const r = summary(await drive(url, requestOf));
+  return { ...r, cpuUs: ((cpuMs(child) - before) * 1000) / r.total };
 }
 
 const summary = (r) => ({
@@ -161,13 +178,13 @@ await waitReady(floorUrl);
 
 // --- measure ---------------------------------------------------------------------------------------
 console.log(`${DURATION} s per case, ${CONNECTIONS} connections, server on ${database}`);
-const floorResult = summary(await drive(floorUrl, () => ({ method: 'GET', path: '/' })));
+const floorResult = await measure(floorUrl, floor, () => ({ method: 'GET', path: '/' }));
 const rows = [];
 for (const c of httpCases) {
   const state = c.setup ? await c.setup(serverUrl) : undefined;
   if (WARMUP > 0) await drive(serverUrl, () => c.request(state), WARMUP);
-  const r = summary(await drive(serverUrl, () => c.request(state)));
-  rows.push({ name: c.name, ...r, ratio: r.rps / floorResult.rps });
+  const r = await measure(serverUrl, server, () => c.request(state));
+  rows.push({ name: c.name, ...r, ratio: r.rps / floorResult.rps, cpuRatio: floorResult.cpuUs / r.cpuUs });
   // Which answers failed tells a limit (429), an overload (503) and a bug (500) apart.
   if (r.failed) console.log(`${c.name}: status codes ${JSON.stringify(r.codes)}`);
 }
@@ -177,12 +194,12 @@ await stop(server);
 // --- report ----------------------------------------------------------------------------------------
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const table = [
-  '| Case | req/s | p50 ms | p99 ms | vs floor | failed / total |',
-  '|---|---:|---:|---:|---:|---:|',
-  `| floor: bare Fastify hello-world | ${fmt(floorResult.rps)} | ${floorResult.p50} | ${floorResult.p99} | 100% | ${floorResult.failed} / ${fmt(floorResult.total)} |`,
+  '| Case | req/s | p50 ms | p99 ms | vs floor | server CPU µs/req | CPU vs floor | failed / total |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  `| floor: bare Fastify hello-world | ${fmt(floorResult.rps)} | ${floorResult.p50} | ${floorResult.p99} | 100% | ${fmt(floorResult.cpuUs)} | 100% | ${floorResult.failed} / ${fmt(floorResult.total)} |`,
   ...rows.map(
     (r) =>
-      `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.ratio * 100)}% | ${r.failed} / ${fmt(r.total)} |`,
+      `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.ratio * 100)}% | ${fmt(r.cpuUs)} | ${fmt(r.cpuRatio * 100)}% | ${r.failed} / ${fmt(r.total)} |`,
   ),
 ].join('\n');
 const machine = machineLine();
@@ -195,5 +212,33 @@ if (record) {
     `\n## HTTP (${database}) — ${stamp} UTC\n\nMachine: ${machine}. \`npm run bench\`: ${DURATION} s per case, ${CONNECTIONS} connections, server and floor each in their own process on 127.0.0.1, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'warn'}.\n\n${table}\n`,
   );
   console.log('appended to bench/RESULTS.md');
+}
+// BENCH_JSON=<file>: the run's figures as JSON, for bench/results/.
+if (process.env.BENCH_JSON) {
+  const figures = (r) => ({
+    rps: Math.round(r.rps),
+    p50Ms: r.p50,
+    p99Ms: r.p99,
+    cpuUsPerRequest: Math.round(r.cpuUs),
+    failed: r.failed,
+    total: r.total,
+  });
+  const json = {
+    date: new Date().toISOString(),
+    machine,
+    loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
+    database,
+    build: buildDir,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    floor: figures(floorResult),
+    cases: Object.fromEntries(
+      rows.map((r) => [
+        r.name,
+        { ...figures(r), vsFloor: Number(r.ratio.toFixed(3)), cpuVsFloor: Number(r.cpuRatio.toFixed(3)) },
+      ]),
+    ),
+  };
+  writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
 }
 if (rows.some((r) => r.failed > 0)) process.exitCode = 1;
