@@ -57,7 +57,7 @@ describe('LOG_DIR/audit.log', () => {
 
   it('holds the lines of a savepoint until the outer transaction commits', async () => {
     const actor = { userId: null, label: 'test' };
-    let before: string[] = [];
+    let before: unknown[] = [];
     await t.ctx.db.transaction(async (tx) => {
       await tx.transaction(async (sp) => {
         await recordAudit(sp, actor, { action: 'test.in_savepoint', entityType: 'test' });
