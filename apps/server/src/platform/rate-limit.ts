@@ -202,9 +202,8 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     }
     if (deferred(request)) return;
     counted.add(request);
-    reply.headers(
-      limitHeaders(checkIp(request, await counters.hit(ipLimit(request).key, sec.rateLimitWindowMs))),
-    );
+    const [hit] = await counters.hitAll([ipLimit(request)]);
+    reply.headers(limitHeaders(checkIp(request, hit!)));
   });
   app.addHook('onResponse', async (request) => {
     if (counted.has(request) || isHealthProbe(request.url)) return;
