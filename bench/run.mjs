@@ -6,6 +6,8 @@
 //   npm run bench                          all cases, 10 s each, 50 connections
 //   npm run bench -- live --record         cases whose name contains "live"; record the result
 //   BENCH_DURATION=20 BENCH_CONNECTIONS=100 DATABASE_URL=postgres://… npm run bench
+//   BENCH_BUILD=dist/bench-before BENCH_SKIP_BUILD=1 npm run bench   an earlier build, for before/after
+//   BENCH_PORT=5600 npm run bench          server on 5600, floor on 5601 (else free ports)
 //
 // A case is a module in bench/cases/ whose default export is
 //   { name, setup?(baseUrl) => Promise<state>, request(state) => { method, path, headers?, body? } }
@@ -14,7 +16,7 @@
 // for a case that needs no server (it prints and records its own markdown table).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +76,30 @@ function drive(url, requestOf, duration = DURATION) {
   });
 }
 
+// CPU time a process has used (Linux /proc, clock ticks of 10 ms): the load-independent cost of a
+// request, since on a shared machine the throughput of both the case and the floor swings with the load.
+function cpuMs(child) {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// What the process burns with no requests (timers, job polling) is measured first and taken off, so
+// slow cases are not charged for it.
+async function measure(url, child, requestOf) {
+  const idleStart = cpuMs(child);
+  await new Promise((r) => setTimeout(r, 2000));
+  const idlePerMs = (cpuMs(child) - idleStart) / 2000;
+  const before = cpuMs(child);
+  const started = performance.now();
+  const r = summary(await drive(url, requestOf));
+  const busy = cpuMs(child) - before - idlePerMs * (performance.now() - started);
+  return { ...r, cpuUs: (Math.max(0, busy) * 1000) / r.total };
+}
+
 const summary = (r) => ({
   rps: r.requests.average,
   p50: r.latency.p50,
@@ -121,20 +147,26 @@ const httpCases = cases.filter((c) => !c.run);
 if (httpCases.length === 0) process.exit();
 
 // --- the server, built as it is deployed ---------------------------------------------------------
-console.log('building the server…');
-execFileSync(process.execPath, ['build.mjs', 'dist/bench'], {
-  cwd: join(root, 'apps/server'),
-  stdio: 'inherit',
-});
+// A build kept under another folder lets a before/after pair run the same bench on both versions.
+const buildDir = process.env.BENCH_BUILD ?? 'dist/bench';
+if (!process.env.BENCH_SKIP_BUILD) {
+  console.log('building the server…');
+  execFileSync(process.execPath, ['build.mjs', buildDir], {
+    cwd: join(root, 'apps/server'),
+    stdio: 'inherit',
+  });
+}
+const port = async (offset) =>
+  process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) + offset : freePort();
 const database = process.env.DATABASE_URL
   ? `PostgreSQL ${new URL(process.env.DATABASE_URL).host}`
   : 'embedded PGlite';
-const serverUrl = `http://127.0.0.1:${await freePort()}`;
+const serverUrl = `http://127.0.0.1:${await port(0)}`;
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (open it in Chrome DevTools).
 const profile = process.env.BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
   : [];
-const server = startProcess([...profile, 'apps/server/dist/bench/main.js'], {
+const server = startProcess([...profile, `apps/server/${buildDir}/main.js`], {
   PORT: new URL(serverUrl).port,
   HOST: '127.0.0.1',
   DATA_DIR: mkdtempSync(join(tmpdir(), 'clockpilot-bench-')),
@@ -147,19 +179,19 @@ const server = startProcess([...profile, 'apps/server/dist/bench/main.js'], {
   ADMIN_EMAIL: 'bench_admin@bench.test',
 });
 await waitReady(`${serverUrl}/api/health/ready`);
-const floorUrl = `http://127.0.0.1:${await freePort()}`;
+const floorUrl = `http://127.0.0.1:${await port(1)}`;
 const floor = startProcess(['bench/floor.mjs'], { PORT: new URL(floorUrl).port });
 await waitReady(floorUrl);
 
 // --- measure ---------------------------------------------------------------------------------------
 console.log(`${DURATION} s per case, ${CONNECTIONS} connections, server on ${database}`);
-const floorResult = summary(await drive(floorUrl, () => ({ method: 'GET', path: '/' })));
+const floorResult = await measure(floorUrl, floor, () => ({ method: 'GET', path: '/' }));
 const rows = [];
 for (const c of httpCases) {
   const state = c.setup ? await c.setup(serverUrl) : undefined;
   if (WARMUP > 0) await drive(serverUrl, () => c.request(state), WARMUP);
-  const r = summary(await drive(serverUrl, () => c.request(state)));
-  rows.push({ name: c.name, ...r, ratio: r.rps / floorResult.rps });
+  const r = await measure(serverUrl, server, () => c.request(state));
+  rows.push({ name: c.name, ...r, ratio: r.rps / floorResult.rps, cpuRatio: floorResult.cpuUs / r.cpuUs });
   // Which answers failed tells a limit (429), an overload (503) and a bug (500) apart.
   if (r.failed) console.log(`${c.name}: status codes ${JSON.stringify(r.codes)}`);
 }
@@ -169,12 +201,12 @@ await stop(server);
 // --- report ----------------------------------------------------------------------------------------
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const table = [
-  '| Case | req/s | p50 ms | p99 ms | vs floor | failed / total |',
-  '|---|---:|---:|---:|---:|---:|',
-  `| floor: bare Fastify hello-world | ${fmt(floorResult.rps)} | ${floorResult.p50} | ${floorResult.p99} | 100% | ${floorResult.failed} / ${fmt(floorResult.total)} |`,
+  '| Case | req/s | p50 ms | p99 ms | vs floor | server CPU µs/req | CPU vs floor | failed / total |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  `| floor: bare Fastify hello-world | ${fmt(floorResult.rps)} | ${floorResult.p50} | ${floorResult.p99} | 100% | ${fmt(floorResult.cpuUs)} | 100% | ${floorResult.failed} / ${fmt(floorResult.total)} |`,
   ...rows.map(
     (r) =>
-      `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.ratio * 100)}% | ${r.failed} / ${fmt(r.total)} |`,
+      `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.ratio * 100)}% | ${fmt(r.cpuUs)} | ${fmt(r.cpuRatio * 100)}% | ${r.failed} / ${fmt(r.total)} |`,
   ),
 ].join('\n');
 const machine = machineLine();
@@ -187,5 +219,33 @@ if (record) {
     `\n## HTTP (${database}) — ${stamp} UTC\n\nMachine: ${machine}. \`npm run bench\`: ${DURATION} s per case, ${CONNECTIONS} connections, server and floor each in their own process on 127.0.0.1, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'warn'}.\n\n${table}\n`,
   );
   console.log('appended to bench/RESULTS.md');
+}
+// BENCH_JSON=<file>: the run's figures as JSON, for bench/results/.
+if (process.env.BENCH_JSON) {
+  const figures = (r) => ({
+    rps: Math.round(r.rps),
+    p50Ms: r.p50,
+    p99Ms: r.p99,
+    cpuUsPerRequest: Math.round(r.cpuUs),
+    failed: r.failed,
+    total: r.total,
+  });
+  const json = {
+    date: new Date().toISOString(),
+    machine,
+    loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
+    database,
+    build: buildDir,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    floor: figures(floorResult),
+    cases: Object.fromEntries(
+      rows.map((r) => [
+        r.name,
+        { ...figures(r), vsFloor: Number(r.ratio.toFixed(3)), cpuVsFloor: Number(r.cpuRatio.toFixed(3)) },
+      ]),
+    ),
+  };
+  writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
 }
 if (rows.some((r) => r.failed > 0)) process.exitCode = 1;

@@ -3,6 +3,7 @@
  * built-in TPC-B script on the same server as the floor.
  *
  *   npx tsx bench/time-clock.ts
+ *   BENCH_DB=clockpilot_bench_clock_mine npx tsx bench/time-clock.ts   (its own scratch databases)
  *   BENCH_PEOPLE=1000 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 BENCH_PGBENCH_SECONDS=20 npx tsx bench/time-clock.ts
  */
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 20);
-const DB = 'clockpilot_bench_clock';
+const DB = process.env.BENCH_DB ?? 'clockpilot_bench_clock';
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'];
 
 await recreateDatabase(DB);
@@ -83,7 +84,7 @@ console.log(
 );
 
 // The floor: pgbench's TPC-B on a scratch database of the same server, as many clients as the app's pool.
-const PGB = 'clockpilot_bench_pgbench';
+const PGB = `${DB}_pgbench`;
 await recreateDatabase(PGB);
 const u = new URL(dbUrl(PGB));
 const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];

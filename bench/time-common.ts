@@ -130,7 +130,7 @@ export async function createAccounts(
 
 export type Server = { url: string; pid: number; stop(): Promise<void> };
 
-/** Starts `apps/server/src/main.ts` on a free port and waits until it is ready. */
+/** Starts `apps/server/src/main.ts` (or BENCH_SERVER) on BENCH_PORT or a free port and waits until it is ready. */
 export async function startServer(database: string, extra: Record<string, string> = {}): Promise<Server> {
   const port = Number(process.env.BENCH_PORT) || 20_000 + Math.floor(Math.random() * 20_000);
   // BENCH_CPU_PROF=<dir> writes the server's CPU profile there when it stops.
@@ -139,7 +139,13 @@ export async function startServer(database: string, extra: Record<string, string
     : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...prof, '--import', 'tsx', 'apps/server/src/main.ts'],
+    // BENCH_SERVER=apps/server/dist/<build>/main.js runs a bundle instead (an earlier build, for before/after).
+    [
+      ...prof,
+      ...(process.env.BENCH_SERVER
+        ? [process.env.BENCH_SERVER]
+        : ['--import', 'tsx', 'apps/server/src/main.ts']),
+    ],
     {
       env: { ...process.env, ...env(database, { PORT: String(port), HOST: '127.0.0.1', ...extra }) },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -54,4 +54,17 @@ describe('LOG_DIR/audit.log', () => {
     expect(actions).toContain('test.outside_transaction');
     expect(actions).not.toContain('test.rolled_back');
   });
+
+  it('holds the lines of a savepoint until the outer transaction commits', async () => {
+    const actor = { userId: null, label: 'test' };
+    let before: unknown[] = [];
+    await t.ctx.db.transaction(async (tx) => {
+      await tx.transaction(async (sp) => {
+        await recordAudit(sp, actor, { action: 'test.in_savepoint', entityType: 'test' });
+      });
+      before = (await auditLog()).map((l) => l.action);
+    });
+    expect(before).not.toContain('test.in_savepoint');
+    expect((await auditLog()).map((l) => l.action)).toContain('test.in_savepoint');
+  });
 });

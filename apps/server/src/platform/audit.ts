@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { FastifyRequest } from 'fastify';
@@ -47,25 +46,44 @@ export type AuditRecord = {
 };
 
 const AUDIT_LOG = Symbol('audit log');
+const PENDING = Symbol('audit lines of the transaction');
 type Pending = { log: Logger; rows: Array<ReturnType<typeof auditValues>> };
-const pending = new AsyncLocalStorage<Pending>();
+type Carrier = { [AUDIT_LOG]?: Logger; [PENDING]?: Pending };
+type Transactional = Pick<Db, 'transaction'>;
 
 /**
  * The database handle whose audit records also reach the audit log channel (LOG_DIR/audit.log):
  * a transaction's records are logged once it commits, so a rolled-back change leaves no line.
- * (A savepoint rolled back inside a transaction that commits still logs its records.)
+ * (A savepoint rolled back inside a transaction that commits still logs its records.) The lines wait
+ * on the transaction handle itself, not in an AsyncLocalStorage: on Node 20 its first use turns on
+ * promise hooks for the rest of the process, which every request then paid for.
  */
 export function withAuditLog(db: Db, log: Logger): Db {
   return new Proxy(db, {
     get(target, prop) {
       if (prop === AUDIT_LOG) return log;
       if (prop === 'transaction') {
-        return async (...args: Parameters<Db['transaction']>) => {
+        return async (...[fn, config]: Parameters<Db['transaction']>) => {
           const batch: Pending = { log, rows: [] };
-          const result = await pending.run(batch, () => target.transaction(...args));
+          const result = await target.transaction((tx) => fn(carrying(tx, batch)), config);
           logAudits(log, batch.rows);
           return result;
         };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A transaction (or savepoint) handle that holds its outermost transaction's pending lines. */
+function carrying<T extends Transactional>(tx: T, batch: Pending): T {
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop === PENDING) return batch;
+      if (prop === 'transaction') {
+        return (...[fn, config]: Parameters<T['transaction']>) =>
+          target.transaction((inner) => fn(carrying(inner, batch)), config);
       }
       const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -98,12 +116,10 @@ export async function recordAudits(tx: DbOrTx, actor: Actor, records: AuditRecor
           "actorId" uuid, "actorLabel" text, action text, "entityType" text, "entityId" text,
           before jsonb, after jsonb, ip text, "userAgent" text, "requestId" text)`);
   }
-  const batch = pending.getStore();
+  const carrier = tx as Carrier;
+  const batch = carrier[PENDING];
   if (batch) batch.rows.push(...rows);
-  else {
-    const log = (tx as { [AUDIT_LOG]?: Logger })[AUDIT_LOG];
-    if (log) logAudits(log, rows);
-  }
+  else if (carrier[AUDIT_LOG]) logAudits(carrier[AUDIT_LOG], rows);
 }
 
 function auditValues(actor: Actor, record: AuditRecord) {

@@ -233,4 +233,28 @@ describe('limits shared by two instances through one Redis', () => {
     expect((await login(a.app, '203.0.113.91', 'z', 'wrong')).statusCode).toBe(401);
     expect((await login(b.app, '203.0.113.91', 'w', 'right')).statusCode).toBe(429);
   });
+
+  it('counts an authenticated call against both its limits in one round trip', async () => {
+    const s = await loginAs(a, { role: 'employee' });
+    const me = () => a.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: s.headers });
+    // The first calls fill the process's memory of the token, its session and the account.
+    for (let i = 0; i < 2; i++) expect((await me()).statusCode).toBe(200);
+    const sent = vi.spyOn(a.ctx.cache.redis!, 'sendCommand');
+    const res = await me();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['ratelimit-limit']).toBeDefined();
+    expect(sent.mock.calls.map(([command]) => command.name)).toEqual(['evalsha']);
+    sent.mockRestore();
+  });
+
+  it('still counts calls refused before the per-user limit, and refuses their address once over', async () => {
+    const bad = { authorization: 'Bearer not-a-token' };
+    const call = (t: TestApp) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/auth/me', remoteAddress: '203.0.113.92', headers: bad });
+    for (let i = 0; i < 4; i++) expect((await call(i % 2 ? a : b)).statusCode).toBe(401);
+    await vi.waitFor(async () => expect((await call(a)).statusCode).toBe(429), {
+      timeout: 2000,
+      interval: 50,
+    });
+  });
 });

@@ -1,5 +1,4 @@
 import { isIPv6 } from 'node:net';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Cache } from './cache';
 import type { AppContext } from './context';
@@ -34,14 +33,21 @@ export type Hit = { count: number; resetMs: number };
  */
 export type Counters = {
   hit(key: string, windowMs: number): Promise<Hit>;
+  /** Several counters in one round trip. */
+  hitAll(hits: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Hit[]>;
   /** Takes one hit back (an attempt that turned out to succeed). */
   refund(key: string): Promise<void>;
 };
 
 const HIT_LUA = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`;
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  out[#out + 1] = n
+  out[#out + 1] = redis.call('PTTL', key)
+end
+return out`;
 const REFUND_LUA = `
 if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then
   return redis.call('DECR', KEYS[1])
@@ -49,7 +55,7 @@ end
 return 0`;
 
 type LimitCommands = {
-  cpLimitHit?(key: string, windowMs: number): Promise<[number, number]>;
+  cpLimitHits?(keys: number, ...keysThenWindows: Array<string | number>): Promise<number[]>;
   cpLimitRefund?(key: string): Promise<number>;
 };
 
@@ -72,22 +78,40 @@ export function createCounters(cache: Cache): Counters {
   };
 
   const client = cache.redis;
-  if (!client) return { hit: async (k, w) => localHit(k, w), refund: async (k) => localRefund(k) };
+  const localHits = (hits: ReadonlyArray<{ key: string; windowMs: number }>) =>
+    hits.map((h) => localHit(h.key, h.windowMs));
+  if (!client) {
+    return {
+      hit: async (k, w) => localHit(k, w),
+      hitAll: async (hits) => localHits(hits),
+      refund: async (k) => localRefund(k),
+    };
+  }
   // Custom commands are defined on the client itself; several app instances may share one.
   const redis = client as typeof client & LimitCommands;
-  if (!redis.cpLimitHit) {
-    client.defineCommand('cpLimitHit', { numberOfKeys: 1, lua: HIT_LUA });
+  if (!redis.cpLimitHits) {
+    // The number of keys comes first in each call.
+    client.defineCommand('cpLimitHits', { lua: HIT_LUA });
     client.defineCommand('cpLimitRefund', { numberOfKeys: 1, lua: REFUND_LUA });
   }
+  async function hitAll(hits: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Hit[]> {
+    try {
+      const out = await redis.cpLimitHits!(
+        hits.length,
+        ...hits.map((h) => `lim:${h.key}`),
+        ...hits.map((h) => h.windowMs),
+      );
+      return hits.map((h, i) => {
+        const ttl = out[2 * i + 1]!;
+        return { count: out[2 * i]!, resetMs: ttl > 0 ? ttl : h.windowMs };
+      });
+    } catch {
+      return localHits(hits);
+    }
+  }
   return {
-    async hit(key, windowMs) {
-      try {
-        const [count, ttl] = await redis.cpLimitHit!(`lim:${key}`, windowMs);
-        return { count, resetMs: ttl > 0 ? ttl : windowMs };
-      } catch {
-        return localHit(key, windowMs);
-      }
-    },
+    hitAll,
+    hit: async (key, windowMs) => (await hitAll([{ key, windowMs }]))[0]!,
     async refund(key) {
       try {
         await redis.cpLimitRefund!(`lim:${key}`);
@@ -140,22 +164,52 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     });
   }
 
-  await app.register(rateLimit, {
-    global: true,
-    max: sec.rateLimitMaxRequests,
-    timeWindow: sec.rateLimitWindowMs,
-    // Redis makes the counter one for all replicas (the client already prefixes REDIS_KEY_PREFIX).
-    redis: ctx.cache.redis,
-    nameSpace: 'rl:',
-    enableDraftSpec: true,
-    // A Redis outage must not turn into failed requests.
-    skipOnError: true,
-    allowList: (request) => isHealthProbe(request.url),
-    errorResponseBuilder: (request, context) =>
-      tooManyRequests(request, 'ip', {
-        limit: context.max,
-        hit: { count: context.max + 1, resetMs: context.ttl },
-      }),
+  // The global per-IP limit. A call with a bearer token to a route with a per-user limit is counted
+  // after authentication, both counters in one round trip (apiLimit); every other request here. One
+  // that ends before that (a refused token, a refused body) is counted once answered, and an address
+  // seen over its limit is refused without a round trip until its window ends.
+  const ipLimit = (request: FastifyRequest) => ({
+    key: `ip:${clientKey(request.ip)}`,
+    windowMs: sec.rateLimitWindowMs,
+  });
+  const counted = new WeakSet<FastifyRequest>();
+  const overUntil = new Map<string, number>();
+  const deferred = (request: FastifyRequest) => {
+    const c = request.routeOptions.config;
+    return (
+      !c.authRateLimit && (c.permission || c.authenticated) && request.headers.authorization !== undefined
+    );
+  };
+  const checkIp = (request: FastifyRequest, hit: Hit): Limit => {
+    const limit = { limit: sec.rateLimitMaxRequests, hit };
+    if (hit.count > limit.limit) {
+      if (overUntil.size > 10_000) overUntil.clear();
+      overUntil.set(clientKey(request.ip), Date.now() + hit.resetMs);
+      throw tooManyRequests(request, 'ip', limit);
+    }
+    return limit;
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (isHealthProbe(request.url)) return;
+    const until = overUntil.get(clientKey(request.ip));
+    if (until !== undefined && until <= Date.now()) overUntil.delete(clientKey(request.ip));
+    else if (until !== undefined) {
+      counted.add(request);
+      throw tooManyRequests(request, 'ip', {
+        limit: sec.rateLimitMaxRequests,
+        hit: { count: sec.rateLimitMaxRequests + 1, resetMs: until - Date.now() },
+      });
+    }
+    if (deferred(request)) return;
+    counted.add(request);
+    const [hit] = await counters.hitAll([ipLimit(request)]);
+    reply.headers(limitHeaders(checkIp(request, hit!)));
+  });
+  app.addHook('onResponse', async (request) => {
+    if (counted.has(request) || isHealthProbe(request.url)) return;
+    const [hit] = await counters.hitAll([ipLimit(request)]);
+    if (hit!.count > sec.rateLimitMaxRequests)
+      overUntil.set(clientKey(request.ip), Date.now() + hit!.resetMs);
   });
 
   const deviceCookie = config.auth.cookieSecure ? '__Host-cp_device' : 'cp_device';
@@ -263,15 +317,28 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     }
   }
 
-  /** Per signed-in user and route, so one script cannot starve the others sharing an office IP. */
+  /**
+   * Per signed-in user and route, so one script cannot starve the others sharing an office IP; the
+   * caller's address is counted in the same round trip when the global hook left it for here.
+   */
   async function apiLimit(request: FastifyRequest, reply: FastifyReply) {
     const principal = request.principal;
-    if (!principal) return;
+    const withIp = !counted.has(request);
+    counted.add(request);
     const route = `${request.method} ${request.routeOptions.url}`;
-    const limit = {
-      limit: sec.apiRateLimitPerMinute,
-      hit: await counters.hit(`api:${principal.userId}:${route}`, 60_000),
-    };
+    const hits = [
+      ...(withIp ? [ipLimit(request)] : []),
+      ...(principal ? [{ key: `api:${principal.userId}:${route}`, windowMs: 60_000 }] : []),
+    ];
+    if (hits.length === 0) return;
+    const found = await counters.hitAll(hits);
+    const ip = withIp ? checkIp(request, found.shift()!) : undefined;
+    const user = found[0];
+    if (!user) {
+      reply.headers(limitHeaders(ip!));
+      return;
+    }
+    const limit = { limit: sec.apiRateLimitPerMinute, hit: user };
     if (limit.hit.count > limit.limit) throw tooManyRequests(request, 'api', limit);
     reply.headers(limitHeaders(limit));
   }

@@ -15,7 +15,7 @@ export type ApiTokenWithOwner = ApiTokenRow & {
 };
 
 /** Last-used is written at most this often per token, not on every request. */
-const TOUCH_EVERY_MS = 60_000;
+export const TOUCH_EVERY_MS = 60_000;
 
 export const apiTokensRepo = {
   async insert(db: DbOrTx, t: NewApiToken): Promise<ApiTokenRow> {

@@ -10,7 +10,7 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import { AppError, forbidden, notFound, unprocessable } from '../../platform/errors';
-import { apiTokensRepo as repo } from './api-tokens.repo';
+import { apiTokensRepo as repo, TOUCH_EVERY_MS } from './api-tokens.repo';
 import type { ApiTokenRow } from './api-tokens.tables';
 
 const DAY_MS = 86_400_000;
@@ -111,7 +111,10 @@ export function createApiTokenService(ctx: AppContext) {
       const now = clock.now();
       if (!row || row.revokedAt || row.expiresAt <= now || !row.userActive) throw invalidToken();
       if (opts.authRoute) throw forbidden('API tokens cannot manage the account; sign in instead');
-      await repo.touch(ctx.db, row.id, now);
+      // The row just read says whether the minute is up: most calls send no update at all.
+      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
+        await repo.touch(ctx.db, row.id, now);
+      }
       return { userId: row.userId, role: row.role, apiTokenId: row.id, scopes: row.scopes };
     },
   };

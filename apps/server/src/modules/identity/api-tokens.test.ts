@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LoggedIn, loginAs, TEST_PASSWORD } from '../../../test/factories/identity';
 import { auditTrail, createTestApp, type TestApp, testClock } from '../../../test/helpers';
 import { bearer, request } from '../../../test/http';
+import { apiTokensRepo } from './api-tokens.repo';
 import { apiTokens } from './api-tokens.tables';
 
 const clock = testClock();
@@ -61,6 +62,27 @@ describe('personal API tokens', () => {
     });
     expect(demote.status).toBe(200);
     expect((await request(t, bearer(token), 'GET', '/users')).status).toBe(403);
+  });
+
+  it('writes its last use at most once a minute, without a statement on the calls between', async () => {
+    const owner = await loginAs(t, { role: 'employee' });
+    const { id, token } = await newToken(owner, { name: 'busy', scopes: ['read'] });
+    const touch = vi.spyOn(apiTokensRepo, 'touch');
+    try {
+      const first = clock.now();
+      for (let i = 0; i < 3; i++) {
+        expect((await request(t, bearer(token), 'GET', '/time/status')).status).not.toBe(401);
+        clock.advance(10_000);
+      }
+      expect(touch).toHaveBeenCalledTimes(1);
+      clock.advance(60_000);
+      await request(t, bearer(token), 'GET', '/time/status');
+      expect(touch).toHaveBeenCalledTimes(2);
+      const [row] = await t.ctx.db.select().from(apiTokens).where(eq(apiTokens.id, id));
+      expect(row!.lastUsedAt!.getTime()).toBeGreaterThan(first.getTime());
+    } finally {
+      touch.mockRestore();
+    }
   });
 
   it('refuses writes to a read-only token and allows them to a write token', async () => {

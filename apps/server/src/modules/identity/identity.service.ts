@@ -14,7 +14,12 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
   const totpRoles = new Set<string>(ctx.config.auth.requireTotpRoles);
   const enrolmentPending = (u: UserRow) => totpRoles.has(u.role) && !u.totpEnabledAt;
   const sessions = createSessions(ctx, tokens, enrolmentPending);
-  const { checkSecondFactor, removeSecondFactor, ...totp } = createTotpService(ctx, keys.totp, totpRoles);
+  const { checkSecondFactor, removeSecondFactor, ...totp } = createTotpService(
+    ctx,
+    keys.totp,
+    totpRoles,
+    sessions,
+  );
   return {
     ...createUsersService(ctx, sessions, removeSecondFactor),
     ...createSessionsService(ctx, tokens, sessions, checkSecondFactor, enrolmentPending),

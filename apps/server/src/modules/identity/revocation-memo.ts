@@ -6,13 +6,14 @@ const MAX_AGE_MS = 60_000;
 const MAX_ENTRIES = 50_000;
 
 /**
- * Revocation state (revoked sessions, users' authorisation versions) remembered in the process, so
- * checking an access token costs no round trip to the shared cache. Whoever changes a value publishes
- * its key, and every replica forgets it at once. While that channel is not live (Redis reconnecting,
- * messages possibly missed) nothing is remembered and every check reads the shared cache.
+ * Revocation state (revoked sessions, users' authorisation versions) and account rows remembered in
+ * the process, so checking an access token or answering `/auth/me` costs no round trip. Whoever changes
+ * a value publishes its key once the change is committed, and every replica forgets it at once. While
+ * that channel is not live (Redis reconnecting, messages possibly missed) nothing is remembered and
+ * every read goes to its source.
  */
 export function createRevocationMemo(ctx: AppContext) {
-  const entries = new Map<string, { value: string | undefined; at: number }>();
+  const entries = new Map<string, { value: unknown; at: number }>();
   let live = false;
   // Moves on with every message: a read that started before one must not store what it read.
   let generation = 0;
@@ -31,18 +32,22 @@ export function createRevocationMemo(ctx: AppContext) {
   );
 
   return {
-    async read(key: string): Promise<string | undefined> {
+    /** The value of `key`, from memory or else from `load` (by default the shared cache). */
+    async read<T = string | undefined>(
+      key: string,
+      load: () => Promise<T> = () => ctx.cache.get(key) as Promise<T>,
+    ): Promise<T> {
       const hit = entries.get(key);
-      if (live && hit && performance.now() - hit.at < MAX_AGE_MS) return hit.value;
+      if (live && hit && performance.now() - hit.at < MAX_AGE_MS) return hit.value as T;
       const started = generation;
-      const value = await ctx.cache.get(key);
+      const value = await load();
       if (live && started === generation) {
         if (entries.size >= MAX_ENTRIES) entries.clear();
         entries.set(key, { value, at: performance.now() });
       }
       return value;
     },
-    /** Call after the shared value changed: this and every other replica forget it. */
+    /** Call after the value changed (and its transaction committed): this and every other replica forget it. */
     async changed(key: string): Promise<void> {
       forget(key);
       await ctx.cache.publish(CHANNEL, key);

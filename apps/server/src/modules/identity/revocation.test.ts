@@ -73,4 +73,26 @@ describe('revocation across two instances', () => {
       interval: 10,
     });
   });
+
+  it('answers /auth/me on the other instance with the account as just changed', async () => {
+    const admin = await loginAs(a, { role: 'admin' });
+    const emp = await loginAs(a, { role: 'employee' });
+    // Both instances now remember the account row.
+    for (const t of [a, b]) {
+      expect((await me(t, emp.headers)).json().displayName).toBe(emp.user.displayName);
+      expect((await me(t, emp.headers)).json().displayName).toBe(emp.user.displayName);
+    }
+    const changed = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${emp.user.id}`,
+      headers: admin.headers,
+      payload: { displayName: 'Renamed on A' },
+    });
+    expect(changed.statusCode).toBe(200);
+    await vi.waitFor(async () => expect((await me(b, emp.headers)).json().displayName).toBe('Renamed on A'), {
+      timeout: 1000,
+      interval: 10,
+    });
+    expect((await me(a, emp.headers)).json().displayName).toBe('Renamed on A');
+  });
 });

@@ -138,7 +138,9 @@ export function createSessionsService(
     pruneSessions: () => sessions.prune(),
 
     async me(principal: Principal): Promise<TMe> {
-      return toMe(await userOrThrow(ctx.db, principal.userId));
+      const row = await sessions.account(principal.userId);
+      if (!row) throw notFound('User');
+      return toMe(row);
     },
 
     async listSessions(principal: Principal): Promise<TSession[]> {
@@ -184,6 +186,7 @@ export function createSessionsService(
         });
         return sessions.revoke(tx, user.id, 'password_changed', { keep: principal.sessionId });
       });
+      await sessions.accountChanged(user.id);
       await sessions.markRevoked(revoked);
       securityEvent(ctx, 'password_changed', {
         userId: user.id,

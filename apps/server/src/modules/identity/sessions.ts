@@ -23,6 +23,7 @@ const HOUR = 3_600_000;
 const SESSION_RETENTION_MS = 30 * 24 * HOUR;
 const revokedKey = (sid: string) => `identity:session-revoked:${sid}`;
 const authzKey = (userId: string) => `identity:authz-version:${userId}`;
+const accountKey = (userId: string) => `identity:account:${userId}`;
 /** The successor refresh token is sealed under a key only the holder of its predecessor can derive. */
 const successorKey = (previous: string) => deriveKey(previous, 'refresh-successor');
 
@@ -204,6 +205,20 @@ export function createSessions(
     async accessStillValid(userId: string, sid: string, av: string | undefined): Promise<boolean> {
       const [revoked, current] = await Promise.all([memo.read(revokedKey(sid)), memo.read(authzKey(userId))]);
       return !revoked && current === av;
+    },
+
+    /**
+     * The account row as last committed, remembered in the process (`/auth/me` on every page load).
+     * Whatever changes the row calls `accountChanged` after its commit. Not for decisions that must
+     * trust the database (account administration re-reads it).
+     */
+    account(userId: string): Promise<UserRow | undefined> {
+      return memo.read(accountKey(userId), () => repo.userById(ctx.db, userId));
+    },
+
+    /** Call once a change to the user's row has committed: every replica reads it again. */
+    accountChanged(userId: string): Promise<void> {
+      return memo.changed(accountKey(userId));
     },
 
     /**

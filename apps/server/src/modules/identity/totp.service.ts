@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors';
 import { securityEvent } from './events';
 import { identityRepo as repo } from './identity.repo';
 import type { UserRow } from './identity.tables';
-import type { SessionMeta } from './sessions';
+import type { SessionMeta, Sessions } from './sessions';
 import { seal, unseal } from './tokens';
 import {
   hashRecoveryCode,
@@ -22,7 +22,12 @@ import { confirmPassword, userOrThrow } from './users.service';
  * The second factor: enrolment, recovery codes, switching it off, and checking a code at login.
  * Secrets are stored sealed under `totpKey`; roles in `requiredFor` must keep it on.
  */
-export function createTotpService(ctx: AppContext, totpKey: Uint8Array, requiredFor: ReadonlySet<string>) {
+export function createTotpService(
+  ctx: AppContext,
+  totpKey: Uint8Array,
+  requiredFor: ReadonlySet<string>,
+  sessions: Pick<Sessions, 'accountChanged'>,
+) {
   const { config, clock } = ctx;
 
   async function removeSecondFactor(userId: string, actor: Actor): Promise<void> {
@@ -36,6 +41,7 @@ export function createTotpService(ctx: AppContext, totpKey: Uint8Array, required
       await repo.replaceRecoveryCodes(tx, userId, []);
       await recordAudit(tx, actor, { action: 'user.totp_disabled', entityType: 'user', entityId: userId });
     });
+    await sessions.accountChanged(userId);
     securityEvent(ctx, 'totp_disabled', { userId, by: actor.userId, ip: actor.ip });
   }
 
@@ -68,6 +74,7 @@ export function createTotpService(ctx: AppContext, totpKey: Uint8Array, required
         { totpSecret: seal(totpKey, secret), totpLastStep: null },
         clock.now(),
       );
+      await sessions.accountChanged(user.id);
       return totpEnrolment(secret, `${user.username} (${new URL(config.app.publicUrl).host})`);
     },
 
@@ -91,6 +98,7 @@ export function createTotpService(ctx: AppContext, totpKey: Uint8Array, required
         await repo.replaceRecoveryCodes(tx, user.id, codes.map(hashRecoveryCode));
         await recordAudit(tx, actor, { action: 'user.totp_enabled', entityType: 'user', entityId: user.id });
       });
+      await sessions.accountChanged(user.id);
       securityEvent(ctx, 'totp_enabled', { userId: user.id, ip: actor.ip });
       return codes;
     },

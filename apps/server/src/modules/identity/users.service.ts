@@ -242,6 +242,7 @@ export function createUsersService(
         const ended = deactivated && before.active ? await sessions.revoke(tx, id, 'deactivated') : [];
         return { user: after, revoked: ended };
       });
+      await sessions.accountChanged(id);
       await sessions.markRevoked(revoked);
       if (patch.role !== undefined || patch.active !== undefined) await sessions.invalidateAccessTokens(id);
       return toUser(user);
@@ -266,6 +267,7 @@ export function createUsersService(
         await recordAudit(tx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id });
         return sessions.revoke(tx, id, 'password_reset');
       });
+      await sessions.accountChanged(id);
       await sessions.markRevoked(revoked);
       await sessions.invalidateAccessTokens(id);
       securityEvent(ctx, 'password_reset', { userId: id, by: actor.userId, ip: actor.ip });
