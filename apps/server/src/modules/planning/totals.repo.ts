@@ -41,16 +41,16 @@ const assignmentsOf = (keys: TotalKey[]) => {
 };
 
 /**
- * Year rows as the week rows give them, of the assignments in `a` and the week rows matching `weeks`:
- * quarter hours summed per key and ISO week, then spread over the 53 weeks of each key's year.
+ * Year rows as the week rows give them, of the assignments in `a`: quarter hours summed per key and
+ * ISO week, then spread over the 53 weeks of each key's year.
  */
-const yearRows = (a: ReturnType<typeof sql>, weeks: ReturnType<typeof sql>) => sql`
+const yearRows = (a: ReturnType<typeof sql>) => sql`
   with s as (
     select coalesce(a.person_id::text, a.placeholder) as k, a.person_id is null as p,
            extract(isoyear from w.week_start)::int as y, extract(week from w.week_start)::int as i,
            (coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) * 4)::int as c,
            (coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) * 4)::int as t
-      from (${a}) a join planning_weekly_hours w on w.assignment_id = a.id ${weeks}
+      from (${a}) a join planning_weekly_hours w on w.assignment_id = a.id
      group by 1, 2, 3, 4)
   select y.k, y.p, y.y, array_agg(coalesce(s.c, 0) order by g.i) as c, array_agg(coalesce(s.t, 0) order by g.i) as t
     from (select distinct k, p, y from s) y
@@ -114,25 +114,56 @@ export const totalsRepo = {
          order by h) s`);
     const unique = locked.rows.map((r) => ({ key: r.key, placeholder: r.placeholder }));
     if (unique.length === 0) return;
-    const years = weeks?.map((w) => isoYearOf(mondayOf(w))) ?? [];
-    const [first, last] = [Math.min(...years), Math.max(...years)];
-    const inWeeks = weeks
-      ? sql`and w.week_start >= ${yearStart(first)}::date and w.week_start < ${yearStart(last + 1)}::date`
-      : sql``;
-    const inYears = weeks ? sql`and t.iso_year between ${first} and ${last}` : sql``;
-    // One statement: the fresh rows upserted, and the keys' rows of years left without hours deleted
-    // (disjoint rows, so the two parts never meet).
+    const zeros = sql`array_fill(0, array[${WEEKS_SQL}])`;
+    if (!weeks) {
+      // Every year of the keys: the fresh rows upserted, the keys' other rows deleted (disjoint rows,
+      // so the two parts never meet).
+      await db.execute(sql`
+        with fresh as (${yearRows(assignmentsOf(unique))}),
+        up as (
+          insert into planning_year_totals (person_key, placeholder, iso_year, confirmed, tentative)
+          select k, p, y, c, t from fresh
+          on conflict (person_key, placeholder, iso_year)
+            do update set confirmed = excluded.confirmed, tentative = excluded.tentative)
+        delete from planning_year_totals t
+         using jsonb_to_recordset(${json(unique)}) as k(key text, placeholder boolean)
+         where t.person_key = k.key and t.placeholder = k.placeholder
+           and not exists (select 1 from fresh f where f.k = t.person_key and f.p = t.placeholder and f.y = t.iso_year)`);
+      return;
+    }
+    // Only the touched weeks are summed again (a reallocation touches a few weeks of 200 people, not
+    // their whole year); the other elements are kept from the stored row. A year left all zeros goes.
+    const mondays = json([...new Set(weeks.map(mondayOf))]);
     await db.execute(sql`
-      with fresh as (${yearRows(assignmentsOf(unique), inWeeks)}),
+      with touched as (
+        select extract(isoyear from d)::int as y, extract(week from d)::int as i
+          from (select jsonb_array_elements_text(${mondays})::date as d) m),
+      s as (
+        select coalesce(a.person_id::text, a.placeholder) as k, a.person_id is null as p,
+               extract(isoyear from w.week_start)::int as y, extract(week from w.week_start)::int as i,
+               (coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) * 4)::int as c,
+               (coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) * 4)::int as t
+          from (${assignmentsOf(unique)}) a join planning_weekly_hours w on w.assignment_id = a.id
+           and w.week_start = any(array(select jsonb_array_elements_text(${mondays})::date))
+         group by 1, 2, 3, 4),
+      fresh as (
+        select k.key as k, k.placeholder as p, ty.y,
+               array_agg(case when tw.i is null then coalesce(o.confirmed[g.i], 0) else coalesce(s.c, 0) end order by g.i) as c,
+               array_agg(case when tw.i is null then coalesce(o.tentative[g.i], 0) else coalesce(s.t, 0) end order by g.i) as t
+          from jsonb_to_recordset(${json(unique)}) as k(key text, placeholder boolean)
+         cross join (select distinct y from touched) ty
+         cross join generate_series(1, ${WEEKS_SQL}) g(i)
+          left join touched tw on tw.y = ty.y and tw.i = g.i
+          left join s on s.k = k.key and s.p = k.placeholder and s.y = ty.y and s.i = g.i
+          left join planning_year_totals o on o.person_key = k.key and o.placeholder = k.placeholder and o.iso_year = ty.y
+         group by 1, 2, 3),
       up as (
         insert into planning_year_totals (person_key, placeholder, iso_year, confirmed, tentative)
-        select k, p, y, c, t from fresh
+        select k, p, y, c, t from fresh where c <> ${zeros} or t <> ${zeros}
         on conflict (person_key, placeholder, iso_year)
           do update set confirmed = excluded.confirmed, tentative = excluded.tentative)
-      delete from planning_year_totals t
-       using jsonb_to_recordset(${json(unique)}) as k(key text, placeholder boolean)
-       where t.person_key = k.key and t.placeholder = k.placeholder ${inYears}
-         and not exists (select 1 from fresh f where f.k = t.person_key and f.p = t.placeholder and f.y = t.iso_year)`);
+      delete from planning_year_totals d using fresh f
+       where d.person_key = f.k and d.placeholder = f.p and d.iso_year = f.y and f.c = ${zeros} and f.t = ${zeros}`);
   },
 
   /**
@@ -176,7 +207,7 @@ export const totalsRepo = {
     const stored = sql`select person_key as k, placeholder as p, iso_year as y, confirmed as c, tentative as t
                          from planning_year_totals`;
     const result = await db.execute<TotalMismatch>(sql`
-      with truth as (${perWeek(yearRows(allAssignments, sql``))}), kept as (${perWeek(stored)})
+      with truth as (${perWeek(yearRows(allAssignments))}), kept as (${perWeek(stored)})
       select coalesce(t.k, k.k) as key, coalesce(t.week, k.week)::text as week,
              case when t.k is not null then json_build_object('confirmed', t.c / 4.0::float8, 'tentative', t.t / 4.0::float8) end as expected,
              case when k.k is not null then json_build_object('confirmed', k.c / 4.0::float8, 'tentative', k.t / 4.0::float8) end as actual
@@ -192,6 +223,6 @@ export const totalsRepo = {
     await db.execute(sql`delete from planning_year_totals`);
     await db.execute(sql`
       insert into planning_year_totals (person_key, placeholder, iso_year, confirmed, tentative)
-      ${yearRows(allAssignments, sql``)}`);
+      ${yearRows(allAssignments)}`);
   },
 };
