@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../../test/factories/identity';
 import { createTestApp, type TestApp } from '../../test/helpers';
 import { request } from '../../test/http';
-import { recordAudit } from './audit';
+import { recordAudit, recordAudits } from './audit';
 
 const dir = mkdtempSync(join(tmpdir(), 'cp-audit-'));
 const sink = new Writable({ write: (_chunk, _enc, done) => done() });
@@ -66,5 +66,32 @@ describe('LOG_DIR/audit.log', () => {
     });
     expect(before).not.toContain('test.in_savepoint');
     expect((await auditLog()).map((l) => l.action)).toContain('test.in_savepoint');
+  });
+
+  it('keeps the records of a large transaction on disk until the commit, then logs them all in order', async () => {
+    const actor = { userId: null, label: 'test' };
+    const spills = () => readdirSync(tmpdir()).filter((f) => f.startsWith('clockpilot-audit-'));
+    const before = spills();
+    const records = (action: string) =>
+      Array.from({ length: 12_000 }, (_, i) => ({ action, entityType: 'test', entityId: String(i) }));
+    let spilled: string[] = [];
+    await t.ctx.db.transaction(async (tx) => {
+      await recordAudits(tx, actor, records('test.bulk'));
+      spilled = spills().filter((f) => !before.includes(f));
+    });
+    // Past 5,000 waiting records they went to a file of their own, which the commit removed.
+    expect(spilled).toHaveLength(1);
+    expect(spills().filter((f) => !before.includes(f))).toEqual([]);
+    const logged = (await auditLog()).filter((l) => l.action === 'test.bulk').map((l) => Number(l.entityId));
+    expect(logged).toEqual(Array.from({ length: 12_000 }, (_, i) => i));
+
+    await expect(
+      t.ctx.db.transaction(async (tx) => {
+        await recordAudits(tx, actor, records('test.bulk_rolled_back'));
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(spills().filter((f) => !before.includes(f))).toEqual([]);
+    expect((await auditLog()).some((l) => l.action === 'test.bulk_rolled_back')).toBe(false);
   });
 });

@@ -1,3 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { appendFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { FastifyRequest } from 'fastify';
@@ -47,7 +53,13 @@ export type AuditRecord = {
 
 const AUDIT_LOG = Symbol('audit log');
 const PENDING = Symbol('audit lines of the transaction');
-type Pending = { log: Logger; rows: Array<ReturnType<typeof auditValues>> };
+/**
+ * A transaction's audit records waiting for its commit, as the JSON lines they were written with;
+ * past SPILL_AT lines they go to a private temporary file, so a 100,000-row import keeps a bounded
+ * number of them in memory (all of them, as objects, were most of its heap).
+ */
+type Pending = { log: Logger; lines: string[]; spill?: string };
+const SPILL_AT = 5000;
 type Carrier = { [AUDIT_LOG]?: Logger; [PENDING]?: Pending };
 type Transactional = Pick<Db, 'transaction'>;
 
@@ -64,10 +76,14 @@ export function withAuditLog(db: Db, log: Logger): Db {
       if (prop === AUDIT_LOG) return log;
       if (prop === 'transaction') {
         return async (...[fn, config]: Parameters<Db['transaction']>) => {
-          const batch: Pending = { log, rows: [] };
-          const result = await target.transaction((tx) => fn(carrying(tx, batch)), config);
-          logAudits(log, batch.rows);
-          return result;
+          const batch: Pending = { log, lines: [] };
+          try {
+            const result = await target.transaction((tx) => fn(carrying(tx, batch)), config);
+            await logPending(batch);
+            return result;
+          } finally {
+            if (batch.spill) await rm(batch.spill, { force: true });
+          }
         };
       }
       const value = Reflect.get(target, prop, target);
@@ -91,8 +107,25 @@ function carrying<T extends Transactional>(tx: T, batch: Pending): T {
   });
 }
 
-function logAudits(log: Logger, rows: Pending['rows']) {
-  for (const row of rows) log.info(row, row.action);
+function logLine(log: Logger, line: string) {
+  const row = JSON.parse(line) as { action: string };
+  log.info(row, row.action);
+}
+
+async function keep(batch: Pending, lines: string[]) {
+  batch.lines.push(...lines);
+  if (batch.lines.length < SPILL_AT) return;
+  batch.spill ??= join(tmpdir(), `clockpilot-audit-${randomUUID()}.jsonl`);
+  await appendFile(batch.spill, `${batch.lines.join('\n')}\n`, { mode: 0o600 });
+  batch.lines = [];
+}
+
+async function logPending(batch: Pending) {
+  if (batch.spill) {
+    const lines = createInterface({ input: createReadStream(batch.spill), crlfDelay: Infinity });
+    for await (const line of lines) if (line) logLine(batch.log, line);
+  }
+  for (const line of batch.lines) logLine(batch.log, line);
 }
 
 /** Writes one audit record; pass the transaction of the change so both commit or neither does. */
@@ -102,24 +135,28 @@ export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord)
 
 /**
  * Writes many audit records of one actor (a bulk import) from one JSON parameter per 1,000: building
- * a 10,000-parameter insert cost the 100,000-row people import more CPU than anything else.
+ * a 10,000-parameter insert cost the 100,000-row people import more CPU than anything else. Each
+ * record is serialised once, for the insert and the audit log alike.
  */
 export async function recordAudits(tx: DbOrTx, actor: Actor, records: AuditRecord[]): Promise<void> {
-  const rows = records.map((record) => auditValues(actor, record));
-  for (let i = 0; i < rows.length; i += 1000) {
+  const lines = records.map((record) => JSON.stringify(auditValues(actor, record)));
+  for (let i = 0; i < lines.length; i += 1000) {
     // A JSON null in a jsonb column is not SQL null: nullif keeps "no before/after" what it was.
     await tx.execute(sql`
       insert into audit_events (actor_id, actor_label, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
       select "actorId", "actorLabel", action, "entityType", "entityId", nullif(before, 'null'), nullif(after, 'null'),
              ip, "userAgent", "requestId"
-        from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 1000))}::jsonb) as r(
+        from jsonb_to_recordset(${`[${lines.slice(i, i + 1000).join(',')}]`}::jsonb) as r(
           "actorId" uuid, "actorLabel" text, action text, "entityType" text, "entityId" text,
           before jsonb, after jsonb, ip text, "userAgent" text, "requestId" text)`);
   }
   const carrier = tx as Carrier;
   const batch = carrier[PENDING];
-  if (batch) batch.rows.push(...rows);
-  else if (carrier[AUDIT_LOG]) logAudits(carrier[AUDIT_LOG], rows);
+  const log = batch?.log ?? carrier[AUDIT_LOG];
+  // Nothing is kept for a channel that would drop the lines (LOG_LEVEL above info).
+  if (!log?.isLevelEnabled('info')) return;
+  if (batch) await keep(batch, lines);
+  else for (const line of lines) logLine(log, line);
 }
 
 function auditValues(actor: Actor, record: AuditRecord) {

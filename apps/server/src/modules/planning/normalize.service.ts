@@ -44,7 +44,7 @@ export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) 
         }
         const ids = [...new Set(changes.map((c) => c.assignmentId))];
         await planningRepo.bumpHoursVersion(tx, ids, ctx.clock.now());
-        await totalsRepo.sync(tx, await totalsRepo.keysOf(tx, ids));
+        await totalsRepo.sync(tx, { assignmentIds: ids });
         await recordAudit(tx, actor, {
           action: 'planning.hours.normalized',
           entityType: 'planning_weekly_hours',
@@ -71,7 +71,7 @@ export function createNormalizeService(ctx: AppContext, policy: PlanningPolicy) 
         await totalsRepo.rebuildAll(tx);
         await recordAudit(tx, actor, {
           action: 'planning.week_totals.rebuilt',
-          entityType: 'planning_week_totals',
+          entityType: 'planning_year_totals',
           before: drift.slice(0, 1000),
         });
         return drift.length;

@@ -143,13 +143,13 @@ export const planningRepo = {
     const moves = 'personId' in values || 'placeholder' in values || 'status' in values;
     const before = moves ? await totalsRepo.keysOf(db, [id]) : [];
     const [row] = await db.update(assignments).set(values).where(eq(assignments.id, id)).returning();
-    if (moves) await totalsRepo.sync(db, [...before, ...(await totalsRepo.keysOf(db, [id]))]);
+    if (moves) await totalsRepo.sync(db, { assignmentIds: [id], keys: before });
     return row!;
   },
   async deleteAssignment(db: DbOrTx, id: string): Promise<void> {
     const keys = await totalsRepo.keysOf(db, [id]);
     await db.delete(assignments).where(eq(assignments.id, id));
-    await totalsRepo.sync(db, keys);
+    await totalsRepo.sync(db, { keys });
   },
   /** Marks the hours of the assignments changed: a new version for the grid's optimistic concurrency. */
   async bumpHoursVersion(db: DbOrTx, ids: string[], now: Date): Promise<void> {
@@ -190,17 +190,20 @@ export const planningRepo = {
       .map(([weekStart, h]) => ({ assignmentId, weekStart, hours: h }));
     if (rows.length > 0) await db.insert(weeklyHours).values(rows);
     const touched = [...new Set([...weeks, ...Object.keys(hours)])];
-    await totalsRepo.sync(db, await totalsRepo.keysOf(db, [assignmentId]), touched);
+    await totalsRepo.sync(db, { assignmentIds: [assignmentId], weeks: touched });
   },
   /**
    * Moves the assignments from their `current` hours (read under their row locks in this transaction)
    * to `next` (a reallocation, or its undo), writing only the weeks that differ: a shift moves most
    * hours to a week that already held the same amount, so 10,000 week rows become a few hundred writes.
+   * The deletes, the upserts and the new hours versions of `next`'s assignments are one statement (they
+   * touch different rows), and the week totals two more.
    */
   async setAllHours(
     db: DbOrTx,
     current: ReadonlyMap<string, WeekHours>,
     next: ReadonlyMap<string, WeekHours>,
+    now: Date,
   ): Promise<void> {
     const upserts: HoursRow[] = [];
     const deletes: Array<{ assignmentId: string; weekStart: string }> = [];
@@ -213,18 +216,24 @@ export const planningRepo = {
         else deletes.push({ assignmentId, weekStart });
       }
     }
-    if (deletes.length > 0) {
-      await db.execute(sql`
+    await db.execute(sql`
+      with gone as (
         delete from planning_weekly_hours w
          using jsonb_to_recordset(${JSON.stringify(deletes)}::jsonb) as d("assignmentId" uuid, "weekStart" date)
-         where w.assignment_id = d."assignmentId" and w.week_start = d."weekStart"`);
-    }
-    await writeRows(db, upserts);
+         where w.assignment_id = d."assignmentId" and w.week_start = d."weekStart"),
+      put as (
+        insert into planning_weekly_hours (assignment_id, week_start, hours)
+        select "assignmentId", "weekStart", hours
+          from jsonb_to_recordset(${JSON.stringify(upserts)}::jsonb) as r("assignmentId" uuid, "weekStart" date, hours numeric)
+        on conflict (assignment_id, week_start) do update set hours = excluded.hours)
+      update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
+       where id = any(${`{${[...next.keys()].join(',')}}`}::uuid[])`);
     const changed = [...upserts, ...deletes];
     if (changed.length === 0) return;
-    const ids = [...new Set(changed.map((r) => r.assignmentId))];
-    const weeks = [...new Set(changed.map((r) => r.weekStart))];
-    await totalsRepo.sync(db, await totalsRepo.keysOf(db, ids), weeks);
+    await totalsRepo.sync(db, {
+      assignmentIds: [...new Set(changed.map((r) => r.assignmentId))],
+      weeks: [...new Set(changed.map((r) => r.weekStart))],
+    });
   },
 
   /**
@@ -289,7 +298,7 @@ export const planningRepo = {
     await writeRows(db, values);
     const ids = [...new Set(values.map((v) => v.assignmentId))];
     await planningRepo.bumpHoursVersion(db, ids, now);
-    await totalsRepo.sync(db, await totalsRepo.keysOf(db, ids), [...new Set(values.map((v) => v.weekStart))]);
+    await totalsRepo.sync(db, { assignmentIds: ids, weeks: [...new Set(values.map((v) => v.weekStart))] });
   },
 
   async insertReallocation(db: DbOrTx, values: typeof reallocations.$inferInsert): Promise<void> {

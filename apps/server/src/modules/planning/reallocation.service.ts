@@ -107,8 +107,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     };
     if (!result.applied) return summary;
     const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
-    await planningRepo.setAllHours(tx, hours, after);
-    await planningRepo.bumpHoursVersion(tx, ids, ctx.clock.now());
+    await planningRepo.setAllHours(tx, hours, after, ctx.clock.now());
     await planningRepo.insertReallocation(tx, {
       deliverableId: before.id,
       oldDueDate: before.dueDate,
@@ -162,8 +161,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       }
       // Assignments deleted since have nothing left to restore.
       const restore = new Map([...toMap(before)].filter(([id]) => existing.has(id)));
-      await planningRepo.setAllHours(tx, currentHours, restore);
-      await planningRepo.bumpHoursVersion(tx, [...restore.keys()], ctx.clock.now());
+      await planningRepo.setAllHours(tx, currentHours, restore, ctx.clock.now());
       await planningRepo.markUndone(tx, last.id, ctx.clock.now());
       const datePatch = opts.revertDate && deliverable.dueDate !== last.oldDueDate;
       if (datePatch) {

@@ -1,13 +1,31 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
+import { addDays, mondayOf, weeksBetween } from './planning.weeks';
 
 /** Whose week totals: a person (by id) or a placeholder (by name). */
 export type TotalKey = { key: string; placeholder: boolean };
 
-/** A key's totals in a range: week offsets from the range's first Monday, and hours in that order. */
-export type TotalSeries = TotalKey & { weeks: number[]; confirmed: number[]; tentative: number[] };
+/**
+ * A key's totals of one ISO year, in hours per ISO week (index 0 is week 1, 53 entries), placed by
+ * `offset`: the index of the year's week 1 counted in weeks from the range's first Monday.
+ */
+export type TotalSeries = TotalKey & { offset: number; confirmed: number[]; tentative: number[] | null };
 
+export type TotalMismatch = {
+  key: string;
+  week: string;
+  expected: { confirmed: number; tentative: number } | null;
+  actual: { confirmed: number; tentative: number } | null;
+};
+
+const WEEKS = 53;
+const WEEKS_SQL = sql.raw(String(WEEKS));
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+/** The ISO year of a Monday is the year of its Thursday. */
+const isoYearOf = (monday: string) => Number(addDays(monday, 3).slice(0, 4));
+/** The Monday of week 1 of an ISO year: the week of 4 January. */
+const yearStart = (year: number) => mondayOf(`${String(year).padStart(4, '0')}-01-04`);
+
 /**
  * The keys' assignments. Two index reads joined by union: one `or` of both made the planner expect
  * half the table and scan every week row (473 ms instead of 193 ms for 200 people, EXPLAIN ANALYZE).
@@ -22,24 +40,46 @@ const assignmentsOf = (keys: TotalKey[]) => {
               where person_id is null and placeholder in (select jsonb_array_elements_text(${json(names)}))`;
 };
 
-/** The totals as the week rows give them: what every total must equal. */
-const truth = sql`
-  select coalesce(a.person_id::text, a.placeholder) as key, a.person_id is null as placeholder, w.week_start,
-         coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) as confirmed,
-         coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) as tentative
-    from planning_weekly_hours w join planning_assignments a on a.id = w.assignment_id
+/**
+ * Year rows as the week rows give them, of the assignments in `a`: quarter hours summed per key and
+ * ISO week, then spread over the 53 weeks of each key's year.
+ */
+const yearRows = (a: ReturnType<typeof sql>) => sql`
+  with s as (
+    select coalesce(a.person_id::text, a.placeholder) as k, a.person_id is null as p,
+           extract(isoyear from w.week_start)::int as y, extract(week from w.week_start)::int as i,
+           (coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) * 4)::int as c,
+           (coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) * 4)::int as t
+      from (${a}) a join planning_weekly_hours w on w.assignment_id = a.id
+     group by 1, 2, 3, 4)
+  select y.k, y.p, y.y, array_agg(coalesce(s.c, 0) order by g.i) as c, array_agg(coalesce(s.t, 0) order by g.i) as t
+    from (select distinct k, p, y from s) y
+   cross join generate_series(1, ${WEEKS_SQL}) g(i)
+    left join s on s.k = y.k and s.p = y.p and s.y = y.y and s.i = g.i
    group by 1, 2, 3`;
 
-export type TotalMismatch = {
-  key: string;
-  week: string;
-  expected: { confirmed: number; tentative: number } | null;
-  actual: { confirmed: number; tentative: number } | null;
-};
+const allAssignments = sql`select id, person_id, placeholder, status from planning_assignments`;
+
+/** Quarter hours as Postgres prints an integer array (`{16,0,21}`), in hours. */
+function hoursOf(text: string): number[] {
+  const out = new Array<number>(WEEKS);
+  let i = 0;
+  let n = 0;
+  for (let j = 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c >= 48 && c <= 57) n = n * 10 + c - 48;
+    else {
+      out[i++] = n / 4;
+      n = 0;
+    }
+  }
+  return out;
+}
 
 /**
- * planning_week_totals: confirmed and tentative hours per person (or placeholder) and Monday. Every
- * write of weekly hours or of an assignment's person or status calls `sync` in its transaction.
+ * planning_year_totals: confirmed and tentative quarter hours per person (or placeholder), ISO year
+ * and week, one row per key and year. Every write of weekly hours or of an assignment's person or
+ * status calls `sync` in its transaction.
  */
 export const totalsRepo = {
   /** The keys the assignments count towards. */
@@ -52,88 +92,137 @@ export const totalsRepo = {
   },
 
   /**
-   * Recomputes the keys' totals (in `weeks` only, when given) from their weekly hours. The keys are
-   * locked first, in one order, so two transactions writing one person's hours rebuild one after the
-   * other and the second sees the first's rows.
+   * Recomputes the year rows (of the ISO years of `weeks` only, when given) of the keys the assignments
+   * count towards, and of `keys` (where moved assignments counted before), from their weekly hours.
+   * Two statements: the keys are found and locked, in one order, so two transactions writing one
+   * person's hours rebuild one after the other and the second sees the first's rows; then the rows
+   * are rebuilt.
    */
-  async sync(db: DbOrTx, keys: TotalKey[], weeks?: string[]): Promise<void> {
-    const unique = [...new Map(keys.map((k) => [`${k.placeholder}|${k.key}`, k])).values()];
-    if (unique.length === 0 || weeks?.length === 0) return;
+  async sync(
+    db: DbOrTx,
+    of: { assignmentIds?: string[]; keys?: TotalKey[]; weeks?: string[] },
+  ): Promise<void> {
+    const { assignmentIds = [], keys = [], weeks } = of;
+    if ((assignmentIds.length === 0 && keys.length === 0) || weeks?.length === 0) return;
+    const locked = await db.execute<TotalKey>(sql`
+      select key, placeholder, pg_advisory_xact_lock(h) is null as none from (
+        select distinct key, placeholder, hashtextextended('planning_year_totals:' || placeholder || '|' || key, 0) as h
+          from (select coalesce(person_id::text, placeholder) as key, person_id is null as placeholder
+                  from planning_assignments where id in (select jsonb_array_elements_text(${json(assignmentIds)})::uuid)
+                union all
+                select key, placeholder from jsonb_to_recordset(${json(keys)}) as k(key text, placeholder boolean)) u
+         order by h) s`);
+    const unique = locked.rows.map((r) => ({ key: r.key, placeholder: r.placeholder }));
+    if (unique.length === 0) return;
+    const zeros = sql`array_fill(0, array[${WEEKS_SQL}])`;
+    if (!weeks) {
+      // Every year of the keys: the fresh rows upserted, the keys' other rows deleted (disjoint rows,
+      // so the two parts never meet).
+      await db.execute(sql`
+        with fresh as (${yearRows(assignmentsOf(unique))}),
+        up as (
+          insert into planning_year_totals (person_key, placeholder, iso_year, confirmed, tentative)
+          select k, p, y, c, t from fresh
+          on conflict (person_key, placeholder, iso_year)
+            do update set confirmed = excluded.confirmed, tentative = excluded.tentative)
+        delete from planning_year_totals t
+         using jsonb_to_recordset(${json(unique)}) as k(key text, placeholder boolean)
+         where t.person_key = k.key and t.placeholder = k.placeholder
+           and not exists (select 1 from fresh f where f.k = t.person_key and f.p = t.placeholder and f.y = t.iso_year)`);
+      return;
+    }
+    // Only the touched weeks are summed again (a reallocation touches a few weeks of 200 people, not
+    // their whole year); the other elements are kept from the stored row. A year left all zeros goes.
+    const mondays = json([...new Set(weeks.map(mondayOf))]);
     await db.execute(sql`
-      select count(pg_advisory_xact_lock(h)) from (
-        select distinct hashtextextended('planning_week_totals:' || k, 0) as h
-          from jsonb_array_elements_text(${json(unique.map((k) => `${k.placeholder}|${k.key}`))}) k order by h) s`);
-    // `= any(array(…))` rather than `in (select …)`: the planner then reads the keys' weeks through the
-    // primary key instead of scanning every total (4 ms instead of 37 ms for 200 people, EXPLAIN ANALYZE).
-    const inWeeks = (col: ReturnType<typeof sql.raw>) =>
-      weeks ? sql`and ${col} = any(array(select jsonb_array_elements_text(${json(weeks)})::date))` : sql``;
-    await db.execute(sql`
-      delete from planning_week_totals t
-       using jsonb_to_recordset(${json(unique)}) as k(key text, placeholder boolean)
-       where t.person_key = k.key and t.placeholder = k.placeholder
-         and t.person_key = any(array(select jsonb_array_elements_text(${json(unique.map((k) => k.key))})))
-         ${inWeeks(sql.raw('t.week_start'))}`);
-    await db.execute(sql`
-      with a as (${assignmentsOf(unique)})
-      insert into planning_week_totals (person_key, placeholder, week_start, confirmed, tentative)
-      select coalesce(a.person_id::text, a.placeholder), a.person_id is null, w.week_start,
-             coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0),
-             coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0)
-        from a join planning_weekly_hours w on w.assignment_id = a.id ${inWeeks(sql.raw('w.week_start'))}
-       group by 1, 2, 3`);
+      with touched as (
+        select extract(isoyear from d)::int as y, extract(week from d)::int as i
+          from (select jsonb_array_elements_text(${mondays})::date as d) m),
+      s as (
+        select coalesce(a.person_id::text, a.placeholder) as k, a.person_id is null as p,
+               extract(isoyear from w.week_start)::int as y, extract(week from w.week_start)::int as i,
+               (coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) * 4)::int as c,
+               (coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) * 4)::int as t
+          from (${assignmentsOf(unique)}) a join planning_weekly_hours w on w.assignment_id = a.id
+           and w.week_start = any(array(select jsonb_array_elements_text(${mondays})::date))
+         group by 1, 2, 3, 4),
+      fresh as (
+        select k.key as k, k.placeholder as p, ty.y,
+               array_agg(case when tw.i is null then coalesce(o.confirmed[g.i], 0) else coalesce(s.c, 0) end order by g.i) as c,
+               array_agg(case when tw.i is null then coalesce(o.tentative[g.i], 0) else coalesce(s.t, 0) end order by g.i) as t
+          from jsonb_to_recordset(${json(unique)}) as k(key text, placeholder boolean)
+         cross join (select distinct y from touched) ty
+         cross join generate_series(1, ${WEEKS_SQL}) g(i)
+          left join touched tw on tw.y = ty.y and tw.i = g.i
+          left join s on s.k = k.key and s.p = k.placeholder and s.y = ty.y and s.i = g.i
+          left join planning_year_totals o on o.person_key = k.key and o.placeholder = k.placeholder and o.iso_year = ty.y
+         group by 1, 2, 3),
+      up as (
+        insert into planning_year_totals (person_key, placeholder, iso_year, confirmed, tentative)
+        select k, p, y, c, t from fresh where c <> ${zeros} or t <> ${zeros}
+        on conflict (person_key, placeholder, iso_year)
+          do update set confirmed = excluded.confirmed, tentative = excluded.tentative)
+      delete from planning_year_totals d using fresh f
+       where d.person_key = f.k and d.placeholder = f.p and d.iso_year = f.y and f.c = ${zeros} and f.t = ${zeros}`);
   },
 
   /**
-   * Totals of every key (of `personIds` and no placeholder, when given) in Mondays [from, to], one row
-   * per key with its weeks as offsets from `from` and its hours in the same order. Aggregated to text
-   * in SQL: a year of 5,000 people is 250,000 totals, and a row object per total cost the server more
-   * than the database's scan (parsing and garbage collection, in a CPU profile).
+   * Year rows of every key (of `personIds` and no placeholder, when given) overlapping Mondays
+   * [from, to]: one row per key and year, so 5,000 people over a year are 5,000 rows, not 250,000.
+   * A year without tentative hours comes as null (most do), which spares parsing it.
    */
   async seriesInRange(db: DbOrTx, from: string, to: string, personIds?: string[]): Promise<TotalSeries[]> {
     const people = personIds
       ? sql`and not placeholder and person_key in (select jsonb_array_elements_text(${json(personIds)}))`
       : sql``;
+    const [first, last] = [isoYearOf(from), isoYearOf(to)];
     const result = await db.execute<{
       key: string;
       placeholder: boolean;
-      w: string;
+      y: number;
       c: string;
-      t: string;
+      t: string | null;
     }>(sql`
-      select person_key as key, placeholder, array_agg((week_start - ${from}::date) / 7)::text as w,
-             array_agg(confirmed)::text as c, array_agg(tentative)::text as t
-        from planning_week_totals
-       where week_start between ${from}::date and ${to}::date ${people}
-       group by 1, 2`);
-    const numbers = (text: string) => text.slice(1, -1).split(',').map(Number);
+      select person_key as key, placeholder, iso_year as y, confirmed::text as c,
+             case when tentative <> array_fill(0, array[${WEEKS_SQL}]) then tentative::text end as t
+        from planning_year_totals
+       where iso_year between ${first} and ${last} ${people}`);
+    const offsets = new Map<number, number>();
+    for (let y = first; y <= last; y++) offsets.set(y, weeksBetween(from, yearStart(y)));
     return result.rows.map((r) => ({
       key: r.key,
       placeholder: r.placeholder,
-      weeks: numbers(r.w),
-      confirmed: numbers(r.c),
-      tentative: numbers(r.t),
+      offset: offsets.get(r.y)!,
+      confirmed: hoursOf(r.c),
+      tentative: r.t === null ? null : hoursOf(r.t),
     }));
   },
 
-  /** Every total that differs from its week rows (missing on either side included), by key and week. */
+  /** Every week whose total differs from its week rows (missing on either side included), by key and week. */
   async mismatches(db: DbOrTx): Promise<TotalMismatch[]> {
+    const perWeek = (rows: ReturnType<typeof sql>) => sql`
+      select r.k, r.p, to_date(r.y || '-' || g.i, 'IYYY-IW') as week, r.c[g.i] as c, r.t[g.i] as t
+        from (${rows}) r cross join generate_series(1, ${WEEKS_SQL}) g(i)
+       where r.c[g.i] <> 0 or r.t[g.i] <> 0`;
+    const stored = sql`select person_key as k, placeholder as p, iso_year as y, confirmed as c, tentative as t
+                         from planning_year_totals`;
     const result = await db.execute<TotalMismatch>(sql`
-      with truth as (${truth})
-      select coalesce(t.key, k.person_key) as key, coalesce(t.week_start, k.week_start)::text as week,
-             case when t.key is not null then json_build_object('confirmed', t.confirmed::float8, 'tentative', t.tentative::float8) end as expected,
-             case when k.person_key is not null then json_build_object('confirmed', k.confirmed::float8, 'tentative', k.tentative::float8) end as actual
-        from truth t full join planning_week_totals k
-          on k.person_key = t.key and k.placeholder = t.placeholder and k.week_start = t.week_start
-       where t.key is null or k.person_key is null or t.confirmed <> k.confirmed or t.tentative <> k.tentative
+      with truth as (${perWeek(yearRows(allAssignments))}), kept as (${perWeek(stored)})
+      select coalesce(t.k, k.k) as key, coalesce(t.week, k.week)::text as week,
+             case when t.k is not null then json_build_object('confirmed', t.c / 4.0::float8, 'tentative', t.t / 4.0::float8) end as expected,
+             case when k.k is not null then json_build_object('confirmed', k.c / 4.0::float8, 'tentative', k.t / 4.0::float8) end as actual
+        from truth t full join kept k on k.k = t.k and k.p = t.p and k.week = t.week
+       where t.k is null or k.k is null or t.c <> k.c or t.t <> k.t
        order by 1, 2`);
     return result.rows;
   },
 
   /** Rebuilds every total from the week rows (rows that came in around the repository). */
   async rebuildAll(db: DbOrTx): Promise<void> {
-    await db.execute(sql`lock table planning_week_totals in exclusive mode`);
-    await db.execute(sql`delete from planning_week_totals`);
+    await db.execute(sql`lock table planning_year_totals in exclusive mode`);
+    await db.execute(sql`delete from planning_year_totals`);
     await db.execute(sql`
-      insert into planning_week_totals (person_key, placeholder, week_start, confirmed, tentative) ${truth}`);
+      insert into planning_year_totals (person_key, placeholder, iso_year, confirmed, tentative)
+      ${yearRows(allAssignments)}`);
   },
 };

@@ -1,4 +1,4 @@
-import type { TAssignment, TDeliverable, TPerson, TProject } from '@clockpilot/contracts';
+import type { TAssignment, TDeliverable, TPerson, TProject, TUtilisation } from '@clockpilot/contracts';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { createPerson, createProject } from '../../../test/factories/directory';
 import { ACTOR, createAssignment, createDeliverable, SYSTEM } from '../../../test/factories/planning';
 import { createTestApp, metricValue, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { AppError } from '../../platform/errors';
-import { addWeeks, weekKey } from './planning.weeks';
+import { addWeeks, mondaysBetween, weekKey } from './planning.weeks';
+import { loadByWeek } from './utilisation.repo';
 
 let t: TestApp;
 let people: TPerson[];
@@ -23,6 +24,33 @@ afterAll(() => t.close());
 const week = (i: number) => weekKey(addWeeks('2026-11-23', i));
 
 const drift = () => moduleServices(t, 'planning').normalize.totalsDrift();
+
+/** Utilisation by person over weeks on both sides of the turn of the year (2026 has a week 53). */
+const RANGE = { from: week(-4), to: week(10) };
+const gridFromTotals = async () => {
+  const grid = JSON.parse(
+    (await moduleServices(t, 'planning').utilisation.utilisation({ ...RANGE, groupBy: 'person' })).json,
+  ) as TUtilisation;
+  const rows = grid.rows.filter((r) => r.assigned.some(Boolean) || r.tentative.some(Boolean));
+  return new Map(rows.map((r) => [String(r.key), { assigned: r.assigned, tentative: r.tentative }]));
+};
+/** The same figures summed live from the week rows, the path the totals must agree with. */
+const gridFromWeekRows = async () => {
+  const mondays = mondaysBetween(RANGE.from, RANGE.to);
+  const out = new Map<string, { assigned: number[]; tentative: number[] }>();
+  for (const r of await loadByWeek(t.runtime.ctx.db, {
+    from: mondays[0]!,
+    to: mondays.at(-1)!,
+    by: 'person',
+  })) {
+    const row = out.get(r.key) ?? { assigned: mondays.map(() => 0), tentative: mondays.map(() => 0) };
+    out.set(r.key, row);
+    const i = mondays.indexOf(r.week_start);
+    row.assigned[i] = Number(r.confirmed);
+    row.tentative[i] = Number(r.tentative);
+  }
+  return out;
+};
 
 type Command =
   | { op: 'hours'; a: number; week: number; quarters: number }
@@ -103,25 +131,32 @@ describe('week totals', () => {
         ];
         for (const c of commands) await apply(c, d, assignments);
         expect(await drift()).toEqual([]);
+        expect(await gridFromTotals()).toEqual(await gridFromWeekRows());
       }),
-      { numRuns: 6 },
+      { numRuns: 8 },
     );
     // The property ran against real totals, not an empty table.
-    const count = await t.runtime.ctx.db.execute(sql`select count(*)::int as n from planning_week_totals`);
+    const count = await t.runtime.ctx.db.execute(sql`select count(*)::int as n from planning_year_totals`);
     expect((count.rows[0] as { n: number }).n).toBeGreaterThan(0);
   });
 
   it('are rebuilt from the week rows after rows came in around the repository', async () => {
     const normalize = moduleServices(t, 'planning').normalize;
-    // A bulk load that bypassed the repository: one total wrong, one missing.
-    await t.runtime.ctx.db.execute(sql`update planning_week_totals set confirmed = confirmed + 1
-      where (person_key, week_start) = (select person_key, week_start from planning_week_totals limit 1)`);
-    await t.runtime.ctx.db.execute(sql`delete from planning_week_totals
-      where (person_key, week_start) = (select person_key, week_start from planning_week_totals offset 1 limit 1)`);
+    const { db } = t.runtime.ctx;
+    const nth = (i: number) => sql`(select person_key, iso_year from planning_year_totals
+      order by person_key, iso_year offset ${i} limit 1)`;
+    // A bulk load that bypassed the repository: one week's total wrong, one year of a key missing.
+    await db.execute(sql`update planning_year_totals set confirmed[2] = confirmed[2] + 1
+      where (person_key, iso_year) = ${nth(0)}`);
+    const lost =
+      await db.execute(sql`delete from planning_year_totals where (person_key, iso_year) = ${nth(1)}
+      returning (select count(*) from generate_series(1, 53) i where confirmed[i] + tentative[i] > 0)::int as weeks`);
+    const weeks = (lost.rows[0] as { weeks: number }).weeks;
+    expect(weeks).toBeGreaterThan(0);
     const found = await drift();
-    expect(found).toHaveLength(2);
-    expect(found.filter((d) => d.actual === null)).toHaveLength(1);
-    expect(await normalize.rebuildTotals(ACTOR)).toBe(2);
+    expect(found).toHaveLength(1 + weeks);
+    expect(found.filter((d) => d.actual === null)).toHaveLength(weeks);
+    expect(await normalize.rebuildTotals(ACTOR)).toBe(1 + weeks);
     expect(await drift()).toEqual([]);
     expect(await normalize.rebuildTotals(ACTOR)).toBe(0);
   });

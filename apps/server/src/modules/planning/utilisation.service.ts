@@ -30,8 +30,9 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     const first = mondays[0]!;
     const last = mondays[n - 1]!;
     const directory = policy.directory();
-    const people = await directory.listPeople({ active: true, ...(q.team ? { teamId: q.team } : {}) });
-    const personIds = q.team ? people.map((p) => p.id) : undefined;
+    const listed = directory.listPeople({ active: true, ...(q.team ? { teamId: q.team } : {}) });
+    // Only a team filter needs the people before the hours; otherwise both are read at once.
+    const personIds = q.team ? (await listed).map((p) => p.id) : undefined;
     // Per person and week the maintained totals answer; by project the week rows are summed.
     const byProject = q.groupBy === 'project' || q.project !== undefined;
     const zero = () => Array<number>(n).fill(0);
@@ -59,14 +60,16 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
       } else {
         for (const t of await totalsRepo.seriesInRange(db, first, last, personIds)) {
           const s = sumOf(t.key, t.placeholder);
-          t.weeks.forEach((i, j) => {
-            s.assigned[i] = s.assigned[i]! + t.confirmed[j]!;
-            s.tentative[i] = s.tentative[i]! + t.tentative[j]!;
-          });
+          const end = Math.min(t.confirmed.length, n - t.offset);
+          for (let j = Math.max(0, -t.offset); j < end; j++) {
+            s.assigned[t.offset + j] = s.assigned[t.offset + j]! + t.confirmed[j]!;
+            if (t.tentative) s.tentative[t.offset + j] = s.tentative[t.offset + j]! + t.tentative[j]!;
+          }
         }
       }
     };
-    const [, holidays, timeOff] = await Promise.all([
+    const [people, , holidays, timeOff] = await Promise.all([
+      listed,
       load(),
       calendarRepo.holidayDates(db, first, addDays(last, 6), q.region),
       calendarRepo.timeOffWithin(db, first, addDays(last, 6)),
@@ -113,13 +116,22 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
       for (const p of people) {
         const s = sums.get(p.id);
         if (q.project && !s) continue;
-        const gk = q.groupBy === 'team' ? p.teamId : p.id;
-        let g = groups.get(gk);
+        if (q.groupBy === 'person') {
+          // One person, one row: their own series, nothing to add up.
+          const capacity = capacities.get(p.id)!;
+          rows.push({
+            kind: 'person',
+            key: p.id,
+            label: p.name,
+            ...series(s?.assigned ?? zero(), s?.tentative ?? zero(), capacity),
+          });
+          continue;
+        }
+        let g = groups.get(p.teamId);
         if (!g) {
-          const label =
-            q.groupBy === 'team' ? (p.teamId ? (await directory.getTeam(p.teamId)).name : 'No team') : p.name;
+          const label = p.teamId ? (await directory.getTeam(p.teamId)).name : 'No team';
           g = { label, assigned: zero(), tentative: zero(), capacity: zero() };
-          groups.set(gk, g);
+          groups.set(p.teamId, g);
         }
         add(g.capacity, capacities.get(p.id)!);
         if (s) {
