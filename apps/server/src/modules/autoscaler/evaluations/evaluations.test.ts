@@ -141,5 +141,17 @@ describe('evaluations', () => {
     expect(done.body.status).toBe('succeeded');
     expect(Object.keys(done.body.result.policies)).toEqual(['hpa']);
     expect(done.body.result.comparison).toBeNull();
+
+    // A replica that stops mid-run leaves its record running; a minute without a write reads as failed.
+    const key = `autoscaler:evaluation:${first.body.id}`;
+    const { cache, clock } = t.runtime.ctx;
+    const stored = JSON.parse((await cache.get(key)) as string);
+    const twoMinutesAgo = new Date(clock.now().getTime() - 120_000).toISOString();
+    await cache.set(key, JSON.stringify({ ...stored, status: 'running', updatedAt: twoMinutesAgo }), 60);
+    const lost = await request(t, carol, 'GET', `/autoscaler/evaluations/${first.body.id}`);
+    expect(lost.body).toMatchObject({
+      status: 'failed',
+      error: 'The server running this evaluation stopped',
+    });
   });
 });
