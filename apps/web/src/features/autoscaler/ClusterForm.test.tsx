@@ -53,7 +53,7 @@ describe('cluster form', () => {
       return problem(400, {
         code: 'validation_failed',
         detail: 'Invalid',
-        errors: [{ path: 'body.behavior.scaleUp.policies.2.periodSeconds', message: 'At most 1800' }],
+        errors: [{ path: 'body.behavior.scaleUp.policies.1.periodSeconds', message: 'At most 1800' }],
       });
     });
     renderWithProviders(<ClusterForm onDone={() => {}} onCancel={() => {}} />);
@@ -71,14 +71,12 @@ describe('cluster form', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Add scale up policy' }));
     fireEvent.change(screen.getByLabelText('Scale up policy 3 value'), { target: { value: '7' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Remove scale down policy 1' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Add scale down policy' }));
-    fireEvent.change(screen.getByLabelText('Scale down policy 1 period (s)'), { target: { value: '60' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Remove scale up policy 2' }));
     fireEvent.click(screen.getByRole('button', { name: 'Create cluster' }));
 
     const message = await screen.findByText('At most 1800');
     expect(
-      screen.getByLabelText('Scale up policy 3 period (s)').getAttribute('aria-describedby') ?? '',
+      screen.getByLabelText('Scale up policy 2 period (s)').getAttribute('aria-describedby') ?? '',
     ).toContain(message.id);
     expect(posted[0]?.behavior).toEqual({
       scaleUp: {
@@ -86,15 +84,14 @@ describe('cluster form', () => {
         selectPolicy: 'Max',
         policies: [
           { type: 'Pods', value: 4, periodSeconds: 15 },
-          { type: 'Percent', value: 100, periodSeconds: 15 },
           { type: 'Pods', value: 7, periodSeconds: 15 },
         ],
       },
       scaleDown: {
         stabilizationWindowSeconds: null,
         selectPolicy: 'Max',
-        policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }],
+        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
       },
     });
-  });
+  }, 90_000); // about 40 re-renders of the whole form: 10 s alone, far more on a loaded machine
 });
