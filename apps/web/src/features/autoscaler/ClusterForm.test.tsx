@@ -93,5 +93,5 @@ describe('cluster form', () => {
         policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
       },
     });
-  }, 90_000); // about 40 re-renders of the whole form: 10 s alone, far more on a loaded machine
+  }, 90_000); // each change re-renders the whole form: 10 s alone, 40 s on a loaded machine
 });
