@@ -12,6 +12,7 @@ const serverUnit = [
   'apps/server/src/cli/progress.test.ts',
   'apps/server/src/config/docs.test.ts',
   'apps/server/src/modules/autoscaler/autoscaler.cli.test.ts',
+  'apps/server/src/modules/autoscaler/clusters/behavior-defaults.test.ts',
   'apps/server/src/modules/autoscaler/engine/*.test.ts',
   'apps/server/src/modules/autoscaler/evaluate/*.test.ts',
   'apps/server/src/modules/fleet/payments/csp.test.ts',

@@ -13,7 +13,12 @@ rmSync(new URL(outdir, dir), { recursive: true, force: true });
 
 const result = await build({
   absWorkingDir: new URL('.', dir).pathname,
-  entryPoints: { main: 'src/main.ts', cli: 'src/cli/index.ts' },
+  entryPoints: {
+    main: 'src/main.ts',
+    cli: 'src/cli/index.ts',
+    // The autoscaler's evaluations run it in a worker thread, found beside main.js.
+    'evaluation-worker': 'src/modules/autoscaler/evaluations/evaluation.worker.ts',
+  },
   outdir,
   bundle: true,
   platform: 'node',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -35,5 +36,26 @@ describe('build.mjs', { timeout: 180_000 }, () => {
     );
     const migrate = await run(process.execPath, [cli, 'migrate'], { env });
     expect(migrate.stdout).toContain('applied 0001_platform');
+
+    // The autoscaler's evaluations start this bundle in a worker thread beside main.js.
+    const worker = new Worker(join(SERVER, OUT, 'evaluation-worker.js'), {
+      workerData: {
+        kind: 'autoscaler-evaluation',
+        trace: {
+          stepSeconds: 60,
+          startSeconds: 0,
+          requests: new Float64Array(30).fill(600),
+          gapSteps: 0,
+          zeroSteps: 0,
+        },
+        options: { policy: 'hpa', bootSeconds: 30, hpaTarget: 70 },
+      },
+    });
+    const done = await new Promise<{ type: string; result?: { policies: object } }>((resolve, reject) => {
+      worker.on('message', (m) => m.type === 'done' && resolve(m));
+      worker.on('error', reject);
+    });
+    await worker.terminate();
+    expect(Object.keys(done.result?.policies ?? {})).toEqual(['hpa']);
   });
 });

@@ -77,6 +77,27 @@ export const ZBehavior = z.strictObject({
   scaleUp: ZScalingRules.nullable().default(null),
   scaleDown: ZScalingRules.nullable().default(null),
 });
+export type TBehavior = z.infer<typeof ZBehavior>;
+
+/**
+ * What Kubernetes fills in for a direction a `behavior` leaves out (HPA-ALGORITHM.md §5.1). Scale-down's
+ * window is null: the controller's `--horizontal-pod-autoscaler-downscale-stabilization` (300 s).
+ */
+export const HPA_DEFAULT_RULES = {
+  scaleUp: {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+    ],
+  },
+  scaleDown: {
+    stabilizationWindowSeconds: null,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+  },
+} as const satisfies Record<'scaleUp' | 'scaleDown', TScalingRules>;
 
 export const ZRecommendation = z.strictObject({ replicas: count, ageSeconds: age });
 export const ZScaleEvent = z.strictObject({

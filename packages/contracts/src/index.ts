@@ -1,5 +1,6 @@
 export * from './autoscaler';
 export * from './autoscaler-decide';
+export * from './autoscaler-evaluation';
 export * from './common';
 export * from './directory';
 export * from './fleet';

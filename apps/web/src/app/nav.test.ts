@@ -6,6 +6,7 @@ describe('menu by role', () => {
     const labels = (role: 'admin' | 'manager' | 'employee' | 'customer') => navFor(role).map((i) => i.label);
     const fleet = ['Book a vehicle', 'Bookings', 'Identity check', 'Vehicles'];
     const planning = ['Plan', 'Deliverables', 'Time off and holidays'];
+    const autoscaler = ['Autoscaler', 'Autoscaler evaluation'];
     expect(labels('employee')).toEqual([
       'Home',
       'My time',
@@ -13,14 +14,14 @@ describe('menu by role', () => {
       ...planning,
       'Directory',
       ...fleet,
-      'Autoscaler',
+      ...autoscaler,
     ]);
     expect(labels('employee')).not.toContain('Utilisation');
     expect(labels('employee')).not.toContain('Planning import');
     expect(labels('manager')).toEqual(expect.arrayContaining(['Utilisation', 'Planning import']));
     // A self-registered account sees the fleet and its own clusters, nothing of time or the directory,
     // and lands on booking.
-    expect(labels('customer')).toEqual([...fleet, 'Autoscaler']);
+    expect(labels('customer')).toEqual([...fleet, ...autoscaler]);
     expect(homeFor('customer')).toBe('/fleet');
     expect(labels('manager')).toContain('Approvals');
     expect(labels('manager')).toContain('Reports');

@@ -4,6 +4,8 @@ import { autoscalerCli } from './autoscaler.cli';
 import { autoscalerRoutes } from './autoscaler.routes';
 import { createClustersService } from './clusters/clusters.service';
 import { decide } from './engine/decide';
+import { evaluationRoutes } from './evaluations/evaluations.routes';
+import { createEvaluationsService } from './evaluations/evaluations.service';
 import { createLiveBus } from './live/bus';
 import { liveRoutes } from './live/ws';
 import { createBreakers } from './loop/breakers';
@@ -40,6 +42,7 @@ function createAutoscalerServices(ctx: AppContext) {
     live,
     loop,
     monitor: createMonitorService(ctx, metrics, loop),
+    evaluations: createEvaluationsService(ctx),
   };
 }
 
@@ -49,8 +52,13 @@ export const autoscalerModule = defineModule({
   dependsOn: ['identity'],
   services: createAutoscalerServices,
   async routes(app, s, ctx) {
-    app.addHook('onClose', async () => s.breakers.shutdown());
+    app.addHook('onClose', async () => {
+      s.breakers.shutdown();
+      await s.evaluations.close();
+    });
     await autoscalerRoutes(app, s);
+    // Its own scope: the multipart parser is for the trace upload only.
+    await app.register((scope) => evaluationRoutes(scope, s.evaluations));
     // Loaded here: the CLI builds the services without the HTTP stack.
     const { default: websocket } = await import('@fastify/websocket');
     await app.register(websocket, { options: { maxPayload: ctx.config.autoscaler.wsMaxMessageBytes } });

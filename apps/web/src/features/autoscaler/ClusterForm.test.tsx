@@ -45,4 +45,53 @@ describe('cluster form', () => {
     );
     expect(onDone).not.toHaveBeenCalled();
   });
+
+  it('edits the scaling policies from Kubernetes’ defaults and puts the server’s errors on their row', async () => {
+    const posted: { behavior?: unknown }[] = [];
+    mockApi(async (_url, init) => {
+      posted.push(JSON.parse(String(init.body)));
+      return problem(400, {
+        code: 'validation_failed',
+        detail: 'Invalid',
+        errors: [{ path: 'body.behavior.scaleUp.policies.1.periodSeconds', message: 'At most 1800' }],
+      });
+    });
+    renderWithProviders(<ClusterForm onDone={() => {}} onCancel={() => {}} />);
+    fireEvent.change(screen.getByLabelText(/^Name/), { target: { value: 'web-3' } });
+    expect(screen.queryByLabelText('Scale up policy 1 value')).toBeNull();
+    fireEvent.click(screen.getByRole('switch', { name: /Scaling policies/ }));
+
+    // The defaults: up Pods 4 and Percent 100 per 15 s, down Percent 100 per 15 s after the controller's window.
+    expect((screen.getByLabelText('Scale up policy 1 value') as HTMLInputElement).value).toBe('4');
+    expect((screen.getByLabelText('Scale up policy 2 value') as HTMLInputElement).value).toBe('100 %');
+    expect((screen.getByLabelText('Scale down policy 1 period (s)') as HTMLInputElement).value).toBe(
+      'per 15 s',
+    );
+    expect(screen.queryByLabelText('Scale down policy 2 value')).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add scale up policy' }));
+    fireEvent.change(screen.getByLabelText('Scale up policy 3 value'), { target: { value: '7' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Remove scale up policy 2' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Create cluster' }));
+
+    const message = await screen.findByText('At most 1800');
+    expect(
+      screen.getByLabelText('Scale up policy 2 period (s)').getAttribute('aria-describedby') ?? '',
+    ).toContain(message.id);
+    expect(posted[0]?.behavior).toEqual({
+      scaleUp: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max',
+        policies: [
+          { type: 'Pods', value: 4, periodSeconds: 15 },
+          { type: 'Pods', value: 7, periodSeconds: 15 },
+        ],
+      },
+      scaleDown: {
+        stabilizationWindowSeconds: null,
+        selectPolicy: 'Max',
+        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+      },
+    });
+  }, 90_000); // each change re-renders the whole form: 10 s alone, 40 s on a loaded machine
 });

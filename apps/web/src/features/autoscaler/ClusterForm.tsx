@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { errorMessage, isApiError } from '../../app/api';
 import { FormActions } from '../../app/ui';
 import { useSaveCluster } from './api';
+import { BehaviorFields } from './BehaviorFields';
 import { type ClusterFormValues, initialValues, toBody, toFormErrors, validateCluster } from './cluster-form';
 import { LoadFields } from './LoadFields';
 
@@ -91,24 +92,7 @@ export function ClusterForm({
             {...form.getInputProps('mode')}
           />
         </div>
-        <SimpleGrid cols={2}>
-          <NumberInput
-            label="Scale-up stabilization (s)"
-            description="Empty: none"
-            min={0}
-            max={3600}
-            allowDecimal={false}
-            {...form.getInputProps('scaleUpWindowSeconds')}
-          />
-          <NumberInput
-            label="Scale-down stabilization (s)"
-            description="Empty: 300"
-            min={0}
-            max={3600}
-            allowDecimal={false}
-            {...form.getInputProps('scaleDownWindowSeconds')}
-          />
-        </SimpleGrid>
+        <BehaviorFields form={form} />
         <Text fw={600} size="sm" mt="xs">
           Simulated servers and load
         </Text>

@@ -1,9 +1,19 @@
 import { ZClusterCreate } from '@clockpilot/contracts/autoscaler';
 import { describe, expect, it } from 'vitest';
-import { initialValues, loadBody, loadValues, toBody, toFormErrors, validateCluster } from './cluster-form';
+import {
+  behaviorBody,
+  behaviorValues,
+  initialValues,
+  loadBody,
+  loadValues,
+  POLICY_REQUIRED,
+  toBody,
+  toFormErrors,
+  validateCluster,
+} from './cluster-form';
 
 describe('cluster form', () => {
-  it('sends a body the server contract accepts, with behavior only when a window is set', () => {
+  it('sends a body the server contract accepts, with behavior only when switched on', () => {
     const v = { ...initialValues(), name: 'web-eu_1' };
     const body = toBody(v);
     expect(ZClusterCreate.parse(body)).toMatchObject({
@@ -12,10 +22,69 @@ describe('cluster form', () => {
       behavior: null,
       simulation: { load: { type: 'constant', rps: 0 } },
     });
-    expect(toBody({ ...v, scaleDownWindowSeconds: 60 }).behavior).toEqual({
-      scaleUp: null,
-      scaleDown: { stabilizationWindowSeconds: 60 },
+    // Switched on, the form holds Kubernetes' defaults; the scale-down window stays the controller's.
+    expect(
+      ZClusterCreate.parse(toBody({ ...v, behavior: { ...v.behavior, enabled: true } })).behavior,
+    ).toEqual({
+      scaleUp: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max',
+        policies: [
+          { type: 'Pods', value: 4, periodSeconds: 15 },
+          { type: 'Percent', value: 100, periodSeconds: 15 },
+        ],
+      },
+      scaleDown: {
+        stabilizationWindowSeconds: null,
+        selectPolicy: 'Max',
+        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+      },
     });
+  });
+
+  it('round-trips a cluster’s behavior, filling what it leaves out with the defaults', () => {
+    const behavior = {
+      scaleUp: null,
+      scaleDown: {
+        stabilizationWindowSeconds: 60,
+        selectPolicy: 'Min' as const,
+        policies: [{ type: 'Pods' as const, value: 2, periodSeconds: 30 }],
+      },
+    };
+    const v = behaviorValues(behavior);
+    expect(v).toMatchObject({
+      enabled: true,
+      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max' },
+      scaleDown: behavior.scaleDown,
+    });
+    expect(behaviorBody(v)?.scaleDown).toEqual(behavior.scaleDown);
+    expect(behaviorValues(null).enabled).toBe(false);
+  });
+
+  it('refuses emptied policy numbers and a direction without a policy on their fields', () => {
+    const base = initialValues();
+    const behavior = {
+      ...base.behavior,
+      enabled: true,
+      scaleUp: {
+        ...base.behavior.scaleUp,
+        stabilizationWindowSeconds: 4000,
+        policies: [{ type: 'Pods' as const, value: '' as const, periodSeconds: 2000 }],
+      },
+      scaleDown: { ...base.behavior.scaleDown, policies: [] },
+    };
+    const errors = validateCluster({ ...base, name: 'ok-name', behavior });
+    expect(Object.keys(errors).sort()).toEqual([
+      'behavior.scaleDown.policies',
+      'behavior.scaleUp.policies.0.periodSeconds',
+      'behavior.scaleUp.policies.0.value',
+      'behavior.scaleUp.stabilizationWindowSeconds',
+    ]);
+    expect(errors['behavior.scaleDown.policies']).toBe(POLICY_REQUIRED);
+    // Switched off, the rules are not sent and not checked.
+    expect(validateCluster({ ...base, name: 'ok-name', behavior: { ...behavior, enabled: false } })).toEqual(
+      {},
+    );
   });
 
   it('puts the name, bound and target errors on their fields before sending', () => {
@@ -39,12 +108,14 @@ describe('cluster form', () => {
         'target.requestsPerSecond': 'too big',
         'simulation.load.rps': 'bad',
         'behavior.scaleDown.stabilizationWindowSeconds': 'over 3600',
+        'behavior.scaleUp.policies.1.periodSeconds': 'over 1800',
       }),
     ).toEqual({
       name: 'taken',
       targetValue: 'too big',
       'load.baseRps': 'bad',
-      scaleDownWindowSeconds: 'over 3600',
+      'behavior.scaleDown.stabilizationWindowSeconds': 'over 3600',
+      'behavior.scaleUp.policies.1.periodSeconds': 'over 1800',
     });
   });
 

@@ -6,6 +6,12 @@ import {
   type TClusterLoad,
   ZClusterCreate,
 } from '@clockpilot/contracts/autoscaler';
+import {
+  HPA_DEFAULT_RULES,
+  type TBehavior,
+  type TScalingPolicy,
+  type TScalingRules,
+} from '@clockpilot/contracts/autoscaler-decide';
 import { bodyResolver } from '../../app/validate';
 
 export const LOAD_TYPES = ['constant', 'step', 'spike', 'diurnal', 'randomWalk'] as const;
@@ -38,13 +44,64 @@ export type ClusterFormValues = {
   targetType: 'cpu' | 'requestsPerServer';
   targetValue: number;
   mode: TAutoscalerMode;
-  /** Empty: the controller's default window (none for scale-up, 300 s for scale-down). */
-  scaleUpWindowSeconds: number | '';
-  scaleDownWindowSeconds: number | '';
+  behavior: BehaviorValues;
   load: LoadValues;
   capacityRps: number;
   bootSeconds: number;
 };
+
+export const DIRECTIONS = ['scaleUp', 'scaleDown'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+export const SELECT_POLICIES = ['Max', 'Min', 'Disabled'] as const;
+
+/** One rate-limit policy as typed; an emptied number stays '' until the check refuses it. */
+export type PolicyValues = { type: TScalingPolicy['type']; value: number | ''; periodSeconds: number | '' };
+/** A direction's rules, named as in the body so the server's field paths land on the inputs. */
+export type RulesValues = {
+  /** Empty: Kubernetes' default window (0 s up, the controller's 300 s down). */
+  stabilizationWindowSeconds: number | '';
+  selectPolicy: (typeof SELECT_POLICIES)[number];
+  policies: PolicyValues[];
+};
+/** `enabled` off sends `behavior: null`: the controller's rules without a behavior section. */
+export type BehaviorValues = { enabled: boolean } & Record<Direction, RulesValues>;
+
+export const defaultPolicy = (d: Direction): PolicyValues => ({ ...HPA_DEFAULT_RULES[d].policies[0] });
+
+/** A direction's rules as the form shows them: what is set, Kubernetes' default for the rest. */
+function rulesValues(d: Direction, given: TScalingRules | null | undefined): RulesValues {
+  const defaults = HPA_DEFAULT_RULES[d];
+  return {
+    stabilizationWindowSeconds:
+      given?.stabilizationWindowSeconds ?? defaults.stabilizationWindowSeconds ?? '',
+    selectPolicy: given?.selectPolicy ?? defaults.selectPolicy,
+    policies: (given?.policies ?? defaults.policies).map((p) => ({ ...p })),
+  };
+}
+
+export function behaviorValues(b: TBehavior | null | undefined): BehaviorValues {
+  return {
+    enabled: !!b,
+    scaleUp: rulesValues('scaleUp', b?.scaleUp),
+    scaleDown: rulesValues('scaleDown', b?.scaleDown),
+  };
+}
+
+function rulesBody(r: RulesValues): TScalingRules {
+  return {
+    stabilizationWindowSeconds: r.stabilizationWindowSeconds === '' ? null : r.stabilizationWindowSeconds,
+    selectPolicy: r.selectPolicy,
+    // An emptied number is sent as NaN, which the contract refuses on that very field.
+    policies: r.policies.map((p) => ({
+      type: p.type,
+      value: p.value === '' ? Number.NaN : p.value,
+      periodSeconds: p.periodSeconds === '' ? Number.NaN : p.periodSeconds,
+    })),
+  };
+}
+
+export const behaviorBody = (b: BehaviorValues): TBehavior | null =>
+  b.enabled ? { scaleUp: rulesBody(b.scaleUp), scaleDown: rulesBody(b.scaleDown) } : null;
 
 export function loadBody(l: LoadValues): TClusterLoad {
   switch (l.type) {
@@ -132,20 +189,15 @@ export function initialValues(c?: TCluster): ClusterFormValues {
     targetType: c?.target.type ?? 'cpu',
     targetValue: !c ? 70 : c.target.type === 'cpu' ? c.target.utilizationPercent : c.target.requestsPerSecond,
     mode: c?.mode ?? 'hpa',
-    scaleUpWindowSeconds: c?.behavior?.scaleUp?.stabilizationWindowSeconds ?? '',
-    scaleDownWindowSeconds: c?.behavior?.scaleDown?.stabilizationWindowSeconds ?? '',
+    behavior: behaviorValues(c?.behavior),
     load: loadValues(c?.simulation.load),
     capacityRps: c?.simulation.capacityRps ?? 10,
     bootSeconds: c?.simulation.bootSeconds ?? 30,
   };
 }
 
-const windowRules = (w: number | '') => (w === '' ? null : { stabilizationWindowSeconds: Number(w) });
-
 /** The request body; the same shape creates and (all fields sent) changes a cluster. */
 export function toBody(v: ClusterFormValues): TClusterCreate {
-  const up = windowRules(v.scaleUpWindowSeconds);
-  const down = windowRules(v.scaleDownWindowSeconds);
   return {
     name: v.name.trim(),
     minServers: v.minServers,
@@ -155,12 +207,15 @@ export function toBody(v: ClusterFormValues): TClusterCreate {
         ? { type: 'cpu', utilizationPercent: v.targetValue }
         : { type: 'requestsPerServer', requestsPerSecond: v.targetValue },
     mode: v.mode,
-    behavior: up || down ? { scaleUp: up, scaleDown: down } : null,
+    behavior: behaviorBody(v.behavior),
     simulation: { load: loadBody(v.load), capacityRps: v.capacityRps, bootSeconds: v.bootSeconds },
   };
 }
 
 const contractCheck = bodyResolver<ClusterFormValues>(ZClusterCreate, toBody);
+
+/** Kubernetes discards rules without a policy; the server refuses them with the same words. */
+export const POLICY_REQUIRED = 'At least one policy';
 
 /** What the server would refuse, shown before sending: the contract plus the name and bound rules. */
 export function validateCluster(v: ClusterFormValues): Record<string, string> {
@@ -174,6 +229,9 @@ export function validateCluster(v: ClusterFormValues): Record<string, string> {
     (v.targetValue < 1 || v.targetValue > 100)
   )
     errors['target.utilizationPercent'] = 'Between 1 and 100 %';
+  if (v.behavior.enabled)
+    for (const d of DIRECTIONS)
+      if (v.behavior[d].policies.length === 0) errors[`behavior.${d}.policies`] = POLICY_REQUIRED;
   return toFormErrors(errors);
 }
 
@@ -182,11 +240,12 @@ const RENAMED: Record<string, string> = {
   'target.requestsPerSecond': 'targetValue',
   'simulation.capacityRps': 'capacityRps',
   'simulation.bootSeconds': 'bootSeconds',
-  'behavior.scaleUp.stabilizationWindowSeconds': 'scaleUpWindowSeconds',
-  'behavior.scaleDown.stabilizationWindowSeconds': 'scaleDownWindowSeconds',
 };
 
-/** Errors on the body's paths (the contract's or the server's) moved onto the form's fields. */
+/**
+ * Errors on the body's paths (the contract's or the server's) moved onto the form's fields; the
+ * behavior's fields are named as in the body and keep their paths.
+ */
 export function toFormErrors(errors: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [path, message] of Object.entries(errors)) {

@@ -1,4 +1,4 @@
-import { IconChartLine } from '@tabler/icons-react';
+import { IconChartHistogram, IconChartLine } from '@tabler/icons-react';
 import { createRoute } from '@tanstack/react-router';
 import type { Feature } from '../../app/features';
 import { requireModule } from '../../app/modules';
@@ -14,6 +14,9 @@ function routes(app: AppRoute) {
     createRoute({ getParentRoute: () => autoscaler, path: '/autoscaler' }).lazy(() =>
       import('./ClustersPage').then((m) => m.Route),
     ),
+    createRoute({ getParentRoute: () => autoscaler, path: '/autoscaler/evaluate' }).lazy(() =>
+      import('./EvaluationPage').then((m) => m.Route),
+    ),
     createRoute({ getParentRoute: () => autoscaler, path: '/autoscaler/$clusterId' }).lazy(() =>
       import('./ClusterPage').then((m) => m.Route),
     ),
@@ -24,5 +27,14 @@ function routes(app: AppRoute) {
 export const autoscalerFeature = {
   module: 'autoscaler',
   routes,
-  nav: [{ to: '/autoscaler', label: 'Autoscaler', permission: null, icon: IconChartLine, group: 'me' }],
+  nav: [
+    { to: '/autoscaler', label: 'Autoscaler', permission: null, icon: IconChartLine, group: 'me' },
+    {
+      to: '/autoscaler/evaluate',
+      label: 'Autoscaler evaluation',
+      permission: null,
+      icon: IconChartHistogram,
+      group: 'me',
+    },
+  ],
 } satisfies Feature;

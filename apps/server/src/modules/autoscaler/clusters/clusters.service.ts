@@ -1,5 +1,6 @@
 import {
   CLUSTER_NAME_PATTERN,
+  type TBehavior,
   type TCluster,
   type TClusterFaults,
   type TClusterListQuery,
@@ -84,6 +85,13 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
       throw unprocessable('body.minServers', 'The minimum must not be above the maximum');
   }
 
+  /** Kubernetes discards rules without a policy as invalid; a missing list means its defaults. */
+  function checkBehavior(b: TBehavior | null | undefined) {
+    for (const d of ['scaleUp', 'scaleDown'] as const)
+      if (b?.[d]?.policies?.length === 0)
+        throw unprocessable(`body.behavior.${d}.policies`, 'At least one policy');
+  }
+
   async function checkQuotas(
     tx: Parameters<typeof repo.usage>[0],
     ownerId: string,
@@ -137,6 +145,7 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
 
     async create(principal: Principal, input: Create, actor: Actor): Promise<TCluster> {
       checkShape(input);
+      checkBehavior(input.behavior);
       const now = clock.now();
       let created: ClusterRow | undefined;
       try {
@@ -174,6 +183,7 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
             const { simulation, ...rest } = patch;
             const next = { ...before, ...rest, simulation: { ...before.simulation, ...simulation } };
             checkShape(next);
+            checkBehavior(patch.behavior);
             if (patch.maxServers !== undefined) await checkQuotas(tx, principal.userId, next.maxServers, id);
             const desiredServers = Math.min(
               next.maxServers,

@@ -84,6 +84,19 @@ describe('clusters', () => {
         400,
         'body.target.utilizationPercent',
       ],
+      [
+        { name: 'no-policy', behavior: { scaleDown: { selectPolicy: 'Min', policies: [] } } },
+        422,
+        'body.behavior.scaleDown.policies',
+      ],
+      [
+        {
+          name: 'long-period',
+          behavior: { scaleUp: { policies: [{ type: 'Pods', value: 2, periodSeconds: 1801 }] } },
+        },
+        400,
+        'body.behavior.scaleUp.policies.0.periodSeconds',
+      ],
     ];
     for (const [over, status, path] of cases) {
       const res = await request(t, alice, 'POST', '/autoscaler/clusters', body(over));

@@ -8,7 +8,8 @@ const W = 1000;
 const H = 420;
 const PAD = { left: 56, right: 16, top: 36, bottom: 44 };
 
-function binned(values: ArrayLike<number>, bins: number): number[] {
+/** Means of consecutive runs of values, at most `bins` of them. */
+export function binned(values: ArrayLike<number>, bins: number): number[] {
   const n = values.length;
   const size = Math.max(1, Math.ceil(n / bins));
   const out: number[] = [];

@@ -1,6 +1,12 @@
 import type { TEvaluateOptions } from '@clockpilot/contracts';
 import { renderChart } from './chart';
-import { type PolicyName, type ReplayOptions, type ReplayResult, replay } from './replay';
+import {
+  type PolicyName,
+  type ReplayOptions,
+  type ReplayProgress,
+  type ReplayResult,
+  replay,
+} from './replay';
 import type { Trace } from './trace';
 
 /** Both policies on the same trace and cluster, with the figures and chart the CLI writes. */
@@ -26,10 +32,12 @@ export type Evaluation = {
 
 const COLORS: Record<PolicyName, string> = { hpa: '#1f77b4', predictive: '#d95f02' };
 
+/** `onProgress` counts the ticks of every policy to replay, one policy after the other. */
 export function evaluateTrace(
   trace: Trace,
-  o: TEvaluateOptions,
+  o: Omit<TEvaluateOptions, 'trace'>,
   now: () => number = () => performance.now(),
+  onProgress?: ReplayProgress,
 ) {
   let total = 0;
   let peak = 0;
@@ -54,9 +62,14 @@ export function evaluateTrace(
   const names: PolicyName[] = o.policy === 'both' ? ['hpa', 'predictive'] : [o.policy];
   const results: ReplayResult[] = [];
   const policies: Evaluation['policies'] = {};
-  for (const name of names) {
+  for (const [i, name] of names.entries()) {
     const t0 = now();
-    const r = replay(trace, name, replayOptions);
+    const r = replay(
+      trace,
+      name,
+      replayOptions,
+      onProgress && ((done, total) => onProgress(i * total + done, names.length * total)),
+    );
     policies[name] = { ...r.metrics, elapsedMs: Math.round(now() - t0), sampleReasons: r.sampleReasons };
     results.push(r);
   }
@@ -112,5 +125,5 @@ export function evaluateTrace(
         })),
       ],
     );
-  return { evaluation, chart };
+  return { evaluation, chart, results };
 }

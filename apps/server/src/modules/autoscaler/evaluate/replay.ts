@@ -47,7 +47,7 @@ export type ReplayResult = {
   sampleReasons: string[];
 };
 
-function tickOf(step: number, sync: number) {
+export function tickOf(step: number, sync: number) {
   if (step <= sync) return step;
   for (let d = Math.floor(sync); d >= 1; d--) if (Number.isInteger(step / d)) return d;
   return step;
@@ -117,7 +117,15 @@ class HpaLoop {
   }
 }
 
-export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): ReplayResult {
+/** Called every few thousand ticks with the ticks replayed so far and the total. */
+export type ReplayProgress = (done: number, total: number) => void;
+
+export function replay(
+  trace: Trace,
+  policy: PolicyName,
+  o: ReplayOptions,
+  onProgress?: ReplayProgress,
+): ReplayResult {
   const tick = tickOf(trace.stepSeconds, o.syncSeconds);
   const ticksPerStep = Math.round(trace.stepSeconds / tick);
   const syncEvery = Math.max(1, Math.round(o.syncSeconds / tick));
@@ -170,6 +178,7 @@ export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): Repl
   let windowArrivals = 0;
   let syncs = 0;
   for (let t = 0; t < totalTicks; t++) {
+    if (onProgress && t % 4096 === 0) onProgress(t, totalTicks);
     // The trace is already on its grid: each step is a constant rate, as the simulator spreads a trace.
     if (t % ticksPerStep === 0)
       cluster.setLoad({
@@ -212,6 +221,7 @@ export function replay(trace: Trace, policy: PolicyName, o: ReplayOptions): Repl
     served[k] = lambda - r.dropped - r.failed;
     change[k] = delta;
   }
+  onProgress?.(totalTicks, totalTicks);
   const metrics = computeMetrics({
     stepSeconds: tick,
     perServer: perTick,
