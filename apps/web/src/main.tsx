@@ -5,6 +5,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { auth } from './app/auth';
+import { followPreferredLanguage } from './app/i18n';
 import { createQueryClient, Providers } from './app/providers';
 import { createAppRouter } from './app/router';
 
@@ -15,6 +16,9 @@ if (window.location.pathname === '/') void import('./features/time/HomePage');
 const queryClient = createQueryClient();
 const router = createAppRouter(queryClient);
 
+// English is in the bundle; another language's words arrive before the first paint.
+// A failed download leaves the app in English rather than blank.
+await followPreferredLanguage().catch(() => undefined);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <Providers queryClient={queryClient}>

@@ -1,6 +1,7 @@
 import { Button, Center, Group, Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconArrowDown, IconArrowsSort, IconArrowUp } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { t } from './i18n';
 import type { ListControls, PagedList } from './list';
 import { EmptyState, ErrorState, LoadingState } from './ui';
 
@@ -28,7 +29,7 @@ export function rowActionColumn<T>(action: {
 }): Column<T> {
   return {
     key: 'actions',
-    header: 'Actions',
+    header: t('ui.actions'),
     hiddenHeader: true,
     align: 'right',
     render: (row) =>
@@ -138,11 +139,12 @@ export function DataTable<T, S extends string = string>({
         <Center mt="sm">
           <Group gap="sm">
             <Text size="sm" c="dimmed" role="status" aria-live="polite">
-              {list.items.length} shown{list.hasMore ? '' : ' · all loaded'}
+              {t('ui.shown', { count: list.items.length })}
+              {list.hasMore ? '' : t('ui.allLoaded')}
             </Text>
             {list.hasMore && (
               <Button variant="light" size="xs" onClick={list.loadMore} loading={list.isLoadingMore}>
-                Load more
+                {t('ui.loadMore')}
               </Button>
             )}
           </Group>
@@ -166,7 +168,7 @@ function SortButton({
 }) {
   const Icon = !active ? IconArrowsSort : dir === 'asc' ? IconArrowUp : IconArrowDown;
   return (
-    <UnstyledButton onClick={onClick} fw={700} fz="sm" aria-label={`Sort by ${label}`}>
+    <UnstyledButton onClick={onClick} fw={700} fz="sm" aria-label={t('ui.sortBy', { label })}>
       <Group gap={4} wrap="nowrap">
         {label}
         <Icon size={14} aria-hidden style={{ opacity: active ? 1 : 0.4 }} />

@@ -16,12 +16,17 @@ import { IconChevronDown, IconLogout, IconUser } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { logout } from './auth';
+import { type MessageKey, t } from './i18n';
 import { initials } from './initials';
 import { appInfoQuery } from './modules';
 import { isActivePath, type NavItem, navFor, safeRedirect } from './nav';
 import { useAuth } from './useAuth';
 
-const GROUP_LABELS: Record<NavItem['group'], string> = { me: 'Me', team: 'Team', admin: 'Administration' };
+const GROUP_LABELS: Record<NavItem['group'], MessageKey> = {
+  me: 'shell.group.me',
+  team: 'shell.group.team',
+  admin: 'shell.group.admin',
+};
 
 export function AppLayout() {
   const { status, user, ended } = useAuth();
@@ -60,7 +65,7 @@ export function AppLayout() {
       padding="md"
     >
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('shell.skip')}
       </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
@@ -70,7 +75,7 @@ export function AppLayout() {
               onClick={toggle}
               hiddenFrom="sm"
               size="sm"
-              aria-label={opened ? 'Close the menu' : 'Open the menu'}
+              aria-label={opened ? t('shell.closeMenu') : t('shell.openMenu')}
             />
             <Text component={Link} to="/" fw={700} size="lg" c="blue.8" td="none">
               ClockPilot
@@ -78,7 +83,10 @@ export function AppLayout() {
           </Group>
           <Menu position="bottom-end" width={220}>
             <Menu.Target>
-              <UnstyledButton aria-label={`Account menu for ${user.displayName}`} data-testid="user-menu">
+              <UnstyledButton
+                aria-label={t('shell.accountMenu', { name: user.displayName })}
+                data-testid="user-menu"
+              >
                 <Group gap={8} wrap="nowrap">
                   <Avatar radius="xl" size={32} color="blue" aria-hidden>
                     {initials(user.displayName)}
@@ -95,22 +103,22 @@ export function AppLayout() {
                 {user.username} · {user.role}
               </Menu.Label>
               <Menu.Item component={Link} to="/profile" leftSection={<IconUser size={16} aria-hidden />}>
-                Profile and security
+                {t('shell.profile')}
               </Menu.Item>
               <Menu.Divider />
               <Menu.Item color="red" leftSection={<IconLogout size={16} aria-hidden />} onClick={signOut}>
-                Log out
+                {t('shell.logout')}
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main navigation" component="nav">
+      <AppShell.Navbar p="xs" aria-label={t('shell.mainNav')} component="nav">
         <ScrollArea>
           {groups.map((g) => (
             <div key={g.group}>
               <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
-                {GROUP_LABELS[g.group]}
+                {t(GROUP_LABELS[g.group])}
               </Text>
               {g.items.map((item) => {
                 const Icon = item.icon;
@@ -120,7 +128,7 @@ export function AppLayout() {
                     key={item.to}
                     component={Link}
                     to={item.to}
-                    label={item.label}
+                    label={t(item.label)}
                     leftSection={<Icon size={18} aria-hidden />}
                     active={active}
                     aria-current={active ? 'page' : undefined}
@@ -134,10 +142,10 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main">
         {user.totpEnrollmentRequired && pathname !== '/profile' && (
-          <Alert color="orange" mb="md" role="alert" title="Two-step verification required">
-            Your role must sign in with a second factor. Until you set it up, most pages will refuse to load.{' '}
+          <Alert color="orange" mb="md" role="alert" title={t('shell.totpRequired')}>
+            {t('shell.totpRequiredText')}{' '}
             <Anchor component={Link} to="/profile">
-              Set it up now
+              {t('shell.totpSetUp')}
             </Anchor>
           </Alert>
         )}

@@ -24,5 +24,5 @@ function routes(app: AppRoute) {
 export const autoscalerFeature = {
   module: 'autoscaler',
   routes,
-  nav: [{ to: '/autoscaler', label: 'Autoscaler', permission: null, icon: IconChartLine, group: 'me' }],
+  nav: [{ to: '/autoscaler', label: 'nav.autoscaler', permission: null, icon: IconChartLine, group: 'me' }],
 } satisfies Feature;

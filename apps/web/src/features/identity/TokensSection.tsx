@@ -12,6 +12,7 @@ import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { DataTable, rowActionColumn } from '../../app/data-table';
 import { showFormError } from '../../app/form';
+import { instantDate } from '../../app/format';
 import { wholeList } from '../../app/list';
 import { OneTimeSecret } from '../../app/secret';
 import { FormActions } from '../../app/ui';
@@ -36,7 +37,7 @@ function body(v: Values, now = Date.now()) {
   };
 }
 
-const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+const day = (iso: string) => instantDate(iso);
 
 /** Personal API tokens for scripts: create (secret shown once), list, revoke. */
 export function TokensSection() {

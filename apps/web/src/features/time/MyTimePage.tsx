@@ -6,6 +6,7 @@ import { IconCopy, IconEdit, IconPlayerPlay, IconPlus, IconTrash } from '@tabler
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../app/api';
+import { t } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import {
@@ -21,6 +22,7 @@ import { dayOf, isoWeekOf, today, weekDays } from './calendar';
 import { EntryForm } from './EntryForm';
 import { hm, hoursMinutes, longDay, timeOfDay } from './format';
 import { clockInBody, workOf } from './TimerContext';
+import { WEEK_STATUS } from './WeekActions';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/time')({ component: MyTimePage });
@@ -46,10 +48,9 @@ export function MyTimePage() {
     clock.mutate(
       { action: 'in', body: clockInBody(workOf(e)) },
       {
-        onSuccess: () =>
-          notifications.show({ color: 'green', message: 'Clocked in: the timer runs on this work' }),
+        onSuccess: () => notifications.show({ color: 'green', message: t('mytime.continued') }),
         onError: (err) =>
-          notifications.show({ color: 'red', title: 'Not clocked in', message: errorMessage(err) }),
+          notifications.show({ color: 'red', title: t('mytime.notClockedIn'), message: errorMessage(err) }),
       },
     );
   }
@@ -57,7 +58,7 @@ export function MyTimePage() {
   const editable = sheet.data?.editable ?? true;
   const projectName = useMemo(() => {
     const byId = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
-    return (id: string | null) => (id ? (byId.get(id) ?? 'Project') : null);
+    return (id: string | null) => (id ? (byId.get(id) ?? t('quick.project')) : null);
   }, [projects.data]);
   const activityName = useMemo(() => {
     const byId = new Map((activities.data ?? []).map((a) => [a.id, a.name]));
@@ -79,10 +80,11 @@ export function MyTimePage() {
     if (!deleting) return;
     remove.mutate(deleting.id, {
       onSuccess: () => {
-        notifications.show({ color: 'green', message: 'Entry deleted' });
+        notifications.show({ color: 'green', message: t('mytime.deleted') });
         setDeleting(null);
       },
-      onError: (e) => notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('mytime.notDeleted'), message: errorMessage(e) }),
     });
   }
 
@@ -99,41 +101,39 @@ export function MyTimePage() {
               leftSection={<IconPlus size={18} aria-hidden />}
               onClick={() => setEditing({ day: defaultDay })}
             >
-              Add entry
+              {t('mytime.add')}
             </Button>
           )
         }
       >
-        My time
+        {t('nav.myTime')}
       </PageTitle>
       <Group justify="space-between" mb="md" wrap="wrap">
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
         <Group gap="xs">
           {sheet.data && <StatusBadge sheet={sheet.data} />}
           <Text fw={600} className="tabular">
-            Total {hoursMinutes(weekTotal)}
+            {t('mytime.total', { duration: hoursMinutes(weekTotal) })}
           </Text>
         </Group>
       </Group>
       {!editable && sheet.data && (
         <Text c="dimmed" size="sm" mb="sm" data-testid="not-editable">
-          This week is{' '}
           {sheet.data.status === 'approved'
-            ? 'approved'
+            ? t('mytime.closed.approved')
             : sheet.data.status === 'submitted'
-              ? 'submitted'
-              : 'locked'}{' '}
-          and can no longer be changed.
+              ? t('mytime.closed.submitted')
+              : t('mytime.closed.locked')}
         </Text>
       )}
 
       {entries.isPending ? (
-        <LoadingState label="Loading your entries…" />
+        <LoadingState label={t('mytime.loading')} />
       ) : entries.isError ? (
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
       ) : (entries.data ?? []).length === 0 ? (
-        <EmptyState title="No time recorded this week">
-          {editable ? 'Clock in on the home page, or add an entry by hand.' : 'Nothing was recorded in it.'}
+        <EmptyState title={t('mytime.empty')}>
+          {editable ? t('mytime.emptyHint') : t('mytime.emptyClosed')}
         </EmptyState>
       ) : (
         <Stack gap="md">
@@ -154,12 +154,12 @@ export function MyTimePage() {
                     <Table verticalSpacing="xs" data-testid="entries">
                       <Table.Thead>
                         <Table.Tr>
-                          <Table.Th>Time</Table.Th>
-                          <Table.Th>Project</Table.Th>
-                          <Table.Th ta="right">Breaks</Table.Th>
-                          <Table.Th ta="right">Worked</Table.Th>
+                          <Table.Th>{t('mytime.time')}</Table.Th>
+                          <Table.Th>{t('entry.project')}</Table.Th>
+                          <Table.Th ta="right">{t('mytime.breaks')}</Table.Th>
+                          <Table.Th ta="right">{t('mytime.worked')}</Table.Th>
                           <Table.Th w={170}>
-                            <VisuallyHidden>Actions</VisuallyHidden>
+                            <VisuallyHidden>{t('ui.actions')}</VisuallyHidden>
                           </Table.Th>
                         </Table.Tr>
                       </Table.Thead>
@@ -167,15 +167,16 @@ export function MyTimePage() {
                         {list.map((e) => (
                           <Table.Tr key={e.id} data-testid="entry-row">
                             <Table.Td className="tabular">
-                              {timeOfDay(e.startedAt, tz)}–{e.endedAt ? timeOfDay(e.endedAt, tz) : 'now'}{' '}
+                              {timeOfDay(e.startedAt, tz)}–
+                              {e.endedAt ? timeOfDay(e.endedAt, tz) : t('mytime.now')}{' '}
                               {e.source === 'manual' && (
                                 <Badge size="xs" variant="light" color="gray">
-                                  manual
+                                  {t('mytime.manual')}
                                 </Badge>
                               )}
                               {!e.endedAt && (
                                 <Badge size="xs" variant="light" color="green">
-                                  running
+                                  {t('mytime.running')}
                                 </Badge>
                               )}
                             </Table.Td>
@@ -200,30 +201,30 @@ export function MyTimePage() {
                             <Table.Td>
                               <Group gap={4} justify="flex-end" wrap="nowrap">
                                 <RowAction
-                                  tip="Continue"
-                                  label={`Continue entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  tip={t('mytime.continue')}
+                                  label={t('mytime.continueOne', { time: timeOfDay(e.startedAt, tz) })}
                                   icon={<IconPlayerPlay size={18} aria-hidden />}
                                   color="green"
                                   disabled={status.data?.state !== 'out' || clock.isPending}
                                   onClick={() => continueEntry(e)}
                                 />
                                 <RowAction
-                                  tip="Duplicate"
-                                  label={`Duplicate entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  tip={t('mytime.duplicate')}
+                                  label={t('mytime.duplicateOne', { time: timeOfDay(e.startedAt, tz) })}
                                   icon={<IconCopy size={18} aria-hidden />}
                                   disabled={!editable || !e.endedAt}
                                   onClick={() => setEditing({ copy: e, day: d })}
                                 />
                                 <RowAction
-                                  tip="Edit"
-                                  label={`Edit entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  tip={t('mytime.edit')}
+                                  label={t('mytime.editOne', { time: timeOfDay(e.startedAt, tz) })}
                                   icon={<IconEdit size={18} aria-hidden />}
                                   disabled={!editable}
                                   onClick={() => setEditing({ entry: e, day: d })}
                                 />
                                 <RowAction
-                                  tip="Delete"
-                                  label={`Delete entry starting ${timeOfDay(e.startedAt, tz)}`}
+                                  tip={t('mytime.delete')}
+                                  label={t('mytime.deleteOne', { time: timeOfDay(e.startedAt, tz) })}
                                   icon={<IconTrash size={18} aria-hidden />}
                                   color="red"
                                   disabled={!editable || !e.endedAt}
@@ -245,7 +246,7 @@ export function MyTimePage() {
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={editing?.entry ? 'Edit entry' : 'Add entry'}
+        title={editing?.entry ? t('mytime.editTitle') : t('mytime.add')}
         fullScreen={false}
         size="md"
       >
@@ -263,21 +264,21 @@ export function MyTimePage() {
       <Modal
         opened={deleting !== null}
         onClose={() => setDeleting(null)}
-        title="Delete this entry?"
+        title={t('mytime.deleteAsk')}
         size="sm"
       >
         {deleting && (
           <Stack gap="md">
             <Text size="sm">
               {longDay(dayOf(deleting.startedAt, tz))}, {timeOfDay(deleting.startedAt, tz)}
-              {deleting.endedAt ? `–${timeOfDay(deleting.endedAt, tz)}` : ''}. This cannot be undone.
+              {deleting.endedAt ? `–${timeOfDay(deleting.endedAt, tz)}` : ''}. {t('mytime.cannotUndo')}
             </Text>
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setDeleting(null)} data-autofocus>
-                Keep it
+                {t('mytime.keep')}
               </Button>
               <Button color="red" loading={remove.isPending} onClick={confirmDelete}>
-                Delete
+                {t('mytime.delete')}
               </Button>
             </Group>
           </Stack>
@@ -301,7 +302,7 @@ export function StatusBadge({ sheet }: { sheet: Pick<TTimesheet, 'status'> & { l
     sheet.locked && (sheet.status === 'draft' || sheet.status === 'rejected') ? 'locked' : sheet.status;
   return (
     <Badge color={STATUS_COLOR[shown]} variant="light" data-testid="timesheet-status">
-      {shown}
+      {t(WEEK_STATUS[shown])}
     </Badge>
   );
 }

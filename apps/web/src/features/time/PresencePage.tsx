@@ -5,6 +5,7 @@ import { Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@manti
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';
 import { api } from '../../app/auth';
+import { duration, timeOfDay } from '../../app/format';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 
@@ -62,8 +63,7 @@ function since(iso: string, now: string) {
   const minutes = Math.max(0, Math.round((Date.parse(now) - Date.parse(iso)) / 60_000));
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  const clock = new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return { clock, span: h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min` };
+  return { clock: timeOfDay(iso), span: h > 0 ? duration(minutes * 60) : `${m} min` };
 }
 
 export function PresencePage() {
@@ -103,13 +103,7 @@ export function PresencePage() {
   });
   const boards = presence.data ? buildBoards(presence.data, teamList, members) : [];
 
-  const updated = presence.data
-    ? new Date(presence.data.now).toLocaleTimeString(undefined, {
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      })
-    : null;
+  const updated = presence.data ? timeOfDay(presence.data.now, undefined, undefined, true) : null;
 
   return (
     <>

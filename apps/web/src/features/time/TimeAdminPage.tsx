@@ -30,20 +30,17 @@ import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { DataTable, rowActionColumn } from '../../app/data-table';
 import { showFormError } from '../../app/form';
+import { dateText, dateTimeText, decimalSeparator } from '../../app/format';
 import { wholeList } from '../../app/list';
 import { ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { useLockMutation, useLocks, useSaveTimeSettings, useTimeSettings } from './api';
+import { hoursMinutes } from './format';
 
 export const Route = createLazyRoute('/_app/_time/admin/time')({ component: TimeAdminPage });
 
-const longDate = (day: string) => {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', dateStyle: 'long' }).format(
-    new Date(Date.UTC(y, m - 1, d)),
-  );
-};
+const longDate = (day: string) => dateText(day, 'long');
 
 export function TimeAdminPage() {
   const me = useMe();
@@ -148,7 +145,7 @@ function LocksSection() {
         columns={[
           { key: 'before', header: 'Before', render: (l) => longDate(l.before) },
           { key: 'reason', header: 'Reason', render: (l) => l.reason ?? '—' },
-          { key: 'created', header: 'Locked on', render: (l) => new Date(l.createdAt).toLocaleString() },
+          { key: 'created', header: 'Locked on', render: (l) => dateTimeText(l.createdAt) },
           {
             key: 'status',
             header: 'Status',
@@ -192,7 +189,7 @@ function LocksSection() {
 
 type SettingsValues = {
   rounding: { mode: TRoundingMode; minutes: number | string };
-  overtime: { daily: boolean; dailyThresholdMinutes: number | string; weekly: boolean };
+  overtime: { daily: boolean; dailyThresholdHours: number | string; weekly: boolean };
 };
 
 const ROUNDING_LABEL: Record<TRoundingMode, string> = {
@@ -205,7 +202,8 @@ const ROUNDING_LABEL: Record<TRoundingMode, string> = {
 const settingsBody = (v: SettingsValues) => ({
   rounding: { mode: v.rounding.mode, minutes: Number(v.rounding.minutes) },
   overtime: {
-    dailyThresholdMinutes: v.overtime.daily ? Number(v.overtime.dailyThresholdMinutes) : null,
+    // People think of a working day in hours; the API keeps minutes.
+    dailyThresholdMinutes: v.overtime.daily ? Math.round(Number(v.overtime.dailyThresholdHours) * 60) : null,
     weekly: v.overtime.weekly,
   },
 });
@@ -224,7 +222,7 @@ export function SettingsForm({ settings }: { settings: TTimeSettings }) {
       rounding: { mode: settings.rounding.mode, minutes: settings.rounding.minutes },
       overtime: {
         daily: settings.overtime.dailyThresholdMinutes !== null,
-        dailyThresholdMinutes: settings.overtime.dailyThresholdMinutes ?? 480,
+        dailyThresholdHours: (settings.overtime.dailyThresholdMinutes ?? 480) / 60,
         weekly: settings.overtime.weekly,
       },
     },
@@ -270,12 +268,15 @@ export function SettingsForm({ settings }: { settings: TTimeSettings }) {
         />
         {v.overtime.daily && (
           <NumberInput
-            label="Overtime after (minutes worked in a day)"
-            description={`${(Number(v.overtime.dailyThresholdMinutes) / 60 || 0).toFixed(2)} hours`}
-            min={1}
-            max={1440}
+            label="Overtime after (hours worked in a day)"
+            description={hoursMinutes(Math.round(Number(v.overtime.dailyThresholdHours) * 60 || 0) * 60)}
+            min={0.25}
+            max={24}
+            step={0.25}
+            decimalScale={2}
+            decimalSeparator={decimalSeparator()}
             w={280}
-            {...form.getInputProps('overtime.dailyThresholdMinutes')}
+            {...form.getInputProps('overtime.dailyThresholdHours')}
           />
         )}
         <Switch
@@ -284,7 +285,7 @@ export function SettingsForm({ settings }: { settings: TTimeSettings }) {
         />
         {settings.updatedAt && (
           <Text size="xs" c="dimmed">
-            Last changed {new Date(settings.updatedAt).toLocaleString()}
+            Last changed {dateTimeText(settings.updatedAt)}
           </Text>
         )}
         <Group>
