@@ -12,14 +12,16 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconLogout, IconUser } from '@tabler/icons-react';
+import { IconChevronDown, IconKeyboard, IconLogout, IconUser } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { logout } from './auth';
+import { FEATURES, type Feature } from './features';
 import { type MessageKey, t } from './i18n';
 import { initials } from './initials';
 import { appInfoQuery } from './modules';
 import { isActivePath, type NavItem, navFor, safeRedirect } from './nav';
+import { openShortcutHelp, ShortcutKeys, useShortcuts } from './shortcuts';
 import { useAuth } from './useAuth';
 
 const GROUP_LABELS: Record<NavItem['group'], MessageKey> = {
@@ -27,6 +29,28 @@ const GROUP_LABELS: Record<NavItem['group'], MessageKey> = {
   team: 'shell.group.team',
   admin: 'shell.group.admin',
 };
+
+const GO_TO: Array<{ to: string; keys: string; label: MessageKey }> = [
+  { to: '/', keys: 'g h', label: 'keys.goHome' },
+  { to: '/time', keys: 'g t', label: 'keys.goTime' },
+  { to: '/timesheet', keys: 'g s', label: 'keys.goTimesheet' },
+  { to: '/approvals', keys: 'g a', label: 'keys.goApprovals' },
+  { to: '/reports', keys: 'g r', label: 'keys.goReports' },
+  { to: '/profile', keys: 'g p', label: 'keys.goProfile' },
+];
+
+/** `g` then a letter goes to a page of the menu (and to the profile, which everyone has). */
+function NavShortcuts({ paths }: { paths: string[] }) {
+  const navigate = useNavigate();
+  useShortcuts(
+    GO_TO.filter((g) => g.to === '/profile' || paths.includes(g.to)).map((g) => ({
+      keys: g.keys,
+      label: g.label,
+      run: () => void navigate({ to: g.to }),
+    })),
+  );
+  return null;
+}
 
 export function AppLayout() {
   const { status, user, ended } = useAuth();
@@ -48,6 +72,8 @@ export function AppLayout() {
   }
 
   const items = navFor(user.role, appInfo.data?.modules);
+  const features: readonly Feature[] = FEATURES;
+  const shells = features.filter((f) => f.Shell && appInfo.data?.modules.includes(f.module));
   const groups = (['me', 'team', 'admin'] as const)
     .map((g) => ({ group: g, items: items.filter((i) => i.group === g) }))
     .filter((g) => g.items.length > 0);
@@ -77,7 +103,14 @@ export function AppLayout() {
               size="sm"
               aria-label={opened ? t('shell.closeMenu') : t('shell.openMenu')}
             />
-            <Text component={Link} to="/" fw={700} size="lg" c="blue.8" td="none">
+            <Text
+              component={Link}
+              to="/"
+              fw={700}
+              size="lg"
+              c="light-dark(var(--mantine-color-blue-8), var(--mantine-color-blue-4))"
+              td="none"
+            >
               ClockPilot
             </Text>
           </Group>
@@ -104,6 +137,9 @@ export function AppLayout() {
               </Menu.Label>
               <Menu.Item component={Link} to="/profile" leftSection={<IconUser size={16} aria-hidden />}>
                 {t('shell.profile')}
+              </Menu.Item>
+              <Menu.Item leftSection={<IconKeyboard size={16} aria-hidden />} onClick={openShortcutHelp}>
+                {t('shell.shortcuts')}
               </Menu.Item>
               <Menu.Divider />
               <Menu.Item color="red" leftSection={<IconLogout size={16} aria-hidden />} onClick={signOut}>
@@ -151,6 +187,12 @@ export function AppLayout() {
         )}
         <Outlet />
       </AppShell.Main>
+      <NavShortcuts paths={items.map((i) => i.to)} />
+      <ShortcutKeys />
+      {shells.map((f) => {
+        const Shell = f.Shell!;
+        return <Shell key={f.module} />;
+      })}
     </AppShell>
   );
 }

@@ -108,11 +108,11 @@ export function LoginPage() {
   }
 
   return (
-    <Center mih="100dvh" p="md" bg="gray.0">
+    <Center mih="100dvh" p="md" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420} component="main">
         <Stack gap="md">
           <div>
-            <Text fw={700} c="blue.8" size="lg">
+            <Text fw={700} c="light-dark(var(--mantine-color-blue-8), var(--mantine-color-blue-4))" size="lg">
               ClockPilot
             </Text>
             <Title order={1} size="h2" ref={headingRef}>

@@ -18,6 +18,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { dateTimeText } from '../../app/format';
 import { type MessageKey, t } from '../../app/i18n';
+import { useShortcuts } from '../../app/shortcuts';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
@@ -81,6 +82,12 @@ export function HomePage() {
   const timer = useTimerWork(status.data?.openEntry ?? null);
   const recent = useRecentEntries();
   useRunningTitle(status.data, elapsed);
+  // Here `c` clocks in with the timer's project and note; a closed week refuses it as the button would.
+  useShortcuts(
+    status.data && !(status.data.state === 'out' && weekClosed(timesheet.data))
+      ? [{ keys: 'c', label: 'keys.clock', run: () => run(status.data.state === 'out' ? 'in' : 'out') }]
+      : [],
+  );
 
   if (status.isPending) return <LoadingState label={t('home.loading')} />;
   if (status.isError) return <ErrorState error={status.error} onRetry={() => void status.refetch()} />;

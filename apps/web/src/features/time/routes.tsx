@@ -13,6 +13,7 @@ import { requirePermission } from '../../app/guards';
 import { requireModule } from '../../app/modules';
 import type { AppRoute } from '../../app/router';
 import { clockStatusQuery } from './api';
+import { TimeShortcuts } from './TimeShortcuts';
 
 /** `?week=2026-W48`; anything else means the current week. */
 function weekSearch(search: Record<string, unknown>): { week?: string } {
@@ -20,6 +21,11 @@ function weekSearch(search: Record<string, unknown>): { week?: string } {
   return {
     week: typeof week === 'string' && /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/.test(week) ? week : undefined,
   };
+}
+
+/** My time also takes `?new=true`: open the new-entry form at once (the `n` shortcut). */
+function myTimeSearch(search: Record<string, unknown>): { week?: string; new?: boolean } {
+  return { ...weekSearch(search), new: search.new === true || search.new === 'true' ? true : undefined };
 }
 
 function routes(app: AppRoute) {
@@ -38,7 +44,7 @@ function routes(app: AppRoute) {
       getParentRoute: () => time,
       path: '/time',
       beforeLoad: requirePermission('time:track'),
-      validateSearch: weekSearch,
+      validateSearch: myTimeSearch,
     }).lazy(() => import('./MyTimePage').then((m) => m.Route)),
     createRoute({
       getParentRoute: () => time,
@@ -72,6 +78,7 @@ function routes(app: AppRoute) {
 export const timeFeature = {
   module: 'time',
   routes,
+  Shell: TimeShortcuts,
   nav: [
     { to: '/', label: 'nav.home', permission: 'time:track', icon: IconHome, group: 'me' },
     { to: '/time', label: 'nav.myTime', permission: 'time:track', icon: IconClock, group: 'me' },
