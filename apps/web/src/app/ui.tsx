@@ -11,11 +11,17 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 import { errorMessage } from './api';
 import { t } from './i18n';
+
+/** A phone-sized screen (≤ 480 px): lists become cards there, grids become day lists. */
+export function usePhone(): boolean {
+  return useMediaQuery('(max-width: 30em)', false, { getInitialValueInEffect: false });
+}
 
 /** The page heading; takes focus on navigation so screen readers announce the new page. */
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {

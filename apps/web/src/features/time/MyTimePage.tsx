@@ -1,13 +1,14 @@
 import '@mantine/dates/styles.css';
 import type { TTimeEntry, TTimesheet } from '@clockpilot/contracts/time';
-import { Badge, Button, Card, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconCopy, IconEdit, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconPlus } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { t } from '../../app/i18n';
-import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction } from '../../app/ui';
+import { useShortcuts } from '../../app/shortcuts';
+import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import {
   useActivities,
@@ -19,8 +20,9 @@ import {
   useTimesheet,
 } from './api';
 import { dayOf, isoWeekOf, today, weekDays } from './calendar';
+import { DayEntries, EntryActions } from './DayEntries';
 import { EntryForm } from './EntryForm';
-import { hm, hoursMinutes, longDay, timeOfDay } from './format';
+import { hoursMinutes, longDay, timeOfDay } from './format';
 import { clockInBody, workOf } from './TimerContext';
 import { WEEK_STATUS } from './WeekActions';
 import { WeekNav } from './WeekNav';
@@ -90,6 +92,14 @@ export function MyTimePage() {
 
   const weekTotal = (entries.data ?? []).reduce((sum, e) => sum + e.workedSeconds, 0);
   const defaultDay = days.includes(today(tz)) ? today(tz) : days[0]!;
+  const newEntry = () => editable && setEditing({ day: defaultDay });
+  useShortcuts([{ keys: 'n', label: 'keys.newEntry', run: newEntry }]);
+  // Arriving with ?new=true (the `n` shortcut elsewhere) opens the form once, then drops the flag.
+  useEffect(() => {
+    if (!search.new || !sheet.data) return;
+    newEntry();
+    void navigate({ search: { week: search.week }, replace: true });
+  });
 
   return (
     <>
@@ -97,10 +107,7 @@ export function MyTimePage() {
         actions={
           // A closed week does not invite new entries.
           editable && (
-            <Button
-              leftSection={<IconPlus size={18} aria-hidden />}
-              onClick={() => setEditing({ day: defaultDay })}
-            >
+            <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={newEntry}>
               {t('mytime.add')}
             </Button>
           )
@@ -150,93 +157,26 @@ export function MyTimePage() {
                       {hoursMinutes(total)}
                     </Text>
                   </Group>
-                  <Table.ScrollContainer minWidth={480}>
-                    <Table verticalSpacing="xs" data-testid="entries">
-                      <Table.Thead>
-                        <Table.Tr>
-                          <Table.Th>{t('mytime.time')}</Table.Th>
-                          <Table.Th>{t('entry.project')}</Table.Th>
-                          <Table.Th ta="right">{t('mytime.breaks')}</Table.Th>
-                          <Table.Th ta="right">{t('mytime.worked')}</Table.Th>
-                          <Table.Th w={170}>
-                            <VisuallyHidden>{t('ui.actions')}</VisuallyHidden>
-                          </Table.Th>
-                        </Table.Tr>
-                      </Table.Thead>
-                      <Table.Tbody>
-                        {list.map((e) => (
-                          <Table.Tr key={e.id} data-testid="entry-row">
-                            <Table.Td className="tabular">
-                              {timeOfDay(e.startedAt, tz)}–
-                              {e.endedAt ? timeOfDay(e.endedAt, tz) : t('mytime.now')}{' '}
-                              {e.source === 'manual' && (
-                                <Badge size="xs" variant="light" color="gray">
-                                  {t('mytime.manual')}
-                                </Badge>
-                              )}
-                              {!e.endedAt && (
-                                <Badge size="xs" variant="light" color="green">
-                                  {t('mytime.running')}
-                                </Badge>
-                              )}
-                            </Table.Td>
-                            <Table.Td>
-                              <Text size="sm">
-                                {[projectName(e.projectId), activityName(e.activityId)]
-                                  .filter(Boolean)
-                                  .join(' · ') || '—'}
-                              </Text>
-                              {e.note && (
-                                <Text size="xs" c="dimmed" lineClamp={1}>
-                                  {e.note}
-                                </Text>
-                              )}
-                            </Table.Td>
-                            <Table.Td ta="right" className="tabular">
-                              {e.breakSeconds > 0 ? hm(e.breakSeconds) : '—'}
-                            </Table.Td>
-                            <Table.Td ta="right" className="tabular">
-                              {hm(e.workedSeconds)}
-                            </Table.Td>
-                            <Table.Td>
-                              <Group gap={4} justify="flex-end" wrap="nowrap">
-                                <RowAction
-                                  tip={t('mytime.continue')}
-                                  label={t('mytime.continueOne', { time: timeOfDay(e.startedAt, tz) })}
-                                  icon={<IconPlayerPlay size={18} aria-hidden />}
-                                  color="green"
-                                  disabled={status.data?.state !== 'out' || clock.isPending}
-                                  onClick={() => continueEntry(e)}
-                                />
-                                <RowAction
-                                  tip={t('mytime.duplicate')}
-                                  label={t('mytime.duplicateOne', { time: timeOfDay(e.startedAt, tz) })}
-                                  icon={<IconCopy size={18} aria-hidden />}
-                                  disabled={!editable || !e.endedAt}
-                                  onClick={() => setEditing({ copy: e, day: d })}
-                                />
-                                <RowAction
-                                  tip={t('mytime.edit')}
-                                  label={t('mytime.editOne', { time: timeOfDay(e.startedAt, tz) })}
-                                  icon={<IconEdit size={18} aria-hidden />}
-                                  disabled={!editable}
-                                  onClick={() => setEditing({ entry: e, day: d })}
-                                />
-                                <RowAction
-                                  tip={t('mytime.delete')}
-                                  label={t('mytime.deleteOne', { time: timeOfDay(e.startedAt, tz) })}
-                                  icon={<IconTrash size={18} aria-hidden />}
-                                  color="red"
-                                  disabled={!editable || !e.endedAt}
-                                  onClick={() => setDeleting(e)}
-                                />
-                              </Group>
-                            </Table.Td>
-                          </Table.Tr>
-                        ))}
-                      </Table.Tbody>
-                    </Table>
-                  </Table.ScrollContainer>
+                  <DayEntries
+                    entries={list}
+                    timeZone={tz}
+                    describe={(e) =>
+                      [projectName(e.projectId), activityName(e.activityId)].filter(Boolean).join(' · ') ||
+                      '—'
+                    }
+                    actions={(e) => (
+                      <EntryActions
+                        entry={e}
+                        timeZone={tz}
+                        canContinue={status.data?.state === 'out' && !clock.isPending}
+                        editable={editable}
+                        onContinue={() => continueEntry(e)}
+                        onDuplicate={() => setEditing({ copy: e, day: d })}
+                        onEdit={() => setEditing({ entry: e, day: d })}
+                        onDelete={() => setDeleting(e)}
+                      />
+                    )}
+                  />
                 </Card>
               );
             })}

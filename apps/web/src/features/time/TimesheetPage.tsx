@@ -4,12 +4,13 @@ import { IconMessage } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { dateTimeText } from '../../app/format';
 import { t } from '../../app/i18n';
-import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { ErrorState, LoadingState, PageTitle, usePhone } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { useProjects, useTimesheet } from './api';
 import { dayOf, isoWeekOf, today } from './calendar';
 import { hm, hoursMinutes, shortDay } from './format';
 import { StatusBadge } from './MyTimePage';
+import { TimesheetDays } from './TimesheetDays';
 import { CopyLastWeekButton, SubmitWeekButton, WithdrawWeekButton } from './WeekActions';
 import { WeekNav } from './WeekNav';
 
@@ -43,84 +44,89 @@ export function TimesheetView({ sheet }: { sheet: TTimesheet }) {
     id ? (names.get(id) ?? t('sheet.otherProject')) : t('entry.noProject'),
   );
   const totals = sheet.totals;
+  const phone = usePhone();
 
   return (
     <Stack gap="md">
-      <Table.ScrollContainer minWidth={720}>
-        <Table withTableBorder withColumnBorders striped data-testid="timesheet-grid">
-          <caption style={{ captionSide: 'top', textAlign: 'left', padding: '0 0 8px' }}>
-            {t('sheet.caption', { week: sheet.week, zone: sheet.timeZone })}
-          </caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('entry.project')}</Table.Th>
-              {sheet.days.map((d) => (
-                <Table.Th key={d.date} scope="col" ta="right">
-                  {shortDay(d.date)}
-                </Table.Th>
-              ))}
-              <Table.Th scope="col" ta="right">
-                {t('sheet.total')}
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.length === 0 && (
+      {phone ? (
+        <TimesheetDays sheet={sheet} rows={rows} />
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table withTableBorder withColumnBorders striped data-testid="timesheet-grid">
+            <caption style={{ captionSide: 'top', textAlign: 'left', padding: '0 0 8px' }}>
+              {t('sheet.caption', { week: sheet.week, zone: sheet.timeZone })}
+            </caption>
+            <Table.Thead>
               <Table.Tr>
-                <Table.Td colSpan={sheet.days.length + 2}>
-                  <Text c="dimmed" ta="center" py="sm">
-                    {t('mytime.empty')}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-            {rows.map((r) => (
-              <Table.Tr key={r.key}>
-                <Table.Th scope="row" fw={500}>
-                  {r.label}
-                </Table.Th>
+                <Table.Th scope="col">{t('entry.project')}</Table.Th>
                 {sheet.days.map((d) => (
-                  <Table.Td key={d.date} ta="right" className="tabular">
-                    {r.perDay.get(d.date) ? hm(r.perDay.get(d.date)!) : ''}
+                  <Table.Th key={d.date} scope="col" ta="right">
+                    {shortDay(d.date)}
+                  </Table.Th>
+                ))}
+                <Table.Th scope="col" ta="right">
+                  {t('sheet.total')}
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={sheet.days.length + 2}>
+                    <Text c="dimmed" ta="center" py="sm">
+                      {t('mytime.empty')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+              {rows.map((r) => (
+                <Table.Tr key={r.key}>
+                  <Table.Th scope="row" fw={500}>
+                    {r.label}
+                  </Table.Th>
+                  {sheet.days.map((d) => (
+                    <Table.Td key={d.date} ta="right" className="tabular">
+                      {r.perDay.get(d.date) ? hm(r.perDay.get(d.date)!) : ''}
+                    </Table.Td>
+                  ))}
+                  <Table.Td ta="right" className="tabular" fw={600}>
+                    {hm(r.total)}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+            <Table.Tfoot>
+              <Table.Tr>
+                <Table.Th scope="row">{t('mytime.worked')}</Table.Th>
+                {sheet.days.map((d) => (
+                  <Table.Td key={d.date} ta="right" className="tabular" fw={600}>
+                    {d.workedSeconds ? hm(d.workedSeconds) : ''}
                   </Table.Td>
                 ))}
-                <Table.Td ta="right" className="tabular" fw={600}>
-                  {hm(r.total)}
+                <Table.Td ta="right" className="tabular" fw={700} data-testid="grid-total">
+                  {hm(totals.workedSeconds)}
                 </Table.Td>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-          <Table.Tfoot>
-            <Table.Tr>
-              <Table.Th scope="row">{t('mytime.worked')}</Table.Th>
-              {sheet.days.map((d) => (
-                <Table.Td key={d.date} ta="right" className="tabular" fw={600}>
-                  {d.workedSeconds ? hm(d.workedSeconds) : ''}
+              <Table.Tr>
+                <Table.Th scope="row">{t('sheet.overtime')}</Table.Th>
+                {sheet.days.map((d) => (
+                  <Table.Td
+                    key={d.date}
+                    ta="right"
+                    className="tabular"
+                    c={d.overtimeSeconds ? 'orange.9' : undefined}
+                  >
+                    {d.overtimeSeconds ? hm(d.overtimeSeconds) : ''}
+                  </Table.Td>
+                ))}
+                <Table.Td ta="right" className="tabular">
+                  {totals.overtimeSeconds ? hm(totals.overtimeSeconds) : ''}
                 </Table.Td>
-              ))}
-              <Table.Td ta="right" className="tabular" fw={700} data-testid="grid-total">
-                {hm(totals.workedSeconds)}
-              </Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Th scope="row">{t('sheet.overtime')}</Table.Th>
-              {sheet.days.map((d) => (
-                <Table.Td
-                  key={d.date}
-                  ta="right"
-                  className="tabular"
-                  c={d.overtimeSeconds ? 'orange.9' : undefined}
-                >
-                  {d.overtimeSeconds ? hm(d.overtimeSeconds) : ''}
-                </Table.Td>
-              ))}
-              <Table.Td ta="right" className="tabular">
-                {totals.overtimeSeconds ? hm(totals.overtimeSeconds) : ''}
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tfoot>
-        </Table>
-      </Table.ScrollContainer>
+              </Table.Tr>
+            </Table.Tfoot>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
         <Figure label={t('mytime.worked')} value={hoursMinutes(totals.workedSeconds)} />
         <Figure label={t('sheet.target')} value={hoursMinutes(totals.targetSeconds)} />
