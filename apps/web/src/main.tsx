@@ -16,13 +16,17 @@ if (window.location.pathname === '/') void import('./features/time/HomePage');
 const queryClient = createQueryClient();
 const router = createAppRouter(queryClient);
 
-// English is in the bundle; another language's words arrive before the first paint.
-// A failed download leaves the app in English rather than blank.
-await followPreferredLanguage().catch(() => undefined);
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Providers queryClient={queryClient}>
-      <RouterProvider router={router} />
-    </Providers>
-  </StrictMode>,
-);
+// English is in the bundle; another language's words arrive before the first paint, and a failed
+// download leaves the app in English rather than blank. A promise, not a top-level await: with one,
+// the bundler may not let lazy chunks import from the entry and splits it into dozens of files.
+void followPreferredLanguage()
+  .catch(() => undefined)
+  .then(() =>
+    createRoot(document.getElementById('root')!).render(
+      <StrictMode>
+        <Providers queryClient={queryClient}>
+          <RouterProvider router={router} />
+        </Providers>
+      </StrictMode>,
+    ),
+  );

@@ -18,7 +18,10 @@ export type Feature = {
   module: string;
   nav: readonly NavItem[];
   routes: (app: AppRoute) => AnyRoute;
-  /** Rendered by the signed-in shell on every page while the module is on (global keyboard shortcuts). */
+  /**
+   * Rendered by the signed-in shell on every page while the module is on (global keyboard shortcuts);
+   * make it lazy, so the login page does not load it.
+   */
   Shell?: ComponentType;
 };
 

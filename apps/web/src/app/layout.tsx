@@ -15,13 +15,14 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconKeyboard, IconLogout, IconUser } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { lazy, Suspense } from 'react';
 import { logout } from './auth';
 import { FEATURES, type Feature } from './features';
 import { type MessageKey, t } from './i18n';
 import { initials } from './initials';
 import { appInfoQuery } from './modules';
 import { isActivePath, type NavItem, navFor, safeRedirect } from './nav';
-import { openShortcutHelp, ShortcutKeys, useShortcuts } from './shortcuts';
+import { openShortcutHelp, useShortcutKeys, useShortcutState, useShortcuts } from './shortcuts';
 import { useAuth } from './useAuth';
 
 const GROUP_LABELS: Record<NavItem['group'], MessageKey> = {
@@ -38,6 +39,14 @@ const GO_TO: Array<{ to: string; keys: string; label: MessageKey }> = [
   { to: '/reports', keys: 'g r', label: 'keys.goReports' },
   { to: '/profile', keys: 'g p', label: 'keys.goProfile' },
 ];
+
+const ShortcutHelp = lazy(() => import('./ShortcutHelp'));
+
+/** The document's key listener; the list behind `?` loads the first time it is asked for. */
+function ShortcutKeys() {
+  useShortcutKeys();
+  return useShortcutState().helpOpen ? <ShortcutHelp /> : null;
+}
 
 /** `g` then a letter goes to a page of the menu (and to the profile, which everyone has). */
 function NavShortcuts({ paths }: { paths: string[] }) {
@@ -188,11 +197,13 @@ export function AppLayout() {
         <Outlet />
       </AppShell.Main>
       <NavShortcuts paths={items.map((i) => i.to)} />
-      <ShortcutKeys />
-      {shells.map((f) => {
-        const Shell = f.Shell!;
-        return <Shell key={f.module} />;
-      })}
+      <Suspense fallback={null}>
+        <ShortcutKeys />
+        {shells.map((f) => {
+          const Shell = f.Shell!;
+          return <Shell key={f.module} />;
+        })}
+      </Suspense>
     </AppShell>
   );
 }

@@ -1,7 +1,13 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { renderWithProviders } from '../test/render';
-import { ShortcutKeys, useShortcuts } from './shortcuts';
+import ShortcutHelp from './ShortcutHelp';
+import { useShortcutKeys, useShortcuts } from './shortcuts';
+
+function ShortcutKeys() {
+  useShortcutKeys();
+  return <ShortcutHelp />;
+}
 
 function Page({ clock, home }: { clock: () => void; home: () => void }) {
   useShortcuts([

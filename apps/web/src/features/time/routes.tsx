@@ -8,12 +8,12 @@ import {
   IconUserCheck,
 } from '@tabler/icons-react';
 import { createRoute } from '@tanstack/react-router';
+import { lazy } from 'react';
 import type { Feature } from '../../app/features';
 import { requirePermission } from '../../app/guards';
 import { requireModule } from '../../app/modules';
 import type { AppRoute } from '../../app/router';
 import { clockStatusQuery } from './api';
-import { TimeShortcuts } from './TimeShortcuts';
 
 /** `?week=2026-W48`; anything else means the current week. */
 function weekSearch(search: Record<string, unknown>): { week?: string } {
@@ -78,7 +78,7 @@ function routes(app: AppRoute) {
 export const timeFeature = {
   module: 'time',
   routes,
-  Shell: TimeShortcuts,
+  Shell: lazy(() => import('./TimeShortcuts').then((m) => ({ default: m.TimeShortcuts }))),
   nav: [
     { to: '/', label: 'nav.home', permission: 'time:track', icon: IconHome, group: 'me' },
     { to: '/time', label: 'nav.myTime', permission: 'time:track', icon: IconClock, group: 'me' },

@@ -1,23 +1,29 @@
-import { Group, Kbd, Modal, Stack, Table, Text } from '@mantine/core';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { type MessageKey, t } from './i18n';
+import type { MessageKey } from './i18n';
 
 /**
  * Keyboard shortcuts: a key (`c`) or a two-key sequence (`g h`). The shell, features and pages
  * register theirs while mounted; a later registration of the same keys wins (a page over the shell),
- * so Home's `c` clocks in with the timer's project while elsewhere `c` clocks in plainly.
+ * so Home's `c` clocks in with the timer's project while elsewhere `c` clocks in plainly. The list
+ * shown on `?` is a lazy chunk (`ShortcutHelp.tsx`); this file stays small for the first load.
  */
 export type Shortcut = { keys: string; label: MessageKey; run: () => void };
 
-let layers: Array<{ id: number; list: Shortcut[] }> = [];
+type Layer = { id: number; list: Shortcut[] };
+let layers: Layer[] = [];
+let helpOpen = false;
 let nextId = 1;
 const listeners = new Set<() => void>();
 const notify = () => {
   for (const l of listeners) l();
 };
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => listeners.delete(l);
+};
 
 /** The shortcuts in force, one per key sequence (the newest registration). */
-export function activeShortcuts(from = layers): Shortcut[] {
+export function activeShortcuts(from: Layer[] = layers): Shortcut[] {
   const byKeys = new Map<string, Shortcut>();
   for (const layer of from) for (const s of layer.list) byKeys.set(s.keys, s);
   return [...byKeys.values()];
@@ -39,9 +45,19 @@ export function useShortcuts(list: Shortcut[]) {
   );
 }
 
-const HELP_EVENT = 'clockpilot:shortcut-help';
-/** Opens the list of shortcuts (the account menu's entry; `?` does the same). */
-export const openShortcutHelp = () => window.dispatchEvent(new Event(HELP_EVENT));
+/** Opens or closes the list of shortcuts (`?`, or the account menu's entry). */
+export function setShortcutHelp(open: boolean) {
+  helpOpen = open;
+  notify();
+}
+export const openShortcutHelp = () => setShortcutHelp(true);
+
+/** The shortcuts in force and whether their list is open, re-rendering on change. */
+export function useShortcutState(): { shortcuts: Shortcut[]; helpOpen: boolean } {
+  const current = useSyncExternalStore(subscribe, () => layers);
+  const open = useSyncExternalStore(subscribe, () => helpOpen);
+  return { shortcuts: activeShortcuts(current), helpOpen: open };
+}
 
 /** Typing in a field, a menu or an editable area never triggers a shortcut. */
 function isTyping(target: EventTarget | null): boolean {
@@ -53,23 +69,8 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-/** Listens for shortcuts on the document and shows the list on `?`; mounted once by the shell. */
-export function ShortcutKeys() {
-  const [helpOpen, setHelpOpen] = useState(false);
-  const current = useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => layers,
-  );
-
-  useEffect(() => {
-    const toggle = () => setHelpOpen((open) => !open);
-    window.addEventListener(HELP_EVENT, toggle);
-    return () => window.removeEventListener(HELP_EVENT, toggle);
-  }, []);
-
+/** Listens for shortcuts on the document; used once, by the shell. */
+export function useShortcutKeys() {
   useEffect(() => {
     let pending: string | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -77,13 +78,12 @@ export function ShortcutKeys() {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
       if (e.key === '?') {
         e.preventDefault();
-        setHelpOpen((open) => !open);
+        setShortcutHelp(!helpOpen);
         return;
       }
       // A dialog open elsewhere (a form, a confirmation) keeps its keys to itself.
       if (document.querySelector('[role="dialog"]')) return;
-      const key = e.key.toLowerCase();
-      const typed = pending ? `${pending} ${key}` : key;
+      const typed = pending ? `${pending} ${e.key.toLowerCase()}` : e.key.toLowerCase();
       const list = activeShortcuts();
       const match = list.find((s) => s.keys === typed);
       clearTimeout(timer);
@@ -104,38 +104,4 @@ export function ShortcutKeys() {
       clearTimeout(timer);
     };
   }, []);
-
-  const list = activeShortcuts(current);
-  return (
-    <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('keys.title')} size="md">
-      <Stack gap="sm">
-        <Text size="sm" c="dimmed">
-          {t('keys.intro')}
-        </Text>
-        <Table verticalSpacing={6} data-testid="shortcut-list">
-          <Table.Tbody>
-            {[{ keys: '?', label: 'keys.help' as MessageKey }, ...list].map((s) => (
-              <Table.Tr key={s.keys}>
-                <Table.Td w={120}>
-                  <Group gap={4} wrap="nowrap">
-                    {s.keys.split(' ').map((k, i) => (
-                      <Group key={k + String(i)} gap={4} wrap="nowrap">
-                        {i > 0 && (
-                          <Text size="xs" c="dimmed">
-                            {t('keys.then')}
-                          </Text>
-                        )}
-                        <Kbd>{k}</Kbd>
-                      </Group>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{t(s.label)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Stack>
-    </Modal>
-  );
 }
