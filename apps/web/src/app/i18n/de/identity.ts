@@ -70,4 +70,39 @@ export const identity = {
   'sessions.everywhereAsk': 'Überall abmelden?',
   'sessions.everywhereText':
     'Jede Sitzung endet, diese eingeschlossen. Sie müssen sich auf jedem Gerät neu anmelden.',
+
+  'totp.isOn': 'Die Zwei-Faktor-Anmeldung ist an',
+  'totp.isOnText': 'Ab jetzt fragt die Anmeldung nach einem Code aus Ihrer Authenticator-App.',
+  'totp.recoveryText':
+    'Wenn Sie Ihr Telefon verlieren, können Sie sich mit jedem dieser Wiederherstellungscodes einmal statt mit einem Code anmelden.',
+  'totp.recoveryCodes': 'Wiederherstellungscodes',
+  'totp.required': 'Für Ihre Rolle erforderlich',
+  'totp.requiredText': 'Richten Sie die Zwei-Faktor-Anmeldung ein, um ClockPilot weiter zu nutzen.',
+  'totp.status': 'Status:',
+  'totp.off': 'Aus',
+  'totp.on': 'An',
+  'totp.intro':
+    'Mit der Zwei-Faktor-Anmeldung braucht die Anmeldung zusätzlich einen sechsstelligen Code aus einer Authenticator-App auf Ihrem Telefon.',
+  'totp.couldNotStart': 'Konnte nicht beginnen',
+  'totp.setUp': 'Zwei-Faktor-Anmeldung einrichten',
+  'totp.step1': 'Öffnen Sie eine Authenticator-App (etwa Aegis, FreeOTP oder Google Authenticator).',
+  'totp.step2': 'Scannen Sie diesen QR-Code, oder tippen Sie den Schlüssel darunter ein.',
+  'totp.step3': 'Geben Sie den sechsstelligen Code ein, den die App zeigt.',
+  'totp.qr': 'QR-Code, um ClockPilot zu Ihrer Authenticator-App hinzuzufügen',
+  'totp.key': 'Schlüssel zum Eintippen:',
+  'totp.confirm': 'Zwei-Faktor-Anmeldung bestätigen',
+  'totp.code': 'Code aus der App',
+  'totp.turnOn': 'Einschalten',
+  'totp.isOff': 'Die Zwei-Faktor-Anmeldung ist aus',
+  'totp.turnOff': 'Zwei-Faktor-Anmeldung ausschalten',
+  'totp.password': 'Ihr Passwort, um sie auszuschalten',
+
+  'register.failed': 'Nicht registriert',
+  'register.name': 'Vollständiger Name',
+  'register.passwordHint': 'Mindestens 12 Zeichen, kein gängiges Passwort',
+  'register.closed':
+    'Die Registrierung ist auf diesem Server geschlossen; bitten Sie eine Administratorin oder einen Administrator um ein Konto.',
+  'register.submit': 'Konto anlegen',
+  'register.haveAccount': 'Sie haben schon ein Konto?',
+  'totp.saved': 'Ich habe sie gespeichert',
 } satisfies Record<keyof typeof en, string>;

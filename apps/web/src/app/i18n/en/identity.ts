@@ -64,4 +64,38 @@ export const identity = {
   'sessions.everywhereAsk': 'Log out everywhere?',
   'sessions.everywhereText':
     'Every session ends, this one included. You will need to sign in again on each device.',
+
+  'totp.isOn': 'Two-step verification is on',
+  'totp.isOnText': 'From now on, signing in asks for a code from your authenticator app.',
+  'totp.recoveryText':
+    'If you lose your phone, each of these recovery codes lets you sign in once instead of a code.',
+  'totp.recoveryCodes': 'Recovery codes',
+  'totp.required': 'Required for your role',
+  'totp.requiredText': 'Set up two-step verification to keep using ClockPilot.',
+  'totp.status': 'Status:',
+  'totp.off': 'Off',
+  'totp.on': 'On',
+  'totp.intro':
+    'With two-step verification, signing in also needs a six-digit code from an authenticator app on your phone.',
+  'totp.couldNotStart': 'Could not start',
+  'totp.setUp': 'Set up two-step verification',
+  'totp.step1': 'Open an authenticator app (such as Aegis, FreeOTP or Google Authenticator).',
+  'totp.step2': 'Scan this QR code, or type in the key below it.',
+  'totp.step3': 'Enter the six-digit code the app shows.',
+  'totp.qr': 'QR code to add ClockPilot to your authenticator app',
+  'totp.key': 'Key for typing in by hand:',
+  'totp.confirm': 'Confirm two-step verification',
+  'totp.code': 'Code from the app',
+  'totp.turnOn': 'Turn on',
+  'totp.isOff': 'Two-step verification is off',
+  'totp.turnOff': 'Turn off two-step verification',
+  'totp.password': 'Your password, to turn it off',
+
+  'register.failed': 'Not registered',
+  'register.name': 'Full name',
+  'register.passwordHint': 'At least 12 characters, not a common password',
+  'register.closed': 'Sign-up is closed on this server; ask an administrator for an account.',
+  'register.submit': 'Create account',
+  'register.haveAccount': 'Already have an account?',
+  'totp.saved': 'I have saved them',
 };
