@@ -82,7 +82,9 @@ export function AppLayout() {
 
   const items = navFor(user.role, appInfo.data?.modules);
   const features: readonly Feature[] = FEATURES;
-  const shells = features.filter((f) => f.Shell && appInfo.data?.modules.includes(f.module));
+  // As the menu: every feature while the switched-on modules are not known yet.
+  const modules = appInfo.data?.modules;
+  const shells = features.filter((f) => f.Shell && (!modules || modules.includes(f.module)));
   const groups = (['me', 'team', 'admin'] as const)
     .map((g) => ({ group: g, items: items.filter((i) => i.group === g) }))
     .filter((g) => g.items.length > 0);
