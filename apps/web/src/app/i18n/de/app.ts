@@ -98,4 +98,15 @@ export const app = {
   'keys.goReports': 'Zu den Berichten',
   'keys.goProfile': 'Zum Profil',
   'keys.then': 'dann',
+
+  'secret.once': 'Wird nur einmal gezeigt',
+  'secret.copyThem':
+    'Kopieren Sie sie jetzt und bewahren Sie sie sicher auf. Sie können nicht noch einmal gezeigt werden.',
+  'secret.copyIt':
+    'Kopieren Sie es jetzt und bewahren Sie es sicher auf. Es kann nicht noch einmal gezeigt werden.',
+  'secret.copied': 'Kopiert',
+  'secret.copy': 'Kopieren',
+  'secret.copiedOne': '{label} kopiert',
+  'secret.copyOne': '{label} kopieren',
+  'secret.download': 'Als Textdatei herunterladen',
 } satisfies Record<keyof typeof en, string>;

@@ -95,4 +95,13 @@ export const app = {
   'keys.goReports': 'Go to Reports',
   'keys.goProfile': 'Go to Profile',
   'keys.then': 'then',
+
+  'secret.once': 'Shown only once',
+  'secret.copyThem': 'Copy them now and keep them somewhere safe. They cannot be shown again.',
+  'secret.copyIt': 'Copy it now and keep it somewhere safe. It cannot be shown again.',
+  'secret.copied': 'Copied',
+  'secret.copy': 'Copy',
+  'secret.copiedOne': '{label} copied',
+  'secret.copyOne': 'Copy {label}',
+  'secret.download': 'Download as a text file',
 };
