@@ -1,4 +1,5 @@
 import type { TFieldError, TProblem } from '@clockpilot/contracts';
+import { t } from './i18n';
 
 /** An error answered by the API (RFC 9457 problem+json), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -52,9 +53,9 @@ export async function toApiError(res: Response): Promise<ApiError> {
 /** A message fit for a toast: the server's detail, or a plain sentence for network trouble. */
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 0) return 'The server cannot be reached. Check your connection and try again.';
+    if (e.status === 0) return t('ui.unreachable');
     return e.detail;
   }
   if (e instanceof Error) return e.message;
-  return 'Something went wrong';
+  return t('ui.somethingWrong');
 }

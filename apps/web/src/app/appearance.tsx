@@ -1,9 +1,10 @@
 import { type MantineColorScheme, SegmentedControl, useMantineColorScheme } from '@mantine/core';
+import { type MessageKey, t } from './i18n';
 
-const CHOICES: Array<{ value: MantineColorScheme; label: string }> = [
-  { value: 'auto', label: 'As the system' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
+const CHOICES: Array<{ value: MantineColorScheme; label: MessageKey }> = [
+  { value: 'auto', label: 'prefs.appearance.auto' },
+  { value: 'light', label: 'prefs.appearance.light' },
+  { value: 'dark', label: 'prefs.appearance.dark' },
 ];
 
 /** Light, dark, or following the device's setting (the default); kept in this browser. */
@@ -11,8 +12,8 @@ export function AppearanceSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   return (
     <SegmentedControl
-      aria-label="Appearance"
-      data={CHOICES}
+      aria-label={t('prefs.appearance')}
+      data={CHOICES.map((c) => ({ value: c.value, label: t(c.label) }))}
       value={colorScheme}
       onChange={(v) => setColorScheme(v as MantineColorScheme)}
     />

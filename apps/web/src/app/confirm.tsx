@@ -1,5 +1,6 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { t } from './i18n';
 
 /**
  * Asks before an action that is hard to undo. Focus is trapped in the dialog and starts on Cancel,
@@ -30,7 +31,7 @@ export function ConfirmDialog({
         {typeof children === 'string' ? <Text size="sm">{children}</Text> : children}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} data-autofocus>
-            Cancel
+            {t('ui.cancel')}
           </Button>
           <Button color={color} onClick={onConfirm} loading={loading}>
             {confirmLabel}

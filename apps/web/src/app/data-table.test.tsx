@@ -78,3 +78,22 @@ describe('DataTable', () => {
     expect(l.refetch).toHaveBeenCalled();
   });
 });
+
+describe('on a phone', () => {
+  it('shows each row as a card with its headers, and no table that could scroll sideways', () => {
+    const media = window.matchMedia;
+    window.matchMedia = ((query: string) => ({
+      ...media(query),
+      matches: query.includes('max-width: 30em'),
+    })) as typeof window.matchMedia;
+    try {
+      renderTable(list([{ id: '1', name: 'Acme' }]));
+      expect(screen.queryByRole('table')).toBeNull();
+      const cards = screen.getByRole('list', { name: 'Clients' });
+      const card = within(cards).getByRole('listitem');
+      expect(card.textContent).toBe('NameAcme');
+    } finally {
+      window.matchMedia = media;
+    }
+  });
+});

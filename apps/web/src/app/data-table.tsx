@@ -1,8 +1,19 @@
-import { Button, Center, Group, Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Center,
+  Group,
+  Stack,
+  Table,
+  Text,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import { IconArrowDown, IconArrowsSort, IconArrowUp } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { t } from './i18n';
 import type { ListControls, PagedList } from './list';
-import { EmptyState, ErrorState, LoadingState } from './ui';
+import { EmptyState, ErrorState, LoadingState, usePhone } from './ui';
 
 export type Column<T, S extends string = string> = {
   key: string;
@@ -28,7 +39,7 @@ export function rowActionColumn<T>(action: {
 }): Column<T> {
   return {
     key: 'actions',
-    header: 'Actions',
+    header: t('ui.actions'),
     hiddenHeader: true,
     align: 'right',
     render: (row) =>
@@ -72,6 +83,7 @@ export function DataTable<T, S extends string = string>({
   minWidth?: number;
   testId?: string;
 }) {
+  const phone = usePhone();
   if (list.isPending) return <LoadingState />;
   if (list.isError && list.items.length === 0)
     return <ErrorState error={list.error} onRetry={list.refetch} />;
@@ -79,70 +91,75 @@ export function DataTable<T, S extends string = string>({
 
   return (
     <>
-      <Table.ScrollContainer minWidth={minWidth}>
-        <Table
-          striped
-          highlightOnHover
-          verticalSpacing="xs"
-          aria-busy={list.isRefreshing || undefined}
-          data-testid={testId}
-          style={{ opacity: list.isRefreshing ? 0.6 : 1 }}
-        >
-          <VisuallyHidden component="caption">{caption}</VisuallyHidden>
-          <Table.Thead>
-            <Table.Tr>
-              {columns.map((c) => (
-                <Table.Th
-                  key={c.key}
-                  ta={c.align}
-                  w={c.width}
-                  scope="col"
-                  aria-sort={
-                    controls && c.sortKey && controls.sort === c.sortKey
-                      ? controls.dir === 'asc'
-                        ? 'ascending'
-                        : 'descending'
-                      : undefined
-                  }
-                >
-                  {c.hiddenHeader ? (
-                    <VisuallyHidden>{c.header}</VisuallyHidden>
-                  ) : controls && c.sortKey ? (
-                    <SortButton
-                      label={c.header}
-                      active={controls.sort === c.sortKey}
-                      dir={controls.dir}
-                      onClick={() => controls.toggleSort(c.sortKey as S)}
-                    />
-                  ) : (
-                    c.header
-                  )}
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.items.map((row) => (
-              <Table.Tr key={rowKey(row)}>
+      {phone ? (
+        <RowCards caption={caption} columns={columns} items={list.items} rowKey={rowKey} testId={testId} />
+      ) : (
+        <Table.ScrollContainer minWidth={minWidth}>
+          <Table
+            striped
+            highlightOnHover
+            verticalSpacing="xs"
+            aria-busy={list.isRefreshing || undefined}
+            data-testid={testId}
+            style={{ opacity: list.isRefreshing ? 0.6 : 1 }}
+          >
+            <VisuallyHidden component="caption">{caption}</VisuallyHidden>
+            <Table.Thead>
+              <Table.Tr>
                 {columns.map((c) => (
-                  <Table.Td key={c.key} ta={c.align}>
-                    {c.render(row)}
-                  </Table.Td>
+                  <Table.Th
+                    key={c.key}
+                    ta={c.align}
+                    w={c.width}
+                    scope="col"
+                    aria-sort={
+                      controls && c.sortKey && controls.sort === c.sortKey
+                        ? controls.dir === 'asc'
+                          ? 'ascending'
+                          : 'descending'
+                        : undefined
+                    }
+                  >
+                    {c.hiddenHeader ? (
+                      <VisuallyHidden>{c.header}</VisuallyHidden>
+                    ) : controls && c.sortKey ? (
+                      <SortButton
+                        label={c.header}
+                        active={controls.sort === c.sortKey}
+                        dir={controls.dir}
+                        onClick={() => controls.toggleSort(c.sortKey as S)}
+                      />
+                    ) : (
+                      c.header
+                    )}
+                  </Table.Th>
                 ))}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.items.map((row) => (
+                <Table.Tr key={rowKey(row)}>
+                  {columns.map((c) => (
+                    <Table.Td key={c.key} ta={c.align}>
+                      {c.render(row)}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       {list.paged && (
         <Center mt="sm">
           <Group gap="sm">
             <Text size="sm" c="dimmed" role="status" aria-live="polite">
-              {list.items.length} shown{list.hasMore ? '' : ' · all loaded'}
+              {t('ui.shown', { count: list.items.length })}
+              {list.hasMore ? '' : t('ui.allLoaded')}
             </Text>
             {list.hasMore && (
               <Button variant="light" size="xs" onClick={list.loadMore} loading={list.isLoadingMore}>
-                Load more
+                {t('ui.loadMore')}
               </Button>
             )}
           </Group>
@@ -150,6 +167,51 @@ export function DataTable<T, S extends string = string>({
       )}
       {list.isError && <ErrorState error={list.error} onRetry={list.refetch} />}
     </>
+  );
+}
+
+/**
+ * The rows of a list as cards on a phone: each column's header beside its value, the actions last,
+ * so nothing scrolls sideways.
+ */
+function RowCards<T>({
+  caption,
+  columns,
+  items,
+  rowKey,
+  testId,
+}: {
+  caption: string;
+  columns: Column<T, string>[];
+  items: T[];
+  rowKey: (row: T) => string;
+  testId?: string;
+}) {
+  return (
+    <Stack gap="xs" component="ul" aria-label={caption} data-testid={testId} className="row-cards">
+      {items.map((row) => (
+        <Card key={rowKey(row)} withBorder padding="sm" radius="md" component="li">
+          <Stack gap={4}>
+            {columns.map((c) =>
+              c.hiddenHeader ? (
+                <Group key={c.key} justify="flex-end">
+                  {c.render(row)}
+                </Group>
+              ) : (
+                <Group key={c.key} gap="xs" justify="space-between" wrap="nowrap" align="flex-start">
+                  <Text size="xs" c="dimmed" fw={600}>
+                    {c.header}
+                  </Text>
+                  <Text component="div" size="sm" ta="right" miw={0}>
+                    {c.render(row)}
+                  </Text>
+                </Group>
+              ),
+            )}
+          </Stack>
+        </Card>
+      ))}
+    </Stack>
   );
 }
 
@@ -166,7 +228,7 @@ function SortButton({
 }) {
   const Icon = !active ? IconArrowsSort : dir === 'asc' ? IconArrowUp : IconArrowDown;
   return (
-    <UnstyledButton onClick={onClick} fw={700} fz="sm" aria-label={`Sort by ${label}`}>
+    <UnstyledButton onClick={onClick} fw={700} fz="sm" aria-label={t('ui.sortBy', { label })}>
       <Group gap={4} wrap="nowrap">
         {label}
         <Icon size={14} aria-hidden style={{ opacity: active ? 1 : 0.4 }} />

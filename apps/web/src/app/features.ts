@@ -1,4 +1,5 @@
 import type { AnyRoute } from '@tanstack/react-router';
+import type { ComponentType } from 'react';
 import { autoscalerFeature } from '../features/autoscaler/routes';
 import { directoryFeature } from '../features/directory/routes';
 import { fleetFeature } from '../features/fleet/routes';
@@ -17,6 +18,11 @@ export type Feature = {
   module: string;
   nav: readonly NavItem[];
   routes: (app: AppRoute) => AnyRoute;
+  /**
+   * Rendered by the signed-in shell on every page while the module is on (global keyboard shortcuts);
+   * make it lazy, so the login page does not load it.
+   */
+  Shell?: ComponentType;
 };
 
 /** Every feature, in menu order; a new module adds its `features/<module>/routes.tsx` here. */

@@ -12,16 +12,54 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconLogout, IconUser } from '@tabler/icons-react';
+import { IconChevronDown, IconKeyboard, IconLogout, IconUser } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { lazy, Suspense } from 'react';
 import { logout } from './auth';
+import { FEATURES, type Feature } from './features';
+import { type MessageKey, t } from './i18n';
 import { initials } from './initials';
 import { appInfoQuery } from './modules';
 import { isActivePath, type NavItem, navFor, safeRedirect } from './nav';
+import { openShortcutHelp, useShortcutKeys, useShortcutState, useShortcuts } from './shortcuts';
 import { useAuth } from './useAuth';
 
-const GROUP_LABELS: Record<NavItem['group'], string> = { me: 'Me', team: 'Team', admin: 'Administration' };
+const GROUP_LABELS: Record<NavItem['group'], MessageKey> = {
+  me: 'shell.group.me',
+  team: 'shell.group.team',
+  admin: 'shell.group.admin',
+};
+
+const GO_TO: Array<{ to: string; keys: string; label: MessageKey }> = [
+  { to: '/', keys: 'g h', label: 'keys.goHome' },
+  { to: '/time', keys: 'g t', label: 'keys.goTime' },
+  { to: '/timesheet', keys: 'g s', label: 'keys.goTimesheet' },
+  { to: '/approvals', keys: 'g a', label: 'keys.goApprovals' },
+  { to: '/reports', keys: 'g r', label: 'keys.goReports' },
+  { to: '/profile', keys: 'g p', label: 'keys.goProfile' },
+];
+
+const ShortcutHelp = lazy(() => import('./ShortcutHelp'));
+
+/** The document's key listener; the list behind `?` loads the first time it is asked for. */
+function ShortcutKeys() {
+  useShortcutKeys();
+  return useShortcutState().helpOpen ? <ShortcutHelp /> : null;
+}
+
+/** `g` then a letter goes to a page of the menu (and to the profile, which everyone has). */
+function NavShortcuts({ paths }: { paths: string[] }) {
+  const navigate = useNavigate();
+  useShortcuts(
+    GO_TO.filter((g) => g.to === '/profile' || paths.includes(g.to)).map((g) => ({
+      keys: g.keys,
+      label: g.label,
+      run: () => void navigate({ to: g.to }),
+    })),
+  );
+  return null;
+}
 
 export function AppLayout() {
   const { status, user, ended } = useAuth();
@@ -43,6 +81,10 @@ export function AppLayout() {
   }
 
   const items = navFor(user.role, appInfo.data?.modules);
+  const features: readonly Feature[] = FEATURES;
+  // As the menu: every feature while the switched-on modules are not known yet.
+  const modules = appInfo.data?.modules;
+  const shells = features.filter((f) => f.Shell && (!modules || modules.includes(f.module)));
   const groups = (['me', 'team', 'admin'] as const)
     .map((g) => ({ group: g, items: items.filter((i) => i.group === g) }))
     .filter((g) => g.items.length > 0);
@@ -60,7 +102,7 @@ export function AppLayout() {
       padding="md"
     >
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('shell.skip')}
       </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
@@ -70,15 +112,25 @@ export function AppLayout() {
               onClick={toggle}
               hiddenFrom="sm"
               size="sm"
-              aria-label={opened ? 'Close the menu' : 'Open the menu'}
+              aria-label={opened ? t('shell.closeMenu') : t('shell.openMenu')}
             />
-            <Text component={Link} to="/" fw={700} size="lg" c="blue.8" td="none">
+            <Text
+              component={Link}
+              to="/"
+              fw={700}
+              size="lg"
+              c="light-dark(var(--mantine-color-blue-8), var(--mantine-color-blue-4))"
+              td="none"
+            >
               ClockPilot
             </Text>
           </Group>
           <Menu position="bottom-end" width={220}>
             <Menu.Target>
-              <UnstyledButton aria-label={`Account menu for ${user.displayName}`} data-testid="user-menu">
+              <UnstyledButton
+                aria-label={t('shell.accountMenu', { name: user.displayName })}
+                data-testid="user-menu"
+              >
                 <Group gap={8} wrap="nowrap">
                   <Avatar radius="xl" size={32} color="blue" aria-hidden>
                     {initials(user.displayName)}
@@ -95,22 +147,25 @@ export function AppLayout() {
                 {user.username} · {user.role}
               </Menu.Label>
               <Menu.Item component={Link} to="/profile" leftSection={<IconUser size={16} aria-hidden />}>
-                Profile and security
+                {t('shell.profile')}
+              </Menu.Item>
+              <Menu.Item leftSection={<IconKeyboard size={16} aria-hidden />} onClick={openShortcutHelp}>
+                {t('shell.shortcuts')}
               </Menu.Item>
               <Menu.Divider />
               <Menu.Item color="red" leftSection={<IconLogout size={16} aria-hidden />} onClick={signOut}>
-                Log out
+                {t('shell.logout')}
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main navigation" component="nav">
+      <AppShell.Navbar p="xs" aria-label={t('shell.mainNav')} component="nav">
         <ScrollArea>
           {groups.map((g) => (
             <div key={g.group}>
               <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
-                {GROUP_LABELS[g.group]}
+                {t(GROUP_LABELS[g.group])}
               </Text>
               {g.items.map((item) => {
                 const Icon = item.icon;
@@ -120,7 +175,7 @@ export function AppLayout() {
                     key={item.to}
                     component={Link}
                     to={item.to}
-                    label={item.label}
+                    label={t(item.label)}
                     leftSection={<Icon size={18} aria-hidden />}
                     active={active}
                     aria-current={active ? 'page' : undefined}
@@ -134,15 +189,23 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main">
         {user.totpEnrollmentRequired && pathname !== '/profile' && (
-          <Alert color="orange" mb="md" role="alert" title="Two-step verification required">
-            Your role must sign in with a second factor. Until you set it up, most pages will refuse to load.{' '}
+          <Alert color="orange" mb="md" role="alert" title={t('shell.totpRequired')}>
+            {t('shell.totpRequiredText')}{' '}
             <Anchor component={Link} to="/profile">
-              Set it up now
+              {t('shell.totpSetUp')}
             </Anchor>
           </Alert>
         )}
         <Outlet />
       </AppShell.Main>
+      <NavShortcuts paths={items.map((i) => i.to)} />
+      <Suspense fallback={null}>
+        <ShortcutKeys />
+        {shells.map((f) => {
+          const Shell = f.Shell!;
+          return <Shell key={f.module} />;
+        })}
+      </Suspense>
     </AppShell>
   );
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { t } from './i18n';
 import { navFor } from './nav';
 
 describe('menu entries of the team and admin screens', () => {
-  const labels = (role: 'admin' | 'manager' | 'employee') => navFor(role).map((i) => i.label);
+  const labels = (role: 'admin' | 'manager' | 'employee') => navFor(role).map((i) => t(i.label));
 
   it('shows presence to managers and admins, time rules to admins only', () => {
     expect(labels('employee')).not.toContain('Presence');

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { t } from './i18n';
 import { homeFor, isActivePath, navFor, safeRedirect } from './nav';
 
 describe('menu by role', () => {
   it('shows each role only what its permissions allow', () => {
-    const labels = (role: 'admin' | 'manager' | 'employee' | 'customer') => navFor(role).map((i) => i.label);
+    const labels = (role: 'admin' | 'manager' | 'employee' | 'customer') =>
+      navFor(role).map((i) => t(i.label));
     const fleet = ['Book a vehicle', 'Bookings', 'Identity check', 'Vehicles'];
     const planning = ['Plan', 'Deliverables', 'Time off and holidays'];
     const autoscaler = ['Autoscaler', 'Autoscaler evaluation'];
@@ -39,7 +41,7 @@ describe('current menu entry', () => {
     const active = (pathname: string) =>
       navFor('admin')
         .filter((i) => isActivePath(i.to, pathname))
-        .map((i) => i.label);
+        .map((i) => t(i.label));
     expect(active('/timesheet')).toEqual(['Timesheet']);
     expect(active('/time')).toEqual(['My time']);
     expect(active('/')).toEqual(['Home']);

@@ -1,11 +1,12 @@
 import { can, type TPermission, type TRole } from '@clockpilot/contracts/permissions';
 import type { Icon } from '@tabler/icons-react';
 import { FEATURES } from './features';
+import type { MessageKey } from './i18n';
 
 /** One entry of the main menu; shown only to roles that hold its permission. */
 export type NavItem = {
   to: string;
-  label: string;
+  label: MessageKey;
   permission: TPermission | null;
   icon: Icon;
   group: 'me' | 'team' | 'admin';

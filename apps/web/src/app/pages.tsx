@@ -3,6 +3,7 @@ import { IconLock, IconMapOff } from '@tabler/icons-react';
 import { type ErrorComponentProps, Link } from '@tanstack/react-router';
 import { useEffect, useRef } from 'react';
 import { ForbiddenError } from './guards';
+import { t } from './i18n';
 import { ErrorState } from './ui';
 
 function Message({
@@ -28,7 +29,7 @@ function Message({
         </Title>
         <Text c="dimmed">{children}</Text>
         <Button component={Link} to="/" variant="light">
-          Go to the start page
+          {t('page.toStart')}
         </Button>
       </Stack>
     </Center>
@@ -37,16 +38,16 @@ function Message({
 
 export function ForbiddenPage() {
   return (
-    <Message icon={<IconLock size={48} aria-hidden />} title="Not allowed">
-      Your role does not give access to this page. Ask an administrator if you need it.
+    <Message icon={<IconLock size={48} aria-hidden />} title={t('page.forbidden')}>
+      {t('page.forbiddenText')}
     </Message>
   );
 }
 
 export function NotFoundPage() {
   return (
-    <Message icon={<IconMapOff size={48} aria-hidden />} title="Page not found">
-      There is no page at this address. It may have moved, or the link is mistyped.
+    <Message icon={<IconMapOff size={48} aria-hidden />} title={t('page.notFound')}>
+      {t('page.notFoundText')}
     </Message>
   );
 }

@@ -1,10 +1,13 @@
 import { createTheme, MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { isApiError } from './api';
 import { auth } from './auth';
+import { useLanguage } from './i18n';
 import { cspNonce } from './nonce';
+import { resolveFirstDay, usePreferences } from './preferences';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -40,13 +43,20 @@ const nonce = cspNonce();
 if (nonce) (globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = nonce;
 
 export function Providers({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
+  const language = useLanguage();
+  const prefs = usePreferences();
+  // Dayjs counts Sunday as 0; the preferences count it as 7, as Intl does.
+  const firstDayOfWeek = (resolveFirstDay(prefs) % 7) as 0 | 1 | 6;
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={nonce ? () => nonce : undefined}>
-      <QueryClientProvider client={queryClient}>
-        {/* Bottom right: toasts never cover the page actions in the title row. */}
-        <Notifications position="bottom-right" limit={4} />
-        {children}
-      </QueryClientProvider>
+      <DatesProvider settings={{ locale: language, firstDayOfWeek }}>
+        <QueryClientProvider client={queryClient}>
+          {/* Bottom right: toasts never cover the page actions in the title row. */}
+          <Notifications position="bottom-right" limit={4} />
+          {/* A new language or format redraws every page at once; the router and the cache stay. */}
+          <Fragment key={`${language}|${JSON.stringify(prefs)}`}>{children}</Fragment>
+        </QueryClientProvider>
+      </DatesProvider>
     </MantineProvider>
   );
 }

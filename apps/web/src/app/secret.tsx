@@ -1,6 +1,7 @@
 import { ActionIcon, Alert, Button, Code, CopyButton, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy, IconDownload, IconEyeOff } from '@tabler/icons-react';
 import { saveBlob } from './download';
+import { t } from './i18n';
 
 /**
  * A secret the server shows only once (a new password, an API token, recovery codes): shown in full,
@@ -20,12 +21,8 @@ export function OneTimeSecret({
   const text = Array.isArray(value) ? value.join('\n') : value;
   return (
     <Stack gap="xs">
-      <Alert color="yellow" icon={<IconEyeOff aria-hidden />} title="Shown only once">
-        <Text size="sm">
-          {Array.isArray(value)
-            ? 'Copy them now and keep them somewhere safe. They cannot be shown again.'
-            : 'Copy it now and keep it somewhere safe. It cannot be shown again.'}
-        </Text>
+      <Alert color="yellow" icon={<IconEyeOff aria-hidden />} title={t('secret.once')}>
+        <Text size="sm">{Array.isArray(value) ? t('secret.copyThem') : t('secret.copyIt')}</Text>
       </Alert>
       <Text size="sm" fw={600} id="one-time-secret-label">
         {label}
@@ -41,12 +38,16 @@ export function OneTimeSecret({
         </Code>
         <CopyButton value={text} timeout={2000}>
           {({ copied, copy }) => (
-            <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
+            <Tooltip label={copied ? t('secret.copied') : t('secret.copy')} withArrow>
               <ActionIcon
                 variant="light"
                 color={copied ? 'teal' : 'blue'}
                 onClick={copy}
-                aria-label={copied ? `${label} copied` : `Copy ${label.toLowerCase()}`}
+                aria-label={
+                  copied
+                    ? t('secret.copiedOne', { label })
+                    : t('secret.copyOne', { label: label.toLowerCase() })
+                }
                 size="lg"
               >
                 {copied ? <IconCheck size={18} aria-hidden /> : <IconCopy size={18} aria-hidden />}
@@ -63,7 +64,7 @@ export function OneTimeSecret({
             leftSection={<IconDownload size={16} aria-hidden />}
             onClick={() => saveBlob(new Blob([`${text}\n`], { type: 'text/plain' }), downloadName)}
           >
-            Download as a text file
+            {t('secret.download')}
           </Button>
         </Group>
       )}

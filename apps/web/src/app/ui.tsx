@@ -11,10 +11,17 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 import { errorMessage } from './api';
+import { t } from './i18n';
+
+/** A phone-sized screen (≤ 480 px): lists become cards there, grids become day lists. */
+export function usePhone(): boolean {
+  return useMediaQuery('(max-width: 30em)', false, { getInitialValueInEffect: false });
+}
 
 /** The page heading; takes focus on navigation so screen readers announce the new page. */
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
@@ -35,7 +42,7 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
   );
 }
 
-export function LoadingState({ label = 'Loading…' }: { label?: string }) {
+export function LoadingState({ label = t('ui.loading') }: { label?: string }) {
   return (
     <Center py="xl" role="status" aria-live="polite">
       <Group gap="sm">
@@ -48,12 +55,12 @@ export function LoadingState({ label = 'Loading…' }: { label?: string }) {
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
-    <Alert color="red" icon={<IconAlertTriangle aria-hidden />} title="Could not load" role="alert">
+    <Alert color="red" icon={<IconAlertTriangle aria-hidden />} title={t('ui.couldNotLoad')} role="alert">
       <Stack gap="xs" align="flex-start">
         <Text size="sm">{errorMessage(error)}</Text>
         {onRetry && (
           <Button size="xs" variant="light" color="red" onClick={onRetry}>
-            Try again
+            {t('ui.tryAgain')}
           </Button>
         )}
       </Stack>
@@ -102,7 +109,7 @@ export function FormActions({
   return (
     <Group justify="flex-end">
       <Button variant="default" onClick={onCancel}>
-        Cancel
+        {t('ui.cancel')}
       </Button>
       <Button type="submit" loading={pending}>
         {submitLabel}

@@ -6,6 +6,7 @@ import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
+import { timeOfDay } from '../../app/format';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { POLL_MS, useCluster, useDeleteCluster, useSamples } from './api';
 import { ClusterForm } from './ClusterForm';
@@ -63,7 +64,7 @@ function ClusterPage() {
         <BreakerBadge state={c.breaker} />
         <Text size="xs" c="dimmed">
           {c.lastTickAt
-            ? `Last decision ${new Date(c.lastTickAt).toLocaleTimeString()}`
+            ? `Last decision ${timeOfDay(c.lastTickAt, undefined, undefined, true)}`
             : 'Waiting for the first decision'}
         </Text>
       </Group>

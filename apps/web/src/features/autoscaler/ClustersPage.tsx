@@ -4,6 +4,7 @@ import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { type Column, DataTable } from '../../app/data-table';
+import { instantDate } from '../../app/format';
 import { useListControls, usePagedList } from '../../app/list';
 import { PageTitle } from '../../app/ui';
 import { CLUSTERS_PATH, clusterKeys } from './api';
@@ -52,7 +53,7 @@ const columns: Column<TCluster, Sort>[] = [
     key: 'createdAt',
     header: 'Created',
     sortKey: 'createdAt',
-    render: (c) => new Date(c.createdAt).toLocaleDateString(),
+    render: (c) => instantDate(c.createdAt),
   },
 ];
 

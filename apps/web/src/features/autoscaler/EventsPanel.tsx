@@ -3,6 +3,7 @@ import { Badge, Group, Paper, Stack, Switch, Text, Timeline } from '@mantine/cor
 import { IconArrowDown, IconArrowUp, IconEqual } from '@tabler/icons-react';
 import { useState } from 'react';
 import { type Column, DataTable } from '../../app/data-table';
+import { dateTimeText, timeOfDay } from '../../app/format';
 import { ErrorState, LoadingState } from '../../app/ui';
 import { useEventPages, useRecentEvents } from './api';
 import { BreakerBadge } from './status';
@@ -18,7 +19,7 @@ export const LIMIT_LABEL: Record<TAutoscalerEvent['limitedBy'], string> = {
   simulatorError: 'Simulator error',
 };
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString();
+const time = (iso: string) => timeOfDay(iso, undefined, undefined, true);
 const change = (e: TAutoscalerEvent) =>
   `${e.previousServers} → ${e.appliedServers}${e.recommendedServers !== e.appliedServers ? ` (asked ${e.recommendedServers})` : ''}`;
 
@@ -74,7 +75,7 @@ export function DecisionTimeline({ clusterId, pollMs }: { clusterId: string; pol
 }
 
 const columns: Column<TAutoscalerEvent>[] = [
-  { key: 'at', header: 'Time', render: (e) => new Date(e.at).toLocaleString() },
+  { key: 'at', header: 'Time', render: (e) => dateTimeText(e.at, undefined, true) },
   { key: 'change', header: 'Servers', render: change },
   { key: 'limitedBy', header: 'Limited by', render: (e) => LIMIT_LABEL[e.limitedBy] },
   { key: 'reason', header: 'Reason', render: (e) => <Text size="xs">{e.reason}</Text> },

@@ -28,10 +28,10 @@ export const autoscalerFeature = {
   module: 'autoscaler',
   routes,
   nav: [
-    { to: '/autoscaler', label: 'Autoscaler', permission: null, icon: IconChartLine, group: 'me' },
+    { to: '/autoscaler', label: 'nav.autoscaler', permission: null, icon: IconChartLine, group: 'me' },
     {
       to: '/autoscaler/evaluate',
-      label: 'Autoscaler evaluation',
+      label: 'nav.autoscalerEvaluation',
       permission: null,
       icon: IconChartHistogram,
       group: 'me',

@@ -33,7 +33,7 @@ export const directoryFeature = {
   nav: [
     {
       to: '/directory',
-      label: 'Directory',
+      label: 'nav.directory',
       permission: 'directory:read',
       icon: IconUsersGroup,
       group: 'team',

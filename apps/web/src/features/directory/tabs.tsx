@@ -13,6 +13,7 @@ import {
 import { Badge, ColorSwatch, Group, Text } from '@mantine/core';
 import type { ComponentType } from 'react';
 import type { Column } from '../../app/data-table';
+import { instantDate } from '../../app/format';
 import type { QueryValue } from '../../app/list';
 import { type DirectoryItems, type DirectoryResource, isArchived } from './api';
 import { ActivityForm, ClientForm, type FormProps, PersonForm, ProjectForm, TeamForm } from './forms';
@@ -146,7 +147,7 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
         key: 'createdAt',
         header: 'Added',
         sortKey: 'createdAt',
-        render: (c: TClient) => new Date(c.createdAt).toLocaleDateString(),
+        render: (c: TClient) => instantDate(c.createdAt),
       },
     ],
     activeFilter: { active: 'true' },

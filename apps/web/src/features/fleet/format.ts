@@ -1,16 +1,14 @@
 import type { TBooking, TBookingState } from '@clockpilot/contracts/fleet';
+import { dateTimeText } from '../../app/format';
+import { resolveLocale } from '../../app/preferences';
 
 /** An amount in minor units as the renter reads it: "€1,234.50". */
 export function money(minor: number, currency: string): string {
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
+  return new Intl.NumberFormat(resolveLocale(), { style: 'currency', currency }).format(minor / 100);
 }
 
 /** A date and time in the browser's zone, short. */
-export function when(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
-}
+export const when = (iso: string): string => dateTimeText(iso);
 
 /** "12:05" left on a hold; "0:00" once it has run out. */
 export function countdown(untilIso: string, now: number): string {

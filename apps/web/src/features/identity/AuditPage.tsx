@@ -6,6 +6,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { DataTable, rowActionColumn } from '../../app/data-table';
+import { dateTimeText } from '../../app/format';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
 import { PageTitle } from '../../app/ui';
@@ -21,8 +22,7 @@ function dayBoundary(day: string | null, end = false): string | undefined {
   return new Date(y, m - 1, d + (end ? 1 : 0)).toISOString();
 }
 
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const when = (iso: string) => dateTimeText(iso, undefined, true);
 
 export function AuditPage() {
   const [actor, setActor] = useState<string | null>(null);

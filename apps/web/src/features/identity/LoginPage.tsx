@@ -21,19 +21,20 @@ import { useEffect, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
 import { login } from '../../app/auth';
 import { contractResolver } from '../../app/form';
+import { type MessageKey, t } from '../../app/i18n';
 import { appInfoQuery } from '../../app/modules';
 import { homeFor } from '../../app/nav';
 import { useAuth } from '../../app/useAuth';
 
 export const Route = createLazyRoute('/login')({ component: LoginPage });
 
-const SSO_ERROR_TEXT: Record<TSsoError, string> = {
-  state_mismatch: 'The sign-in took too long or was started in another tab. Try again.',
-  provider_error: 'The identity provider refused the sign-in.',
-  email_unverified: 'Your email address is not verified at the identity provider.',
-  no_account: 'There is no ClockPilot account for you yet. Ask an administrator to create one.',
-  account_inactive: 'Your ClockPilot account is deactivated.',
-  unavailable: 'The identity provider cannot be reached right now. Try again later.',
+const SSO_ERROR_TEXT: Record<TSsoError, MessageKey> = {
+  state_mismatch: 'login.sso.state_mismatch',
+  provider_error: 'login.sso.provider_error',
+  email_unverified: 'login.sso.email_unverified',
+  no_account: 'login.sso.no_account',
+  account_inactive: 'login.sso.account_inactive',
+  unavailable: 'login.sso.unavailable',
 };
 
 /** The hint about the first admin's password, shown only until an admin has signed in. */
@@ -79,7 +80,7 @@ export function LoginPage() {
   });
 
   useEffect(() => {
-    document.title = 'Sign in · ClockPilot';
+    document.title = `${t('login.signIn')} · ClockPilot`;
   }, []);
 
   if (status === 'signed-in' && user && !busy) {
@@ -107,20 +108,20 @@ export function LoginPage() {
   }
 
   return (
-    <Center mih="100dvh" p="md" bg="gray.0">
+    <Center mih="100dvh" p="md" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420} component="main">
         <Stack gap="md">
           <div>
-            <Text fw={700} c="blue.8" size="lg">
+            <Text fw={700} c="light-dark(var(--mantine-color-blue-8), var(--mantine-color-blue-4))" size="lg">
               ClockPilot
             </Text>
             <Title order={1} size="h2" ref={headingRef}>
-              {step === 'totp' ? 'Two-step verification' : 'Sign in'}
+              {step === 'totp' ? t('login.totpTitle') : t('login.signIn')}
             </Title>
           </div>
           {search.sso_error && (
-            <Alert color="red" role="alert" title="Single sign-on failed">
-              {SSO_ERROR_TEXT[search.sso_error as TSsoError] ?? 'Single sign-on did not complete. Try again.'}
+            <Alert color="red" role="alert" title={t('login.sso.failed')}>
+              {t(SSO_ERROR_TEXT[search.sso_error as TSsoError] ?? 'login.sso.incomplete')}
             </Alert>
           )}
           {failure && (
@@ -133,7 +134,7 @@ export function LoginPage() {
               {step === 'password' ? (
                 <>
                   <TextInput
-                    label="Username or email"
+                    label={t('login.login')}
                     autoComplete="username"
                     autoCapitalize="none"
                     spellCheck={false}
@@ -144,7 +145,7 @@ export function LoginPage() {
                     {...form.getInputProps('login')}
                   />
                   <PasswordInput
-                    label="Password"
+                    label={t('login.password')}
                     autoComplete="current-password"
                     required
                     key={form.key('password')}
@@ -154,10 +155,10 @@ export function LoginPage() {
               ) : (
                 <Stack gap={6}>
                   <Text size="sm" id="totp-help">
-                    Enter the six-digit code from your authenticator app, or one of your recovery codes.
+                    {t('login.totpHelp')}
                   </Text>
                   <TextInput
-                    label="Verification code"
+                    label={t('login.totpCode')}
                     autoComplete="one-time-code"
                     inputMode="numeric"
                     aria-describedby="totp-help"
@@ -174,18 +175,18 @@ export function LoginPage() {
                       form.setFieldValue('totp', undefined);
                     }}
                   >
-                    Back
+                    {t('login.back')}
                   </Anchor>
                 </Stack>
               )}
               <Button type="submit" loading={busy} fullWidth size="md">
-                {step === 'totp' ? 'Verify' : 'Sign in'}
+                {step === 'totp' ? t('login.verify') : t('login.signIn')}
               </Button>
             </Stack>
           </form>
           {sso.data?.enabled && sso.data.loginUrl && step === 'password' && (
             <>
-              <Divider label="or" labelPosition="center" />
+              <Divider label={t('login.or')} labelPosition="center" />
               <Button
                 component="a"
                 href={sso.data.loginUrl}
@@ -194,25 +195,26 @@ export function LoginPage() {
                 fullWidth
                 size="md"
               >
-                Sign in with SSO
+                {t('login.sso')}
               </Button>
             </>
           )}
           {step === 'password' && (
             <Text size="sm">
-              New here?{' '}
+              {t('login.newHere')}{' '}
               <Anchor component={Link} to="/register">
-                Create an account
+                {t('login.createAccount')}
               </Anchor>
             </Text>
           )}
           {firstStart.data?.pending && step === 'password' && (
-            <Alert variant="light" color="gray" icon={<IconInfoCircle aria-hidden />} title="First start?">
-              <Text size="sm">
-                The first administrator's password is printed once on the server console when ClockPilot
-                starts on an empty database (or is the ADMIN_PASSWORD it was started with). Change it after
-                signing in.
-              </Text>
+            <Alert
+              variant="light"
+              color="gray"
+              icon={<IconInfoCircle aria-hidden />}
+              title={t('login.firstStart')}
+            >
+              <Text size="sm">{t('login.firstStartText')}</Text>
             </Alert>
           )}
         </Stack>

@@ -4,6 +4,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { isApiError } from '../../app/api';
 import { showFormError } from '../../app/form';
+import { t } from '../../app/i18n';
 import { bodyResolver } from '../../app/validate';
 import { useChangePassword } from './api';
 
@@ -19,7 +20,7 @@ export function PasswordSection() {
     initialValues: { currentPassword: '', newPassword: '', confirm: '' },
     validate: (v) => {
       const errors = checkBody(v);
-      if (!errors.newPassword && v.confirm !== v.newPassword) errors.confirm = 'The passwords do not match';
+      if (!errors.newPassword && v.confirm !== v.newPassword) errors.confirm = t('password.mismatch');
       return errors;
     },
   });
@@ -30,8 +31,8 @@ export function PasswordSection() {
       form.reset();
       notifications.show({
         color: 'green',
-        title: 'Password changed',
-        message: 'Your other sessions were signed out.',
+        title: t('password.changed'),
+        message: t('password.changedText'),
       });
     } catch (e) {
       // The policy can fail several rules at once; show them all on the field.
@@ -44,33 +45,33 @@ export function PasswordSection() {
   }
 
   return (
-    <form onSubmit={form.onSubmit(submit)} noValidate aria-label="Change password">
+    <form onSubmit={form.onSubmit(submit)} noValidate aria-label={t('password.change')}>
       <Stack gap="sm" maw={420}>
         <Text size="sm" c="dimmed">
-          Changing your password signs out your other devices.
+          {t('password.intro')}
         </Text>
         <PasswordInput
-          label="Current password"
+          label={t('password.current')}
           autoComplete="current-password"
           required
           {...form.getInputProps('currentPassword')}
         />
         <PasswordInput
-          label="New password"
+          label={t('password.new')}
           autoComplete="new-password"
           required
-          description="A long passphrase you use nowhere else"
+          description={t('password.newHint')}
           {...form.getInputProps('newPassword')}
         />
         <PasswordInput
-          label="Repeat the new password"
+          label={t('password.repeat')}
           autoComplete="new-password"
           required
           {...form.getInputProps('confirm')}
         />
         <Group>
           <Button type="submit" loading={change.isPending}>
-            Change password
+            {t('password.change')}
           </Button>
         </Group>
       </Stack>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { isApiError, toApiError } from '../../app/api';
 import { login } from '../../app/auth';
 import { showFormError } from '../../app/form';
+import { t } from '../../app/i18n';
 import { homeFor } from '../../app/nav';
 import { bodyResolver } from '../../app/validate';
 
@@ -27,7 +28,7 @@ export function RegisterPage() {
       <Paper withBorder p="lg" radius="md" w="100%" maw={420}>
         <Stack gap="md">
           <Title order={1} size="h2">
-            Create an account
+            {t('login.createAccount')}
           </Title>
           <form
             noValidate
@@ -44,46 +45,50 @@ export function RegisterPage() {
                 await navigate({ to: homeFor(me.role) });
               } catch (e) {
                 if (isApiError(e) && (e.status === 403 || e.status === 404)) setClosed(true);
-                else showFormError(form, e, { fallbackField: 'username', title: 'Not registered' });
+                else showFormError(form, e, { fallbackField: 'username', title: t('register.failed') });
               }
             })}
           >
             <Stack gap="sm">
               <TextInput
-                label="Username"
+                label={t('profile.username')}
                 autoComplete="username"
                 required
                 {...form.getInputProps('username')}
               />
               <TextInput
-                label="Email"
+                label={t('profile.email')}
                 type="email"
                 autoComplete="email"
                 required
                 {...form.getInputProps('email')}
               />
-              <TextInput label="Full name" autoComplete="name" {...form.getInputProps('displayName')} />
+              <TextInput
+                label={t('register.name')}
+                autoComplete="name"
+                {...form.getInputProps('displayName')}
+              />
               <PasswordInput
-                label="Password"
+                label={t('login.password')}
                 autoComplete="new-password"
                 required
-                description="At least 12 characters, not a common password"
+                description={t('register.passwordHint')}
                 {...form.getInputProps('password')}
               />
               {closed && (
                 <Text c="red" role="alert">
-                  Sign-up is closed on this server; ask an administrator for an account.
+                  {t('register.closed')}
                 </Text>
               )}
               <Button type="submit" loading={form.submitting} fullWidth size="md">
-                Create account
+                {t('register.submit')}
               </Button>
             </Stack>
           </form>
           <Text size="sm">
-            Already have an account?{' '}
+            {t('register.haveAccount')}{' '}
             <Anchor component={Link} to="/login">
-              Sign in
+              {t('login.signIn')}
             </Anchor>
           </Text>
         </Stack>

@@ -9,12 +9,14 @@ import { errorMessage } from '../../app/api';
 import { logout } from '../../app/auth';
 import { ConfirmDialog } from '../../app/confirm';
 import { DataTable, rowActionColumn } from '../../app/data-table';
+import { dateTimeText } from '../../app/format';
+import { t, tn } from '../../app/i18n';
 import { wholeList } from '../../app/list';
 import { useRevokeAllSessions, useRevokeSession, useSessions } from './api';
 
 /** `Firefox on Linux` from a user-agent string; good enough to tell one's devices apart. */
 export function describeAgent(ua: string | null): string {
-  if (!ua) return 'Unknown device';
+  if (!ua) return t('sessions.unknownDevice');
   const browser = /Edg\//.test(ua)
     ? 'Edge'
     : /OPR\//.test(ua)
@@ -27,7 +29,7 @@ export function describeAgent(ua: string | null): string {
             ? 'Safari'
             : /curl|node|python|Go-http/i.test(ua)
               ? 'Script'
-              : 'Browser';
+              : t('sessions.browser');
   const os = /Android/.test(ua)
     ? 'Android'
     : /iPhone|iPad/.test(ua)
@@ -39,11 +41,10 @@ export function describeAgent(ua: string | null): string {
           : /Linux/.test(ua)
             ? 'Linux'
             : null;
-  return os ? `${browser} on ${os}` : browser;
+  return os ? t('sessions.browserOn', { browser, os }) : browser;
 }
 
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (iso: string) => dateTimeText(iso);
 
 /** The own sessions (devices signed in), with revoke one and log out everywhere. */
 export function SessionsSection() {
@@ -57,8 +58,12 @@ export function SessionsSection() {
   function revokeOne(s: TSession) {
     revoke.mutate(s.id, {
       onSuccess: () =>
-        notifications.show({ color: 'green', message: `${describeAgent(s.userAgent)} signed out` }),
-      onError: (e) => notifications.show({ color: 'red', title: 'Not signed out', message: errorMessage(e) }),
+        notifications.show({
+          color: 'green',
+          message: t('sessions.signedOut', { device: describeAgent(s.userAgent) }),
+        }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('sessions.notSignedOut'), message: errorMessage(e) }),
     });
   }
 
@@ -67,47 +72,49 @@ export function SessionsSection() {
       onSuccess: async ({ revoked }) => {
         notifications.show({
           color: 'green',
-          title: 'Logged out everywhere',
-          message: `${revoked} session${revoked === 1 ? '' : 's'} ended, this one included.`,
+          title: t('sessions.everywhereDone'),
+          message: tn('sessions.ended', revoked),
         });
         await logout();
         qc.clear();
         await navigate({ to: '/login', search: {} });
       },
-      onError: (e) => notifications.show({ color: 'red', title: 'Not logged out', message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('sessions.notLoggedOut'), message: errorMessage(e) }),
     });
   }
 
   return (
     <Stack gap="sm">
       <DataTable<TSession>
-        caption="Your sessions"
+        caption={t('sessions.caption')}
         list={wholeList(sessions)}
         rowKey={(s) => s.id}
         minWidth={560}
-        empty={{ title: 'No sessions' }}
+        empty={{ title: t('sessions.none') }}
         columns={[
           {
             key: 'device',
-            header: 'Device',
+            header: t('sessions.device'),
             render: (s) => (
               <Group gap={6} wrap="nowrap">
                 <Text size="sm">{describeAgent(s.userAgent)}</Text>
                 {s.current && (
                   <Badge size="xs" color="green" variant="light">
-                    this device
+                    {t('sessions.thisDevice')}
                   </Badge>
                 )}
               </Group>
             ),
           },
-          { key: 'ip', header: 'IP address', render: (s) => s.ip ?? '—' },
-          { key: 'created', header: 'Signed in', render: (s) => when(s.createdAt) },
-          { key: 'last', header: 'Last active', render: (s) => when(s.lastUsedAt) },
+          { key: 'ip', header: t('sessions.ip'), render: (s) => s.ip ?? '—' },
+          { key: 'created', header: t('sessions.created'), render: (s) => when(s.createdAt) },
+          { key: 'last', header: t('sessions.lastActive'), render: (s) => when(s.lastUsedAt) },
           rowActionColumn<TSession>({
-            label: 'Sign out',
+            label: t('sessions.signOut'),
             color: 'red',
-            describe: (s) => `Sign out ${describeAgent(s.userAgent)}, signed in ${when(s.createdAt)}`,
+            describe: (s) =>
+              t('sessions.signOutOne', { device: describeAgent(s.userAgent), when: when(s.createdAt) }),
             onClick: revokeOne,
             hidden: (s) => s.current,
             loading: (s) => revoke.isPending && revoke.variables === s.id,
@@ -121,18 +128,18 @@ export function SessionsSection() {
           leftSection={<IconLogout size={16} aria-hidden />}
           onClick={() => setConfirmAll(true)}
         >
-          Log out everywhere
+          {t('sessions.everywhere')}
         </Button>
       </Group>
       <ConfirmDialog
         opened={confirmAll}
-        title="Log out everywhere?"
-        confirmLabel="Log out everywhere"
+        title={t('sessions.everywhereAsk')}
+        confirmLabel={t('sessions.everywhere')}
         loading={revokeAll.isPending}
         onConfirm={everywhere}
         onClose={() => setConfirmAll(false)}
       >
-        Every session ends, this one included. You will need to sign in again on each device.
+        {t('sessions.everywhereText')}
       </ConfirmDialog>
     </Stack>
   );

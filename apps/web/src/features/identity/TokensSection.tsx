@@ -12,6 +12,8 @@ import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { DataTable, rowActionColumn } from '../../app/data-table';
 import { showFormError } from '../../app/form';
+import { instantDate } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { wholeList } from '../../app/list';
 import { OneTimeSecret } from '../../app/secret';
 import { FormActions } from '../../app/ui';
@@ -20,12 +22,12 @@ import { useApiTokens, useCreateApiToken, useRevokeApiToken } from './api';
 
 type Values = { name: string; scopes: TApiTokenScope[]; days: string };
 
-const EXPIRY = [
-  { value: '7', label: '7 days' },
-  { value: '30', label: '30 days' },
-  { value: '90', label: '90 days' },
-  { value: '180', label: '180 days' },
-  { value: '365', label: 'One year' },
+const EXPIRY: Array<{ value: string; label: MessageKey }> = [
+  { value: '7', label: 'tokens.days7' },
+  { value: '30', label: 'tokens.days30' },
+  { value: '90', label: 'tokens.days90' },
+  { value: '180', label: 'tokens.days180' },
+  { value: '365', label: 'tokens.year' },
 ];
 
 function body(v: Values, now = Date.now()) {
@@ -36,7 +38,7 @@ function body(v: Values, now = Date.now()) {
   };
 }
 
-const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+const day = (iso: string) => instantDate(iso);
 
 /** Personal API tokens for scripts: create (secret shown once), list, revoke. */
 export function TokensSection() {
@@ -65,10 +67,11 @@ export function TokensSection() {
     if (!revoking) return;
     revoke.mutate(revoking.id, {
       onSuccess: () => {
-        notifications.show({ color: 'green', message: `Token “${revoking.name}” revoked` });
+        notifications.show({ color: 'green', message: t('tokens.revoked', { name: revoking.name }) });
         setRevoking(null);
       },
-      onError: (e) => notifications.show({ color: 'red', title: 'Not revoked', message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('tokens.notRevoked'), message: errorMessage(e) }),
     });
   }
 
@@ -81,44 +84,43 @@ export function TokensSection() {
     <Stack gap="sm">
       <Group justify="space-between" wrap="wrap">
         <Text size="sm" c="dimmed" maw={560}>
-          Scripts and integrations send a token as <code>Authorization: Bearer …</code>. A token acts as you,
-          with your role; “read” allows looking only.
+          {t('tokens.introBefore')} <code>Authorization: Bearer …</code>. {t('tokens.introAfter')}
         </Text>
         <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
-          New token
+          {t('tokens.new')}
         </Button>
       </Group>
       <DataTable<TApiToken>
-        caption="Your API tokens"
+        caption={t('tokens.caption')}
         list={wholeList(tokens)}
-        rowKey={(t) => t.id}
+        rowKey={(tok) => tok.id}
         minWidth={600}
-        empty={{ title: 'No API tokens', hint: 'Create one when a script needs to reach ClockPilot.' }}
+        empty={{ title: t('tokens.none'), hint: t('tokens.noneHint') }}
         columns={[
           {
             key: 'name',
-            header: 'Name',
-            render: (t) => (
+            header: t('profile.name'),
+            render: (tok) => (
               <Text size="sm" fw={500}>
-                {t.name}
+                {tok.name}
               </Text>
             ),
           },
           {
             key: 'prefix',
-            header: 'Starts with',
-            render: (t) => (
+            header: t('tokens.prefix'),
+            render: (tok) => (
               <Text size="sm" ff="monospace">
-                {t.prefix}…
+                {tok.prefix}…
               </Text>
             ),
           },
           {
             key: 'scopes',
-            header: 'Access',
-            render: (t) => (
+            header: t('tokens.access'),
+            render: (tok) => (
               <Group gap={4}>
-                {t.scopes.map((s) => (
+                {tok.scopes.map((s) => (
                   <Badge key={s} size="xs" variant="light" color={s === 'write' ? 'orange' : 'blue'}>
                     {s}
                   </Badge>
@@ -126,12 +128,16 @@ export function TokensSection() {
               </Group>
             ),
           },
-          { key: 'expires', header: 'Expires', render: (t) => day(t.expiresAt) },
-          { key: 'used', header: 'Last used', render: (t) => (t.lastUsedAt ? day(t.lastUsedAt) : 'Never') },
+          { key: 'expires', header: t('tokens.expires'), render: (tok) => day(tok.expiresAt) },
+          {
+            key: 'used',
+            header: t('tokens.lastUsed'),
+            render: (tok) => (tok.lastUsedAt ? day(tok.lastUsedAt) : t('tokens.never')),
+          },
           rowActionColumn<TApiToken>({
-            label: 'Revoke',
+            label: t('tokens.revoke'),
             color: 'red',
-            describe: (t) => `Revoke token ${t.name}`,
+            describe: (tok) => t('tokens.revokeOne', { name: tok.name }),
             onClick: setRevoking,
           }),
         ]}
@@ -139,54 +145,58 @@ export function TokensSection() {
       <Modal
         opened={creating}
         onClose={closeModal}
-        title={secret ? 'Your new token' : 'New API token'}
+        title={secret ? t('tokens.yours') : t('tokens.newTitle')}
         centered
         size="lg"
       >
         {secret ? (
           <Stack gap="sm">
-            <OneTimeSecret label={`Token “${secret.name}”`} value={secret.token} />
+            <OneTimeSecret label={t('tokens.secret', { name: secret.name })} value={secret.token} />
             <Group justify="flex-end">
-              <Button onClick={closeModal}>Done</Button>
+              <Button onClick={closeModal}>{t('tokens.done')}</Button>
             </Group>
           </Stack>
         ) : (
           <form onSubmit={form.onSubmit(submit)} noValidate>
             <Stack gap="sm">
               <TextInput
-                label="Name"
-                description="What the token is for, e.g. “payroll export”"
+                label={t('profile.name')}
+                description={t('tokens.nameHint')}
                 required
                 data-autofocus
                 {...form.getInputProps('name')}
               />
-              <Checkbox.Group label="Access" required {...form.getInputProps('scopes')}>
+              <Checkbox.Group label={t('tokens.access')} required {...form.getInputProps('scopes')}>
                 <Group mt={4}>
-                  <Checkbox value="read" label="Read" />
-                  <Checkbox value="write" label="Write (make changes)" />
+                  <Checkbox value="read" label={t('tokens.read')} />
+                  <Checkbox value="write" label={t('tokens.write')} />
                 </Group>
               </Checkbox.Group>
               <Select
-                label="Expires after"
-                data={EXPIRY}
+                label={t('tokens.expiresAfter')}
+                data={EXPIRY.map((e) => ({ value: e.value, label: t(e.label) }))}
                 allowDeselect={false}
                 comboboxProps={{ withinPortal: true }}
                 {...form.getInputProps('days')}
               />
-              <FormActions submitLabel="Create token" pending={create.isPending} onCancel={closeModal} />
+              <FormActions
+                submitLabel={t('tokens.create')}
+                pending={create.isPending}
+                onCancel={closeModal}
+              />
             </Stack>
           </form>
         )}
       </Modal>
       <ConfirmDialog
         opened={revoking !== null}
-        title="Revoke this token?"
-        confirmLabel="Revoke"
+        title={t('tokens.revokeAsk')}
+        confirmLabel={t('tokens.revoke')}
         loading={revoke.isPending}
         onConfirm={confirmRevoke}
         onClose={() => setRevoking(null)}
       >
-        {`Anything still using “${revoking?.name ?? ''}” will stop working at once.`}
+        {t('tokens.revokeText', { name: revoking?.name ?? '' })}
       </ConfirmDialog>
     </Stack>
   );

@@ -18,6 +18,7 @@ import { IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { showFormError } from '../../app/form';
+import { t } from '../../app/i18n';
 import { OneTimeSecret } from '../../app/secret';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
@@ -32,16 +33,18 @@ export function TotpSection() {
   if (codes) {
     return (
       <Stack gap="sm" maw={520}>
-        <Alert color="green" icon={<IconShieldCheck aria-hidden />} title="Two-step verification is on">
-          From now on, signing in asks for a code from your authenticator app.
+        <Alert color="green" icon={<IconShieldCheck aria-hidden />} title={t('totp.isOn')}>
+          {t('totp.isOnText')}
         </Alert>
-        <Text size="sm">
-          If you lose your phone, each of these recovery codes lets you sign in once instead of a code.
-        </Text>
-        <OneTimeSecret label="Recovery codes" value={codes} downloadName="clockpilot-recovery-codes.txt" />
+        <Text size="sm">{t('totp.recoveryText')}</Text>
+        <OneTimeSecret
+          label={t('totp.recoveryCodes')}
+          value={codes}
+          downloadName="clockpilot-recovery-codes.txt"
+        />
         <Group>
           <Button variant="default" onClick={() => setCodes(null)}>
-            I have saved them
+            {t('totp.saved')}
           </Button>
         </Group>
       </Stack>
@@ -64,30 +67,29 @@ export function TotpSection() {
   return (
     <Stack gap="sm" maw={520} align="flex-start">
       {me.totpEnrollmentRequired && (
-        <Alert color="orange" title="Required for your role">
-          Set up two-step verification to keep using ClockPilot.
+        <Alert color="orange" title={t('totp.required')}>
+          {t('totp.requiredText')}
         </Alert>
       )}
       <Group gap="xs">
-        <Text size="sm">Status:</Text>
+        <Text size="sm">{t('totp.status')}</Text>
         <Badge color="gray" variant="light">
-          Off
+          {t('totp.off')}
         </Badge>
       </Group>
       <Text size="sm" c="dimmed">
-        With two-step verification, signing in also needs a six-digit code from an authenticator app on your
-        phone.
+        {t('totp.intro')}
       </Text>
       <Button
         onClick={() =>
           setup.mutate(undefined, {
             onError: (e) =>
-              notifications.show({ color: 'red', title: 'Could not start', message: errorMessage(e) }),
+              notifications.show({ color: 'red', title: t('totp.couldNotStart'), message: errorMessage(e) }),
           })
         }
         loading={setup.isPending}
       >
-        Set up two-step verification
+        {t('totp.setUp')}
       </Button>
     </Stack>
   );
@@ -112,7 +114,7 @@ function ConfirmTotp({
   async function submit(v: { code: string }) {
     try {
       const result = await confirm.mutateAsync(ZTotpCode.parse(v.code));
-      notifications.show({ color: 'green', message: 'Two-step verification is on' });
+      notifications.show({ color: 'green', message: t('totp.isOn') });
       onDone(result.recoveryCodes);
     } catch (e) {
       showFormError(form, e, { fallbackField: 'code' });
@@ -121,13 +123,13 @@ function ConfirmTotp({
   return (
     <Stack gap="sm" maw={520}>
       <List type="ordered" size="sm" spacing={4}>
-        <List.Item>Open an authenticator app (such as Aegis, FreeOTP or Google Authenticator).</List.Item>
-        <List.Item>Scan this QR code, or type in the key below it.</List.Item>
-        <List.Item>Enter the six-digit code the app shows.</List.Item>
+        <List.Item>{t('totp.step1')}</List.Item>
+        <List.Item>{t('totp.step2')}</List.Item>
+        <List.Item>{t('totp.step3')}</List.Item>
       </List>
       <Image
         src={qr}
-        alt="QR code to add ClockPilot to your authenticator app"
+        alt={t('totp.qr')}
         w={200}
         h={200}
         fit="contain"
@@ -135,15 +137,15 @@ function ConfirmTotp({
         style={{ imageRendering: 'pixelated', border: '1px solid var(--mantine-color-gray-3)' }}
       />
       <Text size="sm">
-        Key for typing in by hand:{' '}
+        {t('totp.key')}{' '}
         <Code style={{ wordBreak: 'break-all', userSelect: 'all' }} data-testid="totp-secret">
           {secret}
         </Code>
       </Text>
-      <form onSubmit={form.onSubmit(submit)} noValidate aria-label="Confirm two-step verification">
+      <form onSubmit={form.onSubmit(submit)} noValidate aria-label={t('totp.confirm')}>
         <Stack gap="sm" align="flex-start">
           <TextInput
-            label="Code from the app"
+            label={t('totp.code')}
             autoComplete="one-time-code"
             inputMode="numeric"
             maxLength={6}
@@ -154,10 +156,10 @@ function ConfirmTotp({
           />
           <Group>
             <Button type="submit" loading={confirm.isPending}>
-              Turn on
+              {t('totp.turnOn')}
             </Button>
             <Button variant="default" onClick={onCancel}>
-              Cancel
+              {t('ui.cancel')}
             </Button>
           </Group>
         </Stack>
@@ -176,7 +178,7 @@ function DisableTotp() {
     try {
       await disable.mutateAsync(v.password);
       form.reset();
-      notifications.show({ color: 'green', message: 'Two-step verification is off' });
+      notifications.show({ color: 'green', message: t('totp.isOff') });
     } catch (e) {
       showFormError(form, e, { fallbackField: 'password' });
     }
@@ -184,22 +186,22 @@ function DisableTotp() {
   return (
     <Stack gap="sm" maw={420}>
       <Group gap="xs">
-        <Text size="sm">Status:</Text>
+        <Text size="sm">{t('totp.status')}</Text>
         <Badge color="green" variant="light">
-          On
+          {t('totp.on')}
         </Badge>
       </Group>
-      <form onSubmit={form.onSubmit(submit)} noValidate aria-label="Turn off two-step verification">
+      <form onSubmit={form.onSubmit(submit)} noValidate aria-label={t('totp.turnOff')}>
         <Stack gap="sm" align="flex-start">
           <PasswordInput
-            label="Your password, to turn it off"
+            label={t('totp.password')}
             autoComplete="current-password"
             required
             w="100%"
             {...form.getInputProps('password')}
           />
           <Button type="submit" color="red" variant="light" loading={disable.isPending}>
-            Turn off two-step verification
+            {t('totp.turnOff')}
           </Button>
         </Stack>
       </form>

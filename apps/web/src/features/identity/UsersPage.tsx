@@ -20,6 +20,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { type Column, DataTable } from '../../app/data-table';
+import { instantDate } from '../../app/format';
 import { useListControls, usePagedList } from '../../app/list';
 import { OneTimeSecret } from '../../app/secret';
 import { PageTitle } from '../../app/ui';
@@ -152,7 +153,7 @@ export function UsersPage() {
       key: 'createdAt',
       header: 'Created',
       sortKey: 'createdAt',
-      render: (u) => new Date(u.createdAt).toLocaleDateString(),
+      render: (u) => instantDate(u.createdAt),
     },
   ];
   if (canManage) {

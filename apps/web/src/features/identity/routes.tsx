@@ -33,7 +33,13 @@ export const identityFeature = {
   module: 'identity',
   routes,
   nav: [
-    { to: '/admin/users', label: 'Users', permission: 'users:manage', icon: IconUsers, group: 'admin' },
-    { to: '/admin/audit', label: 'Audit log', permission: 'audit:read', icon: IconHistory, group: 'admin' },
+    { to: '/admin/users', label: 'nav.users', permission: 'users:manage', icon: IconUsers, group: 'admin' },
+    {
+      to: '/admin/audit',
+      label: 'nav.auditLog',
+      permission: 'audit:read',
+      icon: IconHistory,
+      group: 'admin',
+    },
   ],
 } satisfies Feature;

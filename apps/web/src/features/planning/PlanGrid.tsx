@@ -3,6 +3,7 @@ import { Badge, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type ClipboardEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
+import { dayMonth } from '../../app/format';
 import { ErrorState, LoadingState } from '../../app/ui';
 import { weekStart } from '../time/calendar';
 import { useHoursGrid } from './api';
@@ -20,10 +21,7 @@ export type PlanGroup = {
 
 type Cell = { row: number; col: number };
 /** `2026-W49` → `30 Nov`, the week's Monday. */
-const shortMonday = (week: string) =>
-  new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(
-    new Date(`${weekStart(week)}T00:00:00Z`),
-  );
+const shortMonday = (week: string) => dayMonth(weekStart(week));
 const cellKey = (id: string, week: string) => `${id}|${week}`;
 
 /**

@@ -1,20 +1,21 @@
 import type { TClockStatus } from '@clockpilot/contracts/time';
 import { Button, SimpleGrid } from '@mantine/core';
 import { type Icon, IconCoffee, IconLogin2, IconLogout2, IconPlayerPlay } from '@tabler/icons-react';
+import { type MessageKey, t } from '../../app/i18n';
 import type { ClockAction } from './api';
 
-type ClockButton = { action: ClockAction; label: string; color: string; light?: boolean; icon: Icon };
+type ClockButton = { action: ClockAction; label: MessageKey; color: string; light?: boolean; icon: Icon };
 
 /** What a person can do in each state; the main step of each state is the filled button. */
 const BUTTONS: Record<TClockStatus['state'], ClockButton[]> = {
-  out: [{ action: 'in', label: 'Clock in', color: 'green', icon: IconLogin2 }],
+  out: [{ action: 'in', label: 'clock.in', color: 'green', icon: IconLogin2 }],
   in: [
-    { action: 'breakStart', label: 'Start break', color: 'orange', light: true, icon: IconCoffee },
-    { action: 'out', label: 'Clock out', color: 'red', icon: IconLogout2 },
+    { action: 'breakStart', label: 'clock.breakStart', color: 'orange', light: true, icon: IconCoffee },
+    { action: 'out', label: 'clock.out', color: 'red', icon: IconLogout2 },
   ],
   break: [
-    { action: 'breakEnd', label: 'End break', color: 'green', icon: IconPlayerPlay },
-    { action: 'out', label: 'Clock out', color: 'red', light: true, icon: IconLogout2 },
+    { action: 'breakEnd', label: 'clock.breakEnd', color: 'green', icon: IconPlayerPlay },
+    { action: 'out', label: 'clock.out', color: 'red', light: true, icon: IconLogout2 },
   ],
 };
 
@@ -45,7 +46,7 @@ export function ClockButtons({
           disabled={running !== null}
           onClick={() => onAction(action)}
         >
-          {label}
+          {t(label)}
         </Button>
       ))}
     </SimpleGrid>

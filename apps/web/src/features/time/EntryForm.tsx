@@ -5,6 +5,8 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { showFormError } from '../../app/form';
+import { uses12Hours } from '../../app/format';
+import { t } from '../../app/i18n';
 import { FormActions } from '../../app/ui';
 import { useSaveEntry } from './api';
 import { fromWall, newEntryTimes, toWall } from './calendar';
@@ -80,15 +82,15 @@ export function EntryForm({
     },
     validate: (values) => {
       const errors: Record<string, string> = {};
-      if (!values.startedAt) errors.startedAt = 'Pick when you started';
-      if (!values.endedAt) errors.endedAt = 'Pick when you finished';
+      if (!values.startedAt) errors.startedAt = t('entry.pickStart');
+      if (!values.endedAt) errors.endedAt = t('entry.pickEnd');
       if (Object.keys(errors).length > 0) return errors;
       const parsed = ZTimeEntryCreate.safeParse(toBody(values, timeZone));
       if (!parsed.success) {
         for (const issue of parsed.error.issues)
           errors[String(issue.path[0] ?? 'startedAt')] ??= issue.message;
       } else if (Date.parse(parsed.data.endedAt) <= Date.parse(parsed.data.startedAt)) {
-        errors.endedAt = 'The end must be after the start';
+        errors.endedAt = t('entry.endAfterStart');
       }
       return errors;
     },
@@ -98,7 +100,7 @@ export function EntryForm({
     const body = toBody(values, timeZone);
     try {
       await save.mutateAsync({ id: entry?.id, body });
-      notifications.show({ color: 'green', message: entry ? 'Entry updated' : 'Entry added' });
+      notifications.show({ color: 'green', message: entry ? t('entry.updated') : t('entry.added') });
       onDone();
     } catch (e) {
       // Overlaps (409) and locked periods (423) belong to the time fields.
@@ -106,34 +108,36 @@ export function EntryForm({
     }
   }
 
+  const twelve = uses12Hours();
+  const pickerFormat = twelve ? 'ddd D MMM YYYY, h:mm A' : 'ddd D MMM YYYY, HH:mm';
   return (
     <form onSubmit={form.onSubmit(submit)} noValidate>
       <Stack gap="sm">
         <DateTimePicker
-          label={`Start (${timeZone})`}
+          label={t('entry.start', { zone: timeZone })}
           withSeconds={false}
-          valueFormat="ddd D MMM YYYY, HH:mm"
+          valueFormat={pickerFormat}
+          timePickerProps={{ format: twelve ? '12h' : '24h' }}
           required
           data-autofocus
           popoverProps={{ withinPortal: true }}
           {...form.getInputProps('startedAt')}
         />
         <DateTimePicker
-          label={`End (${timeZone})`}
+          label={t('entry.end', { zone: timeZone })}
           withSeconds={false}
-          valueFormat="ddd D MMM YYYY, HH:mm"
+          valueFormat={pickerFormat}
+          timePickerProps={{ format: twelve ? '12h' : '24h' }}
           required
           popoverProps={{ withinPortal: true }}
           {...form.getInputProps('endedAt')}
         />
         <TextInput
-          label="Duration"
-          description="Instead of an end: 1:30, 1.5 or 90m"
+          label={t('entry.duration')}
+          description={t('entry.durationHint')}
           inputMode="decimal"
           value={duration ?? durationOf(spanOf(form.values, timeZone))}
-          error={
-            duration && parseDuration(duration) === null ? 'Type a duration such as 1:30, 1.5 or 90m' : null
-          }
+          error={duration && parseDuration(duration) === null ? t('entry.durationInvalid') : null}
           onChange={(e) => {
             const text = e.currentTarget.value;
             setDuration(text);
@@ -145,26 +149,32 @@ export function EntryForm({
           }}
         />
         <Select
-          label="Project"
-          placeholder={pickers.loading ? 'Loading projects…' : 'No project'}
+          label={t('entry.project')}
+          placeholder={pickers.loading ? t('entry.loadingProjects') : t('entry.noProject')}
           data={pickers.projectOptions}
           clearable
           searchable
-          nothingFoundMessage="No such project"
+          nothingFoundMessage={t('entry.noSuchProject')}
           {...form.getInputProps('projectId')}
         />
         <Select
-          label="Activity"
-          placeholder="No activity"
+          label={t('entry.activity')}
+          placeholder={t('entry.noActivity')}
           data={pickers.activityOptions(form.values.projectId)}
           clearable
           searchable
-          nothingFoundMessage="No such activity"
+          nothingFoundMessage={t('entry.noSuchActivity')}
           {...form.getInputProps('activityId')}
         />
-        <Textarea label="Note" autosize minRows={2} maxLength={2000} {...form.getInputProps('note')} />
+        <Textarea
+          label={t('entry.note')}
+          autosize
+          minRows={2}
+          maxLength={2000}
+          {...form.getInputProps('note')}
+        />
         <FormActions
-          submitLabel={entry ? 'Save changes' : 'Add entry'}
+          submitLabel={entry ? t('entry.save') : t('mytime.add')}
           pending={save.isPending}
           onCancel={onDone}
         />

@@ -16,6 +16,9 @@ import { IconAlertTriangle } from '@tabler/icons-react';
 import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../app/api';
+import { dateTimeText } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
+import { useShortcuts } from '../../app/shortcuts';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { type ClockAction, useClockAction, useClockStatus, useTimesheet } from './api';
@@ -23,7 +26,7 @@ import { ClockButtons } from './ClockButtons';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
 import { QuickStart } from './QuickStart';
 import { clockInBody, useRecentEntries, useTimerWork } from './TimerContext';
-import { WeekNotice, weekClosed } from './WeekActions';
+import { WEEK_STATUS, WeekNotice, weekClosed } from './WeekActions';
 
 export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
 
@@ -54,17 +57,17 @@ function useRunningTitle(status: TClockStatus | undefined, elapsed: number) {
   }, [face]);
 }
 
-const STATE_LABEL: Record<TClockStatus['state'], { label: string; color: string }> = {
-  out: { label: 'Clocked out', color: 'gray' },
-  in: { label: 'Working', color: 'green' },
-  break: { label: 'On a break', color: 'orange' },
+const STATE_LABEL: Record<TClockStatus['state'], { label: MessageKey; color: string }> = {
+  out: { label: 'home.state.out', color: 'gray' },
+  in: { label: 'home.state.in', color: 'green' },
+  break: { label: 'home.state.break', color: 'orange' },
 };
 
-const DONE_MESSAGE: Record<ClockAction, string> = {
-  in: 'Clocked in',
-  out: 'Clocked out',
-  breakStart: 'Break started',
-  breakEnd: 'Break ended — back to work',
+const DONE_MESSAGE: Record<ClockAction, MessageKey> = {
+  in: 'home.done.in',
+  out: 'home.done.out',
+  breakStart: 'home.done.breakStart',
+  breakEnd: 'home.done.breakEnd',
 };
 
 export function HomePage() {
@@ -79,8 +82,14 @@ export function HomePage() {
   const timer = useTimerWork(status.data?.openEntry ?? null);
   const recent = useRecentEntries();
   useRunningTitle(status.data, elapsed);
+  // Here `c` clocks in with the timer's project and note; a closed week refuses it as the button would.
+  useShortcuts(
+    status.data && !(status.data.state === 'out' && weekClosed(timesheet.data))
+      ? [{ keys: 'c', label: 'keys.clock', run: () => run(status.data.state === 'out' ? 'in' : 'out') }]
+      : [],
+  );
 
-  if (status.isPending) return <LoadingState label="Loading your status…" />;
+  if (status.isPending) return <LoadingState label={t('home.loading')} />;
   if (status.isError) return <ErrorState error={status.error} onRetry={() => void status.refetch()} />;
 
   const s = status.data;
@@ -96,11 +105,11 @@ export function HomePage() {
       { action: a, body },
       {
         onSuccess: () => {
-          notifications.show({ color: 'green', message: DONE_MESSAGE[a] });
-          setAnnouncement(DONE_MESSAGE[a]);
+          notifications.show({ color: 'green', message: t(DONE_MESSAGE[a]) });
+          setAnnouncement(t(DONE_MESSAGE[a]));
         },
         onError: (e) =>
-          notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(e) }),
+          notifications.show({ color: 'red', title: t('home.failed'), message: errorMessage(e) }),
       },
     );
   }
@@ -110,7 +119,7 @@ export function HomePage() {
 
   return (
     <Stack gap="lg" maw={720}>
-      <PageTitle>{`Hello, ${firstName}`}</PageTitle>
+      <PageTitle>{t('home.hello', { name: firstName ?? '' })}</PageTitle>
       <VisuallyHidden aria-live="polite" role="status">
         {announcement}
       </VisuallyHidden>
@@ -119,14 +128,12 @@ export function HomePage() {
         <Alert
           color="orange"
           icon={<IconAlertTriangle aria-hidden />}
-          title="Did you forget to clock out?"
+          title={t('home.forgotten')}
           role="alert"
         >
-          You have been clocked in since{' '}
-          {new Date(s.openEntry.startedAt).toLocaleString(undefined, { timeZone: s.timeZone })}. Clock out
-          now, or{' '}
+          {t('home.forgottenText', { since: dateTimeText(s.openEntry.startedAt, s.timeZone) })}{' '}
           <Anchor component={Link} to="/time">
-            set the real end time in My time
+            {t('home.forgottenLink')}
           </Anchor>
           .
         </Alert>
@@ -138,11 +145,11 @@ export function HomePage() {
         <Stack gap="md" align="stretch">
           <Group justify="space-between">
             <Badge size="lg" color={state.color} variant="light" data-testid="clock-state">
-              {state.label}
+              {t(state.label)}
             </Badge>
             {s.openEntry && (
               <Text size="sm" c="dimmed">
-                since {timeOfDay(s.openEntry.startedAt, s.timeZone)}
+                {t('home.since', { time: timeOfDay(s.openEntry.startedAt, s.timeZone) })}
               </Text>
             )}
           </Group>
@@ -161,21 +168,21 @@ export function HomePage() {
             </Text>
             <Text ta="center" c="dimmed" size="sm">
               {s.state === 'break'
-                ? 'on this break'
+                ? t('home.onThisBreak')
                 : s.state === 'in'
-                  ? 'worked this session'
-                  : 'not clocked in'}
+                  ? t('home.thisSession')
+                  : t('home.notClockedIn')}
             </Text>
             <VisuallyHidden>
               {s.state === 'break'
-                ? `On a break for ${spokenDuration(breakSeconds)}`
-                : `Worked ${spokenDuration(sessionSeconds)} this session`}
+                ? t('home.spokenBreak', { duration: spokenDuration(breakSeconds) })
+                : t('home.spokenSession', { duration: spokenDuration(sessionSeconds) })}
             </VisuallyHidden>
           </div>
 
           {s.state === 'out' && weekClosed(timesheet.data) ? (
             <Text ta="center" size="sm" data-testid="clock-closed">
-              Clocking in is not possible in a {timesheet.data!.status} week.
+              {t('home.closed', { status: t(WEEK_STATUS[timesheet.data!.status]) })}
             </Text>
           ) : (
             <>
@@ -200,7 +207,7 @@ export function HomePage() {
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <Card withBorder padding="md" radius="md">
           <Text size="sm" c="dimmed">
-            Today
+            {t('home.today')}
           </Text>
           <Text fz={28} fw={700} className="tabular" data-testid="today-total">
             {hoursMinutes(todaySeconds)}
@@ -209,11 +216,11 @@ export function HomePage() {
         <Card withBorder padding="md" radius="md">
           <Group justify="space-between" align="baseline">
             <Text size="sm" c="dimmed">
-              This week ({s.week})
+              {t('home.thisWeek', { week: s.week })}
             </Text>
             {target > 0 && (
               <Text size="sm" c="dimmed">
-                target {hoursMinutes(target)}
+                {t('home.target', { duration: hoursMinutes(target) })}
               </Text>
             )}
           </Group>
@@ -225,14 +232,14 @@ export function HomePage() {
               mt="xs"
               value={Math.min(100, (weekSeconds / target) * 100)}
               color={weekSeconds >= target ? 'green' : 'blue'}
-              aria-label={`${Math.round((weekSeconds / target) * 100)} percent of the weekly target`}
+              aria-label={t('home.percent', { percent: Math.round((weekSeconds / target) * 100) })}
             />
           )}
           {target > 0 && (
             <Text size="xs" c="dimmed" mt={4}>
               {weekSeconds >= target
-                ? `${hoursMinutes(weekSeconds - target)} over target`
-                : `${hoursMinutes(target - weekSeconds)} to go`}
+                ? t('home.over', { duration: hoursMinutes(weekSeconds - target) })
+                : t('home.toGo', { duration: hoursMinutes(target - weekSeconds) })}
             </Text>
           )}
         </Card>

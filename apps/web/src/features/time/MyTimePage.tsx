@@ -1,12 +1,14 @@
 import '@mantine/dates/styles.css';
 import type { TTimeEntry, TTimesheet } from '@clockpilot/contracts/time';
-import { Badge, Button, Card, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconCopy, IconEdit, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconPlus } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../app/api';
-import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction } from '../../app/ui';
+import { t } from '../../app/i18n';
+import { useShortcuts } from '../../app/shortcuts';
+import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import {
   useActivities,
@@ -18,9 +20,11 @@ import {
   useTimesheet,
 } from './api';
 import { dayOf, isoWeekOf, today, weekDays } from './calendar';
+import { DayEntries, EntryActions } from './DayEntries';
 import { EntryForm } from './EntryForm';
-import { hm, hoursMinutes, longDay, timeOfDay } from './format';
+import { hoursMinutes, longDay, timeOfDay } from './format';
 import { clockInBody, workOf } from './TimerContext';
+import { WEEK_STATUS } from './WeekActions';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/time')({ component: MyTimePage });
@@ -46,10 +50,9 @@ export function MyTimePage() {
     clock.mutate(
       { action: 'in', body: clockInBody(workOf(e)) },
       {
-        onSuccess: () =>
-          notifications.show({ color: 'green', message: 'Clocked in: the timer runs on this work' }),
+        onSuccess: () => notifications.show({ color: 'green', message: t('mytime.continued') }),
         onError: (err) =>
-          notifications.show({ color: 'red', title: 'Not clocked in', message: errorMessage(err) }),
+          notifications.show({ color: 'red', title: t('mytime.notClockedIn'), message: errorMessage(err) }),
       },
     );
   }
@@ -57,7 +60,7 @@ export function MyTimePage() {
   const editable = sheet.data?.editable ?? true;
   const projectName = useMemo(() => {
     const byId = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
-    return (id: string | null) => (id ? (byId.get(id) ?? 'Project') : null);
+    return (id: string | null) => (id ? (byId.get(id) ?? t('quick.project')) : null);
   }, [projects.data]);
   const activityName = useMemo(() => {
     const byId = new Map((activities.data ?? []).map((a) => [a.id, a.name]));
@@ -79,15 +82,24 @@ export function MyTimePage() {
     if (!deleting) return;
     remove.mutate(deleting.id, {
       onSuccess: () => {
-        notifications.show({ color: 'green', message: 'Entry deleted' });
+        notifications.show({ color: 'green', message: t('mytime.deleted') });
         setDeleting(null);
       },
-      onError: (e) => notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('mytime.notDeleted'), message: errorMessage(e) }),
     });
   }
 
   const weekTotal = (entries.data ?? []).reduce((sum, e) => sum + e.workedSeconds, 0);
   const defaultDay = days.includes(today(tz)) ? today(tz) : days[0]!;
+  const newEntry = () => editable && setEditing({ day: defaultDay });
+  useShortcuts([{ keys: 'n', label: 'keys.newEntry', run: newEntry }]);
+  // Arriving with ?new=true (the `n` shortcut elsewhere) opens the form once, then drops the flag.
+  useEffect(() => {
+    if (!search.new || !sheet.data) return;
+    newEntry();
+    void navigate({ search: { week: search.week }, replace: true });
+  });
 
   return (
     <>
@@ -95,45 +107,40 @@ export function MyTimePage() {
         actions={
           // A closed week does not invite new entries.
           editable && (
-            <Button
-              leftSection={<IconPlus size={18} aria-hidden />}
-              onClick={() => setEditing({ day: defaultDay })}
-            >
-              Add entry
+            <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={newEntry}>
+              {t('mytime.add')}
             </Button>
           )
         }
       >
-        My time
+        {t('nav.myTime')}
       </PageTitle>
       <Group justify="space-between" mb="md" wrap="wrap">
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
         <Group gap="xs">
           {sheet.data && <StatusBadge sheet={sheet.data} />}
           <Text fw={600} className="tabular">
-            Total {hoursMinutes(weekTotal)}
+            {t('mytime.total', { duration: hoursMinutes(weekTotal) })}
           </Text>
         </Group>
       </Group>
       {!editable && sheet.data && (
         <Text c="dimmed" size="sm" mb="sm" data-testid="not-editable">
-          This week is{' '}
           {sheet.data.status === 'approved'
-            ? 'approved'
+            ? t('mytime.closed.approved')
             : sheet.data.status === 'submitted'
-              ? 'submitted'
-              : 'locked'}{' '}
-          and can no longer be changed.
+              ? t('mytime.closed.submitted')
+              : t('mytime.closed.locked')}
         </Text>
       )}
 
       {entries.isPending ? (
-        <LoadingState label="Loading your entries…" />
+        <LoadingState label={t('mytime.loading')} />
       ) : entries.isError ? (
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
       ) : (entries.data ?? []).length === 0 ? (
-        <EmptyState title="No time recorded this week">
-          {editable ? 'Clock in on the home page, or add an entry by hand.' : 'Nothing was recorded in it.'}
+        <EmptyState title={t('mytime.empty')}>
+          {editable ? t('mytime.emptyHint') : t('mytime.emptyClosed')}
         </EmptyState>
       ) : (
         <Stack gap="md">
@@ -150,92 +157,26 @@ export function MyTimePage() {
                       {hoursMinutes(total)}
                     </Text>
                   </Group>
-                  <Table.ScrollContainer minWidth={480}>
-                    <Table verticalSpacing="xs" data-testid="entries">
-                      <Table.Thead>
-                        <Table.Tr>
-                          <Table.Th>Time</Table.Th>
-                          <Table.Th>Project</Table.Th>
-                          <Table.Th ta="right">Breaks</Table.Th>
-                          <Table.Th ta="right">Worked</Table.Th>
-                          <Table.Th w={170}>
-                            <VisuallyHidden>Actions</VisuallyHidden>
-                          </Table.Th>
-                        </Table.Tr>
-                      </Table.Thead>
-                      <Table.Tbody>
-                        {list.map((e) => (
-                          <Table.Tr key={e.id} data-testid="entry-row">
-                            <Table.Td className="tabular">
-                              {timeOfDay(e.startedAt, tz)}–{e.endedAt ? timeOfDay(e.endedAt, tz) : 'now'}{' '}
-                              {e.source === 'manual' && (
-                                <Badge size="xs" variant="light" color="gray">
-                                  manual
-                                </Badge>
-                              )}
-                              {!e.endedAt && (
-                                <Badge size="xs" variant="light" color="green">
-                                  running
-                                </Badge>
-                              )}
-                            </Table.Td>
-                            <Table.Td>
-                              <Text size="sm">
-                                {[projectName(e.projectId), activityName(e.activityId)]
-                                  .filter(Boolean)
-                                  .join(' · ') || '—'}
-                              </Text>
-                              {e.note && (
-                                <Text size="xs" c="dimmed" lineClamp={1}>
-                                  {e.note}
-                                </Text>
-                              )}
-                            </Table.Td>
-                            <Table.Td ta="right" className="tabular">
-                              {e.breakSeconds > 0 ? hm(e.breakSeconds) : '—'}
-                            </Table.Td>
-                            <Table.Td ta="right" className="tabular">
-                              {hm(e.workedSeconds)}
-                            </Table.Td>
-                            <Table.Td>
-                              <Group gap={4} justify="flex-end" wrap="nowrap">
-                                <RowAction
-                                  tip="Continue"
-                                  label={`Continue entry starting ${timeOfDay(e.startedAt, tz)}`}
-                                  icon={<IconPlayerPlay size={18} aria-hidden />}
-                                  color="green"
-                                  disabled={status.data?.state !== 'out' || clock.isPending}
-                                  onClick={() => continueEntry(e)}
-                                />
-                                <RowAction
-                                  tip="Duplicate"
-                                  label={`Duplicate entry starting ${timeOfDay(e.startedAt, tz)}`}
-                                  icon={<IconCopy size={18} aria-hidden />}
-                                  disabled={!editable || !e.endedAt}
-                                  onClick={() => setEditing({ copy: e, day: d })}
-                                />
-                                <RowAction
-                                  tip="Edit"
-                                  label={`Edit entry starting ${timeOfDay(e.startedAt, tz)}`}
-                                  icon={<IconEdit size={18} aria-hidden />}
-                                  disabled={!editable}
-                                  onClick={() => setEditing({ entry: e, day: d })}
-                                />
-                                <RowAction
-                                  tip="Delete"
-                                  label={`Delete entry starting ${timeOfDay(e.startedAt, tz)}`}
-                                  icon={<IconTrash size={18} aria-hidden />}
-                                  color="red"
-                                  disabled={!editable || !e.endedAt}
-                                  onClick={() => setDeleting(e)}
-                                />
-                              </Group>
-                            </Table.Td>
-                          </Table.Tr>
-                        ))}
-                      </Table.Tbody>
-                    </Table>
-                  </Table.ScrollContainer>
+                  <DayEntries
+                    entries={list}
+                    timeZone={tz}
+                    describe={(e) =>
+                      [projectName(e.projectId), activityName(e.activityId)].filter(Boolean).join(' · ') ||
+                      '—'
+                    }
+                    actions={(e) => (
+                      <EntryActions
+                        entry={e}
+                        timeZone={tz}
+                        canContinue={status.data?.state === 'out' && !clock.isPending}
+                        editable={editable}
+                        onContinue={() => continueEntry(e)}
+                        onDuplicate={() => setEditing({ copy: e, day: d })}
+                        onEdit={() => setEditing({ entry: e, day: d })}
+                        onDelete={() => setDeleting(e)}
+                      />
+                    )}
+                  />
                 </Card>
               );
             })}
@@ -245,7 +186,7 @@ export function MyTimePage() {
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={editing?.entry ? 'Edit entry' : 'Add entry'}
+        title={editing?.entry ? t('mytime.editTitle') : t('mytime.add')}
         fullScreen={false}
         size="md"
       >
@@ -263,21 +204,21 @@ export function MyTimePage() {
       <Modal
         opened={deleting !== null}
         onClose={() => setDeleting(null)}
-        title="Delete this entry?"
+        title={t('mytime.deleteAsk')}
         size="sm"
       >
         {deleting && (
           <Stack gap="md">
             <Text size="sm">
               {longDay(dayOf(deleting.startedAt, tz))}, {timeOfDay(deleting.startedAt, tz)}
-              {deleting.endedAt ? `–${timeOfDay(deleting.endedAt, tz)}` : ''}. This cannot be undone.
+              {deleting.endedAt ? `–${timeOfDay(deleting.endedAt, tz)}` : ''}. {t('mytime.cannotUndo')}
             </Text>
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setDeleting(null)} data-autofocus>
-                Keep it
+                {t('mytime.keep')}
               </Button>
               <Button color="red" loading={remove.isPending} onClick={confirmDelete}>
-                Delete
+                {t('mytime.delete')}
               </Button>
             </Group>
           </Stack>
@@ -301,7 +242,7 @@ export function StatusBadge({ sheet }: { sheet: Pick<TTimesheet, 'status'> & { l
     sheet.locked && (sheet.status === 'draft' || sheet.status === 'rejected') ? 'locked' : sheet.status;
   return (
     <Badge color={STATUS_COLOR[shown]} variant="light" data-testid="timesheet-status">
-      {shown}
+      {t(WEEK_STATUS[shown])}
     </Badge>
   );
 }

@@ -5,6 +5,8 @@ import { Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@manti
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';
 import { api } from '../../app/auth';
+import { duration, timeOfDay } from '../../app/format';
+import { t } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 
@@ -49,7 +51,7 @@ export function buildBoards(
   if (rest.length > 0) {
     boards.push({
       teamId: null,
-      name: 'Other people',
+      name: t('presence.others'),
       in: rest.filter((p) => p.state === 'in').sort(byName),
       break: rest.filter((p) => p.state === 'break').sort(byName),
       out: [],
@@ -62,8 +64,7 @@ function since(iso: string, now: string) {
   const minutes = Math.max(0, Math.round((Date.parse(now) - Date.parse(iso)) / 60_000));
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  const clock = new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return { clock, span: h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min` };
+  return { clock: timeOfDay(iso), span: h > 0 ? duration(minutes * 60) : `${m} min` };
 }
 
 export function PresencePage() {
@@ -103,13 +104,7 @@ export function PresencePage() {
   });
   const boards = presence.data ? buildBoards(presence.data, teamList, members) : [];
 
-  const updated = presence.data
-    ? new Date(presence.data.now).toLocaleTimeString(undefined, {
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      })
-    : null;
+  const updated = presence.data ? timeOfDay(presence.data.now, undefined, undefined, true) : null;
 
   return (
     <>
@@ -118,29 +113,29 @@ export function PresencePage() {
           presence.data && (
             <Group gap="xs" role="status" aria-live="polite">
               <Badge color="green" variant="light" size="lg">
-                {presence.data.counts.in} in
+                {t('presence.countIn', { count: presence.data.counts.in })}
               </Badge>
               <Badge color="orange" variant="light" size="lg">
-                {presence.data.counts.break} on break
+                {t('presence.countBreak', { count: presence.data.counts.break })}
               </Badge>
             </Group>
           )
         }
       >
-        Presence
+        {t('nav.presence')}
       </PageTitle>
       {updated && (
         <Text size="sm" c="dimmed" mb="sm">
-          As of {updated}; refreshes every 30 seconds.
+          {t('presence.asOf', { time: updated })}
         </Text>
       )}
       {presence.isPending || teams.isPending ? (
-        <LoadingState label="Checking who is in…" />
+        <LoadingState label={t('presence.loading')} />
       ) : presence.isError ? (
         <ErrorState error={presence.error} onRetry={() => void presence.refetch()} />
       ) : boards.length === 0 ? (
-        <EmptyState title="No teams to show">
-          {allTeams ? 'Create teams in the directory.' : 'You do not manage a team yet.'}
+        <EmptyState title={t('presence.noTeams')}>
+          {allTeams ? t('presence.noTeamsAdmin') : t('presence.noTeamsManager')}
         </EmptyState>
       ) : (
         <Stack gap="md">
@@ -168,26 +163,31 @@ function Board({ board, now }: { board: TeamBoard; now: string }) {
         {board.name}
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
-        <Column title="In" color="green" count={board.in.length} empty="Nobody is in.">
+        <Column title={t('presence.in')} color="green" count={board.in.length} empty={t('presence.nobodyIn')}>
           {board.in.map((p) => (
-            <Present key={p.personId} name={p.name} what="since" since={since(p.since, now)} />
+            <Present key={p.personId} name={p.name} what={t('presence.since')} since={since(p.since, now)} />
           ))}
         </Column>
-        <Column title="On break" color="orange" count={board.break.length} empty="Nobody is on a break.">
+        <Column
+          title={t('presence.break')}
+          color="orange"
+          count={board.break.length}
+          empty={t('presence.nobodyBreak')}
+        >
           {board.break.map((p) => (
             <Present
               key={p.personId}
               name={p.name}
-              what="break since"
+              what={t('presence.breakSince')}
               since={since(p.breakSince ?? p.since, now)}
             />
           ))}
         </Column>
         <Column
-          title="Out"
+          title={t('presence.out')}
           color="gray"
           count={board.out.length}
-          empty={board.teamId ? 'Everyone is in.' : '—'}
+          empty={board.teamId ? t('presence.everyoneIn') : '—'}
         >
           {board.out.map((p) => (
             <List.Item key={p.id}>

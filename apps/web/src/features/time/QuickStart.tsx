@@ -2,6 +2,7 @@ import type { TTimeEntry } from '@clockpilot/contracts/time';
 import { ActionIcon, Button, Group, Stack, Text } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
 import { IconPin, IconPinFilled, IconPlayerPlay } from '@tabler/icons-react';
+import { t } from '../../app/i18n';
 import { useActivities, useProjects } from './api';
 
 export type Combo = { projectId: string | null; activityId: string | null };
@@ -40,8 +41,8 @@ export function QuickStart({
   if (combos.length === 0) return null;
   const label = (c: Combo) =>
     [
-      c.projectId && (projects.get(c.projectId) ?? 'Project'),
-      c.activityId && (activities.get(c.activityId) ?? 'Activity'),
+      c.projectId && (projects.get(c.projectId) ?? t('quick.project')),
+      c.activityId && (activities.get(c.activityId) ?? t('quick.activity')),
     ]
       .filter(Boolean)
       .join(' · ');
@@ -55,7 +56,7 @@ export function QuickStart({
   return (
     <Stack gap={4}>
       <Text size="xs" c="dimmed">
-        Start on
+        {t('quick.startOn')}
       </Text>
       <Group gap="xs" data-testid="quick-start">
         {combos.map((c) => (
@@ -72,7 +73,7 @@ export function QuickStart({
             <ActionIcon
               variant="subtle"
               size="sm"
-              aria-label={`${c.pinned ? 'Unpin' : 'Pin'} ${label(c)}`}
+              aria-label={t(c.pinned ? 'quick.unpin' : 'quick.pin', { combo: label(c) })}
               aria-pressed={c.pinned}
               onClick={() => togglePin(c)}
             >

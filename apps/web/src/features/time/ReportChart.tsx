@@ -2,6 +2,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { TTimeReportRow } from '@clockpilot/contracts/time';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { t } from '../../app/i18n';
 
 const HEIGHT = 280;
 const short = (s: string, n = 14) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -38,14 +39,14 @@ export default function ReportChart({ rows, kind }: { rows: TTimeReportRow[]; ki
           values: (_u, splits) => splits.map((i) => short(rows[i]?.label ?? '')),
           grid: { show: false },
         },
-        { label: 'Hours', size: 56 },
+        { label: t('reports.hours'), size: 56 },
       ],
       legend: { show: true, live: false },
       cursor: { points: { show: !bar } },
       series: [
         {},
         {
-          label: 'Hours',
+          label: t('reports.hours'),
           stroke: '#1971c2',
           fill: bar ? 'rgba(25, 113, 194, 0.55)' : 'rgba(25, 113, 194, 0.12)',
           width: bar ? 1 : 2,
@@ -53,7 +54,7 @@ export default function ReportChart({ rows, kind }: { rows: TTimeReportRow[]; ki
           value: (_u, v) => (v === null ? '' : `${v} h`),
         },
         {
-          label: 'Billable',
+          label: t('reports.billable'),
           stroke: '#2f9e44',
           fill: bar ? 'rgba(47, 158, 68, 0.75)' : undefined,
           width: bar ? 1 : 2,
@@ -75,7 +76,7 @@ export default function ReportChart({ rows, kind }: { rows: TTimeReportRow[]; ki
     <div
       ref={ref}
       role="img"
-      aria-label={`${kind === 'bar' ? 'Bar' : 'Line'} chart of hours and billable hours; the table below lists the same figures.`}
+      aria-label={kind === 'bar' ? t('reports.barChart') : t('reports.lineChart')}
       style={{ width: '100%', minHeight: HEIGHT }}
     />
   );

@@ -22,6 +22,7 @@ import dayjs from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { downloadFile } from '../../app/download';
+import { type MessageKey, t } from '../../app/i18n';
 import { RemoteSelect } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { HoursCell } from './HoursCell';
@@ -31,12 +32,12 @@ export const Route = createLazyRoute('/_app/_time/reports')({ component: Reports
 
 const ReportChart = lazy(() => import('./ReportChart'));
 
-const GROUP_LABEL: Record<TReportGroup, string> = {
-  person: 'Person',
-  project: 'Project',
-  activity: 'Activity',
-  day: 'Day',
-  week: 'Week',
+const GROUP_LABEL: Record<TReportGroup, MessageKey> = {
+  person: 'reports.group.person',
+  project: 'reports.group.project',
+  activity: 'reports.group.activity',
+  day: 'reports.group.day',
+  week: 'reports.group.week',
 };
 
 export function ReportsPage() {
@@ -63,22 +64,24 @@ export function ReportsPage() {
 
   return (
     <>
-      <PageTitle actions={<ExportButtons filters={filters} disabled={!complete} />}>Reports</PageTitle>
-      <Card withBorder padding="sm" radius="md" mb="md" component="section" aria-label="Filters">
+      <PageTitle actions={<ExportButtons filters={filters} disabled={!complete} />}>
+        {t('nav.reports')}
+      </PageTitle>
+      <Card withBorder padding="sm" radius="md" mb="md" component="section" aria-label={t('reports.filters')}>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm">
           <DatePickerInput
             type="range"
-            label="Period"
+            label={t('reports.period')}
             value={range}
             onChange={(v) => setRange(v as [string | null, string | null])}
             allowSingleDateInRange
             required
-            error={complete ? undefined : 'Pick the first and last day'}
+            error={complete ? undefined : t('reports.pickPeriodError')}
             popoverProps={{ withinPortal: true }}
           />
           <Select
-            label="Group by"
-            data={REPORT_GROUPS.map((g) => ({ value: g, label: GROUP_LABEL[g] }))}
+            label={t('reports.groupBy')}
+            data={REPORT_GROUPS.map((g) => ({ value: g, label: t(GROUP_LABEL[g]) }))}
             value={groupBy}
             onChange={(g) => g && setGroupBy(g as TReportGroup)}
             allowDeselect={false}
@@ -86,30 +89,30 @@ export function ReportsPage() {
           />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="billable-label">
-              Billable
+              {t('reports.billable')}
             </Text>
             <SegmentedControl
               aria-labelledby="billable-label"
               value={billable}
               onChange={(v) => setBillable(v as typeof billable)}
               data={[
-                { value: 'any', label: 'All' },
-                { value: 'true', label: 'Billable' },
-                { value: 'false', label: 'Not billable' },
+                { value: 'any', label: t('reports.all') },
+                { value: 'true', label: t('reports.billable') },
+                { value: 'false', label: t('reports.notBillable') },
               ]}
             />
           </Stack>
           <RemoteSelect<TTeam>
-            label="Team"
-            placeholder="All teams"
+            label={t('reports.team')}
+            placeholder={t('reports.allTeams')}
             path="/api/v1/teams"
             getLabel={(t) => t.name}
             value={team}
             onChange={(id) => setTeam(id)}
           />
           <RemoteSelect<TPersonView>
-            label="Person"
-            placeholder="Everyone"
+            label={t('reports.group.person')}
+            placeholder={t('reports.everyone')}
             path="/api/v1/people"
             params={team ? { teamId: team } : undefined}
             getLabel={(p) => p.name}
@@ -117,8 +120,8 @@ export function ReportsPage() {
             onChange={(id) => setPerson(id)}
           />
           <RemoteSelect<TProject>
-            label="Project"
-            placeholder="All projects"
+            label={t('entry.project')}
+            placeholder={t('reports.allProjects')}
             path="/api/v1/projects"
             getLabel={(p) => `${p.code} · ${p.name}`}
             value={project}
@@ -127,17 +130,17 @@ export function ReportsPage() {
         </SimpleGrid>
       </Card>
       {!complete ? (
-        <EmptyState title="Pick a period">Choose the first and last day of the report.</EmptyState>
+        <EmptyState title={t('reports.pickPeriod')}>{t('reports.pickPeriodHint')}</EmptyState>
       ) : report.isPending ? (
-        <LoadingState label="Adding up the hours…" />
+        <LoadingState label={t('reports.loading')} />
       ) : report.isError ? (
         <ErrorState error={report.error} onRetry={() => void report.refetch()} />
       ) : report.data.rows.length === 0 ? (
-        <EmptyState title="No time in this period">Widen the period or clear a filter.</EmptyState>
+        <EmptyState title={t('reports.empty')}>{t('reports.emptyHint')}</EmptyState>
       ) : (
         <Stack gap="md" aria-busy={report.isPlaceholderData || undefined}>
           <Card withBorder padding="sm" radius="md">
-            <Suspense fallback={<LoadingState label="Drawing the chart…" />}>
+            <Suspense fallback={<LoadingState label={t('reports.drawing')} />}>
               <ReportChart
                 rows={report.data.rows}
                 kind={report.data.groupBy === 'day' || report.data.groupBy === 'week' ? 'line' : 'bar'}
@@ -151,31 +154,45 @@ export function ReportsPage() {
   );
 }
 
+const ROUNDING_MODE: Record<TTimeReport['rounding']['mode'], MessageKey> = {
+  none: 'reports.mode.none',
+  nearest: 'reports.mode.nearest',
+  up: 'reports.mode.up',
+  down: 'reports.mode.down',
+};
+
 export function ReportTable({ report }: { report: TTimeReport }) {
   const rounding =
     report.rounding.mode === 'none'
-      ? 'not rounded'
-      : `rounded ${report.rounding.mode} to ${report.rounding.minutes} min`;
+      ? t('reports.notRounded')
+      : t('reports.rounded', {
+          mode: t(ROUNDING_MODE[report.rounding.mode]),
+          minutes: report.rounding.minutes,
+        });
   return (
     <Table.ScrollContainer minWidth={560}>
       <Table striped verticalSpacing="xs" data-testid="report-table">
         <VisuallyHidden component="caption">
-          Hours by {GROUP_LABEL[report.groupBy].toLowerCase()} from {report.from} to {report.to}
+          {t('reports.caption', {
+            group: t(GROUP_LABEL[report.groupBy]).toLowerCase(),
+            from: report.from,
+            to: report.to,
+          })}
         </VisuallyHidden>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">{GROUP_LABEL[report.groupBy]}</Table.Th>
+            <Table.Th scope="col">{t(GROUP_LABEL[report.groupBy])}</Table.Th>
             <Table.Th scope="col" ta="right">
-              Worked
+              {t('mytime.worked')}
             </Table.Th>
             <Table.Th scope="col" ta="right">
-              Counted ({rounding})
+              {t('reports.counted', { rounding })}
             </Table.Th>
             <Table.Th scope="col" ta="right">
-              Billable
+              {t('reports.billable')}
             </Table.Th>
             <Table.Th scope="col" ta="right">
-              Entries
+              {t('reports.entries')}
             </Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -196,7 +213,7 @@ export function ReportTable({ report }: { report: TTimeReport }) {
         </Table.Tbody>
         <Table.Tfoot>
           <Table.Tr fw={700}>
-            <Table.Th scope="row">Total</Table.Th>
+            <Table.Th scope="row">{t('sheet.total')}</Table.Th>
             <HoursCell seconds={report.totals.workedSeconds} bold />
             <HoursCell seconds={report.totals.roundedSeconds} bold />
             <HoursCell seconds={report.totals.billableSeconds} bold />
@@ -223,9 +240,9 @@ function ExportButtons({ filters, disabled }: { filters: ReportFilters; disabled
         fallbackName: `clockpilot-time-${filters.from}-${filters.to}.${format}`,
         onProgress: (received, total) => setBusy({ format, received, total }),
       });
-      notifications.show({ color: 'green', message: `${name} downloaded` });
+      notifications.show({ color: 'green', message: t('reports.downloaded', { name }) });
     } catch (e) {
-      notifications.show({ color: 'red', title: 'Export failed', message: errorMessage(e) });
+      notifications.show({ color: 'red', title: t('reports.exportFailed'), message: errorMessage(e) });
     } finally {
       setBusy(null);
     }
@@ -244,17 +261,19 @@ function ExportButtons({ filters, disabled }: { filters: ReportFilters; disabled
             loading={busy?.format === format}
             disabled={disabled || (busy !== null && busy.format !== format)}
           >
-            {format === 'csv' ? 'Export CSV' : 'Export Excel'}
+            {format === 'csv' ? t('reports.exportCsv') : t('reports.exportXlsx')}
           </Button>
         ))}
       </Group>
       {busy && (
         <Group gap="xs" w={220} role="status" aria-live="polite">
           {pct !== null ? (
-            <Progress value={pct} w="100%" aria-label="Download progress" />
+            <Progress value={pct} w="100%" aria-label={t('reports.progress')} />
           ) : (
             <Text size="xs" c="dimmed">
-              {busy.received > 0 ? `${Math.round(busy.received / 1024)} KB received…` : 'Preparing the file…'}
+              {busy.received > 0
+                ? t('reports.received', { kb: Math.round(busy.received / 1024) })
+                : t('reports.preparing')}
             </Text>
           )}
         </Group>

@@ -30,32 +30,30 @@ import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { DataTable, rowActionColumn } from '../../app/data-table';
 import { showFormError } from '../../app/form';
+import { dateText, dateTimeText, decimalSeparator } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { wholeList } from '../../app/list';
 import { ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { useLockMutation, useLocks, useSaveTimeSettings, useTimeSettings } from './api';
+import { hoursMinutes } from './format';
 
 export const Route = createLazyRoute('/_app/_time/admin/time')({ component: TimeAdminPage });
 
-const longDate = (day: string) => {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', dateStyle: 'long' }).format(
-    new Date(Date.UTC(y, m - 1, d)),
-  );
-};
+const longDate = (day: string) => dateText(day, 'long');
 
 export function TimeAdminPage() {
   const me = useMe();
   return (
     <>
-      <PageTitle>Time rules and locks</PageTitle>
+      <PageTitle>{t('nav.timeRulesAndLocks')}</PageTitle>
       <Stack gap="md">
-        <Section id="time-locks" title="Locked periods">
+        <Section id="time-locks" title={t('rules.locks')}>
           <LocksSection />
         </Section>
         {can(me.role, 'time:settings') && (
-          <Section id="time-settings" title="Rounding and overtime">
+          <Section id="time-settings" title={t('rules.settings')}>
             <SettingsSection />
           </Section>
         )}
@@ -84,7 +82,7 @@ function LocksSection() {
   async function submit(v: LockValues) {
     try {
       await change.mutateAsync({ create: lockBody(v) as { before: string; reason?: string } });
-      notifications.show({ color: 'green', message: `Time before ${longDate(v.before!)} is locked` });
+      notifications.show({ color: 'green', message: t('rules.lockedBefore', { day: longDate(v.before!) }) });
       form.reset();
     } catch (e) {
       showFormError(form, e, { fallbackField: 'before' });
@@ -97,10 +95,11 @@ function LocksSection() {
       { release: releasing.id },
       {
         onSuccess: () => {
-          notifications.show({ color: 'green', message: 'Lock released' });
+          notifications.show({ color: 'green', message: t('rules.released') });
           setReleasing(null);
         },
-        onError: (e) => notifications.show({ color: 'red', title: 'Not released', message: errorMessage(e) }),
+        onError: (e) =>
+          notifications.show({ color: 'red', title: t('rules.notReleased'), message: errorMessage(e) }),
       },
     );
   }
@@ -114,59 +113,59 @@ function LocksSection() {
           role="status"
         >
           {locks.data.lockedBefore
-            ? `Time before ${longDate(locks.data.lockedBefore)} is locked: nobody can add or change entries there.`
-            : 'No period is locked.'}
+            ? t('rules.lockedNow', { day: longDate(locks.data.lockedBefore) })
+            : t('rules.noneLocked')}
         </Alert>
       )}
-      <form onSubmit={form.onSubmit(submit)} noValidate aria-label="Lock a period">
+      <form onSubmit={form.onSubmit(submit)} noValidate aria-label={t('rules.lockForm')}>
         <Group align="flex-end" wrap="wrap" gap="sm">
           <DatePickerInput
-            label="Lock everything before"
-            placeholder="Pick a day"
+            label={t('rules.lockBefore')}
+            placeholder={t('rules.pickDay')}
             required
             w={220}
             popoverProps={{ withinPortal: true }}
             {...form.getInputProps('before')}
           />
           <TextInput
-            label="Reason"
+            label={t('rules.reason')}
             placeholder="e.g. October payroll"
             w={260}
             {...form.getInputProps('reason')}
           />
           <Button type="submit" loading={change.isPending && 'create' in (change.variables ?? {})}>
-            Lock
+            {t('rules.lock')}
           </Button>
         </Group>
       </form>
       <DataTable<TTimeLock>
-        caption="Locks"
+        caption={t('rules.locksCaption')}
         list={wholeList(locks)}
         rowKey={(l) => l.id}
         minWidth={560}
-        empty={{ title: 'No locks yet', hint: 'Lock a period once its payroll or invoices are done.' }}
+        empty={{ title: t('rules.noLocks'), hint: t('rules.noLocksHint') }}
         columns={[
-          { key: 'before', header: 'Before', render: (l) => longDate(l.before) },
-          { key: 'reason', header: 'Reason', render: (l) => l.reason ?? '—' },
-          { key: 'created', header: 'Locked on', render: (l) => new Date(l.createdAt).toLocaleString() },
+          { key: 'before', header: t('rules.before'), render: (l) => longDate(l.before) },
+          { key: 'reason', header: t('rules.reason'), render: (l) => l.reason ?? '—' },
+          { key: 'created', header: t('rules.lockedOn'), render: (l) => dateTimeText(l.createdAt) },
           {
             key: 'status',
-            header: 'Status',
+            header: t('rules.status'),
             render: (l) =>
               l.releasedAt ? (
                 <Badge color="gray" variant="light">
-                  released
+                  {t('rules.statusReleased')}
                 </Badge>
               ) : (
                 <Badge color="blue" variant="light">
-                  active
+                  {t('rules.statusActive')}
                 </Badge>
               ),
           },
           rowActionColumn<TTimeLock>({
-            label: 'Release',
+            label: t('rules.release'),
             color: 'red',
-            describe: (l) => `Release the lock before ${longDate(l.before)}`,
+            describe: (l) => t('rules.releaseOne', { day: longDate(l.before) }),
             onClick: setReleasing,
             hidden: (l) => l.releasedAt !== null,
           }),
@@ -174,15 +173,13 @@ function LocksSection() {
       />
       <ConfirmDialog
         opened={releasing !== null}
-        title="Release this lock?"
-        confirmLabel="Release"
+        title={t('rules.releaseAsk')}
+        confirmLabel={t('rules.release')}
         loading={change.isPending}
         onConfirm={release}
         onClose={() => setReleasing(null)}
       >
-        {releasing
-          ? `Entries before ${longDate(releasing.before)} can be changed again, unless another lock covers them.`
-          : ''}
+        {releasing ? t('rules.releaseText', { day: longDate(releasing.before) }) : ''}
       </ConfirmDialog>
     </Stack>
   );
@@ -192,20 +189,21 @@ function LocksSection() {
 
 type SettingsValues = {
   rounding: { mode: TRoundingMode; minutes: number | string };
-  overtime: { daily: boolean; dailyThresholdMinutes: number | string; weekly: boolean };
+  overtime: { daily: boolean; dailyThresholdHours: number | string; weekly: boolean };
 };
 
-const ROUNDING_LABEL: Record<TRoundingMode, string> = {
-  none: 'No rounding',
-  nearest: 'To the nearest step',
-  up: 'Up to the next step',
-  down: 'Down to the previous step',
+const ROUNDING_LABEL: Record<TRoundingMode, MessageKey> = {
+  none: 'rules.rounding.none',
+  nearest: 'rules.rounding.nearest',
+  up: 'rules.rounding.up',
+  down: 'rules.rounding.down',
 };
 
 const settingsBody = (v: SettingsValues) => ({
   rounding: { mode: v.rounding.mode, minutes: Number(v.rounding.minutes) },
   overtime: {
-    dailyThresholdMinutes: v.overtime.daily ? Number(v.overtime.dailyThresholdMinutes) : null,
+    // People think of a working day in hours; the API keeps minutes.
+    dailyThresholdMinutes: v.overtime.daily ? Math.round(Number(v.overtime.dailyThresholdHours) * 60) : null,
     weekly: v.overtime.weekly,
   },
 });
@@ -224,7 +222,7 @@ export function SettingsForm({ settings }: { settings: TTimeSettings }) {
       rounding: { mode: settings.rounding.mode, minutes: settings.rounding.minutes },
       overtime: {
         daily: settings.overtime.dailyThresholdMinutes !== null,
-        dailyThresholdMinutes: settings.overtime.dailyThresholdMinutes ?? 480,
+        dailyThresholdHours: (settings.overtime.dailyThresholdMinutes ?? 480) / 60,
         weekly: settings.overtime.weekly,
       },
     },
@@ -234,7 +232,7 @@ export function SettingsForm({ settings }: { settings: TTimeSettings }) {
   async function submit(v: SettingsValues) {
     try {
       await save.mutateAsync(settingsBody(v));
-      notifications.show({ color: 'green', message: 'Time rules saved' });
+      notifications.show({ color: 'green', message: t('rules.saved') });
       form.resetDirty();
     } catch (e) {
       showFormError(form, e);
@@ -243,53 +241,50 @@ export function SettingsForm({ settings }: { settings: TTimeSettings }) {
 
   const v = form.getValues();
   return (
-    <form onSubmit={form.onSubmit(submit)} noValidate aria-label="Rounding and overtime">
+    <form onSubmit={form.onSubmit(submit)} noValidate aria-label={t('rules.settings')}>
       <Stack gap="sm" maw={520}>
         <Text size="sm" c="dimmed">
-          Rounding applies to reports and exports, entry by entry; recorded times stay exact.
+          {t('rules.roundingIntro')}
         </Text>
         <Group grow align="flex-start" wrap="wrap">
           <Select
-            label="Rounding"
-            data={ROUNDING_MODES.map((m) => ({ value: m, label: ROUNDING_LABEL[m] }))}
+            label={t('rules.rounding')}
+            data={ROUNDING_MODES.map((m) => ({ value: m, label: t(ROUNDING_LABEL[m]) }))}
             allowDeselect={false}
             comboboxProps={{ withinPortal: true }}
             {...form.getInputProps('rounding.mode')}
           />
           <NumberInput
-            label="Step (minutes)"
+            label={t('rules.step')}
             min={1}
             max={60}
             disabled={v.rounding.mode === 'none'}
             {...form.getInputProps('rounding.minutes')}
           />
         </Group>
-        <Switch
-          label="Count daily overtime"
-          {...form.getInputProps('overtime.daily', { type: 'checkbox' })}
-        />
+        <Switch label={t('rules.daily')} {...form.getInputProps('overtime.daily', { type: 'checkbox' })} />
         {v.overtime.daily && (
           <NumberInput
-            label="Overtime after (minutes worked in a day)"
-            description={`${(Number(v.overtime.dailyThresholdMinutes) / 60 || 0).toFixed(2)} hours`}
-            min={1}
-            max={1440}
+            label={t('rules.dailyAfter')}
+            description={hoursMinutes(Math.round(Number(v.overtime.dailyThresholdHours) * 60 || 0) * 60)}
+            min={0.25}
+            max={24}
+            step={0.25}
+            decimalScale={2}
+            decimalSeparator={decimalSeparator()}
             w={280}
-            {...form.getInputProps('overtime.dailyThresholdMinutes')}
+            {...form.getInputProps('overtime.dailyThresholdHours')}
           />
         )}
-        <Switch
-          label="Count time beyond the contracted weekly hours as overtime"
-          {...form.getInputProps('overtime.weekly', { type: 'checkbox' })}
-        />
+        <Switch label={t('rules.weekly')} {...form.getInputProps('overtime.weekly', { type: 'checkbox' })} />
         {settings.updatedAt && (
           <Text size="xs" c="dimmed">
-            Last changed {new Date(settings.updatedAt).toLocaleString()}
+            {t('rules.lastChanged', { when: dateTimeText(settings.updatedAt) })}
           </Text>
         )}
         <Group>
           <Button type="submit" loading={save.isPending} disabled={!form.isDirty()}>
-            Save rules
+            {t('rules.save')}
           </Button>
         </Group>
       </Stack>

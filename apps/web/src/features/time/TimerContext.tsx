@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { api } from '../../app/auth';
+import { t } from '../../app/i18n';
 import { TIME, timeKeys, useSaveEntry } from './api';
 import { useWorkPickers } from './pickers';
 
@@ -64,7 +65,8 @@ export function useTimerWork(open: TTimeEntry | null) {
         },
       },
       {
-        onError: (e) => notifications.show({ color: 'red', title: 'Not saved', message: errorMessage(e) }),
+        onError: (e) =>
+          notifications.show({ color: 'red', title: t('timer.notSaved'), message: errorMessage(e) }),
       },
     );
   }
@@ -72,8 +74,8 @@ export function useTimerWork(open: TTimeEntry | null) {
   const fields = (
     <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs" data-testid="timer-work">
       <Select
-        label="Project"
-        placeholder="No project"
+        label={t('entry.project')}
+        placeholder={t('entry.noProject')}
         data={pickers.projectOptions}
         value={work.projectId}
         clearable
@@ -81,8 +83,8 @@ export function useTimerWork(open: TTimeEntry | null) {
         onChange={(projectId) => change({ ...work, projectId }, true)}
       />
       <Select
-        label="Activity"
-        placeholder="No activity"
+        label={t('entry.activity')}
+        placeholder={t('entry.noActivity')}
         data={pickers.activityOptions(work.projectId)}
         value={work.activityId}
         clearable
@@ -90,8 +92,8 @@ export function useTimerWork(open: TTimeEntry | null) {
         onChange={(activityId) => change({ ...work, activityId }, true)}
       />
       <TextInput
-        label="Note"
-        placeholder="What are you working on?"
+        label={t('entry.note')}
+        placeholder={t('entry.notePlaceholder')}
         maxLength={2000}
         value={work.note}
         onChange={(e) => change({ ...work, note: e.currentTarget.value }, false)}

@@ -2,12 +2,15 @@ import type { TTimesheet } from '@clockpilot/contracts/time';
 import { Alert, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { IconMessage } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
-import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { dateTimeText } from '../../app/format';
+import { t } from '../../app/i18n';
+import { ErrorState, LoadingState, PageTitle, usePhone } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { useProjects, useTimesheet } from './api';
 import { dayOf, isoWeekOf, today } from './calendar';
 import { hm, hoursMinutes, shortDay } from './format';
 import { StatusBadge } from './MyTimePage';
+import { TimesheetDays } from './TimesheetDays';
 import { CopyLastWeekButton, SubmitWeekButton, WithdrawWeekButton } from './WeekActions';
 import { WeekNav } from './WeekNav';
 
@@ -37,94 +40,101 @@ export function gridOf(sheet: TTimesheet, projectLabel: (id: string | null) => s
 export function TimesheetView({ sheet }: { sheet: TTimesheet }) {
   const projects = useProjects();
   const names = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
-  const rows = gridOf(sheet, (id) => (id ? (names.get(id) ?? 'Other project') : 'No project'));
-  const t = sheet.totals;
+  const rows = gridOf(sheet, (id) =>
+    id ? (names.get(id) ?? t('sheet.otherProject')) : t('entry.noProject'),
+  );
+  const totals = sheet.totals;
+  const phone = usePhone();
 
   return (
     <Stack gap="md">
-      <Table.ScrollContainer minWidth={720}>
-        <Table withTableBorder withColumnBorders striped data-testid="timesheet-grid">
-          <caption style={{ captionSide: 'top', textAlign: 'left', padding: '0 0 8px' }}>
-            Hours per project and day, week {sheet.week} ({sheet.timeZone})
-          </caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Project</Table.Th>
-              {sheet.days.map((d) => (
-                <Table.Th key={d.date} scope="col" ta="right">
-                  {shortDay(d.date)}
-                </Table.Th>
-              ))}
-              <Table.Th scope="col" ta="right">
-                Total
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.length === 0 && (
+      {phone ? (
+        <TimesheetDays sheet={sheet} rows={rows} />
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table withTableBorder withColumnBorders striped data-testid="timesheet-grid">
+            <caption style={{ captionSide: 'top', textAlign: 'left', padding: '0 0 8px' }}>
+              {t('sheet.caption', { week: sheet.week, zone: sheet.timeZone })}
+            </caption>
+            <Table.Thead>
               <Table.Tr>
-                <Table.Td colSpan={sheet.days.length + 2}>
-                  <Text c="dimmed" ta="center" py="sm">
-                    No time recorded this week.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-            {rows.map((r) => (
-              <Table.Tr key={r.key}>
-                <Table.Th scope="row" fw={500}>
-                  {r.label}
-                </Table.Th>
+                <Table.Th scope="col">{t('entry.project')}</Table.Th>
                 {sheet.days.map((d) => (
-                  <Table.Td key={d.date} ta="right" className="tabular">
-                    {r.perDay.get(d.date) ? hm(r.perDay.get(d.date)!) : ''}
+                  <Table.Th key={d.date} scope="col" ta="right">
+                    {shortDay(d.date)}
+                  </Table.Th>
+                ))}
+                <Table.Th scope="col" ta="right">
+                  {t('sheet.total')}
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={sheet.days.length + 2}>
+                    <Text c="dimmed" ta="center" py="sm">
+                      {t('mytime.empty')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+              {rows.map((r) => (
+                <Table.Tr key={r.key}>
+                  <Table.Th scope="row" fw={500}>
+                    {r.label}
+                  </Table.Th>
+                  {sheet.days.map((d) => (
+                    <Table.Td key={d.date} ta="right" className="tabular">
+                      {r.perDay.get(d.date) ? hm(r.perDay.get(d.date)!) : ''}
+                    </Table.Td>
+                  ))}
+                  <Table.Td ta="right" className="tabular" fw={600}>
+                    {hm(r.total)}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+            <Table.Tfoot>
+              <Table.Tr>
+                <Table.Th scope="row">{t('mytime.worked')}</Table.Th>
+                {sheet.days.map((d) => (
+                  <Table.Td key={d.date} ta="right" className="tabular" fw={600}>
+                    {d.workedSeconds ? hm(d.workedSeconds) : ''}
                   </Table.Td>
                 ))}
-                <Table.Td ta="right" className="tabular" fw={600}>
-                  {hm(r.total)}
+                <Table.Td ta="right" className="tabular" fw={700} data-testid="grid-total">
+                  {hm(totals.workedSeconds)}
                 </Table.Td>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-          <Table.Tfoot>
-            <Table.Tr>
-              <Table.Th scope="row">Worked</Table.Th>
-              {sheet.days.map((d) => (
-                <Table.Td key={d.date} ta="right" className="tabular" fw={600}>
-                  {d.workedSeconds ? hm(d.workedSeconds) : ''}
+              <Table.Tr>
+                <Table.Th scope="row">{t('sheet.overtime')}</Table.Th>
+                {sheet.days.map((d) => (
+                  <Table.Td
+                    key={d.date}
+                    ta="right"
+                    className="tabular"
+                    c={d.overtimeSeconds ? 'orange.9' : undefined}
+                  >
+                    {d.overtimeSeconds ? hm(d.overtimeSeconds) : ''}
+                  </Table.Td>
+                ))}
+                <Table.Td ta="right" className="tabular">
+                  {totals.overtimeSeconds ? hm(totals.overtimeSeconds) : ''}
                 </Table.Td>
-              ))}
-              <Table.Td ta="right" className="tabular" fw={700} data-testid="grid-total">
-                {hm(t.workedSeconds)}
-              </Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Th scope="row">Overtime</Table.Th>
-              {sheet.days.map((d) => (
-                <Table.Td
-                  key={d.date}
-                  ta="right"
-                  className="tabular"
-                  c={d.overtimeSeconds ? 'orange.9' : undefined}
-                >
-                  {d.overtimeSeconds ? hm(d.overtimeSeconds) : ''}
-                </Table.Td>
-              ))}
-              <Table.Td ta="right" className="tabular">
-                {t.overtimeSeconds ? hm(t.overtimeSeconds) : ''}
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tfoot>
-        </Table>
-      </Table.ScrollContainer>
+              </Table.Tr>
+            </Table.Tfoot>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
-        <Figure label="Worked" value={hoursMinutes(t.workedSeconds)} />
-        <Figure label="Target" value={hoursMinutes(t.targetSeconds)} />
-        <Figure label="Overtime" value={hoursMinutes(t.overtimeSeconds)} />
+        <Figure label={t('mytime.worked')} value={hoursMinutes(totals.workedSeconds)} />
+        <Figure label={t('sheet.target')} value={hoursMinutes(totals.targetSeconds)} />
+        <Figure label={t('sheet.overtime')} value={hoursMinutes(totals.overtimeSeconds)} />
         <Figure
-          label="Balance"
-          value={hoursMinutes(t.balanceSeconds)}
-          color={t.balanceSeconds < 0 ? 'red.8' : 'green.8'}
+          label={t('sheet.balance')}
+          value={hoursMinutes(totals.balanceSeconds)}
+          color={totals.balanceSeconds < 0 ? 'red.8' : 'green.8'}
         />
       </SimpleGrid>
     </Stack>
@@ -167,7 +177,7 @@ export function TimesheetPage() {
           )
         }
       >
-        Timesheet
+        {t('nav.timesheet')}
       </PageTitle>
       <Group justify="space-between" mb="md" wrap="wrap">
         <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
@@ -177,7 +187,7 @@ export function TimesheetPage() {
             <StatusBadge sheet={s} />
             {s.submittedAt && (
               <Text size="sm" c="dimmed">
-                submitted {new Date(s.submittedAt).toLocaleString(undefined, { timeZone: s.timeZone })}
+                {t('sheet.submittedAt', { when: dateTimeText(s.submittedAt, s.timeZone) })}
               </Text>
             )}
           </Group>
@@ -188,14 +198,14 @@ export function TimesheetPage() {
           mb="md"
           color={s.status === 'rejected' ? 'red' : 'blue'}
           icon={<IconMessage aria-hidden />}
-          title={s.status === 'rejected' ? 'Sent back by your manager' : 'Reviewer comment'}
+          title={s.status === 'rejected' ? t('week.sentBack') : t('sheet.reviewerComment')}
           data-testid="reviewer-comment"
         >
           {s.comment}
         </Alert>
       )}
       {sheet.isPending ? (
-        <LoadingState label="Loading the week…" />
+        <LoadingState label={t('sheet.loading')} />
       ) : sheet.isError ? (
         <ErrorState error={sheet.error} onRetry={() => void sheet.refetch()} />
       ) : (

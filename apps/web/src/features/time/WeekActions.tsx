@@ -5,6 +5,7 @@ import { IconArrowBackUp, IconCopy, IconInfoCircle, IconMessage, IconSend } from
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
+import { type MessageKey, t, tn } from '../../app/i18n';
 import { useCopyLastWeek, useTimesheetAction } from './api';
 import { hoursMinutes } from './format';
 
@@ -21,10 +22,10 @@ export function SubmitWeekButton({ sheet, current }: { sheet: TTimesheet; curren
       {
         onSuccess: () => {
           setAsking(false);
-          notifications.show({ color: 'green', message: 'Week submitted for approval' });
+          notifications.show({ color: 'green', message: t('week.submitted') });
         },
         onError: (e) =>
-          notifications.show({ color: 'red', title: 'Not submitted', message: errorMessage(e) }),
+          notifications.show({ color: 'red', title: t('week.notSubmitted'), message: errorMessage(e) }),
       },
     );
   }
@@ -32,12 +33,12 @@ export function SubmitWeekButton({ sheet, current }: { sheet: TTimesheet; curren
   return (
     <>
       <Button leftSection={<IconSend size={18} aria-hidden />} onClick={() => setAsking(true)}>
-        Submit week
+        {t('week.submit')}
       </Button>
       <ConfirmDialog
         opened={asking}
-        title="Submit this week for approval?"
-        confirmLabel="Submit week"
+        title={t('week.submitAsk')}
+        confirmLabel={t('week.submit')}
         color="blue"
         loading={action.isPending}
         onConfirm={submit}
@@ -45,17 +46,19 @@ export function SubmitWeekButton({ sheet, current }: { sheet: TTimesheet; curren
       >
         <Stack gap="xs" data-testid="submit-summary">
           <Text size="sm">
-            Worked <b className="tabular">{hoursMinutes(workedSeconds)}</b> of{' '}
-            <b className="tabular">{hoursMinutes(targetSeconds)}</b> target
-            {workedSeconds < targetSeconds ? ` (${hoursMinutes(targetSeconds - workedSeconds)} short)` : ''}.
+            {t('week.workedOf', { worked: hoursMinutes(workedSeconds), target: hoursMinutes(targetSeconds) })}
+            {workedSeconds < targetSeconds
+              ? ` ${t('week.short', { duration: hoursMinutes(targetSeconds - workedSeconds) })}`
+              : ''}
+            .
           </Text>
           {early && (
             <Text size="sm" c="orange.9">
-              This week is not over yet: after submitting you cannot add time to it unless you withdraw it.
+              {t('week.early')}
             </Text>
           )}
           <Text size="sm" c="dimmed">
-            You can withdraw it until your manager decides.
+            {t('week.canWithdraw')}
           </Text>
         </Stack>
       </ConfirmDialog>
@@ -75,15 +78,14 @@ export function WithdrawWeekButton({ week }: { week: string }) {
         action.mutate(
           { action: 'withdraw', week },
           {
-            onSuccess: () =>
-              notifications.show({ color: 'green', message: 'Week withdrawn: it is a draft again' }),
+            onSuccess: () => notifications.show({ color: 'green', message: t('week.withdrawn') }),
             onError: (e) =>
-              notifications.show({ color: 'red', title: 'Not withdrawn', message: errorMessage(e) }),
+              notifications.show({ color: 'red', title: t('week.notWithdrawn'), message: errorMessage(e) }),
           },
         )
       }
     >
-      Withdraw
+      {t('week.withdraw')}
     </Button>
   );
 }
@@ -102,26 +104,24 @@ export function CopyLastWeekButton({ week }: { week: string }) {
       onClick={() =>
         copy.mutate(week, {
           onSuccess: ({ copied, skipped }) => {
-            const made =
-              copied.length === 0
-                ? 'Nothing copied'
-                : `${copied.length} ${copied.length === 1 ? 'entry' : 'entries'} copied from last week`;
+            const made = copied.length === 0 ? t('week.nothingCopied') : tn('week.copied', copied.length);
             notifications.show({
               color: copied.length > 0 ? 'green' : 'yellow',
               title: made,
               message:
                 skipped.length > 0
-                  ? `Left out: ${skipped.map((s) => s.message).join('; ')}`
+                  ? t('week.leftOut', { list: skipped.map((s) => s.message).join('; ') })
                   : copied.length === 0
-                    ? 'Last week has no entries'
+                    ? t('week.lastWeekEmpty')
                     : undefined,
             });
           },
-          onError: (e) => notifications.show({ color: 'red', title: 'Not copied', message: errorMessage(e) }),
+          onError: (e) =>
+            notifications.show({ color: 'red', title: t('week.notCopied'), message: errorMessage(e) }),
         })
       }
     >
-      Copy last week
+      {t('week.copy')}
     </Button>
   );
 }
@@ -136,7 +136,7 @@ export function WeekNotice({ sheet }: { sheet: TTimesheet }) {
       <Alert
         color="red"
         icon={<IconMessage aria-hidden />}
-        title="Your manager sent this week back"
+        title={t('week.sentBack')}
         data-testid="week-notice"
       >
         {sheet.comment}
@@ -149,19 +149,26 @@ export function WeekNotice({ sheet }: { sheet: TTimesheet }) {
       color="blue"
       icon={<IconInfoCircle aria-hidden />}
       data-testid="week-notice"
-      title={sheet.status === 'submitted' ? 'This week is submitted for approval' : 'This week is approved'}
+      title={sheet.status === 'submitted' ? t('week.isSubmitted') : t('week.isApproved')}
     >
       <Group justify="space-between" gap="sm">
         <Text size="sm">
-          {sheet.status === 'submitted'
-            ? 'Clocking in is possible again once you withdraw it or your manager reopens it.'
-            : 'No more time can be recorded in it unless your manager reopens it.'}
+          {sheet.status === 'submitted' ? t('week.isSubmittedText') : t('week.isApprovedText')}
         </Text>
         {sheet.status === 'submitted' && <WithdrawWeekButton week={sheet.week} />}
       </Group>
     </Alert>
   );
 }
+
+/** A week's state in words; a week wholly in a locked period reads "locked". */
+export const WEEK_STATUS: Record<TTimesheet['status'] | 'locked', MessageKey> = {
+  draft: 'week.status.draft',
+  submitted: 'week.status.submitted',
+  approved: 'week.status.approved',
+  rejected: 'week.status.rejected',
+  locked: 'week.status.locked',
+};
 
 /** Clocking in is refused in a week that is submitted or approved. */
 export const weekClosed = (sheet: TTimesheet | undefined) =>

@@ -1,16 +1,12 @@
 import { ActionIcon, Button, Group, Text } from '@mantine/core';
 import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
+import { dayMonth } from '../../app/format';
+import { t } from '../../app/i18n';
 import { shiftWeek, weekDays } from './calendar';
 
 function range(week: string) {
   const days = weekDays(week);
-  const fmt = (d: string) => {
-    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
-    return new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(
-      new Date(Date.UTC(y, m - 1, day)),
-    );
-  };
-  return `${fmt(days[0]!)} – ${fmt(days[6]!)}`;
+  return `${dayMonth(days[0]!)} – ${dayMonth(days[6]!)}`;
 }
 
 /** Previous / next week, with the current week one click away. */
@@ -30,7 +26,7 @@ export function WeekNav({
         <ActionIcon
           variant="default"
           size="lg"
-          aria-label="Previous week"
+          aria-label={t('week.previous')}
           onClick={() => onChange(shiftWeek(week, -1))}
         >
           <IconChevronLeft size={18} aria-hidden />
@@ -45,7 +41,7 @@ export function WeekNav({
         <ActionIcon
           variant="default"
           size="lg"
-          aria-label="Next week"
+          aria-label={t('week.next')}
           onClick={() => onChange(shiftWeek(week, 1))}
         >
           <IconChevronRight size={18} aria-hidden />
@@ -53,7 +49,7 @@ export function WeekNav({
       </Group>
       {week !== current && (
         <Button variant="subtle" size="compact-sm" onClick={() => onChange(current)}>
-          This week
+          {t('week.current')}
         </Button>
       )}
     </Group>

@@ -8,6 +8,7 @@ import {
   IconUserCheck,
 } from '@tabler/icons-react';
 import { createRoute } from '@tanstack/react-router';
+import { lazy } from 'react';
 import type { Feature } from '../../app/features';
 import { requirePermission } from '../../app/guards';
 import { requireModule } from '../../app/modules';
@@ -20,6 +21,11 @@ function weekSearch(search: Record<string, unknown>): { week?: string } {
   return {
     week: typeof week === 'string' && /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/.test(week) ? week : undefined,
   };
+}
+
+/** My time also takes `?new=true`: open the new-entry form at once (the `n` shortcut). */
+function myTimeSearch(search: Record<string, unknown>): { week?: string; new?: boolean } {
+  return { ...weekSearch(search), new: search.new === true || search.new === 'true' ? true : undefined };
 }
 
 function routes(app: AppRoute) {
@@ -38,7 +44,7 @@ function routes(app: AppRoute) {
       getParentRoute: () => time,
       path: '/time',
       beforeLoad: requirePermission('time:track'),
-      validateSearch: weekSearch,
+      validateSearch: myTimeSearch,
     }).lazy(() => import('./MyTimePage').then((m) => m.Route)),
     createRoute({
       getParentRoute: () => time,
@@ -72,22 +78,41 @@ function routes(app: AppRoute) {
 export const timeFeature = {
   module: 'time',
   routes,
+  Shell: lazy(() => import('./TimeShortcuts').then((m) => ({ default: m.TimeShortcuts }))),
   nav: [
-    { to: '/', label: 'Home', permission: 'time:track', icon: IconHome, group: 'me' },
-    { to: '/time', label: 'My time', permission: 'time:track', icon: IconClock, group: 'me' },
-    { to: '/timesheet', label: 'Timesheet', permission: 'time:track', icon: IconListDetails, group: 'me' },
-    { to: '/approvals', label: 'Approvals', permission: 'time:approve', icon: IconChecklist, group: 'team' },
-    { to: '/presence', label: 'Presence', permission: 'time:read_team', icon: IconUserCheck, group: 'team' },
+    { to: '/', label: 'nav.home', permission: 'time:track', icon: IconHome, group: 'me' },
+    { to: '/time', label: 'nav.myTime', permission: 'time:track', icon: IconClock, group: 'me' },
+    {
+      to: '/timesheet',
+      label: 'nav.timesheet',
+      permission: 'time:track',
+      icon: IconListDetails,
+      group: 'me',
+    },
+    {
+      to: '/approvals',
+      label: 'nav.approvals',
+      permission: 'time:approve',
+      icon: IconChecklist,
+      group: 'team',
+    },
+    {
+      to: '/presence',
+      label: 'nav.presence',
+      permission: 'time:read_team',
+      icon: IconUserCheck,
+      group: 'team',
+    },
     {
       to: '/reports',
-      label: 'Reports',
+      label: 'nav.reports',
       permission: 'reports:read',
       icon: IconReportAnalytics,
       group: 'team',
     },
     {
       to: '/admin/time',
-      label: 'Time rules and locks',
+      label: 'nav.timeRulesAndLocks',
       permission: 'time:lock',
       icon: IconSettings,
       group: 'admin',

@@ -1,0 +1,8 @@
+import 'dayjs/locale/de';
+import type { Catalog } from '..';
+import { app } from './app';
+import { identity } from './identity';
+import { time } from './time';
+
+/** The German catalog, with dayjs's German month and day names for the date pickers. */
+export const de: Catalog = { ...app, ...identity, ...time };

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { cspViolations, loginViaApi, scenarios } from './lib';
+
+// Language, formats and colour scheme: a German browser gets German, the profile changes it, dark
+// mode follows the system and the profile's switch, and the keyboard reaches the main actions.
+const scenario = scenarios();
+
+scenario(
+  '[EMPLOYEE][LOCALE]: a German browser gets the app in German; the profile switches it to English for good',
+  {},
+  async (s) => {
+    // As a string: the test runner's transpiler would wrap a function in helpers the page lacks.
+    await s.context.addInitScript(`
+      Object.defineProperty(navigator, 'languages', { get: () => ['de-DE', 'de'] });
+      Object.defineProperty(navigator, 'language', { get: () => 'de-DE' });
+    `);
+    await s.page.goto('/login');
+    await s.page.getByRole('button', { name: 'Anmelden', exact: true }).waitFor();
+    assert.equal(await s.page.evaluate('document.documentElement.lang'), 'de');
+    await loginViaApi(s, 'employee');
+    await s.page.goto('/');
+    await s.page.getByRole('button', { name: 'Einstempeln' }).waitFor();
+    await s.page.getByRole('link', { name: 'Meine Zeiten' }).waitFor();
+    await s.page.goto('/timesheet');
+    await s.page.getByRole('heading', { name: 'Stundenzettel' }).waitFor();
+    // Durations in German units on the figures under the grid.
+    await s.page
+      .getByText(/\d+ Std\. \d{2} Min\./)
+      .first()
+      .waitFor();
+    // Profile: English chosen, the same page speaks English at once, and keeps it after a reload.
+    await s.page.goto('/profile');
+    await s.page.getByLabel('Sprache', { exact: true }).first().click();
+    await s.page.getByRole('option', { name: 'English' }).click();
+    await s.page.getByRole('heading', { name: 'Language and formats' }).waitFor();
+    await s.page.reload();
+    await s.page.getByRole('heading', { name: 'Profile and security' }).waitFor();
+    assert.deepEqual(cspViolations(s), []);
+  },
+);
+
+scenario(
+  '[EMPLOYEE][DARK]: dark mode follows the system, and the profile switch overrides it',
+  {},
+  async (s) => {
+    await s.page.emulateMedia({ colorScheme: 'dark' });
+    await loginViaApi(s, 'employee');
+    await s.page.goto('/');
+    await s.page.getByRole('button', { name: 'Clock in' }).waitFor();
+    const scheme = () =>
+      s.page.evaluate<string | null>("document.documentElement.getAttribute('data-mantine-color-scheme')");
+    const background = () => s.page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    assert.equal(await scheme(), 'dark');
+    const dark = await background();
+    await s.page.goto('/profile');
+    await s.page.getByText('Light', { exact: true }).click();
+    assert.equal(await scheme(), 'light');
+    assert.notEqual(await background(), dark);
+    await s.page.reload();
+    await s.page.getByRole('heading', { name: 'Profile and security' }).waitFor();
+    assert.equal(await scheme(), 'light');
+    await s.page.getByText('As the system', { exact: true }).click();
+    assert.equal(await scheme(), 'dark');
+    assert.deepEqual(cspViolations(s), []);
+  },
+);
+
+scenario(
+  '[EMPLOYEE][KEYS]: ? lists the shortcuts, c clocks in and out, g t goes to My time',
+  {},
+  async (s) => {
+    await loginViaApi(s, 'employee');
+    await s.page.goto('/');
+    const state = s.page.getByTestId('clock-state');
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+    // Typing in the note never triggers a shortcut.
+    await s.page.getByRole('textbox', { name: 'Note' }).fill('c?');
+    await s.page.waitForTimeout(300);
+    assert.equal(await s.page.getByTestId('shortcut-list').count(), 0);
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+    await s.page.getByRole('textbox', { name: 'Note' }).fill('');
+    await s.page.getByRole('heading', { level: 1 }).click();
+    await s.page.keyboard.press('?');
+    await s.page.getByTestId('shortcut-list').getByText('Clock in or out').waitFor();
+    await s.page.keyboard.press('Escape');
+    await s.page.getByTestId('shortcut-list').waitFor({ state: 'hidden' });
+    await s.page.keyboard.press('c');
+    await state.filter({ hasText: 'Working' }).waitFor();
+    await s.page.waitForTimeout(1100);
+    await s.page.keyboard.press('c');
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+    await s.page.keyboard.press('g');
+    await s.page.keyboard.press('t');
+    await s.page.waitForURL(/\/time$/);
+    await s.page.getByRole('heading', { name: 'My time' }).waitFor();
+    await s.page.keyboard.press('n');
+    await s.page.getByRole('dialog', { name: 'Add entry' }).waitFor();
+    assert.deepEqual(cspViolations(s), []);
+  },
+);
