@@ -60,27 +60,28 @@ export const samplesRepo = {
   async insertSamples(db: DbOrTx, rows: SampleRow[]) {
     for (let i = 0; i < rows.length; i += 1000) await db.insert(s).values(rows.slice(i, i + 1000));
   },
+  /** In statements of 1,000 rows: PostgreSQL takes at most 65,535 parameters per statement. */
   async addRollups(db: DbOrTx, rows: RollupAdd[]) {
-    if (rows.length === 0) return;
     const add = (col: string) => sql.raw(`autoscaler_rollups.${col} + excluded.${col}`);
     const max = (col: string) => sql.raw(`greatest(autoscaler_rollups.${col}, excluded.${col})`);
-    await db
-      .insert(r)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [r.clusterId, r.minute],
-        set: {
-          samples: add('samples'),
-          requestRateSum: add('request_rate_sum'),
-          requestRateMax: max('request_rate_max'),
-          p95MsMax: max('p95_ms_max'),
-          errorRateSum: add('error_rate_sum'),
-          cpuPercentSum: add('cpu_percent_sum'),
-          cpuSamples: add('cpu_samples'),
-          readyServersSum: add('ready_servers_sum'),
-          desiredServersMax: max('desired_servers_max'),
-        },
-      });
+    for (let i = 0; i < rows.length; i += 1000)
+      await db
+        .insert(r)
+        .values(rows.slice(i, i + 1000))
+        .onConflictDoUpdate({
+          target: [r.clusterId, r.minute],
+          set: {
+            samples: add('samples'),
+            requestRateSum: add('request_rate_sum'),
+            requestRateMax: max('request_rate_max'),
+            p95MsMax: max('p95_ms_max'),
+            errorRateSum: add('error_rate_sum'),
+            cpuPercentSum: add('cpu_percent_sum'),
+            cpuSamples: add('cpu_samples'),
+            readyServersSum: add('ready_servers_sum'),
+            desiredServersMax: max('desired_servers_max'),
+          },
+        });
   },
   async deleteRollupsBefore(db: DbOrTx, before: Date) {
     await db.delete(r).where(lt(r.minute, before));
