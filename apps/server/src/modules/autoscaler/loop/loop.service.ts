@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { TAutoscalerEvent, TBreakerState, TEventListQuery, TPage } from '@clockpilot/contracts';
-import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
+import { SIM_BULK_MAX, type TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { AppContext } from '../../../platform/context';
 import type { ClusterRow, ControllerMemory, EventRow } from '../autoscaler.tables';
 import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
 import type { ReconcileResult } from '../engine/reconcile';
 import type { LiveBus, LiveMessage } from '../live/bus';
 import { type MetricsStore, pointOf, type Sample } from '../metrics/store';
-import type { SimulatorClient } from '../simulator-client';
+import { BULK_IN_FLIGHT, type SimulatorClient } from '../simulator-client';
 import type { Breakers } from './breakers';
 import { fallbackSync, hpaSync, type LimitedBy, limitOf } from './controller';
 import { loopRepo as repo } from './events.repo';
 import { createLoopMetrics } from './loop.metrics';
 
-/** Clusters read and scaled at once in one tick: the simulator sees at most this many calls in flight. */
-const CONCURRENCY = 16;
+/**
+ * Clusters ticked at once: their reads and scales go out as bulk calls (simulator-client.ts), at most
+ * BULK_IN_FLIGHT of SIM_BULK_MAX clusters each, so this many fill them without a read queueing behind.
+ */
+const CONCURRENCY = BULK_IN_FLIGHT * SIM_BULK_MAX;
+/** Stored histories read at once when forecasters are rebuilt. */
+const HISTORY_READS = 4;
 
 /** What a tick decided for one cluster, before it is sent to the simulator. */
 type Decision = {
@@ -248,24 +253,32 @@ export function createLoop(
       const ids = new Set(rows.map((r) => r.id));
       breakers.retain(ids);
       for (const id of forecasters.keys()) if (!ids.has(id)) forecasters.delete(id);
+      // Forecasters this replica lacks are rebuilt first, a few history reads at a time (not one per
+      // cluster in flight, which would queue thousands on the database pool).
+      const predictive = rows.filter((r) => r.mode === 'predictive');
+      await eachLimited(predictive, HISTORY_READS, (row) => forecasterFor(row, now));
       const outcomes = await eachLimited(rows, CONCURRENCY, (row) => tickOne(row, now));
-      await store.write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])));
-      const saved: Outcome[] = [];
-      await db.transaction(async (tx) => {
-        for (const o of outcomes) {
-          const kept = await repo.saveTick(tx, o.row.id, {
+      // The samples and the decisions are independent writes: each in its own transaction, side by side.
+      const samples = store.write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])));
+      const decisions = db.transaction(async (tx) => {
+        const kept = await repo.saveTicks(
+          tx,
+          outcomes.map((o) => ({
+            id: o.row.id,
             desiredServers: o.event.appliedServers,
             controller: o.memory,
             lastTickAt: now,
             breaker: o.breaker,
-          });
-          if (kept) saved.push(o);
-        }
+          })),
+        );
+        const still = outcomes.filter((o) => kept.has(o.row.id));
         await repo.insertEvents(
           tx,
-          saved.map((o) => o.event),
+          still.map((o) => o.event),
         );
+        return still;
       });
+      const [, saved] = await Promise.all([samples, decisions]);
       series.record(
         ids,
         saved.map((o) => ({
