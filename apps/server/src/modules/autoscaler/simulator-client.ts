@@ -118,7 +118,16 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
     const res = await request('POST', '/metrics', { ids });
     const decoder = new TextDecoder();
     let buffered = '';
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    // The call's timeout can end the body half read; the clusters not answered by then get its error.
+    const body = (res.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    const next = () =>
+      body.next().catch((err: Error) => {
+        throw new SimulatorError(
+          err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err.message,
+        );
+      });
+    for (let r = await next(); !r.done; r = await next()) {
+      const chunk = r.value;
       buffered += decoder.decode(chunk, { stream: true });
       let nl = buffered.indexOf('\n');
       while (nl >= 0) {
