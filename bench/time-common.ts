@@ -5,7 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TRole } from '@clockpilot/contracts';
 import pg from 'pg';
@@ -225,4 +227,24 @@ export async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** The machine a result was measured on, with its load (figures from a busy machine are low). */
+export function machineInfo() {
+  return {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    loadavg: loadavg(),
+  };
+}
+
+/** Writes a bench's figures to BENCH_RESULT or its default file under bench/results, and prints them. */
+export function writeFigures(defaultFile: string, figures: Record<string, unknown>) {
+  mkdirSync('bench/results', { recursive: true });
+  const file = process.env.BENCH_RESULT ?? defaultFile;
+  writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(JSON.stringify(figures, null, 2));
+  console.log(`wrote ${file}`);
 }

@@ -99,6 +99,20 @@ export const HPA_DEFAULT_RULES = {
   },
 } as const satisfies Record<'scaleUp' | 'scaleDown', TScalingRules>;
 
+/**
+ * KEDA's `fallback`: after more than `failureThreshold` consecutive failed reads a metric reports
+ * `target × fallback replicas`, where the fallback count is `replicas` (`static`), the current count,
+ * or the larger or smaller of the two.
+ */
+export const ZKedaFallback = z.strictObject({
+  failureThreshold: z.number().int().min(0).max(10_000),
+  replicas: count,
+  behavior: z
+    .enum(['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower'])
+    .default('static'),
+});
+export type TKedaFallback = z.infer<typeof ZKedaFallback>;
+
 export const ZRecommendation = z.strictObject({ replicas: count, ageSeconds: age });
 export const ZScaleEvent = z.strictObject({
   change: count,
@@ -151,15 +165,7 @@ export const ZReconcileInputs = z.strictObject({
       lastActiveAgeSeconds: age.nullable().default(null),
       /** Consecutive failed reads per metric before this decision. */
       failureCounts: z.array(count).default([]),
-      fallback: z
-        .strictObject({
-          failureThreshold: z.number().int().min(0),
-          replicas: count,
-          behavior: z
-            .enum(['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower'])
-            .default('static'),
-        })
-        .optional(),
+      fallback: ZKedaFallback.optional(),
     })
     .optional(),
 });

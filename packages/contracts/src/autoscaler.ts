@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZBehavior } from './autoscaler-decide';
+import { ZBehavior, ZKedaFallback } from './autoscaler-decide';
 import { ZId, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZString } from './common';
 import {
   ZSimConstantLoad,
@@ -68,6 +68,12 @@ export const ZCluster = z.object({
   mode: ZAutoscalerMode,
   /** Kubernetes' `spec.behavior` (autoscaling/v2); null = the controller's defaults. */
   behavior: ZBehavior.nullable(),
+  /**
+   * KEDA's fallback: once more than `failureThreshold` metric reads in a row have failed (breaker open
+   * or read error), the loop decides as if the metric asked for the fallback count, still through
+   * stabilization, rate limits and min/max. null = keep the count while blind, as the HPA does.
+   */
+  fallback: ZKedaFallback.nullable(),
   simulation: ZClusterSimulation,
   /** The server count last sent to the simulator. */
   desiredServers: z.number().int(),
@@ -87,6 +93,8 @@ export const ZClusterCreate = z.strictObject({
   target: ZClusterTarget,
   mode: ZAutoscalerMode.default('hpa'),
   behavior: ZBehavior.nullable().default(null),
+  /** `replicas` must lie within [minServers, maxServers] (422 on `body.fallback.replicas`). */
+  fallback: ZKedaFallback.nullable().default(null),
   simulation: ZClusterSimulation.default({
     load: { type: 'constant', rps: 0 },
     capacityRps: 10,
@@ -103,6 +111,7 @@ export const ZClusterUpdate = z.strictObject({
   target: ZClusterTarget.optional(),
   mode: ZAutoscalerMode.optional(),
   behavior: ZBehavior.nullable().optional(),
+  fallback: ZKedaFallback.nullable().optional(),
   simulation: z
     .strictObject({
       load: ZClusterLoad,

@@ -154,6 +154,24 @@ export type TSimClusterSpecInput = z.input<typeof ZSimClusterSpec>;
 
 export const ZSimScale = z.strictObject({ replicas: z.number().int().min(0).max(10_000) });
 
+/** Most clusters one bulk call names. */
+export const SIM_BULK_MAX = 1000;
+
+/**
+ * `POST /metrics`: many clusters' metrics in one call. The answer is NDJSON, one line per cluster as soon
+ * as it is ready (`ZSimMetricsLine`), so a cluster whose metrics API is delayed holds up no other.
+ */
+export const ZSimMetricsBulk = z.strictObject({ ids: z.array(ZSimClusterId).min(1).max(SIM_BULK_MAX) });
+
+/** `POST /scale`: many clusters scaled in one call; answers `{ results: [{ id, status, message? }] }`. */
+export const ZSimScaleBulk = z.strictObject({
+  scales: z
+    .array(z.strictObject({ id: ZSimClusterId, replicas: ZSimScale.shape.replicas }))
+    .min(1)
+    .max(SIM_BULK_MAX),
+});
+export type TSimScaleBulk = z.infer<typeof ZSimScaleBulk>;
+
 /** Faults stay until changed; a field left out keeps its current value. 0 turns a fault off. */
 export const ZSimFaults = z.strictObject({
   /** Added to every served request's latency. */
@@ -205,3 +223,11 @@ export const ZSimClusterMetrics = z.object({
   }),
 });
 export type TSimClusterMetrics = z.infer<typeof ZSimClusterMetrics>;
+
+/** One line of `POST /metrics`: the cluster's metrics, or why there are none (404 unknown, 503 outage). */
+export type TSimMetricsLine =
+  | { id: string; status: 200; metrics: TSimClusterMetrics }
+  | { id: string; status: number; message: string };
+
+/** One result of `POST /scale`. */
+export type TSimScaleResult = { id: string; status: number; message?: string };

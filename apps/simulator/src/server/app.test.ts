@@ -145,6 +145,40 @@ describe('simulator API', () => {
     });
   });
 
+  it('reads and scales many clusters in one call, each with its own answer, a delayed one last', async () => {
+    await start();
+    for (const id of ['a', 'b', 'down', 'slow']) await json('PUT', `/clusters/${id}`, { servers: 2 });
+    await json('POST', '/clusters/down/faults', { outageSeconds: 60 });
+    await json('POST', '/clusters/slow/faults', { apiDelayMs: 150 });
+    const started = Date.now();
+    const res = await json('POST', '/metrics', { ids: ['slow', 'a', 'gone', 'down', 'b'] });
+    expect([res.statusCode, res.headers['content-type']]).toEqual([200, 'application/x-ndjson']);
+    const lines = res.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.id, l.status])).toEqual([
+      ['a', 200],
+      ['gone', 404],
+      ['down', 503],
+      ['b', 200],
+      ['slow', 200],
+    ]);
+    expect(ZSimClusterMetrics.parse(lines[0].metrics).servers).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+
+    const scaled = await json('POST', '/scale', {
+      scales: [
+        { id: 'a', replicas: 5 },
+        { id: 'gone', replicas: 1 },
+      ],
+    });
+    expect(scaled.json().results.map((r: { status: number }) => r.status)).toEqual([200, 404]);
+    expect((await json('GET', '/clusters/a')).json().desiredReplicas).toBe(5);
+    const tooMany = await json('POST', '/metrics', { ids: Array.from({ length: 1001 }, (_, i) => `c${i}`) });
+    expect([tooMany.statusCode, tooMany.json().errors[0].path]).toEqual([400, 'body.ids']);
+  });
+
   it('requires the bearer token on everything but /health when one is set', async () => {
     await start({ SIMULATOR_TOKEN: TOKEN });
     expect((await json('GET', '/health')).statusCode).toBe(200);

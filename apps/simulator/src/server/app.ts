@@ -1,12 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type TSimMetricsLine,
+  type TSimScaleResult,
   ZSimAdvance,
   ZSimClusterParams,
   ZSimClusterUpdate,
   ZSimFaults,
   ZSimLoadPattern,
+  ZSimMetricsBulk,
   ZSimScale,
+  ZSimScaleBulk,
 } from '@clockpilot/contracts/simulator';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { ClusterModel } from '../model/cluster';
@@ -142,6 +147,60 @@ export async function buildApp(config: SimulatorConfig, simulation: Simulation):
     if (apiDelayMs > 0) await sleep(apiDelayMs, undefined, { signal: closing.signal }).catch(() => undefined);
     if (cluster.outage) throw new SimError(503, 'unavailable', 'The cluster is down (injected outage)');
     return cluster.metrics();
+  });
+
+  /** A cluster's metrics as one bulk line, or the error its own endpoint would answer. */
+  const metricsLine = (id: string): TSimMetricsLine => {
+    try {
+      const cluster = simulation.get(id);
+      if (cluster.outage) return { id, status: 503, message: 'The cluster is down (injected outage)' };
+      return { id, status: 200, metrics: cluster.metrics() };
+    } catch (err) {
+      if (err instanceof SimError) return { id, status: err.status, message: err.message };
+      throw err;
+    }
+  };
+
+  app.post('/metrics', async (request, reply) => {
+    const { ids } = parse(ZSimMetricsBulk, request.body, 'body');
+    const started = Date.now();
+    const delayOf = (id: string) => {
+      try {
+        return simulation.get(id).activeFaults.apiDelayMs;
+      } catch {
+        return 0;
+      }
+    };
+    const delayed = ids.map((id) => ({ id, delay: delayOf(id) })).filter((x) => x.delay > 0);
+    const late = new Set(delayed.map((x) => x.id));
+    // The clusters without an injected delay at once, then each delayed one when its delay is over.
+    async function* lines() {
+      yield ids
+        .filter((id) => !late.has(id))
+        .map((id) => `${JSON.stringify(metricsLine(id))}\n`)
+        .join('');
+      for (const { id, delay } of delayed.sort((a, b) => a.delay - b.delay)) {
+        const wait = started + delay - Date.now();
+        if (wait > 0) await sleep(wait, undefined, { signal: closing.signal }).catch(() => undefined);
+        yield `${JSON.stringify(metricsLine(id))}\n`;
+      }
+    }
+    return reply.type('application/x-ndjson').send(Readable.from(lines()));
+  });
+
+  app.post('/scale', async (request) => {
+    const { scales } = parse(ZSimScaleBulk, request.body, 'body');
+    const results = scales.map(({ id, replicas }): TSimScaleResult => {
+      try {
+        simulation.get(id).scaleTo(replicas);
+        return { id, status: 200 };
+      } catch (err) {
+        if (err instanceof SimError) return { id, status: err.status, message: err.message };
+        throw err;
+      }
+    });
+    request.log.info({ clusters: scales.length }, 'scaled in bulk');
+    return { results };
   });
 
   app.post('/clusters/:id/scale', async (request) => {

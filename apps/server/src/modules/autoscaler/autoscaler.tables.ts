@@ -1,4 +1,4 @@
-import type { TBreakerState, TClusterSimulation, TClusterTarget } from '@clockpilot/contracts';
+import type { TBreakerState, TClusterSimulation, TClusterTarget, TKedaFallback } from '@clockpilot/contracts';
 import { doublePrecision, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
@@ -21,6 +21,7 @@ export const autoscalerClusters = pgTable('autoscaler_clusters', {
   target: jsonb('target').$type<TClusterTarget>().notNull(),
   mode: text('mode', { enum: ['hpa', 'predictive'] }).notNull(),
   behavior: jsonb('behavior').$type<Record<string, unknown> | null>(),
+  fallback: jsonb('fallback').$type<TKedaFallback | null>(),
   simulation: jsonb('simulation').$type<TClusterSimulation>().notNull(),
   desiredServers: integer('desired_servers').notNull(),
   breaker: text('breaker', { enum: ['closed', 'open', 'halfOpen'] })

@@ -1,7 +1,10 @@
 import type { TClusterFaults, TClusterSimulatorState } from '@clockpilot/contracts';
 import {
+  SIM_BULK_MAX,
   type TSimClusterMetrics,
   type TSimClusterUpdate,
+  type TSimMetricsLine,
+  type TSimScaleResult,
   ZSimClusterMetrics,
 } from '@clockpilot/contracts/simulator';
 import type { Config } from '../../config/load';
@@ -19,6 +22,59 @@ export class SimulatorError extends Error {
 
 export type SimulatorClient = ReturnType<typeof createSimulatorClient>;
 
+/** Bulk calls of one kind in flight at once: the simulator sees at most this many, each of SIM_BULK_MAX clusters. */
+export const BULK_IN_FLIGHT = 4;
+
+type Settle<O> = (index: number, result: O | Error) => void;
+
+/**
+ * Gathers the calls made in one turn of the event loop into bulk requests of up to SIM_BULK_MAX items,
+ * at most BULK_IN_FLIGHT at once; each caller gets its own item's answer or error.
+ */
+function bulk<I, O>(send: (items: I[], settle: Settle<O>) => Promise<void>) {
+  type Call = { item: I; resolve: (o: O) => void; reject: (e: Error) => void; done?: boolean };
+  let pending: Call[] = [];
+  const ready: Call[][] = [];
+  let inFlight = 0;
+  const pump = () => {
+    while (inFlight < BULK_IN_FLIGHT && ready.length > 0) {
+      const calls = ready.shift() as Call[];
+      inFlight++;
+      const settle: Settle<O> = (i, r) => {
+        const c = calls[i];
+        if (!c || c.done) return;
+        c.done = true;
+        if (r instanceof Error) c.reject(r);
+        else c.resolve(r);
+      };
+      const settleRest = (err: Error) => {
+        for (let i = 0; i < calls.length; i++) settle(i, err);
+      };
+      send(
+        calls.map((c) => c.item),
+        settle,
+      )
+        .catch(settleRest)
+        .finally(() => {
+          settleRest(new SimulatorError('no answer for this cluster'));
+          inFlight--;
+          pump();
+        });
+    }
+  };
+  return (item: I) =>
+    new Promise<O>((resolve, reject) => {
+      if (pending.length === 0)
+        setImmediate(() => {
+          for (let i = 0; i < pending.length; i += SIM_BULK_MAX)
+            ready.push(pending.slice(i, i + SIM_BULK_MAX));
+          pending = [];
+          pump();
+        });
+      pending.push({ item, resolve, reject });
+    });
+}
+
 /**
  * The load simulator's HTTP API (apps/simulator), each call bounded by SIMULATOR_TIMEOUT_MS.
  * A cluster's model in the simulator is named by the cluster's id.
@@ -27,7 +83,7 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
   const { url, token, timeoutMs } = config.simulator;
   const base = url?.replace(/\/$/, '');
 
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  async function request(method: string, path: string, body?: unknown): Promise<Response> {
     if (!base) throw new SimulatorError('SIMULATOR_URL is not set');
     let res: Response;
     try {
@@ -44,10 +100,56 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
       const timedOut = (err as Error).name === 'TimeoutError';
       throw new SimulatorError(timedOut ? `no answer within ${timeoutMs} ms` : (err as Error).message);
     }
-    const text = await res.text();
-    if (!res.ok) throw new SimulatorError(`${method} ${path} answered ${res.status}`, res.status);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new SimulatorError(`${method} ${path} answered ${res.status}`, res.status);
+    }
+    return res;
+  }
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const text = await (await request(method, path, body)).text();
     return text ? JSON.parse(text) : undefined;
   }
+
+  // Each cluster's line as soon as the simulator writes it (NDJSON), so a delayed cluster holds up no other.
+  const metricsBulk = bulk<string, TSimClusterMetrics>(async (ids, settle) => {
+    const at = new Map<string, number[]>();
+    for (const [i, id] of ids.entries()) at.set(id, [...(at.get(id) ?? []), i]);
+    const res = await request('POST', '/metrics', { ids });
+    const decoder = new TextDecoder();
+    let buffered = '';
+    // The call's timeout can end the body half read; the clusters not answered by then get its error.
+    const body = (res.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    const next = () =>
+      body.next().catch((err: Error) => {
+        throw new SimulatorError(
+          err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err.message,
+        );
+      });
+    for (let r = await next(); !r.done; r = await next()) {
+      const chunk = r.value;
+      buffered += decoder.decode(chunk, { stream: true });
+      let nl = buffered.indexOf('\n');
+      while (nl >= 0) {
+        const line = JSON.parse(buffered.slice(0, nl)) as TSimMetricsLine;
+        buffered = buffered.slice(nl + 1);
+        const result =
+          line.status === 200 && 'metrics' in line
+            ? ZSimClusterMetrics.parse(line.metrics)
+            : new SimulatorError(`metrics of ${line.id} answered ${line.status}`, line.status);
+        for (const i of at.get(line.id) ?? []) settle(i, result);
+        nl = buffered.indexOf('\n');
+      }
+    }
+  });
+  const scaleBulk = bulk<{ id: string; replicas: number }, void>(async (scales, settle) => {
+    const { results } = (await call('POST', '/scale', { scales })) as { results: TSimScaleResult[] };
+    for (const [i, r] of results.entries())
+      settle(
+        i,
+        r.status === 200 ? undefined : new SimulatorError(`scale of ${r.id} answered ${r.status}`, r.status),
+      );
+  });
   const cluster = (id: string) => `/clusters/${encodeURIComponent(id)}`;
   const state = (v: unknown) => {
     const { time, desiredReplicas, faults } = v as TClusterSimulatorState;
@@ -64,10 +166,10 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
         if (!(err instanceof SimulatorError && err.status === 404)) throw err;
       });
     },
-    metrics: async (id: string): Promise<TSimClusterMetrics> =>
-      ZSimClusterMetrics.parse(await call('GET', `${cluster(id)}/metrics`)),
-    scale: async (id: string, replicas: number) =>
-      void (await call('POST', `${cluster(id)}/scale`, { replicas })),
+    /** Gathered with the other reads of the same moment into bulk calls (`POST /metrics`). */
+    metrics: (id: string): Promise<TSimClusterMetrics> => metricsBulk(id),
+    /** Gathered with the other scales of the same moment into bulk calls (`POST /scale`). */
+    scale: (id: string, replicas: number): Promise<void> => scaleBulk({ id, replicas }),
     state: async (id: string) => state(await call('GET', cluster(id))),
     faults: async (id: string, faults: TClusterFaults) =>
       state(await call('POST', `${cluster(id)}/faults`, faults)),

@@ -10,6 +10,7 @@ export function toCluster(row: ClusterRow): TCluster {
     target: row.target,
     mode: row.mode,
     behavior: row.behavior as TCluster['behavior'],
+    fallback: row.fallback ?? null,
     simulation: row.simulation,
     desiredServers: row.desiredServers,
     breaker: row.breaker,

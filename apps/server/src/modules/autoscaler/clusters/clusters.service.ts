@@ -28,7 +28,7 @@ import { toCluster } from './clusters.present';
 import { clustersRepo as repo } from './clusters.repo';
 
 type Create = z.output<typeof ZClusterCreate>;
-type Shape = Pick<ClusterRow, 'name' | 'minServers' | 'maxServers'>;
+type Shape = Pick<ClusterRow, 'name' | 'minServers' | 'maxServers' | 'fallback'>;
 
 const CONSTRAINTS: ConstraintTable = {
   autoscaler_clusters_owner_name_key: {
@@ -83,6 +83,12 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
       throw unprocessable('body.maxServers', `A cluster has at most ${limits.maxServers} servers`);
     if (s.minServers > s.maxServers)
       throw unprocessable('body.minServers', 'The minimum must not be above the maximum');
+    const fb = s.fallback?.replicas;
+    if (fb !== undefined && (fb < s.minServers || fb > s.maxServers))
+      throw unprocessable(
+        'body.fallback.replicas',
+        `The fallback count must lie between the minimum (${s.minServers}) and the maximum (${s.maxServers})`,
+      );
   }
 
   /** Kubernetes discards rules without a policy as invalid; a missing list means its defaults. */

@@ -97,6 +97,18 @@ describe('clusters', () => {
         400,
         'body.behavior.scaleUp.policies.0.periodSeconds',
       ],
+      [{ name: 'fb-high', fallback: { failureThreshold: 3, replicas: 11 } }, 422, 'body.fallback.replicas'],
+      [{ name: 'fb-low', fallback: { failureThreshold: 3, replicas: 1 } }, 422, 'body.fallback.replicas'],
+      [
+        { name: 'fb-threshold', fallback: { failureThreshold: -1, replicas: 4 } },
+        400,
+        'body.fallback.failureThreshold',
+      ],
+      [
+        { name: 'fb-behavior', fallback: { failureThreshold: 3, replicas: 4, behavior: 'sometimes' } },
+        400,
+        'body.fallback.behavior',
+      ],
     ];
     for (const [over, status, path] of cases) {
       const res = await request(t, alice, 'POST', '/autoscaler/clusters', body(over));
@@ -151,6 +163,14 @@ describe('clusters', () => {
     });
     const bad = await request(t, alice, 'PATCH', `/autoscaler/clusters/${c.id}`, { minServers: 3 });
     expect([bad.status, errorPaths(bad.body)]).toEqual([422, ['body.minServers']]);
+
+    const path = `/autoscaler/clusters/${c.id}`;
+    const fallback = { failureThreshold: 4, replicas: 2, behavior: 'currentReplicasIfHigher' };
+    expect((await request(t, alice, 'PATCH', path, { fallback })).body.fallback).toEqual(fallback);
+    // Bounds that would leave the fallback count outside them are refused on the fallback's path.
+    const narrow = await request(t, alice, 'PATCH', path, { minServers: 1, maxServers: 1 });
+    expect([narrow.status, errorPaths(narrow.body)]).toEqual([422, ['body.fallback.replicas']]);
+    expect((await request(t, alice, 'PATCH', path, { fallback: null })).body.fallback).toBeNull();
   });
 
   it('lists the caller’s clusters a page at a time, filtered and sorted', async () => {

@@ -1,4 +1,4 @@
-import type { THpaMetric, TReconcileInputs } from '@clockpilot/contracts';
+import type { THpaMetric, TKedaFallback, TReconcileInputs } from '@clockpilot/contracts';
 import { type ReconcileResult, reconcile } from './reconcile';
 
 /**
@@ -23,10 +23,8 @@ const triggerValue = (m: THpaMetric): number | undefined => {
   return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
 };
 
-function fallbackReplicas(
-  current: number,
-  fb: NonNullable<NonNullable<TReconcileInputs['keda']>['fallback']>,
-) {
+/** The count the fallback asks for, by its behavior. */
+export function fallbackReplicas(current: number, fb: TKedaFallback) {
   switch (fb.behavior) {
     case 'currentReplicas':
       return current;

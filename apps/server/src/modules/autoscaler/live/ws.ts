@@ -22,13 +22,29 @@ type Client = { socket: WebSocket; principal?: Principal; clusters: Set<string>;
 export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: LiveBus) {
   const o = ctx.config.autoscaler;
   const clients = new Set<Client>();
+  // Who follows each cluster, so a message costs its own subscribers, not a pass over every client.
+  const followers = new Map<string, Set<Client>>();
+  const follow = (c: Client, clusterId: string) => {
+    c.clusters.add(clusterId);
+    const set = followers.get(clusterId) ?? new Set<Client>();
+    followers.set(clusterId, set);
+    set.add(c);
+  };
+  const unfollow = (c: Client, clusterId: string) => {
+    c.clusters.delete(clusterId);
+    const set = followers.get(clusterId);
+    set?.delete(c);
+    if (set?.size === 0) followers.delete(clusterId);
+  };
   const send = (c: Client, m: TLiveServerMessage) => c.socket.send(JSON.stringify(m));
 
   const unsubscribe = bus.subscribe((m) => {
-    for (const c of clients) {
-      if (!c.clusters.has(m.clusterId)) continue;
+    const set = followers.get(m.clusterId);
+    if (!set) return;
+    const text = JSON.stringify(m);
+    for (const c of set) {
       if (m.type === 'sample' && c.socket.bufferedAmount > SLOW_READER_BYTES) continue;
-      send(c, m);
+      c.socket.send(text);
     }
   });
   // A peer that has not answered the last ping by the next one is gone: drop it. A process timer, not a
@@ -69,7 +85,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
     }
     if (!c.principal) return c.socket.close(CLOSE.policy, 'authenticate first');
     if (m.type === 'unsubscribe') {
-      c.clusters.delete(m.clusterId);
+      unfollow(c, m.clusterId);
       return send(c, { type: 'unsubscribed', clusterId: m.clusterId });
     }
     if (!(await clustersRepo.owned(ctx.db, c.principal.userId, m.clusterId)))
@@ -79,7 +95,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
         message: 'Cluster not found',
         clusterId: m.clusterId,
       });
-    c.clusters.add(m.clusterId);
+    follow(c, m.clusterId);
     send(c, { type: 'subscribed', clusterId: m.clusterId });
   }
 
@@ -107,6 +123,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
       socket.on('close', () => {
         clearTimeout(deadline);
         clients.delete(c);
+        for (const id of [...c.clusters]) unfollow(c, id);
       });
     },
   );

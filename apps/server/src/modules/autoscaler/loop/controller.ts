@@ -2,6 +2,7 @@ import type { THpaMetric, THpaPod } from '@clockpilot/contracts';
 import { ZControllerSettings, ZReconcileInputs } from '@clockpilot/contracts';
 import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { ClusterRow, ControllerMemory } from '../autoscaler.tables';
+import { fallbackReplicas, reconcileKeda } from '../engine/keda';
 import { type ReconcileResult, reconcile } from '../engine/reconcile';
 
 const CONTROLLER = ZControllerSettings.parse({});
@@ -55,28 +56,68 @@ function aged(mem: ControllerMemory, seconds: number) {
   };
 }
 
+/** The memory a sync leaves for the next one. */
+const memoryOf = (r: ReconcileResult, failedReads: number): ControllerMemory => ({
+  recommendations: r.recommendations,
+  scaleUpEvents: r.scaleUpEvents,
+  scaleDownEvents: r.scaleDownEvents,
+  failedReads,
+});
+
+/** The engine's inputs for one sync of the cluster, its memory aged by the seconds since the last. */
+const inputsOf = (
+  row: ClusterRow,
+  elapsedSeconds: number,
+  read: { statusReplicas: number; pods: THpaPod[]; metrics: THpaMetric[] },
+  keda?: unknown,
+) =>
+  ZReconcileInputs.parse({
+    specReplicas: row.desiredServers,
+    minReplicas: row.minServers,
+    maxReplicas: row.maxServers,
+    behavior: row.behavior,
+    ...read,
+    ...aged(row.controller, elapsedSeconds),
+    controller: CONTROLLER,
+    keda,
+  });
+
 /** One HPA sync of the cluster, exactly as the engine decides it (KEDA off). */
 export function hpaSync(row: ClusterRow, m: TSimClusterMetrics, elapsedSeconds: number) {
   const { pods, metric } = hpaView(row, m);
-  const input = ZReconcileInputs.parse({
-    specReplicas: row.desiredServers,
-    statusReplicas: m.servers.length,
-    minReplicas: row.minServers,
-    maxReplicas: row.maxServers,
-    pods,
-    metrics: [metric],
-    behavior: row.behavior,
-    ...aged(row.controller, elapsedSeconds),
-    controller: CONTROLLER,
-  });
+  const input = inputsOf(row, elapsedSeconds, { statusReplicas: m.servers.length, pods, metrics: [metric] });
   const result = reconcile(input);
-  const memory: ControllerMemory = {
-    recommendations: result.recommendations,
-    scaleUpEvents: result.scaleUpEvents,
-    scaleDownEvents: result.scaleDownEvents,
-    failedReads: 0,
+  return { result, memory: memoryOf(result, 0) };
+}
+
+/**
+ * KEDA's fallback while the metrics cannot be read: from the (threshold + 1)-th failed read in a row,
+ * the metric reports `target × fallback count` as a synthetic AverageValue, so that the HPA's
+ * stabilization, rate limits and min/max still apply. The breaker stands for KEDA's scaler here, so the
+ * fallback covers CPU targets too (KEDA leaves CPU to metrics-server). Null while no fallback applies.
+ */
+export function fallbackSync(row: ClusterRow, failedReads: number, elapsedSeconds: number) {
+  const fallback = row.fallback;
+  if (!fallback || failedReads <= fallback.failureThreshold) return null;
+  const unread: THpaMetric = {
+    type: 'External',
+    target: { type: 'AverageValue', averageValueMilli: 1000 },
+    fetchError: true,
   };
-  return { result, memory };
+  // Nothing was read: the servers last asked for stand for the status count.
+  const input = inputsOf(
+    row,
+    elapsedSeconds,
+    { statusReplicas: row.desiredServers, pods: [], metrics: [unread] },
+    { minReplicaCount: row.minServers, failureCounts: [failedReads - 1], fallback },
+  );
+  const result = reconcileKeda(input);
+  return {
+    result,
+    memory: memoryOf(result, failedReads),
+    fallback,
+    replicas: fallbackReplicas(row.desiredServers, fallback),
+  };
 }
 
 /** What limited the HPA's answer, from its conditions. */

@@ -4,30 +4,47 @@ import { keyset } from '../../../platform/pagination';
 import { autoscalerClusters, type EventRow, autoscalerEvents as e } from '../autoscaler.tables';
 
 const SORTS = { at: { expr: e.at, type: 'timestamptz' as const } };
+/** Rows per statement of a batch write (a tick writes one per cluster). */
+const BATCH = 5_000;
+
+export type TickSave = Pick<
+  typeof autoscalerClusters.$inferInsert,
+  'desiredServers' | 'controller' | 'lastTickAt' | 'breaker'
+> & { id: string };
 
 /** The SQL of the control loop: its events, and the cluster rows it moves on. */
 export const loopRepo = {
   async clusters(db: DbOrTx) {
     return db.select().from(autoscalerClusters);
   },
+  /** One statement per 5,000 events, the rows as one JSON parameter. */
   async insertEvents(db: DbOrTx, rows: EventRow[]) {
-    for (let i = 0; i < rows.length; i += 1000) await db.insert(e).values(rows.slice(i, i + 1000));
+    for (let i = 0; i < rows.length; i += BATCH)
+      await db.execute(sql`
+        insert into autoscaler_events (id, cluster_id, at, mode, previous_servers, recommended_servers,
+                                       applied_servers, limited_by, reason, breaker, inputs)
+        select id, "clusterId", at, mode, "previousServers", "recommendedServers", "appliedServers",
+               "limitedBy", reason, breaker, inputs
+          from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + BATCH))}::jsonb) as x(
+            id uuid, "clusterId" uuid, at timestamptz, mode text, "previousServers" int,
+            "recommendedServers" int, "appliedServers" int, "limitedBy" text, reason text, breaker text,
+            inputs jsonb)`);
   },
-  /** The tick's outcome; a cluster deleted meanwhile is simply not found. */
-  async saveTick(
-    db: DbOrTx,
-    id: string,
-    values: Pick<
-      typeof autoscalerClusters.$inferInsert,
-      'desiredServers' | 'controller' | 'lastTickAt' | 'breaker'
-    >,
-  ) {
-    const rows = await db
-      .update(autoscalerClusters)
-      .set(values)
-      .where(eq(autoscalerClusters.id, id))
-      .returning({ id: autoscalerClusters.id });
-    return rows.length > 0;
+  /** Every cluster's tick outcome in one statement per batch; answers the ids still there (not deleted meanwhile). */
+  async saveTicks(db: DbOrTx, rows: TickSave[]): Promise<Set<string>> {
+    const kept = new Set<string>();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const res = await db.execute<{ id: string }>(sql`
+        update autoscaler_clusters c
+           set desired_servers = x."desiredServers", controller = x.controller,
+               last_tick_at = x."lastTickAt", breaker = x.breaker
+          from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + BATCH))}::jsonb) as x(
+            id uuid, "desiredServers" int, controller jsonb, "lastTickAt" timestamptz, breaker text)
+         where c.id = x.id
+        returning c.id`);
+      for (const r of res.rows as { id: string }[]) kept.add(r.id);
+    }
+    return kept;
   },
   async page(db: DbOrTx, clusterId: string, q: { cursor?: string; limit: number; changesOnly?: boolean }) {
     const ks = keyset({ sorts: SORTS, sort: 'at', dir: 'desc', id: e.id, cursor: q.cursor, limit: q.limit });

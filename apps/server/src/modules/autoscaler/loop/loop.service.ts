@@ -1,19 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { TAutoscalerEvent, TBreakerState, TEventListQuery, TPage } from '@clockpilot/contracts';
-import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
+import { SIM_BULK_MAX, type TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { AppContext } from '../../../platform/context';
 import type { ClusterRow, ControllerMemory, EventRow } from '../autoscaler.tables';
 import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
+import type { ReconcileResult } from '../engine/reconcile';
 import type { LiveBus, LiveMessage } from '../live/bus';
 import { type MetricsStore, pointOf, type Sample } from '../metrics/store';
-import type { SimulatorClient } from '../simulator-client';
+import { BULK_IN_FLIGHT, type SimulatorClient } from '../simulator-client';
 import type { Breakers } from './breakers';
-import { hpaSync, type LimitedBy, limitOf } from './controller';
+import { fallbackSync, hpaSync, type LimitedBy, limitOf } from './controller';
 import { loopRepo as repo } from './events.repo';
 import { createLoopMetrics } from './loop.metrics';
 
-/** Clusters read and scaled at once in one tick: the simulator sees at most this many calls in flight. */
-const CONCURRENCY = 16;
+/**
+ * Clusters ticked at once: their reads and scales go out as bulk calls (simulator-client.ts), at most
+ * BULK_IN_FLIGHT of SIM_BULK_MAX clusters each, so this many fill them without a read queueing behind.
+ */
+const CONCURRENCY = BULK_IN_FLIGHT * SIM_BULK_MAX;
+/** Stored histories read at once when forecasters are rebuilt. */
+const HISTORY_READS = 4;
+
+/** What a tick decided for one cluster, before it is sent to the simulator. */
+type Decision = {
+  recommended: number;
+  reason: string;
+  limitedBy: LimitedBy;
+  memory: ControllerMemory;
+  /** The engine's answer; null when the count was kept without deciding. */
+  result: ReconcileResult | null;
+  /** Figures for the event's inputs beside the engine's (the forecast, the fallback). */
+  inputs?: Record<string, unknown>;
+};
 
 type Outcome = {
   row: ClusterRow;
@@ -35,6 +53,12 @@ async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+const serverCounts = (m: TSimClusterMetrics) => ({
+  ready: m.servers.filter((s) => s.ready).length,
+  booting: m.servers.filter((s) => s.phase === 'Pending').length,
+  deleting: m.servers.filter((s) => s.deleting).length,
+});
 
 function sampleOf(row: ClusterRow, m: TSimClusterMetrics, at: Date, desired: number): Sample {
   const ready = m.servers.filter((s) => s.ready);
@@ -103,99 +127,119 @@ export function createLoop(
     return forecaster;
   }
 
+  /** The decision on metrics read: HPA, or predictive over the HPA's answer as its floor. */
+  async function decideOn(row: ClusterRow, metrics: TSimClusterMetrics, elapsed: number, now: Date) {
+    const { result, memory } = hpaSync(row, metrics, elapsed);
+    const hpa: Decision = {
+      recommended: result.desiredReplicas,
+      reason: result.reason,
+      limitedBy: limitOf(result),
+      memory,
+      result,
+    };
+    if (row.mode !== 'predictive') return hpa;
+    const forecaster = await forecasterFor(row, now);
+    forecaster.observeTick(metrics.cluster.requestRate, sync);
+    forecaster.observe(metrics.cluster.requestRate);
+    const d = predictiveDecision(forecaster, result.desiredReplicas, {
+      min: row.minServers,
+      max: row.maxServers,
+    });
+    const limitedBy: LimitedBy =
+      d.replicas === d.figures.forecastReplicas && d.replicas !== d.figures.floorReplicas
+        ? 'forecast'
+        : d.replicas !== d.figures.floorReplicas
+          ? 'bounds'
+          : hpa.limitedBy;
+    return {
+      ...hpa,
+      recommended: d.replicas,
+      reason: `${d.reason} (HPA floor: ${result.reason})`,
+      limitedBy,
+      inputs: { forecast: d.figures },
+    };
+  }
+
+  /** The decision while the metrics cannot be read: the cluster's fallback, or the count kept. */
+  function decideBlind(row: ClusterRow, err: unknown, elapsed: number): Decision {
+    const failedReads = (row.controller.failedReads ?? 0) + 1;
+    const why = breakers.state(row.id) === 'open' ? 'circuit breaker open' : (err as Error).message;
+    const blind = `metrics unavailable (${why}; ${failedReads} failed reads in a row)`;
+    const fb = fallbackSync(row, failedReads, elapsed);
+    if (!fb)
+      return {
+        // As the HPA does without metrics.
+        recommended: row.desiredServers,
+        reason: `${blind}: keeping ${row.desiredServers} servers`,
+        limitedBy: 'breakerOpen',
+        memory: { ...row.controller, failedReads },
+        result: null,
+      };
+    const { behavior, failureThreshold } = fb.fallback;
+    return {
+      recommended: fb.result.desiredReplicas,
+      reason: `${blind}: fallback to ${fb.replicas} servers (${behavior}, more than ${failureThreshold} failed reads), ${fb.result.reason}`,
+      limitedBy: 'breakerOpen',
+      memory: fb.memory,
+      result: fb.result,
+      inputs: { fallback: { ...fb.fallback, fallbackReplicas: fb.replicas } },
+    };
+  }
+
   async function tickOne(row: ClusterRow, now: Date): Promise<Outcome> {
     const elapsed = row.lastTickAt ? Math.max(0, (now.getTime() - row.lastTickAt.getTime()) / 1000) : sync;
-    const base = {
-      id: randomUUID(),
-      clusterId: row.id,
-      at: now,
-      mode: row.mode,
-      previousServers: row.desiredServers,
-    };
-    let metrics: TSimClusterMetrics;
+    let metrics: TSimClusterMetrics | null = null;
+    let readError: unknown;
     try {
       metrics = await breakers.read(row.id);
     } catch (err) {
-      // Fallback while the metrics cannot be read: keep the count, as the HPA does without metrics.
-      const failedReads = (row.controller.failedReads ?? 0) + 1;
-      const breaker = breakers.state(row.id);
-      const why = breaker === 'open' ? 'circuit breaker open' : (err as Error).message;
-      return {
-        row,
-        sample: null,
-        memory: { ...row.controller, failedReads },
-        breaker,
-        event: {
-          ...base,
-          recommendedServers: row.desiredServers,
-          appliedServers: row.desiredServers,
-          limitedBy: 'breakerOpen',
-          reason: `metrics unavailable (${why}; ${failedReads} failed reads in a row): keeping ${row.desiredServers} servers`,
-          breaker,
-          inputs: { failedReads, elapsedSeconds: elapsed },
-        },
-      };
+      readError = err;
     }
-
-    const { result, memory } = hpaSync(row, metrics, elapsed);
-    let recommended = result.desiredReplicas;
-    let reason = result.reason;
-    let limitedBy: LimitedBy = limitOf(result);
-    let figures: Record<string, unknown> | undefined;
-    if (row.mode === 'predictive') {
-      const forecaster = await forecasterFor(row, now);
-      forecaster.observeTick(metrics.cluster.requestRate, sync);
-      forecaster.observe(metrics.cluster.requestRate);
-      const d = predictiveDecision(forecaster, result.desiredReplicas, {
-        min: row.minServers,
-        max: row.maxServers,
-      });
-      recommended = d.replicas;
-      reason = `${d.reason} (HPA floor: ${result.reason})`;
-      figures = d.figures;
-      if (d.replicas === d.figures.forecastReplicas && d.replicas !== d.figures.floorReplicas)
-        limitedBy = 'forecast';
-      else if (d.replicas !== d.figures.floorReplicas) limitedBy = 'bounds';
-    }
-    let applied = recommended;
-    let kept = memory;
-    if (recommended !== row.desiredServers) {
+    const decided = metrics
+      ? await decideOn(row, metrics, elapsed, now)
+      : decideBlind(row, readError, elapsed);
+    let { recommended: applied, reason, limitedBy, memory } = decided;
+    if (decided.recommended !== row.desiredServers) {
       try {
-        await simulator.scale(row.id, recommended);
+        await simulator.scale(row.id, decided.recommended);
       } catch (err) {
         applied = row.desiredServers;
-        kept = { ...row.controller, failedReads: 0 };
+        memory = { ...row.controller, failedReads: decided.memory.failedReads ?? 0 };
         limitedBy = 'simulatorError';
-        reason = `${reason}; the simulator did not take ${recommended} (${(err as Error).message}), keeping ${applied}`;
+        reason = `${reason}; the simulator did not take ${decided.recommended} (${(err as Error).message}), keeping ${applied}`;
       }
     }
     const breaker = breakers.state(row.id);
-    const servers = {
-      ready: metrics.servers.filter((s) => s.ready).length,
-      booting: metrics.servers.filter((s) => s.phase === 'Pending').length,
-      deleting: metrics.servers.filter((s) => s.deleting).length,
-    };
+    const { result } = decided;
     return {
       row,
-      sample: sampleOf(row, metrics, now, applied),
-      memory: kept,
+      sample: metrics ? sampleOf(row, metrics, now, applied) : null,
+      memory,
       breaker,
       event: {
-        ...base,
-        recommendedServers: recommended,
+        id: randomUUID(),
+        clusterId: row.id,
+        at: now,
+        mode: row.mode,
+        previousServers: row.desiredServers,
+        recommendedServers: decided.recommended,
         appliedServers: applied,
         limitedBy,
         reason,
         breaker,
         inputs: {
-          cluster: metrics.cluster,
-          servers,
+          ...(metrics ? { cluster: metrics.cluster, servers: serverCounts(metrics) } : {}),
+          ...(metrics ? {} : { failedReads: memory.failedReads }),
           target: row.target,
           elapsedSeconds: elapsed,
-          metricReplicas: result.metricReplicas,
-          proposals: result.proposals,
-          conditions: result.conditions,
-          ...(figures ? { forecast: figures } : {}),
+          ...(result
+            ? {
+                metricReplicas: result.metricReplicas,
+                proposals: result.proposals,
+                conditions: result.conditions,
+              }
+            : {}),
+          ...decided.inputs,
         },
       },
     };
@@ -209,24 +253,32 @@ export function createLoop(
       const ids = new Set(rows.map((r) => r.id));
       breakers.retain(ids);
       for (const id of forecasters.keys()) if (!ids.has(id)) forecasters.delete(id);
+      // Forecasters this replica lacks are rebuilt first, a few history reads at a time (not one per
+      // cluster in flight, which would queue thousands on the database pool).
+      const predictive = rows.filter((r) => r.mode === 'predictive');
+      await eachLimited(predictive, HISTORY_READS, (row) => forecasterFor(row, now));
       const outcomes = await eachLimited(rows, CONCURRENCY, (row) => tickOne(row, now));
-      await store.write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])));
-      const saved: Outcome[] = [];
-      await db.transaction(async (tx) => {
-        for (const o of outcomes) {
-          const kept = await repo.saveTick(tx, o.row.id, {
+      // The samples and the decisions are independent writes: each in its own transaction, side by side.
+      const samples = store.write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])));
+      const decisions = db.transaction(async (tx) => {
+        const kept = await repo.saveTicks(
+          tx,
+          outcomes.map((o) => ({
+            id: o.row.id,
             desiredServers: o.event.appliedServers,
             controller: o.memory,
             lastTickAt: now,
             breaker: o.breaker,
-          });
-          if (kept) saved.push(o);
-        }
+          })),
+        );
+        const still = outcomes.filter((o) => kept.has(o.row.id));
         await repo.insertEvents(
           tx,
-          saved.map((o) => o.event),
+          still.map((o) => o.event),
         );
+        return still;
       });
+      const [, saved] = await Promise.all([samples, decisions]);
       series.record(
         ids,
         saved.map((o) => ({

@@ -157,4 +157,36 @@ describe('the control loop', () => {
     expect(names.filter((n) => n.includes(c.id))).toEqual([]);
     expect(names.some((n) => n.startsWith('clockpilot_autoscaler_servers_desired{'))).toBe(true);
   });
+
+  it("scales to the cluster's fallback count once more reads than its threshold have failed, through the HPA's limits", async () => {
+    const c = await createCluster(t, owner.user, {
+      minServers: 2,
+      maxServers: 6,
+      fallback: { failureThreshold: 2, replicas: 5 },
+      simulation: { load: { type: 'constant', rps: 5 }, capacityRps: 10, bootSeconds: 0 },
+    });
+    await sim.api('POST', `/clusters/${c.id}/faults`, { outageSeconds: 3600 });
+    const events = [];
+    for (let i = 0; i < 4; i++) events.push((await period([c.id])).find((o) => o.row.id === c.id)!.event);
+    // Two failed reads keep the count; the third is over the threshold: the fallback's 5 goes through
+    // the HPA's scale-up limit without behavior, max(2 × 2, 4) = 4, then reaches 5.
+    expect(events.map((e) => [e.limitedBy, e.appliedServers])).toEqual([
+      ['breakerOpen', 2],
+      ['breakerOpen', 2],
+      ['breakerOpen', 4],
+      ['breakerOpen', 5],
+    ]);
+    expect(events[1]!.reason).toMatch(/2 failed reads in a row\): keeping 2 servers/);
+    expect(events[2]!.reason).toMatch(
+      /3 failed reads in a row\): fallback to 5 servers \(static, more than 2 failed reads\), .*limited to 4 \(ScaleUpLimit\)/,
+    );
+    expect(events[2]!.inputs).toMatchObject({ failedReads: 3, fallback: { fallbackReplicas: 5 } });
+    expect((await sim.api('GET', `/clusters/${c.id}`)).body.desiredReplicas).toBe(5);
+    const row = (await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}`)).body;
+    expect(row).toMatchObject({
+      desiredServers: 5,
+      fallback: { failureThreshold: 2, replicas: 5, behavior: 'static' },
+    });
+    expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+  });
 });

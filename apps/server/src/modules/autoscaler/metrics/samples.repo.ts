@@ -3,6 +3,8 @@ import type { DbOrTx } from '../../../platform/db';
 import { autoscalerRollups as r, type SampleRow, autoscalerSamples as s } from '../autoscaler.tables';
 
 const DAY_MS = 86_400_000;
+/** Rows per statement of a batch write. */
+const BATCH = 10_000;
 /** `autoscaler_samples_20261126`: the partition of one UTC day; names are made here only, from dates. */
 const partitionName = (day: Date) => `autoscaler_samples_${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
 const dayOf = (name: string) => {
@@ -57,30 +59,39 @@ export const samplesRepo = {
     if (!dayOf(name)) throw new Error(`not a sample partition: ${name}`);
     await db.execute(sql.raw(`drop table if exists ${name}`));
   },
+  /** One statement per 10,000 rows, the rows as one JSON parameter (a tick writes one per cluster). */
   async insertSamples(db: DbOrTx, rows: SampleRow[]) {
-    for (let i = 0; i < rows.length; i += 1000) await db.insert(s).values(rows.slice(i, i + 1000));
+    for (let i = 0; i < rows.length; i += BATCH)
+      await db.execute(sql`
+        insert into autoscaler_samples (cluster_id, at, request_rate, p95_ms, error_rate, cpu_percent,
+                                        ready_servers, total_servers, desired_servers)
+        select "clusterId", at, "requestRate", "p95Ms", "errorRate", "cpuPercent", "readyServers",
+               "totalServers", "desiredServers"
+          from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + BATCH))}::jsonb) as x(
+            "clusterId" uuid, at timestamptz, "requestRate" float8, "p95Ms" float8, "errorRate" float8,
+            "cpuPercent" float8, "readyServers" int, "totalServers" int, "desiredServers" int)`);
   },
   async addRollups(db: DbOrTx, rows: RollupAdd[]) {
-    if (rows.length === 0) return;
-    const add = (col: string) => sql.raw(`autoscaler_rollups.${col} + excluded.${col}`);
-    const max = (col: string) => sql.raw(`greatest(autoscaler_rollups.${col}, excluded.${col})`);
-    await db
-      .insert(r)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [r.clusterId, r.minute],
-        set: {
-          samples: add('samples'),
-          requestRateSum: add('request_rate_sum'),
-          requestRateMax: max('request_rate_max'),
-          p95MsMax: max('p95_ms_max'),
-          errorRateSum: add('error_rate_sum'),
-          cpuPercentSum: add('cpu_percent_sum'),
-          cpuSamples: add('cpu_samples'),
-          readyServersSum: add('ready_servers_sum'),
-          desiredServersMax: max('desired_servers_max'),
-        },
-      });
+    for (let i = 0; i < rows.length; i += BATCH)
+      await db.execute(sql`
+        insert into autoscaler_rollups as r (cluster_id, minute, samples, request_rate_sum, request_rate_max,
+          p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples, ready_servers_sum, desired_servers_max)
+        select "clusterId", minute, samples, "requestRateSum", "requestRateMax", "p95MsMax", "errorRateSum",
+               "cpuPercentSum", "cpuSamples", "readyServersSum", "desiredServersMax"
+          from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + BATCH))}::jsonb) as x(
+            "clusterId" uuid, minute timestamptz, samples int, "requestRateSum" float8, "requestRateMax" float8,
+            "p95MsMax" float8, "errorRateSum" float8, "cpuPercentSum" float8, "cpuSamples" int,
+            "readyServersSum" float8, "desiredServersMax" int)
+        on conflict (cluster_id, minute) do update set
+          samples = r.samples + excluded.samples,
+          request_rate_sum = r.request_rate_sum + excluded.request_rate_sum,
+          request_rate_max = greatest(r.request_rate_max, excluded.request_rate_max),
+          p95_ms_max = greatest(r.p95_ms_max, excluded.p95_ms_max),
+          error_rate_sum = r.error_rate_sum + excluded.error_rate_sum,
+          cpu_percent_sum = r.cpu_percent_sum + excluded.cpu_percent_sum,
+          cpu_samples = r.cpu_samples + excluded.cpu_samples,
+          ready_servers_sum = r.ready_servers_sum + excluded.ready_servers_sum,
+          desired_servers_max = greatest(r.desired_servers_max, excluded.desired_servers_max)`);
   },
   async deleteRollupsBefore(db: DbOrTx, before: Date) {
     await db.delete(r).where(lt(r.minute, before));

@@ -92,4 +92,12 @@ describe('the metrics store', () => {
     const minutes = await store().read(id, { ...range, resolution: 'minute' }, clock.now());
     expect(minutes.points.map((p) => p.at)).toEqual(['2026-11-18T23:59:00.000Z', '2026-11-19T12:00:00.000Z']);
   });
+
+  it("writes one tick of 10,000 clusters' samples and rollups in one batch", async () => {
+    // Eleven rollup columns per row: one statement would pass PostgreSQL's 65,535 parameters.
+    const ids = Array.from({ length: 10_000 }, () => randomUUID());
+    await store().write(ids.map((id) => sample(id, '2026-11-26T11:30:00Z')));
+    const minute = await store().read(ids[9_999]!, { resolution: 'minute' }, clock.now());
+    expect(minute.points.map((p) => p.at)).toEqual(['2026-11-26T11:30:00.000Z']);
+  });
 });

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type TestSimulator } from '../../../test/simulator';
+import { createSimulatorClient, SimulatorError } from './simulator-client';
+
+let sim: TestSimulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim?.stop());
+
+describe('the simulator client', () => {
+  it('gathers reads and scales into bulk calls, each cluster with its own answer, a slow one timing out alone', async () => {
+    const client = createSimulatorClient({ simulator: { url: sim.url, token: sim.token, timeoutMs: 2000 } });
+    const ids = Array.from({ length: 1200 }, (_, i) => `bulk-${i}`);
+    for (let i = 0; i < ids.length; i += 100)
+      await Promise.all(
+        ids
+          .slice(i, i + 100)
+          .map((id, j) => sim.api('PUT', `/clusters/${id}`, { servers: 1 + ((i + j) % 3) })),
+      );
+    await sim.api('POST', '/clusters/bulk-7/faults', { outageSeconds: 60 });
+    await sim.api('POST', '/clusters/bulk-8/faults', { apiDelayMs: 10_000 });
+
+    const started = performance.now();
+    const reads = await Promise.allSettled([...ids, 'unknown'].map((id) => client.metrics(id)));
+    const fast = reads.filter((r, i) => i !== 8 && r.status === 'fulfilled');
+    expect(fast).toHaveLength(1198);
+    expect(reads.map((r) => (r.status === 'fulfilled' ? r.value.servers.length : null)).slice(0, 4)).toEqual([
+      1, 2, 3, 1,
+    ]);
+    for (const [i, status] of [
+      [7, 503],
+      [1200, 404],
+    ] as const) {
+      const r = reads[i];
+      expect(r?.status === 'rejected' && r.reason).toMatchObject({ status });
+    }
+    const slow = reads[8];
+    expect(slow?.status === 'rejected' && slow.reason).toBeInstanceOf(SimulatorError);
+    // The delayed cluster fails at the timeout, not after its 10 s delay, and held no other read up.
+    expect(performance.now() - started).toBeLessThan(8000);
+
+    const scales = await Promise.allSettled(['bulk-1', 'unknown'].map((id) => client.scale(id, 4)));
+    expect(scales.map((s) => s.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await client.state('bulk-1')).desiredReplicas).toBe(4);
+  });
+});

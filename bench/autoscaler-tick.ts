@@ -1,0 +1,206 @@
+/**
+ * One control-loop tick over 10,000 clusters (BENCH_CLUSTERS) on PostgreSQL + Redis, against a real
+ * simulator process running in real time (SIMULATOR_SPEED=1): metrics reads through the breakers,
+ * decisions (nine in ten HPA, one in ten predictive), scale calls, and the batched writes of samples,
+ * rollups, events and controller memory, with the live messages published. The loop runs in this
+ * process (services built without HTTP, jobs off), so a tick is timed exactly and `--cpu-prof` sees it.
+ * Floors, measured in the same run: the bare metrics reads of every cluster with the loop's client (its
+ * bulk calls and their bound on calls in flight), and the bare batched insert of the same samples. Writes bench/results/autoscaler-tick.json.
+ *
+ *   npm run bench -- autoscaler-tick                 # through the runner, with the table of ratios
+ *   npx tsx bench/autoscaler-tick.ts
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench -- autoscaler-tick   # a V8 profile of this process
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from '../apps/server/src/app';
+import { loadConfig } from '../apps/server/src/config/load';
+import { samplesRepo } from '../apps/server/src/modules/autoscaler/metrics/samples.repo';
+import type { Sample } from '../apps/server/src/modules/autoscaler/metrics/store';
+import { createPostgres } from '../apps/server/src/platform/db';
+import {
+  adminQuery,
+  dbUrl,
+  machineInfo,
+  percentile,
+  REDIS_URL,
+  recreateDatabase,
+  writeFigures,
+} from './time-common';
+
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 10_000);
+const TICKS = Number(process.env.BENCH_TICKS ?? 5);
+const SIM_PORT = Number(process.env.SIMULATOR_PORT ?? 9101);
+const DB = 'clockpilot_bench_autoscaler';
+const GOAL_MS = 500;
+
+// --- the simulator, its own process as in production ---------------------------------------------
+const token = randomBytes(24).toString('hex');
+const simUrl = `http://127.0.0.1:${SIM_PORT}`;
+const sim: ChildProcess = spawn(
+  process.execPath,
+  ['apps/simulator/bin/clockpilot-simulator.mjs', '--port', String(SIM_PORT)],
+  {
+    env: {
+      PATH: process.env.PATH,
+      SIMULATOR_TOKEN: token,
+      SIMULATOR_SPEED: '1',
+      SIMULATOR_MAX_CLUSTERS: String(CLUSTERS),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
+process.on('exit', () => sim.kill('SIGKILL'));
+for (
+  let i = 0;
+  !(await fetch(`${simUrl}/health`).then(
+    (r) => r.ok,
+    () => false,
+  ));
+  i++
+) {
+  if (i > 200 || sim.exitCode !== null) throw new Error('the simulator did not start');
+  await sleep(100);
+}
+
+// --- the database, the owner and 10,000 clusters ---------------------------------------------------
+await recreateDatabase(DB);
+const env = {
+  APP_MODE: 'development',
+  DATABASE_URL: dbUrl(DB),
+  DATABASE_POOL_SIZE: '10',
+  REDIS_URL,
+  REDIS_KEY_PREFIX: `bench:${DB}:`,
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  LOG_LEVEL: 'warn',
+  SIMULATOR_URL: simUrl,
+  SIMULATOR_TOKEN: token,
+  MODULES: 'identity,autoscaler',
+};
+const config = loadConfig({ env, version: 'bench' });
+const built = await buildApp(config, { database: createPostgres(dbUrl(DB), config) });
+await built.runtime.start({ jobs: false });
+const { loop, simulator, metrics } = built.runtime.services('autoscaler');
+const { db } = built.runtime.ctx;
+
+const t0 = performance.now();
+// Clusters of 1–20 servers (min 1–4, max 20) under constant, daily and random-walk loads; every tenth
+// predictive. Rows straight in SQL (the API's per-owner quotas are not what is measured).
+await adminQuery(
+  `
+  insert into users (username, email, display_name, role) values ('bench_owner', 'bench_owner@bench.test', 'Bench owner', 'employee');
+  insert into autoscaler_clusters (owner_id, name, min_servers, max_servers, target, mode, simulation,
+                                   desired_servers, created_at, updated_at)
+    select (select id from users where username = 'bench_owner'), 'cluster-' || g, 1 + g % 4, 20,
+           case when g % 3 = 0 then '{"type":"requestsPerServer","requestsPerSecond":8}'::jsonb
+                else '{"type":"cpu","utilizationPercent":70}'::jsonb end,
+           case when g % 10 = 0 then 'predictive' else 'hpa' end,
+           jsonb_build_object('capacityRps', 10, 'bootSeconds', 30, 'load',
+             case g % 3
+               when 0 then jsonb_build_object('type', 'constant', 'rps', 5 + g % 90)
+               when 1 then jsonb_build_object('type', 'diurnal', 'baseRps', 40, 'amplitudeRps', 30,
+                                              'periodSeconds', 600 + g % 600)
+               else jsonb_build_object('type', 'randomWalk', 'startRps', 30, 'maxRps', 150,
+                                       'volatilityRps', 5, 'seed', g) end),
+           1 + g % 4, now(), now()
+      from generate_series(1, ${CLUSTERS}) g;
+  analyze;`,
+  dbUrl(DB),
+);
+const rows = (
+  await adminQuery('select id, desired_servers as d, simulation as s from autoscaler_clusters', dbUrl(DB))
+).rows as { id: string; d: number; s: { capacityRps: number; bootSeconds: number; load: unknown } }[];
+const queue = [...rows];
+await Promise.all(
+  Array.from({ length: 32 }, async () => {
+    for (let r = queue.pop(); r; r = queue.pop())
+      await simulator.put(r.id, {
+        servers: r.d,
+        capacityRps: r.s.capacityRps,
+        bootSeconds: r.s.bootSeconds,
+        load: r.s.load as never,
+      });
+  }),
+);
+const seedSeconds = (performance.now() - t0) / 1000;
+console.log(`seed: ${rows.length} clusters in ${seedSeconds.toFixed(1)} s`);
+
+// --- the ticks -------------------------------------------------------------------------------------
+const timed = async () => {
+  const started = performance.now();
+  const saved = await loop.tick();
+  return {
+    ms: performance.now() - started,
+    saved: saved.length,
+    changed: saved.filter((o) => o.event.appliedServers !== o.event.previousServers).length,
+  };
+};
+// The first tick makes every breaker and forecaster (the predictive ones read their history).
+const first = await timed();
+console.log(`first tick: ${first.ms.toFixed(0)} ms, ${first.saved} clusters, ${first.changed} scaled`);
+const ticks: { ms: number; saved: number; changed: number }[] = [];
+for (let i = 0; i < TICKS; i++) {
+  await sleep(1000);
+  ticks.push(await timed());
+  console.log(`tick ${i + 1}: ${ticks.at(-1)!.ms.toFixed(0)} ms, ${ticks.at(-1)!.changed} scaled`);
+}
+
+// --- the floors ------------------------------------------------------------------------------------
+const ids = rows.map((r) => r.id);
+const readsMs: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const started = performance.now();
+  // All at once: the client gathers them into its bulk calls, as many in flight as in a tick.
+  await Promise.all(ids.map((id) => simulator.metrics(id)));
+  readsMs.push(performance.now() - started);
+}
+const at = new Date(Date.now() + 3_600_000);
+const samples: Sample[] = ids.map((clusterId, i) => ({
+  clusterId,
+  at,
+  requestRate: 10 + (i % 50),
+  p95Ms: 55,
+  errorRate: 0,
+  cpuPercent: 60,
+  readyServers: 3,
+  totalServers: 3,
+  desiredServers: 3,
+}));
+await metrics.prepare(at);
+const insertMs: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const batch = samples.map((x) => ({ ...x, at: new Date(at.getTime() + i * 15_000) }));
+  const started = performance.now();
+  await db.transaction((tx) => samplesRepo.insertSamples(tx, batch));
+  insertMs.push(performance.now() - started);
+}
+
+await built.close();
+sim.kill('SIGTERM');
+if (!process.env.BENCH_KEEP_DB) await adminQuery(`drop database if exists ${DB} with (force)`);
+
+const med = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+const figures = {
+  date: new Date().toISOString(),
+  machine: machineInfo(),
+  clusters: rows.length,
+  firstTickMs: Math.round(first.ms),
+  tickMs: ticks.map((t) => Math.round(t.ms)),
+  tickMedianMs: Math.round(med(ticks.map((t) => t.ms))),
+  scaledPerTick: ticks.map((t) => t.changed),
+  goalMs: GOAL_MS,
+  floor: {
+    metricsReadsMs: readsMs.map(Math.round),
+    metricsReadsMedianMs: Math.round(med(readsMs)),
+    sampleInsertMs: insertMs.map(Math.round),
+    sampleInsertMedianMs: Math.round(med(insertMs)),
+  },
+};
+writeFigures('bench/results/autoscaler-tick.json', figures);
+process.exit(0);
