@@ -1,10 +1,7 @@
-import { RouterProvider } from '@tanstack/react-router';
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { createQueryClient, Providers } from '../../app/providers';
-import { createAppRouter } from '../../app/router';
-import { json, mockApi, problem } from '../../test/render';
+import { json, mockApi, problem, renderAppAt } from '../../test/render';
 import { BOOKING } from './fixtures';
 
 const VEHICLE = {
@@ -53,13 +50,7 @@ describe('availability search', () => {
       'employee',
       ['fleet'],
     );
-    window.history.replaceState(null, '', '/fleet');
-    const queryClient = createQueryClient();
-    render(
-      <Providers queryClient={queryClient}>
-        <RouterProvider router={createAppRouter(queryClient)} />
-      </Providers>,
-    );
+    renderAppAt('/fleet');
     const user = userEvent.setup({ delay: null });
     await user.click(await screen.findByRole('button', { name: 'Search' }, { timeout: 10_000 }));
     await user.click(await screen.findByRole('button', { name: 'Book Renault Clio for €90.00' }));

@@ -5,9 +5,9 @@ export function money(minor: number, currency: string): string {
   return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
 }
 
-/** A date and time in the browser's zone, short. */
-export function when(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
+/** A date and time, short, in `timeZone` (a vehicle's location) or else the browser's zone. */
+export function when(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
     new Date(iso),
   );
 }
