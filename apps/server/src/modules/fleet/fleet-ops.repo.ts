@@ -15,6 +15,10 @@ export type LocalDays = { from: string; toNext: string; envelope: { from: Date; 
  * Seconds of [start, end) inside [from, to), never negative (a turnaround may meet the range alone).
  * least/greatest skip nulls, so callers filter the rows this applies to.
  */
+const busyWithin = (from: SQL | Date, to: SQL | Date) => {
+  const bound = (b: SQL | Date) => (b instanceof Date ? iso(b) : b);
+  return sql`tstzrange(${fleetBusy.startsAt}, ${fleetBusy.endsAt}, '[)') && tstzrange(${bound(from)}, ${bound(to)}, '[)')`;
+};
 const secondsWithin = (start: SQL | AnyColumn, end: SQL | AnyColumn, from: SQL, to: SQL) =>
   sql`greatest(0, extract(epoch from least(${end}, ${to}) - greatest(${start}, ${from})))`;
 const atLocation = (location?: string) => (location ? [eq(fleetVehicles.location, location)] : []);
@@ -48,7 +52,10 @@ export const fleetOpsRepo = {
         fleetBusy,
         and(
           eq(fleetBusy.vehicleId, fleetVehicles.id),
-          sql`tstzrange(${fleetBusy.startsAt}, ${fleetBusy.endsAt}, '[)') && tstzrange(${from}, ${to}, '[)')`,
+          // The envelope is a constant the busy table's range index (0041) serves; without it, each
+          // vehicle's own bounds left the planner a scan of every busy row (119 ms of 500 vehicles).
+          busyWithin(days.envelope.from, days.envelope.to),
+          busyWithin(from, to),
         ),
       )
       .leftJoin(fleetBookings, eq(fleetBookings.id, fleetBusy.bookingId))
