@@ -4,22 +4,16 @@
  *   exactly one must succeed, the rest answer 409; latency percentiles of all 500, beside a floor of
  *   500 parallel `GET /fleet/payment-settings` in the same run (p99VsFloor).
  * - availability: 2,000 vehicles in 4 stations with a year of bookings (one two-day rental a week
- *   each, ~104,000 bookings, seeded with generate_series SQL), searched by station for one day (each vehicle is out two days a week, so some are free).
+ *   each, ~104,000 bookings, seeded by fleet-seed.ts), searched by station for one day (each vehicle is
+ *   out two days a week, so some are free).
  *
  *   npx tsx bench/fleet.ts            # both; figures printed and written to bench/results/fleet.json
  *   BENCH_PARALLEL=200 npx tsx bench/fleet.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import {
-  adminQuery,
-  createAccounts,
-  dbUrl,
-  percentile,
-  recreateDatabase,
-  request,
-  startServer,
-} from './time-common';
+import { seedFleet } from './fleet-seed';
+import { createAccounts, dbUrl, percentile, recreateDatabase, request, startServer } from './time-common';
 
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 500);
 const VEHICLES = 2000;
@@ -38,37 +32,7 @@ const tokens = await createAccounts(DB, [
 const [adminToken, ...renterTokens] = tokens;
 const url = dbUrl(DB);
 
-const t0 = performance.now();
-// VINs only need to be unique here (the check digit is the API's rule, not the table's).
-await adminQuery(
-  `
-  insert into fleet_vehicles (make, model, year, plate, vin, category, seats, transmission, fuel, location,
-      currency, daily_rate_minor, deposit_minor, km_per_day, extra_km_minor, odometer_km)
-    select 'Make', 'Model ' || (g % 7), 2020 + g % 6, 'BV' || lpad(g::text, 6, '0'),
-      'VF1BENCH' || lpad(g::text, 9, '0'), (array['compact','estate','premium','van','suv'])[g % 5 + 1],
-      5, 'manual', 'petrol', 'Station ' || (g % 4), 'EUR', 3000 + (g % 50) * 100, 50000, 200, 30, 10000
-    from generate_series(1, ${VEHICLES}) g;
-  with u as (select id from users where username = 'bench_renter_0'),
-  b as (
-    insert into fleet_bookings (vehicle_id, user_id, state, start_at, end_at, busy_until, currency, days,
-        rental_minor, extras_minor, deposit_minor, daily_rate_minor, km_per_day, extra_km_minor)
-      select v.id, u.id, case when w < 47 then 'closed' else 'confirmed' end,
-        s.at, s.at + interval '2 days', s.at + interval '2 days 1 hour', 'EUR', 2,
-        2 * v.daily_rate_minor, 0, v.deposit_minor, v.daily_rate_minor, 200, 30
-      from fleet_vehicles v cross join u cross join generate_series(0, 51) w
-      cross join lateral (select timestamptz '2026-01-05 09:00Z' + w * interval '7 days'
-        + (abs(hashtext(v.id::text)) % 5) * interval '1 day' as at) s
-      returning id, vehicle_id, start_at, busy_until)
-  insert into fleet_busy (vehicle_id, starts_at, ends_at, booking_id)
-    select vehicle_id, start_at, busy_until, id from b;
-  analyze;`,
-  url,
-);
-const { rows } = await adminQuery('select count(*)::int as n from fleet_bookings', url);
-console.log(
-  `seed: ${VEHICLES} vehicles, ${rows[0].n} bookings in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-);
-
+const bookings = await seedFleet(url, VEHICLES, 'bench_renter_0');
 const server = await startServer(DB, { DATABASE_POOL_SIZE: '20' });
 const results: Record<string, unknown> = {};
 try {
@@ -89,7 +53,7 @@ try {
     times.sort((a, b) => a - b);
     results[`availability_limit_${limit}`] = {
       vehicles: VEHICLES,
-      bookings: rows[0].n,
+      bookings,
       runs: times.length,
       lastResultCount: found,
       p50Ms: +percentile(times, 50).toFixed(1),

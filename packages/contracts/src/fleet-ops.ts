@@ -2,20 +2,27 @@ import { z } from 'zod';
 import { ZId, ZIsoDate, ZIsoDateTime, ZPageQuery, ZString } from './common';
 import { ZCalendarItem, ZCurrency, ZVehicle } from './fleet';
 
-/** Fleet operations for staff: the dashboard and the timeline of every vehicle. Days are UTC days. */
+/**
+ * Fleet operations for staff: the dashboard and the timeline of every vehicle. Their days are the days
+ * of each vehicle's location (its `timeZone`), so a day runs from local midnight to local midnight.
+ */
 
 const DAY = 86_400_000;
-const rangeRule = (max: number) =>
-  [
-    (q: { from: string; to: string }) => Date.parse(q.to) > Date.parse(q.from),
-    (q: { from: string; to: string }) => Date.parse(q.to) - Date.parse(q.from) <= max * DAY,
-  ] as const;
-const [after, within366] = rangeRule(366);
+/** A range of days, `to` inclusive, at most `max` days long. */
+const dayRange = <T extends z.ZodType<{ from: string; to: string }>>(schema: T, max: number) =>
+  schema
+    .refine((q) => q.to >= q.from, { message: 'Must not be before from', path: ['to'] })
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) < max * DAY, {
+      message: `At most ${max} days`,
+      path: ['to'],
+    });
 
-export const ZFleetDashboardQuery = z
-  .object({
-    from: ZIsoDateTime,
-    to: ZIsoDateTime,
+export const ZFleetDashboardQuery = dayRange(
+  z.object({
+    /** First day, in each vehicle's zone. */
+    from: ZIsoDate,
+    /** Last day, inclusive. */
+    to: ZIsoDate,
     location: ZString.max(80).optional(),
     /** Pick-ups and returns shown are those of the next `horizonDays` from now. */
     horizonDays: z.coerce.number().int().min(1).max(60).default(7),
@@ -24,9 +31,9 @@ export const ZFleetDashboardQuery = z
     /** …or its odometer is within this many km of the service distance. */
     dueWithinKm: z.coerce.number().int().min(0).max(100_000).default(1000),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-  })
-  .refine(after, { message: 'Must be after from', path: ['to'] })
-  .refine(within366, { message: 'At most 366 days', path: ['to'] });
+  }),
+  366,
+);
 
 export const ZVehicleUtilisation = z.object({
   vehicleId: ZId,
@@ -54,6 +61,8 @@ export const ZHandoverDue = z.object({
   plate: ZString,
   userId: ZId,
   at: ZIsoDateTime,
+  /** The vehicle's zone, to show `at` in local time. */
+  timeZone: ZString,
   state: ZString,
   overdue: z.boolean(),
 });
@@ -63,8 +72,8 @@ export const ZServiceDue = z.object({
   overdue: z.boolean(),
 });
 export const ZFleetDashboard = z.object({
-  from: ZIsoDateTime,
-  to: ZIsoDateTime,
+  from: ZIsoDate,
+  to: ZIsoDate,
   overall: z.object({
     vehicles: z.number().int(),
     bookedHours: z.number(),
@@ -80,17 +89,20 @@ export const ZFleetDashboard = z.object({
 });
 export type TFleetDashboard = z.infer<typeof ZFleetDashboard>;
 
-const within62 = rangeRule(62)[1];
-export const ZTimelineQuery = ZPageQuery.extend({
-  from: ZIsoDate,
-  /** Inclusive last day. */
-  to: ZIsoDate,
-  location: ZString.max(80).optional(),
-  category: ZString.max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-})
-  .refine((q) => q.to >= q.from, { message: 'Must not be before from', path: ['to'] })
-  .refine((q) => within62({ from: q.from, to: q.to }), { message: 'At most 62 days', path: ['to'] });
+export const ZTimelineQuery = dayRange(
+  ZPageQuery.extend({
+    from: ZIsoDate,
+    /** Inclusive last day. */
+    to: ZIsoDate,
+    location: ZString.max(80).optional(),
+    category: ZString.max(40).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+  }),
+  62,
+);
+/** A calendar item with the first and last local day it meets, turnaround included. */
+export const ZTimelineItem = ZCalendarItem.extend({ firstDay: ZIsoDate, lastDay: ZIsoDate });
+export type TTimelineItem = z.infer<typeof ZTimelineItem>;
 export const ZTimeline = z.object({
   days: z.array(ZIsoDate),
   rows: z.array(
@@ -102,9 +114,10 @@ export const ZTimeline = z.object({
         model: true,
         category: true,
         location: true,
+        timeZone: true,
         status: true,
       }),
-      items: z.array(ZCalendarItem),
+      items: z.array(ZTimelineItem),
     }),
   ),
   nextCursor: ZString.nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZString } from './common';
+import { ZId, ZIsoDate, ZIsoDateTime, ZPage, ZPageQuery, ZSortDir, ZString, ZTimeZone } from './common';
 
 /**
  * Fleet: vehicles, maintenance, availability, bookings and their hand-overs. Every amount is integer
@@ -49,6 +49,8 @@ export const ZVehicle = z.object({
   transmission: z.enum(TRANSMISSIONS),
   fuel: z.enum(FUELS),
   location: ZString,
+  /** IANA zone of the location: staff dashboards and the timeline count its days in it. */
+  timeZone: ZString,
   currency: ZCurrency,
   dailyRateMinor: z.number().int(),
   depositMinor: z.number().int(),
@@ -80,6 +82,7 @@ const VEHICLE_FIELDS = {
   transmission: z.enum(TRANSMISSIONS),
   fuel: z.enum(FUELS),
   location: ZText(80),
+  timeZone: ZTimeZone,
   currency: ZCurrency,
   dailyRateMinor: ZMinor.min(1),
   depositMinor: ZMinor,
@@ -91,6 +94,7 @@ const VEHICLE_FIELDS = {
 };
 export const ZVehicleCreate = z.strictObject({
   ...VEHICLE_FIELDS,
+  timeZone: VEHICLE_FIELDS.timeZone.default('UTC'),
   odometerKm: VEHICLE_FIELDS.odometerKm.default(0),
   serviceDueOn: VEHICLE_FIELDS.serviceDueOn.default(null),
   serviceDueKm: VEHICLE_FIELDS.serviceDueKm.default(null),

@@ -40,6 +40,7 @@ export function vehicleInput(overrides: Partial<TVehicleCreate> = {}) {
     transmission: 'manual' as const,
     fuel: 'petrol' as const,
     location: 'Lyon',
+    timeZone: 'UTC',
     currency: 'EUR',
     dailyRateMinor: 4000,
     depositMinor: 50_000,

@@ -2,9 +2,12 @@ import '@testing-library/jest-dom/vitest';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
 import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach, vi } from 'vitest';
+import { createQueryClient, Providers } from '../app/providers';
+import { createAppRouter } from '../app/router';
 
 // jsdom lacks these browser APIs that Mantine uses.
 if (!window.matchMedia) {
@@ -51,6 +54,17 @@ export function renderWithProviders(ui: ReactElement) {
     </MantineProvider>,
   );
   return { ...result, queryClient };
+}
+
+/** The whole app at `path`, through its router and providers (pages that link or navigate need it). */
+export function renderAppAt(path: string) {
+  window.history.replaceState(null, '', path);
+  const queryClient = createQueryClient();
+  return render(
+    <Providers queryClient={queryClient}>
+      <RouterProvider router={createAppRouter(queryClient)} />
+    </Providers>,
+  );
 }
 
 type Handler = (url: URL, init: RequestInit) => Response | Promise<Response>;

@@ -15,6 +15,7 @@ export const fleetVehicles = pgTable('fleet_vehicles', {
   transmission: text('transmission', { enum: ['manual', 'automatic'] }).notNull(),
   fuel: text('fuel', { enum: ['petrol', 'diesel', 'hybrid', 'electric', 'lpg'] }).notNull(),
   location: text('location').notNull(),
+  timeZone: text('time_zone').notNull().default('UTC'),
   currency: text('currency').notNull(),
   dailyRateMinor: integer('daily_rate_minor').notNull(),
   depositMinor: integer('deposit_minor').notNull(),

@@ -91,6 +91,8 @@ export async function seedFleet(s: FleetServices, opts: SeedOptions, ctx: AppCon
           plate: `FP${String(100 + n)}DM`,
           vin: withCheckDigit(`VF1DEMX0${String(n).padStart(2, '0')}A${String(100000 + n)}`),
           location,
+          // Both demo locations are in France.
+          timeZone: 'Europe/Paris',
           currency: 'EUR',
           kmPerDay: 250,
           extraKmMinor: 25,

@@ -1,8 +1,6 @@
 import { screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { auth } from '../../app/auth';
-import { json, mockApi, renderWithProviders } from '../../test/render';
-import { DashboardPage } from './DashboardPage';
+import { json, mockApi, renderAppAt } from '../../test/render';
 
 const VEHICLE = { id: '00000000-0000-4000-8000-0000000000a1', serviceDueKm: null, odometerKm: 12_000 };
 
@@ -39,7 +37,19 @@ describe('fleet dashboard', { timeout: 30_000 }, () => {
             },
           ],
           pickups: [],
-          returns: [],
+          returns: [
+            {
+              bookingId: '00000000-0000-4000-8000-0000000000b1',
+              vehicleId: VEHICLE.id,
+              plate: 'OPSNY1',
+              userId: '00000000-0000-4000-8000-000000000001',
+              // 23:30 on 5 December in New York.
+              at: '2026-12-06T04:30:00Z',
+              timeZone: 'America/New_York',
+              state: 'checked_out',
+              overdue: false,
+            },
+          ],
           serviceDue: [
             {
               vehicle: { ...VEHICLE, plate: 'OPSB2', serviceDueOn: '2026-11-20' },
@@ -52,19 +62,20 @@ describe('fleet dashboard', { timeout: 30_000 }, () => {
       'manager',
       ['fleet'],
     );
-    await auth.ready();
   });
 
-  it('shows utilisation, revenue, an empty hand-over list and an overdue service', async () => {
-    renderWithProviders(<DashboardPage />);
-    expect(await screen.findByText('6.7 %')).toBeInTheDocument();
+  it("shows utilisation, revenue, a return in its location's time and an overdue service", async () => {
+    // Through the app's router: the return links to its booking.
+    renderAppAt('/fleet/dashboard');
+    expect(await screen.findByText('6.7 %', {}, { timeout: 10_000 })).toBeInTheDocument();
     expect(screen.getByText('20 %')).toBeInTheDocument();
     expect(screen.getByText('Revenue (EUR)')).toBeInTheDocument();
-    expect(screen.getByText('Nothing to hand over this week')).toBeInTheDocument();
+    const late = screen.getByRole('row', { name: /Return\s*OPSNY1/ });
+    expect(late).toHaveTextContent(/5 Dec 2026.*23:30|Dec 5, 2026.*11:30/);
     expect(screen.getByText(/OPSB2 · by 2026-11-20/)).toBeInTheDocument();
     expect(screen.getByText('Overdue')).toBeInTheDocument();
-    expect(asked?.get('from')).toMatch(/^\d{4}-\d\d-\d\dT00:00:00Z$/);
-    // The last 30 days and today, whole: the range ends at the next midnight (UTC).
-    expect(Date.parse(asked?.get('to') ?? '') - Date.parse(asked?.get('from') ?? '')).toBe(31 * 86_400_000);
+    // The last 30 days and today, as days: the server reads them in each vehicle's zone.
+    expect(asked?.get('from')).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(Date.parse(asked?.get('to') ?? '') - Date.parse(asked?.get('from') ?? '')).toBe(30 * 86_400_000);
   });
 });

@@ -18,14 +18,14 @@ const dayInput = (d: Date) => d.toISOString().slice(0, 10);
 export function DashboardPage() {
   const [from, setFrom] = useState(() => dayInput(new Date(Date.now() - 30 * DAY)));
   const [to, setTo] = useState(() => dayInput(new Date()));
-  // Both days count: the range ends at the start of the day after `to`.
+  // Both days count, each vehicle's days in the zone of its location (the server applies it).
   const valid = Boolean(from && to) && from <= to;
   const q = useQuery({
     queryKey: [...fleetKeys.all, 'dashboard', from, to],
     enabled: valid,
     queryFn: ({ signal }) =>
       api<TFleetDashboard>('GET', '/api/v1/fleet/dashboard', {
-        query: { from: `${from}T00:00:00Z`, to: new Date(Date.parse(to) + DAY).toISOString() },
+        query: { from, to },
         signal,
       }),
   });
@@ -101,7 +101,7 @@ function Dashboard({ d }: { d: TFleetDashboard }) {
                     </Link>
                   </Table.Td>
                   <Table.Td>
-                    {when(h.at)} {h.overdue && <Badge color="red">Late</Badge>}
+                    {when(h.at, h.timeZone)} {h.overdue && <Badge color="red">Late</Badge>}
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -1,10 +1,15 @@
 import type { TBooking } from '@clockpilot/contracts/fleet';
-import { Alert, Button, Card, Group, Stack, Stepper, Text } from '@mantine/core';
+import { Alert, Button, Card, Group, Loader, Stack, Stepper, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { errorMessage } from '../../app/api';
 import { api } from '../../app/auth';
+import { useMe } from '../../app/useAuth';
 import { bookingAction, paymentSettingsQuery, useFleetMutation } from './api';
 import { money, type PaymentStep, paymentStep, when } from './format';
+
+// Stripe's SDK comes with this chunk, fetched only when a renter is asked for a card.
+const StripeCard = lazy(() => import('./StripeCard'));
 
 const ACTIVE: Record<PaymentStep, number> = {
   pay: 1,
@@ -17,8 +22,9 @@ const ACTIVE: Record<PaymentStep, number> = {
 
 /**
  * The payment of a booking as the server drives it: hold → card authorisation → confirmed. The
- * server creates and moves the payment intent; this page only shows where it stands and, with the
- * local provider, offers its test card.
+ * server creates and moves the payment intent; this page only shows where it stands and takes the
+ * renter's card: the local provider's test card, or Stripe's Payment Element for the intent's client
+ * secret.
  */
 export function PaymentPanel({ booking: b }: { booking: TBooking }) {
   const settings = useQuery(paymentSettingsQuery);
@@ -29,6 +35,9 @@ export function PaymentPanel({ booking: b }: { booking: TBooking }) {
   );
   const q = b.quote;
   const local = settings.data?.provider === 'local';
+  const renter = useMe().id === b.userId;
+  const stripeKey = settings.data?.provider === 'stripe' ? settings.data.publishableKey : undefined;
+  const stripeSecret = renter && step === 'card' ? b.payment.clientSecret : null;
   return (
     <Card withBorder>
       <Stepper active={ACTIVE[step]} size="sm" orientation="vertical" mb="sm" aria-label="Payment progress">
@@ -95,7 +104,16 @@ export function PaymentPanel({ booking: b }: { booking: TBooking }) {
             )}
           </Card>
         )}
-        {step === 'card' && !local && (
+        {stripeKey && stripeSecret && (
+          <Suspense fallback={<Loader size="sm" aria-label="Loading the card form" />}>
+            <StripeCard
+              publishableKey={stripeKey}
+              clientSecret={stripeSecret}
+              amountLabel={money(q.authorizeMinor, q.currency)}
+            />
+          </Suspense>
+        )}
+        {step === 'card' && !local && !(stripeKey && stripeSecret) && (
           <Text size="sm">
             Your bank asks you to confirm this payment. We are waiting for its answer; this page updates by
             itself.

@@ -19,7 +19,7 @@ import { errorMessage, isApiError } from '../../app/api';
 import { api } from '../../app/auth';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { type Availability, fleetKeys, useFleetMutation, verificationQuery } from './api';
-import { fromLocalInput, money, toLocalInput, when } from './format';
+import { fromLocalInput, money, takenMessage, toLocalInput, when } from './format';
 import { FleetPhoto } from './Photo';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet')({ component: SearchPage });
@@ -39,6 +39,17 @@ function defaults() {
   const to = new Date(from);
   to.setDate(to.getDate() + 2);
   return { from: toLocalInput(from), to: toLocalInput(to), location: '', category: '' };
+}
+
+/**
+ * Why a booking was refused. A vehicle taken meanwhile (409) says when; the list under it is read
+ * again after every booking attempt, so it no longer offers that vehicle.
+ */
+function bookingRefusal(e: unknown): string {
+  if (!isApiError(e) || e.status !== 409) return errorMessage(e);
+  const conflict = e.problem.conflict as Parameters<typeof takenMessage>[0] | undefined;
+  const why = conflict ? takenMessage(conflict) : errorMessage(e);
+  return `${why} The list below shows what is still free for your dates.`;
 }
 
 /** Availability search with the server's quotes; "Book" holds the vehicle and opens the booking. */
@@ -109,8 +120,7 @@ export function SearchPage() {
       )}
       {book.isError && (
         <Alert color="red" mb="sm" role="alert" title="Not booked">
-          {errorMessage(book.error)}
-          {isApiError(book.error) && book.error.status === 409 && ' Search again to see what is free.'}
+          {bookingRefusal(book.error)}
         </Alert>
       )}
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} data-testid="availability">

@@ -15,13 +15,15 @@ const DAY = 86_400_000;
 const KIND_COLOR = { booking: 'teal', hold: 'yellow', maintenance: 'orange' } as const;
 type Item = TTimeline['rows'][number]['items'][number];
 
-/** What holds the vehicle on a UTC day, if anything (the first item that meets the day). */
+/**
+ * What holds the vehicle on a day of its location, if anything (the first item that meets the day):
+ * the server says which local days each item meets, in the zone of the vehicle's location.
+ */
 export function itemOn(items: Item[], day: string): Item | undefined {
-  const start = Date.parse(`${day}T00:00:00Z`);
-  return items.find((i) => Date.parse(i.startAt) < start + DAY && Date.parse(i.busyUntil) > start);
+  return items.find((i) => i.firstDay <= day && day <= i.lastDay);
 }
 
-/** Staff: every vehicle × the next two weeks, with bookings, holds and maintenance, by plate. */
+/** Staff: every vehicle × two weeks of its location's days, with bookings, holds and maintenance, by plate. */
 export function TimelinePage() {
   const [from, setFrom] = useState(() => new Date().toISOString().slice(0, 10));
   const to = from ? new Date(Date.parse(from) + (DAYS - 1) * DAY).toISOString().slice(0, 10) : '';
@@ -70,13 +72,18 @@ export function TimelinePage() {
                 <Table.Tr key={r.vehicle.id}>
                   <Table.Td>
                     <Text size="sm">{r.vehicle.plate}</Text>
+                    <Text size="xs" c="dimmed">
+                      {r.vehicle.timeZone}
+                    </Text>
                   </Table.Td>
                   {days.map((d) => {
                     const i = itemOn(r.items, d);
                     return (
                       <Table.Td key={d} p={2}>
                         {i && (
-                          <Tooltip label={`${i.label}: ${when(i.startAt)} – ${when(i.endAt)}`}>
+                          <Tooltip
+                            label={`${i.label}: ${when(i.startAt, r.vehicle.timeZone)} – ${when(i.endAt, r.vehicle.timeZone)}`}
+                          >
                             <Box
                               h={20}
                               bg={`${KIND_COLOR[i.kind]}.4`}

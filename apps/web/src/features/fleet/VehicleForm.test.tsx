@@ -5,7 +5,7 @@ import { auth } from '../../app/auth';
 import { mockApi, problem, renderWithProviders } from '../../test/render';
 import { VehicleForm } from './VehicleForm';
 
-describe('vehicle form', { timeout: 30_000 }, () => {
+describe('vehicle form', { timeout: 90_000 }, () => {
   let posted: Record<string, unknown> | undefined;
 
   beforeEach(async () => {
@@ -49,6 +49,8 @@ describe('vehicle form', { timeout: 30_000 }, () => {
     expect(posted).toMatchObject({
       // The plate goes as typed; the server keeps it upper-case without spaces or dashes.
       plate: 'ab-12 cd',
+      // The manager's own zone until they pick the location's.
+      timeZone: 'UTC',
       dailyRateMinor: 4550,
       depositMinor: 30_000,
       extraKmMinor: 30,

@@ -12,7 +12,9 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { api } from '../../app/auth';
 import { showFormError } from '../../app/form';
+import { TimeZoneSelect } from '../../app/timezones';
 import { FormActions } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { uploadPhoto, useFleetMutation } from './api';
 
@@ -37,6 +39,7 @@ function toBody(v: Values, editing: boolean) {
     transmission: v.transmission,
     fuel: v.fuel,
     location: v.location,
+    timeZone: v.timeZone,
     currency: v.currency.toUpperCase(),
     dailyRateMinor: minor(v.dailyRate),
     depositMinor: minor(v.deposit),
@@ -60,6 +63,7 @@ const BLANK: Values = {
   transmission: 'manual',
   fuel: 'petrol',
   location: '',
+  timeZone: 'UTC',
   currency: 'EUR',
   dailyRateMinor: 0,
   depositMinor: 0,
@@ -85,6 +89,8 @@ export function VehicleForm({
   onCancel: () => void;
 }) {
   const editing = Boolean(vehicle);
+  // A new vehicle's location is most likely in the manager's own zone.
+  const myZone = useMe().timeZone;
   const form = useForm<Values>({
     initialValues: vehicle
       ? {
@@ -94,7 +100,7 @@ export function VehicleForm({
           deposit: vehicle.depositMinor / 100,
           extraKm: vehicle.extraKmMinor / 100,
         }
-      : BLANK,
+      : { ...BLANK, timeZone: myZone },
     validate: bodyResolver(editing ? ZVehicleUpdate : ZVehicleCreate, (v: Values) => toBody(v, editing)),
   });
   const [photo, setPhoto] = useState<File | null>(null);
@@ -128,6 +134,11 @@ export function VehicleForm({
           <TextInput label="VIN" required maxLength={17} {...field('vin')} />
           <TextInput label="Category" required placeholder="compact, van…" {...field('category')} />
           <TextInput label="Location" required {...field('location')} />
+          <TimeZoneSelect
+            required
+            description="Of the location: staff pages count its days in it"
+            {...field('timeZone')}
+          />
           <NumberInput label="Seats" required min={1} {...field('seats')} />
           <Select
             label="Transmission"

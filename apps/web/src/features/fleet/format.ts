@@ -7,8 +7,19 @@ export function money(minor: number, currency: string): string {
   return new Intl.NumberFormat(resolveLocale(), { style: 'currency', currency }).format(minor / 100);
 }
 
-/** A date and time in the browser's zone, short. */
-export const when = (iso: string): string => dateTimeText(iso);
+/** A date and time, short, in `timeZone` (a vehicle's location) or else the browser's zone. */
+export const when = (iso: string, timeZone?: string): string => dateTimeText(iso, timeZone);
+
+type Conflict = { kind: 'booking' | 'maintenance'; startAt: string; endAt: string; busyUntil: string };
+
+/**
+ * The refusal of a booking whose vehicle was taken meanwhile, in the renter's own time: the server's
+ * 409 names what holds the vehicle (`conflict`), and a renter needs its dates, not its id.
+ */
+export function takenMessage(c: Conflict): string {
+  const what = c.kind === 'maintenance' ? 'in maintenance' : 'already booked';
+  return `This vehicle is ${what} from ${when(c.startAt)} to ${when(c.endAt)} and free again from ${when(c.busyUntil)}.`;
+}
 
 /** "12:05" left on a hold; "0:00" once it has run out. */
 export function countdown(untilIso: string, now: number): string {

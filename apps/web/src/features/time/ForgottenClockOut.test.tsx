@@ -1,9 +1,6 @@
-import { RouterProvider } from '@tanstack/react-router';
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createQueryClient, Providers } from '../../app/providers';
-import { createAppRouter } from '../../app/router';
-import { json, mockApi, problem } from '../../test/render';
+import { json, mockApi, problem, renderAppAt } from '../../test/render';
 
 const PERSON = '00000000-0000-4000-8000-0000000000aa';
 const openEntry = {
@@ -44,13 +41,7 @@ describe('forgotten clock-out', () => {
       if (url.pathname === '/api/v1/time/timesheets') return problem(404, { code: 'not_found' });
       return json({ items: [], nextCursor: null });
     }, 'employee');
-    window.history.replaceState(null, '', '/');
-    const queryClient = createQueryClient();
-    render(
-      <Providers queryClient={queryClient}>
-        <RouterProvider router={createAppRouter(queryClient)} />
-      </Providers>,
-    );
+    renderAppAt('/');
     const alert = await screen.findByText('Did you forget to clock out?', {}, { timeout: 10_000 });
     expect(alert).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Clock out' })).toBeTruthy();
