@@ -24,6 +24,7 @@ import {
   ZTimeSettingsBody,
   ZTimesheet,
   ZTimesheetAction,
+  ZTimesheetGridBody,
   ZTimesheetQuery,
   ZTimesheetReject,
   ZTimesheetReopen,
@@ -116,6 +117,11 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     '/timesheets/copy-previous',
     { config: track, schema: { tags, body: ZCopyWeekBody, response: { 200: ZCopyWeekResult } } },
     async (req) => s.copyWeek.copyPreviousWeek(principalOf(req), actorOf(req), req.body),
+  );
+  r.put(
+    '/timesheets/grid',
+    { config: track, schema: { tags, body: ZTimesheetGridBody, response: { 200: ZTimesheet } } },
+    async (req) => s.grid.save(principalOf(req), actorOf(req), req.body),
   );
   r.get(
     '/approvals',
