@@ -76,7 +76,7 @@ scenario(
 );
 
 scenario(
-  '[EMPLOYEE][TIMESHEET]: copies last week, submits after confirming, withdraws it, submits again',
+  '[EMPLOYEE][TIMESHEET]: types hours into the grid, copies last week, submits after confirming, withdraws it, submits again',
   {},
   async (s) => {
     await loginViaApi(s, 'employee');
@@ -94,6 +94,20 @@ scenario(
       await status.filter({ hasText: 'submitted' }).waitFor();
     };
     await status.filter({ hasText: 'draft' }).waitFor();
+    // The grid takes typed hours: 1:30 on an empty day of the clocked entries' row, kept by the server.
+    const cells = s.page.getByRole('textbox', { name: /^No project, / });
+    await cells.first().waitFor();
+    let empty = -1;
+    for (let i = 0; i < (await cells.count()) && empty < 0; i++) {
+      if ((await cells.nth(i).inputValue()) === '') empty = i;
+    }
+    assert.ok(empty >= 0, 'a day without time in the grid');
+    await cells.nth(empty).fill('1:30');
+    await s.page.getByRole('button', { name: 'Save week' }).click();
+    await s.page.getByText('Week saved').waitFor();
+    await s.page.reload();
+    await cells.nth(empty).waitFor();
+    assert.equal(await cells.nth(empty).inputValue(), '1:30');
     // Copy last week answers with what it copied or left out, in one request.
     await s.page.getByRole('button', { name: 'Copy last week' }).click();
     await s.page.getByText(/copied from last week|Nothing copied/).waitFor();

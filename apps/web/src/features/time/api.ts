@@ -15,6 +15,7 @@ import type {
   TTimeSettings,
   TTimeSettingsBody,
   TTimesheet,
+  TTimesheetGridBody,
   TTimesheetSummary,
 } from '@clockpilot/contracts/time';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -33,6 +34,7 @@ export const TIME = {
   submit: '/api/v1/time/timesheets/submit',
   withdraw: '/api/v1/time/timesheets/withdraw',
   copyPrevious: '/api/v1/time/timesheets/copy-previous',
+  grid: '/api/v1/time/timesheets/grid',
   approve: '/api/v1/time/timesheets/approve',
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
@@ -155,6 +157,19 @@ export function useCopyLastWeek() {
   return useMutation({
     mutationFn: (week: string) => api<TCopyWeekResult>('POST', TIME.copyPrevious, { body: { week } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+/** Saves the changed cells of the weekly grid; the server answers the week as it is afterwards. */
+export function useSaveGrid() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TTimesheetGridBody) => api<TTimesheet>('PUT', TIME.grid, { body }),
+    onSuccess: (sheet) => {
+      // The answer is the saved week: shown at once, so the typed cells do not flash back.
+      qc.setQueryData(timeKeys.timesheet(sheet.week), sheet);
+      return qc.invalidateQueries({ queryKey: timeKeys.all });
+    },
   });
 }
 
