@@ -1,6 +1,17 @@
 import '@mantine/dates/styles.css';
 import type { TTimeEntry, TTimesheet } from '@clockpilot/contracts/time';
-import { Badge, Button, Card, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCopy, IconEdit, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
@@ -21,6 +32,7 @@ import { dayOf, isoWeekOf, today, weekDays } from './calendar';
 import { EntryForm } from './EntryForm';
 import { hm, hoursMinutes, longDay, timeOfDay } from './format';
 import { clockInBody, workOf } from './TimerContext';
+import { WeekCalendar } from './WeekCalendar';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/time')({ component: MyTimePage });
@@ -32,6 +44,7 @@ export function MyTimePage() {
   const navigate = useNavigate({ from: '/time' });
   const current = isoWeekOf(today(tz));
   const week = search.week ?? current;
+  const view = search.view ?? 'list';
   const days = weekDays(week);
   const entries = useEntries(days[0]!, days[6]!);
   const sheet = useTimesheet(week);
@@ -107,8 +120,24 @@ export function MyTimePage() {
         My time
       </PageTitle>
       <Group justify="space-between" mb="md" wrap="wrap">
-        <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
+        <WeekNav
+          week={week}
+          current={current}
+          onChange={(w) => void navigate({ search: (s) => ({ ...s, week: w }) })}
+        />
         <Group gap="xs">
+          <SegmentedControl
+            size="xs"
+            aria-label="View"
+            data={[
+              { value: 'list', label: 'List' },
+              { value: 'calendar', label: 'Calendar' },
+            ]}
+            value={view}
+            onChange={(v) =>
+              void navigate({ search: (s) => ({ ...s, view: v === 'calendar' ? 'calendar' : undefined }) })
+            }
+          />
           {sheet.data && <StatusBadge sheet={sheet.data} />}
           <Text fw={600} className="tabular">
             Total {hoursMinutes(weekTotal)}
@@ -131,6 +160,17 @@ export function MyTimePage() {
         <LoadingState label="Loading your entries…" />
       ) : entries.isError ? (
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
+      ) : view === 'calendar' ? (
+        <WeekCalendar
+          days={days}
+          entries={entries.data ?? []}
+          timeZone={tz}
+          editable={editable}
+          label={(e) =>
+            [projectName(e.projectId), activityName(e.activityId)].filter(Boolean).join(' · ') || 'No project'
+          }
+          onOpen={(e, day) => setEditing({ entry: e, day })}
+        />
       ) : (entries.data ?? []).length === 0 ? (
         <EmptyState title="No time recorded this week">
           {editable ? 'Clock in on the home page, or add an entry by hand.' : 'Nothing was recorded in it.'}

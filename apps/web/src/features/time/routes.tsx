@@ -22,6 +22,11 @@ function weekSearch(search: Record<string, unknown>): { week?: string } {
   };
 }
 
+/** My time: the week, and `?view=calendar` for the calendar instead of the list. */
+function myTimeSearch(search: Record<string, unknown>): { week?: string; view?: 'calendar' } {
+  return { ...weekSearch(search), view: search.view === 'calendar' ? 'calendar' : undefined };
+}
+
 function routes(app: AppRoute) {
   const time = createRoute({ getParentRoute: () => app, id: '_time', beforeLoad: requireModule('time') });
   return time.addChildren([
@@ -38,7 +43,7 @@ function routes(app: AppRoute) {
       getParentRoute: () => time,
       path: '/time',
       beforeLoad: requirePermission('time:track'),
-      validateSearch: weekSearch,
+      validateSearch: myTimeSearch,
     }).lazy(() => import('./MyTimePage').then((m) => m.Route)),
     createRoute({
       getParentRoute: () => time,
