@@ -2,7 +2,8 @@ import { ActionIcon, Button, Group, Text } from '@mantine/core';
 import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
 import { shiftWeek, weekDays } from './calendar';
 
-function range(week: string) {
+/** `23 Nov – 29 Nov`, or with the year `30 Nov – 6 Dec 2026` where the ISO week label alone says little. */
+export function weekRange(week: string, opts: { year?: boolean } = {}) {
   const days = weekDays(week);
   const fmt = (d: string) => {
     const [y, m, day] = d.split('-').map(Number) as [number, number, number];
@@ -10,7 +11,8 @@ function range(week: string) {
       new Date(Date.UTC(y, m - 1, day)),
     );
   };
-  return `${fmt(days[0]!)} – ${fmt(days[6]!)}`;
+  const text = `${fmt(days[0]!)} – ${fmt(days[6]!)}`;
+  return opts.year ? `${text} ${days[6]!.slice(0, 4)}` : text;
 }
 
 /** Previous / next week, with the current week one click away. */
@@ -36,7 +38,7 @@ export function WeekNav({
           <IconChevronLeft size={18} aria-hidden />
         </ActionIcon>
         <Text fw={600} miw={120} ta="center" aria-live="polite" data-testid="week-label">
-          {range(week)}
+          {weekRange(week)}
           <Text span c="dimmed" fw={400} size="sm" visibleFrom="sm">
             {' '}
             · {week}
