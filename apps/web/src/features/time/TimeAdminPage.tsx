@@ -72,7 +72,7 @@ const lockBody = (v: LockValues) => ({
   reason: v.reason.trim() === '' ? undefined : v.reason.trim(),
 });
 
-function LocksSection() {
+export function LocksSection() {
   const locks = useLocks();
   const change = useLockMutation();
   const [releasing, setReleasing] = useState<TTimeLock | null>(null);
@@ -81,13 +81,18 @@ function LocksSection() {
     validate: bodyResolver(ZTimeLockCreate, lockBody),
   });
 
-  async function submit(v: LockValues) {
+  // Locking is asked for first: nobody, admins included, can change the period until it is released.
+  const [locking, setLocking] = useState<LockValues | null>(null);
+  async function lock() {
+    const v = locking!;
     try {
       await change.mutateAsync({ create: lockBody(v) as { before: string; reason?: string } });
       notifications.show({ color: 'green', message: `Time before ${longDate(v.before!)} is locked` });
       form.reset();
     } catch (e) {
       showFormError(form, e, { fallbackField: 'before' });
+    } finally {
+      setLocking(null);
     }
   }
 
@@ -118,7 +123,7 @@ function LocksSection() {
             : 'No period is locked.'}
         </Alert>
       )}
-      <form onSubmit={form.onSubmit(submit)} noValidate aria-label="Lock a period">
+      <form onSubmit={form.onSubmit(setLocking)} noValidate aria-label="Lock a period">
         <Group align="flex-end" wrap="wrap" gap="sm">
           <DatePickerInput
             label="Lock everything before"
@@ -172,6 +177,19 @@ function LocksSection() {
           }),
         ]}
       />
+      <ConfirmDialog
+        opened={locking !== null}
+        title="Lock this period?"
+        confirmLabel="Lock"
+        color="blue"
+        loading={change.isPending}
+        onConfirm={() => void lock()}
+        onClose={() => setLocking(null)}
+      >
+        {locking?.before
+          ? `Nobody, admins included, can add, change or delete time before ${longDate(locking.before)} until the lock is released.`
+          : ''}
+      </ConfirmDialog>
       <ConfirmDialog
         opened={releasing !== null}
         title="Release this lock?"
