@@ -234,6 +234,14 @@ export const ZTimesheetGridBody = ZTimesheetAction.extend({
 });
 export type TTimesheetGridBody = z.infer<typeof ZTimesheetGridBody>;
 
+/** The caller's weeks a manager sent back (newest first, at most 10), each with the reason. */
+export const ZReturnedWeeks = z.object({
+  items: z.array(
+    z.object({ week: ZIsoWeek, comment: ZString.nullable(), decidedAt: ZIsoDateTime.nullable() }),
+  ),
+});
+export type TReturnedWeeks = z.infer<typeof ZReturnedWeeks>;
+
 /** A row of the approval queue. */
 export const ZTimesheetSummary = z.object({
   id: ZId,

@@ -9,6 +9,7 @@ import {
   ZCopyWeekResult,
   ZIdParams,
   ZPresence,
+  ZReturnedWeeks,
   ZTimeEntry,
   ZTimeEntryCreate,
   ZTimeEntryListQuery,
@@ -97,6 +98,11 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     '/timesheets',
     { config: track, schema: { tags, querystring: ZTimesheetQuery, response: { 200: ZTimesheet } } },
     async (req) => s.timesheets.get(principalOf(req), req.query),
+  );
+  r.get(
+    '/timesheets/returned',
+    { config: track, schema: { tags, response: { 200: ZReturnedWeeks } } },
+    async (req) => s.timesheets.returned(principalOf(req)),
   );
   // The transitions differ only in who may take them and what the body carries.
   const transitions = [

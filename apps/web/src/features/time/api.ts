@@ -6,6 +6,7 @@ import type {
   TClockInBody,
   TClockStatus,
   TCopyWeekResult,
+  TReturnedWeeks,
   TTimeEntry,
   TTimeEntryCreate,
   TTimeEntryUpdate,
@@ -35,6 +36,7 @@ export const TIME = {
   withdraw: '/api/v1/time/timesheets/withdraw',
   copyPrevious: '/api/v1/time/timesheets/copy-previous',
   grid: '/api/v1/time/timesheets/grid',
+  returned: '/api/v1/time/timesheets/returned',
   approve: '/api/v1/time/timesheets/approve',
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
@@ -157,6 +159,14 @@ export function useCopyLastWeek() {
   return useMutation({
     mutationFn: (week: string) => api<TCopyWeekResult>('POST', TIME.copyPrevious, { body: { week } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+/** The caller's weeks a manager sent back, with the reason. */
+export function useReturnedWeeks() {
+  return useQuery({
+    queryKey: [...timeKeys.all, 'returned'],
+    queryFn: ({ signal }) => api<TReturnedWeeks>('GET', TIME.returned, { signal }),
   });
 }
 
