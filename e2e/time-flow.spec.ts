@@ -75,8 +75,48 @@ scenario(
   },
 );
 
+scenario('[EMPLOYEE][CALENDAR]: draws an entry on the calendar week and drags it later', {}, async (s) => {
+  await loginViaApi(s, 'employee');
+  await s.page.goto('/time');
+  // The view toggle is kept in the URL.
+  await s.page.locator('label', { hasText: /^Calendar$/ }).click();
+  await s.page.waitForURL(/view=calendar/);
+  await s.page.getByTestId('week-calendar').waitFor();
+  // A day other than today, whose afternoon is free.
+  const today = await s.page.evaluate<string>(
+    'new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Berlin" })',
+  );
+  const column = s.page.locator(`[data-day]:not([data-day="${today}"])`).first();
+  const box = (await column.boundingBox())!;
+  const blocks = column.getByTestId('calendar-block');
+  const hourY = async (h: number) => (await column.boundingBox())!.y + h * 48;
+  const x = box.x + box.width / 2;
+  await s.page.mouse.move(x, await hourY(14));
+  await s.page.mouse.down();
+  await s.page.mouse.move(x, await hourY(15), { steps: 4 });
+  await s.page.mouse.move(x, await hourY(16), { steps: 4 });
+  await s.page.mouse.up();
+  await s.page.getByText(/^Entry added: /).waitFor();
+  await blocks.first().waitFor();
+  assert.equal(await blocks.count(), 1);
+  const before = (await blocks.first().boundingBox())!;
+  assert.ok(Math.abs(before.height - 96) < 2, `a 2 h block is ${before.height} px high`);
+  // Drag it two hours later: the server keeps it there.
+  await s.page.mouse.move(x, before.y + 20);
+  await s.page.mouse.down();
+  await s.page.mouse.move(x, before.y + 20 + 48, { steps: 4 });
+  await s.page.mouse.move(x, before.y + 20 + 96, { steps: 4 });
+  await s.page.mouse.up();
+  await s.page.getByText(/^Entry saved: /).waitFor();
+  await s.page.reload();
+  await blocks.first().waitFor();
+  const after = (await blocks.first().boundingBox())!;
+  assert.ok(Math.abs(after.y - (await hourY(16))) < 2, 'the moved block starts at 16:00');
+  assert.deepEqual(cspViolations(s), []);
+});
+
 scenario(
-  '[EMPLOYEE][TIMESHEET]: copies last week, submits after confirming, withdraws it, submits again',
+  '[EMPLOYEE][TIMESHEET]: types hours into the grid, copies last week, submits after confirming, withdraws it, submits again',
   {},
   async (s) => {
     await loginViaApi(s, 'employee');
@@ -94,6 +134,20 @@ scenario(
       await status.filter({ hasText: 'submitted' }).waitFor();
     };
     await status.filter({ hasText: 'draft' }).waitFor();
+    // The grid takes typed hours: 1:30 on an empty day of the clocked entries' row, kept by the server.
+    const cells = s.page.getByRole('textbox', { name: /^No project, / });
+    await cells.first().waitFor();
+    let empty = -1;
+    for (let i = 0; i < (await cells.count()) && empty < 0; i++) {
+      if ((await cells.nth(i).inputValue()) === '') empty = i;
+    }
+    assert.ok(empty >= 0, 'a day without time in the grid');
+    await cells.nth(empty).fill('1:30');
+    await s.page.getByRole('button', { name: 'Save week' }).click();
+    await s.page.getByText('Week saved').waitFor();
+    await s.page.reload();
+    await cells.nth(empty).waitFor();
+    assert.equal(await cells.nth(empty).inputValue(), '1:30');
     // Copy last week answers with what it copied or left out, in one request.
     await s.page.getByRole('button', { name: 'Copy last week' }).click();
     await s.page.getByText(/copied from last week|Nothing copied/).waitFor();

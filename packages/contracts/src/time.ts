@@ -218,6 +218,30 @@ export const ZCopyWeekResult = z.object({
 });
 export type TCopyWeekResult = z.infer<typeof ZCopyWeekResult>;
 
+/**
+ * One cell of the weekly grid: the worked time wanted for a project (null: no project) on a day of
+ * the week. 0 removes the cell's entries; a cell without entries gets one, after the day's last entry.
+ */
+export const ZTimesheetGridCell = z.object({
+  projectId: ZId.nullable(),
+  date: ZIsoDate,
+  seconds: z.number().int().min(0).max(86_400),
+});
+export type TTimesheetGridCell = z.infer<typeof ZTimesheetGridCell>;
+/** The changed cells of one week's grid, applied together or not at all. */
+export const ZTimesheetGridBody = ZTimesheetAction.extend({
+  cells: z.array(ZTimesheetGridCell).min(1).max(350),
+});
+export type TTimesheetGridBody = z.infer<typeof ZTimesheetGridBody>;
+
+/** The caller's weeks a manager sent back (newest first, at most 10), each with the reason. */
+export const ZReturnedWeeks = z.object({
+  items: z.array(
+    z.object({ week: ZIsoWeek, comment: ZString.nullable(), decidedAt: ZIsoDateTime.nullable() }),
+  ),
+});
+export type TReturnedWeeks = z.infer<typeof ZReturnedWeeks>;
+
 /** A row of the approval queue. */
 export const ZTimesheetSummary = z.object({
   id: ZId,

@@ -206,6 +206,25 @@ describe('who may touch whose entries', () => {
       breaks: [{ startedAt: '2026-11-12T11:00:00Z', endedAt: '2026-11-12T11:15:00Z' }],
     });
     expect(breaks.body).toMatchObject({ breakSeconds: 900, workedSeconds: 6300 });
+    // Breaks edited on their own follow the rules of a new entry's: inside it and apart.
+    const outside = await w.api(w.employee, 'PATCH', `/time/entries/${b.body.id}`, {
+      breaks: [{ startedAt: '2026-11-12T11:45:00Z', endedAt: '2026-11-12T12:15:00Z' }],
+    });
+    expect(outside.status).toBe(422);
+    expect(outside.body.errors).toEqual([
+      { path: 'body.breaks.0', message: 'A break must lie within its entry' },
+    ]);
+    const overlapping = await w.api(w.employee, 'PATCH', `/time/entries/${b.body.id}`, {
+      breaks: [
+        { startedAt: '2026-11-12T11:00:00Z', endedAt: '2026-11-12T11:30:00Z' },
+        { startedAt: '2026-11-12T10:30:00Z', endedAt: '2026-11-12T11:10:00Z' },
+      ],
+    });
+    expect(overlapping.status).toBe(422);
+    expect(overlapping.body.errors).toEqual([
+      { path: 'body.breaks.0', message: 'Breaks overlap each other' },
+    ]);
+    expect((await w.api(w.employee, 'GET', `/time/entries/${b.body.id}`)).body.breakSeconds).toBe(900);
     expect((await w.api(w.employee, 'DELETE', `/time/entries/${a.body.id}`)).status).toBe(204);
     expect((await w.api(w.employee, 'GET', `/time/entries/${a.body.id}`)).status).toBe(404);
   });

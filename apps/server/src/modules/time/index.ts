@@ -5,6 +5,7 @@ import { createClockService } from './clock.service';
 import { createCopyWeekService } from './copy-week.service';
 import { createDemoSeeder } from './demo.service';
 import { createEntriesService } from './entries.service';
+import { createGridService } from './grid.service';
 import { createReportsService } from './reports.service';
 import { createTimeMetrics } from './time.metrics';
 import { createTimePolicy } from './time.policy';
@@ -23,11 +24,13 @@ function createTimeServices(ctx: Parameters<typeof createTimePolicy>[0]) {
   const metrics = createTimeMetrics(ctx);
   const policy = createTimePolicy(ctx);
   const entries = createEntriesService(ctx, policy);
+  const timesheets = createTimesheetsService(ctx, policy, metrics);
   return {
     clock: createClockService(ctx, policy, entries, metrics),
     entries,
-    timesheets: createTimesheetsService(ctx, policy, metrics),
+    timesheets,
     copyWeek: createCopyWeekService(ctx, policy, entries),
+    grid: createGridService(ctx, policy, entries, timesheets),
     admin: createTimeAdminService(ctx),
     reports: createReportsService(ctx, policy, metrics),
     /** Past weeks of demo entries for the given people. */

@@ -9,6 +9,7 @@ import {
   ZCopyWeekResult,
   ZIdParams,
   ZPresence,
+  ZReturnedWeeks,
   ZTimeEntry,
   ZTimeEntryCreate,
   ZTimeEntryListQuery,
@@ -24,6 +25,7 @@ import {
   ZTimeSettingsBody,
   ZTimesheet,
   ZTimesheetAction,
+  ZTimesheetGridBody,
   ZTimesheetQuery,
   ZTimesheetReject,
   ZTimesheetReopen,
@@ -97,6 +99,11 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     { config: track, schema: { tags, querystring: ZTimesheetQuery, response: { 200: ZTimesheet } } },
     async (req) => s.timesheets.get(principalOf(req), req.query),
   );
+  r.get(
+    '/timesheets/returned',
+    { config: track, schema: { tags, response: { 200: ZReturnedWeeks } } },
+    async (req) => s.timesheets.returned(principalOf(req)),
+  );
   // The transitions differ only in who may take them and what the body carries.
   const transitions = [
     ['submit', track, ZTimesheetAction],
@@ -116,6 +123,11 @@ export async function timeRoutes(app: FastifyInstance, s: TimeServices) {
     '/timesheets/copy-previous',
     { config: track, schema: { tags, body: ZCopyWeekBody, response: { 200: ZCopyWeekResult } } },
     async (req) => s.copyWeek.copyPreviousWeek(principalOf(req), actorOf(req), req.body),
+  );
+  r.put(
+    '/timesheets/grid',
+    { config: track, schema: { tags, body: ZTimesheetGridBody, response: { 200: ZTimesheet } } },
+    async (req) => s.grid.save(principalOf(req), actorOf(req), req.body),
   );
   r.get(
     '/approvals',

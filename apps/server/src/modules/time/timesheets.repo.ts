@@ -100,6 +100,16 @@ export const timesheetsRepo = {
     return row ?? null;
   },
 
+  /** The person's weeks sent back to them, newest week first. */
+  returnedWeeks(db: DbOrTx, personId: string, limit: number): Promise<TimesheetRow[]> {
+    return db
+      .select()
+      .from(timesheets)
+      .where(and(eq(timesheets.personId, personId), eq(timesheets.status, 'rejected')))
+      .orderBy(desc(timesheets.week))
+      .limit(limit);
+  },
+
   async timesheetById(db: DbOrTx, id: string): Promise<TimesheetRow | null> {
     const [row] = await db.select().from(timesheets).where(eq(timesheets.id, id));
     return row ?? null;

@@ -2,6 +2,7 @@ import type {
   TApprovalQuery,
   TBulkApproveResult,
   TPage,
+  TReturnedWeeks,
   TTimesheet,
   TTimesheetQuery,
   TTimesheetStatus,
@@ -178,6 +179,19 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
     },
 
     transition,
+
+    /** The caller's own weeks a manager sent back, with the comment, so the home page can say so. */
+    async returned(principal: Principal): Promise<TReturnedWeeks> {
+      const person = await policy.self(principal);
+      const rows = await timesheetsRepo.returnedWeeks(db, person.id, 10);
+      return {
+        items: rows.map((r) => ({
+          week: r.week,
+          comment: r.comment,
+          decidedAt: r.decidedAt?.toISOString() ?? null,
+        })),
+      };
+    },
 
     /** Timesheets waiting for the caller's decision: their teams' (admins: everyone's), never their own. */
     async queue(principal: Principal, q: TApprovalQuery): Promise<TPage<TTimesheetSummary>> {

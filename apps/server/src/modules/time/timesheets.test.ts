@@ -141,12 +141,18 @@ describe('approval workflow', () => {
       comment: 'Tuesday is missing the project',
     });
     expect(rejected.body).toMatchObject({ status: 'rejected', comment: 'Tuesday is missing the project' });
+    // The employee's home page finds the week sent back, with the reason; nobody else's.
+    expect((await w.api(w.employee, 'GET', '/time/timesheets/returned')).body.items).toEqual([
+      { week, comment: 'Tuesday is missing the project', decidedAt: expect.any(String) },
+    ]);
+    expect((await w.api(w.colleague, 'GET', '/time/timesheets/returned')).body.items).toEqual([]);
     expect((await w.api(w.employee, 'PATCH', `/time/entries/${entryId}`, { note: 'fixed' })).status).toBe(
       200,
     );
     expect((await w.api(w.employee, 'POST', '/time/timesheets/submit', { week })).body.status).toBe(
       'submitted',
     );
+    expect((await w.api(w.employee, 'GET', '/time/timesheets/returned')).body.items).toEqual([]);
   });
 
   it('approves once under concurrency; approved weeks are read-only for everyone until reopened', async () => {

@@ -6,6 +6,7 @@ import { IconWand } from '@tabler/icons-react';
 import { showFormError } from '../../app/form';
 import { TimeZoneSelect } from '../../app/timezones';
 import { FormActions } from '../../app/ui';
+import { useAuth } from '../../app/useAuth';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { generatePassword, useCreateUser } from './admin-api';
 import { ROLE_OPTIONS } from './roles';
@@ -36,13 +37,15 @@ export function CreateUserForm({
   onCancel: () => void;
 }) {
   const create = useCreateUser();
+  // New people usually work where their admin does; UTC helps nobody by default.
+  const adminZone = useAuth().user?.timeZone ?? 'UTC';
   const form = useForm<CreateValues>({
     initialValues: {
       username: '',
       email: '',
       displayName: '',
       role: 'employee',
-      timeZone: 'UTC',
+      timeZone: adminZone,
       password: '',
     },
     validate: bodyResolver(ZCreateUserBody, createBody),

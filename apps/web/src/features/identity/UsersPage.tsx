@@ -14,7 +14,15 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDots, IconKey, IconPlus, IconSearch, IconUserCheck, IconUserOff } from '@tabler/icons-react';
+import {
+  IconDots,
+  IconEdit,
+  IconKey,
+  IconPlus,
+  IconSearch,
+  IconUserCheck,
+  IconUserOff,
+} from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
@@ -27,6 +35,7 @@ import { PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { ADMIN, adminKeys, generatePassword, useResetPassword, useUpdateUser } from './admin-api';
 import { CreateUserForm } from './CreateUserForm';
+import { EditUserForm } from './EditUserForm';
 import { ROLE_LABEL, ROLE_OPTIONS } from './roles';
 
 export const Route = createLazyRoute('/_app/_identity/admin/users')({ component: UsersPage });
@@ -50,6 +59,7 @@ export function UsersPage() {
   const update = useUpdateUser();
   const reset = useResetPassword();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<TUser | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [shown, setShown] = useState<{ title: string; label: string; secret: string } | null>(null);
 
@@ -174,6 +184,9 @@ export function UsersPage() {
               </Tooltip>
             </Menu.Target>
             <Menu.Dropdown>
+              <Menu.Item leftSection={<IconEdit size={16} aria-hidden />} onClick={() => setEditing(u)}>
+                Edit details
+              </Menu.Item>
               <Menu.Item
                 leftSection={<IconKey size={16} aria-hidden />}
                 onClick={() => setPending({ kind: 'reset', user: u })}
@@ -270,6 +283,18 @@ export function UsersPage() {
                   label: 'Initial password',
                   secret: password,
                 });
+            }}
+          />
+        )}
+      </Modal>
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title="Edit user" centered>
+        {editing && (
+          <EditUserForm
+            user={editing}
+            onCancel={() => setEditing(null)}
+            onDone={(user) => {
+              setEditing(null);
+              notifications.show({ color: 'green', message: `${user.username} saved` });
             }}
           />
         )}

@@ -110,4 +110,50 @@ describe('approvals', () => {
     await waitFor(() => expect(bulkBody).toEqual({ ids: [SHEET_ID] }));
     expect(await screen.findByText('1 week(s) approved')).toBeTruthy();
   });
+
+  it('shows week dates, the entries with their notes, and pages to other weeks of the person', async () => {
+    const asked: string[] = [];
+    const entry = {
+      id: '00000000-0000-4000-8000-0000000000e1',
+      personId: PERSON,
+      startedAt: '2026-11-24T08:00:00Z',
+      endedAt: '2026-11-24T12:00:00Z',
+      timeZone: 'UTC',
+      projectId: null,
+      activityId: null,
+      note: 'Release notes for 4.2',
+      breaks: [],
+      breakSeconds: 0,
+      workedSeconds: 4 * 3600,
+    };
+    mockApi(async (url) => {
+      if (url.pathname === '/api/v1/time/approvals') return json({ items: [summary], nextCursor: null });
+      if (url.pathname === '/api/v1/time/timesheets') {
+        const week = url.searchParams.get('week')!;
+        asked.push(week);
+        return json(
+          week === '2026-W48'
+            ? { ...sheet, entries: [entry] }
+            : { ...sheet, week, status: 'approved', entries: [], comment: null },
+        );
+      }
+      if (url.pathname.startsWith('/api/v1/')) return json({ items: [], nextCursor: null });
+      return problem(404, { code: 'not_found' });
+    }, 'manager');
+    await auth.ready();
+    renderWithProviders(<ApprovalsPage />);
+    const row = await screen.findByTestId('approval-row', {}, { timeout: 10_000 });
+    // In the browser's locale: `23 Nov – 29 Nov 2026` or `Nov 23 – Nov 29 2026`.
+    expect(row.textContent).toMatch(/(23 Nov|Nov 23) – (29 Nov|Nov 29) 2026/);
+    fireEvent.click(screen.getByRole('button', { name: 'Open Eli Employee, 2026-W48' }));
+    const entries = await screen.findByTestId('review-entries', {}, { timeout: 10_000 });
+    expect(entries.textContent).toContain('Release notes for 4.2');
+    expect(entries.textContent).toContain('4:00');
+    expect(screen.getByRole('button', { name: 'Approve' })).toBeTruthy();
+    // The week before: already decided, so nothing to approve there.
+    fireEvent.click(screen.getByRole('button', { name: 'Previous week' }));
+    await waitFor(() => expect(asked).toContain('2026-W47'));
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull());
+    expect(screen.queryByTestId('review-entries')).toBeNull();
+  });
 });

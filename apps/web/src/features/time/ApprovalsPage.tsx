@@ -1,27 +1,38 @@
-import { type TTimesheetSummary, ZTimesheetReject } from '@clockpilot/contracts/time';
+import type { TPerson } from '@clockpilot/contracts/directory';
+import { ZTimesheetReject } from '@clockpilot/contracts/time';
 import { Button, Checkbox, Drawer, Group, Stack, Table, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconX } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
+import { RemoteSelect } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
 import { useApprovals, useBulkApprove, useTimesheet, useTimesheetAction } from './api';
+import { isoWeekOf, shiftWeek, today } from './calendar';
 import { HoursCell } from './HoursCell';
 import { StatusBadge } from './MyTimePage';
+import { ReviewEntries } from './ReviewEntries';
 import { TimesheetView } from './TimesheetPage';
+import { WeekNav, weekRange } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/approvals')({ component: ApprovalsPage });
 
-function Review({ item, onDone }: { item: TTimesheetSummary; onDone: () => void }) {
-  const sheet = useTimesheet(item.week, item.personId);
+/** Whose week the drawer shows; the reviewer may page to other weeks of the same person. */
+type Opened = { personId: string; personName: string; week: string };
+
+function Review({ item, onDone }: { item: Opened; onDone: () => void }) {
+  const me = useMe();
+  const [week, setWeek] = useState(item.week);
+  const sheet = useTimesheet(week, item.personId);
   const action = useTimesheetAction();
   const [comment, setComment] = useState('');
   const [commentError, setCommentError] = useState<string | null>(null);
 
   function decide(kind: 'approve' | 'reject') {
     if (kind === 'reject') {
-      const parsed = ZTimesheetReject.safeParse({ week: item.week, person: item.personId, comment });
+      const parsed = ZTimesheetReject.safeParse({ week, person: item.personId, comment });
       if (!parsed.success) {
         setCommentError('Say why the week goes back, so it can be fixed');
         return;
@@ -30,7 +41,7 @@ function Review({ item, onDone }: { item: TTimesheetSummary; onDone: () => void 
     action.mutate(
       {
         action: kind,
-        week: item.week,
+        week,
         person: item.personId,
         comment: kind === 'reject' ? comment : undefined,
       },
@@ -38,7 +49,7 @@ function Review({ item, onDone }: { item: TTimesheetSummary; onDone: () => void 
         onSuccess: () => {
           notifications.show({
             color: kind === 'approve' ? 'green' : 'orange',
-            message: `${item.personName}, ${item.week}: ${kind === 'approve' ? 'approved' : 'sent back'}`,
+            message: `${item.personName}, ${weekRange(week, { year: true })}: ${kind === 'approve' ? 'approved' : 'sent back'}`,
           });
           onDone();
         },
@@ -47,58 +58,76 @@ function Review({ item, onDone }: { item: TTimesheetSummary; onDone: () => void 
     );
   }
 
+  const submitted = sheet.data?.status === 'submitted';
   return (
     <Stack gap="md">
+      <Group justify="space-between" wrap="wrap">
+        <WeekNav week={week} current={isoWeekOf(today(me.timeZone))} onChange={setWeek} />
+        {sheet.data && <StatusBadge sheet={sheet.data} />}
+      </Group>
       {sheet.isPending ? (
         <LoadingState />
       ) : sheet.isError ? (
         <ErrorState error={sheet.error} onRetry={() => void sheet.refetch()} />
       ) : (
-        <TimesheetView sheet={sheet.data} />
+        <>
+          <TimesheetView sheet={sheet.data} />
+          {sheet.data.comment && (
+            <Text size="sm" c="dimmed">
+              Last comment: {sheet.data.comment}
+            </Text>
+          )}
+          <ReviewEntries sheet={sheet.data} />
+        </>
       )}
-      <Textarea
-        label="Comment"
-        description="Required when you send the week back"
-        value={comment}
-        onChange={(e) => {
-          setComment(e.currentTarget.value);
-          setCommentError(null);
-        }}
-        error={commentError}
-        autosize
-        minRows={2}
-        maxLength={2000}
-      />
-      <Group justify="flex-end">
-        <Button
-          variant="light"
-          color="red"
-          leftSection={<IconX size={18} aria-hidden />}
-          loading={action.isPending && action.variables?.action === 'reject'}
-          disabled={action.isPending}
-          onClick={() => decide('reject')}
-        >
-          Reject
-        </Button>
-        <Button
-          color="green"
-          leftSection={<IconCheck size={18} aria-hidden />}
-          loading={action.isPending && action.variables?.action === 'approve'}
-          disabled={action.isPending}
-          onClick={() => decide('approve')}
-        >
-          Approve
-        </Button>
-      </Group>
+      {submitted && (
+        <>
+          <Textarea
+            label="Comment"
+            description="Required when you send the week back"
+            value={comment}
+            onChange={(e) => {
+              setComment(e.currentTarget.value);
+              setCommentError(null);
+            }}
+            error={commentError}
+            autosize
+            minRows={2}
+            maxLength={2000}
+          />
+          <Group justify="flex-end">
+            <Button
+              variant="light"
+              color="red"
+              leftSection={<IconX size={18} aria-hidden />}
+              loading={action.isPending && action.variables?.action === 'reject'}
+              disabled={action.isPending}
+              onClick={() => decide('reject')}
+            >
+              Reject
+            </Button>
+            <Button
+              color="green"
+              leftSection={<IconCheck size={18} aria-hidden />}
+              loading={action.isPending && action.variables?.action === 'approve'}
+              disabled={action.isPending}
+              onClick={() => decide('approve')}
+            >
+              Approve
+            </Button>
+          </Group>
+        </>
+      )}
     </Stack>
   );
 }
 
 export function ApprovalsPage() {
+  const me = useMe();
   const queue = useApprovals({ status: 'submitted' });
   const bulk = useBulkApprove();
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [open, setOpen] = useState<TTimesheetSummary | null>(null);
+  const [open, setOpen] = useState<Opened | null>(null);
   const items = queue.data?.items ?? [];
   const allSelected = items.length > 0 && items.every((i) => selected.has(i.id));
 
@@ -140,6 +169,25 @@ export function ApprovalsPage() {
       >
         Approvals
       </PageTitle>
+      <Group mb="md" align="flex-end">
+        <RemoteSelect<TPerson>
+          path="/api/v1/people"
+          params={{ active: true }}
+          label="Open any week of"
+          placeholder="A person you manage"
+          w={280}
+          value={null}
+          getLabel={(p) => p.name}
+          onChange={(_, p) =>
+            p &&
+            setOpen({
+              personId: p.id,
+              personName: p.name,
+              week: shiftWeek(isoWeekOf(today(me.timeZone)), -1),
+            })
+          }
+        />
+      </Group>
       {queue.isPending ? (
         <LoadingState label="Loading submitted weeks…" />
       ) : queue.isError ? (
@@ -178,7 +226,13 @@ export function ApprovalsPage() {
                     />
                   </Table.Td>
                   <Table.Td>{i.personName}</Table.Td>
-                  <Table.Td>{i.week}</Table.Td>
+                  <Table.Td>
+                    {weekRange(i.week, { year: true })}
+                    <Text span c="dimmed" size="xs">
+                      {' '}
+                      · {i.week}
+                    </Text>
+                  </Table.Td>
                   <HoursCell seconds={i.workedSeconds} />
                   <HoursCell seconds={i.targetSeconds} />
                   <Table.Td>
@@ -205,9 +259,9 @@ export function ApprovalsPage() {
         onClose={() => setOpen(null)}
         position="right"
         size="xl"
-        title={open ? `${open.personName} · ${open.week}` : ''}
+        title={open?.personName ?? ''}
       >
-        {open && <Review item={open} onDone={() => setOpen(null)} />}
+        {open && <Review key={`${open.personId}|${open.week}`} item={open} onDone={() => setOpen(null)} />}
       </Drawer>
       {items.length > 0 && (
         <Text size="xs" c="dimmed" mt="sm">

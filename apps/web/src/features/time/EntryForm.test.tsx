@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { breaksBody } from './BreakFields';
 import { EntryForm } from './EntryForm';
 
 // jsdom has no FontFaceSet; Mantine's autosizing textarea listens to it.
@@ -54,6 +55,7 @@ describe('manual entry form', () => {
         projectId: null,
         activityId: null,
         note: null,
+        breaks: [],
       },
     ]);
   });
@@ -93,6 +95,7 @@ describe('manual entry form', () => {
       projectId: P1,
       activityId: null,
       note: null,
+      breaks: [],
     } as unknown as TTimeEntry;
     const onDone = vi.fn();
     renderWithProviders(<EntryForm entry={entry} timeZone="UTC" defaultDay="2026-11-23" onDone={onDone} />);
@@ -137,5 +140,94 @@ describe('manual entry form', () => {
     renderWithProviders(<EntryForm timeZone="UTC" defaultDay="2026-11-23" onDone={() => {}} />);
     fireEvent.click(screen.getByRole('button', { name: 'Add entry' }));
     expect(await screen.findByText('Time before 2026-12-01 is locked')).toBeTruthy();
+  });
+
+  describe('breaks', () => {
+    const entry = {
+      id: '00000000-0000-4000-8000-0000000000e1',
+      startedAt: '2026-11-23T08:00:00Z',
+      endedAt: '2026-11-23T16:00:00Z',
+      projectId: null,
+      activityId: null,
+      note: null,
+      breaks: [
+        {
+          id: '00000000-0000-4000-8000-0000000000b1',
+          startedAt: '2026-11-23T10:00:00Z',
+          endedAt: '2026-11-23T10:15:00Z',
+        },
+      ],
+    } as unknown as TTimeEntry;
+    function editForm(answer: () => Response) {
+      const sent: Array<{ breaks?: unknown }> = [];
+      mockApi(async (url, init) => {
+        if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
+        if (init.method === 'PATCH') {
+          sent.push(JSON.parse(String(init.body)));
+          return answer();
+        }
+        return problem(404, { code: 'not_found' });
+      });
+      const onDone = vi.fn();
+      renderWithProviders(<EntryForm entry={entry} timeZone="UTC" defaultDay="2026-11-23" onDone={onDone} />);
+      return { sent, onDone };
+    }
+
+    it('shows the entry’s breaks, takes another and sends them all', async () => {
+      const { sent, onDone } = editForm(() => json({}));
+      expect(screen.getByLabelText('Break 1 from')).toHaveValue('10:00');
+      expect(screen.getByLabelText('Break 1 to')).toHaveValue('10:15');
+      fireEvent.click(screen.getByRole('button', { name: 'Add break' }));
+      fireEvent.change(screen.getByLabelText('Break 2 from'), { target: { value: '12:00' } });
+      fireEvent.change(screen.getByLabelText('Break 2 to'), { target: { value: '12:30' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+      await waitFor(() => expect(onDone).toHaveBeenCalled());
+      expect(sent[0]!.breaks).toEqual([
+        { startedAt: '2026-11-23T10:00:00.000Z', endedAt: '2026-11-23T10:15:00.000Z' },
+        { startedAt: '2026-11-23T12:00:00.000Z', endedAt: '2026-11-23T12:30:00.000Z' },
+      ]);
+    });
+
+    it('removes a break, and asks for both times of a new one', async () => {
+      const { sent, onDone } = editForm(() => json({}));
+      fireEvent.click(screen.getByRole('button', { name: 'Add break' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+      expect(await screen.findByText('Enter when the break started and ended')).toBeTruthy();
+      expect(sent).toEqual([]);
+      fireEvent.click(screen.getByRole('button', { name: 'Remove break 2' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Remove break 1' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+      await waitFor(() => expect(onDone).toHaveBeenCalled());
+      expect(sent[0]!.breaks).toEqual([]);
+    });
+
+    it('shows the server’s refusal of a break under its row', async () => {
+      const message = 'A break must lie within its entry';
+      const { onDone } = editForm(() =>
+        problem(422, {
+          code: 'unprocessable',
+          detail: message,
+          errors: [{ path: 'body.breaks.0', message }],
+        }),
+      );
+      fireEvent.change(screen.getByLabelText('Break 1 from'), { target: { value: '17:00' } });
+      fireEvent.change(screen.getByLabelText('Break 1 to'), { target: { value: '17:30' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+      const shown = await screen.findByText(message);
+      expect(shown.closest('[data-testid="break-row"]')).toBeTruthy();
+      expect(screen.getByLabelText('Break 1 from').getAttribute('aria-invalid')).toBe('true');
+      expect(onDone).not.toHaveBeenCalled();
+    });
+
+    it('puts a break after midnight on the entry’s second day', () => {
+      expect(
+        breaksBody(
+          [{ startedAt: '01:00', endedAt: '01:30' }],
+          '2026-11-23 22:00:00',
+          '2026-11-24 06:00:00',
+          'Europe/Berlin',
+        ),
+      ).toEqual([{ startedAt: '2026-11-24T00:00:00.000Z', endedAt: '2026-11-24T00:30:00.000Z' }]);
+    });
   });
 });

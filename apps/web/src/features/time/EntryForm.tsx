@@ -9,6 +9,7 @@ import { uses12Hours } from '../../app/format';
 import { t } from '../../app/i18n';
 import { FormActions } from '../../app/ui';
 import { useSaveEntry } from './api';
+import { BreakFields, type BreakValue, breaksBody, breakValues } from './BreakFields';
 import { fromWall, newEntryTimes, toWall } from './calendar';
 import { hm, parseDuration } from './format';
 import { useWorkPickers } from './pickers';
@@ -19,16 +20,23 @@ type Values = {
   projectId: string | null;
   activityId: string | null;
   note: string;
+  breaks: BreakValue[];
 };
 
-/** The request body the contract expects, built from wall times in the person's zone. */
-function toBody(v: Values, timeZone: string) {
+/**
+ * The request body the contract expects, built from wall times in the person's zone. Breaks go with a
+ * closed entry only: a running entry's breaks belong to the clock.
+ */
+function toBody(v: Values, timeZone: string, withBreaks: boolean) {
   return {
     startedAt: v.startedAt ? fromWall(v.startedAt, timeZone) : '',
     endedAt: v.endedAt ? fromWall(v.endedAt, timeZone) : '',
     projectId: v.projectId,
     activityId: v.activityId,
     note: v.note.trim() === '' ? null : v.note.trim(),
+    ...(withBreaks && v.startedAt && v.endedAt
+      ? { breaks: breaksBody(v.breaks, v.startedAt, v.endedAt, timeZone) }
+      : {}),
   };
 }
 
@@ -64,6 +72,7 @@ export function EntryForm({
   const pickers = useWorkPickers();
   const fresh = newEntryTimes(defaultDay, dayEntries, timeZone, copy);
   const from = entry ?? copy;
+  const withBreaks = !entry || entry.endedAt !== null;
   // Typed as `1:30`, `1.5` or `90m`; a valid one moves the end, a picked end rewrites it.
   const [duration, setDuration] = useState<string | null>(null);
   const form = useForm<Values>({
@@ -73,6 +82,7 @@ export function EntryForm({
       projectId: from?.projectId ?? null,
       activityId: from?.activityId ?? null,
       note: from?.note ?? '',
+      breaks: entry ? breakValues(entry.breaks, timeZone) : [],
     },
     // An activity of another project cannot stay when the project changes.
     onValuesChange: (v) => {
@@ -84,8 +94,11 @@ export function EntryForm({
       const errors: Record<string, string> = {};
       if (!values.startedAt) errors.startedAt = t('entry.pickStart');
       if (!values.endedAt) errors.endedAt = t('entry.pickEnd');
+      values.breaks.forEach((b, i) => {
+        if (!b.startedAt || !b.endedAt) errors[`breaks.${i}`] = 'Enter when the break started and ended';
+      });
       if (Object.keys(errors).length > 0) return errors;
-      const parsed = ZTimeEntryCreate.safeParse(toBody(values, timeZone));
+      const parsed = ZTimeEntryCreate.safeParse(toBody(values, timeZone, withBreaks));
       if (!parsed.success) {
         for (const issue of parsed.error.issues)
           errors[String(issue.path[0] ?? 'startedAt')] ??= issue.message;
@@ -97,7 +110,7 @@ export function EntryForm({
   });
 
   async function submit(values: Values) {
-    const body = toBody(values, timeZone);
+    const body = toBody(values, timeZone, withBreaks);
     try {
       await save.mutateAsync({ id: entry?.id, body });
       notifications.show({ color: 'green', message: entry ? t('entry.updated') : t('entry.added') });
@@ -148,6 +161,7 @@ export function EntryForm({
             }
           }}
         />
+        {withBreaks && <BreakFields form={form} />}
         <Select
           label={t('entry.project')}
           placeholder={pickers.loading ? t('entry.loadingProjects') : t('entry.noProject')}

@@ -26,7 +26,7 @@ import { ClockButtons } from './ClockButtons';
 import { clockFace, hoursMinutes, spokenDuration, timeOfDay } from './format';
 import { QuickStart } from './QuickStart';
 import { clockInBody, useRecentEntries, useTimerWork } from './TimerContext';
-import { WEEK_STATUS, WeekNotice, weekClosed } from './WeekActions';
+import { ReturnedWeeks, WEEK_STATUS, WeekNotice, weekClosed } from './WeekActions';
 
 export const Route = createLazyRoute('/_app/_time/')({ component: HomePage });
 
@@ -140,6 +140,7 @@ export function HomePage() {
       )}
 
       {timesheet.data && <WeekNotice sheet={timesheet.data} />}
+      <ReturnedWeeks current={status.data?.week} />
 
       <Card withBorder padding="lg" radius="md">
         <Stack gap="md" align="stretch">

@@ -1,6 +1,6 @@
 import '@mantine/dates/styles.css';
 import type { TTimeEntry, TTimesheet } from '@clockpilot/contracts/time';
-import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
@@ -25,6 +25,7 @@ import { EntryForm } from './EntryForm';
 import { hoursMinutes, longDay, timeOfDay } from './format';
 import { clockInBody, workOf } from './TimerContext';
 import { WEEK_STATUS } from './WeekActions';
+import { WeekCalendar } from './WeekCalendar';
 import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/time')({ component: MyTimePage });
@@ -36,6 +37,7 @@ export function MyTimePage() {
   const navigate = useNavigate({ from: '/time' });
   const current = isoWeekOf(today(tz));
   const week = search.week ?? current;
+  const view = search.view ?? 'list';
   const days = weekDays(week);
   const entries = useEntries(days[0]!, days[6]!);
   const sheet = useTimesheet(week);
@@ -116,8 +118,24 @@ export function MyTimePage() {
         {t('nav.myTime')}
       </PageTitle>
       <Group justify="space-between" mb="md" wrap="wrap">
-        <WeekNav week={week} current={current} onChange={(w) => void navigate({ search: { week: w } })} />
+        <WeekNav
+          week={week}
+          current={current}
+          onChange={(w) => void navigate({ search: (s) => ({ ...s, week: w }) })}
+        />
         <Group gap="xs">
+          <SegmentedControl
+            size="xs"
+            aria-label="View"
+            data={[
+              { value: 'list', label: 'List' },
+              { value: 'calendar', label: 'Calendar' },
+            ]}
+            value={view}
+            onChange={(v) =>
+              void navigate({ search: (s) => ({ ...s, view: v === 'calendar' ? 'calendar' : undefined }) })
+            }
+          />
           {sheet.data && <StatusBadge sheet={sheet.data} />}
           <Text fw={600} className="tabular">
             {t('mytime.total', { duration: hoursMinutes(weekTotal) })}
@@ -138,6 +156,17 @@ export function MyTimePage() {
         <LoadingState label={t('mytime.loading')} />
       ) : entries.isError ? (
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
+      ) : view === 'calendar' ? (
+        <WeekCalendar
+          days={days}
+          entries={entries.data ?? []}
+          timeZone={tz}
+          editable={editable}
+          label={(e) =>
+            [projectName(e.projectId), activityName(e.activityId)].filter(Boolean).join(' · ') || 'No project'
+          }
+          onOpen={(e, day) => setEditing({ entry: e, day })}
+        />
       ) : (entries.data ?? []).length === 0 ? (
         <EmptyState title={t('mytime.empty')}>
           {editable ? t('mytime.emptyHint') : t('mytime.emptyClosed')}

@@ -70,7 +70,7 @@ const lockBody = (v: LockValues) => ({
   reason: v.reason.trim() === '' ? undefined : v.reason.trim(),
 });
 
-function LocksSection() {
+export function LocksSection() {
   const locks = useLocks();
   const change = useLockMutation();
   const [releasing, setReleasing] = useState<TTimeLock | null>(null);
@@ -79,13 +79,18 @@ function LocksSection() {
     validate: bodyResolver(ZTimeLockCreate, lockBody),
   });
 
-  async function submit(v: LockValues) {
+  // Locking is asked for first: nobody, admins included, can change the period until it is released.
+  const [locking, setLocking] = useState<LockValues | null>(null);
+  async function lock() {
+    const v = locking!;
     try {
       await change.mutateAsync({ create: lockBody(v) as { before: string; reason?: string } });
       notifications.show({ color: 'green', message: t('rules.lockedBefore', { day: longDate(v.before!) }) });
       form.reset();
     } catch (e) {
       showFormError(form, e, { fallbackField: 'before' });
+    } finally {
+      setLocking(null);
     }
   }
 
@@ -117,7 +122,7 @@ function LocksSection() {
             : t('rules.noneLocked')}
         </Alert>
       )}
-      <form onSubmit={form.onSubmit(submit)} noValidate aria-label={t('rules.lockForm')}>
+      <form onSubmit={form.onSubmit(setLocking)} noValidate aria-label={t('rules.lockForm')}>
         <Group align="flex-end" wrap="wrap" gap="sm">
           <DatePickerInput
             label={t('rules.lockBefore')}
@@ -171,6 +176,19 @@ function LocksSection() {
           }),
         ]}
       />
+      <ConfirmDialog
+        opened={locking !== null}
+        title="Lock this period?"
+        confirmLabel="Lock"
+        color="blue"
+        loading={change.isPending}
+        onConfirm={() => void lock()}
+        onClose={() => setLocking(null)}
+      >
+        {locking?.before
+          ? `Nobody, admins included, can add, change or delete time before ${longDate(locking.before)} until the lock is released.`
+          : ''}
+      </ConfirmDialog>
       <ConfirmDialog
         opened={releasing !== null}
         title={t('rules.releaseAsk')}

@@ -9,6 +9,7 @@ import { useMe } from '../../app/useAuth';
 import { useProjects, useTimesheet } from './api';
 import { dayOf, isoWeekOf, today } from './calendar';
 import { hm, hoursMinutes, shortDay } from './format';
+import { GridCell, type GridRow, GridToolbar, NO_PROJECT, useGridDraft } from './GridEntry';
 import { StatusBadge } from './MyTimePage';
 import { TimesheetDays } from './TimesheetDays';
 import { CopyLastWeekButton, SubmitWeekButton, WithdrawWeekButton } from './WeekActions';
@@ -16,13 +17,11 @@ import { WeekNav } from './WeekNav';
 
 export const Route = createLazyRoute('/_app/_time/timesheet')({ component: TimesheetPage });
 
-type Row = { key: string; label: string; perDay: Map<string, number>; total: number };
-
 /** Worked seconds per project and day of the week; entries count on the day they started. */
-export function gridOf(sheet: TTimesheet, projectLabel: (id: string | null) => string): Row[] {
-  const rows = new Map<string, Row>();
+export function gridOf(sheet: TTimesheet, projectLabel: (id: string | null) => string): GridRow[] {
+  const rows = new Map<string, GridRow>();
   for (const e of sheet.entries) {
-    const key = e.projectId ?? 'none';
+    const key = e.projectId ?? NO_PROJECT;
     const day = dayOf(e.startedAt, e.timeZone || sheet.timeZone);
     let row = rows.get(key);
     if (!row) {
@@ -33,23 +32,38 @@ export function gridOf(sheet: TTimesheet, projectLabel: (id: string | null) => s
     row.total += e.workedSeconds;
   }
   return [...rows.values()].sort((a, b) =>
-    a.key === 'none' ? 1 : b.key === 'none' ? -1 : a.label.localeCompare(b.label),
+    a.key === NO_PROJECT ? 1 : b.key === NO_PROJECT ? -1 : a.label.localeCompare(b.label),
   );
 }
 
-export function TimesheetView({ sheet }: { sheet: TTimesheet }) {
+/** The week's hours per project and day; `editable` makes the cells typed (the caller's own week). */
+export function TimesheetView({ sheet, editable = false }: { sheet: TTimesheet; editable?: boolean }) {
   const projects = useProjects();
   const names = new Map((projects.data ?? []).map((p) => [p.id, `${p.code} · ${p.name}`]));
-  const rows = gridOf(sheet, (id) =>
-    id ? (names.get(id) ?? t('sheet.otherProject')) : t('entry.noProject'),
-  );
+  const label = (id: string | null) =>
+    id ? (names.get(id) ?? t('sheet.otherProject')) : t('entry.noProject');
+  const saved = gridOf(sheet, label);
+  const draft = useGridDraft(sheet, saved);
+  const empty = (key: string): GridRow => ({
+    key,
+    label: label(key === NO_PROJECT ? null : key),
+    perDay: new Map(),
+    total: 0,
+  });
+  const rows = [...saved, ...draft.added.filter((k) => !saved.some((r) => r.key === k)).map(empty)];
+  const rowOptions = [
+    ...(projects.data ?? []).map((p) => ({ value: p.id, label: `${p.code} · ${p.name}` })),
+    { value: NO_PROJECT, label: t('entry.noProject') },
+  ].filter((o) => !rows.some((r) => r.key === o.value));
   const totals = sheet.totals;
+  // Phones get the week as day cards; typing hours is the desktop grid's.
   const phone = usePhone();
 
   return (
     <Stack gap="md">
+      {editable && !phone && <GridToolbar draft={draft} options={rowOptions} />}
       {phone ? (
-        <TimesheetDays sheet={sheet} rows={rows} />
+        <TimesheetDays sheet={sheet} rows={saved} />
       ) : (
         <Table.ScrollContainer minWidth={720}>
           <Table withTableBorder withColumnBorders striped data-testid="timesheet-grid">
@@ -75,6 +89,7 @@ export function TimesheetView({ sheet }: { sheet: TTimesheet }) {
                   <Table.Td colSpan={sheet.days.length + 2}>
                     <Text c="dimmed" ta="center" py="sm">
                       {t('mytime.empty')}
+                      {editable && ' Add a project row to type hours.'}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -86,7 +101,13 @@ export function TimesheetView({ sheet }: { sheet: TTimesheet }) {
                   </Table.Th>
                   {sheet.days.map((d) => (
                     <Table.Td key={d.date} ta="right" className="tabular">
-                      {r.perDay.get(d.date) ? hm(r.perDay.get(d.date)!) : ''}
+                      {editable ? (
+                        <GridCell draft={draft} row={r.key} label={r.label} date={d.date} />
+                      ) : r.perDay.get(d.date) ? (
+                        hm(r.perDay.get(d.date)!)
+                      ) : (
+                        ''
+                      )}
                     </Table.Td>
                   ))}
                   <Table.Td ta="right" className="tabular" fw={600}>
@@ -209,7 +230,7 @@ export function TimesheetPage() {
       ) : sheet.isError ? (
         <ErrorState error={sheet.error} onRetry={() => void sheet.refetch()} />
       ) : (
-        <TimesheetView sheet={sheet.data} />
+        <TimesheetView key={week} sheet={sheet.data} editable={sheet.data.editable} />
       )}
     </>
   );

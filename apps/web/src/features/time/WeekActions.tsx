@@ -2,12 +2,14 @@ import type { TTimesheet } from '@clockpilot/contracts/time';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp, IconCopy, IconInfoCircle, IconMessage, IconSend } from '@tabler/icons-react';
+import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { type MessageKey, t, tn } from '../../app/i18n';
-import { useCopyLastWeek, useTimesheetAction } from './api';
+import { useCopyLastWeek, useReturnedWeeks, useTimesheetAction } from './api';
 import { hoursMinutes } from './format';
+import { weekRange } from './WeekNav';
 
 /** Submits a week after showing what is sent: worked against target, and a warning while the week runs on. */
 export function SubmitWeekButton({ sheet, current }: { sheet: TTimesheet; current: string }) {
@@ -169,6 +171,38 @@ export const WEEK_STATUS: Record<TTimesheet['status'] | 'locked', MessageKey> = 
   rejected: 'week.status.rejected',
   locked: 'week.status.locked',
 };
+
+/**
+ * Past weeks a manager sent back, each with the comment and a way to the timesheet to fix it; the
+ * current week's own notice says it for that week.
+ */
+export function ReturnedWeeks({ current }: { current: string | undefined }) {
+  const returned = useReturnedWeeks();
+  const weeks = (returned.data?.items ?? []).filter((r) => r.week !== current);
+  if (weeks.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      {weeks.map((r) => (
+        <Alert
+          key={r.week}
+          color="red"
+          icon={<IconMessage aria-hidden />}
+          title={`Your manager sent back the week of ${weekRange(r.week, { year: true })}`}
+          data-testid="returned-week"
+        >
+          <Stack gap={4} align="flex-start">
+            {r.comment && <Text size="sm">{r.comment}</Text>}
+            <Text size="sm">
+              <Link to="/timesheet" search={{ week: r.week }}>
+                Open that week
+              </Link>
+            </Text>
+          </Stack>
+        </Alert>
+      ))}
+    </Stack>
+  );
+}
 
 /** Clocking in is refused in a week that is submitted or approved. */
 export const weekClosed = (sheet: TTimesheet | undefined) =>

@@ -4,9 +4,11 @@ import { dayMonth } from '../../app/format';
 import { t } from '../../app/i18n';
 import { shiftWeek, weekDays } from './calendar';
 
-function range(week: string) {
+/** `23 Nov – 29 Nov`, or with the year `30 Nov – 6 Dec 2026` where the ISO week label alone says little. */
+export function weekRange(week: string, opts: { year?: boolean } = {}) {
   const days = weekDays(week);
-  return `${dayMonth(days[0]!)} – ${dayMonth(days[6]!)}`;
+  const text = `${dayMonth(days[0]!)} – ${dayMonth(days[6]!)}`;
+  return opts.year ? `${text} ${days[6]!.slice(0, 4)}` : text;
 }
 
 /** Previous / next week, with the current week one click away. */
@@ -32,7 +34,7 @@ export function WeekNav({
           <IconChevronLeft size={18} aria-hidden />
         </ActionIcon>
         <Text fw={600} miw={120} ta="center" aria-live="polite" data-testid="week-label">
-          {range(week)}
+          {weekRange(week)}
           <Text span c="dimmed" fw={400} size="sm" visibleFrom="sm">
             {' '}
             · {week}

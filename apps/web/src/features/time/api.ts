@@ -6,6 +6,7 @@ import type {
   TClockInBody,
   TClockStatus,
   TCopyWeekResult,
+  TReturnedWeeks,
   TTimeEntry,
   TTimeEntryCreate,
   TTimeEntryUpdate,
@@ -15,6 +16,7 @@ import type {
   TTimeSettings,
   TTimeSettingsBody,
   TTimesheet,
+  TTimesheetGridBody,
   TTimesheetSummary,
 } from '@clockpilot/contracts/time';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -33,6 +35,8 @@ export const TIME = {
   submit: '/api/v1/time/timesheets/submit',
   withdraw: '/api/v1/time/timesheets/withdraw',
   copyPrevious: '/api/v1/time/timesheets/copy-previous',
+  grid: '/api/v1/time/timesheets/grid',
+  returned: '/api/v1/time/timesheets/returned',
   approve: '/api/v1/time/timesheets/approve',
   reject: '/api/v1/time/timesheets/reject',
   approvals: '/api/v1/time/approvals',
@@ -155,6 +159,27 @@ export function useCopyLastWeek() {
   return useMutation({
     mutationFn: (week: string) => api<TCopyWeekResult>('POST', TIME.copyPrevious, { body: { week } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: timeKeys.all }),
+  });
+}
+
+/** The caller's weeks a manager sent back, with the reason. */
+export function useReturnedWeeks() {
+  return useQuery({
+    queryKey: [...timeKeys.all, 'returned'],
+    queryFn: ({ signal }) => api<TReturnedWeeks>('GET', TIME.returned, { signal }),
+  });
+}
+
+/** Saves the changed cells of the weekly grid; the server answers the week as it is afterwards. */
+export function useSaveGrid() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TTimesheetGridBody) => api<TTimesheet>('PUT', TIME.grid, { body }),
+    onSuccess: (sheet) => {
+      // The answer is the saved week: shown at once, so the typed cells do not flash back.
+      qc.setQueryData(timeKeys.timesheet(sheet.week), sheet);
+      return qc.invalidateQueries({ queryKey: timeKeys.all });
+    },
   });
 }
 

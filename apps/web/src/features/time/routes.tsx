@@ -23,9 +23,16 @@ function weekSearch(search: Record<string, unknown>): { week?: string } {
   };
 }
 
-/** My time also takes `?new=true`: open the new-entry form at once (the `n` shortcut). */
-function myTimeSearch(search: Record<string, unknown>): { week?: string; new?: boolean } {
-  return { ...weekSearch(search), new: search.new === true || search.new === 'true' ? true : undefined };
+/**
+ * My time: the week, `?view=calendar` for the calendar instead of the list, and `?new=true` to open the
+ * new-entry form at once (the `n` shortcut).
+ */
+function myTimeSearch(search: Record<string, unknown>): { week?: string; view?: 'calendar'; new?: boolean } {
+  return {
+    ...weekSearch(search),
+    view: search.view === 'calendar' ? 'calendar' : undefined,
+    new: search.new === true || search.new === 'true' ? true : undefined,
+  };
 }
 
 function routes(app: AppRoute) {
