@@ -290,4 +290,14 @@ export const time = {
   'calendar.added': 'Eintrag hinzugefügt: {span}',
   'calendar.saved': 'Eintrag gespeichert: {span}',
   'calendar.notChanged': 'Nicht geändert',
+
+  'mytime.view': 'Ansicht',
+  'mytime.list': 'Liste',
+  'mytime.calendar': 'Kalender',
+  'rules.reasonHint': 'z. B. Lohnabrechnung Oktober',
+  'rules.lockAsk': 'Diesen Zeitraum sperren?',
+  'rules.lockText':
+    'Niemand, auch keine Administratoren, kann vor dem {day} Zeit hinzufügen, ändern oder löschen, bis die Sperre aufgehoben wird.',
+  'week.returned': 'Ihre Führungskraft hat die Woche {week} zurückgegeben',
+  'week.openReturned': 'Diese Woche öffnen',
 } satisfies Record<keyof typeof en, string>;

@@ -282,4 +282,14 @@ export const time = {
   'calendar.added': 'Entry added: {span}',
   'calendar.saved': 'Entry saved: {span}',
   'calendar.notChanged': 'Not changed',
+
+  'mytime.view': 'View',
+  'mytime.list': 'List',
+  'mytime.calendar': 'Calendar',
+  'rules.reasonHint': 'e.g. October payroll',
+  'rules.lockAsk': 'Lock this period?',
+  'rules.lockText':
+    'Nobody, admins included, can add, change or delete time before {day} until the lock is released.',
+  'week.returned': 'Your manager sent back the week of {week}',
+  'week.openReturned': 'Open that week',
 };
