@@ -27,7 +27,7 @@ export function showFormError<V extends Record<string, unknown>>(
       return true;
     }
     if (opts.fallbackField && [409, 422, 423].includes(error.status)) {
-      form.setFieldError(opts.fallbackField, error.detail);
+      form.setFieldError(opts.fallbackField, error.text);
       return true;
     }
   }

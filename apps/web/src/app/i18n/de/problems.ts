@@ -1,0 +1,38 @@
+import type { problems as en } from '../en/problems';
+
+export const problems = {
+  'problem.entry_overlap': 'Überschneidet sich mit dem Eintrag {span}',
+  'problem.entry_overlap_any': 'Überschneidet sich mit einem anderen Eintrag',
+  'problem.span': '{from}–{to} am {day}',
+  'problem.spanOpen': 'ab {from} am {day}',
+  'problem.already_clocked_in': 'Sie sind bereits eingestempelt',
+  'problem.not_clocked_in': 'Sie sind nicht eingestempelt',
+  'problem.break_running': 'Es läuft bereits eine Pause',
+  'problem.no_break_running': 'Es läuft keine Pause',
+  'problem.entry_open_too_long':
+    'Dieser Eintrag ist zu lange offen; tragen Sie sein Ende ein, indem Sie ihn bearbeiten',
+  'problem.clock_out_first': 'Stempeln Sie aus, bevor Sie diese Woche einreichen',
+  'problem.lock_released': 'Diese Sperre ist bereits aufgehoben',
+  'problem.period_locked': 'Die Zeit vor dem {day} ist gesperrt',
+  'problem.week_closed': 'Die Woche {week} ist {status} und kann nicht {verb} werden',
+  'problem.week.draft': 'noch ein Entwurf',
+  'problem.week.submitted': 'zur Freigabe eingereicht',
+  'problem.week.approved': 'freigegeben',
+  'problem.week.rejected': 'zurückgegeben',
+  'problem.verb.change': 'geändert',
+  'problem.verb.submit': 'eingereicht',
+  'problem.verb.withdraw': 'zurückgezogen',
+  'problem.verb.approve': 'freigegeben',
+  'problem.verb.reject': 'zurückgegeben',
+  'problem.verb.reopen': 'wieder geöffnet',
+
+  'problem.field.end_before_start': 'Das Ende muss nach dem Beginn liegen',
+  'problem.field.entry_too_long': 'Der Eintrag ist länger als erlaubt',
+  'problem.field.break_outside_entry': 'Eine Pause muss innerhalb ihres Eintrags liegen',
+  'problem.field.breaks_overlap': 'Pausen überschneiden sich',
+  'problem.field.unknown_project': 'Kein solches Projekt',
+  'problem.field.project_archived': 'Dieses Projekt ist archiviert',
+  'problem.field.unknown_activity': 'Keine solche Tätigkeit',
+  'problem.field.activity_archived': 'Diese Tätigkeit ist archiviert',
+  'problem.field.activity_of_other_project': 'Diese Tätigkeit gehört zu einem anderen Projekt',
+} satisfies Record<keyof typeof en, string>;
