@@ -21,9 +21,13 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** What went wrong in the person's language where the problem's reason is known, else `detail`. */
+  /**
+   * What went wrong in the person's language where the problem's reason is known, else the server's
+   * `detail`; an answer without one (a proxy's error page) says the request failed.
+   */
   get text(): string {
-    return problemText(this.problem, this.detail);
+    const detail = this.problem.detail ?? t('problem.requestFailed', { status: this.status });
+    return problemText(this.problem, detail);
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { problems as en } from '../en/problems';
 
 export const problems = {
+  'problem.notSaved': 'Nicht gespeichert',
+  'problem.requestFailed': 'Die Anfrage ist fehlgeschlagen (Status {status})',
   'problem.entry_overlap': 'Überschneidet sich mit dem Eintrag {span}',
   'problem.entry_overlap_any': 'Überschneidet sich mit einem anderen Eintrag',
   'problem.span': '{from}–{to} am {day}',

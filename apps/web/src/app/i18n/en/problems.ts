@@ -1,5 +1,7 @@
 /** Refusals of the server, worded here by their `reason` or field `code` (app/problems.ts). */
 export const problems = {
+  'problem.notSaved': 'Not saved',
+  'problem.requestFailed': 'The request failed (status {status})',
   'problem.entry_overlap': 'Overlaps the entry {span}',
   'problem.entry_overlap_any': 'Overlaps another entry',
   'problem.span': '{from}–{to} on {day}',
