@@ -38,4 +38,5 @@ export const FEATURES = [
   identityFeature,
 ] as const;
 
+// Each feature words its own module's refusals; app/problems.ts looks them up by reason.
 for (const feature of FEATURES as readonly Feature[]) if (feature.problems) wordProblems(feature.problems);
