@@ -5,6 +5,7 @@ import { IconDeviceFloppy } from '@tabler/icons-react';
 import { useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
 import { t, tn } from '../../app/i18n';
+import { fieldText } from '../../app/problems';
 import { useSaveGrid } from './api';
 import { hm, longDay, parseDuration } from './format';
 
@@ -69,7 +70,7 @@ export function useGridDraft(sheet: TTimesheet, rows: GridRow[]) {
           for (const fe of isApiError(e) ? e.errors : []) {
             const at = /^body\.cells\.(\d+)/.exec(fe.path);
             const cell = at && pending[Number(at[1])];
-            if (cell && !(cell.key in byCell)) byCell[cell.key] = fe.message;
+            if (cell && !(cell.key in byCell)) byCell[cell.key] = fieldText(fe);
           }
           setErrors(byCell);
           notifications.show({ color: 'red', title: t('grid.notSaved'), message: errorMessage(e) });
