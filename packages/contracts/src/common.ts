@@ -12,7 +12,7 @@ export const ZString = z.string().regex(/^[^\u0000]*$/, 'Must not contain the ch
 export const ZFieldError = z.object({
   path: ZString.describe('Dotted path of the offending field, e.g. `body.email` or `query.limit`'),
   message: ZString,
-  code: ZString.optional(),
+  code: ZString.optional().describe('Why the field was refused, stable for clients that word it themselves'),
 });
 export type TFieldError = z.infer<typeof ZFieldError>;
 
@@ -24,6 +24,9 @@ export const ZProblem = z.object({
   detail: ZString.optional(),
   instance: ZString.optional(),
   code: ZString,
+  reason: ZString.optional().describe(
+    'Why, finer than `code` and as stable (e.g. `entry_overlap`, `period_locked`), with the fields it names beside it; clients word it in their own language and show `detail`, always English, for a reason they do not know',
+  ),
   errors: z.array(ZFieldError).optional(),
 });
 export type TProblem = z.infer<typeof ZProblem>;

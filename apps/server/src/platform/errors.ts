@@ -48,6 +48,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: {
+      /** The problem's `reason`: finer than `code`, stable, for clients that word it themselves. */
+      reason?: string;
       errors?: TFieldError[];
       headers?: Record<string, string>;
       extra?: Record<string, unknown>;
@@ -62,8 +64,8 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const forbidden = (message = 'You do not have permission to do this') =>
   new AppError('forbidden', message);
-export const unprocessable = (path: string, message: string) =>
-  new AppError('unprocessable', message, { errors: [{ path, message }] });
+export const unprocessable = (path: string, message: string, code?: string) =>
+  new AppError('unprocessable', message, { errors: [{ path, message, ...(code ? { code } : {}) }] });
 
 export function problem(
   code: ErrorCode | string,
@@ -101,6 +103,8 @@ export function pgErrorOf(err: unknown): { code?: string; constraint?: string } 
  */
 export type ConstraintAnswer = {
   code: 'conflict' | 'unprocessable';
+  /** The problem's `reason`, for clients that word it themselves. */
+  reason?: string;
   message: string;
   path?: string;
   field?: { code?: string; message?: string };
@@ -112,8 +116,8 @@ export type ConstraintTable = Readonly<Record<string, ConstraintAnswer>>;
 export function fromConstraint(table: ConstraintTable, err: unknown): unknown {
   const answer = table[pgErrorOf(err).constraint ?? ''];
   if (!answer) return err;
-  const { code, message, path, field } = answer;
-  if (!path) return new AppError(code, message);
+  const { code, reason, message, path, field } = answer;
+  if (!path) return new AppError(code, message, { reason });
   const error = { path, message: field?.message ?? message, ...(field?.code ? { code: field.code } : {}) };
-  return new AppError(code, message, { errors: [error] });
+  return new AppError(code, message, { reason, errors: [error] });
 }

@@ -88,6 +88,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);
     const body = {
       ...problem(appError.code, appError.status, appError.message, instance),
+      ...(appError.details.reason ? { reason: appError.details.reason } : {}),
       ...appError.details.extra,
     };
     if (appError.details.errors) body.errors = appError.details.errors;

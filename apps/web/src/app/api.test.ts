@@ -37,6 +37,8 @@ describe('problem+json to ApiError', () => {
     expect(e.status).toBe(502);
     expect(e.detail).toBe('Bad Gateway');
     expect(e.errors).toEqual([]);
+    // The proxy's status text is not a sentence for people.
+    expect(errorMessage(e)).toBe('The request failed (status 502)');
   });
 
   it('words network failures for people', () => {

@@ -1,5 +1,6 @@
 import type { TFieldError, TProblem } from '@clockpilot/contracts';
 import { t } from './i18n';
+import { fieldText, problemText } from './problems';
 
 /** An error answered by the API (RFC 9457 problem+json), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -21,14 +22,23 @@ export class ApiError extends Error {
   }
 
   /**
+   * What went wrong in the person's language where the problem's reason is known, else the server's
+   * `detail`; an answer without one (a proxy's error page) says the request failed.
+   */
+  get text(): string {
+    const detail = this.problem.detail ?? t('problem.requestFailed', { status: this.status });
+    return problemText(this.problem, detail);
+  }
+
+  /**
    * Field errors keyed by the form field they belong to: `body.startedAt` → `startedAt`,
-   * `body.items.0.minutes` → `items.0.minutes`.
+   * `body.items.0.minutes` → `items.0.minutes`; worded by their code where the catalog knows it.
    */
   get fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const e of this.errors) {
       const key = e.path.replace(/^(body|query|querystring|params)\.?/, '');
-      if (key && !(key in out)) out[key] = e.message;
+      if (key && !(key in out)) out[key] = fieldText(e);
     }
     return out;
   }
@@ -54,7 +64,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 0) return t('ui.unreachable');
-    return e.detail;
+    return e.text;
   }
   if (e instanceof Error) return e.message;
   return t('ui.somethingWrong');

@@ -7,6 +7,7 @@ import { identityFeature } from '../features/identity/routes';
 import { planningFeature } from '../features/planning/routes';
 import { timeFeature } from '../features/time/routes';
 import type { NavItem } from './nav';
+import { type ProblemWords, wordProblems } from './problems';
 import type { AppRoute } from './router';
 
 /**
@@ -23,6 +24,8 @@ export type Feature = {
    * make it lazy, so the login page does not load it.
    */
   Shell?: ComponentType;
+  /** How the web words the `reason`s of the module's problems, in the person's language. */
+  problems?: Readonly<Record<string, ProblemWords>>;
 };
 
 /** Every feature, in menu order; a new module adds its `features/<module>/routes.tsx` here. */
@@ -34,3 +37,6 @@ export const FEATURES = [
   autoscalerFeature,
   identityFeature,
 ] as const;
+
+// Each feature words its own module's refusals; app/problems.ts looks them up by reason.
+for (const feature of FEATURES as readonly Feature[]) if (feature.problems) wordProblems(feature.problems);

@@ -3,6 +3,7 @@ import { schemaResolver } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { z } from 'zod';
 import { errorMessage, isApiError } from './api';
+import { t } from './i18n';
 
 /** Validates a Mantine form with the same contract schema the server checks. */
 export function contractResolver(schema: z.ZodType) {
@@ -27,10 +28,14 @@ export function showFormError<V extends Record<string, unknown>>(
       return true;
     }
     if (opts.fallbackField && [409, 422, 423].includes(error.status)) {
-      form.setFieldError(opts.fallbackField, error.detail);
+      form.setFieldError(opts.fallbackField, error.text);
       return true;
     }
   }
-  notifications.show({ color: 'red', title: opts.title ?? 'Not saved', message: errorMessage(error) });
+  notifications.show({
+    color: 'red',
+    title: opts.title ?? t('problem.notSaved'),
+    message: errorMessage(error),
+  });
   return false;
 }

@@ -1,4 +1,5 @@
 import { Select, type SelectProps } from '@mantine/core';
+import { t } from './i18n';
 
 /** Every IANA zone the browser knows, for time-zone pickers; UTC first. */
 export const TIME_ZONES: string[] = (() => {
@@ -15,7 +16,7 @@ export const TIME_ZONES: string[] = (() => {
 export function TimeZoneSelect(props: Omit<SelectProps, 'data'>) {
   return (
     <Select
-      label="Time zone"
+      label={t('profile.timeZone')}
       data={TIME_ZONES}
       searchable
       allowDeselect={false}

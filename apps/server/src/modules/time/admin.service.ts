@@ -75,7 +75,8 @@ export function createTimeAdminService(ctx: AppContext) {
       return exclusive(async (tx) => {
         const before = await timesheetsRepo.lockById(tx, id);
         if (!before) throw notFound('Lock');
-        if (before.releasedAt) throw new AppError('conflict', 'This lock is already released');
+        if (before.releasedAt)
+          throw new AppError('conflict', 'This lock is already released', { reason: 'lock_released' });
         const row = await timesheetsRepo.releaseLock(tx, id, clock.now(), actor.userId);
         await recordAudit(tx, actor, {
           action: 'time_lock.released',

@@ -28,7 +28,7 @@ export function createClockService(
 ) {
   const { db, clock } = ctx;
   const maxMs = ctx.config.time.maxEntryHours * 3_600_000;
-  const notClockedIn = () => new AppError('conflict', 'Not clocked in');
+  const notClockedIn = () => new AppError('conflict', 'Not clocked in', { reason: 'not_clocked_in' });
 
   /**
    * Runs `fn` on the caller's open entry, row-locked, inside a guarded transaction; answers the entry
@@ -111,7 +111,11 @@ export function createClockService(
             throw new AppError(
               'unprocessable',
               `This entry has been open for more than ${ctx.config.time.maxEntryHours} hours; set its end by editing it`,
-              { errors: [{ path: 'entry', message: 'Forgotten clock-out' }], extra: { entryId: open.id } },
+              {
+                reason: 'entry_open_too_long',
+                errors: [{ path: 'entry', message: 'Forgotten clock-out' }],
+                extra: { entryId: open.id },
+              },
             );
           }
           await timeRepo.cutBreaks(tx, open.id, end!);
@@ -131,7 +135,7 @@ export function createClockService(
         async (tx, open, now) => {
           // The entry's row lock makes this check exact; the unique index backs it up.
           if ((await timeRepo.breaksOf(tx, [open.id])).some((b) => !b.endedAt)) {
-            throw new AppError('conflict', 'A break is already running');
+            throw new AppError('conflict', 'A break is already running', { reason: 'break_running' });
           }
           await timeRepo.startBreak(tx, open.id, now);
           return undefined;
@@ -146,7 +150,7 @@ export function createClockService(
         'break_end',
         async (tx, open, now) => {
           if (!(await timeRepo.endRunningBreak(tx, open.id, now))) {
-            throw new AppError('conflict', 'No break is running');
+            throw new AppError('conflict', 'No break is running', { reason: 'no_break_running' });
           }
           return undefined;
         },

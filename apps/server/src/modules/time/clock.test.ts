@@ -103,12 +103,15 @@ describe('clock in and out', () => {
       projectId: '00000000-0000-4000-8000-000000000000',
     });
     expect(unknown.status).toBe(422);
-    expect(unknown.body.errors).toEqual([{ path: 'body.projectId', message: 'No such project' }]);
+    expect(unknown.body.errors).toEqual([
+      { path: 'body.projectId', code: 'unknown_project', message: 'No such project' },
+    ]);
     const archived = await w.project({ status: 'archived' });
     const res = await api(outsider, 'POST', '/time/clock-in', { projectId: archived.id });
     expect(res.status).toBe(422);
     expect(res.body.errors[0]).toMatchObject({
       path: 'body.projectId',
+      code: 'project_archived',
       message: `Project ${archived.code} is archived`,
     });
   });

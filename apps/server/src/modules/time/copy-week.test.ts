@@ -93,6 +93,7 @@ describe('copy last week', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({
       detail: 'The week of 9–15 Nov 2026 is submitted for approval and cannot be changed',
+      reason: 'week_closed',
       week: '2026-W46',
       weekStatus: 'submitted',
     });

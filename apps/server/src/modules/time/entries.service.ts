@@ -72,23 +72,34 @@ export async function withBreaks(db: DbOrTx, rows: EntryRow[], now: Date): Promi
   return rows.map((r) => toEntry(r, breaks, now));
 }
 
+// Field refusals met both in the checks below and as constraints the database enforced.
+const END_BEFORE_START = { code: 'end_before_start', message: 'The end must be after the start' };
+const BREAKS_OVERLAP = { code: 'breaks_overlap', message: 'Breaks overlap each other' };
+
 /** The constraints of time whose answer needs nothing but their name. */
 const CONSTRAINTS: ConstraintTable = {
   time_breaks_no_overlap: {
     code: 'unprocessable',
     path: 'body.breaks',
-    message: 'Breaks overlap each other',
+    message: BREAKS_OVERLAP.message,
+    field: BREAKS_OVERLAP,
   },
-  time_breaks_one_running: { code: 'conflict', message: 'A break is already running' },
+  time_breaks_one_running: {
+    code: 'conflict',
+    reason: 'break_running',
+    message: 'A break is already running',
+  },
   time_entries_end_after_start: {
     code: 'unprocessable',
     path: 'body.endedAt',
-    message: 'The end must be after the start',
+    message: END_BEFORE_START.message,
+    field: END_BEFORE_START,
   },
   time_breaks_end_after_start: {
     code: 'unprocessable',
     path: 'body.endedAt',
-    message: 'The end must be after the start',
+    message: END_BEFORE_START.message,
+    field: END_BEFORE_START,
   },
 };
 /** Collisions with another entry: the answer names the entry, read back from the database. */
@@ -102,14 +113,18 @@ function conflictError(other: EntryRow | null, attempted: Attempted, oneOpen = f
     id: other.id,
     startedAt: other.startedAt.toISOString(),
     endedAt: other.endedAt?.toISOString() ?? null,
+    timeZone: other.timeZone,
   };
-  const message =
-    oneOpen || (other && !other.endedAt && !attempted.end)
-      ? 'Already clocked in'
-      : conflict
-        ? `Overlaps the entry ${spanText(other.startedAt, other.endedAt, other.timeZone)}`
-        : 'Overlaps another entry';
-  return new AppError('conflict', message, { extra: { conflict } });
+  const clockedIn = oneOpen || (other && !other.endedAt && !attempted.end);
+  const message = clockedIn
+    ? 'Already clocked in'
+    : conflict
+      ? `Overlaps the entry ${spanText(other.startedAt, other.endedAt, other.timeZone)}`
+      : 'Overlaps another entry';
+  return new AppError('conflict', message, {
+    reason: clockedIn ? 'already_clocked_in' : 'entry_overlap',
+    extra: { conflict },
+  });
 }
 
 /**
@@ -144,16 +159,21 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
   async function checkRefs(projectId: string | null | undefined, activityId: string | null | undefined) {
     const dir = policy.directory();
     const project = projectId ? await dir.getProject(projectId) : null;
-    if (projectId && !project) throw unprocessable('body.projectId', 'No such project');
+    if (projectId && !project) throw unprocessable('body.projectId', 'No such project', 'unknown_project');
     if (project && project.status !== 'active') {
-      throw unprocessable('body.projectId', `Project ${project.code} is archived`);
+      throw unprocessable('body.projectId', `Project ${project.code} is archived`, 'project_archived');
     }
     if (activityId) {
       const activity = await dir.getActivity(activityId);
-      if (!activity) throw unprocessable('body.activityId', 'No such activity');
-      if (!activity.active) throw unprocessable('body.activityId', `Activity ${activity.name} is archived`);
+      if (!activity) throw unprocessable('body.activityId', 'No such activity', 'unknown_activity');
+      if (!activity.active)
+        throw unprocessable('body.activityId', `Activity ${activity.name} is archived`, 'activity_archived');
       if (activity.projectId && activity.projectId !== (projectId ?? null)) {
-        throw unprocessable('body.activityId', `Activity ${activity.name} belongs to another project`);
+        throw unprocessable(
+          'body.activityId',
+          `Activity ${activity.name} belongs to another project`,
+          'activity_of_other_project',
+        );
       }
     }
     return project;
@@ -162,20 +182,22 @@ export function createEntriesService(ctx: AppContext, policy: TimePolicy) {
   /** End after start, not longer than TIME_MAX_ENTRY_HOURS, breaks inside the entry and apart. */
   function checkTimes(start: Date, end: Date | null, breaks: Array<{ start: Date; end: Date }>) {
     const errors: TFieldError[] = [];
-    if (end && end <= start)
-      errors.push({ path: 'body.endedAt', message: 'The end must be after the start' });
+    if (end && end <= start) errors.push({ path: 'body.endedAt', ...END_BEFORE_START });
     else if (end && end.getTime() - start.getTime() > maxHours * 3_600_000) {
-      errors.push({ path: 'body.endedAt', message: `An entry cannot be longer than ${maxHours} hours` });
+      errors.push({
+        path: 'body.endedAt',
+        code: 'entry_too_long',
+        message: `An entry cannot be longer than ${maxHours} hours`,
+      });
     }
     const sorted = breaks.map((b, i) => ({ ...b, i })).sort((a, b) => a.start.getTime() - b.start.getTime());
     sorted.forEach((b, k) => {
       const path = `body.breaks.${b.i}`;
-      if (b.end <= b.start)
-        errors.push({ path: `${path}.endedAt`, message: 'The end must be after the start' });
+      if (b.end <= b.start) errors.push({ path: `${path}.endedAt`, ...END_BEFORE_START });
       else if (b.start < start || (end && b.end > end)) {
-        errors.push({ path, message: 'A break must lie within its entry' });
+        errors.push({ path, code: 'break_outside_entry', message: 'A break must lie within its entry' });
       } else if (k > 0 && b.start < sorted[k - 1]!.end) {
-        errors.push({ path, message: 'Breaks overlap each other' });
+        errors.push({ path, ...BREAKS_OVERLAP });
       }
     });
     if (errors.length > 0) throw new AppError('unprocessable', errors[0]!.message, { errors });

@@ -49,10 +49,12 @@ describe('manual entries', () => {
     const first = await w.api(w.employee, 'POST', '/time/entries', entry('2026-11-17', '08:00', '12:00'));
     const res = await w.api(w.employee, 'POST', '/time/entries', entry('2026-11-17', '11:00', '13:00'));
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('entry_overlap');
     expect(res.body.conflict).toEqual({
       id: first.body.id,
       startedAt: '2026-11-17T08:00:00.000Z',
       endedAt: '2026-11-17T12:00:00.000Z',
+      timeZone: 'Europe/Berlin',
     });
     // Said in the person's zone (Berlin) and words, not as an id and UTC instants.
     expect(res.body.detail).toBe('Overlaps the entry 09:00–13:00 on Tue 17 Nov');
@@ -212,7 +214,7 @@ describe('who may touch whose entries', () => {
     });
     expect(outside.status).toBe(422);
     expect(outside.body.errors).toEqual([
-      { path: 'body.breaks.0', message: 'A break must lie within its entry' },
+      { path: 'body.breaks.0', code: 'break_outside_entry', message: 'A break must lie within its entry' },
     ]);
     const overlapping = await w.api(w.employee, 'PATCH', `/time/entries/${b.body.id}`, {
       breaks: [
@@ -222,7 +224,7 @@ describe('who may touch whose entries', () => {
     });
     expect(overlapping.status).toBe(422);
     expect(overlapping.body.errors).toEqual([
-      { path: 'body.breaks.0', message: 'Breaks overlap each other' },
+      { path: 'body.breaks.0', code: 'breaks_overlap', message: 'Breaks overlap each other' },
     ]);
     expect((await w.api(w.employee, 'GET', `/time/entries/${b.body.id}`)).body.breakSeconds).toBe(900);
     expect((await w.api(w.employee, 'DELETE', `/time/entries/${a.body.id}`)).status).toBe(204);

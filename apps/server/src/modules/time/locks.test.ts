@@ -55,6 +55,7 @@ describe('period locks', () => {
     expect(created.body).toMatchObject({
       code: 'locked',
       title: 'Locked',
+      reason: 'period_locked',
       lockedBefore: '2026-11-01',
       detail: 'Time before Sun 1 Nov 2026 is locked',
     });

@@ -5,7 +5,8 @@ import { AppError } from '../../platform/errors';
 /**
  * The sentences of the time module's refusals, in the person's zone and in words: "Overlaps the entry
  * 09:00–12:30 on Mon 30 Nov", never an id or a UTC instant. The body keeps the machine-readable fields
- * beside them (`conflict`, `lockedBefore`, `week`), from which the web app words them in its own locale.
+ * beside them (`conflict`, `lockedBefore`, `week`) and a `reason` naming the refusal, from which the web
+ * app words them in the person's language.
  */
 
 const LOCALE = 'en-GB';
@@ -45,13 +46,29 @@ const STATUS_WORDS: Record<TTimesheetStatus, string> = {
 };
 
 /** `The week of 23–29 Nov 2026 is approved and cannot be changed`. */
-export function weekRefusal(week: string, status: TTimesheetStatus, verb = 'changed'): string {
+function weekRefusal(week: string, status: TTimesheetStatus, verb = 'changed'): string {
   return `The ${weekText(week).slice(4)} is ${STATUS_WORDS[status]} and cannot be ${verb}`;
+}
+
+/**
+ * 409 for a week whose status refuses the write; `step` is the timesheet step refused (submit, approve,
+ * …), none for a change of the week's time.
+ */
+export function weekClosedError(
+  week: string,
+  status: TTimesheetStatus,
+  step?: { action: string; verb: string },
+): AppError {
+  return new AppError('conflict', weekRefusal(week, status, step?.verb), {
+    reason: 'week_closed',
+    extra: { week, weekStatus: status, ...(step ? { action: step.action } : {}) },
+  });
 }
 
 /** 423 for time before the effective lock. */
 export function lockedError(lockedBefore: string): AppError {
   return new AppError('locked', `Time before ${dayText(lockedBefore)} is locked`, {
+    reason: 'period_locked',
     extra: { lockedBefore },
   });
 }

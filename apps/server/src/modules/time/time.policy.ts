@@ -5,7 +5,7 @@ import { type AppContext, moduleApi } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, forbidden, notFound } from '../../platform/errors';
 import { isoWeekOf, startOfLocalDay, weekBounds } from './time.calendar';
-import { lockedError, weekRefusal } from './time.messages';
+import { lockedError, weekClosedError } from './time.messages';
 import type { Scope } from './time.repo';
 import { timesheetsRepo } from './timesheets.repo';
 
@@ -120,9 +120,7 @@ export function createTimePolicy(ctx: AppContext) {
       }
       const closed = rows.find((r) => !weekWritable(r.status, rel));
       if (closed) {
-        throw new AppError('conflict', weekRefusal(closed.week, closed.status), {
-          extra: { week: closed.week, weekStatus: closed.status },
-        });
+        throw weekClosedError(closed.week, closed.status);
       }
     },
   };

@@ -14,7 +14,7 @@ import type { AppContext } from '../../platform/context';
 import { AppError, forbidden } from '../../platform/errors';
 import { timesOf, toEntry } from './entries.service';
 import { isoWeekOf, startOfLocalDay, summariseWeek, weekBounds } from './time.calendar';
-import { lockedError, weekRefusal } from './time.messages';
+import { lockedError, weekClosedError } from './time.messages';
 import type { TimeMetrics } from './time.metrics';
 import { type Relation, type TimePolicy, weekWritable } from './time.policy';
 import { timeRepo } from './time.repo';
@@ -132,15 +132,16 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
         },
       ]);
       if (!rule.from.includes(row!.status)) {
-        throw new AppError('conflict', weekRefusal(input.week, row!.status, rule.verb), {
-          extra: { weekStatus: row!.status },
-        });
+        throw weekClosedError(input.week, row!.status, { action, verb: rule.verb });
       }
       if (action === 'submit') {
         const open = (await timeRepo.entriesWithin(tx, [person.id], bounds.start, bounds.end)).find(
           (e) => !e.endedAt,
         );
-        if (open) throw new AppError('conflict', 'Clock out before submitting this week');
+        if (open)
+          throw new AppError('conflict', 'Clock out before submitting this week', {
+            reason: 'clock_out_first',
+          });
       }
       if (action === 'reopen') {
         if (lockedBefore && bounds.start < startOfLocalDay(lockedBefore, person.timeZone)) {

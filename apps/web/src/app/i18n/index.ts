@@ -48,6 +48,11 @@ function fill(text: string, vars?: Vars): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** Whether a key built at run time (from a server's code) is in the catalog. */
+export function hasMessage(key: string): key is MessageKey {
+  return key in en;
+}
+
 /** The text of a key in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, vars?: Vars): string {
   return fill(messages[key] ?? en[key] ?? key, vars);

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { type Column, DataTable } from '../../app/data-table';
+import { t } from '../../app/i18n';
 import { useListControls, usePagedList } from '../../app/list';
 import { PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
@@ -33,16 +34,16 @@ export function DirectoryPage() {
   const tab = search.tab ?? 'people';
   return (
     <>
-      <PageTitle>Directory</PageTitle>
+      <PageTitle>{t('nav.directory')}</PageTitle>
       <Tabs
         value={tab}
-        onChange={(t) => void navigate({ search: { tab: (t ?? 'people') as DirectoryResource } })}
+        onChange={(next) => void navigate({ search: { tab: (next ?? 'people') as DirectoryResource } })}
         keepMounted={false}
       >
         <Tabs.List mb="md" style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
           {DIRECTORY_TABS.map((r) => (
             <Tabs.Tab key={r} value={r}>
-              {TABS[r].label}
+              {t(TABS[r].words.label)}
             </Tabs.Tab>
           ))}
         </Tabs.List>
@@ -91,11 +92,11 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
   const archive = useArchiveItem(def.resource);
   const restore = useSaveItem(def.resource);
   const Form = def.Form;
-  const noun = def.noun;
+  const words = def.words;
 
   const actions: Column<DirectoryItems[R]> = {
     key: 'actions',
-    header: 'Actions',
+    header: t('ui.actions'),
     hiddenHeader: true,
     align: 'right',
     width: 96,
@@ -104,24 +105,32 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
       return (
         <Group gap={4} justify="flex-end" wrap="nowrap">
           <RowAction
-            tip="Edit"
-            label={`Edit ${label}`}
+            tip={t('directory.edit')}
+            label={t('directory.editOne', { name: label })}
             icon={<IconEdit size={18} aria-hidden />}
             onClick={() => setEditing({ item })}
           />
           {isArchived(item as AnyItem) ? (
             <RowAction
-              tip="Restore"
-              label={`Restore ${label}`}
+              tip={t('directory.restore')}
+              label={t('directory.restoreOne', { name: label })}
               icon={<IconRestore size={18} aria-hidden />}
               color="teal"
               onClick={() =>
                 restore.mutate(
                   { id: (item as AnyItem).id, body: def.restoreBody },
                   {
-                    onSuccess: () => notifications.show({ color: 'green', message: `${label} restored` }),
+                    onSuccess: () =>
+                      notifications.show({
+                        color: 'green',
+                        message: t('directory.restored', { name: label }),
+                      }),
                     onError: (e) =>
-                      notifications.show({ color: 'red', title: 'Not restored', message: errorMessage(e) }),
+                      notifications.show({
+                        color: 'red',
+                        title: t('directory.notRestored'),
+                        message: errorMessage(e),
+                      }),
                   },
                 )
               }
@@ -129,8 +138,8 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
           ) : (
             canArchive && (
               <RowAction
-                tip="Archive"
-                label={`Archive ${label}`}
+                tip={t('directory.archive')}
+                label={t('directory.archiveOne', { name: label })}
                 icon={<IconArchive size={18} aria-hidden />}
                 color="red"
                 onClick={() => setArchiving(item)}
@@ -148,10 +157,11 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
     const label = (archiving as AnyItem).name;
     archive.mutate((archiving as AnyItem).id, {
       onSuccess: () => {
-        notifications.show({ color: 'green', message: `${label} archived` });
+        notifications.show({ color: 'green', message: t('directory.archived', { name: label }) });
         setArchiving(null);
       },
-      onError: (e) => notifications.show({ color: 'red', title: 'Not archived', message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('directory.notArchived'), message: errorMessage(e) }),
     });
   }
 
@@ -162,8 +172,8 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
       <Group justify="space-between" wrap="wrap" gap="sm">
         <Group gap="md" wrap="wrap">
           <TextInput
-            aria-label={`Search ${def.label.toLowerCase()}`}
-            placeholder={`Search ${def.label.toLowerCase()}`}
+            aria-label={t(words.search)}
+            placeholder={t(words.search)}
             leftSection={<IconSearch size={16} aria-hidden />}
             value={controls.q}
             onChange={(e) => controls.setQ(e.currentTarget.value)}
@@ -171,35 +181,33 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
             type="search"
           />
           <Switch
-            label="Show archived"
+            label={t('directory.showArchived')}
             checked={showArchived}
             onChange={(e) => setShowArchived(e.currentTarget.checked)}
           />
         </Group>
         {canManage && (
           <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setEditing({})}>
-            New {noun}
+            {t(words.new)}
           </Button>
         )}
       </Group>
       <DataTable<DirectoryItems[R]>
-        caption={def.label}
+        caption={t(words.label)}
         columns={columns}
         list={list}
         controls={controls}
         rowKey={(i) => (i as AnyItem).id}
         testId={`directory-${def.resource}`}
         empty={{
-          title: controls.search
-            ? `No ${def.label.toLowerCase()} match “${controls.search}”`
-            : `No ${def.label.toLowerCase()} yet`,
-          hint: controls.search ? 'Try another search.' : canManage ? def.emptyHint : undefined,
+          title: controls.search ? t(words.noMatch, { q: controls.search }) : t(words.none),
+          hint: controls.search ? t('directory.tryAnother') : canManage ? t(words.hint) : undefined,
         }}
       />
       <Drawer
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={editingItem ? `Edit ${noun}: ${editingItem.name}` : `New ${noun}`}
+        title={editingItem ? t(words.edit, { name: editingItem.name }) : t(words.new)}
         position="right"
         size="lg"
       >
@@ -217,7 +225,7 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
             {def.resource === 'teams' && editingItem && can(me.role, 'directory:assign') && (
               <TeamPeople
                 team={editingItem as TTeam}
-                onTeamChange={(t) => setEditing({ item: t as DirectoryItems[R] })}
+                onTeamChange={(team) => setEditing({ item: team as DirectoryItems[R] })}
               />
             )}
           </>
@@ -225,13 +233,13 @@ export function ResourceTab<R extends DirectoryResource>({ def }: { def: TabDef<
       </Drawer>
       <ConfirmDialog
         opened={archiving !== null}
-        title={`Archive this ${noun}?`}
-        confirmLabel="Archive"
+        title={t(words.archiveAsk)}
+        confirmLabel={t('directory.archive')}
         loading={archive.isPending}
         onConfirm={confirmArchive}
         onClose={() => setArchiving(null)}
       >
-        {`${archiving ? (archiving as AnyItem).name : ''} will be hidden from lists and pickers. Recorded time keeps pointing at it, and it can be restored. Nothing in the directory is ever deleted.`}
+        {t('directory.archiveText', { name: archiving ? (archiving as AnyItem).name : '' })}
       </ConfirmDialog>
     </Stack>
   );

@@ -6,10 +6,17 @@ import { useQueries } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { api } from '../../app/auth';
+import { type MessageKey, t } from '../../app/i18n';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
 import { LoadingState, RowAction } from '../../app/ui';
 import { DIRECTORY_PATH, directoryKeys, useTeamPerson } from './api';
+
+/** The toast after a change, by the list changed and the change. */
+const DONE = {
+  managers: { add: 'directory.nowManager', remove: 'directory.noLongerManager' },
+  members: { add: 'directory.nowMember', remove: 'directory.noLongerMember' },
+} satisfies Record<'managers' | 'members', Record<'add' | 'remove', MessageKey>>;
 
 /** Managers and members of a team, with add and remove. */
 export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: (t: TTeam) => void }) {
@@ -42,16 +49,13 @@ export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: 
             onTeamChange(result as TTeam);
           }
           setAdding((a) => ({ ...a, [role]: null }));
-          const what = role === 'managers' ? 'a manager' : 'a member';
           notifications.show({
             color: 'green',
-            message:
-              action === 'add'
-                ? `${person.name} is now ${what} of ${team.name}`
-                : `${person.name} is no longer ${what} of ${team.name}`,
+            message: t(DONE[role][action], { person: person.name, team: team.name }),
           });
         },
-        onError: (e) => notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(e) }),
+        onError: (e) =>
+          notifications.show({ color: 'red', title: t('directory.notChanged'), message: errorMessage(e) }),
       },
     );
   }
@@ -61,14 +65,15 @@ export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: 
   return (
     <Stack gap="lg" mt="lg">
       <Section
-        title="Managers"
-        empty="No managers yet. Managers approve the team's timesheets and see its reports."
+        title={t('directory.managers')}
+        empty={t('directory.noManagers')}
+        removeLabel="directory.removeManager"
         people={managerPeople}
         onRemove={(p) => run('managers', 'remove', p)}
         picker={
           <RemoteSelect<TPersonView>
-            label="Add a manager"
-            placeholder="Search people"
+            label={t('directory.addManager')}
+            placeholder={t('directory.people.search')}
             path={DIRECTORY_PATH.people}
             params={{ active: 'true' }}
             exclude={team.managerIds}
@@ -77,24 +82,25 @@ export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: 
             disabled={change.isPending}
             onChange={(id, item) => {
               setAdding((a) => ({ ...a, managers: id }));
-              if (id) run('managers', 'add', { id, name: item?.name ?? 'The person' });
+              if (id) run('managers', 'add', { id, name: item?.name ?? t('directory.thePerson') });
             }}
           />
         }
       />
       {members.isPending ? (
-        <LoadingState label="Loading members…" />
+        <LoadingState label={t('directory.loadingMembers')} />
       ) : (
         <Section
-          title={`Members (${members.items.length})`}
-          empty="No members yet."
+          title={t('directory.membersCount', { count: members.items.length })}
+          empty={t('directory.noMembers')}
+          removeLabel="directory.removeMember"
           people={members.items}
           onRemove={(p) => run('members', 'remove', p)}
           picker={
             <RemoteSelect<TPersonView>
-              label="Add a member"
-              description="A person belongs to one team; adding moves them from their current team."
-              placeholder="Search people"
+              label={t('directory.addMember')}
+              description={t('directory.addMemberHint')}
+              placeholder={t('directory.people.search')}
               path={DIRECTORY_PATH.people}
               params={{ active: 'true' }}
               exclude={members.items.map((m) => m.id)}
@@ -103,7 +109,7 @@ export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: 
               disabled={change.isPending}
               onChange={(id, item) => {
                 setAdding((a) => ({ ...a, members: id }));
-                if (id) run('members', 'add', { id, name: item?.name ?? 'The person' });
+                if (id) run('members', 'add', { id, name: item?.name ?? t('directory.thePerson') });
               }}
             />
           }
@@ -116,12 +122,15 @@ export function TeamPeople({ team, onTeamChange }: { team: TTeam; onTeamChange: 
 function Section({
   title,
   empty,
+  removeLabel,
   people,
   onRemove,
   picker,
 }: {
   title: string;
   empty: string;
+  /** `Remove {name} from …`. */
+  removeLabel: MessageKey;
   people: { id: string; name: string }[];
   onRemove: (p: { id: string; name: string }) => void;
   picker: React.ReactNode;
@@ -142,8 +151,8 @@ function Section({
               <Group gap="xs" justify="space-between" wrap="nowrap">
                 <Text size="sm">{p.name}</Text>
                 <RowAction
-                  tip="Remove"
-                  label={`Remove ${p.name} from ${title.toLowerCase().replace(/ \(\d+\)$/, '')}`}
+                  tip={t('directory.remove')}
+                  label={t(removeLabel, { name: p.name })}
                   icon={<IconUserMinus size={16} aria-hidden />}
                   color="red"
                   onClick={() => onRemove(p)}

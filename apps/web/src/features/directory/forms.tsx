@@ -20,11 +20,13 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { showFormError } from '../../app/form';
+import { t } from '../../app/i18n';
 import { RemoteSelect } from '../../app/remote-select';
 import { TimeZoneSelect } from '../../app/timezones';
 import { FormActions } from '../../app/ui';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { DIRECTORY_PATH, type DirectoryItems, type DirectoryResource, useSaveItem } from './api';
+import { wordsOf } from './words';
 
 export type FormProps<T> = { item?: T; onDone: (saved: T) => void; onCancel: () => void };
 
@@ -36,16 +38,16 @@ function useSubmit<R extends DirectoryResource>(
   resource: R,
   id: string | undefined,
   onDone: (saved: DirectoryItems[R]) => void,
-  noun: string,
 ) {
   const save = useSaveItem(resource);
+  const words = wordsOf(resource);
   return {
     pending: save.isPending,
     // biome-ignore lint/suspicious/noExplicitAny: any Mantine form
     submit: async (form: any, body: unknown) => {
       try {
         const saved = await save.mutateAsync({ id, body });
-        notifications.show({ color: 'green', message: id ? `${noun} saved` : `${noun} created` });
+        notifications.show({ color: 'green', message: t(id ? words.saved : words.created) });
         onDone(saved);
       } catch (e) {
         showFormError(form, e, { fallbackField: 'name' });
@@ -64,7 +66,11 @@ function Actions({
   onCancel: () => void;
 }) {
   return (
-    <FormActions submitLabel={editing ? 'Save changes' : 'Create'} pending={pending} onCancel={onCancel} />
+    <FormActions
+      submitLabel={editing ? t('directory.saveChanges') : t('directory.create')}
+      pending={pending}
+      onCancel={onCancel}
+    />
   );
 }
 
@@ -131,20 +137,25 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
       personBody(v, editing),
     ),
   });
-  const { submit, pending } = useSubmit('people', item?.id, onDone, 'Person');
+  const { submit, pending } = useSubmit('people', item?.id, onDone);
   return (
     <FormShell onSubmit={form.onSubmit((v) => submit(form, personBody(v, editing)))}>
-      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-      <TextInput label="Email" type="email" autoComplete="off" {...form.getInputProps('email')} />
+      <TextInput label={t('directory.name')} required data-autofocus {...form.getInputProps('name')} />
+      <TextInput
+        label={t('directory.email')}
+        type="email"
+        autoComplete="off"
+        {...form.getInputProps('email')}
+      />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
-        <TextInput label="Job title" {...form.getInputProps('title')} />
-        <TextInput label="Department" {...form.getInputProps('department')} />
-        <TextInput label="Employee number" {...form.getInputProps('employeeNumber')} />
+        <TextInput label={t('directory.title')} {...form.getInputProps('title')} />
+        <TextInput label={t('directory.department')} {...form.getInputProps('department')} />
+        <TextInput label={t('directory.employeeNumber')} {...form.getInputProps('employeeNumber')} />
         <TimeZoneSelect {...form.getInputProps('timeZone')} />
       </SimpleGrid>
       <RemoteSelect<TTeam>
-        label="Team"
-        placeholder="No team"
+        label={t('directory.team')}
+        placeholder={t('directory.noTeam')}
         path={DIRECTORY_PATH.teams}
         params={{ active: 'true' }}
         getLabel={(t) => t.name}
@@ -153,8 +164,8 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
         onChange={(id) => form.setFieldValue('teamId', id)}
       />
       <RemoteSelect<TPersonView>
-        label="Manager"
-        placeholder="No manager"
+        label={t('directory.manager')}
+        placeholder={t('directory.noManager')}
         path={DIRECTORY_PATH.people}
         params={{ active: 'true' }}
         exclude={item ? [item.id] : undefined}
@@ -165,15 +176,15 @@ export function PersonForm({ item, onDone, onCancel }: FormProps<TPersonView>) {
       />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
         <NumberInput
-          label="Contracted hours a week"
+          label={t('directory.weeklyHours')}
           min={0}
           max={168}
           decimalScale={2}
           {...form.getInputProps('weeklyHours')}
         />
         <NumberInput
-          label="Capacity for planning (hours a week)"
-          description="Empty: the contracted hours"
+          label={t('directory.capacity')}
+          description={t('directory.capacityHint')}
           min={0}
           max={168}
           decimalScale={2}
@@ -196,11 +207,16 @@ export function TeamForm({ item, onDone, onCancel }: FormProps<TTeam>) {
     initialValues: { name: item?.name ?? '', description: item?.description ?? '' },
     validate: bodyResolver(editing ? ZTeamUpdate : ZTeamCreate, teamBody),
   });
-  const { submit, pending } = useSubmit('teams', item?.id, onDone, 'Team');
+  const { submit, pending } = useSubmit('teams', item?.id, onDone);
   return (
     <FormShell onSubmit={form.onSubmit((v) => submit(form, teamBody(v)))}>
-      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-      <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+      <TextInput label={t('directory.name')} required data-autofocus {...form.getInputProps('name')} />
+      <Textarea
+        label={t('directory.description')}
+        autosize
+        minRows={2}
+        {...form.getInputProps('description')}
+      />
       <Actions pending={pending} editing={editing} onCancel={onCancel} />
     </FormShell>
   );
@@ -217,10 +233,10 @@ export function ClientForm({ item, onDone, onCancel }: FormProps<TClient>) {
     initialValues: { name: item?.name ?? '' },
     validate: bodyResolver(editing ? ZClientUpdate : ZClientCreate, body),
   });
-  const { submit, pending } = useSubmit('clients', item?.id, onDone, 'Client');
+  const { submit, pending } = useSubmit('clients', item?.id, onDone);
   return (
     <FormShell onSubmit={form.onSubmit((v) => submit(form, body(v)))}>
-      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <TextInput label={t('directory.name')} required data-autofocus {...form.getInputProps('name')} />
       <Actions pending={pending} editing={editing} onCancel={onCancel} />
     </FormShell>
   );
@@ -258,13 +274,13 @@ export function ProjectForm({ item, onDone, onCancel }: FormProps<TProject>) {
     },
     validate: bodyResolver(editing ? ZProjectUpdate : ZProjectCreate, projectBody),
   });
-  const { submit, pending } = useSubmit('projects', item?.id, onDone, 'Project');
+  const { submit, pending } = useSubmit('projects', item?.id, onDone);
   return (
     <FormShell onSubmit={form.onSubmit((v) => submit(form, projectBody(v)))}>
       <RemoteSelect<TClient>
-        label="Client"
+        label={t('directory.client')}
         required
-        placeholder="Pick a client"
+        placeholder={t('directory.pickClient')}
         path={DIRECTORY_PATH.clients}
         params={{ active: 'true' }}
         getLabel={(c) => c.name}
@@ -273,17 +289,17 @@ export function ProjectForm({ item, onDone, onCancel }: FormProps<TProject>) {
         onChange={(id) => form.setFieldValue('clientId', id)}
       />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
-        <TextInput label="Code" required data-autofocus {...form.getInputProps('code')} />
-        <TextInput label="Name" required {...form.getInputProps('name')} />
-        <ColorInput label="Colour" format="hex" {...form.getInputProps('color')} />
+        <TextInput label={t('directory.code')} required data-autofocus {...form.getInputProps('code')} />
+        <TextInput label={t('directory.name')} required {...form.getInputProps('name')} />
+        <ColorInput label={t('directory.colour')} format="hex" {...form.getInputProps('color')} />
         <NumberInput
-          label="Budget (hours)"
-          description="Empty: no budget"
+          label={t('directory.budget')}
+          description={t('directory.budgetHint')}
           min={0}
           {...form.getInputProps('budgetHours')}
         />
       </SimpleGrid>
-      <Switch label="Billable" {...form.getInputProps('billable', { type: 'checkbox' })} />
+      <Switch label={t('directory.billable')} {...form.getInputProps('billable', { type: 'checkbox' })} />
       <Actions pending={pending} editing={editing} onCancel={onCancel} />
     </FormShell>
   );
@@ -301,16 +317,14 @@ export function ActivityForm({ item, onDone, onCancel }: FormProps<TActivity>) {
     initialValues: { name: item?.name ?? '', projectId: item?.projectId ?? null },
     validate: bodyResolver(editing ? ZActivityUpdate : ZActivityCreate, body),
   });
-  const { submit, pending } = useSubmit('activities', item?.id, onDone, 'Activity');
+  const { submit, pending } = useSubmit('activities', item?.id, onDone);
   return (
     <FormShell onSubmit={form.onSubmit((v) => submit(form, body(v)))}>
-      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <TextInput label={t('directory.name')} required data-autofocus {...form.getInputProps('name')} />
       <RemoteSelect<TProject>
-        label="Project"
-        placeholder="Every project"
-        description={
-          editing ? 'The project of an activity cannot be changed' : 'Empty: available on every project'
-        }
+        label={t('directory.project')}
+        placeholder={t('directory.everyProject')}
+        description={editing ? t('directory.projectFixed') : t('directory.projectHint')}
         disabled={editing}
         path={DIRECTORY_PATH.projects}
         params={{ status: 'active' }}

@@ -14,24 +14,24 @@ import { Badge, ColorSwatch, Group, Text } from '@mantine/core';
 import type { ComponentType } from 'react';
 import type { Column } from '../../app/data-table';
 import { instantDate } from '../../app/format';
+import { t } from '../../app/i18n';
 import type { QueryValue } from '../../app/list';
 import { type DirectoryItems, type DirectoryResource, isArchived } from './api';
 import { ActivityForm, ClientForm, type FormProps, PersonForm, ProjectForm, TeamForm } from './forms';
+import { type Words, wordsOf } from './words';
 
 export type Names = { teams?: Map<string, string>; clients?: Map<string, string> };
 
 /** What differs between the five tabs; everything else is the one ResourceTab below. */
 export type TabDef<R extends DirectoryResource> = {
   resource: R;
-  label: string;
-  noun: string;
+  words: Words;
   sorts: readonly string[];
   columns: (names: Names) => Column<DirectoryItems[R]>[];
   /** The filter that hides archived items. */
   activeFilter: Record<string, QueryValue>;
   restoreBody: Record<string, unknown>;
   Form: ComponentType<FormProps<DirectoryItems[R]>>;
-  emptyHint: string;
 };
 
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
@@ -39,20 +39,19 @@ const dash = (v: string | number | null | undefined) => (v === null || v === und
 const ArchivedBadge = ({ item }: { item: { active?: boolean; status?: string } }) =>
   isArchived(item) ? (
     <Badge size="xs" color="gray" variant="light" ml={6}>
-      archived
+      {t('directory.archivedBadge')}
     </Badge>
   ) : null;
 
 export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
   people: {
     resource: 'people',
-    label: 'People',
-    noun: 'person',
+    words: wordsOf('people'),
     sorts: PERSON_SORTS,
     columns: (names) => [
       {
         key: 'name',
-        header: 'Name',
+        header: t('directory.name'),
         sortKey: 'name',
         render: (p: TPersonView) => (
           <>
@@ -68,21 +67,26 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
           </>
         ),
       },
-      { key: 'email', header: 'Email', sortKey: 'email', render: (p: TPersonView) => dash(p.email) },
+      {
+        key: 'email',
+        header: t('directory.email'),
+        sortKey: 'email',
+        render: (p: TPersonView) => dash(p.email),
+      },
       {
         key: 'department',
-        header: 'Department',
+        header: t('directory.department'),
         sortKey: 'department',
         render: (p: TPersonView) => dash(p.department),
       },
       {
         key: 'team',
-        header: 'Team',
+        header: t('directory.team'),
         render: (p: TPersonView) => (p.teamId ? (names.teams?.get(p.teamId) ?? '…') : '—'),
       },
       {
         key: 'hours',
-        header: 'Hours a week',
+        header: t('directory.hoursAWeek'),
         align: 'right',
         render: (p: TPersonView) => <span className="tabular">{dash(p.weeklyHours)}</span>,
       },
@@ -90,49 +94,55 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
     activeFilter: { active: 'true' },
     restoreBody: { active: true },
     Form: PersonForm,
-    emptyHint: 'Add the people whose time is tracked.',
   },
   teams: {
     resource: 'teams',
-    label: 'Teams',
-    noun: 'team',
+    words: wordsOf('teams'),
     sorts: TEAM_SORTS,
     columns: () => [
       {
         key: 'name',
-        header: 'Name',
+        header: t('directory.name'),
         sortKey: 'name',
-        render: (t: TTeam) => (
+        render: (team: TTeam) => (
           <>
             <Text size="sm" fw={500} span>
-              {t.name}
+              {team.name}
             </Text>
-            <ArchivedBadge item={t} />
-            {t.description && (
+            <ArchivedBadge item={team} />
+            {team.description && (
               <Text size="xs" c="dimmed" lineClamp={1}>
-                {t.description}
+                {team.description}
               </Text>
             )}
           </>
         ),
       },
-      { key: 'members', header: 'Members', align: 'right', render: (t: TTeam) => t.memberCount },
-      { key: 'managers', header: 'Managers', align: 'right', render: (t: TTeam) => t.managerIds.length },
+      {
+        key: 'members',
+        header: t('directory.members'),
+        align: 'right',
+        render: (team: TTeam) => team.memberCount,
+      },
+      {
+        key: 'managers',
+        header: t('directory.managers'),
+        align: 'right',
+        render: (team: TTeam) => team.managerIds.length,
+      },
     ],
     activeFilter: { active: 'true' },
     restoreBody: { active: true },
     Form: TeamForm,
-    emptyHint: 'Teams group people under their managers.',
   },
   clients: {
     resource: 'clients',
-    label: 'Clients',
-    noun: 'client',
+    words: wordsOf('clients'),
     sorts: CLIENT_SORTS,
     columns: () => [
       {
         key: 'name',
-        header: 'Name',
+        header: t('directory.name'),
         sortKey: 'name',
         render: (c: TClient) => (
           <>
@@ -145,7 +155,7 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
       },
       {
         key: 'createdAt',
-        header: 'Added',
+        header: t('directory.added'),
         sortKey: 'createdAt',
         render: (c: TClient) => instantDate(c.createdAt),
       },
@@ -153,17 +163,15 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
     activeFilter: { active: 'true' },
     restoreBody: { active: true },
     Form: ClientForm,
-    emptyHint: 'Clients own projects.',
   },
   projects: {
     resource: 'projects',
-    label: 'Projects',
-    noun: 'project',
+    words: wordsOf('projects'),
     sorts: PROJECT_SORTS,
     columns: (names) => [
       {
         key: 'code',
-        header: 'Code',
+        header: t('directory.code'),
         sortKey: 'code',
         render: (p: TProject) => (
           <Group gap={6} wrap="nowrap">
@@ -176,7 +184,7 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
       },
       {
         key: 'name',
-        header: 'Name',
+        header: t('directory.name'),
         sortKey: 'name',
         render: (p: TProject) => (
           <>
@@ -187,11 +195,19 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
           </>
         ),
       },
-      { key: 'client', header: 'Client', render: (p: TProject) => names.clients?.get(p.clientId) ?? '…' },
-      { key: 'billable', header: 'Billable', render: (p: TProject) => (p.billable ? 'Yes' : 'No') },
+      {
+        key: 'client',
+        header: t('directory.client'),
+        render: (p: TProject) => names.clients?.get(p.clientId) ?? '…',
+      },
+      {
+        key: 'billable',
+        header: t('directory.billable'),
+        render: (p: TProject) => (p.billable ? t('directory.yes') : t('directory.no')),
+      },
       {
         key: 'budget',
-        header: 'Budget (h)',
+        header: t('directory.budgetShort'),
         align: 'right',
         render: (p: TProject) => <span className="tabular">{dash(p.budgetHours)}</span>,
       },
@@ -199,17 +215,15 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
     activeFilter: { status: 'active' },
     restoreBody: { status: 'active' },
     Form: ProjectForm,
-    emptyHint: 'Projects are what time is booked against.',
   },
   activities: {
     resource: 'activities',
-    label: 'Activities',
-    noun: 'activity',
+    words: wordsOf('activities'),
     sorts: ACTIVITY_SORTS,
     columns: () => [
       {
         key: 'name',
-        header: 'Name',
+        header: t('directory.name'),
         sortKey: 'name',
         render: (a: TActivity) => (
           <>
@@ -222,13 +236,12 @@ export const TABS: { [R in DirectoryResource]: TabDef<R> } = {
       },
       {
         key: 'scope',
-        header: 'Available on',
-        render: (a: TActivity) => (a.projectId ? 'One project' : 'Every project'),
+        header: t('directory.availableOn'),
+        render: (a: TActivity) => (a.projectId ? t('directory.oneProject') : t('directory.everyProject')),
       },
     ],
     activeFilter: { active: 'true' },
     restoreBody: { active: true },
     Form: ActivityForm,
-    emptyHint: 'Activities describe the kind of work (design, support, …).',
   },
 };

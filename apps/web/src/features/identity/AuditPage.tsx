@@ -7,6 +7,7 @@ import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { DataTable, rowActionColumn } from '../../app/data-table';
 import { dateTimeText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect } from '../../app/remote-select';
 import { PageTitle } from '../../app/ui';
@@ -60,38 +61,38 @@ export function AuditPage() {
 
   return (
     <>
-      <PageTitle>Audit log</PageTitle>
-      <Stack gap="sm" mb="sm" component="section" aria-label="Filters">
+      <PageTitle>{t('nav.auditLog')}</PageTitle>
+      <Stack gap="sm" mb="sm" component="section" aria-label={t('audit.filters')}>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3, lg: 5 }}>
           <RemoteSelect<TUser>
-            label="Who"
-            placeholder="Anyone"
+            label={t('audit.who')}
+            placeholder={t('audit.anyone')}
             path={ADMIN.users}
             getLabel={(u) => `${u.displayName} (${u.username})`}
             value={actor}
             onChange={(id) => setActor(id)}
           />
           <TextInput
-            label="Action"
-            placeholder="e.g. user.updated"
+            label={t('audit.action')}
+            placeholder={t('audit.actionHint')}
             value={action}
             onChange={(e) => setAction(e.currentTarget.value)}
           />
           <TextInput
-            label="Record type"
-            placeholder="e.g. person"
+            label={t('audit.recordType')}
+            placeholder={t('audit.recordTypeHint')}
             value={entityType}
             onChange={(e) => setEntityType(e.currentTarget.value)}
           />
           <TextInput
-            label="Record id"
+            label={t('audit.recordId')}
             value={entityId}
             onChange={(e) => setEntityId(e.currentTarget.value)}
           />
           <DatePickerInput
             type="range"
-            label="When"
-            placeholder="Any day"
+            label={t('audit.when')}
+            placeholder={t('audit.anyDay')}
             value={range}
             onChange={(v) => setRange(v as [string | null, string | null])}
             clearable
@@ -102,32 +103,32 @@ export function AuditPage() {
         {filtered && (
           <Group>
             <Button variant="subtle" size="xs" onClick={clear}>
-              Clear filters
+              {t('audit.clear')}
             </Button>
           </Group>
         )}
       </Stack>
       <DataTable<TAuditEvent>
-        caption="Audit events, newest first"
+        caption={t('audit.caption')}
         list={list}
         rowKey={(e) => e.id}
         minWidth={760}
         testId="audit"
         empty={{
-          title: filtered ? 'No events match' : 'No events yet',
-          hint: filtered ? 'Change or clear the filters.' : undefined,
+          title: filtered ? t('audit.noMatch') : t('audit.none'),
+          hint: filtered ? t('audit.noMatchHint') : undefined,
         }}
         columns={[
           {
             key: 'when',
-            header: 'When',
+            header: t('audit.when'),
             render: (e) => <span className="tabular">{when(e.occurredAt)}</span>,
           },
-          { key: 'who', header: 'Who', render: (e) => actorText(e) },
-          { key: 'action', header: 'Action', render: (e) => <Code>{e.action}</Code> },
+          { key: 'who', header: t('audit.who'), render: (e) => actorText(e) },
+          { key: 'action', header: t('audit.action'), render: (e) => <Code>{e.action}</Code> },
           {
             key: 'entity',
-            header: 'Record',
+            header: t('audit.record'),
             render: (e) => (
               <Text size="sm">
                 {e.entityType}
@@ -140,10 +141,10 @@ export function AuditPage() {
               </Text>
             ),
           },
-          { key: 'ip', header: 'From', render: (e) => e.ip ?? '—' },
+          { key: 'ip', header: t('audit.from'), render: (e) => e.ip ?? '—' },
           rowActionColumn<TAuditEvent>({
-            label: 'Details',
-            describe: (e) => `Details of ${e.action} at ${when(e.occurredAt)}`,
+            label: t('audit.details'),
+            describe: (e) => t('audit.detailsOf', { action: e.action, when: when(e.occurredAt) }),
             onClick: setOpen,
           }),
         ]}
@@ -151,23 +152,23 @@ export function AuditPage() {
       <Drawer
         opened={open !== null}
         onClose={() => setOpen(null)}
-        title="Audit event"
+        title={t('audit.event')}
         position="right"
         size="xl"
       >
         {open && (
           <Stack gap="md">
             <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
-              <Meta label="When" value={when(open.occurredAt)} />
-              <Meta label="Who" value={actorText(open)} />
-              <Meta label="Action" value={open.action} />
-              <Meta label="Record" value={`${open.entityType} ${open.entityId ?? ''}`} />
-              <Meta label="IP address" value={open.ip ?? '—'} />
-              <Meta label="Request id" value={open.requestId ?? '—'} />
-              <Meta label="Device" value={open.userAgent ?? '—'} />
+              <Meta label={t('audit.when')} value={when(open.occurredAt)} />
+              <Meta label={t('audit.who')} value={actorText(open)} />
+              <Meta label={t('audit.action')} value={open.action} />
+              <Meta label={t('audit.record')} value={`${open.entityType} ${open.entityId ?? ''}`} />
+              <Meta label={t('audit.ip')} value={open.ip ?? '—'} />
+              <Meta label={t('audit.requestId')} value={open.requestId ?? '—'} />
+              <Meta label={t('audit.device')} value={open.userAgent ?? '—'} />
             </SimpleGrid>
             <Title order={3} size="h5">
-              Changes
+              {t('audit.changes')}
             </Title>
             <JsonDiff before={open.before} after={open.after} />
           </Stack>
@@ -177,12 +178,11 @@ export function AuditPage() {
   );
 }
 
-/** The actor's label, or their user name looked up by id, or "System" for changes nobody made. */
 /** A person's name, a system actor's label, or what is left of an account that no longer exists. */
 export function actorText(e: TAuditEvent): string {
   if (e.actorLabel) return e.actorLabel;
   if (e.actorName) return e.actorName;
-  return e.actorId ? `Removed account ${e.actorId.slice(0, 8)}` : 'System';
+  return e.actorId ? t('audit.removedAccount', { id: e.actorId.slice(0, 8) }) : t('audit.system');
 }
 
 function Meta({ label, value }: { label: string; value: React.ReactNode }) {

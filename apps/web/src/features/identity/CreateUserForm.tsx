@@ -4,12 +4,13 @@ import { Button, Group, PasswordInput, Select, SimpleGrid, Stack, TextInput } fr
 import { useForm } from '@mantine/form';
 import { IconWand } from '@tabler/icons-react';
 import { showFormError } from '../../app/form';
+import { t } from '../../app/i18n';
 import { TimeZoneSelect } from '../../app/timezones';
 import { FormActions } from '../../app/ui';
 import { useAuth } from '../../app/useAuth';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { generatePassword, useCreateUser } from './admin-api';
-import { ROLE_OPTIONS } from './roles';
+import { roleOptions } from './roles';
 
 type CreateValues = {
   username: string;
@@ -63,23 +64,23 @@ export function CreateUserForm({
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, xs: 2 }}>
           <TextInput
-            label="Username"
+            label={t('profile.username')}
             required
             autoComplete="off"
             data-autofocus
             {...form.getInputProps('username')}
           />
           <TextInput
-            label="Email"
+            label={t('profile.email')}
             type="email"
             required
             autoComplete="off"
             {...form.getInputProps('email')}
           />
-          <TextInput label="Display name" {...form.getInputProps('displayName')} />
+          <TextInput label={t('users.displayName')} {...form.getInputProps('displayName')} />
           <Select
-            label="Role"
-            data={ROLE_OPTIONS}
+            label={t('profile.role')}
+            data={roleOptions()}
             allowDeselect={false}
             comboboxProps={{ withinPortal: true }}
             {...form.getInputProps('role')}
@@ -88,8 +89,8 @@ export function CreateUserForm({
         <TimeZoneSelect {...form.getInputProps('timeZone')} />
         <Group align="flex-end" wrap="nowrap" gap="xs">
           <PasswordInput
-            label="Initial password"
-            description="Leave empty for an account that signs in through single sign-on only"
+            label={t('users.initialPassword')}
+            description={t('users.initialPasswordHint')}
             autoComplete="new-password"
             style={{ flex: 1 }}
             {...form.getInputProps('password')}
@@ -99,10 +100,10 @@ export function CreateUserForm({
             leftSection={<IconWand size={16} aria-hidden />}
             onClick={() => form.setFieldValue('password', generatePassword())}
           >
-            Generate
+            {t('users.generate')}
           </Button>
         </Group>
-        <FormActions submitLabel="Create user" pending={create.isPending} onCancel={onCancel} />
+        <FormActions submitLabel={t('users.create')} pending={create.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

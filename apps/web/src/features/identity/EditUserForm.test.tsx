@@ -49,7 +49,7 @@ describe('users: details', { timeout: 30_000 }, () => {
     });
     const onDone = vi.fn();
     renderWithProviders(<EditUserForm user={grace} onDone={onDone} onCancel={vi.fn()} />);
-    fireEvent.change(screen.getByLabelText(/^E-mail/), { target: { value: 'g.hopper@example.test' } });
+    fireEvent.change(screen.getByLabelText(/^Email/), { target: { value: 'g.hopper@example.test' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
     expect(sent).toEqual([{ email: 'g.hopper@example.test' }]);
@@ -66,7 +66,7 @@ describe('users: details', { timeout: 30_000 }, () => {
       });
     });
     renderWithProviders(<EditUserForm user={grace} onDone={vi.fn()} onCancel={vi.fn()} />);
-    const email = screen.getByLabelText(/^E-mail/);
+    const email = screen.getByLabelText(/^Email/);
     fireEvent.change(email, { target: { value: 'not-an-email' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('Enter a valid email address')).toBeInTheDocument();

@@ -2,6 +2,7 @@ import { type TUser, ZUpdateUserBody } from '@clockpilot/contracts/identity';
 import { Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { showFormError } from '../../app/form';
+import { t } from '../../app/i18n';
 import { TimeZoneSelect } from '../../app/timezones';
 import { FormActions } from '../../app/ui';
 import { bodyResolver } from '../../app/validate';
@@ -49,10 +50,10 @@ export function EditUserForm({
   return (
     <form onSubmit={form.onSubmit(submit)} noValidate>
       <Stack gap="sm">
-        <TextInput label="Name" required data-autofocus {...form.getInputProps('displayName')} />
-        <TextInput label="E-mail" type="email" required {...form.getInputProps('email')} />
+        <TextInput label={t('profile.name')} required data-autofocus {...form.getInputProps('displayName')} />
+        <TextInput label={t('profile.email')} type="email" required {...form.getInputProps('email')} />
         <TimeZoneSelect {...form.getInputProps('timeZone')} />
-        <FormActions submitLabel="Save changes" pending={update.isPending} onCancel={onCancel} />
+        <FormActions submitLabel={t('users.saveChanges')} pending={update.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

@@ -1,4 +1,5 @@
 import { Badge, Code, Table, Text, VisuallyHidden } from '@mantine/core';
+import { type MessageKey, t } from '../../app/i18n';
 
 export type DiffRow = {
   path: string;
@@ -48,24 +49,29 @@ const COLOR: Record<DiffRow['kind'], string> = {
   changed: 'orange',
   same: 'gray',
 };
+const KIND: Record<Exclude<DiffRow['kind'], 'same'>, MessageKey> = {
+  added: 'diff.added',
+  removed: 'diff.removed',
+  changed: 'diff.changed',
+};
 
 export function JsonDiff({ before, after }: { before: unknown; after: unknown }) {
   const rows = diffJson(before, after);
   if (rows.length === 0)
     return (
       <Text size="sm" c="dimmed">
-        No data was recorded for this change.
+        {t('diff.nothing')}
       </Text>
     );
   return (
     <Table.ScrollContainer minWidth={480}>
       <Table verticalSpacing={4} fz="sm" data-testid="json-diff">
-        <VisuallyHidden component="caption">Fields before and after the change</VisuallyHidden>
+        <VisuallyHidden component="caption">{t('diff.caption')}</VisuallyHidden>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Field</Table.Th>
-            <Table.Th scope="col">Before</Table.Th>
-            <Table.Th scope="col">After</Table.Th>
+            <Table.Th scope="col">{t('diff.field')}</Table.Th>
+            <Table.Th scope="col">{t('diff.before')}</Table.Th>
+            <Table.Th scope="col">{t('diff.after')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -79,7 +85,7 @@ export function JsonDiff({ before, after }: { before: unknown; after: unknown })
                 <Code>{r.path}</Code>{' '}
                 {r.kind !== 'same' && (
                   <Badge size="xs" variant="light" color={COLOR[r.kind]}>
-                    {r.kind}
+                    {t(KIND[r.kind])}
                   </Badge>
                 )}
               </Table.Td>

@@ -27,6 +27,9 @@ describe('login page', () => {
       'fetch',
       vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
         const url = new URL(String(input), 'http://localhost');
+        // The page asked for after signing in checks that its module is on.
+        if (url.pathname === '/api/v1/app')
+          return json({ version: '0.0.0-test', modules: ['identity', 'directory', 'time'] });
         if (url.pathname === '/api/v1/auth/refresh') return problem(401, { code: 'unauthenticated' });
         if (url.pathname === '/api/v1/auth/oidc/config')
           return json({ enabled: true, loginUrl: '/api/v1/auth/oidc/login' });

@@ -7,6 +7,7 @@ import { PreferencesForm } from '../../app/preferences-form';
 import { PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { PasswordSection } from './PasswordSection';
+import { roleLabel } from './roles';
 import { SessionsSection } from './SessionsSection';
 import { TokensSection } from './TokensSection';
 import { TotpSection } from './TotpSection';
@@ -24,7 +25,7 @@ export function ProfilePage() {
             <Field label={t('profile.name')} value={me.displayName} />
             <Field label={t('profile.username')} value={me.username} />
             <Field label={t('profile.email')} value={me.email} />
-            <Field label={t('profile.role')} value={me.role} />
+            <Field label={t('profile.role')} value={roleLabel(me.role)} />
             <Field label={t('profile.timeZone')} value={me.timeZone} />
           </Group>
         </Section>

@@ -29,6 +29,7 @@ import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { type Column, DataTable } from '../../app/data-table';
 import { instantDate } from '../../app/format';
+import { t } from '../../app/i18n';
 import { useListControls, usePagedList } from '../../app/list';
 import { OneTimeSecret } from '../../app/secret';
 import { PageTitle } from '../../app/ui';
@@ -36,7 +37,7 @@ import { useMe } from '../../app/useAuth';
 import { ADMIN, adminKeys, generatePassword, useResetPassword, useUpdateUser } from './admin-api';
 import { CreateUserForm } from './CreateUserForm';
 import { EditUserForm } from './EditUserForm';
-import { ROLE_LABEL, ROLE_OPTIONS } from './roles';
+import { roleLabel, roleOptions } from './roles';
 
 export const Route = createLazyRoute('/_app/_identity/admin/users')({ component: UsersPage });
 
@@ -70,13 +71,12 @@ export function UsersPage() {
         onSuccess: () => {
           notifications.show({
             color: 'green',
-            message: active
-              ? `${user.username} can sign in again`
-              : `${user.username} is deactivated and signed out`,
+            message: t(active ? 'users.activated' : 'users.deactivated', { name: user.username }),
           });
           setPending(null);
         },
-        onError: (e) => notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(e) }),
+        onError: (e) =>
+          notifications.show({ color: 'red', title: t('users.notChanged'), message: errorMessage(e) }),
       },
     );
   }
@@ -88,12 +88,12 @@ export function UsersPage() {
         onSuccess: () => {
           notifications.show({
             color: 'green',
-            message: `${user.username} is now ${ROLE_LABEL[next].toLowerCase()}`,
+            message: t('users.roleChanged', { name: user.username, role: roleLabel(next) }),
           });
           setPending(null);
         },
         onError: (e) =>
-          notifications.show({ color: 'red', title: 'Role not changed', message: errorMessage(e) }),
+          notifications.show({ color: 'red', title: t('users.roleNotChanged'), message: errorMessage(e) }),
       },
     );
   }
@@ -105,10 +105,14 @@ export function UsersPage() {
       {
         onSuccess: () => {
           setPending(null);
-          setShown({ title: `New password for ${user.username}`, label: 'New password', secret: password });
+          setShown({
+            title: t('users.newPasswordFor', { name: user.username }),
+            label: t('password.new'),
+            secret: password,
+          });
         },
         onError: (e) =>
-          notifications.show({ color: 'red', title: 'Password not reset', message: errorMessage(e) }),
+          notifications.show({ color: 'red', title: t('users.passwordNotReset'), message: errorMessage(e) }),
       },
     );
   }
@@ -116,7 +120,7 @@ export function UsersPage() {
   const columns: Column<TUser, 'username' | 'createdAt' | 'role'>[] = [
     {
       key: 'username',
-      header: 'User',
+      header: t('users.user'),
       sortKey: 'username',
       render: (u) => (
         <>
@@ -131,13 +135,13 @@ export function UsersPage() {
     },
     {
       key: 'role',
-      header: 'Role',
+      header: t('profile.role'),
       sortKey: 'role',
       render: (u) =>
         canManage && u.id !== me.id ? (
           <Select
-            aria-label={`Role of ${u.username}`}
-            data={ROLE_OPTIONS}
+            aria-label={t('users.roleOf', { name: u.username })}
+            data={roleOptions()}
             value={u.role}
             allowDeselect={false}
             size="xs"
@@ -146,22 +150,22 @@ export function UsersPage() {
             onChange={(r) => r && r !== u.role && setPending({ kind: 'role', user: u, role: r as TRole })}
           />
         ) : (
-          ROLE_LABEL[u.role]
+          roleLabel(u.role)
         ),
     },
     {
       key: 'status',
-      header: 'Status',
+      header: t('users.status'),
       render: (u) => (
         <Badge color={u.active ? 'green' : 'gray'} variant="light">
-          {u.active ? 'Active' : 'Deactivated'}
+          {u.active ? t('users.active') : t('users.inactive')}
         </Badge>
       ),
     },
-    { key: 'tz', header: 'Time zone', render: (u) => u.timeZone },
+    { key: 'tz', header: t('profile.timeZone'), render: (u) => u.timeZone },
     {
       key: 'createdAt',
-      header: 'Created',
+      header: t('users.created'),
       sortKey: 'createdAt',
       render: (u) => instantDate(u.createdAt),
     },
@@ -169,7 +173,7 @@ export function UsersPage() {
   if (canManage) {
     columns.push({
       key: 'actions',
-      header: 'Actions',
+      header: t('ui.actions'),
       hiddenHeader: true,
       align: 'right',
       width: 60,
@@ -177,21 +181,21 @@ export function UsersPage() {
         u.id === me.id ? null : (
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <Tooltip label="More actions">
-                <ActionIcon variant="subtle" aria-label={`Actions for ${u.username}`}>
+              <Tooltip label={t('users.moreActions')}>
+                <ActionIcon variant="subtle" aria-label={t('users.actionsFor', { name: u.username })}>
                   <IconDots size={18} aria-hidden />
                 </ActionIcon>
               </Tooltip>
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Item leftSection={<IconEdit size={16} aria-hidden />} onClick={() => setEditing(u)}>
-                Edit details
+                {t('users.edit')}
               </Menu.Item>
               <Menu.Item
                 leftSection={<IconKey size={16} aria-hidden />}
                 onClick={() => setPending({ kind: 'reset', user: u })}
               >
-                Reset password
+                {t('users.resetPassword')}
               </Menu.Item>
               {u.active ? (
                 <Menu.Item
@@ -199,14 +203,14 @@ export function UsersPage() {
                   leftSection={<IconUserOff size={16} aria-hidden />}
                   onClick={() => setPending({ kind: 'deactivate', user: u })}
                 >
-                  Deactivate
+                  {t('users.deactivate')}
                 </Menu.Item>
               ) : (
                 <Menu.Item
                   leftSection={<IconUserCheck size={16} aria-hidden />}
                   onClick={() => setActive(u, true)}
                 >
-                  Activate
+                  {t('users.activate')}
                 </Menu.Item>
               )}
             </Menu.Dropdown>
@@ -221,17 +225,17 @@ export function UsersPage() {
         actions={
           canManage && (
             <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setCreating(true)}>
-              New user
+              {t('users.new')}
             </Button>
           )
         }
       >
-        Users
+        {t('nav.users')}
       </PageTitle>
       <Group gap="sm" mb="sm" wrap="wrap" align="flex-end">
         <TextInput
-          label="Search"
-          placeholder="Name, username or email"
+          label={t('users.search')}
+          placeholder={t('users.searchHint')}
           leftSection={<IconSearch size={16} aria-hidden />}
           type="search"
           value={controls.q}
@@ -239,21 +243,21 @@ export function UsersPage() {
           w={{ base: '100%', xs: 260 }}
         />
         <Select
-          label="Role"
-          placeholder="Any role"
-          data={ROLE_OPTIONS}
+          label={t('profile.role')}
+          placeholder={t('users.anyRole')}
+          data={roleOptions()}
           value={role}
           onChange={setRole}
           clearable
           w={170}
         />
         <Select
-          label="Status"
+          label={t('users.status')}
           data={[
-            { value: 'true', label: 'Active' },
-            { value: 'false', label: 'Deactivated' },
+            { value: 'true', label: t('users.active') },
+            { value: 'false', label: t('users.inactive') },
           ]}
-          placeholder="Any status"
+          placeholder={t('users.anyStatus')}
           value={status}
           onChange={setStatus}
           clearable
@@ -261,40 +265,40 @@ export function UsersPage() {
         />
       </Group>
       <DataTable<TUser, 'username' | 'createdAt' | 'role'>
-        caption="Users"
+        caption={t('nav.users')}
         columns={columns}
         list={list}
         controls={controls}
         rowKey={(u) => u.id}
         minWidth={760}
         testId="users"
-        empty={{ title: 'No users match', hint: 'Change the search or the filters.' }}
+        empty={{ title: t('users.none'), hint: t('users.noneHint') }}
       />
-      <Modal opened={creating} onClose={() => setCreating(false)} title="New user" size="lg" centered>
+      <Modal opened={creating} onClose={() => setCreating(false)} title={t('users.new')} size="lg" centered>
         {creating && (
           <CreateUserForm
             onCancel={() => setCreating(false)}
             onDone={(user, password) => {
               setCreating(false);
-              notifications.show({ color: 'green', message: `${user.username} created` });
+              notifications.show({ color: 'green', message: t('users.createdOne', { name: user.username }) });
               if (password)
                 setShown({
-                  title: `Password for ${user.username}`,
-                  label: 'Initial password',
+                  title: t('users.passwordFor', { name: user.username }),
+                  label: t('users.initialPassword'),
                   secret: password,
                 });
             }}
           />
         )}
       </Modal>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title="Edit user" centered>
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={t('users.editTitle')} centered>
         {editing && (
           <EditUserForm
             user={editing}
             onCancel={() => setEditing(null)}
             onDone={(user) => {
               setEditing(null);
-              notifications.show({ color: 'green', message: `${user.username} saved` });
+              notifications.show({ color: 'green', message: t('users.saved', { name: user.username }) });
             }}
           />
         )}
@@ -304,46 +308,46 @@ export function UsersPage() {
           <Stack gap="sm">
             <OneTimeSecret label={shown.label} value={shown.secret} />
             <Text size="sm" c="dimmed">
-              Give it to the person through a safe channel and ask them to change it after signing in.
+              {t('users.handOver')}
             </Text>
             <Group justify="flex-end">
-              <Button onClick={() => setShown(null)}>Done</Button>
+              <Button onClick={() => setShown(null)}>{t('users.done')}</Button>
             </Group>
           </Stack>
         )}
       </Modal>
       <ConfirmDialog
         opened={pending?.kind === 'deactivate'}
-        title="Deactivate this user?"
-        confirmLabel="Deactivate"
+        title={t('users.deactivateAsk')}
+        confirmLabel={t('users.deactivate')}
         loading={update.isPending}
         onConfirm={() => pending && setActive(pending.user, false)}
         onClose={() => setPending(null)}
       >
-        {`${pending?.user.username ?? ''} will be signed out everywhere and cannot sign in until activated again. Their time records stay.`}
+        {t('users.deactivateText', { name: pending?.user.username ?? '' })}
       </ConfirmDialog>
       <ConfirmDialog
         opened={pending?.kind === 'reset'}
-        title="Reset the password?"
-        confirmLabel="Reset password"
+        title={t('users.resetAsk')}
+        confirmLabel={t('users.resetPassword')}
         color="orange"
         loading={reset.isPending}
         onConfirm={() => pending && resetPassword(pending.user)}
         onClose={() => setPending(null)}
       >
-        {`A new random password replaces ${pending?.user.username ?? ''}'s current one and is shown to you once. Their sessions end.`}
+        {t('users.resetText', { name: pending?.user.username ?? '' })}
       </ConfirmDialog>
       <ConfirmDialog
         opened={pending?.kind === 'role'}
-        title="Change the role?"
-        confirmLabel="Change role"
+        title={t('users.roleAsk')}
+        confirmLabel={t('users.changeRole')}
         color="blue"
         loading={update.isPending}
         onConfirm={() => pending?.kind === 'role' && changeRole(pending.user, pending.role)}
         onClose={() => setPending(null)}
       >
         {pending?.kind === 'role'
-          ? `${pending.user.username} becomes ${ROLE_LABEL[pending.role].toLowerCase()} and gets that role's access at their next request.`
+          ? t('users.roleText', { name: pending.user.username, role: roleLabel(pending.role) })
           : ''}
       </ConfirmDialog>
     </>

@@ -1,11 +1,15 @@
 import { ROLES, type TRole } from '@clockpilot/contracts/permissions';
+import { type MessageKey, t } from '../../app/i18n';
 
-export const ROLE_LABEL: Record<TRole, string> = {
-  admin: 'Administrator',
-  manager: 'Manager',
-  employee: 'Employee',
-  customer: 'Customer',
-};
+const ROLE_KEY = {
+  admin: 'role.admin',
+  manager: 'role.manager',
+  employee: 'role.employee',
+  customer: 'role.customer',
+} satisfies Record<TRole, MessageKey>;
 
-/** The roles as options of a select, in the order of the contract. */
-export const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }));
+/** A role's name in the current language. */
+export const roleLabel = (role: TRole) => t(ROLE_KEY[role]);
+
+/** The roles as options of a select, in the order of the contract (built per render: the language may change). */
+export const roleOptions = () => ROLES.map((r) => ({ value: r, label: roleLabel(r) }));

@@ -108,7 +108,7 @@ describe('approvals', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Approve selected (1)' }));
     await waitFor(() => expect(bulkBody).toEqual({ ids: [SHEET_ID] }));
-    expect(await screen.findByText('1 week(s) approved')).toBeTruthy();
+    expect(await screen.findByText('1 week approved')).toBeTruthy();
   });
 
   it('shows week dates, the entries with their notes, and pages to other weeks of the person', async () => {

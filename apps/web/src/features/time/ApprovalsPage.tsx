@@ -6,6 +6,7 @@ import { IconCheck, IconX } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
+import { t, tn } from '../../app/i18n';
 import { RemoteSelect } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
@@ -34,7 +35,7 @@ function Review({ item, onDone }: { item: Opened; onDone: () => void }) {
     if (kind === 'reject') {
       const parsed = ZTimesheetReject.safeParse({ week, person: item.personId, comment });
       if (!parsed.success) {
-        setCommentError('Say why the week goes back, so it can be fixed');
+        setCommentError(t('approvals.commentRequired'));
         return;
       }
     }
@@ -49,11 +50,15 @@ function Review({ item, onDone }: { item: Opened; onDone: () => void }) {
         onSuccess: () => {
           notifications.show({
             color: kind === 'approve' ? 'green' : 'orange',
-            message: `${item.personName}, ${weekRange(week, { year: true })}: ${kind === 'approve' ? 'approved' : 'sent back'}`,
+            message: t(kind === 'approve' ? 'approvals.approvedOne' : 'approvals.sentBackOne', {
+              name: item.personName,
+              week: weekRange(week, { year: true }),
+            }),
           });
           onDone();
         },
-        onError: (e) => notifications.show({ color: 'red', title: 'Not saved', message: errorMessage(e) }),
+        onError: (e) =>
+          notifications.show({ color: 'red', title: t('approvals.notSaved'), message: errorMessage(e) }),
       },
     );
   }
@@ -74,7 +79,7 @@ function Review({ item, onDone }: { item: Opened; onDone: () => void }) {
           <TimesheetView sheet={sheet.data} />
           {sheet.data.comment && (
             <Text size="sm" c="dimmed">
-              Last comment: {sheet.data.comment}
+              {t('approvals.lastComment', { comment: sheet.data.comment })}
             </Text>
           )}
           <ReviewEntries sheet={sheet.data} />
@@ -83,8 +88,8 @@ function Review({ item, onDone }: { item: Opened; onDone: () => void }) {
       {submitted && (
         <>
           <Textarea
-            label="Comment"
-            description="Required when you send the week back"
+            label={t('approvals.comment')}
+            description={t('approvals.commentHint')}
             value={comment}
             onChange={(e) => {
               setComment(e.currentTarget.value);
@@ -104,7 +109,7 @@ function Review({ item, onDone }: { item: Opened; onDone: () => void }) {
               disabled={action.isPending}
               onClick={() => decide('reject')}
             >
-              Reject
+              {t('approvals.reject')}
             </Button>
             <Button
               color="green"
@@ -113,7 +118,7 @@ function Review({ item, onDone }: { item: Opened; onDone: () => void }) {
               disabled={action.isPending}
               onClick={() => decide('approve')}
             >
-              Approve
+              {t('approvals.approve')}
             </Button>
           </Group>
         </>
@@ -145,11 +150,12 @@ export function ApprovalsPage() {
       onSuccess: (r) => {
         setSelected(new Set());
         if (r.approved.length > 0)
-          notifications.show({ color: 'green', message: `${r.approved.length} week(s) approved` });
+          notifications.show({ color: 'green', message: tn('approvals.approved', r.approved.length) });
         for (const f of r.failed)
-          notifications.show({ color: 'red', title: 'Not approved', message: f.detail });
+          notifications.show({ color: 'red', title: t('approvals.notApproved'), message: f.detail });
       },
-      onError: (e) => notifications.show({ color: 'red', title: 'Not approved', message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('approvals.notApproved'), message: errorMessage(e) }),
     });
   }
 
@@ -163,18 +169,20 @@ export function ApprovalsPage() {
             loading={bulk.isPending}
             onClick={approveSelected}
           >
-            Approve selected{selected.size > 0 ? ` (${selected.size})` : ''}
+            {selected.size > 0
+              ? t('approvals.approveSelectedCount', { count: selected.size })
+              : t('approvals.approveSelected')}
           </Button>
         }
       >
-        Approvals
+        {t('nav.approvals')}
       </PageTitle>
       <Group mb="md" align="flex-end">
         <RemoteSelect<TPerson>
           path="/api/v1/people"
           params={{ active: true }}
-          label="Open any week of"
-          placeholder="A person you manage"
+          label={t('approvals.openAny')}
+          placeholder={t('approvals.pickPerson')}
           w={280}
           value={null}
           getLabel={(p) => p.name}
@@ -189,11 +197,11 @@ export function ApprovalsPage() {
         />
       </Group>
       {queue.isPending ? (
-        <LoadingState label="Loading submitted weeks…" />
+        <LoadingState label={t('approvals.loading')} />
       ) : queue.isError ? (
         <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState title="Nothing to approve">Weeks your team submits will show up here.</EmptyState>
+        <EmptyState title={t('approvals.empty')}>{t('approvals.emptyHint')}</EmptyState>
       ) : (
         <Table.ScrollContainer minWidth={560}>
           <Table highlightOnHover data-testid="approval-queue">
@@ -201,17 +209,17 @@ export function ApprovalsPage() {
               <Table.Tr>
                 <Table.Th w={40}>
                   <Checkbox
-                    aria-label="Select all"
+                    aria-label={t('approvals.selectAll')}
                     checked={allSelected}
                     indeterminate={selected.size > 0 && !allSelected}
                     onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((i) => i.id)))}
                   />
                 </Table.Th>
-                <Table.Th>Person</Table.Th>
-                <Table.Th>Week</Table.Th>
-                <Table.Th ta="right">Worked</Table.Th>
-                <Table.Th ta="right">Target</Table.Th>
-                <Table.Th>Status</Table.Th>
+                <Table.Th>{t('approvals.person')}</Table.Th>
+                <Table.Th>{t('approvals.week')}</Table.Th>
+                <Table.Th ta="right">{t('mytime.worked')}</Table.Th>
+                <Table.Th ta="right">{t('sheet.target')}</Table.Th>
+                <Table.Th>{t('approvals.status')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -220,7 +228,7 @@ export function ApprovalsPage() {
                 <Table.Tr key={i.id} data-testid="approval-row">
                   <Table.Td>
                     <Checkbox
-                      aria-label={`Select ${i.personName}, ${i.week}`}
+                      aria-label={t('approvals.selectOne', { name: i.personName, week: i.week })}
                       checked={selected.has(i.id)}
                       onChange={() => toggle(i.id)}
                     />
@@ -243,9 +251,9 @@ export function ApprovalsPage() {
                       size="xs"
                       variant="light"
                       onClick={() => setOpen(i)}
-                      aria-label={`Open ${i.personName}, ${i.week}`}
+                      aria-label={t('approvals.openOne', { name: i.personName, week: i.week })}
                     >
-                      Open
+                      {t('approvals.open')}
                     </Button>
                   </Table.Td>
                 </Table.Tr>
@@ -265,7 +273,7 @@ export function ApprovalsPage() {
       </Drawer>
       {items.length > 0 && (
         <Text size="xs" c="dimmed" mt="sm">
-          {items.length} week(s) waiting
+          {tn('approvals.waiting', items.length)}
         </Text>
       )}
     </>

@@ -3,6 +3,7 @@ import { ActionIcon, Button, Group, Stack, Text } from '@mantine/core';
 import { TimeInput } from '@mantine/dates';
 import type { UseFormReturnType } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { t } from '../../app/i18n';
 import { fromWall, toWall } from './calendar';
 
 /** A break as the form holds it: wall-clock `HH:mm` times within the entry. */
@@ -48,7 +49,7 @@ export function BreakFields<V extends WithBreaks>({ form }: { form: UseFormRetur
     <Stack gap={4}>
       <Group justify="space-between">
         <Text size="sm" fw={500}>
-          Breaks
+          {t('mytime.breaks')}
         </Text>
         <Button
           size="compact-xs"
@@ -57,7 +58,7 @@ export function BreakFields<V extends WithBreaks>({ form }: { form: UseFormRetur
           disabled={list.length >= 20}
           onClick={() => f.insertListItem('breaks', { startedAt: '', endedAt: '' })}
         >
-          Add break
+          {t('breaks.add')}
         </Button>
       </Group>
       {list.map((_, i) => {
@@ -69,22 +70,22 @@ export function BreakFields<V extends WithBreaks>({ form }: { form: UseFormRetur
             <Group gap="xs" wrap="nowrap" align="flex-end">
               <TimeInput
                 size="xs"
-                label={i === 0 ? 'From' : undefined}
-                aria-label={`Break ${i + 1} from`}
+                label={i === 0 ? t('breaks.from') : undefined}
+                aria-label={t('breaks.fromOne', { n: i + 1 })}
                 {...f.getInputProps(`breaks.${i}.startedAt`)}
                 error={!!error}
               />
               <TimeInput
                 size="xs"
-                label={i === 0 ? 'To' : undefined}
-                aria-label={`Break ${i + 1} to`}
+                label={i === 0 ? t('breaks.to') : undefined}
+                aria-label={t('breaks.toOne', { n: i + 1 })}
                 {...f.getInputProps(`breaks.${i}.endedAt`)}
                 error={!!error}
               />
               <ActionIcon
                 variant="subtle"
                 color="red"
-                aria-label={`Remove break ${i + 1}`}
+                aria-label={t('breaks.remove', { n: i + 1 })}
                 onClick={() => f.removeListItem('breaks', i)}
               >
                 <IconTrash size={16} aria-hidden />

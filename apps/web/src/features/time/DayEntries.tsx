@@ -1,9 +1,10 @@
 import type { TTimeEntry } from '@clockpilot/contracts/time';
-import { Badge, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconCopy, IconEdit, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { t } from '../../app/i18n';
 import { RowAction, usePhone } from '../../app/ui';
+import { EntrySpan, EntryTotals, EntryTotalsHead } from './EntryCells';
 import { hm, timeOfDay } from './format';
 
 /** Continue, duplicate, edit and delete of one entry; each button names the entry it acts on. */
@@ -55,24 +56,6 @@ export function EntryActions(props: {
   );
 }
 
-function Span({ e, timeZone }: { e: TTimeEntry; timeZone: string }) {
-  return (
-    <>
-      {timeOfDay(e.startedAt, timeZone)}–{e.endedAt ? timeOfDay(e.endedAt, timeZone) : t('mytime.now')}{' '}
-      {e.source === 'manual' && (
-        <Badge size="xs" variant="light" color="gray">
-          {t('mytime.manual')}
-        </Badge>
-      )}
-      {!e.endedAt && (
-        <Badge size="xs" variant="light" color="green">
-          {t('mytime.running')}
-        </Badge>
-      )}
-    </>
-  );
-}
-
 /**
  * One day's entries: a table on wider screens, stacked rows on a phone (time and worked on one
  * line, the work below, the actions under it), so nothing scrolls sideways.
@@ -103,7 +86,7 @@ export function DayEntries({
           <Stack key={e.id} gap={2} data-testid="entry-row" className="entry-card">
             <Group justify="space-between" wrap="nowrap" align="flex-start">
               <Text size="sm" className="tabular">
-                <Span e={e} timeZone={timeZone} />
+                <EntrySpan e={e} timeZone={timeZone} />
               </Text>
               <Text size="sm" fw={600} className="tabular">
                 {hm(e.workedSeconds)}
@@ -129,8 +112,7 @@ export function DayEntries({
           <Table.Tr>
             <Table.Th>{t('mytime.time')}</Table.Th>
             <Table.Th>{t('entry.project')}</Table.Th>
-            <Table.Th ta="right">{t('mytime.breaks')}</Table.Th>
-            <Table.Th ta="right">{t('mytime.worked')}</Table.Th>
+            <EntryTotalsHead />
             <Table.Th w={170}>
               <VisuallyHidden>{t('ui.actions')}</VisuallyHidden>
             </Table.Th>
@@ -140,18 +122,13 @@ export function DayEntries({
           {entries.map((e) => (
             <Table.Tr key={e.id} data-testid="entry-row">
               <Table.Td className="tabular">
-                <Span e={e} timeZone={timeZone} />
+                <EntrySpan e={e} timeZone={timeZone} />
               </Table.Td>
               <Table.Td>
                 <Text size="sm">{describe(e)}</Text>
                 {note(e)}
               </Table.Td>
-              <Table.Td ta="right" className="tabular">
-                {e.breakSeconds > 0 ? hm(e.breakSeconds) : '—'}
-              </Table.Td>
-              <Table.Td ta="right" className="tabular">
-                {hm(e.workedSeconds)}
-              </Table.Td>
+              <EntryTotals e={e} />
               <Table.Td>{actions(e)}</Table.Td>
             </Table.Tr>
           ))}

@@ -4,6 +4,8 @@ import { notifications } from '@mantine/notifications';
 import { IconDeviceFloppy } from '@tabler/icons-react';
 import { useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
+import { t, tn } from '../../app/i18n';
+import { fieldText } from '../../app/problems';
 import { useSaveGrid } from './api';
 import { hm, longDay, parseDuration } from './format';
 
@@ -17,9 +19,9 @@ const keyOf = (row: string, date: string) => `${row}|${date}`;
 
 /** What a typed cell means in seconds: empty and 0 clear it; null when it cannot be read. */
 export function cellSeconds(text: string): number | null {
-  const t = text.trim();
-  if (t === '' || /^0+(?:[.,:]0+)?$/.test(t)) return 0;
-  return parseDuration(t);
+  const typed = text.trim();
+  if (typed === '' || /^0+(?:[.,:]0+)?$/.test(typed)) return 0;
+  return parseDuration(typed);
 }
 
 /**
@@ -47,7 +49,7 @@ export function useGridDraft(sheet: TTimesheet, rows: GridRow[]) {
   function submit() {
     const unreadable = pending.filter((p) => p.seconds === null);
     if (unreadable.length > 0) {
-      setErrors(Object.fromEntries(unreadable.map((p) => [p.key, 'Type hours like 1:30 or 1.5'])));
+      setErrors(Object.fromEntries(unreadable.map((p) => [p.key, t('grid.unreadable')])));
       return;
     }
     const cells: TTimesheetGridCell[] = pending.map((p) => ({
@@ -60,7 +62,7 @@ export function useGridDraft(sheet: TTimesheet, rows: GridRow[]) {
       {
         onSuccess: () => {
           reset();
-          notifications.show({ color: 'green', message: 'Week saved' });
+          notifications.show({ color: 'green', message: t('grid.saved') });
         },
         onError: (e) => {
           // The server names bad cells by their place in the request: body.cells.3.seconds.
@@ -68,10 +70,10 @@ export function useGridDraft(sheet: TTimesheet, rows: GridRow[]) {
           for (const fe of isApiError(e) ? e.errors : []) {
             const at = /^body\.cells\.(\d+)/.exec(fe.path);
             const cell = at && pending[Number(at[1])];
-            if (cell && !(cell.key in byCell)) byCell[cell.key] = fe.message;
+            if (cell && !(cell.key in byCell)) byCell[cell.key] = fieldText(fe);
           }
           setErrors(byCell);
-          notifications.show({ color: 'red', title: 'Not saved', message: errorMessage(e) });
+          notifications.show({ color: 'red', title: t('grid.notSaved'), message: errorMessage(e) });
         },
       },
     );
@@ -84,7 +86,8 @@ export function useGridDraft(sheet: TTimesheet, rows: GridRow[]) {
       const s = saved(row, date);
       return s ? hm(s) : '';
     },
-    set: (row: string, date: string, text: string) => setTexts((t) => ({ ...t, [keyOf(row, date)]: text })),
+    set: (row: string, date: string, text: string) =>
+      setTexts((all) => ({ ...all, [keyOf(row, date)]: text })),
     error: (row: string, date: string) => errors[keyOf(row, date)],
     added,
     addRow: (key: string) => setAdded((a) => (a.includes(key) ? a : [...a, key])),
@@ -140,8 +143,8 @@ export function GridToolbar({
       <Select
         size="xs"
         w={260}
-        aria-label="Add a project row"
-        placeholder="Add a project row…"
+        aria-label={t('grid.addRow')}
+        placeholder={t('grid.addRowPlaceholder')}
         data={options}
         value={null}
         searchable
@@ -150,11 +153,11 @@ export function GridToolbar({
       <Group gap="xs">
         {draft.changed > 0 && (
           <Text size="sm" c="dimmed">
-            {draft.changed} unsaved {draft.changed === 1 ? 'cell' : 'cells'}
+            {tn('grid.unsaved', draft.changed)}
           </Text>
         )}
         <Button size="xs" variant="default" disabled={draft.changed === 0} onClick={draft.reset}>
-          Discard
+          {t('grid.discard')}
         </Button>
         <Button
           size="xs"
@@ -163,7 +166,7 @@ export function GridToolbar({
           loading={draft.saving}
           onClick={draft.submit}
         >
-          Save week
+          {t('grid.save')}
         </Button>
       </Group>
     </Group>

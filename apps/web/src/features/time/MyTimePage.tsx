@@ -126,10 +126,10 @@ export function MyTimePage() {
         <Group gap="xs">
           <SegmentedControl
             size="xs"
-            aria-label="View"
+            aria-label={t('mytime.view')}
             data={[
-              { value: 'list', label: 'List' },
-              { value: 'calendar', label: 'Calendar' },
+              { value: 'list', label: t('mytime.list') },
+              { value: 'calendar', label: t('mytime.calendar') },
             ]}
             value={view}
             onChange={(v) =>

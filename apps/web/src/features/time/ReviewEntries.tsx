@@ -1,8 +1,10 @@
 import type { TTimesheet } from '@clockpilot/contracts/time';
 import { Table, Text } from '@mantine/core';
+import { t } from '../../app/i18n';
 import { useActivities, useProjects } from './api';
 import { dayOf } from './calendar';
-import { hm, shortDay, timeOfDay } from './format';
+import { EntrySpan, EntryTotals, EntryTotalsHead } from './EntryCells';
+import { shortDay } from './format';
 
 /** The week's entries one by one, with their notes: what a reviewer reads before deciding. */
 export function ReviewEntries({ sheet }: { sheet: TTimesheet }) {
@@ -15,14 +17,15 @@ export function ReviewEntries({ sheet }: { sheet: TTimesheet }) {
   return (
     <Table.ScrollContainer minWidth={520}>
       <Table verticalSpacing={4} data-testid="review-entries">
-        <caption style={{ captionSide: 'top', textAlign: 'left', padding: '0 0 8px' }}>Entries</caption>
+        <caption style={{ captionSide: 'top', textAlign: 'left', padding: '0 0 8px' }}>
+          {t('approvals.entries')}
+        </caption>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Day</Table.Th>
-            <Table.Th>Time</Table.Th>
-            <Table.Th>Work and note</Table.Th>
-            <Table.Th ta="right">Breaks</Table.Th>
-            <Table.Th ta="right">Worked</Table.Th>
+            <Table.Th>{t('approvals.day')}</Table.Th>
+            <Table.Th>{t('mytime.time')}</Table.Th>
+            <Table.Th>{t('approvals.workAndNote')}</Table.Th>
+            <EntryTotalsHead />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -30,16 +33,16 @@ export function ReviewEntries({ sheet }: { sheet: TTimesheet }) {
             <Table.Tr key={e.id} data-testid="review-entry">
               <Table.Td>{shortDay(dayOf(e.startedAt, e.timeZone || zone))}</Table.Td>
               <Table.Td className="tabular">
-                {timeOfDay(e.startedAt, zone)}–{e.endedAt ? timeOfDay(e.endedAt, zone) : 'now'}
+                <EntrySpan e={e} timeZone={zone} />
               </Table.Td>
               <Table.Td>
                 <Text size="sm">
                   {[
-                    e.projectId ? (project.get(e.projectId) ?? 'Other project') : null,
+                    e.projectId ? (project.get(e.projectId) ?? t('sheet.otherProject')) : null,
                     e.activityId ? activity.get(e.activityId) : null,
                   ]
                     .filter(Boolean)
-                    .join(' · ') || 'No project'}
+                    .join(' · ') || t('entry.noProject')}
                 </Text>
                 {e.note && (
                   <Text size="xs" c="dimmed" style={{ whiteSpace: 'pre-wrap' }}>
@@ -47,12 +50,7 @@ export function ReviewEntries({ sheet }: { sheet: TTimesheet }) {
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td ta="right" className="tabular">
-                {e.breakSeconds > 0 ? hm(e.breakSeconds) : '—'}
-              </Table.Td>
-              <Table.Td ta="right" className="tabular">
-                {hm(e.workedSeconds)}
-              </Table.Td>
+              <EntryTotals e={e} />
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -134,7 +134,7 @@ export function LocksSection() {
           />
           <TextInput
             label={t('rules.reason')}
-            placeholder="e.g. October payroll"
+            placeholder={t('rules.reasonHint')}
             w={260}
             {...form.getInputProps('reason')}
           />
@@ -178,16 +178,14 @@ export function LocksSection() {
       />
       <ConfirmDialog
         opened={locking !== null}
-        title="Lock this period?"
-        confirmLabel="Lock"
+        title={t('rules.lockAsk')}
+        confirmLabel={t('rules.lock')}
         color="blue"
         loading={change.isPending}
         onConfirm={() => void lock()}
         onClose={() => setLocking(null)}
       >
-        {locking?.before
-          ? `Nobody, admins included, can add, change or delete time before ${longDate(locking.before)} until the lock is released.`
-          : ''}
+        {locking?.before ? t('rules.lockText', { day: longDate(locking.before) }) : ''}
       </ConfirmDialog>
       <ConfirmDialog
         opened={releasing !== null}

@@ -89,7 +89,7 @@ export function TimesheetView({ sheet, editable = false }: { sheet: TTimesheet; 
                   <Table.Td colSpan={sheet.days.length + 2}>
                     <Text c="dimmed" ta="center" py="sm">
                       {t('mytime.empty')}
-                      {editable && ' Add a project row to type hours.'}
+                      {editable && ` ${t('grid.emptyHint')}`}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

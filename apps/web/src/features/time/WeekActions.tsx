@@ -187,14 +187,14 @@ export function ReturnedWeeks({ current }: { current: string | undefined }) {
           key={r.week}
           color="red"
           icon={<IconMessage aria-hidden />}
-          title={`Your manager sent back the week of ${weekRange(r.week, { year: true })}`}
+          title={t('week.returned', { week: weekRange(r.week, { year: true }) })}
           data-testid="returned-week"
         >
           <Stack gap={4} align="flex-start">
             {r.comment && <Text size="sm">{r.comment}</Text>}
             <Text size="sm">
               <Link to="/timesheet" search={{ week: r.week }}>
-                Open that week
+                {t('week.openReturned')}
               </Link>
             </Text>
           </Stack>

@@ -3,6 +3,7 @@ import { Box, Group, ScrollArea, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type PointerEvent as ReactPointerEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../app/api';
+import { t } from '../../app/i18n';
 import { useSaveEntry } from './api';
 import { hm, shortDay, timeOfDay } from './format';
 import { boxOf, DAY_PX, drawn, HOUR_PX, instantAt, minutesAt, moved } from './week-geometry';
@@ -113,9 +114,12 @@ export function WeekCalendar({
         onSuccess: () =>
           notifications.show({
             color: 'green',
-            message: `${d.kind === 'create' ? 'Entry added' : 'Entry saved'}: ${timeOfDay(span.startedAt, timeZone)}–${timeOfDay(span.endedAt, timeZone)}`,
+            message: t(d.kind === 'create' ? 'calendar.added' : 'calendar.saved', {
+              span: `${timeOfDay(span.startedAt, timeZone)}–${timeOfDay(span.endedAt, timeZone)}`,
+            }),
           }),
-        onError: (e) => notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(e) }),
+        onError: (e) =>
+          notifications.show({ color: 'red', title: t('calendar.notChanged'), message: errorMessage(e) }),
         onSettled: () => setPending(null),
       },
     );
@@ -182,7 +186,7 @@ export function WeekCalendar({
                   <Box
                     key={e.id}
                     data-testid="calendar-block"
-                    aria-label={`${label(e)}, ${timeOfDay(span.startedAt, timeZone)}–${span.endedAt ? timeOfDay(span.endedAt, timeZone) : 'now'}`}
+                    aria-label={`${label(e)}, ${timeOfDay(span.startedAt, timeZone)}–${span.endedAt ? timeOfDay(span.endedAt, timeZone) : t('mytime.now')}`}
                     pos="absolute"
                     left={2}
                     right={2}

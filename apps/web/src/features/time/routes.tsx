@@ -14,6 +14,7 @@ import { requirePermission } from '../../app/guards';
 import { requireModule } from '../../app/modules';
 import type { AppRoute } from '../../app/router';
 import { clockStatusQuery } from './api';
+import { timeProblems } from './problems';
 
 /** `?week=2026-W48`; anything else means the current week. */
 function weekSearch(search: Record<string, unknown>): { week?: string } {
@@ -86,6 +87,7 @@ export const timeFeature = {
   module: 'time',
   routes,
   Shell: lazy(() => import('./TimeShortcuts').then((m) => ({ default: m.TimeShortcuts }))),
+  problems: timeProblems,
   nav: [
     { to: '/', label: 'nav.home', permission: 'time:track', icon: IconHome, group: 'me' },
     { to: '/time', label: 'nav.myTime', permission: 'time:track', icon: IconClock, group: 'me' },
