@@ -109,7 +109,7 @@ scenario(
     await s.page.goto('/time');
     const row = s.page.getByTestId('entry-row').filter({ hasText: 'Kick-off call with Acme' });
     await row.waitFor();
-    assert.match(await row.innerText(), /Website relaunch/);
+    assert.match((await row.textContent()) ?? '', /Website relaunch/);
     assert.deepEqual(cspViolations(s), []);
   },
 );
