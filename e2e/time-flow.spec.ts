@@ -95,7 +95,7 @@ scenario(
     await s.page.getByRole('button', { name: 'Clock in' }).click();
     await state.filter({ hasText: 'Working' }).waitFor();
     // The running time shows in the tab, as in the desktop trackers people know.
-    await s.page.waitForFunction(() => /^\d\d:\d\d:\d\d · ClockPilot$/.test(document.title));
+    await s.page.waitForFunction('/^\\d\\d:\\d\\d:\\d\\d · ClockPilot$/.test(document.title)');
     // A change while the timer runs is saved on the open entry when the field is left.
     const saved = s.page.waitForResponse(
       (r) => r.url().includes('/api/v1/time/entries/') && r.request().method() !== 'GET' && r.ok(),
