@@ -151,6 +151,19 @@ scenario('[EMPLOYEE][CALENDAR]: draws an entry on the calendar week and drags it
   await blocks.first().waitFor();
   const after = (await blocks.first().boundingBox())!;
   assert.ok(Math.abs(after.y - (await hourY(16))) < 2, 'the moved block starts at 16:00');
+  // A click opens the entry; a break added in its form is kept and shaded on the block.
+  await blocks.first().click();
+  const dialog = s.page.getByRole('dialog', { name: 'Edit entry' });
+  await dialog.getByRole('button', { name: 'Add break' }).click();
+  await dialog.getByLabel('Break 1 from').fill('16:30');
+  await dialog.getByLabel('Break 1 to').fill('17:00');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await s.page.getByText('Entry updated').waitFor();
+  await s.page.reload();
+  const shade = blocks.first().getByTestId('calendar-break');
+  await shade.waitFor();
+  const breakBox = (await shade.boundingBox())!;
+  assert.ok(Math.abs(breakBox.height - 24) < 2, `a 30 min break is ${breakBox.height} px high`);
   assert.deepEqual(cspViolations(s), []);
 });
 
