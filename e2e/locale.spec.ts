@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
-import { cspViolations, loginViaApi, scenarios } from './lib';
+import { cspViolations, loginViaApi, openSession, scenarios } from './lib';
 
 // Language, formats and colour scheme: a German browser gets German, the profile changes it, dark
 // mode follows the system and the profile's switch, and the keyboard reaches the main actions.
 const scenario = scenarios();
+// As a string: the test runner's transpiler would wrap a function in helpers the page lacks.
+const GERMAN_BROWSER = `
+  Object.defineProperty(navigator, 'languages', { get: () => ['de-DE', 'de'] });
+  Object.defineProperty(navigator, 'language', { get: () => 'de-DE' });
+`;
 
 scenario(
   '[EMPLOYEE][LOCALE]: a German browser gets the app in German; the profile switches it to English for good',
   {},
   async (s) => {
-    // As a string: the test runner's transpiler would wrap a function in helpers the page lacks.
-    await s.context.addInitScript(`
-      Object.defineProperty(navigator, 'languages', { get: () => ['de-DE', 'de'] });
-      Object.defineProperty(navigator, 'language', { get: () => 'de-DE' });
-    `);
+    await s.context.addInitScript(GERMAN_BROWSER);
     await s.page.goto('/login');
     await s.page.getByRole('button', { name: 'Anmelden', exact: true }).waitFor();
     assert.equal(await s.page.evaluate('document.documentElement.lang'), 'de');
@@ -35,6 +36,18 @@ scenario(
     await s.page.getByRole('heading', { name: 'Language and formats' }).waitFor();
     await s.page.reload();
     await s.page.getByRole('heading', { name: 'Profile and security' }).waitFor();
+    // The account keeps the choice: another German browser speaks English once this person signs in.
+    const other = await openSession(s.context.browser()!);
+    try {
+      await other.context.addInitScript(GERMAN_BROWSER);
+      await other.page.goto('/login');
+      await other.page.getByRole('button', { name: 'Anmelden', exact: true }).waitFor();
+      await loginViaApi(other, 'employee');
+      await other.page.goto('/');
+      await other.page.getByRole('button', { name: 'Clock in' }).waitFor();
+    } finally {
+      await other.context.close();
+    }
     assert.deepEqual(cspViolations(s), []);
   },
 );
