@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 const serverUnit = [
   'apps/server/build.test.ts',
+  'apps/server/engines.test.ts',
   'apps/server/src/boundaries.test.ts',
   'apps/server/src/cli/progress.test.ts',
   'apps/server/src/config/docs.test.ts',

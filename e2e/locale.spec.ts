@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cspViolations, loginViaApi, type Session, scenarios } from './lib';
+import { cspViolations, loginViaApi, openSession, type Session, scenarios } from './lib';
 
 // Language, formats and colour scheme: a German browser gets German, the profile changes it, dark
 // mode follows the system and the profile's switch, and the keyboard reaches the main actions.
@@ -40,6 +40,18 @@ scenario(
     await s.page.getByRole('heading', { name: 'Language and formats' }).waitFor();
     await s.page.reload();
     await s.page.getByRole('heading', { name: 'Profile and security' }).waitFor();
+    // The account keeps the choice: another German browser speaks English once this person signs in.
+    const other = await openSession(s.context.browser()!);
+    try {
+      await germanBrowser(other);
+      await other.page.goto('/login');
+      await other.page.getByRole('button', { name: 'Anmelden', exact: true }).waitFor();
+      await loginViaApi(other, 'employee');
+      await other.page.goto('/');
+      await other.page.getByRole('button', { name: 'Clock in' }).waitFor();
+    } finally {
+      await other.context.close();
+    }
     assert.deepEqual(cspViolations(s), []);
   },
 );

@@ -208,6 +208,12 @@ export async function seed(base, admin) {
     token,
     body: { personId: people.employee.id },
   });
+  // One client's project, for the timer and the reports to carry work.
+  const client = await call(base, 'POST', '/api/v1/clients', { token, body: { name: 'Acme' } });
+  await call(base, 'POST', '/api/v1/projects', {
+    token,
+    body: { clientId: client.id, code: 'ACME-WEB', name: 'Website relaunch' },
+  });
   return { admin: { ...admin, name: 'Admin' }, ...users };
 }
 

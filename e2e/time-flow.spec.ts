@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cspViolations, loginViaApi, scenarios, USERS } from './lib';
+import { request } from 'playwright-core';
+import { BASE, cspViolations, loginViaApi, scenarios, USERS } from './lib';
 
 // One story, in order: the employee's week goes from the first clock-in to an approved timesheet.
 const scenario = scenarios();
@@ -79,6 +80,40 @@ scenario(
   },
 );
 
+scenario(
+  '[EMPLOYEE][TIMER]: clocks in on a project with a note, edits the note while running, clocks out',
+  {},
+  async (s) => {
+    await loginViaApi(s, 'employee');
+    await s.page.goto('/');
+    const state = s.page.getByTestId('clock-state');
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+    const work = s.page.getByTestId('timer-work');
+    await work.getByLabel('Project', { exact: true }).click();
+    await s.page.getByRole('option', { name: 'ACME-WEB · Website relaunch' }).click();
+    await work.getByRole('textbox', { name: 'Note' }).fill('Kick-off call');
+    await s.page.getByRole('button', { name: 'Clock in' }).click();
+    await state.filter({ hasText: 'Working' }).waitFor();
+    // The running time shows in the tab, as in the desktop trackers people know.
+    await s.page.waitForFunction('/^\\d\\d:\\d\\d:\\d\\d · ClockPilot$/.test(document.title)');
+    // A change while the timer runs is saved on the open entry when the field is left.
+    const saved = s.page.waitForResponse(
+      (r) => r.url().includes('/api/v1/time/entries/') && r.request().method() !== 'GET' && r.ok(),
+    );
+    await work.getByRole('textbox', { name: 'Note' }).fill('Kick-off call with Acme');
+    await work.getByRole('textbox', { name: 'Note' }).blur();
+    await saved;
+    await s.page.getByRole('button', { name: 'Clock out' }).click();
+    await state.filter({ hasText: 'Clocked out' }).waitFor();
+
+    await s.page.goto('/time');
+    const row = s.page.getByTestId('entry-row').filter({ hasText: 'Kick-off call with Acme' });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /Website relaunch/);
+    assert.deepEqual(cspViolations(s), []);
+  },
+);
+
 scenario('[EMPLOYEE][CALENDAR]: draws an entry on the calendar week and drags it later', {}, async (s) => {
   await loginViaApi(s, 'employee');
   await s.page.goto('/time');
@@ -116,8 +151,72 @@ scenario('[EMPLOYEE][CALENDAR]: draws an entry on the calendar week and drags it
   await blocks.first().waitFor();
   const after = (await blocks.first().boundingBox())!;
   assert.ok(Math.abs(after.y - (await hourY(16))) < 2, 'the moved block starts at 16:00');
+  // A click opens the entry; a break added in its form is kept and shaded on the block.
+  await blocks.first().click();
+  const dialog = s.page.getByRole('dialog', { name: 'Edit entry' });
+  await dialog.getByRole('button', { name: 'Add break' }).click();
+  await dialog.getByLabel('Break 1 from').fill('16:30');
+  await dialog.getByLabel('Break 1 to').fill('17:00');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await s.page.getByText('Entry updated').waitFor();
+  await s.page.reload();
+  const shade = blocks.first().getByTestId('calendar-break');
+  await shade.waitFor();
+  const breakBox = (await shade.boundingBox())!;
+  assert.ok(Math.abs(breakBox.height - 24) < 2, `a 30 min break is ${breakBox.height} px high`);
   assert.deepEqual(cspViolations(s), []);
 });
+
+const COMMENT = 'Tuesday is missing the client visit, please add it';
+
+scenario('[MANAGER][APPROVALS]: sends last week back with a comment', {}, async (s) => {
+  // The employee records and submits last week over the API, as a week finished earlier would be.
+  const api = await request.newContext({ baseURL: BASE, extraHTTPHeaders: { origin: BASE } });
+  try {
+    const login = await api.post('/api/v1/auth/login', {
+      data: { login: USERS.employee.login, password: USERS.employee.password },
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const headers = { authorization: `Bearer ${accessToken}` };
+    const tuesday = lastWeeksTuesday();
+    const entry = await api.post('/api/v1/time/entries', {
+      headers,
+      data: { startedAt: `${tuesday}T07:00:00Z`, endedAt: `${tuesday}T09:00:00Z` },
+    });
+    assert.equal(entry.status(), 201, await entry.text());
+    const submitted = await api.post('/api/v1/time/timesheets/submit', {
+      headers,
+      data: { week: isoWeek(tuesday) },
+    });
+    assert.equal(submitted.status(), 200, await submitted.text());
+  } finally {
+    await api.dispose();
+  }
+
+  await loginViaApi(s, 'manager');
+  await s.page.goto('/approvals');
+  const row = s.page.getByTestId('approval-row').filter({ hasText: USERS.employee.name });
+  await row.getByRole('button', { name: /^Open/ }).click();
+  const drawer = s.page.getByRole('dialog');
+  await drawer.getByTestId('timesheet-grid').waitFor();
+  await drawer.getByRole('textbox', { name: 'Comment' }).fill(COMMENT);
+  await drawer.getByRole('button', { name: 'Reject' }).click();
+  await s.page.getByText('Nothing to approve').waitFor();
+  assert.deepEqual(cspViolations(s), []);
+});
+
+scenario(
+  "[EMPLOYEE][HOME]: sees the week sent back, with the manager's comment",
+  { mobile: true },
+  async (s) => {
+    await loginViaApi(s, 'employee');
+    await s.page.goto('/');
+    const notice = s.page.getByTestId('returned-week').filter({ hasText: COMMENT });
+    await notice.waitFor();
+    await notice.getByRole('link', { name: 'Open that week' }).click();
+    await s.page.getByTestId('timesheet-status').filter({ hasText: 'rejected' }).waitFor();
+  },
+);
 
 scenario(
   '[EMPLOYEE][TIMESHEET]: types hours into the grid, copies last week, submits after confirming, withdraws it, submits again',
@@ -193,3 +292,21 @@ scenario('[EMPLOYEE][TIMESHEET]: sees the week approved and can no longer edit i
     true,
   );
 });
+
+/** Tuesday of last week in Berlin, where the browser profiles live, as `YYYY-MM-DD`. */
+function lastWeeksTuesday(): string {
+  const today = new Date(
+    `${new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' })}T00:00:00Z`,
+  );
+  const monday = today.getTime() - ((today.getUTCDay() + 6) % 7) * 86_400_000;
+  return new Date(monday - 6 * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The ISO week (`2026-W48`) of a `YYYY-MM-DD` date. */
+function isoWeek(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  const thursday = new Date(d.getTime() + (3 - ((d.getUTCDay() + 6) % 7)) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000)) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}

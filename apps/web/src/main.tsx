@@ -4,6 +4,7 @@ import './app/global.css';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { followAccountPreferences } from './app/account-preferences';
 import { auth } from './app/auth';
 import { followPreferredLanguage } from './app/i18n';
 import { createQueryClient, Providers } from './app/providers';
@@ -11,6 +12,7 @@ import { createAppRouter } from './app/router';
 
 // Ask for a session at once, and fetch the code of the start page (where people clock in) alongside.
 void auth.ready();
+followAccountPreferences();
 if (window.location.pathname === '/') void import('./features/time/HomePage');
 
 const queryClient = createQueryClient();

@@ -1,4 +1,7 @@
 import { Group, Select } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { changePreferences } from './account-preferences';
+import { errorMessage } from './api';
 import { timeOfDay } from './format';
 import { type MessageKey, t } from './i18n';
 import {
@@ -7,7 +10,6 @@ import {
   type Preferences,
   resolveFirstDay,
   resolveLanguage,
-  setPreferences,
   usePreferences,
 } from './preferences';
 
@@ -18,7 +20,13 @@ const DAY_NAME: Record<1 | 6 | 7, MessageKey> = {
   7: 'prefs.firstDay.7',
 };
 
-/** Language, clock, first day of the week and duration style; applied at once and kept in this browser. */
+/** Saves a change with the account; it applies here at once either way. */
+const change = (p: Partial<Preferences>) =>
+  changePreferences(p).catch((e) =>
+    notifications.show({ color: 'red', title: t('prefs.notSaved'), message: errorMessage(e) }),
+  );
+
+/** Language, clock, first day of the week and duration style; applied at once, kept with the account. */
 export function PreferencesForm() {
   const prefs = usePreferences();
   const auto = { ...prefs, language: 'auto' as const };
@@ -52,7 +60,7 @@ export function PreferencesForm() {
           },
           ...LANGUAGES.map((l) => ({ value: l, label: t(LANGUAGE_NAME[l]) })),
         ],
-        (v) => setPreferences({ language: v as Preferences['language'] }),
+        (v) => change({ language: v as Preferences['language'] }),
       )}
       {select(
         'prefs.clock',
@@ -62,7 +70,7 @@ export function PreferencesForm() {
           { value: 'h23', label: t('prefs.clock.h23') },
           { value: 'h12', label: t('prefs.clock.h12') },
         ],
-        (v) => setPreferences({ hourCycle: v as Preferences['hourCycle'] }),
+        (v) => change({ hourCycle: v as Preferences['hourCycle'] }),
       )}
       {select(
         'prefs.firstDay',
@@ -76,7 +84,7 @@ export function PreferencesForm() {
           },
           ...([1, 6, 7] as const).map((d) => ({ value: String(d), label: t(DAY_NAME[d]) })),
         ],
-        (v) => setPreferences({ firstDayOfWeek: v === 'auto' ? 'auto' : (Number(v) as 1 | 6 | 7) }),
+        (v) => change({ firstDayOfWeek: v === 'auto' ? 'auto' : (Number(v) as 1 | 6 | 7) }),
       )}
       {select(
         'prefs.duration',
@@ -85,7 +93,7 @@ export function PreferencesForm() {
           { value: 'units', label: t('prefs.duration.units') },
           { value: 'clock', label: t('prefs.duration.clock') },
         ],
-        (v) => setPreferences({ durationStyle: v as Preferences['durationStyle'] }),
+        (v) => change({ durationStyle: v as Preferences['durationStyle'] }),
       )}
     </Group>
   );

@@ -2,8 +2,9 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * How this person wants the app to speak and count: language, clock, first day of the week and the
- * way durations are written. Kept in the browser (like the colour scheme), so the login page already
- * speaks the chosen language before anyone is signed in.
+ * way durations are written. Kept in the browser, so the login page already speaks the chosen
+ * language before anyone is signed in, and with the account (account-preferences.ts), so the choice
+ * follows the person to every browser.
  */
 export type Preferences = {
   /** `auto`: the browser's language when the app has it, else English. */
@@ -56,7 +57,23 @@ export function getPreferences(): Preferences {
 }
 
 export function setPreferences(change: Partial<Preferences>): void {
-  current = { ...current, ...sanitize(change) };
+  store({ ...current, ...sanitize(change) });
+}
+
+/** Replaces every preference (a key left out goes back to its default): the account's set on sign-in. */
+export function replacePreferences(all: Partial<Preferences>): void {
+  store({ ...DEFAULT_PREFERENCES, ...sanitize(all) });
+}
+
+/** The preferences that differ from the defaults: what an account keeps. */
+export function chosenPreferences(p: Preferences = current): Partial<Preferences> {
+  return Object.fromEntries(
+    Object.entries(p).filter(([key, value]) => DEFAULT_PREFERENCES[key as keyof Preferences] !== value),
+  );
+}
+
+function store(next: Preferences): void {
+  current = next;
   try {
     globalThis.localStorage?.setItem(KEY, JSON.stringify(current));
   } catch {

@@ -86,6 +86,7 @@ export function mockApi(
   handler: Handler,
   role: 'admin' | 'manager' | 'employee' = 'admin',
   modules: string[] = ['identity', 'directory', 'time'],
+  accountPreferences: Record<string, unknown> = {},
 ) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input), 'http://localhost');
@@ -108,6 +109,7 @@ export function mockApi(
           totpEnabled: false,
           totpEnrollmentRequired: false,
           hasPassword: true,
+          preferences: accountPreferences,
         },
       });
     }

@@ -49,6 +49,7 @@ export type UserPatch = Partial<
     | 'totpSecret'
     | 'totpEnabledAt'
     | 'totpLastStep'
+    | 'preferences'
   >
 >;
 

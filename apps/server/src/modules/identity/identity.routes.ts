@@ -8,6 +8,7 @@ import {
   ZLoginBody,
   ZMe,
   ZPasswordConfirmBody,
+  ZPreferences,
   ZRecoveryCodes,
   ZRegisterBody,
   ZResetPasswordBody,
@@ -108,6 +109,15 @@ export async function authRoutes(root: FastifyInstance, opts: { service: Identit
     '/me',
     { config: { authenticated: true }, schema: { tags, response: { 200: ZMe } } },
     async (request) => service.me(principalOf(request)),
+  );
+
+  app.put(
+    '/me/preferences',
+    {
+      config: { authenticated: true },
+      schema: { tags, body: ZPreferences, response: { 200: ZPreferences } },
+    },
+    async (request) => service.savePreferences(principalOf(request), request.body),
   );
 
   app.get(

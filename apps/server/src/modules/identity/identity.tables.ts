@@ -1,5 +1,5 @@
-import { ROLES } from '@clockpilot/contracts';
-import { bigint, boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ROLES, type TPreferences } from '@clockpilot/contracts';
+import { bigint, boolean, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -17,6 +17,7 @@ export const users = pgTable('users', {
   totpEnabledAt: tz('totp_enabled_at'),
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   lastSignInAt: tz('last_sign_in_at'),
+  preferences: jsonb('preferences').$type<TPreferences>().notNull().default({}),
   createdAt: tz('created_at').notNull().defaultNow(),
   updatedAt: tz('updated_at').notNull().defaultNow(),
 });

@@ -1,4 +1,4 @@
-import type { TChangePasswordBody, TLoginBody, TMe, TSession } from '@clockpilot/contracts';
+import type { TChangePasswordBody, TLoginBody, TMe, TPreferences, TSession } from '@clockpilot/contracts';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
@@ -34,6 +34,7 @@ export function createSessionsService(
 
   const toMe = (row: UserRow): TMe => ({
     ...toUser(row),
+    preferences: row.preferences,
     totpEnabled: !!row.totpEnabledAt,
     totpEnrollmentRequired: enrolmentPending(row),
     hasPassword: !!row.passwordHash,
@@ -141,6 +142,13 @@ export function createSessionsService(
       const row = await sessions.account(principal.userId);
       if (!row) throw notFound('User');
       return toMe(row);
+    },
+
+    /** Replaces the caller's preferences; every replica's remembered account forgets the old ones. */
+    async savePreferences(principal: Principal, preferences: TPreferences): Promise<TPreferences> {
+      const row = await repo.updateUser(ctx.db, principal.userId, { preferences }, clock.now());
+      await sessions.accountChanged(principal.userId);
+      return row.preferences;
     },
 
     async listSessions(principal: Principal): Promise<TSession[]> {

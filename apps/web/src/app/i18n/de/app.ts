@@ -82,6 +82,7 @@ export const app = {
   'prefs.duration': 'Dauer',
   'prefs.duration.units': '3 Std. 31 Min.',
   'prefs.duration.clock': '3:31',
+  'prefs.notSaved': 'Ihr Konto hat diese Wahl nicht gespeichert; sie gilt nur in diesem Browser',
   'prefs.appearance': 'Darstellung',
   'prefs.appearance.auto': 'Wie das System',
   'prefs.appearance.light': 'Hell',

@@ -79,6 +79,7 @@ export const app = {
   'prefs.duration': 'Durations',
   'prefs.duration.units': '3 h 31 min',
   'prefs.duration.clock': '3:31',
+  'prefs.notSaved': 'Your account did not keep this choice; it applies in this browser only',
   'prefs.appearance': 'Appearance',
   'prefs.appearance.auto': 'As the system',
   'prefs.appearance.light': 'Light',
