@@ -1,6 +1,7 @@
 import { app } from './app';
+import { autoscaler } from './autoscaler';
 import { identity } from './identity';
 import { time } from './time';
 
 /** The English catalog: the source of every key (one file per area keeps each under 400 lines). */
-export const en = { ...app, ...identity, ...time };
+export const en = { ...app, ...identity, ...time, ...autoscaler };
