@@ -2,8 +2,9 @@ import 'dayjs/locale/de';
 import type { Catalog } from '..';
 import { app } from './app';
 import { autoscaler } from './autoscaler';
+import { fleet } from './fleet';
 import { identity } from './identity';
 import { time } from './time';
 
 /** The German catalog, with dayjs's German month and day names for the date pickers. */
-export const de: Catalog = { ...app, ...identity, ...time, ...autoscaler };
+export const de: Catalog = { ...app, ...identity, ...time, ...fleet, ...autoscaler };

@@ -1,7 +1,8 @@
 import { app } from './app';
 import { autoscaler } from './autoscaler';
+import { fleet } from './fleet';
 import { identity } from './identity';
 import { time } from './time';
 
 /** The English catalog: the source of every key (one file per area keeps each under 400 lines). */
-export const en = { ...app, ...identity, ...time, ...autoscaler };
+export const en = { ...app, ...identity, ...time, ...fleet, ...autoscaler };
