@@ -4,13 +4,13 @@ import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../../app/auth';
-import { dateText, numberText } from '../../app/format';
+import { dateText, numberText, percentText } from '../../app/format';
 import { t, tn } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { addDays, today } from '../time/calendar';
 import { fleetKeys } from './api';
-import { money, percent, when } from './format';
+import { money, when } from './format';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet/dashboard')({ component: DashboardPage });
 
@@ -67,7 +67,7 @@ function Dashboard({ d }: { d: TFleetDashboard }) {
         <Paper withBorder p="sm">
           <Text size="sm">{t('fleet.utilisation')}</Text>
           <Text fw={700} size="xl">
-            {percent(d.overall.utilisation)}
+            {percentText(d.overall.utilisation, 1)}
           </Text>
           <Text size="xs">{tn('fleet.vehicleCount', d.overall.vehicles)}</Text>
         </Paper>
@@ -146,7 +146,7 @@ function Dashboard({ d }: { d: TFleetDashboard }) {
               <Table.Tr key={v.vehicleId}>
                 <Table.Td>{v.plate}</Table.Td>
                 <Table.Td>{v.label}</Table.Td>
-                <Table.Td>{percent(v.utilisation)}</Table.Td>
+                <Table.Td>{percentText(v.utilisation, 1)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -16,10 +16,6 @@ export function money(minor: number, currency: string): string {
   return new Intl.NumberFormat(resolveLocale(), { style: 'currency', currency }).format(minor / 100);
 }
 
-/** A share (0–1) as a percentage with one decimal: "6.7%" / "6,7 %". */
-export const percent = (share: number): string =>
-  new Intl.NumberFormat(resolveLocale(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
-
 /** "1,200 km included", or unlimited when the allowance is 0. */
 export const kmAllowance = (km: number): string =>
   km > 0 ? t('fleet.kmIncluded', { km: numberText(km) }) : t('fleet.unlimitedKm');

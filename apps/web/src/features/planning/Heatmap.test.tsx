@@ -51,7 +51,7 @@ describe('utilisation heatmap', () => {
     expect(levels(ada)).toEqual(['under', 'full', 'over']);
     expect(levels(role)).toEqual(['none', 'none', 'none']);
     const w06 = within(ada).getByRole('button', { name: /in 2026-W06$/ });
-    expect(w06).toHaveTextContent('90 %');
+    expect(w06).toHaveTextContent('90%');
     expect(w06).toHaveAccessibleName('Ada: 36 h confirmed of 40 h capacity + 6 h tentative in 2026-W06');
     // A placeholder has no capacity: its hours show as hours, and there is no person to open.
     expect(within(role).getAllByRole('button')[0]).toHaveTextContent('10 h');
@@ -65,7 +65,7 @@ describe('utilisation heatmap', () => {
     const t = { full: 0.4, over: 0.8 };
     renderWithProviders(
       <>
-        <HeatLegend t={t} />
+        <HeatLegend thresholds={t} />
         <Heatmap data={DATA} thresholds={t} />
       </>,
     );
@@ -75,7 +75,7 @@ describe('utilisation heatmap', () => {
         .getAllByRole('button')
         .map((b) => b.dataset.level),
     ).toEqual(['full', 'over', 'over']);
-    expect(screen.getByText('Full 40–80 %')).toBeInTheDocument();
-    expect(screen.getByText('Over 80 %')).toBeInTheDocument();
+    expect(screen.getByText('Full 40–80%')).toBeInTheDocument();
+    expect(screen.getByText('Over 80%')).toBeInTheDocument();
   });
 });

@@ -3,7 +3,8 @@ import { Badge, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type ClipboardEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
-import { dayMonth } from '../../app/format';
+import { dateText, dayMonth } from '../../app/format';
+import { t } from '../../app/i18n';
 import { ErrorState, LoadingState } from '../../app/ui';
 import { weekStart } from '../time/calendar';
 import { useHoursGrid } from './api';
@@ -48,7 +49,7 @@ export function PlanGrid({
   const [errors, setErrors] = useState<Map<string, string>>(new Map());
   const inputs = useRef(new Map<string, HTMLInputElement>());
 
-  if (grid.isPending) return <LoadingState label="Loading hours…" />;
+  if (grid.isPending) return <LoadingState label={t('planning.loadingHours')} />;
   if (grid.error) return <ErrorState error={grid.error} />;
 
   const saved = (id: string, week: string) => grid.rows.get(id)?.hours.get(week) ?? 0;
@@ -98,9 +99,8 @@ export function PlanGrid({
         void grid.reload(id);
         notifications.show({
           color: 'orange',
-          title: 'Hours changed elsewhere',
-          message:
-            'This row was saved by someone else meanwhile and has been reloaded. Enter your hours again.',
+          title: t('planning.changedElsewhere'),
+          message: t('planning.changedElsewhereText'),
         });
         return;
       }
@@ -156,10 +156,16 @@ export function PlanGrid({
               miw={170}
               style={{ position: 'sticky', left: 0, zIndex: 1, background: 'var(--mantine-color-body)' }}
             >
-              Assignment
+              {t('planning.assignment')}
             </Table.Th>
             {weeks.map((w) => (
-              <Table.Th key={w} scope="col" ta="right" miw={68} title={`${w}, from ${weekStart(w)}`}>
+              <Table.Th
+                key={w}
+                scope="col"
+                ta="right"
+                miw={68}
+                title={t('planning.weekFrom', { week: w, date: dateText(weekStart(w)) })}
+              >
                 {w.slice(5)}
                 <Text size="xs" c="dimmed" fw={400}>
                   {shortMonday(w)}
@@ -190,7 +196,7 @@ export function PlanGrid({
                       </Text>
                       {a.status === 'tentative' && (
                         <Badge size="xs" variant="outline" color="gray">
-                          tentative
+                          {t('planning.tentativeMark')}
                         </Badge>
                       )}
                     </Table.Th>
@@ -208,7 +214,7 @@ export function PlanGrid({
                               }}
                               className="tabular"
                               inputMode="decimal"
-                              aria-label={`Hours of ${g.label} · ${label} in ${w}`}
+                              aria-label={t('planning.cellLabel', { who: g.label, what: label, week: w })}
                               aria-invalid={error ? true : undefined}
                               readOnly={!canEdit}
                               value={value}
@@ -259,7 +265,7 @@ function TotalsRow({
           {group.label}
         </Text>
         <Text size="xs" c="dimmed">
-          {group.capacity ? 'Total / capacity' : 'Total'}
+          {t(group.capacity ? 'planning.totalCapacity' : 'planning.total')}
         </Text>
       </Table.Th>
       {weeks.map((week, i) => {

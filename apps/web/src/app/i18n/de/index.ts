@@ -4,7 +4,8 @@ import { app } from './app';
 import { autoscaler } from './autoscaler';
 import { fleet } from './fleet';
 import { identity } from './identity';
+import { planning } from './planning';
 import { time } from './time';
 
 /** The German catalog, with dayjs's German month and day names for the date pickers. */
-export const de: Catalog = { ...app, ...identity, ...time, ...fleet, ...autoscaler };
+export const de: Catalog = { ...app, ...identity, ...time, ...planning, ...fleet, ...autoscaler };

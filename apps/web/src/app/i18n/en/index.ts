@@ -2,7 +2,8 @@ import { app } from './app';
 import { autoscaler } from './autoscaler';
 import { fleet } from './fleet';
 import { identity } from './identity';
+import { planning } from './planning';
 import { time } from './time';
 
 /** The English catalog: the source of every key (one file per area keeps each under 400 lines). */
-export const en = { ...app, ...identity, ...time, ...fleet, ...autoscaler };
+export const en = { ...app, ...identity, ...time, ...planning, ...fleet, ...autoscaler };
