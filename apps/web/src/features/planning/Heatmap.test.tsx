@@ -1,7 +1,9 @@
 import type { TUtilisation } from '@clockpilot/contracts/planning';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setLanguage } from '../../app/i18n';
+import { setPreferences } from '../../app/preferences';
 import { renderWithProviders } from '../../test/render';
 import { HeatLegend, Heatmap } from './Heatmap';
 import { DEFAULT_THRESHOLDS } from './heat';
@@ -77,5 +79,33 @@ describe('utilisation heatmap', () => {
     ).toEqual(['full', 'over', 'over']);
     expect(screen.getByText('Full 40–80%')).toBeInTheDocument();
     expect(screen.getByText('Over 80%')).toBeInTheDocument();
+  });
+
+  describe('in German', () => {
+    afterEach(async () => {
+      setPreferences({ language: 'auto' });
+      await setLanguage('en');
+    });
+
+    it('says the shares, hours and legend in German words and number formats', async () => {
+      setPreferences({ language: 'de' });
+      await setLanguage('de');
+      renderWithProviders(
+        <>
+          <HeatLegend thresholds={DEFAULT_THRESHOLDS} />
+          <Heatmap
+            data={{ ...DATA, rows: [{ ...DATA.rows[0]!, assigned: [20, 36.5, 44] }] }}
+            thresholds={DEFAULT_THRESHOLDS}
+          />
+        </>,
+      );
+      const w06 = screen.getByRole('button', { name: /in 2026-W06$/ });
+      expect(w06).toHaveTextContent('90 %');
+      expect(w06).toHaveAccessibleName(
+        'Ada: 36,5 Std. bestätigt von 40 Std. Kapazität + 6 Std. vorläufig in 2026-W06',
+      );
+      expect(screen.getByText('Voll 85–100 %')).toBeInTheDocument();
+      expect(screen.getByRole('columnheader', { name: 'KW 06' })).toBeInTheDocument();
+    });
   });
 });

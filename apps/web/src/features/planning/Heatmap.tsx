@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { type MessageKey, t } from '../../app/i18n';
 import { formatHours } from './grid';
 import { HEAT_STYLE, type HeatLevel, heatLevel, percent, type Thresholds } from './heat';
+import { weekLabel } from './text';
 
 type Row = TUtilisation['rows'][number];
 const ROW_HEIGHT = 40;
@@ -91,7 +92,7 @@ export function Heatmap({
                 scope="col"
                 style={{ position: 'sticky', top: 0, background: 'var(--mantine-color-body)', minWidth: 58 }}
               >
-                {w.slice(5)}
+                {weekLabel(w)}
               </th>
             ))}
           </tr>

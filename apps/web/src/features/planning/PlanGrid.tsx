@@ -10,6 +10,7 @@ import { weekStart } from '../time/calendar';
 import { useHoursGrid } from './api';
 import { changedWeeks, formatHours, parseHours, parsePaste, weekTotals } from './grid';
 import { DEFAULT_THRESHOLDS, HEAT_STYLE, heatLevel } from './heat';
+import { weekLabel } from './text';
 
 /** People (or one person's projects) in rows; each group ends with its totals against capacity. */
 export type PlanGroup = {
@@ -166,7 +167,7 @@ export function PlanGrid({
                 miw={68}
                 title={t('planning.weekFrom', { week: w, date: dateText(weekStart(w)) })}
               >
-                {w.slice(5)}
+                {weekLabel(w)}
                 <Text size="xs" c="dimmed" fw={400}>
                   {shortMonday(w)}
                 </Text>

@@ -52,5 +52,8 @@ export const ASSIGNMENT_STATUS_LABEL: Record<(typeof ASSIGNMENT_STATUSES)[number
   tentative: 'planning.status.tentative',
 };
 
+/** An ISO week's short column label: `W49` / `KW 49`. */
+export const weekLabel = (isoWeek: string) => t('planning.weekShort', { n: isoWeek.slice(6) });
+
 /** A placeholder's row label: "Senior designer (open role)". */
 export const openRole = (placeholder: string | null) => t('planning.openRole', { role: placeholder ?? '' });

@@ -29,6 +29,7 @@ export const planning = {
   'planning.weeksEarlier': '{count} Woche früher|{count} Wochen früher',
   'planning.weeksLater': '{count} Woche später|{count} Wochen später',
   'planning.thisWeek': 'Diese Woche',
+  'planning.weekShort': 'KW {n}',
 
   'planning.loadingHours': 'Stunden werden geladen…',
   'planning.changedElsewhere': 'Stunden wurden anderswo geändert',

@@ -26,6 +26,7 @@ export const planning = {
   'planning.weeksEarlier': '{count} week earlier|{count} weeks earlier',
   'planning.weeksLater': '{count} week later|{count} weeks later',
   'planning.thisWeek': 'This week',
+  'planning.weekShort': 'W{n}',
 
   'planning.loadingHours': 'Loading hours…',
   'planning.changedElsewhere': 'Hours changed elsewhere',
