@@ -40,7 +40,7 @@ export const autoscaler = {
     '{name} löschen? Seine simulierten Server, Messwerte und Ereignisse werden mitgelöscht.',
   'autoscaler.deleted': '{name} gelöscht',
   'autoscaler.notDeleted': 'Nicht gelöscht',
-  'autoscaler.lastDecision': 'Letzte Entscheidung {time}',
+  'autoscaler.lastDecision': 'Letzte Entscheidung um {time}',
   'autoscaler.waitingForDecision': 'Warten auf die erste Entscheidung',
   'autoscaler.desiredServers': 'Gewünschte Server',
   'autoscaler.readyServers': 'Bereite Server',
