@@ -12,6 +12,11 @@ const [w1, w2, w3, w4] = [1, 2, 3, 4].map((n) => shiftWeek(current, n)) as [stri
 const friday = (week: string) => addDays(weekStart(week), 4);
 const due = friday(w3);
 const movedDue = friday(shiftWeek(current, 5));
+// A day as the pages show it to the session's en-GB browser (app/format.ts dateText): `5 Mar 2027`.
+const shown = (day: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
 
 async function createProject(s: Session, token: string): Promise<string> {
   const call = async (path: string, data: unknown) => {
@@ -90,8 +95,13 @@ scenario(
     await summary.getByText(`8 h ${w1} → ${w3}`, { exact: false }).waitFor();
     await summary.getByText(`6.5 h ${w2} → ${w4}`, { exact: false }).waitFor();
     await dialog.getByRole('button', { name: 'Undo', exact: true }).click();
-    await page.getByText(/Reallocation undone: 1 assignment\(s\) restored, due date back to/).waitFor();
-    await page.getByTestId('planning-deliverables').getByRole('cell', { name: due, exact: true }).waitFor();
+    await page
+      .getByText(`Reallocation undone: 1 assignment restored, due date back to ${shown(due)}`)
+      .waitFor();
+    await page
+      .getByTestId('planning-deliverables')
+      .getByRole('cell', { name: shown(due), exact: true })
+      .waitFor();
 
     await page.goto(`/planning?project=${projectId}&from=${current}`);
     await cell(w1).and(page.locator('[value="8"]')).waitFor();

@@ -26,7 +26,11 @@ describe('preferences kept with the account', () => {
     account.followAccountPreferences();
     await auth.ready();
     // The account's set replaces the browser's: the clock it did not choose is back to automatic.
-    expect(prefs.getPreferences()).toMatchObject({ language: 'de', durationStyle: 'clock', hourCycle: 'auto' });
+    expect(prefs.getPreferences()).toMatchObject({
+      language: 'de',
+      durationStyle: 'clock',
+      hourCycle: 'auto',
+    });
     expect(JSON.parse(localStorage.getItem('clockpilot-preferences')!).language).toBe('de');
   });
 

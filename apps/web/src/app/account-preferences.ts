@@ -1,6 +1,12 @@
 import type { TPreferences } from '@clockpilot/contracts';
 import { api, auth } from './auth';
-import { chosenPreferences, getPreferences, type Preferences, replacePreferences, setPreferences } from './preferences';
+import {
+  chosenPreferences,
+  getPreferences,
+  type Preferences,
+  replacePreferences,
+  setPreferences,
+} from './preferences';
 
 const PATH = '/api/v1/auth/me/preferences';
 let adoptedFor: string | null = null;
@@ -19,7 +25,8 @@ export function followAccountPreferences(): void {
     adoptedFor = user.id;
     const stored = user.preferences ?? {};
     if (Object.keys(stored).length > 0) replacePreferences(stored as Partial<Preferences>);
-    else if (Object.keys(chosenPreferences()).length > 0) void save(chosenPreferences()).catch(() => undefined);
+    else if (Object.keys(chosenPreferences()).length > 0)
+      void save(chosenPreferences()).catch(() => undefined);
   };
   auth.subscribe(adopt);
   adopt();

@@ -130,3 +130,10 @@ export function spokenDuration(seconds: number): string {
   const m = total % 60;
   return `${tn('format.hours', h)} ${tn('format.minutes', m)}`;
 }
+
+/** A share (0–1) as a percentage in the locale: `88%` / `88 %`; `digits` decimals at most. */
+export function percentText(share: number, digits = 0): string {
+  return new Intl.NumberFormat(resolveLocale(), { style: 'percent', maximumFractionDigits: digits }).format(
+    share,
+  );
+}

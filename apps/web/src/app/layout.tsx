@@ -21,7 +21,7 @@ import { FEATURES, type Feature } from './features';
 import { type MessageKey, t } from './i18n';
 import { initials } from './initials';
 import { appInfoQuery } from './modules';
-import { isActivePath, type NavItem, navFor, safeRedirect } from './nav';
+import { activeEntry, type NavItem, navFor, safeRedirect } from './nav';
 import { openShortcutHelp, useShortcutKeys, useShortcutState, useShortcuts } from './shortcuts';
 import { useAuth } from './useAuth';
 
@@ -81,6 +81,7 @@ export function AppLayout() {
   }
 
   const items = navFor(user.role, appInfo.data?.modules);
+  const current = activeEntry(items, pathname);
   const features: readonly Feature[] = FEATURES;
   // As the menu: every feature while the switched-on modules are not known yet.
   const modules = appInfo.data?.modules;
@@ -169,7 +170,7 @@ export function AppLayout() {
               </Text>
               {g.items.map((item) => {
                 const Icon = item.icon;
-                const active = isActivePath(item.to, pathname);
+                const active = item.to === current;
                 return (
                   <NavLink
                     key={item.to}

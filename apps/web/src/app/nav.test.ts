@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { t } from './i18n';
-import { homeFor, isActivePath, navFor, safeRedirect } from './nav';
+import { activeEntry, homeFor, navFor, safeRedirect } from './nav';
 
 describe('menu by role', () => {
   it('shows each role only what its permissions allow', () => {
@@ -38,13 +38,17 @@ describe('menu by role', () => {
 
 describe('current menu entry', () => {
   it('lights up one entry per page', () => {
+    const items = navFor('admin');
     const active = (pathname: string) =>
-      navFor('admin')
-        .filter((i) => isActivePath(i.to, pathname))
-        .map((i) => t(i.label));
+      items.filter((i) => i.to === activeEntry(items, pathname)).map((i) => t(i.label));
     expect(active('/timesheet')).toEqual(['Timesheet']);
     expect(active('/time')).toEqual(['My time']);
     expect(active('/')).toEqual(['Home']);
+    // Two entries where one path lies below the other: only the nearer one.
+    expect(active('/autoscaler/evaluate')).toEqual(['Autoscaler evaluation']);
+    expect(active('/autoscaler')).toEqual(['Autoscaler']);
+    expect(active('/autoscaler/00000000-0000-4000-8000-000000000001')).toEqual(['Autoscaler']);
+    expect(active('/fleet/bookings/00000000-0000-4000-8000-000000000001')).toEqual(['Bookings']);
   });
 });
 

@@ -22,10 +22,18 @@ export function navFor(role: TRole, modules?: readonly string[]): NavItem[] {
     .filter((i) => i.permission === null || can(role, i.permission));
 }
 
-/** Whether a menu entry is the current page: its path or one below it, never a longer name (`/time` is not `/timesheet`). */
-export function isActivePath(to: string, pathname: string): boolean {
-  if (to === '/') return pathname === '/';
-  return pathname === to || pathname.startsWith(`${to}/`);
+/**
+ * The menu entry of the current page: the longest entry path that is the page's path or one above it,
+ * never a longer name (`/time` is not `/timesheet`). Longest, so `/autoscaler/evaluate` lights up its
+ * own entry and not `/autoscaler` as well.
+ */
+export function activeEntry(items: readonly Pick<NavItem, 'to'>[], pathname: string): string | undefined {
+  const matches = (to: string) =>
+    to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`);
+  return items
+    .map((i) => i.to)
+    .filter(matches)
+    .sort((a, b) => b.length - a.length)[0];
 }
 
 /** Where a role lands after signing in when no page was asked for. */

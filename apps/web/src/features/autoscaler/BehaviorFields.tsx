@@ -13,53 +13,73 @@ import {
 } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { type MessageKey, t } from '../../app/i18n';
 import {
   type ClusterFormValues,
   DIRECTIONS,
   type Direction,
   defaultPolicy,
+  type PolicyValues,
   SELECT_POLICIES,
 } from './cluster-form';
 
 type Form = UseFormReturnType<ClusterFormValues>;
 
-const TITLE: Record<Direction, string> = { scaleUp: 'Scale up', scaleDown: 'Scale down' };
-const WINDOW_DEFAULT: Record<Direction, string> = {
-  scaleUp: 'Empty: 0 (react at once)',
-  scaleDown: "Empty: the controller's 300",
+type DirectionText = Record<'title' | 'window' | 'select' | 'add' | 'remove', MessageKey>;
+/** Per direction: the fieldset's title, the empty window's meaning, what each selection does, the row buttons. */
+const TEXT: Record<Direction, DirectionText> = {
+  scaleUp: {
+    title: 'autoscaler.scaleUp',
+    window: 'autoscaler.windowEmpty.scaleUp',
+    select: 'autoscaler.selectHelp.scaleUp',
+    add: 'autoscaler.addPolicy.scaleUp',
+    remove: 'autoscaler.removePolicy.scaleUp',
+  },
+  scaleDown: {
+    title: 'autoscaler.scaleDown',
+    window: 'autoscaler.windowEmpty.scaleDown',
+    select: 'autoscaler.selectHelp.scaleDown',
+    add: 'autoscaler.addPolicy.scaleDown',
+    remove: 'autoscaler.removePolicy.scaleDown',
+  },
 };
-const SELECT_HELP: Record<Direction, string> = {
-  scaleUp: 'Max: the policy that adds the most servers; Min: the fewest; Disabled: never scale up',
-  scaleDown: 'Max: the policy that removes the most servers; Min: the fewest; Disabled: never scale down',
+const POLICY_TYPE: Record<PolicyValues['type'], MessageKey> = {
+  Pods: 'autoscaler.policyType.Pods',
+  Percent: 'autoscaler.policyType.Percent',
+};
+const SELECT_POLICY: Record<(typeof SELECT_POLICIES)[number], MessageKey> = {
+  Max: 'autoscaler.selectPolicy.Max',
+  Min: 'autoscaler.selectPolicy.Min',
+  Disabled: 'autoscaler.selectPolicy.Disabled',
 };
 
 /** One direction's HPA rules: stabilization window, policy selection and the rate-limit policies. */
 function RulesFields({ form, d }: { form: Form; d: Direction }) {
   const path = `behavior.${d}` as const;
   const policies = form.getValues().behavior[d].policies;
-  const title = TITLE[d];
+  const title = t(TEXT[d].title);
   return (
     <Fieldset legend={title}>
       <Stack gap="xs">
         <SimpleGrid cols={2}>
           <NumberInput
-            label="Stabilization window (s)"
-            description={WINDOW_DEFAULT[d]}
+            label={t('autoscaler.window')}
+            description={t(TEXT[d].window)}
             min={0}
             max={3600}
             allowDecimal={false}
             {...form.getInputProps(`${path}.stabilizationWindowSeconds`)}
           />
           <Select
-            label="Select policy"
-            description={SELECT_HELP[d]}
+            label={t('autoscaler.selectPolicy')}
+            description={t(TEXT[d].select)}
             allowDeselect={false}
-            data={[...SELECT_POLICIES]}
+            data={SELECT_POLICIES.map((p) => ({ value: p, label: t(SELECT_POLICY[p]) }))}
             {...form.getInputProps(`${path}.selectPolicy`)}
           />
         </SimpleGrid>
         <Text size="sm" fw={500}>
-          Policies (at most this change within each period)
+          {t('autoscaler.policiesHelp')}
         </Text>
         {policies.map((_, i) => {
           const row = `${path}.policies.${i}`;
@@ -68,17 +88,14 @@ function RulesFields({ form, d }: { form: Form; d: Direction }) {
             // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
             <Group key={i} align="flex-start" gap="xs" wrap="nowrap">
               <Select
-                aria-label={`${title} policy ${n} type`}
+                aria-label={t('autoscaler.policyTypeOf', { direction: title, n })}
                 allowDeselect={false}
                 w={120}
-                data={[
-                  { value: 'Pods', label: 'Pods' },
-                  { value: 'Percent', label: 'Percent' },
-                ]}
+                data={(['Pods', 'Percent'] as const).map((p) => ({ value: p, label: t(POLICY_TYPE[p]) }))}
                 {...form.getInputProps(`${row}.type`)}
               />
               <NumberInput
-                aria-label={`${title} policy ${n} value`}
+                aria-label={t('autoscaler.policyValueOf', { direction: title, n })}
                 min={1}
                 allowDecimal={false}
                 w={110}
@@ -86,12 +103,12 @@ function RulesFields({ form, d }: { form: Form; d: Direction }) {
                 {...form.getInputProps(`${row}.value`)}
               />
               <NumberInput
-                aria-label={`${title} policy ${n} period (s)`}
+                aria-label={t('autoscaler.policyPeriodOf', { direction: title, n })}
                 min={1}
                 max={1800}
                 allowDecimal={false}
                 w={130}
-                prefix="per "
+                prefix={t('autoscaler.per')}
                 suffix=" s"
                 {...form.getInputProps(`${row}.periodSeconds`)}
               />
@@ -99,7 +116,7 @@ function RulesFields({ form, d }: { form: Form; d: Direction }) {
                 variant="subtle"
                 color="red"
                 mt={4}
-                aria-label={`Remove ${title.toLowerCase()} policy ${n}`}
+                aria-label={t(TEXT[d].remove, { n })}
                 onClick={() => form.removeListItem(`${path}.policies`, i)}
               >
                 <IconTrash size={16} />
@@ -115,7 +132,7 @@ function RulesFields({ form, d }: { form: Form; d: Direction }) {
             leftSection={<IconPlus size={14} />}
             onClick={() => form.insertListItem(`${path}.policies`, defaultPolicy(d))}
           >
-            Add {title.toLowerCase()} policy
+            {t(TEXT[d].add)}
           </Button>
         </Group>
       </Stack>
@@ -129,12 +146,8 @@ export function BehaviorFields({ form }: { form: Form }) {
   return (
     <Stack gap="xs">
       <Switch
-        label="Scaling policies (HPA behavior)"
-        description={
-          enabled
-            ? "Kubernetes' defaults are filled in; change what this cluster needs"
-            : 'Off: the controller’s rules without a behavior section (up to twice the servers or 4 more per sync, down after 300 s)'
-        }
+        label={t('autoscaler.behavior')}
+        description={t(enabled ? 'autoscaler.behaviorOn' : 'autoscaler.behaviorOff')}
         {...form.getInputProps('behavior.enabled', { type: 'checkbox' })}
       />
       {enabled && DIRECTIONS.map((d) => <RulesFields key={d} form={form} d={d} />)}

@@ -1,3 +1,4 @@
+import { HPA_DEFAULT_RULES } from '@clockpilot/contracts/autoscaler-decide';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
@@ -61,11 +62,17 @@ describe('cluster form', () => {
     expect(screen.queryByLabelText('Scale up policy 1 value')).toBeNull();
     fireEvent.click(screen.getByRole('switch', { name: /Scaling policies/ }));
 
-    // The defaults: up Pods 4 and Percent 100 per 15 s, down Percent 100 per 15 s after the controller's window.
-    expect((screen.getByLabelText('Scale up policy 1 value') as HTMLInputElement).value).toBe('4');
-    expect((screen.getByLabelText('Scale up policy 2 value') as HTMLInputElement).value).toBe('100 %');
+    // Kubernetes' defaults: two scale-up policies (Pods, then Percent), one scale-down policy.
+    const [pods, percent] = HPA_DEFAULT_RULES.scaleUp.policies;
+    const [down] = HPA_DEFAULT_RULES.scaleDown.policies;
+    expect((screen.getByLabelText('Scale up policy 1 value') as HTMLInputElement).value).toBe(
+      `${pods.value}`,
+    );
+    expect((screen.getByLabelText('Scale up policy 2 value') as HTMLInputElement).value).toBe(
+      `${percent.value} %`,
+    );
     expect((screen.getByLabelText('Scale down policy 1 period (s)') as HTMLInputElement).value).toBe(
-      'per 15 s',
+      `per ${down.periodSeconds} s`,
     );
     expect(screen.queryByLabelText('Scale down policy 2 value')).toBeNull();
 
@@ -78,20 +85,10 @@ describe('cluster form', () => {
     expect(
       screen.getByLabelText('Scale up policy 2 period (s)').getAttribute('aria-describedby') ?? '',
     ).toContain(message.id);
+    // The added row starts as a copy of the first default policy.
     expect(posted[0]?.behavior).toEqual({
-      scaleUp: {
-        stabilizationWindowSeconds: 0,
-        selectPolicy: 'Max',
-        policies: [
-          { type: 'Pods', value: 4, periodSeconds: 15 },
-          { type: 'Pods', value: 7, periodSeconds: 15 },
-        ],
-      },
-      scaleDown: {
-        stabilizationWindowSeconds: null,
-        selectPolicy: 'Max',
-        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
-      },
+      ...HPA_DEFAULT_RULES,
+      scaleUp: { ...HPA_DEFAULT_RULES.scaleUp, policies: [pods, { ...pods, value: 7 }] },
     });
   }, 90_000); // each change re-renders the whole form: 10 s alone, 40 s on a loaded machine
 });

@@ -3,11 +3,13 @@ import { NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInp
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { errorMessage, isApiError } from '../../app/api';
+import { t } from '../../app/i18n';
 import { FormActions } from '../../app/ui';
 import { useSaveCluster } from './api';
 import { BehaviorFields } from './BehaviorFields';
 import { type ClusterFormValues, initialValues, toBody, toFormErrors, validateCluster } from './cluster-form';
 import { LoadFields } from './LoadFields';
+import { ServerFields } from './ServerFields';
 
 /** Creates a cluster, or changes every setting of one (`cluster`). */
 export function ClusterForm({
@@ -29,13 +31,16 @@ export function ClusterForm({
   const submit = form.onSubmit(async (values) => {
     try {
       const saved = await save.mutateAsync({ id: cluster?.id, body: toBody(values) });
-      notifications.show({ color: 'green', message: cluster ? 'Cluster saved' : 'Cluster created' });
+      notifications.show({
+        color: 'green',
+        message: t(cluster ? 'autoscaler.clusterSaved' : 'autoscaler.clusterCreated'),
+      });
       onDone(saved);
     } catch (e) {
       const fields = isApiError(e) ? toFormErrors(e.fieldErrors) : {};
       if (Object.keys(fields).length > 0) form.setErrors(fields);
       else if (isApiError(e) && e.status === 409) form.setFieldError('name', e.detail);
-      else notifications.show({ color: 'red', title: 'Not saved', message: errorMessage(e) });
+      else notifications.show({ color: 'red', title: t('autoscaler.notSaved'), message: errorMessage(e) });
     }
   });
 
@@ -43,21 +48,21 @@ export function ClusterForm({
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
         <TextInput
-          label="Name"
-          description='3 to 50 letters, digits, "-" or "_"'
+          label={t('autoscaler.name')}
+          description={t('autoscaler.nameRule')}
           required
           data-autofocus
           {...form.getInputProps('name')}
         />
         <SimpleGrid cols={2}>
           <NumberInput
-            label="Minimum servers"
+            label={t('autoscaler.minServers')}
             min={1}
             allowDecimal={false}
             {...form.getInputProps('minServers')}
           />
           <NumberInput
-            label="Maximum servers"
+            label={t('autoscaler.maxServers')}
             min={1}
             allowDecimal={false}
             {...form.getInputProps('maxServers')}
@@ -65,50 +70,43 @@ export function ClusterForm({
         </SimpleGrid>
         <SimpleGrid cols={2}>
           <Select
-            label="Scale on"
+            label={t('autoscaler.scaleOn')}
             allowDeselect={false}
             data={[
-              { value: 'cpu', label: 'CPU utilisation (%)' },
-              { value: 'requestsPerServer', label: 'Requests per second per server' },
+              { value: 'cpu', label: t('autoscaler.scaleOn.cpu') },
+              { value: 'requestsPerServer', label: t('autoscaler.scaleOn.requests') },
             ]}
             {...form.getInputProps('targetType')}
           />
           <NumberInput
-            label={v.targetType === 'cpu' ? 'Target CPU (%)' : 'Target requests per second'}
+            label={t(v.targetType === 'cpu' ? 'autoscaler.targetCpuField' : 'autoscaler.targetRpsField')}
             min={1}
             {...form.getInputProps('targetValue')}
           />
         </SimpleGrid>
         <div>
           <Text size="sm" fw={500} id="mode-label">
-            Mode
+            {t('autoscaler.mode')}
           </Text>
           <SegmentedControl
             aria-labelledby="mode-label"
             data={[
-              { value: 'hpa', label: 'HPA (reactive)' },
-              { value: 'predictive', label: 'Predictive' },
+              { value: 'hpa', label: t('autoscaler.mode.hpaReactive') },
+              { value: 'predictive', label: t('autoscaler.mode.predictive') },
             ]}
             {...form.getInputProps('mode')}
           />
         </div>
         <BehaviorFields form={form} />
         <Text fw={600} size="sm" mt="xs">
-          Simulated servers and load
+          {t('autoscaler.simulated')}
         </Text>
         <SimpleGrid cols={2}>
-          <NumberInput label="Capacity per server (req/s)" min={0.1} {...form.getInputProps('capacityRps')} />
-          <NumberInput
-            label="Boot time (s)"
-            min={0}
-            max={3600}
-            allowDecimal={false}
-            {...form.getInputProps('bootSeconds')}
-          />
+          <ServerFields form={form} capacity="capacityRps" />
         </SimpleGrid>
         <LoadFields form={form} />
         <FormActions
-          submitLabel={cluster ? 'Save changes' : 'Create cluster'}
+          submitLabel={t(cluster ? 'autoscaler.saveChanges' : 'autoscaler.createCluster')}
           pending={save.isPending}
           onCancel={onCancel}
         />

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { timeOfDay } from '../../app/format';
+import { t } from '../../app/i18n';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { POLL_MS, useCluster, useDeleteCluster, useSamples } from './api';
 import { ClusterForm } from './ClusterForm';
@@ -43,7 +44,7 @@ function ClusterPage() {
         actions={
           <Group gap="xs">
             <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
-              Edit
+              {t('autoscaler.edit')}
             </Button>
             <Button
               variant="subtle"
@@ -51,7 +52,7 @@ function ClusterPage() {
               leftSection={<IconTrash size={16} />}
               onClick={() => setDeleting(true)}
             >
-              Delete
+              {t('autoscaler.delete')}
             </Button>
           </Group>
         }
@@ -59,53 +60,79 @@ function ClusterPage() {
         {c.name}
       </PageTitle>
       <Group gap="xs" mb="md">
-        <Link to="/autoscaler">All clusters</Link>
-        <Badge variant="outline">{MODE_LABEL[c.mode]}</Badge>
+        <Link to="/autoscaler">{t('autoscaler.allClusters')}</Link>
+        <Badge variant="outline">{t(MODE_LABEL[c.mode])}</Badge>
         <BreakerBadge state={c.breaker} />
         <Text size="xs" c="dimmed">
           {c.lastTickAt
-            ? `Last decision ${timeOfDay(c.lastTickAt, undefined, undefined, true)}`
-            : 'Waiting for the first decision'}
+            ? t('autoscaler.lastDecision', { time: timeOfDay(c.lastTickAt, undefined, undefined, true) })
+            : t('autoscaler.waitingForDecision')}
         </Text>
       </Group>
       <SimpleGrid cols={{ base: 2, sm: 4 }} mb="md">
-        <Stat label="Desired servers" value={c.desiredServers} testId="stat-desired" />
-        <Stat label="Ready servers" value={last?.readyServers} testId="stat-ready" />
-        <Stat label="Booting" value={last ? booting(last) : undefined} testId="stat-booting" />
-        <Stat label="Requests/s" value={last ? Math.round(last.requestRate) : undefined} testId="stat-rate" />
+        <Stat label={t('autoscaler.desiredServers')} value={c.desiredServers} testId="stat-desired" />
+        <Stat label={t('autoscaler.readyServers')} value={last?.readyServers} testId="stat-ready" />
+        <Stat
+          label={t('autoscaler.booting')}
+          value={last ? booting(last) : undefined}
+          testId="stat-booting"
+        />
+        <Stat
+          label={t('autoscaler.requestsPerSecond')}
+          value={last ? Math.round(last.requestRate) : undefined}
+          testId="stat-rate"
+        />
       </SimpleGrid>
       <Tabs defaultValue="dashboard" keepMounted={false}>
         <Tabs.List mb="md">
-          <Tabs.Tab value="dashboard">Dashboard</Tabs.Tab>
-          <Tabs.Tab value="events">Events</Tabs.Tab>
+          <Tabs.Tab value="dashboard">{t('autoscaler.dashboard')}</Tabs.Tab>
+          <Tabs.Tab value="events">{t('autoscaler.events')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="dashboard">
           <Stack gap="md">
             {samples.isError && <ErrorState error={samples.error} onRetry={() => void samples.refetch()} />}
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               <MetricChart
-                title="Demand"
-                unit=" req/s"
-                series={[{ label: 'Requests', color: '#1971c2', values: points.map((p) => p.requestRate) }]}
-              />
-              <MetricChart
-                title="Servers"
-                unit=""
+                title={t('autoscaler.demand')}
+                unit={t('autoscaler.unit.rps')}
                 series={[
-                  { label: 'Desired', color: '#868e96', values: points.map((p) => p.desiredServers) },
-                  { label: 'Ready', color: '#2f9e44', values: points.map((p) => p.readyServers) },
-                  { label: 'Booting', color: '#f08c00', values: points.map(booting) },
+                  {
+                    label: t('autoscaler.requests'),
+                    color: '#1971c2',
+                    values: points.map((p) => p.requestRate),
+                  },
                 ]}
               />
               <MetricChart
-                title="CPU"
-                unit=" %"
-                series={[{ label: 'CPU', color: '#e8590c', values: points.map((p) => p.cpuPercent) }]}
+                title={t('autoscaler.servers')}
+                unit=""
+                series={[
+                  {
+                    label: t('autoscaler.desired'),
+                    color: '#868e96',
+                    values: points.map((p) => p.desiredServers),
+                  },
+                  {
+                    label: t('autoscaler.ready'),
+                    color: '#2f9e44',
+                    values: points.map((p) => p.readyServers),
+                  },
+                  { label: t('autoscaler.booting'), color: '#f08c00', values: points.map(booting) },
+                ]}
               />
               <MetricChart
-                title="Latency"
+                title={t('autoscaler.cpu')}
+                unit=" %"
+                series={[
+                  { label: t('autoscaler.cpu'), color: '#e8590c', values: points.map((p) => p.cpuPercent) },
+                ]}
+              />
+              <MetricChart
+                title={t('autoscaler.latency')}
                 unit=" ms"
-                series={[{ label: 'p95', color: '#7048e8', values: points.map((p) => p.p95Ms) }]}
+                series={[
+                  { label: t('autoscaler.p95'), color: '#7048e8', values: points.map((p) => p.p95Ms) },
+                ]}
               />
             </SimpleGrid>
             <DecisionTimeline clusterId={c.id} pollMs={pollMs} />
@@ -116,27 +143,36 @@ function ClusterPage() {
           <EventsTable clusterId={c.id} />
         </Tabs.Panel>
       </Tabs>
-      <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${c.name}`} size="lg">
+      <Modal
+        opened={editing}
+        onClose={() => setEditing(false)}
+        title={t('autoscaler.editTitle', { name: c.name })}
+        size="lg"
+      >
         <ClusterForm cluster={c} onCancel={() => setEditing(false)} onDone={() => setEditing(false)} />
       </Modal>
       <ConfirmDialog
         opened={deleting}
-        title="Delete cluster"
-        confirmLabel="Delete"
+        title={t('autoscaler.deleteTitle')}
+        confirmLabel={t('autoscaler.delete')}
         loading={remove.isPending}
         onClose={() => setDeleting(false)}
         onConfirm={() =>
           remove.mutate(c.id, {
             onSuccess: () => {
-              notifications.show({ color: 'green', message: `${c.name} deleted` });
+              notifications.show({ color: 'green', message: t('autoscaler.deleted', { name: c.name }) });
               void navigate({ to: '/autoscaler' });
             },
             onError: (e) =>
-              notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(e) }),
+              notifications.show({
+                color: 'red',
+                title: t('autoscaler.notDeleted'),
+                message: errorMessage(e),
+              }),
           })
         }
       >
-        {`Delete ${c.name}? Its simulated servers, samples and events go with it.`}
+        {t('autoscaler.deleteAsk', { name: c.name })}
       </ConfirmDialog>
     </>
   );

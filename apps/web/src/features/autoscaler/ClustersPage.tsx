@@ -4,7 +4,8 @@ import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { type Column, DataTable } from '../../app/data-table';
-import { instantDate } from '../../app/format';
+import { instantDate, numberText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { useListControls, usePagedList } from '../../app/list';
 import { PageTitle } from '../../app/ui';
 import { CLUSTERS_PATH, clusterKeys } from './api';
@@ -15,10 +16,10 @@ export const Route = createLazyRoute('/_app/_autoscaler/autoscaler')({ component
 
 type Sort = (typeof CLUSTER_SORTS)[number];
 
-const columns: Column<TCluster, Sort>[] = [
+const columns = (): Column<TCluster, Sort>[] => [
   {
     key: 'name',
-    header: 'Name',
+    header: t('autoscaler.name'),
     sortKey: 'name',
     render: (c) => (
       <Link to="/autoscaler/$clusterId" params={{ clusterId: c.id }}>
@@ -26,13 +27,17 @@ const columns: Column<TCluster, Sort>[] = [
       </Link>
     ),
   },
-  { key: 'mode', header: 'Mode', render: (c) => <Badge variant="outline">{MODE_LABEL[c.mode]}</Badge> },
+  {
+    key: 'mode',
+    header: t('autoscaler.mode'),
+    render: (c) => <Badge variant="outline">{t(MODE_LABEL[c.mode])}</Badge>,
+  },
   {
     key: 'servers',
-    header: 'Servers',
+    header: t('autoscaler.servers'),
     align: 'right',
     render: (c) => (
-      <Text size="sm" title={`between ${c.minServers} and ${c.maxServers}`}>
+      <Text size="sm" title={t('autoscaler.between', { min: c.minServers, max: c.maxServers })}>
         {c.desiredServers}{' '}
         <Text span c="dimmed" size="xs">
           ({c.minServers}–{c.maxServers})
@@ -42,16 +47,16 @@ const columns: Column<TCluster, Sort>[] = [
   },
   {
     key: 'target',
-    header: 'Target',
+    header: t('autoscaler.target'),
     render: (c) =>
       c.target.type === 'cpu'
-        ? `${c.target.utilizationPercent} % CPU`
-        : `${c.target.requestsPerSecond} req/s per server`,
+        ? t('autoscaler.targetCpu', { percent: numberText(c.target.utilizationPercent) })
+        : t('autoscaler.targetRps', { rps: numberText(c.target.requestsPerSecond) }),
   },
-  { key: 'breaker', header: 'Metrics', render: (c) => <BreakerBadge state={c.breaker} /> },
+  { key: 'breaker', header: t('autoscaler.metrics'), render: (c) => <BreakerBadge state={c.breaker} /> },
   {
     key: 'createdAt',
-    header: 'Created',
+    header: t('autoscaler.created'),
     sortKey: 'createdAt',
     render: (c) => instantDate(c.createdAt),
   },
@@ -73,45 +78,50 @@ function ClustersPage() {
       <PageTitle
         actions={
           <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-            New cluster
+            {t('autoscaler.newCluster')}
           </Button>
         }
       >
-        Clusters
+        {t('autoscaler.clusters')}
       </PageTitle>
       <Group mb="sm">
         <TextInput
-          aria-label="Search clusters"
-          placeholder="Search by name"
+          aria-label={t('autoscaler.search')}
+          placeholder={t('autoscaler.searchByName')}
           leftSection={<IconSearch size={14} />}
           value={controls.q}
           onChange={(e) => controls.setQ(e.currentTarget.value)}
         />
         <Select
-          aria-label="Mode"
-          placeholder="Any mode"
+          aria-label={t('autoscaler.mode')}
+          placeholder={t('autoscaler.anyMode')}
           clearable
           data={[
-            { value: 'hpa', label: 'HPA' },
-            { value: 'predictive', label: 'Predictive' },
+            { value: 'hpa', label: t(MODE_LABEL.hpa) },
+            { value: 'predictive', label: t(MODE_LABEL.predictive) },
           ]}
           value={mode}
           onChange={setMode}
         />
       </Group>
       <DataTable
-        caption="Your clusters"
-        columns={columns}
+        caption={t('autoscaler.yourClusters')}
+        columns={columns()}
         list={list}
         controls={controls}
         rowKey={(c) => c.id}
         testId="clusters"
         empty={{
-          title: controls.search || mode ? 'No cluster matches' : 'No clusters yet',
-          hint: 'A cluster is a group of simulated servers the autoscaler sizes to its load. Create one to start.',
+          title: t(controls.search || mode ? 'autoscaler.noMatch' : 'autoscaler.noClusters'),
+          hint: t('autoscaler.noClustersHint'),
         }}
       />
-      <Modal opened={creating} onClose={() => setCreating(false)} title="New cluster" size="lg">
+      <Modal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        title={t('autoscaler.newCluster')}
+        size="lg"
+      >
         <ClusterForm
           onCancel={() => setCreating(false)}
           onDone={(c) => {

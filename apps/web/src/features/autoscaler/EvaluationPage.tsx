@@ -16,15 +16,19 @@ import { IconFileTypeCsv } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { isApiError } from '../../app/api';
+import { numberText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { EvaluationResult } from './EvaluationResult';
 import {
   type EvaluationFormValues,
   initialEvaluationValues,
+  POLICY_LABEL,
   useEvaluation,
   useStartEvaluation,
   validateEvaluation,
 } from './evaluation';
+import { ServerFields } from './ServerFields';
 
 export const Route = createLazyRoute('/_app/_autoscaler/autoscaler/evaluate')({ component: EvaluationPage });
 
@@ -55,19 +59,20 @@ export function EvaluationPage() {
 
   return (
     <>
-      <PageTitle>Autoscaler evaluation</PageTitle>
+      <PageTitle>{t('autoscaler.evaluation')}</PageTitle>
       <Stack gap="md">
-        <Section id="evaluation-trace" title="Trace and cluster">
+        <Section id="evaluation-trace" title={t('autoscaler.traceAndCluster')}>
           <form onSubmit={submit} noValidate>
             <Stack gap="sm">
               <Text size="sm" c="dimmed">
-                A CSV of <code>timestamp,requests</code> rows (ISO or Unix timestamps, a regular step; gaps
-                count as no requests), at most {EVALUATION_LIMITS.maxRows.toLocaleString('en')} rows and {MiB}{' '}
-                MiB. It is replayed in simulated time through the simulator's cluster model, once per policy.
+                {t('autoscaler.traceHelp', {
+                  rows: numberText(EVALUATION_LIMITS.maxRows),
+                  mib: numberText(MiB),
+                })}
               </Text>
               <FileInput
-                label="Trace"
-                placeholder="Choose a .csv file"
+                label={t('autoscaler.trace')}
+                placeholder={t('autoscaler.chooseCsv')}
                 accept=".csv,text/csv,text/plain"
                 leftSection={<IconFileTypeCsv size={16} aria-hidden />}
                 clearable
@@ -75,50 +80,39 @@ export function EvaluationPage() {
               />
               <div>
                 <Text size="sm" fw={500} id="evaluation-policy">
-                  Policies
+                  {t('autoscaler.policies')}
                 </Text>
                 <SegmentedControl
                   aria-labelledby="evaluation-policy"
                   data={[
-                    { value: 'both', label: 'Both' },
-                    { value: 'hpa', label: 'HPA' },
-                    { value: 'predictive', label: 'Predictive' },
+                    { value: 'both', label: t('autoscaler.both') },
+                    { value: 'hpa', label: t(POLICY_LABEL.hpa) },
+                    { value: 'predictive', label: t(POLICY_LABEL.predictive) },
                   ]}
                   {...form.getInputProps('policy')}
                 />
               </div>
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
+                <ServerFields form={form} capacity="serverRps" capacityHint={t('autoscaler.capacityEmpty')} />
                 <NumberInput
-                  label="Capacity per server (req/s)"
-                  description="Empty: the peak needs 100 servers"
-                  min={0}
-                  {...form.getInputProps('serverRps')}
-                />
-                <NumberInput
-                  label="Boot time (s)"
-                  min={0}
-                  max={3600}
-                  {...form.getInputProps('bootSeconds')}
-                />
-                <NumberInput
-                  label="HPA CPU target (%)"
+                  label={t('autoscaler.hpaTarget')}
                   min={1}
                   max={100}
                   allowDecimal={false}
                   {...form.getInputProps('hpaTarget')}
                 />
               </SimpleGrid>
-              {start.isPending && <Progress value={sent * 100} aria-label="Upload progress" />}
+              {start.isPending && <Progress value={sent * 100} aria-label={t('autoscaler.uploadProgress')} />}
               {start.isError && !fieldError && <ErrorState error={start.error} />}
               <Group justify="flex-end">
                 <Button type="submit" loading={start.isPending || evaluation.data?.status === 'running'}>
-                  Run evaluation
+                  {t('autoscaler.run')}
                 </Button>
               </Group>
             </Stack>
           </form>
         </Section>
-        <Section id="evaluation-result" title="Comparison">
+        <Section id="evaluation-result" title={t('autoscaler.comparison')}>
           <Outcome id={id} query={evaluation} />
         </Section>
       </Stack>
@@ -128,11 +122,7 @@ export function EvaluationPage() {
 
 function Outcome({ id, query }: { id: string | null; query: ReturnType<typeof useEvaluation> }) {
   if (id === null)
-    return (
-      <EmptyState title="No evaluation yet">
-        Upload a trace to see how the HPA and the predictive mode would have scaled for it.
-      </EmptyState>
-    );
+    return <EmptyState title={t('autoscaler.noEvaluation')}>{t('autoscaler.noEvaluationHint')}</EmptyState>;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   const e: TEvaluation | undefined = query.data;
   if (!e) return <LoadingState />;
@@ -141,16 +131,16 @@ function Outcome({ id, query }: { id: string | null; query: ReturnType<typeof us
     return (
       <Stack gap={4} role="status" aria-live="polite">
         <Text size="sm">
-          Replaying {e.fileName}: {Math.floor(share * 100)} %
+          {t('autoscaler.replaying', { file: e.fileName, percent: Math.floor(share * 100) })}
         </Text>
-        <Progress value={share * 100} aria-label="Replay progress" />
+        <Progress value={share * 100} aria-label={t('autoscaler.replayProgress')} />
       </Stack>
     );
   }
   if (e.status === 'failed' || !e.result)
     return (
-      <Alert color="red" title="The evaluation failed" role="alert">
-        {e.error ?? 'No figures came back'}
+      <Alert color="red" title={t('autoscaler.failed')} role="alert">
+        {e.error ?? t('autoscaler.noFigures')}
       </Alert>
     );
   return <EvaluationResult result={e.result} />;

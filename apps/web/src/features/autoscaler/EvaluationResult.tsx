@@ -1,21 +1,26 @@
 import type { TEvaluationPolicy, TEvaluationResult } from '@clockpilot/contracts/autoscaler-evaluation';
 import { Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { numberText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { FIGURE_ROWS, formatFigure, POLICY_COLOR, POLICY_LABEL } from './evaluation';
 import { MetricChart } from './MetricChart';
 
-const hours = (seconds: number) =>
-  seconds >= 3 * 3600 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;
+/** The replayed span: hours from three hours on, else minutes. */
+const span = (seconds: number) =>
+  seconds >= 3 * 3600
+    ? t('autoscaler.spanHours', { hours: numberText(seconds / 3600, 1) })
+    : t('autoscaler.spanMinutes', { minutes: Math.round(seconds / 60) });
 
 /** The figures per policy, the goal's verdict and the servers each policy ran against the demand. */
 export function EvaluationResult({ result }: { result: TEvaluationResult }) {
   const policies = (['hpa', 'predictive'] as const).filter((p) => result.policies[p]);
   const { trace, settings, comparison, chart } = result;
-  const span = chart.secondsPerPoint * chart.demand.length;
-  const ratio = (v: number | null) => (v === null ? 'no HPA figure to compare' : `${v}×`);
+  const seconds = chart.secondsPerPoint * chart.demand.length;
+  const ratio = (v: number | null) => (v === null ? t('autoscaler.noRatio') : `${numberText(v)}×`);
   const series = [
-    { label: 'Demand (servers)', color: '#868e96', values: chart.demand },
+    { label: t('autoscaler.demandServers'), color: '#868e96', values: chart.demand },
     ...chart.series.map((s) => ({
-      label: `${POLICY_LABEL[s.policy as TEvaluationPolicy]} ready`,
+      label: t('autoscaler.policyReady', { policy: t(POLICY_LABEL[s.policy as TEvaluationPolicy]) }),
       color: POLICY_COLOR[s.policy as TEvaluationPolicy],
       values: s.ready,
     })),
@@ -23,30 +28,43 @@ export function EvaluationResult({ result }: { result: TEvaluationResult }) {
   return (
     <Stack gap="md">
       <Text size="sm">
-        {trace.steps.toLocaleString('en')} steps of {trace.stepSeconds} s, {formatFigure(trace.requests)}{' '}
-        requests, peak {formatFigure(trace.peakRps)} req/s ({trace.gapSteps} gaps, {trace.zeroSteps} zero
-        steps). Servers of {formatFigure(settings.serverRps)} req/s, {settings.bootSeconds} s boot,{' '}
-        {settings.minServers}–{settings.maxServers} servers, a decision every {settings.syncSeconds} s; the
-        first {settings.warmupSeconds} s are not counted.
+        {t('autoscaler.traceSummary', {
+          steps: formatFigure(trace.steps),
+          step: trace.stepSeconds,
+          requests: formatFigure(trace.requests),
+          peak: formatFigure(trace.peakRps),
+          gaps: trace.gapSteps,
+          zeros: trace.zeroSteps,
+        })}{' '}
+        {t('autoscaler.settingsSummary', {
+          rps: formatFigure(settings.serverRps),
+          boot: settings.bootSeconds,
+          min: settings.minServers,
+          max: settings.maxServers,
+          sync: settings.syncSeconds,
+          warmup: settings.warmupSeconds,
+        })}
       </Text>
       {comparison && (
         <Group gap="sm">
           <Badge color={comparison.goalMet ? 'green' : 'orange'} variant="light">
-            {comparison.goalMet ? 'Goal met' : 'Goal not met'}
+            {t(comparison.goalMet ? 'autoscaler.goalMet' : 'autoscaler.goalNotMet')}
           </Badge>
           <Text size="sm">
-            Predictive / HPA: SLO-violation minutes {ratio(comparison.sloViolationMinutesRatio)},
-            server-minutes {ratio(comparison.serverMinutesRatio)} (goal: at most 0.7× and 1.0×)
+            {t('autoscaler.ratios', {
+              slo: ratio(comparison.sloViolationMinutesRatio),
+              minutes: ratio(comparison.serverMinutesRatio),
+            })}
           </Text>
         </Group>
       )}
-      <Table striped withTableBorder aria-label="Evaluation figures per policy">
+      <Table striped withTableBorder aria-label={t('autoscaler.figuresTable')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Figure</Table.Th>
+            <Table.Th scope="col">{t('autoscaler.figure')}</Table.Th>
             {policies.map((p) => (
               <Table.Th key={p} scope="col" ta="right">
-                {POLICY_LABEL[p]}
+                {t(POLICY_LABEL[p])}
               </Table.Th>
             ))}
           </Table.Tr>
@@ -55,7 +73,7 @@ export function EvaluationResult({ result }: { result: TEvaluationResult }) {
           {FIGURE_ROWS.map((row) => (
             <Table.Tr key={row.key}>
               <Table.Th scope="row" fw={400}>
-                {row.label}
+                {t(row.label)}
                 {row.unit && (
                   <Text span c="dimmed" size="xs">
                     {' '}
@@ -72,7 +90,7 @@ export function EvaluationResult({ result }: { result: TEvaluationResult }) {
           ))}
         </Table.Tbody>
       </Table>
-      <MetricChart title={`Servers against demand over ${hours(span)}`} unit="" series={series} />
+      <MetricChart title={t('autoscaler.chartTitle', { span: span(seconds) })} unit="" series={series} />
     </Stack>
   );
 }

@@ -4,24 +4,25 @@ import { IconArrowDown, IconArrowUp, IconEqual } from '@tabler/icons-react';
 import { useState } from 'react';
 import { type Column, DataTable } from '../../app/data-table';
 import { dateTimeText, timeOfDay } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { ErrorState, LoadingState } from '../../app/ui';
 import { useEventPages, useRecentEvents } from './api';
 import { BreakerBadge } from './status';
 
 /** What held the count back (or moved it), in the words the timeline shows. */
-export const LIMIT_LABEL: Record<TAutoscalerEvent['limitedBy'], string> = {
-  metric: 'Metric',
-  stabilization: 'Stabilization window',
-  rateLimit: 'Rate limit',
-  bounds: 'Min/max',
-  forecast: 'Forecast',
-  breakerOpen: 'Breaker open',
-  simulatorError: 'Simulator error',
+export const LIMIT_LABEL: Record<TAutoscalerEvent['limitedBy'], MessageKey> = {
+  metric: 'autoscaler.limit.metric',
+  stabilization: 'autoscaler.limit.stabilization',
+  rateLimit: 'autoscaler.limit.rateLimit',
+  bounds: 'autoscaler.limit.bounds',
+  forecast: 'autoscaler.limit.forecast',
+  breakerOpen: 'autoscaler.limit.breakerOpen',
+  simulatorError: 'autoscaler.limit.simulatorError',
 };
 
 const time = (iso: string) => timeOfDay(iso, undefined, undefined, true);
 const change = (e: TAutoscalerEvent) =>
-  `${e.previousServers} → ${e.appliedServers}${e.recommendedServers !== e.appliedServers ? ` (asked ${e.recommendedServers})` : ''}`;
+  `${e.previousServers} → ${e.appliedServers}${e.recommendedServers !== e.appliedServers ? ` ${t('autoscaler.asked', { count: e.recommendedServers })}` : ''}`;
 
 /** The latest scaling decisions, newest first, with the engine's reason for each. */
 export function DecisionTimeline({ clusterId, pollMs }: { clusterId: string; pollMs: number | false }) {
@@ -32,14 +33,19 @@ export function DecisionTimeline({ clusterId, pollMs }: { clusterId: string; pol
   return (
     <Paper withBorder p="sm" radius="md">
       <Text fw={600} size="sm" mb="xs">
-        Decisions
+        {t('autoscaler.decisions')}
       </Text>
       {items.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No change of server count yet.
+          {t('autoscaler.noDecisions')}
         </Text>
       ) : (
-        <Timeline bulletSize={20} lineWidth={2} aria-label="Scaling decisions" data-testid="decisions">
+        <Timeline
+          bulletSize={20}
+          lineWidth={2}
+          aria-label={t('autoscaler.scalingDecisions')}
+          data-testid="decisions"
+        >
           {items.slice(0, 8).map((e) => {
             const Icon =
               e.appliedServers > e.previousServers
@@ -57,7 +63,7 @@ export function DecisionTimeline({ clusterId, pollMs }: { clusterId: string; pol
                       {change(e)}
                     </Text>
                     <Badge size="xs" variant="light">
-                      {LIMIT_LABEL[e.limitedBy]}
+                      {t(LIMIT_LABEL[e.limitedBy])}
                     </Badge>
                   </Group>
                 }
@@ -74,12 +80,12 @@ export function DecisionTimeline({ clusterId, pollMs }: { clusterId: string; pol
   );
 }
 
-const columns: Column<TAutoscalerEvent>[] = [
-  { key: 'at', header: 'Time', render: (e) => dateTimeText(e.at, undefined, true) },
-  { key: 'change', header: 'Servers', render: change },
-  { key: 'limitedBy', header: 'Limited by', render: (e) => LIMIT_LABEL[e.limitedBy] },
-  { key: 'reason', header: 'Reason', render: (e) => <Text size="xs">{e.reason}</Text> },
-  { key: 'breaker', header: 'Metrics', render: (e) => <BreakerBadge state={e.breaker} /> },
+const columns = (): Column<TAutoscalerEvent>[] => [
+  { key: 'at', header: t('autoscaler.time'), render: (e) => dateTimeText(e.at, undefined, true) },
+  { key: 'change', header: t('autoscaler.servers'), render: change },
+  { key: 'limitedBy', header: t('autoscaler.limitedBy'), render: (e) => t(LIMIT_LABEL[e.limitedBy]) },
+  { key: 'reason', header: t('autoscaler.reason'), render: (e) => <Text size="xs">{e.reason}</Text> },
+  { key: 'breaker', header: t('autoscaler.metrics'), render: (e) => <BreakerBadge state={e.breaker} /> },
 ];
 
 /** Every tick's decision, page by page (cursor), optionally only those that changed the count. */
@@ -89,19 +95,19 @@ export function EventsTable({ clusterId }: { clusterId: string }) {
   return (
     <Stack gap="xs">
       <Switch
-        label="Only changes of server count"
+        label={t('autoscaler.onlyChanges')}
         checked={changesOnly}
         onChange={(e) => setChangesOnly(e.currentTarget.checked)}
       />
       <DataTable
-        caption="Scaling events"
-        columns={columns}
+        caption={t('autoscaler.scalingEvents')}
+        columns={columns()}
         list={list}
         rowKey={(e) => e.id}
         minWidth={800}
         empty={{
-          title: 'No events yet',
-          hint: 'The control loop records one each time it looks at the cluster.',
+          title: t('autoscaler.noEvents'),
+          hint: t('autoscaler.noEventsHint'),
         }}
       />
     </Stack>

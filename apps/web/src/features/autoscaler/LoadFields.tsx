@@ -1,25 +1,26 @@
 import { NumberInput, Select, SimpleGrid } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
+import { type MessageKey, t } from '../../app/i18n';
 import { LOAD_LABELS, LOAD_TYPES, type LoadType, type LoadValues } from './cluster-form';
 
-const PEAK_LABEL: Record<LoadType, string | null> = {
+const PEAK_LABEL: Record<LoadType, MessageKey | null> = {
   constant: null,
-  step: 'Rate after the step (req/s)',
-  spike: 'Spike rate (req/s)',
-  diurnal: 'Swing above and below (req/s)',
-  randomWalk: 'Highest rate (req/s)',
+  step: 'autoscaler.load.peak.step',
+  spike: 'autoscaler.load.peak.spike',
+  diurnal: 'autoscaler.load.peak.diurnal',
+  randomWalk: 'autoscaler.load.peak.randomWalk',
 };
-const BASE_LABEL: Record<LoadType, string> = {
-  constant: 'Requests per second',
-  step: 'Rate before the step (req/s)',
-  spike: 'Rate outside spikes (req/s)',
-  diurnal: 'Average rate (req/s)',
-  randomWalk: 'Starting rate (req/s)',
+const BASE_LABEL: Record<LoadType, MessageKey> = {
+  constant: 'autoscaler.load.base.constant',
+  step: 'autoscaler.load.base.step',
+  spike: 'autoscaler.load.base.spike',
+  diurnal: 'autoscaler.load.base.diurnal',
+  randomWalk: 'autoscaler.load.base.randomWalk',
 };
-const AT_LABEL: Partial<Record<LoadType, string>> = {
-  step: 'Step at (simulated s)',
-  spike: 'Spike at (simulated s)',
-  diurnal: 'Peak at (simulated s)',
+const AT_LABEL: Partial<Record<LoadType, MessageKey>> = {
+  step: 'autoscaler.load.at.step',
+  spike: 'autoscaler.load.at.spike',
+  diurnal: 'autoscaler.load.at.diurnal',
 };
 
 /** The load pattern's fields of any form that keeps them under `load`. */
@@ -30,20 +31,20 @@ export function LoadFields<V extends { load: LoadValues }>({ form }: { form: Use
   return (
     <>
       <Select
-        label="Load pattern"
+        label={t('autoscaler.load.pattern')}
         allowDeselect={false}
-        data={LOAD_TYPES.map((t) => ({ value: t, label: LOAD_LABELS[t] }))}
+        data={LOAD_TYPES.map((type) => ({ value: type, label: t(LOAD_LABELS[type]) }))}
         {...form.getInputProps('load.type')}
       />
       <SimpleGrid cols={2}>
-        <NumberInput label={BASE_LABEL[type]} min={0} {...form.getInputProps('load.baseRps')} />
-        {peak && <NumberInput label={peak} min={0} {...form.getInputProps('load.peakRps')} />}
+        <NumberInput label={t(BASE_LABEL[type])} min={0} {...form.getInputProps('load.baseRps')} />
+        {peak && <NumberInput label={t(peak)} min={0} {...form.getInputProps('load.peakRps')} />}
         {at && (
-          <NumberInput label={at} min={0} allowDecimal={false} {...form.getInputProps('load.atSeconds')} />
+          <NumberInput label={t(at)} min={0} allowDecimal={false} {...form.getInputProps('load.atSeconds')} />
         )}
         {type === 'spike' && (
           <NumberInput
-            label="Spike length (s)"
+            label={t('autoscaler.load.spikeLength')}
             min={1}
             allowDecimal={false}
             {...form.getInputProps('load.durationSeconds')}
@@ -51,7 +52,7 @@ export function LoadFields<V extends { load: LoadValues }>({ form }: { form: Use
         )}
         {type === 'diurnal' && (
           <NumberInput
-            label="Period (s)"
+            label={t('autoscaler.load.period')}
             min={1}
             allowDecimal={false}
             {...form.getInputProps('load.periodSeconds')}

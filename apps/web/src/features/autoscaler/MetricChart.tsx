@@ -1,4 +1,5 @@
 import { Group, Paper, Text } from '@mantine/core';
+import { numberText } from '../../app/format';
 import { plot, type Series } from './chart';
 
 const W = 600;
@@ -63,4 +64,4 @@ export function MetricChart({ title, unit, series }: { title: string; unit: stri
   );
 }
 
-const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+const round = (v: number) => numberText(v, Math.abs(v) >= 100 ? 0 : 1);

@@ -2,7 +2,10 @@ import type { TCluster } from '@clockpilot/contracts/autoscaler';
 import { Button, Group, NumberInput, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import type { FormEvent, ReactNode } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
+import { numberText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { useFaults, useSaveCluster, useSimulatorState } from './api';
 import { type LoadValues, loadBody, loadValues, toFormErrors } from './cluster-form';
 import { LoadFields } from './LoadFields';
@@ -26,29 +29,29 @@ function LoadControl({ cluster }: { cluster: TCluster }) {
     save.mutate(
       { id: cluster.id, body: { simulation: { load: loadBody(values.load) } } },
       {
-        onSuccess: () => notifications.show({ color: 'green', message: 'Load pattern applied' }),
+        onSuccess: () => notifications.show({ color: 'green', message: t('autoscaler.loadApplied') }),
         onError: (e) => {
           const fields = isApiError(e) ? toFormErrors(e.fieldErrors) : {};
           if (fields['load.baseRps']) form.setFieldError('load.baseRps', fields['load.baseRps']);
-          else notifications.show({ color: 'red', title: 'Load not changed', message: errorMessage(e) });
+          else
+            notifications.show({
+              color: 'red',
+              title: t('autoscaler.loadNotChanged'),
+              message: errorMessage(e),
+            });
         },
       },
     ),
   );
   return (
-    <Paper withBorder p="sm" radius="md" component="form" onSubmit={submit} noValidate aria-label="Load">
-      <Stack gap="xs">
-        <Text fw={600} size="sm">
-          Load
-        </Text>
-        <LoadFields form={form} />
-        <Group justify="flex-end">
-          <Button type="submit" size="xs" loading={save.isPending}>
-            Apply load
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <ControlForm title={t('autoscaler.load')} onSubmit={submit}>
+      <LoadFields form={form} />
+      <Group justify="flex-end">
+        <Button type="submit" size="xs" loading={save.isPending}>
+          {t('autoscaler.applyLoad')}
+        </Button>
+      </Group>
+    </ControlForm>
   );
 }
 
@@ -60,13 +63,14 @@ function FaultControl({ clusterId, pollMs }: { clusterId: string; pollMs: number
   const form = useForm<FaultValues>({
     initialValues: { latencyMs: 0, errorPercent: 0, outageSeconds: 0 },
     validate: {
-      latencyMs: (v) => (v >= 0 && v <= 600_000 ? null : 'Between 0 and 600,000 ms'),
-      errorPercent: (v) => (v >= 0 && v <= 100 ? null : 'Between 0 and 100 %'),
-      outageSeconds: (v) => (v >= 0 ? null : 'Not negative'),
+      latencyMs: (v) =>
+        v >= 0 && v <= 600_000 ? null : t('autoscaler.latencyRange', { max: numberText(600_000) }),
+      errorPercent: (v) => (v >= 0 && v <= 100 ? null : t('autoscaler.percentRange')),
+      outageSeconds: (v) => (v >= 0 ? null : t('autoscaler.notNegative')),
     },
   });
   const onError = (e: unknown) =>
-    notifications.show({ color: 'red', title: 'Faults not changed', message: errorMessage(e) });
+    notifications.show({ color: 'red', title: t('autoscaler.faultsNotChanged'), message: errorMessage(e) });
   const submit = form.onSubmit((v) =>
     faults.mutate(
       { latencyMs: v.latencyMs, errorRate: v.errorPercent / 100, outageSeconds: v.outageSeconds },
@@ -75,31 +79,57 @@ function FaultControl({ clusterId, pollMs }: { clusterId: string; pollMs: number
   );
   const now = state.data?.faults;
   return (
-    <Paper withBorder p="sm" radius="md" component="form" onSubmit={submit} noValidate aria-label="Faults">
+    <ControlForm title={t('autoscaler.faults')} onSubmit={submit}>
+      <Text size="xs" c="dimmed" role="status">
+        {state.isError
+          ? t('autoscaler.simulatorError', { error: errorMessage(state.error) })
+          : now
+            ? t('autoscaler.faultsNow', {
+                latency: numberText(now.latencyMs),
+                errors: Math.round(now.errorRate * 100),
+                outage: Math.ceil(now.outageSeconds),
+              })
+            : t('autoscaler.readingSimulator')}
+      </Text>
+      <SimpleGrid cols={3}>
+        <NumberInput label={t('autoscaler.addedLatency')} min={0} {...form.getInputProps('latencyMs')} />
+        <NumberInput
+          label={t('autoscaler.errorShare')}
+          min={0}
+          max={100}
+          {...form.getInputProps('errorPercent')}
+        />
+        <NumberInput label={t('autoscaler.outage')} min={0} {...form.getInputProps('outageSeconds')} />
+      </SimpleGrid>
+      <Group justify="flex-end">
+        <Button variant="default" size="xs" onClick={() => faults.mutate(null, { onError })}>
+          {t('autoscaler.clearFaults')}
+        </Button>
+        <Button type="submit" size="xs" color="orange" loading={faults.isPending}>
+          {t('autoscaler.injectFaults')}
+        </Button>
+      </Group>
+    </ControlForm>
+  );
+}
+
+/** One lever's form: a titled card, named by its title for screen readers. */
+function ControlForm({
+  title,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  onSubmit: (e?: FormEvent<HTMLFormElement>) => void;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder p="sm" radius="md" component="form" onSubmit={onSubmit} noValidate aria-label={title}>
       <Stack gap="xs">
         <Text fw={600} size="sm">
-          Faults
+          {title}
         </Text>
-        <Text size="xs" c="dimmed" role="status">
-          {state.isError
-            ? `Simulator: ${errorMessage(state.error)}`
-            : now
-              ? `Now: +${now.latencyMs} ms latency, ${Math.round(now.errorRate * 100)} % errors, ${Math.ceil(now.outageSeconds)} s outage left`
-              : 'Reading the simulator…'}
-        </Text>
-        <SimpleGrid cols={3}>
-          <NumberInput label="Added latency (ms)" min={0} {...form.getInputProps('latencyMs')} />
-          <NumberInput label="Errors (%)" min={0} max={100} {...form.getInputProps('errorPercent')} />
-          <NumberInput label="Outage (s)" min={0} {...form.getInputProps('outageSeconds')} />
-        </SimpleGrid>
-        <Group justify="flex-end">
-          <Button variant="default" size="xs" onClick={() => faults.mutate(null, { onError })}>
-            Clear faults
-          </Button>
-          <Button type="submit" size="xs" color="orange" loading={faults.isPending}>
-            Inject faults
-          </Button>
-        </Group>
+        {children}
       </Stack>
     </Paper>
   );

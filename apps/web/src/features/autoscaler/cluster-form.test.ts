@@ -1,4 +1,5 @@
 import { ZClusterCreate } from '@clockpilot/contracts/autoscaler';
+import { HPA_DEFAULT_RULES } from '@clockpilot/contracts/autoscaler-decide';
 import { describe, expect, it } from 'vitest';
 import {
   behaviorBody,
@@ -6,7 +7,6 @@ import {
   initialValues,
   loadBody,
   loadValues,
-  POLICY_REQUIRED,
   toBody,
   toFormErrors,
   validateCluster,
@@ -25,21 +25,7 @@ describe('cluster form', () => {
     // Switched on, the form holds Kubernetes' defaults; the scale-down window stays the controller's.
     expect(
       ZClusterCreate.parse(toBody({ ...v, behavior: { ...v.behavior, enabled: true } })).behavior,
-    ).toEqual({
-      scaleUp: {
-        stabilizationWindowSeconds: 0,
-        selectPolicy: 'Max',
-        policies: [
-          { type: 'Pods', value: 4, periodSeconds: 15 },
-          { type: 'Percent', value: 100, periodSeconds: 15 },
-        ],
-      },
-      scaleDown: {
-        stabilizationWindowSeconds: null,
-        selectPolicy: 'Max',
-        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
-      },
-    });
+    ).toEqual(HPA_DEFAULT_RULES);
   });
 
   it('round-trips a cluster’s behavior, filling what it leaves out with the defaults', () => {
@@ -80,7 +66,7 @@ describe('cluster form', () => {
       'behavior.scaleUp.policies.0.value',
       'behavior.scaleUp.stabilizationWindowSeconds',
     ]);
-    expect(errors['behavior.scaleDown.policies']).toBe(POLICY_REQUIRED);
+    expect(errors['behavior.scaleDown.policies']).toBe('At least one policy');
     // Switched off, the rules are not sent and not checked.
     expect(validateCluster({ ...base, name: 'ok-name', behavior: { ...behavior, enabled: false } })).toEqual(
       {},

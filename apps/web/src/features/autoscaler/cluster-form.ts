@@ -12,16 +12,17 @@ import {
   type TScalingPolicy,
   type TScalingRules,
 } from '@clockpilot/contracts/autoscaler-decide';
+import { type MessageKey, t } from '../../app/i18n';
 import { bodyResolver } from '../../app/validate';
 
 export const LOAD_TYPES = ['constant', 'step', 'spike', 'diurnal', 'randomWalk'] as const;
 export type LoadType = (typeof LOAD_TYPES)[number];
-export const LOAD_LABELS: Record<LoadType, string> = {
-  constant: 'Constant',
-  step: 'Step',
-  spike: 'Spike',
-  diurnal: 'Daily wave',
-  randomWalk: 'Random walk',
+export const LOAD_LABELS: Record<LoadType, MessageKey> = {
+  constant: 'autoscaler.load.constant',
+  step: 'autoscaler.load.step',
+  spike: 'autoscaler.load.spike',
+  diurnal: 'autoscaler.load.diurnal',
+  randomWalk: 'autoscaler.load.randomWalk',
 };
 
 /**
@@ -214,24 +215,23 @@ export function toBody(v: ClusterFormValues): TClusterCreate {
 
 const contractCheck = bodyResolver<ClusterFormValues>(ZClusterCreate, toBody);
 
-/** Kubernetes discards rules without a policy; the server refuses them with the same words. */
-export const POLICY_REQUIRED = 'At least one policy';
-
 /** What the server would refuse, shown before sending: the contract plus the name and bound rules. */
 export function validateCluster(v: ClusterFormValues): Record<string, string> {
   const errors = contractCheck(v);
-  if (!CLUSTER_NAME_PATTERN.test(v.name.trim())) errors.name = '3 to 50 letters, digits, "-" or "_"';
-  if (!errors.minServers && v.minServers < 1) errors.minServers = 'At least 1';
-  if (!errors.maxServers && v.maxServers < v.minServers) errors.maxServers = 'At least the minimum';
+  if (!CLUSTER_NAME_PATTERN.test(v.name.trim())) errors.name = t('autoscaler.nameRule');
+  if (!errors.minServers && v.minServers < 1) errors.minServers = t('autoscaler.atLeastOne');
+  if (!errors.maxServers && v.maxServers < v.minServers) errors.maxServers = t('autoscaler.atLeastMinimum');
   if (
     v.targetType === 'cpu' &&
     !errors['target.utilizationPercent'] &&
     (v.targetValue < 1 || v.targetValue > 100)
   )
-    errors['target.utilizationPercent'] = 'Between 1 and 100 %';
+    errors['target.utilizationPercent'] = t('autoscaler.cpuRange');
+  // Kubernetes discards rules without a policy; the server refuses them too.
   if (v.behavior.enabled)
     for (const d of DIRECTIONS)
-      if (v.behavior[d].policies.length === 0) errors[`behavior.${d}.policies`] = POLICY_REQUIRED;
+      if (v.behavior[d].policies.length === 0)
+        errors[`behavior.${d}.policies`] = t('autoscaler.policyRequired');
   return toFormErrors(errors);
 }
 

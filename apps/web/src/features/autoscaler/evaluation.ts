@@ -7,7 +7,10 @@ import type {
 import { ZEvaluationOptions } from '@clockpilot/contracts/autoscaler-evaluation';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, upload } from '../../app/auth';
+import { numberText } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { bodyResolver } from '../../app/validate';
+import { MODE_LABEL } from './status';
 
 export const EVALUATIONS_PATH = '/api/v1/autoscaler/evaluations';
 
@@ -42,7 +45,7 @@ const optionsCheck = bodyResolver<EvaluationFormValues>(ZEvaluationOptions, eval
 
 export function validateEvaluation(v: EvaluationFormValues): Record<string, string> {
   const errors = optionsCheck(v);
-  if (!v.file) errors.file = 'Choose a timestamp,requests CSV file';
+  if (!v.file) errors.file = t('autoscaler.fileRequired');
   return errors;
 }
 
@@ -71,35 +74,51 @@ export function useEvaluation(id: string | null) {
   });
 }
 
-type Row = { key: keyof TEvaluationFigures; label: string; unit?: string };
+type Row = { key: keyof TEvaluationFigures; label: MessageKey; unit?: string };
 
 /** The figures of EVALUATION-METRICS.md the table shows, in its order. */
 export const FIGURE_ROWS: Row[] = [
-  { key: 'sloViolationMinutes', label: 'SLO-violation minutes', unit: 'min' },
-  { key: 'unservedRequests', label: 'Unserved requests' },
-  { key: 'unservedDemandRatio', label: 'Unserved share of demand', unit: '%' },
-  { key: 'serverMinutes', label: 'Server-minutes' },
-  { key: 'serverMinutesVsOracle', label: 'Server-minutes / oracle', unit: '×' },
-  { key: 'underProvisioningAccuracy', label: 'Under-provisioning accuracy θU', unit: '%' },
-  { key: 'overProvisioningAccuracy', label: 'Over-provisioning accuracy θO', unit: '%' },
-  { key: 'underProvisioningTimeshare', label: 'Under-provisioning timeshare τU', unit: '%' },
-  { key: 'overProvisioningTimeshare', label: 'Over-provisioning timeshare τO', unit: '%' },
-  { key: 'averageMissingServers', label: 'Average missing servers' },
-  { key: 'averageSurplusServers', label: 'Average surplus servers' },
-  { key: 'instability', label: 'Instability k', unit: '%' },
-  { key: 'jitterPerHour', label: 'Jitter per hour' },
-  { key: 'scalingActionsPerHour', label: 'Scaling actions per hour' },
-  { key: 'serversMovedPerHour', label: 'Servers moved per hour' },
-  { key: 'relativeSlack', label: 'Relative slack', unit: '%' },
-  { key: 'overloadEpisodesPerServerDay', label: 'Overload episodes per server-day' },
-  { key: 'timeToRecoverMeanSeconds', label: 'Time to recover, mean', unit: 's' },
-  { key: 'timeToRecoverMaxSeconds', label: 'Time to recover, longest', unit: 's' },
-  { key: 'elapsedMs', label: 'Replay time', unit: 'ms' },
+  { key: 'sloViolationMinutes', label: 'autoscaler.figure.sloViolationMinutes', unit: 'min' },
+  { key: 'unservedRequests', label: 'autoscaler.figure.unservedRequests' },
+  { key: 'unservedDemandRatio', label: 'autoscaler.figure.unservedDemandRatio', unit: '%' },
+  { key: 'serverMinutes', label: 'autoscaler.figure.serverMinutes' },
+  { key: 'serverMinutesVsOracle', label: 'autoscaler.figure.serverMinutesVsOracle', unit: '×' },
+  {
+    key: 'underProvisioningAccuracy',
+    label: 'autoscaler.figure.underProvisioningAccuracy',
+    unit: '%',
+  },
+  {
+    key: 'overProvisioningAccuracy',
+    label: 'autoscaler.figure.overProvisioningAccuracy',
+    unit: '%',
+  },
+  {
+    key: 'underProvisioningTimeshare',
+    label: 'autoscaler.figure.underProvisioningTimeshare',
+    unit: '%',
+  },
+  {
+    key: 'overProvisioningTimeshare',
+    label: 'autoscaler.figure.overProvisioningTimeshare',
+    unit: '%',
+  },
+  { key: 'averageMissingServers', label: 'autoscaler.figure.averageMissingServers' },
+  { key: 'averageSurplusServers', label: 'autoscaler.figure.averageSurplusServers' },
+  { key: 'instability', label: 'autoscaler.figure.instability', unit: '%' },
+  { key: 'jitterPerHour', label: 'autoscaler.figure.jitterPerHour' },
+  { key: 'scalingActionsPerHour', label: 'autoscaler.figure.scalingActionsPerHour' },
+  { key: 'serversMovedPerHour', label: 'autoscaler.figure.serversMovedPerHour' },
+  { key: 'relativeSlack', label: 'autoscaler.figure.relativeSlack', unit: '%' },
+  { key: 'overloadEpisodesPerServerDay', label: 'autoscaler.figure.overloadEpisodesPerServerDay' },
+  { key: 'timeToRecoverMeanSeconds', label: 'autoscaler.figure.timeToRecoverMean', unit: 's' },
+  { key: 'timeToRecoverMaxSeconds', label: 'autoscaler.figure.timeToRecoverMax', unit: 's' },
+  { key: 'elapsedMs', label: 'autoscaler.figure.elapsed', unit: 'ms' },
 ];
 
-export const POLICY_LABEL: Record<TEvaluationPolicy, string> = { hpa: 'HPA', predictive: 'Predictive' };
+/** The policies are the cluster modes under their names. */
+export const POLICY_LABEL: Record<TEvaluationPolicy, MessageKey> = MODE_LABEL;
 export const POLICY_COLOR: Record<TEvaluationPolicy, string> = { hpa: '#1f77b4', predictive: '#d95f02' };
 
-/** A figure for the table: grouped thousands, at most two decimals. */
-export const formatFigure = (v: number | undefined) =>
-  v === undefined ? '–' : v.toLocaleString('en', { maximumFractionDigits: 2 });
+/** A figure for the table: grouped thousands, at most two decimals, in the person's locale. */
+export const formatFigure = (v: number | undefined) => (v === undefined ? '–' : numberText(v));

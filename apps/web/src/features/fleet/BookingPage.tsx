@@ -7,10 +7,12 @@ import { createLazyRoute, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
+import { numberText } from '../../app/format';
+import { t, tn } from '../../app/i18n';
 import { ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bookingAction, bookingQuery, useFleetMutation, vehicleQuery } from './api';
-import { cancellable, countdown, money, STATE_COLOR, STATE_LABEL, when } from './format';
+import { cancellable, countdown, kmAllowance, money, STATE_COLOR, STATE_LABEL, when } from './format';
 import { HandoverForm } from './HandoverForm';
 import { PaymentPanel } from './PaymentPanel';
 import { EXTRA_LABEL } from './SearchPage';
@@ -24,8 +26,8 @@ function HoldCountdown({ until }: { until: string }) {
   const left = countdown(until, now);
   return (
     <Text size="sm" role="timer" aria-live="off" data-testid="hold-countdown">
-      Held for you for <b>{left}</b>
-      {left === '0:00' && ' — the hold has run out'}
+      {t('fleet.heldFor')} <b>{left}</b>
+      {left === '0:00' && ` — ${t('fleet.holdRunOut')}`}
     </Text>
   );
 }
@@ -52,11 +54,11 @@ export function BookingPage() {
       <PageTitle
         actions={
           <Badge size="lg" color={STATE_COLOR[b.state]} data-testid="booking-state">
-            {STATE_LABEL[b.state]}
+            {t(STATE_LABEL[b.state])}
           </Badge>
         }
       >
-        {v ? `${v.make} ${v.model}` : 'Booking'}
+        {v ? `${v.make} ${v.model}` : t('fleet.booking')}
       </PageTitle>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Stack gap="md">
@@ -71,14 +73,17 @@ export function BookingPage() {
                 {when(b.startAt)} → {when(b.endAt)}
               </Text>
               <Text size="sm">
-                {q.days} day{q.days === 1 ? '' : 's'}: {money(q.rentalMinor, q.currency)}
+                {tn('fleet.days', q.days)}: {money(q.rentalMinor, q.currency)}
                 {q.extrasMinor > 0 &&
-                  ` + extras ${money(q.extrasMinor, q.currency)} (${b.extras.map((x) => EXTRA_LABEL[x]).join(', ')})`}{' '}
+                  ` + ${t('fleet.extrasAmount', {
+                    amount: money(q.extrasMinor, q.currency),
+                    list: b.extras.map((x) => t(EXTRA_LABEL[x])).join(', '),
+                  })}`}{' '}
                 = <b>{money(q.totalMinor, q.currency)}</b>
               </Text>
               <Text size="sm" c="dimmed">
-                Deposit {money(q.depositMinor, q.currency)} ·{' '}
-                {q.kmAllowance > 0 ? `${q.kmAllowance} km included` : 'unlimited km'}
+                {t('fleet.deposit', { amount: money(q.depositMinor, q.currency) })} ·{' '}
+                {kmAllowance(q.kmAllowance)}
               </Text>
               {b.state === 'held' && b.holdExpiresAt && <HoldCountdown until={b.holdExpiresAt} />}
             </Stack>
@@ -88,30 +93,30 @@ export function BookingPage() {
           )}
           {cancellable(b) && (
             <Button variant="default" color="red" onClick={() => setCancelling(true)}>
-              Cancel booking
+              {t('fleet.cancelBooking')}
             </Button>
           )}
           {cancel.isError && <Text c="red">{errorMessage(cancel.error)}</Text>}
         </Stack>
         <Stack gap="md">
           {b.charges && (
-            <Section id="charges" title="Final bill">
+            <Section id="charges" title={t('fleet.finalBill')}>
               <Table data-testid="charges">
                 <Table.Tbody>
                   {(
                     [
-                      ['Rental', b.charges.rentalMinor],
-                      ['Extras', b.charges.extrasMinor],
-                      ['Extra kilometres', b.charges.extraKmMinor],
-                      ['Late return', b.charges.lateFeeMinor],
-                      ['Damage', b.charges.damageMinor],
-                      ['Total', b.charges.totalMinor],
-                      ['Charged to the card', b.charges.capturedMinor],
-                      ['Outstanding', b.charges.outstandingMinor],
+                      ['fleet.charge.rental', b.charges.rentalMinor],
+                      ['fleet.extras', b.charges.extrasMinor],
+                      ['fleet.charge.extraKm', b.charges.extraKmMinor],
+                      ['fleet.charge.late', b.charges.lateFeeMinor],
+                      ['fleet.charge.damage', b.charges.damageMinor],
+                      ['fleet.total', b.charges.totalMinor],
+                      ['fleet.charge.captured', b.charges.capturedMinor],
+                      ['fleet.charge.outstanding', b.charges.outstandingMinor],
                     ] as const
                   ).map(([label, amount]) => (
                     <Table.Tr key={label}>
-                      <Table.Td>{label}</Table.Td>
+                      <Table.Td>{t(label)}</Table.Td>
                       <Table.Td ta="right">{money(amount, q.currency)}</Table.Td>
                     </Table.Tr>
                   ))}
@@ -120,45 +125,52 @@ export function BookingPage() {
             </Section>
           )}
           {staff && b.state === 'confirmed' && (
-            <Section id="checkout" title="Check-out">
+            <Section id="checkout" title={t('fleet.checkout')}>
               <HandoverForm booking={b} kind="checkout" />
             </Section>
           )}
           {staff && b.state === 'checked_out' && (
-            <Section id="return" title="Return">
+            <Section id="return" title={t('fleet.return')}>
               <HandoverForm booking={b} kind="return" />
             </Section>
           )}
           {staff && b.state === 'returned' && (
             <Button onClick={() => settle.mutate()} loading={settle.isPending}>
-              Try the final charge again
+              {t('fleet.retryCharge')}
             </Button>
           )}
           {b.checkout && (
             <Text size="sm" c="dimmed">
-              Picked up {when(b.checkout.at)} at {b.checkout.odometerKm} km, fuel {b.checkout.fuelEighths}/8
-              {b.checkout.damage.length > 0 && `, ${b.checkout.damage.length} damage noted`}
+              {t('fleet.pickedUpAt', {
+                at: when(b.checkout.at),
+                km: numberText(b.checkout.odometerKm),
+                fuel: b.checkout.fuelEighths,
+              })}
+              {b.checkout.damage.length > 0 && `, ${tn('fleet.damageNoted', b.checkout.damage.length)}`}
             </Text>
           )}
           {b.return && (
             <Text size="sm" c="dimmed">
-              Returned {when(b.return.at)} at {b.return.odometerKm} km, fuel {b.return.fuelEighths}/8
+              {t('fleet.returnedAt', {
+                at: when(b.return.at),
+                km: numberText(b.return.odometerKm),
+                fuel: b.return.fuelEighths,
+              })}
             </Text>
           )}
         </Stack>
       </SimpleGrid>
       <ConfirmDialog
         opened={cancelling}
-        title="Cancel this booking?"
-        confirmLabel="Cancel booking"
+        title={t('fleet.cancelAsk')}
+        confirmLabel={t('fleet.cancelBooking')}
         onClose={() => setCancelling(false)}
         onConfirm={async () => {
           await cancel.mutateAsync().catch(() => undefined);
           setCancelling(false);
         }}
       >
-        Cancelling well ahead of pick-up is free and releases the card authorisation; close to pick-up, one
-        day's rate is charged.
+        {t('fleet.cancelText')}
       </ConfirmDialog>
     </>
   );

@@ -6,11 +6,12 @@ import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { type Column, DataTable } from '../../app/data-table';
+import { t } from '../../app/i18n';
 import { usePagedList } from '../../app/list';
 import { PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { fleetKeys, paymentNoticesQuery } from './api';
-import { money, STATE_COLOR, STATE_LABEL, when } from './format';
+import { money, options, STATE_COLOR, STATE_LABEL, when } from './format';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet/bookings')({ component: BookingsPage });
 
@@ -26,10 +27,11 @@ export function BookingsPage() {
     params: { state },
     limit: 25,
   });
+  const title = t(staff ? 'fleet.bookings' : 'fleet.myBookings');
   const columns: Column<TBooking>[] = [
     {
       key: 'dates',
-      header: 'Dates',
+      header: t('fleet.dates'),
       render: (b) => (
         <Anchor component={Link} to={`/fleet/bookings/${b.id}`} data-testid="booking-link">
           {when(b.startAt)} → {when(b.endAt)}
@@ -38,27 +40,27 @@ export function BookingsPage() {
     },
     {
       key: 'state',
-      header: 'State',
+      header: t('fleet.state'),
       render: (b) => (
         <Badge color={STATE_COLOR[b.state]} variant="light">
-          {STATE_LABEL[b.state]}
+          {t(STATE_LABEL[b.state])}
         </Badge>
       ),
     },
     {
       key: 'total',
-      header: 'Total',
+      header: t('fleet.total'),
       align: 'right',
       render: (b) => money(b.quote.totalMinor, b.quote.currency),
     },
     {
       key: 'open',
-      header: 'Actions',
+      header: t('ui.actions'),
       hiddenHeader: true,
       align: 'right',
       render: (b) => (
         <Button size="xs" variant="subtle" component={Link} to={`/fleet/bookings/${b.id}`}>
-          {b.state === 'held' ? 'Pay' : 'Open'}
+          {t(b.state === 'held' ? 'fleet.pay' : 'fleet.open')}
         </Button>
       ),
     },
@@ -68,38 +70,38 @@ export function BookingsPage() {
       <PageTitle
         actions={
           <Button component={Link} to="/fleet">
-            Book a vehicle
+            {t('fleet.bookAVehicle')}
           </Button>
         }
       >
-        {staff ? 'Bookings' : 'My bookings'}
+        {title}
       </PageTitle>
       {notices.data?.items.slice(0, 3).map((n) => (
         <Alert key={n.id} color="orange" mb="sm" title={when(n.createdAt)} data-testid="payment-notice">
           {n.message}{' '}
           <Anchor component={Link} to={`/fleet/bookings/${n.bookingId}`}>
-            Open the booking
+            {t('fleet.openBooking')}
           </Anchor>
         </Alert>
       ))}
       <Group mb="md">
         <Select
-          label="State"
+          label={t('fleet.state')}
           clearable
-          placeholder="All"
+          placeholder={t('fleet.all')}
           value={state}
           onChange={setState}
-          data={BOOKING_STATES.map((s) => ({ value: s, label: STATE_LABEL[s] }))}
+          data={options(BOOKING_STATES, STATE_LABEL)}
         />
       </Group>
       <DataTable
-        caption={staff ? 'Bookings' : 'My bookings'}
+        caption={title}
         columns={columns}
         list={list}
         rowKey={(b) => b.id}
         minWidth={520}
         testId="bookings-table"
-        empty={{ title: 'No bookings yet', hint: 'Search for a vehicle and book it; it shows here.' }}
+        empty={{ title: t('fleet.noBookings'), hint: t('fleet.noBookingsHint') }}
       />
     </>
   );

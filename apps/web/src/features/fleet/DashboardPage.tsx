@@ -4,20 +4,22 @@ import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../../app/auth';
+import { dateText, numberText, percentText } from '../../app/format';
+import { t, tn } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { addDays, today } from '../time/calendar';
 import { fleetKeys } from './api';
 import { money, when } from './format';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet/dashboard')({ component: DashboardPage });
 
-const DAY = 86_400_000;
-const pct = (share: number) => `${Math.round(share * 1000) / 10} %`;
-const dayInput = (d: Date) => d.toISOString().slice(0, 10);
-
 /** Staff: how busy the fleet was over a range, what it earned, what happens next, what needs a service. */
 export function DashboardPage() {
-  const [from, setFrom] = useState(() => dayInput(new Date(Date.now() - 30 * DAY)));
-  const [to, setTo] = useState(() => dayInput(new Date()));
+  // The last 30 days up to today, as calendar days in the person's zone (not the UTC date).
+  const zone = useMe().timeZone;
+  const [from, setFrom] = useState(() => addDays(today(zone), -30));
+  const [to, setTo] = useState(() => today(zone));
   // Both days count, each vehicle's days in the zone of its location (the server applies it).
   const valid = Boolean(from && to) && from <= to;
   const q = useQuery({
@@ -31,15 +33,20 @@ export function DashboardPage() {
   });
   return (
     <>
-      <PageTitle>Fleet dashboard</PageTitle>
+      <PageTitle>{t('fleet.dashboard')}</PageTitle>
       <Group mb="md">
-        <TextInput type="date" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
         <TextInput
           type="date"
-          label="To"
+          label={t('fleet.from')}
+          value={from}
+          onChange={(e) => setFrom(e.currentTarget.value)}
+        />
+        <TextInput
+          type="date"
+          label={t('fleet.to')}
           value={to}
           onChange={(e) => setTo(e.currentTarget.value)}
-          error={valid ? undefined : 'Must not be before from'}
+          error={valid ? undefined : t('fleet.toBeforeFrom')}
         />
       </Group>
       {!valid ? null : q.isPending ? (
@@ -58,40 +65,41 @@ function Dashboard({ d }: { d: TFleetDashboard }) {
     <>
       <SimpleGrid cols={{ base: 1, sm: 3 }} mb="md">
         <Paper withBorder p="sm">
-          <Text size="sm">Utilisation</Text>
+          <Text size="sm">{t('fleet.utilisation')}</Text>
           <Text fw={700} size="xl">
-            {pct(d.overall.utilisation)}
+            {percentText(d.overall.utilisation, 1)}
           </Text>
-          <Text size="xs">{d.overall.vehicles} vehicles</Text>
+          <Text size="xs">{tn('fleet.vehicleCount', d.overall.vehicles)}</Text>
         </Paper>
         {d.revenue.length === 0 ? (
           <Paper withBorder p="sm">
-            <Text size="sm">Revenue</Text>
-            <Text fw={700}>No bookings in this range</Text>
+            <Text size="sm">{t('fleet.revenue')}</Text>
+            <Text fw={700}>{t('fleet.noBookingsInRange')}</Text>
           </Paper>
         ) : (
           d.revenue.map((r) => (
             <Paper withBorder p="sm" key={r.currency}>
-              <Text size="sm">Revenue ({r.currency})</Text>
+              <Text size="sm">{t('fleet.revenueIn', { currency: r.currency })}</Text>
               <Text fw={700} size="xl">
                 {money(r.bookedMinor, r.currency)}
               </Text>
               <Text size="xs">
-                {r.bookings} bookings · captured {money(r.netMinor, r.currency)} net
+                {tn('fleet.bookingCount', r.bookings)} ·{' '}
+                {t('fleet.capturedNet', { amount: money(r.netMinor, r.currency) })}
               </Text>
             </Paper>
           ))
         )}
       </SimpleGrid>
-      <Section id="handovers" title="Coming pick-ups and returns">
+      <Section id="handovers" title={t('fleet.comingHandovers')}>
         {d.pickups.length + d.returns.length === 0 ? (
-          <EmptyState title="Nothing to hand over this week" />
+          <EmptyState title={t('fleet.nothingToHandOver')} />
         ) : (
           <Table>
             <Table.Tbody>
               {[
-                ...d.pickups.map((h) => ({ ...h, what: 'Pick-up' })),
-                ...d.returns.map((h) => ({ ...h, what: 'Return' })),
+                ...d.pickups.map((h) => ({ ...h, what: t('fleet.pickUp') })),
+                ...d.returns.map((h) => ({ ...h, what: t('fleet.return') })),
               ].map((h) => (
                 <Table.Tr key={`${h.what}-${h.bookingId}`}>
                   <Table.Td>{h.what}</Table.Td>
@@ -101,7 +109,7 @@ function Dashboard({ d }: { d: TFleetDashboard }) {
                     </Link>
                   </Table.Td>
                   <Table.Td>
-                    {when(h.at, h.timeZone)} {h.overdue && <Badge color="red">Late</Badge>}
+                    {when(h.at, h.timeZone)} {h.overdue && <Badge color="red">{t('fleet.late')}</Badge>}
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -109,31 +117,36 @@ function Dashboard({ d }: { d: TFleetDashboard }) {
           </Table>
         )}
       </Section>
-      <Section id="service" title="Due for service">
+      <Section id="service" title={t('fleet.dueForService')}>
         {d.serviceDue.length === 0 ? (
-          <EmptyState title="No vehicle is due for service" />
+          <EmptyState title={t('fleet.noServiceDue')} />
         ) : (
           d.serviceDue.map((s) => (
             <Group key={s.vehicle.id} gap="xs">
               <Text>
                 {s.vehicle.plate} ·{' '}
                 {s.reason === 'date'
-                  ? `by ${s.vehicle.serviceDueOn}`
-                  : `at ${s.vehicle.serviceDueKm} km (now ${s.vehicle.odometerKm} km)`}
+                  ? t('fleet.serviceBy', {
+                      date: s.vehicle.serviceDueOn ? dateText(s.vehicle.serviceDueOn) : '',
+                    })
+                  : t('fleet.serviceAtKm', {
+                      km: numberText(s.vehicle.serviceDueKm ?? 0),
+                      now: numberText(s.vehicle.odometerKm),
+                    })}
               </Text>
-              {s.overdue && <Badge color="red">Overdue</Badge>}
+              {s.overdue && <Badge color="red">{t('fleet.overdue')}</Badge>}
             </Group>
           ))
         )}
       </Section>
-      <Section id="vehicles" title="Busiest vehicles">
+      <Section id="vehicles" title={t('fleet.busiestVehicles')}>
         <Table>
           <Table.Tbody>
             {d.vehicles.map((v) => (
               <Table.Tr key={v.vehicleId}>
                 <Table.Td>{v.plate}</Table.Td>
                 <Table.Td>{v.label}</Table.Td>
-                <Table.Td>{pct(v.utilisation)}</Table.Td>
+                <Table.Td>{percentText(v.utilisation, 1)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

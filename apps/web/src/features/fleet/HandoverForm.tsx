@@ -17,10 +17,19 @@ import { notifications } from '@mantine/notifications';
 import { IconCamera, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
+import { type MessageKey, t } from '../../app/i18n';
 import { bookingAction, uploadPhoto, useFleetMutation } from './api';
+import { options, SEVERITY_LABEL } from './format';
 
 type Angle = (typeof HANDOVER_ANGLES)[number];
 type Damage = { area: string; severity: (typeof DAMAGE_SEVERITIES)[number]; note: string };
+
+const ANGLE_LABEL: Record<Angle, MessageKey> = {
+  front: 'fleet.angle.front',
+  rear: 'fleet.angle.rear',
+  left: 'fleet.angle.left',
+  right: 'fleet.angle.right',
+};
 
 /** What a check-out or return sends: no amount, the server computes the bill. */
 export function handoverBody(v: {
@@ -60,7 +69,7 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
   const submit = useFleetMutation(() =>
     bookingAction(booking.id, kind, handoverBody({ odometerKm, fuelEighths, photoIds, damage, notes })),
   );
-  const label = kind === 'checkout' ? 'Check out' : 'Return';
+  const label = t(kind === 'checkout' ? 'fleet.checkOut' : 'fleet.takeBack');
   return (
     <form
       noValidate
@@ -71,7 +80,7 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
           await submit.mutateAsync();
           notifications.show({
             color: 'green',
-            message: kind === 'checkout' ? 'Vehicle handed over' : 'Vehicle returned',
+            message: t(kind === 'checkout' ? 'fleet.handedOver' : 'fleet.vehicleReturned'),
           });
         } catch (err) {
           const fields = (err as { fieldErrors?: Record<string, string> }).fieldErrors ?? {};
@@ -84,12 +93,12 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
           {HANDOVER_ANGLES.map((angle) => (
             <FileInput
               key={angle}
-              label={`Photo: ${angle}`}
+              label={t('fleet.photoOf', { angle: t(ANGLE_LABEL[angle]) })}
               accept="image/jpeg,image/png,image/webp"
               capture="environment"
               leftSection={<IconCamera size={16} aria-hidden />}
-              placeholder="Take or choose a photo"
-              description={photoIds[angle] ? 'Uploaded' : undefined}
+              placeholder={t('fleet.takePhoto')}
+              description={photoIds[angle] ? t('fleet.uploaded') : undefined}
               error={errors[`photoIds.${angle}`]}
               onChange={async (file) => {
                 if (!file) return;
@@ -103,7 +112,7 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
             />
           ))}
           <NumberInput
-            label="Odometer (km)"
+            label={t('fleet.odometer')}
             required
             min={0}
             value={odometerKm}
@@ -112,7 +121,7 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
           />
           <div>
             <Text size="sm" fw={500}>
-              Fuel: {fuelEighths}/8
+              {t('fleet.fuelLevel', { fuel: fuelEighths })}
             </Text>
             <Slider
               min={0}
@@ -121,7 +130,7 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
               value={fuelEighths}
               onChange={setFuel}
               label={(v) => `${v}/8`}
-              aria-label="Fuel in eighths"
+              aria-label={t('fleet.fuelEighths')}
             />
           </div>
         </SimpleGrid>
@@ -129,27 +138,27 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are only appended and removed by position
           <Group key={i} gap="xs" align="flex-end" wrap="wrap">
             <TextInput
-              label="Damage area"
+              label={t('fleet.damageArea')}
               value={d.area}
               onChange={(e) => patch(i, { area: e.currentTarget.value })}
             />
             <Select
-              label="Severity"
-              data={[...DAMAGE_SEVERITIES]}
+              label={t('fleet.severity')}
+              data={options(DAMAGE_SEVERITIES, SEVERITY_LABEL)}
               allowDeselect={false}
               value={d.severity}
               w={110}
               onChange={(v) => patch(i, { severity: v as Damage['severity'] })}
             />
             <TextInput
-              label="Note"
+              label={t('fleet.note')}
               value={d.note}
               onChange={(e) => patch(i, { note: e.currentTarget.value })}
             />
             <Button
               variant="subtle"
               color="red"
-              aria-label="Remove this damage"
+              aria-label={t('fleet.removeDamage')}
               onClick={() => setDamage(damage.filter((_, j) => j !== i))}
             >
               <IconTrash size={16} aria-hidden />
@@ -162,10 +171,10 @@ export function HandoverForm({ booking, kind }: { booking: TBooking; kind: 'chec
           w="fit-content"
           onClick={() => setDamage([...damage, { area: '', severity: 'scratch', note: '' }])}
         >
-          Add damage
+          {t('fleet.addDamage')}
         </Button>
         <Textarea
-          label="Notes"
+          label={t('fleet.notes')}
           value={notes}
           onChange={(e) => setNotes(e.currentTarget.value)}
           autosize

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { errorMessage } from '../../app/api';
 import { api } from '../../app/auth';
+import { t } from '../../app/i18n';
 import { useMe } from '../../app/useAuth';
 import { bookingAction, paymentSettingsQuery, useFleetMutation } from './api';
 import { money, type PaymentStep, paymentStep, when } from './format';
@@ -40,18 +41,27 @@ export function PaymentPanel({ booking: b }: { booking: TBooking }) {
   const stripeSecret = renter && step === 'card' ? b.payment.clientSecret : null;
   return (
     <Card withBorder>
-      <Stepper active={ACTIVE[step]} size="sm" orientation="vertical" mb="sm" aria-label="Payment progress">
+      <Stepper
+        active={ACTIVE[step]}
+        size="sm"
+        orientation="vertical"
+        mb="sm"
+        aria-label={t('fleet.paymentProgress')}
+      >
         <Stepper.Step
-          label="Vehicle held"
-          description={b.holdExpiresAt ? `until ${when(b.holdExpiresAt)}` : undefined}
+          label={t('fleet.vehicleHeld')}
+          description={b.holdExpiresAt ? t('fleet.until', { at: when(b.holdExpiresAt) }) : undefined}
         />
         <Stepper.Step
-          label="Card authorisation"
-          description={`${money(q.authorizeMinor, q.currency)}: rental, extras and the ${money(q.depositMinor, q.currency)} deposit`}
+          label={t('fleet.cardAuthorisation')}
+          description={t('fleet.authorisationParts', {
+            amount: money(q.authorizeMinor, q.currency),
+            deposit: money(q.depositMinor, q.currency),
+          })}
         />
         <Stepper.Step
-          label="Confirmed"
-          description={step === 'scheduled' ? 'card authorised before pick-up' : undefined}
+          label={t('fleet.state.confirmed')}
+          description={step === 'scheduled' ? t('fleet.authorisedBeforePickUp') : undefined}
         />
       </Stepper>
       <Stack gap="xs">
@@ -67,34 +77,33 @@ export function PaymentPanel({ booking: b }: { booking: TBooking }) {
         )}
         {step === 'pay' && (
           <Button onClick={() => pay.mutate()} loading={pay.isPending}>
-            Pay deposit {money(q.authorizeMinor, q.currency)}
+            {t('fleet.payDeposit', { amount: money(q.authorizeMinor, q.currency) })}
           </Button>
         )}
         {step === 'card' && local && (
           <Card withBorder bg="var(--mantine-color-default-hover)" data-testid="test-card">
-            <Text fw={600}>Test card (local payment provider)</Text>
+            <Text fw={600}>{t('fleet.testCard')}</Text>
             <Text size="sm" c="dimmed" mb="xs">
-              No real card is charged here. The provider answers as a bank would, and its signed webhook
-              confirms the booking.
+              {t('fleet.testCardText')}
             </Text>
             <Group>
               <Button
                 onClick={() => card.mutate('succeed')}
                 loading={card.isPending && card.variables === 'succeed'}
               >
-                Pay with the test card
+                {t('fleet.payWithTestCard')}
               </Button>
               <Button
                 variant="default"
                 onClick={() => card.mutate('fail')}
                 loading={card.isPending && card.variables === 'fail'}
               >
-                Decline
+                {t('fleet.decline')}
               </Button>
             </Group>
             {card.isSuccess && card.variables === 'succeed' && (
               <Text size="sm" mt="xs" role="status">
-                Card held; waiting for the provider's confirmation…
+                {t('fleet.cardHeldWaiting')}
               </Text>
             )}
             {card.isError && (
@@ -105,7 +114,7 @@ export function PaymentPanel({ booking: b }: { booking: TBooking }) {
           </Card>
         )}
         {stripeKey && stripeSecret && (
-          <Suspense fallback={<Loader size="sm" aria-label="Loading the card form" />}>
+          <Suspense fallback={<Loader size="sm" aria-label={t('fleet.loadingCardForm')} />}>
             <StripeCard
               publishableKey={stripeKey}
               clientSecret={stripeSecret}
@@ -114,23 +123,23 @@ export function PaymentPanel({ booking: b }: { booking: TBooking }) {
           </Suspense>
         )}
         {step === 'card' && !local && !(stripeKey && stripeSecret) && (
-          <Text size="sm">
-            Your bank asks you to confirm this payment. We are waiting for its answer; this page updates by
-            itself.
-          </Text>
+          <Text size="sm">{t('fleet.bankConfirm')}</Text>
         )}
         {step === 'card' && (
           <Button variant="subtle" size="xs" onClick={() => pay.mutate()} loading={pay.isPending}>
-            Start the payment again
+            {t('fleet.restartPayment')}
           </Button>
         )}
         {(step === 'authorised' || step === 'captured') && (
           <Text size="sm" data-testid="payment-state">
-            Authorised {money(b.payment.authorizedMinor, q.currency)}
-            {b.payment.capturedMinor > 0 && ` · charged ${money(b.payment.capturedMinor, q.currency)}`}
+            {t('fleet.authorisedAmount', { amount: money(b.payment.authorizedMinor, q.currency) })}
+            {b.payment.capturedMinor > 0 &&
+              ` · ${t('fleet.chargedAmount', { amount: money(b.payment.capturedMinor, q.currency) })}`}
             {b.payment.capturedMinor > 0 &&
               b.payment.authorizedMinor > b.payment.capturedMinor &&
-              ` · released ${money(b.payment.authorizedMinor - b.payment.capturedMinor, q.currency)}`}
+              ` · ${t('fleet.releasedAmount', {
+                amount: money(b.payment.authorizedMinor - b.payment.capturedMinor, q.currency),
+              })}`}
           </Text>
         )}
       </Stack>

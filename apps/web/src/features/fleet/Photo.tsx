@@ -2,6 +2,7 @@ import { Center, Image, Text } from '@mantine/core';
 import { IconCar } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { authFetch } from '../../app/auth';
+import { t } from '../../app/i18n';
 
 /** A photo's bytes as a `data:` URL: the app's CSP admits `data:` images, not `blob:` ones. */
 function dataUrl(blob: Blob): Promise<string> {
@@ -32,7 +33,11 @@ export function FleetPhoto({ id, alt, h = 120 }: { id: string | undefined; alt: 
   if (!url)
     return (
       <Center h={h} bg="var(--mantine-color-default-hover)" style={{ borderRadius: 8 }}>
-        {id ? <Text size="xs">Loading photo…</Text> : <IconCar size={40} aria-label="No photo yet" />}
+        {id ? (
+          <Text size="xs">{t('fleet.loadingPhoto')}</Text>
+        ) : (
+          <IconCar size={40} aria-label={t('fleet.noPhoto')} />
+        )}
       </Center>
     );
   return <Image src={url} alt={alt} h={h} fit="cover" radius="sm" />;

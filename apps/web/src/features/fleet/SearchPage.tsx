@@ -17,18 +17,19 @@ import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
 import { api } from '../../app/auth';
+import { type MessageKey, t, tn } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { type Availability, fleetKeys, useFleetMutation, verificationQuery } from './api';
-import { fromLocalInput, money, takenMessage, toLocalInput, when } from './format';
+import { fromLocalInput, kmAllowance, money, specs, takenMessage, toLocalInput, when } from './format';
 import { FleetPhoto } from './Photo';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet')({ component: SearchPage });
 
-export const EXTRA_LABEL: Record<(typeof FLEET_EXTRAS)[number], string> = {
-  child_seat: 'Child seat',
-  gps: 'GPS',
-  additional_driver: 'Additional driver',
-  full_insurance: 'Full insurance',
+export const EXTRA_LABEL: Record<(typeof FLEET_EXTRAS)[number], MessageKey> = {
+  child_seat: 'fleet.extra.child_seat',
+  gps: 'fleet.extra.gps',
+  additional_driver: 'fleet.extra.additional_driver',
+  full_insurance: 'fleet.extra.full_insurance',
 };
 
 /** Tomorrow 10:00 to the day after, local time: a sensible first search. */
@@ -49,7 +50,7 @@ function bookingRefusal(e: unknown): string {
   if (!isApiError(e) || e.status !== 409) return errorMessage(e);
   const conflict = e.problem.conflict as Parameters<typeof takenMessage>[0] | undefined;
   const why = conflict ? takenMessage(conflict) : errorMessage(e);
-  return `${why} The list below shows what is still free for your dates.`;
+  return `${why} ${t('fleet.stillFree')}`;
 }
 
 /** Availability search with the server's quotes; "Book" holds the vehicle and opens the booking. */
@@ -80,12 +81,12 @@ export function SearchPage() {
   });
   return (
     <>
-      <PageTitle>Book a vehicle</PageTitle>
+      <PageTitle>{t('fleet.bookAVehicle')}</PageTitle>
       {verification.data && verification.data.state !== 'approved' && (
-        <Alert color="yellow" mb="md" title="Verify your identity and driving licence">
-          You can book now; pick-up needs a verified licence.{' '}
+        <Alert color="yellow" mb="md" title={t('fleet.verifyTitle')}>
+          {t('fleet.verifyText')}{' '}
           <Anchor component={Link} to="/fleet/verification">
-            Verify now
+            {t('fleet.verifyNow')}
           </Anchor>
         </Alert>
       )}
@@ -96,30 +97,30 @@ export function SearchPage() {
         }}
       >
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="sm">
-          <TextInput type="datetime-local" label="Pick-up" required {...field('from')} />
-          <TextInput type="datetime-local" label="Return" required {...field('to')} />
-          <TextInput label="Location" placeholder="Any" {...field('location')} />
-          <TextInput label="Category" placeholder="Any" {...field('category')} />
+          <TextInput type="datetime-local" label={t('fleet.pickUp')} required {...field('from')} />
+          <TextInput type="datetime-local" label={t('fleet.return')} required {...field('to')} />
+          <TextInput label={t('fleet.location')} placeholder={t('fleet.any')} {...field('location')} />
+          <TextInput label={t('fleet.category')} placeholder={t('fleet.any')} {...field('category')} />
         </SimpleGrid>
-        <Checkbox.Group label="Extras" value={extras} onChange={setExtras} mb="sm">
+        <Checkbox.Group label={t('fleet.extras')} value={extras} onChange={setExtras} mb="sm">
           <Group gap="md" mt={4}>
             {FLEET_EXTRAS.map((x) => (
-              <Checkbox key={x} value={x} label={EXTRA_LABEL[x]} />
+              <Checkbox key={x} value={x} label={t(EXTRA_LABEL[x])} />
             ))}
           </Group>
         </Checkbox.Group>
         <Button type="submit" mb="md">
-          Search
+          {t('fleet.search')}
         </Button>
       </form>
-      {range && (!range.from || !range.to) && <Alert color="red">Enter both dates.</Alert>}
+      {range && (!range.from || !range.to) && <Alert color="red">{t('fleet.bothDates')}</Alert>}
       {results.isFetching && !results.data && <LoadingState />}
       {results.isError && <ErrorState error={results.error} onRetry={() => void results.refetch()} />}
       {results.data && results.data.items.length === 0 && (
-        <EmptyState title="Nothing free for these dates">Try other dates, or another location.</EmptyState>
+        <EmptyState title={t('fleet.nothingFree')}>{t('fleet.nothingFreeHint')}</EmptyState>
       )}
       {book.isError && (
-        <Alert color="red" mb="sm" role="alert" title="Not booked">
+        <Alert color="red" mb="sm" role="alert" title={t('fleet.notBooked')}>
           {bookingRefusal(book.error)}
         </Alert>
       )}
@@ -137,26 +138,30 @@ export function SearchPage() {
                 </Text>
               </Text>
               <Text size="sm" c="dimmed">
-                {v.category} · {v.seats} seats · {v.transmission} · {v.fuel} · {v.location}
+                {specs(v)} · {v.location}
               </Text>
               <Text size="sm">
-                {q.days} day{q.days === 1 ? '' : 's'} · {money(q.totalMinor, q.currency)}
-                {q.kmAllowance > 0 ? ` · ${q.kmAllowance} km included` : ' · unlimited km'}
+                {tn('fleet.days', q.days)} · {money(q.totalMinor, q.currency)} · {kmAllowance(q.kmAllowance)}
               </Text>
               <Text size="xs" c="dimmed">
-                Deposit {money(q.depositMinor, q.currency)}; {money(q.authorizeMinor, q.currency)} is held on
-                your card, not charged, until the return.
+                {t('fleet.depositHeld', {
+                  deposit: money(q.depositMinor, q.currency),
+                  held: money(q.authorizeMinor, q.currency),
+                })}
               </Text>
               <Button
                 mt="xs"
-                aria-label={`Book ${v.make} ${v.model} for ${money(q.totalMinor, q.currency)}`}
+                aria-label={t('fleet.bookFor', {
+                  vehicle: `${v.make} ${v.model}`,
+                  total: money(q.totalMinor, q.currency),
+                })}
                 loading={book.isPending && book.variables === v.id}
                 onClick={async () => {
                   const b = await book.mutateAsync(v.id).catch(() => null);
                   if (b) await navigate({ to: '/fleet/bookings/$bookingId', params: { bookingId: b.id } });
                 }}
               >
-                Book
+                {t('fleet.book')}
               </Button>
             </Stack>
           </Card>
@@ -164,7 +169,7 @@ export function SearchPage() {
       </SimpleGrid>
       {results.data && (
         <Text size="xs" c="dimmed" mt="sm">
-          Free from {when(results.data.from)} to {when(results.data.to)}, turnaround included.
+          {t('fleet.freeRange', { from: when(results.data.from), to: when(results.data.to) })}
         </Text>
       )}
     </>

@@ -3,6 +3,7 @@ import { Alert, Button, Loader, Stack, Text } from '@mantine/core';
 import type { Stripe, StripeElements } from '@stripe/stripe-js';
 import { loadStripe } from '@stripe/stripe-js/pure';
 import { useEffect, useRef, useState } from 'react';
+import { t } from '../../app/i18n';
 
 type Props = {
   publishableKey: string;
@@ -40,7 +41,7 @@ export default function StripeCard({ publishableKey, clientSecret, amountLabel }
         setReady({ stripe, elements });
       })
       .catch(() => {
-        if (!gone) setError('The card form could not be loaded. Check your connection and reload the page.');
+        if (!gone) setError(t('fleet.cardFormFailed'));
       });
     return () => {
       gone = true;
@@ -59,14 +60,14 @@ export default function StripeCard({ publishableKey, clientSecret, amountLabel }
       confirmParams: { return_url: window.location.href },
     });
     setPaying(false);
-    if (result.error) setError(result.error.message ?? 'The card was not authorised; nothing was charged.');
+    if (result.error) setError(result.error.message ?? t('fleet.cardNotAuthorised'));
     else setSent(true);
   }
 
   return (
     <Stack gap="xs" data-testid="stripe-card">
       <div ref={mountRef} />
-      {!ready && !error && <Loader size="sm" aria-label="Loading the card form" />}
+      {!ready && !error && <Loader size="sm" aria-label={t('fleet.loadingCardForm')} />}
       {error && (
         <Alert color="red" role="alert">
           {error}
@@ -74,11 +75,11 @@ export default function StripeCard({ publishableKey, clientSecret, amountLabel }
       )}
       {sent ? (
         <Text size="sm" role="status">
-          Card authorised; waiting for the payment provider's confirmation…
+          {t('fleet.cardAuthorisedWaiting')}
         </Text>
       ) : (
         <Button onClick={() => void pay()} disabled={!ready} loading={paying}>
-          Authorise {amountLabel}
+          {t('fleet.authorise', { amount: amountLabel })}
         </Button>
       )}
     </Stack>

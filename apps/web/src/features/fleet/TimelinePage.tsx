@@ -4,15 +4,17 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../../app/auth';
+import { dayMonth } from '../../app/format';
+import { t } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
+import { useMe } from '../../app/useAuth';
+import { addDays, today } from '../time/calendar';
 import { fleetKeys } from './api';
-import { when } from './format';
+import { KIND_COLOR, KIND_LABEL, when } from './format';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet/timeline')({ component: TimelinePage });
 
 const DAYS = 14;
-const DAY = 86_400_000;
-const KIND_COLOR = { booking: 'teal', hold: 'yellow', maintenance: 'orange' } as const;
 type Item = TTimeline['rows'][number]['items'][number];
 
 /**
@@ -25,8 +27,10 @@ export function itemOn(items: Item[], day: string): Item | undefined {
 
 /** Staff: every vehicle × two weeks of its location's days, with bookings, holds and maintenance, by plate. */
 export function TimelinePage() {
-  const [from, setFrom] = useState(() => new Date().toISOString().slice(0, 10));
-  const to = from ? new Date(Date.parse(from) + (DAYS - 1) * DAY).toISOString().slice(0, 10) : '';
+  // Today as a calendar day in the person's zone, not the UTC date.
+  const zone = useMe().timeZone;
+  const [from, setFrom] = useState(() => today(zone));
+  const to = from ? addDays(from, DAYS - 1) : '';
   const q = useInfiniteQuery({
     queryKey: [...fleetKeys.all, 'timeline', from],
     enabled: Boolean(from),
@@ -42,10 +46,10 @@ export function TimelinePage() {
   const rows = q.data?.pages.flatMap((p) => p.rows) ?? [];
   return (
     <>
-      <PageTitle>Fleet timeline</PageTitle>
+      <PageTitle>{t('fleet.timeline')}</PageTitle>
       <TextInput
         type="date"
-        label="From"
+        label={t('fleet.from')}
         value={from}
         onChange={(e) => setFrom(e.currentTarget.value)}
         mb="md"
@@ -55,15 +59,15 @@ export function TimelinePage() {
       ) : q.isError ? (
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title="No vehicles in service" />
+        <EmptyState title={t('fleet.noVehiclesInService')} />
       ) : (
         <ScrollArea>
           <Table>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Vehicle</Table.Th>
+                <Table.Th>{t('fleet.vehicle')}</Table.Th>
                 {days.map((d) => (
-                  <Table.Th key={d}>{d.slice(5)}</Table.Th>
+                  <Table.Th key={d}>{dayMonth(d)}</Table.Th>
                 ))}
               </Table.Tr>
             </Table.Thead>
@@ -87,7 +91,7 @@ export function TimelinePage() {
                             <Box
                               h={20}
                               bg={`${KIND_COLOR[i.kind]}.4`}
-                              aria-label={`${r.vehicle.plate} ${d}: ${i.kind}`}
+                              aria-label={`${r.vehicle.plate} ${d}: ${t(KIND_LABEL[i.kind])}`}
                             />
                           </Tooltip>
                         )}
@@ -101,7 +105,7 @@ export function TimelinePage() {
           {q.hasNextPage && (
             <Group mt="sm">
               <Button variant="default" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-                More vehicles
+                {t('fleet.moreVehicles')}
               </Button>
             </Group>
           )}

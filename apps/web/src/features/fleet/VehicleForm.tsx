@@ -12,11 +12,13 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { api } from '../../app/auth';
 import { showFormError } from '../../app/form';
+import { t } from '../../app/i18n';
 import { TimeZoneSelect } from '../../app/timezones';
 import { FormActions } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { uploadPhoto, useFleetMutation } from './api';
+import { FUEL_LABEL, options, TRANSMISSION_LABEL, VEHICLE_STATUS_LABEL } from './format';
 
 type Values = Omit<TVehicle, 'id' | 'photoIds' | 'serviceDue' | 'createdAt' | 'updatedAt'> & {
   /** Major units as typed ("45.50"); the body carries minor units. */
@@ -118,7 +120,10 @@ export function VehicleForm({
       onSubmit={form.onSubmit(async (v) => {
         try {
           await save.mutateAsync(toBody(v, editing));
-          notifications.show({ color: 'green', message: editing ? 'Vehicle saved' : 'Vehicle added' });
+          notifications.show({
+            color: 'green',
+            message: t(editing ? 'fleet.vehicleSaved' : 'fleet.vehicleAdded'),
+          });
           onDone();
         } catch (e) {
           showFormError(form, e, { fallbackField: 'plate' });
@@ -127,45 +132,68 @@ export function VehicleForm({
     >
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, xs: 2 }}>
-          <TextInput label="Make" required data-autofocus {...field('make')} />
-          <TextInput label="Model" required {...field('model')} />
-          <NumberInput label="Year" required {...field('year')} />
-          <TextInput label="Plate" required {...field('plate')} />
-          <TextInput label="VIN" required maxLength={17} {...field('vin')} />
-          <TextInput label="Category" required placeholder="compact, van…" {...field('category')} />
-          <TextInput label="Location" required {...field('location')} />
-          <TimeZoneSelect
+          <TextInput label={t('fleet.make')} required data-autofocus {...field('make')} />
+          <TextInput label={t('fleet.model')} required {...field('model')} />
+          <NumberInput label={t('fleet.year')} required {...field('year')} />
+          <TextInput label={t('fleet.plate')} required {...field('plate')} />
+          <TextInput label={t('fleet.vin')} required maxLength={17} {...field('vin')} />
+          <TextInput
+            label={t('fleet.category')}
             required
-            description="Of the location: staff pages count its days in it"
-            {...field('timeZone')}
+            placeholder={t('fleet.categoryExample')}
+            {...field('category')}
           />
-          <NumberInput label="Seats" required min={1} {...field('seats')} />
+          <TextInput label={t('fleet.location')} required {...field('location')} />
+          <TimeZoneSelect required description={t('fleet.zoneOfLocation')} {...field('timeZone')} />
+          <NumberInput label={t('fleet.seatsField')} required min={1} {...field('seats')} />
           <Select
-            label="Transmission"
-            data={[...TRANSMISSIONS]}
+            label={t('fleet.transmission')}
+            data={options(TRANSMISSIONS, TRANSMISSION_LABEL)}
             allowDeselect={false}
             {...field('transmission')}
           />
-          <Select label="Fuel" data={[...FUELS]} allowDeselect={false} {...field('fuel')} />
-          <TextInput label="Currency" required maxLength={3} {...field('currency')} />
-          <NumberInput label="Daily rate" required min={0} decimalScale={2} {...field('dailyRate')} />
-          <NumberInput label="Deposit" required min={0} decimalScale={2} {...field('deposit')} />
-          <NumberInput label="Km included per day (0 = unlimited)" min={0} {...field('kmPerDay')} />
-          <NumberInput label="Price per extra km" min={0} decimalScale={2} {...field('extraKm')} />
-          <NumberInput label="Odometer (km)" min={0} {...field('odometerKm')} />
+          <Select
+            label={t('fleet.fuel')}
+            data={options(FUELS, FUEL_LABEL)}
+            allowDeselect={false}
+            {...field('fuel')}
+          />
+          <TextInput label={t('fleet.currency')} required maxLength={3} {...field('currency')} />
+          <NumberInput
+            label={t('fleet.dailyRate')}
+            required
+            min={0}
+            decimalScale={2}
+            {...field('dailyRate')}
+          />
+          <NumberInput
+            label={t('fleet.depositField')}
+            required
+            min={0}
+            decimalScale={2}
+            {...field('deposit')}
+          />
+          <NumberInput label={t('fleet.kmPerDay')} min={0} {...field('kmPerDay')} />
+          <NumberInput label={t('fleet.extraKmPrice')} min={0} decimalScale={2} {...field('extraKm')} />
+          <NumberInput label={t('fleet.odometer')} min={0} {...field('odometerKm')} />
           {editing && (
-            <Select label="Status" data={[...VEHICLE_STATUSES]} allowDeselect={false} {...field('status')} />
+            <Select
+              label={t('fleet.status')}
+              data={options(VEHICLE_STATUSES, VEHICLE_STATUS_LABEL)}
+              allowDeselect={false}
+              {...field('status')}
+            />
           )}
         </SimpleGrid>
         <FileInput
-          label="Add a photo"
+          label={t('fleet.addPhoto')}
           accept="image/jpeg,image/png,image/webp"
           clearable
           value={photo}
           onChange={setPhoto}
         />
         <FormActions
-          submitLabel={editing ? 'Save changes' : 'Add vehicle'}
+          submitLabel={t(editing ? 'fleet.saveChanges' : 'fleet.addVehicle')}
           pending={save.isPending}
           onCancel={onCancel}
         />

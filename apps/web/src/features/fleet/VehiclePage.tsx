@@ -8,16 +8,28 @@ import { createLazyRoute, Link, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../../app/auth';
 import { showFormError } from '../../app/form';
+import { numberText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle, RowAction, Section } from '../../app/ui';
 import { bodyResolver } from '../../app/validate';
 import { type CalendarItem, fleetKeys, useFleetMutation, vehicleQuery } from './api';
-import { dayBars, fromLocalInput, money, toLocalInput, when } from './format';
+import {
+  dayBars,
+  fromLocalInput,
+  KIND_COLOR,
+  KIND_LABEL,
+  money,
+  STATE_LABEL,
+  specs,
+  toLocalInput,
+  VEHICLE_STATUS_LABEL,
+  when,
+} from './format';
 import { FleetPhoto } from './Photo';
 
 export const Route = createLazyRoute('/_app/_fleet/fleet/vehicles/$vehicleId')({ component: VehiclePage });
 
 const DAYS = 28;
-const KIND_COLOR = { booking: 'teal', hold: 'yellow', maintenance: 'orange' } as const;
 
 /** Staff: one vehicle's next four weeks (bookings, holds, maintenance) and its maintenance windows. */
 export function VehiclePage() {
@@ -50,22 +62,21 @@ export function VehiclePage() {
       <SimpleGrid cols={{ base: 1, md: 3 }} mb="md">
         <FleetPhoto id={v.photoIds[0]} alt={`${v.make} ${v.model}`} h={160} />
         <Stack gap={4}>
-          <Text>
-            {v.category} · {v.seats} seats · {v.transmission} · {v.fuel}
-          </Text>
+          <Text>{specs(v)}</Text>
           <Text size="sm">
-            {v.location} · {money(v.dailyRateMinor, v.currency)} per day · {v.odometerKm} km
+            {v.location} · {t('fleet.ratePerDay', { rate: money(v.dailyRateMinor, v.currency) })} ·{' '}
+            {t('fleet.odometerReading', { km: numberText(v.odometerKm) })}
           </Text>
           <Group gap={4}>
-            <Badge variant="light">{v.status}</Badge>
-            {v.serviceDue && <Badge color="orange">service due</Badge>}
+            <Badge variant="light">{t(VEHICLE_STATUS_LABEL[v.status])}</Badge>
+            {v.serviceDue && <Badge color="orange">{t('fleet.serviceDue')}</Badge>}
           </Group>
         </Stack>
       </SimpleGrid>
-      <Section id="calendar" title={`Next ${DAYS} days`}>
+      <Section id="calendar" title={t('fleet.nextDays', { days: DAYS })}>
         {calendar.isPending && <LoadingState />}
         {calendar.isError && <ErrorState error={calendar.error} />}
-        {calendar.data && items.length === 0 && <EmptyState title="Free for the next four weeks" />}
+        {calendar.data && items.length === 0 && <EmptyState title={t('fleet.freeFourWeeks')} />}
         {items.length > 0 && (
           <Stack gap={6} data-testid="calendar">
             {items.map((i) => {
@@ -74,7 +85,7 @@ export function VehiclePage() {
                 <Box key={i.id}>
                   <Group gap="xs" wrap="wrap">
                     <Badge color={KIND_COLOR[i.kind]} variant="light">
-                      {i.kind === 'booking' ? (i.state ?? 'booking') : i.kind}
+                      {t(i.kind === 'booking' && i.state ? STATE_LABEL[i.state] : KIND_LABEL[i.kind])}
                     </Badge>
                     {i.kind === 'maintenance' ? (
                       <Text size="sm">{i.label}</Text>
@@ -84,19 +95,25 @@ export function VehiclePage() {
                       </Link>
                     )}
                     <Text size="xs" c="dimmed">
-                      {when(i.startAt)} → {when(i.endAt)} (free again {when(i.busyUntil)})
+                      {when(i.startAt)} → {when(i.endAt)} ({t('fleet.freeAgain', { at: when(i.busyUntil) })})
                     </Text>
                     {i.kind === 'maintenance' && (
                       <RowAction
-                        tip="Remove"
-                        label={`Remove maintenance ${i.label}`}
+                        tip={t('fleet.remove')}
+                        label={t('fleet.removeMaintenance', { label: i.label })}
                         color="red"
                         icon={<IconTrash size={16} aria-hidden />}
                         onClick={() => remove.mutate(i.id)}
                       />
                     )}
                   </Group>
-                  <Tooltip label={`${bar.startDay + 1}–${bar.startDay + bar.days} of ${DAYS} days`}>
+                  <Tooltip
+                    label={t('fleet.daysOf', {
+                      first: bar.startDay + 1,
+                      last: bar.startDay + bar.days,
+                      days: DAYS,
+                    })}
+                  >
                     <Paper h={6} bg="var(--mantine-color-default-hover)" pos="relative" aria-hidden>
                       <Paper
                         h={6}
@@ -116,7 +133,7 @@ export function VehiclePage() {
         )}
       </Section>
       <Box mt="md">
-        <Section id="maintenance" title="Block for maintenance">
+        <Section id="maintenance" title={t('fleet.blockForMaintenance')}>
           <MaintenanceForm vehicleId={vehicleId} />
         </Section>
       </Box>
@@ -158,12 +175,12 @@ function MaintenanceForm({ vehicleId }: { vehicleId: string }) {
       })}
     >
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput type="datetime-local" label="From" {...form.getInputProps('startAt')} />
-        <TextInput type="datetime-local" label="To" {...form.getInputProps('endAt')} />
-        <TextInput label="Reason" {...form.getInputProps('reason')} />
+        <TextInput type="datetime-local" label={t('fleet.from')} {...form.getInputProps('startAt')} />
+        <TextInput type="datetime-local" label={t('fleet.to')} {...form.getInputProps('endAt')} />
+        <TextInput label={t('fleet.reason')} {...form.getInputProps('reason')} />
       </SimpleGrid>
       <Button type="submit" mt="sm" loading={add.isPending}>
-        Block these dates
+        {t('fleet.blockDates')}
       </Button>
     </form>
   );

@@ -7,11 +7,12 @@ import { IconEdit, IconPlus } from '@tabler/icons-react';
 import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { type Column, DataTable } from '../../app/data-table';
+import { t, tn } from '../../app/i18n';
 import { useListControls, usePagedList } from '../../app/list';
 import { PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { fleetKeys } from './api';
-import { money } from './format';
+import { money, options, TRANSMISSION_LABEL, VEHICLE_STATUS_LABEL } from './format';
 import { FleetPhoto } from './Photo';
 import { VehicleForm } from './VehicleForm';
 
@@ -37,14 +38,14 @@ export function VehiclesPage() {
   const columns: Column<TVehicle, Sort>[] = [
     {
       key: 'photo',
-      header: 'Photo',
+      header: t('fleet.photo'),
       hiddenHeader: true,
       width: 96,
       render: (v) => <FleetPhoto id={v.photoIds[0]} alt={`${v.make} ${v.model}`} h={56} />,
     },
     {
       key: 'vehicle',
-      header: 'Vehicle',
+      header: t('fleet.vehicle'),
       sortKey: 'plate',
       render: (v) =>
         manager ? (
@@ -55,29 +56,30 @@ export function VehiclesPage() {
           `${v.make} ${v.model}`
         ),
     },
-    { key: 'year', header: 'Year', sortKey: 'year', render: (v) => v.year },
+    { key: 'year', header: t('fleet.year'), sortKey: 'year', render: (v) => v.year },
     {
       key: 'category',
-      header: 'Category',
-      render: (v) => `${v.category} · ${v.seats} seats · ${v.transmission}`,
+      header: t('fleet.category'),
+      render: (v) =>
+        `${v.category} · ${tn('fleet.seats', v.seats)} · ${t(TRANSMISSION_LABEL[v.transmission])}`,
     },
-    { key: 'location', header: 'Location', render: (v) => v.location },
+    { key: 'location', header: t('fleet.location'), render: (v) => v.location },
     {
       key: 'rate',
-      header: 'Per day',
+      header: t('fleet.perDay'),
       sortKey: 'rate',
       align: 'right',
       render: (v) => money(v.dailyRateMinor, v.currency),
     },
     {
       key: 'status',
-      header: 'Status',
+      header: t('fleet.status'),
       render: (v) => (
         <Group gap={4}>
           <Badge color={v.status === 'available' ? 'teal' : 'gray'} variant="light">
-            {v.status}
+            {t(VEHICLE_STATUS_LABEL[v.status])}
           </Badge>
-          {manager && v.serviceDue && <Badge color="orange">service due</Badge>}
+          {manager && v.serviceDue && <Badge color="orange">{t('fleet.serviceDue')}</Badge>}
         </Group>
       ),
     },
@@ -85,13 +87,13 @@ export function VehiclesPage() {
   if (manager)
     columns.push({
       key: 'actions',
-      header: 'Actions',
+      header: t('ui.actions'),
       hiddenHeader: true,
       align: 'right',
       render: (v) => (
         <RowAction
-          tip="Edit"
-          label={`Edit ${name(v)}`}
+          tip={t('fleet.edit')}
+          label={t('fleet.editNamed', { name: name(v) })}
           icon={<IconEdit size={18} aria-hidden />}
           onClick={() => setEditing({ vehicle: v })}
         />
@@ -105,29 +107,29 @@ export function VehiclesPage() {
         actions={
           manager && (
             <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({})}>
-              Add vehicle
+              {t('fleet.addVehicle')}
             </Button>
           )
         }
       >
-        Vehicles
+        {t('fleet.vehicles')}
       </PageTitle>
       <Group mb="md" gap="sm" wrap="wrap" align="flex-end">
         <TextInput
-          label="Location"
+          label={t('fleet.location')}
           value={filters.location}
           onChange={(e) => set('location')(e.currentTarget.value)}
         />
         <TextInput
-          label="Category"
+          label={t('fleet.category')}
           value={filters.category}
           onChange={(e) => set('category')(e.currentTarget.value)}
         />
         {manager && (
           <Select
-            label="Status"
+            label={t('fleet.status')}
             clearable
-            data={[...VEHICLE_STATUSES]}
+            data={options(VEHICLE_STATUSES, VEHICLE_STATUS_LABEL)}
             value={filters.status}
             onChange={set('status')}
           />
@@ -135,7 +137,7 @@ export function VehiclesPage() {
       </Group>
       <Box>
         <DataTable
-          caption="Vehicles"
+          caption={t('fleet.vehicles')}
           columns={columns}
           list={list}
           controls={controls}
@@ -143,15 +145,17 @@ export function VehiclesPage() {
           minWidth={760}
           testId="vehicle-table"
           empty={{
-            title: 'No vehicles',
-            hint: manager ? 'Add the first vehicle of the fleet.' : 'Nothing matches these filters.',
+            title: t('fleet.noVehicles'),
+            hint: t(manager ? 'fleet.noVehiclesHint' : 'fleet.noVehiclesMatch'),
           }}
         />
       </Box>
       <Drawer
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={editing?.vehicle ? `Edit ${name(editing.vehicle)}` : 'Add vehicle'}
+        title={
+          editing?.vehicle ? t('fleet.editNamed', { name: name(editing.vehicle) }) : t('fleet.addVehicle')
+        }
         position="right"
         size="lg"
       >

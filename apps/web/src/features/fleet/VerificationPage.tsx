@@ -5,6 +5,8 @@ import { createLazyRoute, useNavigate, useParams } from '@tanstack/react-router'
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { api } from '../../app/auth';
+import { dateText } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { fleetKeys, startVerification, useFleetMutation, verificationQuery } from './api';
 
@@ -13,13 +15,14 @@ export const LocalRoute = createLazyRoute('/_app/_fleet/fleet/verification/local
   component: LocalVerificationPage,
 });
 
-const EXPLAIN: Record<TVerificationState, string> = {
-  none: 'Not verified yet. Pick-up needs a government ID and a driving licence.',
-  pending: 'Your documents are being checked.',
-  approved: 'Your identity and driving licence are verified.',
-  declined: 'The check did not pass. You can try again.',
-  expired: 'Your verification or licence has expired. Please verify again.',
-  review: 'A person is reviewing your documents.',
+/** Each state's name and what it means for the renter. */
+const STATE: Record<TVerificationState, { label: MessageKey; explain: MessageKey }> = {
+  none: { label: 'fleet.verification.none', explain: 'fleet.verification.noneText' },
+  pending: { label: 'fleet.verification.pending', explain: 'fleet.verification.pendingText' },
+  approved: { label: 'fleet.verification.approved', explain: 'fleet.verification.approvedText' },
+  declined: { label: 'fleet.verification.declined', explain: 'fleet.verification.declinedText' },
+  expired: { label: 'fleet.verification.expired', explain: 'fleet.verification.expiredText' },
+  review: { label: 'fleet.verification.review', explain: 'fleet.verification.reviewText' },
 };
 
 /** The renter's identity and licence check; waits (polls) while the provider decides. */
@@ -35,17 +38,19 @@ export function VerificationPage() {
   const s = status.data;
   return (
     <>
-      <PageTitle>Identity and licence</PageTitle>
+      <PageTitle>{t('fleet.identityAndLicence')}</PageTitle>
       <Card withBorder maw={560}>
         <Stack gap="sm">
           <Text fw={600} data-testid="verification-state">
-            {s.state === 'approved' ? 'Verified' : s.state === 'none' ? 'Not verified' : s.state}
+            {t(STATE[s.state].label)}
           </Text>
-          <Text size="sm">{EXPLAIN[s.state]}</Text>
-          {s.licenceExpiresOn && <Text size="sm">Driving licence valid until {s.licenceExpiresOn}.</Text>}
+          <Text size="sm">{t(STATE[s.state].explain)}</Text>
+          {s.licenceExpiresOn && (
+            <Text size="sm">{t('fleet.licenceValidUntil', { date: dateText(s.licenceExpiresOn) })}</Text>
+          )}
           {start.data && (
             <Alert color="blue">
-              <Anchor href={start.data.url}>Continue the verification</Anchor>
+              <Anchor href={start.data.url}>{t('fleet.continueVerification')}</Anchor>
             </Alert>
           )}
           {start.isError && <Text c="red">{errorMessage(start.error)}</Text>}
@@ -59,7 +64,7 @@ export function VerificationPage() {
                 if (started) window.location.assign(started.url);
               }}
             >
-              Verify my identity
+              {t('fleet.verifyMe')}
             </Button>
           )}
         </Stack>
@@ -86,15 +91,12 @@ export function LocalVerificationPage() {
   };
   return (
     <>
-      <PageTitle>Test verification</PageTitle>
+      <PageTitle>{t('fleet.testVerification')}</PageTitle>
       <Card withBorder maw={560}>
         <Stack gap="sm">
-          <Text size="sm">
-            The local verification provider stands in for Persona. Decide the inquiry as Persona would; the
-            decision reaches the app as a signed webhook.
-          </Text>
+          <Text size="sm">{t('fleet.testVerificationText')}</Text>
           <TextInput
-            label="Licence valid until"
+            label={t('fleet.licenceUntil')}
             type="date"
             value={expires}
             onChange={(e) => setExpires(e.currentTarget.value)}
@@ -102,13 +104,13 @@ export function LocalVerificationPage() {
           {decide.isError && <Text c="red">{errorMessage(decide.error)}</Text>}
           <Group>
             <Button onClick={() => go('approve')} loading={decide.isPending}>
-              Approve
+              {t('fleet.approve')}
             </Button>
             <Button variant="default" onClick={() => go('review')}>
-              Mark for review
+              {t('fleet.markForReview')}
             </Button>
             <Button variant="default" color="red" onClick={() => go('decline')}>
-              Decline
+              {t('fleet.decline')}
             </Button>
           </Group>
         </Stack>

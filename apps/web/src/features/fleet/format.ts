@@ -1,11 +1,24 @@
-import type { TBooking, TBookingState } from '@clockpilot/contracts/fleet';
-import { dateTimeText } from '../../app/format';
+import type {
+  DAMAGE_SEVERITIES,
+  FUELS,
+  TBooking,
+  TBookingState,
+  TRANSMISSIONS,
+  TVehicle,
+  VEHICLE_STATUSES,
+} from '@clockpilot/contracts/fleet';
+import { dateTimeText, numberText } from '../../app/format';
+import { type MessageKey, t, tn } from '../../app/i18n';
 import { resolveLocale } from '../../app/preferences';
 
 /** An amount in minor units as the renter reads it: "€1,234.50". */
 export function money(minor: number, currency: string): string {
   return new Intl.NumberFormat(resolveLocale(), { style: 'currency', currency }).format(minor / 100);
 }
+
+/** "1,200 km included", or unlimited when the allowance is 0. */
+export const kmAllowance = (km: number): string =>
+  km > 0 ? t('fleet.kmIncluded', { km: numberText(km) }) : t('fleet.unlimitedKm');
 
 /** A date and time, short, in `timeZone` (a vehicle's location) or else the browser's zone. */
 export const when = (iso: string, timeZone?: string): string => dateTimeText(iso, timeZone);
@@ -17,8 +30,8 @@ type Conflict = { kind: 'booking' | 'maintenance'; startAt: string; endAt: strin
  * 409 names what holds the vehicle (`conflict`), and a renter needs its dates, not its id.
  */
 export function takenMessage(c: Conflict): string {
-  const what = c.kind === 'maintenance' ? 'in maintenance' : 'already booked';
-  return `This vehicle is ${what} from ${when(c.startAt)} to ${when(c.endAt)} and free again from ${when(c.busyUntil)}.`;
+  const dates = { from: when(c.startAt), to: when(c.endAt), free: when(c.busyUntil) };
+  return t(c.kind === 'maintenance' ? 'fleet.takenMaintenance' : 'fleet.takenBooked', dates);
 }
 
 /** "12:05" left on a hold; "0:00" once it has run out. */
@@ -27,15 +40,58 @@ export function countdown(untilIso: string, now: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export const STATE_LABEL: Record<TBookingState, string> = {
-  held: 'Held',
-  confirmed: 'Confirmed',
-  checked_out: 'Picked up',
-  returned: 'Returned',
-  closed: 'Closed',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  no_show: 'No-show',
+export const STATE_LABEL: Record<TBookingState, MessageKey> = {
+  held: 'fleet.state.held',
+  confirmed: 'fleet.state.confirmed',
+  checked_out: 'fleet.state.checked_out',
+  returned: 'fleet.state.returned',
+  closed: 'fleet.state.closed',
+  cancelled: 'fleet.state.cancelled',
+  expired: 'fleet.state.expired',
+  no_show: 'fleet.state.no_show',
+};
+
+export const TRANSMISSION_LABEL: Record<(typeof TRANSMISSIONS)[number], MessageKey> = {
+  manual: 'fleet.transmission.manual',
+  automatic: 'fleet.transmission.automatic',
+};
+
+export const FUEL_LABEL: Record<(typeof FUELS)[number], MessageKey> = {
+  petrol: 'fleet.fuel.petrol',
+  diesel: 'fleet.fuel.diesel',
+  hybrid: 'fleet.fuel.hybrid',
+  electric: 'fleet.fuel.electric',
+  lpg: 'fleet.fuel.lpg',
+};
+
+/** What holds a vehicle on a calendar or timeline, and its colour. */
+export const KIND_COLOR = { booking: 'teal', hold: 'yellow', maintenance: 'orange' } as const;
+export const KIND_LABEL: Record<keyof typeof KIND_COLOR, MessageKey> = {
+  booking: 'fleet.kind.booking',
+  hold: 'fleet.kind.hold',
+  maintenance: 'fleet.kind.maintenance',
+};
+
+export const VEHICLE_STATUS_LABEL: Record<(typeof VEHICLE_STATUSES)[number], MessageKey> = {
+  available: 'fleet.status.available',
+  maintenance: 'fleet.status.maintenance',
+  retired: 'fleet.status.retired',
+};
+
+/** A select's options: each value with its label in the current language. */
+export const options = <T extends string>(values: readonly T[], labels: Record<T, MessageKey>) =>
+  values.map((value) => ({ value, label: t(labels[value]) }));
+
+/** "SUV · 5 seats · automatic · diesel": what a renter compares vehicles by. */
+export const specs = (v: Pick<TVehicle, 'category' | 'seats' | 'transmission' | 'fuel'>): string =>
+  [v.category, tn('fleet.seats', v.seats), t(TRANSMISSION_LABEL[v.transmission]), t(FUEL_LABEL[v.fuel])].join(
+    ' · ',
+  );
+
+export const SEVERITY_LABEL: Record<(typeof DAMAGE_SEVERITIES)[number], MessageKey> = {
+  scratch: 'fleet.severity.scratch',
+  dent: 'fleet.severity.dent',
+  major: 'fleet.severity.major',
 };
 
 export const STATE_COLOR: Record<TBookingState, string> = {

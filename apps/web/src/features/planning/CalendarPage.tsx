@@ -4,35 +4,19 @@ import type { THoliday, TTimeOff } from '@clockpilot/contracts/planning';
 import { Tabs, TextInput } from '@mantine/core';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
+import { dateText, numberText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { RemoteSelect, useNames } from '../../app/remote-select';
 import { PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { CrudTab } from './CrudTab';
+import { DateRange } from './DateRange';
 import { HolidayForm, TimeOffForm } from './forms';
 import type { CALENDAR_TABS } from './routes';
 
 export const Route = createLazyRoute('/_app/_planning/planning/calendar')({ component: CalendarPage });
 
 const PEOPLE = '/api/v1/people';
-
-function DateRange({
-  from,
-  to,
-  onFrom,
-  onTo,
-}: {
-  from: string;
-  to: string;
-  onFrom: (v: string) => void;
-  onTo: (v: string) => void;
-}) {
-  return (
-    <>
-      <TextInput label="From" type="date" value={from} onChange={(e) => onFrom(e.currentTarget.value)} />
-      <TextInput label="Until" type="date" value={to} onChange={(e) => onTo(e.currentTarget.value)} />
-    </>
-  );
-}
 
 function PersonName({ id }: { id: string }) {
   const names = useNames(PEOPLE, [id]);
@@ -45,19 +29,22 @@ function TimeOffTab() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const fraction = (f: number) =>
-    f === 1 ? 'Full days' : f === 0.5 ? 'Half days' : `${Math.round(f * 100)} % of each day`;
+    f === 1
+      ? t('planning.fullDays')
+      : f === 0.5
+        ? t('planning.halfDays')
+        : t('planning.shareOfDay', { percent: numberText(Math.round(f * 100)) });
   return (
     <CrudTab
       resource="time-off"
-      noun="time off"
       sorts={['startDate'] as const}
       params={{ personId, from, to }}
       filters={
         <>
           {can(me.role, 'planning:manage') && (
             <RemoteSelect<TPersonView>
-              label="Person"
-              placeholder="Anyone"
+              label={t('planning.person')}
+              placeholder={t('planning.anyone')}
               clearable
               path={PEOPLE}
               getLabel={(p) => p.name}
@@ -70,15 +57,26 @@ function TimeOffTab() {
         </>
       }
       columns={[
-        { key: 'person', header: 'Person', render: (t: TTimeOff) => <PersonName id={t.personId} /> },
-        { key: 'start', header: 'First day', sortKey: 'startDate', render: (t: TTimeOff) => t.startDate },
-        { key: 'end', header: 'Last day', render: (t: TTimeOff) => t.endDate },
-        { key: 'fraction', header: 'Off', render: (t: TTimeOff) => fraction(t.dayFraction) },
-        { key: 'note', header: 'Note', render: (t: TTimeOff) => t.note ?? '' },
+        {
+          key: 'person',
+          header: t('planning.person'),
+          render: (o: TTimeOff) => <PersonName id={o.personId} />,
+        },
+        {
+          key: 'start',
+          header: t('planning.firstDay'),
+          sortKey: 'startDate',
+          render: (o: TTimeOff) => dateText(o.startDate),
+        },
+        { key: 'end', header: t('planning.lastDay'), render: (o: TTimeOff) => dateText(o.endDate) },
+        { key: 'fraction', header: t('planning.off'), render: (o: TTimeOff) => fraction(o.dayFraction) },
+        { key: 'note', header: t('planning.note'), render: (o: TTimeOff) => o.note ?? '' },
       ]}
       Form={TimeOffForm}
-      describe={(t) => `time off ${t.startDate}–${t.endDate}`}
-      empty={{ title: 'No time off', hint: 'Time off lowers a person’s capacity in the plan.' }}
+      describe={(o) =>
+        t('planning.timeOffDescribe', { from: dateText(o.startDate), to: dateText(o.endDate) })
+      }
+      empty={{ title: t('planning.noTimeOff'), hint: t('planning.noTimeOffHint') }}
     />
   );
 }
@@ -90,14 +88,13 @@ function HolidaysTab() {
   return (
     <CrudTab
       resource="holidays"
-      noun="holiday"
       sorts={['date'] as const}
       params={{ from, to, region: region.trim() }}
       filters={
         <>
           <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
           <TextInput
-            label="Region"
+            label={t('planning.region')}
             value={region}
             onChange={(e) => setRegion(e.currentTarget.value)}
             w={140}
@@ -105,13 +102,22 @@ function HolidaysTab() {
         </>
       }
       columns={[
-        { key: 'date', header: 'Date', sortKey: 'date', render: (h: THoliday) => h.date },
-        { key: 'name', header: 'Name', render: (h: THoliday) => h.name },
-        { key: 'region', header: 'Region', render: (h: THoliday) => h.region ?? 'Whole company' },
+        {
+          key: 'date',
+          header: t('planning.date'),
+          sortKey: 'date',
+          render: (h: THoliday) => dateText(h.date),
+        },
+        { key: 'name', header: t('planning.name'), render: (h: THoliday) => h.name },
+        {
+          key: 'region',
+          header: t('planning.region'),
+          render: (h: THoliday) => h.region ?? t('planning.wholeCompany'),
+        },
       ]}
       Form={HolidayForm}
-      describe={(h) => `${h.name} (${h.date})`}
-      empty={{ title: 'No holidays', hint: 'Holidays take their day out of everyone’s capacity.' }}
+      describe={(h) => `${h.name} (${dateText(h.date)})`}
+      empty={{ title: t('planning.noHolidays'), hint: t('planning.noHolidaysHint') }}
     />
   );
 }
@@ -121,17 +127,17 @@ export function CalendarPage() {
   const navigate = useNavigate({ from: '/planning/calendar' });
   return (
     <>
-      <PageTitle>Time off and holidays</PageTitle>
+      <PageTitle>{t('planning.calendar')}</PageTitle>
       <Tabs
         value={search.tab ?? 'time-off'}
-        onChange={(t) =>
-          void navigate({ search: { tab: (t ?? 'time-off') as (typeof CALENDAR_TABS)[number] } })
+        onChange={(tab) =>
+          void navigate({ search: { tab: (tab ?? 'time-off') as (typeof CALENDAR_TABS)[number] } })
         }
         keepMounted={false}
       >
         <Tabs.List mb="md">
-          <Tabs.Tab value="time-off">Time off</Tabs.Tab>
-          <Tabs.Tab value="holidays">Holidays</Tabs.Tab>
+          <Tabs.Tab value="time-off">{t('planning.timeOff')}</Tabs.Tab>
+          <Tabs.Tab value="holidays">{t('planning.holidays')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="time-off">
           <TimeOffTab />

@@ -6,6 +6,7 @@ import { type ReactNode, useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { ConfirmDialog } from '../../app/confirm';
 import { type Column, DataTable } from '../../app/data-table';
+import { t } from '../../app/i18n';
 import { type QueryValue, useListControls, usePagedList } from '../../app/list';
 import { RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
@@ -17,14 +18,15 @@ import {
   useDeletePlanning,
 } from './api';
 import type { FormProps } from './forms';
+import { RESOURCE_TEXT } from './text';
 
 /**
  * One planning list: filters, a sortable table read page by page, and for planners a create/edit
- * drawer and delete with confirmation. Each tab gives its columns, filters and form.
+ * drawer and delete with confirmation. Each tab gives its columns, filters and form; the words for
+ * its items come from `RESOURCE_TEXT`.
  */
 export function CrudTab<R extends PlanningResource, S extends string>({
   resource,
-  noun,
   sorts,
   columns,
   filters,
@@ -36,7 +38,6 @@ export function CrudTab<R extends PlanningResource, S extends string>({
   empty,
 }: {
   resource: R;
-  noun: string;
   /** The server's sort keys, the first the default. */
   sorts: readonly [S, ...S[]];
   columns: Column<PlanningItems[R], S>[];
@@ -60,24 +61,25 @@ export function CrudTab<R extends PlanningResource, S extends string>({
   const [editing, setEditing] = useState<{ item?: PlanningItems[R] } | null>(null);
   const [deleting, setDeleting] = useState<PlanningItems[R] | null>(null);
   const remove = useDeletePlanning(resource);
+  const text = RESOURCE_TEXT[resource];
 
   const actions: Column<PlanningItems[R], S> = {
     key: 'actions',
-    header: 'Actions',
+    header: t('ui.actions'),
     hiddenHeader: true,
     align: 'right',
     render: (item) => (
       <Group gap={4} justify="flex-end" wrap="nowrap">
         {rowActions?.(item)}
         <RowAction
-          tip="Edit"
-          label={`Edit ${describe(item)}`}
+          tip={t('planning.edit')}
+          label={t('planning.editNamed', { name: describe(item) })}
           icon={<IconEdit size={18} aria-hidden />}
           onClick={() => setEditing({ item })}
         />
         <RowAction
-          tip="Delete"
-          label={`Delete ${describe(item)}`}
+          tip={t('planning.delete')}
+          label={t('planning.deleteNamed', { name: describe(item) })}
           icon={<IconTrash size={18} aria-hidden />}
           color="red"
           onClick={() => setDeleting(item)}
@@ -90,10 +92,11 @@ export function CrudTab<R extends PlanningResource, S extends string>({
     if (!deleting) return;
     remove.mutate(deleting.id, {
       onSuccess: () => {
-        notifications.show({ color: 'green', message: `${describe(deleting)} deleted` });
+        notifications.show({ color: 'green', message: t('planning.deleted', { name: describe(deleting) }) });
         setDeleting(null);
       },
-      onError: (e) => notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: 'red', title: t('planning.notDeleted'), message: errorMessage(e) }),
     });
   }
 
@@ -105,12 +108,12 @@ export function CrudTab<R extends PlanningResource, S extends string>({
         </Group>
         {canManage && (
           <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setEditing({})}>
-            New {noun}
+            {t(text.new)}
           </Button>
         )}
       </Group>
       <DataTable<PlanningItems[R], S>
-        caption={noun}
+        caption={t(text.list)}
         columns={canManage ? [...columns, actions] : columns}
         list={list}
         controls={controls}
@@ -121,7 +124,7 @@ export function CrudTab<R extends PlanningResource, S extends string>({
       <Drawer
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={editing?.item ? `Edit ${noun}: ${describe(editing.item)}` : `New ${noun}`}
+        title={editing?.item ? t(text.edit, { name: describe(editing.item) }) : t(text.new)}
         position="right"
         size="lg"
       >
@@ -139,13 +142,13 @@ export function CrudTab<R extends PlanningResource, S extends string>({
       </Drawer>
       <ConfirmDialog
         opened={deleting !== null}
-        title={`Delete this ${noun}?`}
-        confirmLabel="Delete"
+        title={t(text.deleteAsk)}
+        confirmLabel={t('planning.delete')}
         loading={remove.isPending}
         onConfirm={confirmDelete}
         onClose={() => setDeleting(null)}
       >
-        {`${deleting ? describe(deleting) : ''} will be deleted. This is recorded in the audit log.`}
+        {t('planning.deleteText', { name: deleting ? describe(deleting) : '' })}
       </ConfirmDialog>
     </Stack>
   );

@@ -1,7 +1,9 @@
 import type { TUtilisation } from '@clockpilot/contracts/planning';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setLanguage } from '../../app/i18n';
+import { setPreferences } from '../../app/preferences';
 import { renderWithProviders } from '../../test/render';
 import { HeatLegend, Heatmap } from './Heatmap';
 import { DEFAULT_THRESHOLDS } from './heat';
@@ -51,7 +53,7 @@ describe('utilisation heatmap', () => {
     expect(levels(ada)).toEqual(['under', 'full', 'over']);
     expect(levels(role)).toEqual(['none', 'none', 'none']);
     const w06 = within(ada).getByRole('button', { name: /in 2026-W06$/ });
-    expect(w06).toHaveTextContent('90 %');
+    expect(w06).toHaveTextContent('90%');
     expect(w06).toHaveAccessibleName('Ada: 36 h confirmed of 40 h capacity + 6 h tentative in 2026-W06');
     // A placeholder has no capacity: its hours show as hours, and there is no person to open.
     expect(within(role).getAllByRole('button')[0]).toHaveTextContent('10 h');
@@ -65,7 +67,7 @@ describe('utilisation heatmap', () => {
     const t = { full: 0.4, over: 0.8 };
     renderWithProviders(
       <>
-        <HeatLegend t={t} />
+        <HeatLegend thresholds={t} />
         <Heatmap data={DATA} thresholds={t} />
       </>,
     );
@@ -75,7 +77,35 @@ describe('utilisation heatmap', () => {
         .getAllByRole('button')
         .map((b) => b.dataset.level),
     ).toEqual(['full', 'over', 'over']);
-    expect(screen.getByText('Full 40–80 %')).toBeInTheDocument();
-    expect(screen.getByText('Over 80 %')).toBeInTheDocument();
+    expect(screen.getByText('Full 40–80%')).toBeInTheDocument();
+    expect(screen.getByText('Over 80%')).toBeInTheDocument();
+  });
+
+  describe('in German', () => {
+    afterEach(async () => {
+      setPreferences({ language: 'auto' });
+      await setLanguage('en');
+    });
+
+    it('says the shares, hours and legend in German words and number formats', async () => {
+      setPreferences({ language: 'de' });
+      await setLanguage('de');
+      renderWithProviders(
+        <>
+          <HeatLegend thresholds={DEFAULT_THRESHOLDS} />
+          <Heatmap
+            data={{ ...DATA, rows: [{ ...DATA.rows[0]!, assigned: [20, 36.5, 44] }] }}
+            thresholds={DEFAULT_THRESHOLDS}
+          />
+        </>,
+      );
+      const w06 = screen.getByRole('button', { name: /in 2026-W06$/ });
+      expect(w06).toHaveTextContent('90 %');
+      expect(w06).toHaveAccessibleName(
+        'Ada: 36,5 Std. bestätigt von 40 Std. Kapazität + 6 Std. vorläufig in 2026-W06',
+      );
+      expect(screen.getByText('Voll 85–100 %')).toBeInTheDocument();
+      expect(screen.getByRole('columnheader', { name: 'KW 06' })).toBeInTheDocument();
+    });
   });
 });

@@ -1,8 +1,10 @@
 import type { TUtilisation } from '@clockpilot/contracts/planning';
 import { Box, Group, Text } from '@mantine/core';
 import { useState } from 'react';
+import { type MessageKey, t } from '../../app/i18n';
 import { formatHours } from './grid';
 import { HEAT_STYLE, type HeatLevel, heatLevel, percent, type Thresholds } from './heat';
+import { weekLabel } from './text';
 
 type Row = TUtilisation['rows'][number];
 const ROW_HEIGHT = 40;
@@ -10,32 +12,34 @@ const ROW_HEIGHT = 40;
 const OVERSCAN = 10;
 
 /** One cell's colour, text and description (what a screen reader and the tooltip say). */
-export function heatCell(row: Row, i: number, t: Thresholds) {
+export function heatCell(row: Row, i: number, thresholds: Thresholds) {
   const assigned = row.assigned[i] ?? 0;
   const tentative = row.tentative[i] ?? 0;
   const capacity = row.capacity?.[i] ?? null;
-  const level = heatLevel(assigned, capacity, t);
+  const level = heatLevel(assigned, capacity, thresholds);
   const share = percent(row.utilisation?.[i]);
-  const text = share ?? (assigned > 0 ? `${formatHours(assigned)} h` : '');
-  const parts = [`${formatHours(assigned) || '0'} h confirmed`];
-  if (capacity !== null) parts.push(`of ${formatHours(capacity) || '0'} h capacity`);
-  if (tentative > 0) parts.push(`+ ${formatHours(tentative)} h tentative`);
+  const text = share ?? (assigned > 0 ? t('planning.hours', { hours: formatHours(assigned) }) : '');
+  const parts = [t('planning.heat.confirmed', { hours: formatHours(assigned) || '0' })];
+  if (capacity !== null) parts.push(t('planning.heat.ofCapacity', { hours: formatHours(capacity) || '0' }));
+  if (tentative > 0) parts.push(t('planning.heat.tentative', { hours: formatHours(tentative) }));
   return { level, text, tentative, title: `${row.label}: ${parts.join(' ')}` };
 }
 
-export function HeatLegend({ t }: { t: Thresholds }) {
-  const items: [HeatLevel, string][] = [
-    ['under', `Under ${Math.round(t.full * 100)} %`],
-    ['full', `Full ${Math.round(t.full * 100)}–${Math.round(t.over * 100)} %`],
-    ['over', `Over ${Math.round(t.over * 100)} %`],
-    ['none', 'No capacity'],
-  ];
+const LEGEND: Record<HeatLevel, MessageKey> = {
+  under: 'planning.heat.under',
+  full: 'planning.heat.full',
+  over: 'planning.heat.over',
+  none: 'planning.heat.none',
+};
+
+export function HeatLegend({ thresholds }: { thresholds: Thresholds }) {
+  const shares = { full: Math.round(thresholds.full * 100), over: Math.round(thresholds.over * 100) };
   return (
-    <Group gap="md" wrap="wrap" aria-label="Legend" role="list">
-      {items.map(([level, label]) => (
+    <Group gap="md" wrap="wrap" aria-label={t('planning.heat.legend')} role="list">
+      {(['under', 'full', 'over', 'none'] as const).map((level) => (
         <Group key={level} gap={6} role="listitem" wrap="nowrap">
           <Box w={14} h={14} style={{ background: HEAT_STYLE[level].bg, borderRadius: 3 }} aria-hidden />
-          <Text size="sm">{label}</Text>
+          <Text size="sm">{t(LEGEND[level], shares)}</Text>
         </Group>
       ))}
       <Group gap={6} role="listitem" wrap="nowrap">
@@ -45,7 +49,7 @@ export function HeatLegend({ t }: { t: Thresholds }) {
           style={{ border: '2px dashed var(--mantine-color-grape-6)', borderRadius: 3 }}
           aria-hidden
         />
-        <Text size="sm">Tentative hours (not in the share)</Text>
+        <Text size="sm">{t('planning.heat.tentativeLegend')}</Text>
       </Group>
     </Group>
   );
@@ -74,13 +78,13 @@ export function Heatmap({
       style={{ overflow: 'auto', maxHeight: viewport, maxWidth: '100%' }}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       tabIndex={0}
-      aria-label="Utilisation heatmap, scrollable"
+      aria-label={t('planning.heat.label')}
     >
       <table data-testid="heatmap" style={{ borderCollapse: 'separate', borderSpacing: 2, fontSize: 13 }}>
         <thead>
           <tr>
             <th scope="col" style={{ ...sticky, top: 0, zIndex: 2, textAlign: 'left', minWidth: 150 }}>
-              Person
+              {t('planning.person')}
             </th>
             {data.weeks.map((w) => (
               <th
@@ -88,7 +92,7 @@ export function Heatmap({
                 scope="col"
                 style={{ position: 'sticky', top: 0, background: 'var(--mantine-color-body)', minWidth: 58 }}
               >
-                {w.slice(5)}
+                {weekLabel(w)}
               </th>
             ))}
           </tr>
@@ -102,7 +106,7 @@ export function Heatmap({
                 {row.kind === 'placeholder' && (
                   <Text span size="xs" c="dimmed">
                     {' '}
-                    (open role)
+                    {t('planning.openRoleMark')}
                   </Text>
                 )}
               </th>
@@ -114,7 +118,7 @@ export function Heatmap({
                     <button
                       type="button"
                       title={cell.title}
-                      aria-label={`${cell.title} in ${w}`}
+                      aria-label={t('planning.heat.inWeek', { title: cell.title, week: w })}
                       data-level={cell.level}
                       disabled={!onOpen || row.kind !== 'person'}
                       onClick={() => onOpen?.(row, w)}

@@ -16,16 +16,18 @@ import { IconUpload } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { type DragEvent, useRef, useState } from 'react';
 import { errorMessage } from '../../app/api';
+import { numberText } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { ColumnMapping, RowErrors, RunCounts, RunProgress, RunReason } from './ImportRun';
 import { isDone, useImportRun, useRerunImport, useUploadImport } from './import-api';
 
 export const Route = createLazyRoute('/_app/_planning/planning/import')({ component: ImportPage });
 
-const KIND_LABELS: Record<TImportKind, string> = {
-  people: 'People',
-  projects: 'Projects and deliverables',
-  assignments: 'Assignments and weekly hours',
+const KIND_LABELS: Record<TImportKind, MessageKey> = {
+  people: 'planning.import.kind.people',
+  projects: 'planning.import.kind.projects',
+  assignments: 'planning.import.kind.assignments',
 };
 
 /** Drop a file here or pick one; only .xlsx and .csv are offered. */
@@ -53,16 +55,18 @@ function FileDrop({ file, onFile }: { file: File | null; onFile: (f: File) => vo
       <Stack align="center" gap="xs">
         <IconUpload size={28} aria-hidden />
         <Text ta="center">
-          {file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : 'Drop an .xlsx or .csv file here'}
+          {file
+            ? t('planning.import.file', { name: file.name, kb: numberText(Math.ceil(file.size / 1024)) })
+            : t('planning.import.drop')}
         </Text>
         <Button variant="light" onClick={() => input.current?.click()}>
-          {file ? 'Choose another file' : 'Choose a file'}
+          {t(file ? 'planning.import.chooseAnother' : 'planning.import.choose')}
         </Button>
         <input
           ref={input}
           type="file"
           hidden
-          aria-label="Spreadsheet file"
+          aria-label={t('planning.import.spreadsheet')}
           accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           onChange={(e) => {
             const f = e.currentTarget.files?.[0];
@@ -113,34 +117,43 @@ export function ImportPage() {
   const ready = run && isDone(run) && run.status === 'succeeded';
   return (
     <>
-      <PageTitle>Planning import</PageTitle>
+      <PageTitle>{t('planning.import.title')}</PageTitle>
       <Stepper active={step === 3 ? 4 : step} size="sm" mb="lg" allowNextStepsSelect={false}>
-        <Stepper.Step label="Upload" description={wide && 'An .xlsx or .csv file'} />
-        <Stepper.Step label="Preview" description={wide && 'Columns and row errors'} />
-        <Stepper.Step label="Import" description={wide && 'All or nothing'} />
-        <Stepper.Step label="Done" />
+        <Stepper.Step
+          label={t('planning.import.upload')}
+          description={wide && t('planning.import.uploadHint')}
+        />
+        <Stepper.Step
+          label={t('planning.import.preview')}
+          description={wide && t('planning.import.previewHint')}
+        />
+        <Stepper.Step
+          label={t('planning.import.import')}
+          description={wide && t('planning.import.importHint')}
+        />
+        <Stepper.Step label={t('planning.import.done')} />
       </Stepper>
       {step === 0 && (
         <Stack gap="sm" maw={560}>
           <Select
-            label="What the file holds"
-            data={IMPORT_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
+            label={t('planning.import.kind')}
+            data={IMPORT_KINDS.map((k) => ({ value: k, label: t(KIND_LABELS[k]) }))}
             value={kind}
             onChange={(v) => v && setKind(v as TImportKind)}
             allowDeselect={false}
           />
           <TextInput
-            label="Date format"
-            description="Only for dates that are not real date cells or ISO (2027-03-31), e.g. dd/MM/yyyy"
+            label={t('planning.import.dateFormat')}
+            description={t('planning.import.dateFormatHint')}
             value={dateFormat}
             onChange={(e) => setDateFormat(e.currentTarget.value)}
           />
           <FileDrop file={file} onFile={setFile} />
-          {send.isPending && <Progress value={sent * 100} aria-label="Upload progress" />}
+          {send.isPending && <Progress value={sent * 100} aria-label={t('planning.import.uploadProgress')} />}
           {send.isError && <ErrorState error={send.error} />}
           <Group justify="flex-end">
             <Button onClick={start} disabled={!file} loading={send.isPending}>
-              Upload and preview
+              {t('planning.import.uploadAndPreview')}
             </Button>
           </Group>
         </Stack>
@@ -154,9 +167,7 @@ export function ImportPage() {
           )
         ) : (
           <Stack gap="md">
-            <Text size="sm">
-              A dry run of <b>{run.fileName}</b>: this is what importing would do. Nothing has been written.
-            </Text>
+            <Text size="sm">{t('planning.import.dryRun', { file: run.fileName })}</Text>
             {!isDone(run) && <RunProgress run={run} />}
             <RunReason run={run} />
             {isDone(run) && (
@@ -165,27 +176,26 @@ export function ImportPage() {
                 {run.columns.length > 0 && (
                   <>
                     <Title order={2} size="h4">
-                      Columns
+                      {t('planning.import.columns')}
                     </Title>
                     <ColumnMapping run={run} mapping={mapping} onChange={setMapping} />
                   </>
                 )}
                 <Title order={2} size="h4">
-                  Row errors
+                  {t('planning.import.rowErrors')}
                 </Title>
                 <RowErrors run={run} />
               </>
             )}
             {isDone(run) && run.counts.failed > 0 && (
               <Text size="sm" c="dimmed">
-                Importing is all or nothing: correct these rows in the file (or map the columns differently)
-                and preview again.
+                {t('planning.import.allOrNothing')}
               </Text>
             )}
             {rerun.isError && <Text c="red">{errorMessage(rerun.error)}</Text>}
             <Group justify="flex-end" wrap="wrap">
               <Button variant="default" onClick={restart}>
-                Start over
+                {t('planning.import.startOver')}
               </Button>
               {isDone(run) && run.columns.length > 0 && (
                 <Button
@@ -194,11 +204,11 @@ export function ImportPage() {
                   disabled={Object.keys(mapping).length === 0}
                   loading={rerun.isPending}
                 >
-                  Preview again with these columns
+                  {t('planning.import.previewAgain')}
                 </Button>
               )}
               <Button onClick={apply} disabled={!ready || run.counts.failed > 0} loading={rerun.isPending}>
-                Import
+                {t('planning.import.import')}
               </Button>
             </Group>
           </Stack>
@@ -209,15 +219,15 @@ export function ImportPage() {
           {step === 3 && (
             <>
               <Text fw={600} data-testid="import-result">
-                {applied.data.status === 'succeeded'
-                  ? 'Imported.'
-                  : 'The import failed; nothing was written.'}
+                {t(
+                  applied.data.status === 'succeeded' ? 'planning.import.imported' : 'planning.import.failed',
+                )}
               </Text>
               <RunReason run={applied.data} />
               <RunCounts run={applied.data} />
               {applied.data.counts.failed > 0 && <RowErrors run={applied.data} />}
               <Group justify="flex-end">
-                <Button onClick={restart}>Import another file</Button>
+                <Button onClick={restart}>{t('planning.import.another')}</Button>
               </Group>
             </>
           )}

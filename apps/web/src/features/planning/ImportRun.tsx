@@ -4,6 +4,8 @@ import {
   type TImportMapping,
 } from '@clockpilot/contracts/planning-import';
 import { Alert, Group, Progress, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { numberText } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { EmptyState } from '../../app/ui';
 import { isDone } from './import-api';
 
@@ -16,32 +18,36 @@ export function RunProgress({ run }: { run: TImportDetail }) {
       <Progress
         value={isDone(run) ? 100 : share}
         animated={!isDone(run)}
-        aria-label="Import progress"
+        aria-label={t('planning.import.progress')}
         data-testid="import-progress"
       />
       <Text size="sm" c="dimmed" aria-live="polite">
-        {run.status === 'queued' ? 'Waiting to start…' : `${done}${total ? ` of ${total}` : ''} rows read`}
+        {run.status === 'queued'
+          ? t('planning.import.waiting')
+          : total
+            ? t('planning.import.readOf', { done: numberText(done), total: numberText(total) })
+            : t('planning.import.read', { done: numberText(done) })}
       </Text>
     </Stack>
   );
 }
 
 export function RunCounts({ run }: { run: TImportDetail }) {
-  const items = [
-    ['Created', run.counts.created],
-    ['Updated', run.counts.updated],
-    ['Unchanged', run.counts.unchanged],
-    ['With errors', run.counts.failed],
-  ] as const;
+  const items: [MessageKey, number][] = [
+    ['planning.import.created', run.counts.created],
+    ['planning.import.updated', run.counts.updated],
+    ['planning.import.unchanged', run.counts.unchanged],
+    ['planning.import.withErrors', run.counts.failed],
+  ];
   return (
     <SimpleGrid cols={{ base: 2, sm: 4 }} data-testid="import-counts">
       {items.map(([label, n]) => (
         <Stack key={label} gap={0}>
-          <Text size="xl" fw={700} c={label === 'With errors' && n > 0 ? 'red' : undefined}>
-            {n}
+          <Text size="xl" fw={700} c={label === 'planning.import.withErrors' && n > 0 ? 'red' : undefined}>
+            {numberText(n)}
           </Text>
           <Text size="sm" c="dimmed">
-            {label}
+            {t(label)}
           </Text>
         </Stack>
       ))}
@@ -61,7 +67,7 @@ export function ColumnMapping({
 }) {
   const fields = IMPORT_FIELDS[run.kind].map((f) => ({
     value: f.key,
-    label: f.required ? `${f.key} (required)` : f.key,
+    label: f.required ? t('planning.import.required', { field: f.key }) : f.key,
   }));
   const IGNORE = '__ignore';
   return (
@@ -69,8 +75,8 @@ export function ColumnMapping({
       <Table verticalSpacing={4} data-testid="import-columns">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Column in the file</Table.Th>
-            <Table.Th scope="col">Read as</Table.Th>
+            <Table.Th scope="col">{t('planning.import.fileColumn')}</Table.Th>
+            <Table.Th scope="col">{t('planning.import.readAs')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -78,11 +84,11 @@ export function ColumnMapping({
             const field = c.header in mapping ? mapping[c.header] : c.field;
             return (
               <Table.Tr key={c.column}>
-                <Table.Td>{c.header || `Column ${c.column + 1}`}</Table.Td>
+                <Table.Td>{c.header || t('planning.import.columnN', { n: c.column + 1 })}</Table.Td>
                 <Table.Td>
                   <Select
-                    aria-label={`Field for column ${c.header}`}
-                    data={[{ value: IGNORE, label: 'Ignore this column' }, ...fields]}
+                    aria-label={t('planning.import.fieldFor', { column: c.header })}
+                    data={[{ value: IGNORE, label: t('planning.import.ignore') }, ...fields]}
                     value={field ?? IGNORE}
                     allowDeselect={false}
                     onChange={(v) => onChange({ ...mapping, [c.header]: v === IGNORE ? null : v })}
@@ -101,17 +107,17 @@ export function ColumnMapping({
 
 export function RowErrors({ run }: { run: TImportDetail }) {
   const errors = run.errors.items;
-  if (errors.length === 0) return <EmptyState title="No row errors" />;
+  if (errors.length === 0) return <EmptyState title={t('planning.import.noRowErrors')} />;
   return (
     <Stack gap={4}>
       <Table.ScrollContainer minWidth={480}>
         <Table striped verticalSpacing={4} fz="sm" data-testid="import-errors">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th scope="col">Row</Table.Th>
-              <Table.Th scope="col">Column</Table.Th>
-              <Table.Th scope="col">Value</Table.Th>
-              <Table.Th scope="col">Problem</Table.Th>
+              <Table.Th scope="col">{t('planning.import.row')}</Table.Th>
+              <Table.Th scope="col">{t('planning.import.column')}</Table.Th>
+              <Table.Th scope="col">{t('planning.import.value')}</Table.Th>
+              <Table.Th scope="col">{t('planning.import.problem')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -128,7 +134,7 @@ export function RowErrors({ run }: { run: TImportDetail }) {
       </Table.ScrollContainer>
       {run.errors.nextCursor && (
         <Text size="sm" c="dimmed">
-          The first {errors.length} problems are shown; fix them and preview again to see the rest.
+          {t('planning.import.firstProblems', { count: errors.length })}
         </Text>
       )}
     </Stack>
@@ -139,7 +145,11 @@ export function RowErrors({ run }: { run: TImportDetail }) {
 export function RunReason({ run }: { run: TImportDetail }) {
   if (!run.reason) return null;
   return (
-    <Alert color="red" title={run.status === 'failed' ? 'Nothing was imported' : 'Note'} role="alert">
+    <Alert
+      color="red"
+      title={t(run.status === 'failed' ? 'planning.import.nothingImported' : 'planning.import.note')}
+      role="alert"
+    >
       <Group>{run.reason}</Group>
     </Alert>
   );

@@ -3,12 +3,14 @@ import { Badge, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type ClipboardEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
-import { dayMonth } from '../../app/format';
+import { dateText, dayMonth } from '../../app/format';
+import { t } from '../../app/i18n';
 import { ErrorState, LoadingState } from '../../app/ui';
 import { weekStart } from '../time/calendar';
 import { useHoursGrid } from './api';
 import { changedWeeks, formatHours, parseHours, parsePaste, weekTotals } from './grid';
 import { DEFAULT_THRESHOLDS, HEAT_STYLE, heatLevel } from './heat';
+import { weekLabel } from './text';
 
 /** People (or one person's projects) in rows; each group ends with its totals against capacity. */
 export type PlanGroup = {
@@ -48,7 +50,7 @@ export function PlanGrid({
   const [errors, setErrors] = useState<Map<string, string>>(new Map());
   const inputs = useRef(new Map<string, HTMLInputElement>());
 
-  if (grid.isPending) return <LoadingState label="Loading hours…" />;
+  if (grid.isPending) return <LoadingState label={t('planning.loadingHours')} />;
   if (grid.error) return <ErrorState error={grid.error} />;
 
   const saved = (id: string, week: string) => grid.rows.get(id)?.hours.get(week) ?? 0;
@@ -98,9 +100,8 @@ export function PlanGrid({
         void grid.reload(id);
         notifications.show({
           color: 'orange',
-          title: 'Hours changed elsewhere',
-          message:
-            'This row was saved by someone else meanwhile and has been reloaded. Enter your hours again.',
+          title: t('planning.changedElsewhere'),
+          message: t('planning.changedElsewhereText'),
         });
         return;
       }
@@ -156,11 +157,17 @@ export function PlanGrid({
               miw={170}
               style={{ position: 'sticky', left: 0, zIndex: 1, background: 'var(--mantine-color-body)' }}
             >
-              Assignment
+              {t('planning.assignment')}
             </Table.Th>
             {weeks.map((w) => (
-              <Table.Th key={w} scope="col" ta="right" miw={68} title={`${w}, from ${weekStart(w)}`}>
-                {w.slice(5)}
+              <Table.Th
+                key={w}
+                scope="col"
+                ta="right"
+                miw={68}
+                title={t('planning.weekFrom', { week: w, date: dateText(weekStart(w)) })}
+              >
+                {weekLabel(w)}
                 <Text size="xs" c="dimmed" fw={400}>
                   {shortMonday(w)}
                 </Text>
@@ -190,7 +197,7 @@ export function PlanGrid({
                       </Text>
                       {a.status === 'tentative' && (
                         <Badge size="xs" variant="outline" color="gray">
-                          tentative
+                          {t('planning.tentativeMark')}
                         </Badge>
                       )}
                     </Table.Th>
@@ -208,7 +215,7 @@ export function PlanGrid({
                               }}
                               className="tabular"
                               inputMode="decimal"
-                              aria-label={`Hours of ${g.label} · ${label} in ${w}`}
+                              aria-label={t('planning.cellLabel', { who: g.label, what: label, week: w })}
                               aria-invalid={error ? true : undefined}
                               readOnly={!canEdit}
                               value={value}
@@ -259,7 +266,7 @@ function TotalsRow({
           {group.label}
         </Text>
         <Text size="xs" c="dimmed">
-          {group.capacity ? 'Total / capacity' : 'Total'}
+          {t(group.capacity ? 'planning.totalCapacity' : 'planning.total')}
         </Text>
       </Table.Th>
       {weeks.map((week, i) => {

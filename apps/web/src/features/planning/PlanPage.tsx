@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../../app/auth';
+import { t } from '../../app/i18n';
 import { usePagedList } from '../../app/list';
 import { RemoteSelect, useNames } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
@@ -17,6 +18,7 @@ import { AssignmentForm } from './forms';
 import { weekRange } from './grid';
 import { PlanGrid, type PlanGroup } from './PlanGrid';
 import { RangeNav } from './RangeNav';
+import { openRole } from './text';
 
 export const Route = createLazyRoute('/_app/_planning/planning')({ component: PlanPage });
 
@@ -34,8 +36,10 @@ export function groupAssignments(
   const groups = new Map<string, PlanGroup>();
   for (const a of assignments) {
     const key = a.personId ?? `placeholder:${a.placeholder}`;
-    const who = a.personId ? (names.people.get(a.personId) ?? '…') : `${a.placeholder} (open role)`;
-    const deliverable = a.deliverableId ? (names.deliverables.get(a.deliverableId) ?? '…') : 'Whole project';
+    const who = a.personId ? (names.people.get(a.personId) ?? '…') : openRole(a.placeholder);
+    const deliverable = a.deliverableId
+      ? (names.deliverables.get(a.deliverableId) ?? '…')
+      : t('planning.wholeProject');
     const label = byProject ? deliverable : `${names.projects.get(a.projectId) ?? '…'} · ${deliverable}`;
     let g = groups.get(key);
     if (!g) {
@@ -110,20 +114,20 @@ export function PlanPage() {
         actions={
           canManage && (
             <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setAdding(true)}>
-              Add assignment
+              {t('planning.addAssignment')}
             </Button>
           )
         }
       >
-        {canManage ? 'Plan' : 'My plan'}
+        {t(canManage ? 'planning.plan' : 'planning.myPlan')}
       </PageTitle>
       <Stack gap="sm">
         <Group gap="sm" wrap="wrap" align="flex-end">
           {canManage && (
             <>
               <RemoteSelect<TProject>
-                label="Project"
-                placeholder="Any project"
+                label={t('planning.project')}
+                placeholder={t('planning.anyProject')}
                 clearable
                 path={PROJECTS}
                 getLabel={(p) => `${p.code} · ${p.name}`}
@@ -132,8 +136,8 @@ export function PlanPage() {
                 w={{ base: '100%', xs: 260 }}
               />
               <RemoteSelect<TPersonView>
-                label="Person"
-                placeholder="Anyone"
+                label={t('planning.person')}
+                placeholder={t('planning.anyone')}
                 clearable
                 path={PEOPLE}
                 getLabel={(p) => p.name}
@@ -146,29 +150,26 @@ export function PlanPage() {
           <RangeNav from={from} count={WEEKS} current={current} onChange={(f) => setSearch({ from: f })} />
         </Group>
         {!chosen ? (
-          <EmptyState title="Pick a project or a person">
-            The grid shows their assignments week by week; type hours into a week to plan them.
-          </EmptyState>
+          <EmptyState title={t('planning.pick')}>{t('planning.pickHint')}</EmptyState>
         ) : list.isPending ? (
           <LoadingState />
         ) : list.isError ? (
           <ErrorState error={list.error} onRetry={list.refetch} />
         ) : groups.length === 0 ? (
-          <EmptyState title="No assignments yet">
-            {canManage ? 'Add an assignment to plan hours.' : 'Nobody has planned hours for you yet.'}
+          <EmptyState title={t('planning.noAssignmentsYet')}>
+            {t(canManage ? 'planning.noAssignmentsManage' : 'planning.noAssignmentsMine')}
           </EmptyState>
         ) : (
           <>
             {canManage && (
               <Text size="sm" c="dimmed">
-                Hours per week. Type a number (7.5, 7,5 or 7:30), Enter or Tab saves; paste a row copied from
-                a spreadsheet. {!person && 'Totals add the rows shown; pick a person to see all their work.'}
+                {t('planning.gridHelp')} {!person && t('planning.gridTotalsHelp')}
               </Text>
             )}
             <PlanGrid groups={groups} weeks={weeks} canEdit={canManage} />
             {list.hasMore && (
               <Button variant="light" onClick={list.loadMore} loading={list.isLoadingMore}>
-                Load more assignments
+                {t('planning.loadMoreAssignments')}
               </Button>
             )}
           </>
@@ -177,7 +178,7 @@ export function PlanPage() {
       <Drawer
         opened={adding}
         onClose={() => setAdding(false)}
-        title="New assignment"
+        title={t('planning.assignment.new')}
         position="right"
         size="lg"
       >

@@ -1,5 +1,6 @@
 import { ActionIcon, Button, Group, Text } from '@mantine/core';
 import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
+import { t, tn } from '../../app/i18n';
 import { shiftWeek } from '../time/calendar';
 
 /** Earlier / later by `step` weeks, with the current week one click away. */
@@ -21,7 +22,7 @@ export function RangeNav({
       <ActionIcon
         variant="default"
         size="lg"
-        aria-label={`${step} weeks earlier`}
+        aria-label={tn('planning.weeksEarlier', step)}
         onClick={() => onChange(shiftWeek(from, -step))}
       >
         <IconChevronLeft size={18} aria-hidden />
@@ -32,14 +33,14 @@ export function RangeNav({
       <ActionIcon
         variant="default"
         size="lg"
-        aria-label={`${step} weeks later`}
+        aria-label={tn('planning.weeksLater', step)}
         onClick={() => onChange(shiftWeek(from, step))}
       >
         <IconChevronRight size={18} aria-hidden />
       </ActionIcon>
       {from !== current && (
         <Button variant="subtle" size="compact-sm" onClick={() => onChange(current)}>
-          This week
+          {t('planning.thisWeek')}
         </Button>
       )}
     </Group>

@@ -3,6 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { auth } from '../../app/auth';
+import { dateText } from '../../app/format';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { ReallocationDialog } from './Reallocation';
 
@@ -69,7 +70,9 @@ describe('reallocation summary and undo', { timeout: 30_000 }, () => {
     renderWithProviders(<ReallocationDialog deliverable={LAUNCH} reallocation={MOVED} onClose={onClose} />);
     const dialog = await screen.findByRole('dialog', { name: 'Hours reallocated' });
     const summary = within(dialog).getByTestId('reallocation-summary');
-    expect(summary).toHaveTextContent('Due date 2026-02-27 → 2026-03-13 (+2 weeks)');
+    expect(summary).toHaveTextContent(
+      `Due date ${dateText('2026-02-27')} → ${dateText('2026-03-13')} (+2 weeks)`,
+    );
     await waitFor(() => expect(summary).toHaveTextContent('Eli8 h 2026-W06 → 2026-W08'));
     expect(summary).toHaveTextContent('2 h found no free capacity');
     expect(summary).toHaveTextContent('Eli, 2026-W08: 2 h over');
@@ -89,7 +92,9 @@ describe('reallocation summary and undo', { timeout: 30_000 }, () => {
       { revertDate: true, force: true },
     ]);
     expect(
-      await screen.findByText(/Reallocation undone: 1 assignment\(s\) restored, due date back to 2026-02-27/),
+      await screen.findByText(
+        `Reallocation undone: 1 assignment restored, due date back to ${dateText('2026-02-27')}`,
+      ),
     ).toBeInTheDocument();
   });
 });

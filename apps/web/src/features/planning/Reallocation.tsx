@@ -3,9 +3,12 @@ import { Alert, Button, Checkbox, Group, List, Modal, Stack, Table, Text } from 
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
+import { dateText } from '../../app/format';
+import { t, tn } from '../../app/i18n';
 import { useNames } from '../../app/remote-select';
 import { useUndoReallocation } from './api';
 import { formatHours } from './grid';
+import { openRole } from './text';
 
 /** What a reallocation did, in the words of the plan: who, which weeks, how many hours. */
 function Summary({ r }: { r: TReallocation }) {
@@ -14,25 +17,28 @@ function Summary({ r }: { r: TReallocation }) {
     ...r.overAllocations.map((o) => o.personId),
   ]);
   const who = (personId: string | null, placeholder: string | null) =>
-    personId ? (people.get(personId) ?? '…') : `${placeholder} (open role)`;
+    personId ? (people.get(personId) ?? '…') : openRole(placeholder);
   const moved = r.assignments.filter((a) => a.moves.length > 0);
   return (
     <Stack gap="xs" data-testid="reallocation-summary">
       <Text size="sm">
-        Due date {r.oldDueDate} → {r.newDueDate} ({r.shiftWeeks >= 0 ? '+' : ''}
-        {r.shiftWeeks} weeks).
+        {t('planning.dueMoved', {
+          from: dateText(r.oldDueDate),
+          to: dateText(r.newDueDate),
+          shift: `${r.shiftWeeks >= 0 ? '+' : '−'}${tn('planning.weeks', Math.abs(r.shiftWeeks))}`,
+        })}
       </Text>
       {!r.applied ? (
-        <Alert color="gray">No hours were moved: {r.reason}</Alert>
+        <Alert color="gray">{t('planning.nothingMoved', { reason: r.reason ?? '' })}</Alert>
       ) : moved.length === 0 ? (
-        <Text size="sm">The hours already fit; nothing had to move.</Text>
+        <Text size="sm">{t('planning.alreadyFit')}</Text>
       ) : (
         <Table.ScrollContainer minWidth={320}>
           <Table verticalSpacing={4} fz="sm">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Who</Table.Th>
-                <Table.Th scope="col">Moved</Table.Th>
+                <Table.Th scope="col">{t('planning.who')}</Table.Th>
+                <Table.Th scope="col">{t('planning.moved')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -40,10 +46,12 @@ function Summary({ r }: { r: TReallocation }) {
                 <Table.Tr key={a.assignmentId}>
                   <Table.Td>{who(a.personId, a.placeholder)}</Table.Td>
                   <Table.Td>
-                    {a.moves.map((m) => `${formatHours(m.hours)} h ${m.from} → ${m.to}`).join(', ')}
+                    {a.moves
+                      .map((m) => t('planning.move', { hours: formatHours(m.hours), from: m.from, to: m.to }))
+                      .join(', ')}
                     {a.unplacedHours > 0 && (
                       <Text size="xs" c="red">
-                        {formatHours(a.unplacedHours)} h found no free capacity
+                        {t('planning.unplaced', { hours: formatHours(a.unplacedHours) })}
                       </Text>
                     )}
                   </Table.Td>
@@ -54,11 +62,15 @@ function Summary({ r }: { r: TReallocation }) {
         </Table.ScrollContainer>
       )}
       {r.overAllocations.length > 0 && (
-        <Alert color="orange" title="Still over capacity">
+        <Alert color="orange" title={t('planning.stillOver')}>
           <List size="sm">
             {r.overAllocations.map((o) => (
               <List.Item key={`${o.personId}${o.week}`}>
-                {who(o.personId, null)}, {o.week}: {formatHours(o.hoursOver)} h over
+                {t('planning.overBy', {
+                  who: who(o.personId, null),
+                  week: o.week,
+                  hours: formatHours(o.hoursOver),
+                })}
               </List.Item>
             ))}
           </List>
@@ -98,16 +110,19 @@ export function ReallocationDialog({
         onSuccess: (res) => {
           notifications.show({
             color: 'green',
-            message: `Reallocation undone: ${res.restoredAssignments} assignment(s) restored${
-              revertDate ? `, due date back to ${res.deliverable.dueDate}` : ''
-            }`,
+            message: revertDate
+              ? t('planning.undoneWithDate', {
+                  restored: tn('planning.restored', res.restoredAssignments),
+                  date: dateText(res.deliverable.dueDate),
+                })
+              : t('planning.undone', { restored: tn('planning.restored', res.restoredAssignments) }),
           });
           close();
         },
         onError: (e) => {
           if (isApiError(e) && e.status === 409 && Array.isArray(e.problem.changedWeeks))
             setConflict(e.detail);
-          else notifications.show({ color: 'red', title: 'Not undone', message: errorMessage(e) });
+          else notifications.show({ color: 'red', title: t('planning.notUndone'), message: errorMessage(e) });
         },
       },
     );
@@ -117,7 +132,7 @@ export function ReallocationDialog({
     <Modal
       opened={deliverable !== null}
       onClose={close}
-      title={reallocation ? 'Hours reallocated' : 'Undo the last reallocation'}
+      title={t(reallocation ? 'planning.reallocated' : 'planning.undoLast')}
       size="lg"
     >
       {deliverable && (
@@ -125,34 +140,32 @@ export function ReallocationDialog({
           {reallocation ? (
             <Summary r={reallocation} />
           ) : (
-            <Text size="sm">
-              Puts the hours of {deliverable.name} back where they were before its due date last moved.
-            </Text>
+            <Text size="sm">{t('planning.undoExplain', { name: deliverable.name })}</Text>
           )}
           {canUndo && (
             <Checkbox
-              label="Also put the due date back"
+              label={t('planning.revertDate')}
               checked={revertDate}
               onChange={(e) => setRevertDate(e.currentTarget.checked)}
             />
           )}
           {conflict && (
-            <Alert color="orange" title="Hours were edited since" role="alert">
+            <Alert color="orange" title={t('planning.editedSince')} role="alert">
               {conflict}
             </Alert>
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close} data-autofocus>
-              {reallocation ? 'Keep' : 'Cancel'}
+              {t(reallocation ? 'planning.keep' : 'ui.cancel')}
             </Button>
             {canUndo &&
               (conflict ? (
                 <Button color="orange" loading={undo.isPending} onClick={() => run(true)}>
-                  Undo and overwrite the edits
+                  {t('planning.undoOverwrite')}
                 </Button>
               ) : (
                 <Button loading={undo.isPending} onClick={() => run(false)}>
-                  Undo
+                  {t('planning.undo')}
                 </Button>
               ))}
           </Group>

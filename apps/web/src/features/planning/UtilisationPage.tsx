@@ -2,6 +2,7 @@ import type { TProject, TTeam } from '@clockpilot/contracts/directory';
 import { Group, NumberInput, SegmentedControl, Stack, Text } from '@mantine/core';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
+import { t } from '../../app/i18n';
 import { RemoteSelect } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
@@ -24,7 +25,7 @@ export function UtilisationPage() {
   const team = search.team ?? null;
   const project = search.project ?? null;
   const groupBy = search.groupBy ?? 'person';
-  const [t, setT] = useState<Thresholds>(DEFAULT_THRESHOLDS);
+  const [thresholds, setThresholds] = useState<Thresholds>(DEFAULT_THRESHOLDS);
   const query = useUtilisation({ from, to: shiftWeek(from, WEEKS - 1), team, project, groupBy });
   const setSearch = (patch: Partial<typeof search>) =>
     void navigate({ search: (s: typeof search) => ({ ...s, ...patch }) });
@@ -32,12 +33,12 @@ export function UtilisationPage() {
 
   return (
     <>
-      <PageTitle>Utilisation</PageTitle>
+      <PageTitle>{t('planning.utilisation')}</PageTitle>
       <Stack gap="sm">
         <Group gap="sm" wrap="wrap" align="flex-end">
           <RemoteSelect<TTeam>
-            label="Team"
-            placeholder="All teams"
+            label={t('planning.team')}
+            placeholder={t('planning.allTeams')}
             clearable
             path="/api/v1/teams"
             getLabel={(x) => x.name}
@@ -46,8 +47,8 @@ export function UtilisationPage() {
             w={{ base: '100%', xs: 200 }}
           />
           <RemoteSelect<TProject>
-            label="Project"
-            placeholder="All projects"
+            label={t('planning.project')}
+            placeholder={t('planning.allProjects')}
             clearable
             path="/api/v1/projects"
             getLabel={(p) => `${p.code} · ${p.name}`}
@@ -57,52 +58,50 @@ export function UtilisationPage() {
           />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="heat-group-label">
-              Group by
+              {t('planning.groupBy')}
             </Text>
             <SegmentedControl
               aria-labelledby="heat-group-label"
               data={[
-                { value: 'person', label: 'Person' },
-                { value: 'team', label: 'Team' },
-                { value: 'project', label: 'Project' },
+                { value: 'person', label: t('planning.person') },
+                { value: 'team', label: t('planning.team') },
+                { value: 'project', label: t('planning.project') },
               ]}
               value={groupBy}
               onChange={(g) => setSearch({ groupBy: g === 'person' ? undefined : (g as typeof groupBy) })}
             />
           </Stack>
           <NumberInput
-            label="Full from %"
-            value={Math.round(t.full * 100)}
-            onChange={(v) => setT((x) => ({ ...x, full: pct(v, x.full) }))}
+            label={t('planning.fullFrom')}
+            value={Math.round(thresholds.full * 100)}
+            onChange={(v) => setThresholds((x) => ({ ...x, full: pct(v, x.full) }))}
             min={1}
-            max={Math.round(t.over * 100)}
+            max={Math.round(thresholds.over * 100)}
             w={110}
           />
           <NumberInput
-            label="Over above %"
-            value={Math.round(t.over * 100)}
-            onChange={(v) => setT((x) => ({ ...x, over: pct(v, x.over) }))}
-            min={Math.round(t.full * 100)}
+            label={t('planning.overAbove')}
+            value={Math.round(thresholds.over * 100)}
+            onChange={(v) => setThresholds((x) => ({ ...x, over: pct(v, x.over) }))}
+            min={Math.round(thresholds.full * 100)}
             max={500}
             w={110}
           />
           <RangeNav from={from} count={WEEKS} current={current} onChange={(f) => setSearch({ from: f })} />
         </Group>
-        <HeatLegend t={t} />
+        <HeatLegend thresholds={thresholds} />
         {query.isPending ? (
           <LoadingState />
         ) : query.isError ? (
           <ErrorState error={query.error} onRetry={() => void query.refetch()} />
         ) : query.data.rows.length === 0 ? (
-          <EmptyState title="Nobody to show">
-            {team || project
-              ? 'No one in this team or on this project has capacity or planned hours in these weeks.'
-              : 'Add people in the directory and plan their hours to see their utilisation.'}
+          <EmptyState title={t('planning.nobody')}>
+            {t(team || project ? 'planning.nobodyFiltered' : 'planning.nobodyHint')}
           </EmptyState>
         ) : (
           <Heatmap
             data={query.data}
-            thresholds={t}
+            thresholds={thresholds}
             onOpen={(row, week) =>
               void navigate({ to: '/planning', search: { person: row.key ?? undefined, from: week } })
             }

@@ -1,23 +1,21 @@
 import type { TPersonView, TProject } from '@clockpilot/contracts/directory';
 import { can } from '@clockpilot/contracts/permissions';
-import {
-  ASSIGNMENT_STATUSES,
-  DELIVERABLE_STATUSES,
-  type TAssignment,
-  type TDeliverable,
-  type TDeliverableUpdated,
-} from '@clockpilot/contracts/planning';
-import { Badge, Select, Tabs, TextInput } from '@mantine/core';
+import type { TAssignment, TDeliverable, TDeliverableUpdated } from '@clockpilot/contracts/planning';
+import { Badge, Select, Tabs } from '@mantine/core';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
+import { dateText, instantDate } from '../../app/format';
+import { type MessageKey, t } from '../../app/i18n';
 import { RemoteSelect, useNames } from '../../app/remote-select';
 import { PageTitle, RowAction } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { CrudTab } from './CrudTab';
+import { DateRange } from './DateRange';
 import { AssignmentForm, DeliverableForm } from './forms';
 import { ReallocationDialog } from './Reallocation';
 import type { WORK_TABS } from './routes';
+import { ASSIGNMENT_STATUS_LABEL, DELIVERABLE_STATUS_LABEL, openRole } from './text';
 
 export const Route = createLazyRoute('/_app/_planning/planning/work')({ component: WorkPage });
 
@@ -28,8 +26,8 @@ const STATUS_COLOR = { planned: 'gray', active: 'blue', done: 'green', cancelled
 function ProjectFilter({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
   return (
     <RemoteSelect<TProject>
-      label="Project"
-      placeholder="Any project"
+      label={t('planning.project')}
+      placeholder={t('planning.anyProject')}
       clearable
       path={PROJECTS}
       getLabel={(p) => `${p.code} · ${p.name}`}
@@ -40,21 +38,21 @@ function ProjectFilter({ value, onChange }: { value: string | null; onChange: (i
   );
 }
 
-function StatusFilter({
-  options,
+function StatusFilter<S extends string>({
+  labels,
   value,
   onChange,
 }: {
-  options: readonly string[];
+  labels: Record<S, MessageKey>;
   value: string | null;
   onChange: (v: string | null) => void;
 }) {
   return (
     <Select
-      label="Status"
-      placeholder="Any"
+      label={t('planning.status')}
+      placeholder={t('planning.any')}
       clearable
-      data={[...options]}
+      data={(Object.keys(labels) as S[]).map((s) => ({ value: s, label: t(labels[s]) }))}
       value={value}
       onChange={onChange}
       w={{ base: '100%', xs: 140 }}
@@ -75,47 +73,46 @@ function DeliverablesTab() {
     <>
       <CrudTab
         resource="deliverables"
-        noun="deliverable"
         sorts={['dueDate', 'startDate', 'name', 'createdAt'] as const}
         params={{ projectId, status, dueFrom, dueTo }}
         filters={
           <>
             <ProjectFilter value={projectId} onChange={setProjectId} />
-            <StatusFilter options={DELIVERABLE_STATUSES} value={status} onChange={setStatus} />
-            <TextInput
-              label="Due from"
-              type="date"
-              value={dueFrom}
-              onChange={(e) => setDueFrom(e.currentTarget.value)}
-            />
-            <TextInput
-              label="Due until"
-              type="date"
-              value={dueTo}
-              onChange={(e) => setDueTo(e.currentTarget.value)}
+            <StatusFilter labels={DELIVERABLE_STATUS_LABEL} value={status} onChange={setStatus} />
+            <DateRange
+              from={dueFrom}
+              to={dueTo}
+              onFrom={setDueFrom}
+              onTo={setDueTo}
+              labels={['planning.dueFrom', 'planning.dueUntil']}
             />
           </>
         }
         columns={[
-          { key: 'name', header: 'Name', sortKey: 'name', render: (d: TDeliverable) => d.name },
+          { key: 'name', header: t('planning.name'), sortKey: 'name', render: (d: TDeliverable) => d.name },
           {
             key: 'project',
-            header: 'Project',
+            header: t('planning.project'),
             render: (d: TDeliverable) => <ProjectName id={d.projectId} />,
           },
           {
             key: 'start',
-            header: 'Start',
+            header: t('planning.start'),
             sortKey: 'startDate',
-            render: (d: TDeliverable) => d.startDate ?? '—',
+            render: (d: TDeliverable) => (d.startDate ? dateText(d.startDate) : '—'),
           },
-          { key: 'due', header: 'Due', sortKey: 'dueDate', render: (d: TDeliverable) => d.dueDate },
+          {
+            key: 'due',
+            header: t('planning.due'),
+            sortKey: 'dueDate',
+            render: (d: TDeliverable) => dateText(d.dueDate),
+          },
           {
             key: 'status',
-            header: 'Status',
+            header: t('planning.status'),
             render: (d: TDeliverable) => (
               <Badge variant="light" color={STATUS_COLOR[d.status]}>
-                {d.status}
+                {t(DELIVERABLE_STATUS_LABEL[d.status])}
               </Badge>
             ),
           },
@@ -125,8 +122,8 @@ function DeliverablesTab() {
         rowActions={(d) =>
           can(me.role, 'planning:manage') && (
             <RowAction
-              tip="Undo the last reallocation"
-              label={`Undo the last reallocation of ${d.name}`}
+              tip={t('planning.undoLast')}
+              label={t('planning.undoLastOf', { name: d.name })}
               icon={<IconArrowBackUp size={18} aria-hidden />}
               onClick={() => setMoved({ d, r: null })}
             />
@@ -136,7 +133,7 @@ function DeliverablesTab() {
           const d = saved as TDeliverableUpdated;
           if (before && d.reallocation && before.dueDate !== d.dueDate) setMoved({ d, r: d.reallocation });
         }}
-        empty={{ title: 'No deliverables', hint: 'Create one to plan work towards its due date.' }}
+        empty={{ title: t('planning.noDeliverables'), hint: t('planning.noDeliverablesHint') }}
       />
       <ReallocationDialog
         deliverable={moved?.d ?? null}
@@ -160,7 +157,6 @@ function AssignmentsTab() {
   return (
     <CrudTab
       resource="assignments"
-      noun="assignment"
       sorts={['createdAt', 'updatedAt'] as const}
       params={{ projectId, personId, status }}
       filters={
@@ -168,8 +164,8 @@ function AssignmentsTab() {
           <ProjectFilter value={projectId} onChange={setProjectId} />
           {can(me.role, 'planning:manage') && (
             <RemoteSelect<TPersonView>
-              label="Person"
-              placeholder="Anyone"
+              label={t('planning.person')}
+              placeholder={t('planning.anyone')}
               clearable
               path={PEOPLE}
               getLabel={(p) => p.name}
@@ -178,40 +174,48 @@ function AssignmentsTab() {
               w={{ base: '100%', xs: 200 }}
             />
           )}
-          <StatusFilter options={ASSIGNMENT_STATUSES} value={status} onChange={setStatus} />
+          <StatusFilter labels={ASSIGNMENT_STATUS_LABEL} value={status} onChange={setStatus} />
         </>
       }
       columns={[
-        { key: 'who', header: 'Who', render: (a: TAssignment) => <Who a={a} /> },
-        { key: 'project', header: 'Project', render: (a: TAssignment) => <ProjectName id={a.projectId} /> },
+        { key: 'who', header: t('planning.who'), render: (a: TAssignment) => <Who a={a} /> },
+        {
+          key: 'project',
+          header: t('planning.project'),
+          render: (a: TAssignment) => <ProjectName id={a.projectId} />,
+        },
         {
           key: 'deliverable',
-          header: 'Deliverable',
+          header: t('planning.deliverable'),
           render: (a: TAssignment) => <DeliverableName id={a.deliverableId} />,
         },
-        { key: 'status', header: 'Status', render: (a: TAssignment) => a.status },
+        {
+          key: 'status',
+          header: t('planning.status'),
+          render: (a: TAssignment) => t(ASSIGNMENT_STATUS_LABEL[a.status]),
+        },
         {
           key: 'created',
-          header: 'Created',
+          header: t('planning.created'),
           sortKey: 'createdAt',
-          render: (a: TAssignment) => a.createdAt.slice(0, 10),
+          render: (a: TAssignment) => instantDate(a.createdAt),
         },
       ]}
       Form={AssignmentForm}
-      describe={(a) => `assignment ${a.placeholder ?? ''}`.trim()}
-      empty={{ title: 'No assignments', hint: 'Assign people or open roles to a project.' }}
+      describe={(a) => (a.placeholder ? openRole(a.placeholder) : t('planning.assignment'))}
+      empty={{ title: t('planning.noAssignments'), hint: t('planning.noAssignmentsHint') }}
     />
   );
 }
 
 function Who({ a }: { a: TAssignment }) {
   const names = useNames(PEOPLE, [a.personId]);
-  return <>{a.personId ? (names.get(a.personId) ?? '…') : `${a.placeholder} (open role)`}</>;
+  return <>{a.personId ? (names.get(a.personId) ?? '…') : openRole(a.placeholder)}</>;
 }
 
 function DeliverableName({ id }: { id: string | null }) {
   const names = useNames('/api/v1/planning/deliverables', [id]);
-  return <>{id ? (names.get(id) ?? '…') : 'Whole project'}</>;
+  return <>{id ? (names.get(id) ?? '…') : t('planning.wholeProject')}</>;
 }
 
 export function WorkPage() {
@@ -220,17 +224,17 @@ export function WorkPage() {
   const tab = search.tab ?? 'deliverables';
   return (
     <>
-      <PageTitle>Deliverables and assignments</PageTitle>
+      <PageTitle>{t('planning.work')}</PageTitle>
       <Tabs
         value={tab}
-        onChange={(t) =>
-          void navigate({ search: { tab: (t ?? 'deliverables') as (typeof WORK_TABS)[number] } })
+        onChange={(tab) =>
+          void navigate({ search: { tab: (tab ?? 'deliverables') as (typeof WORK_TABS)[number] } })
         }
         keepMounted={false}
       >
         <Tabs.List mb="md">
-          <Tabs.Tab value="deliverables">Deliverables</Tabs.Tab>
-          <Tabs.Tab value="assignments">Assignments</Tabs.Tab>
+          <Tabs.Tab value="deliverables">{t('planning.deliverables')}</Tabs.Tab>
+          <Tabs.Tab value="assignments">{t('planning.assignments')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="deliverables">
           <DeliverablesTab />

@@ -20,10 +20,13 @@ import { type UseFormReturnType, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { showFormError } from '../../app/form';
+import { dateText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { RemoteSelect } from '../../app/remote-select';
 import { FormActions } from '../../app/ui';
 import { bodyResolver, textOrNull } from '../../app/validate';
 import { type PlanningItems, type PlanningResource, useSavePlanning } from './api';
+import { ASSIGNMENT_STATUS_LABEL, DELIVERABLE_STATUS_LABEL, RESOURCE_TEXT } from './text';
 
 export type FormProps<T, S = T> = { item?: T; onDone: (saved: S) => void; onCancel: () => void };
 const PEOPLE = '/api/v1/people';
@@ -34,7 +37,6 @@ function PlanningForm<V extends Record<string, unknown>, R extends PlanningResou
   form,
   resource,
   id,
-  noun,
   toBody,
   fallbackField,
   onDone,
@@ -44,7 +46,6 @@ function PlanningForm<V extends Record<string, unknown>, R extends PlanningResou
   form: UseFormReturnType<V>;
   resource: R;
   id: string | undefined;
-  noun: string;
   toBody: (v: V) => unknown;
   fallbackField: string;
   onDone: (saved: PlanningItems[R]) => void;
@@ -55,7 +56,8 @@ function PlanningForm<V extends Record<string, unknown>, R extends PlanningResou
   const submit = form.onSubmit(async (v) => {
     try {
       const saved = await save.mutateAsync({ id, body: toBody(v) });
-      notifications.show({ color: 'green', message: id ? `${noun} saved` : `${noun} created` });
+      const text = RESOURCE_TEXT[resource];
+      notifications.show({ color: 'green', message: t(id ? text.saved : text.created) });
       onDone(saved as PlanningItems[R]);
     } catch (e) {
       showFormError(form, e, { fallbackField });
@@ -66,7 +68,7 @@ function PlanningForm<V extends Record<string, unknown>, R extends PlanningResou
       <Stack gap="sm">
         {children}
         <FormActions
-          submitLabel={id ? 'Save changes' : 'Create'}
+          submitLabel={t(id ? 'planning.saveChanges' : 'planning.create')}
           pending={save.isPending}
           onCancel={onCancel}
         />
@@ -130,29 +132,33 @@ export function DeliverableForm({
       form={form}
       resource="deliverables"
       id={item?.id}
-      noun="Deliverable"
       toBody={(v) => deliverableBody(v, editing)}
       fallbackField="name"
       onDone={(d) => onDone(d as TDeliverableUpdated)}
       onCancel={onCancel}
     >
       <RemoteSelect<TProject>
-        label="Project"
+        label={t('planning.project')}
         required
         disabled={editing}
         path={PROJECTS}
         getLabel={projectLabel}
         {...picker(form, 'projectId')}
       />
-      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-      <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+      <TextInput label={t('planning.name')} required data-autofocus {...form.getInputProps('name')} />
+      <Textarea
+        label={t('planning.description')}
+        autosize
+        minRows={2}
+        {...form.getInputProps('description')}
+      />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
-        <TextInput label="Start date" type="date" {...form.getInputProps('startDate')} />
-        <TextInput label="Due date" type="date" required {...form.getInputProps('dueDate')} />
+        <TextInput label={t('planning.startDate')} type="date" {...form.getInputProps('startDate')} />
+        <TextInput label={t('planning.dueDate')} type="date" required {...form.getInputProps('dueDate')} />
       </SimpleGrid>
       <Select
-        label="Status"
-        data={DELIVERABLE_STATUSES.map((s) => ({ value: s, label: s }))}
+        label={t('planning.status')}
+        data={DELIVERABLE_STATUSES.map((s) => ({ value: s, label: t(DELIVERABLE_STATUS_LABEL[s]) }))}
         allowDeselect={false}
         {...form.getInputProps('status')}
       />
@@ -207,14 +213,13 @@ export function AssignmentForm({
       form={form}
       resource="assignments"
       id={item?.id}
-      noun="Assignment"
       toBody={(x) => assignmentBody(x, editing)}
       fallbackField="personId"
       onDone={(a) => onDone(a as TAssignment)}
       onCancel={onCancel}
     >
       <RemoteSelect<TProject>
-        label="Project"
+        label={t('planning.project')}
         required
         disabled={editing}
         path={PROJECTS}
@@ -227,26 +232,26 @@ export function AssignmentForm({
       />
       <RemoteSelect<TDeliverable>
         key={v.projectId ?? 'none'}
-        label="Deliverable"
-        placeholder="Whole project"
+        label={t('planning.deliverable')}
+        placeholder={t('planning.wholeProject')}
         clearable
         disabled={!v.projectId}
         path="/api/v1/planning/deliverables"
         params={{ projectId: v.projectId ?? undefined }}
-        getLabel={(d) => `${d.name} (due ${d.dueDate})`}
+        getLabel={(d) => t('planning.deliverableDue', { name: d.name, date: dateText(d.dueDate) })}
         {...picker(form, 'deliverableId')}
       />
       <SegmentedControl
-        aria-label="Assigned to"
+        aria-label={t('planning.assignedTo')}
         data={[
-          { value: 'person', label: 'A person' },
-          { value: 'placeholder', label: 'A role to fill' },
+          { value: 'person', label: t('planning.aPerson') },
+          { value: 'placeholder', label: t('planning.aRole') },
         ]}
         {...form.getInputProps('who')}
       />
       {v.who === 'person' ? (
         <RemoteSelect<TPersonView>
-          label="Person"
+          label={t('planning.person')}
           required
           path={PEOPLE}
           params={{ active: 'true' }}
@@ -255,22 +260,22 @@ export function AssignmentForm({
         />
       ) : (
         <TextInput
-          label="Role"
+          label={t('planning.role')}
           required
-          placeholder="Senior designer (to hire)"
+          placeholder={t('planning.roleExample')}
           {...form.getInputProps('placeholder')}
         />
       )}
       <Select
-        label="Status"
-        data={[
-          { value: 'confirmed', label: 'Confirmed' },
-          { value: 'tentative', label: 'Tentative' },
-        ]}
+        label={t('planning.status')}
+        data={(['confirmed', 'tentative'] as const).map((s) => ({
+          value: s,
+          label: t(ASSIGNMENT_STATUS_LABEL[s]),
+        }))}
         allowDeselect={false}
         {...form.getInputProps('status')}
       />
-      <Textarea label="Note" autosize minRows={2} {...form.getInputProps('note')} />
+      <Textarea label={t('planning.note')} autosize minRows={2} {...form.getInputProps('note')} />
     </PlanningForm>
   );
 }
@@ -311,14 +316,13 @@ export function TimeOffForm({ item, onDone, onCancel }: FormProps<TTimeOff>) {
       form={form}
       resource="time-off"
       id={item?.id}
-      noun="Time off"
       toBody={(v) => timeOffBody(v, editing)}
       fallbackField="startDate"
       onDone={(t) => onDone(t as TTimeOff)}
       onCancel={onCancel}
     >
       <RemoteSelect<TPersonView>
-        label="Person"
+        label={t('planning.person')}
         required
         disabled={editing}
         path={PEOPLE}
@@ -326,19 +330,19 @@ export function TimeOffForm({ item, onDone, onCancel }: FormProps<TTimeOff>) {
         {...picker(form, 'personId')}
       />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
-        <TextInput label="First day" type="date" required {...form.getInputProps('startDate')} />
-        <TextInput label="Last day" type="date" required {...form.getInputProps('endDate')} />
+        <TextInput label={t('planning.firstDay')} type="date" required {...form.getInputProps('startDate')} />
+        <TextInput label={t('planning.lastDay')} type="date" required {...form.getInputProps('endDate')} />
       </SimpleGrid>
       <NumberInput
-        label="Share of each day off"
-        description="1 for full days, 0.5 for half days"
+        label={t('planning.dayShare')}
+        description={t('planning.dayShareHint')}
         min={0.01}
         max={1}
         step={0.25}
         decimalScale={2}
         {...form.getInputProps('dayFraction')}
       />
-      <Textarea label="Note" autosize minRows={2} {...form.getInputProps('note')} />
+      <Textarea label={t('planning.note')} autosize minRows={2} {...form.getInputProps('note')} />
     </PlanningForm>
   );
 }
@@ -360,17 +364,16 @@ export function HolidayForm({ item, onDone, onCancel }: FormProps<THoliday>) {
       form={form}
       resource="holidays"
       id={item?.id}
-      noun="Holiday"
       toBody={holidayBody}
       fallbackField="date"
       onDone={(h) => onDone(h as THoliday)}
       onCancel={onCancel}
     >
-      <TextInput label="Date" type="date" required {...form.getInputProps('date')} />
-      <TextInput label="Name" required {...form.getInputProps('name')} />
+      <TextInput label={t('planning.date')} type="date" required {...form.getInputProps('date')} />
+      <TextInput label={t('planning.name')} required {...form.getInputProps('name')} />
       <TextInput
-        label="Region"
-        description="Leave empty for the whole company"
+        label={t('planning.region')}
+        description={t('planning.regionHint')}
         {...form.getInputProps('region')}
       />
     </PlanningForm>

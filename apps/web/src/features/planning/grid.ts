@@ -1,3 +1,5 @@
+import { numberText } from '../../app/format';
+import { t } from '../../app/i18n';
 import { shiftWeek } from '../time/calendar';
 
 /** `count` consecutive ISO weeks starting at `from`. */
@@ -13,21 +15,21 @@ export type ParsedHours = { ok: true; hours: number } | { ok: false; message: st
  * hours up to a whole week, so anything else is refused here with the same rule.
  */
 export function parseHours(text: string): ParsedHours {
-  const t = text.trim();
-  if (t === '') return { ok: true, hours: 0 };
+  const typed = text.trim();
+  if (typed === '') return { ok: true, hours: 0 };
   let hours: number;
-  const hm = /^(\d{1,3}):([0-5]\d)$/.exec(t);
+  const hm = /^(\d{1,3}):([0-5]\d)$/.exec(typed);
   if (hm) hours = Number(hm[1]) + Number(hm[2]) / 60;
-  else if (/^\d{1,3}([.,]\d+)?$/.test(t)) hours = Number(t.replace(',', '.'));
-  else return { ok: false, message: 'Enter hours, such as 8 or 7.5' };
-  if (hours > 168) return { ok: false, message: 'At most 168 hours in a week' };
+  else if (/^\d{1,3}([.,]\d+)?$/.test(typed)) hours = Number(typed.replace(',', '.'));
+  else return { ok: false, message: t('planning.hoursInvalid', { example: numberText(7.5) }) };
+  if (hours > 168) return { ok: false, message: t('planning.hoursTooMany') };
   if (!Number.isInteger(Math.round(hours * 1e6) / 1e6 / 0.25))
-    return { ok: false, message: 'Hours go in quarter-hour steps (0.25)' };
+    return { ok: false, message: t('planning.hoursQuarter', { step: numberText(0.25) }) };
   return { ok: true, hours };
 }
 
-/** A week's hours as shown in a cell: nothing for none, no trailing zeros. */
-export const formatHours = (h: number | undefined): string => (h ? String(Math.round(h * 100) / 100) : '');
+/** A week's hours as shown in a cell: nothing for none, no trailing zeros, the locale's decimal mark. */
+export const formatHours = (h: number | undefined): string => (h ? numberText(h) : '');
 
 /** Cells copied from a spreadsheet: rows split on line breaks, cells on tabs (Excel's clipboard text). */
 export function parsePaste(text: string): string[][] {

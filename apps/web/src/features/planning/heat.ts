@@ -1,3 +1,5 @@
+import { percentText } from '../../app/format';
+
 /** When a week counts as full and when as over: shares of capacity (0.85 = 85 %). */
 export type Thresholds = { full: number; over: number };
 export const DEFAULT_THRESHOLDS: Thresholds = { full: 0.85, over: 1 };
@@ -21,13 +23,13 @@ export function heatLevel(assigned: number, capacity: number | null | undefined,
 }
 
 /** Colours of the levels: the legend and the cells use the same. */
-export const HEAT_STYLE: Record<HeatLevel, { bg: string; fg: string; label: string }> = {
-  none: { bg: 'var(--mantine-color-gray-1)', fg: 'var(--mantine-color-gray-7)', label: 'No capacity' },
-  under: { bg: 'var(--mantine-color-blue-1)', fg: 'var(--mantine-color-blue-9)', label: 'Under' },
-  full: { bg: 'var(--mantine-color-green-3)', fg: 'var(--mantine-color-green-9)', label: 'Full' },
-  over: { bg: 'var(--mantine-color-red-5)', fg: 'white', label: 'Over' },
+export const HEAT_STYLE: Record<HeatLevel, { bg: string; fg: string }> = {
+  none: { bg: 'var(--mantine-color-gray-1)', fg: 'var(--mantine-color-gray-7)' },
+  under: { bg: 'var(--mantine-color-blue-1)', fg: 'var(--mantine-color-blue-9)' },
+  full: { bg: 'var(--mantine-color-green-3)', fg: 'var(--mantine-color-green-9)' },
+  over: { bg: 'var(--mantine-color-red-5)', fg: 'white' },
 };
 
-/** `0.875` → `88 %`; null when there is no ratio. */
+/** `0.875` → `88%` (`88 %` in German); null when there is no ratio. */
 export const percent = (u: number | null | undefined): string | null =>
-  u === null || u === undefined ? null : `${Math.round(u * 100)} %`;
+  u === null || u === undefined ? null : percentText(u);
