@@ -25,8 +25,8 @@ const collator = new Intl.Collator();
 /**
  * Writes series as JSON, hours and capacity rounded to 2 decimals and ratios to 3, as
  * `JSON.stringify` of the rounded numbers would. A grid repeats a few hundred values a million
- * times, so each distinct rounded value is printed once and looked up by its integer (a third of
- * the CPU of building objects and stringifying them, 5,000 × 52 cells).
+ * times, so each distinct rounded value is printed once and looked up by its integer (in isolation
+ * about 55 % of the CPU of building objects and stringifying them, 5,000 × 52 cells; bench/RESULTS.md).
  */
 function seriesWriter(n: number) {
   // Printed values by their rounded integer: hundredths of hours, thousandths of a ratio.
