@@ -19,6 +19,7 @@ import { totalsRepo } from '../apps/server/src/modules/planning/totals.repo';
 import { createPostgres } from '../apps/server/src/platform/db';
 import {
   adminQuery,
+  cpuMs,
   createAccounts,
   dbUrl,
   percentile,
@@ -28,7 +29,10 @@ import {
 } from './time-common';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 5000);
-const DB = 'clockpilot_bench_planning';
+// BENCH_DB: a database of its own, when another run of this bench may be under way.
+const DB = process.env.BENCH_DB ?? 'clockpilot_bench_planning';
+// Cold reads and reallocations per run (each cold read follows a write; four cached reads follow it).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FROM = '2026-W01';
 const TO = '2026-W52';
 
@@ -97,22 +101,36 @@ const serverMs = (res: Response) => Number(/dur=([\d.]+)/.exec(res.headers.get('
 
 const cold: number[] = [];
 const cached: number[] = [];
+// The server's CPU per kind of request, summed over the requests (ticks of 10 ms are too coarse alone).
+const cpu = { cold: 0, cached: 0, pagedCold: 0, pagedCached: 0, reallocation: 0 };
+const timedCpu = async <T>(kind: keyof typeof cpu, f: () => Promise<T>): Promise<T> => {
+  const before = await cpuMs(server.pid);
+  const out = await f();
+  cpu[kind] += (await cpuMs(server.pid)) - before;
+  return out;
+};
 let bytes = 0;
 const cacheHeaders: string[] = [];
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < ROUNDS; i++) {
   // A planning write moves the plan's version: the next read is a miss.
   const h = await api('/holidays', {
     method: 'POST',
     body: { date: `2030-01-${String(i + 1).padStart(2, '0')}`, name: 'bench' },
   });
   if (h.status !== 201) throw new Error(`holiday: ${h.status} ${await h.text()}`);
-  const miss = await api(`/utilisation?from=${FROM}&to=${TO}`);
-  bytes = (await miss.arrayBuffer()).byteLength;
+  const miss = await timedCpu('cold', async () => {
+    const res = await api(`/utilisation?from=${FROM}&to=${TO}`);
+    bytes = (await res.arrayBuffer()).byteLength;
+    return res;
+  });
   cacheHeaders.push(`cold:${miss.headers.get('x-cache')}`);
   cold.push(serverMs(miss));
   for (let j = 0; j < 4; j++) {
-    const hit = await api(`/utilisation?from=${FROM}&to=${TO}`);
-    await hit.arrayBuffer();
+    const hit = await timedCpu('cached', async () => {
+      const res = await api(`/utilisation?from=${FROM}&to=${TO}`);
+      await res.arrayBuffer();
+      return res;
+    });
     cacheHeaders.push(`cached:${hit.headers.get('x-cache')}`);
     cached.push(serverMs(hit));
   }
@@ -122,19 +140,25 @@ for (let i = 0; i < 3; i++) {
 const pagedCold: number[] = [];
 const pagedCached: number[] = [];
 let pageBytes = 0;
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < ROUNDS; i++) {
   const h = await api('/holidays', {
     method: 'POST',
     body: { date: `2030-02-${String(i + 1).padStart(2, '0')}`, name: 'bench' },
   });
   if (h.status !== 201) throw new Error(`holiday: ${h.status} ${await h.text()}`);
-  const miss = await api(`/utilisation?from=${FROM}&to=${TO}&limit=100`);
-  await miss.arrayBuffer();
+  const miss = await timedCpu('pagedCold', async () => {
+    const res = await api(`/utilisation?from=${FROM}&to=${TO}&limit=100`);
+    await res.arrayBuffer();
+    return res;
+  });
   cacheHeaders.push(`paged-cold:${miss.headers.get('x-cache')}`);
   pagedCold.push(serverMs(miss));
   for (let j = 0; j < 4; j++) {
-    const hit = await api(`/utilisation?from=${FROM}&to=${TO}&limit=100&cursor=${(j + 1) * 100}`);
-    pageBytes = (await hit.arrayBuffer()).byteLength;
+    const hit = await timedCpu('pagedCached', async () => {
+      const res = await api(`/utilisation?from=${FROM}&to=${TO}&limit=100&cursor=${(j + 1) * 100}`);
+      pageBytes = (await res.arrayBuffer()).byteLength;
+      return res;
+    });
     cacheHeaders.push(`paged-cached:${hit.headers.get('x-cache')}`);
     pagedCached.push(serverMs(hit));
   }
@@ -162,12 +186,11 @@ const deliverable = ((await (await api('/deliverables?limit=1')).json()) as { it
   .items[0]!;
 const realloc: number[] = [];
 let summary = '';
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < ROUNDS; i++) {
   const started = performance.now();
-  const res = await api(`/deliverables/${deliverable.id}`, {
-    method: 'PATCH',
-    body: { dueDate: '2026-12-31' },
-  });
+  const res = await timedCpu('reallocation', () =>
+    api(`/deliverables/${deliverable.id}`, { method: 'PATCH', body: { dueDate: '2026-12-31' } }),
+  );
   realloc.push(performance.now() - started);
   const body = (await res.json()) as {
     reallocation?: { applied: boolean; assignments: unknown[]; shiftWeeks: number };
@@ -218,6 +241,14 @@ const figures = {
     },
   },
   reallocation: { summary, roundTripMs: realloc, medianMs: med(realloc), budgetMs: 100 },
+  // The server's CPU per request (mean), from /proc.
+  serverCpuMsPerRequest: {
+    cold: cpu.cold / cold.length,
+    cached: cpu.cached / cached.length,
+    pagedCold: cpu.pagedCold / pagedCold.length,
+    pagedCached: cpu.pagedCached / pagedCached.length,
+    reallocation: cpu.reallocation / realloc.length,
+  },
   floor: {
     totalsScanMs: scanFloor,
     totalsScanMedianMs: med(scanFloor),

@@ -14,7 +14,7 @@
 // (setup creates what the requests need, e.g. accounts and tokens for clock-in/out cycles), or
 //   { name, run() => Promise<{ table, failed }> }
 // for a case that needs no server (it prints and records its own markdown table).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from '../scripts/lib/net.mjs';
+import { bundledServer } from './bundle.mjs';
 import { BENCH_ADMIN } from './sign-in.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -148,14 +149,7 @@ if (httpCases.length === 0) process.exit();
 
 // --- the server, built as it is deployed ---------------------------------------------------------
 // A build kept under another folder lets a before/after pair run the same bench on both versions.
-const buildDir = process.env.BENCH_BUILD ?? 'dist/bench';
-if (!process.env.BENCH_SKIP_BUILD) {
-  console.log('building the server…');
-  execFileSync(process.execPath, ['build.mjs', buildDir], {
-    cwd: join(root, 'apps/server'),
-    stdio: 'inherit',
-  });
-}
+const serverMain = bundledServer();
 const port = async (offset) =>
   process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) + offset : freePort();
 const database = process.env.DATABASE_URL
@@ -166,7 +160,7 @@ const serverUrl = `http://127.0.0.1:${await port(0)}`;
 const profile = process.env.BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
   : [];
-const server = startProcess([...profile, `apps/server/${buildDir}/main.js`], {
+const server = startProcess([...profile, serverMain], {
   PORT: new URL(serverUrl).port,
   HOST: '127.0.0.1',
   DATA_DIR: mkdtempSync(join(tmpdir(), 'clockpilot-bench-')),
@@ -235,7 +229,7 @@ if (process.env.BENCH_JSON) {
     machine,
     loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
     database,
-    build: buildDir,
+    build: serverMain,
     durationSeconds: DURATION,
     connections: CONNECTIONS,
     floor: figures(floorResult),

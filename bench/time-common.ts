@@ -229,6 +229,16 @@ export async function rssMiB(pid: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
+/**
+ * CPU time a process has used so far (utime + stime from /proc, in 10 ms ticks), in milliseconds: on
+ * a shared machine the cost of a request, where its wall time is mostly the queue for a core.
+ */
+export async function cpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** The machine a result was measured on, with its load (figures from a busy machine are low). */
 export function machineInfo() {
   return {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledServer } from '../bundle.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -15,6 +16,8 @@ export default {
     execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'planning-import.ts')], {
       cwd: root,
       stdio: 'inherit',
+      // The bundle, as deployed (BENCH_BUILD picks an earlier build for a before/after pair).
+      env: { ...process.env, BENCH_SERVER: process.env.BENCH_SERVER ?? bundledServer() },
     });
     const f = JSON.parse(readFileSync(join(root, 'bench', 'results', 'planning-import.json'), 'utf8'));
     const i = f.import;

@@ -1,16 +1,9 @@
 import { inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
+import { insertMany } from '../../platform/db-bulk';
 import { clients, people, projects, teams } from './directory.tables';
 
 const lowered = (values: string[]) => [...new Set(values.map((v) => v.toLowerCase()))];
-const CHUNK = 1000;
-
-/** Runs `fn` over `values` in chunks, so a 100,000-row import never builds one giant statement. */
-async function chunked<T, R>(values: T[], fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < values.length; i += CHUNK) out.push(...(await fn(values.slice(i, i + CHUNK))));
-  return out;
-}
 
 /** Bulk reads and writes of the directory's imports: natural keys in, rows out. */
 export const importsRepo = {
@@ -54,12 +47,12 @@ export const importsRepo = {
       .where(inArray(sql`lower(${projects.code})`, wanted));
   },
   insertPeople(db: DbOrTx, values: Array<typeof people.$inferInsert>) {
-    return chunked(values, (c) => db.insert(people).values(c).returning());
+    return insertMany(db, people, values);
   },
   insertClients(db: DbOrTx, values: Array<typeof clients.$inferInsert>) {
-    return chunked(values, (c) => db.insert(clients).values(c).returning());
+    return insertMany(db, clients, values);
   },
   insertProjects(db: DbOrTx, values: Array<typeof projects.$inferInsert>) {
-    return chunked(values, (c) => db.insert(projects).values(c).returning());
+    return insertMany(db, projects, values);
   },
 };

@@ -15,6 +15,7 @@ export type DirectoryApi = Pick<
   | 'personForUser'
   | 'getPerson'
   | 'listPeople'
+  | 'listCapacities'
   | 'managedPersonIds'
   | 'isManagerOf'
   | 'getTeam'
@@ -28,6 +29,7 @@ export type DirectoryApi = Pick<
   | 'projectsByCodes'
 >;
 export type { ImportedProject, ImportOutcome } from './imports.service';
+export type { TPersonCapacity } from './people.service';
 export type { TActivity, TPage, TPerson, TProject };
 
 declare module '../../platform/context' {
@@ -70,6 +72,7 @@ export const directoryModule = defineModule({
     personForUser: d.personForUser,
     getPerson: d.getPerson,
     listPeople: d.listPeople,
+    listCapacities: d.listCapacities,
     managedPersonIds: d.managedPersonIds,
     isManagerOf: d.isManagerOf,
     getTeam: d.getTeam,

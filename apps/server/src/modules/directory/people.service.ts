@@ -19,6 +19,9 @@ import { peopleRepo, teamsRepo } from './directory.repo';
 import type { PersonRow } from './directory.tables';
 import { assertMayAssign, auditCreated, createWrites, toPerson } from './directory.writes';
 
+type PeopleFilter = { ids?: string[]; teamId?: string; active?: boolean };
+export type TPersonCapacity = Pick<TPerson, 'id' | 'name' | 'teamId' | 'weeklyCapacity'>;
+
 const SYSTEM: Actor = { userId: null, label: 'system: account created' };
 const FOLLOW: Actor = { userId: null, label: 'system: account changed' };
 
@@ -51,9 +54,14 @@ export function createPeopleService(ctx: AppContext) {
       const row = await peopleRepo.byId(db, id);
       return row && toPerson(row);
     },
-    async listPeople(filter: { ids?: string[]; teamId?: string; active?: boolean }): Promise<TPerson[]> {
+    async listPeople(filter: PeopleFilter): Promise<TPerson[]> {
       if (filter.ids?.length === 0) return [];
       return (await peopleRepo.list(db, filter)).map(toPerson);
+    },
+    /** The people's names, teams and weekly capacity only: a planning grid of thousands reads no more. */
+    async listCapacities(filter: PeopleFilter): Promise<TPersonCapacity[]> {
+      if (filter.ids?.length === 0) return [];
+      return peopleRepo.listCapacities(db, filter);
     },
     async managedPersonIds(userId: string): Promise<string[]> {
       const me = await personOfUser(userId);

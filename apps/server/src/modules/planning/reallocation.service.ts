@@ -1,8 +1,9 @@
-import type { TPerson, TReallocation, TReallocationUndone } from '@clockpilot/contracts';
+import type { TReallocation, TReallocationUndone } from '@clockpilot/contracts';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
+import type { TPersonCapacity } from '../directory';
 import { calendarRepo } from './calendar.repo';
 import { capacityCalendar } from './capacity';
 import { type PlanningPolicy, toDeliverable } from './planning.policy';
@@ -41,7 +42,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     actor: Actor,
     before: DeliverableRow,
     newDueDate: string,
-    people: ReadonlyMap<string, TPerson>,
+    people: ReadonlyMap<string, TPersonCapacity>,
   ): Promise<TReallocation> {
     const base = { oldDueDate: before.dueDate, newDueDate, assignments: [], overAllocations: [] };
     const oldDueWeek = mondayOf(before.dueDate);
@@ -124,9 +125,9 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
    * The people of the deliverable's assignments, read before its transaction: the directory's reads
    * use their own connection, which a transaction on the embedded database would wait for.
    */
-  async function peopleOf(deliverableId: string): Promise<Map<string, TPerson>> {
+  async function peopleOf(deliverableId: string): Promise<Map<string, TPersonCapacity>> {
     const ids = await planningRepo.linkedPersonIds(ctx.db, deliverableId);
-    const people = await policy.directory().listPeople({ ids });
+    const people = await policy.directory().listCapacities({ ids });
     return new Map(people.map((p) => [p.id, p]));
   }
 

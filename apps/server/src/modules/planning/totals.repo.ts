@@ -133,7 +133,11 @@ export const totalsRepo = {
     }
     // Only the touched weeks are summed again (a reallocation touches a few weeks of 200 people, not
     // their whole year); the other elements are kept from the stored row. A year left all zeros goes.
-    const mondays = json([...new Set(weeks.map(mondayOf))]);
+    // Each assignment's touched weeks are looked up by the primary key, (assignment, week): joined
+    // any other way the planner read all 50 week rows of each of 800 assignments, scattered over the
+    // heap (46,000 buffers, EXPLAIN ANALYZE; 20,000 now). `offset 0` keeps the lookup per assignment.
+    const touched = [...new Set(weeks.map(mondayOf))];
+    const mondays = json(touched);
     await db.execute(sql`
       with touched as (
         select extract(isoyear from d)::int as y, extract(week from d)::int as i
@@ -143,8 +147,11 @@ export const totalsRepo = {
                extract(isoyear from w.week_start)::int as y, extract(week from w.week_start)::int as i,
                (coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0) * 4)::int as c,
                (coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0) * 4)::int as t
-          from (${assignmentsOf(unique)}) a join planning_weekly_hours w on w.assignment_id = a.id
-           and w.week_start = any(array(select jsonb_array_elements_text(${mondays})::date))
+          from (${assignmentsOf(unique)}) a
+         cross join lateral (
+           select week_start, hours from planning_weekly_hours
+            where assignment_id = a.id and week_start = any(${`{${touched.join(',')}}`}::date[])
+           offset 0) w
          group by 1, 2, 3, 4),
       fresh as (
         select k.key as k, k.placeholder as p, ty.y,
