@@ -5,6 +5,10 @@
  *
  *   npx tsx bench/time-reports.ts
  *   BENCH_PEOPLE=500 BENCH_XLSX_TO=2026-12-31 npx tsx bench/time-reports.ts
+ *
+ * Before/after on the same data: BENCH_KEEP_DB=1 seeds the database (BENCH_DB) once and keeps it, and
+ * later runs with BENCH_KEEP_DB=1 reuse it; BENCH_SERVER runs an earlier build against it, and
+ * BENCH_RESULT names the figures file (default bench/results/time-reports.json).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -22,22 +26,38 @@ import {
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 500);
 const XLSX_TO = process.env.BENCH_XLSX_TO ?? '2026-12-31';
-const DB = 'clockpilot_bench_reports';
+const DB = process.env.BENCH_DB ?? 'clockpilot_bench_reports';
+const KEEP = process.env.BENCH_KEEP_DB === '1';
 const YEAR = 'from=2026-01-01&to=2026-12-31';
 
-await recreateDatabase(DB);
-const [adminToken] = await createAccounts(DB, [{ username: 'bench_admin', role: 'admin', timeZone: 'UTC' }]);
 const url = dbUrl(DB);
+const reuse =
+  KEEP &&
+  (await adminQuery(`select 1 from pg_database where datname = '${DB}'`)).rowCount === 1 &&
+  (await adminQuery("select to_regclass('time_entries') is not null as t", url)).rows[0].t &&
+  (await adminQuery('select exists (select from time_entries) as e', url)).rows[0].e;
+if (!reuse) await recreateDatabase(DB);
+// A fresh admin per run, so a kept database takes another run.
+const [adminToken] = await createAccounts(DB, [
+  { username: `bench_admin_${Date.now()}`, role: 'admin', timeZone: 'UTC' },
+]);
 
-const seeded = await seedYearOfEntries(url, PEOPLE);
-console.log(`seed: ${seeded.entries} entries of ${PEOPLE} people in ${seeded.seconds.toFixed(1)} s`);
+const seeded = reuse
+  ? {
+      entries: Number((await adminQuery('select count(*) as n from time_entries', url)).rows[0].n),
+      seconds: 0,
+    }
+  : await seedYearOfEntries(url, PEOPLE);
+console.log(
+  `seed: ${seeded.entries} entries${reuse ? ' (kept database)' : ` of ${PEOPLE} people in ${seeded.seconds.toFixed(1)} s`}`,
+);
 
 const server = await startServer(DB, { DATABASE_POOL_SIZE: '10' });
 const baseRss = await rssMiB(server.pid);
 const results: string[] = [];
 const figures: Record<string, number> = {
   'seed entries': seeded.entries,
-  'seed seconds': Math.round(seeded.seconds),
+  ...(reuse ? {} : { 'seed seconds': Math.round(seeded.seconds) }),
 };
 
 for (const groupBy of ['person', 'project', 'day', 'week']) {
@@ -90,9 +110,9 @@ await exportRun('csv', '2026-12-31');
 await exportRun('xlsx', '2026-01-31');
 await exportRun('xlsx', XLSX_TO);
 await server.stop();
-await adminQuery(`drop database if exists ${DB} with (force)`);
+if (!KEEP) await adminQuery(`drop database if exists ${DB} with (force)`);
 console.log(results.join('\n'));
 writeFileSync(
-  'bench/results/time-reports.json',
+  process.env.BENCH_RESULT ?? 'bench/results/time-reports.json',
   `${JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, load: loadavg(), engine: 'postgresql', figures }, null, 2)}\n`,
 );
