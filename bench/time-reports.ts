@@ -11,7 +11,10 @@
  * BENCH_RESULT names the figures file (default bench/results/time-reports.json).
  */
 import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import {
   adminQuery,
   createAccounts,
@@ -77,7 +80,36 @@ for (const groupBy of ['person', 'project', 'day', 'week']) {
   figures[`summary year groupBy=${groupBy} median ms`] = Math.round(percentile(times, 50));
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The floor for the CSV export: PostgreSQL's COPY of the same rows' raw columns in the same order,
+ * with no formatting, read by this process. The export's rows/s divided by this one compares across
+ * runs on a machine whose speed swings with its load.
+ */
+async function copyFloor(): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = performance.now();
+  const stream = client.query(
+    copyTo(
+      'copy (select * from time_entries where ended_at is not null order by started_at, id) to stdout (format csv)',
+    ),
+  );
+  let rows = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) for (const b of chunk) if (b === 10) rows++;
+  const seconds = (performance.now() - started) / 1000;
+  await client.end();
+  return Math.round(rows / seconds);
+}
+
 async function exportRun(format: 'csv' | 'xlsx', to: string) {
+  const cpuBefore = await cpuSeconds(server.pid);
   const before = await rssMiB(server.pid);
   let peak = before;
   const sampler = setInterval(async () => {
@@ -97,6 +129,9 @@ async function exportRun(format: 'csv' | 'xlsx', to: string) {
   console.log(line);
   figures[`export ${format} 2026-01-01..${to} seconds`] = Number((res.ms / 1000).toFixed(2));
   figures[`export ${format} 2026-01-01..${to} rss growth MiB`] = peak - before;
+  figures[`export ${format} 2026-01-01..${to} server cpu seconds`] = Number(
+    ((await cpuSeconds(server.pid)) - cpuBefore).toFixed(2),
+  );
   if (format === 'csv')
     figures[`export csv 2026-01-01..${to} rows/s`] = Math.round((lines - 1) / (res.ms / 1000));
   results.push(
@@ -107,6 +142,12 @@ async function exportRun(format: 'csv' | 'xlsx', to: string) {
 // A month first, then the year: streaming keeps the year's peak memory near the month's.
 await exportRun('csv', '2026-01-31');
 await exportRun('csv', '2026-12-31');
+const floor = await copyFloor();
+console.log(`floor: COPY of the raw rows of the year, ${floor} rows/s`);
+figures['floor copy raw rows of the year rows/s'] = floor;
+figures['export csv year rows/s vs floor'] = Number(
+  (figures['export csv 2026-01-01..2026-12-31 rows/s']! / floor).toFixed(3),
+);
 await exportRun('xlsx', '2026-01-31');
 await exportRun('xlsx', XLSX_TO);
 await server.stop();
