@@ -97,14 +97,20 @@ export function cursorXlsx(db: DbOrTx, query: SQL): Readable {
   });
   const sheet = workbook.addWorksheet('Time');
   sheet.columns = EXPORT_COLUMNS.map((c) => ({ ...c }));
+  // exceljs looks a cell's style up by object identity and otherwise serialises it to find its id:
+  // every cell gets a fresh copy of its column's style, so each row's cells share one object per column.
+  const styles = EXPORT_COLUMNS.map((c) => ({ ...c.style }));
   pump(
     db,
     query,
     out,
-    async (row) => {
-      sheet
-        .addRow({ ...row, date: wallClock(row.date), start: wallClock(row.start), end: wallClock(row.end) })
-        .commit();
+    async (r) => {
+      // The columns with a number format are the local dates and times.
+      const row = sheet.addRow(
+        EXPORT_COLUMNS.map((c) => (c.style ? wallClock(r[c.key] as string) : r[c.key])),
+      );
+      for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i]!;
+      row.commit();
       if (out.writableNeedDrain) await drained(out);
     },
     async () => {

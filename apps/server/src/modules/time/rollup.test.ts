@@ -118,18 +118,25 @@ async function run(ops: Op[], rounding: { mode: TRoundingMode; minutes: number }
   });
   await moduleServices(w.t, 'time').reports.rebuildRollup();
   const ids: string[] = [];
+  // Always one entry across the night into 1 November (22:00 UTC on 31 October, three hours), which
+  // a range starting that day counts once although it started the month before.
+  const intoNovember = { startMinute: 9 * 1440 + 22 * 60, minutes: 180, breaks: [], project: 0 };
+  await apply({ kind: 'create', entry: { who: 'employee', ...intoNovember, billable: undefined } }, ids);
   for (const op of ops) await apply(op, ids);
-  // Whole ranges and ranges that start inside entries across midnight or a week.
+  // Whole ranges and ranges that start inside entries across midnight or a week; ranges with whole
+  // months (read from the month rollup) and without, one starting on a month's first day into which
+  // entries across midnight carry.
   for (const [from, to] of [
     ['2026-10-20', '2026-11-30'],
     ['2026-10-26', '2026-11-24'],
+    ['2026-11-01', '2026-11-30'],
   ] as const) {
-    for (const billable of [undefined, true]) {
-      const filter = { scope: null, from, to, billable };
+    for (const only of [{}, { billable: true }, { project: projects[0] }]) {
+      const filter = { scope: null, from, to, ...only };
       for (const groupBy of GROUPS) {
         const live = await reportsRepo.summary(db(), filter, groupBy, rounding);
         const rolled = await rollupRepo.summary(db(), filter, groupBy);
-        expect(rolled, `${groupBy} ${from}..${to} billable=${billable}`).toEqual(live);
+        expect(rolled, `${groupBy} ${from}..${to} ${JSON.stringify(only)}`).toEqual(live);
       }
     }
   }

@@ -94,6 +94,34 @@ export const timeDayTotals = pgTable('time_day_totals', {
   starts: integer('starts').notNull(),
 });
 
+/** time_day_totals summed per person, local day and billable flag (migration 0027): day and week summaries. */
+export const timePersonDayTotals = pgTable('time_person_day_totals', {
+  personId: uuid('person_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  billable: boolean('billable').notNull(),
+  workedSeconds: numeric('worked_seconds').notNull(),
+  roundedSeconds: numeric('rounded_seconds').notNull(),
+  pieces: integer('pieces').notNull(),
+  starts: integer('starts').notNull(),
+});
+
+/**
+ * time_day_totals summed per person, month, project, activity and billable flag (migration 0027):
+ * the whole months of person, project and activity summaries. `carried` counts the entries with time
+ * on the month's first day that started before it.
+ */
+export const timeMonthTotals = pgTable('time_month_totals', {
+  personId: uuid('person_id').notNull(),
+  month: date('month', { mode: 'string' }).notNull(),
+  projectId: uuid('project_id'),
+  activityId: uuid('activity_id'),
+  billable: boolean('billable').notNull(),
+  workedSeconds: numeric('worked_seconds').notNull(),
+  roundedSeconds: numeric('rounded_seconds').notNull(),
+  starts: integer('starts').notNull(),
+  carried: integer('carried').notNull(),
+});
+
 /** The rounding rule time_day_totals was built with. */
 export const timeRollupState = pgTable('time_rollup_state', {
   id: smallint('id').primaryKey().default(1),
