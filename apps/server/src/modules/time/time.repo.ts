@@ -3,6 +3,7 @@ import type { TPage } from '@clockpilot/contracts';
 import { and, asc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { keyset, type SortKey } from '../../platform/pagination';
+import { prepared } from '../../platform/unit-of-work';
 import { type BreakRow, type EntryRow, timeBreaks, timeEntries } from './time.tables';
 
 /**
@@ -97,6 +98,24 @@ const breakRows = (entryId: string, found: BreakJson): BreakRow[] =>
     startedAt: new Date(b.s),
     endedAt: b.e === null ? null : new Date(b.e),
   }));
+
+/** The clock status's read (every screen refresh): a prepared statement. */
+const entriesWithBreaksOf = prepared('time_entries_with_breaks', (db) =>
+  db
+    .select({
+      ...getTableColumns(timeEntries),
+      breaks: breaksJson(sql`time_breaks b where b.entry_id = time_entries.id`),
+    })
+    .from(timeEntries)
+    .where(
+      and(
+        eq(timeEntries.personId, sql.placeholder('personId')),
+        sql`(${timeEntries.endedAt} is null or (${timeEntries.startedAt} < ${sql.placeholder('end')}::timestamptz
+          and ${timeEntries.endedAt} > ${sql.placeholder('start')}::timestamptz))`,
+      ),
+    )
+    .orderBy(asc(timeEntries.startedAt), asc(timeEntries.id)),
+);
 
 export const timeRepo = {
   async entryById(db: DbOrTx, id: string, lock = false): Promise<EntryRow | null> {
@@ -215,20 +234,11 @@ export const timeRepo = {
     start: Date,
     end: Date,
   ): Promise<{ entries: EntryRow[]; breaks: BreakRow[] }> {
-    const found = await db
-      .select({
-        ...getTableColumns(timeEntries),
-        breaks: breaksJson(sql`time_breaks b where b.entry_id = time_entries.id`),
-      })
-      .from(timeEntries)
-      .where(
-        and(
-          eq(timeEntries.personId, personId),
-          sql`(${timeEntries.endedAt} is null or (${timeEntries.startedAt} < ${end.toISOString()}::timestamptz
-            and ${timeEntries.endedAt} > ${start.toISOString()}::timestamptz))`,
-        ),
-      )
-      .orderBy(asc(timeEntries.startedAt), asc(timeEntries.id));
+    const found = await entriesWithBreaksOf(db).execute({
+      personId,
+      start: start.toISOString(),
+      end: end.toISOString(),
+    });
     const breaks = found.flatMap((r) => breakRows(r.id, r.breaks));
     return { entries: found.map(({ breaks: _, ...entry }) => entry), breaks };
   },
