@@ -1,3 +1,4 @@
+import { ZUsername } from '@clockpilot/contracts';
 import { z } from 'zod';
 import { bool, int, list, type Option, optionalBool, str } from './kit';
 
@@ -66,8 +67,9 @@ export const AUTH_OPTIONS = [
     section: 'auth',
     key: 'admin_username',
     env: 'ADMIN_USERNAME',
-    schema: str().optional(),
-    doc: 'Username of the first admin created on an empty database.',
+    // The accounts' own rule, so a name the database would refuse stops the boot with this message.
+    schema: ZUsername.optional(),
+    doc: 'Username of the first admin created on an empty database (3 to 50 letters, digits or underscores).',
   },
   {
     section: 'auth',

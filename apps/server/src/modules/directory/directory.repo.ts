@@ -20,6 +20,7 @@ import {
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db';
 import { keyset, type SortKey } from '../../platform/pagination';
+import { prepared } from '../../platform/unit-of-work';
 import { activities, clients, people, projects, teamManagers, teams } from './directory.tables';
 
 type Page = { limit: number; cursor?: string };
@@ -81,14 +82,22 @@ function personWhere(f: PersonFilter): SQL | undefined {
   );
 }
 
+const personByUser = prepared('directory_person_by_user', (db) =>
+  db
+    .select()
+    .from(people)
+    .where(eq(people.userId, sql.placeholder('userId'))),
+);
+
 export const peopleRepo = {
   async byId(db: DbOrTx, id: string, lock = false) {
     const q = db.select().from(people).where(eq(people.id, id));
     const [row] = lock ? await q.for(ROW_LOCK) : await q;
     return row ?? null;
   },
+  /** On every clock event and status read: a prepared statement. */
   async byUser(db: DbOrTx, userId: string) {
-    const [row] = await db.select().from(people).where(eq(people.userId, userId));
+    const [row] = await personByUser(db).execute({ userId });
     return row ?? null;
   },
   /** The oldest unlinked person with this email, locked so two sign-ups cannot claim it at once. */

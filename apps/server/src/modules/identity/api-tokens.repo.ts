@@ -1,18 +1,11 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { type ApiTokenRow, apiTokens } from './api-tokens.tables';
-import { users } from './identity.tables';
 
 export type NewApiToken = Pick<
   ApiTokenRow,
   'userId' | 'name' | 'tokenHash' | 'prefix' | 'scopes' | 'createdAt' | 'expiresAt'
 >;
-
-/** A token with the state of its owner, for authentication. */
-export type ApiTokenWithOwner = ApiTokenRow & {
-  role: (typeof users.$inferSelect)['role'];
-  userActive: boolean;
-};
 
 /** Last-used is written at most this often per token, not on every request. */
 export const TOUCH_EVERY_MS = 60_000;
@@ -41,13 +34,9 @@ export const apiTokensRepo = {
     return row;
   },
 
-  async findByHash(db: DbOrTx, tokenHash: string): Promise<ApiTokenWithOwner | undefined> {
-    const [row] = await db
-      .select({ token: apiTokens, role: users.role, userActive: users.active })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.tokenHash, tokenHash));
-    return row && { ...row.token, role: row.role, userActive: row.userActive };
+  async findByHash(db: DbOrTx, tokenHash: string): Promise<ApiTokenRow | undefined> {
+    const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
+    return row;
   },
 
   async touch(db: DbOrTx, id: string, at: Date): Promise<void> {

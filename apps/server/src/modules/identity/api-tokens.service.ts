@@ -12,6 +12,7 @@ import type { AppContext } from '../../platform/context';
 import { AppError, forbidden, notFound, unprocessable } from '../../platform/errors';
 import { apiTokensRepo as repo, TOUCH_EVERY_MS } from './api-tokens.repo';
 import type { ApiTokenRow } from './api-tokens.tables';
+import type { Sessions } from './sessions';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_LIFETIME_DAYS = 90;
@@ -39,7 +40,10 @@ function toApiToken(row: ApiTokenRow): TApiToken {
   };
 }
 
-export function createApiTokenService(ctx: AppContext) {
+export function createApiTokenService(
+  ctx: AppContext,
+  sessions: Pick<Sessions, 'account' | 'apiToken' | 'apiTokenChanged'>,
+) {
   const { clock } = ctx;
 
   /** A token cannot mint or revoke tokens: that takes a signed-in person (and their second factor). */
@@ -89,7 +93,7 @@ export function createApiTokenService(ctx: AppContext) {
 
     async revoke(principal: Principal, id: string, actor: Actor): Promise<void> {
       assertInteractive(principal);
-      await ctx.db.transaction(async (tx) => {
+      const revoked = await ctx.db.transaction(async (tx) => {
         const row = await repo.revoke(tx, principal.userId, id, clock.now());
         if (!row) throw notFound('API token');
         await recordAudit(tx, actor, {
@@ -98,7 +102,9 @@ export function createApiTokenService(ctx: AppContext) {
           entityId: row.id,
           before: toApiToken(row),
         });
+        return row;
       });
+      await sessions.apiTokenChanged(revoked.tokenHash);
     },
 
     /**
@@ -107,15 +113,20 @@ export function createApiTokenService(ctx: AppContext) {
      */
     async authenticate(token: string, opts: { authRoute: boolean }): Promise<Principal> {
       if (!TOKEN_SHAPE.test(token)) throw invalidToken();
-      const row = await repo.findByHash(ctx.db, hashToken(token));
+      const hash = hashToken(token);
+      // The token's row and its owner's come from the process's memo, which a revocation, a role
+      // change or a deactivation empties on every replica once committed: no statement per call.
+      const row = await sessions.apiToken(hash, () => repo.findByHash(ctx.db, hash));
+      const owner = row && (await sessions.account(row.userId));
       const now = clock.now();
-      if (!row || row.revokedAt || row.expiresAt <= now || !row.userActive) throw invalidToken();
+      if (!row || row.revokedAt || row.expiresAt <= now || !owner?.active) throw invalidToken();
       if (opts.authRoute) throw forbidden('API tokens cannot manage the account; sign in instead');
-      // The row just read says whether the minute is up: most calls send no update at all.
+      // Most calls send no update at all; the remembered row keeps the last touch of this process.
       if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
+        row.lastUsedAt = now;
         await repo.touch(ctx.db, row.id, now);
       }
-      return { userId: row.userId, role: row.role, apiTokenId: row.id, scopes: row.scopes };
+      return { userId: row.userId, role: owner.role, apiTokenId: row.id, scopes: row.scopes };
     },
   };
 }

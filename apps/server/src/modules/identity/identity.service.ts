@@ -20,11 +20,13 @@ export function createIdentityService(ctx: AppContext, tokens: AccessTokens, key
     totpRoles,
     sessions,
   );
-  return {
+  const service = {
     ...createUsersService(ctx, sessions, removeSecondFactor),
     ...createSessionsService(ctx, tokens, sessions, checkSecondFactor, enrolmentPending),
     ...totp,
   };
+  // The sessions' memo also serves API tokens (api-tokens.service.ts), so one channel forgets both.
+  return { service, sessions };
 }
 
-export type IdentityService = ReturnType<typeof createIdentityService>;
+export type IdentityService = ReturnType<typeof createIdentityService>['service'];

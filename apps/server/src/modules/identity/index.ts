@@ -70,8 +70,14 @@ const PRUNE_EVERY_SECONDS = 3600;
 function createIdentityServices(ctx: AppContext) {
   const { secret } = ctx;
   const tokens = createAccessTokens(ctx.config, ctx.clock, new TextEncoder().encode(secret));
-  const identity = createIdentityService(ctx, tokens, { totp: deriveKey(secret, 'totp-secret') });
-  return { identity, apiTokens: createApiTokenService(ctx), oidc: createOidcService(ctx, identity) };
+  const { service: identity, sessions } = createIdentityService(ctx, tokens, {
+    totp: deriveKey(secret, 'totp-secret'),
+  });
+  return {
+    identity,
+    apiTokens: createApiTokenService(ctx, sessions),
+    oidc: createOidcService(ctx, identity),
+  };
 }
 
 export const identityModule = defineModule({

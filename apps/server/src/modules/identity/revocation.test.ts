@@ -95,4 +95,52 @@ describe('revocation across two instances', () => {
     });
     expect((await me(a, emp.headers)).json().displayName).toBe('Renamed on A');
   });
+  it('refuses an API token on the other instance at once when it is revoked or its owner demoted or deactivated', async () => {
+    const admin = await loginAs(a, { role: 'admin' });
+    const owner = await loginAs(a, { role: 'manager' });
+    const mint = async () => {
+      const res = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: owner.headers,
+        payload: { name: 'script', scopes: ['read'] },
+      });
+      expect(res.statusCode).toBe(201);
+      const { id, token } = res.json() as { id: string; token: string };
+      return { id, headers: { authorization: `Bearer ${token}` } };
+    };
+    const call = (t: TestApp, headers: { authorization: string }, url = '/api/v1/tokens') =>
+      t.app.inject({ method: 'GET', url, headers });
+    const refusedOnB = (headers: { authorization: string }, url?: string, status = 401) =>
+      vi.waitFor(async () => expect((await call(b, headers, url)).statusCode).toBe(status), {
+        timeout: 1000,
+        interval: 10,
+      });
+    const patch = (payload: object) =>
+      a.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${owner.user.id}`,
+        headers: admin.headers,
+        payload,
+      });
+
+    const revoked = await mint();
+    // Both instances have read (and remembered) the token and its owner.
+    for (const t of [a, b])
+      for (let i = 0; i < 2; i++) expect((await call(t, revoked.headers)).statusCode).toBe(200);
+    const del = await a.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${revoked.id}`,
+      headers: owner.headers,
+    });
+    expect(del.statusCode).toBe(204);
+    await refusedOnB(revoked.headers);
+
+    const kept = await mint();
+    expect((await call(b, kept.headers, '/api/v1/users')).statusCode).toBe(200);
+    expect((await patch({ role: 'employee' })).statusCode).toBe(200);
+    await refusedOnB(kept.headers, '/api/v1/users', 403);
+    expect((await patch({ active: false })).statusCode).toBe(200);
+    await refusedOnB(kept.headers);
+  });
 });

@@ -24,6 +24,7 @@ const SESSION_RETENTION_MS = 30 * 24 * HOUR;
 const revokedKey = (sid: string) => `identity:session-revoked:${sid}`;
 const authzKey = (userId: string) => `identity:authz-version:${userId}`;
 const accountKey = (userId: string) => `identity:account:${userId}`;
+const apiTokenKey = (tokenHash: string) => `identity:api-token:${tokenHash}`;
 /** The successor refresh token is sealed under a key only the holder of its predecessor can derive. */
 const successorKey = (previous: string) => deriveKey(previous, 'refresh-successor');
 
@@ -219,6 +220,16 @@ export function createSessions(
     /** Call once a change to the user's row has committed: every replica reads it again. */
     accountChanged(userId: string): Promise<void> {
       return memo.changed(accountKey(userId));
+    },
+
+    /** An API token's row by its hash, remembered like the account row; its owner is read with `account`. */
+    apiToken<T>(tokenHash: string, load: () => Promise<T>): Promise<T> {
+      return memo.read(apiTokenKey(tokenHash), load);
+    },
+
+    /** Call once a change to an API token's row (its revocation) has committed. */
+    apiTokenChanged(tokenHash: string): Promise<void> {
+      return memo.changed(apiTokenKey(tokenHash));
     },
 
     /**

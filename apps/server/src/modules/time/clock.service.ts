@@ -15,7 +15,10 @@ import {
 import type { TimeMetrics } from './time.metrics';
 import type { TimePolicy } from './time.policy';
 import { timeRepo } from './time.repo';
-import type { EntryRow } from './time.tables';
+import type { BreakRow, EntryRow } from './time.tables';
+
+/** An entry as a change left it, with its breaks. */
+type Changed = { entry: EntryRow; breaks: BreakRow[] };
 
 export type ClockService = ReturnType<typeof createClockService>;
 
@@ -32,13 +35,14 @@ export function createClockService(
 
   /**
    * Runs `fn` on the caller's open entry, row-locked, inside a guarded transaction; answers the entry
-   * after. `endOf` is where the entry ends once `fn` has run (null: still open).
+   * after. `endOf` is where the entry ends once `fn` has run (null: still open), given the start of
+   * the caller's next entry. `fn` may answer the entry with its breaks, saving their read.
    */
   async function onOpenEntry(
     principal: Principal,
     event: 'clock_out' | 'break_start' | 'break_end',
-    fn: (tx: Tx, open: EntryRow, now: Date, end: Date | null) => Promise<EntryRow | undefined>,
-    endOf: (tx: Tx, open: EntryRow, now: Date) => Promise<Date | null>,
+    fn: (tx: Tx, open: EntryRow, now: Date, end: Date | null) => Promise<Changed | undefined>,
+    endOf: (nextStartedAt: Date | null, now: Date) => Date | null,
   ): Promise<TTimeEntry> {
     const person = await policy.self(principal);
     const now = clock.now();
@@ -50,13 +54,15 @@ export function createClockService(
     };
     try {
       const entry = await db.transaction(async (tx) => {
-        const open = await timeRepo.openEntry(tx, person.id, true);
-        if (!open) throw notClockedIn();
-        const end = await endOf(tx, open, now);
+        const found = await timeRepo.openEntryForClock(tx, person.id);
+        if (!found) throw notClockedIn();
+        const { open } = found;
+        const end = endOf(found.nextStartedAt, now);
         attempted = { ...attempted, start: open.startedAt, end, exceptId: open.id };
         await policy.guardWrite(tx, person, 'self', [{ start: open.startedAt, end }]);
-        const row = (await fn(tx, open, now, end)) ?? open;
-        return toEntry(row, await timeRepo.breaksOf(tx, [row.id]), now);
+        const changed = await fn(tx, open, now, end);
+        if (changed) return toEntry(changed.entry, changed.breaks, now);
+        return toEntry(open, await timeRepo.breaksOf(tx, [open.id]), now);
       });
       metrics.clockEvents.inc({ type: event });
       return entry;
@@ -64,7 +70,7 @@ export function createClockService(
       throw await mapWriteError(ctx, err, attempted);
     }
   }
-  const stillOpen = async () => null;
+  const stillOpen = () => null;
 
   return {
     async clockIn(principal: Principal, body: TClockInBody): Promise<TTimeEntry> {
@@ -118,13 +124,9 @@ export function createClockService(
               },
             );
           }
-          await timeRepo.cutBreaks(tx, open.id, end!);
-          return timeRepo.updateEntry(tx, open.id, { endedAt: end, updatedAt: now });
+          return timeRepo.closeEntry(tx, open.id, end!, now);
         },
-        async (tx, open, now) => {
-          const next = await timeRepo.nextEntry(tx, open.personId, open.startedAt);
-          return next && next.startedAt < now ? next.startedAt : now;
-        },
+        (next, now) => (next && next < now ? next : now),
       );
     },
 

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { WEEK_2026_W48 } from '../../../test/fixtures/calendar';
 import {
   entrySecondsWithin,
   isoWeekOf,
   localDate,
+  nextDay,
   overtimeOf,
   roundSeconds,
+  startOfLocalDay,
   summariseWeek,
   weekBounds,
 } from './time.calendar';
@@ -16,6 +19,47 @@ const at = (iso: string) => new Date(iso);
 const noOvertime = { dailyThresholdMinutes: null, weekly: false };
 
 describe('weeks and days in a zone', () => {
+  it('answers from memory exactly what luxon computes, in any order, across DST changes and year ends', () => {
+    const zones = [
+      'Europe/Berlin',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kolkata',
+      'Pacific/Apia',
+    ];
+    const from = Date.parse('2026-03-20T00:00:00Z');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...zones), fc.integer({ min: 0, max: 300 * 24 * 4 })), {
+          minLength: 1,
+          maxLength: 200,
+        }),
+        (calls) => {
+          for (const [zone, quarter] of calls) {
+            const instant = new Date(from + quarter * 900_000);
+            const local = DateTime.fromJSDate(instant, { zone });
+            expect(localDate(instant, zone)).toBe(local.toISODate());
+            expect(isoWeekOf(instant, zone)).toBe(local.toFormat("kkkk-'W'WW"));
+            expect(startOfLocalDay(local.toISODate()!, zone).getTime()).toBe(local.startOf('day').toMillis());
+            expect(nextDay(local.toISODate()!)).toBe(local.plus({ days: 1 }).toISODate());
+          }
+        },
+      ),
+      { seed: 9, numRuns: 60 },
+    );
+  });
+
+  it('hands out fresh bounds each time, so a caller changing them changes nothing for the next', () => {
+    const first = weekBounds('2026-W13', 'Europe/Berlin');
+    first.start.setTime(0);
+    first.days.pop();
+    const again = weekBounds('2026-W13', 'Europe/Berlin');
+    expect(again.start.toISOString()).toBe('2026-03-22T23:00:00.000Z');
+    // The week of the spring change is an hour short.
+    expect(again.end.getTime() - again.start.getTime()).toBe((7 * 24 - 1) * 3_600_000);
+    expect(again.days).toHaveLength(7);
+  });
+
   it('puts an instant in the ISO week and day of the zone, not of UTC', () => {
     // Sunday 23:30 UTC is already Monday in Berlin, the next ISO week.
     const i = at('2026-11-29T23:30:00Z');

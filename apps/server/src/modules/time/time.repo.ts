@@ -3,6 +3,7 @@ import type { TPage } from '@clockpilot/contracts';
 import { and, asc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { keyset, type SortKey } from '../../platform/pagination';
+import { prepared } from '../../platform/unit-of-work';
 import { type BreakRow, type EntryRow, timeBreaks, timeEntries } from './time.tables';
 
 /**
@@ -79,6 +80,43 @@ async function firstEntry(db: DbOrTx, personId: string, where: SQL | undefined):
   return row ?? null;
 }
 
+type BreakJson = Array<{ id: string; s: number; e: number | null }>;
+
+/** The breaks found in `from` (aliased `b`) as one JSON array, oldest first, times in epoch ms. */
+const breaksJson = (from: SQL) => {
+  const ms = (column: string) => sql.raw(`floor(extract(epoch from b.${column}) * 1000)::float8`);
+  return sql<BreakJson>`(
+    select coalesce(json_agg(json_build_object('id', b.id, 's', ${ms('started_at')}, 'e', ${ms('ended_at')})
+      order by b.started_at), '[]'::json)
+    from ${from})`;
+};
+
+const breakRows = (entryId: string, found: BreakJson): BreakRow[] =>
+  found.map((b) => ({
+    id: b.id,
+    entryId,
+    startedAt: new Date(b.s),
+    endedAt: b.e === null ? null : new Date(b.e),
+  }));
+
+/** The clock status's read (every screen refresh): a prepared statement. */
+const entriesWithBreaksOf = prepared('time_entries_with_breaks', (db) =>
+  db
+    .select({
+      ...getTableColumns(timeEntries),
+      breaks: breaksJson(sql`time_breaks b where b.entry_id = time_entries.id`),
+    })
+    .from(timeEntries)
+    .where(
+      and(
+        eq(timeEntries.personId, sql.placeholder('personId')),
+        sql`(${timeEntries.endedAt} is null or (${timeEntries.startedAt} < ${sql.placeholder('end')}::timestamptz
+          and ${timeEntries.endedAt} > ${sql.placeholder('start')}::timestamptz))`,
+      ),
+    )
+    .orderBy(asc(timeEntries.startedAt), asc(timeEntries.id)),
+);
+
 export const timeRepo = {
   async entryById(db: DbOrTx, id: string, lock = false): Promise<EntryRow | null> {
     const q = db.select().from(timeEntries).where(eq(timeEntries.id, id));
@@ -93,6 +131,30 @@ export const timeRepo = {
       .where(and(eq(timeEntries.personId, personId), isNull(timeEntries.endedAt)));
     const [row] = lock ? await q.for('update') : await q;
     return row ?? null;
+  },
+
+  /**
+   * The person's open entry, row-locked, with the start of their next entry after it (where a
+   * clock-out ends it at the latest): one statement on the clock's hot path.
+   */
+  async openEntryForClock(
+    tx: DbOrTx,
+    personId: string,
+  ): Promise<{ open: EntryRow; nextStartedAt: Date | null } | null> {
+    const [row] = await tx
+      .select({
+        ...getTableColumns(timeEntries),
+        nextStartedAt: sql`(select min(n.started_at) from time_entries n
+          where n.person_id = time_entries.person_id and n.started_at > time_entries.started_at)`.mapWith(
+          timeEntries.startedAt,
+        ),
+      })
+      .from(timeEntries)
+      .where(and(eq(timeEntries.personId, personId), isNull(timeEntries.endedAt)))
+      .for('update');
+    if (!row) return null;
+    const { nextStartedAt, ...open } = row;
+    return { open, nextStartedAt: (nextStartedAt as Date | null) ?? null };
   },
 
   async insertEntry(db: DbOrTx, values: typeof timeEntries.$inferInsert): Promise<EntryRow> {
@@ -124,11 +186,6 @@ export const timeRepo = {
         exceptId ? sql`${timeEntries.id} <> ${exceptId}` : undefined,
       ),
     );
-  },
-
-  /** The person's first entry starting after `at`: where a running entry must end at the latest. */
-  nextEntry(db: DbOrTx, personId: string, at: Date): Promise<EntryRow | null> {
-    return firstEntry(db, personId, sql`${timeEntries.startedAt} > ${at.toISOString()}::timestamptz`);
   },
 
   /** Entries of the people touching [start, end), oldest first. */
@@ -177,32 +234,12 @@ export const timeRepo = {
     start: Date,
     end: Date,
   ): Promise<{ entries: EntryRow[]; breaks: BreakRow[] }> {
-    const ms = (column: string) => sql.raw(`floor(extract(epoch from b.${column}) * 1000)::float8`);
-    const found = await db
-      .select({
-        ...getTableColumns(timeEntries),
-        breaks: sql<Array<{ id: string; s: number; e: number | null }>>`(
-          select coalesce(json_agg(json_build_object('id', b.id, 's', ${ms('started_at')}, 'e', ${ms('ended_at')})
-            order by b.started_at), '[]'::json)
-          from time_breaks b where b.entry_id = time_entries.id)`,
-      })
-      .from(timeEntries)
-      .where(
-        and(
-          eq(timeEntries.personId, personId),
-          sql`(${timeEntries.endedAt} is null or (${timeEntries.startedAt} < ${end.toISOString()}::timestamptz
-            and ${timeEntries.endedAt} > ${start.toISOString()}::timestamptz))`,
-        ),
-      )
-      .orderBy(asc(timeEntries.startedAt), asc(timeEntries.id));
-    const breaks = found.flatMap((r) =>
-      r.breaks.map((b) => ({
-        id: b.id,
-        entryId: r.id,
-        startedAt: new Date(b.s),
-        endedAt: b.e === null ? null : new Date(b.e),
-      })),
-    );
+    const found = await entriesWithBreaksOf(db).execute({
+      personId,
+      start: start.toISOString(),
+      end: end.toISOString(),
+    });
+    const breaks = found.flatMap((r) => breakRows(r.id, r.breaks));
     return { entries: found.map(({ breaks: _, ...entry }) => entry), breaks };
   },
 
@@ -230,18 +267,53 @@ export const timeRepo = {
   },
 
   /**
-   * Ends an entry's breaks at `at`: drops those starting at or after it, shortens those reaching past
-   * it. One statement, as a clock-out is a hot path; its two parts touch disjoint rows.
+   * Ends an entry at `at` with its breaks (those starting at or after it go, those reaching past it
+   * are shortened) and answers the entry and the breaks it keeps, in one statement: clock-out is a hot
+   * path. The parts touch disjoint rows; the kept breaks are read from the statement's own results,
+   * as its snapshot does not show its changes.
    */
-  async cutBreaks(db: DbOrTx, entryId: string, at: Date): Promise<void> {
+  async closeEntry(
+    db: DbOrTx,
+    entryId: string,
+    at: Date,
+    now: Date,
+  ): Promise<{ entry: EntryRow; breaks: BreakRow[] }> {
     const iso = at.toISOString();
-    await db.execute(sql`
-      with gone as (
-        delete from ${timeBreaks}
-        where ${timeBreaks.entryId} = ${entryId} and ${timeBreaks.startedAt} >= ${iso}::timestamptz)
-      update ${timeBreaks} set ended_at = ${iso}::timestamptz
-      where ${timeBreaks.entryId} = ${entryId} and ${timeBreaks.startedAt} < ${iso}::timestamptz
-        and coalesce(${timeBreaks.endedAt}, 'infinity') > ${iso}::timestamptz`);
+    const gone = db.$with('gone').as(
+      db
+        .delete(timeBreaks)
+        .where(and(eq(timeBreaks.entryId, entryId), sql`${timeBreaks.startedAt} >= ${iso}::timestamptz`))
+        .returning({ id: timeBreaks.id }),
+    );
+    const cut = db.$with('cut').as(
+      db
+        .update(timeBreaks)
+        .set({ endedAt: at })
+        .where(
+          and(
+            eq(timeBreaks.entryId, entryId),
+            sql`${timeBreaks.startedAt} < ${iso}::timestamptz`,
+            sql`coalesce(${timeBreaks.endedAt}, 'infinity') > ${iso}::timestamptz`,
+          ),
+        )
+        .returning({ id: timeBreaks.id, startedAt: timeBreaks.startedAt, endedAt: timeBreaks.endedAt }),
+    );
+    const [row] = await db
+      .with(gone, cut)
+      .update(timeEntries)
+      .set({ endedAt: at, updatedAt: now })
+      .where(eq(timeEntries.id, entryId))
+      .returning({
+        ...getTableColumns(timeEntries),
+        breaks: breaksJson(sql`(
+          select id, started_at, ended_at from cut
+          union all
+          select id, started_at, ended_at from time_breaks
+          where entry_id = ${entryId} and started_at < ${iso}::timestamptz and id not in (select id from cut)
+        ) b`),
+      });
+    const { breaks, ...entry } = row!;
+    return { entry, breaks: breakRows(entry.id, breaks) };
   },
 
   async endRunningBreak(db: DbOrTx, entryId: string, at: Date): Promise<BreakRow | null> {
