@@ -32,7 +32,7 @@ import {
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 10_000);
 const TICKS = Number(process.env.BENCH_TICKS ?? 5);
 const SIM_PORT = Number(process.env.SIMULATOR_PORT ?? 9101);
-const DB = 'clockpilot_bench_autoscaler';
+const DB = process.env.BENCH_DB ?? 'clockpilot_bench_autoscaler';
 const GOAL_MS = 500;
 
 // --- the simulator, its own process as in production ---------------------------------------------
@@ -140,12 +140,23 @@ const timed = async () => {
 // The first tick makes every breaker and forecaster (the predictive ones read their history).
 const first = await timed();
 console.log(`first tick: ${first.ms.toFixed(0)} ms, ${first.saved} clusters, ${first.changed} scaled`);
+// The loop's own per-phase histogram, counted from the second tick on.
+const PHASES = 'clockpilot_autoscaler_tick_phase_seconds';
+built.runtime.ctx.metrics.registry.getSingleMetric(PHASES)?.reset();
 const ticks: { ms: number; saved: number; changed: number }[] = [];
 for (let i = 0; i < TICKS; i++) {
   await sleep(1000);
   ticks.push(await timed());
   console.log(`tick ${i + 1}: ${ticks.at(-1)!.ms.toFixed(0)} ms, ${ticks.at(-1)!.changed} scaled`);
 }
+
+const phaseSums = (await built.runtime.ctx.metrics.registry.getSingleMetric(PHASES)?.get())?.values ?? [];
+const phaseMeanMs = Object.fromEntries(
+  phaseSums
+    .filter((v) => (v as { metricName?: string }).metricName === `${PHASES}_sum`)
+    .map((v) => [String(v.labels.phase), Math.round((v.value * 1000) / TICKS)]),
+);
+console.log('mean per tick and phase (ms):', phaseMeanMs);
 
 // --- the floors ------------------------------------------------------------------------------------
 const ids = rows.map((r) => r.id);
@@ -194,6 +205,7 @@ const figures = {
   tickMs: ticks.map((t) => Math.round(t.ms)),
   tickMedianMs: Math.round(med(ticks.map((t) => t.ms))),
   scaledPerTick: ticks.map((t) => t.changed),
+  phaseMeanMs,
   goalMs: GOAL_MS,
   floor: {
     metricsReadsMs: readsMs.map(Math.round),
