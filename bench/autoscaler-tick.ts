@@ -9,10 +9,12 @@
  *
  *   npm run bench -- autoscaler-tick                 # through the runner, with the table of ratios
  *   npx tsx bench/autoscaler-tick.ts
- *   BENCH_CPU_PROF=/tmp/prof npm run bench -- autoscaler-tick   # a V8 profile of this process
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench -- autoscaler-tick   # a V8 profile of the timed ticks
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../apps/server/src/app';
 import { loadConfig } from '../apps/server/src/config/load';
@@ -32,7 +34,7 @@ import {
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 10_000);
 const TICKS = Number(process.env.BENCH_TICKS ?? 5);
 const SIM_PORT = Number(process.env.SIMULATOR_PORT ?? 9101);
-const DB = 'clockpilot_bench_autoscaler';
+const DB = process.env.BENCH_DB ?? 'clockpilot_bench_autoscaler';
 const GOAL_MS = 500;
 
 // --- the simulator, its own process as in production ---------------------------------------------
@@ -140,12 +142,37 @@ const timed = async () => {
 // The first tick makes every breaker and forecaster (the predictive ones read their history).
 const first = await timed();
 console.log(`first tick: ${first.ms.toFixed(0)} ms, ${first.saved} clusters, ${first.changed} scaled`);
+// The loop's own per-phase histogram, counted from the second tick on.
+const PHASES = 'clockpilot_autoscaler_tick_phase_seconds';
+built.runtime.ctx.metrics.registry.getSingleMetric(PHASES)?.reset();
+// BENCH_CPU_PROF=<dir>: a V8 profile of the timed ticks only (not the seeding or the floors).
+const profiler = process.env.BENCH_CPU_PROF ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const ticks: { ms: number; saved: number; changed: number }[] = [];
 for (let i = 0; i < TICKS; i++) {
   await sleep(1000);
   ticks.push(await timed());
   console.log(`tick ${i + 1}: ${ticks.at(-1)!.ms.toFixed(0)} ms, ${ticks.at(-1)!.changed} scaled`);
 }
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  mkdirSync(process.env.BENCH_CPU_PROF!, { recursive: true });
+  const file = `${process.env.BENCH_CPU_PROF}/autoscaler-ticks-${Date.now()}.cpuprofile`;
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`profile of the ticks: ${file}`);
+}
+
+const phaseSums = (await built.runtime.ctx.metrics.registry.getSingleMetric(PHASES)?.get())?.values ?? [];
+const phaseMeanMs = Object.fromEntries(
+  phaseSums
+    .filter((v) => (v as { metricName?: string }).metricName === `${PHASES}_sum`)
+    .map((v) => [String(v.labels.phase), Math.round((v.value * 1000) / TICKS)]),
+);
+console.log('mean per tick and phase (ms):', phaseMeanMs);
 
 // --- the floors ------------------------------------------------------------------------------------
 const ids = rows.map((r) => r.id);
@@ -194,6 +221,7 @@ const figures = {
   tickMs: ticks.map((t) => Math.round(t.ms)),
   tickMedianMs: Math.round(med(ticks.map((t) => t.ms))),
   scaledPerTick: ticks.map((t) => t.changed),
+  phaseMeanMs,
   goalMs: GOAL_MS,
   floor: {
     metricsReadsMs: readsMs.map(Math.round),

@@ -13,6 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
+import { encodeLines, LIVE_CHANNEL, lineOf } from '../apps/server/src/modules/autoscaler/live/bus';
 import {
   adminQuery,
   createAccounts,
@@ -28,9 +29,9 @@ import {
 
 const CLIENTS = Number(process.env.BENCH_WS_CLIENTS ?? 1000);
 const SECONDS = Number(process.env.BENCH_WS_SECONDS ?? 60);
-const DB = 'clockpilot_bench_autoscaler_ws';
-const PREFIX = 'bench-ws:';
-const CHANNEL = `${PREFIX}autoscaler.live`;
+const DB = process.env.BENCH_DB ?? 'clockpilot_bench_autoscaler_ws';
+const PREFIX = process.env.BENCH_REDIS_PREFIX ?? 'bench-ws:';
+const CHANNEL = `${PREFIX}${LIVE_CHANNEL}`;
 process.env.BENCH_PORT ||= '5101';
 
 await recreateDatabase(DB);
@@ -57,22 +58,24 @@ const server = await startServer(DB, {
 const wsUrl = `${server.url.replace('http', 'ws')}/api/v1/autoscaler/ws`;
 
 // --- the clients -----------------------------------------------------------------------------------
-const delivery: number[] = [];
-let received = 0;
 const sentAt = new Map<string, number>();
+// Once subscribed, a client only stamps each frame and keeps it; the frames are read after the run.
+// The clients share this process with the measurement, so a parse per frame here would delay the
+// frames behind it and count as delivery time.
+const arrivals: { raw: Buffer; t: number }[] = [];
 function connect(clusterId: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl);
+    const ws = new WebSocket(wsUrl, { skipUTF8Validation: true });
+    let subscribed = false;
     ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
     ws.on('error', reject);
     ws.on('message', (raw: Buffer) => {
+      if (subscribed) return void arrivals.push({ raw, t: performance.now() });
       const m = JSON.parse(raw.toString());
       if (m.type === 'ready') ws.send(JSON.stringify({ type: 'subscribe', clusterId }));
-      else if (m.type === 'subscribed') resolve(ws);
-      else if (m.type === 'sample') {
-        const sent = sentAt.get(m.sample.at);
-        if (sent !== undefined) delivery.push(performance.now() - sent);
-        received++;
+      else if (m.type === 'subscribed') {
+        subscribed = true;
+        resolve(ws);
       } else if (m.type === 'error') reject(new Error(m.message));
     });
   });
@@ -109,10 +112,10 @@ const rss: number[] = [rssStart];
 const started = performance.now();
 for (let s = 0; s < SECONDS; s++) {
   const at = new Date().toISOString();
-  const batch = ids.map((clusterId) => ({ type: 'sample', clusterId, sample: sample(at) }));
-  // The loop publishes a tick's messages 1,000 to a Redis message.
+  const batch = ids.map((clusterId) => lineOf({ type: 'sample', clusterId, sample: sample(at) }));
+  // The loop publishes a tick's messages 1,000 to a Redis message, in the bus's own encoding.
   const messages = [];
-  for (let i = 0; i < batch.length; i += 1000) messages.push(JSON.stringify(batch.slice(i, i + 1000)));
+  for (let i = 0; i < batch.length; i += 1000) messages.push(encodeLines(batch.slice(i, i + 1000)));
   sentAt.set(at, performance.now());
   for (const m of messages) await pub.publish(CHANNEL, m);
   if (s % 10 === 9) rss.push(await rssMiB(server.pid));
@@ -123,6 +126,15 @@ const rssEnd = await rssMiB(server.pid);
 rss.push(rssEnd);
 
 for (const ws of sockets) ws.terminate();
+const delivery: number[] = [];
+let received = 0;
+for (const { raw, t } of arrivals) {
+  const m = JSON.parse(raw.toString());
+  if (m.type !== 'sample') continue;
+  const sent = sentAt.get(m.sample.at);
+  if (sent !== undefined) delivery.push(t - sent);
+  received++;
+}
 sub.disconnect();
 pub.disconnect();
 await server.stop();

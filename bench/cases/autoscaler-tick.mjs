@@ -2,7 +2,7 @@
 // control-loop tick over 10,000 clusters (BENCH_CLUSTERS) on PostgreSQL + Redis against its own simulator
 // process (SIMULATOR_PORT, 9101), with its floors measured in the same run: the bare metrics reads of
 // every cluster through the same client, and the bare batched insert of the same samples. The goal is
-// 500 ms per tick. BENCH_CPU_PROF=<dir> writes a V8 profile of the process running the loop.
+// 500 ms per tick. BENCH_CPU_PROF=<dir> writes a V8 profile of the timed ticks.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +14,7 @@ const ms = (n) => `${Math.round(n).toLocaleString('en-US')} ms`;
 export default {
   name: 'autoscaler-tick',
   async run() {
-    const prof = process.env.BENCH_CPU_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-      : [];
-    execFileSync(process.execPath, [...prof, '--import', 'tsx', join(root, 'bench', 'autoscaler-tick.ts')], {
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'autoscaler-tick.ts')], {
       cwd: root,
       stdio: 'inherit',
     });

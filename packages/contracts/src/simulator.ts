@@ -194,10 +194,10 @@ export const ZSimServerMetrics = z.object({
   phase: z.enum(SIM_SERVER_PHASES),
   ready: z.boolean(),
   deleting: z.boolean(),
-  cpuMillis: z.number().int(),
-  requestMillis: z.number().int(),
+  cpuMillis: z.number().int().min(0),
+  requestMillis: z.number().int().min(0),
   /** Requests per second this server served over the window (a per-server metric). */
-  requestsPerSecond: z.number(),
+  requestsPerSecond: z.number().min(0),
   ageSeconds: z.number(),
 });
 export type TSimServerMetrics = z.infer<typeof ZSimServerMetrics>;

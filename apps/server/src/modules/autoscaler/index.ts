@@ -6,7 +6,7 @@ import { createClustersService } from './clusters/clusters.service';
 import { decide } from './engine/decide';
 import { evaluationRoutes } from './evaluations/evaluations.routes';
 import { createEvaluationsService } from './evaluations/evaluations.service';
-import { createLiveBus } from './live/bus';
+import { createLiveBus, lineOf } from './live/bus';
 import { liveRoutes } from './live/ws';
 import { createBreakers } from './loop/breakers';
 import { createLoop } from './loop/loop.service';
@@ -29,7 +29,7 @@ function createAutoscalerServices(ctx: AppContext) {
   const live = createLiveBus(ctx);
   const breakers = createBreakers(ctx, simulator, (change) => {
     ctx.log.app.info(change, 'autoscaler metrics breaker changed state');
-    void live.publish([{ type: 'breaker', ...change }]);
+    void live.publish([lineOf({ type: 'breaker', ...change })]);
   });
   const loop = createLoop(ctx, simulator, metrics, breakers, live);
   return {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TLiveServerMessage } from '@clockpilot/contracts';
+import { type TLiveServerMessage, ZLiveServerMessage } from '@clockpilot/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCluster } from '../../../../test/factories/autoscaler';
@@ -11,7 +11,9 @@ import {
   testClock,
   testPostgres,
 } from '../../../../test/helpers';
+import { request } from '../../../../test/http';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
+import { lineOf } from './bus';
 
 const clock = testClock(new Date('2026-11-26T12:00:00Z'));
 let a: TestApp;
@@ -117,6 +119,10 @@ describe('the live WebSocket', () => {
     const event = await client.next('event', mine.id);
     expect(event.event).toMatchObject({ clusterId: mine.id, previousServers: 1, limitedBy: 'metric' });
     expect(event.event.appliedServers).toBeGreaterThan(1);
+    // The streamed event is the events API's, as the contract describes it.
+    expect(ZLiveServerMessage.parse(event)).toEqual(event);
+    const listed = await request(a, owner, 'GET', `/autoscaler/clusters/${mine.id}/events?limit=1`);
+    expect(event.event).toEqual(listed.body.items[0]);
     expect((await client.next('sample', mine.id)).sample).toMatchObject({ requestRate: 30, readyServers: 1 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(client.socket.readyState).toBe(1);
@@ -177,10 +183,10 @@ describe('the live WebSocket', () => {
     const live = moduleServices(a, 'autoscaler').live;
     for (let i = 0; i < sent; i += 1000) {
       await live.publish(
-        Array.from({ length: 1000 }, () => ({ type: 'sample' as const, clusterId: cluster.id, sample })),
+        Array.from({ length: 1000 }, () => lineOf({ type: 'sample', clusterId: cluster.id, sample })),
       );
     }
-    await live.publish([{ type: 'breaker', clusterId: cluster.id, state: 'open' }]);
+    await live.publish([lineOf({ type: 'breaker', clusterId: cluster.id, state: 'open' })]);
     slow.socket.resume();
     expect(await slow.next('breaker', cluster.id)).toMatchObject({ state: 'open' });
     expect(slow.count('sample')).toBeGreaterThan(0);

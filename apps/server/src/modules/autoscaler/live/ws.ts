@@ -38,13 +38,14 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
   };
   const send = (c: Client, m: TLiveServerMessage) => c.socket.send(JSON.stringify(m));
 
-  const unsubscribe = bus.subscribe((m) => {
-    const set = followers.get(m.clusterId);
+  const unsubscribe = bus.subscribe((line) => {
+    const set = followers.get(line.clusterId);
     if (!set) return;
-    const text = JSON.stringify(m);
+    // Encoded once for all its followers, as the text frame it is.
+    const data = Buffer.from(line.json);
     for (const c of set) {
-      if (m.type === 'sample' && c.socket.bufferedAmount > SLOW_READER_BYTES) continue;
-      c.socket.send(text);
+      if (line.type === 'sample' && c.socket.bufferedAmount > SLOW_READER_BYTES) continue;
+      c.socket.send(data, { binary: false });
     }
   });
   // A peer that has not answered the last ping by the next one is gone: drop it. A process timer, not a

@@ -1,5 +1,10 @@
 import type { THpaMetric, THpaPod } from '@clockpilot/contracts';
-import { ZControllerSettings, ZReconcileInputs } from '@clockpilot/contracts';
+import {
+  type TReconcileInputs,
+  ZBehavior,
+  ZControllerSettings,
+  ZReconcileInputs,
+} from '@clockpilot/contracts';
 import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { ClusterRow, ControllerMemory } from '../autoscaler.tables';
 import { fallbackReplicas, reconcileKeda } from '../engine/keda';
@@ -82,10 +87,25 @@ const inputsOf = (
     keda,
   });
 
-/** One HPA sync of the cluster, exactly as the engine decides it (KEDA off). */
+/**
+ * One HPA sync of the cluster, exactly as the engine decides it (KEDA off). Its inputs are built
+ * whole rather than parsed: each part was checked where it came from (the metrics by the simulator's
+ * contract, the rules when the cluster was saved, the memory by the engine that wrote it), and a parse
+ * per cluster and tick was the loop's largest cost after serialisation.
+ */
 export function hpaSync(row: ClusterRow, m: TSimClusterMetrics, elapsedSeconds: number) {
   const { pods, metric } = hpaView(row, m);
-  const input = inputsOf(row, elapsedSeconds, { statusReplicas: m.servers.length, pods, metrics: [metric] });
+  const input: TReconcileInputs = {
+    specReplicas: row.desiredServers,
+    statusReplicas: m.servers.length,
+    minReplicas: row.minServers,
+    maxReplicas: row.maxServers,
+    behavior: row.behavior ? ZBehavior.parse(row.behavior) : null,
+    pods,
+    metrics: [metric],
+    ...aged(row.controller, elapsedSeconds),
+    controller: CONTROLLER,
+  };
   const result = reconcile(input);
   return { result, memory: memoryOf(result, 0) };
 }

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
 import { keyset } from '../../../platform/pagination';
-import { autoscalerClusters, type EventRow, autoscalerEvents as e } from '../autoscaler.tables';
+import { autoscalerClusters, autoscalerEvents as e } from '../autoscaler.tables';
 
 const SORTS = { at: { expr: e.at, type: 'timestamptz' as const } };
 /** Rows per statement of a batch write (a tick writes one per cluster). */
@@ -17,15 +17,18 @@ export const loopRepo = {
   async clusters(db: DbOrTx) {
     return db.select().from(autoscalerClusters);
   },
-  /** One statement per 5,000 events, the rows as one JSON parameter. */
-  async insertEvents(db: DbOrTx, rows: EventRow[]) {
+  /**
+   * One statement per 5,000 events, the rows as one JSON parameter; each row comes as its JSON
+   * (`JSON.stringify(EventRow)`), which the loop also sends as the live message.
+   */
+  async insertEvents(db: DbOrTx, rows: string[]) {
     for (let i = 0; i < rows.length; i += BATCH)
       await db.execute(sql`
         insert into autoscaler_events (id, cluster_id, at, mode, previous_servers, recommended_servers,
                                        applied_servers, limited_by, reason, breaker, inputs)
         select id, "clusterId", at, mode, "previousServers", "recommendedServers", "appliedServers",
                "limitedBy", reason, breaker, inputs
-          from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + BATCH))}::jsonb) as x(
+          from jsonb_to_recordset(${`[${rows.slice(i, i + BATCH).join(',')}]`}::jsonb) as x(
             id uuid, "clusterId" uuid, at timestamptz, mode text, "previousServers" int,
             "recommendedServers" int, "appliedServers" int, "limitedBy" text, reason text, breaker text,
             inputs jsonb)`);

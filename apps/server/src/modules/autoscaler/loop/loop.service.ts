@@ -5,7 +5,7 @@ import type { AppContext } from '../../../platform/context';
 import type { ClusterRow, ControllerMemory, EventRow } from '../autoscaler.tables';
 import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
 import type { ReconcileResult } from '../engine/reconcile';
-import type { LiveBus, LiveMessage } from '../live/bus';
+import { type LiveBus, type LiveLine, lineOf } from '../live/bus';
 import { type MetricsStore, pointOf, type Sample } from '../metrics/store';
 import { BULK_IN_FLIGHT, type SimulatorClient } from '../simulator-client';
 import type { Breakers } from './breakers';
@@ -13,11 +13,6 @@ import { fallbackSync, hpaSync, type LimitedBy, limitOf } from './controller';
 import { loopRepo as repo } from './events.repo';
 import { createLoopMetrics } from './loop.metrics';
 
-/**
- * Clusters ticked at once: their reads and scales go out as bulk calls (simulator-client.ts), at most
- * BULK_IN_FLIGHT of SIM_BULK_MAX clusters each, so this many fill them without a read queueing behind.
- */
-const CONCURRENCY = BULK_IN_FLIGHT * SIM_BULK_MAX;
 /** Stored histories read at once when forecasters are rebuilt. */
 const HISTORY_READS = 4;
 
@@ -53,6 +48,9 @@ async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+const chunks = <T>(xs: T[], size: number) =>
+  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
 
 const serverCounts = (m: TSimClusterMetrics) => ({
   ready: m.servers.filter((s) => s.ready).length,
@@ -245,40 +243,84 @@ export function createLoop(
     };
   }
 
+  /**
+   * Stores a chunk of outcomes: the samples (with their rollups) and the decisions (cluster rows and
+   * events) in two transactions side by side, then publishes their live messages. Each event is
+   * serialised once, for the insert and for its live message. Answers the outcomes whose cluster still
+   * exists (one deleted meanwhile keeps no event).
+   */
+  async function save(outcomes: Outcome[], now: Date): Promise<Outcome[]> {
+    const samplesDone = series.phase('samples');
+    const samples = store
+      .write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])))
+      .finally(() => samplesDone());
+    const decisionsDone = series.phase('decisions');
+    const events = outcomes.map((o) => JSON.stringify(o.event));
+    const decisions = db.transaction(async (tx) => {
+      const kept = await repo.saveTicks(
+        tx,
+        outcomes.map((o) => ({
+          id: o.row.id,
+          desiredServers: o.event.appliedServers,
+          controller: o.memory,
+          lastTickAt: now,
+          breaker: o.breaker,
+        })),
+      );
+      await repo.insertEvents(
+        tx,
+        events.filter((_, i) => kept.has(outcomes[i]!.row.id)),
+      );
+      decisionsDone();
+      return kept;
+    });
+    const [, kept] = await Promise.all([samples, decisions]);
+    const published = series.phase('publish');
+    const lines: LiveLine[] = [];
+    const still: Outcome[] = [];
+    for (const [i, o] of outcomes.entries()) {
+      const clusterId = o.row.id;
+      if (!kept.has(clusterId)) continue;
+      still.push(o);
+      if (o.sample) lines.push(lineOf({ type: 'sample', clusterId, sample: pointOf(o.sample) }));
+      // The event as toEvent() answers it: JSON gives its date in ISO form, as toEvent() does.
+      lines.push({
+        clusterId,
+        type: 'event',
+        json: `{"type":"event","clusterId":"${clusterId}","event":${events[i]}}`,
+      });
+    }
+    await live.publish(lines);
+    published();
+    return still;
+  }
+
   return {
     /** One tick over every cluster; a cluster whose read or scale fails gets a fallback event, never a failed tick. */
     async tick(): Promise<Outcome[]> {
       const now = clock.now();
+      let done = series.phase('clusters');
       const rows = await repo.clusters(db);
+      done();
       const ids = new Set(rows.map((r) => r.id));
       breakers.retain(ids);
       for (const id of forecasters.keys()) if (!ids.has(id)) forecasters.delete(id);
       // Forecasters this replica lacks are rebuilt first, a few history reads at a time (not one per
       // cluster in flight, which would queue thousands on the database pool).
       const predictive = rows.filter((r) => r.mode === 'predictive');
+      done = series.phase('forecasters');
       await eachLimited(predictive, HISTORY_READS, (row) => forecasterFor(row, now));
-      const outcomes = await eachLimited(rows, CONCURRENCY, (row) => tickOne(row, now));
-      // The samples and the decisions are independent writes: each in its own transaction, side by side.
-      const samples = store.write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])));
-      const decisions = db.transaction(async (tx) => {
-        const kept = await repo.saveTicks(
-          tx,
-          outcomes.map((o) => ({
-            id: o.row.id,
-            desiredServers: o.event.appliedServers,
-            controller: o.memory,
-            lastTickAt: now,
-            breaker: o.breaker,
-          })),
-        );
-        const still = outcomes.filter((o) => kept.has(o.row.id));
-        await repo.insertEvents(
-          tx,
-          still.map((o) => o.event),
-        );
-        return still;
-      });
-      const [, saved] = await Promise.all([samples, decisions]);
+      done();
+      // Clusters go in chunks of one bulk read each, BULK_IN_FLIGHT chunks at once; a chunk's writes
+      // and live messages go out while the other chunks are read and decided (at most BULK_IN_FLIGHT
+      // chunks' writes at once, two connections each).
+      done = series.phase('ticks');
+      const saved = (
+        await eachLimited(chunks(rows, SIM_BULK_MAX), BULK_IN_FLIGHT, async (chunk) =>
+          save(await Promise.all(chunk.map((row) => tickOne(row, now))), now),
+        )
+      ).flat();
+      done();
       series.record(
         ids,
         saved.map((o) => ({
@@ -288,12 +330,6 @@ export function createLoop(
           readyServers: o.sample?.readyServers ?? null,
           breakerOpen: o.breaker === 'open',
         })),
-      );
-      await live.publish(
-        saved.flatMap((o): LiveMessage[] => [
-          ...(o.sample ? [{ type: 'sample' as const, clusterId: o.row.id, sample: pointOf(o.sample) }] : []),
-          { type: 'event', clusterId: o.row.id, event: toEvent(o.event) },
-        ]),
       );
       return saved;
     },

@@ -97,6 +97,8 @@ describe('the control loop', () => {
     expect(series.get(`clockpilot_autoscaler_breaker_open{cluster="${c.id}"}`)).toBe(0);
     expect(series.get('clockpilot_autoscaler_decisions_total{action="up"}')).toBe(4);
     expect(series.get('clockpilot_autoscaler_decisions_total{action="down"}')).toBe(0);
+    // The one breaker made so far, counted as it was made.
+    expect(series.get('clockpilot_autoscaler_breakers{state="closed"}')).toBe(1);
 
     const stranger = await loginAs(t);
     expect((await request(t, stranger, 'GET', `/autoscaler/clusters/${c.id}/events`)).status).toBe(404);
