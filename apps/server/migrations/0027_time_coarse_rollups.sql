@@ -97,4 +97,7 @@ begin
   perform time_rollup_rebuild_coarse();
 end $$;
 
+-- Writers of other replicas wait, as for a full rebuild: a day total committed after this statement's
+-- snapshot would otherwise never reach the coarser levels.
+lock table time_entries, time_breaks in share mode;
 select time_rollup_rebuild_coarse();

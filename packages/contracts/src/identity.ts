@@ -30,17 +30,17 @@ export type TUser = z.infer<typeof ZUser>;
  * How a person wants the app to speak and count, kept with the account so it follows them to every
  * browser. Each key is optional: one left out means "as the browser's locale has it".
  */
-export const ZPreferences = z
-  .object({
-    language: z.enum(['auto', 'en', 'de']).optional(),
-    hourCycle: z.enum(['auto', 'h23', 'h12']).optional(),
-    /** 1 = Monday, 6 = Saturday, 7 = Sunday (as Intl's week info numbers them). */
-    firstDayOfWeek: z.union([z.literal('auto'), z.literal(1), z.literal(6), z.literal(7)]).optional(),
-    /** `clock`: `3:31`; `units`: `3 h 31 min`. */
-    durationStyle: z.enum(['clock', 'units']).optional(),
-  })
-  .strict();
+export const ZPreferences = z.object({
+  language: z.enum(['auto', 'en', 'de']).optional(),
+  hourCycle: z.enum(['auto', 'h23', 'h12']).optional(),
+  /** 1 = Monday, 6 = Saturday, 7 = Sunday (as Intl's week info numbers them). */
+  firstDayOfWeek: z.union([z.literal('auto'), z.literal(1), z.literal(6), z.literal(7)]).optional(),
+  /** `clock`: `3:31`; `units`: `3 h 31 min`. */
+  durationStyle: z.enum(['clock', 'units']).optional(),
+});
 export type TPreferences = z.infer<typeof ZPreferences>;
+/** What a save may send: unknown keys are refused (an answer drops them, for replicas of other versions). */
+export const ZPreferencesBody = ZPreferences.strict();
 
 /** The signed-in user, with what the UI needs to guide them through their second factor. */
 export const ZMe = ZUser.extend({

@@ -1,5 +1,5 @@
 import { asc, sql } from 'drizzle-orm';
-import { boolean, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../test/helpers';
 import type { Database } from './db';
@@ -13,6 +13,10 @@ const probe = pgTable('bulk_insert_probe', {
   active: boolean('active').notNull().default(true),
   note: text('note'),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  meta: jsonb('meta').$type<{ tags: string[] }>(),
+  code: text('code')
+    .notNull()
+    .$defaultFn(() => 'made-in-js'),
 });
 
 describe('insertMany', () => {
@@ -22,7 +26,7 @@ describe('insertMany', () => {
     await database.db.execute(sql`create table bulk_insert_probe (
       id uuid primary key default gen_random_uuid(), seq int not null, name text not null,
       hours numeric(5,2) not null default 40, active boolean not null default true, note text,
-      at timestamptz not null default now())`);
+      at timestamptz not null default now(), meta jsonb, code text not null)`);
   });
   afterAll(() => database.close());
 
@@ -33,7 +37,16 @@ describe('insertMany', () => {
       seq % 3 === 0
         ? { seq, name: `n${seq}` }
         : seq % 3 === 1
-          ? { seq, name: `n${seq}`, hours: 7.25, active: false, note: null, at }
+          ? {
+              seq,
+              name: `n${seq}`,
+              hours: 7.25,
+              active: false,
+              note: null,
+              at,
+              meta: { tags: ['a'] },
+              code: 'x',
+            }
           : { seq, name: `o'"\\${seq}`, note: 'ünï' },
     );
     const rows = await insertMany(database.db, probe, values);
@@ -42,6 +55,13 @@ describe('insertMany', () => {
     expect(rows[0]!.at).toBeInstanceOf(Date);
     expect(rows[1]).toMatchObject({ name: 'n1', hours: 7.25, active: false, note: null, at });
     expect(rows[2]).toMatchObject({ name: `o'"\\2`, hours: 40, note: 'ünï' });
+    // A JS-side default is applied as Drizzle's insert would; JSON is stored as an object, not a string.
+    expect(rows[0]).toMatchObject({ code: 'made-in-js', meta: null });
+    expect(rows[1]).toMatchObject({ code: 'x', meta: { tags: ['a'] } });
+    const kinds = await database.db.execute<{ kind: string }>(
+      sql`select jsonb_typeof(meta) as kind from bulk_insert_probe where seq = 1`,
+    );
+    expect(kinds.rows[0]?.kind).toBe('object');
     const stored = await database.db.select().from(probe).orderBy(asc(probe.seq));
     expect(stored).toEqual(rows);
   });

@@ -16,12 +16,21 @@ export async function insertMany<T extends PgTable>(
   values: Array<T['$inferInsert']>,
 ): Promise<Array<T['$inferSelect']>> {
   const columns = Object.entries(getTableColumns(table));
+  // What Drizzle's insert would send: a JS-side default for a value left out, JSON as it is (the
+  // record set parses it; a driver string would be stored as a JSON string).
+  const driverValue = (row: Record<string, unknown>, key: string, col: (typeof columns)[number][1]) => {
+    const v = row[key] === undefined && col.defaultFn ? col.defaultFn() : row[key];
+    if (v === undefined || v === null) return v;
+    return col.getSQLType().startsWith('json') ? v : col.mapToDriverValue(v);
+  };
   const out: Array<T['$inferSelect']> = new Array(values.length);
   for (let start = 0; start < values.length; start += BATCH) {
     const shapes = new Map<string, number[]>();
     for (let i = start; i < Math.min(start + BATCH, values.length); i++) {
       const row = values[i] as Record<string, unknown>;
-      const shape = columns.map(([key]) => (row[key] === undefined ? '0' : '1')).join('');
+      const shape = columns
+        .map(([key, col]) => (row[key] === undefined && !col.defaultFn ? '0' : '1'))
+        .join('');
       const list = shapes.get(shape);
       if (list) list.push(i);
       else shapes.set(shape, [i]);
@@ -32,8 +41,7 @@ export async function insertMany<T extends PgTable>(
         indexes.map((i) => {
           const row = values[i] as Record<string, unknown>;
           const o: Record<string, unknown> = {};
-          for (const [key, col] of set)
-            o[col.name] = row[key] === null ? null : col.mapToDriverValue(row[key]);
+          for (const [key, col] of set) o[col.name] = driverValue(row, key, col) ?? null;
           return o;
         }),
       );

@@ -1,15 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db, DbOrTx, Tx } from './db';
 
+/** On the unit of work's handle: the database itself while no unit of work runs, else undefined. */
+const POOL = Symbol('pool');
+
 /**
  * A database handle that follows the ambient unit of work: inside `run`, every query made through
  * it, by any module, joins one transaction (a service's own `transaction` becomes a savepoint).
  * This is how work that spans modules (the demo company) commits or rolls back as a whole, without
  * each service taking a transaction parameter.
  */
-/** On the unit of work's handle: the database itself while no unit of work runs, else undefined. */
-const POOL = Symbol('pool');
-
 export function unitOfWork(db: Db) {
   const current = new AsyncLocalStorage<Tx>();
   const handle = new Proxy(db, {

@@ -45,13 +45,18 @@ describe('preferences kept with the account', () => {
     );
   });
 
-  it('saves a change with the account, and only the keys that differ from the defaults', async () => {
+  it('saves a change with the account as the whole set, so a return to automatic is kept too', async () => {
     const fetchMock = mockApi(async (_url, init) => json(JSON.parse(String(init.body ?? '{}'))), 'employee');
     const { prefs, account, auth } = await load();
     account.followAccountPreferences();
     await auth.ready();
     await account.changePreferences({ firstDayOfWeek: 7 });
     expect(prefs.getPreferences().firstDayOfWeek).toBe(7);
-    expect(puts(fetchMock)).toEqual([['/api/v1/auth/me/preferences', { firstDayOfWeek: 7 }]]);
+    await account.changePreferences({ firstDayOfWeek: 'auto' });
+    const all = { language: 'auto', hourCycle: 'auto', durationStyle: 'units' };
+    expect(puts(fetchMock)).toEqual([
+      ['/api/v1/auth/me/preferences', { ...all, firstDayOfWeek: 7 }],
+      ['/api/v1/auth/me/preferences', { ...all, firstDayOfWeek: 'auto' }],
+    ]);
   });
 });

@@ -32,8 +32,11 @@ export function followAccountPreferences(): void {
   adopt();
 }
 
-/** Applies a change here at once and keeps it with the account when someone is signed in. */
+/**
+ * Applies a change here at once and keeps it with the account when someone is signed in: the whole
+ * set, so a choice put back to automatic stays chosen and is not taken for an account without any.
+ */
 export async function changePreferences(change: Partial<Preferences>): Promise<void> {
   setPreferences(change);
-  if (auth.getState().user) await save(chosenPreferences(getPreferences()));
+  if (auth.getState().user) await save(getPreferences());
 }

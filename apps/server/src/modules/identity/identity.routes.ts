@@ -9,6 +9,7 @@ import {
   ZMe,
   ZPasswordConfirmBody,
   ZPreferences,
+  ZPreferencesBody,
   ZRecoveryCodes,
   ZRegisterBody,
   ZResetPasswordBody,
@@ -115,7 +116,7 @@ export async function authRoutes(root: FastifyInstance, opts: { service: Identit
     '/me/preferences',
     {
       config: { authenticated: true },
-      schema: { tags, body: ZPreferences, response: { 200: ZPreferences } },
+      schema: { tags, body: ZPreferencesBody, response: { 200: ZPreferences } },
     },
     async (request) => service.savePreferences(principalOf(request), request.body),
   );

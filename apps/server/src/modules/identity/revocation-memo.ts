@@ -32,16 +32,20 @@ export function createRevocationMemo(ctx: AppContext) {
   );
 
   return {
-    /** The value of `key`, from memory or else from `load` (by default the shared cache). */
+    /**
+     * The value of `key`, from memory or else from `load` (by default the shared cache). `keep` says
+     * which loaded values are remembered: not, for instance, a miss anyone can provoke at will.
+     */
     async read<T = string | undefined>(
       key: string,
       load: () => Promise<T> = () => ctx.cache.get(key) as Promise<T>,
+      keep: (value: T) => boolean = () => true,
     ): Promise<T> {
       const hit = entries.get(key);
       if (live && hit && performance.now() - hit.at < MAX_AGE_MS) return hit.value as T;
       const started = generation;
       const value = await load();
-      if (live && started === generation) {
+      if (live && started === generation && keep(value)) {
         if (entries.size >= MAX_ENTRIES) entries.clear();
         entries.set(key, { value, at: performance.now() });
       }

@@ -222,9 +222,12 @@ export function createSessions(
       return memo.changed(accountKey(userId));
     },
 
-    /** An API token's row by its hash, remembered like the account row; its owner is read with `account`. */
+    /**
+     * An API token's row by its hash, remembered like the account row; its owner is read with
+     * `account`. Unknown tokens are not remembered: made-up ones would push everything else out.
+     */
     apiToken<T>(tokenHash: string, load: () => Promise<T>): Promise<T> {
-      return memo.read(apiTokenKey(tokenHash), load);
+      return memo.read(apiTokenKey(tokenHash), load, (row) => row != null);
     },
 
     /** Call once a change to an API token's row (its revocation) has committed. */

@@ -35,7 +35,7 @@ function seriesWriter(n: number) {
     return (k: number) => {
       let t = printed.get(k);
       if (t === undefined) {
-        t = String(k / scale);
+        t = Number.isFinite(k) ? String(k / scale) : 'null';
         printed.set(k, t);
       }
       return t;

@@ -194,9 +194,10 @@ export const reportsRepo = {
           ${timeEntries.startedAt} at time zone ${timeEntries.timeZone} as local_start, b.seconds as break_seconds
         from ${timeEntries}
         left join (
-          -- A break starts inside its entry, so never before the earliest start the filter allows.
+          -- Summed once for the entries the filter selects (a hash join, not a look-up per entry).
           select tb.entry_id, sum(extract(epoch from (tb.ended_at - tb.started_at))) as seconds
-          from time_breaks tb where tb.started_at >= ${entryStartsFrom(filter.from)}
+          from time_breaks tb
+          where tb.entry_id in (select ${timeEntries.id} from ${timeEntries} where ${and(...where)})
           group by tb.entry_id
         ) b on b.entry_id = ${timeEntries.id}
         where ${and(...where)} and ${timeEntries.endedAt} is not null

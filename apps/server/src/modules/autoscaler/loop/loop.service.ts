@@ -36,16 +36,29 @@ type Outcome = {
   breaker: TBreakerState;
 };
 
+/**
+ * Runs `fn` over the items, `limit` at a time. After a failure no item is started, and the failure is
+ * thrown only once every started item has settled: nothing of a failed tick may still be scaling or
+ * writing when the next tick begins.
+ */
 async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i] as T);
+      try {
+        out[i] = await fn(items[i] as T);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = settled.find((r) => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
   return out;
 }
 
