@@ -46,7 +46,7 @@ test('[EMPLOYEE][AUTOSCALER]: creates a cluster, raises its load and sees demand
 
       // 80 req/s on servers of 10 req/s each: the demand chart shows it and the count climbs.
       await page
-        .getByTestId('latest-Demand')
+        .getByTestId('latest-demand')
         .filter({ hasText: /Requests (80|79\.\d)/ })
         .waitFor({ timeout: 15_000 });
       await page

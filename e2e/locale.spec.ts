@@ -36,7 +36,11 @@ scenario(
     // Profile: English chosen, the same page speaks English at once, and keeps it after a reload.
     await s.page.goto('/profile');
     await s.page.getByLabel('Sprache', { exact: true }).first().click();
+    const saved = s.page.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/auth/me/preferences') && r.request().method() === 'PUT',
+    );
     await s.page.getByRole('option', { name: 'English' }).click();
+    assert.equal((await saved).status(), 200);
     await s.page.getByRole('heading', { name: 'Language and formats' }).waitFor();
     await s.page.reload();
     await s.page.getByRole('heading', { name: 'Profile and security' }).waitFor();

@@ -45,6 +45,17 @@ describe('preferences kept with the account', () => {
     );
   });
 
+  it('never gives an account the set another account left in this browser', async () => {
+    localStorage.setItem('clockpilot-preferences', JSON.stringify({ language: 'de', hourCycle: 'h12' }));
+    localStorage.setItem('clockpilot-preferences-holder', '00000000-0000-4000-8000-0000000000ff');
+    const fetchMock = mockApi(async (_url, init) => json(JSON.parse(String(init.body ?? '{}'))), 'employee');
+    const { prefs, account, auth } = await load();
+    account.followAccountPreferences();
+    await auth.ready();
+    expect(prefs.getPreferences()).toMatchObject({ language: 'auto', hourCycle: 'auto' });
+    expect(puts(fetchMock)).toEqual([]);
+  });
+
   it('saves a change with the account as the whole set, so a return to automatic is kept too', async () => {
     const fetchMock = mockApi(async (_url, init) => json(JSON.parse(String(init.body ?? '{}'))), 'employee');
     const { prefs, account, auth } = await load();

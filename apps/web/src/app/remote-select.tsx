@@ -4,6 +4,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { api } from './auth';
+import { t } from './i18n';
 import type { QueryValue } from './list';
 
 type Item = { id: string };
@@ -70,7 +71,7 @@ export function RemoteSelect<T extends Item>({
       searchValue={search}
       onSearchChange={setSearch}
       filter={({ options: o }) => o}
-      nothingFoundMessage={options.isFetching ? 'Searching…' : 'Nothing found'}
+      nothingFoundMessage={options.isFetching ? t('ui.searching') : t('ui.nothingFound')}
       comboboxProps={{ withinPortal: true }}
     />
   );

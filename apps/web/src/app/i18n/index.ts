@@ -16,13 +16,17 @@ const loaders: Record<Exclude<Language, 'en'>, () => Promise<Catalog>> = {
 };
 
 let language: Language = 'en';
+/** The language last asked for: a catalog still loading must not undo a later choice. */
+let requested: Language = 'en';
 let messages: Catalog = en;
 let plurals = new Intl.PluralRules('en');
 const listeners = new Set<() => void>();
 
 /** Switches the catalog (fetching it first when needed); components re-render through `useLanguage`. */
 export async function setLanguage(next: Language): Promise<void> {
+  requested = next;
   const catalog = next === 'en' ? en : await loaders[next]();
+  if (requested !== next) return;
   language = next;
   messages = catalog;
   plurals = new Intl.PluralRules(next);
@@ -34,7 +38,7 @@ export async function setLanguage(next: Language): Promise<void> {
 export function followPreferredLanguage(): Promise<void> {
   subscribePreferences(() => {
     const wanted = resolveLanguage(getPreferences());
-    if (wanted !== language) void setLanguage(wanted);
+    if (wanted !== requested) void setLanguage(wanted);
   });
   return setLanguage(resolveLanguage(getPreferences()));
 }

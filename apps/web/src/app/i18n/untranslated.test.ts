@@ -27,6 +27,7 @@ const TEXT_PROPS = new Set([
   'message',
   'header',
   'hint',
+  'nothingFoundMessage',
 ]);
 
 const hasLetters = (s: string) => /\p{L}/u.test(s);

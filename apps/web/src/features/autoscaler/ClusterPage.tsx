@@ -93,6 +93,7 @@ function ClusterPage() {
             {samples.isError && <ErrorState error={samples.error} onRetry={() => void samples.refetch()} />}
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               <MetricChart
+                id="demand"
                 title={t('autoscaler.demand')}
                 unit={t('autoscaler.unit.rps')}
                 series={[

@@ -9,7 +9,18 @@ const H = 140;
  * A small line chart in plain SVG: the figures are few and live, so a library's canvas buys nothing.
  * The latest values are printed beside the title for screen readers and quick reading.
  */
-export function MetricChart({ title, unit, series }: { title: string; unit: string; series: Series[] }) {
+/** `id` names the chart for tests and scripts whatever the language of its title. */
+export function MetricChart({
+  id,
+  title,
+  unit,
+  series,
+}: {
+  id?: string;
+  title: string;
+  unit: string;
+  series: Series[];
+}) {
   const { paths, max } = plot(series, W, H);
   const latest = series.map((s) => {
     const v = [...s.values].reverse().find((x) => x !== null);
@@ -21,7 +32,7 @@ export function MetricChart({ title, unit, series }: { title: string; unit: stri
         <Text fw={600} size="sm">
           {title}
         </Text>
-        <Text size="xs" c="dimmed" data-testid={`latest-${title}`}>
+        <Text size="xs" c="dimmed" data-testid={`latest-${id ?? title}`}>
           {latest.join(' · ')}
         </Text>
       </Group>

@@ -109,7 +109,7 @@ describe('payment panel', { timeout: 30_000 }, () => {
     const authorise = await screen.findByRole('button', { name: 'Authorise €390.00' });
     await waitFor(() => expect(authorise).toBeEnabled());
     expect(stripe.loadStripe).toHaveBeenCalledWith('pk_test_123');
-    expect(stripe.calls.elements).toEqual([{ clientSecret: SECRET }]);
+    expect(stripe.calls.elements).toEqual([{ clientSecret: SECRET, locale: 'en' }]);
     expect(stripe.calls.created).toEqual(['payment']);
     expect(stripe.calls.mounted).toBe(1);
     await user.click(authorise);

@@ -3,7 +3,7 @@ import { Alert, Button, Loader, Stack, Text } from '@mantine/core';
 import type { Stripe, StripeElements } from '@stripe/stripe-js';
 import { loadStripe } from '@stripe/stripe-js/pure';
 import { useEffect, useRef, useState } from 'react';
-import { t } from '../../app/i18n';
+import { currentLanguage, t } from '../../app/i18n';
 
 type Props = {
   publishableKey: string;
@@ -34,7 +34,8 @@ export default function StripeCard({ publishableKey, clientSecret, amountLabel }
     loadStripe(publishableKey)
       .then((stripe) => {
         if (gone || !stripe || !mountRef.current) return;
-        const elements = stripe.elements({ clientSecret });
+        // Stripe's own words (card errors included) in the app's language, not the browser's.
+        const elements = stripe.elements({ clientSecret, locale: currentLanguage() });
         const element = elements.create('payment', { layout: 'tabs' });
         element.mount(mountRef.current);
         unmount = () => element.destroy();

@@ -5,7 +5,7 @@ import {
 } from '@clockpilot/contracts/planning-import';
 import { Alert, Group, Progress, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { numberText } from '../../app/format';
-import { type MessageKey, t } from '../../app/i18n';
+import { type MessageKey, t, tn } from '../../app/i18n';
 import { EmptyState } from '../../app/ui';
 import { isDone } from './import-api';
 
@@ -26,7 +26,7 @@ export function RunProgress({ run }: { run: TImportDetail }) {
           ? t('planning.import.waiting')
           : total
             ? t('planning.import.readOf', { done: numberText(done), total: numberText(total) })
-            : t('planning.import.read', { done: numberText(done) })}
+            : tn('planning.import.read', done, { done: numberText(done) })}
       </Text>
     </Stack>
   );

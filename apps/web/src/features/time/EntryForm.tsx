@@ -95,7 +95,7 @@ export function EntryForm({
       if (!values.startedAt) errors.startedAt = t('entry.pickStart');
       if (!values.endedAt) errors.endedAt = t('entry.pickEnd');
       values.breaks.forEach((b, i) => {
-        if (!b.startedAt || !b.endedAt) errors[`breaks.${i}`] = 'Enter when the break started and ended';
+        if (!b.startedAt || !b.endedAt) errors[`breaks.${i}`] = t('entry.breakIncomplete');
       });
       if (Object.keys(errors).length > 0) return errors;
       const parsed = ZTimeEntryCreate.safeParse(toBody(values, timeZone, withBreaks));

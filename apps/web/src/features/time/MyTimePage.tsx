@@ -163,7 +163,8 @@ export function MyTimePage() {
           timeZone={tz}
           editable={editable}
           label={(e) =>
-            [projectName(e.projectId), activityName(e.activityId)].filter(Boolean).join(' · ') || 'No project'
+            [projectName(e.projectId), activityName(e.activityId)].filter(Boolean).join(' · ') ||
+            t('entry.noProject')
           }
           onOpen={(e, day) => setEditing({ entry: e, day })}
         />

@@ -46,6 +46,8 @@ export const app = {
   'shell.shortcuts': 'Tastenkürzel',
 
   'ui.loading': 'Wird geladen…',
+  'ui.searching': 'Suche läuft…',
+  'ui.nothingFound': 'Nichts gefunden',
   'ui.couldNotLoad': 'Laden fehlgeschlagen',
   'ui.tryAgain': 'Erneut versuchen',
   'ui.cancel': 'Abbrechen',
@@ -82,7 +84,8 @@ export const app = {
   'prefs.duration': 'Dauer',
   'prefs.duration.units': '3 Std. 31 Min.',
   'prefs.duration.clock': '3:31',
-  'prefs.notSaved': 'Ihr Konto hat diese Wahl nicht gespeichert; sie gilt nur in diesem Browser',
+  'prefs.notSaved':
+    'Ihr Konto hat diese Wahl nicht gespeichert: Wählen Sie sie erneut, sobald die Verbindung wieder steht',
   'prefs.appearance': 'Darstellung',
   'prefs.appearance.auto': 'Wie das System',
   'prefs.appearance.light': 'Hell',

@@ -212,7 +212,7 @@ export const planning = {
   'planning.import.another': 'Weitere Datei importieren',
   'planning.import.progress': 'Fortschritt des Imports',
   'planning.import.waiting': 'Warten auf den Start…',
-  'planning.import.read': '{done} Zeilen gelesen',
+  'planning.import.read': '{done} Zeile gelesen|{done} Zeilen gelesen',
   'planning.import.readOf': '{done} von {total} Zeilen gelesen',
   'planning.import.created': 'Angelegt',
   'planning.import.updated': 'Aktualisiert',

@@ -83,6 +83,7 @@ export const time = {
   'entry.notePlaceholder': 'Woran arbeiten Sie?',
   'entry.pickStart': 'Wählen Sie, wann Sie begonnen haben',
   'entry.pickEnd': 'Wählen Sie, wann Sie aufgehört haben',
+  'entry.breakIncomplete': 'Geben Sie an, wann die Pause begann und endete',
   'entry.endAfterStart': 'Das Ende muss nach dem Beginn liegen',
   'entry.updated': 'Eintrag geändert',
   'entry.added': 'Eintrag hinzugefügt',

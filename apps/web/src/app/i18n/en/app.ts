@@ -45,6 +45,8 @@ export const app = {
   'shell.shortcuts': 'Keyboard shortcuts',
 
   'ui.loading': 'Loading…',
+  'ui.searching': 'Searching…',
+  'ui.nothingFound': 'Nothing found',
   'ui.couldNotLoad': 'Could not load',
   'ui.tryAgain': 'Try again',
   'ui.cancel': 'Cancel',
@@ -79,7 +81,7 @@ export const app = {
   'prefs.duration': 'Durations',
   'prefs.duration.units': '3 h 31 min',
   'prefs.duration.clock': '3:31',
-  'prefs.notSaved': 'Your account did not keep this choice; it applies in this browser only',
+  'prefs.notSaved': 'Your account did not keep this choice: choose it again once the connection is back',
   'prefs.appearance': 'Appearance',
   'prefs.appearance.auto': 'As the system',
   'prefs.appearance.light': 'Light',

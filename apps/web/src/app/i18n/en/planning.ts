@@ -206,7 +206,7 @@ export const planning = {
   'planning.import.another': 'Import another file',
   'planning.import.progress': 'Import progress',
   'planning.import.waiting': 'Waiting to start…',
-  'planning.import.read': '{done} rows read',
+  'planning.import.read': '{done} row read|{done} rows read',
   'planning.import.readOf': '{done} of {total} rows read',
   'planning.import.created': 'Created',
   'planning.import.updated': 'Updated',

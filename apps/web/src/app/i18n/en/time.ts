@@ -79,6 +79,7 @@ export const time = {
   'entry.notePlaceholder': 'What are you working on?',
   'entry.pickStart': 'Pick when you started',
   'entry.pickEnd': 'Pick when you finished',
+  'entry.breakIncomplete': 'Enter when the break started and ended',
   'entry.endAfterStart': 'The end must be after the start',
   'entry.updated': 'Entry updated',
   'entry.added': 'Entry added',
