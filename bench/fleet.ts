@@ -17,7 +17,8 @@ import { createAccounts, dbUrl, percentile, recreateDatabase, request, startServ
 
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 500);
 const VEHICLES = 2000;
-const DB = 'clockpilot_bench_fleet';
+// BENCH_DB names the scratch database, so two runs on one machine never share it.
+const DB = process.env.BENCH_DB ?? 'clockpilot_bench_fleet';
 
 await recreateDatabase(DB);
 const renters = Array.from({ length: 50 }, (_, i) => ({
