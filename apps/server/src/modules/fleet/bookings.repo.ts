@@ -1,6 +1,7 @@
 import { and, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import type { keyset } from '../../platform/pagination';
+import { prepared } from '../../platform/unit-of-work';
 import { type BookingRow, fleetBookings, fleetBusy, fleetMaintenanceWindows } from './fleet.tables';
 import { overlaps } from './vehicles.repo';
 
@@ -36,6 +37,32 @@ export type Conflict =
   | { kind: 'maintenance'; id: string; startAt: Date; endAt: Date; busyUntil: Date };
 
 /** The SQL of bookings and their rows in the busy table. */
+const at = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
+
+/** Every booking request (and every loser of a race) reads it: a prepared statement. */
+const conflictOf = prepared('fleet_booking_conflict', (db) =>
+  db
+    .select({
+      busy: fleetBusy,
+      bookingStart: fleetBookings.startAt,
+      bookingEnd: fleetBookings.endAt,
+      windowStart: fleetMaintenanceWindows.startAt,
+      windowEnd: fleetMaintenanceWindows.endAt,
+    })
+    .from(fleetBusy)
+    .leftJoin(fleetBookings, eq(fleetBookings.id, fleetBusy.bookingId))
+    .leftJoin(fleetMaintenanceWindows, eq(fleetMaintenanceWindows.id, fleetBusy.maintenanceId))
+    .where(
+      and(
+        eq(fleetBusy.vehicleId, sql.placeholder('vehicleId')),
+        overlaps(at('from'), at('to')),
+        sql`(${sql.placeholder('except')}::uuid is null or ${fleetBusy.bookingId} is distinct from ${sql.placeholder('except')}::uuid)`,
+        sql`not (${fleetBookings.state} is not distinct from 'held' and ${fleetBookings.holdExpiresAt} <= ${at('now')})`,
+      ),
+    )
+    .limit(1),
+);
+
 export const bookingsRepo = {
   /** The booking and its busy row in one statement pair; the exclusion constraint refuses an overlap. */
   async insert(db: DbOrTx, b: NewBooking): Promise<BookingRow> {
@@ -98,26 +125,13 @@ export const bookingsRepo = {
     now: Date,
     except?: string,
   ): Promise<Conflict | null> {
-    const [row] = await db
-      .select({
-        busy: fleetBusy,
-        bookingStart: fleetBookings.startAt,
-        bookingEnd: fleetBookings.endAt,
-        windowStart: fleetMaintenanceWindows.startAt,
-        windowEnd: fleetMaintenanceWindows.endAt,
-      })
-      .from(fleetBusy)
-      .leftJoin(fleetBookings, eq(fleetBookings.id, fleetBusy.bookingId))
-      .leftJoin(fleetMaintenanceWindows, eq(fleetMaintenanceWindows.id, fleetBusy.maintenanceId))
-      .where(
-        and(
-          eq(fleetBusy.vehicleId, vehicleId),
-          overlaps(from, to),
-          ...(except ? [sql`${fleetBusy.bookingId} is distinct from ${except}::uuid`] : []),
-          sql`not (${fleetBookings.state} is not distinct from 'held' and ${fleetBookings.holdExpiresAt} <= ${now.toISOString()}::timestamptz)`,
-        ),
-      )
-      .limit(1);
+    const [row] = await conflictOf(db).execute({
+      vehicleId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      now: now.toISOString(),
+      except: except ?? null,
+    });
     if (!row) return null;
     const { busy } = row;
     return busy.bookingId

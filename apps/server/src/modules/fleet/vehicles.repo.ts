@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import type { keyset, SortKey } from '../../platform/pagination';
+import { prepared } from '../../platform/unit-of-work';
 import {
   fleetBookings,
   fleetBusy,
@@ -30,8 +31,18 @@ export const VEHICLE_KEYSET = {
 
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 /** Busy rows meeting [from, to): the gist index of the exclusion constraint serves this. */
-export const overlaps = (from: Date, to: Date) =>
-  sql`tstzrange(${fleetBusy.startsAt}, ${fleetBusy.endsAt}, '[)') && tstzrange(${iso(from)}, ${iso(to)}, '[)')`;
+export const overlaps = (from: Date | SQL, to: Date | SQL) =>
+  sql`tstzrange(${fleetBusy.startsAt}, ${fleetBusy.endsAt}, '[)') && tstzrange(${bound(from)}, ${bound(to)}, '[)')`;
+/** A time, or a prepared statement's placeholder for one. */
+const bound = (t: Date | SQL) => (t instanceof Date ? iso(t) : t);
+
+/** Every booking request reads its vehicle first: a prepared statement. */
+const vehicleById = prepared('fleet_vehicle_by_id', (db) =>
+  db
+    .select()
+    .from(fleetVehicles)
+    .where(eq(fleetVehicles.id, sql.placeholder('id'))),
+);
 
 function filters(f: VehicleFilter): SQL[] {
   const out: SQL[] = [];
@@ -52,8 +63,9 @@ export const vehiclesRepo = {
     return row;
   },
   async byId(db: DbOrTx, id: string, lock = false): Promise<VehicleRow | undefined> {
-    const q = db.select().from(fleetVehicles).where(eq(fleetVehicles.id, id));
-    const [row] = lock ? await q.for('update') : await q;
+    const [row] = lock
+      ? await db.select().from(fleetVehicles).where(eq(fleetVehicles.id, id)).for('update')
+      : await vehicleById(db).execute({ id });
     return row;
   },
   async list(db: DbOrTx, f: VehicleFilter, page: Page) {

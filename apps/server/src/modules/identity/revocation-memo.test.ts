@@ -84,4 +84,23 @@ describe('revocation memo', () => {
     expect(await memo.read('k')).toBe('revoked');
     expect(state.reads).toBe(2);
   });
+
+  it('makes one read for a burst of first reads of a key, and none joins a read older than a message', async () => {
+    const { values, state, ctx } = fakeCache();
+    const memo = createRevocationMemo(ctx);
+    state.onLive(true);
+    let release = () => {};
+    state.hold = new Promise((r) => {
+      release = r;
+    });
+    const burst = Array.from({ length: 50 }, () => memo.read('k'));
+    expect(state.reads).toBe(1);
+    values.set('k', 'revoked');
+    await memo.changed('k');
+    const after = memo.read('k');
+    expect(state.reads).toBe(2);
+    release();
+    expect(await Promise.all(burst)).toEqual(Array(50).fill(undefined));
+    expect(await after).toBe('revoked');
+  });
 });

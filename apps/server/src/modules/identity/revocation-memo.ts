@@ -14,6 +14,9 @@ const MAX_ENTRIES = 50_000;
  */
 export function createRevocationMemo(ctx: AppContext) {
   const entries = new Map<string, { value: unknown; at: number }>();
+  // Loads under way: a burst of first requests for one key (a token's first 500 calls after a start
+  // or a flush) waits for one round trip instead of each making its own.
+  const loading = new Map<string, { promise: Promise<unknown>; generation: number }>();
   let live = false;
   // Moves on with every message: a read that started before one must not store what it read.
   let generation = 0;
@@ -43,8 +46,17 @@ export function createRevocationMemo(ctx: AppContext) {
     ): Promise<T> {
       const hit = entries.get(key);
       if (live && hit && performance.now() - hit.at < MAX_AGE_MS) return hit.value as T;
+      const pending = loading.get(key);
+      if (live && pending && pending.generation === generation) return pending.promise as Promise<T>;
       const started = generation;
-      const value = await load();
+      const promise = load();
+      if (live) loading.set(key, { promise, generation: started });
+      let value: T;
+      try {
+        value = await promise;
+      } finally {
+        if (loading.get(key)?.promise === promise) loading.delete(key);
+      }
       if (live && started === generation && keep(value)) {
         if (entries.size >= MAX_ENTRIES) entries.clear();
         entries.set(key, { value, at: performance.now() });

@@ -1,8 +1,19 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
+import { prepared } from '../../../platform/unit-of-work';
 import { fleetVerificationEvents, fleetVerifications, type VerificationRow } from './verification.tables';
 
 type Outcome = (typeof fleetVerificationEvents.$inferInsert)['outcome'];
+
+/** Every booking request checks the renter's licence: a prepared statement. */
+const latestOf = prepared('fleet_verification_latest', (db) =>
+  db
+    .select()
+    .from(fleetVerifications)
+    .where(eq(fleetVerifications.userId, sql.placeholder('userId')))
+    .orderBy(desc(fleetVerifications.createdAt), desc(fleetVerifications.id))
+    .limit(1),
+);
 
 export const verificationRepo = {
   async insert(
@@ -19,12 +30,7 @@ export const verificationRepo = {
 
   /** The user's newest verification: it decides, whatever older ones said. */
   async latest(db: DbOrTx, userId: string): Promise<VerificationRow | undefined> {
-    const [row] = await db
-      .select()
-      .from(fleetVerifications)
-      .where(eq(fleetVerifications.userId, userId))
-      .orderBy(desc(fleetVerifications.createdAt), desc(fleetVerifications.id))
-      .limit(1);
+    const [row] = await latestOf(db).execute({ userId });
     return row;
   },
 
