@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { freePort } from './helpers';
+import { vi } from 'vitest';
+import { createTestApp, freePort, type TestApp, testDatabase, testPostgres } from './helpers';
 
 /**
  * A Redis that two app instances of one test can share: REDIS_URL when set, otherwise a
@@ -35,4 +36,37 @@ async function waitForRedis(url: string) {
     await sleep(100);
   }
   throw new Error(`redis-server at ${url} did not start`);
+}
+
+/**
+ * Two instances of the app on one database and one Redis (under one key prefix), as two replicas,
+ * both connected to Redis; `close` stops both and the Redis this made.
+ */
+export async function twoReplicas(name: string) {
+  const redis = await sharedRedis();
+  const { database, url } = await testDatabase();
+  const shared = {
+    env: { REDIS_URL: redis.url },
+    shareRedisPrefix: `cpt:${name}:${process.pid}:${Date.now()}:`,
+  };
+  const a: TestApp = await createTestApp({ ...shared, database });
+  // The second instance gets its own pool on PostgreSQL; on the embedded engine it shares the one
+  // database, and only the first instance closes it.
+  const second = url ? testPostgres(url) : { ...database, close: async () => {} };
+  const b: TestApp = await createTestApp({ ...shared, database: second });
+  await vi.waitFor(
+    () => {
+      for (const t of [a, b]) if (t.ctx.cache.status().status !== 'up') throw new Error('redis not up');
+    },
+    { timeout: 10_000, interval: 100 },
+  );
+  return {
+    a,
+    b,
+    async close() {
+      await b.close();
+      await a.close();
+      redis.stop();
+    },
+  };
 }

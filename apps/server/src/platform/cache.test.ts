@@ -26,4 +26,14 @@ describe(`cache (${cache.kind})`, () => {
     expect(await cache.get('once')).toBeUndefined();
     expect(await cache.take('never-set')).toBeUndefined();
   });
+
+  it('hands back the bytes stored, and text as UTF-8, whichever way a value was set', async () => {
+    const body = Buffer.from('{"label":"Zoë Ångström"}');
+    await cache.set('bytes', body, 60);
+    expect((await cache.getBuffer('bytes'))?.equals(body)).toBe(true);
+    expect(await cache.get('bytes')).toBe('{"label":"Zoë Ångström"}');
+    await cache.set('text', 'Zoë', 60);
+    expect((await cache.getBuffer('text'))?.equals(Buffer.from('Zoë'))).toBe(true);
+    expect(await cache.getBuffer('never-set')).toBeUndefined();
+  });
 });

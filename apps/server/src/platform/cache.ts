@@ -13,7 +13,9 @@ import { withTlsHint } from './tls-errors';
 export type Cache = {
   kind: 'redis' | 'memory';
   get(key: string): Promise<string | undefined>;
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** The value as bytes, as stored: a large answer is sent without decoding and encoding it again. */
+  getBuffer(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: string | Buffer, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
   /** Reads and deletes in one step (GETDEL), so of two concurrent takers only one gets the value. */
   take(key: string): Promise<string | undefined>;
@@ -34,11 +36,15 @@ export type Cache = {
   close(): Promise<void>;
 };
 
+/** A stored value as Redis would give it back to `get`: bytes read as UTF-8 text. */
+const text = (value: string | Buffer | undefined) =>
+  value === undefined || typeof value === 'string' ? value : value.toString('utf8');
+
 export function createMemoryCache(): Cache {
-  const store = new Map<string, { value: string; expires: number }>();
+  const store = new Map<string, { value: string | Buffer; expires: number }>();
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
-  function read(key: string): string | undefined {
+  function read(key: string): string | Buffer | undefined {
     const hit = store.get(key);
     if (!hit) return undefined;
     if (hit.expires <= Date.now()) {
@@ -49,7 +55,11 @@ export function createMemoryCache(): Cache {
   }
   return {
     kind: 'memory',
-    get: async (key) => read(key),
+    get: async (key) => text(read(key)),
+    async getBuffer(key) {
+      const value = read(key);
+      return typeof value === 'string' ? Buffer.from(value) : value;
+    },
     async set(key, value, ttlSeconds) {
       store.set(key, { value, expires: Date.now() + ttlSeconds * 1000 });
     },
@@ -59,7 +69,7 @@ export function createMemoryCache(): Cache {
     async take(key) {
       const value = read(key);
       store.delete(key);
-      return value;
+      return text(value);
     },
     async publish(channel, message) {
       bus.emit(channel, message);
@@ -157,6 +167,7 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     kind: 'redis',
     redis: client,
     get: (key) => safe(async () => (await client.get(key)) ?? undefined, undefined),
+    getBuffer: (key) => safe(async () => (await client.getBuffer(key)) ?? undefined, undefined),
     set: (key, value, ttl) => safe(async () => void (await client.set(key, value, 'EX', ttl)), undefined),
     del: (key) => safe(async () => void (await client.del(key)), undefined),
     take: (key) => safe(async () => (await client.getdel(key)) ?? undefined, undefined),

@@ -1,37 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loginAs } from '../../../test/factories/identity';
-import { createTestApp, type TestApp, testDatabase, testPostgres } from '../../../test/helpers';
-import { sharedRedis } from '../../../test/shared-redis';
+import type { TestApp } from '../../../test/helpers';
+import { twoReplicas } from '../../../test/shared-redis';
 
 // Two replicas on one database and one Redis: each remembers revocation state in its process, so a
 // revocation made on one must reach the other at once, not when its memory would expire.
 describe('revocation across two instances', () => {
-  let redis: Awaited<ReturnType<typeof sharedRedis>>;
   let a: TestApp;
   let b: TestApp;
+  let replicas: Awaited<ReturnType<typeof twoReplicas>>;
 
   beforeAll(async () => {
-    redis = await sharedRedis();
-    const { database, url } = await testDatabase();
-    const prefix = `cpt:revocation:${process.pid}:${Date.now()}:`;
-    const env = { REDIS_URL: redis.url };
-    a = await createTestApp({ env, shareRedisPrefix: prefix, database });
-    // The second instance gets its own pool on PostgreSQL; on the embedded engine it shares the one
-    // database, and only the first instance closes it.
-    const second = url ? testPostgres(url) : { ...database, close: async () => {} };
-    b = await createTestApp({ env, shareRedisPrefix: prefix, database: second });
-    await vi.waitFor(
-      () => {
-        for (const t of [a, b]) expect(t.ctx.cache.status().status).toBe('up');
-      },
-      { timeout: 10_000, interval: 100 },
-    );
+    replicas = await twoReplicas('revocation');
+    ({ a, b } = replicas);
   });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    redis?.stop();
-  });
+  afterAll(() => replicas?.close());
 
   const me = (t: TestApp, headers: { authorization: string }) =>
     t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers });

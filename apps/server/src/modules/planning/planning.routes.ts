@@ -235,7 +235,7 @@ export async function planningRoutes(app: FastifyInstance, s: PlanningServices) 
     { config: manage, schema: { tags, querystring: ZUtilisationQuery, response: { 200: ZUtilisation } } },
     async (req, reply) => {
       const { json, cache } = await s.utilisation.utilisation(req.query);
-      // Already JSON text (from the cache or just made): Fastify sends a string as is, unserialised.
+      // Already JSON bytes (from the cache or just made): Fastify sends a Buffer as is, unserialised.
       return reply
         .header('x-cache', cache)
         .header('server-timing', `app;dur=${reply.elapsedTime.toFixed(1)}`)
