@@ -39,7 +39,14 @@ function seriesWriter(n: number) {
     const small: string[] = [];
     const printed = new Map<number, string>();
     return (k: number) => {
-      if (k >= 0 && k < SMALL) return (small[k] ??= String(k / scale));
+      if (k >= 0 && k < SMALL) {
+        let hit = small[k];
+        if (hit === undefined) {
+          hit = String(k / scale);
+          small[k] = hit;
+        }
+        return hit;
+      }
       let t = printed.get(k);
       if (t === undefined) {
         t = Number.isFinite(k) ? String(k / scale) : 'null';
