@@ -5,6 +5,7 @@ import type { EventBus } from './events';
 import type { Jobs } from './jobs';
 import type { Loggers } from './logger';
 import type { Metrics } from './metrics';
+import type { Timers } from './timers';
 
 /** Time as the services see it; tests inject a clock they control. */
 export type Clock = { now(): Date };
@@ -31,6 +32,8 @@ export type AppContext = {
   secret: string;
   events: EventBus;
   jobs: Jobs;
+  /** Per-replica periodic work (the WebSocket pinger); once across replicas is a job. */
+  timers: Timers;
   apis: Partial<ModuleApis>;
 };
 

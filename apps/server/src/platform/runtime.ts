@@ -13,6 +13,7 @@ import { migrate } from './migrate';
 import { type AnyModule, type ModuleServices, orderModules } from './module';
 import { installOpsMetrics } from './ops-metrics';
 import { appSecret } from './stored-secret';
+import { createTimers } from './timers';
 import { unitOfWork } from './unit-of-work';
 
 export type RuntimeDeps = {
@@ -32,10 +33,10 @@ export type Runtime = {
   unitOfWork<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Waits for the database (retrying with backoff when asked), migrates when configured, runs the
-   * modules' start-up work and, in a server, starts the job runner.
+   * modules' start-up work and, in a server, starts the job runner and the per-replica timers.
    */
   start(opts?: { retry?: boolean; jobs?: boolean }): Promise<void>;
-  /** Stops taking jobs and waits for running ones up to a limit; safe to call more than once. */
+  /** Stops the timers and the jobs, waiting for running ones up to a limit; safe to call more than once. */
   drain(): Promise<void>;
   /** Drains the jobs, then closes Redis and the database. */
   close(): Promise<void>;
@@ -72,6 +73,7 @@ export async function createRuntime(
     secret: appSecret(config, loggers.app),
     events: createEventBus(),
     jobs: createJobs({ database, log: loggers.app, registry: metrics.registry }),
+    timers: createTimers(loggers.app),
     apis: {},
   };
 
@@ -90,6 +92,7 @@ export async function createRuntime(
   const stopping = new AbortController();
   async function drain() {
     stopping.abort();
+    await ctx.timers.stop();
     if (!jobsStarted) return;
     await ctx.jobs
       .stop({ timeoutMs: JOB_DRAIN_MS })
@@ -131,6 +134,7 @@ export async function createRuntime(
       if (opts.jobs) {
         await ctx.jobs.start();
         jobsStarted = true;
+        ctx.timers.start();
       }
     },
     drain,

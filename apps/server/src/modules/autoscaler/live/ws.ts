@@ -48,10 +48,10 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
       c.socket.send(data, { binary: false });
     }
   });
-  // A peer that has not answered the last ping by the next one is gone: drop it. A process timer, not a
-  // platform job: jobs run once across replicas, but each replica must ping the sockets it holds
+  // A peer that has not answered the last ping by the next one is gone: drop it. A per-replica timer, not
+  // a platform job: jobs run once across replicas, but each replica must ping the sockets it holds
   // (docs/DECISIONS.md, "WebSocket keep-alive per replica").
-  const pinger = setInterval(() => {
+  const stopPinger = ctx.timers.every('autoscaler.ws-ping', o.wsPingSeconds * 1000, () => {
     for (const c of clients) {
       if (!c.alive) c.socket.terminate();
       else {
@@ -59,9 +59,9 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
         c.socket.ping();
       }
     }
-  }, o.wsPingSeconds * 1000).unref();
+  });
   app.addHook('onClose', async () => {
-    clearInterval(pinger);
+    stopPinger();
     unsubscribe();
     for (const c of clients) c.socket.close(1001, 'server shutting down');
   });
