@@ -15,6 +15,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { seedFleet } from './fleet-seed';
 import {
+  benchDatabase,
+  benchNumber,
   cpuMs,
   createAccounts,
   dbUrl,
@@ -24,10 +26,9 @@ import {
   startServer,
 } from './time-common';
 
-const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 500);
+const PARALLEL = benchNumber('BENCH_PARALLEL', 500);
 const VEHICLES = 2000;
-// BENCH_DB names the scratch database, so two runs on one machine never share it.
-const DB = process.env.BENCH_DB ?? 'clockpilot_bench_fleet';
+const DB = benchDatabase('clockpilot_bench_fleet');
 
 await recreateDatabase(DB);
 const renters = Array.from({ length: 50 }, (_, i) => ({

@@ -9,6 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import {
   adminQuery,
+  benchDatabase,
+  benchNumber,
   createAccounts,
   dbUrl,
   percentile,
@@ -17,11 +19,11 @@ import {
   startServer,
 } from './time-common';
 
-const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 20);
-const DB = process.env.BENCH_DB ?? 'clockpilot_bench_clock';
+const PEOPLE = benchNumber('BENCH_PEOPLE', 1000);
+const ROUNDS = benchNumber('BENCH_ROUNDS', 3);
+const CONNECTIONS = benchNumber('BENCH_CONNECTIONS', 50);
+const PGBENCH_SECONDS = benchNumber('BENCH_PGBENCH_SECONDS', 20);
+const DB = benchDatabase('clockpilot_bench_clock');
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'];
 
 await recreateDatabase(DB);

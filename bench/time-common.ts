@@ -239,6 +239,20 @@ export async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** A numeric option from the environment (`BENCH_…`), or its default; anything but a positive number stops the bench. */
+export function benchNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+/** The bench's scratch database: BENCH_DB names another, so two runs on one machine never share one. */
+export function benchDatabase(fallback: string): string {
+  return process.env.BENCH_DB || fallback;
+}
+
 /** The machine a result was measured on, with its load (figures from a busy machine are low). */
 export function machineInfo() {
   return {

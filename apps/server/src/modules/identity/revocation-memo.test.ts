@@ -29,22 +29,35 @@ function fakeCache() {
       return () => {};
     },
   } as unknown as Cache;
-  return { values, state, ctx: { cache } as AppContext };
+  /** Holds every read until the function it answers is called. */
+  const holdReads = () => {
+    let release = () => {};
+    state.hold = new Promise((r) => {
+      release = r;
+    });
+    return release;
+  };
+  return { values, state, holdReads, ctx: { cache } as AppContext };
+}
+
+/** A memo on a fresh fake cache, its channel already live unless asked otherwise. */
+function memoOnFakeCache({ live = true } = {}) {
+  const fake = fakeCache();
+  const memo = createRevocationMemo(fake.ctx);
+  if (live) fake.state.onLive(true);
+  return { ...fake, memo };
 }
 
 describe('revocation memo', () => {
   it('reads the shared cache every time while its channel is not live', async () => {
-    const { state, ctx } = fakeCache();
-    const memo = createRevocationMemo(ctx);
+    const { state, memo } = memoOnFakeCache({ live: false });
     await memo.read('k');
     await memo.read('k');
     expect(state.reads).toBe(2);
   });
 
   it('remembers a value while live, and forgets it on a message from any replica', async () => {
-    const { values, state, ctx } = fakeCache();
-    const memo = createRevocationMemo(ctx);
-    state.onLive(true);
+    const { values, state, memo } = memoOnFakeCache();
     expect(await memo.read('k')).toBeUndefined();
     expect(await memo.read('k')).toBeUndefined();
     expect(state.reads).toBe(1);
@@ -55,9 +68,7 @@ describe('revocation memo', () => {
   });
 
   it('forgets everything when the channel drops, and remembers nothing until it is live again', async () => {
-    const { values, state, ctx } = fakeCache();
-    const memo = createRevocationMemo(ctx);
-    state.onLive(true);
+    const { values, state, memo } = memoOnFakeCache();
     await memo.read('k');
     state.onLive(false);
     values.set('k', 'revoked');
@@ -68,13 +79,8 @@ describe('revocation memo', () => {
   });
 
   it('does not keep a value read before a message about it arrived', async () => {
-    const { values, state, ctx } = fakeCache();
-    const memo = createRevocationMemo(ctx);
-    state.onLive(true);
-    let release = () => {};
-    state.hold = new Promise((r) => {
-      release = r;
-    });
+    const { values, state, memo, holdReads } = memoOnFakeCache();
+    const release = holdReads();
     const racing = memo.read('k');
     values.set('k', 'revoked');
     await memo.changed('k');
@@ -86,13 +92,8 @@ describe('revocation memo', () => {
   });
 
   it('makes one read for a burst of first reads of a key, and none joins a read older than a message', async () => {
-    const { values, state, ctx } = fakeCache();
-    const memo = createRevocationMemo(ctx);
-    state.onLive(true);
-    let release = () => {};
-    state.hold = new Promise((r) => {
-      release = r;
-    });
+    const { values, state, memo, holdReads } = memoOnFakeCache();
+    const release = holdReads();
     const burst = Array.from({ length: 50 }, () => memo.read('k'));
     expect(state.reads).toBe(1);
     values.set('k', 'revoked');

@@ -41,6 +41,20 @@ export function createPaymentsService(
   const db = ctx.db;
   const leadMs = ctx.config.payments.authorizeLeadHours * 3600_000;
 
+  /** A booking's payment before its authorisation: due at `authorizeAt`, or being authorised now (null). */
+  const scheduled = (i: AuthorizeInput, authorizeAt: Date | null, now: Date) => ({
+    bookingId: i.bookingId,
+    userId: i.customer.userId,
+    customerEmail: i.customer.email,
+    provider: providerName,
+    intentId: null,
+    status: 'scheduled' as const,
+    currency: i.currency,
+    amountAuthorized: i.amountMinor,
+    authorizeAt,
+    at: now,
+  });
+
   /** Moves a payment forward (never back); the move is announced once its transaction commits. */
   async function move(
     tx: Tx,
@@ -120,18 +134,7 @@ export function createPaymentsService(
         };
         const row =
           (await paymentsRepo.liveForBooking(tx, i.bookingId)) ??
-          (await paymentsRepo.insert(tx, {
-            bookingId: i.bookingId,
-            userId: i.customer.userId,
-            customerEmail: i.customer.email,
-            provider: providerName,
-            intentId: null,
-            status: 'scheduled',
-            currency: i.currency,
-            amountAuthorized: i.amountMinor,
-            authorizeAt: null,
-            at: now,
-          }));
+          (await paymentsRepo.insert(tx, scheduled(i, null, now)));
         const withIntent = await paymentsRepo.update(tx, row.id, {
           intentId: answer.intentId || null,
           updatedAt: now,
@@ -211,18 +214,7 @@ export function createPaymentsService(
         return null;
       const existing = await paymentsRepo.liveForBooking(db, i.bookingId);
       if (existing) return existing.authorizeAt ?? authorizeAt;
-      await paymentsRepo.insert(db, {
-        bookingId: i.bookingId,
-        userId: i.customer.userId,
-        customerEmail: i.customer.email,
-        provider: providerName,
-        intentId: null,
-        status: 'scheduled',
-        currency: i.currency,
-        amountAuthorized: i.amountMinor,
-        authorizeAt,
-        at: now,
-      });
+      await paymentsRepo.insert(db, scheduled(i, authorizeAt, now));
       return authorizeAt;
     },
 
