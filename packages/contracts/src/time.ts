@@ -266,9 +266,24 @@ export const ZApprovalPage = ZPage(ZTimesheetSummary);
 
 export const ZBulkApproveBody = z.object({ ids: z.array(ZId).min(1).max(200) });
 export type TBulkApproveBody = z.infer<typeof ZBulkApproveBody>;
+/**
+ * A week bulk approval left as it was: `detail` in the server's English, `reason` (a problem reason of
+ * the time module) with the fields it names, so a client words it in the person's language.
+ */
+export const ZBulkApproveFailure = z.object({
+  id: ZId,
+  code: ZString,
+  detail: ZString,
+  reason: ZString,
+  week: ZIsoWeek.optional(),
+  weekStatus: ZTimesheetStatus.optional(),
+  action: ZString.optional(),
+  lockedBefore: ZIsoDate.optional(),
+});
+export type TBulkApproveFailure = z.infer<typeof ZBulkApproveFailure>;
 export const ZBulkApproveResult = z.object({
   approved: z.array(ZId),
-  failed: z.array(z.object({ id: ZId, code: ZString, detail: ZString })),
+  failed: z.array(ZBulkApproveFailure),
 });
 export type TBulkApproveResult = z.infer<typeof ZBulkApproveResult>;
 

@@ -11,7 +11,7 @@ import type {
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
-import { AppError, forbidden } from '../../platform/errors';
+import { AppError } from '../../platform/errors';
 import { timesOf, toEntry } from './entries.service';
 import { isoWeekOf, startOfLocalDay, summariseWeek, weekBounds } from './time.calendar';
 import { lockedError, weekClosedError } from './time.messages';
@@ -105,15 +105,16 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
   ): Promise<TTimesheet> {
     const rule = TRANSITIONS[action];
     const { person, relation } = await subject(principal, input.person);
-    if (relation === 'reader') throw forbidden("You may not change this person's timesheet");
-    if (rule.ownerOnly && relation !== 'self') throw forbidden('Only its owner may withdraw a timesheet');
+    const refuse = (reason: string, message: string) => new AppError('forbidden', message, { reason });
+    if (relation === 'reader')
+      throw refuse('timesheet_read_only', "You may not change this person's timesheet");
+    if (rule.ownerOnly && relation !== 'self')
+      throw refuse('timesheet_owner_only', 'Only its owner may withdraw a timesheet');
     // Deciding takes a manager of the person; admins may also decide on their own week.
     if (rule.managerOnly && relation !== 'manager' && !(relation === 'self' && principal.role === 'admin')) {
-      throw forbidden(
-        relation === 'self'
-          ? 'You cannot decide on your own timesheet'
-          : `Only a manager of ${person.name} may do this`,
-      );
+      throw relation === 'self'
+        ? refuse('timesheet_own_decision', 'You cannot decide on your own timesheet')
+        : refuse('timesheet_manager_only', `Only a manager of ${person.name} may do this`);
     }
     const bounds = weekBounds(input.week, person.timeZone, 'body.week');
     const now = clock.now();
@@ -246,12 +247,17 @@ export function createTimesheetsService(ctx: AppContext, policy: TimePolicy, met
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           // A timesheet the caller may not see is reported like a missing one.
-          const hidden = err.status === 404;
-          result.failed.push({
-            id,
-            code: hidden ? 'not_found' : err.code,
-            detail: hidden ? 'Timesheet not found' : err.message,
-          });
+          result.failed.push(
+            err.status === 404
+              ? { id, code: 'not_found', detail: 'Timesheet not found', reason: 'timesheet_not_found' }
+              : {
+                  ...err.details.extra,
+                  id,
+                  code: err.code,
+                  detail: err.message,
+                  reason: err.details.reason ?? err.code,
+                },
+          );
         }
       }
       return result;

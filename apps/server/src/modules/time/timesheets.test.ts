@@ -249,20 +249,33 @@ describe('approval workflow', () => {
     const approvedSheet = (
       await w.api(w.admin, 'GET', `/time/approvals?status=draft&week=${week}`)
     ).body.items.find((i: { personId: string }) => i.personId === w.people.employee.id);
+    const ownSheet = all.body.items.find((i: { personId: string }) => i.personId === w.people.manager.id);
     const missing = '00000000-0000-4000-8000-00000000000f';
     const res = await w.api(w.manager, 'POST', '/time/approvals/approve', {
-      ids: [queue.body.items[0].id, outsiderSheet.id, approvedSheet.id, missing],
+      ids: [queue.body.items[0].id, outsiderSheet.id, approvedSheet.id, ownSheet.id, missing],
     });
     expect(res.status).toBe(200);
     expect(res.body.approved).toEqual([queue.body.items[0].id]);
+    // Each failure names its reason and the fields that word it, as a refused single approval would.
+    const notFound = { code: 'not_found', detail: 'Timesheet not found', reason: 'timesheet_not_found' };
     expect(res.body.failed).toEqual([
-      { id: outsiderSheet.id, code: 'not_found', detail: 'Timesheet not found' },
+      { id: outsiderSheet.id, ...notFound },
       {
         id: approvedSheet.id,
         code: 'conflict',
         detail: expect.stringMatching(/is still a draft and cannot be approved/),
+        reason: 'week_closed',
+        week,
+        weekStatus: 'draft',
+        action: 'approve',
       },
-      { id: missing, code: 'not_found', detail: 'Timesheet not found' },
+      {
+        id: ownSheet.id,
+        code: 'forbidden',
+        detail: 'You cannot decide on your own timesheet',
+        reason: 'timesheet_own_decision',
+      },
+      { id: missing, ...notFound },
     ]);
     expect((await w.api(w.employee, 'GET', '/time/approvals')).status).toBe(403);
   });

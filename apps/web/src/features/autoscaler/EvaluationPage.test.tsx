@@ -124,7 +124,7 @@ describe('evaluation page', () => {
     chooseFile();
     fireEvent.change(screen.getByLabelText(/Capacity per server/), { target: { value: '5' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run evaluation' }));
-    expect(await screen.findByText('Replaying trace.csv: 33 %')).toBeTruthy();
+    expect(await screen.findByText('Replaying trace.csv: 33%')).toBeTruthy();
     const form = sent[0] as FormData;
     expect(Object.fromEntries([...form.entries()].filter(([k]) => k !== 'file'))).toEqual({
       policy: 'both',

@@ -16,7 +16,7 @@ import { IconFileTypeCsv } from '@tabler/icons-react';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { isApiError } from '../../app/api';
-import { numberText } from '../../app/format';
+import { numberText, percentText } from '../../app/format';
 import { t } from '../../app/i18n';
 import { EmptyState, ErrorState, LoadingState, PageTitle, Section } from '../../app/ui';
 import { EvaluationResult } from './EvaluationResult';
@@ -131,7 +131,10 @@ function Outcome({ id, query }: { id: string | null; query: ReturnType<typeof us
     return (
       <Stack gap={4} role="status" aria-live="polite">
         <Text size="sm">
-          {t('autoscaler.replaying', { file: e.fileName, percent: Math.floor(share * 100) })}
+          {t('autoscaler.replaying', {
+            file: e.fileName,
+            percent: percentText(Math.floor(share * 100) / 100),
+          })}
         </Text>
         <Progress value={share * 100} aria-label={t('autoscaler.replayProgress')} />
       </Stack>

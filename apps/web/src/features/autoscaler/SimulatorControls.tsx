@@ -4,7 +4,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { FormEvent, ReactNode } from 'react';
 import { errorMessage, isApiError } from '../../app/api';
-import { numberText } from '../../app/format';
+import { numberText, percentText } from '../../app/format';
 import { t } from '../../app/i18n';
 import { useFaults, useSaveCluster, useSimulatorState } from './api';
 import { type LoadValues, loadBody, loadValues, toFormErrors } from './cluster-form';
@@ -86,7 +86,7 @@ function FaultControl({ clusterId, pollMs }: { clusterId: string; pollMs: number
           : now
             ? t('autoscaler.faultsNow', {
                 latency: numberText(now.latencyMs),
-                errors: Math.round(now.errorRate * 100),
+                errors: percentText(now.errorRate),
                 outage: Math.ceil(now.outageSeconds),
               })
             : t('autoscaler.readingSimulator')}

@@ -4,7 +4,7 @@ import type { THoliday, TTimeOff } from '@clockpilot/contracts/planning';
 import { Tabs, TextInput } from '@mantine/core';
 import { createLazyRoute, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
-import { dateText, numberText } from '../../app/format';
+import { dateText, percentText } from '../../app/format';
 import { t } from '../../app/i18n';
 import { RemoteSelect, useNames } from '../../app/remote-select';
 import { PageTitle } from '../../app/ui';
@@ -33,7 +33,7 @@ function TimeOffTab() {
       ? t('planning.fullDays')
       : f === 0.5
         ? t('planning.halfDays')
-        : t('planning.shareOfDay', { percent: numberText(Math.round(f * 100)) });
+        : t('planning.shareOfDay', { percent: percentText(f) });
   return (
     <CrudTab
       resource="time-off"

@@ -1,8 +1,18 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { auth } from '../../app/auth';
+import { setLanguage } from '../../app/i18n';
+import { DEFAULT_PREFERENCES, setPreferences } from '../../app/preferences';
+import { wordProblems } from '../../app/problems';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { ApprovalsPage } from './ApprovalsPage';
+import { timeProblems } from './problems';
+
+wordProblems(timeProblems);
+afterEach(async () => {
+  setPreferences(DEFAULT_PREFERENCES);
+  await setLanguage('en');
+});
 
 if (!('fonts' in document)) {
   Object.defineProperty(document, 'fonts', {
@@ -109,6 +119,52 @@ describe('approvals', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Approve selected (1)' }));
     await waitFor(() => expect(bulkBody).toEqual({ ids: [SHEET_ID] }));
     expect(await screen.findByText('1 week approved')).toBeTruthy();
+  });
+
+  it('words each week the bulk approval left in the person language, not the server English', async () => {
+    setPreferences({ language: 'de' });
+    await setLanguage('de');
+    const OTHER = '00000000-0000-4000-8000-0000000000cd';
+    let approved = false;
+    mockApi(async (url, init) => {
+      if (url.pathname === '/api/v1/time/approvals' && init.method !== 'POST')
+        return json({ items: approved ? [] : [summary], nextCursor: null });
+      if (url.pathname === '/api/v1/time/approvals/approve' && init.method === 'POST') {
+        approved = true;
+        return json({
+          approved: [],
+          failed: [
+            {
+              id: SHEET_ID,
+              code: 'conflict',
+              detail: 'The week of 23–29 Nov 2026 is still a draft and cannot be approved',
+              reason: 'week_closed',
+              week: '2026-W48',
+              weekStatus: 'draft',
+              action: 'approve',
+            },
+            {
+              id: OTHER,
+              code: 'forbidden',
+              detail: 'You cannot decide on your own timesheet',
+              reason: 'timesheet_own_decision',
+            },
+          ],
+        });
+      }
+      return problem(404, { code: 'not_found' });
+    }, 'manager');
+    await auth.ready();
+    renderWithProviders(<ApprovalsPage />);
+    fireEvent.click(await screen.findByRole('checkbox', { name: /Eli Employee/ }, { timeout: 10_000 }));
+    fireEvent.click(screen.getByRole('button', { name: /\(1\)/ }));
+    expect(
+      await screen.findByText(
+        'Die Woche 23. Nov. – 29. Nov. 2026 ist noch ein Entwurf und kann nicht freigegeben werden',
+      ),
+    ).toBeTruthy();
+    expect(screen.getByText('Über den eigenen Stundenzettel können Sie nicht entscheiden')).toBeTruthy();
+    expect(screen.queryByText(/cannot be approved|your own timesheet/)).toBeNull();
   });
 
   it('shows week dates, the entries with their notes, and pages to other weeks of the person', async () => {

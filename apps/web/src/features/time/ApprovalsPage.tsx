@@ -7,6 +7,7 @@ import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { errorMessage } from '../../app/api';
 import { t, tn } from '../../app/i18n';
+import { problemText } from '../../app/problems';
 import { RemoteSelect } from '../../app/remote-select';
 import { EmptyState, ErrorState, LoadingState, PageTitle } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
@@ -152,7 +153,11 @@ export function ApprovalsPage() {
         if (r.approved.length > 0)
           notifications.show({ color: 'green', message: tn('approvals.approved', r.approved.length) });
         for (const f of r.failed)
-          notifications.show({ color: 'red', title: t('approvals.notApproved'), message: f.detail });
+          notifications.show({
+            color: 'red',
+            title: t('approvals.notApproved'),
+            message: problemText(f, f.detail),
+          });
       },
       onError: (e) =>
         notifications.show({ color: 'red', title: t('approvals.notApproved'), message: errorMessage(e) }),

@@ -66,4 +66,9 @@ export const timeProblems: Record<string, ProblemWords> = {
   period_locked: (p) =>
     typeof p.lockedBefore === 'string' ? t('problem.period_locked', { day: dateText(p.lockedBefore) }) : null,
   week_closed: weekClosed,
+  timesheet_not_found: fixed('problem.timesheet_not_found'),
+  timesheet_read_only: fixed('problem.timesheet_read_only'),
+  timesheet_owner_only: fixed('problem.timesheet_owner_only'),
+  timesheet_own_decision: fixed('problem.timesheet_own_decision'),
+  timesheet_manager_only: fixed('problem.timesheet_manager_only'),
 };

@@ -154,7 +154,7 @@ export const autoscaler = {
 
   'autoscaler.faults': 'Störungen',
   'autoscaler.faultsNotChanged': 'Störungen nicht geändert',
-  'autoscaler.faultsNow': 'Jetzt: +{latency} ms Latenz, {errors} % Fehler, noch {outage} s Ausfall',
+  'autoscaler.faultsNow': 'Jetzt: +{latency} ms Latenz, {errors} Fehler, noch {outage} s Ausfall',
   'autoscaler.simulatorError': 'Simulator: {error}',
   'autoscaler.readingSimulator': 'Simulator wird gelesen…',
   'autoscaler.latencyRange': 'Zwischen 0 und {max} ms',
@@ -183,7 +183,7 @@ export const autoscaler = {
   'autoscaler.noEvaluation': 'Noch keine Auswertung',
   'autoscaler.noEvaluationHint':
     'Laden Sie einen Lastverlauf hoch, um zu sehen, wie HPA und vorausschauender Modus dafür skaliert hätten.',
-  'autoscaler.replaying': '{file} wird abgespielt: {percent} %',
+  'autoscaler.replaying': '{file} wird abgespielt: {percent}',
   'autoscaler.replayProgress': 'Fortschritt der Wiedergabe',
   'autoscaler.failed': 'Die Auswertung ist fehlgeschlagen',
   'autoscaler.noFigures': 'Es kamen keine Kennzahlen zurück',

@@ -140,7 +140,7 @@ export const planning = {
   'planning.off': 'Abwesend',
   'planning.fullDays': 'Ganze Tage',
   'planning.halfDays': 'Halbe Tage',
-  'planning.shareOfDay': '{percent} % jedes Tages',
+  'planning.shareOfDay': '{percent} jedes Tages',
   'planning.timeOffDescribe': 'Abwesenheit {from}–{to}',
   'planning.noTimeOff': 'Keine Abwesenheiten',
   'planning.noTimeOffHint': 'Abwesenheiten senken die Kapazität einer Person in der Planung.',

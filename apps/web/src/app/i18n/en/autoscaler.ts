@@ -151,7 +151,7 @@ export const autoscaler = {
 
   'autoscaler.faults': 'Faults',
   'autoscaler.faultsNotChanged': 'Faults not changed',
-  'autoscaler.faultsNow': 'Now: +{latency} ms latency, {errors} % errors, {outage} s outage left',
+  'autoscaler.faultsNow': 'Now: +{latency} ms latency, {errors} errors, {outage} s outage left',
   'autoscaler.simulatorError': 'Simulator: {error}',
   'autoscaler.readingSimulator': 'Reading the simulator…',
   'autoscaler.latencyRange': 'Between 0 and {max} ms',
@@ -180,7 +180,7 @@ export const autoscaler = {
   'autoscaler.noEvaluation': 'No evaluation yet',
   'autoscaler.noEvaluationHint':
     'Upload a trace to see how the HPA and the predictive mode would have scaled for it.',
-  'autoscaler.replaying': 'Replaying {file}: {percent} %',
+  'autoscaler.replaying': 'Replaying {file}: {percent}',
   'autoscaler.replayProgress': 'Replay progress',
   'autoscaler.failed': 'The evaluation failed',
   'autoscaler.noFigures': 'No figures came back',

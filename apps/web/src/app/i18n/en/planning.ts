@@ -136,7 +136,7 @@ export const planning = {
   'planning.off': 'Off',
   'planning.fullDays': 'Full days',
   'planning.halfDays': 'Half days',
-  'planning.shareOfDay': '{percent} % of each day',
+  'planning.shareOfDay': '{percent} of each day',
   'planning.timeOffDescribe': 'time off {from}–{to}',
   'planning.noTimeOff': 'No time off',
   'planning.noTimeOffHint': 'Time off lowers a person’s capacity in the plan.',
