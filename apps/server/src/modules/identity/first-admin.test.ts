@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createUser, signIn } from '../../../test/factories/identity';
-import { createTestApp, moduleServices, type TestApp } from '../../../test/helpers';
+import {
+  createTestApp,
+  createTestRuntime,
+  moduleServices,
+  type TestApp,
+  testDatabase,
+} from '../../../test/helpers';
 
 let apps: TestApp[] = [];
 afterEach(async () => {
@@ -81,5 +87,27 @@ describe('first admin', () => {
 
     expect((await login(t, 'root_admin', 'Granite-Harbor-81-Ferry')).statusCode).toBe(200);
     expect(await firstStart()).toEqual({ pending: false });
+  });
+
+  it('checks ADMIN_USERNAME where it makes the first admin, and ignores it once there is one', async () => {
+    const { database } = await testDatabase();
+    // In-process cache: a runtime whose start fails is never closed, so it holds only the database.
+    const env = (name: string) => ({
+      ADMIN_USERNAME: name,
+      ADMIN_PASSWORD: 'Granite-Harbor-81-Ferry',
+      REDIS_URL: '',
+    });
+    await expect(createTestRuntime({ database, env: env('site-admin') })).rejects.toThrow(
+      'ADMIN_USERNAME: 3 to 50 letters, digits or underscores (got "site-admin")',
+    );
+    const first = await createTestRuntime({ database, env: env('root_admin') });
+    await first.drain();
+    // A later start with a name the accounts refuse: the database has its admin, so it boots.
+    const later = await createTestRuntime({ database, env: env('site-admin') });
+    const page = await later
+      .services('identity')
+      .identity.listUsers({ limit: 50, sort: 'username', order: 'asc' });
+    expect(page.items.map((u) => u.username)).toEqual(['root_admin']);
+    await later.close();
   });
 });

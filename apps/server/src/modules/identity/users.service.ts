@@ -8,6 +8,7 @@ import type {
   TUser,
   TUserListQuery,
 } from '@clockpilot/contracts';
+import { ZUsername } from '@clockpilot/contracts';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx, Tx } from '../../platform/db';
@@ -287,7 +288,7 @@ export function createUsersService(
     async ensureFirstAdmin(print: (text: string) => void): Promise<TUser | null> {
       if (await repo.anyUser(ctx.db)) return null; // the usual boot: skip hashing a password for nothing
       const { adminUsername, adminPassword, adminEmail } = config.auth;
-      const username = adminUsername ?? 'admin';
+      const username = firstAdminUsername(adminUsername);
       const password = adminPassword ?? generatePassword();
       if (adminPassword)
         assertStrongPassword(
@@ -314,6 +315,13 @@ export function createUsersService(
     },
   };
   return service;
+}
+
+/** ADMIN_USERNAME (default `admin`); a name no account may have stops the start, saying which rule. */
+function firstAdminUsername(configured: string | undefined): string {
+  const parsed = ZUsername.safeParse(configured ?? 'admin');
+  if (parsed.success) return parsed.data;
+  throw new Error(`ADMIN_USERNAME: ${parsed.error.issues[0]?.message} (got "${configured}")`);
 }
 
 function firstAdminBanner(username: string, password: string, url: string): string {
