@@ -99,7 +99,7 @@ describe('per-replica timers', () => {
   });
 });
 
-describe('timers in the runtime', { timeout: 120_000 }, () => {
+describe('timers in the runtime', { timeout: 300_000 }, () => {
   it('start with the server and stop when it closes', async () => {
     const runtime = await createTestRuntime({ env: { MODULES: 'identity' }, jobs: true });
     let runs = 0;
