@@ -4,6 +4,8 @@
  * resident memory), then a 1 GB upload refused twice: once by its declared length, once streamed
  * without one (chunked), where the server stops at the 500 MiB limit. Memory is sampled from
  * /proc every 50 ms. Goals: import ≤ 20 s and peak RSS ≤ 400 MB; the refusals with flat memory.
+ * Beside the wall time, the CPU the import cost the server and the database's backends (utime +
+ * stime from /proc): on a shared machine the wall time is mostly the queue for a core.
  *
  * The floor, in the same run: a process of its own that only reads the workbook with ExcelJS'
  * streaming reader (time and peak RSS), what no import of that file can do without.
@@ -19,7 +21,7 @@ import http from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { createAccounts, recreateDatabase, rssMiB, startServer } from './time-common';
+import { adminQuery, cpuMs, createAccounts, recreateDatabase, rssMiB, startServer } from './time-common';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 // BENCH_DB: a database of its own, when another run of this bench may be under way.
@@ -73,6 +75,19 @@ await once(reader, 'exit');
 const floorSeconds = (performance.now() - floorStarted) / 1000;
 const floorRss = await stopFloor();
 
+/** CPU used so far by the server and by each PostgreSQL backend connected to the bench's database. */
+async function cpuNow() {
+  const { rows } = await adminQuery(`select pid from pg_stat_activity where datname = '${DB}'`);
+  const backends = new Map<number, number>();
+  for (const { pid } of rows as Array<{ pid: number }>) backends.set(pid, await cpuMs(pid).catch(() => 0));
+  return { server: await cpuMs(server.pid), backends };
+}
+/** CPU between two readings; a backend opened since counts whole, one closed since is not seen. */
+const cpuSpent = (a: Awaited<ReturnType<typeof cpuNow>>, b: typeof a) => ({
+  server: (b.server - a.server) / 1000,
+  database: [...b.backends].reduce((sum, [pid, ms]) => sum + ms - (a.backends.get(pid) ?? 0), 0) / 1000,
+});
+const cpuBefore = await cpuNow();
 const stopImport = sampler();
 const t0 = performance.now();
 const form = new FormData();
@@ -96,6 +111,7 @@ for (;;) {
 }
 const importSeconds = (performance.now() - t0) / 1000;
 const importRss = await stopImport();
+const cpu = cpuSpent(cpuBefore, await cpuNow());
 if (run.status !== 'succeeded') throw new Error(`import ${run.status}: ${run.reason}`);
 
 // --- 1 GB refused -------------------------------------------------------------------------------
@@ -147,11 +163,11 @@ const streamedRss = await stopStreamed();
 await server.stop();
 await rm(scratch, { recursive: true, force: true });
 
-const cpu = cpus();
+const cores = cpus();
 const result = {
   case: 'planning import',
   date: new Date().toISOString(),
-  machine: `${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
+  machine: `${cores.length} × ${cores[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
   database: 'PostgreSQL 127.0.0.1:5432 + Redis',
@@ -161,6 +177,8 @@ const result = {
     seconds: Number(importSeconds.toFixed(2)),
     rssBeforeMiB: importRss.before,
     peakRssMiB: importRss.peak,
+    serverCpuSeconds: cpu.server,
+    databaseCpuSeconds: cpu.database,
     counts: run.counts,
     goals: { seconds: 20, peakRssMB: 400 },
   },

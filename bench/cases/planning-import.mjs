@@ -29,6 +29,7 @@ export default {
       `| floor: streaming read of the same .xlsx | ${f.floor.readSeconds} s, peak RSS ${f.floor.peakRssMiB} MiB | — | — |`,
       `| import of ${i.rows.toLocaleString('en')} rows, upload to end | ${i.seconds} s | ${(i.seconds / f.floor.readSeconds).toFixed(1)}× | 20 s |`,
       `| server peak RSS during the import | ${i.peakRssMiB} MiB (from ${i.rssBeforeMiB}) | ${(i.peakRssMiB / f.floor.peakRssMiB).toFixed(1)}× | 400 MB |`,
+      `| CPU of that import: server / PostgreSQL backends | ${i.serverCpuSeconds} s / ${i.databaseCpuSeconds} s | — | — |`,
       `| 1 GB upload, declared length | ${f.refusedDeclared.status}, peak RSS ${f.refusedDeclared.peakRssMiB} MiB | — | 413, flat |`,
       `| 1 GB upload, chunked | ${f.refusedStreamed.status}, peak RSS ${f.refusedStreamed.peakRssMiB} MiB | — | 413, flat |`,
     ].join('\n');

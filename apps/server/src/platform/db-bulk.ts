@@ -28,9 +28,8 @@ export async function insertMany<T extends PgTable>(
     const shapes = new Map<string, number[]>();
     for (let i = start; i < Math.min(start + BATCH, values.length); i++) {
       const row = values[i] as Record<string, unknown>;
-      const shape = columns
-        .map(([key, col]) => (row[key] === undefined && !col.defaultFn ? '0' : '1'))
-        .join('');
+      let shape = '';
+      for (const [key, col] of columns) shape += row[key] === undefined && !col.defaultFn ? '0' : '1';
       const list = shapes.get(shape);
       if (list) list.push(i);
       else shapes.set(shape, [i]);

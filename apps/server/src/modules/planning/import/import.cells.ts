@@ -71,12 +71,10 @@ export function convertRow<S extends z.ZodType>(
 ): { data: z.output<S> } | { errors: TImportRowError[] } {
   const errors: TImportRowError[] = [];
   const input: Record<string, unknown> = {};
-  const headerOf = new Map<string, string>();
   for (const c of columns) {
     if (!c.field) continue;
-    headerOf.set(c.field, c.header);
     const cell = raw.cells[c.column] ?? null;
-    if (cellText(cell) === '') continue;
+    if (cell === null || cellText(cell) === '') continue;
     const r = read(KINDS[c.field] ?? 'text', cell, dateFormat);
     if (r.ok) input[c.field] = r.value;
     else errors.push({ row: raw.row, column: c.header, value: cellText(cell), message: r.message });
@@ -90,7 +88,7 @@ export function convertRow<S extends z.ZodType>(
       const value = input[field];
       return {
         row: raw.row,
-        column: headerOf.get(field) ?? field ?? null,
+        column: columns.find((c) => c.field === field)?.header ?? field ?? null,
         value: value === undefined ? null : String(value),
         message: value === undefined && issue.code === 'invalid_type' ? 'Required' : issue.message,
       };

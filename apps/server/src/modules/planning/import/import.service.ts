@@ -32,6 +32,7 @@ import {
 import { importRepo } from './import.repo';
 import type { ImportRow } from './import.tables';
 import type { Upload } from './import.upload';
+import { writeBehind } from './import.write-behind';
 
 const BATCH = 1000;
 /** Row errors kept per run; the count of failed rows stays exact beyond it. */
@@ -157,35 +158,45 @@ export function createImportService(
     try {
       await transact(async (tx) => {
         let batch: ParsedRow<unknown>[] = [];
+        const writer = writeBehind<ParsedRow<unknown>[]>(async (rows) =>
+          tally(await kind.write(tx, by, rows as never)),
+        );
         const flush = async () => {
-          if (batch.length) tally(await kind.write(tx, by, batch as never));
+          if (batch.length) await writer.push(batch);
           batch = [];
           await publish(run.id, progress);
           onProgress?.(progress.done, progress.total);
         };
-        for await (const raw of table.rows) {
-          if (raw.cells.every((c) => c === null || String(c).trim() === '')) continue;
-          progress.done += 1;
-          const converted = convertRow(kind.schema, columns, raw, run.options.dateFormat);
-          if ('errors' in converted) {
-            converted.errors.forEach(fail);
-            continue;
+        try {
+          for await (const raw of table.rows) {
+            if (raw.cells.every((c) => c === null || String(c).trim() === '')) continue;
+            progress.done += 1;
+            const converted = convertRow(kind.schema, columns, raw, run.options.dateFormat);
+            if ('errors' in converted) {
+              converted.errors.forEach(fail);
+              continue;
+            }
+            const keys = kind.keys(converted.data);
+            const twice = keys.find((k) => seen.has(k.key));
+            if (twice) {
+              fail({
+                row: raw.row,
+                column: headers.get(twice.field) ?? twice.field,
+                value: null,
+                message: `Same as row ${seen.get(twice.key)}`,
+              });
+              continue;
+            }
+            for (const k of keys) seen.set(k.key, raw.row);
+            batch.push({ row: raw.row, data: converted.data, headers });
+            if (batch.length >= BATCH) await flush();
           }
-          const twice = kind.keys(converted.data).find((k) => seen.has(k.key));
-          if (twice) {
-            fail({
-              row: raw.row,
-              column: headers.get(twice.field) ?? twice.field,
-              value: null,
-              message: `Same as row ${seen.get(twice.key)}`,
-            });
-            continue;
-          }
-          for (const k of kind.keys(converted.data)) seen.set(k.key, raw.row);
-          batch.push({ row: raw.row, data: converted.data, headers });
-          if (batch.length >= BATCH) await flush();
+          await flush();
+          await writer.settle();
+        } finally {
+          // The transaction never ends under a running write (its statements would land outside it).
+          await writer.idle();
         }
-        await flush();
         progress.total = progress.done;
         if (run.dryRun || failed.size) throw new Rollback();
       });
