@@ -197,7 +197,7 @@ export const planningRepo = {
    * to `next` (a reallocation, or its undo), writing only the weeks that differ: a shift moves most
    * hours to a week that already held the same amount, so 10,000 week rows become a few hundred writes.
    * The deletes, the upserts and the new hours versions of `next`'s assignments are one statement (they
-   * touch different rows), and the week totals two more.
+   * touch different rows); the week totals take the same differences, two statements more.
    */
   async setAllHours(
     db: DbOrTx,
@@ -207,13 +207,16 @@ export const planningRepo = {
   ): Promise<void> {
     const upserts: HoursRow[] = [];
     const deletes: Array<{ assignmentId: string; weekStart: string }> = [];
+    const changes: Array<{ assignmentId: string; weekStart: string; quarters: number }> = [];
     for (const [assignmentId, to] of next) {
       const from = current.get(assignmentId) ?? {};
       for (const weekStart of new Set([...Object.keys(from), ...Object.keys(to)])) {
         const hours = to[weekStart] ?? 0;
-        if ((from[weekStart] ?? 0) === hours) continue;
+        const was = from[weekStart] ?? 0;
+        if (was === hours) continue;
         if (hours > 0) upserts.push({ assignmentId, weekStart, hours });
         else deletes.push({ assignmentId, weekStart });
+        changes.push({ assignmentId, weekStart, quarters: Math.round((hours - was) * 4) });
       }
     }
     await db.execute(sql`
@@ -228,37 +231,7 @@ export const planningRepo = {
         on conflict (assignment_id, week_start) do update set hours = excluded.hours)
       update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
        where id = any(${`{${[...next.keys()].join(',')}}`}::uuid[])`);
-    const changed = [...upserts, ...deletes];
-    if (changed.length === 0) return;
-    await totalsRepo.sync(db, {
-      assignmentIds: [...new Set(changed.map((r) => r.assignmentId))],
-      weeks: [...new Set(changed.map((r) => r.weekStart))],
-    });
-  },
-
-  /**
-   * Hours per person and Monday in [from, to] on assignments other than `except`: what a person is
-   * already booked for while a deliverable's hours move.
-   */
-  async otherLoad(db: DbOrTx, personIds: string[], except: string[], from: string, to: string) {
-    if (personIds.length === 0) return [];
-    return db
-      .select({
-        personId: sql<string>`${assignments.personId}`,
-        weekStart: weeklyHours.weekStart,
-        hours: sql<number>`sum(${weeklyHours.hours})::float8`,
-      })
-      .from(weeklyHours)
-      .innerJoin(assignments, eq(assignments.id, weeklyHours.assignmentId))
-      .where(
-        and(
-          inArray(assignments.personId, personIds),
-          except.length > 0 ? sql`${assignments.id} <> all(${`{${except.join(',')}}`}::uuid[])` : undefined,
-          gte(weeklyHours.weekStart, from),
-          lte(weeklyHours.weekStart, to),
-        ),
-      )
-      .groupBy(assignments.personId, weeklyHours.weekStart);
+    await totalsRepo.add(db, changes);
   },
 
   /** The projects' deliverables, locked, oldest first, each saying whether assignments link to it. */

@@ -8,9 +8,10 @@ import { calendarRepo } from './calendar.repo';
 import { capacityCalendar } from './capacity';
 import { type PlanningPolicy, toDeliverable } from './planning.policy';
 import { planningRepo } from './planning.repo';
-import type { DeliverableRow } from './planning.tables';
+import type { AssignmentRow, DeliverableRow } from './planning.tables';
 import { addDays, addWeeks, mondayOf, weekKey, weeksBetween } from './planning.weeks';
 import { reallocate, type WeekHours } from './reallocate';
+import { type TotalSeries, totalsRepo } from './totals.repo';
 
 /** What a reallocation stores to be undone: every week of every linked assignment. */
 type Image = Record<string, WeekHours>;
@@ -27,6 +28,38 @@ function differences(expected: Image, actual: Image): Array<{ assignmentId: stri
     for (const w of weeks) if ((a[w] ?? 0) !== (b[w] ?? 0)) out.push({ assignmentId: id, week: weekKey(w) });
   }
   return out;
+}
+
+/**
+ * Hours per person and window week on assignments other than the linked ones: the people's week
+ * totals less the linked hours (read under the assignments' locks). One year row per person is read
+ * instead of the week rows of all their assignments.
+ */
+function otherLoad(
+  width: number,
+  windowIndex: ReadonlyMap<string, number>,
+  series: readonly TotalSeries[],
+  linked: readonly AssignmentRow[],
+  hours: ReadonlyMap<string, WeekHours>,
+): Map<string, number[]> {
+  const load = new Map<string, number[]>();
+  for (const s of series) {
+    const row = load.get(s.key) ?? new Array<number>(width).fill(0);
+    load.set(s.key, row);
+    for (let i = Math.max(0, s.offset); i < width && i - s.offset < s.confirmed.length; i++) {
+      row[i]! += s.confirmed[i - s.offset]! + (s.tentative?.[i - s.offset] ?? 0);
+    }
+  }
+  for (const a of linked) {
+    const row = a.personId ? load.get(a.personId) : undefined;
+    if (!row) continue;
+    for (const [week, h] of Object.entries(hours.get(a.id)!)) {
+      const i = windowIndex.get(week);
+      // Never below zero, even with totals behind rows written around the repository.
+      if (i !== undefined) row[i] = Math.max(0, row[i]! - h);
+    }
+  }
+  return load;
 }
 
 export type ReallocationService = ReturnType<typeof createReallocationService>;
@@ -67,11 +100,12 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     // One after another: a transaction's queries share one connection.
     const holidays = await calendarRepo.holidayDates(tx, currentWeek, lastDay);
     const timeOff = await calendarRepo.timeOffWithin(tx, currentWeek, lastDay, personIds);
-    const load = await planningRepo.otherLoad(tx, personIds, ids, currentWeek, newDueWeek);
     const window = Array.from({ length: Math.max(0, weeksBetween(currentWeek, newDueWeek) + 1) }, (_, i) =>
       addWeeks(currentWeek, i),
     );
     const windowIndex = new Map(window.map((w, i) => [w, i]));
+    const series = await totalsRepo.seriesInRange(tx, currentWeek, newDueWeek, personIds);
+    const load = otherLoad(window.length, windowIndex, series, linked, hours);
     const calendar = capacityCalendar(window, holidays);
     const capacities = new Map(
       personIds.map((id) => [
@@ -82,14 +116,13 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
         ),
       ]),
     );
-    const loadOf = new Map(load.map((l) => [`${l.personId}|${l.weekStart}`, Number(l.hours)]));
     const result = reallocate({
       oldDueWeek,
       newDueWeek,
       currentWeek,
       assignments: linked.map((a) => ({ id: a.id, personId: a.personId, hours: hours.get(a.id)! })),
       capacity: (personId, week) => capacities.get(personId)?.[windowIndex.get(week)!] ?? 0,
-      otherLoad: (personId, week) => loadOf.get(`${personId}|${week}`) ?? 0,
+      otherLoad: (personId, week) => load.get(personId)?.[windowIndex.get(week)!] ?? 0,
     });
     const byId = new Map(linked.map((a) => [a.id, a]));
     const summary: TReallocation = {
