@@ -154,7 +154,8 @@ export async function startServer(database: string, extra: Record<string, string
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
+  // Up to two minutes: a bundle boots in seconds when quiet, in over a minute at load 40.
+  for (let i = 0; i < 240; i++) {
     try {
       if ((await fetch(`${url}/api/health/ready`)).status === 200) break;
     } catch {}

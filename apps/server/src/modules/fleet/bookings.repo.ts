@@ -2,8 +2,7 @@ import { and, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import type { keyset } from '../../platform/pagination';
 import { prepared } from '../../platform/unit-of-work';
-import { type BookingRow, fleetBookings, fleetBusy, fleetMaintenanceWindows } from './fleet.tables';
-import { overlaps } from './vehicles.repo';
+import { type BookingRow, fleetBookings, fleetBusy, fleetVehicles, type VehicleRow } from './fleet.tables';
 
 export type NewBooking = Omit<
   BookingRow,
@@ -39,29 +38,56 @@ export type Conflict =
 /** The SQL of bookings and their rows in the busy table. */
 const at = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
 
-/** Every booking request (and every loser of a race) reads it: a prepared statement. */
+/** The busy row `b` is a hold (`k`) whose time was up by `now`; it holds nothing. */
+const lapsedHold = sql`coalesce(k.state = 'held' and k.hold_expires_at <= ${at('now')}, false)`;
+type TakenJson = {
+  bookingId: string | null;
+  maintenanceId: string | null;
+  startAt: string;
+  endAt: string;
+  busyUntil: string;
+  lapsed: boolean;
+};
+
+/**
+ * The first busy row of the vehicle over [from, to) other than `except`, a live one before a lapsed
+ * hold, as one JSON value: a subquery, so the booking request reads it with its vehicle. Written with
+ * aliases: Drizzle leaves a single-table select's columns unqualified, which a subquery cannot use.
+ */
+const taken = sql<TakenJson | null>`(
+  select json_build_object(
+    'bookingId', b.booking_id, 'maintenanceId', b.maintenance_id,
+    'startAt', coalesce(k.start_at, w.start_at), 'endAt', coalesce(k.end_at, w.end_at),
+    'busyUntil', b.ends_at, 'lapsed', ${lapsedHold})
+  from fleet_busy b
+  left join fleet_bookings k on k.id = b.booking_id
+  left join fleet_maintenance_windows w on w.id = b.maintenance_id
+  where b.vehicle_id = fleet_vehicles.id
+    and tstzrange(b.starts_at, b.ends_at, '[)') && tstzrange(${at('from')}, ${at('to')}, '[)')
+    and (${sql.placeholder('except')}::uuid is null or b.booking_id is distinct from ${sql.placeholder('except')}::uuid)
+  order by ${lapsedHold} limit 1)`;
+
+/** Every booking request reads it once, with the vehicle: a prepared statement. */
+const requestOf = prepared('fleet_booking_request', (db) =>
+  db
+    .select({ vehicle: fleetVehicles, taken })
+    .from(fleetVehicles)
+    .where(eq(fleetVehicles.id, sql.placeholder('vehicleId'))),
+);
+/** The losers of a race that reached the insert read it to name the winner. */
 const conflictOf = prepared('fleet_booking_conflict', (db) =>
   db
-    .select({
-      busy: fleetBusy,
-      bookingStart: fleetBookings.startAt,
-      bookingEnd: fleetBookings.endAt,
-      windowStart: fleetMaintenanceWindows.startAt,
-      windowEnd: fleetMaintenanceWindows.endAt,
-    })
-    .from(fleetBusy)
-    .leftJoin(fleetBookings, eq(fleetBookings.id, fleetBusy.bookingId))
-    .leftJoin(fleetMaintenanceWindows, eq(fleetMaintenanceWindows.id, fleetBusy.maintenanceId))
-    .where(
-      and(
-        eq(fleetBusy.vehicleId, sql.placeholder('vehicleId')),
-        overlaps(at('from'), at('to')),
-        sql`(${sql.placeholder('except')}::uuid is null or ${fleetBusy.bookingId} is distinct from ${sql.placeholder('except')}::uuid)`,
-        sql`not (${fleetBookings.state} is not distinct from 'held' and ${fleetBookings.holdExpiresAt} <= ${at('now')})`,
-      ),
-    )
-    .limit(1),
+    .select({ taken })
+    .from(fleetVehicles)
+    .where(eq(fleetVehicles.id, sql.placeholder('vehicleId'))),
 );
+
+function toConflict(t: TakenJson): Conflict {
+  const dates = { startAt: new Date(t.startAt), endAt: new Date(t.endAt), busyUntil: new Date(t.busyUntil) };
+  return t.bookingId
+    ? { kind: 'booking', id: t.bookingId, ...dates }
+    : { kind: 'maintenance', id: t.maintenanceId!, ...dates };
+}
 
 export const bookingsRepo = {
   /** The booking and its busy row in one statement pair; the exclusion constraint refuses an overlap. */
@@ -132,23 +158,27 @@ export const bookingsRepo = {
       now: now.toISOString(),
       except: except ?? null,
     });
-    if (!row) return null;
-    const { busy } = row;
-    return busy.bookingId
-      ? {
-          kind: 'booking',
-          id: busy.bookingId,
-          startAt: row.bookingStart!,
-          endAt: row.bookingEnd!,
-          busyUntil: busy.endsAt,
-        }
-      : {
-          kind: 'maintenance',
-          id: busy.maintenanceId!,
-          startAt: row.windowStart!,
-          endAt: row.windowEnd!,
-          busyUntil: busy.endsAt,
-        };
+    return row?.taken && !row.taken.lapsed ? toConflict(row.taken) : null;
+  },
+
+  /** The vehicle asked for, what holds it over [from, to), and whether that is only a lapsed hold. */
+  async request(
+    db: DbOrTx,
+    vehicleId: string,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<{ vehicle: VehicleRow; taken: Conflict | null; lapsed: boolean } | undefined> {
+    const [row] = await requestOf(db).execute({
+      vehicleId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      now: now.toISOString(),
+      except: null,
+    });
+    if (!row) return undefined;
+    const t = row.taken;
+    return { vehicle: row.vehicle, taken: t && !t.lapsed ? toConflict(t) : null, lapsed: t?.lapsed ?? false };
   },
 
   /** Holds past their expiry, locked and skipped by concurrent sweeps; `vehicleId` narrows to one vehicle. */

@@ -13,7 +13,6 @@ import { toBooking } from './fleet.present';
 import type { BookingRow } from './fleet.tables';
 import type { FleetPorts } from './ports';
 import { quote } from './pricing';
-import { vehiclesRepo } from './vehicles.repo';
 
 export type BookingsService = ReturnType<typeof createBookingsService>;
 
@@ -70,12 +69,15 @@ export function createBookingsService(
     return due.length;
   }
 
-  /** Writes a booking and its busy row; an overlap answers 409 naming what holds the vehicle. */
-  async function insert(actor: Actor, row: NewBooking): Promise<BookingRow> {
+  /**
+   * Writes a booking and its busy row; an overlap answers 409 naming what holds the vehicle. A hold
+   * whose time is up must not block anyone, even before the sweep has run: `lapsed` false skips
+   * that sweep when the caller has just read that none is in the way.
+   */
+  async function insert(actor: Actor, row: NewBooking, lapsed = true): Promise<BookingRow> {
     try {
       return await db.transaction(async (tx) => {
-        // A hold whose time is up must not block anyone, even before the sweep has run.
-        await expireDue(tx, row.vehicleId);
+        if (lapsed) await expireDue(tx, row.vehicleId);
         const b = await bookingsRepo.insert(tx, row);
         await recordAudit(tx, actor, {
           action: 'fleet.booking.created',
@@ -142,10 +144,18 @@ export function createBookingsService(
       if (endAt.getTime() - startAt.getTime() > MAX_DAYS * 86_400_000) {
         throw unprocessable('body.endAt', `A booking lasts at most ${MAX_DAYS} days`);
       }
-      const v = await vehiclesRepo.byId(db, input.vehicleId);
-      if (!v) throw unprocessable('body.vehicleId', 'No such vehicle');
+      const busyUntil = new Date(endAt.getTime() + buffer());
+      // One read names the vehicle and what holds it: a loser of a race that arrives after the
+      // winner's commit is refused here; the exclusion constraint judges those that arrive together.
+      const found = await bookingsRepo.request(db, input.vehicleId, startAt, busyUntil, now);
+      if (!found) throw unprocessable('body.vehicleId', 'No such vehicle');
+      const { vehicle: v, taken, lapsed } = found;
       if (v.status !== 'available')
         throw new AppError('conflict', `The vehicle is ${v.status} and cannot be booked`);
+      if (taken) {
+        metrics.conflicts.inc();
+        throw conflictError(taken);
+      }
       const licence = (await ports.verification.status(p.userId)).licenceExpiresOn;
       if (licence && licence < endAt.toISOString().slice(0, 10)) {
         throw unprocessable(
@@ -153,35 +163,31 @@ export function createBookingsService(
           `Your driving licence expires on ${licence}, before the booking ends`,
         );
       }
-      const busyUntil = new Date(endAt.getTime() + buffer());
-      // Most losers of a race learn it here, without waiting on the winner's transaction; the
-      // exclusion constraint stays the guarantee for those that arrive together.
-      const taken = await bookingsRepo.conflict(db, v.id, startAt, busyUntil, now);
-      if (taken) {
-        metrics.conflicts.inc();
-        throw conflictError(taken);
-      }
       const q = quote(v, startAt, endAt, input.extras);
-      const b = await insert(actor, {
-        vehicleId: v.id,
-        userId: p.userId,
-        state: 'held',
-        startAt,
-        endAt,
-        busyUntil,
-        holdExpiresAt: new Date(now.getTime() + config.fleet.holdMinutes * MINUTE),
-        extras: input.extras,
-        currency: v.currency,
-        days: q.days,
-        rentalMinor: q.rentalMinor,
-        extrasMinor: q.extrasMinor,
-        depositMinor: v.depositMinor,
-        dailyRateMinor: v.dailyRateMinor,
-        kmPerDay: v.kmPerDay,
-        extraKmMinor: v.extraKmMinor,
-        createdAt: now,
-        updatedAt: now,
-      });
+      const b = await insert(
+        actor,
+        {
+          vehicleId: v.id,
+          userId: p.userId,
+          state: 'held',
+          startAt,
+          endAt,
+          busyUntil,
+          holdExpiresAt: new Date(now.getTime() + config.fleet.holdMinutes * MINUTE),
+          extras: input.extras,
+          currency: v.currency,
+          days: q.days,
+          rentalMinor: q.rentalMinor,
+          extrasMinor: q.extrasMinor,
+          depositMinor: v.depositMinor,
+          dailyRateMinor: v.dailyRateMinor,
+          kmPerDay: v.kmPerDay,
+          extraKmMinor: v.extraKmMinor,
+          createdAt: now,
+          updatedAt: now,
+        },
+        lapsed,
+      );
       return toBooking(b);
     },
 
