@@ -235,7 +235,10 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     const writes = [ctx.cache.set(`${key}:head`, JSON.stringify(head), ttl)];
     for (let from = 0; from < g.count; from += CHUNK) {
       const to = Math.min(g.count, from + CHUNK);
-      const chunk = Buffer.from(rowBytes(g, from, to));
+      // A copy (Buffer.copy, not Buffer.from, which copies byte by byte).
+      const rows = rowBytes(g, from, to);
+      const chunk = Buffer.allocUnsafe(rows.length);
+      rows.copy(chunk);
       // The commas between rows become line breaks (JSON text has none of its own).
       for (let j = from; j < to - 1; j++) chunk[g.ends[j]! - g.starts[from]!] = 0x0a;
       writes.push(ctx.cache.set(`${key}:rows:${from / CHUNK}`, chunk, ttl));

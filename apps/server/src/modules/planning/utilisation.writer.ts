@@ -44,32 +44,30 @@ export function gridWriter(n: number, sizeHint: number) {
     buf.copy(bigger, 0, 0, at);
     buf = bigger;
   };
-  const bytes = (b: Buffer) => {
-    for (let j = 0; j < b.length; j++) buf[at++] = b[j]!;
-  };
   const hours = printer(100);
   const ratio = printer(1000);
   // A cell is at most a printed value (a long one is a few tens of bytes) and a comma.
   const cellRoom = 32;
-  const list = (xs: number[]) => {
+  /** Writes `[v0,v1,…]` of the cells' printed values; the buffer and position are locals in the loop. */
+  const cells = (value: (i: number) => Buffer) => {
     room(2 + n * cellRoom);
-    buf[at++] = OPEN;
+    const out = buf;
+    let p = at;
+    out[p++] = OPEN;
     for (let i = 0; i < n; i++) {
-      if (i > 0) buf[at++] = COMMA;
-      bytes(hours(Math.round(xs[i]! * 100)));
+      if (i > 0) out[p++] = COMMA;
+      const b = value(i);
+      for (let j = 0; j < b.length; j++) out[p++] = b[j]!;
     }
-    buf[at++] = CLOSE;
+    out[p++] = CLOSE;
+    at = p;
   };
-  const ratios = (assigned: number[], capacity: number[]) => {
-    room(2 + n * cellRoom);
-    buf[at++] = OPEN;
-    for (let i = 0; i < n; i++) {
-      if (i > 0) buf[at++] = COMMA;
+  const list = (xs: number[]) => cells((i) => hours(Math.round(xs[i]! * 100)));
+  const ratios = (assigned: number[], capacity: number[]) =>
+    cells((i) => {
       const c = capacity[i]!;
-      bytes(c > 0 ? ratio(Math.round((assigned[i]! / c) * 1000)) : NULL);
-    }
-    buf[at++] = CLOSE;
-  };
+      return c > 0 ? ratio(Math.round((assigned[i]! / c) * 1000)) : NULL;
+    });
   const text = (s: string) => {
     room(s.length * 3);
     at += buf.write(s, at);
@@ -95,7 +93,9 @@ export function gridWriter(n: number, sizeHint: number) {
     },
     /** The bytes written, in a buffer of their own size. */
     done(): Buffer {
-      return Buffer.from(buf.subarray(0, at));
+      const out = Buffer.allocUnsafe(at);
+      buf.copy(out, 0, 0, at);
+      return out;
     },
   };
 }
