@@ -154,12 +154,18 @@ export async function startServer(database: string, extra: Record<string, string
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  // Up to two minutes: a bundle boots in seconds when quiet, in over a minute at load 40.
-  for (let i = 0; i < 240; i++) {
+  // A shared machine under load can take more than a minute to start it; one that never answers is
+  // stopped, so it does not keep the port of the next run.
+  let ready = false;
+  for (let i = 0; i < 360 && !ready; i++) {
     try {
-      if ((await fetch(`${url}/api/health/ready`)).status === 200) break;
+      ready = (await fetch(`${url}/api/health/ready`)).status === 200;
     } catch {}
-    await sleep(500);
+    if (!ready) await sleep(500);
+  }
+  if (!ready) {
+    child.kill('SIGTERM');
+    throw new Error(`the server at ${url} was not ready within 3 minutes`);
   }
   return {
     url,

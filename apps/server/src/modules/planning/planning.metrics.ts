@@ -20,7 +20,7 @@ export function createPlanningMetrics(ctx: AppContext, utilisation: UtilisationS
         try {
           const week = weekKey(ctx.clock.now().toISOString().slice(0, 10));
           const { json } = await utilisation.utilisation({ from: week, to: week, groupBy: 'person' });
-          const ratio = (JSON.parse(json.toString()) as TUtilisation).totals.utilisation?.[0];
+          const ratio = (JSON.parse(json.raw.toString()) as TUtilisation).totals.utilisation?.[0];
           this.set(ratio ?? 0);
         } catch (err) {
           ctx.log.app.warn({ err }, 'could not compute planning utilisation');

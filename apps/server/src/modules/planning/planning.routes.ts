@@ -1,5 +1,4 @@
 import {
-  type TUtilisation,
   ZAssignment,
   ZAssignmentCreate,
   ZAssignmentListQuery,
@@ -235,12 +234,12 @@ export async function planningRoutes(app: FastifyInstance, s: PlanningServices) 
     { config: manage, schema: { tags, querystring: ZUtilisationQuery, response: { 200: ZUtilisation } } },
     async (req, reply) => {
       const { json, cache } = await s.utilisation.utilisation(req.query);
-      // Already JSON bytes (from the cache or just made): Fastify sends a Buffer as is, unserialised.
-      return reply
+      // Already JSON bytes (from the cache or just made), sent as they are or in their kept compressed form.
+      reply
         .header('x-cache', cache)
         .header('server-timing', `app;dur=${reply.elapsedTime.toFixed(1)}`)
-        .type('application/json; charset=utf-8')
-        .send(json as unknown as TUtilisation);
+        .type('application/json; charset=utf-8');
+      return json.send(req, reply);
     },
   );
 }

@@ -31,7 +31,7 @@ const gridFromTotals = async () => {
   const grid = JSON.parse(
     (
       await moduleServices(t, 'planning').utilisation.utilisation({ ...RANGE, groupBy: 'person' })
-    ).json.toString(),
+    ).json.raw.toString(),
   ) as TUtilisation;
   const rows = grid.rows.filter((r) => r.assigned.some(Boolean) || r.tentative.some(Boolean));
   return new Map(rows.map((r) => [String(r.key), { assigned: r.assigned, tentative: r.tentative }]));
@@ -168,7 +168,7 @@ describe('utilisation pages', () => {
   it('cut the whole grid into pages that add up to it, served from the cache until a write', async () => {
     const utilisation = moduleServices(t, 'planning').utilisation;
     const q = { from: week(0), to: week(8), groupBy: 'person' as const };
-    const wholeGrid = async () => JSON.parse((await utilisation.utilisation(q)).json.toString());
+    const wholeGrid = async () => JSON.parse((await utilisation.utilisation(q)).json.raw.toString());
     const whole = await wholeGrid();
     const read = async (expected = whole) => {
       const rows = [];
@@ -176,7 +176,7 @@ describe('utilisation pages', () => {
       let cursor: string | undefined;
       do {
         const page = await utilisation.utilisation({ ...q, limit: 2, ...(cursor ? { cursor } : {}) });
-        const body = JSON.parse(page.json.toString());
+        const body = JSON.parse(page.json.raw.toString());
         expect(body.rowCount).toBe(expected.rows.length);
         expect(body.totals).toEqual(expected.totals);
         rows.push(...body.rows);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TUtilisation, TUtilisationQuery } from '@clockpilot/contracts';
 import type { AppContext } from '../../platform/context';
+import { EncodedBody } from '../../platform/encoded-body';
 import type { TPersonCapacity } from '../directory';
 import { calendarRepo } from './calendar.repo';
 import { capacityCalendar, type TimeOffSpan } from './capacity';
@@ -8,6 +9,7 @@ import type { PlanningPolicy } from './planning.policy';
 import { addDays, mondaysBetween, weekKey } from './planning.weeks';
 import { totalsRepo } from './totals.repo';
 import { loadByWeek } from './utilisation.repo';
+import { gridWriter } from './utilisation.writer';
 
 type Row = Pick<TUtilisation['rows'][number], 'kind' | 'key' | 'label'> & {
   assigned: number[];
@@ -16,76 +18,13 @@ type Row = Pick<TUtilisation['rows'][number], 'kind' | 'key' | 'label'> & {
 };
 /** The cached head of a paged grid: its JSON up to the rows, its totals' JSON and its row count. */
 type Head = { prefix: string; totals: string; count: number };
-/** A computed grid as JSON text: its head, one line per row, and its totals. */
-type Grid = Head & { lines: string[] };
+/** A computed grid: its head, the whole grid's JSON bytes and where each row's bytes start and end. */
+type Grid = Head & { body: Buffer; starts: number[]; ends: number[] };
 const CHUNK = 100;
 /** Whole grids (different filters) kept per process; each is up to a few MB. */
 const KEPT_GRIDS = 4;
 /** `localeCompare`'s order, without its per-call set-up (5,000 rows sort in a few ms, not tens). */
 const collator = new Intl.Collator();
-/** Rounded values below this (655.36 h, a ratio of 65.536) are printed into an array by index. */
-const SMALL = 65_536;
-
-/**
- * Writes series as JSON, hours and capacity rounded to 2 decimals and ratios to 3, as
- * `JSON.stringify` of the rounded numbers would. A grid repeats a few hundred values a million
- * times, so each distinct rounded value is printed once and looked up by its integer (in isolation
- * about 55 % of the CPU of building objects and stringifying them, 5,000 × 52 cells; bench/RESULTS.md).
- */
-function seriesWriter(n: number) {
-  // Printed values by their rounded integer: hundredths of hours, thousandths of a ratio.
-  const printer = (scale: number) => {
-    // Nearly every cell is a small non-negative integer: looked up by index, ~40 % cheaper than a Map.
-    const small: string[] = [];
-    const printed = new Map<number, string>();
-    return (k: number) => {
-      if (k >= 0 && k < SMALL) {
-        let hit = small[k];
-        if (hit === undefined) {
-          hit = String(k / scale);
-          small[k] = hit;
-        }
-        return hit;
-      }
-      let t = printed.get(k);
-      if (t === undefined) {
-        t = Number.isFinite(k) ? String(k / scale) : 'null';
-        printed.set(k, t);
-      }
-      return t;
-    };
-  };
-  const hours = printer(100);
-  const ratio = printer(1000);
-  const cells = new Array<string>(n);
-  const list = (xs: number[]) => {
-    for (let i = 0; i < n; i++) cells[i] = hours(Math.round(xs[i]! * 100));
-    return `[${cells.join(',')}]`;
-  };
-  const ratios = (assigned: number[], capacity: number[]) => {
-    for (let i = 0; i < n; i++) {
-      const c = capacity[i]!;
-      cells[i] = c > 0 ? ratio(Math.round((assigned[i]! / c) * 1000)) : 'null';
-    }
-    return `[${cells.join(',')}]`;
-  };
-  /** The series' members of a row or of the totals: assigned, tentative, capacity, utilisation. */
-  return (assigned: number[], tentative: number[], capacity: number[] | null) =>
-    `"assigned":${list(assigned)},"tentative":${list(tentative)},"capacity":${capacity ? list(capacity) : 'null'},"utilisation":${capacity ? ratios(assigned, capacity) : 'null'}`;
-}
-
-/** The strings' UTF-8 bytes in one buffer, each encoded in place (no 4.8 MB string is flattened first). */
-function utf8(parts: string[]): Buffer {
-  let size = 0;
-  for (const p of parts) size += Buffer.byteLength(p);
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const p of parts) at += out.write(p, at);
-  return out;
-}
-
-const commaSeparated = (xs: string[]) => xs.flatMap((x, i) => (i === 0 ? [x] : [',', x]));
-
 export type UtilisationService = ReturnType<typeof createUtilisationService>;
 
 /** Utilisation grids (rows × weeks), cached under the plan's version so a write is seen at once. */
@@ -217,18 +156,38 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
         collator.compare(a.label, b.label) ||
         collator.compare(String(a.key), String(b.key)),
     );
-    const series = seriesWriter(n);
-    const lines = rows.map((r) => {
+    const head = { from: q.from, to: q.to, groupBy: q.groupBy, weeks: mondays.map(weekKey) };
+    const prefix = JSON.stringify(head).slice(0, -1);
+    // About 20 bytes a cell and 200 a row's names: one allocation for most grids.
+    const w = gridWriter(n, (rows.length + 1) * (n * 4 * 20 + 200) + prefix.length);
+    w.text(`${prefix},"rows":[`);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const r of rows) {
       add(total.assigned, r.assigned);
       add(total.tentative, r.tentative);
-      return `{"kind":"${r.kind}","key":${JSON.stringify(r.key)},"label":${JSON.stringify(r.label)},${series(r.assigned, r.tentative, r.capacity)}}`;
-    });
-    const head = { from: q.from, to: q.to, groupBy: q.groupBy, weeks: mondays.map(weekKey) };
+      if (starts.length > 0) w.text(',');
+      starts.push(w.at);
+      w.text(`{"kind":"${r.kind}","key":${JSON.stringify(r.key)},"label":${JSON.stringify(r.label)},`);
+      w.series(r.assigned, r.tentative, r.capacity);
+      w.text('}');
+      ends.push(w.at);
+    }
+    w.text('],"totals":');
+    const totalsAt = w.at;
+    w.text('{');
+    w.series(total.assigned, total.tentative, total.capacity);
+    w.text('}');
+    const totalsEnd = w.at;
+    w.text('}');
+    const body = w.done();
     return {
-      prefix: JSON.stringify(head).slice(0, -1),
-      lines,
-      totals: `{${series(total.assigned, total.tentative, total.capacity)}}`,
-      count: lines.length,
+      prefix,
+      totals: body.toString('utf8', totalsAt, totalsEnd),
+      count: rows.length,
+      body,
+      starts,
+      ends,
     };
   }
 
@@ -238,16 +197,19 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
   };
 
   /**
-   * Whole grids of the current version kept in this process as the bytes sent, so a hit is neither a
-   * 4.8 MB cache read nor a decode. The version is still read from the cache on every request: a write
+   * Whole grids of the current version kept in this process as the bytes sent (and their compressed
+   * forms, made once per encoding asked for), so a hit is neither a 4.8 MB cache read nor a decode
+   * nor a compression. The version is still read from the cache on every request: a write
    * on any replica moves it, and the copies of the old one are dropped.
    */
-  const kept = new Map<string, { body: Buffer; expires: number }>();
+  const kept = new Map<string, { body: EncodedBody; expires: number }>();
   let keptVersion: string | undefined;
-  const keep = (key: string, body: Buffer) => {
+  const keep = (key: string, raw: Buffer) => {
+    const body = new EncodedBody(raw);
     kept.delete(key);
     kept.set(key, { body, expires: Date.now() + ttl * 1000 });
     if (kept.size > KEPT_GRIDS) kept.delete(kept.keys().next().value!);
+    return body;
   };
   const keptBody = (version: string, key: string) => {
     if (version !== keptVersion) {
@@ -260,17 +222,28 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     return undefined;
   };
 
+  /** The bytes of rows [from, to) of a computed grid, as they are in the whole grid (comma-separated). */
+  const rowBytes = (g: Grid, from: number, to: number) =>
+    from < to ? g.body.subarray(g.starts[from], g.ends[to - 1]) : Buffer.alloc(0);
+
   /**
    * Stores a grid for paged reads: its head (everything but the rows, as JSON text around them) and
    * its rows in chunks of CHUNK lines, so a page is a few small cache reads and no parsing.
    */
-  async function store(key: string, g: Grid): Promise<{ head: Head; rows: string[] }> {
-    const { lines, ...head } = g;
+  async function store(key: string, g: Grid): Promise<void> {
+    const head: Head = { prefix: g.prefix, totals: g.totals, count: g.count };
     const writes = [ctx.cache.set(`${key}:head`, JSON.stringify(head), ttl)];
-    for (let i = 0; i * CHUNK < lines.length; i++)
-      writes.push(ctx.cache.set(`${key}:rows:${i}`, lines.slice(i * CHUNK, (i + 1) * CHUNK).join('\n'), ttl));
+    for (let from = 0; from < g.count; from += CHUNK) {
+      const to = Math.min(g.count, from + CHUNK);
+      // A copy (Buffer.copy, not Buffer.from, which copies byte by byte).
+      const rows = rowBytes(g, from, to);
+      const chunk = Buffer.allocUnsafe(rows.length);
+      rows.copy(chunk);
+      // The commas between rows become line breaks (JSON text has none of its own).
+      for (let j = from; j < to - 1; j++) chunk[g.ends[j]! - g.starts[from]!] = 0x0a;
+      writes.push(ctx.cache.set(`${key}:rows:${from / CHUNK}`, chunk, ttl));
+    }
     await Promise.all(writes);
-    return { head, rows: lines };
   }
 
   /** The rows [offset, offset + limit) from the cache, or undefined if any chunk has gone. */
@@ -287,12 +260,26 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     return chunks.flatMap((c) => c!.split('\n')).slice(offset - first * CHUNK, end - first * CHUNK);
   }
 
+  /** A page's JSON: the grid's head and totals around the rows' bytes, with the cursor of the next page. */
+  const page = (head: Head, rows: Uint8Array, offset: number, limit: number) => {
+    const next = offset + limit < head.count ? String(offset + limit) : null;
+    return new EncodedBody(
+      Buffer.concat([
+        Buffer.from(`${head.prefix},"rows":[`),
+        rows,
+        Buffer.from(
+          `],"totals":${head.totals},"rowCount":${head.count},"nextCursor":${JSON.stringify(next)}}`,
+        ),
+      ]),
+    );
+  };
+
   return {
     /**
      * The grid as JSON bytes, and whether it came from the cache. With `limit`, one page of rows (the
      * head and totals are the whole grid's); pages of one grid are cut from one computation.
      */
-    async utilisation(q: TUtilisationQuery): Promise<{ json: Buffer; cache: 'HIT' | 'MISS' }> {
+    async utilisation(q: TUtilisationQuery): Promise<{ json: EncodedBody; cache: 'HIT' | 'MISS' }> {
       const { limit, cursor, ...grid } = q;
       const version = await policy.version();
       const key = keyOf(version, grid);
@@ -300,32 +287,21 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
         const own = keptBody(version, key);
         if (own) return { json: own, cache: 'HIT' };
         const hit = await ctx.cache.getBuffer(key);
-        if (hit) {
-          keep(key, hit);
-          return { json: hit, cache: 'HIT' };
-        }
-        const g = await compute(grid);
-        const body = utf8([g.prefix, ',"rows":[', ...commaSeparated(g.lines), '],"totals":', g.totals, '}']);
+        if (hit) return { json: keep(key, hit), cache: 'HIT' };
+        const { body } = await compute(grid);
         await ctx.cache.set(key, body, ttl);
-        keep(key, body);
-        return { json: body, cache: 'MISS' };
+        return { json: keep(key, body), cache: 'MISS' };
       }
       const offset = Number(cursor ?? 0);
       const cachedHead = await ctx.cache.get(`${key}:head`);
-      let head = cachedHead ? (JSON.parse(cachedHead) as Head) : undefined;
-      let rows = head && (await cachedRows(key, head, offset, limit));
-      const status = rows ? 'HIT' : 'MISS';
-      if (!head || !rows) {
-        const fresh = await store(key, await compute(grid));
-        head = fresh.head;
-        rows = fresh.rows.slice(offset, offset + limit);
-      }
-      const next = offset + limit < head.count ? String(offset + limit) : null;
+      const head = cachedHead ? (JSON.parse(cachedHead) as Head) : undefined;
+      const rows = head && (await cachedRows(key, head, offset, limit));
+      if (head && rows) return { json: page(head, Buffer.from(rows.join(',')), offset, limit), cache: 'HIT' };
+      const g = await compute(grid);
+      await store(key, g);
       return {
-        json: Buffer.from(
-          `${head.prefix},"rows":[${rows.join(',')}],"totals":${head.totals},"rowCount":${head.count},"nextCursor":${JSON.stringify(next)}}`,
-        ),
-        cache: status,
+        json: page(g, rowBytes(g, offset, Math.min(g.count, offset + limit)), offset, limit),
+        cache: 'MISS',
       };
     },
   };

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, createProject } from '../../../test/factories/directory';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
@@ -26,6 +27,15 @@ describe('utilisation grid across two instances', () => {
       url: '/api/v1/planning/utilisation?from=2027-W01&to=2027-W04&groupBy=person',
       headers: manager.headers,
     });
+  const yearIn = (t: TestApp, acceptEncoding?: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: '/api/v1/planning/utilisation?from=2027-W01&to=2027-W52',
+      headers: {
+        ...manager.headers,
+        ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }),
+      },
+    });
 
   it('serves the same bytes from either instance and never a grid older than a write', async () => {
     const p = await createPerson(a, { weeklyHours: 40, weeklyCapacity: 40, name: 'Zoë Ångström' });
@@ -52,6 +62,31 @@ describe('utilisation grid across two instances', () => {
       expect(after.json().rows.find((r: { key: string }) => r.key === p.id).assigned).toEqual([
         0, 12.5, 8, 0,
       ]);
+    }
+  });
+
+  it('sends a kept grid in the encoding the client takes, and the raw bytes to one that takes none', async () => {
+    const raw = await yearIn(a);
+    expect(raw.statusCode).toBe(200);
+    expect(raw.headers['content-encoding']).toBeUndefined();
+    expect(raw.rawPayload.length).toBeGreaterThan(1024);
+    for (const t of [a, b]) {
+      const gzip = await yearIn(t, 'gzip, deflate');
+      expect(gzip.headers['x-cache']).toBe('HIT');
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gzip.headers.vary).toMatch(/accept-encoding/);
+      expect(Number(gzip.headers['content-length'])).toBe(gzip.rawPayload.length);
+      expect(gunzipSync(gzip.rawPayload).equals(raw.rawPayload)).toBe(true);
+      // A second hit sends the compressed bytes kept from the first.
+      expect((await yearIn(t, 'gzip, deflate')).rawPayload.equals(gzip.rawPayload)).toBe(true);
+    }
+    const br = await yearIn(a, 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).equals(raw.rawPayload)).toBe(true);
+    for (const refused of ['identity', 'gzip;q=0', 'compress']) {
+      const plain = await yearIn(a, refused);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.rawPayload.equals(raw.rawPayload)).toBe(true);
     }
   });
 });

@@ -1,0 +1,73 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import negotiate from '@fastify/accept-negotiator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Bodies smaller than this go uncompressed (the compression plugin's threshold too). */
+export const COMPRESS_THRESHOLD = 1024;
+
+/** Encodings a kept body is offered in, most preferred first; `identity` is the raw bytes. */
+const OFFERED = ['br', 'gzip', 'deflate', 'identity'] as const;
+type Encoding = Exclude<(typeof OFFERED)[number], 'identity'>;
+
+const brotli = promisify(zlib.brotliCompress);
+const compressors: Record<Encoding, (raw: Buffer) => Promise<Buffer>> = {
+  // Quality 4, as the compression plugin: the default 11 takes seconds over a few MB.
+  br: (raw) =>
+    brotli(raw, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 4,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+      },
+    }),
+  gzip: promisify(zlib.gzip),
+  deflate: promisify(zlib.deflate),
+};
+
+/**
+ * The encoding to answer `request` in, as the compression plugin picks it (`*` and `x-gzip` read as
+ * gzip, `x-no-compression` asks for none), or undefined for the raw bytes.
+ */
+function encodingFor(request: FastifyRequest): Encoding | undefined {
+  const accepted = request.headers['accept-encoding'];
+  if (!accepted || request.headers['x-no-compression'] !== undefined) return undefined;
+  const e = negotiate(accepted.toLowerCase().replace(/\*|x-gzip/gu, 'gzip'), [...OFFERED]);
+  return e === null || e === 'identity' ? undefined : e;
+}
+
+/**
+ * A body sent many times (a cached answer of a few MB): each encoding a client asks for is made once,
+ * on zlib's thread pool rather than the event loop, and kept with the raw bytes.
+ */
+export class EncodedBody {
+  readonly #forms = new Map<Encoding, Promise<Buffer>>();
+
+  constructor(readonly raw: Buffer) {}
+
+  encoded(encoding: Encoding): Promise<Buffer> {
+    let form = this.#forms.get(encoding);
+    if (!form) {
+      form = compressors[encoding](this.raw);
+      // A failed compression is not kept: the next send tries again.
+      form.catch(() => this.#forms.delete(encoding));
+      this.#forms.set(encoding, form);
+    }
+    return form;
+  }
+
+  /**
+   * Sends the body in the encoding the request accepts (the raw bytes when it names none), with
+   * `accept-encoding` in Vary; the length sent is that of the bytes sent. The compression plugin
+   * leaves an answer that already has a Content-Encoding alone.
+   */
+  async send(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    if (this.raw.length < COMPRESS_THRESHOLD) return reply.send(this.raw);
+    const vary = reply.getHeader('vary');
+    if (!vary) reply.header('vary', 'accept-encoding');
+    else if (!/accept-encoding/i.test(String(vary))) reply.header('vary', `${vary}, accept-encoding`);
+    const encoding = encodingFor(request);
+    if (!encoding) return reply.send(this.raw);
+    const bytes = await this.encoded(encoding);
+    return reply.header('content-encoding', encoding).send(bytes);
+  }
+}
