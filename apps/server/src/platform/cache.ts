@@ -19,7 +19,7 @@ export type Cache = {
   del(key: string): Promise<void>;
   /** Reads and deletes in one step (GETDEL), so of two concurrent takers only one gets the value. */
   take(key: string): Promise<string | undefined>;
-  publish(channel: string, message: string): Promise<void>;
+  publish(channel: string, message: string | Buffer): Promise<void>;
   /**
    * `onLive(true)` once the channel's messages are being received, `onLive(false)` when some may be
    * missed (the connection to Redis dropped); a `true` follows when subscribed again. State kept from
@@ -28,6 +28,12 @@ export type Cache = {
   subscribe(
     channel: string,
     onMessage: (message: string) => void,
+    onLive?: (live: boolean) => void,
+  ): () => void;
+  /** `subscribe` with each message as the bytes published, for readers that need only part of it. */
+  subscribeBuffer(
+    channel: string,
+    onMessage: (message: Buffer) => void,
     onLive?: (live: boolean) => void,
   ): () => void;
   status(): { status: 'up' | 'degraded' | 'disabled'; detail?: string };
@@ -53,6 +59,11 @@ export function createMemoryCache(): Cache {
     }
     return hit.value;
   }
+  const subscribeBuffer: Cache['subscribeBuffer'] = (channel, onMessage, onLive) => {
+    bus.on(channel, onMessage);
+    onLive?.(true);
+    return () => bus.off(channel, onMessage);
+  };
   return {
     kind: 'memory',
     get: async (key) => text(read(key)),
@@ -72,13 +83,11 @@ export function createMemoryCache(): Cache {
       return text(value);
     },
     async publish(channel, message) {
-      bus.emit(channel, message);
+      bus.emit(channel, typeof message === 'string' ? Buffer.from(message) : message);
     },
-    subscribe(channel, onMessage, onLive) {
-      bus.on(channel, onMessage);
-      onLive?.(true);
-      return () => bus.off(channel, onMessage);
-    },
+    subscribe: (channel, onMessage, onLive) =>
+      subscribeBuffer(channel, (m) => onMessage(m.toString()), onLive),
+    subscribeBuffer,
     status: () => ({ status: 'disabled', detail: 'in-process (REDIS_URL not set)' }),
     async close() {
       store.clear();
@@ -127,8 +136,8 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     lastError = undefined;
   });
   subscriber.on('error', () => {});
-  subscriber.on('message', (channel: string, message: string) =>
-    bus.emit(channel.slice(prefix.length), message),
+  subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
+    bus.emit(channel.toString().slice(prefix.length), message),
   );
   // Channels whose subscription Redis has confirmed on the current connection, and who waits to know.
   const confirmed = new Set<string>();
@@ -163,6 +172,22 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     }
   };
 
+  const subscribeBuffer: Cache['subscribeBuffer'] = (channel, onMessage, onLive) => {
+    const first = bus.listenerCount(channel) === 0;
+    bus.on(channel, onMessage);
+    if (onLive) liveness.on(channel, onLive);
+    if (first) void confirm([channel]);
+    else if (confirmed.has(channel)) onLive?.(true);
+    return () => {
+      bus.off(channel, onMessage);
+      if (onLive) liveness.off(channel, onLive);
+      if (bus.listenerCount(channel) === 0) {
+        confirmed.delete(channel);
+        subscriber.unsubscribe(prefix + channel).catch(() => undefined);
+      }
+    };
+  };
+
   return {
     kind: 'redis',
     redis: client,
@@ -173,21 +198,9 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     take: (key) => safe(async () => (await client.getdel(key)) ?? undefined, undefined),
     publish: (channel, message) =>
       safe(async () => void (await client.publish(prefix + channel, message)), undefined),
-    subscribe(channel, onMessage, onLive) {
-      const first = bus.listenerCount(channel) === 0;
-      bus.on(channel, onMessage);
-      if (onLive) liveness.on(channel, onLive);
-      if (first) void confirm([channel]);
-      else if (confirmed.has(channel)) onLive?.(true);
-      return () => {
-        bus.off(channel, onMessage);
-        if (onLive) liveness.off(channel, onLive);
-        if (bus.listenerCount(channel) === 0) {
-          confirmed.delete(channel);
-          subscriber.unsubscribe(prefix + channel).catch(() => undefined);
-        }
-      };
-    },
+    subscribe: (channel, onMessage, onLive) =>
+      subscribeBuffer(channel, (m) => onMessage(m.toString()), onLive),
+    subscribeBuffer,
     status: () =>
       client.status === 'ready'
         ? { status: 'up' }

@@ -129,6 +129,31 @@ describe('the live WebSocket', () => {
     client.socket.close();
   });
 
+  it('streams an event whose reason is not ASCII exactly as the events API lists it, and skips unfollowed clusters', async () => {
+    const cluster = await createCluster(a, owner.user, {
+      mode: 'predictive',
+      simulation: { load: { type: 'constant', rps: 30 }, capacityRps: 10, bootSeconds: 0 },
+    });
+    const other = await createCluster(a, owner.user);
+    const client = await connect();
+    client.send({ type: 'auth', token: owner.accessToken });
+    await client.next('ready');
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    await client.next('subscribed', cluster.id);
+
+    for (const id of [cluster.id, other.id]) await sim.advance(id, 15);
+    clock.advance(15_000);
+    await moduleServices(b, 'autoscaler').loop.tick();
+    const { event } = await client.next('event', cluster.id);
+    // The predictive reason reads "… → N servers (HPA floor: …)".
+    expect(event.reason).toContain('→');
+    const listed = await request(a, owner, 'GET', `/autoscaler/clusters/${cluster.id}/events?limit=1`);
+    expect(event).toEqual(listed.body.items[0]);
+    await client.next('sample', cluster.id);
+    expect(client.count('event')).toBe(1);
+    client.socket.close();
+  });
+
   it('closes a client that subscribes before authenticating, sends too much, or comes one too many', async () => {
     const early = await connect();
     early.send({ type: 'subscribe', clusterId: '00000000-0000-4000-8000-000000000000' });

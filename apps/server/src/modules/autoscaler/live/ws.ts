@@ -38,16 +38,18 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
   };
   const send = (c: Client, m: TLiveServerMessage) => c.socket.send(JSON.stringify(m));
 
-  const unsubscribe = bus.subscribe((line) => {
-    const set = followers.get(line.clusterId);
-    if (!set) return;
-    // Encoded once for all its followers, as the text frame it is.
-    const data = Buffer.from(line.json);
-    for (const c of set) {
-      if (line.type === 'sample' && c.socket.bufferedAmount > SLOW_READER_BYTES) continue;
-      c.socket.send(data, { binary: false });
-    }
-  });
+  const unsubscribe = bus.subscribe(
+    (clusterId) => followers.has(clusterId),
+    (line) => {
+      const set = followers.get(line.clusterId);
+      if (!set) return;
+      // The bytes as published, sent to every follower as the text frame they are.
+      for (const c of set) {
+        if (line.type === 'sample' && c.socket.bufferedAmount > SLOW_READER_BYTES) continue;
+        c.socket.send(line.json, { binary: false });
+      }
+    },
+  );
   // A peer that has not answered the last ping by the next one is gone: drop it. A per-replica timer, not
   // a platform job: jobs run once across replicas, but each replica must ping the sockets it holds
   // (docs/DECISIONS.md, "WebSocket keep-alive per replica").

@@ -11,10 +11,22 @@ import { BULK_IN_FLIGHT, type SimulatorClient } from '../simulator-client';
 import type { Breakers } from './breakers';
 import { fallbackSync, hpaSync, type LimitedBy, limitOf } from './controller';
 import { loopRepo as repo } from './events.repo';
+import { chunks, eachLimited, limiter } from './limits';
 import { createLoopMetrics } from './loop.metrics';
 
-/** Stored histories read at once when forecasters are rebuilt. */
+/** Stored histories read at once when forecasters are rebuilt (fewer when the pool is small). */
 const HISTORY_READS = 4;
+
+/**
+ * Connections a tick may hold at once: DATABASE_POOL_SIZE less two (at least one), so HTTP requests
+ * and other jobs on the same replica always find a connection. A chunk's save holds two (samples and
+ * decisions side by side), so saves in flight are half of that, at least one, and never more than
+ * the chunks read at once.
+ */
+export const tickConnections = (poolSize: number) => {
+  const connections = Math.max(1, poolSize - 2);
+  return { connections, saves: Math.min(BULK_IN_FLIGHT, Math.max(1, Math.floor(connections / 2))) };
+};
 
 /** What a tick decided for one cluster, before it is sent to the simulator. */
 type Decision = {
@@ -35,35 +47,6 @@ type Outcome = {
   memory: ControllerMemory;
   breaker: TBreakerState;
 };
-
-/**
- * Runs `fn` over the items, `limit` at a time. After a failure no item is started, and the failure is
- * thrown only once every started item has settled: nothing of a failed tick may still be scaling or
- * writing when the next tick begins.
- */
-async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i] as T);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const rejected = settled.find((r) => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
-  return out;
-}
-
-const chunks = <T>(xs: T[], size: number) =>
-  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
 
 const serverCounts = (m: TSimClusterMetrics) => ({
   ready: m.servers.filter((s) => s.ready).length,
@@ -87,6 +70,17 @@ function sampleOf(row: ClusterRow, m: TSimClusterMetrics, at: Date, desired: num
     totalServers: m.servers.length,
     desiredServers: desired,
   };
+}
+
+/**
+ * The event's live message, serialised once to UTF-8; the event's own JSON (for its row) is the same
+ * bytes between the message's head and its closing brace. JSON gives the date in ISO form, as toEvent() does.
+ */
+function eventLine(event: EventRow): { line: LiveLine; row: Buffer } {
+  const head = `{"type":"event","clusterId":"${event.clusterId}","event":`;
+  const json = Buffer.from(`${head}${JSON.stringify(event)}}`);
+  // The head is ASCII (a uuid), so its length in characters is its length in bytes.
+  return { line: { clusterId: event.clusterId, type: 'event', json }, row: json.subarray(head.length, -1) };
 }
 
 export function toEvent(row: EventRow): TAutoscalerEvent {
@@ -114,6 +108,8 @@ export function createLoop(
   const sync = ctx.config.autoscaler.syncSeconds;
   const forecasters = new Map<string, { forecaster: Forecaster; key: string }>();
   const series = createLoopMetrics(ctx);
+  const budget = tickConnections(ctx.config.database.poolSize);
+  const saving = limiter(budget.saves);
 
   /** The cluster's forecaster, rebuilt from its stored samples when this replica has none (or settings changed). */
   async function forecasterFor(row: ClusterRow, now: Date) {
@@ -268,7 +264,7 @@ export function createLoop(
       .write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])))
       .finally(() => samplesDone());
     const decisionsDone = series.phase('decisions');
-    const events = outcomes.map((o) => JSON.stringify(o.event));
+    const events = outcomes.map((o) => eventLine(o.event));
     const decisions = db.transaction(async (tx) => {
       const kept = await repo.saveTicks(
         tx,
@@ -282,7 +278,7 @@ export function createLoop(
       );
       await repo.insertEvents(
         tx,
-        events.filter((_, i) => kept.has(outcomes[i]!.row.id)),
+        events.flatMap((e, i) => (kept.has(outcomes[i]!.row.id) ? [e.row] : [])),
       );
       decisionsDone();
       return kept;
@@ -296,12 +292,7 @@ export function createLoop(
       if (!kept.has(clusterId)) continue;
       still.push(o);
       if (o.sample) lines.push(lineOf({ type: 'sample', clusterId, sample: pointOf(o.sample) }));
-      // The event as toEvent() answers it: JSON gives its date in ISO form, as toEvent() does.
-      lines.push({
-        clusterId,
-        type: 'event',
-        json: `{"type":"event","clusterId":"${clusterId}","event":${events[i]}}`,
-      });
+      lines.push(events[i]!.line);
     }
     await live.publish(lines);
     published();
@@ -322,16 +313,19 @@ export function createLoop(
       // cluster in flight, which would queue thousands on the database pool).
       const predictive = rows.filter((r) => r.mode === 'predictive');
       done = series.phase('forecasters');
-      await eachLimited(predictive, HISTORY_READS, (row) => forecasterFor(row, now));
+      await eachLimited(predictive, Math.min(HISTORY_READS, budget.connections), (row) =>
+        forecasterFor(row, now),
+      );
       done();
       // Clusters go in chunks of one bulk read each, BULK_IN_FLIGHT chunks at once; a chunk's writes
-      // and live messages go out while the other chunks are read and decided (at most BULK_IN_FLIGHT
-      // chunks' writes at once, two connections each).
+      // and live messages go out while the other chunks are read and decided (`budget.saves` chunks'
+      // writes at once, two connections each).
       done = series.phase('ticks');
       const saved = (
-        await eachLimited(chunks(rows, SIM_BULK_MAX), BULK_IN_FLIGHT, async (chunk) =>
-          save(await Promise.all(chunk.map((row) => tickOne(row, now))), now),
-        )
+        await eachLimited(chunks(rows, SIM_BULK_MAX), BULK_IN_FLIGHT, async (chunk) => {
+          const outcomes = await Promise.all(chunk.map((row) => tickOne(row, now)));
+          return saving(() => save(outcomes, now));
+        })
       ).flat();
       done();
       series.record(
