@@ -14,7 +14,7 @@ import type { Cache } from './platform/cache';
 import type { AppContext, Clock } from './platform/context';
 import type { Database } from './platform/db';
 import { clientErrorHandler, frameworkErrors } from './platform/early-errors';
-import { COMPRESS_THRESHOLD } from './platform/encoded-body';
+import { COMPRESS_ENCODINGS, COMPRESS_THRESHOLD } from './platform/encoded-body';
 import { initErrorReporting, reportServerErrors } from './platform/error-reporting';
 import { AppError, problem } from './platform/errors';
 import { healthRoutes, isHealthProbe, type Lifecycle } from './platform/health';
@@ -97,7 +97,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   await installSecurity(app, ctx);
   await app.register(cookie);
-  await app.register(compress, { global: true, threshold: COMPRESS_THRESHOLD });
+  await app.register(compress, {
+    global: true,
+    threshold: COMPRESS_THRESHOLD,
+    encodings: COMPRESS_ENCODINGS,
+  });
   await app.register(underPressure, {
     maxEventLoopDelay: config.server.maxEventLoopDelayMs,
     retryAfter: 10,

@@ -16,3 +16,4 @@ export * from './planning-import';
 export * from './platform';
 export * from './security';
 export * from './time';
+export * from './time-presence';

@@ -383,20 +383,3 @@ export const ZTimeExportQuery = z.object({
   format: z.enum(['csv', 'xlsx']).default('csv'),
 });
 export type TTimeExportQuery = z.infer<typeof ZTimeExportQuery>;
-
-// ---------- presence ----------
-
-export const ZPresencePerson = z.object({
-  personId: ZId,
-  name: ZString,
-  state: ZClockState.exclude(['out']),
-  since: ZIsoDateTime,
-  breakSince: ZIsoDateTime.nullable(),
-  projectId: ZId.nullable(),
-});
-export const ZPresence = z.object({
-  now: ZIsoDateTime,
-  teams: z.array(z.object({ teamId: ZId.nullable(), people: z.array(ZPresencePerson) })),
-  counts: z.object({ in: z.number().int(), break: z.number().int() }),
-});
-export type TPresence = z.infer<typeof ZPresence>;

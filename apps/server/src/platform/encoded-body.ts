@@ -6,9 +6,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /** Bodies smaller than this go uncompressed (the compression plugin's threshold too). */
 export const COMPRESS_THRESHOLD = 1024;
 
-/** Encodings a kept body is offered in, most preferred first; `identity` is the raw bytes. */
+/**
+ * Encodings a kept body is offered in, most preferred first; `identity` is the raw bytes. The
+ * compression plugin is given the same list (`COMPRESS_ENCODINGS`), so a client never gets an
+ * encoding here that the plugin would not pick (it would offer zstd first on newer Node).
+ */
 const OFFERED = ['br', 'gzip', 'deflate', 'identity'] as const;
 type Encoding = Exclude<(typeof OFFERED)[number], 'identity'>;
+export const COMPRESS_ENCODINGS: Encoding[] = ['br', 'gzip', 'deflate'];
 
 const brotli = promisify(zlib.brotliCompress);
 const compressors: Record<Encoding, (raw: Buffer) => Promise<Buffer>> = {

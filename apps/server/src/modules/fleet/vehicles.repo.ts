@@ -36,7 +36,7 @@ export const overlaps = (from: Date | SQL, to: Date | SQL) =>
 /** A time, or a prepared statement's placeholder for one. */
 const bound = (t: Date | SQL) => (t instanceof Date ? iso(t) : t);
 
-/** Every booking request reads its vehicle first: a prepared statement. */
+/** A vehicle by id (check-out, return, staff pages): a prepared statement. */
 const vehicleById = prepared('fleet_vehicle_by_id', (db) =>
   db
     .select()

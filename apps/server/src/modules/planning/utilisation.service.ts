@@ -158,8 +158,9 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     );
     const head = { from: q.from, to: q.to, groupBy: q.groupBy, weeks: mondays.map(weekKey) };
     const prefix = JSON.stringify(head).slice(0, -1);
-    // About 20 bytes a cell and 200 a row's names: one allocation for most grids.
-    const w = gridWriter(n, (rows.length + 1) * (n * 4 * 20 + 200) + prefix.length);
+    // Cells print in 2–6 bytes and names in about 200 a row: one allocation for most grids, and no
+    // tens of MB reserved up front (the writer grows when a grid needs more).
+    const w = gridWriter(n, (rows.length + 1) * (n * 4 * 6 + 200) + prefix.length);
     w.text(`${prefix},"rows":[`);
     const starts: number[] = [];
     const ends: number[] = [];

@@ -77,7 +77,7 @@ describe('utilisation grid across two instances', () => {
       expect(gzip.headers.vary).toMatch(/accept-encoding/);
       expect(Number(gzip.headers['content-length'])).toBe(gzip.rawPayload.length);
       expect(gunzipSync(gzip.rawPayload).equals(raw.rawPayload)).toBe(true);
-      // A second hit sends the compressed bytes kept from the first.
+      // A second hit sends the same compressed bytes (that they are kept, not made again: encoded-body.test.ts).
       expect((await yearIn(t, 'gzip, deflate')).rawPayload.equals(gzip.rawPayload)).toBe(true);
     }
     const br = await yearIn(a, 'gzip, deflate, br');

@@ -1,4 +1,4 @@
-import type { TPresence } from '@clockpilot/contracts/time';
+import type { TPresence } from '@clockpilot/contracts/time-presence';
 import { describe, expect, it } from 'vitest';
 import { buildBoards } from './PresencePage';
 

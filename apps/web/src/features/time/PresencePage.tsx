@@ -1,6 +1,6 @@
 import type { TPage } from '@clockpilot/contracts/common';
 import type { TPersonView, TTeam } from '@clockpilot/contracts/directory';
-import type { TPresence } from '@clockpilot/contracts/time';
+import type { TPresence } from '@clockpilot/contracts/time-presence';
 import { Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';

@@ -43,10 +43,12 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
     (line) => {
       const set = followers.get(line.clusterId);
       if (!set) return;
-      // The bytes as published, sent to every follower as the text frame they are.
+      // Copied out of the whole publication once per followed line: a slice would keep that message
+      // (a chunk's lines, ~1 MB) alive in every slow socket's queue that holds it.
+      const data = Buffer.from(line.json);
       for (const c of set) {
         if (line.type === 'sample' && c.socket.bufferedAmount > SLOW_READER_BYTES) continue;
-        c.socket.send(line.json, { binary: false });
+        c.socket.send(data, { binary: false });
       }
     },
   );

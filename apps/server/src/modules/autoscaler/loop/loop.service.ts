@@ -20,8 +20,8 @@ const HISTORY_READS = 4;
 /**
  * Connections a tick may hold at once: DATABASE_POOL_SIZE less two (at least one), so HTTP requests
  * and other jobs on the same replica always find a connection. A chunk's save holds two (samples and
- * decisions side by side), so saves in flight are half of that, at least one, and never more than
- * the chunks read at once.
+ * decisions side by side), so saves in flight are half of that, at least one (so a pool under 4
+ * still lends one save its two), and never more than the chunks read at once.
  */
 export const tickConnections = (poolSize: number) => {
   const connections = Math.max(1, poolSize - 2);

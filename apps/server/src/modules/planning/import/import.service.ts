@@ -144,8 +144,15 @@ export function createImportService(
     const counts: TImportCounts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
     const errors: TImportRowError[] = [];
     const failed = new Set<number>();
+    // A written batch's errors arrive after later rows' own errors: the lowest rows are kept by
+    // trimming in row order, not by taking the first MAX_ERRORS to arrive.
+    const keepLowest = () => {
+      errors.sort((a, b) => a.row - b.row);
+      errors.length = Math.min(errors.length, MAX_ERRORS);
+    };
     const fail = (e: TImportRowError) => {
-      if (errors.length < MAX_ERRORS) errors.push(e);
+      errors.push(e);
+      if (errors.length >= 2 * MAX_ERRORS) keepLowest();
       failed.add(e.row);
     };
     const seen = new Map<string, number>();
@@ -206,7 +213,7 @@ export function createImportService(
       await table.close();
     }
     counts.failed = failed.size;
-    errors.sort((a, b) => a.row - b.row);
+    keepLowest();
     return { counts, errors, total: progress.done };
   }
 
