@@ -1,7 +1,5 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import negotiate from '@fastify/accept-negotiator';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Bodies smaller than this go uncompressed (the compression plugin's threshold too). */
 export const COMPRESS_THRESHOLD = 1024;
@@ -11,8 +9,8 @@ export const COMPRESS_THRESHOLD = 1024;
  * compression plugin is given the same list (`COMPRESS_ENCODINGS`), so a client never gets an
  * encoding here that the plugin would not pick (it would offer zstd first on newer Node).
  */
-const OFFERED = ['br', 'gzip', 'deflate', 'identity'] as const;
-type Encoding = Exclude<(typeof OFFERED)[number], 'identity'>;
+export const OFFERED = ['br', 'gzip', 'deflate', 'identity'] as const;
+export type Encoding = Exclude<(typeof OFFERED)[number], 'identity'>;
 export const COMPRESS_ENCODINGS: Encoding[] = ['br', 'gzip', 'deflate'];
 
 const brotli = promisify(zlib.brotliCompress);
@@ -28,17 +26,6 @@ const compressors: Record<Encoding, (raw: Buffer) => Promise<Buffer>> = {
   gzip: promisify(zlib.gzip),
   deflate: promisify(zlib.deflate),
 };
-
-/**
- * The encoding to answer `request` in, as the compression plugin picks it (`*` and `x-gzip` read as
- * gzip, `x-no-compression` asks for none), or undefined for the raw bytes.
- */
-function encodingFor(request: FastifyRequest): Encoding | undefined {
-  const accepted = request.headers['accept-encoding'];
-  if (!accepted || request.headers['x-no-compression'] !== undefined) return undefined;
-  const e = negotiate(accepted.toLowerCase().replace(/\*|x-gzip/gu, 'gzip'), [...OFFERED]);
-  return e === null || e === 'identity' ? undefined : e;
-}
 
 /**
  * A body sent many times (a cached answer of a few MB): each encoding a client asks for is made once,
@@ -58,21 +45,5 @@ export class EncodedBody {
       this.#forms.set(encoding, form);
     }
     return form;
-  }
-
-  /**
-   * Sends the body in the encoding the request accepts (the raw bytes when it names none), with
-   * `accept-encoding` in Vary; the length sent is that of the bytes sent. The compression plugin
-   * leaves an answer that already has a Content-Encoding alone.
-   */
-  async send(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    if (this.raw.length < COMPRESS_THRESHOLD) return reply.send(this.raw);
-    const vary = reply.getHeader('vary');
-    if (!vary) reply.header('vary', 'accept-encoding');
-    else if (!/accept-encoding/i.test(String(vary))) reply.header('vary', `${vary}, accept-encoding`);
-    const encoding = encodingFor(request);
-    if (!encoding) return reply.send(this.raw);
-    const bytes = await this.encoded(encoding);
-    return reply.header('content-encoding', encoding).send(bytes);
   }
 }

@@ -33,6 +33,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/audit';
 import { principalOf } from '../../platform/auth';
+import { sendEncoded } from '../../platform/encoded-reply';
 import { AppError } from '../../platform/errors';
 import type { PlanningServices } from '.';
 
@@ -239,7 +240,7 @@ export async function planningRoutes(app: FastifyInstance, s: PlanningServices) 
         .header('x-cache', cache)
         .header('server-timing', `app;dur=${reply.elapsedTime.toFixed(1)}`)
         .type('application/json; charset=utf-8');
-      return json.send(req, reply);
+      return sendEncoded(json, req, reply);
     },
   );
 }
