@@ -264,7 +264,7 @@ export const ZEvaluateOptions = z.strictObject({
   warmupSeconds: z.coerce.number().min(0).default(300),
   hpaTarget: z.coerce.number().int().min(1).max(100).default(70),
   floorTarget: z.coerce.number().int().min(1).max(100).default(90),
-  /** Share of ticks the predictive mode provisions for. */
+  /** Share of ticks the predictive mode provisions for; unset: the coverage worth its servers. */
   coverage: z.coerce.number().gt(0).lt(1).optional(),
   minServers: z.coerce.number().int().min(0).default(1),
   maxServers: z.coerce.number().int().min(1).optional(),

@@ -50,7 +50,10 @@ export function autoscalerCli(group: Command) {
     .option('--drain-seconds <n>', 'seconds a removed server stays billed', '0')
     .option('--hpa-target <percent>', "the HPA's CPU target utilization", '70')
     .option('--floor-target <percent>', "CPU target of the predictive mode's reactive floor", '90')
-    .option('--coverage <share>', 'share of ticks the predictive mode provisions for (default 0.94)')
+    .option(
+      '--coverage <share>',
+      'share of ticks the predictive mode provisions for (default: the coverage worth its servers)',
+    )
     .option('--max-servers <n>', 'maximum servers (default: 3 × the peak demand)')
     .option('--json <file>', 'write the figures as JSON')
     .option('--chart <file>', 'write an SVG chart of demand against servers')

@@ -52,12 +52,13 @@ describe('predictive engine', () => {
   });
 
   it('adds the noise margin when the noise needs more headroom than the target leaves', () => {
-    const f = new Forecaster(settings({ alpha: 1, beta: 0, targetUtilization: 1 }));
+    const f = new Forecaster(settings({ alpha: 1, beta: 0, targetUtilization: 1, coverage: 0.94 }));
     for (let t = 0; t < 10; t++) f.observe(20);
     const d = predictiveDecision(f, 1, { min: 1, max: 1000 });
     // 20 req/s plus z = 1 (the initial margin) Poisson deviations of √20 → 24.47 → 24 whole requests.
     expect(d.replicas).toBe(24);
-    expect(d.reason).toContain('+ 1 noise deviations = 24.472 req/s');
+    expect(d.reason).toContain('+ 1 noise deviations (covering 94 % of ticks) = 24.472 req/s');
+    expect(d.figures).toMatchObject({ margin: 1, coverage: 0.94 });
   });
 
   it('follows a flash crowd within one bucket, and a fall only once it has lasted the scale-down window', () => {
@@ -109,7 +110,58 @@ describe('predictive engine', () => {
       for (let k = 0; k < 15; k++) f.observeTick(k % 2 === 0 ? 15 : 5, 1);
       f.observe(10);
     }
-    expect(f.covered(10)).toBeGreaterThan(14);
-    expect(f.covered(10)).toBeLessThan(16);
+    expect(f.cover(10).rps).toBeGreaterThan(14);
+    expect(f.cover(10).rps).toBeLessThan(16);
+  });
+
+  /** Ticks around a steady 10 req/s drawn by `draw` (deterministic), closed into 15 s buckets. */
+  const feed = (f: Forecaster, buckets: number, draw: (i: number) => number) => {
+    let i = 0;
+    for (let b = 0; b < buckets; b++) {
+      for (let k = 0; k < 15; k++) f.observeTick(draw(i++), 1);
+      f.observe(10);
+    }
+  };
+  // 7 ticks in 100 are 13 (a light tail) or 30 req/s (a heavy one); the others 10 ± 1.
+  const light = (i: number) => (i % 100 < 7 ? 13 : i % 2 === 0 ? 11 : 9);
+  const heavy = (i: number) => (i % 100 < 7 ? 30 : i % 2 === 0 ? 11 : 9);
+
+  it('covers the rare ticks when that is cheap, and leaves them when they would cost much more', () => {
+    const cheap = new Forecaster(settings({ alpha: 0.05, targetUtilization: 1 }));
+    const dear = new Forecaster(settings({ alpha: 0.05, targetUtilization: 1 }));
+    feed(cheap, 2000, light);
+    feed(dear, 2000, heavy);
+    // 7 % more ticks for 13 instead of 11 req/s (+17 % capacity) is worth it; for 30 (+100 %) not.
+    expect(cheap.cover(10).coverage).toBeGreaterThanOrEqual(0.94);
+    expect(cheap.cover(10).rps).toBeGreaterThan(12.5);
+    expect(dear.cover(10).coverage).toBeLessThanOrEqual(0.92);
+    expect(dear.cover(10).rps).toBeLessThan(11.5);
+    // Asked for three times as many covered ticks per unit of capacity, the light tail is left too.
+    const strict = new Forecaster(settings({ alpha: 0.05, targetUtilization: 1, coverageWorth: 0.66 }));
+    feed(strict, 2000, light);
+    expect(strict.cover(10).rps).toBeLessThan(11.5);
+  });
+
+  it('widens the margin after a stretch of misses and narrows it after a quiet one', () => {
+    const f = new Forecaster(settings({ alpha: 0.05, targetUtilization: 1 }));
+    feed(f, 2000, light);
+    const before = f.cover(10);
+    // Ten minutes in which every other tick is 18 req/s: the misses move the margin up.
+    feed(f, 40, (i) => (i % 2 === 0 ? 18 : 9));
+    const noisy = f.cover(10);
+    expect(noisy.rps).toBeGreaterThan(before.rps + 2);
+    // An hour back at the quiet pattern: the margin comes back down to what it covers.
+    feed(f, 240, light);
+    expect(f.cover(10).rps).toBeLessThan(noisy.rps - 2);
+    expect(f.cover(10).rps).toBeLessThan(before.rps + 1);
+  });
+
+  it('chooses a coverage only once its estimate has seen enough misses', () => {
+    const f = new Forecaster(settings({ alpha: 0.05, targetUtilization: 1 }));
+    // 750 ticks: 50 misses are expected at 0.8 and 0.9 (500 ticks) and not yet at 0.94 (834).
+    feed(f, 50, light);
+    expect(f.cover(10).coverage).toBeLessThanOrEqual(0.92);
+    feed(f, 2000, light);
+    expect(f.cover(10).coverage).toBeGreaterThanOrEqual(0.94);
   });
 });

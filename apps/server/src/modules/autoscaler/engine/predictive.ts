@@ -9,9 +9,14 @@
  *   + without it: the recent trend (Holt's, damped so that it does not run away).
  * Margin: each tick's arrivals are compared with the forecast made for its bucket one boot delay
  * earlier, in units of the Poisson deviation √(forecast / tick) (arrivals of independent users
- * vary like that, so one margin fits low and high rates); a streaming estimate of the `coverage`
- * quantile `z` of that miss gives forecast + z·√(forecast / tick); the rate provisioned for is the
- * larger of that and the forecast at the target utilization (the headroom the HPA would keep).
+ * vary like that, so one margin fits low and high rates); streaming estimates of the quantiles `z`
+ * of that miss at several coverages give forecast + z·√(forecast / tick) for each. Unless a
+ * `coverage` is set, the one kept is the one worth its capacity: the most covered ticks less
+ * `coverageWorth` × log(capacity), i.e. 1 % more capacity is spent while it covers at least
+ * `coverageWorth` % more of the ticks. Light-tailed noise (Poisson arrivals around a drifting rate)
+ * makes the last misses cheap to cover and a heavy tail makes them dear, so each cluster gets the
+ * margin its own noise makes worth paying for. The rate provisioned for is the larger of that and
+ * the forecast at the target utilization (the headroom the HPA would keep).
  * A bucket far outside the usual misses moves the level to it at once (a rise at once, a fall once
  * it has lasted the HPA's scale-down window), so a flash crowd is followed within one sync.
  * Everything here is arithmetic: no clock, no I/O.
@@ -28,9 +33,13 @@ export type PredictiveSettings = {
   beta: number;
   /** Trend damping per bucket (0..1]. */
   phi: number;
-  /** The share of ticks the provisioned capacity should cover (0..1). */
-  coverage: number;
-  /** Step of the quantile estimate, in deviations per tick. */
+  /** The share of ticks the provisioned capacity should cover (0..1); null: the one worth its capacity. */
+  coverage: number | null;
+  /** Share of ticks one unit of log-capacity must cover: 0.22 = 0.22 % of the ticks per 1 % more servers. */
+  coverageWorth: number;
+  /** Misses a coverage's estimate must have been expected to see before it is chosen (its tail is known). */
+  evidenceMisses: number;
+  /** Step of the quantile estimates, in deviations per tick. */
   marginStep: number;
   /** Buckets a scale down waits for (its own highest recent answer wins), as a multiple of the boot delay. */
   holdBoots: number;
@@ -46,7 +55,9 @@ export const DEFAULT_PREDICTIVE: Omit<PredictiveSettings, 'bucketSeconds' | 'boo
   alpha: 0.02,
   beta: 0.01,
   phi: 0.98,
-  coverage: 0.94,
+  coverage: null,
+  coverageWorth: 0.22,
+  evidenceMisses: 50,
   marginStep: 0.03,
   holdBoots: 1,
   targetUtilization: 0.7,
@@ -69,6 +80,7 @@ export type PredictiveDecision = {
     peakForecastRps: number;
     horizonSeconds: number;
     margin: number;
+    coverage: number;
     coveredRps: number;
     levelShift: boolean;
     forecastReplicas: number;
@@ -79,6 +91,12 @@ export type PredictiveDecision = {
     weekly: number | null;
   };
 };
+
+/** The coverages the margin is chosen from when none is set. */
+export const COVERAGE_LEVELS = [0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995];
+
+/** What the noise margin makes of a forecast rate: the coverage chosen, its deviations, the rate covered. */
+export type Cover = { coverage: number; margin: number; rps: number };
 
 /** A growable array of doubles. */
 class Series {
@@ -112,8 +130,11 @@ export class Forecaster {
   private readonly ahead = new Map<number, number>();
   /** The forecast made for the bucket in progress, if one was. */
   private current: number | undefined;
-  /** Running estimate of the coverage quantile of the standardized miss. */
-  private z = 1;
+  /** The coverages estimated, and the running estimate of each one's quantile of the standardized miss. */
+  private readonly coverages: readonly number[];
+  private readonly z: Float64Array;
+  /** Ticks compared with their forecast so far. */
+  private ticks = 0;
   private tickSeconds = 1;
   get tick() {
     return this.tickSeconds;
@@ -128,6 +149,8 @@ export class Forecaster {
     this.day = Math.round(86_400 / s.bucketSeconds);
     this.week = this.day * 7;
     this.lead = Math.max(1, Math.ceil(s.bootSeconds / s.bucketSeconds));
+    this.coverages = s.coverage === null ? COVERAGE_LEVELS : [s.coverage];
+    this.z = new Float64Array(this.coverages.length).fill(1);
   }
 
   /** One tick of the bucket in progress, at `rate` requests per second: refines the margin. */
@@ -135,9 +158,13 @@ export class Forecaster {
     if (this.current === undefined) return;
     this.tickSeconds = tickSeconds;
     const miss = (rate - this.current) / Math.sqrt((this.current + 1e-9) / tickSeconds);
+    this.ticks++;
     // Stochastic approximation of a quantile: up by q·step when above it, down by (1−q)·step below.
-    const q = this.s.coverage;
-    this.z += this.s.marginStep * (miss > this.z ? q : q - 1);
+    for (let i = 0; i < this.z.length; i++) {
+      const q = this.coverages[i] as number;
+      const z = this.z[i] as number;
+      this.z[i] = z + this.s.marginStep * (miss > z ? q : q - 1);
+    }
   }
 
   /** Closes a bucket with its mean rate (requests per second). */
@@ -200,17 +227,27 @@ export class Forecaster {
     return Math.max(...this.answers);
   }
 
-  /** The margin `z`, in Poisson deviations, that `coverage` of the recent ticks stayed under. */
-  margin() {
-    return this.z;
-  }
-
   /**
-   * The rate to provision for when `rate` is forecast: at the target utilization, or with the noise
-   * margin when the ticks' noise needs more headroom than that.
+   * The rate to provision for when `rate` is forecast: at the target utilization, or with a noise
+   * margin when the ticks' noise needs more headroom than that. Of the coverages whose estimate has
+   * seen `evidenceMisses` misses (the lowest always counts), the one with the most covered ticks
+   * less `coverageWorth` × log(rate covered); on a tie the higher one (the same servers cover more).
    */
-  covered(rate: number) {
-    return Math.max(rate / this.s.targetUtilization, rate + this.z * Math.sqrt(rate / this.tickSeconds));
+  cover(rate: number): Cover {
+    const deviation = Math.sqrt(rate / this.tickSeconds);
+    let best: Cover = { coverage: 0, margin: 0, rps: 0 };
+    let bestValue = Number.NEGATIVE_INFINITY;
+    for (const [i, coverage] of this.coverages.entries()) {
+      if (i > 0 && this.ticks * (1 - coverage) < this.s.evidenceMisses) break;
+      const margin = this.z[i] as number;
+      const rps = Math.max(rate / this.s.targetUtilization, rate + margin * deviation);
+      const value = coverage - this.s.coverageWorth * Math.log(Math.max(rps, 1e-9));
+      if (value >= bestValue) {
+        best = { coverage, margin, rps };
+        bestValue = value;
+      }
+    }
+    return best;
   }
 }
 
@@ -230,8 +267,8 @@ export function predictiveDecision(
     const fc = f.forecast(h);
     if (fc.rate > peak.rate) peak = fc;
   }
-  const margin = f.margin();
-  const covered = f.covered(peak.rate);
+  const cover = f.cover(peak.rate);
+  const covered = cover.rps;
   // Requests arrive whole: capacity for a fraction of one more request per tick covers no more ticks.
   const wholePerTick = Math.floor(covered * f.tick + 1e-9);
   const wanted = Math.ceil(wholePerTick / (f.s.serverRps * f.tick) - 1e-9);
@@ -245,7 +282,7 @@ export function predictiveDecision(
       : `daily ${r(peak.daily)}${peak.weekly === null ? '' : `, weekly ${r(peak.weekly)}`}`;
   const headroom =
     covered > peak.rate / f.s.targetUtilization
-      ? `+ ${r(margin)} noise deviations`
+      ? `+ ${r(cover.margin)} noise deviations (covering ${r(cover.coverage * 100)} % of ticks)`
       : `at ${r(f.s.targetUtilization * 100)} % utilization`;
   const shift = f.shifted ? '; level moved to the last bucket' : '';
   const why = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}${shift}) ${headroom} = ${r(covered)} req/s, / ${f.s.serverRps} req/s per server = ${forecastReplicas}`;
@@ -261,7 +298,8 @@ export function predictiveDecision(
     figures: {
       peakForecastRps: peak.rate,
       horizonSeconds: horizon * f.s.bucketSeconds,
-      margin,
+      margin: cover.margin,
+      coverage: cover.coverage,
       coveredRps: covered,
       levelShift: f.shifted,
       forecastReplicas,
