@@ -83,11 +83,12 @@ type Tally = ReturnType<typeof tally>;
 
 /**
  * The event's live message, serialised once to UTF-8; the event's own JSON (for its row) is the same
- * bytes between the message's head and its closing brace. JSON gives the date in ISO form, as toEvent() does.
+ * bytes between the message's head and its closing brace. The date goes as the tick's ISO text (as
+ * toEvent() gives it), made once: a Date made JSON.stringify call its toJSON per event.
  */
-function eventLine(event: EventRow): { line: LiveLine; row: Buffer } {
+function eventLine(event: EventRow, at: string): { line: LiveLine; row: Buffer } {
   const head = `{"type":"event","clusterId":"${event.clusterId}","event":`;
-  const json = Buffer.from(`${head}${JSON.stringify(event)}}`);
+  const json = Buffer.from(`${head}${JSON.stringify({ ...event, at })}}`);
   // The head is ASCII (a uuid), so its length in characters is its length in bytes.
   return { line: { clusterId: event.clusterId, type: 'event', json }, row: json.subarray(head.length, -1) };
 }
@@ -274,7 +275,8 @@ export function createLoop(
       .write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])))
       .finally(() => samplesDone());
     const decisionsDone = series.phase('decisions');
-    const events = outcomes.map((o) => eventLine(o.event));
+    const at = now.toISOString();
+    const events = outcomes.map((o) => eventLine(o.event, at));
     const decisions = db.transaction(async (tx) => {
       const kept = await repo.saveTicks(
         tx,
@@ -282,9 +284,9 @@ export function createLoop(
           id: o.row.id,
           desiredServers: o.event.appliedServers,
           controller: o.memory,
-          lastTickAt: now,
           breaker: o.breaker,
         })),
+        now,
       );
       await repo.insertEvents(
         tx,
