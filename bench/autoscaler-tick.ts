@@ -135,11 +135,16 @@ const seedSeconds = (performance.now() - t0) / 1000;
 console.log(`seed: ${rows.length} clusters in ${seedSeconds.toFixed(1)} s`);
 
 // --- the ticks -------------------------------------------------------------------------------------
+// CPU of this process (the loop's, with its garbage collection) per tick: on a shared machine it moves
+// far less with the load than the tick's wall time.
 const timed = async () => {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const saved = await loop.tick();
+  const used = process.cpuUsage(cpu);
   return {
     ms: performance.now() - started,
+    cpuMs: (used.user + used.system) / 1000,
     saved: saved.length,
     changed: saved.filter((o) => o.event.appliedServers !== o.event.previousServers).length,
   };
@@ -157,11 +162,12 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
-const ticks: { ms: number; saved: number; changed: number }[] = [];
+const ticks: { ms: number; cpuMs: number; saved: number; changed: number }[] = [];
 for (let i = 0; i < TICKS; i++) {
   await sleep(1000);
   ticks.push(await timed());
-  console.log(`tick ${i + 1}: ${ticks.at(-1)!.ms.toFixed(0)} ms, ${ticks.at(-1)!.changed} scaled`);
+  const t = ticks.at(-1)!;
+  console.log(`tick ${i + 1}: ${t.ms.toFixed(0)} ms, CPU ${t.cpuMs.toFixed(0)} ms, ${t.changed} scaled`);
 }
 if (profiler) {
   const { profile } = await profiler.post('Profiler.stop');
@@ -225,6 +231,8 @@ const figures = {
   firstTickMs: Math.round(first.ms),
   tickMs: ticks.map((t) => Math.round(t.ms)),
   tickMedianMs: Math.round(med(ticks.map((t) => t.ms))),
+  tickCpuMs: ticks.map((t) => Math.round(t.cpuMs)),
+  tickCpuMedianMs: Math.round(med(ticks.map((t) => t.cpuMs))),
   scaledPerTick: ticks.map((t) => t.changed),
   phaseMeanMs,
   goalMs: GOAL_MS,

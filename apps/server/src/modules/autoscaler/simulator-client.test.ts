@@ -1,6 +1,7 @@
+import { ZSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type TestSimulator } from '../../../test/simulator';
-import { createSimulatorClient, SimulatorError } from './simulator-client';
+import { createSimulatorClient, metricsOf, SimulatorError } from './simulator-client';
 
 let sim: TestSimulator;
 beforeAll(async () => {
@@ -43,5 +44,40 @@ describe('the simulator client', () => {
     const scales = await Promise.allSettled(['bulk-1', 'unknown'].map((id) => client.scale(id, 4)));
     expect(scales.map((s) => s.status)).toEqual(['fulfilled', 'rejected']);
     expect((await client.state('bulk-1')).desiredReplicas).toBe(4);
+  });
+
+  it('checks each metrics line by hand: the contract figures kept, a line of another shape refused by field', () => {
+    const server = {
+      name: 's-1',
+      phase: 'Running',
+      ready: true,
+      deleting: false,
+      cpuMillis: 300,
+      requestMillis: 500,
+      requestsPerSecond: 4.5,
+      ageSeconds: 9,
+    };
+    const cluster = {
+      requestRate: 4.5,
+      p95Ms: 50,
+      errorRate: 0,
+      unservedRequests: 0,
+      queuedRequests: 0,
+      desiredReplicas: 1,
+      outage: false,
+    };
+    const good = { time: 30, windowSeconds: 15, servers: [server], cluster: { ...cluster, extra: 1 } };
+    expect(metricsOf('c', good)).toEqual(ZSimClusterMetrics.parse(good));
+    for (const [line, why] of [
+      [null, 'not an object'],
+      [{ ...good, servers: {} }, 'servers is not a list'],
+      [{ ...good, servers: [{ ...server, phase: 'Gone' }] }, 'servers[0].phase is Gone'],
+      [{ ...good, servers: [{ ...server, cpuMillis: '300' }] }, 'servers[0].cpuMillis is not a number'],
+      [{ ...good, cluster: { ...cluster, outage: 0 } }, 'cluster.outage is not a boolean'],
+    ] as const) {
+      const refused = metricsOf('c', line);
+      expect(refused).toBeInstanceOf(SimulatorError);
+      expect((refused as Error).message).toBe(`metrics of c: ${why}`);
+    }
   });
 });

@@ -6,9 +6,10 @@ import {
   ZReconcileInputs,
 } from '@clockpilot/contracts';
 import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
-import type { ClusterRow, ControllerMemory } from '../autoscaler.tables';
+import type { ControllerMemory } from '../autoscaler.tables';
 import { fallbackReplicas, reconcileKeda } from '../engine/keda';
 import { type ReconcileResult, reconcile } from '../engine/reconcile';
+import type { TickRow } from './events.repo';
 
 const CONTROLLER = ZControllerSettings.parse({});
 
@@ -23,29 +24,35 @@ export type LimitedBy =
   | 'simulatorError';
 
 /** The servers as the HPA sees its pods, and the cluster's target as its one metric. */
-export function hpaView(row: ClusterRow, m: TSimClusterMetrics): { pods: THpaPod[]; metric: THpaMetric } {
-  const pods: THpaPod[] = m.servers.map((s) => ({
-    phase: s.phase,
-    ready: s.ready,
-    deleting: s.deleting,
-    hotCpu: false,
-    requestMilli: s.requestMillis,
-  }));
-  // A server without a sample (booting) is "missing" to the HPA, as a pod without metrics is.
-  const sampled = (v: (s: TSimClusterMetrics['servers'][number]) => number) =>
-    m.servers.map((s) => (s.phase === 'Running' && !m.cluster.outage ? v(s) : null));
+export function hpaView(row: TickRow, m: TSimClusterMetrics): { pods: THpaPod[]; metric: THpaMetric } {
+  const cpu = row.target.type === 'cpu';
+  const pods: THpaPod[] = [];
+  const podValuesMilli: (number | null)[] = [];
+  // One pass over the servers: a server without a sample (booting) is "missing" to the HPA, as a pod
+  // without metrics is.
+  for (const s of m.servers) {
+    pods.push({
+      phase: s.phase,
+      ready: s.ready,
+      deleting: s.deleting,
+      hotCpu: false,
+      requestMilli: s.requestMillis,
+    });
+    const sampled = s.phase === 'Running' && !m.cluster.outage;
+    podValuesMilli.push(!sampled ? null : cpu ? s.cpuMillis : Math.round(s.requestsPerSecond * 1000));
+  }
   const metric: THpaMetric =
     row.target.type === 'cpu'
       ? {
           type: 'Resource',
           resource: 'cpu',
           target: { type: 'Utilization', averageUtilization: row.target.utilizationPercent },
-          podValuesMilli: sampled((s) => s.cpuMillis),
+          podValuesMilli,
         }
       : {
           type: 'Pods',
           target: { type: 'AverageValue', averageValueMilli: row.target.requestsPerSecond * 1000 },
-          podValuesMilli: sampled((s) => Math.round(s.requestsPerSecond * 1000)),
+          podValuesMilli,
         };
   return { pods, metric };
 }
@@ -71,7 +78,7 @@ const memoryOf = (r: ReconcileResult, failedReads: number): ControllerMemory => 
 
 /** The engine's inputs for one sync of the cluster, its memory aged by the seconds since the last. */
 const inputsOf = (
-  row: ClusterRow,
+  row: TickRow,
   elapsedSeconds: number,
   read: { statusReplicas: number; pods: THpaPod[]; metrics: THpaMetric[] },
   keda?: unknown,
@@ -93,7 +100,7 @@ const inputsOf = (
  * contract, the rules when the cluster was saved, the memory by the engine that wrote it), and a parse
  * per cluster and tick was the loop's largest cost after serialisation.
  */
-export function hpaSync(row: ClusterRow, m: TSimClusterMetrics, elapsedSeconds: number) {
+export function hpaSync(row: TickRow, m: TSimClusterMetrics, elapsedSeconds: number) {
   const { pods, metric } = hpaView(row, m);
   const input: TReconcileInputs = {
     specReplicas: row.desiredServers,
@@ -116,7 +123,7 @@ export function hpaSync(row: ClusterRow, m: TSimClusterMetrics, elapsedSeconds: 
  * stabilization, rate limits and min/max still apply. The breaker stands for KEDA's scaler here, so the
  * fallback covers CPU targets too (KEDA leaves CPU to metrics-server). Null while no fallback applies.
  */
-export function fallbackSync(row: ClusterRow, failedReads: number, elapsedSeconds: number) {
+export function fallbackSync(row: TickRow, failedReads: number, elapsedSeconds: number) {
   const fallback = row.fallback;
   if (!fallback || failedReads <= fallback.failureThreshold) return null;
   const unread: THpaMetric = {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TAutoscalerEvent, TBreakerState, TEventListQuery, TPage } from '@clockpilot/contracts';
 import { SIM_BULK_MAX, type TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { AppContext } from '../../../platform/context';
-import type { ClusterRow, ControllerMemory, EventRow } from '../autoscaler.tables';
+import type { ControllerMemory, EventRow } from '../autoscaler.tables';
 import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
 import type { ReconcileResult } from '../engine/reconcile';
 import { type LiveBus, type LiveLine, lineOf } from '../live/bus';
@@ -10,7 +10,7 @@ import { type MetricsStore, pointOf, type Sample } from '../metrics/store';
 import { BULK_IN_FLIGHT, type SimulatorClient } from '../simulator-client';
 import type { Breakers } from './breakers';
 import { fallbackSync, hpaSync, type LimitedBy, limitOf } from './controller';
-import { loopRepo as repo } from './events.repo';
+import { loopRepo as repo, type TickRow } from './events.repo';
 import { chunks, eachLimited, limiter } from './limits';
 import { createLoopMetrics } from './loop.metrics';
 
@@ -41,44 +41,54 @@ type Decision = {
 };
 
 type Outcome = {
-  row: ClusterRow;
+  row: TickRow;
   sample: Sample | null;
   event: EventRow;
   memory: ControllerMemory;
   breaker: TBreakerState;
 };
 
-const serverCounts = (m: TSimClusterMetrics) => ({
-  ready: m.servers.filter((s) => s.ready).length,
-  booting: m.servers.filter((s) => s.phase === 'Pending').length,
-  deleting: m.servers.filter((s) => s.deleting).length,
-});
+/** The servers by state for the event, and the ready ones' summed CPU share, in one pass. */
+function tally(m: TSimClusterMetrics) {
+  let ready = 0;
+  let booting = 0;
+  let deleting = 0;
+  let cpu = 0;
+  for (const s of m.servers) {
+    if (s.ready) {
+      ready++;
+      cpu += s.cpuMillis / s.requestMillis;
+    }
+    if (s.phase === 'Pending') booting++;
+    if (s.deleting) deleting++;
+  }
+  return { counts: { ready, booting, deleting }, cpu };
+}
 
-function sampleOf(row: ClusterRow, m: TSimClusterMetrics, at: Date, desired: number): Sample {
-  const ready = m.servers.filter((s) => s.ready);
-  const cpu = ready.length
-    ? ready.reduce((a, s) => a + s.cpuMillis / s.requestMillis, 0) / ready.length
-    : null;
+function sampleOf(row: TickRow, m: TSimClusterMetrics, t: Tally, at: Date, desired: number): Sample {
+  const { ready } = t.counts;
   return {
     clusterId: row.id,
     at,
     requestRate: m.cluster.requestRate,
     p95Ms: m.cluster.p95Ms,
     errorRate: m.cluster.errorRate,
-    cpuPercent: cpu === null ? null : cpu * 100,
-    readyServers: ready.length,
+    cpuPercent: ready ? (t.cpu / ready) * 100 : null,
+    readyServers: ready,
     totalServers: m.servers.length,
     desiredServers: desired,
   };
 }
+type Tally = ReturnType<typeof tally>;
 
 /**
  * The event's live message, serialised once to UTF-8; the event's own JSON (for its row) is the same
- * bytes between the message's head and its closing brace. JSON gives the date in ISO form, as toEvent() does.
+ * bytes between the message's head and its closing brace. The date goes as the tick's ISO text (as
+ * toEvent() gives it), made once: a Date made JSON.stringify call its toJSON per event.
  */
-function eventLine(event: EventRow): { line: LiveLine; row: Buffer } {
+function eventLine(event: EventRow, at: string): { line: LiveLine; row: Buffer } {
   const head = `{"type":"event","clusterId":"${event.clusterId}","event":`;
-  const json = Buffer.from(`${head}${JSON.stringify(event)}}`);
+  const json = Buffer.from(`${head}${JSON.stringify({ ...event, at })}}`);
   // The head is ASCII (a uuid), so its length in characters is its length in bytes.
   return { line: { clusterId: event.clusterId, type: 'event', json }, row: json.subarray(head.length, -1) };
 }
@@ -112,7 +122,7 @@ export function createLoop(
   const saving = limiter(budget.saves);
 
   /** The cluster's forecaster, rebuilt from its stored samples when this replica has none (or settings changed). */
-  async function forecasterFor(row: ClusterRow, now: Date) {
+  async function forecasterFor(row: TickRow, now: Date) {
     const serverRps =
       row.target.type === 'cpu'
         ? (row.simulation.capacityRps * row.target.utilizationPercent) / 100
@@ -135,7 +145,7 @@ export function createLoop(
   }
 
   /** The decision on metrics read: HPA, or predictive over the HPA's answer as its floor. */
-  async function decideOn(row: ClusterRow, metrics: TSimClusterMetrics, elapsed: number, now: Date) {
+  async function decideOn(row: TickRow, metrics: TSimClusterMetrics, elapsed: number, now: Date) {
     const { result, memory } = hpaSync(row, metrics, elapsed);
     const hpa: Decision = {
       recommended: result.desiredReplicas,
@@ -168,7 +178,7 @@ export function createLoop(
   }
 
   /** The decision while the metrics cannot be read: the cluster's fallback, or the count kept. */
-  function decideBlind(row: ClusterRow, err: unknown, elapsed: number): Decision {
+  function decideBlind(row: TickRow, err: unknown, elapsed: number): Decision {
     const failedReads = (row.controller.failedReads ?? 0) + 1;
     const why = breakers.state(row.id) === 'open' ? 'circuit breaker open' : (err as Error).message;
     const blind = `metrics unavailable (${why}; ${failedReads} failed reads in a row)`;
@@ -193,7 +203,7 @@ export function createLoop(
     };
   }
 
-  async function tickOne(row: ClusterRow, now: Date): Promise<Outcome> {
+  async function tickOne(row: TickRow, now: Date): Promise<Outcome> {
     const elapsed = row.lastTickAt ? Math.max(0, (now.getTime() - row.lastTickAt.getTime()) / 1000) : sync;
     let metrics: TSimClusterMetrics | null = null;
     let readError: unknown;
@@ -218,9 +228,10 @@ export function createLoop(
     }
     const breaker = breakers.state(row.id);
     const { result } = decided;
+    const counted = metrics ? tally(metrics) : null;
     return {
       row,
-      sample: metrics ? sampleOf(row, metrics, now, applied) : null,
+      sample: metrics && counted ? sampleOf(row, metrics, counted, now, applied) : null,
       memory,
       breaker,
       event: {
@@ -235,7 +246,7 @@ export function createLoop(
         reason,
         breaker,
         inputs: {
-          ...(metrics ? { cluster: metrics.cluster, servers: serverCounts(metrics) } : {}),
+          ...(metrics && counted ? { cluster: metrics.cluster, servers: counted.counts } : {}),
           ...(metrics ? {} : { failedReads: memory.failedReads }),
           target: row.target,
           elapsedSeconds: elapsed,
@@ -264,7 +275,8 @@ export function createLoop(
       .write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])))
       .finally(() => samplesDone());
     const decisionsDone = series.phase('decisions');
-    const events = outcomes.map((o) => eventLine(o.event));
+    const at = now.toISOString();
+    const events = outcomes.map((o) => eventLine(o.event, at));
     const decisions = db.transaction(async (tx) => {
       const kept = await repo.saveTicks(
         tx,
@@ -272,9 +284,9 @@ export function createLoop(
           id: o.row.id,
           desiredServers: o.event.appliedServers,
           controller: o.memory,
-          lastTickAt: now,
           breaker: o.breaker,
         })),
+        now,
       );
       await repo.insertEvents(
         tx,
