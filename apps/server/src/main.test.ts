@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serverBundle } from '../test/bundle';
 import { freePort } from '../test/helpers';
 
-// These tests run the real entry point as `npm start` does, in a process of its own.
+// These tests run the real entry point as `npm start` does (the bundle), in a process of its own.
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const running: ChildProcess[] = [];
 
@@ -16,7 +17,7 @@ type Server = { proc: ChildProcess; port: number; output: () => string; exit: Pr
 
 async function startServer(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const proc = spawn(process.execPath, [(await serverBundle()).main], {
     cwd: ROOT,
     // A clean environment: nothing of the test run's database or Redis leaks in.
     env: {
@@ -61,7 +62,7 @@ afterAll(() => {
   for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
 });
 
-// A cold start transpiles the sources with tsx, which is slow on a busy machine.
+// Each start migrates a new PGlite database, which is slow on a busy machine.
 describe('the server process', { timeout: 120_000 }, () => {
   it('refuses a bad production configuration with exit 1, naming every variable, before listening', async () => {
     const s = await startServer({
@@ -83,6 +84,8 @@ describe('the server process', { timeout: 120_000 }, () => {
     await waitFor(
       async () => ((await get(s.port, '/api/health/ready')).status === 200 ? true : undefined),
       'ready',
+      // Migrating a new PGlite database from nothing after the cold start; the test's limit is 120 s.
+      100_000,
     );
     expect(s.output()).toContain(`ClockPilot listening on http://localhost:${s.port}`);
 

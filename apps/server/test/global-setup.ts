@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -66,11 +66,11 @@ export default async function setup(project: TestProject) {
   const database = await createPglite(undefined);
   await migrate(database);
   const dump = join(tmpdir(), `clockpilot-test-${process.pid}.tar`);
-  const raw = (database as unknown as { db: { $client: { dumpDataDir(c: string): Promise<Blob> } } }).db
-    .$client;
-  await writeFile(dump, Buffer.from(await (await raw.dumpDataDir('none')).arrayBuffer()));
+  await writeFile(dump, Buffer.from(await (await database.dumpDataDir!()).arrayBuffer()));
   await database.close();
   project.provide('pgTemplate', null);
   project.provide('pgliteDump', dump);
   console.log('[test] database: embedded PGlite; redis: in-process');
+  // Each run writes a dump of some 40 MB: a machine that runs the suite all day must not keep them.
+  return () => rm(dump, { force: true });
 }

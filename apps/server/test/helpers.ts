@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { and, eq } from 'drizzle-orm';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
@@ -38,6 +42,17 @@ export async function testDatabase(): Promise<{ database: Database; url?: string
   const dump = inject('pgliteDump');
   const blob = dump ? new Blob([await readFile(dump)]) : undefined;
   return { database: await createPglite(undefined, blob) };
+}
+
+/**
+ * A new DATA_DIR that already holds the run's migrated PGlite database, for a process started on it
+ * (the CLI): initdb and the migrations were paid once for the run. Empty when there is no dump.
+ */
+export async function migratedDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'clockpilot-data-'));
+  const dump = inject('pgliteDump');
+  if (dump) await promisify(execFile)('tar', ['-xf', dump, '-C', dir]);
+  return dir;
 }
 
 /**

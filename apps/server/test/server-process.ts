@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { serverBundle } from './bundle';
 import { TEST_JWT_SECRET } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -16,7 +17,7 @@ export type ServerProcess = {
 };
 
 /**
- * The real entry point (`apps/server/src/main.ts`) in a process of its own, on `port`, until its
+ * The real entry point (bundled as deployed, see bundle.ts) in a process of its own, on `port`, until its
  * readiness answers 200. `env` adds to a clean environment (DATABASE_URL, REDIS_URL, limits).
  */
 export async function startServerProcess(
@@ -24,7 +25,7 @@ export async function startServerProcess(
   env: Record<string, string | undefined>,
   timeoutMs = 90_000,
 ): Promise<ServerProcess> {
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const proc: ChildProcess = spawn(process.execPath, [(await serverBundle()).main], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -4,20 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { serverBundle } from '../../test/bundle';
 import { freePort } from '../../test/helpers';
 import { loadMigrations } from '../platform/migrate';
 
-// The source, not bin/clockpilot.mjs: that one prefers a build in dist/, which may be stale.
-const CLI = fileURLToPath(new URL('./index.ts', import.meta.url));
 /** Makes the process fail the moment anything imports Fastify or one of its plugins. */
 const FORBID_HTTP = fileURLToPath(new URL('../../test/forbid-http.mjs', import.meta.url));
 
 /** Runs `clockpilot <args>` as an operator would, in a clean environment. */
-function clockpilot(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
+async function clockpilot(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const { cli } = await serverBundle();
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', ...nodeArgs, CLI, ...args],
+      [...nodeArgs, cli, ...args],
       {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
         timeout: 120_000,

@@ -2,20 +2,18 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serverBundle } from '../../../test/bundle';
 import { autoscalerCli } from './autoscaler.cli';
 
-// The source, not bin/clockpilot.mjs: that one prefers a build in dist/, which may be stale.
-const CLI = fileURLToPath(new URL('../../cli/index.ts', import.meta.url));
-
 /** Runs `clockpilot autoscaler <args>` as an operator would; neither command needs a database. */
-function clockpilot(args: string[], stdin?: string) {
+async function clockpilot(args: string[], stdin?: string) {
+  const { cli } = await serverBundle();
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', CLI, 'autoscaler', ...args],
+      [cli, 'autoscaler', ...args],
       { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' }, timeout: 120_000 },
       (err, stdout, stderr) =>
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),

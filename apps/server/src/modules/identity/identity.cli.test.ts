@@ -1,22 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { testDatabase } from '../../../test/helpers';
+import { serverBundle } from '../../../test/bundle';
+import { migratedDataDir, testDatabase } from '../../../test/helpers';
 import { createPglite, type Database } from '../../platform/db';
 import { verifyPassword } from './passwords';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../../bin/clockpilot.mjs', import.meta.url));
 let dataDir: string;
-/** With TEST_DATABASE_URL, a private PostgreSQL database (fast); else an embedded one in a temporary DATA_DIR. */
+/** With TEST_DATABASE_URL, a private PostgreSQL database; else an embedded one, migrated, in a temporary DATA_DIR. */
 let postgres: { database: Database; url: string } | undefined;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'clockpilot-cli-'));
+  dataDir = await migratedDataDir();
   if (inject('pgTemplate')) {
     const made = await testDatabase();
     postgres = { database: made.database, url: made.url! };
@@ -27,7 +24,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Runs the real CLI, as an operator would. */
+/** Runs the real CLI (bundled as deployed), as an operator would. */
 async function cli(command: string, args: string[], extraEnv: Record<string, string> = {}) {
   const env = {
     PATH: process.env.PATH,
@@ -38,7 +35,7 @@ async function cli(command: string, args: string[], extraEnv: Record<string, str
     ...extraEnv,
   };
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, command, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [(await serverBundle()).cli, command, ...args], {
       env,
       timeout: 180_000,
     });
