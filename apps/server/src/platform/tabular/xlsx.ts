@@ -57,7 +57,7 @@ function value(ctx: Context, t: string | undefined, v: string | null, style: num
 
 /**
  * Rows of one sheet part, fed its XML chunk by chunk. Each finished row is queued with the number of
- * cells it spans (its last `<c>`'s column, empty styled cells included) for the ceilings.
+ * cells it spans (the highest column of its `<c>`s, empty styled cells included) for the ceilings.
  */
 class SheetRows {
   readonly done: { row: number; cells: Cell[]; span: number }[] = [];

@@ -96,11 +96,6 @@ export class XmlScanner {
       throw unreadable('The .xlsx file holds an XML tag or section too long for a spreadsheet');
     this.rest = s.slice(from);
   }
-
-  /** Whether the input stopped inside a tag (a truncated part). */
-  get pending() {
-    return this.rest !== '';
-  }
 }
 
 /** An attribute's raw value from a tag as the scanner gives it (`c r="A1" t="s"`); undefined if absent. */
