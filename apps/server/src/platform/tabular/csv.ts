@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import { overCeiling, type TabularLimits, unreadable } from './limits';
+import { checkCounts, type TabularLimits, unreadable } from './limits';
 import type { RawRow } from './types';
 
 export type CsvEncoding = 'utf-8' | 'windows-1252';
@@ -100,14 +100,7 @@ export async function* readCsv(
     }>) {
       rows += 1;
       cells += record.length;
-      if (rows - 1 > limits.maxRowsPerSheet)
-        throw overCeiling(
-          'maxRowsPerSheet',
-          limits.maxRowsPerSheet,
-          `The file has more than ${limits.maxRowsPerSheet} rows`,
-        );
-      if (cells > limits.maxCells)
-        throw overCeiling('maxCells', limits.maxCells, `The file has more than ${limits.maxCells} cells`);
+      checkCounts(limits, rows, cells, { rows: 'The file', cells: 'The file' });
       yield { row: info.lines, cells: record };
     }
   } catch (err) {

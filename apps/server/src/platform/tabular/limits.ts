@@ -39,3 +39,30 @@ export function overCeiling(ceiling: Ceiling, limit: number, message: string, sh
 /** 422 for a file that cannot be read as what it claims to be. */
 export const unreadable = (message: string) =>
   new AppError('unprocessable', message, { errors: [{ path: 'file', message }] });
+
+/**
+ * Holds the row and cell ceilings after counting another row: `rows` and `cells` so far, the header
+ * included, so a sheet may hold one more row than the data ceiling. `of` names the file or sheet
+ * and the whole (file, workbook) in the messages.
+ */
+export function checkCounts(
+  limits: TabularLimits,
+  rows: number,
+  cells: number,
+  of: { rows: string; cells: string; sheet?: string },
+) {
+  if (rows - 1 > limits.maxRowsPerSheet)
+    throw overCeiling(
+      'maxRowsPerSheet',
+      limits.maxRowsPerSheet,
+      `${of.rows} has more than ${limits.maxRowsPerSheet} rows`,
+      of.sheet,
+    );
+  if (cells > limits.maxCells)
+    throw overCeiling(
+      'maxCells',
+      limits.maxCells,
+      `${of.cells} has more than ${limits.maxCells} cells`,
+      of.sheet,
+    );
+}

@@ -1,28 +1,176 @@
-import ExcelJS from 'exceljs';
-import { overCeiling, type TabularLimits, unreadable } from './limits';
+import type { Entry } from 'yauzl';
+import { checkCounts, type TabularLimits, unreadable } from './limits';
 import type { Cell, RawRow } from './types';
-import type { SheetInfo } from './zip';
-
-type Value = ExcelJS.CellValue;
-
-/** One cell as plain data: rich text and hyperlinks as their text, formulas as their cached result. */
-function plain(v: Value): Cell {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
-  if ('richText' in v) return v.richText.map((r) => r.text).join('');
-  if ('formula' in v || 'sharedFormula' in v) return plain((v as { result?: Value }).result ?? null);
-  if ('hyperlink' in v) return plain(v.text as Value);
-  if ('error' in v) return v.error;
-  return null;
-}
+import {
+  dateStyles,
+  entryText,
+  RunText,
+  readSharedStrings,
+  serialDate,
+  uses1904,
+  wholeText,
+} from './xlsx-parts';
+import { attribute, XmlScanner, xmlDecode } from './xml-scan';
+import { listEntries, openZip, type SheetInfo } from './zip';
 
 const sheetNumber = (entry: string) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(entry)?.[1];
 
+/** What a sheet's cells are read against: the shared strings, which formats are dates, the epoch. */
+type Context = { strings: (string | null)[]; dates: boolean[]; date1904: boolean };
+
+/** 1-based column of a cell reference's letters (`AB12` → 28); 0 when it has none. */
+function columnOf(ref: string) {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    n = n * 26 + c - 64;
+  }
+  return n;
+}
+
+/** A cell's value from its type, its raw `<v>` text (or inline text) and its format. */
+function value(ctx: Context, t: string | undefined, v: string | null, style: number): Cell {
+  if (v === null) return null;
+  switch (t) {
+    case 's':
+      // An empty shared string reads as no value.
+      return ctx.strings[Number.parseInt(v, 10)] || null;
+    case 'inlineStr':
+    case 'str':
+    case 'e':
+      return v;
+    case 'b':
+      return Number.parseInt(v, 10) !== 0;
+    case 'd': {
+      // ISO 8601 date cells (strict OOXML); a time without a zone is read as UTC, like serial dates.
+      const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) || !v.includes('T') ? v : `${v}Z`);
+      return Number.isNaN(date.getTime()) ? v : date;
+    }
+    default: {
+      if (v === '') return null;
+      const n = Number.parseFloat(v);
+      return style > 0 && ctx.dates[style] ? serialDate(n, ctx.date1904) : n;
+    }
+  }
+}
+
 /**
- * The rows of one sheet of an .xlsx, streamed: the sheets before it are read only to count them
- * against the ceilings; the reading stops after it. Real date cells come out as `Date` (UTC).
- * Sheets are told apart by their entry in the zip, which every writer names the same way (their
- * names, as exceljs resolves them, depend on how the writer spelled its relationships).
+ * Rows of one sheet part, fed its XML chunk by chunk. Each finished row is queued with the number of
+ * cells it spans (the highest column of its `<c>`s, empty styled cells included) for the ceilings.
+ */
+class SheetRows {
+  readonly done: { row: number; cells: Cell[]; span: number }[] = [];
+  ended = false;
+  private inData = false;
+  private row = 0;
+  private cells: Cell[] = [];
+  private span = 0;
+  private col = 0;
+  private t: string | undefined;
+  private style = 0;
+  private v: string | null = null;
+  private formula = false;
+  private inV = false;
+  private inline = false;
+  private readonly run = new RunText();
+  readonly scanner: XmlScanner;
+
+  constructor(private readonly ctx: Context) {
+    this.scanner = new XmlScanner({
+      open: (name, tag, selfClosing) => this.open(name, tag, selfClosing),
+      close: (name) => this.close(name),
+      text: (raw) => {
+        if (this.inV) this.v += raw;
+        else this.run.add(raw);
+      },
+      wantText: () => this.inV || this.run.capturing,
+    });
+  }
+
+  private open(name: string, tag: string, selfClosing: boolean) {
+    if (!this.inData) {
+      if (name === 'sheetData') this.inData = !selfClosing;
+      return;
+    }
+    if (this.inline) return this.run.open(name, selfClosing);
+    switch (name) {
+      case 'row': {
+        // Rows and cells without a reference follow the one before (as LibreOffice writes them).
+        const r = Number.parseInt(attribute(tag, 'r') ?? '', 10);
+        this.row = Number.isNaN(r) ? this.row + 1 : r;
+        this.cells = [];
+        this.span = 0;
+        this.col = 0;
+        return;
+      }
+      case 'c': {
+        const ref = attribute(tag, 'r');
+        const col = ref === undefined ? 0 : columnOf(ref);
+        this.col = col > 0 ? col : this.col + 1;
+        this.t = attribute(tag, 't');
+        const s = attribute(tag, 's');
+        this.style = s === undefined ? 0 : Number.parseInt(s, 10);
+        this.v = null;
+        this.formula = false;
+        if (selfClosing) this.finishCell();
+        return;
+      }
+      case 'v':
+        this.v = '';
+        this.inV = !selfClosing;
+        return;
+      case 'f':
+        this.formula = true;
+        return;
+      case 'is':
+        this.inline = !selfClosing;
+        this.run.start();
+        return;
+    }
+  }
+
+  private close(name: string) {
+    if (!this.inData) return;
+    if (this.inline) {
+      if (name !== 'is') return this.run.close(name);
+      this.inline = false;
+      this.v = this.run.value ?? '';
+      return;
+    }
+    switch (name) {
+      case 'v':
+        this.inV = false;
+        if (this.t !== 's' && this.v !== null) this.v = xmlDecode(this.v);
+        return;
+      case 'c':
+        return this.finishCell();
+      case 'row':
+        this.done.push({ row: this.row, cells: this.cells, span: this.span });
+        return;
+      case 'sheetData':
+        this.inData = false;
+        this.ended = true;
+        return;
+    }
+  }
+
+  private finishCell() {
+    if (this.col > this.span) this.span = this.col;
+    const cell = value(this.ctx, this.t, this.v, this.style);
+    // A formula never calculated has no value but is kept as a cell.
+    if (cell === null && !this.formula) return;
+    const cells = this.cells;
+    while (cells.length < this.col - 1) cells.push(null);
+    cells[this.col - 1] = cell;
+  }
+}
+
+/**
+ * The rows of one sheet of an .xlsx, streamed from its XML: the sheets before it in the archive are
+ * read only to count them against the ceilings; the reading stops after it. Real date cells come out
+ * as `Date` (UTC). Only values are built, no cell objects or styles (see docs/DECISIONS.md).
+ * Sheets are told apart by their entry in the zip, which every writer names the same way.
  */
 export async function* readXlsx(
   path: string,
@@ -34,51 +182,41 @@ export async function* readXlsx(
   if (!wanted)
     throw unreadable(`Sheet "${sheet.name}" is stored where no reader looks for it (${sheet.entry})`);
   const names = new Map(sheets.map((s) => [sheetNumber(s.entry), s.name]));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
-  let current: string | undefined;
-  // The reader announces each worksheet's entry just before it yields the worksheet.
-  (reader as unknown as NodeJS.EventEmitter).on('entry', (e: { type: string; id?: string }) => {
-    if (e.type === 'worksheet') current = e.id;
-  });
-  let cells = 0;
+  const zip = await openZip(path);
   try {
-    for await (const ws of reader) {
-      const number = current;
-      const name = names.get(number) ?? (ws as unknown as { name: string }).name;
+    const entries = await listEntries(zip);
+    const byName = new Map<string, Entry>(entries.map((e) => [e.fileName, e]));
+    const part = async <T>(name: string, read: (e: Entry) => Promise<T>, none: T) => {
+      const e = byName.get(name);
+      return e ? read(e) : none;
+    };
+    const ctx: Context = {
+      strings: await part('xl/sharedStrings.xml', (e) => readSharedStrings(zip, e), []),
+      dates: dateStyles(await part('xl/styles.xml', (e) => wholeText(zip, e), '')),
+      date1904: uses1904(await part('xl/workbook.xml', (e) => wholeText(zip, e), '')),
+    };
+    let cells = 0;
+    // In archive order, as the rows were always counted.
+    for (const entry of entries) {
+      const number = sheetNumber(entry.fileName);
+      if (number === undefined) continue;
+      const name = names.get(number) ?? `sheet${number}`;
+      const sheetRows = new SheetRows(ctx);
       let rows = 0;
-      for await (const row of ws) {
-        rows += 1;
-        cells += row.cellCount;
-        // The first row is the header, so a sheet may hold one more row than the data ceiling.
-        if (rows - 1 > limits.maxRowsPerSheet)
-          throw overCeiling(
-            'maxRowsPerSheet',
-            limits.maxRowsPerSheet,
-            `Sheet "${name}" has more than ${limits.maxRowsPerSheet} rows`,
-            name,
-          );
-        if (cells > limits.maxCells)
-          throw overCeiling(
-            'maxCells',
-            limits.maxCells,
-            `The workbook has more than ${limits.maxCells} cells`,
-            name,
-          );
-        if (number !== wanted) continue;
-        const values = row.values as Value[];
-        const out: Cell[] = [];
-        for (let i = 1; i < values.length; i++) out.push(plain(values[i] ?? null));
-        yield { row: row.number, cells: out };
+      for await (const chunk of entryText(zip, entry)) {
+        sheetRows.scanner.feed(chunk);
+        for (const r of sheetRows.done) {
+          rows += 1;
+          cells += r.span;
+          checkCounts(limits, rows, cells, { rows: `Sheet "${name}"`, cells: 'The workbook', sheet: name });
+          if (number === wanted) yield { row: r.row, cells: r.cells };
+        }
+        sheetRows.done.length = 0;
+        if (sheetRows.ended) break;
       }
       if (number === wanted) return;
     }
   } finally {
-    (reader as unknown as { stream?: { destroy(): void } }).stream?.destroy();
+    zip.close();
   }
 }

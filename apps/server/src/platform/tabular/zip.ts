@@ -6,7 +6,7 @@ export type SheetInfo = { name: string; entry: string; rows: number | null; cell
 
 const MiB = 1024 * 1024;
 
-const openZip = (path: string) =>
+export const openZip = (path: string) =>
   new Promise<ZipFile>((resolve, reject) =>
     yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) =>
       err
@@ -16,7 +16,7 @@ const openZip = (path: string) =>
   );
 
 /** Every entry of the central directory; no entry is inflated. */
-function listEntries(zip: ZipFile) {
+export function listEntries(zip: ZipFile) {
   return new Promise<Entry[]>((resolve, reject) => {
     const entries: Entry[] = [];
     zip.on('entry', (e: Entry) => {
@@ -32,7 +32,7 @@ function listEntries(zip: ZipFile) {
 }
 
 /** At most `max` bytes of one entry as text; the rest is never inflated. */
-function head(zip: ZipFile, entry: Entry, max: number) {
+export function head(zip: ZipFile, entry: Entry, max: number) {
   return new Promise<string>((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(unreadable(`Cannot read ${entry.fileName} (${err.message})`));

@@ -1,0 +1,133 @@
+import { unreadable } from './limits';
+
+/** What a scan reports: element names without their namespace prefix, text still XML-escaped. */
+export type XmlHandler = {
+  open(name: string, tag: string, selfClosing: boolean): void;
+  close(name: string): void;
+  /** Raw text between tags (entities not decoded), only while `wantText` answers true. */
+  text(raw: string): void;
+  wantText(): boolean;
+};
+
+// A text node or tag longer than this is no spreadsheet's (a cell holds at most 32,767 characters).
+const MAX_PENDING = 4 * 1024 * 1024;
+
+const local = (qname: string) => {
+  const colon = qname.indexOf(':');
+  return colon < 0 ? qname : qname.slice(colon + 1);
+};
+
+/**
+ * A streaming scanner for the few elements a spreadsheet part needs: it finds tags, comments,
+ * CDATA and processing instructions in chunks of decoded text and hands the rest over as raw text.
+ * No tree, no attribute objects: the caller reads the attributes it wants from the tag.
+ */
+export class XmlScanner {
+  private rest = '';
+
+  constructor(private readonly h: XmlHandler) {}
+
+  feed(chunk: string) {
+    const s = this.rest === '' ? chunk : this.rest + chunk;
+    const h = this.h;
+    const len = s.length;
+    let i = 0;
+    for (;;) {
+      const lt = s.indexOf('<', i);
+      if (lt !== i && h.wantText()) h.text(lt < 0 ? s.slice(i) : s.slice(i, lt));
+      if (lt < 0) {
+        this.rest = '';
+        return;
+      }
+      const next = s.charCodeAt(lt + 1);
+      let end: number;
+      if (next === 33 /* ! */ || next === 63 /* ? */) {
+        end = this.special(s, lt);
+        if (end < 0) return this.keep(s, lt);
+        i = end;
+        continue;
+      }
+      // The tag's end: the first '>' outside a quoted attribute value.
+      let q = 0;
+      let j = lt + 1;
+      for (; j < len; j++) {
+        const c = s.charCodeAt(j);
+        if (q !== 0) {
+          if (c === q) q = 0;
+        } else if (c === 62) break;
+        else if (c === 34 || c === 39) q = c;
+      }
+      if (j >= len) return this.keep(s, lt);
+      if (next === 47 /* / */) {
+        h.close(local(s.slice(lt + 2, j).trim()));
+      } else {
+        const selfClosing = s.charCodeAt(j - 1) === 47;
+        const tag = s.slice(lt + 1, selfClosing ? j - 1 : j);
+        let k = 0;
+        while (k < tag.length && tag.charCodeAt(k) > 32 && tag.charCodeAt(k) !== 47) k++;
+        const name = local(tag.slice(0, k));
+        h.open(name, tag, selfClosing);
+        if (selfClosing) h.close(name);
+      }
+      i = j + 1;
+    }
+  }
+
+  /** The end of a comment, CDATA section, declaration or processing instruction; -1 if not in `s` yet. */
+  private special(s: string, lt: number) {
+    if (s.startsWith('<!--', lt)) {
+      const end = s.indexOf('-->', lt + 4);
+      return end < 0 ? -1 : end + 3;
+    }
+    if (s.startsWith('<![CDATA[', lt)) {
+      const end = s.indexOf(']]>', lt + 9);
+      if (end < 0) return -1;
+      // Handed over escaped, so that decoding the text gives back the section's characters.
+      if (this.h.wantText()) this.h.text(s.slice(lt + 9, end).replace(/&/g, '&amp;'));
+      return end + 3;
+    }
+    if (s.length < lt + 9 && '<![CDATA['.startsWith(s.slice(lt, lt + 9))) return -1;
+    const end = s.indexOf('>', lt);
+    return end < 0 ? -1 : end + 1;
+  }
+
+  private keep(s: string, from: number) {
+    if (s.length - from > MAX_PENDING)
+      throw unreadable('The .xlsx file holds an XML tag or section too long for a spreadsheet');
+    this.rest = s.slice(from);
+  }
+}
+
+/** An attribute's raw value from a tag as the scanner gives it (`c r="A1" t="s"`); undefined if absent. */
+export function attribute(tag: string, name: string): string | undefined {
+  let from = 0;
+  for (;;) {
+    const at = tag.indexOf(name, from);
+    if (at < 0) return undefined;
+    from = at + name.length;
+    const before = tag.charCodeAt(at - 1);
+    // A whole, unprefixed attribute name: after whitespace, followed by '='.
+    if (before !== 32 && before !== 9 && before !== 10 && before !== 13) continue;
+    let k = from;
+    while (tag.charCodeAt(k) === 32) k++;
+    if (tag.charCodeAt(k) !== 61) continue;
+    k++;
+    while (tag.charCodeAt(k) === 32) k++;
+    const quote = tag[k];
+    if (quote !== '"' && quote !== "'") continue;
+    const end = tag.indexOf(quote, k + 1);
+    return end < 0 ? undefined : tag.slice(k + 1, end);
+  }
+}
+
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Text with its XML entities and character references decoded. */
+export function xmlDecode(raw: string): string {
+  if (raw.indexOf('&') < 0) return raw;
+  return raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (m, e: string) => {
+    if (e.charCodeAt(0) !== 35) return NAMED[e]!;
+    const code = e.charCodeAt(1) === 120 ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+}
