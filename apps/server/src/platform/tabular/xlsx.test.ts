@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +195,15 @@ describe('where the lean reader reads what the ExcelJS reader misread', () => {
     const path = await write(join(dir, 'phonetic.xlsx'), handWritten({ sheet, strings }));
     expect(await readLean(path)).toEqual([{ row: 1, cells: ['漢字', 'a'] }]);
   });
+});
+
+it('refuses a cell text longer than any spreadsheet holds, however it is split', async () => {
+  // 5 MiB in one inline string: a cell holds at most 32,767 characters, so this is no spreadsheet.
+  // Random, so that it does not compress like a zip bomb (which is refused before any reading).
+  const text = randomBytes(3.75 * 1024 * 1024).toString('base64');
+  const sheet = `<row r="1"><c r="A1" t="inlineStr"><is><t>${text}</t></is></c></row>`;
+  const path = await write(join(dir, 'long-text.xlsx'), handWritten({ sheet }));
+  await expect(readLean(path)).rejects.toThrow('a text too long for a spreadsheet cell');
 });
 
 it('keeps the row and cell ceilings over the sheets before the one read', async () => {

@@ -24,6 +24,8 @@ const local = (qname: string) => {
  */
 export class XmlScanner {
   private rest = '';
+  /** Characters of text handed over since the last tag: one text node is bounded like a tag. */
+  private textRun = 0;
 
   constructor(private readonly h: XmlHandler) {}
 
@@ -34,7 +36,7 @@ export class XmlScanner {
     let i = 0;
     for (;;) {
       const lt = s.indexOf('<', i);
-      if (lt !== i && h.wantText()) h.text(lt < 0 ? s.slice(i) : s.slice(i, lt));
+      if (lt !== i && h.wantText()) this.text(lt < 0 ? s.slice(i) : s.slice(i, lt));
       if (lt < 0) {
         this.rest = '';
         return;
@@ -58,6 +60,7 @@ export class XmlScanner {
         else if (c === 34 || c === 39) q = c;
       }
       if (j >= len) return this.keep(s, lt);
+      this.textRun = 0;
       if (next === 47 /* / */) {
         h.close(local(s.slice(lt + 2, j).trim()));
       } else {
@@ -83,12 +86,19 @@ export class XmlScanner {
       const end = s.indexOf(']]>', lt + 9);
       if (end < 0) return -1;
       // Handed over escaped, so that decoding the text gives back the section's characters.
-      if (this.h.wantText()) this.h.text(s.slice(lt + 9, end).replace(/&/g, '&amp;'));
+      if (this.h.wantText()) this.text(s.slice(lt + 9, end).replace(/&/g, '&amp;'));
       return end + 3;
     }
     if (s.length < lt + 9 && '<![CDATA['.startsWith(s.slice(lt, lt + 9))) return -1;
     const end = s.indexOf('>', lt);
     return end < 0 ? -1 : end + 1;
+  }
+
+  private text(raw: string) {
+    this.textRun += raw.length;
+    if (this.textRun > MAX_PENDING)
+      throw unreadable('The .xlsx file holds a text too long for a spreadsheet cell');
+    this.h.text(raw);
   }
 
   private keep(s: string, from: number) {
