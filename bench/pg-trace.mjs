@@ -1,5 +1,5 @@
 // Preload that records every statement a process sends through `pg` (its start, duration and first
-// 120 characters) and writes them as JSON to BENCH_PG_TRACE when the process exits. For counting and
+// 120 characters, the characters of its parameters) and writes them as JSON to BENCH_PG_TRACE when the process exits. For counting and
 // timing a request's statements in a bench:
 //   BENCH_PG_TRACE=/tmp/trace.json NODE_OPTIONS="--import ./bench/pg-trace.mjs" npx tsx bench/planning.ts
 // The file name gets the process id appended, so the bench and its server each write their own.
@@ -17,6 +17,11 @@ if (file) {
       at: performance.now(),
       ms: null,
       sql: (typeof config === 'string' ? config : (config?.text ?? '')).replace(/\s+/g, ' ').slice(0, 120),
+      // Characters of the parameters sent (what the statement costs on the socket beyond its text).
+      bytes: (config?.values ?? (Array.isArray(args[1]) ? args[1] : [])).reduce(
+        (n, v) => n + (v == null ? 0 : String(v).length),
+        0,
+      ),
     };
     log.push(entry);
     const done = () => {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPerson, createProject } from '../../../test/factories/directory';
 import { createAssignment, createDeliverable } from '../../../test/factories/planning';
@@ -34,41 +35,78 @@ async function planning(...args: string[]) {
   return { stdout: out.join('\n'), stderr: err.join('\n'), code };
 }
 
-describe('clockpilot planning', () => {
-  it('undo-reallocation restores, and names edited weeks unless --force', async () => {
-    const t = { runtime };
-    const project = await createProject(t);
-    const person = await createPerson(t, { weeklyHours: 40 });
-    const d = await createDeliverable(t, { projectId: project.id, dueDate: '2026-12-18' });
-    const a = await createAssignment(t, { projectId: project.id, deliverableId: d.id, personId: person.id }, [
-      { week: '2026-W50', hours: 8 },
-    ]);
-    const s = moduleServices(t, 'planning');
-    const admin = {
-      userId: '00000000-0000-0000-0000-000000000000',
-      role: 'admin',
-      scopes: ['write'],
-    } as const;
-    await s.deliverables.update(admin, { userId: null }, d.id, { dueDate: '2027-01-08' });
-    const moved = await s.assignments.hours(admin, a.id, { from: '2026-W48', to: '2027-W02' });
-    expect(moved.items).toEqual([{ week: '2026-W53', hours: 8 }]);
-    await s.assignments.putHours(
+const admin = { userId: '00000000-0000-0000-0000-000000000000', role: 'admin', scopes: ['write'] } as const;
+const weeks = { from: '2026-W48', to: '2027-W02' };
+
+/** A deliverable due in 2026-W51 with one linked assignment of these hours, then moved to 2027-W01. */
+async function reallocated(hours: Array<{ week: string; hours: number }>) {
+  const t = { runtime };
+  const project = await createProject(t);
+  const person = await createPerson(t, { weeklyHours: 40 });
+  const d = await createDeliverable(t, { projectId: project.id, dueDate: '2026-12-18' });
+  const a = await createAssignment(
+    t,
+    { projectId: project.id, deliverableId: d.id, personId: person.id },
+    hours,
+  );
+  const s = moduleServices(t, 'planning');
+  await s.deliverables.update(admin, { userId: null }, d.id, { dueDate: '2027-01-08' });
+  const moved = await s.assignments.hours(admin, a.id, weeks);
+  /** Sets one week of the assignment, as an edit after the reallocation. */
+  const edit = (week: string, h: number) =>
+    s.assignments.putHours(
       admin,
       { userId: null },
       a.id,
       {},
-      { version: moved.version, items: [{ week: '2026-W53', hours: 6 }] },
+      { version: moved.version, items: [{ week, hours: h }] },
       undefined,
     );
+  return {
+    d,
+    a,
+    moved: moved.items,
+    edit,
+    hours: async () => (await s.assignments.hours(admin, a.id, weeks)).items,
+  };
+}
 
-    const refused = await planning('undo-reallocation', d.id);
+describe('clockpilot planning', () => {
+  it('undo-reallocation restores, and names edited weeks unless --force', async () => {
+    const r = await reallocated([{ week: '2026-W50', hours: 8 }]);
+    expect(r.moved).toEqual([{ week: '2026-W53', hours: 8 }]);
+    await r.edit('2026-W53', 6);
+
+    const refused = await planning('undo-reallocation', r.d.id);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('edited: 2026-W53');
-    const forced = await planning('undo-reallocation', d.id, '--force', '--revert-date');
+    const forced = await planning('undo-reallocation', r.d.id, '--force', '--revert-date');
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('due date 2026-12-18');
-    expect((await s.assignments.hours(admin, a.id, { from: '2026-W48', to: '2027-W02' })).items).toEqual([
-      { week: '2026-W50', hours: 8 },
+    expect(await r.hours()).toEqual([{ week: '2026-W50', hours: 8 }]);
+  });
+
+  it('undo-reallocation restores a reallocation stored in the older form, a week map per assignment', async () => {
+    const r = await reallocated([
+      { week: '2026-W49', hours: 4 },
+      { week: '2026-W50', hours: 8.25 },
+    ]);
+    expect(r.moved).toEqual([
+      { week: '2026-W52', hours: 4 },
+      { week: '2026-W53', hours: 8.25 },
+    ]);
+    await runtime.ctx.db.execute(sql`
+      update planning_reallocations
+         set before = ${JSON.stringify({ [r.a.id]: { '2026-11-30': 4, '2026-12-07': 8.25 } })}::jsonb,
+             after = ${JSON.stringify({ [r.a.id]: { '2026-12-21': 4, '2026-12-28': 8.25 } })}::jsonb
+       where deliverable_id = ${r.d.id}`);
+    await r.edit('2026-W52', 2);
+
+    expect((await planning('undo-reallocation', r.d.id)).stderr).toContain('edited: 2026-W52');
+    expect((await planning('undo-reallocation', r.d.id, '--force')).code).toBe(0);
+    expect(await r.hours()).toEqual([
+      { week: '2026-W49', hours: 4 },
+      { week: '2026-W50', hours: 8.25 },
     ]);
   });
 

@@ -160,22 +160,29 @@ export const planningRepo = {
       .where(inArray(assignments.id, ids));
   },
 
-  /** Hours by assignment and Monday, within [from, to] when given. */
+  /**
+   * Hours by assignment and Monday, within [from, to] when given. One row per assignment with its weeks
+   * and quarter hours as two lists: a reallocation reads 10,000 weeks, and a row each (mapped by the
+   * ORM) was most of the read's CPU.
+   */
   async hoursOf(db: DbOrTx, ids: string[], from?: string, to?: string): Promise<Map<string, WeekHours>> {
     const out = new Map<string, WeekHours>(ids.map((id) => [id, {}]));
     if (ids.length === 0) return out;
-    const rows = await db
-      .select()
-      .from(weeklyHours)
-      .where(
-        and(
-          inArray(weeklyHours.assignmentId, ids),
-          when(from, (v) => gte(weeklyHours.weekStart, v)),
-          when(to, (v) => lte(weeklyHours.weekStart, v)),
-        ),
-      )
-      .orderBy(weeklyHours.assignmentId, weeklyHours.weekStart);
-    for (const r of rows) out.get(r.assignmentId)![r.weekStart] = Number(r.hours);
+    const result = await db.execute<{ id: string; weeks: string; quarters: string }>(sql`
+      select assignment_id::text as id, string_agg(week_start::text, ',' order by week_start) as weeks,
+             string_agg((hours * 4)::int::text, ',' order by week_start) as quarters
+        from planning_weekly_hours
+       where assignment_id = any(${`{${ids.join(',')}}`}::uuid[])
+             ${from === undefined ? sql`` : sql`and week_start >= ${from}::date`}
+             ${to === undefined ? sql`` : sql`and week_start <= ${to}::date`}
+       group by assignment_id`);
+    for (const r of result.rows) {
+      const hours = out.get(r.id)!;
+      const quarters = r.quarters.split(',');
+      // Each week is 10 characters and a comma.
+      for (let i = 0; i < quarters.length; i++)
+        hours[r.weeks.slice(i * 11, i * 11 + 10)] = Number(quarters[i]) / 4;
+    }
     return out;
   },
   /** Replaces the hours of the assignment in the given Mondays: zero clears a week. */

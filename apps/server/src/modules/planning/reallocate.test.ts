@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addWeeks } from './planning.weeks';
 import { type ReallocationInput, reallocate } from './reallocate';
+import { decodeImage, encodeImage } from './reallocation.image';
 
 const W0 = '2026-11-23'; // the current week's Monday in these cases
 const wk = (n: number) => addWeeks(W0, n);
@@ -171,5 +172,33 @@ describe('reallocate (properties)', () => {
         expect(reversed).toEqual(out);
       }),
     );
+  });
+});
+
+describe('stored images', () => {
+  it('restore every week exactly, through JSON, from the compact form and the older one', () => {
+    const images = fc.dictionary(fc.constantFrom('a', 'b', 'c'), hoursArb, { maxKeys: 3 });
+    fc.assert(
+      fc.property(images, (image) => {
+        const hours = new Map(Object.entries(image));
+        const stored = JSON.parse(JSON.stringify(encodeImage(hours)));
+        expect(decodeImage(stored)).toEqual(hours);
+        expect(decodeImage(JSON.parse(JSON.stringify(image)))).toEqual(hours);
+      }),
+    );
+  });
+
+  it('keep a week and its quarter hours per element', () => {
+    expect(
+      encodeImage(
+        new Map([
+          ['a', { [wk(3)]: 1.25, [wk(0)]: 4 }],
+          ['b', {}],
+        ]),
+      ),
+    ).toEqual({
+      a: [W0, 16, 0, 0, 5],
+      b: [],
+    });
   });
 });

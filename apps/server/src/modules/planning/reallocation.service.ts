@@ -11,19 +11,18 @@ import { planningRepo } from './planning.repo';
 import type { AssignmentRow, DeliverableRow } from './planning.tables';
 import { addDays, addWeeks, mondayOf, weekKey, weeksBetween } from './planning.weeks';
 import { reallocate, type WeekHours } from './reallocate';
+import { decodeImage, encodeImage, type StoredImage } from './reallocation.image';
 import { type TotalSeries, totalsRepo } from './totals.repo';
 
-/** What a reallocation stores to be undone: every week of every linked assignment. */
-type Image = Record<string, WeekHours>;
-
-const toMap = (image: Image) => new Map(Object.entries(image));
-
 /** The weeks whose hours differ between two images, per assignment. */
-function differences(expected: Image, actual: Image): Array<{ assignmentId: string; week: string }> {
+function differences(
+  expected: ReadonlyMap<string, WeekHours>,
+  actual: ReadonlyMap<string, WeekHours>,
+): Array<{ assignmentId: string; week: string }> {
   const out: Array<{ assignmentId: string; week: string }> = [];
-  for (const id of Object.keys(expected).sort()) {
-    const a = expected[id]!;
-    const b = actual[id] ?? {};
+  for (const id of [...expected.keys()].sort()) {
+    const a = expected.get(id)!;
+    const b = actual.get(id) ?? {};
     const weeks = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const w of weeks) if ((a[w] ?? 0) !== (b[w] ?? 0)) out.push({ assignmentId: id, week: weekKey(w) });
   }
@@ -146,8 +145,8 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       deliverableId: before.id,
       oldDueDate: before.dueDate,
       newDueDate,
-      before: Object.fromEntries(hours),
-      after: Object.fromEntries(after),
+      before: encodeImage(hours),
+      after: encodeImage(after),
       summary,
       createdBy: actor.userId,
     });
@@ -178,14 +177,13 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       if (!deliverable) throw notFound('Deliverable');
       const last = await planningRepo.lastReallocation(tx, deliverableId);
       if (!last) throw new AppError('conflict', 'This deliverable has no reallocation to undo');
-      const before = last.before as Image;
-      const after = last.after as Image;
-      const ids = Object.keys(before);
+      const before = decodeImage(last.before as StoredImage);
+      const after = decodeImage(last.after as StoredImage);
+      const ids = [...before.keys()];
       // Locked before their hours are read: the write below goes from exactly these hours.
       const existing = await planningRepo.existingAssignmentIds(tx, ids);
       const currentHours = await planningRepo.hoursOf(tx, ids);
-      const current = Object.fromEntries(currentHours);
-      const changed = differences(after, current);
+      const changed = differences(after, currentHours);
       if (changed.length > 0 && !opts.force) {
         throw new AppError(
           'conflict',
@@ -194,7 +192,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
         );
       }
       // Assignments deleted since have nothing left to restore.
-      const restore = new Map([...toMap(before)].filter(([id]) => existing.has(id)));
+      const restore = new Map([...before].filter(([id]) => existing.has(id)));
       await planningRepo.setAllHours(tx, currentHours, restore, ctx.clock.now());
       await planningRepo.markUndone(tx, last.id, ctx.clock.now());
       const datePatch = opts.revertDate && deliverable.dueDate !== last.oldDueDate;
@@ -208,7 +206,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
         action: 'planning.reallocation.undone',
         entityType: 'planning_deliverable',
         entityId: deliverableId,
-        before: { dueDate: last.newDueDate, hours: current },
+        before: { dueDate: last.newDueDate, hours: Object.fromEntries(currentHours) },
         after: {
           dueDate: deliverable.dueDate,
           hours: Object.fromEntries(restore),

@@ -1,0 +1,58 @@
+import type { WeekHours } from './reallocate';
+
+/**
+ * How a reallocation stores its before- and after-images: per assignment its first week and the
+ * quarter hours of every week from it (0 where it has none), `["2026-01-05", 16, 21, 0, 17]`, or `[]`
+ * without hours. A tenth of the size of `{ "2026-01-05": 4, … }` per week, which was the largest write
+ * of a reallocation. Rows stored before kept that older form; `decodeImage` reads both.
+ */
+export type StoredImage = Record<string, [string, ...number[]] | [] | WeekHours>;
+
+const WEEK = 7 * 86_400_000;
+
+export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage {
+  const out: StoredImage = {};
+  // Thousands of weeks, a few dozen distinct ones: each is parsed once.
+  const times = new Map<string, number>();
+  const time = (week: string) => {
+    let t = times.get(week);
+    if (t === undefined) {
+      t = Date.parse(week);
+      times.set(week, t);
+    }
+    return t;
+  };
+  for (const [id, weeks] of hours) {
+    const sorted = Object.keys(weeks).sort();
+    if (sorted.length === 0) {
+      out[id] = [];
+      continue;
+    }
+    const first = sorted[0]!;
+    const start = time(first);
+    const quarters = new Array<number>(Math.round((time(sorted.at(-1)!) - start) / WEEK) + 1).fill(0);
+    for (const w of sorted) quarters[Math.round((time(w) - start) / WEEK)] = Math.round(weeks[w]! * 4);
+    out[id] = [first, ...quarters];
+  }
+  return out;
+}
+
+export function decodeImage(stored: StoredImage): Map<string, WeekHours> {
+  const out = new Map<string, WeekHours>();
+  for (const [id, image] of Object.entries(stored)) {
+    if (!Array.isArray(image)) {
+      out.set(id, image);
+      continue;
+    }
+    const hours: WeekHours = {};
+    if (image.length > 0) {
+      const start = Date.parse(image[0] as string);
+      for (let i = 1; i < image.length; i++) {
+        const q = image[i] as number;
+        if (q !== 0) hours[new Date(start + (i - 1) * WEEK).toISOString().slice(0, 10)] = q / 4;
+      }
+    }
+    out.set(id, hours);
+  }
+  return out;
+}
