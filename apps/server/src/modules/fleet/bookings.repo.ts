@@ -67,10 +67,22 @@ const taken = sql<TakenJson | null>`(
     and (${sql.placeholder('except')}::uuid is null or b.booking_id is distinct from ${sql.placeholder('except')}::uuid)
   order by ${lapsedHold} limit 1)`;
 
+/** What a booking takes from its vehicle: a refused request parses and maps no more than this. */
+const bookable = {
+  id: fleetVehicles.id,
+  status: fleetVehicles.status,
+  currency: fleetVehicles.currency,
+  dailyRateMinor: fleetVehicles.dailyRateMinor,
+  depositMinor: fleetVehicles.depositMinor,
+  kmPerDay: fleetVehicles.kmPerDay,
+  extraKmMinor: fleetVehicles.extraKmMinor,
+};
+export type BookableVehicle = Pick<VehicleRow, keyof typeof bookable>;
+
 /** Every booking request reads it once, with the vehicle: a prepared statement. */
 const requestOf = prepared('fleet_booking_request', (db) =>
   db
-    .select({ vehicle: fleetVehicles, taken })
+    .select({ vehicle: bookable, taken })
     .from(fleetVehicles)
     .where(eq(fleetVehicles.id, sql.placeholder('vehicleId'))),
 );
@@ -168,7 +180,7 @@ export const bookingsRepo = {
     from: Date,
     to: Date,
     now: Date,
-  ): Promise<{ vehicle: VehicleRow; taken: Conflict | null; lapsed: boolean } | undefined> {
+  ): Promise<{ vehicle: BookableVehicle; taken: Conflict | null; lapsed: boolean } | undefined> {
     const [row] = await requestOf(db).execute({
       vehicleId,
       from: from.toISOString(),

@@ -57,6 +57,9 @@ export function createBookingsService(
     return b;
   }
 
+  /** The booking writes under way in this process, by vehicle; each settles when its transaction ends. */
+  const writing = new Map<string, Promise<void>>();
+
   async function expireDue(tx: DbOrTx, vehicleId?: string): Promise<number> {
     const due = await bookingsRepo.dueHolds(tx, clock.now(), vehicleId);
     await bookingsRepo.expire(
@@ -75,6 +78,8 @@ export function createBookingsService(
    * that sweep when the caller has just read that none is in the way.
    */
   async function insert(actor: Actor, row: NewBooking, lapsed = true): Promise<BookingRow> {
+    let done!: () => void;
+    writing.set(row.vehicleId, new Promise((resolve) => (done = resolve)));
     try {
       return await db.transaction(async (tx) => {
         if (lapsed) await expireDue(tx, row.vehicleId);
@@ -97,6 +102,9 @@ export function createBookingsService(
       });
       if (mapped instanceof AppError && mapped.status === 409) metrics.conflicts.inc();
       throw mapped;
+    } finally {
+      writing.delete(row.vehicleId);
+      done();
     }
   }
 
@@ -147,21 +155,32 @@ export function createBookingsService(
       const busyUntil = new Date(endAt.getTime() + buffer());
       // One read names the vehicle and what holds it: a loser of a race that arrives after the
       // winner's commit is refused here; the exclusion constraint judges those that arrive together.
-      const found = await bookingsRepo.request(db, input.vehicleId, startAt, busyUntil, now);
-      if (!found) throw unprocessable('body.vehicleId', 'No such vehicle');
-      const { vehicle: v, taken, lapsed } = found;
-      if (v.status !== 'available')
-        throw new AppError('conflict', `The vehicle is ${v.status} and cannot be booked`);
-      if (taken) {
-        metrics.conflicts.inc();
-        throw conflictError(taken);
-      }
+      const free = async () => {
+        const found = await bookingsRepo.request(db, input.vehicleId, startAt, busyUntil, now);
+        if (!found) throw unprocessable('body.vehicleId', 'No such vehicle');
+        const { vehicle, taken, lapsed } = found;
+        if (vehicle.status !== 'available')
+          throw new AppError('conflict', `The vehicle is ${vehicle.status} and cannot be booked`);
+        if (taken) {
+          metrics.conflicts.inc();
+          throw conflictError(taken);
+        }
+        return { v: vehicle, lapsed };
+      };
+      let { v, lapsed } = await free();
       const licence = (await ports.verification.status(p.userId)).licenceExpiresOn;
       if (licence && licence < endAt.toISOString().slice(0, 10)) {
         throw unprocessable(
           'body.endAt',
           `Your driving licence expires on ${licence}, before the booking ends`,
         );
+      }
+      // While this process writes a booking of the vehicle, the others that read it free wait for
+      // that write and read again: behind a winner they are refused by that one read instead of
+      // each running a transaction into the constraint (which still judges every insert).
+      for (let w = writing.get(v.id); w; w = writing.get(v.id)) {
+        await w;
+        ({ v, lapsed } = await free());
       }
       const q = quote(v, startAt, endAt, input.extras);
       const b = await insert(
