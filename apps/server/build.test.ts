@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const SERVER = fileURLToPath(new URL('.', import.meta.url));
 // A private output folder, so a build another process is using in dist/ is left alone.
-const OUT = `dist/test-${process.pid}`;
+const OUT = `dist/buildtest-${process.pid}`;
 
 afterAll(() => rmSync(join(SERVER, OUT), { recursive: true, force: true }));
 

@@ -72,7 +72,17 @@ describe('the simulator client', () => {
       [null, 'not an object'],
       [{ ...good, servers: {} }, 'servers is not a list'],
       [{ ...good, servers: [{ ...server, phase: 'Gone' }] }, 'servers[0].phase is Gone'],
-      [{ ...good, servers: [{ ...server, cpuMillis: '300' }] }, 'servers[0].cpuMillis is not a number'],
+      [
+        { ...good, servers: [{ ...server, cpuMillis: '300' }] },
+        'servers[0].cpuMillis is not a finite number ≥ 0',
+      ],
+      // JSON.parse('1e400') is Infinity: it would poison a forecast's level for good.
+      [
+        { ...good, cluster: { ...cluster, requestRate: JSON.parse('1e400') } },
+        'cluster.requestRate is not a finite number ≥ 0',
+      ],
+      [{ ...good, cluster: { ...cluster, p95Ms: -1 } }, 'cluster.p95Ms is not a finite number ≥ 0'],
+      [{ ...good, windowSeconds: Number.NaN }, 'time or windowSeconds is not a finite number ≥ 0'],
       [{ ...good, cluster: { ...cluster, outage: 0 } }, 'cluster.outage is not a boolean'],
     ] as const) {
       const refused = metricsOf('c', line);

@@ -97,26 +97,31 @@ const CLUSTER_FIELDS = [
  * error naming the field (the other clusters of the call are unaffected). The cluster's figures are
  * copied field by field, so nothing the contract does not name reaches the stored events.
  */
+/** A field of the type named; a number is also finite and not negative (every figure is a count, rate, time or size). */
+const isA = (x: unknown, type: 'number' | 'boolean') =>
+  type === 'number' ? typeof x === 'number' && Number.isFinite(x) && x >= 0 : typeof x === type;
+const WHAT = { number: 'finite number ≥ 0', boolean: 'boolean' };
+
 export function metricsOf(id: string, m: unknown): TSimClusterMetrics | SimulatorError {
   const bad = (what: string) => new SimulatorError(`metrics of ${id}: ${what}`);
   const v = m as Record<string, unknown> | null;
   if (typeof v !== 'object' || v === null) return bad('not an object');
-  if (typeof v.time !== 'number' || typeof v.windowSeconds !== 'number')
-    return bad('time or windowSeconds is not a number');
+  if (!isA(v.time, 'number') || !isA(v.windowSeconds, 'number'))
+    return bad(`time or windowSeconds is not a ${WHAT.number}`);
   const { servers, cluster } = v as { servers: unknown; cluster: Record<string, unknown> | null };
   if (!Array.isArray(servers)) return bad('servers is not a list');
   for (const [i, s] of servers.entries()) {
     if (typeof s !== 'object' || s === null) return bad(`servers[${i}] is not an object`);
     if (s.phase !== 'Pending' && s.phase !== 'Running') return bad(`servers[${i}].phase is ${s.phase}`);
     for (const [k, type] of SERVER_FIELDS)
-      if (typeof s[k] !== type) return bad(`servers[${i}].${k} is not a ${type}`);
+      if (!isA(s[k], type)) return bad(`servers[${i}].${k} is not a ${WHAT[type]}`);
   }
   if (typeof cluster !== 'object' || cluster === null) return bad('cluster is not an object');
   for (const [k, type] of CLUSTER_FIELDS)
-    if (typeof cluster[k] !== type) return bad(`cluster.${k} is not a ${type}`);
+    if (!isA(cluster[k], type)) return bad(`cluster.${k} is not a ${WHAT[type]}`);
   return {
-    time: v.time,
-    windowSeconds: v.windowSeconds,
+    time: v.time as number,
+    windowSeconds: v.windowSeconds as number,
     servers: servers as TSimClusterMetrics['servers'],
     cluster: {
       requestRate: cluster.requestRate as number,

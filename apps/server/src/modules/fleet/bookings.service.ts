@@ -6,6 +6,7 @@ import type { DbOrTx } from '../../platform/db';
 import { AppError, notFound, unprocessable } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
 import { BOOKING_KEYSET, bookingsRepo, type NewBooking } from './bookings.repo';
+import { writesUnderWay } from './bookings.writing';
 import { conflictError, fleetWriteError } from './fleet.errors';
 import type { FleetMetrics } from './fleet.metrics';
 import type { FleetPolicy } from './fleet.policy';
@@ -57,8 +58,7 @@ export function createBookingsService(
     return b;
   }
 
-  /** The booking writes under way in this process, by vehicle; each settles when its transaction ends. */
-  const writing = new Map<string, Promise<void>>();
+  const writing = writesUnderWay();
 
   async function expireDue(tx: DbOrTx, vehicleId?: string): Promise<number> {
     const due = await bookingsRepo.dueHolds(tx, clock.now(), vehicleId);
@@ -78,8 +78,7 @@ export function createBookingsService(
    * that sweep when the caller has just read that none is in the way.
    */
   async function insert(actor: Actor, row: NewBooking, lapsed = true): Promise<BookingRow> {
-    let done!: () => void;
-    writing.set(row.vehicleId, new Promise((resolve) => (done = resolve)));
+    const written = writing.begin(row.vehicleId, row.startAt, row.busyUntil);
     try {
       return await db.transaction(async (tx) => {
         if (lapsed) await expireDue(tx, row.vehicleId);
@@ -103,8 +102,7 @@ export function createBookingsService(
       if (mapped instanceof AppError && mapped.status === 409) metrics.conflicts.inc();
       throw mapped;
     } finally {
-      writing.delete(row.vehicleId);
-      done();
+      written();
     }
   }
 
@@ -175,12 +173,12 @@ export function createBookingsService(
           `Your driving licence expires on ${licence}, before the booking ends`,
         );
       }
-      // While this process writes a booking of the vehicle, the others that read it free wait for
-      // that write and read again: behind a winner they are refused by that one read instead of
-      // each running a transaction into the constraint (which still judges every insert).
-      for (let w = writing.get(v.id); w; w = writing.get(v.id)) {
+      // Behind an overlapping write under way here, read again (bookings.writing.ts); a few laps at
+      // most, then the constraint judges as it always does.
+      for (let lap = 0, w = writing.overlapping(v.id, startAt, busyUntil); w && lap < 3; lap++) {
         await w;
         ({ v, lapsed } = await free());
+        w = writing.overlapping(v.id, startAt, busyUntil);
       }
       const q = quote(v, startAt, endAt, input.extras);
       const b = await insert(

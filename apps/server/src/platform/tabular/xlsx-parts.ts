@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Entry, ZipFile } from 'yauzl';
 import { unreadable } from './limits';
-import { attribute, XmlScanner, xmlDecode } from './xml-scan';
+import { attribute, boundedText, XmlScanner, xmlDecode } from './xml-scan';
 
 /** One zip entry inflated chunk by chunk as UTF-8 text; stopping early closes its stream. */
 export async function* entryText(zip: ZipFile, entry: Entry): AsyncGenerator<string> {
@@ -33,10 +33,13 @@ export class RunText {
   private parts: string[] | null = null;
   private raw: string | null = null;
   private phonetic = 0;
+  /** Characters of all the runs so far: the whole value is bounded, not each run. */
+  private length = 0;
 
   start() {
     this.parts = null;
     this.phonetic = 0;
+    this.length = 0;
   }
   open(name: string, selfClosing: boolean) {
     if (name === 'rPh') this.phonetic++;
@@ -58,6 +61,8 @@ export class RunText {
   }
   add(raw: string) {
     this.raw += raw;
+    this.length += raw.length;
+    boundedText(this.length);
   }
   /** The joined text, or null when there was no `<t>` at all. */
   get value(): string | null {

@@ -198,12 +198,29 @@ describe('where the lean reader reads what the ExcelJS reader misread', () => {
 });
 
 it('refuses a cell text longer than any spreadsheet holds, however it is split', async () => {
-  // 5 MiB in one inline string: a cell holds at most 32,767 characters, so this is no spreadsheet.
-  // Random, so that it does not compress like a zip bomb (which is refused before any reading).
-  const text = randomBytes(3.75 * 1024 * 1024).toString('base64');
-  const sheet = `<row r="1"><c r="A1" t="inlineStr"><is><t>${text}</t></is></c></row>`;
-  const path = await write(join(dir, 'long-text.xlsx'), handWritten({ sheet }));
-  await expect(readLean(path)).rejects.toThrow('a text too long for a spreadsheet cell');
+  // 5 MiB in one value: a cell holds at most 32,767 characters, so this is no spreadsheet. Random
+  // halves, so that it does not compress like a zip bomb (refused before any reading), split by an
+  // element or into runs, so that no single text node is long.
+  const half = () => randomBytes(1.9 * 1024 * 1024).toString('base64');
+  for (const [name, sheet] of [
+    [
+      'inline-runs',
+      `<row r="1"><c r="A1" t="inlineStr"><is><r><t>${half()}</t></r><r><t>${half()}</t></r></is></c></row>`,
+    ],
+    ['value-split', `<row r="1"><c r="A1"><v>${half()}<x/>${half()}</v></c></row>`],
+  ]) {
+    const path = await write(join(dir, `${name}.xlsx`), handWritten({ sheet: sheet! }));
+    await expect(readLean(path), name).rejects.toThrow('a text too long for a spreadsheet cell');
+  }
+});
+
+it('refuses a cell beyond column XFD instead of building a row up to it', async () => {
+  const sheet = '<row r="1"><c r="A1"><v>1</v></c><c r="ZZZZZZZZ1"><v>2</v></c></row>';
+  const path = await write(join(dir, 'far-column.xlsx'), handWritten({ sheet }));
+  await expect(readLean(path)).rejects.toThrow('beyond column XFD');
+  const last = '<row r="1"><c r="XFD1"><v>2</v></c></row>';
+  const ok = await write(join(dir, 'last-column.xlsx'), handWritten({ sheet: last }));
+  expect((await readLean(ok))[0]!.cells).toHaveLength(16_384);
 });
 
 it('keeps the row and cell ceilings over the sheets before the one read', async () => {

@@ -10,10 +10,12 @@ import {
   uses1904,
   wholeText,
 } from './xlsx-parts';
-import { attribute, XmlScanner, xmlDecode } from './xml-scan';
+import { attribute, boundedText, XmlScanner, xmlDecode } from './xml-scan';
 import { listEntries, openZip, type SheetInfo } from './zip';
 
 const sheetNumber = (entry: string) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(entry)?.[1];
+
+const MAX_COLUMNS = 16_384;
 
 /** What a sheet's cells are read against: the shared strings, which formats are dates, the epoch. */
 type Context = { strings: (string | null)[]; dates: boolean[]; date1904: boolean };
@@ -81,8 +83,10 @@ class SheetRows {
       open: (name, tag, selfClosing) => this.open(name, tag, selfClosing),
       close: (name) => this.close(name),
       text: (raw) => {
-        if (this.inV) this.v += raw;
-        else this.run.add(raw);
+        if (this.inV) {
+          this.v += raw;
+          boundedText(this.v!.length);
+        } else this.run.add(raw);
       },
       wantText: () => this.inV || this.run.capturing,
     });
@@ -108,6 +112,9 @@ class SheetRows {
         const ref = attribute(tag, 'r');
         const col = ref === undefined ? 0 : columnOf(ref);
         this.col = col > 0 ? col : this.col + 1;
+        // Column XFD is the last a spreadsheet has; a row is an array up to its last cell.
+        if (this.col > MAX_COLUMNS)
+          throw unreadable(`Row ${this.row} has a cell beyond column XFD, the last a spreadsheet has`);
         this.t = attribute(tag, 't');
         const s = attribute(tag, 's');
         this.style = s === undefined ? 0 : Number.parseInt(s, 10);

@@ -9,8 +9,13 @@ export type XmlHandler = {
   wantText(): boolean;
 };
 
-// A text node or tag longer than this is no spreadsheet's (a cell holds at most 32,767 characters).
+// A tag or a value longer than this is no spreadsheet's (a cell holds at most 32,767 characters).
 const MAX_PENDING = 4 * 1024 * 1024;
+
+/** Refuses a value (a cell's text, all its runs together) grown past what any spreadsheet holds. */
+export function boundedText(length: number) {
+  if (length > MAX_PENDING) throw unreadable('The .xlsx file holds a text too long for a spreadsheet cell');
+}
 
 const local = (qname: string) => {
   const colon = qname.indexOf(':');
@@ -24,8 +29,6 @@ const local = (qname: string) => {
  */
 export class XmlScanner {
   private rest = '';
-  /** Characters of text handed over since the last tag: one text node is bounded like a tag. */
-  private textRun = 0;
 
   constructor(private readonly h: XmlHandler) {}
 
@@ -36,7 +39,7 @@ export class XmlScanner {
     let i = 0;
     for (;;) {
       const lt = s.indexOf('<', i);
-      if (lt !== i && h.wantText()) this.text(lt < 0 ? s.slice(i) : s.slice(i, lt));
+      if (lt !== i && h.wantText()) h.text(lt < 0 ? s.slice(i) : s.slice(i, lt));
       if (lt < 0) {
         this.rest = '';
         return;
@@ -60,7 +63,6 @@ export class XmlScanner {
         else if (c === 34 || c === 39) q = c;
       }
       if (j >= len) return this.keep(s, lt);
-      this.textRun = 0;
       if (next === 47 /* / */) {
         h.close(local(s.slice(lt + 2, j).trim()));
       } else {
@@ -86,19 +88,12 @@ export class XmlScanner {
       const end = s.indexOf(']]>', lt + 9);
       if (end < 0) return -1;
       // Handed over escaped, so that decoding the text gives back the section's characters.
-      if (this.h.wantText()) this.text(s.slice(lt + 9, end).replace(/&/g, '&amp;'));
+      if (this.h.wantText()) this.h.text(s.slice(lt + 9, end).replace(/&/g, '&amp;'));
       return end + 3;
     }
     if (s.length < lt + 9 && '<![CDATA['.startsWith(s.slice(lt, lt + 9))) return -1;
     const end = s.indexOf('>', lt);
     return end < 0 ? -1 : end + 1;
-  }
-
-  private text(raw: string) {
-    this.textRun += raw.length;
-    if (this.textRun > MAX_PENDING)
-      throw unreadable('The .xlsx file holds a text too long for a spreadsheet cell');
-    this.h.text(raw);
   }
 
   private keep(s: string, from: number) {

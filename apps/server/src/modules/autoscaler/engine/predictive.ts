@@ -242,7 +242,8 @@ export class Forecaster {
       const margin = this.z[i] as number;
       const rps = Math.max(rate / this.s.targetUtilization, rate + margin * deviation);
       const value = coverage - this.s.coverageWorth * Math.log(Math.max(rps, 1e-9));
-      if (value >= bestValue) {
+      // The lowest coverage is always a start: a rate that is not a number shows, not as no servers.
+      if (i === 0 || value >= bestValue) {
         best = { coverage, margin, rps };
         bestValue = value;
       }
