@@ -28,27 +28,81 @@ const local = (qname: string) => {
  * No tree, no attribute objects: the caller reads the attributes it wants from the tag.
  */
 export class XmlScanner {
-  private rest = '';
+  /**
+   * An unfinished tag or section in the chunks it came in, joined once its end arrives: joining at
+   * every chunk made a long tag cost the square of its length.
+   */
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** The quote open at the end of a pending tag. */
+  private quote = 0;
 
   constructor(private readonly h: XmlHandler) {}
 
   feed(chunk: string) {
-    const s = this.rest === '' ? chunk : this.rest + chunk;
+    if (this.pendingLength === 0) return this.scan(chunk);
+    // A short start may not yet tell a comment from a CDATA section or a tag: scanned again whole.
+    if (this.pendingLength < 16) return this.scan(this.release() + chunk);
+    const end = this.endIn(chunk);
+    if (end < 0) return this.hold(chunk);
+    this.scan(this.release() + chunk.slice(0, end));
+    this.scan(chunk.slice(end));
+  }
+
+  private release() {
+    const held = this.pending.join('');
+    this.pending = [];
+    this.pendingLength = 0;
+    return held;
+  }
+
+  /** Where in `chunk` the pending tag or section ends (just past it); -1 if not in it. */
+  private endIn(chunk: string) {
+    const head = this.pending[0]!.length >= 16 ? this.pending[0]! : this.pending.join('');
+    const terminator = head.startsWith('<!--') ? '-->' : head.startsWith('<![CDATA[') ? ']]>' : undefined;
+    if (terminator) {
+      // The terminator may begin in the last two characters held.
+      const last = this.pending.at(-1)!;
+      const tail = last.length >= 2 ? last.slice(-2) : this.pending.join('').slice(-2);
+      const end = (tail + chunk).indexOf(terminator);
+      return end < 0 ? -1 : end + 1;
+    }
+    if (head.charCodeAt(1) === 33 || head.charCodeAt(1) === 63) {
+      const end = chunk.indexOf('>');
+      return end < 0 ? -1 : end + 1;
+    }
+    let q = this.quote;
+    for (let j = 0; j < chunk.length; j++) {
+      const c = chunk.charCodeAt(j);
+      if (q !== 0) {
+        if (c === q) q = 0;
+      } else if (c === 62) return j + 1;
+      else if (c === 34 || c === 39) q = c;
+    }
+    this.quote = q;
+    return -1;
+  }
+
+  private hold(piece: string) {
+    this.pendingLength += piece.length;
+    if (this.pendingLength > MAX_PENDING)
+      throw unreadable('The .xlsx file holds an XML tag or section too long for a spreadsheet');
+    this.pending.push(piece);
+  }
+
+  private scan(s: string) {
     const h = this.h;
     const len = s.length;
     let i = 0;
     for (;;) {
       const lt = s.indexOf('<', i);
       if (lt !== i && h.wantText()) h.text(lt < 0 ? s.slice(i) : s.slice(i, lt));
-      if (lt < 0) {
-        this.rest = '';
-        return;
-      }
+      if (lt < 0) return;
       const next = s.charCodeAt(lt + 1);
       let end: number;
       if (next === 33 /* ! */ || next === 63 /* ? */) {
         end = this.special(s, lt);
-        if (end < 0) return this.keep(s, lt);
+        if (end < 0) return this.hold(s.slice(lt));
         i = end;
         continue;
       }
@@ -62,7 +116,10 @@ export class XmlScanner {
         } else if (c === 62) break;
         else if (c === 34 || c === 39) q = c;
       }
-      if (j >= len) return this.keep(s, lt);
+      if (j >= len) {
+        this.quote = q;
+        return this.hold(s.slice(lt));
+      }
       if (next === 47 /* / */) {
         h.close(local(s.slice(lt + 2, j).trim()));
       } else {
@@ -94,12 +151,6 @@ export class XmlScanner {
     if (s.length < lt + 9 && '<![CDATA['.startsWith(s.slice(lt, lt + 9))) return -1;
     const end = s.indexOf('>', lt);
     return end < 0 ? -1 : end + 1;
-  }
-
-  private keep(s: string, from: number) {
-    if (s.length - from > MAX_PENDING)
-      throw unreadable('The .xlsx file holds an XML tag or section too long for a spreadsheet');
-    this.rest = s.slice(from);
   }
 }
 
