@@ -38,6 +38,13 @@ afterAll(async () => {
 });
 
 const loop = () => moduleServices(t, 'autoscaler').loop;
+/** A cluster of one server under four times the load of its CPU target. */
+const OVERLOADED = {
+  minServers: 1,
+  maxServers: 10,
+  target: { type: 'cpu' as const, utilizationPercent: 50 },
+  simulation: { load: { type: 'constant' as const, rps: 40 }, capacityRps: 10, bootSeconds: 0 },
+};
 /** One control-loop period (15 s of simulated and app time), then a tick. */
 async function period(clusterIds: string[]) {
   for (const id of clusterIds) await sim.advance(id, 15);
@@ -54,12 +61,7 @@ async function scrape() {
 
 describe('the control loop', () => {
   it('scales an overloaded cluster as the HPA would, recording samples and the reason of each step', async () => {
-    const c = await createCluster(t, owner.user, {
-      minServers: 1,
-      maxServers: 10,
-      target: { type: 'cpu', utilizationPercent: 50 },
-      simulation: { load: { type: 'constant', rps: 40 }, capacityRps: 10, bootSeconds: 0 },
-    });
+    const c = await createCluster(t, owner.user, OVERLOADED);
     const counts: number[] = [];
     for (let i = 0; i < 4; i++) {
       const outcomes = await period([c.id]);
@@ -194,12 +196,7 @@ describe('the control loop', () => {
   });
 
   it('decides on a row written since the last tick, by a settings change or by another writer', async () => {
-    const c = await createCluster(t, owner.user, {
-      minServers: 1,
-      maxServers: 10,
-      target: { type: 'cpu', utilizationPercent: 50 },
-      simulation: { load: { type: 'constant', rps: 40 }, capacityRps: 10, bootSeconds: 0 },
-    });
+    const c = await createCluster(t, owner.user, OVERLOADED);
     const applied = async () => (await period([c.id])).find((o) => o.row.id === c.id)!.event;
     expect((await applied()).appliedServers).toBe(2);
     // The overload would double the count to 4; the new maximum holds it at 3.
