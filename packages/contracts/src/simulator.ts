@@ -159,9 +159,15 @@ export const SIM_BULK_MAX = 1000;
 
 /**
  * `POST /metrics`: many clusters' metrics in one call. The answer is NDJSON, one line per cluster as soon
- * as it is ready (`ZSimMetricsLine`), so a cluster whose metrics API is delayed holds up no other.
+ * as it is ready (`TSimMetricsLine`), so a cluster whose metrics API is delayed holds up no other.
+ * `format: "compact"` sends each cluster's figures as two lists of numbers (`TSimCompactLine`) instead of
+ * an object per server: the autoscaler reads every cluster each tick, and parsing 100,000 keyed server
+ * objects was a tenth of its tick.
  */
-export const ZSimMetricsBulk = z.strictObject({ ids: z.array(ZSimClusterId).min(1).max(SIM_BULK_MAX) });
+export const ZSimMetricsBulk = z.strictObject({
+  ids: z.array(ZSimClusterId).min(1).max(SIM_BULK_MAX),
+  format: z.enum(['objects', 'compact']).optional(),
+});
 
 /** `POST /scale`: many clusters scaled in one call; answers `{ results: [{ id, status, message? }] }`. */
 export const ZSimScaleBulk = z.strictObject({
@@ -228,6 +234,62 @@ export type TSimClusterMetrics = z.infer<typeof ZSimClusterMetrics>;
 export type TSimMetricsLine =
   | { id: string; status: 200; metrics: TSimClusterMetrics }
   | { id: string; status: number; message: string };
+
+/** A compact line's `cluster` list, in this order (`outage` as 0 or 1). */
+export const SIM_CLUSTER_COLUMNS = [
+  'time',
+  'windowSeconds',
+  'requestRate',
+  'p95Ms',
+  'errorRate',
+  'unservedRequests',
+  'queuedRequests',
+  'desiredReplicas',
+  'outage',
+] as const;
+/** A compact line's `servers` list: these figures of each server in turn (`running` is 1 for Running, 0 for Pending; flags as 0 or 1). */
+export const SIM_SERVER_COLUMNS = [
+  'running',
+  'ready',
+  'deleting',
+  'cpuMillis',
+  'requestMillis',
+  'requestsPerSecond',
+] as const;
+
+/** One line of `POST /metrics` with `format: "compact"`; a cluster without metrics answers as in `TSimMetricsLine`. */
+export type TSimCompactLine =
+  | { id: string; status: 200; cluster: number[]; servers: number[] }
+  | { id: string; status: number; message: string };
+
+/** The metrics as a compact line carries them (server names and ages are left out). */
+export function compactMetrics(m: TSimClusterMetrics): { cluster: number[]; servers: number[] } {
+  const c = m.cluster;
+  const servers: number[] = [];
+  for (const s of m.servers)
+    servers.push(
+      s.phase === 'Running' ? 1 : 0,
+      s.ready ? 1 : 0,
+      s.deleting ? 1 : 0,
+      s.cpuMillis,
+      s.requestMillis,
+      s.requestsPerSecond,
+    );
+  return {
+    cluster: [
+      m.time,
+      m.windowSeconds,
+      c.requestRate,
+      c.p95Ms,
+      c.errorRate,
+      c.unservedRequests,
+      c.queuedRequests,
+      c.desiredReplicas,
+      c.outage ? 1 : 0,
+    ],
+    servers,
+  };
+}
 
 /** One result of `POST /scale`. */
 export type TSimScaleResult = { id: string; status: number; message?: string };

@@ -1,5 +1,5 @@
 import { ZProblem } from '@clockpilot/contracts';
-import { ZSimClusterMetrics } from '@clockpilot/contracts/simulator';
+import { compactMetrics, SIM_SERVER_COLUMNS, ZSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
@@ -166,6 +166,14 @@ describe('simulator API', () => {
     ]);
     expect(ZSimClusterMetrics.parse(lines[0].metrics).servers).toHaveLength(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    // The compact form: the same figures as lists of numbers, the errors as they were.
+    const compact = (await json('POST', '/metrics', { ids: ['a', 'gone'], format: 'compact' })).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const a = (await json('GET', '/clusters/a/metrics')).json();
+    expect(compact).toEqual([{ id: 'a', status: 200, ...compactMetrics(a) }, lines[1]]);
+    expect(compact[0].servers).toHaveLength(2 * SIM_SERVER_COLUMNS.length);
 
     const scaled = await json('POST', '/scale', {
       scales: [

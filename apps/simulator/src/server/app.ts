@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  compactMetrics,
+  type TSimCompactLine,
   type TSimMetricsLine,
   type TSimScaleResult,
   ZSimAdvance,
@@ -150,11 +152,12 @@ export async function buildApp(config: SimulatorConfig, simulation: Simulation):
   });
 
   /** A cluster's metrics as one bulk line, or the error its own endpoint would answer. */
-  const metricsLine = (id: string): TSimMetricsLine => {
+  const metricsLine = (id: string, compact: boolean): TSimMetricsLine | TSimCompactLine => {
     try {
       const cluster = simulation.get(id);
       if (cluster.outage) return { id, status: 503, message: 'The cluster is down (injected outage)' };
-      return { id, status: 200, metrics: cluster.metrics() };
+      const metrics = cluster.metrics();
+      return compact ? { id, status: 200, ...compactMetrics(metrics) } : { id, status: 200, metrics };
     } catch (err) {
       if (err instanceof SimError) return { id, status: err.status, message: err.message };
       throw err;
@@ -162,7 +165,8 @@ export async function buildApp(config: SimulatorConfig, simulation: Simulation):
   };
 
   app.post('/metrics', async (request, reply) => {
-    const { ids } = parse(ZSimMetricsBulk, request.body, 'body');
+    const { ids, format } = parse(ZSimMetricsBulk, request.body, 'body');
+    const line = (id: string) => `${JSON.stringify(metricsLine(id, format === 'compact'))}\n`;
     const started = Date.now();
     const delayOf = (id: string) => {
       try {
@@ -177,12 +181,12 @@ export async function buildApp(config: SimulatorConfig, simulation: Simulation):
     async function* lines() {
       yield ids
         .filter((id) => !late.has(id))
-        .map((id) => `${JSON.stringify(metricsLine(id))}\n`)
+        .map(line)
         .join('');
       for (const { id, delay } of delayed.sort((a, b) => a.delay - b.delay)) {
         const wait = started + delay - Date.now();
         if (wait > 0) await sleep(wait, undefined, { signal: closing.signal }).catch(() => undefined);
-        yield `${JSON.stringify(metricsLine(id))}\n`;
+        yield line(id);
       }
     }
     return reply.type('application/x-ndjson').send(Readable.from(lines()));

@@ -1,7 +1,7 @@
-import { ZSimClusterMetrics } from '@clockpilot/contracts/simulator';
+import { compactMetrics } from '@clockpilot/contracts/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type TestSimulator } from '../../../test/simulator';
-import { createSimulatorClient, metricsOf, SimulatorError } from './simulator-client';
+import { createSimulatorClient, metricsOf, SimulatorError, serverCount } from './simulator-client';
 
 let sim: TestSimulator;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ describe('the simulator client', () => {
     const reads = await Promise.allSettled([...ids, 'unknown'].map((id) => client.metrics(id)));
     const fast = reads.filter((r, i) => i !== 8 && r.status === 'fulfilled');
     expect(fast).toHaveLength(1198);
-    expect(reads.map((r) => (r.status === 'fulfilled' ? r.value.servers.length : null)).slice(0, 4)).toEqual([
+    expect(reads.map((r) => (r.status === 'fulfilled' ? serverCount(r.value) : null)).slice(0, 4)).toEqual([
       1, 2, 3, 1,
     ]);
     for (const [i, status] of [
@@ -46,44 +46,53 @@ describe('the simulator client', () => {
     expect((await client.state('bulk-1')).desiredReplicas).toBe(4);
   });
 
-  it('checks each metrics line by hand: the contract figures kept, a line of another shape refused by field', () => {
-    const server = {
-      name: 's-1',
-      phase: 'Running',
-      ready: true,
-      deleting: false,
-      cpuMillis: 300,
-      requestMillis: 500,
-      requestsPerSecond: 4.5,
-      ageSeconds: 9,
+  it('checks each compact metrics line by hand: the figures kept, a line of another shape refused by figure', () => {
+    const metrics = {
+      time: 30,
+      windowSeconds: 15,
+      servers: [
+        {
+          name: 's-1',
+          phase: 'Running' as const,
+          ready: true,
+          deleting: false,
+          cpuMillis: 300,
+          requestMillis: 500,
+          requestsPerSecond: 4.5,
+          ageSeconds: 9,
+        },
+      ],
+      cluster: {
+        requestRate: 4.5,
+        p95Ms: 50,
+        errorRate: 0,
+        unservedRequests: 0,
+        queuedRequests: 0,
+        desiredReplicas: 1,
+        outage: false,
+      },
     };
-    const cluster = {
-      requestRate: 4.5,
-      p95Ms: 50,
-      errorRate: 0,
-      unservedRequests: 0,
-      queuedRequests: 0,
-      desiredReplicas: 1,
-      outage: false,
-    };
-    const good = { time: 30, windowSeconds: 15, servers: [server], cluster: { ...cluster, extra: 1 } };
-    expect(metricsOf('c', good)).toEqual(ZSimClusterMetrics.parse(good));
+    const good = compactMetrics(metrics);
+    expect(metricsOf('c', good)).toEqual({
+      time: 30,
+      windowSeconds: 15,
+      cluster: metrics.cluster,
+      servers: [1, 1, 0, 300, 500, 4.5],
+    });
+    const withCluster = (i: number, x: unknown) => ({ ...good, cluster: good.cluster.with(i, x as number) });
+    const withServer = (i: number, x: unknown) => ({ ...good, servers: good.servers.with(i, x as number) });
     for (const [line, why] of [
-      [null, 'not an object'],
-      [{ ...good, servers: {} }, 'servers is not a list'],
-      [{ ...good, servers: [{ ...server, phase: 'Gone' }] }, 'servers[0].phase is Gone'],
-      [
-        { ...good, servers: [{ ...server, cpuMillis: '300' }] },
-        'servers[0].cpuMillis is not a finite number ≥ 0',
-      ],
+      [null, 'cluster is not a list of 9 figures'],
+      [{ ...good, cluster: good.cluster.slice(1) }, 'cluster is not a list of 9 figures'],
+      [{ ...good, servers: {} }, 'servers is not a list of 6 figures per server'],
+      [{ ...good, servers: [...good.servers, 1] }, 'servers is not a list of 6 figures per server'],
+      [withServer(0, 2), 'servers[0].running is not 0 or 1'],
+      [withServer(3, '300'), 'servers[0].cpuMillis is not a finite number ≥ 0'],
       // JSON.parse('1e400') is Infinity: it would poison a forecast's level for good.
-      [
-        { ...good, cluster: { ...cluster, requestRate: JSON.parse('1e400') } },
-        'cluster.requestRate is not a finite number ≥ 0',
-      ],
-      [{ ...good, cluster: { ...cluster, p95Ms: -1 } }, 'cluster.p95Ms is not a finite number ≥ 0'],
-      [{ ...good, windowSeconds: Number.NaN }, 'time or windowSeconds is not a finite number ≥ 0'],
-      [{ ...good, cluster: { ...cluster, outage: 0 } }, 'cluster.outage is not a boolean'],
+      [withCluster(2, JSON.parse('1e400')), 'cluster.requestRate is not a finite number ≥ 0'],
+      [withCluster(3, -1), 'cluster.p95Ms is not a finite number ≥ 0'],
+      [withCluster(1, Number.NaN), 'cluster.windowSeconds is not a finite number ≥ 0'],
+      [withCluster(8, false), 'cluster.outage is not 0 or 1'],
     ] as const) {
       const refused = metricsOf('c', line);
       expect(refused).toBeInstanceOf(SimulatorError);

@@ -1,9 +1,11 @@
 import type { TClusterFaults, TClusterSimulatorState } from '@clockpilot/contracts';
 import {
   SIM_BULK_MAX,
+  SIM_CLUSTER_COLUMNS,
+  SIM_SERVER_COLUMNS,
   type TSimClusterMetrics,
   type TSimClusterUpdate,
-  type TSimMetricsLine,
+  type TSimCompactLine,
   type TSimScaleResult,
 } from '@clockpilot/contracts/simulator';
 import type { Config } from '../../config/load';
@@ -74,63 +76,77 @@ function bulk<I, O>(send: (items: I[], settle: Settle<O>) => Promise<void>) {
     });
 }
 
-const SERVER_FIELDS = [
-  ['ready', 'boolean'],
-  ['deleting', 'boolean'],
-  ['cpuMillis', 'number'],
-  ['requestMillis', 'number'],
-  ['requestsPerSecond', 'number'],
-] as const;
-const CLUSTER_FIELDS = [
-  ['requestRate', 'number'],
-  ['p95Ms', 'number'],
-  ['errorRate', 'number'],
-  ['unservedRequests', 'number'],
-  ['queuedRequests', 'number'],
-  ['desiredReplicas', 'number'],
-  ['outage', 'boolean'],
-] as const;
+/**
+ * A cluster's metrics as the loop reads them: the cluster's figures, and its servers' as one list of
+ * numbers, SERVER.width per server (`SERVER.cpuMillis` is the offset of a server's CPU in its run). A
+ * list of numbers is what the simulator's compact line carries; an object per server made a tenth of
+ * a tick's work and much of its garbage.
+ */
+export type ClusterMetrics = {
+  time: number;
+  windowSeconds: number;
+  cluster: TSimClusterMetrics['cluster'];
+  servers: number[];
+};
+export const SERVER = {
+  ...(Object.fromEntries(SIM_SERVER_COLUMNS.map((k, i) => [k, i])) as {
+    [K in (typeof SIM_SERVER_COLUMNS)[number]]: number;
+  }),
+  width: SIM_SERVER_COLUMNS.length,
+};
+/** The servers in a cluster's metrics. */
+export const serverCount = (m: ClusterMetrics) => m.servers.length / SERVER.width;
+
+/** A figure of a line: a number, finite and not negative (every figure is a count, rate, time or size). */
+const isFigure = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+const FLAGS = new Set(['running', 'ready', 'deleting', 'outage']);
+const isFlag = (x: unknown) => x === 0 || x === 1;
+const SERVER_FLAGS = SIM_SERVER_COLUMNS.map((k) => FLAGS.has(k));
+/** What a column must hold. */
+const problemOf = (column: string, x: unknown) =>
+  FLAGS.has(column)
+    ? isFlag(x)
+      ? null
+      : 'is not 0 or 1'
+    : isFigure(x)
+      ? null
+      : 'is not a finite number ≥ 0';
 
 /**
- * A cluster's metrics from its line, checked by hand for the fields the loop reads and stores: a zod
- * parse of every line was a large share of a tick. A line of another shape answers its cluster with an
- * error naming the field (the other clusters of the call are unaffected). The cluster's figures are
- * copied field by field, so nothing the contract does not name reaches the stored events.
+ * A cluster's metrics from its compact line (`SIM_CLUSTER_COLUMNS`, `SIM_SERVER_COLUMNS`), checked
+ * by hand: a line of another shape answers its cluster with an error naming the figure (the other
+ * clusters of the call are unaffected).
  */
-/** A field of the type named; a number is also finite and not negative (every figure is a count, rate, time or size). */
-const isA = (x: unknown, type: 'number' | 'boolean') =>
-  type === 'number' ? typeof x === 'number' && Number.isFinite(x) && x >= 0 : typeof x === type;
-const WHAT = { number: 'finite number ≥ 0', boolean: 'boolean' };
-
-export function metricsOf(id: string, m: unknown): TSimClusterMetrics | SimulatorError {
+export function metricsOf(id: string, line: unknown): ClusterMetrics | SimulatorError {
   const bad = (what: string) => new SimulatorError(`metrics of ${id}: ${what}`);
-  const v = m as Record<string, unknown> | null;
-  if (typeof v !== 'object' || v === null) return bad('not an object');
-  if (!isA(v.time, 'number') || !isA(v.windowSeconds, 'number'))
-    return bad(`time or windowSeconds is not a ${WHAT.number}`);
-  const { servers, cluster } = v as { servers: unknown; cluster: Record<string, unknown> | null };
-  if (!Array.isArray(servers)) return bad('servers is not a list');
-  for (const [i, s] of servers.entries()) {
-    if (typeof s !== 'object' || s === null) return bad(`servers[${i}] is not an object`);
-    if (s.phase !== 'Pending' && s.phase !== 'Running') return bad(`servers[${i}].phase is ${s.phase}`);
-    for (const [k, type] of SERVER_FIELDS)
-      if (!isA(s[k], type)) return bad(`servers[${i}].${k} is not a ${WHAT[type]}`);
+  const { cluster: c, servers } = (line ?? {}) as { cluster?: unknown; servers?: unknown };
+  if (!Array.isArray(c) || c.length !== SIM_CLUSTER_COLUMNS.length)
+    return bad(`cluster is not a list of ${SIM_CLUSTER_COLUMNS.length} figures`);
+  for (const [i, column] of SIM_CLUSTER_COLUMNS.entries()) {
+    const why = problemOf(column, c[i]);
+    if (why) return bad(`cluster.${column} ${why}`);
   }
-  if (typeof cluster !== 'object' || cluster === null) return bad('cluster is not an object');
-  for (const [k, type] of CLUSTER_FIELDS)
-    if (!isA(cluster[k], type)) return bad(`cluster.${k} is not a ${WHAT[type]}`);
+  if (!Array.isArray(servers) || servers.length % SERVER.width !== 0)
+    return bad(`servers is not a list of ${SERVER.width} figures per server`);
+  for (let i = 0; i < servers.length; i += SERVER.width)
+    for (let k = 0; k < SERVER.width; k++) {
+      const x = servers[i + k];
+      if (SERVER_FLAGS[k] ? isFlag(x) : isFigure(x)) continue;
+      const column = SIM_SERVER_COLUMNS[k] as string;
+      return bad(`servers[${i / SERVER.width}].${column} ${problemOf(column, x)}`);
+    }
   return {
-    time: v.time as number,
-    windowSeconds: v.windowSeconds as number,
-    servers: servers as TSimClusterMetrics['servers'],
+    time: c[0],
+    windowSeconds: c[1],
+    servers,
     cluster: {
-      requestRate: cluster.requestRate as number,
-      p95Ms: cluster.p95Ms as number,
-      errorRate: cluster.errorRate as number,
-      unservedRequests: cluster.unservedRequests as number,
-      queuedRequests: cluster.queuedRequests as number,
-      desiredReplicas: cluster.desiredReplicas as number,
-      outage: cluster.outage as boolean,
+      requestRate: c[2],
+      p95Ms: c[3],
+      errorRate: c[4],
+      unservedRequests: c[5],
+      queuedRequests: c[6],
+      desiredReplicas: c[7],
+      outage: c[8] === 1,
     },
   };
 }
@@ -172,10 +188,10 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
   }
 
   // Each cluster's line as soon as the simulator writes it (NDJSON), so a delayed cluster holds up no other.
-  const metricsBulk = bulk<string, TSimClusterMetrics>(async (ids, settle) => {
+  const metricsBulk = bulk<string, ClusterMetrics>(async (ids, settle) => {
     const at = new Map<string, number[]>();
     for (const [i, id] of ids.entries()) at.set(id, [...(at.get(id) ?? []), i]);
-    const res = await request('POST', '/metrics', { ids });
+    const res = await request('POST', '/metrics', { ids, format: 'compact' });
     const decoder = new TextDecoder();
     let buffered = '';
     // The call's timeout can end the body half read; the clusters not answered by then get its error.
@@ -191,11 +207,11 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
       // The complete lines of what has come, each parsed where it lies; the unfinished rest is kept.
       let from = 0;
       for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', from)) {
-        const line = JSON.parse(buffered.slice(from, nl)) as TSimMetricsLine;
+        const line = JSON.parse(buffered.slice(from, nl)) as TSimCompactLine;
         from = nl + 1;
         const result =
-          line.status === 200 && 'metrics' in line
-            ? metricsOf(line.id, line.metrics)
+          line.status === 200
+            ? metricsOf(line.id, line)
             : new SimulatorError(`metrics of ${line.id} answered ${line.status}`, line.status);
         for (const i of at.get(line.id) ?? []) settle(i, result);
       }
@@ -227,7 +243,7 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
       });
     },
     /** Gathered with the other reads of the same moment into bulk calls (`POST /metrics`). */
-    metrics: (id: string): Promise<TSimClusterMetrics> => metricsBulk(id),
+    metrics: (id: string): Promise<ClusterMetrics> => metricsBulk(id),
     /** Gathered with the other scales of the same moment into bulk calls (`POST /scale`). */
     scale: (id: string, replicas: number): Promise<void> => scaleBulk({ id, replicas }),
     state: async (id: string) => state(await call('GET', cluster(id))),

@@ -1,9 +1,8 @@
 import type { TBreakerState } from '@clockpilot/contracts';
-import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge } from 'prom-client';
 import type { AppContext } from '../../../platform/context';
-import type { SimulatorClient } from '../simulator-client';
+import type { ClusterMetrics, SimulatorClient } from '../simulator-client';
 
 export type BreakerChange = { clusterId: string; state: TBreakerState };
 
@@ -22,7 +21,7 @@ export function createBreakers(
   onChange: (change: BreakerChange) => void,
 ) {
   const o = ctx.config.autoscaler;
-  const breakers = new Map<string, CircuitBreaker<[string], TSimClusterMetrics>>();
+  const breakers = new Map<string, CircuitBreaker<[string], ClusterMetrics>>();
   const gauge = new Gauge({
     name: 'clockpilot_autoscaler_breakers',
     help: "Clusters whose metrics circuit breaker is in each state (this replica's breakers)",

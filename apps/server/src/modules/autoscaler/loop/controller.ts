@@ -5,10 +5,10 @@ import {
   ZControllerSettings,
   ZReconcileInputs,
 } from '@clockpilot/contracts';
-import type { TSimClusterMetrics } from '@clockpilot/contracts/simulator';
 import type { ControllerMemory } from '../autoscaler.tables';
 import { fallbackReplicas, reconcileKeda } from '../engine/keda';
 import { type ReconcileResult, reconcile } from '../engine/reconcile';
+import { type ClusterMetrics, SERVER, serverCount } from '../simulator-client';
 import type { TickRow } from './events.repo';
 
 const CONTROLLER = ZControllerSettings.parse({});
@@ -24,22 +24,30 @@ export type LimitedBy =
   | 'simulatorError';
 
 /** The servers as the HPA sees its pods, and the cluster's target as its one metric. */
-export function hpaView(row: TickRow, m: TSimClusterMetrics): { pods: THpaPod[]; metric: THpaMetric } {
+export function hpaView(row: TickRow, m: ClusterMetrics): { pods: THpaPod[]; metric: THpaMetric } {
   const cpu = row.target.type === 'cpu';
   const pods: THpaPod[] = [];
   const podValuesMilli: (number | null)[] = [];
   // One pass over the servers: a server without a sample (booting) is "missing" to the HPA, as a pod
   // without metrics is.
-  for (const s of m.servers) {
+  const s = m.servers;
+  for (let i = 0; i < s.length; i += SERVER.width) {
+    const running = s[i + SERVER.running] === 1;
     pods.push({
-      phase: s.phase,
-      ready: s.ready,
-      deleting: s.deleting,
+      phase: running ? 'Running' : 'Pending',
+      ready: s[i + SERVER.ready] === 1,
+      deleting: s[i + SERVER.deleting] === 1,
       hotCpu: false,
-      requestMilli: s.requestMillis,
+      requestMilli: s[i + SERVER.requestMillis] as number,
     });
-    const sampled = s.phase === 'Running' && !m.cluster.outage;
-    podValuesMilli.push(!sampled ? null : cpu ? s.cpuMillis : Math.round(s.requestsPerSecond * 1000));
+    const sampled = running && !m.cluster.outage;
+    podValuesMilli.push(
+      !sampled
+        ? null
+        : cpu
+          ? (s[i + SERVER.cpuMillis] as number)
+          : Math.round((s[i + SERVER.requestsPerSecond] as number) * 1000),
+    );
   }
   const metric: THpaMetric =
     row.target.type === 'cpu'
@@ -100,11 +108,11 @@ const inputsOf = (
  * contract, the rules when the cluster was saved, the memory by the engine that wrote it), and a parse
  * per cluster and tick was the loop's largest cost after serialisation.
  */
-export function hpaSync(row: TickRow, m: TSimClusterMetrics, elapsedSeconds: number) {
+export function hpaSync(row: TickRow, m: ClusterMetrics, elapsedSeconds: number) {
   const { pods, metric } = hpaView(row, m);
   const input: TReconcileInputs = {
     specReplicas: row.desiredServers,
-    statusReplicas: m.servers.length,
+    statusReplicas: serverCount(m),
     minReplicas: row.minServers,
     maxReplicas: row.maxServers,
     behavior: row.behavior ? ZBehavior.parse(row.behavior) : null,

@@ -10,6 +10,8 @@ const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [Buff
 
 export type TickSave = Pick<typeof c.$inferInsert, 'desiredServers' | 'controller' | 'breaker'> & {
   id: string;
+  /** The row's version the tick decided on (`xmin`). */
+  version: string;
 };
 
 /**
@@ -30,11 +32,25 @@ const TICK_COLUMNS = {
   lastTickAt: c.lastTickAt,
 };
 export type TickRow = { [K in keyof typeof TICK_COLUMNS]: (typeof c.$inferSelect)[K] };
+/**
+ * A row's version: its `xmin`, the transaction that wrote it last, changed by every write of the row
+ * whoever makes it (a settings change, a tick on another replica), so no writer has to remember to.
+ */
+const VERSION = sql<string>`${c}.xmin::text`;
 
 /** The SQL of the control loop: its events, and the cluster rows it moves on. */
 export const loopRepo = {
-  async clusters(db: DbOrTx): Promise<TickRow[]> {
-    return db.select(TICK_COLUMNS).from(c);
+  /** Every cluster's id and version: what a tick reads to know which rows it holds are still current. */
+  async versions(db: DbOrTx): Promise<{ id: string; version: string }[]> {
+    return db.select({ id: c.id, version: VERSION }).from(c);
+  },
+  /** The named clusters' rows with their versions. */
+  async clusters(db: DbOrTx, ids: string[]): Promise<(TickRow & { version: string })[]> {
+    if (ids.length === 0) return [];
+    return db
+      .select({ ...TICK_COLUMNS, version: VERSION })
+      .from(c)
+      .where(sql`${c.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
   },
   /**
    * One statement per 5,000 events, the rows as one JSON parameter; each row comes as its JSON in
@@ -59,21 +75,29 @@ export const loopRepo = {
   },
   /**
    * Every cluster's tick outcome in one statement per batch, the tick's time once (a date per row
-   * made JSON.stringify call its toJSON 10,000 times); answers the ids still there (not deleted meanwhile).
+   * made JSON.stringify call its toJSON 10,000 times). Answers the ids still there (not deleted
+   * meanwhile), each with the version it now has when no one else wrote the row since the tick read
+   * it (null when someone did: the row was saved all the same, but what the tick holds of it is old).
    */
-  async saveTicks(db: DbOrTx, rows: TickSave[], lastTickAt: Date): Promise<Set<string>> {
-    const kept = new Set<string>();
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const res = await db.execute<{ id: string }>(sql`
+  async saveTicks(db: DbOrTx, rows: TickSave[], lastTickAt: Date): Promise<Map<string, string | null>> {
+    const kept = new Map<string, string | null>();
+    // Rows unchanged since the tick read them first; the row check is made again on the newest
+    // version when a concurrent write held the row, so a write that came between is always seen.
+    const update = async (batch: TickSave[], unchanged: boolean) => {
+      const res = await db.execute<{ id: string; version: string }>(sql`
         update autoscaler_clusters c
            set desired_servers = x."desiredServers", controller = x.controller,
                last_tick_at = ${lastTickAt.toISOString()}::timestamptz, breaker = x.breaker
-          from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + BATCH))}::jsonb) as x(
-            id uuid, "desiredServers" int, controller jsonb, breaker text)
-         where c.id = x.id
-        returning c.id`);
-      for (const r of res.rows as { id: string }[]) kept.add(r.id);
-    }
+          from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as x(
+            id uuid, version text, "desiredServers" int, controller jsonb, breaker text)
+         where c.id = x.id ${unchanged ? sql`and c.xmin::text = x.version` : sql``}
+        returning c.id, c.xmin::text as version`);
+      for (const r of res.rows as { id: string; version: string }[])
+        kept.set(r.id, unchanged ? r.version : null);
+    };
+    for (let i = 0; i < rows.length; i += BATCH) await update(rows.slice(i, i + BATCH), true);
+    const changed = rows.filter((r) => !kept.has(r.id));
+    for (let i = 0; i < changed.length; i += BATCH) await update(changed.slice(i, i + BATCH), false);
     return kept;
   },
   async page(db: DbOrTx, clusterId: string, q: { cursor?: string; limit: number; changesOnly?: boolean }) {

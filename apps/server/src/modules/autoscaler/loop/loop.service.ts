@@ -1,18 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { TAutoscalerEvent, TBreakerState, TEventListQuery, TPage } from '@clockpilot/contracts';
-import { SIM_BULK_MAX, type TSimClusterMetrics } from '@clockpilot/contracts/simulator';
+import { SIM_BULK_MAX } from '@clockpilot/contracts/simulator';
 import type { AppContext } from '../../../platform/context';
 import type { ControllerMemory, EventRow } from '../autoscaler.tables';
 import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
 import type { ReconcileResult } from '../engine/reconcile';
 import { type LiveBus, type LiveLine, lineOf } from '../live/bus';
 import { type MetricsStore, pointOf, type Sample } from '../metrics/store';
-import { BULK_IN_FLIGHT, type SimulatorClient } from '../simulator-client';
+import {
+  BULK_IN_FLIGHT,
+  type ClusterMetrics,
+  SERVER,
+  type SimulatorClient,
+  serverCount,
+} from '../simulator-client';
 import type { Breakers } from './breakers';
 import { fallbackSync, hpaSync, type LimitedBy, limitOf } from './controller';
 import { loopRepo as repo, type TickRow } from './events.repo';
 import { chunks, eachLimited, limiter } from './limits';
 import { createLoopMetrics } from './loop.metrics';
+import { createTickRows } from './tick-rows';
 
 /** Stored histories read at once when forecasters are rebuilt (fewer when the pool is small). */
 const HISTORY_READS = 4;
@@ -49,23 +56,24 @@ type Outcome = {
 };
 
 /** The servers by state for the event, and the ready ones' summed CPU share, in one pass. */
-function tally(m: TSimClusterMetrics) {
+function tally(m: ClusterMetrics) {
   let ready = 0;
   let booting = 0;
   let deleting = 0;
   let cpu = 0;
-  for (const s of m.servers) {
-    if (s.ready) {
+  const s = m.servers;
+  for (let i = 0; i < s.length; i += SERVER.width) {
+    if (s[i + SERVER.ready]) {
       ready++;
-      cpu += s.cpuMillis / s.requestMillis;
+      cpu += (s[i + SERVER.cpuMillis] as number) / (s[i + SERVER.requestMillis] as number);
     }
-    if (s.phase === 'Pending') booting++;
-    if (s.deleting) deleting++;
+    if (!s[i + SERVER.running]) booting++;
+    if (s[i + SERVER.deleting]) deleting++;
   }
   return { counts: { ready, booting, deleting }, cpu };
 }
 
-function sampleOf(row: TickRow, m: TSimClusterMetrics, t: Tally, at: Date, desired: number): Sample {
+function sampleOf(row: TickRow, m: ClusterMetrics, t: Tally, at: Date, desired: number): Sample {
   const { ready } = t.counts;
   return {
     clusterId: row.id,
@@ -75,7 +83,7 @@ function sampleOf(row: TickRow, m: TSimClusterMetrics, t: Tally, at: Date, desir
     errorRate: m.cluster.errorRate,
     cpuPercent: ready ? (t.cpu / ready) * 100 : null,
     readyServers: ready,
-    totalServers: m.servers.length,
+    totalServers: serverCount(m),
     desiredServers: desired,
   };
 }
@@ -120,6 +128,7 @@ export function createLoop(
   const series = createLoopMetrics(ctx);
   const budget = tickConnections(ctx.config.database.poolSize);
   const saving = limiter(budget.saves);
+  const rows = createTickRows(db);
 
   /** The cluster's forecaster, rebuilt from its stored samples when this replica has none (or settings changed). */
   async function forecasterFor(row: TickRow, now: Date) {
@@ -145,7 +154,7 @@ export function createLoop(
   }
 
   /** The decision on metrics read: HPA, or predictive over the HPA's answer as its floor. */
-  async function decideOn(row: TickRow, metrics: TSimClusterMetrics, elapsed: number, now: Date) {
+  async function decideOn(row: TickRow, metrics: ClusterMetrics, elapsed: number, now: Date) {
     const { result, memory } = hpaSync(row, metrics, elapsed);
     const hpa: Decision = {
       recommended: result.desiredReplicas,
@@ -205,7 +214,7 @@ export function createLoop(
 
   async function tickOne(row: TickRow, now: Date): Promise<Outcome> {
     const elapsed = row.lastTickAt ? Math.max(0, (now.getTime() - row.lastTickAt.getTime()) / 1000) : sync;
-    let metrics: TSimClusterMetrics | null = null;
+    let metrics: ClusterMetrics | null = null;
     let readError: unknown;
     try {
       metrics = await breakers.read(row.id);
@@ -269,7 +278,7 @@ export function createLoop(
    * serialised once, for the insert and for its live message. Answers the outcomes whose cluster still
    * exists (one deleted meanwhile keeps no event).
    */
-  async function save(outcomes: Outcome[], now: Date): Promise<Outcome[]> {
+  async function save(outcomes: Outcome[], now: Date, versions: Map<string, string>): Promise<Outcome[]> {
     const samplesDone = series.phase('samples');
     const samples = store
       .write(outcomes.flatMap((o) => (o.sample ? [o.sample] : [])))
@@ -282,6 +291,7 @@ export function createLoop(
         tx,
         outcomes.map((o) => ({
           id: o.row.id,
+          version: versions.get(o.row.id) as string,
           desiredServers: o.event.appliedServers,
           controller: o.memory,
           breaker: o.breaker,
@@ -303,6 +313,13 @@ export function createLoop(
       const clusterId = o.row.id;
       if (!kept.has(clusterId)) continue;
       still.push(o);
+      const saved = {
+        ...o.row,
+        desiredServers: o.event.appliedServers,
+        controller: o.memory,
+        lastTickAt: now,
+      };
+      rows.saved(saved, kept.get(clusterId) ?? null);
       if (o.sample) lines.push(lineOf({ type: 'sample', clusterId, sample: pointOf(o.sample) }));
       lines.push(events[i]!.line);
     }
@@ -316,14 +333,16 @@ export function createLoop(
     async tick(): Promise<Outcome[]> {
       const now = clock.now();
       let done = series.phase('clusters');
-      const rows = await repo.clusters(db);
+      const read = await rows.read();
       done();
-      const ids = new Set(rows.map((r) => r.id));
+      const versions = new Map(read.map((r) => [r.row.id, r.version]));
+      const current = read.map((r) => r.row);
+      const ids = new Set(current.map((r) => r.id));
       breakers.retain(ids);
       for (const id of forecasters.keys()) if (!ids.has(id)) forecasters.delete(id);
       // Forecasters this replica lacks are rebuilt first, a few history reads at a time (not one per
       // cluster in flight, which would queue thousands on the database pool).
-      const predictive = rows.filter((r) => r.mode === 'predictive');
+      const predictive = current.filter((r) => r.mode === 'predictive');
       done = series.phase('forecasters');
       await eachLimited(predictive, Math.min(HISTORY_READS, budget.connections), (row) =>
         forecasterFor(row, now),
@@ -334,9 +353,9 @@ export function createLoop(
       // writes at once, two connections each).
       done = series.phase('ticks');
       const saved = (
-        await eachLimited(chunks(rows, SIM_BULK_MAX), BULK_IN_FLIGHT, async (chunk) => {
+        await eachLimited(chunks(current, SIM_BULK_MAX), BULK_IN_FLIGHT, async (chunk) => {
           const outcomes = await Promise.all(chunk.map((row) => tickOne(row, now)));
-          return saving(() => save(outcomes, now));
+          return saving(() => save(outcomes, now, versions));
         })
       ).flat();
       done();

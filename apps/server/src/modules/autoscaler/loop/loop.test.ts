@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
@@ -37,6 +38,13 @@ afterAll(async () => {
 });
 
 const loop = () => moduleServices(t, 'autoscaler').loop;
+/** A cluster of one server under four times the load of its CPU target. */
+const OVERLOADED = {
+  minServers: 1,
+  maxServers: 10,
+  target: { type: 'cpu' as const, utilizationPercent: 50 },
+  simulation: { load: { type: 'constant' as const, rps: 40 }, capacityRps: 10, bootSeconds: 0 },
+};
 /** One control-loop period (15 s of simulated and app time), then a tick. */
 async function period(clusterIds: string[]) {
   for (const id of clusterIds) await sim.advance(id, 15);
@@ -53,12 +61,7 @@ async function scrape() {
 
 describe('the control loop', () => {
   it('scales an overloaded cluster as the HPA would, recording samples and the reason of each step', async () => {
-    const c = await createCluster(t, owner.user, {
-      minServers: 1,
-      maxServers: 10,
-      target: { type: 'cpu', utilizationPercent: 50 },
-      simulation: { load: { type: 'constant', rps: 40 }, capacityRps: 10, bootSeconds: 0 },
-    });
+    const c = await createCluster(t, owner.user, OVERLOADED);
     const counts: number[] = [];
     for (let i = 0; i < 4; i++) {
       const outcomes = await period([c.id]);
@@ -189,6 +192,20 @@ describe('the control loop', () => {
       desiredServers: 5,
       fallback: { failureThreshold: 2, replicas: 5, behavior: 'static' },
     });
+    expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+  });
+
+  it('decides on a row written since the last tick, by a settings change or by another writer', async () => {
+    const c = await createCluster(t, owner.user, OVERLOADED);
+    const applied = async () => (await period([c.id])).find((o) => o.row.id === c.id)!.event;
+    expect((await applied()).appliedServers).toBe(2);
+    // The overload would double the count to 4; the new maximum holds it at 3.
+    const patched = await request(t, owner, 'PATCH', `/autoscaler/clusters/${c.id}`, { maxServers: 3 });
+    expect(patched.status).toBe(200);
+    expect(await applied()).toMatchObject({ previousServers: 2, appliedServers: 3, limitedBy: 'bounds' });
+    // A write that leaves the update time as it was is seen all the same.
+    await t.runtime.ctx.db.execute(sql`update autoscaler_clusters set max_servers = 2 where id = ${c.id}`);
+    expect(await applied()).toMatchObject({ previousServers: 3, appliedServers: 2 });
     expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
   });
 });
