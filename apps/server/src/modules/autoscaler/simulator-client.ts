@@ -88,6 +88,9 @@ export type ClusterMetrics = {
   cluster: TSimClusterMetrics['cluster'];
   servers: number[];
 };
+const CLUSTER = Object.fromEntries(SIM_CLUSTER_COLUMNS.map((k, i) => [k, i])) as {
+  [K in (typeof SIM_CLUSTER_COLUMNS)[number]]: number;
+};
 export const SERVER = {
   ...(Object.fromEntries(SIM_SERVER_COLUMNS.map((k, i) => [k, i])) as {
     [K in (typeof SIM_SERVER_COLUMNS)[number]]: number;
@@ -136,17 +139,17 @@ export function metricsOf(id: string, line: unknown): ClusterMetrics | Simulator
       return bad(`servers[${i / SERVER.width}].${column} ${problemOf(column, x)}`);
     }
   return {
-    time: c[0],
-    windowSeconds: c[1],
+    time: c[CLUSTER.time],
+    windowSeconds: c[CLUSTER.windowSeconds],
     servers,
     cluster: {
-      requestRate: c[2],
-      p95Ms: c[3],
-      errorRate: c[4],
-      unservedRequests: c[5],
-      queuedRequests: c[6],
-      desiredReplicas: c[7],
-      outage: c[8] === 1,
+      requestRate: c[CLUSTER.requestRate],
+      p95Ms: c[CLUSTER.p95Ms],
+      errorRate: c[CLUSTER.errorRate],
+      unservedRequests: c[CLUSTER.unservedRequests],
+      queuedRequests: c[CLUSTER.queuedRequests],
+      desiredReplicas: c[CLUSTER.desiredReplicas],
+      outage: c[CLUSTER.outage] === 1,
     },
   };
 }
@@ -191,7 +194,13 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
   const metricsBulk = bulk<string, ClusterMetrics>(async (ids, settle) => {
     const at = new Map<string, number[]>();
     for (const [i, id] of ids.entries()) at.set(id, [...(at.get(id) ?? []), i]);
-    const res = await request('POST', '/metrics', { ids, format: 'compact' });
+    const res = await request('POST', '/metrics', { ids, format: 'compact' }).catch((err: SimulatorError) => {
+      if (err.status !== 400) throw err;
+      throw new SimulatorError(
+        `${err.message} (a simulator older than this server refuses format "compact": update it)`,
+        400,
+      );
+    });
     const decoder = new TextDecoder();
     let buffered = '';
     // The call's timeout can end the body half read; the clusters not answered by then get its error.

@@ -104,8 +104,8 @@ const inputsOf = (
 
 /**
  * One HPA sync of the cluster, exactly as the engine decides it (KEDA off). Its inputs are built
- * whole rather than parsed: each part was checked where it came from (the metrics by the simulator's
- * contract, the rules when the cluster was saved, the memory by the engine that wrote it), and a parse
+ * whole rather than parsed: each part was checked where it came from (the metrics by the simulator
+ * client's check of each line, the rules when the cluster was saved, the memory by the engine that wrote it), and a parse
  * per cluster and tick was the loop's largest cost after serialisation.
  */
 export function hpaSync(row: TickRow, m: ClusterMetrics, elapsedSeconds: number) {

@@ -35,8 +35,12 @@ export type TickRow = { [K in keyof typeof TICK_COLUMNS]: (typeof c.$inferSelect
 /**
  * A row's version: its `xmin`, the transaction that wrote it last, changed by every write of the row
  * whoever makes it (a settings change, a tick on another replica), so no writer has to remember to.
+ * With the last settings change's time, so that a transaction id used again (a database restored to
+ * an earlier point under a running replica) does not pass an old row for the current one.
  */
-const VERSION = sql<string>`${c}.xmin::text`;
+const versionOf = (table: string) =>
+  sql.raw(`${table}.xmin::text || '/' || extract(epoch from ${table}.updated_at)::text`);
+const VERSION = sql<string>`${versionOf('autoscaler_clusters')}`;
 
 /** The SQL of the control loop: its events, and the cluster rows it moves on. */
 export const loopRepo = {
@@ -90,8 +94,8 @@ export const loopRepo = {
                last_tick_at = ${lastTickAt.toISOString()}::timestamptz, breaker = x.breaker
           from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as x(
             id uuid, version text, "desiredServers" int, controller jsonb, breaker text)
-         where c.id = x.id ${unchanged ? sql`and c.xmin::text = x.version` : sql``}
-        returning c.id, c.xmin::text as version`);
+         where c.id = x.id ${unchanged ? sql`and ${versionOf('c')} = x.version` : sql``}
+        returning c.id, ${versionOf('c')} as version`);
       for (const r of res.rows as { id: string; version: string }[])
         kept.set(r.id, unchanged ? r.version : null);
     };

@@ -14,13 +14,14 @@ export function createTickRows(db: DbOrTx) {
     /** Every cluster's current row with the version it was read at. */
     async read(): Promise<{ row: TickRow; version: string }[]> {
       const versions = await repo.versions(db);
-      const stale = versions.filter((v) => held.get(v.id)?.version !== v.version).map((v) => v.id);
+      const stale = new Set(versions.filter((v) => held.get(v.id)?.version !== v.version).map((v) => v.id));
       const next = new Map<string, { row: TickRow; version: string }>();
-      for (const { version, ...row } of await repo.clusters(db, stale)) next.set(row.id, { row, version });
+      for (const { version, ...row } of await repo.clusters(db, [...stale]))
+        next.set(row.id, { row, version });
       const rows: { row: TickRow; version: string }[] = [];
       for (const { id } of versions) {
-        // A row deleted between the two reads is in neither.
-        const r = next.get(id) ?? held.get(id);
+        // A stale row deleted between the two reads is left out, not decided on as it was held.
+        const r = next.get(id) ?? (stale.has(id) ? undefined : held.get(id));
         if (!r) continue;
         next.set(id, r);
         rows.push(r);
