@@ -168,8 +168,9 @@ export const planningRepo = {
   async hoursOf(db: DbOrTx, ids: string[], from?: string, to?: string): Promise<Map<string, WeekHours>> {
     const out = new Map<string, WeekHours>(ids.map((id) => [id, {}]));
     if (ids.length === 0) return out;
+    // to_char: the same text whatever the session's DateStyle.
     const result = await db.execute<{ id: string; weeks: string; quarters: string }>(sql`
-      select assignment_id::text as id, string_agg(week_start::text, ',' order by week_start) as weeks,
+      select assignment_id::text as id, string_agg(to_char(week_start, 'YYYY-MM-DD'), ',' order by week_start) as weeks,
              string_agg((hours * 4)::int::text, ',' order by week_start) as quarters
         from planning_weekly_hours
        where assignment_id = any(${`{${ids.join(',')}}`}::uuid[])
@@ -203,8 +204,8 @@ export const planningRepo = {
    * Moves the assignments from their `current` hours (read under their row locks in this transaction)
    * to `next` (a reallocation, or its undo), writing only the weeks that differ: a shift moves most
    * hours to a week that already held the same amount, so 10,000 week rows become a few hundred writes.
-   * The deletes, the upserts and the new hours versions of `next`'s assignments are one statement (they
-   * touch different rows); the week totals take the same differences, two statements more.
+   * One statement: the changed weeks go as four arrays, and the deletes, the upserts, the new hours
+   * versions of `next`'s assignments and the week totals' changes touch different rows.
    */
   async setAllHours(
     db: DbOrTx,
@@ -212,33 +213,38 @@ export const planningRepo = {
     next: ReadonlyMap<string, WeekHours>,
     now: Date,
   ): Promise<void> {
-    const upserts: HoursRow[] = [];
-    const deletes: Array<{ assignmentId: string; weekStart: string }> = [];
-    const changes: Array<{ assignmentId: string; weekStart: string; quarters: number }> = [];
+    const ids: string[] = [];
+    const weeks: string[] = [];
+    const hours: number[] = [];
+    const quarters: number[] = [];
     for (const [assignmentId, to] of next) {
       const from = current.get(assignmentId) ?? {};
       for (const weekStart of new Set([...Object.keys(from), ...Object.keys(to)])) {
-        const hours = to[weekStart] ?? 0;
+        const h = to[weekStart] ?? 0;
         const was = from[weekStart] ?? 0;
-        if (was === hours) continue;
-        if (hours > 0) upserts.push({ assignmentId, weekStart, hours });
-        else deletes.push({ assignmentId, weekStart });
-        changes.push({ assignmentId, weekStart, quarters: Math.round((hours - was) * 4) });
+        if (was === h) continue;
+        ids.push(assignmentId);
+        weeks.push(weekStart);
+        hours.push(h);
+        quarters.push(Math.round((h - was) * 4));
       }
     }
-    await db.execute(sql`
-      with gone as (
-        delete from planning_weekly_hours w
-         using jsonb_to_recordset(${JSON.stringify(deletes)}::jsonb) as d("assignmentId" uuid, "weekStart" date)
-         where w.assignment_id = d."assignmentId" and w.week_start = d."weekStart"),
+    const list = (xs: ReadonlyArray<string | number>) => `{${xs.join(',')}}`;
+    await totalsRepo.add(
+      db,
+      sql`changes as (
+        select * from unnest(${list(ids)}::uuid[], ${list(weeks)}::date[], ${list(hours)}::numeric[], ${list(quarters)}::int[]) r(a, w, h, q)),
+      gone as (
+        delete from planning_weekly_hours w using changes c
+         where c.h = 0 and w.assignment_id = c.a and w.week_start = c.w),
       put as (
         insert into planning_weekly_hours (assignment_id, week_start, hours)
-        select "assignmentId", "weekStart", hours
-          from jsonb_to_recordset(${JSON.stringify(upserts)}::jsonb) as r("assignmentId" uuid, "weekStart" date, hours numeric)
-        on conflict (assignment_id, week_start) do update set hours = excluded.hours)
-      update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
-       where id = any(${`{${[...next.keys()].join(',')}}`}::uuid[])`);
-    await totalsRepo.add(db, changes);
+        select a, w, h from changes where h > 0
+        on conflict (assignment_id, week_start) do update set hours = excluded.hours),
+      bumped as (
+        update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
+         where id = any(${list([...next.keys()])}::uuid[]))`,
+    );
   },
 
   /** The projects' deliverables, locked, oldest first, each saying whether assignments link to it. */

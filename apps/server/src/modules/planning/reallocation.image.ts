@@ -1,3 +1,4 @@
+import { addWeeks, weeksBetween } from './planning.weeks';
 import type { WeekHours } from './reallocate';
 
 /**
@@ -8,19 +9,20 @@ import type { WeekHours } from './reallocate';
  */
 export type StoredImage = Record<string, [string, ...number[]] | [] | WeekHours>;
 
-const WEEK = 7 * 86_400_000;
+/** A Monday to count weeks from. */
+const ORIGIN = '2000-01-03';
 
 export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage {
   const out: StoredImage = {};
-  // Thousands of weeks, a few dozen distinct ones: each is parsed once.
-  const times = new Map<string, number>();
-  const time = (week: string) => {
-    let t = times.get(week);
-    if (t === undefined) {
-      t = Date.parse(week);
-      times.set(week, t);
+  // Thousands of weeks, a few dozen distinct ones: each is counted once.
+  const numbers = new Map<string, number>();
+  const number = (week: string) => {
+    let n = numbers.get(week);
+    if (n === undefined) {
+      n = weeksBetween(ORIGIN, week);
+      numbers.set(week, n);
     }
-    return t;
+    return n;
   };
   for (const [id, weeks] of hours) {
     const sorted = Object.keys(weeks).sort();
@@ -29,9 +31,9 @@ export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage 
       continue;
     }
     const first = sorted[0]!;
-    const start = time(first);
-    const quarters = new Array<number>(Math.round((time(sorted.at(-1)!) - start) / WEEK) + 1).fill(0);
-    for (const w of sorted) quarters[Math.round((time(w) - start) / WEEK)] = Math.round(weeks[w]! * 4);
+    const start = number(first);
+    const quarters = new Array<number>(number(sorted.at(-1)!) - start + 1).fill(0);
+    for (const w of sorted) quarters[number(w) - start] = Math.round(weeks[w]! * 4);
     out[id] = [first, ...quarters];
   }
   return out;
@@ -46,10 +48,10 @@ export function decodeImage(stored: StoredImage): Map<string, WeekHours> {
     }
     const hours: WeekHours = {};
     if (image.length > 0) {
-      const start = Date.parse(image[0] as string);
+      const start = image[0] as string;
       for (let i = 1; i < image.length; i++) {
         const q = image[i] as number;
-        if (q !== 0) hours[new Date(start + (i - 1) * WEEK).toISOString().slice(0, 10)] = q / 4;
+        if (q !== 0) hours[addWeeks(start, i - 1)] = q / 4;
       }
     }
     out.set(id, hours);

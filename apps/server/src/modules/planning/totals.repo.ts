@@ -79,6 +79,17 @@ function hoursOf(text: string): number[] {
 const ZEROS = sql`array_fill(0, array[${WEEKS_SQL}])`;
 
 /**
+ * A key-year's changed weeks `i` with their quarter hours as the 53 elements of a year row: a few
+ * lookups per row instead of joining every change with the 53 weeks of its year.
+ */
+const spread = (values: SQL) =>
+  sql`array(select coalesce(${values}[array_position(i, g)], 0) from generate_series(1, ${WEEKS_SQL}) g order by g)`;
+
+/** The advisory lock of a key's year rows. */
+const lockHash = (placeholder: SQL, key: SQL) =>
+  sql`hashtextextended('planning_year_totals:' || ${placeholder} || '|' || ${key}, 0)`;
+
+/**
  * Finds the keys the assignments count towards, and `keys`, and takes their advisory locks in one
  * order, so two transactions writing one person's hours update the totals one after the other and
  * the second's next statement sees the first's rows.
@@ -86,7 +97,7 @@ const ZEROS = sql`array_fill(0, array[${WEEKS_SQL}])`;
 async function lockKeys(db: DbOrTx, assignmentIds: string[], keys: TotalKey[]): Promise<TotalKey[]> {
   const locked = await db.execute<TotalKey>(sql`
     select key, placeholder, pg_advisory_xact_lock(h) is null as none from (
-      select distinct key, placeholder, hashtextextended('planning_year_totals:' || placeholder || '|' || key, 0) as h
+      select distinct key, placeholder, ${lockHash(sql`placeholder`, sql`key`)} as h
         from (select coalesce(person_id::text, placeholder) as key, person_id is null as placeholder
                 from planning_assignments where id in (select jsonb_array_elements_text(${json(assignmentIds)})::uuid)
               union all
@@ -190,41 +201,42 @@ export const totalsRepo = {
   },
 
   /**
-   * Adds the exact change of a write whose before and after hours are both known (read under the
-   * assignments' row locks in its transaction): quarter hours per assignment and Monday, counted
-   * towards each assignment's key and status. The changed elements are added to the stored rows
-   * instead of summing the touched weeks again: a reallocation of 200 people then reads its few
-   * hundred changes, not every week row of the people's 800 assignments. Two statements, as `sync`.
+   * Runs `writes` (CTEs that change week rows, one of them `changes`: the quarter hours `q` each
+   * assignment `a` gained in Monday `w`, its before and after hours both read under the assignments'
+   * row locks) and adds those changes to the stored rows, in one statement: the changed elements are
+   * added where the rows stand (an upsert sees the latest committed row), so nothing but the few
+   * hundred changes and their keys' rows is read. The keys' advisory locks are taken before the first
+   * row, as `sync` takes them, so a rebuild of the same keys waits for this transaction. A row left
+   * all zeros is deleted by a second statement, only when there is one.
    */
-  async add(
-    db: DbOrTx,
-    changes: ReadonlyArray<{ assignmentId: string; weekStart: string; quarters: number }>,
-  ) {
-    if (changes.length === 0) return;
-    const ids = [...new Set(changes.map((c) => c.assignmentId))];
-    if ((await lockKeys(db, ids, [])).length === 0) return;
-    const column = <K extends keyof (typeof changes)[number]>(k: K) =>
-      `{${changes.map((c) => c[k]).join(',')}}`;
-    await db.execute(
-      writeYears(sql`
+  async add(db: DbOrTx, writes: SQL): Promise<void> {
+    const empty = await db.execute<{ k: string; p: boolean; y: number }>(sql`
+      with ${writes},
+      ka as (
+        select id, coalesce(person_id::text, placeholder) as k, person_id is null as p, status
+          from planning_assignments where id in (select a from changes)),
+      lk as (
+        select pg_advisory_xact_lock(h) from (select distinct ${lockHash(sql`p`, sql`k`)} as h from ka) s order by h),
       d as (
-        select coalesce(a.person_id::text, a.placeholder) as k, a.person_id is null as p,
-               extract(isoyear from r.w)::int as y, extract(week from r.w)::int as i,
-               coalesce(sum(r.q) filter (where a.status = 'confirmed'), 0)::int as c,
-               coalesce(sum(r.q) filter (where a.status = 'tentative'), 0)::int as t
-          from unnest(${column('assignmentId')}::uuid[], ${column('weekStart')}::date[], ${column('quarters')}::int[]) r(a, w, q)
-          join planning_assignments a on a.id = r.a
+        select ka.k, ka.p, extract(isoyear from r.w)::int as y, extract(week from r.w)::int as i,
+               coalesce(sum(r.q) filter (where ka.status = 'confirmed'), 0)::int as c,
+               coalesce(sum(r.q) filter (where ka.status = 'tentative'), 0)::int as t
+          from changes r join ka on ka.id = r.a
          group by 1, 2, 3, 4),
-      fresh as (
-        select ky.k, ky.p, ky.y,
-               array_agg(coalesce(o.confirmed[g.i], 0) + coalesce(d.c, 0) order by g.i) as c,
-               array_agg(coalesce(o.tentative[g.i], 0) + coalesce(d.t, 0) order by g.i) as t
-          from (select distinct k, p, y from d) ky
-         cross join generate_series(1, ${WEEKS_SQL}) g(i)
-          left join d on d.k = ky.k and d.p = ky.p and d.y = ky.y and d.i = g.i
-          left join planning_year_totals o on o.person_key = ky.k and o.placeholder = ky.p and o.iso_year = ky.y
-         group by 1, 2, 3)`),
-    );
+      v as (select k, p, y, array_agg(i) as i, array_agg(c) as c, array_agg(t) as t from d group by 1, 2, 3),
+      added as (
+        insert into planning_year_totals as o (person_key, placeholder, iso_year, confirmed, tentative)
+        select k, p, y, ${spread(sql`c`)}, ${spread(sql`t`)} from v where (select count(*) from lk) >= 0
+        on conflict (person_key, placeholder, iso_year) do update
+          set confirmed = (select array_agg(x + e order by n) from unnest(o.confirmed, excluded.confirmed) with ordinality u(x, e, n)),
+              tentative = (select array_agg(x + e order by n) from unnest(o.tentative, excluded.tentative) with ordinality u(x, e, n))
+        returning person_key, placeholder, iso_year, confirmed, tentative)
+      select person_key as k, placeholder as p, iso_year as y from added where confirmed = ${ZEROS} and tentative = ${ZEROS}`);
+    if (empty.rows.length === 0) return;
+    await db.execute(sql`
+      delete from planning_year_totals t using jsonb_to_recordset(${json(empty.rows)}) as e(k text, p boolean, y int)
+       where t.person_key = e.k and t.placeholder = e.p and t.iso_year = e.y
+         and t.confirmed = ${ZEROS} and t.tentative = ${ZEROS}`);
   },
 
   /**
