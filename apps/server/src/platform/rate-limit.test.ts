@@ -247,6 +247,17 @@ describe('limits shared by two instances through one Redis', () => {
     sent.mockRestore();
   });
 
+  it('counts a burst of parallel calls exactly, one script call per instance', async () => {
+    const sent = vi.spyOn(a.ctx.cache.redis!, 'sendCommand');
+    const get = (t: TestApp) =>
+      t.app.inject({ method: 'GET', url: '/api/test/ip', remoteAddress: '203.0.113.93' });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => get(i % 2 ? a : b)));
+    expect(answers.filter((r) => r.statusCode === 200)).toHaveLength(4);
+    expect(answers.filter((r) => r.statusCode === 429)).toHaveLength(6);
+    expect(sent.mock.calls.filter(([command]) => command.name === 'evalsha')).toHaveLength(1);
+    sent.mockRestore();
+  });
+
   it('still counts calls refused before the per-user limit, and refuses their address once over', async () => {
     const bad = { authorization: 'Bearer not-a-token' };
     const call = (t: TestApp) =>

@@ -54,6 +54,9 @@ if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then
 end
 return 0`;
 
+/** Requests per script call: bounds how long one call holds Redis (each makes one or two hits). */
+const MAX_BATCH = 200;
+
 type LimitCommands = {
   cpLimitHits?(keys: number, ...keysThenWindows: Array<string | number>): Promise<number[]>;
   cpLimitRefund?(key: string): Promise<number>;
@@ -94,7 +97,7 @@ export function createCounters(cache: Cache): Counters {
     client.defineCommand('cpLimitHits', { lua: HIT_LUA });
     client.defineCommand('cpLimitRefund', { numberOfKeys: 1, lua: REFUND_LUA });
   }
-  async function hitAll(hits: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Hit[]> {
+  async function send(hits: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Hit[]> {
     try {
       const out = await redis.cpLimitHits!(
         hits.length,
@@ -108,6 +111,30 @@ export function createCounters(cache: Cache): Counters {
     } catch {
       return localHits(hits);
     }
+  }
+  // The hits of every request that reached its limit check in one turn of the event loop go to Redis
+  // as one script call (a burst of 500 requests makes a few round trips, not 500): each is still
+  // counted in Redis, in order, so the limits hold across replicas exactly as before.
+  type Queued = { hits: ReadonlyArray<{ key: string; windowMs: number }>; done: (h: Hit[]) => void };
+  let queued: Queued[] = [];
+  async function flush(batch: Queued[]) {
+    const found = await send(batch.flatMap((q) => q.hits));
+    let at = 0;
+    for (const q of batch) {
+      q.done(found.slice(at, at + q.hits.length));
+      at += q.hits.length;
+    }
+  }
+  function flushAll() {
+    const all = queued;
+    queued = [];
+    for (let i = 0; i < all.length; i += MAX_BATCH) void flush(all.slice(i, i + MAX_BATCH));
+  }
+  function hitAll(hits: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Hit[]> {
+    return new Promise((done) => {
+      if (queued.length === 0) setImmediate(flushAll);
+      queued.push({ hits, done });
+    });
   }
   return {
     hitAll,

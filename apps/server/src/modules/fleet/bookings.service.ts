@@ -5,7 +5,7 @@ import { type AppContext, moduleApi } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
 import { AppError, notFound, unprocessable } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
-import { BOOKING_KEYSET, bookingsRepo, type NewBooking } from './bookings.repo';
+import { BOOKING_KEYSET, bookingsRepo, type Conflict, type NewBooking } from './bookings.repo';
 import { writesUnderWay } from './bookings.writing';
 import { conflictError, fleetWriteError } from './fleet.errors';
 import type { FleetMetrics } from './fleet.metrics';
@@ -59,6 +59,10 @@ export function createBookingsService(
   }
 
   const writing = writesUnderWay();
+  const refused = (taken: Conflict) => {
+    metrics.conflicts.inc();
+    return conflictError(taken);
+  };
 
   async function expireDue(tx: DbOrTx, vehicleId?: string): Promise<number> {
     const due = await bookingsRepo.dueHolds(tx, clock.now(), vehicleId);
@@ -78,7 +82,6 @@ export function createBookingsService(
    * that sweep when the caller has just read that none is in the way.
    */
   async function insert(actor: Actor, row: NewBooking, lapsed = true): Promise<BookingRow> {
-    const written = writing.begin(row.vehicleId, row.startAt, row.busyUntil);
     try {
       return await db.transaction(async (tx) => {
         if (lapsed) await expireDue(tx, row.vehicleId);
@@ -101,8 +104,6 @@ export function createBookingsService(
       });
       if (mapped instanceof AppError && mapped.status === 409) metrics.conflicts.inc();
       throw mapped;
-    } finally {
-      written();
     }
   }
 
@@ -159,52 +160,58 @@ export function createBookingsService(
         const { vehicle, taken, lapsed } = found;
         if (vehicle.status !== 'available')
           throw new AppError('conflict', `The vehicle is ${vehicle.status} and cannot be booked`);
-        if (taken) {
-          metrics.conflicts.inc();
-          throw conflictError(taken);
-        }
+        if (taken) throw refused(taken);
         return { v: vehicle, lapsed };
       };
       let { v, lapsed } = await free();
-      const licence = (await ports.verification.status(p.userId)).licenceExpiresOn;
-      if (licence && licence < endAt.toISOString().slice(0, 10)) {
-        throw unprocessable(
-          'body.endAt',
-          `Your driving licence expires on ${licence}, before the booking ends`,
-        );
-      }
-      // Behind an overlapping write under way here, read again (bookings.writing.ts); a few laps at
-      // most, then the constraint judges as it always does.
+      // Behind an overlapping write under way here: refused by the booking it committed, or else read
+      // again (bookings.writing.ts); a few laps at most, then the constraint judges as it always does.
       for (let lap = 0, w = writing.overlapping(v.id, startAt, busyUntil); w && lap < 3; lap++) {
-        await w;
+        const committed = await w;
+        if (committed) throw refused(committed);
         ({ v, lapsed } = await free());
         w = writing.overlapping(v.id, startAt, busyUntil);
       }
       const q = quote(v, startAt, endAt, input.extras);
-      const b = await insert(
-        actor,
-        {
-          vehicleId: v.id,
-          userId: p.userId,
-          state: 'held',
-          startAt,
-          endAt,
-          busyUntil,
-          holdExpiresAt: new Date(now.getTime() + config.fleet.holdMinutes * MINUTE),
-          extras: input.extras,
-          currency: v.currency,
-          days: q.days,
-          rentalMinor: q.rentalMinor,
-          extrasMinor: q.extrasMinor,
-          depositMinor: v.depositMinor,
-          dailyRateMinor: v.dailyRateMinor,
-          kmPerDay: v.kmPerDay,
-          extraKmMinor: v.extraKmMinor,
-          createdAt: now,
-          updatedAt: now,
-        },
-        lapsed,
-      );
+      // Under way from here, the renter's licence read included: requests behind it wait for its
+      // outcome instead of each reading the licence and then the vehicle again.
+      const written = writing.begin(v.id, startAt, busyUntil);
+      let b: BookingRow | undefined;
+      try {
+        const licence = (await ports.verification.status(p.userId)).licenceExpiresOn;
+        if (licence && licence < endAt.toISOString().slice(0, 10)) {
+          throw unprocessable(
+            'body.endAt',
+            `Your driving licence expires on ${licence}, before the booking ends`,
+          );
+        }
+        b = await insert(
+          actor,
+          {
+            vehicleId: v.id,
+            userId: p.userId,
+            state: 'held',
+            startAt,
+            endAt,
+            busyUntil,
+            holdExpiresAt: new Date(now.getTime() + config.fleet.holdMinutes * MINUTE),
+            extras: input.extras,
+            currency: v.currency,
+            days: q.days,
+            rentalMinor: q.rentalMinor,
+            extrasMinor: q.extrasMinor,
+            depositMinor: v.depositMinor,
+            dailyRateMinor: v.dailyRateMinor,
+            kmPerDay: v.kmPerDay,
+            extraKmMinor: v.extraKmMinor,
+            createdAt: now,
+            updatedAt: now,
+          },
+          lapsed,
+        );
+      } finally {
+        written(b && { kind: 'booking', id: b.id, startAt, endAt, busyUntil });
+      }
       return toBooking(b);
     },
 

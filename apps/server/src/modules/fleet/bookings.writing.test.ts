@@ -26,6 +26,19 @@ describe('booking writes under way', () => {
     expect(writing.overlapping('car', at(10), at(14))).toBeUndefined();
   });
 
+  it('answers the waiters with the booking a write committed, and nothing when it failed', async () => {
+    const writing = writesUnderWay();
+    const won = { kind: 'booking' as const, id: 'b1', startAt: at(10), endAt: at(12), busyUntil: at(13) };
+    const end = writing.begin('car', at(10), at(13));
+    const waited = writing.overlapping('car', at(11), at(15))!;
+    end(won);
+    expect(await waited).toEqual(won);
+    const failed = writing.begin('car', at(10), at(13));
+    const waitedAgain = writing.overlapping('car', at(11), at(15))!;
+    failed();
+    expect(await waitedAgain).toBeUndefined();
+  });
+
   it('keeps a second write of the vehicle under way when the first ends', () => {
     const writing = writesUnderWay();
     const first = writing.begin('car', at(10), at(12));
