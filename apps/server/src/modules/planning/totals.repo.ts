@@ -207,7 +207,8 @@ export const totalsRepo = {
    * added where the rows stand (an upsert sees the latest committed row), so nothing but the few
    * hundred changes and their keys' rows is read. The keys' advisory locks are taken before the first
    * row, as `sync` takes them, so a rebuild of the same keys waits for this transaction. A row left
-   * all zeros is deleted by a second statement, only when there is one.
+   * all zeros is deleted by a second statement, only when there is one. Under READ COMMITTED (every
+   * transaction here): the upsert must add to the latest committed row, not the statement's snapshot.
    */
   async add(db: DbOrTx, writes: SQL): Promise<void> {
     const empty = await db.execute<{ k: string; p: boolean; y: number }>(sql`
@@ -281,7 +282,7 @@ export const totalsRepo = {
                          from planning_year_totals`;
     const result = await db.execute<TotalMismatch>(sql`
       with truth as (${perWeek(yearRows(allAssignments))}), kept as (${perWeek(stored)})
-      select coalesce(t.k, k.k) as key, coalesce(t.week, k.week)::text as week,
+      select coalesce(t.k, k.k) as key, to_char(coalesce(t.week, k.week), 'YYYY-MM-DD') as week,
              case when t.k is not null then json_build_object('confirmed', t.c / 4.0::float8, 'tentative', t.t / 4.0::float8) end as expected,
              case when k.k is not null then json_build_object('confirmed', k.c / 4.0::float8, 'tentative', k.t / 4.0::float8) end as actual
         from truth t full join kept k on k.k = t.k and k.p = t.p and k.week = t.week

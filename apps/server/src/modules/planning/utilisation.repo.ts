@@ -22,7 +22,7 @@ export async function loadByWeek(
   const project = f.project ? sql`and a.project_id = ${f.project}::uuid` : sql``;
   const people = f.personIds ? sql`and (a.person_id = any(${`{${f.personIds.join(',')}}`}::uuid[]))` : sql``;
   const result = await db.execute<LoadRow>(sql`
-    select ${key} as key, (a.person_id is null) as placeholder, w.week_start::text as week_start,
+    select ${key} as key, (a.person_id is null) as placeholder, to_char(w.week_start, 'YYYY-MM-DD') as week_start,
            coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0)::float8 as confirmed,
            coalesce(sum(w.hours) filter (where a.status = 'tentative'), 0)::float8 as tentative
       from planning_weekly_hours w
