@@ -41,9 +41,10 @@ export type BuiltApp = {
   lifecycle: Lifecycle;
   /**
    * Waits for the database (retrying with backoff), migrates when configured, runs the modules'
-   * start-up work and starts the job runner. Readiness answers 503 until this has finished.
+   * start-up work and starts the job runner (not with `jobs: false`). Readiness answers 503 until this
+   * has finished.
    */
-  start(opts?: { retry?: boolean }): Promise<void>;
+  start(opts?: { retry?: boolean; jobs?: boolean }): Promise<void>;
   /** Stops background work and closes Redis and the database. */
   close(): Promise<void>;
 };
@@ -219,8 +220,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       );
   });
 
-  async function start(opts: { retry?: boolean } = {}) {
-    await runtime.start({ ...opts, jobs: true });
+  async function start(opts: { retry?: boolean; jobs?: boolean } = {}) {
+    await runtime.start({ ...opts, jobs: opts.jobs ?? true });
     lifecycle.started = true;
   }
 

@@ -90,6 +90,8 @@ type TestOptions = {
   shareRedisPrefix?: string;
   /** Where the logs' stdout copy goes (e.g. a sink, when a test reads LOG_DIR files). */
   logTo?: DestinationStream;
+  /** false: no job runner (no periodic job may run while a test compares what it reads). */
+  jobs?: boolean;
 };
 
 /** The configuration, loggers and private database every test app or runtime starts from. */
@@ -122,7 +124,7 @@ async function testDeps(opts: TestOptions) {
 export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
   const { config, url, deps } = await testDeps(opts);
   const built = await buildApp(config, deps);
-  await built.start();
+  await built.start({ jobs: opts.jobs });
   return Object.assign(built, { url });
 }
 
