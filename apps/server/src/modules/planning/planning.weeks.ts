@@ -26,6 +26,19 @@ export const addWeeks = (monday: string, weeks: number) => addDays(monday, weeks
 export const weeksBetween = (from: string, to: string) =>
   Math.round((toDate(to).getTime() - toDate(from).getTime()) / (7 * DAY));
 
+/** Weeks from `origin` to a Monday, each distinct Monday counted once (callers ask for thousands, of a few dozen). */
+export function weeksFrom(origin: string): (monday: string) => number {
+  const counted = new Map<string, number>();
+  return (monday) => {
+    let n = counted.get(monday);
+    if (n === undefined) {
+      n = weeksBetween(origin, monday);
+      counted.set(monday, n);
+    }
+    return n;
+  };
+}
+
 /** `2026-W05` for a Monday (or any day) of that week. */
 export function weekKey(isoDate: string): string {
   const monday = toDate(mondayOf(isoDate));

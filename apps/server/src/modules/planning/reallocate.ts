@@ -1,4 +1,4 @@
-import { addWeeks, weeksBetween } from './planning.weeks';
+import { addWeeks, weeksBetween, weeksFrom } from './planning.weeks';
 
 /**
  * The reallocation of a deliverable's hours when its due date moves: a pure function of the linked
@@ -59,16 +59,7 @@ export function reallocate(input: ReallocationInput): ReallocationResult {
     };
   }
   const window = Array.from({ length: width }, (_, i) => addWeeks(currentWeek, i));
-  // Week offsets from the current week, computed once per distinct week.
-  const offsets = new Map<string, number>();
-  const offsetOf = (week: string) => {
-    let o = offsets.get(week);
-    if (o === undefined) {
-      o = weeksBetween(currentWeek, week);
-      offsets.set(week, o);
-    }
-    return o;
-  };
+  const offsetOf = weeksFrom(currentWeek);
 
   // Free quarters per person and window week, before any moving hours are placed.
   const free = new Map<string, number[]>();

@@ -1,4 +1,4 @@
-import { addWeeks, weeksBetween } from './planning.weeks';
+import { addWeeks, weeksFrom } from './planning.weeks';
 import type { WeekHours } from './reallocate';
 
 /**
@@ -14,16 +14,7 @@ const ORIGIN = '2000-01-03';
 
 export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage {
   const out: StoredImage = {};
-  // Thousands of weeks, a few dozen distinct ones: each is counted once.
-  const numbers = new Map<string, number>();
-  const number = (week: string) => {
-    let n = numbers.get(week);
-    if (n === undefined) {
-      n = weeksBetween(ORIGIN, week);
-      numbers.set(week, n);
-    }
-    return n;
-  };
+  const number = weeksFrom(ORIGIN);
   for (const [id, weeks] of hours) {
     const sorted = Object.keys(weeks).sort();
     if (sorted.length === 0) {
