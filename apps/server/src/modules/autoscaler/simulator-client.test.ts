@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { compactMetrics } from '@clockpilot/contracts/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type TestSimulator } from '../../../test/simulator';
@@ -44,6 +47,38 @@ describe('the simulator client', () => {
     const scales = await Promise.allSettled(['bulk-1', 'unknown'].map((id) => client.scale(id, 4)));
     expect(scales.map((s) => s.status)).toEqual(['fulfilled', 'rejected']);
     expect((await client.state('bulk-1')).desiredReplicas).toBe(4);
+  });
+
+  it('reads the rest of a bulk answer past a line that is not JSON; only the clusters left unanswered fail', async () => {
+    const line = (id: string) =>
+      JSON.stringify({
+        id,
+        status: 200,
+        cluster: [1, 15, 2, 40, 0, 0, 0, 1, 0],
+        servers: [1, 1, 0, 100, 500, 2],
+      });
+    // One cluster's line cut short, as a broken proxy or a crashed writer leaves it.
+    const fake = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.end(`${line('a')}\n{"id":"b","status":20\n${line('c')}\n`);
+    });
+    fake.listen(0, '127.0.0.1');
+    await once(fake, 'listening');
+    try {
+      const { port } = fake.address() as AddressInfo;
+      const client = createSimulatorClient({
+        simulator: { url: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
+      });
+      const [a, b, c] = await Promise.allSettled(['a', 'b', 'c'].map((id) => client.metrics(id)));
+      expect(a?.status === 'fulfilled' && a.value.cluster.requestRate).toBe(2);
+      expect(c?.status === 'fulfilled' && serverCount(c.value)).toBe(1);
+      expect(b?.status === 'rejected' && b.reason).toBeInstanceOf(SimulatorError);
+      expect(b?.status === 'rejected' && (b.reason as Error).message).toBe(
+        'the simulator sent a line that is not JSON: "{\\"id\\":\\"b\\",\\"status\\":20"',
+      );
+    } finally {
+      fake.close();
+    }
   });
 
   it('checks each compact metrics line by hand: the figures kept, a line of another shape refused by figure', () => {

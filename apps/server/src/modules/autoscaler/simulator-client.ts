@@ -211,13 +211,22 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
           err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err.message,
         );
       });
+    // A garbled line loses only its own cluster: the rest of the call is still read.
+    let garbled: string | undefined;
     for (let r = await next(); !r.done; r = await next()) {
       buffered += decoder.decode(r.value, { stream: true });
       // The complete lines of what has come, each parsed where it lies; the unfinished rest is kept.
       let from = 0;
       for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', from)) {
-        const line = JSON.parse(buffered.slice(from, nl)) as TSimCompactLine;
+        const text = buffered.slice(from, nl);
         from = nl + 1;
+        let line: TSimCompactLine;
+        try {
+          line = JSON.parse(text);
+        } catch {
+          garbled ??= text.slice(0, 80);
+          continue;
+        }
         const result =
           line.status === 200
             ? metricsOf(line.id, line)
@@ -226,6 +235,8 @@ export function createSimulatorClient(config: Pick<Config, 'simulator'>) {
       }
       buffered = buffered.slice(from);
     }
+    if (garbled !== undefined)
+      throw new SimulatorError(`the simulator sent a line that is not JSON: ${JSON.stringify(garbled)}`);
   });
   const scaleBulk = bulk<{ id: string; replicas: number }, void>(async (scales, settle) => {
     const { results } = (await call('POST', '/scale', { scales })) as { results: TSimScaleResult[] };
