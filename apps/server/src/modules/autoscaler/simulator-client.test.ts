@@ -67,7 +67,7 @@ describe('the simulator client', () => {
     try {
       const { port } = fake.address() as AddressInfo;
       const client = createSimulatorClient({
-        simulator: { url: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
+        simulator: { url: `http://127.0.0.1:${port}`, token: undefined, timeoutMs: 2000 },
       });
       const [a, b, c] = await Promise.allSettled(['a', 'b', 'c'].map((id) => client.metrics(id)));
       expect(a?.status === 'fulfilled' && a.value.cluster.requestRate).toBe(2);
