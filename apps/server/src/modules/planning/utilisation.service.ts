@@ -198,27 +198,28 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
   };
 
   /**
-   * Whole grids of the current version kept in this process as the bytes sent (and their compressed
-   * forms, made once per encoding asked for), so a hit is neither a 4.8 MB cache read nor a decode
-   * nor a compression. The version is still read from the cache on every request: a write
-   * on any replica moves it, and the copies of the old one are dropped.
+   * Grids of the current version kept in this process: whole grids as the bytes sent (and their
+   * compressed forms, made once per encoding asked for), so a hit is neither a 4.8 MB cache read nor
+   * a decode nor a compression; paged grids as computed, so the pages after a miss are cut from it
+   * while its chunks are still being stored. The version is still read from the cache on every
+   * request: a write on any replica moves it, and the copies of the old one are dropped.
    */
-  const kept = new Map<string, { body: EncodedBody; expires: number }>();
+  type Kept = { body: EncodedBody } | { grid: Grid };
+  const kept = new Map<string, Kept & { expires: number }>();
   let keptVersion: string | undefined;
-  const keep = (key: string, raw: Buffer) => {
-    const body = new EncodedBody(raw);
+  const keep = <T extends Kept>(key: string, value: T): T => {
     kept.delete(key);
-    kept.set(key, { body, expires: Date.now() + ttl * 1000 });
+    kept.set(key, { ...value, expires: Date.now() + ttl * 1000 });
     if (kept.size > KEPT_GRIDS) kept.delete(kept.keys().next().value!);
-    return body;
+    return value;
   };
-  const keptBody = (version: string, key: string) => {
+  const keptOf = (version: string, key: string) => {
     if (version !== keptVersion) {
       kept.clear();
       keptVersion = version;
     }
     const k = kept.get(key);
-    if (k && k.expires > Date.now()) return k.body;
+    if (k && k.expires > Date.now()) return k;
     kept.delete(key);
     return undefined;
   };
@@ -226,6 +227,14 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
   /** The bytes of rows [from, to) of a computed grid, as they are in the whole grid (comma-separated). */
   const rowBytes = (g: Grid, from: number, to: number) =>
     from < to ? g.body.subarray(g.starts[from], g.ends[to - 1]) : Buffer.alloc(0);
+
+  /**
+   * Runs a cache write after the answer has gone (the next turn of the event loop): the grid's key
+   * holds its plan version, so a write that lands late is never read in place of a newer grid, and a
+   * reader that comes before it computes the same bytes. A failed write only costs a later miss.
+   */
+  const later = (write: () => Promise<unknown>) =>
+    setImmediate(() => write().catch((err) => ctx.log.app.warn({ err }, 'utilisation grid not cached')));
 
   /**
    * Stores a grid for paged reads: its head (everything but the rows, as JSON text around them) and
@@ -285,25 +294,26 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
       const version = await policy.version();
       const key = keyOf(version, grid);
       if (limit === undefined) {
-        const own = keptBody(version, key);
-        if (own) return { json: own, cache: 'HIT' };
+        const own = keptOf(version, key);
+        if (own && 'body' in own) return { json: own.body, cache: 'HIT' };
         const hit = await ctx.cache.getBuffer(key);
-        if (hit) return { json: keep(key, hit), cache: 'HIT' };
+        if (hit) return { json: keep(key, { body: new EncodedBody(hit) }).body, cache: 'HIT' };
         const { body } = await compute(grid);
-        await ctx.cache.set(key, body, ttl);
-        return { json: keep(key, body), cache: 'MISS' };
+        later(() => ctx.cache.set(key, body, ttl));
+        return { json: keep(key, { body: new EncodedBody(body) }).body, cache: 'MISS' };
       }
       const offset = Number(cursor ?? 0);
+      const pageOf = (g: Grid) =>
+        page(g, rowBytes(g, offset, Math.min(g.count, offset + limit)), offset, limit);
+      const own = keptOf(version, `${key}:grid`);
+      if (own && 'grid' in own) return { json: pageOf(own.grid), cache: 'HIT' };
       const cachedHead = await ctx.cache.get(`${key}:head`);
       const head = cachedHead ? (JSON.parse(cachedHead) as Head) : undefined;
       const rows = head && (await cachedRows(key, head, offset, limit));
       if (head && rows) return { json: page(head, Buffer.from(rows.join(',')), offset, limit), cache: 'HIT' };
       const g = await compute(grid);
-      await store(key, g);
-      return {
-        json: page(g, rowBytes(g, offset, Math.min(g.count, offset + limit)), offset, limit),
-        cache: 'MISS',
-      };
+      later(() => store(key, g));
+      return { json: pageOf(keep(`${key}:grid`, { grid: g }).grid), cache: 'MISS' };
     },
   };
 }
