@@ -67,6 +67,15 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
         }
       } else {
         for (const t of await totalsRepo.seriesInRange(db, first, last, personIds)) {
+          // A key's first series that covers the range is its sum as read (no array to add it into).
+          if (t.offset === 0 && t.confirmed.length >= n && !sums.has(t.key)) {
+            sums.set(t.key, {
+              placeholder: t.placeholder,
+              assigned: t.confirmed,
+              tentative: t.tentative ?? zero(),
+            });
+            continue;
+          }
           const s = sumOf(t.key, t.placeholder);
           const end = Math.min(t.confirmed.length, n - t.offset);
           for (let j = Math.max(0, -t.offset); j < end; j++) {
@@ -89,7 +98,18 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
       else offBy.set(t.personId, [t]);
     }
     const calendar = capacityCalendar(mondays, holidays);
-    const capacityOf = (p: TPersonCapacity) => calendar.of(p.weeklyCapacity, offBy.get(p.id));
+    // People without time off share one series per weekly capacity (series are only read from here).
+    const plain = new Map<number, number[]>();
+    const capacityOf = (p: TPersonCapacity) => {
+      const off = offBy.get(p.id);
+      if (off) return calendar.of(p.weeklyCapacity, off);
+      let c = plain.get(p.weeklyCapacity);
+      if (!c) {
+        c = calendar.of(p.weeklyCapacity);
+        plain.set(p.weeklyCapacity, c);
+      }
+      return c;
+    };
     const add = (into: number[], from: number[]) => {
       for (let i = 0; i < n; i++) into[i] = into[i]! + from[i]!;
     };

@@ -3,32 +3,46 @@ const SMALL = 65_536;
 const NULL = Buffer.from('null');
 const [COMMA, OPEN, CLOSE] = [44, 91, 93];
 
+/** Bytes kept per small value: the longest, `655.35` and `65.535`, take 6. */
+const WIDTH = 8;
+
 /**
- * The bytes of printed values by their rounded integer (hundredths of hours, thousandths of a
- * ratio), each printed as `JSON.stringify` prints the number once, the first time it is met. Nearly
- * every cell is a small non-negative integer, looked up in `small` by index (~40 % cheaper than a
- * Map) in the writer's own loop; `of` prints and keeps the rest.
+ * Values printed as `JSON.stringify` prints them, by their rounded integer (hundredths of hours,
+ * thousandths of a ratio), each printed once, the first time it is met. Nearly every cell is a small
+ * non-negative integer: its bytes are kept in one flat array for the process (`WIDTH` apart; length
+ * 0 is not printed yet), so the writer's loop copies them with no lookup in an object or a sparse
+ * array (a sparse array of Buffers was the loop's largest cost, bench/RESULTS.md). Any other value
+ * is printed and kept per grid.
  */
-function printer(scale: number) {
-  const small: Array<Buffer | undefined> = [];
-  const other = new Map<number, Buffer>();
+function printed(scale: number) {
+  const bytes = new Uint8Array(SMALL * WIDTH);
+  const lengths = new Uint8Array(SMALL);
   return {
-    small,
-    of(k: number): Buffer {
-      if (k >= 0 && k < SMALL) {
-        const printed = Buffer.from(String(k / scale));
-        small[k] = printed;
-        return printed;
-      }
-      let t = other.get(k);
-      if (t === undefined) {
-        t = Number.isFinite(k) ? Buffer.from(String(k / scale)) : NULL;
-        other.set(k, t);
-      }
-      return t;
+    bytes,
+    lengths,
+    /** Prints small value `k` into the table; returns its length. */
+    print(k: number): number {
+      const text = Buffer.from(String(k / scale));
+      text.copy(bytes, k * WIDTH);
+      lengths[k] = text.length;
+      return text.length;
+    },
+    /** A printer of values outside the table, for one grid. */
+    others() {
+      const kept = new Map<number, Buffer>();
+      return (k: number): Buffer => {
+        let t = kept.get(k);
+        if (t === undefined) {
+          t = Number.isFinite(k) ? Buffer.from(String(k / scale)) : NULL;
+          kept.set(k, t);
+        }
+        return t;
+      };
     },
   };
 }
+const HOURS = printed(100);
+const RATIOS = printed(1000);
 
 /**
  * One buffer reused for every grid, so a grid allocates only its own bytes: a grid is written from
@@ -53,8 +67,8 @@ export function gridWriter(n: number, sizeHint: number) {
     buf = bigger;
     scratch = bigger;
   };
-  const hours = printer(100);
-  const ratio = printer(1000);
+  const otherHours = HOURS.others();
+  const otherRatios = RATIOS.others();
   // A cell is at most a printed value (a long one is a few tens of bytes) and a comma.
   const cellRoom = 32;
   /**
@@ -65,8 +79,9 @@ export function gridWriter(n: number, sizeHint: number) {
   const cells = (xs: number[], over: number[] | null) => {
     room(2 + n * cellRoom);
     const out = buf;
-    const printed = over ? ratio : hours;
-    const small = printed.small;
+    const table = over ? RATIOS : HOURS;
+    const { bytes, lengths } = table;
+    const other = over ? otherRatios : otherHours;
     let p = at;
     out[p++] = OPEN;
     for (let i = 0; i < n; i++) {
@@ -77,9 +92,14 @@ export function gridWriter(n: number, sizeHint: number) {
         const c = over[i]!;
         k = c > 0 ? Math.round((xs[i]! / c) * 1000) : Number.NaN;
       }
-      let b = k >= 0 && k < SMALL ? small[k] : undefined;
-      if (b === undefined) b = printed.of(k);
-      for (let j = 0; j < b.length; j++) out[p++] = b[j]!;
+      if (k >= 0 && k < SMALL) {
+        let length = lengths[k]!;
+        if (length === 0) length = table.print(k);
+        for (let j = k * WIDTH, end = j + length; j < end; j++) out[p++] = bytes[j]!;
+      } else {
+        const b = other(k);
+        for (let j = 0; j < b.length; j++) out[p++] = b[j]!;
+      }
     }
     out[p++] = CLOSE;
     at = p;
