@@ -45,6 +45,13 @@ export type AssignmentFilter = {
 const when = <T>(v: T | undefined, cond: (v: T) => SQL) => (v === undefined ? undefined : cond(v));
 
 type HoursRow = { assignmentId: string; weekStart: string; hours: number };
+/** What a write of an assignment's hours needs to know of it for the week totals. */
+export type HoursOwner = Pick<AssignmentRow, 'id' | 'personId' | 'placeholder' | 'status'>;
+
+/** An array literal's elements, comma-separated in braces (numbers, booleans, uuids, dates or `quoted`). */
+const list = (xs: ReadonlyArray<string | number | boolean>) => `{${xs.join(',')}}`;
+/** A text element of an array literal: any character, commas and braces included, kept as it is. */
+const quoted = (x: string) => `"${x.replace(/["\\]/g, '\\$&')}"`;
 
 /** Inserts (or overwrites) week rows from one JSON parameter per batch: no parameter limit applies. */
 async function writeRows(db: DbOrTx, rows: HoursRow[]): Promise<void> {
@@ -204,36 +211,46 @@ export const planningRepo = {
    * Moves the assignments from their `current` hours (read under their row locks in this transaction)
    * to `next` (a reallocation, or its undo), writing only the weeks that differ: a shift moves most
    * hours to a week that already held the same amount, so 10,000 week rows become a few hundred writes.
-   * One statement: the changed weeks go as four arrays, and the deletes, the upserts, the new hours
-   * versions of `next`'s assignments and the week totals' changes touch different rows.
+   * One statement: the changed weeks go as four arrays, each naming its assignment by its place in
+   * `owners` (the locked rows of `next`'s assignments, whose keys and statuses the totals need), and
+   * the deletes, the upserts, the new hours versions and the week totals' changes touch different rows.
    */
   async setAllHours(
     db: DbOrTx,
+    owners: readonly HoursOwner[],
     current: ReadonlyMap<string, WeekHours>,
     next: ReadonlyMap<string, WeekHours>,
     now: Date,
   ): Promise<void> {
-    const ids: string[] = [];
+    const places: number[] = [];
     const weeks: string[] = [];
     const hours: number[] = [];
     const quarters: number[] = [];
-    for (const [assignmentId, to] of next) {
-      const from = current.get(assignmentId) ?? {};
+    owners.forEach((owner, place) => {
+      const to = next.get(owner.id);
+      if (!to) return;
+      const from = current.get(owner.id) ?? {};
       for (const weekStart of new Set([...Object.keys(from), ...Object.keys(to)])) {
         const h = to[weekStart] ?? 0;
         const was = from[weekStart] ?? 0;
         if (was === h) continue;
-        ids.push(assignmentId);
+        places.push(place + 1);
         weeks.push(weekStart);
         hours.push(h);
         quarters.push(Math.round((h - was) * 4));
       }
-    }
-    const list = (xs: ReadonlyArray<string | number>) => `{${xs.join(',')}}`;
+    });
+    const moved = owners.filter((o) => next.has(o.id));
     await totalsRepo.add(
       db,
-      sql`changes as (
-        select * from unnest(${list(ids)}::uuid[], ${list(weeks)}::date[], ${list(hours)}::numeric[], ${list(quarters)}::int[]) r(a, w, h, q)),
+      sql`ka as (
+        select * from unnest(${list(owners.map((o) => o.id))}::uuid[], ${list(owners.map((o) => quoted(o.personId ?? o.placeholder ?? '')))}::text[],
+                             ${list(owners.map((o) => o.personId === null))}::bool[], ${list(owners.map((o) => o.status))}::text[])
+          with ordinality u(id, k, p, status, n)),
+      changes as (
+        select ka.id as a, r.w, r.h, r.q
+          from unnest(${list(places)}::int[], ${list(weeks)}::date[], ${list(hours)}::numeric[], ${list(quarters)}::int[]) r(n, w, h, q)
+          join ka on ka.n = r.n),
       gone as (
         delete from planning_weekly_hours w using changes c
          where c.h = 0 and w.assignment_id = c.a and w.week_start = c.w),
@@ -243,7 +260,7 @@ export const planningRepo = {
         on conflict (assignment_id, week_start) do update set hours = excluded.hours),
       bumped as (
         update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
-         where id = any(${list([...next.keys()])}::uuid[]))`,
+         where id = any(${list(moved.map((o) => o.id))}::uuid[]))`,
     );
   },
 
@@ -301,15 +318,19 @@ export const planningRepo = {
       .for('update');
     return row ?? null;
   },
-  /** Those of the assignments that still exist, locked. */
-  async existingAssignmentIds(db: DbOrTx, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await db
-      .select({ id: assignments.id })
+  /** Those of the assignments that still exist, locked, with what a write of their hours needs. */
+  async lockOwners(db: DbOrTx, ids: string[]): Promise<HoursOwner[]> {
+    if (ids.length === 0) return [];
+    return db
+      .select({
+        id: assignments.id,
+        personId: assignments.personId,
+        placeholder: assignments.placeholder,
+        status: assignments.status,
+      })
       .from(assignments)
       .where(inArray(assignments.id, ids))
       .for('update');
-    return new Set(rows.map((r) => r.id));
   },
   async markUndone(db: DbOrTx, id: string, now: Date): Promise<void> {
     await db.update(reallocations).set({ undoneAt: now }).where(eq(reallocations.id, id));

@@ -140,7 +140,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     };
     if (!result.applied) return summary;
     const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
-    await planningRepo.setAllHours(tx, hours, after, ctx.clock.now());
+    await planningRepo.setAllHours(tx, linked, hours, after, ctx.clock.now());
     await planningRepo.insertReallocation(tx, {
       deliverableId: before.id,
       oldDueDate: before.dueDate,
@@ -181,7 +181,8 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       const after = decodeImage(last.after as StoredImage);
       const ids = [...before.keys()];
       // Locked before their hours are read: the write below goes from exactly these hours.
-      const existing = await planningRepo.existingAssignmentIds(tx, ids);
+      const owners = await planningRepo.lockOwners(tx, ids);
+      const existing = new Set(owners.map((o) => o.id));
       const currentHours = await planningRepo.hoursOf(tx, ids);
       const changed = differences(after, currentHours);
       if (changed.length > 0 && !opts.force) {
@@ -193,7 +194,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       }
       // Assignments deleted since have nothing left to restore.
       const restore = new Map([...before].filter(([id]) => existing.has(id)));
-      await planningRepo.setAllHours(tx, currentHours, restore, ctx.clock.now());
+      await planningRepo.setAllHours(tx, owners, currentHours, restore, ctx.clock.now());
       await planningRepo.markUndone(tx, last.id, ctx.clock.now());
       const datePatch = opts.revertDate && deliverable.dueDate !== last.oldDueDate;
       if (datePatch) {
