@@ -304,8 +304,13 @@ export const planningRepo = {
     await totalsRepo.sync(db, { assignmentIds: ids, weeks: [...new Set(values.map((v) => v.weekStart))] });
   },
 
-  async insertReallocation(db: DbOrTx, values: typeof reallocations.$inferInsert): Promise<void> {
-    await db.insert(reallocations).values(values);
+  /** A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement. */
+  reallocationInsert(values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt'>): SQL {
+    const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+    return sql`reallocation as (
+      insert into planning_reallocations (deliverable_id, old_due_date, new_due_date, before, after, summary, created_by)
+      values (${values.deliverableId}::uuid, ${values.oldDueDate}::date, ${values.newDueDate}::date,
+              ${json(values.before)}, ${json(values.after)}, ${json(values.summary)}, ${values.createdBy ?? null}::uuid))`;
   },
   /** The deliverable's last reallocation not undone yet, locked. */
   async lastReallocation(db: DbOrTx, deliverableId: string) {
