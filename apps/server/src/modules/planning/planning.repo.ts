@@ -9,6 +9,7 @@ import {
   reallocations,
   weeklyHours,
 } from './planning.tables';
+import { mondaysFrom, WEEK_ORIGIN } from './planning.weeks';
 import type { WeekHours } from './reallocate';
 import { totalsRepo } from './totals.repo';
 
@@ -175,21 +176,22 @@ export const planningRepo = {
   async hoursOf(db: DbOrTx, ids: string[], from?: string, to?: string): Promise<Map<string, WeekHours>> {
     const out = new Map<string, WeekHours>(ids.map((id) => [id, {}]));
     if (ids.length === 0) return out;
-    // to_char: the same text whatever the session's DateStyle.
+    // Weeks counted from a Monday: the same text whatever the session's DateStyle, a third of a date's.
     const result = await db.execute<{ id: string; weeks: string; quarters: string }>(sql`
-      select assignment_id::text as id, string_agg(to_char(week_start, 'YYYY-MM-DD'), ',' order by week_start) as weeks,
+      select assignment_id::text as id,
+             string_agg(((week_start - ${WEEK_ORIGIN}::date) / 7)::text, ',' order by week_start) as weeks,
              string_agg((hours * 4)::int::text, ',' order by week_start) as quarters
         from planning_weekly_hours
        where assignment_id = any(${`{${ids.join(',')}}`}::uuid[])
              ${from === undefined ? sql`` : sql`and week_start >= ${from}::date`}
              ${to === undefined ? sql`` : sql`and week_start <= ${to}::date`}
        group by assignment_id`);
+    const monday = mondaysFrom(WEEK_ORIGIN);
     for (const r of result.rows) {
       const hours = out.get(r.id)!;
+      const weeks = r.weeks.split(',');
       const quarters = r.quarters.split(',');
-      // Each week is 10 characters and a comma.
-      for (let i = 0; i < quarters.length; i++)
-        hours[r.weeks.slice(i * 11, i * 11 + 10)] = Number(quarters[i]) / 4;
+      for (let i = 0; i < quarters.length; i++) hours[monday(Number(weeks[i]))] = Number(quarters[i]) / 4;
     }
     return out;
   },
@@ -306,7 +308,7 @@ export const planningRepo = {
 
   /** A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement. */
   reallocationInsert(values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt'>): SQL {
-    const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+    const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;
     return sql`reallocation as (
       insert into planning_reallocations (deliverable_id, old_due_date, new_due_date, before, after, summary, created_by)
       values (${values.deliverableId}::uuid, ${values.oldDueDate}::date, ${values.newDueDate}::date,

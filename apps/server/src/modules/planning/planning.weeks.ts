@@ -39,6 +39,22 @@ export function weeksFrom(origin: string): (monday: string) => number {
   };
 }
 
+/** A Monday to count weeks from (stored images, week lists read as numbers). */
+export const WEEK_ORIGIN = '2000-01-03';
+
+/** The Monday `n` weeks from `origin`, each distinct one made once (as `weeksFrom`, the other way). */
+export function mondaysFrom(origin: string): (n: number) => string {
+  const made = new Map<number, string>();
+  return (n) => {
+    let monday = made.get(n);
+    if (monday === undefined) {
+      monday = addWeeks(origin, n);
+      made.set(n, monday);
+    }
+    return monday;
+  };
+}
+
 /** `2026-W05` for a Monday (or any day) of that week. */
 export function weekKey(isoDate: string): string {
   const monday = toDate(mondayOf(isoDate));
