@@ -4,7 +4,7 @@ import { appendFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -133,9 +133,12 @@ async function logPending(batch: Pending) {
   for (const line of batch.lines) logLine(batch.log, line);
 }
 
-/** Writes one audit record; pass the transaction of the change so both commit or neither does. */
-export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord): Promise<void> {
-  await recordAudits(tx, actor, [record]);
+/**
+ * Writes one audit record; pass the transaction of the change so both commit or neither does.
+ * `along`: data-modifying CTEs (`name as (insert …)`) run in the same statement, one round trip fewer.
+ */
+export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord, along?: SQL): Promise<void> {
+  await recordAudits(tx, actor, [record], along);
 }
 
 /**
@@ -143,9 +146,15 @@ export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord)
  * a 10,000-parameter insert cost the 100,000-row people import more CPU than anything else. Each
  * record is serialised once, as an array of its own fields, for the insert and the audit log alike;
  * the actor's fields, the same for every record, are sent once per statement (the database's CPU
- * per record fell by a fifth against a JSON object per record with every field).
+ * per record fell by a fifth against a JSON object per record with every field). `along` runs with
+ * the first batch, as in `recordAudit`.
  */
-export async function recordAudits(tx: DbOrTx, actor: Actor, records: AuditRecord[]): Promise<void> {
+export async function recordAudits(
+  tx: DbOrTx,
+  actor: Actor,
+  records: AuditRecord[],
+  along?: SQL,
+): Promise<void> {
   const lines = records.map((r) =>
     JSON.stringify([r.action, r.entityType, r.entityId ?? null, r.before ?? null, r.after ?? null]),
   );
@@ -153,6 +162,7 @@ export async function recordAudits(tx: DbOrTx, actor: Actor, records: AuditRecor
   for (let i = 0; i < lines.length; i += 1000) {
     // A JSON null in a jsonb column is not SQL null: nullif keeps "no before/after" what it was.
     await tx.execute(sql`
+      ${i === 0 && along ? sql`with ${along}` : sql``}
       insert into audit_events (actor_id, actor_label, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
       select ${userId}::uuid, ${label ?? null}, r->>0, r->>1, r->>2, nullif(r->3, 'null'), nullif(r->4, 'null'),
              ${ip ?? null}, ${userAgent ?? null}, ${requestId ?? null}

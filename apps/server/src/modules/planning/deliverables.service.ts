@@ -79,14 +79,20 @@ export function createDeliverablesService(
         if (!before) throw notFound('Deliverable');
         const moved = patch.dueDate !== undefined && patch.dueDate !== before.dueDate;
         const after = await planningRepo.updateDeliverable(tx, id, { ...patch, updatedAt: clock.now() });
-        const reallocation = moved ? await realloc.run(tx, actor, before, after.dueDate, people) : null;
-        await recordAudit(tx, actor, {
-          action: 'planning.deliverable.updated',
-          entityType: ENTITY,
-          entityId: id,
-          before,
-          after: reallocation ? { ...after, reallocation } : after,
-        });
+        const moves = moved ? await realloc.run(tx, actor, before, after.dueDate, people) : null;
+        const reallocation = moves?.summary ?? null;
+        await recordAudit(
+          tx,
+          actor,
+          {
+            action: 'planning.deliverable.updated',
+            entityType: ENTITY,
+            entityId: id,
+            before,
+            after: reallocation ? { ...after, reallocation } : after,
+          },
+          moves?.record,
+        );
         return { ...toDeliverable(after), reallocation };
       });
       // Counted once committed, so a rolled-back change is not counted.

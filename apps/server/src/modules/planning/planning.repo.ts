@@ -9,6 +9,7 @@ import {
   reallocations,
   weeklyHours,
 } from './planning.tables';
+import { mondaysFrom, WEEK_ORIGIN } from './planning.weeks';
 import type { WeekHours } from './reallocate';
 import { totalsRepo } from './totals.repo';
 
@@ -45,6 +46,13 @@ export type AssignmentFilter = {
 const when = <T>(v: T | undefined, cond: (v: T) => SQL) => (v === undefined ? undefined : cond(v));
 
 type HoursRow = { assignmentId: string; weekStart: string; hours: number };
+/** What a write of an assignment's hours needs to know of it for the week totals. */
+export type HoursOwner = Pick<AssignmentRow, 'id' | 'personId' | 'placeholder' | 'status'>;
+
+/** An array literal's elements, comma-separated in braces (numbers, booleans, uuids, dates or `quoted`). */
+const list = (xs: ReadonlyArray<string | number | boolean>) => `{${xs.join(',')}}`;
+/** A text element of an array literal: any character, commas and braces included, kept as it is. */
+const quoted = (x: string) => `"${x.replace(/["\\]/g, '\\$&')}"`;
 
 /** Inserts (or overwrites) week rows from one JSON parameter per batch: no parameter limit applies. */
 async function writeRows(db: DbOrTx, rows: HoursRow[]): Promise<void> {
@@ -168,21 +176,22 @@ export const planningRepo = {
   async hoursOf(db: DbOrTx, ids: string[], from?: string, to?: string): Promise<Map<string, WeekHours>> {
     const out = new Map<string, WeekHours>(ids.map((id) => [id, {}]));
     if (ids.length === 0) return out;
-    // to_char: the same text whatever the session's DateStyle.
+    // Weeks counted from a Monday: the same text whatever the session's DateStyle, a third of a date's.
     const result = await db.execute<{ id: string; weeks: string; quarters: string }>(sql`
-      select assignment_id::text as id, string_agg(to_char(week_start, 'YYYY-MM-DD'), ',' order by week_start) as weeks,
+      select assignment_id::text as id,
+             string_agg(((week_start - ${WEEK_ORIGIN}::date) / 7)::text, ',' order by week_start) as weeks,
              string_agg((hours * 4)::int::text, ',' order by week_start) as quarters
         from planning_weekly_hours
        where assignment_id = any(${`{${ids.join(',')}}`}::uuid[])
              ${from === undefined ? sql`` : sql`and week_start >= ${from}::date`}
              ${to === undefined ? sql`` : sql`and week_start <= ${to}::date`}
        group by assignment_id`);
+    const monday = mondaysFrom(WEEK_ORIGIN);
     for (const r of result.rows) {
       const hours = out.get(r.id)!;
+      const weeks = r.weeks.split(',');
       const quarters = r.quarters.split(',');
-      // Each week is 10 characters and a comma.
-      for (let i = 0; i < quarters.length; i++)
-        hours[r.weeks.slice(i * 11, i * 11 + 10)] = Number(quarters[i]) / 4;
+      for (let i = 0; i < quarters.length; i++) hours[monday(Number(weeks[i]))] = Number(quarters[i]) / 4;
     }
     return out;
   },
@@ -204,36 +213,46 @@ export const planningRepo = {
    * Moves the assignments from their `current` hours (read under their row locks in this transaction)
    * to `next` (a reallocation, or its undo), writing only the weeks that differ: a shift moves most
    * hours to a week that already held the same amount, so 10,000 week rows become a few hundred writes.
-   * One statement: the changed weeks go as four arrays, and the deletes, the upserts, the new hours
-   * versions of `next`'s assignments and the week totals' changes touch different rows.
+   * One statement: the changed weeks go as four arrays, each naming its assignment by its place in
+   * `owners` (the locked rows of `next`'s assignments, whose keys and statuses the totals need), and
+   * the deletes, the upserts, the new hours versions and the week totals' changes touch different rows.
    */
   async setAllHours(
     db: DbOrTx,
+    owners: readonly HoursOwner[],
     current: ReadonlyMap<string, WeekHours>,
     next: ReadonlyMap<string, WeekHours>,
     now: Date,
   ): Promise<void> {
-    const ids: string[] = [];
+    const places: number[] = [];
     const weeks: string[] = [];
     const hours: number[] = [];
     const quarters: number[] = [];
-    for (const [assignmentId, to] of next) {
-      const from = current.get(assignmentId) ?? {};
+    owners.forEach((owner, place) => {
+      const to = next.get(owner.id);
+      if (!to) return;
+      const from = current.get(owner.id) ?? {};
       for (const weekStart of new Set([...Object.keys(from), ...Object.keys(to)])) {
         const h = to[weekStart] ?? 0;
         const was = from[weekStart] ?? 0;
         if (was === h) continue;
-        ids.push(assignmentId);
+        places.push(place + 1);
         weeks.push(weekStart);
         hours.push(h);
         quarters.push(Math.round((h - was) * 4));
       }
-    }
-    const list = (xs: ReadonlyArray<string | number>) => `{${xs.join(',')}}`;
+    });
+    const moved = owners.filter((o) => next.has(o.id));
     await totalsRepo.add(
       db,
-      sql`changes as (
-        select * from unnest(${list(ids)}::uuid[], ${list(weeks)}::date[], ${list(hours)}::numeric[], ${list(quarters)}::int[]) r(a, w, h, q)),
+      sql`ka as (
+        select * from unnest(${list(owners.map((o) => o.id))}::uuid[], ${list(owners.map((o) => quoted(o.personId ?? o.placeholder ?? '')))}::text[],
+                             ${list(owners.map((o) => o.personId === null))}::bool[], ${list(owners.map((o) => o.status))}::text[])
+          with ordinality u(id, k, p, status, n)),
+      changes as (
+        select ka.id as a, r.w, r.h, r.q
+          from unnest(${list(places)}::int[], ${list(weeks)}::date[], ${list(hours)}::numeric[], ${list(quarters)}::int[]) r(n, w, h, q)
+          join ka on ka.n = r.n),
       gone as (
         delete from planning_weekly_hours w using changes c
          where c.h = 0 and w.assignment_id = c.a and w.week_start = c.w),
@@ -243,7 +262,7 @@ export const planningRepo = {
         on conflict (assignment_id, week_start) do update set hours = excluded.hours),
       bumped as (
         update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
-         where id = any(${list([...next.keys()])}::uuid[]))`,
+         where id = any(${list(moved.map((o) => o.id))}::uuid[]))`,
     );
   },
 
@@ -287,8 +306,13 @@ export const planningRepo = {
     await totalsRepo.sync(db, { assignmentIds: ids, weeks: [...new Set(values.map((v) => v.weekStart))] });
   },
 
-  async insertReallocation(db: DbOrTx, values: typeof reallocations.$inferInsert): Promise<void> {
-    await db.insert(reallocations).values(values);
+  /** A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement. */
+  reallocationInsert(values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt'>): SQL {
+    const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;
+    return sql`reallocation as (
+      insert into planning_reallocations (deliverable_id, old_due_date, new_due_date, before, after, summary, created_by)
+      values (${values.deliverableId}::uuid, ${values.oldDueDate}::date, ${values.newDueDate}::date,
+              ${json(values.before)}, ${json(values.after)}, ${json(values.summary)}, ${values.createdBy ?? null}::uuid))`;
   },
   /** The deliverable's last reallocation not undone yet, locked. */
   async lastReallocation(db: DbOrTx, deliverableId: string) {
@@ -301,15 +325,19 @@ export const planningRepo = {
       .for('update');
     return row ?? null;
   },
-  /** Those of the assignments that still exist, locked. */
-  async existingAssignmentIds(db: DbOrTx, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await db
-      .select({ id: assignments.id })
+  /** Those of the assignments that still exist, locked, with what a write of their hours needs. */
+  async lockOwners(db: DbOrTx, ids: string[]): Promise<HoursOwner[]> {
+    if (ids.length === 0) return [];
+    return db
+      .select({
+        id: assignments.id,
+        personId: assignments.personId,
+        placeholder: assignments.placeholder,
+        status: assignments.status,
+      })
       .from(assignments)
       .where(inArray(assignments.id, ids))
       .for('update');
-    return new Set(rows.map((r) => r.id));
   },
   async markUndone(db: DbOrTx, id: string, now: Date): Promise<void> {
     await db.update(reallocations).set({ undoneAt: now }).where(eq(reallocations.id, id));

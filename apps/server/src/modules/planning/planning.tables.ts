@@ -1,7 +1,7 @@
 import {
   date,
   integer,
-  jsonb,
+  json,
   numeric,
   pgTable,
   primaryKey,
@@ -84,9 +84,10 @@ export const reallocations = pgTable('planning_reallocations', {
   deliverableId: uuid('deliverable_id').notNull(),
   oldDueDate: day('old_due_date').notNull(),
   newDueDate: day('new_due_date').notNull(),
-  before: jsonb('before').notNull(),
-  after: jsonb('after').notNull(),
-  summary: jsonb('summary').notNull(),
+  // json, not jsonb (migration 0053): written once, read whole.
+  before: json('before').notNull(),
+  after: json('after').notNull(),
+  summary: json('summary').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
   createdBy: uuid('created_by'),
   undoneAt: tz('undone_at'),

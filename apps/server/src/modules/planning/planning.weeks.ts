@@ -26,18 +26,27 @@ export const addWeeks = (monday: string, weeks: number) => addDays(monday, weeks
 export const weeksBetween = (from: string, to: string) =>
   Math.round((toDate(to).getTime() - toDate(from).getTime()) / (7 * DAY));
 
-/** Weeks from `origin` to a Monday, each distinct Monday counted once (callers ask for thousands, of a few dozen). */
-export function weeksFrom(origin: string): (monday: string) => number {
-  const counted = new Map<string, number>();
-  return (monday) => {
-    let n = counted.get(monday);
-    if (n === undefined) {
-      n = weeksBetween(origin, monday);
-      counted.set(monday, n);
+/** `f` answering each distinct argument once (callers ask for thousands, of a few dozen weeks). */
+function once<K, V>(f: (k: K) => V): (k: K) => V {
+  const made = new Map<K, V>();
+  return (k) => {
+    let v = made.get(k);
+    if (v === undefined) {
+      v = f(k);
+      made.set(k, v);
     }
-    return n;
+    return v;
   };
 }
+
+/** Weeks from `origin` to a Monday. */
+export const weeksFrom = (origin: string) => once((monday: string) => weeksBetween(origin, monday));
+
+/** A Monday to count weeks from (stored images, week lists read as numbers). */
+export const WEEK_ORIGIN = '2000-01-03';
+
+/** The Monday `n` weeks from `origin`. */
+export const mondaysFrom = (origin: string) => once((n: number) => addWeeks(origin, n));
 
 /** `2026-W05` for a Monday (or any day) of that week. */
 export function weekKey(isoDate: string): string {

@@ -1,4 +1,4 @@
-import { addWeeks, weeksFrom } from './planning.weeks';
+import { addWeeks, WEEK_ORIGIN, weeksFrom } from './planning.weeks';
 import type { WeekHours } from './reallocate';
 
 /**
@@ -9,12 +9,9 @@ import type { WeekHours } from './reallocate';
  */
 export type StoredImage = Record<string, [string, ...number[]] | [] | WeekHours>;
 
-/** A Monday to count weeks from. */
-const ORIGIN = '2000-01-03';
-
 export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage {
   const out: StoredImage = {};
-  const number = weeksFrom(ORIGIN);
+  const number = weeksFrom(WEEK_ORIGIN);
   for (const [id, weeks] of hours) {
     const sorted = Object.keys(weeks).sort();
     if (sorted.length === 0) {

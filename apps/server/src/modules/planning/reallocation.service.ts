@@ -1,4 +1,5 @@
 import type { TReallocation, TReallocationUndone } from '@clockpilot/contracts';
+import type { SQL } from 'drizzle-orm';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
@@ -63,11 +64,17 @@ function otherLoad(
 
 export type ReallocationService = ReturnType<typeof createReallocationService>;
 
+/**
+ * A due-date change's reallocation: its summary and, when hours moved, the insert of its record (with
+ * the before-image undo restores), for the caller to run with its audit record in one statement.
+ */
+export type MovedHours = { summary: TReallocation; record?: SQL };
+
 /** Moves a deliverable's hours with its due date (rules in reallocate.ts) and undoes the last move. */
 export function createReallocationService(ctx: AppContext, policy: PlanningPolicy) {
   /**
    * Inside the due-date change's transaction: moves the linked assignments' hours from the old due week
-   * towards the new one, stores the before-image and answers the summary.
+   * towards the new one and answers the summary with the insert that stores the before-image.
    */
   async function run(
     tx: Tx,
@@ -75,17 +82,31 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     before: DeliverableRow,
     newDueDate: string,
     people: ReadonlyMap<string, TPersonCapacity>,
-  ): Promise<TReallocation> {
+  ): Promise<MovedHours> {
     const base = { oldDueDate: before.dueDate, newDueDate, assignments: [], overAllocations: [] };
     const oldDueWeek = mondayOf(before.dueDate);
     const newDueWeek = mondayOf(newDueDate);
     const shiftWeeks = Math.round((Date.parse(newDueWeek) - Date.parse(oldDueWeek)) / (7 * 86_400_000));
     if (!ctx.config.planning.autoReallocation) {
-      return { ...base, shiftWeeks, applied: false, reason: 'AUTO_REALLOCATION is off: no hours were moved' };
+      return {
+        summary: {
+          ...base,
+          shiftWeeks,
+          applied: false,
+          reason: 'AUTO_REALLOCATION is off: no hours were moved',
+        },
+      };
     }
     const linked = await planningRepo.linkedAssignments(tx, before.id);
     if (linked.length === 0) {
-      return { ...base, shiftWeeks, applied: false, reason: 'No assignments are linked to this deliverable' };
+      return {
+        summary: {
+          ...base,
+          shiftWeeks,
+          applied: false,
+          reason: 'No assignments are linked to this deliverable',
+        },
+      };
     }
     const currentWeek = mondayOf(ctx.clock.now().toISOString().slice(0, 10));
     const ids = linked.map((a) => a.id);
@@ -138,10 +159,10 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       })),
       overAllocations: result.overAllocations.map((o) => ({ ...o, week: weekKey(o.week) })),
     };
-    if (!result.applied) return summary;
+    if (!result.applied) return { summary };
     const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
-    await planningRepo.setAllHours(tx, hours, after, ctx.clock.now());
-    await planningRepo.insertReallocation(tx, {
+    await planningRepo.setAllHours(tx, linked, hours, after, ctx.clock.now());
+    const record = planningRepo.reallocationInsert({
       deliverableId: before.id,
       oldDueDate: before.dueDate,
       newDueDate,
@@ -150,7 +171,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       summary,
       createdBy: actor.userId,
     });
-    return summary;
+    return { summary, record };
   }
 
   /**
@@ -181,7 +202,8 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       const after = decodeImage(last.after as StoredImage);
       const ids = [...before.keys()];
       // Locked before their hours are read: the write below goes from exactly these hours.
-      const existing = await planningRepo.existingAssignmentIds(tx, ids);
+      const owners = await planningRepo.lockOwners(tx, ids);
+      const existing = new Set(owners.map((o) => o.id));
       const currentHours = await planningRepo.hoursOf(tx, ids);
       const changed = differences(after, currentHours);
       if (changed.length > 0 && !opts.force) {
@@ -193,7 +215,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       }
       // Assignments deleted since have nothing left to restore.
       const restore = new Map([...before].filter(([id]) => existing.has(id)));
-      await planningRepo.setAllHours(tx, currentHours, restore, ctx.clock.now());
+      await planningRepo.setAllHours(tx, owners, currentHours, restore, ctx.clock.now());
       await planningRepo.markUndone(tx, last.id, ctx.clock.now());
       const datePatch = opts.revertDate && deliverable.dueDate !== last.oldDueDate;
       if (datePatch) {

@@ -201,9 +201,11 @@ export const totalsRepo = {
   },
 
   /**
-   * Runs `writes` (CTEs that change week rows, one of them `changes`: the quarter hours `q` each
+   * Runs `writes` (CTEs that change week rows, among them `changes`: the quarter hours `q` each
    * assignment `a` gained in Monday `w`, its before and after hours both read under the assignments'
-   * row locks) and adds those changes to the stored rows, in one statement: the changed elements are
+   * row locks; and `ka`: those assignments' `id`, key `k`, placeholder flag `p` and `status`, as read
+   * under the same locks, so no scan of the assignments is needed to find them) and adds those
+   * changes to the stored rows, in one statement: the changed elements are
    * added where the rows stand (an upsert sees the latest committed row), so nothing but the few
    * hundred changes and their keys' rows is read. The keys' advisory locks are taken before the first
    * row, as `sync` takes them, so a rebuild of the same keys waits for this transaction. A row left
@@ -213,11 +215,9 @@ export const totalsRepo = {
   async add(db: DbOrTx, writes: SQL): Promise<void> {
     const empty = await db.execute<{ k: string; p: boolean; y: number }>(sql`
       with ${writes},
-      ka as (
-        select id, coalesce(person_id::text, placeholder) as k, person_id is null as p, status
-          from planning_assignments where id in (select a from changes)),
       lk as (
-        select pg_advisory_xact_lock(h) from (select distinct ${lockHash(sql`p`, sql`k`)} as h from ka) s order by h),
+        select pg_advisory_xact_lock(h)
+          from (select distinct ${lockHash(sql`p`, sql`k`)} as h from ka where id in (select a from changes)) s order by h),
       d as (
         select ka.k, ka.p, extract(isoyear from r.w)::int as y, extract(week from r.w)::int as i,
                coalesce(sum(r.q) filter (where ka.status = 'confirmed'), 0)::int as c,

@@ -126,7 +126,12 @@ describe('week totals', () => {
           ),
           await createAssignment(
             t,
-            { projectId: project.id, deliverableId: d.id, placeholder: 'Senior designer (to hire)' },
+            // A comma, quotes and a backslash: the reallocation sends keys as an array literal.
+            {
+              projectId: project.id,
+              deliverableId: d.id,
+              placeholder: 'Senior designer, "lead" \\ {to hire}',
+            },
             shape(6),
           ),
           await createAssignment(t, { projectId: project.id, personId: people[0]!.id }, shape(30)),
