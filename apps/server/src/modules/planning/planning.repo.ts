@@ -328,16 +328,20 @@ export const planningRepo = {
   /** Those of the assignments that still exist, locked, with what a write of their hours needs. */
   async lockOwners(db: DbOrTx, ids: string[]): Promise<HoursOwner[]> {
     if (ids.length === 0) return [];
-    return db
-      .select({
-        id: assignments.id,
-        personId: assignments.personId,
-        placeholder: assignments.placeholder,
-        status: assignments.status,
-      })
-      .from(assignments)
-      .where(inArray(assignments.id, ids))
-      .for('update');
+    return (
+      db
+        .select({
+          id: assignments.id,
+          personId: assignments.personId,
+          placeholder: assignments.placeholder,
+          status: assignments.status,
+        })
+        .from(assignments)
+        .where(inArray(assignments.id, ids))
+        // In id order, as linkedAssignments locks them: two writers sharing rows never wait on each other in a circle.
+        .orderBy(asc(assignments.id))
+        .for('update')
+    );
   },
   async markUndone(db: DbOrTx, id: string, now: Date): Promise<void> {
     await db.update(reallocations).set({ undoneAt: now }).where(eq(reallocations.id, id));

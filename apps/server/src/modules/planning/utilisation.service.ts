@@ -227,7 +227,9 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
   type Kept = { body: EncodedBody } | { grid: Grid };
   const kept = new Map<string, Kept & { expires: number }>();
   let keptVersion: string | undefined;
-  const keep = <T extends Kept>(key: string, value: T): T => {
+  // A grid computed under a version that another request has since moved past is answered, not kept.
+  const keep = <T extends Kept>(version: string, key: string, value: T): T => {
+    if (version !== keptVersion) return value;
     kept.delete(key);
     kept.set(key, { ...value, expires: Date.now() + ttl * 1000 });
     if (kept.size > KEPT_GRIDS) kept.delete(kept.keys().next().value!);
@@ -317,10 +319,10 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
         const own = keptOf(version, key);
         if (own && 'body' in own) return { json: own.body, cache: 'HIT' };
         const hit = await ctx.cache.getBuffer(key);
-        if (hit) return { json: keep(key, { body: new EncodedBody(hit) }).body, cache: 'HIT' };
+        if (hit) return { json: keep(version, key, { body: new EncodedBody(hit) }).body, cache: 'HIT' };
         const { body } = await compute(grid);
         later(() => ctx.cache.set(key, body, ttl));
-        return { json: keep(key, { body: new EncodedBody(body) }).body, cache: 'MISS' };
+        return { json: keep(version, key, { body: new EncodedBody(body) }).body, cache: 'MISS' };
       }
       const offset = Number(cursor ?? 0);
       const pageOf = (g: Grid) =>
@@ -333,7 +335,7 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
       if (head && rows) return { json: page(head, Buffer.from(rows.join(',')), offset, limit), cache: 'HIT' };
       const g = await compute(grid);
       later(() => store(key, g));
-      return { json: pageOf(keep(`${key}:grid`, { grid: g }).grid), cache: 'MISS' };
+      return { json: pageOf(keep(version, `${key}:grid`, { grid: g }).grid), cache: 'MISS' };
     },
   };
 }
