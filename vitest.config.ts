@@ -26,6 +26,7 @@ const serverUnit = [
   'apps/server/src/modules/time/time.calendar.test.ts',
   'apps/server/src/platform/backup-files.test.ts',
   'apps/server/src/platform/module.test.ts',
+  'apps/server/src/platform/request-logger.test.ts',
   'apps/server/src/platform/tabular/*.test.ts',
   'packages/contracts/**/*.test.ts',
 ];
