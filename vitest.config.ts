@@ -16,6 +16,7 @@ const serverUnit = [
   'apps/server/src/modules/autoscaler/clusters/behavior-defaults.test.ts',
   'apps/server/src/modules/autoscaler/engine/*.test.ts',
   'apps/server/src/modules/autoscaler/evaluate/*.test.ts',
+  'apps/server/src/modules/fleet/bookings.reads.test.ts',
   'apps/server/src/modules/fleet/bookings.writing.test.ts',
   'apps/server/src/modules/fleet/payments/csp.test.ts',
   'apps/server/src/modules/identity/passwords.test.ts',
@@ -25,6 +26,7 @@ const serverUnit = [
   'apps/server/src/modules/time/time.calendar.test.ts',
   'apps/server/src/platform/backup-files.test.ts',
   'apps/server/src/platform/module.test.ts',
+  'apps/server/src/platform/request-logger.test.ts',
   'apps/server/src/platform/tabular/*.test.ts',
   'packages/contracts/**/*.test.ts',
 ];

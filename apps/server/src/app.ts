@@ -23,6 +23,7 @@ import { instrumentHttp, metricsHandler } from './platform/http-metrics';
 import { createLoggers, type Loggers } from './platform/logger';
 import { MAINTENANCE_MESSAGE, maintenanceProbe } from './platform/maintenance';
 import { completeDocument } from './platform/openapi-docs';
+import { requestLogger } from './platform/request-logger';
 import { createRuntime, type Runtime } from './platform/runtime';
 import { clientKey, createCounters, installSecurity, trustProxyOption } from './platform/security';
 import { registerWeb } from './platform/web';
@@ -77,6 +78,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     },
     frameworkErrors,
     clientErrorHandler,
+    childLoggerFactory: requestLogger,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

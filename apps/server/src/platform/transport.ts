@@ -1,7 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP, isIPv6 } from 'node:net';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { AppContext } from './context';
 import { CSP_REPORT_GROUP } from './csp';
 import { isHealthProbe } from './health';
@@ -45,12 +46,18 @@ export async function installTransport(app: FastifyInstance, ctx: AppContext) {
     });
   }
 
-  await app.register(helmet, {
+  const headers = staticHeaders({
     // The CSP with its per-response nonce is set on HTML by the web layer (platform/web.ts).
     contentSecurityPolicy: false,
     hsts: config.server.forceHttps ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    const res = reply.raw;
+    for (const [name, value] of headers.set) res.setHeader(name, value);
+    for (const name of headers.removed) res.removeHeader(name);
+    done();
   });
   const reportingEndpoints = `${CSP_REPORT_GROUP}="${sec.cspReportUri}"`;
   app.addHook('onSend', async (request, reply) => {
@@ -76,4 +83,25 @@ export async function installTransport(app: FastifyInstance, ctx: AppContext) {
       'ratelimit-reset',
     ],
   });
+}
+
+/**
+ * The headers helmet sets for these options, taken from its own middleware once: without a CSP they
+ * depend on nothing in the request, and building the middleware per request cost every answer.
+ */
+function staticHeaders(options: HelmetOptions) {
+  const set: Array<[string, string]> = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => set.push([name, value]),
+    removeHeader: (name: string) => removed.push(name),
+  };
+  let complete = false;
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err;
+    complete = true;
+  });
+  // Every one of its middlewares ran, at once: none of them waited on the request.
+  if (!complete) throw new Error('helmet did not set its headers synchronously');
+  return { set, removed };
 }

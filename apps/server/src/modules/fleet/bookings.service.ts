@@ -5,6 +5,7 @@ import { type AppContext, moduleApi } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
 import { AppError, notFound, unprocessable } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
+import { readsPerTurn } from './bookings.reads';
 import { BOOKING_KEYSET, bookingsRepo, type Conflict, type NewBooking } from './bookings.repo';
 import { writesUnderWay } from './bookings.writing';
 import { conflictError, fleetWriteError } from './fleet.errors';
@@ -59,6 +60,7 @@ export function createBookingsService(
   }
 
   const writing = writesUnderWay();
+  const requestReads = readsPerTurn<Awaited<ReturnType<typeof bookingsRepo.request>>>();
   const refused = (taken: Conflict) => {
     metrics.conflicts.inc();
     return conflictError(taken);
@@ -155,7 +157,11 @@ export function createBookingsService(
       // One read names the vehicle and what holds it: a loser of a race that arrives after the
       // winner's commit is refused here; the exclusion constraint judges those that arrive together.
       const free = async () => {
-        const found = await bookingsRepo.request(db, input.vehicleId, startAt, busyUntil, now);
+        // Shared with the requests of this turn for the same vehicle and range (bookings.reads.ts).
+        const found = await requestReads(
+          `${input.vehicleId} ${startAt.getTime()} ${busyUntil.getTime()}`,
+          () => bookingsRepo.request(db, input.vehicleId, startAt, busyUntil, now),
+        );
         if (!found) throw unprocessable('body.vehicleId', 'No such vehicle');
         const { vehicle, taken, lapsed } = found;
         if (vehicle.status !== 'available')
