@@ -41,10 +41,17 @@ const postgresOnly = process.env.TEST_DATABASE_URL
   : ['apps/server/src/platform/database-outage.test.ts', 'apps/server/src/modules/time/under-load.test.ts'];
 
 export default defineConfig({
+  // Where Vitest keeps each file's last duration, by which it starts the longest files first (CI sets it).
+  cacheDir: process.env.TEST_CACHE_DIR,
   test: {
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine, which
     // leaves a core idle while a file waits on PostgreSQL, Redis, a subprocess or PGlite's loading.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A worker process runs file after file of a project, keeping the modules it imported: a new process
+    // per file cost some 3 s of CPU in imports (the whole app) for each of the server's files. Server
+    // tests share no module state (each file has its own app, database and Redis prefix, and no
+    // vi.mock); simulator files get their modules afresh (isolate: true), web files run in threads.
+    poolOptions: { forks: { isolate: false } },
     projects: [
       {
         test: {
@@ -72,6 +79,7 @@ export default defineConfig({
           name: 'simulator',
           include: ['apps/simulator/**/*.test.ts'],
           environment: 'node',
+          isolate: true,
           testTimeout: 20_000,
         },
       },

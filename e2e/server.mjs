@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -78,10 +79,18 @@ export function buildWebIfNeeded() {
     join(web, 'vite.config.ts'),
     join(root, 'packages', 'contracts', 'src'),
   ];
-  const stale =
-    !existsSync(index) || sources.some((p) => existsSync(p) && newestMtime(p) > statSync(index).mtimeMs);
-  if (!stale) {
+  const current = (built) =>
+    existsSync(built) && !sources.some((p) => existsSync(p) && newestMtime(p) > statSync(built).mtimeMs);
+  if (current(index)) {
     log('web build is current');
+    return outDir;
+  }
+  // `npm run build` (as in CI just before) made the same files in apps/web/dist: a copy takes milliseconds.
+  const dist = join(web, 'dist');
+  if (current(join(dist, 'index.html'))) {
+    log('copying the current web build from apps/web/dist');
+    rmSync(outDir, { recursive: true, force: true });
+    cpSync(dist, outDir, { recursive: true });
     return outDir;
   }
   log('building the web app…');

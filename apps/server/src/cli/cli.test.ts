@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { serverBundle } from '../../test/bundle';
-import { freePort } from '../../test/helpers';
+import { freePort, migratedDataDir } from '../../test/helpers';
 import { loadMigrations } from '../platform/migrate';
 
 /** Makes the process fail the moment anything imports Fastify or one of its plugins. */
-const FORBID_HTTP = fileURLToPath(new URL('../../test/forbid-http.mjs', import.meta.url));
+const NO_HTTP = ['--import', fileURLToPath(new URL('../../test/forbid-http.mjs', import.meta.url))];
 
 /** Runs `clockpilot <args>` as an operator would, in a clean environment. */
 async function clockpilot(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
@@ -33,26 +33,27 @@ async function clockpilot(args: string[], env: Record<string, string> = {}, node
 const dataDir = () => mkdtempSync(join(tmpdir(), 'cp-cli-'));
 
 describe('clockpilot CLI', { timeout: 300_000 }, () => {
+  // Under the no-HTTP guard: migrating from nothing must not load the HTTP app either.
   it('migrate applies every migration once; db health-check fails until it has', async () => {
     const DATA_DIR = dataDir();
     const names = loadMigrations().map((m) => m.name);
 
-    const before = await clockpilot(['db', 'health-check'], { DATA_DIR });
+    const before = await clockpilot(['db', 'health-check'], { DATA_DIR }, NO_HTTP);
     expect(before.code).toBe(1);
     expect(before.stdout).toContain(`migrations: 0 applied, ${names.length} pending`);
 
-    const first = await clockpilot(['migrate'], { DATA_DIR });
+    const first = await clockpilot(['migrate'], { DATA_DIR }, NO_HTTP);
     expect(first.code).toBe(0);
     for (const name of names) expect(first.stdout).toContain(`applied ${name}`);
     expect(first.stdout).toContain(`${names.length} migration(s) applied`);
 
-    const again = await clockpilot(['migrate'], { DATA_DIR });
+    const again = await clockpilot(['migrate'], { DATA_DIR }, NO_HTTP);
     expect(again.stdout).toContain('database is up to date');
 
-    const status = await clockpilot(['migrate', '--status'], { DATA_DIR });
+    const status = await clockpilot(['migrate', '--status'], { DATA_DIR }, NO_HTTP);
     expect(status.stdout).toContain(`applied: ${names.length}, pending: none`);
 
-    const health = await clockpilot(['db', 'health-check'], { DATA_DIR });
+    const health = await clockpilot(['db', 'health-check'], { DATA_DIR }, NO_HTTP);
     expect(health.code).toBe(0);
     expect(health.stdout).toMatch(/database \(pglite\): up/);
     expect(health.stdout).toContain(`migrations: ${names.length} applied, 0 pending`);
@@ -103,24 +104,19 @@ describe('clockpilot CLI', { timeout: 300_000 }, () => {
   });
 
   it('runs commands on the module services alone, without loading the HTTP app', async () => {
-    const env = { DATA_DIR: dataDir(), APP_MODE: 'test' };
-    const noHttp = ['--import', FORBID_HTTP];
+    // The run's migrated database (migrating from nothing under the guard is the first test's).
+    const env = { DATA_DIR: await migratedDataDir(), APP_MODE: 'test' };
     // The guard works: a process that does load Fastify fails.
-    const guarded = await clockpilot(['config', 'check'], env, [
-      '--import',
-      FORBID_HTTP,
-      '--import',
-      'fastify',
-    ]);
+    const guarded = await clockpilot(['config', 'check'], env, [...NO_HTTP, '--import', 'fastify']);
     expect(guarded.code).not.toBe(0);
     expect(guarded.stderr).toContain('the HTTP framework was loaded: fastify');
 
-    const migrated = await clockpilot(['migrate'], env, noHttp);
+    const migrated = await clockpilot(['migrate'], env, NO_HTTP);
     expect(migrated).toMatchObject({ code: 0 });
-    expect((await clockpilot(['migrate', '--status'], env, noHttp)).stdout).toContain('pending: none');
+    expect((await clockpilot(['migrate', '--status'], env, NO_HTTP)).stdout).toContain('pending: none');
     const args = ['--username', 'no_http', '--email', 'no.http@example.com', '--role', 'employee'];
     args.push('--password', 'Quartz-Meadow-42-Lantern');
-    const created = await clockpilot(['identity', 'create-user', ...args], env, noHttp);
+    const created = await clockpilot(['identity', 'create-user', ...args], env, NO_HTTP);
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(/created employee no_http/);
   });
