@@ -20,6 +20,17 @@ describe('the per-request logger', () => {
     ]);
   });
 
+  it('takes a level of its own for one request, leaving the others’ as it was', () => {
+    const lines: string[] = [];
+    const parent = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    const log = requestLogger(parent, { reqId: 'r3' }, {});
+    log.level = 'debug';
+    log.debug('details');
+    expect(log.level).toBe('debug');
+    expect(parent.level).toBe('warn');
+    expect(lines.map((l) => JSON.parse(l))).toMatchObject([{ reqId: 'r3', msg: 'details' }]);
+  });
+
   it('is pino’s own child when the route sets a level of its own', () => {
     const parent = pino({ level: 'warn' });
     expect(requestLogger(parent, { reqId: 'r2' }, { level: 'debug' }).level).toBe('debug');

@@ -12,12 +12,18 @@ type LogArgs = Parameters<FastifyBaseLogger['info']>;
  */
 class RequestLogger {
   #child: FastifyBaseLogger | undefined;
-  constructor(
-    private readonly parent: Logger,
-    private readonly bindings: Bindings,
-  ) {}
+  readonly #parent: Logger;
+  readonly #bindings: Bindings;
+  constructor(parent: Logger, bindings: Bindings) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
   get level() {
-    return this.parent.level;
+    return this.#child?.level ?? this.#parent.level;
+  }
+  /** A level of its own for this request: from here on the request logs through a real child. */
+  set level(level: string) {
+    this.real().level = level;
   }
   child(bindings: Bindings, options?: ChildLoggerOptions) {
     return this.real().child(bindings, options);
@@ -42,10 +48,11 @@ class RequestLogger {
   }
   silent() {}
   private log(level: Level, args: LogArgs) {
-    if (this.parent.isLevelEnabled(level)) this.real()[level](...args);
+    if (this.#child) this.#child[level](...args);
+    else if (this.#parent.isLevelEnabled(level)) this.real()[level](...args);
   }
   private real() {
-    this.#child ??= this.parent.child(this.bindings);
+    this.#child ??= this.#parent.child(this.#bindings);
     return this.#child;
   }
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { readsPerTurn } from './bookings.reads';
 
@@ -19,10 +20,21 @@ describe('reads shared per event-loop turn', () => {
     expect(started).toEqual(['a', 'b', 'a']);
   });
 
-  it('gives every asker of a failed read its error', async () => {
+  it('gives every asker of a failed read its error, one that throws at once included', async () => {
     const shared = readsPerTurn<string>();
     const fail = () => Promise.reject(new Error('down'));
     const answers = [shared('a', fail), shared('a', fail)];
     for (const a of answers) await expect(a).rejects.toThrow('down');
+    const thrown = (): Promise<string> => {
+      throw new Error('at once');
+    };
+    await expect(shared('b', thrown)).rejects.toThrow('at once');
+  });
+
+  it('reads outside the first asker’s context (its transaction is not everyone’s)', async () => {
+    const request = new AsyncLocalStorage<string>();
+    const shared = readsPerTurn<string | undefined>();
+    const answer = request.run('first asker', () => shared('a', () => Promise.resolve(request.getStore())));
+    expect(await answer).toBeUndefined();
   });
 });

@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * Reads shared by the requests of one event-loop turn: the first asker of a key queues its read, the
  * others of the same turn join it, and the reads start together at the turn's end (setImmediate), so
@@ -10,11 +12,13 @@ export function readsPerTurn<T>() {
     string,
     { read: () => Promise<T>; answer: Promise<T>; settle: (v: Promise<T>) => void }
   >();
-  const start = () => {
+  // Bound to where the reads were made (outside any request): a shared read must not run in the
+  // first asker's context, whose unit of work would otherwise carry everyone's read into its transaction.
+  const start = AsyncResource.bind(() => {
     const reads = [...queued.values()];
     queued.clear();
-    for (const r of reads) r.settle(r.read());
-  };
+    for (const r of reads) r.settle(Promise.resolve().then(r.read));
+  });
   return (key: string, read: () => Promise<T>): Promise<T> => {
     let r = queued.get(key);
     if (!r) {
