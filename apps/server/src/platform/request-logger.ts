@@ -28,26 +28,9 @@ class RequestLogger {
   child(bindings: Bindings, options?: ChildLoggerOptions) {
     return this.real().child(bindings, options);
   }
-  fatal(...args: LogArgs) {
-    this.log('fatal', args);
-  }
-  error(...args: LogArgs) {
-    this.log('error', args);
-  }
-  warn(...args: LogArgs) {
-    this.log('warn', args);
-  }
-  info(...args: LogArgs) {
-    this.log('info', args);
-  }
-  debug(...args: LogArgs) {
-    this.log('debug', args);
-  }
-  trace(...args: LogArgs) {
-    this.log('trace', args);
-  }
   silent() {}
-  private log(level: Level, args: LogArgs) {
+  /** A line at `level` (the level methods below call it). */
+  write(level: Level, args: LogArgs) {
     if (this.#child) this.#child[level](...args);
     else if (this.#parent.isLevelEnabled(level)) this.real()[level](...args);
   }
@@ -55,6 +38,15 @@ class RequestLogger {
     this.#child ??= this.#parent.child(this.#bindings);
     return this.#child;
   }
+}
+// The level methods (`info(...)` and the others), on the prototype: nothing is allocated per request for them.
+for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const) {
+  (RequestLogger.prototype as unknown as Record<Level, unknown>)[level] = function (
+    this: RequestLogger,
+    ...args: LogArgs
+  ) {
+    this.write(level, args);
+  };
 }
 
 /**

@@ -1,27 +1,23 @@
-import type { TBooking, TBookingCreate, TPage } from '@clockpilot/contracts';
+import type { TBooking, TPage } from '@clockpilot/contracts';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import { type AppContext, moduleApi } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
-import { AppError, notFound, unprocessable } from '../../platform/errors';
+import { AppError, notFound } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
-import { readsPerTurn } from './bookings.reads';
-import { BOOKING_KEYSET, bookingsRepo, type Conflict, type NewBooking } from './bookings.repo';
-import { writesUnderWay } from './bookings.writing';
-import { conflictError, fleetWriteError } from './fleet.errors';
+import { createHolds } from './bookings.holds';
+import { BOOKING_KEYSET, bookingsRepo } from './bookings.repo';
 import type { FleetMetrics } from './fleet.metrics';
 import type { FleetPolicy } from './fleet.policy';
 import { toBooking } from './fleet.present';
 import type { BookingRow } from './fleet.tables';
 import type { FleetPorts } from './ports';
-import { quote } from './pricing';
 
 export type BookingsService = ReturnType<typeof createBookingsService>;
 
 const MINUTE = 60_000;
-const MAX_DAYS = 90;
 
-/** Holds, confirmation (card authorisation), cancellation, no-shows and hold expiry. */
+/** Bookings: holds (bookings.holds.ts), confirmation (card authorisation), cancellation, no-shows. */
 export function createBookingsService(
   ctx: AppContext,
   policy: FleetPolicy,
@@ -29,7 +25,7 @@ export function createBookingsService(
   metrics: FleetMetrics,
 ) {
   const { db, clock, config } = ctx;
-  const buffer = () => config.fleet.turnaroundMinutes * MINUTE;
+  const holds = createHolds(ctx, ports, metrics);
 
   /** Moves a locked booking on, with its audit record and metric; releases the vehicle when it lets go. */
   async function transition(tx: DbOrTx, actor: Actor, before: BookingRow, patch: Partial<BookingRow>) {
@@ -57,56 +53,6 @@ export function createBookingsService(
       );
     }
     return b;
-  }
-
-  const writing = writesUnderWay();
-  const requestReads = readsPerTurn<Awaited<ReturnType<typeof bookingsRepo.request>>>();
-  const refused = (taken: Conflict) => {
-    metrics.conflicts.inc();
-    return conflictError(taken);
-  };
-
-  async function expireDue(tx: DbOrTx, vehicleId?: string): Promise<number> {
-    const due = await bookingsRepo.dueHolds(tx, clock.now(), vehicleId);
-    await bookingsRepo.expire(
-      tx,
-      due.map((b) => b.id),
-      clock.now(),
-    );
-    metrics.holdsExpired.inc(due.length);
-    if (due.length) metrics.transitions.inc({ from: 'held', to: 'expired' }, due.length);
-    return due.length;
-  }
-
-  /**
-   * Writes a booking and its busy row; an overlap answers 409 naming what holds the vehicle. A hold
-   * whose time is up must not block anyone, even before the sweep has run: `lapsed` false skips
-   * that sweep when the caller has just read that none is in the way.
-   */
-  async function insert(actor: Actor, row: NewBooking, lapsed = true): Promise<BookingRow> {
-    try {
-      return await db.transaction(async (tx) => {
-        if (lapsed) await expireDue(tx, row.vehicleId);
-        const b = await bookingsRepo.insert(tx, row);
-        await recordAudit(tx, actor, {
-          action: 'fleet.booking.created',
-          entityType: 'booking',
-          entityId: b.id,
-          after: b,
-        });
-        metrics.transitions.inc({ from: 'none', to: b.state });
-        return b;
-      });
-    } catch (err) {
-      const mapped = await fleetWriteError(db, err, {
-        vehicleId: row.vehicleId,
-        from: row.startAt,
-        to: row.busyUntil,
-        now: clock.now(),
-      });
-      if (mapped instanceof AppError && mapped.status === 409) metrics.conflicts.inc();
-      throw mapped;
-    }
   }
 
   /** Payment provider calls: a refusal or an outage leaves the booking as it was, with a message. */
@@ -141,84 +87,6 @@ export function createBookingsService(
       const userId = policy.scope(p) ?? q.userId ?? null;
       const rows = await bookingsRepo.list(db, { userId, state: q.state, vehicleId: q.vehicleId }, page);
       return page.page(rows.map((r) => ({ ...toBooking(r.row), _k: r._k })));
-    },
-
-    /** A hold for the caller; the price is the server's, from the vehicle's current rates. */
-    async create(p: Principal, actor: Actor, input: TBookingCreate): Promise<TBooking> {
-      const now = clock.now();
-      const startAt = new Date(input.startAt);
-      const endAt = new Date(input.endAt);
-      if (startAt.getTime() < now.getTime() - 5 * MINUTE)
-        throw unprocessable('body.startAt', 'Must not be in the past');
-      if (endAt.getTime() - startAt.getTime() > MAX_DAYS * 86_400_000) {
-        throw unprocessable('body.endAt', `A booking lasts at most ${MAX_DAYS} days`);
-      }
-      const busyUntil = new Date(endAt.getTime() + buffer());
-      // One read names the vehicle and what holds it: a loser of a race that arrives after the
-      // winner's commit is refused here; the exclusion constraint judges those that arrive together.
-      const free = async () => {
-        // Shared with the requests of this turn for the same vehicle and range (bookings.reads.ts).
-        const found = await requestReads(
-          `${input.vehicleId} ${startAt.getTime()} ${busyUntil.getTime()}`,
-          () => bookingsRepo.request(db, input.vehicleId, startAt, busyUntil, now),
-        );
-        if (!found) throw unprocessable('body.vehicleId', 'No such vehicle');
-        const { vehicle, taken, lapsed } = found;
-        if (vehicle.status !== 'available')
-          throw new AppError('conflict', `The vehicle is ${vehicle.status} and cannot be booked`);
-        if (taken) throw refused(taken);
-        return { v: vehicle, lapsed };
-      };
-      let { v, lapsed } = await free();
-      // Behind an overlapping write under way here: refused by the booking it committed, or else read
-      // again (bookings.writing.ts); a few laps at most, then the constraint judges as it always does.
-      for (let lap = 0, w = writing.overlapping(v.id, startAt, busyUntil); w && lap < 3; lap++) {
-        const committed = await w;
-        if (committed) throw refused(committed);
-        ({ v, lapsed } = await free());
-        w = writing.overlapping(v.id, startAt, busyUntil);
-      }
-      const q = quote(v, startAt, endAt, input.extras);
-      // Under way from here, the renter's licence read included: requests behind it wait for its
-      // outcome instead of each reading the licence and then the vehicle again.
-      const written = writing.begin(v.id, startAt, busyUntil);
-      let b: BookingRow | undefined;
-      try {
-        const licence = (await ports.verification.status(p.userId)).licenceExpiresOn;
-        if (licence && licence < endAt.toISOString().slice(0, 10)) {
-          throw unprocessable(
-            'body.endAt',
-            `Your driving licence expires on ${licence}, before the booking ends`,
-          );
-        }
-        b = await insert(
-          actor,
-          {
-            vehicleId: v.id,
-            userId: p.userId,
-            state: 'held',
-            startAt,
-            endAt,
-            busyUntil,
-            holdExpiresAt: new Date(now.getTime() + config.fleet.holdMinutes * MINUTE),
-            extras: input.extras,
-            currency: v.currency,
-            days: q.days,
-            rentalMinor: q.rentalMinor,
-            extrasMinor: q.extrasMinor,
-            depositMinor: v.depositMinor,
-            dailyRateMinor: v.dailyRateMinor,
-            kmPerDay: v.kmPerDay,
-            extraKmMinor: v.extraKmMinor,
-            createdAt: now,
-            updatedAt: now,
-          },
-          lapsed,
-        );
-      } finally {
-        written(b && { kind: 'booking', id: b.id, startAt, endAt, busyUntil });
-      }
-      return toBooking(b);
     },
 
     /**
@@ -393,13 +261,7 @@ export function createBookingsService(
       return toBooking(after);
     },
 
-    /** The periodic sweep: holds past FLEET_HOLD_MINUTES expire and free their vehicle. */
-    async expireHolds(): Promise<number> {
-      return db.transaction((tx) => expireDue(tx));
-    },
-
-    /** Demo data and imports: a booking in any state, written through the same overlap guarantee. */
-    insert,
+    ...holds,
   };
   return service;
 }

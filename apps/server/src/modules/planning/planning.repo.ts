@@ -182,7 +182,7 @@ export const planningRepo = {
              string_agg(((week_start - ${WEEK_ORIGIN}::date) / 7)::text, ',' order by week_start) as weeks,
              string_agg((hours * 4)::int::text, ',' order by week_start) as quarters
         from planning_weekly_hours
-       where assignment_id = any(${`{${ids.join(',')}}`}::uuid[])
+       where assignment_id = any(${list(ids)}::uuid[])
              ${from === undefined ? sql`` : sql`and week_start >= ${from}::date`}
              ${to === undefined ? sql`` : sql`and week_start <= ${to}::date`}
        group by assignment_id`);

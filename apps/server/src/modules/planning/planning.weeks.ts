@@ -26,8 +26,8 @@ export const addWeeks = (monday: string, weeks: number) => addDays(monday, weeks
 export const weeksBetween = (from: string, to: string) =>
   Math.round((toDate(to).getTime() - toDate(from).getTime()) / (7 * DAY));
 
-/** `f` answering each distinct argument once (callers ask for thousands, of a few dozen weeks). */
-function once<K, V>(f: (k: K) => V): (k: K) => V {
+/** `f` answering each distinct argument once (callers ask for thousands, of a few dozen distinct ones). */
+export function once<K, V>(f: (k: K) => V): (k: K) => V {
   const made = new Map<K, V>();
   return (k) => {
     let v = made.get(k);

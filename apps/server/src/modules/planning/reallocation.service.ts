@@ -87,27 +87,13 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     const oldDueWeek = mondayOf(before.dueDate);
     const newDueWeek = mondayOf(newDueDate);
     const shiftWeeks = Math.round((Date.parse(newDueWeek) - Date.parse(oldDueWeek)) / (7 * 86_400_000));
-    if (!ctx.config.planning.autoReallocation) {
-      return {
-        summary: {
-          ...base,
-          shiftWeeks,
-          applied: false,
-          reason: 'AUTO_REALLOCATION is off: no hours were moved',
-        },
-      };
-    }
+    const skipped = (reason: string): MovedHours => ({
+      summary: { ...base, shiftWeeks, applied: false, reason },
+    });
+    if (!ctx.config.planning.autoReallocation)
+      return skipped('AUTO_REALLOCATION is off: no hours were moved');
     const linked = await planningRepo.linkedAssignments(tx, before.id);
-    if (linked.length === 0) {
-      return {
-        summary: {
-          ...base,
-          shiftWeeks,
-          applied: false,
-          reason: 'No assignments are linked to this deliverable',
-        },
-      };
-    }
+    if (linked.length === 0) return skipped('No assignments are linked to this deliverable');
     const currentWeek = mondayOf(ctx.clock.now().toISOString().slice(0, 10));
     const ids = linked.map((a) => a.id);
     const hours = await planningRepo.hoursOf(tx, ids);

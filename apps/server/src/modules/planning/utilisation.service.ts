@@ -6,7 +6,7 @@ import type { TPersonCapacity } from '../directory';
 import { calendarRepo } from './calendar.repo';
 import { capacityCalendar, type TimeOffSpan } from './capacity';
 import type { PlanningPolicy } from './planning.policy';
-import { addDays, mondaysBetween, weekKey } from './planning.weeks';
+import { addDays, mondaysBetween, once, weekKey } from './planning.weeks';
 import { totalsRepo } from './totals.repo';
 import { loadByWeek } from './utilisation.repo';
 import { gridWriter } from './utilisation.writer';
@@ -99,16 +99,10 @@ export function createUtilisationService(ctx: AppContext, policy: PlanningPolicy
     }
     const calendar = capacityCalendar(mondays, holidays);
     // People without time off share one series per weekly capacity (series are only read from here).
-    const plain = new Map<number, number[]>();
+    const plain = once((weeklyCapacity: number) => calendar.of(weeklyCapacity));
     const capacityOf = (p: TPersonCapacity) => {
       const off = offBy.get(p.id);
-      if (off) return calendar.of(p.weeklyCapacity, off);
-      let c = plain.get(p.weeklyCapacity);
-      if (!c) {
-        c = calendar.of(p.weeklyCapacity);
-        plain.set(p.weeklyCapacity, c);
-      }
-      return c;
+      return off ? calendar.of(p.weeklyCapacity, off) : plain(p.weeklyCapacity);
     };
     const add = (into: number[], from: number[]) => {
       for (let i = 0; i < n; i++) into[i] = into[i]! + from[i]!;
