@@ -73,6 +73,10 @@ describe('login page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
 
     await waitFor(() => expect(window.location.pathname).toBe('/directory'), { timeout: 10_000 });
+    // The page asked for has loaded: no navigation is left to finish after the test's window is gone.
+    await waitFor(() => expect(router.state).toMatchObject({ status: 'idle', isLoading: false }), {
+      timeout: 10_000,
+    });
     expect(logins).toEqual([
       { login: 'ada', password: 'correct horse' },
       { login: 'ada', password: 'correct horse', totp: '123456' },
