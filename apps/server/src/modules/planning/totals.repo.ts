@@ -110,9 +110,12 @@ function yearChanges(changes: readonly WeekChange[]): YearChange[] {
     const { year, i } = place(monday);
     const id = `${year}|${placeholder}|${key}`;
     let row = rows.get(id);
-    if (!row)
-      rows.set(id, (row = { key, placeholder, year, confirmed: null, tentative: null, first: i, last: i }));
-    const weeks = (row[owner.status] ??= new Array<number>(WEEKS).fill(0));
+    if (!row) {
+      row = { key, placeholder, year, confirmed: null, tentative: null, first: i, last: i };
+      rows.set(id, row);
+    }
+    const weeks = row[owner.status] ?? new Array<number>(WEEKS).fill(0);
+    row[owner.status] = weeks;
     weeks[i]! += quarters;
     row.first = Math.min(row.first, i);
     row.last = Math.max(row.last, i);
