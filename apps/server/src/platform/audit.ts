@@ -51,6 +51,12 @@ export type AuditRecord = {
   after?: unknown;
 };
 
+/** A before or after that is already JSON text (made for the answer too): written as it is. */
+export class SerialisedJson {
+  constructor(readonly text: string) {}
+}
+const jsonText = (v: unknown) => (v instanceof SerialisedJson ? v.text : JSON.stringify(v ?? null));
+
 const AUDIT_LOG = Symbol('audit log');
 const PENDING = Symbol('audit lines of the transaction');
 /**
@@ -155,8 +161,9 @@ export async function recordAudits(
   records: AuditRecord[],
   along?: SQL,
 ): Promise<void> {
-  const lines = records.map((r) =>
-    JSON.stringify([r.action, r.entityType, r.entityId ?? null, r.before ?? null, r.after ?? null]),
+  const lines = records.map(
+    (r) =>
+      `[${JSON.stringify(r.action)},${JSON.stringify(r.entityType)},${JSON.stringify(r.entityId ?? null)},${jsonText(r.before)},${jsonText(r.after)}]`,
   );
   const { userId, label, ip, userAgent, requestId } = actor;
   for (let i = 0; i < lines.length; i += 1000) {

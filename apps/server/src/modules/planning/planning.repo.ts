@@ -321,13 +321,20 @@ export const planningRepo = {
     await totalsRepo.sync(db, { assignmentIds: ids, weeks: [...new Set(values.map((v) => v.weekStart))] });
   },
 
-  /** A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement. */
-  reallocationInsert(values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt'>): SQL {
+  /**
+   * A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement;
+   * its summary comes as the JSON text the answer and the audit record are made of.
+   */
+  reallocationInsert(
+    values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt' | 'summary'> & {
+      summary: string;
+    },
+  ): SQL {
     const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;
     return sql`reallocation as (
       insert into planning_reallocations (deliverable_id, old_due_date, new_due_date, before, after, summary, created_by)
       values (${values.deliverableId}::uuid, ${values.oldDueDate}::date, ${values.newDueDate}::date,
-              ${json(values.before)}, ${json(values.after)}, ${json(values.summary)}, ${values.createdBy ?? null}::uuid))`;
+              ${json(values.before)}, ${json(values.after)}, ${values.summary}::json, ${values.createdBy ?? null}::uuid))`;
   },
   /** The deliverable's last reallocation not undone yet, locked. */
   async lastReallocation(db: DbOrTx, deliverableId: string) {
