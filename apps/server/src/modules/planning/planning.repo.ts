@@ -323,11 +323,11 @@ export const planningRepo = {
 
   /**
    * A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement;
-   * its summary comes as the JSON text the answer and the audit record are made of.
+   * its summary is an expression of that statement (the audit record's copy: sent once).
    */
   reallocationInsert(
     values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt' | 'summary'> & {
-      summary: string;
+      summary: SQL;
     },
   ): SQL {
     const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;

@@ -1,5 +1,5 @@
 import type { TReallocation, TReallocationUndone } from '@clockpilot/contracts';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
@@ -65,12 +65,12 @@ function otherLoad(
 export type ReallocationService = ReturnType<typeof createReallocationService>;
 
 /**
- * A due-date change's reallocation: its summary, as JSON text too (made once for the record, the
- * audit record and the answer: 200 assignments' moves are ~60,000 characters), and, when hours moved,
- * the insert of its record (with the before-image undo restores), for the caller to run with its
- * audit record in one statement.
+ * A due-date change's reallocation: its summary, as JSON text too (made once for the audit record
+ * and the answer: 200 assignments' moves are ~60,000 characters), and, when hours moved, the insert
+ * of its record (with the before-image undo restores), for the caller to run with its audit record
+ * in one statement: the record's summary is the audit record's `reallocation`, sent once.
  */
-export type MovedHours = { summary: TReallocation; json: string; record?: SQL };
+export type MovedHours = { summary: TReallocation; json: string; record?: (audited: SQL) => SQL };
 
 /** The summary with its keys in the answer's order, so its JSON text is what the answer's schema writes. */
 function summaryOf(
@@ -171,15 +171,16 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     if (!result.applied) return moved;
     const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
     await planningRepo.setAllHours(tx, linked, hours, after, ctx.clock.now());
-    const record = planningRepo.reallocationInsert({
-      deliverableId: before.id,
-      oldDueDate: before.dueDate,
-      newDueDate,
-      before: encodeImage(hours),
-      after: encodeImage(after),
-      summary: moved.json,
-      createdBy: actor.userId,
-    });
+    const images = { before: encodeImage(hours), after: encodeImage(after) };
+    const record = (audited: SQL) =>
+      planningRepo.reallocationInsert({
+        deliverableId: before.id,
+        oldDueDate: before.dueDate,
+        newDueDate,
+        ...images,
+        summary: sql`(${audited} -> 'reallocation')`,
+        createdBy: actor.userId,
+      });
     return { ...moved, record };
   }
 
