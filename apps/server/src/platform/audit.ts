@@ -51,6 +51,12 @@ export type AuditRecord = {
   after?: unknown;
 };
 
+/** A before or after that is already JSON text (made for the answer too): written as it is. */
+export class SerialisedJson {
+  constructor(readonly text: string) {}
+}
+const jsonText = (v: unknown) => (v instanceof SerialisedJson ? v.text : JSON.stringify(v ?? null));
+
 const AUDIT_LOG = Symbol('audit log');
 const PENDING = Symbol('audit lines of the transaction');
 /**
@@ -134,10 +140,22 @@ async function logPending(batch: Pending) {
 }
 
 /**
- * Writes one audit record; pass the transaction of the change so both commit or neither does.
- * `along`: data-modifying CTEs (`name as (insert …)`) run in the same statement, one round trip fewer.
+ * Data-modifying CTEs (`name as (insert …)`) run in the audit record's statement, one round trip
+ * fewer; as a function, they get the (first) record's `after` as a jsonb expression, so that they can
+ * store part of it without sending it twice.
  */
-export async function recordAudit(tx: DbOrTx, actor: Actor, record: AuditRecord, along?: SQL): Promise<void> {
+export type AuditAlong = SQL | ((after: SQL) => SQL);
+
+/**
+ * Writes one audit record; pass the transaction of the change so both commit or neither does.
+ * `along`: CTEs run in the same statement (`AuditAlong`).
+ */
+export async function recordAudit(
+  tx: DbOrTx,
+  actor: Actor,
+  record: AuditRecord,
+  along?: AuditAlong,
+): Promise<void> {
   await recordAudits(tx, actor, [record], along);
 }
 
@@ -153,20 +171,25 @@ export async function recordAudits(
   tx: DbOrTx,
   actor: Actor,
   records: AuditRecord[],
-  along?: SQL,
+  along?: AuditAlong,
 ): Promise<void> {
-  const lines = records.map((r) =>
-    JSON.stringify([r.action, r.entityType, r.entityId ?? null, r.before ?? null, r.after ?? null]),
+  const lines = records.map(
+    (r) =>
+      `[${JSON.stringify(r.action)},${JSON.stringify(r.entityType)},${JSON.stringify(r.entityId ?? null)},${jsonText(r.before)},${jsonText(r.after)}]`,
   );
   const { userId, label, ip, userAgent, requestId } = actor;
   for (let i = 0; i < lines.length; i += 1000) {
     // A JSON null in a jsonb column is not SQL null: nullif keeps "no before/after" what it was.
+    const ctes =
+      i > 0 || !along
+        ? sql``
+        : sql`, ${typeof along === 'function' ? along(sql`(select r->4 from audit_lines where n = 1)`) : along}`;
     await tx.execute(sql`
-      ${i === 0 && along ? sql`with ${along}` : sql``}
+      with audit_lines as (select r, n from jsonb_array_elements(${`[${lines.slice(i, i + 1000).join(',')}]`}::jsonb) with ordinality u(r, n))${ctes}
       insert into audit_events (actor_id, actor_label, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
       select ${userId}::uuid, ${label ?? null}, r->>0, r->>1, r->>2, nullif(r->3, 'null'), nullif(r->4, 'null'),
              ${ip ?? null}, ${userAgent ?? null}, ${requestId ?? null}
-        from jsonb_array_elements(${`[${lines.slice(i, i + 1000).join(',')}]`}::jsonb) as r`);
+        from audit_lines`);
   }
   const carrier = tx as Carrier;
   const batch = carrier[PENDING];

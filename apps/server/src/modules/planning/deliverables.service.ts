@@ -7,7 +7,7 @@ import type {
   TPage,
 } from '@clockpilot/contracts';
 import { ZDeliverableCreate } from '@clockpilot/contracts';
-import { type Actor, recordAudit } from '../../platform/audit';
+import { type Actor, recordAudit, SerialisedJson } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import { notFound, unprocessable } from '../../platform/errors';
@@ -65,22 +65,28 @@ export function createDeliverablesService(
       });
     },
 
-    /** With a new due date, the linked hours move in the same transaction (unless switched off). */
+    /**
+     * With a new due date, the linked hours move in the same transaction (unless switched off). The
+     * answer comes as JSON text too, made from the one serialisation of the deliverable and of the
+     * reallocation summary that its audit record is made of.
+     */
     async update(
       principal: Principal,
       actor: Actor,
       id: string,
       patch: TDeliverableUpdate,
-    ): Promise<TDeliverableUpdated> {
+    ): Promise<{ updated: TDeliverableUpdated; json: string }> {
       policy.assertManages(principal);
       const people = patch.dueDate !== undefined ? await realloc.peopleOf(id) : new Map();
-      const updated = await policy.write(async (tx) => {
+      const answer = await policy.write(async (tx) => {
         const before = await planningRepo.deliverable(tx, id, true);
         if (!before) throw notFound('Deliverable');
         const moved = patch.dueDate !== undefined && patch.dueDate !== before.dueDate;
         const after = await planningRepo.updateDeliverable(tx, id, { ...patch, updatedAt: clock.now() });
         const moves = moved ? await realloc.run(tx, actor, before, after.dueDate, people) : null;
-        const reallocation = moves?.summary ?? null;
+        const deliverable = toDeliverable(after);
+        // The row's fields and values are the answer's, so one text serves the audit record and the answer.
+        const json = `${JSON.stringify(deliverable).slice(0, -1)},"reallocation":${moves?.json ?? 'null'}}`;
         await recordAudit(
           tx,
           actor,
@@ -89,15 +95,15 @@ export function createDeliverablesService(
             entityType: ENTITY,
             entityId: id,
             before,
-            after: reallocation ? { ...after, reallocation } : after,
+            after: moves ? new SerialisedJson(json) : after,
           },
           moves?.record,
         );
-        return { ...toDeliverable(after), reallocation };
+        return { updated: { ...deliverable, reallocation: moves?.summary ?? null }, json };
       });
       // Counted once committed, so a rolled-back change is not counted.
-      if (updated.reallocation?.applied) metrics.reallocations.inc();
-      return updated;
+      if (answer.updated.reallocation?.applied) metrics.reallocations.inc();
+      return answer;
     },
 
     /** Its assignments stay on the project, unlinked. */

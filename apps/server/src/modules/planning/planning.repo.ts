@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { keyset, type SortKey } from '../../platform/pagination';
+import { list } from './planning.sql';
 import {
   type AssignmentRow,
   assignments,
@@ -11,7 +12,7 @@ import {
 } from './planning.tables';
 import { mondaysFrom, WEEK_ORIGIN } from './planning.weeks';
 import type { WeekHours } from './reallocate';
-import { totalsRepo } from './totals.repo';
+import { totalsRepo, type WeekChange } from './totals.repo';
 
 type Page<S extends string> = { limit: number; cursor?: string; sort: S; dir: 'asc' | 'desc' };
 
@@ -48,11 +49,6 @@ const when = <T>(v: T | undefined, cond: (v: T) => SQL) => (v === undefined ? un
 type HoursRow = { assignmentId: string; weekStart: string; hours: number };
 /** What a write of an assignment's hours needs to know of it for the week totals. */
 export type HoursOwner = Pick<AssignmentRow, 'id' | 'personId' | 'placeholder' | 'status'>;
-
-/** An array literal's elements, comma-separated in braces (numbers, booleans, uuids, dates or `quoted`). */
-const list = (xs: ReadonlyArray<string | number | boolean>) => `{${xs.join(',')}}`;
-/** A text element of an array literal: any character, commas and braces included, kept as it is. */
-const quoted = (x: string) => `"${x.replace(/["\\]/g, '\\$&')}"`;
 
 /** Inserts (or overwrites) week rows from one JSON parameter per batch: no parameter limit applies. */
 async function writeRows(db: DbOrTx, rows: HoursRow[]): Promise<void> {
@@ -213,9 +209,12 @@ export const planningRepo = {
    * Moves the assignments from their `current` hours (read under their row locks in this transaction)
    * to `next` (a reallocation, or its undo), writing only the weeks that differ: a shift moves most
    * hours to a week that already held the same amount, so 10,000 week rows become a few hundred writes.
-   * One statement: the changed weeks go as four arrays, each naming its assignment by its place in
-   * `owners` (the locked rows of `next`'s assignments, whose keys and statuses the totals need), and
-   * the deletes, the upserts, the new hours versions and the week totals' changes touch different rows.
+   * A row whose week keeps hours is updated in place, and a week emptied and one filled of the same
+   * assignment (most of a shift's other changes) share a row, moved to its new week: one update
+   * instead of a delete and an insert, and no foreign-key check. One statement: the rows to write go as
+   * four arrays, each naming its assignment by its place in `owners` (the locked rows of `next`'s
+   * assignments); the deletes, updates, inserts, the new hours versions and the totals touch
+   * different rows.
    */
   async setAllHours(
     db: DbOrTx,
@@ -224,45 +223,61 @@ export const planningRepo = {
     next: ReadonlyMap<string, WeekHours>,
     now: Date,
   ): Promise<void> {
+    // Per row written: its assignment's place, its week after, its week now ('NULL': a new row), its hours (0 deletes it).
     const places: number[] = [];
     const weeks: string[] = [];
+    const froms: string[] = [];
     const hours: number[] = [];
-    const quarters: number[] = [];
-    owners.forEach((owner, place) => {
+    const changes: WeekChange[] = [];
+    const moved: string[] = [];
+    const row = (place: number, week: string, from: string, h: number) => {
+      places.push(place);
+      weeks.push(week);
+      froms.push(from);
+      hours.push(h);
+    };
+    owners.forEach((owner, i) => {
       const to = next.get(owner.id);
       if (!to) return;
+      moved.push(owner.id);
       const from = current.get(owner.id) ?? {};
+      const emptied: string[] = [];
+      const filled: string[] = [];
       for (const weekStart of new Set([...Object.keys(from), ...Object.keys(to)])) {
         const h = to[weekStart] ?? 0;
         const was = from[weekStart] ?? 0;
         if (was === h) continue;
-        places.push(place + 1);
-        weeks.push(weekStart);
-        hours.push(h);
-        quarters.push(Math.round((h - was) * 4));
+        changes.push({ owner, monday: weekStart, quarters: Math.round((h - was) * 4) });
+        if (was > 0 && h > 0) row(i + 1, weekStart, weekStart, h);
+        else (h > 0 ? filled : emptied).push(weekStart);
+      }
+      for (let j = 0; j < Math.max(emptied.length, filled.length); j++) {
+        const week = filled[j];
+        if (week === undefined) row(i + 1, emptied[j]!, emptied[j]!, 0);
+        else row(i + 1, week, emptied[j] ?? 'NULL', to[week]!);
       }
     });
-    const moved = owners.filter((o) => next.has(o.id));
     await totalsRepo.add(
       db,
-      sql`ka as (
-        select * from unnest(${list(owners.map((o) => o.id))}::uuid[], ${list(owners.map((o) => quoted(o.personId ?? o.placeholder ?? '')))}::text[],
-                             ${list(owners.map((o) => o.personId === null))}::bool[], ${list(owners.map((o) => o.status))}::text[])
-          with ordinality u(id, k, p, status, n)),
-      changes as (
-        select ka.id as a, r.w, r.h, r.q
-          from unnest(${list(places)}::int[], ${list(weeks)}::date[], ${list(hours)}::numeric[], ${list(quarters)}::int[]) r(n, w, h, q)
+      sql`ka as (select * from unnest(${list(owners.map((o) => o.id))}::uuid[]) with ordinality u(id, n)),
+      rows as (
+        select ka.id as a, r.w, r.f, r.h
+          from unnest(${list(places)}::int[], ${list(weeks)}::date[], ${list(froms)}::date[], ${list(hours)}::numeric[]) r(n, w, f, h)
           join ka on ka.n = r.n),
       gone as (
-        delete from planning_weekly_hours w using changes c
-         where c.h = 0 and w.assignment_id = c.a and w.week_start = c.w),
+        delete from planning_weekly_hours x using rows r
+         where r.h = 0 and x.assignment_id = r.a and x.week_start = r.w),
+      kept as (
+        update planning_weekly_hours x set week_start = r.w, hours = r.h from rows r
+         where r.h > 0 and x.assignment_id = r.a and x.week_start = r.f),
       put as (
         insert into planning_weekly_hours (assignment_id, week_start, hours)
-        select a, w, h from changes where h > 0
+        select a, w, h from rows where h > 0 and f is null
         on conflict (assignment_id, week_start) do update set hours = excluded.hours),
       bumped as (
         update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
-         where id = any(${list(moved.map((o) => o.id))}::uuid[]))`,
+         where id in (select unnest(${list(moved)}::uuid[])))`,
+      changes,
     );
   },
 
@@ -306,13 +321,20 @@ export const planningRepo = {
     await totalsRepo.sync(db, { assignmentIds: ids, weeks: [...new Set(values.map((v) => v.weekStart))] });
   },
 
-  /** A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement. */
-  reallocationInsert(values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt'>): SQL {
+  /**
+   * A reallocation's record as a CTE (`reallocation as (insert …)`), written with another statement;
+   * its summary is an expression of that statement (the audit record's copy: sent once).
+   */
+  reallocationInsert(
+    values: Omit<typeof reallocations.$inferInsert, 'id' | 'createdAt' | 'undoneAt' | 'summary'> & {
+      summary: SQL;
+    },
+  ): SQL {
     const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;
     return sql`reallocation as (
       insert into planning_reallocations (deliverable_id, old_due_date, new_due_date, before, after, summary, created_by)
       values (${values.deliverableId}::uuid, ${values.oldDueDate}::date, ${values.newDueDate}::date,
-              ${json(values.before)}, ${json(values.after)}, ${json(values.summary)}, ${values.createdBy ?? null}::uuid))`;
+              ${json(values.before)}, ${json(values.after)}, ${values.summary}::json, ${values.createdBy ?? null}::uuid))`;
   },
   /** The deliverable's last reallocation not undone yet, locked. */
   async lastReallocation(db: DbOrTx, deliverableId: string) {

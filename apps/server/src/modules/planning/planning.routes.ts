@@ -29,7 +29,7 @@ import {
   ZWeeklyHoursPut,
   ZWeeklyHoursPutQuery,
 } from '@clockpilot/contracts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/audit';
 import { principalOf } from '../../platform/auth';
@@ -84,7 +84,12 @@ export async function planningRoutes(app: FastifyInstance, s: PlanningServices) 
       config: manage,
       schema: { tags, params: ZIdParams, body: ZDeliverableUpdate, response: { 200: ZDeliverableUpdated } },
     },
-    async (req) => s.deliverables.update(p(req), actorOf(req), req.params.id, req.body),
+    async (req, reply) => {
+      const { json } = await s.deliverables.update(p(req), actorOf(req), req.params.id, req.body);
+      // Already the answer's JSON (its reallocation summary serialised once, for the audit record too):
+      // a JSON string is sent as it is, not serialised again.
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(json);
+    },
   );
   r.delete(
     '/deliverables/:id',

@@ -1,5 +1,5 @@
 import type { TReallocation, TReallocationUndone } from '@clockpilot/contracts';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import type { Tx } from '../../platform/db';
@@ -65,10 +65,32 @@ function otherLoad(
 export type ReallocationService = ReturnType<typeof createReallocationService>;
 
 /**
- * A due-date change's reallocation: its summary and, when hours moved, the insert of its record (with
- * the before-image undo restores), for the caller to run with its audit record in one statement.
+ * A due-date change's reallocation: its summary, as JSON text too (made once for the audit record
+ * and the answer: 200 assignments' moves are ~60,000 characters), and, when hours moved, the insert
+ * of its record (with the before-image undo restores), for the caller to run with its audit record
+ * in one statement: the record's summary is the audit record's `reallocation`, sent once.
  */
-export type MovedHours = { summary: TReallocation; record?: SQL };
+export type MovedHours = { summary: TReallocation; json: string; record?: (audited: SQL) => SQL };
+
+/** The summary with its keys in the answer's order, so its JSON text is what the answer's schema writes. */
+function summaryOf(
+  s: Pick<TReallocation, 'oldDueDate' | 'newDueDate' | 'shiftWeeks'>,
+  applied: boolean,
+  reason: string | null,
+  assignments: TReallocation['assignments'] = [],
+  overAllocations: TReallocation['overAllocations'] = [],
+): { summary: TReallocation; json: string } {
+  const summary: TReallocation = {
+    applied,
+    reason,
+    oldDueDate: s.oldDueDate,
+    newDueDate: s.newDueDate,
+    shiftWeeks: s.shiftWeeks,
+    assignments,
+    overAllocations,
+  };
+  return { summary, json: JSON.stringify(summary) };
+}
 
 /** Moves a deliverable's hours with its due date (rules in reallocate.ts) and undoes the last move. */
 export function createReallocationService(ctx: AppContext, policy: PlanningPolicy) {
@@ -83,13 +105,11 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     newDueDate: string,
     people: ReadonlyMap<string, TPersonCapacity>,
   ): Promise<MovedHours> {
-    const base = { oldDueDate: before.dueDate, newDueDate, assignments: [], overAllocations: [] };
     const oldDueWeek = mondayOf(before.dueDate);
     const newDueWeek = mondayOf(newDueDate);
     const shiftWeeks = Math.round((Date.parse(newDueWeek) - Date.parse(oldDueWeek)) / (7 * 86_400_000));
-    const skipped = (reason: string): MovedHours => ({
-      summary: { ...base, shiftWeeks, applied: false, reason },
-    });
+    const dates = { oldDueDate: before.dueDate, newDueDate, shiftWeeks };
+    const skipped = (reason: string): MovedHours => summaryOf(dates, false, reason);
     if (!ctx.config.planning.autoReallocation)
       return skipped('AUTO_REALLOCATION is off: no hours were moved');
     const linked = await planningRepo.linkedAssignments(tx, before.id);
@@ -131,33 +151,37 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       otherLoad: (personId, week) => load.get(personId)?.[windowIndex.get(week)!] ?? 0,
     });
     const byId = new Map(linked.map((a) => [a.id, a]));
-    const summary: TReallocation = {
-      ...base,
-      shiftWeeks,
-      applied: result.applied,
-      reason: result.applied ? null : 'The new due date is before the current week: no hours were moved',
-      assignments: result.assignments.map((a) => ({
+    const moved = summaryOf(
+      dates,
+      result.applied,
+      result.applied ? null : 'The new due date is before the current week: no hours were moved',
+      result.assignments.map((a) => ({
         assignmentId: a.id,
         personId: a.personId,
         placeholder: byId.get(a.id)!.placeholder,
         moves: a.moves.map((m) => ({ from: weekKey(m.from), to: weekKey(m.to), hours: m.hours })),
         unplacedHours: a.unplacedHours,
       })),
-      overAllocations: result.overAllocations.map((o) => ({ ...o, week: weekKey(o.week) })),
-    };
-    if (!result.applied) return { summary };
+      result.overAllocations.map((o) => ({
+        personId: o.personId,
+        week: weekKey(o.week),
+        hoursOver: o.hoursOver,
+      })),
+    );
+    if (!result.applied) return moved;
     const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
     await planningRepo.setAllHours(tx, linked, hours, after, ctx.clock.now());
-    const record = planningRepo.reallocationInsert({
-      deliverableId: before.id,
-      oldDueDate: before.dueDate,
-      newDueDate,
-      before: encodeImage(hours),
-      after: encodeImage(after),
-      summary,
-      createdBy: actor.userId,
-    });
-    return { summary, record };
+    const images = { before: encodeImage(hours), after: encodeImage(after) };
+    const record = (audited: SQL) =>
+      planningRepo.reallocationInsert({
+        deliverableId: before.id,
+        oldDueDate: before.dueDate,
+        newDueDate,
+        ...images,
+        summary: sql`(${audited} -> 'reallocation')`,
+        createdBy: actor.userId,
+      });
+    return { ...moved, record };
   }
 
   /**

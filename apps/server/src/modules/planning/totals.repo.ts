@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
-import { addDays, mondayOf, weeksBetween } from './planning.weeks';
+import { list, quoted } from './planning.sql';
+import { addDays, mondayOf, once, weeksBetween } from './planning.weeks';
 
 /** Whose week totals: a person (by id) or a placeholder (by name). */
 export type TotalKey = { key: string; placeholder: boolean };
@@ -10,6 +11,23 @@ export type TotalKey = { key: string; placeholder: boolean };
  * `offset`: the index of the year's week 1 counted in weeks from the range's first Monday.
  */
 export type TotalSeries = TotalKey & { offset: number; confirmed: number[]; tentative: number[] | null };
+
+/** A week's change of an assignment's hours, in quarter hours, for its key's totals. */
+export type WeekChange = {
+  owner: { personId: string | null; placeholder: string | null; status: 'tentative' | 'confirmed' };
+  monday: string;
+  quarters: number;
+};
+
+/** A key-year's changes per ISO week (index 0 is week 1), confirmed and tentative; null where none. */
+type YearChange = TotalKey & {
+  year: number;
+  confirmed: number[] | null;
+  tentative: number[] | null;
+  /** The first and last week changed (index 0 is week 1). */
+  first: number;
+  last: number;
+};
 
 export type TotalMismatch = {
   key: string;
@@ -78,12 +96,32 @@ function hoursOf(text: string): number[] {
 
 const ZEROS = sql`array_fill(0, array[${WEEKS_SQL}])`;
 
-/**
- * A key-year's changed weeks `i` with their quarter hours as the 53 elements of a year row: a few
- * lookups per row instead of joining every change with the 53 weeks of its year.
- */
-const spread = (values: SQL) =>
-  sql`array(select coalesce(${values}[array_position(i, g)], 0) from generate_series(1, ${WEEKS_SQL}) g order by g)`;
+/** Week changes summed per key and ISO year, each year as its 53 weeks. */
+function yearChanges(changes: readonly WeekChange[]): YearChange[] {
+  const rows = new Map<string, YearChange>();
+  // A change's ISO year and week index, once per distinct Monday (a shift changes a few Mondays).
+  const place = once((monday: string) => {
+    const year = isoYearOf(monday);
+    return { year, i: weeksBetween(yearStart(year), monday) };
+  });
+  for (const { owner, monday, quarters } of changes) {
+    const placeholder = owner.personId === null;
+    const key = owner.personId ?? owner.placeholder ?? '';
+    const { year, i } = place(monday);
+    const id = `${year}|${placeholder}|${key}`;
+    let row = rows.get(id);
+    if (!row) {
+      row = { key, placeholder, year, confirmed: null, tentative: null, first: i, last: i };
+      rows.set(id, row);
+    }
+    const weeks = row[owner.status] ?? new Array<number>(WEEKS).fill(0);
+    row[owner.status] = weeks;
+    weeks[i]! += quarters;
+    row.first = Math.min(row.first, i);
+    row.last = Math.max(row.last, i);
+  }
+  return [...rows.values()];
+}
 
 /** The advisory lock of a key's year rows. */
 const lockHash = (placeholder: SQL, key: SQL) =>
@@ -201,33 +239,32 @@ export const totalsRepo = {
   },
 
   /**
-   * Runs `writes` (CTEs that change week rows, among them `changes`: the quarter hours `q` each
-   * assignment `a` gained in Monday `w`, its before and after hours both read under the assignments'
-   * row locks; and `ka`: those assignments' `id`, key `k`, placeholder flag `p` and `status`, as read
-   * under the same locks, so no scan of the assignments is needed to find them) and adds those
-   * changes to the stored rows, in one statement: the changed elements are
-   * added where the rows stand (an upsert sees the latest committed row), so nothing but the few
-   * hundred changes and their keys' rows is read. The keys' advisory locks are taken before the first
-   * row, as `sync` takes them, so a rebuild of the same keys waits for this transaction. A row left
-   * all zeros is deleted by a second statement, only when there is one. Under READ COMMITTED (every
-   * transaction here): the upsert must add to the latest committed row, not the statement's snapshot.
+   * Runs `writes` (CTEs that change week rows) and adds their `changes` (each read under its
+   * assignment's row lock, with the key and status read under the same lock) to the stored rows, in
+   * one statement: the changes are summed here per key and year into 53-element rows, which are
+   * added where the rows stand (an upsert sees the latest committed row), so nothing but the changed
+   * keys' rows is read. The keys' advisory locks are taken before the first row, as `sync` takes
+   * them, so a rebuild of the same keys waits for this transaction. A row left all zeros is deleted
+   * by a second statement, only when there is one. Under READ COMMITTED (every transaction here): the
+   * upsert must add to the latest committed row, not the statement's snapshot.
    */
-  async add(db: DbOrTx, writes: SQL): Promise<void> {
+  async add(db: DbOrTx, writes: SQL, changes: readonly WeekChange[]): Promise<void> {
+    const rows = yearChanges(changes);
+    // Each row's weeks from its first changed one to its last, placed by their offset `f` (0: week 1).
+    const slices = (side: 'confirmed' | 'tentative') =>
+      list(rows.map((r) => (r[side] ? quoted(`{${r[side].slice(r.first, r.last + 1).join(',')}}`) : 'NULL')));
+    const full = (x: SQL) => sql`case when ${x} is null then ${ZEROS}
+      else array_fill(0, array[f]) || ${x}::int[] || array_fill(0, array[${WEEKS_SQL} - f - cardinality(${x}::int[])]) end`;
     const empty = await db.execute<{ k: string; p: boolean; y: number }>(sql`
       with ${writes},
-      lk as (
-        select pg_advisory_xact_lock(h)
-          from (select distinct ${lockHash(sql`p`, sql`k`)} as h from ka where id in (select a from changes)) s order by h),
-      d as (
-        select ka.k, ka.p, extract(isoyear from r.w)::int as y, extract(week from r.w)::int as i,
-               coalesce(sum(r.q) filter (where ka.status = 'confirmed'), 0)::int as c,
-               coalesce(sum(r.q) filter (where ka.status = 'tentative'), 0)::int as t
-          from changes r join ka on ka.id = r.a
-         group by 1, 2, 3, 4),
-      v as (select k, p, y, array_agg(i) as i, array_agg(c) as c, array_agg(t) as t from d group by 1, 2, 3),
+      v as (
+        select * from unnest(${list(rows.map((r) => quoted(r.key)))}::text[], ${list(rows.map((r) => r.placeholder))}::bool[],
+                             ${list(rows.map((r) => r.year))}::int[], ${list(rows.map((r) => r.first))}::int[],
+                             ${slices('confirmed')}::text[], ${slices('tentative')}::text[]) u(k, p, y, f, c, t)),
+      lk as (select pg_advisory_xact_lock(h) from (select distinct ${lockHash(sql`p`, sql`k`)} as h from v) s order by h),
       added as (
         insert into planning_year_totals as o (person_key, placeholder, iso_year, confirmed, tentative)
-        select k, p, y, ${spread(sql`c`)}, ${spread(sql`t`)} from v where (select count(*) from lk) >= 0
+        select k, p, y, ${full(sql`c`)}, ${full(sql`t`)} from v where (select count(*) from lk) >= 0
         on conflict (person_key, placeholder, iso_year) do update
           set confirmed = (select array_agg(x + e order by n) from unnest(o.confirmed, excluded.confirmed) with ordinality u(x, e, n)),
               tentative = (select array_agg(x + e order by n) from unnest(o.tentative, excluded.tentative) with ordinality u(x, e, n))

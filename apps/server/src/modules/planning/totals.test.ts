@@ -221,7 +221,7 @@ describe('metrics', () => {
       { week: '2026-W50', hours: 10 },
     ]);
     expect(await utilisation()).toBeGreaterThan(usedBefore);
-    const moved = await moduleServices(t, 'planning').deliverables.update(SYSTEM, ACTOR, d.id, {
+    const { updated: moved } = await moduleServices(t, 'planning').deliverables.update(SYSTEM, ACTOR, d.id, {
       dueDate: '2026-12-18',
     });
     expect(moved.reallocation?.applied).toBe(true);
