@@ -5,14 +5,8 @@
  */
 
 /** Numbers, uuids or ISO dates: `{1,2,NULL}` (null and undefined are NULL). */
-export const pgList = (xs: ReadonlyArray<string | number | null | undefined>) => {
-  let out = '{';
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i];
-    out += `${i > 0 ? ',' : ''}${x === null || x === undefined ? 'NULL' : x}`;
-  }
-  return `${out}}`;
-};
+export const pgList = (xs: ReadonlyArray<string | number | null | undefined>) =>
+  `{${xs.map((x) => x ?? 'NULL').join(',')}}`;
 
 /** Any text: each element quoted, `"` and `\` escaped (commas, braces and the word NULL kept as text). */
 export const pgTexts = (xs: ReadonlyArray<string>) => {
