@@ -23,6 +23,7 @@ import type { Sample } from '../apps/server/src/modules/autoscaler/metrics/store
 import { createPostgres } from '../apps/server/src/platform/db';
 import {
   adminQuery,
+  cpuMs,
   dbUrl,
   machineInfo,
   percentile,
@@ -137,14 +138,31 @@ console.log(`seed: ${rows.length} clusters in ${seedSeconds.toFixed(1)} s`);
 // --- the ticks -------------------------------------------------------------------------------------
 // CPU of this process (the loop's, with its garbage collection) per tick: on a shared machine it moves
 // far less with the load than the tick's wall time.
+// The other processes' CPU in the same tick: the simulator's, and that of the database's backends
+// serving this database (the loop's pool; one that leaves during the tick is not counted).
+const backends = async () =>
+  (
+    await adminQuery(
+      `select pid from pg_stat_activity where datname = '${DB}' and backend_type = 'client backend'`,
+    )
+  ).rows as { pid: number }[];
+const cpuOf = async (pids: number[]) =>
+  (await Promise.all(pids.map((pid) => cpuMs(pid).catch(() => 0)))).reduce((a, b) => a + b, 0);
 const timed = async () => {
+  const pids = (await backends()).map((b) => b.pid);
+  const [simBefore, dbBefore] = [await cpuMs(sim.pid as number), await cpuOf(pids)];
   const started = performance.now();
   const cpu = process.cpuUsage();
   const saved = await loop.tick();
   const used = process.cpuUsage(cpu);
+  const ms = performance.now() - started;
+  const simCpuMs = (await cpuMs(sim.pid as number)) - simBefore;
+  const dbCpuMs = (await cpuOf(pids)) - dbBefore;
   return {
-    ms: performance.now() - started,
+    ms,
     cpuMs: (used.user + used.system) / 1000,
+    simCpuMs,
+    dbCpuMs,
     saved: saved.length,
     changed: saved.filter((o) => o.event.appliedServers !== o.event.previousServers).length,
   };
@@ -162,12 +180,14 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
-const ticks: { ms: number; cpuMs: number; saved: number; changed: number }[] = [];
+const ticks: Awaited<ReturnType<typeof timed>>[] = [];
 for (let i = 0; i < TICKS; i++) {
   await sleep(1000);
   ticks.push(await timed());
   const t = ticks.at(-1)!;
-  console.log(`tick ${i + 1}: ${t.ms.toFixed(0)} ms, CPU ${t.cpuMs.toFixed(0)} ms, ${t.changed} scaled`);
+  console.log(
+    `tick ${i + 1}: ${t.ms.toFixed(0)} ms, CPU ${t.cpuMs.toFixed(0)} ms (simulator ${t.simCpuMs} ms, database ${t.dbCpuMs} ms), ${t.changed} scaled`,
+  );
 }
 if (profiler) {
   const { profile } = await profiler.post('Profiler.stop');
@@ -233,6 +253,8 @@ const figures = {
   tickMedianMs: Math.round(med(ticks.map((t) => t.ms))),
   tickCpuMs: ticks.map((t) => Math.round(t.cpuMs)),
   tickCpuMedianMs: Math.round(med(ticks.map((t) => t.cpuMs))),
+  tickSimulatorCpuMs: ticks.map((t) => t.simCpuMs),
+  tickDatabaseCpuMs: ticks.map((t) => t.dbCpuMs),
   scaledPerTick: ticks.map((t) => t.changed),
   phaseMeanMs,
   goalMs: GOAL_MS,

@@ -1,5 +1,5 @@
 import type { TBreakerState, TClusterSimulation, TClusterTarget, TKedaFallback } from '@clockpilot/contracts';
-import { doublePrecision, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { doublePrecision, integer, json, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -28,7 +28,7 @@ export const autoscalerClusters = pgTable('autoscaler_clusters', {
     .$type<TBreakerState>()
     .notNull()
     .default('closed'),
-  controller: jsonb('controller').$type<ControllerMemory>().notNull().default({}),
+  controller: json('controller').$type<ControllerMemory>().notNull().default({}),
   lastTickAt: tz('last_tick_at'),
   createdAt: tz('created_at').notNull(),
   updatedAt: tz('updated_at').notNull(),
@@ -46,7 +46,8 @@ export const autoscalerEvents = pgTable('autoscaler_events', {
   limitedBy: text('limited_by').notNull(),
   reason: text('reason').notNull(),
   breaker: text('breaker').$type<TBreakerState>().notNull(),
-  inputs: jsonb('inputs').$type<Record<string, unknown>>().notNull(),
+  // json, not jsonb (migration 0054): written for every cluster each tick, read whole.
+  inputs: json('inputs').$type<Record<string, unknown>>().notNull(),
 });
 export type EventRow = typeof autoscalerEvents.$inferSelect;
 

@@ -90,15 +90,19 @@ function sampleOf(row: TickRow, m: ClusterMetrics, t: Tally, at: Date, desired: 
 type Tally = ReturnType<typeof tally>;
 
 /**
- * The event's live message, serialised once to UTF-8; the event's own JSON (for its row) is the same
- * bytes between the message's head and its closing brace. The date goes as the tick's ISO text (as
- * toEvent() gives it), made once: a Date made JSON.stringify call its toJSON per event.
+ * The event's live message, serialised once to UTF-8; the event's inputs (for its row) are the same
+ * bytes between `"inputs":` and the message's two closing braces. The date goes as the tick's ISO text
+ * (as toEvent() gives it), made once: a Date made JSON.stringify call its toJSON per event.
  */
-function eventLine(event: EventRow, at: string): { line: LiveLine; row: Buffer } {
-  const head = `{"type":"event","clusterId":"${event.clusterId}","event":`;
-  const json = Buffer.from(`${head}${JSON.stringify({ ...event, at })}}`);
-  // The head is ASCII (a uuid), so its length in characters is its length in bytes.
-  return { line: { clusterId: event.clusterId, type: 'event', json }, row: json.subarray(head.length, -1) };
+function eventLine(event: EventRow, at: string): { line: LiveLine; inputs: Buffer } {
+  const { inputs, ...fields } = event;
+  const head = `{"type":"event","clusterId":"${event.clusterId}","event":${JSON.stringify({ ...fields, at }).slice(0, -1)},"inputs":`;
+  const json = Buffer.from(`${head}${JSON.stringify(inputs)}}}`);
+  // The reason may hold characters of more than one byte: the head is measured in bytes.
+  return {
+    line: { clusterId: event.clusterId, type: 'event', json },
+    inputs: json.subarray(Buffer.byteLength(head), -2),
+  };
 }
 
 export function toEvent(row: EventRow): TAutoscalerEvent {
@@ -300,7 +304,11 @@ export function createLoop(
       );
       await repo.insertEvents(
         tx,
-        events.flatMap((e, i) => (kept.has(outcomes[i]!.row.id) ? [e.row] : [])),
+        at,
+        events.flatMap((e, i) => {
+          const o = outcomes[i]!;
+          return kept.has(o.row.id) ? [{ row: o.event, inputs: e.inputs }] : [];
+        }),
       );
       decisionsDone();
       return kept;
@@ -320,7 +328,7 @@ export function createLoop(
         lastTickAt: now,
       };
       rows.saved(saved, kept.get(clusterId) ?? null);
-      if (o.sample) lines.push(lineOf({ type: 'sample', clusterId, sample: pointOf(o.sample) }));
+      if (o.sample) lines.push(lineOf({ type: 'sample', clusterId, sample: pointOf(o.sample, at) }));
       lines.push(events[i]!.line);
     }
     await live.publish(lines);

@@ -186,7 +186,16 @@ describe('the control loop', () => {
       desiredServers: 5,
       fallback: { failureThreshold: 2, replicas: 5, behavior: 'static' },
     });
+    // The events keep no foreign key: the cluster's delete takes them with it all the same.
+    const eventCount = async () =>
+      (
+        await t.runtime.ctx.db.execute<{ n: number }>(
+          sql`select count(*)::int as n from autoscaler_events where cluster_id = ${c.id}`,
+        )
+      ).rows[0]!.n;
+    expect(await eventCount()).toBe(4);
     expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+    expect(await eventCount()).toBe(0);
   });
 
   it('decides on a row written since the last tick, by a settings change or by another writer', async () => {
