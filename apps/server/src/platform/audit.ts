@@ -141,10 +141,10 @@ async function logPending(batch: Pending) {
 
 /**
  * Data-modifying CTEs (`name as (insert …)`) run in the audit record's statement, one round trip
- * fewer; as a function, they get the (first) record's `after` as a jsonb expression, so that they can
- * store part of it without sending it twice.
+ * fewer; they get the (first) record's `after` as a jsonb expression, so that they can store part of
+ * it without sending it twice.
  */
-export type AuditAlong = SQL | ((after: SQL) => SQL);
+export type AuditAlong = (after: SQL) => SQL;
 
 /**
  * Writes one audit record; pass the transaction of the change so both commit or neither does.
@@ -180,10 +180,7 @@ export async function recordAudits(
   const { userId, label, ip, userAgent, requestId } = actor;
   for (let i = 0; i < lines.length; i += 1000) {
     // A JSON null in a jsonb column is not SQL null: nullif keeps "no before/after" what it was.
-    const ctes =
-      i > 0 || !along
-        ? sql``
-        : sql`, ${typeof along === 'function' ? along(sql`(select r->4 from audit_lines where n = 1)`) : along}`;
+    const ctes = i > 0 || !along ? sql`` : sql`, ${along(sql`(select r->4 from audit_lines where n = 1)`)}`;
     await tx.execute(sql`
       with audit_lines as (select r, n from jsonb_array_elements(${`[${lines.slice(i, i + 1000).join(',')}]`}::jsonb) with ordinality u(r, n))${ctes}
       insert into audit_events (actor_id, actor_label, action, entity_type, entity_id, before, after, ip, user_agent, request_id)

@@ -239,8 +239,8 @@ export const planningRepo = {
     owners.forEach((owner, i) => {
       const to = next.get(owner.id);
       if (!to) return;
-      moved.push(owner.id);
       const from = current.get(owner.id) ?? {};
+      const before = changes.length;
       const emptied: string[] = [];
       const filled: string[] = [];
       for (const weekStart of new Set([...Object.keys(from), ...Object.keys(to)])) {
@@ -256,6 +256,8 @@ export const planningRepo = {
         if (week === undefined) row(i + 1, emptied[j]!, emptied[j]!, 0);
         else row(i + 1, week, emptied[j] ?? 'NULL', to[week]!);
       }
+      // Only an assignment whose hours changed gets a new version: a client's If-Match stays good otherwise.
+      if (changes.length > before) moved.push(owner.id);
     });
     await totalsRepo.add(
       db,
