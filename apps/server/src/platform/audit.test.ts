@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loginAs } from '../../test/factories/identity';
 import { createTestApp, type TestApp } from '../../test/helpers';
 import { request } from '../../test/http';
@@ -82,8 +82,16 @@ describe('LOG_DIR/audit.log', () => {
     // Past 5,000 waiting records they went to a file of their own, which the commit removed.
     expect(spilled).toHaveLength(1);
     expect(spills().filter((f) => !before.includes(f))).toEqual([]);
-    const logged = (await auditLog()).filter((l) => l.action === 'test.bulk').map((l) => Number(l.entityId));
-    expect(logged).toEqual(Array.from({ length: 12_000 }, (_, i) => i));
+    // 12,000 lines reach the file over several writes: wait for the last one on a loaded machine.
+    await vi.waitFor(
+      async () => {
+        const logged = (await auditLog())
+          .filter((l) => l.action === 'test.bulk')
+          .map((l) => Number(l.entityId));
+        expect(logged).toEqual(Array.from({ length: 12_000 }, (_, i) => i));
+      },
+      { timeout: 10_000, interval: 200 },
+    );
 
     await expect(
       t.ctx.db.transaction(async (tx) => {
