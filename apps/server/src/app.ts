@@ -86,16 +86,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // Bodies are JSON (or a route's own parser): anything else is 415, not a string a contract then refuses.
   app.removeContentTypeParser('text/plain');
   if (initErrorReporting(config)) reportServerErrors(app);
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-
   // During a restore of the live database every change is refused with a clear answer; reads go on.
   const maintenance = maintenanceProbe(ctx.database);
-  app.addHook('onRequest', async (request) => {
-    if (SAFE_METHODS.has(request.method) || isHealthProbe(request.url)) return;
-    if (await maintenance.active())
-      throw new AppError('unavailable', MAINTENANCE_MESSAGE, { headers: { 'retry-after': '60' } });
+  const restoring = () =>
+    new AppError('unavailable', MAINTENANCE_MESSAGE, { headers: { 'retry-after': '60' } });
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (SAFE_METHODS.has(request.method) || isHealthProbe(request.url)) return done();
+    maintenance.active().then((on) => done(on ? restoring() : undefined), done);
   });
 
   await installSecurity(app, ctx);

@@ -55,9 +55,18 @@ export class AppError extends Error {
       extra?: Record<string, unknown>;
     } = {},
   ) {
-    super(message);
+    const status = ERROR_STATUS[code];
+    // A client's error is answered, never logged with its trace (http-errors.ts logs 5xx only):
+    // capturing a stack for each was a visible share of a refused request's CPU.
+    const limit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'AppError';
-    this.status = ERROR_STATUS[code];
+    this.status = status;
   }
 }
 
@@ -67,6 +76,10 @@ export const forbidden = (message = 'You do not have permission to do this') =>
 export const unprocessable = (path: string, message: string, code?: string) =>
   new AppError('unprocessable', message, { errors: [{ path, message, ...(code ? { code } : {}) }] });
 
+const PROBLEM_TYPES: Record<string, string> = Object.fromEntries(
+  Object.keys(ERROR_STATUS).map((c) => [c, `https://clockpilot.dev/problems/${c.replace(/_/g, '-')}`]),
+);
+
 export function problem(
   code: ErrorCode | string,
   status: number,
@@ -74,7 +87,7 @@ export function problem(
   instance?: string,
 ): TProblem {
   return {
-    type: `https://clockpilot.dev/problems/${code.replace(/_/g, '-')}`,
+    type: PROBLEM_TYPES[code] ?? `https://clockpilot.dev/problems/${code.replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,

@@ -78,19 +78,24 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return send(reply, body);
   }
 
-  const dbError = databaseUnreachable(error)
-    ? new AppError('unavailable', 'The database is unavailable; retry shortly', {
-        headers: { 'retry-after': '5' },
-      })
-    : fromDatabase(pgErrorOf(error));
-  const appError = error instanceof AppError ? error : dbError;
+  const appError =
+    error instanceof AppError
+      ? error
+      : databaseUnreachable(error)
+        ? new AppError('unavailable', 'The database is unavailable; retry shortly', {
+            headers: { 'retry-after': '5' },
+          })
+        : fromDatabase(pgErrorOf(error));
   if (appError) {
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);
-    const body = {
-      ...problem(appError.code, appError.status, appError.message, instance),
-      ...(appError.details.reason ? { reason: appError.details.reason } : {}),
-      ...appError.details.extra,
-    };
+    const body: TProblem & Record<string, unknown> = problem(
+      appError.code,
+      appError.status,
+      appError.message,
+      instance,
+    );
+    if (appError.details.reason) body.reason = appError.details.reason;
+    if (appError.details.extra) Object.assign(body, appError.details.extra);
     if (appError.details.errors) body.errors = appError.details.errors;
     return send(reply, body, appError.details.headers);
   }

@@ -18,10 +18,11 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics) {
     help: 'HTTP requests being served',
     registers: [metrics.registry],
   });
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', (_request, _reply, done) => {
     inFlight.inc();
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     inFlight.dec();
     // The route pattern, never the raw URL, keeps label cardinality bounded.
     const route = request.routeOptions.url ?? 'unmatched';
@@ -29,6 +30,7 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics) {
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 }
 

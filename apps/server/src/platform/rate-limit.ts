@@ -216,8 +216,9 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     }
     return limit;
   };
-  app.addHook('onRequest', async (request, reply) => {
-    if (isHealthProbe(request.url)) return;
+  // Callback hooks: most requests pass both without waiting, and need no promise for it.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isHealthProbe(request.url)) return done();
     const until = overUntil.get(clientKey(request.ip));
     if (until !== undefined && until <= Date.now()) overUntil.delete(clientKey(request.ip));
     else if (until !== undefined) {
@@ -227,16 +228,24 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
         hit: { count: sec.rateLimitMaxRequests + 1, resetMs: until - Date.now() },
       });
     }
-    if (deferred(request)) return;
+    if (deferred(request)) return done();
     counted.add(request);
-    const [hit] = await counters.hitAll([ipLimit(request)]);
-    reply.headers(limitHeaders(checkIp(request, hit!)));
+    counters.hitAll([ipLimit(request)]).then(([hit]) => {
+      try {
+        reply.headers(limitHeaders(checkIp(request, hit!)));
+      } catch (err) {
+        return done(err as Error);
+      }
+      done();
+    }, done);
   });
-  app.addHook('onResponse', async (request) => {
-    if (counted.has(request) || isHealthProbe(request.url)) return;
-    const [hit] = await counters.hitAll([ipLimit(request)]);
-    if (hit!.count > sec.rateLimitMaxRequests)
-      overUntil.set(clientKey(request.ip), Date.now() + hit!.resetMs);
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (counted.has(request) || isHealthProbe(request.url)) return done();
+    counters.hitAll([ipLimit(request)]).then(([hit]) => {
+      if (hit!.count > sec.rateLimitMaxRequests)
+        overUntil.set(clientKey(request.ip), Date.now() + hit!.resetMs);
+      done();
+    }, done);
   });
 
   const deviceCookie = config.auth.cookieSecure ? '__Host-cp_device' : 'cp_device';

@@ -53,14 +53,17 @@ export async function installTransport(app: FastifyInstance, ctx: AppContext) {
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
+  // Into Fastify's own header object, not onto the raw response: Node then writes every header of the
+  // answer from that one object instead of storing each through setHeader first.
   app.addHook('onRequest', (_request, reply, done) => {
-    const res = reply.raw;
-    for (const [name, value] of headers.set) res.setHeader(name, value);
-    for (const name of headers.removed) res.removeHeader(name);
+    for (const [name, value] of headers.set) reply.header(name, value);
+    for (const name of headers.removed) reply.removeHeader(name);
     done();
   });
   const reportingEndpoints = `${CSP_REPORT_GROUP}="${sec.cspReportUri}"`;
-  app.addHook('onSend', async (request, reply) => {
+  // The headers every answer carries, in one synchronous hook (it runs for every response).
+  app.addHook('onSend', (request, reply, _payload, done) => {
+    reply.header('x-request-id', request.id);
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     // Pages carry the CSP (platform/web.ts); its report-to group needs this header beside it.
     if (sec.cspEnabled && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
@@ -70,6 +73,7 @@ export async function installTransport(app: FastifyInstance, ctx: AppContext) {
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
       reply.header('cache-control', 'no-store');
     }
+    done();
   });
 
   await app.register(cors, {
@@ -93,8 +97,8 @@ function staticHeaders(options: HelmetOptions) {
   const set: Array<[string, string]> = [];
   const removed: string[] = [];
   const recorder = {
-    setHeader: (name: string, value: string) => set.push([name, value]),
-    removeHeader: (name: string) => removed.push(name),
+    setHeader: (name: string, value: string) => set.push([name.toLowerCase(), value]),
+    removeHeader: (name: string) => removed.push(name.toLowerCase()),
   };
   let complete = false;
   helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {

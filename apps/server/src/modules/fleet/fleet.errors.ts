@@ -20,11 +20,11 @@ export const FLEET_CONSTRAINTS: ConstraintTable = {
   },
 };
 
-const when = (d: Date) =>
-  d
-    .toISOString()
-    .replace(/:\d\d\.\d{3}Z$/, ' UTC')
-    .replace('T', ' ');
+/** `2027-03-10 08:00 UTC` */
+const when = (d: Date) => {
+  const iso = d.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+};
 
 /** The 409 that names what holds the vehicle, its dates and the end of its turnaround. */
 export function conflictError(c: Conflict): AppError {
