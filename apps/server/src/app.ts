@@ -86,6 +86,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // Bodies are JSON (or a route's own parser): anything else is 415, not a string a contract then refuses.
   app.removeContentTypeParser('text/plain');
   if (initErrorReporting(config)) reportServerErrors(app);
+  // First, so that a request answered by a later onRequest hook (503, 429, a CORS preflight) is
+  // counted in flight as well as out.
+  if (config.metrics.enabled) instrumentHttp(app, metrics);
   // During a restore of the live database every change is refused with a clear answer; reads go on.
   const maintenance = maintenanceProbe(ctx.database);
   const restoring = () =>
@@ -122,16 +125,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
         .send(JSON.stringify(body));
     },
   });
-  if (config.metrics.enabled) {
-    instrumentHttp(app, metrics);
-    // With METRICS_PORT, /metrics lives on its own listener (see main.ts), not on the public port.
-    if (!config.metrics.port) {
-      app.get(
-        '/metrics',
-        { config: { public: true }, schema: { hide: true } },
-        metricsHandler(metrics.registry, config.metrics.token),
-      );
-    }
+  // With METRICS_PORT, /metrics lives on its own listener (see main.ts), not on the public port.
+  if (config.metrics.enabled && !config.metrics.port) {
+    app.get(
+      '/metrics',
+      { config: { public: true }, schema: { hide: true } },
+      metricsHandler(metrics.registry, config.metrics.token),
+    );
   }
 
   if (config.server.apiDocs) {

@@ -76,9 +76,9 @@ export const forbidden = (message = 'You do not have permission to do this') =>
 export const unprocessable = (path: string, message: string, code?: string) =>
   new AppError('unprocessable', message, { errors: [{ path, message, ...(code ? { code } : {}) }] });
 
-const PROBLEM_TYPES: Record<string, string> = Object.fromEntries(
-  Object.keys(ERROR_STATUS).map((c) => [c, `https://clockpilot.dev/problems/${c.replace(/_/g, '-')}`]),
-);
+const problemType = (code: string) => `https://clockpilot.dev/problems/${code.replace(/_/g, '-')}`;
+// A Map: a code such as `constructor` must not find an Object.prototype member.
+const PROBLEM_TYPES = new Map(Object.keys(ERROR_STATUS).map((c) => [c, problemType(c)]));
 
 export function problem(
   code: ErrorCode | string,
@@ -87,7 +87,7 @@ export function problem(
   instance?: string,
 ): TProblem {
   return {
-    type: PROBLEM_TYPES[code] ?? `https://clockpilot.dev/problems/${code.replace(/_/g, '-')}`,
+    type: PROBLEM_TYPES.get(code) ?? problemType(code),
     title: TITLES[status] ?? 'Error',
     status,
     detail,

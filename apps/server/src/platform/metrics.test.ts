@@ -36,6 +36,17 @@ describe('/metrics on the public port', () => {
     expect(await scrape()).toMatch(/route="unmatched",status="404"/);
   });
 
+  it('counts in flight a request answered before its route, as well as out (a preflight)', async () => {
+    const preflight = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/test/items/1',
+      headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.statusCode).toBeLessThan(300);
+    // Only the scrape itself is in flight.
+    expect(await scrape()).toMatch(/^clockpilot_http_requests_in_flight 1$/m);
+  });
+
   it('exposes in-flight requests, the database pool, event-loop lag and process metrics', async () => {
     const body = await scrape();
     for (const name of [

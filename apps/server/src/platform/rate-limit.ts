@@ -216,7 +216,8 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
     }
     return limit;
   };
-  // Callback hooks: most requests pass both without waiting, and need no promise for it.
+  // Callback hooks: no promise of their own; onRequest still waits for the turn's batched count,
+  // onResponse only for requests it has to count.
   app.addHook('onRequest', (request, reply, done) => {
     if (isHealthProbe(request.url)) return done();
     const until = overUntil.get(clientKey(request.ip));
