@@ -24,4 +24,11 @@ describe('array literals', () => {
     );
     expect(res.rows.map((r) => (r.x === null ? null : Number(r.x)))).toEqual(xs);
   });
+
+  it('writes a number that is not finite as NULL, as JSON did, never as NaN or Infinity', async () => {
+    const res = await database.db.execute<{ x: number | null }>(
+      sql`select unnest(${pgList([Number.NaN, 2, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])}::float8[]) as x`,
+    );
+    expect(res.rows.map((r) => (r.x === null ? null : Number(r.x)))).toEqual([null, 2, null, null]);
+  });
 });

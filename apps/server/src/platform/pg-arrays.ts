@@ -4,9 +4,12 @@
  * (`jsonb_to_recordset` parsed and rebuilt every row; bench/RESULTS.md, issue 12).
  */
 
-/** Numbers, uuids or ISO dates: `{1,2,NULL}` (null and undefined are NULL). */
+/**
+ * Numbers, uuids or ISO dates — never free text (unquoted): `{1,2,NULL}`. Null, undefined and a number
+ * that is not finite are NULL, as JSON.stringify wrote them (float8 would store NaN and Infinity).
+ */
 export const pgList = (xs: ReadonlyArray<string | number | null | undefined>) =>
-  `{${xs.map((x) => x ?? 'NULL').join(',')}}`;
+  `{${xs.map((x) => (x == null || (typeof x === 'number' && !Number.isFinite(x)) ? 'NULL' : x)).join(',')}}`;
 
 /** Any text: each element quoted, `"` and `\` escaped (commas, braces and the word NULL kept as text). */
 export const pgTexts = (xs: ReadonlyArray<string>) => {

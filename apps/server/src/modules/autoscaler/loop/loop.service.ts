@@ -55,22 +55,28 @@ type Outcome = {
   breaker: TBreakerState;
 };
 
-/** The servers by state for the event, and the ready ones' summed CPU share, in one pass. */
+/** The servers by state for the event, and the summed CPU share of the ready ones with a request, in one pass. */
 function tally(m: ClusterMetrics) {
   let ready = 0;
   let booting = 0;
   let deleting = 0;
   let cpu = 0;
+  let measured = 0;
   const s = m.servers;
   for (let i = 0; i < s.length; i += SERVER.width) {
     if (s[i + SERVER.ready]) {
       ready++;
-      cpu += (s[i + SERVER.cpuMillis] as number) / (s[i + SERVER.requestMillis] as number);
+      // A server without a CPU request has no utilisation (as in the HPA); 0 would divide to NaN.
+      const request = s[i + SERVER.requestMillis] as number;
+      if (request > 0) {
+        measured++;
+        cpu += (s[i + SERVER.cpuMillis] as number) / request;
+      }
     }
     if (!s[i + SERVER.running]) booting++;
     if (s[i + SERVER.deleting]) deleting++;
   }
-  return { counts: { ready, booting, deleting }, cpu };
+  return { counts: { ready, booting, deleting }, cpu, measured };
 }
 
 function sampleOf(row: TickRow, m: ClusterMetrics, t: Tally, at: Date, desired: number): Sample {
@@ -81,7 +87,7 @@ function sampleOf(row: TickRow, m: ClusterMetrics, t: Tally, at: Date, desired: 
     requestRate: m.cluster.requestRate,
     p95Ms: m.cluster.p95Ms,
     errorRate: m.cluster.errorRate,
-    cpuPercent: ready ? (t.cpu / ready) * 100 : null,
+    cpuPercent: t.measured ? (t.cpu / t.measured) * 100 : null,
     readyServers: ready,
     totalServers: serverCount(m),
     desiredServers: desired,
