@@ -5,20 +5,17 @@
  */
 
 /**
- * Numbers, uuids or ISO dates — never free text (unquoted): `{1,2,NULL}`. Null, undefined and a number
- * that is not finite are NULL, as JSON.stringify wrote them (float8 would store NaN and Infinity).
+ * Numbers, booleans, uuids, ISO dates or `pgText`s — never free text (unquoted): `{1,2,NULL}`. Null,
+ * undefined and a number that is not finite are NULL, as JSON.stringify wrote them (float8 would
+ * store NaN and Infinity).
  */
-export const pgList = (xs: ReadonlyArray<string | number | null | undefined>) =>
+export const pgList = (xs: ReadonlyArray<string | number | boolean | null | undefined>) =>
   `{${xs.map((x) => (x == null || (typeof x === 'number' && !Number.isFinite(x)) ? 'NULL' : x)).join(',')}}`;
 
-/** Any text: each element quoted, `"` and `\` escaped (commas, braces and the word NULL kept as text). */
-export const pgTexts = (xs: ReadonlyArray<string>) => {
-  let out = '{';
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i] as string;
-    // Most elements hold neither character: no replace (a regular expression run) for them.
-    const text = x.includes('"') || x.includes('\\') ? x.replace(/["\\]/g, '\\$&') : x;
-    out += `${i > 0 ? ',' : ''}"${text}"`;
-  }
-  return `${out}}`;
-};
+/** One text element: quoted, `"` and `\` escaped (commas, braces and the word NULL kept as text). */
+export const pgText = (x: string) =>
+  // Most elements hold neither character: no replace (a regular expression run) for them.
+  `"${x.includes('"') || x.includes('\\') ? x.replace(/["\\]/g, '\\$&') : x}"`;
+
+/** Any text: each element a `pgText`. */
+export const pgTexts = (xs: ReadonlyArray<string>) => `{${xs.map(pgText).join(',')}}`;

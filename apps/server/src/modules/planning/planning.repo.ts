@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { keyset, type SortKey } from '../../platform/pagination';
-import { list } from './planning.sql';
+import { pgList } from '../../platform/pg-arrays';
 import {
   type AssignmentRow,
   assignments,
@@ -178,7 +178,7 @@ export const planningRepo = {
              string_agg(((week_start - ${WEEK_ORIGIN}::date) / 7)::text, ',' order by week_start) as weeks,
              string_agg((hours * 4)::int::text, ',' order by week_start) as quarters
         from planning_weekly_hours
-       where assignment_id = any(${list(ids)}::uuid[])
+       where assignment_id = any(${pgList(ids)}::uuid[])
              ${from === undefined ? sql`` : sql`and week_start >= ${from}::date`}
              ${to === undefined ? sql`` : sql`and week_start <= ${to}::date`}
        group by assignment_id`);
@@ -261,10 +261,10 @@ export const planningRepo = {
     });
     await totalsRepo.add(
       db,
-      sql`ka as (select * from unnest(${list(owners.map((o) => o.id))}::uuid[]) with ordinality u(id, n)),
+      sql`ka as (select * from unnest(${pgList(owners.map((o) => o.id))}::uuid[]) with ordinality u(id, n)),
       rows as (
         select ka.id as a, r.w, r.f, r.h
-          from unnest(${list(places)}::int[], ${list(weeks)}::date[], ${list(froms)}::date[], ${list(hours)}::numeric[]) r(n, w, f, h)
+          from unnest(${pgList(places)}::int[], ${pgList(weeks)}::date[], ${pgList(froms)}::date[], ${pgList(hours)}::numeric[]) r(n, w, f, h)
           join ka on ka.n = r.n),
       gone as (
         delete from planning_weekly_hours x using rows r
@@ -278,7 +278,7 @@ export const planningRepo = {
         on conflict (assignment_id, week_start) do update set hours = excluded.hours),
       bumped as (
         update planning_assignments set hours_version = hours_version + 1, updated_at = ${now.toISOString()}::timestamptz
-         where id in (select unnest(${list(moved)}::uuid[])))`,
+         where id in (select unnest(${pgList(moved)}::uuid[])))`,
       changes,
     );
   },

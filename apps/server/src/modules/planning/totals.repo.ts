@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
-import { list, quoted } from './planning.sql';
+import { pgList, pgText, pgTexts } from '../../platform/pg-arrays';
 import { addDays, mondayOf, once, weeksBetween } from './planning.weeks';
 
 /** Whose week totals: a person (by id) or a placeholder (by name). */
@@ -221,7 +221,7 @@ export const totalsRepo = {
           from (${assignmentsOf(unique)}) a
          cross join lateral (
            select week_start, hours from planning_weekly_hours
-            where assignment_id = a.id and week_start = any(${`{${touched.join(',')}}`}::date[])
+            where assignment_id = a.id and week_start = any(${pgList(touched)}::date[])
            offset 0) w
          group by 1, 2, 3, 4),
       fresh as (
@@ -252,14 +252,14 @@ export const totalsRepo = {
     const rows = yearChanges(changes);
     // Each row's weeks from its first changed one to its last, placed by their offset `f` (0: week 1).
     const slices = (side: 'confirmed' | 'tentative') =>
-      list(rows.map((r) => (r[side] ? quoted(`{${r[side].slice(r.first, r.last + 1).join(',')}}`) : 'NULL')));
+      pgList(rows.map((r) => (r[side] ? pgText(pgList(r[side].slice(r.first, r.last + 1))) : null)));
     const full = (x: SQL) => sql`case when ${x} is null then ${ZEROS}
       else array_fill(0, array[f]) || ${x}::int[] || array_fill(0, array[${WEEKS_SQL} - f - cardinality(${x}::int[])]) end`;
     const empty = await db.execute<{ k: string; p: boolean; y: number }>(sql`
       with ${writes},
       v as (
-        select * from unnest(${list(rows.map((r) => quoted(r.key)))}::text[], ${list(rows.map((r) => r.placeholder))}::bool[],
-                             ${list(rows.map((r) => r.year))}::int[], ${list(rows.map((r) => r.first))}::int[],
+        select * from unnest(${pgTexts(rows.map((r) => r.key))}::text[], ${pgList(rows.map((r) => r.placeholder))}::bool[],
+                             ${pgList(rows.map((r) => r.year))}::int[], ${pgList(rows.map((r) => r.first))}::int[],
                              ${slices('confirmed')}::text[], ${slices('tentative')}::text[]) u(k, p, y, f, c, t)),
       lk as (select pg_advisory_xact_lock(h) from (select distinct ${lockHash(sql`p`, sql`k`)} as h from v) s order by h),
       added as (

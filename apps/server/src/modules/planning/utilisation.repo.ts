@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
+import { pgList } from '../../platform/pg-arrays';
 
 export type LoadRow = {
   /** Person id, placeholder name or project id, by the grouping asked for. */
@@ -20,7 +21,7 @@ export async function loadByWeek(
 ): Promise<LoadRow[]> {
   const key = f.by === 'project' ? sql`a.project_id::text` : sql`coalesce(a.person_id::text, a.placeholder)`;
   const project = f.project ? sql`and a.project_id = ${f.project}::uuid` : sql``;
-  const people = f.personIds ? sql`and (a.person_id = any(${`{${f.personIds.join(',')}}`}::uuid[]))` : sql``;
+  const people = f.personIds ? sql`and (a.person_id = any(${pgList(f.personIds)}::uuid[]))` : sql``;
   const result = await db.execute<LoadRow>(sql`
     select ${key} as key, (a.person_id is null) as placeholder, to_char(w.week_start, 'YYYY-MM-DD') as week_start,
            coalesce(sum(w.hours) filter (where a.status = 'confirmed'), 0)::float8 as confirmed,

@@ -58,7 +58,7 @@ export const loopRepo = {
     return db
       .select({ ...TICK_COLUMNS, version: VERSION })
       .from(c)
-      .where(sql`${c.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
+      .where(sql`${c.id} = any(${pgList(ids)}::uuid[])`);
   },
   /**
    * One statement per 5,000 events, each column an array (one event's `at` for all: a tick's time).
