@@ -3,6 +3,7 @@ import type { TPage } from '@clockpilot/contracts';
 import { and, asc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { keyset, type SortKey } from '../../platform/pagination';
+import { pgList } from '../../platform/pg-arrays';
 import { prepared } from '../../platform/unit-of-work';
 import { type BreakRow, type EntryRow, timeBreaks, timeEntries } from './time.tables';
 
@@ -18,9 +19,8 @@ export async function rows<T extends Record<string, unknown>>(db: DbOrTx, query:
   return (await db.execute<T>(query)).rows;
 }
 
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 export const inScope = (column: SQL | typeof timeEntries.personId, scope: Scope) =>
-  scope === null ? sql`true` : sql`${column} = any(${uuidArray(scope)})`;
+  scope === null ? sql`true` : sql`${column} = any(${pgList(scope)}::uuid[])`;
 
 /**
  * Entry times as a range for conflicts: a finished entry is [start, end); an open one is the time it
