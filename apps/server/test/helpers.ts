@@ -23,27 +23,36 @@ export { freePort } from '../../../scripts/lib/net.mjs';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
+/** A new database under the run's prefix (dropped by its teardown), from `template` or empty. */
+async function newPostgresDatabase(tmpl: { adminUrl: string; prefix: string }, template?: string) {
+  const name = `${tmpl.prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: tmpl.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(tmpl.adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  return { database: testPostgres(url), url };
+}
+
 /** A private, migrated database: a clone of the run's template on PostgreSQL, else a fresh PGlite. */
 export async function testDatabase(): Promise<{ database: Database; url?: string }> {
   const tmpl = inject('pgTemplate');
-  if (tmpl) {
-    const name = `${tmpl.prefix}_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: tmpl.adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`create database ${name} template ${tmpl.template}`);
-    } finally {
-      await admin.end();
-    }
-    const u = new URL(tmpl.adminUrl);
-    u.pathname = `/${name}`;
-    const url = u.toString();
-    return { database: testPostgres(url), url };
-  }
+  if (tmpl) return newPostgresDatabase(tmpl, tmpl.template);
   const dump = inject('pgliteDump');
   // A file-backed Blob: copying the 40 MB dump into a Blob first cost each test file ~1 s of CPU.
   const blob = dump ? await openAsBlob(dump) : undefined;
   return { database: await createPglite(undefined, blob) };
+}
+
+/** A private database with nothing migrated yet, for a test of migrations with rows already there. */
+export async function emptyDatabase(): Promise<Database> {
+  const tmpl = inject('pgTemplate');
+  return tmpl ? (await newPostgresDatabase(tmpl)).database : createPglite(undefined);
 }
 
 /**

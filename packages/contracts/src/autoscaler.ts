@@ -228,7 +228,7 @@ export const ZAutoscalerEvent = z.object({
 });
 export type TAutoscalerEvent = z.infer<typeof ZAutoscalerEvent>;
 
-/** Newest first; `changesOnly` leaves out ticks that kept the count. */
+/** Newest first, kept AUTOSCALER_EVENTS_RETENTION_DAYS (whole UTC days); `changesOnly` leaves out ticks that kept the count. */
 export const ZEventListQuery = ZPageQuery.extend({
   changesOnly: z
     .enum(['true', 'false'])

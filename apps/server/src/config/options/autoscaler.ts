@@ -66,6 +66,13 @@ export const AUTOSCALER_OPTIONS = [
   },
   {
     section: 'autoscaler',
+    key: 'events_retention_days',
+    env: 'AUTOSCALER_EVENTS_RETENTION_DAYS',
+    schema: int(7, 1, 365),
+    doc: 'Days of scaling events (one per cluster per sync) kept; older daily partitions are dropped whole.',
+  },
+  {
+    section: 'autoscaler',
     key: 'ws_max_connections',
     env: 'AUTOSCALER_WS_MAX_CONNECTIONS',
     schema: int(1000, 1, 1_000_000),

@@ -1,5 +1,15 @@
 import type { TBreakerState, TClusterSimulation, TClusterTarget, TKedaFallback } from '@clockpilot/contracts';
-import { doublePrecision, integer, json, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  doublePrecision,
+  integer,
+  json,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -35,20 +45,25 @@ export const autoscalerClusters = pgTable('autoscaler_clusters', {
 });
 export type ClusterRow = typeof autoscalerClusters.$inferSelect;
 
-export const autoscalerEvents = pgTable('autoscaler_events', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  clusterId: uuid('cluster_id').notNull(),
-  at: tz('at').notNull(),
-  mode: text('mode').notNull(),
-  previousServers: integer('previous_servers').notNull(),
-  recommendedServers: integer('recommended_servers').notNull(),
-  appliedServers: integer('applied_servers').notNull(),
-  limitedBy: text('limited_by').notNull(),
-  reason: text('reason').notNull(),
-  breaker: text('breaker').$type<TBreakerState>().notNull(),
-  // json, not jsonb (migration 0054): written for every cluster each tick, read whole.
-  inputs: json('inputs').$type<Record<string, unknown>>().notNull(),
-});
+/** Partitioned by day on `at` (migration 0055); its key, with `at` in it, serves a cluster's pages. */
+export const autoscalerEvents = pgTable(
+  'autoscaler_events',
+  {
+    id: uuid('id').notNull().defaultRandom(),
+    clusterId: uuid('cluster_id').notNull(),
+    at: tz('at').notNull(),
+    mode: text('mode').notNull(),
+    previousServers: integer('previous_servers').notNull(),
+    recommendedServers: integer('recommended_servers').notNull(),
+    appliedServers: integer('applied_servers').notNull(),
+    limitedBy: text('limited_by').notNull(),
+    reason: text('reason').notNull(),
+    breaker: text('breaker').$type<TBreakerState>().notNull(),
+    // json, not jsonb (migration 0054): written for every cluster each tick, read whole.
+    inputs: json('inputs').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clusterId, t.at, t.id] })],
+);
 export type EventRow = typeof autoscalerEvents.$inferSelect;
 
 /** Partitioned by day on `at` (migration 0051); the parent is what queries name. */

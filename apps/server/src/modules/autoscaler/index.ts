@@ -1,4 +1,5 @@
 import type { AppContext } from '../../platform/context';
+import { dayPartitions } from '../../platform/day-partitions';
 import { defineModule } from '../../platform/module';
 import { autoscalerCli } from './autoscaler.cli';
 import { autoscalerRoutes } from './autoscaler.routes';
@@ -31,7 +32,8 @@ function createAutoscalerServices(ctx: AppContext) {
     ctx.log.app.info(change, 'autoscaler metrics breaker changed state');
     void live.publish([lineOf({ type: 'breaker', ...change })]);
   });
-  const loop = createLoop(ctx, simulator, metrics, breakers, live);
+  const eventDays = dayPartitions(ctx.db, 'autoscaler_events', ctx.config.autoscaler.eventsRetentionDays);
+  const loop = createLoop(ctx, simulator, metrics, breakers, live, eventDays);
   return {
     /** The HPA-compatible decision of DECIDE-INPUT.md, free of I/O. */
     decide,
@@ -41,6 +43,8 @@ function createAutoscalerServices(ctx: AppContext) {
     breakers,
     live,
     loop,
+    /** The control loop's events by day, kept AUTOSCALER_EVENTS_RETENTION_DAYS. */
+    eventDays,
     monitor: createMonitorService(ctx, metrics, loop),
     evaluations: createEvaluationsService(ctx),
   };
@@ -64,7 +68,7 @@ export const autoscalerModule = defineModule({
     await app.register(websocket, { options: { maxPayload: ctx.config.autoscaler.wsMaxMessageBytes } });
     await app.register((scope) => liveRoutes(scope, ctx, s.live));
   },
-  jobs: ({ metrics, loop, simulator }, ctx) => [
+  jobs: ({ metrics, eventDays, loop, simulator }, ctx) => [
     ...(simulator.configured
       ? [
           {
@@ -82,8 +86,11 @@ export const autoscalerModule = defineModule({
       name: 'autoscaler.partitions',
       everySeconds: 3600,
       handler: async () => {
-        await metrics.prepare(ctx.clock.now());
-        await metrics.retain(ctx.clock.now());
+        const now = ctx.clock.now();
+        await metrics.prepare(now);
+        await eventDays.prepare(now);
+        await metrics.retain(now);
+        await eventDays.retain(now);
       },
     },
   ],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TAutoscalerEvent, TBreakerState, TEventListQuery, TPage } from '@clockpilot/contracts';
 import { SIM_BULK_MAX } from '@clockpilot/contracts/simulator';
 import type { AppContext } from '../../../platform/context';
+import type { DayPartitions } from '../../../platform/day-partitions';
 import type { ControllerMemory, EventRow } from '../autoscaler.tables';
 import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
 import type { ReconcileResult } from '../engine/reconcile';
@@ -131,6 +132,7 @@ export function createLoop(
   store: MetricsStore,
   breakers: Breakers,
   live: LiveBus,
+  eventDays: DayPartitions,
 ) {
   const { db, clock } = ctx;
   const sync = ctx.config.autoscaler.syncSeconds;
@@ -346,6 +348,8 @@ export function createLoop(
     /** One tick over every cluster; a cluster whose read or scale fails gets a fallback event, never a failed tick. */
     async tick(): Promise<Outcome[]> {
       const now = clock.now();
+      // The events go in one transaction with the cluster rows: their partition is made before.
+      await eventDays.ready(now);
       let done = series.phase('clusters');
       const read = await rows.read();
       done();

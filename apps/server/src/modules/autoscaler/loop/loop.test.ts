@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
-import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
+import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
@@ -22,6 +22,7 @@ beforeAll(async () => {
       AUTOSCALER_BREAKER_VOLUME: '2',
       AUTOSCALER_BREAKER_ERROR_PERCENT: '50',
       AUTOSCALER_BREAKER_RESET_SECONDS: '1',
+      AUTOSCALER_EVENTS_RETENTION_DAYS: '3',
     },
   });
   owner = await loginAs(t);
@@ -52,6 +53,32 @@ async function scrape() {
   const lines = res.body.split('\n').filter((l) => l.startsWith('clockpilot_autoscaler_'));
   return new Map(lines.map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
 }
+
+/** A tick at `at`, after 15 s of the clusters' simulated time. */
+async function tickAt(at: string, clusterIds: string[]) {
+  for (const id of clusterIds) await sim.advance(id, 15);
+  clock.set(at);
+  await loop().tick();
+}
+/** The owner, signed in at the clock's time (the test moves it by days). */
+const signedIn = async () => signIn(t, owner.user);
+const eventTimes = async (clusterId: string) =>
+  (await request(t, await signedIn(), 'GET', `/autoscaler/clusters/${clusterId}/events`)).body.items.map(
+    (e: { at: string }) => e.at,
+  );
+const eventPartitions = async () =>
+  (
+    await t.runtime.ctx.db.execute<{ name: string }>(
+      sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+          where i.inhparent = 'autoscaler_events'::regclass order by 1`,
+    )
+  ).rows.map((r) => r.name);
+const storedEvents = async (clusterId: string) =>
+  (
+    await t.runtime.ctx.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from autoscaler_events where cluster_id = ${clusterId}`,
+    )
+  ).rows[0]!.n;
 
 describe('the control loop', () => {
   it('scales an overloaded cluster as the HPA would, recording samples and the reason of each step', async () => {
@@ -187,15 +214,9 @@ describe('the control loop', () => {
       fallback: { failureThreshold: 2, replicas: 5, behavior: 'static' },
     });
     // The events keep no foreign key: the cluster's delete takes them with it all the same.
-    const eventCount = async () =>
-      (
-        await t.runtime.ctx.db.execute<{ n: number }>(
-          sql`select count(*)::int as n from autoscaler_events where cluster_id = ${c.id}`,
-        )
-      ).rows[0]!.n;
-    expect(await eventCount()).toBe(4);
+    expect(await storedEvents(c.id)).toBe(4);
     expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
-    expect(await eventCount()).toBe(0);
+    expect(await storedEvents(c.id)).toBe(0);
   });
 
   it('decides on a row written since the last tick, by a settings change or by another writer', async () => {
@@ -210,5 +231,56 @@ describe('the control loop', () => {
     await t.runtime.ctx.db.execute(sql`update autoscaler_clusters set max_servers = 2 where id = ${c.id}`);
     expect(await applied()).toMatchObject({ previousServers: 3, appliedServers: 2 });
     expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+  });
+});
+
+describe("the control loop's events", () => {
+  it('are kept by day: days past the retention go whole, later ones stay, an old-dated tick still lands', async () => {
+    const c = await createCluster(t, owner.user, OVERLOADED);
+    // No day prepared ahead: each tick's first write of a day makes its partition.
+    for (const at of [
+      '2026-11-20T10:00:00Z',
+      '2026-11-22T23:59:59Z',
+      '2026-11-23T00:00:00Z',
+      '2026-11-26T11:00:00Z',
+    ])
+      await tickAt(at, [c.id]);
+    expect(await eventPartitions()).toEqual(
+      ['20261120', '20261122', '20261123', '20261126'].map((d) => `autoscaler_events_${d}`),
+    );
+
+    const now = new Date('2026-11-26T12:00:00Z');
+    await moduleServices(t, 'autoscaler').eventDays.prepare(now);
+    // Three days back from noon keeps 23 November from its noon on: its partition stays whole.
+    expect(await moduleServices(t, 'autoscaler').eventDays.retain(now)).toEqual([
+      'autoscaler_events_20261120',
+      'autoscaler_events_20261122',
+    ]);
+    expect(await eventTimes(c.id)).toEqual(['2026-11-26T11:00:00.000Z', '2026-11-23T00:00:00.000Z']);
+    expect(await eventPartitions()).toEqual(
+      ['20261123', '20261125', '20261126', '20261127', '20261128', '20261129'].map(
+        (d) => `autoscaler_events_${d}`,
+      ),
+    );
+
+    // A replica whose clock is days behind: its day's partition was just dropped, its events land all the same.
+    await tickAt('2026-11-22T08:00:00Z', [c.id]);
+    expect(await eventTimes(c.id)).toEqual([
+      '2026-11-26T11:00:00.000Z',
+      '2026-11-23T00:00:00.000Z',
+      '2026-11-22T08:00:00.000Z',
+    ]);
+  });
+
+  it("go with their cluster's delete from every day's partition, and only its", async () => {
+    const [c, other] = [
+      await createCluster(t, owner.user, OVERLOADED),
+      await createCluster(t, owner.user, OVERLOADED),
+    ];
+    for (const at of ['2026-11-27T10:00:00Z', '2026-11-28T10:00:00Z', '2026-11-29T10:00:00Z'])
+      await tickAt(at, [c.id, other.id]);
+    expect([await storedEvents(c.id), await storedEvents(other.id)]).toEqual([3, 3]);
+    expect((await request(t, await signedIn(), 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+    expect([await storedEvents(c.id), await storedEvents(other.id)]).toEqual([0, 3]);
   });
 });

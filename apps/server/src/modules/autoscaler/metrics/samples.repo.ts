@@ -3,15 +3,8 @@ import type { DbOrTx } from '../../../platform/db';
 import { pgList } from '../../../platform/pg-arrays';
 import { autoscalerRollups as r, type SampleRow, autoscalerSamples as s } from '../autoscaler.tables';
 
-const DAY_MS = 86_400_000;
 /** Rows per statement of a batch write. */
 const BATCH = 10_000;
-/** `autoscaler_samples_20261126`: the partition of one UTC day; names are made here only, from dates. */
-const partitionName = (day: Date) => `autoscaler_samples_${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
-const dayOf = (name: string) => {
-  const m = /^autoscaler_samples_(\d{4})(\d{2})(\d{2})$/.exec(name);
-  return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) : null;
-};
 /**
  * The rows' dates as an array literal of ISO texts, each made once per distinct time (a batch's rows
  * mostly share one): a toISOString per row was a share of writing 10,000 rows.
@@ -30,8 +23,6 @@ function dates<T>(rows: T[], of: (row: T) => Date): string {
 /** A column of the rows as an array literal of numbers (null: NULL). */
 const column = <T>(rows: T[], of: (row: T) => number | null) => pgList(rows.map(of));
 
-export const startOfDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
-
 export type RollupAdd = {
   clusterId: string;
   minute: Date;
@@ -46,38 +37,8 @@ export type RollupAdd = {
   desiredServersMax: number;
 };
 
-/** The SQL of the metrics store: samples by day partition, rollups per minute. */
+/** The SQL of the metrics store: samples (in day partitions, see platform/day-partitions.ts), rollups per minute. */
 export const samplesRepo = {
-  /** Creates the day partitions from `from` for `days` days; one creator at a time across replicas. */
-  async ensurePartitions(db: DbOrTx, from: Date, days: number) {
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('autoscaler_samples partitions'))`);
-      for (let i = 0; i < days; i++) {
-        const day = new Date(startOfDay(from).getTime() + i * DAY_MS);
-        const next = new Date(day.getTime() + DAY_MS);
-        await tx.execute(
-          sql.raw(
-            `create table if not exists ${partitionName(day)} partition of autoscaler_samples ` +
-              `for values from ('${day.toISOString()}') to ('${next.toISOString()}')`,
-          ),
-        );
-      }
-    });
-  },
-  async partitions(db: DbOrTx): Promise<{ name: string; day: Date }[]> {
-    const rows = await db.execute<{ name: string }>(
-      sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-          where i.inhparent = 'autoscaler_samples'::regclass order by 1`,
-    );
-    return (rows.rows as { name: string }[]).flatMap(({ name }) => {
-      const day = dayOf(name);
-      return day ? [{ name, day }] : [];
-    });
-  },
-  async dropPartition(db: DbOrTx, name: string) {
-    if (!dayOf(name)) throw new Error(`not a sample partition: ${name}`);
-    await db.execute(sql.raw(`drop table if exists ${name}`));
-  },
   /** One statement per 10,000 rows, each column an array parameter (a tick writes one row per cluster). */
   async insertSamples(db: DbOrTx, rows: SampleRow[]) {
     for (let i = 0; i < rows.length; i += BATCH) {

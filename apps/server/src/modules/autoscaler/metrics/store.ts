@@ -1,14 +1,13 @@
 import type { TSamplePoint, TSampleQuery, TSampleSeries } from '@clockpilot/contracts';
 import type { AppContext } from '../../../platform/context';
-import { pgErrorOf, unprocessable } from '../../../platform/errors';
+import { dayPartitions } from '../../../platform/day-partitions';
+import { unprocessable } from '../../../platform/errors';
 import type { SampleRow } from '../autoscaler.tables';
-import { type RollupAdd, samplesRepo as repo, startOfDay } from './samples.repo';
+import { type RollupAdd, samplesRepo as repo } from './samples.repo';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 export const ROLLUP_RETENTION_DAYS = 90;
-/** Partitions kept ready ahead of today, so a write never waits for DDL. */
-const DAYS_AHEAD = 3;
 const MAX_POINTS = 10_000;
 
 export type Sample = SampleRow;
@@ -68,7 +67,7 @@ function rollupsOf(samples: Sample[]): RollupAdd[] {
  */
 export function createMetricsStore(ctx: AppContext) {
   const { db } = ctx;
-  const retentionDays = ctx.config.autoscaler.metricsRetentionDays;
+  const days = dayPartitions(db, 'autoscaler_samples', ctx.config.autoscaler.metricsRetentionDays);
 
   async function writeOnce(samples: Sample[]) {
     await db.transaction(async (tx) => {
@@ -81,29 +80,18 @@ export function createMetricsStore(ctx: AppContext) {
     /** Stores a batch of samples with their rollups, in one transaction. */
     async write(samples: Sample[]) {
       if (samples.length === 0) return;
-      try {
-        await writeOnce(samples);
-      } catch (err) {
-        // No partition for a row's day (the job has not run yet, or a clock far ahead): make it, once.
-        if (pgErrorOf(err).code !== '23514') throw err;
-        const days = [...new Set(samples.map((x) => startOfDay(x.at).getTime()))];
-        for (const day of days) await repo.ensurePartitions(db, new Date(day), 1);
-        await writeOnce(samples);
-      }
+      await days.write(
+        () => writeOnce(samples),
+        () => samples.map((x) => x.at),
+      );
     },
 
-    /** Yesterday's, today's and the next days' partitions (yesterday: a replica's clock a little behind). */
-    prepare: (now: Date) => repo.ensurePartitions(db, new Date(now.getTime() - DAY_MS), DAYS_AHEAD + 2),
+    /** Makes the sample partitions of the next days. */
+    prepare: days.prepare,
 
     /** Drops the day partitions wholly older than the retention, and rollups older than 90 days. */
     async retain(now: Date): Promise<string[]> {
-      const keepFrom = now.getTime() - retentionDays * DAY_MS;
-      const dropped: string[] = [];
-      for (const p of await repo.partitions(db)) {
-        if (p.day.getTime() + DAY_MS > keepFrom) continue;
-        await repo.dropPartition(db, p.name);
-        dropped.push(p.name);
-      }
+      const dropped = await days.retain(now);
       await repo.deleteRollupsBefore(db, new Date(now.getTime() - ROLLUP_RETENTION_DAYS * DAY_MS));
       return dropped;
     },
