@@ -252,14 +252,15 @@ export const ZLiveClientMessage = z.discriminatedUnion('type', [
 export type TLiveClientMessage = z.infer<typeof ZLiveClientMessage>;
 
 /**
- * What the server sends: `ready` after `auth`, `subscribed`/`unsubscribed`, `error`, and per tick of a
+ * What the server sends: `ready` after `auth`, `subscribed` (with the cluster's latest stored event, null
+ * before its first tick: an update made while subscribing may not be streamed), `unsubscribed`, `error`, and per tick of a
  * subscribed cluster a `sample` (left out for a client that reads too slowly) and its `event`, and
  * `breaker` when the cluster's circuit breaker changes state. Close codes: 1008 authentication failed
  * or missing within 10 s, 1009 message too large, 1013 too many connections.
  */
 export const ZLiveServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), userId: ZId }),
-  z.object({ type: z.literal('subscribed'), clusterId: ZId }),
+  z.object({ type: z.literal('subscribed'), clusterId: ZId, event: ZAutoscalerEvent.nullable() }),
   z.object({ type: z.literal('unsubscribed'), clusterId: ZId }),
   z.object({ type: z.literal('error'), code: ZString, message: ZString, clusterId: ZId.optional() }),
   z.object({ type: z.literal('sample'), clusterId: ZId, sample: ZSamplePoint }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryCache, createRedisCache } from './cache';
 
 // With REDIS_URL (CI's second mode) the real Redis, else the in-process cache.
@@ -35,5 +35,22 @@ describe(`cache (${cache.kind})`, () => {
     await cache.set('text', 'Zoë', 60);
     expect((await cache.getBuffer('text'))?.equals(Buffer.from('Zoë'))).toBe(true);
     expect(await cache.getBuffer('never-set')).toBeUndefined();
+  });
+
+  it('keeps each member of a shared set for its time from its latest add', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await cache.keepMembers('followed', ['a', 'b'], 60);
+      vi.setSystemTime(Date.now() + 40_000);
+      await cache.keepMembers('followed', ['b', 'c'], 60);
+      expect(await cache.members('followed')).toEqual(new Set(['a', 'b', 'c']));
+      vi.setSystemTime(Date.now() + 30_000);
+      expect(await cache.members('followed')).toEqual(new Set(['b', 'c']));
+      vi.setSystemTime(Date.now() + 31_000);
+      expect(await cache.members('followed')).toEqual(new Set());
+      expect(await cache.members('never-kept')).toEqual(new Set());
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

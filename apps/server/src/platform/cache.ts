@@ -19,6 +19,13 @@ export type Cache = {
   del(key: string): Promise<void>;
   /** Reads and deletes in one step (GETDEL), so of two concurrent takers only one gets the value. */
   take(key: string): Promise<string | undefined>;
+  /**
+   * Adds members to the set at `key`, each kept for `ttlSeconds` from its latest add (in Redis a
+   * sorted set scored by expiry time): a set that several replicas keep current without owning it.
+   */
+  keepMembers(key: string, members: string[], ttlSeconds: number): Promise<void>;
+  /** The members of `key` not yet expired; undefined when they cannot be read (Redis away). */
+  members(key: string): Promise<Set<string> | undefined>;
   publish(channel: string, message: string | Buffer): Promise<void>;
   /**
    * `onLive(true)` once the channel's messages are being received, `onLive(false)` when some may be
@@ -48,6 +55,7 @@ const text = (value: string | Buffer | undefined) =>
 
 export function createMemoryCache(): Cache {
   const store = new Map<string, { value: string | Buffer; expires: number }>();
+  const sets = new Map<string, Map<string, number>>();
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   function read(key: string): string | Buffer | undefined {
@@ -82,6 +90,22 @@ export function createMemoryCache(): Cache {
       store.delete(key);
       return text(value);
     },
+    async keepMembers(key, members, ttlSeconds) {
+      const set = sets.get(key) ?? new Map<string, number>();
+      sets.set(key, set);
+      const expires = Date.now() + ttlSeconds * 1000;
+      for (const m of members) set.set(m, expires);
+    },
+    async members(key) {
+      const now = Date.now();
+      const set = sets.get(key);
+      const kept = new Set<string>();
+      for (const [m, expires] of set ?? []) {
+        if (expires > now) kept.add(m);
+        else set?.delete(m);
+      }
+      return kept;
+    },
     async publish(channel, message) {
       bus.emit(channel, typeof message === 'string' ? Buffer.from(message) : message);
     },
@@ -91,6 +115,7 @@ export function createMemoryCache(): Cache {
     status: () => ({ status: 'disabled', detail: 'in-process (REDIS_URL not set)' }),
     async close() {
       store.clear();
+      sets.clear();
       bus.removeAllListeners();
     },
   };
@@ -196,6 +221,22 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     set: (key, value, ttl) => safe(async () => void (await client.set(key, value, 'EX', ttl)), undefined),
     del: (key) => safe(async () => void (await client.del(key)), undefined),
     take: (key) => safe(async () => (await client.getdel(key)) ?? undefined, undefined),
+    // Scored by the writer's clock and read by the reader's: replicas' clocks may differ by less than
+    // a ttl's margin over the refresh period. Expired members are dropped on the next add.
+    keepMembers: (key, members, ttlSeconds) =>
+      safe(async () => {
+        if (members.length === 0) return;
+        const now = Date.now();
+        const expires = now + ttlSeconds * 1000;
+        await client
+          .multi()
+          .zremrangebyscore(key, '-inf', now)
+          .zadd(key, ...members.flatMap((m) => [expires, m]))
+          .pexpire(key, ttlSeconds * 1000)
+          .exec();
+      }, undefined),
+    members: (key) =>
+      safe(async () => new Set(await client.zrangebyscore(key, `(${Date.now()}`, '+inf')), undefined),
     publish: (channel, message) =>
       safe(async () => void (await client.publish(prefix + channel, message)), undefined),
     subscribe: (channel, onMessage, onLive) =>

@@ -66,7 +66,8 @@ export const autoscalerModule = defineModule({
     // Loaded here: the CLI builds the services without the HTTP stack.
     const { default: websocket } = await import('@fastify/websocket');
     await app.register(websocket, { options: { maxPayload: ctx.config.autoscaler.wsMaxMessageBytes } });
-    await app.register((scope) => liveRoutes(scope, ctx, s.live));
+    const latest = async (id: string) => (await s.loop.events(id, { limit: 1 })).items[0] ?? null;
+    await app.register((scope) => liveRoutes(scope, ctx, s.live, latest));
   },
   jobs: ({ metrics, eventDays, loop, simulator }, ctx) => [
     ...(simulator.configured

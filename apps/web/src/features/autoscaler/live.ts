@@ -19,10 +19,12 @@ export function useLiveCluster(clusterId: string): number | false {
     let stopped = false;
     let ws: WebSocket | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = (msg: TLiveServerMessage) => {
-      if (msg.type === 'sample') void qc.invalidateQueries({ queryKey: clusterKeys.samples(clusterId) });
-      if (msg.type === 'event') void qc.invalidateQueries({ queryKey: clusterKeys.events(clusterId) });
-      if (msg.type === 'event' || msg.type === 'breaker')
+    // On `subscribed` everything is read once: what was stored while subscribing is not streamed.
+    const refresh = ({ type }: TLiveServerMessage) => {
+      const all = type === 'subscribed';
+      if (all || type === 'sample') void qc.invalidateQueries({ queryKey: clusterKeys.samples(clusterId) });
+      if (all || type === 'event') void qc.invalidateQueries({ queryKey: clusterKeys.events(clusterId) });
+      if (all || type === 'event' || type === 'breaker')
         void qc.invalidateQueries({ queryKey: clusterKeys.one(clusterId), exact: true });
     };
     const open = () => {
@@ -37,8 +39,10 @@ export function useLiveCluster(clusterId: string): number | false {
       socket.onmessage = (m) => {
         const msg = JSON.parse(String(m.data)) as TLiveServerMessage;
         if (msg.type === 'ready') socket.send(JSON.stringify({ type: 'subscribe', clusterId }));
-        else if (msg.type === 'subscribed' && msg.clusterId === clusterId) setLive(true);
-        else if ('clusterId' in msg && msg.clusterId === clusterId) refresh(msg);
+        else if (msg.type === 'subscribed' && msg.clusterId === clusterId) {
+          refresh(msg);
+          setLive(true);
+        } else if ('clusterId' in msg && msg.clusterId === clusterId) refresh(msg);
       };
       socket.onclose = () => {
         setLive(false);

@@ -5,6 +5,8 @@ import type { AppContext } from '../../../platform/context';
 // replica of the old version from misreading it during a rolling deploy.
 export const LIVE_CHANNEL = 'autoscaler.live.lines';
 const BATCH = 1000;
+/** The clusters some replica's WebSocket clients follow, kept current by those replicas. */
+const FOLLOWED = 'autoscaler.followed';
 export type LiveMessage = Extract<TLiveServerMessage, { clusterId: string }>;
 
 /** A live message serialised once (as UTF-8), with what a replica routes it by beside its JSON. */
@@ -59,18 +61,31 @@ export function decodeLines(
 
 /**
  * Cluster updates for the WebSockets of every replica: Redis pub/sub when REDIS_URL is set (so a
- * client on one replica sees what another decided), in-process otherwise.
+ * client on one replica sees what another decided), in-process otherwise. Only the clusters that some
+ * replica follows are published per tick: each replica adds the clusters its clients follow to a
+ * shared set when they subscribe and again every ping period, each kept for three periods.
  */
 export function createLiveBus(ctx: AppContext) {
+  const followSeconds = 3 * ctx.config.autoscaler.wsPingSeconds;
   return {
+    /** Marks clusters as followed, so the loop publishes their lines (for three ping periods). */
+    follow: (clusterIds: string[]) => ctx.cache.keepMembers(FOLLOWED, clusterIds, followSeconds),
+    /** Whether anyone follows a cluster now; every cluster when the shared set cannot be read. */
+    async followed(): Promise<(clusterId: string) => boolean> {
+      const set = await ctx.cache.members(FOLLOWED);
+      return set ? (id) => set.has(id) : () => true;
+    },
     /** A tick's messages go out in a few publications of up to 1,000 each, not one per message. */
     async publish(lines: LiveLine[]) {
       for (let i = 0; i < lines.length; i += BATCH)
         await ctx.cache.publish(LIVE_CHANNEL, encodeLines(lines.slice(i, i + BATCH)));
     },
     /** The lines of the clusters `wanted` here, each with its JSON as the bytes published. */
-    subscribe: (wanted: (clusterId: string) => boolean, fn: (line: LiveLine) => void) =>
-      ctx.cache.subscribeBuffer(LIVE_CHANNEL, (raw) => decodeLines(raw, wanted, fn)),
+    subscribe: (
+      wanted: (clusterId: string) => boolean,
+      fn: (line: LiveLine) => void,
+      onLive?: (live: boolean) => void,
+    ) => ctx.cache.subscribeBuffer(LIVE_CHANNEL, (raw) => decodeLines(raw, wanted, fn), onLive),
   };
 }
 export type LiveBus = ReturnType<typeof createLiveBus>;

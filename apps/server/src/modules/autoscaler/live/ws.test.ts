@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type TLiveServerMessage, ZLiveServerMessage } from '@clockpilot/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
@@ -151,6 +151,63 @@ describe('the live WebSocket', () => {
     expect(event).toEqual(listed.body.items[0]);
     await client.next('sample', cluster.id);
     expect(client.count('event')).toBe(1);
+    client.socket.close();
+  });
+
+  it('publishes no lines of a cluster nobody follows, and answers a later subscribe with its stored event', async () => {
+    const cluster = await createCluster(a, owner.user, {
+      simulation: { load: { type: 'constant', rps: 30 }, capacityRps: 10, bootSeconds: 0 },
+    });
+    const lines: string[] = [];
+    const unsubscribe = moduleServices(a, 'autoscaler').live.subscribe(
+      (id) => id === cluster.id,
+      (line) => lines.push(line.type),
+    );
+    const client = await connect();
+    client.send({ type: 'auth', token: owner.accessToken });
+    await client.next('ready');
+
+    // Ticked while no client follows it (as when a subscribe comes just after a tick read the
+    // followed set): the event is stored, nothing is published for it.
+    await sim.advance(cluster.id, 15);
+    clock.advance(15_000);
+    await moduleServices(b, 'autoscaler').loop.tick();
+    // Pub/sub keeps a publisher's order: once this marker is here, a line of the tick would be too.
+    await moduleServices(b, 'autoscaler').live.publish([
+      lineOf({ type: 'breaker', clusterId: cluster.id, state: 'closed' }),
+    ]);
+    await vi.waitUntil(() => lines.length > 0);
+    expect(lines).toEqual(['breaker']);
+
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    const subscribed = await client.next('subscribed', cluster.id);
+    const listed = await request(a, owner, 'GET', `/autoscaler/clusters/${cluster.id}/events?limit=1`);
+    expect(subscribed.event).toEqual(listed.body.items[0]);
+    expect(subscribed.event).toMatchObject({ clusterId: cluster.id, previousServers: 1 });
+    expect(ZLiveServerMessage.parse(subscribed)).toEqual(subscribed);
+
+    // Followed from now on, through the set shared by the replicas.
+    await sim.advance(cluster.id, 15);
+    clock.advance(15_000);
+    await moduleServices(b, 'autoscaler').loop.tick();
+    const { event } = await client.next('event', cluster.id);
+    expect(event.id).not.toBe(subscribed.event?.id);
+    await client.next('sample', cluster.id);
+    unsubscribe();
+    client.socket.close();
+  });
+
+  it('answers a subscribe to a cluster not ticked yet with no event', async () => {
+    const cluster = await createCluster(a, owner.user);
+    const client = await connect();
+    client.send({ type: 'auth', token: owner.accessToken });
+    await client.next('ready');
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    expect(await client.next('subscribed', cluster.id)).toEqual({
+      type: 'subscribed',
+      clusterId: cluster.id,
+      event: null,
+    });
     client.socket.close();
   });
 

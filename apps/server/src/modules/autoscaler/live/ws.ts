@@ -1,4 +1,4 @@
-import { type TLiveServerMessage, ZLiveClientMessage } from '@clockpilot/contracts';
+import { type TAutoscalerEvent, type TLiveServerMessage, ZLiveClientMessage } from '@clockpilot/contracts';
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../../platform/auth';
@@ -18,8 +18,16 @@ type Client = { socket: WebSocket; principal?: Principal; clusters: Set<string>;
 /**
  * `GET /api/v1/autoscaler/ws`: live samples, events and breaker changes of the caller's own clusters.
  * The first message authenticates (`{type: "auth", token}`), so no token ever sits in a URL or a log.
+ * The loop publishes only the clusters in the bus's followed set: a subscribe adds its cluster there,
+ * then reads the latest stored event for its answer. A tick whose followed set was read before the add
+ * had committed its event before that read, so the answer holds it; a later one publishes the line.
  */
-export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: LiveBus) {
+export async function liveRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  bus: LiveBus,
+  latest: (clusterId: string) => Promise<TAutoscalerEvent | null>,
+) {
   const o = ctx.config.autoscaler;
   const clients = new Set<Client>();
   // Who follows each cluster, so a message costs its own subscribers, not a pass over every client.
@@ -38,6 +46,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
   };
   const send = (c: Client, m: TLiveServerMessage) => c.socket.send(JSON.stringify(m));
 
+  const followAll = () => (followers.size > 0 ? bus.follow([...followers.keys()]) : undefined);
   const unsubscribe = bus.subscribe(
     (clusterId) => followers.has(clusterId),
     (line) => {
@@ -51,11 +60,15 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
         c.socket.send(data, { binary: false });
       }
     },
+    // After a Redis outage the followed set may have lost this replica's clusters.
+    (live) => void (live && followAll()),
   );
   // A peer that has not answered the last ping by the next one is gone: drop it. A per-replica timer, not
   // a platform job: jobs run once across replicas, but each replica must ping the sockets it holds
   // (docs/DECISIONS.md, "WebSocket keep-alive per replica").
+  // Each ping period also renews this replica's clusters in the followed set.
   const stopPinger = ctx.timers.every('autoscaler.ws-ping', o.wsPingSeconds * 1000, () => {
+    void followAll();
     for (const c of clients) {
       if (!c.alive) c.socket.terminate();
       else {
@@ -101,7 +114,8 @@ export async function liveRoutes(app: FastifyInstance, ctx: AppContext, bus: Liv
         clusterId: m.clusterId,
       });
     follow(c, m.clusterId);
-    send(c, { type: 'subscribed', clusterId: m.clusterId });
+    await bus.follow([m.clusterId]);
+    send(c, { type: 'subscribed', clusterId: m.clusterId, event: await latest(m.clusterId) });
   }
 
   app.get(

@@ -48,28 +48,35 @@ export function createLoopMetrics(ctx: AppContext) {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
-  const known = new Set<string>();
+  // What each cluster's series hold now: a tick sets only those that changed (most keep their value),
+  // as setting a labelled series hashes its labels, 30,000 times a tick over 10,000 clusters.
+  const known = new Map<string, { desired: number; ready: number | null; breakerOpen: boolean }>();
 
   return {
     /** Starts timing one phase of a tick; the answer ends it. */
     phase: (phase: string) => phases.startTimer({ phase }),
     /** One tick: `clusters` are all the clusters that exist now, `figures` those whose tick was saved. */
     record(clusters: Set<string>, figures: TickFigures[]) {
-      for (const id of known) {
+      for (const id of known.keys()) {
         if (clusters.has(id)) continue;
         for (const g of [desired, ready, breakerOpen]) g.remove({ cluster: id });
         known.delete(id);
       }
+      const actions = { up: 0, down: 0, none: 0 };
       for (const f of figures) {
         const cluster = f.clusterId;
-        known.add(cluster);
-        desired.set({ cluster }, f.appliedServers);
-        if (f.readyServers === null) ready.remove({ cluster });
-        else ready.set({ cluster }, f.readyServers);
-        breakerOpen.set({ cluster }, f.breakerOpen ? 1 : 0);
+        const held = known.get(cluster);
+        if (held?.desired !== f.appliedServers) desired.set({ cluster }, f.appliedServers);
+        if (held?.ready !== f.readyServers) {
+          if (f.readyServers === null) ready.remove({ cluster });
+          else ready.set({ cluster }, f.readyServers);
+        }
+        if (held?.breakerOpen !== f.breakerOpen) breakerOpen.set({ cluster }, f.breakerOpen ? 1 : 0);
+        known.set(cluster, { desired: f.appliedServers, ready: f.readyServers, breakerOpen: f.breakerOpen });
         const change = f.appliedServers - f.previousServers;
-        decisions.inc({ action: change > 0 ? 'up' : change < 0 ? 'down' : 'none' });
+        actions[change > 0 ? 'up' : change < 0 ? 'down' : 'none']++;
       }
+      for (const [action, n] of Object.entries(actions)) if (n > 0) decisions.inc({ action }, n);
     },
   };
 }

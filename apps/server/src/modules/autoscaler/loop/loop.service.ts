@@ -96,19 +96,19 @@ function sampleOf(row: TickRow, m: ClusterMetrics, t: Tally, at: Date, desired: 
 }
 type Tally = ReturnType<typeof tally>;
 
+const CLOSE_EVENT = Buffer.from('}}');
+
 /**
- * The event's live message, serialised once to UTF-8; the event's inputs (for its row) are the same
- * bytes between `"inputs":` and the message's two closing braces. The date goes as the tick's ISO text
- * (as toEvent() gives it), made once: a Date made JSON.stringify call its toJSON per event.
+ * The event's live message around its inputs' JSON, the bytes its row stores. The date goes as the
+ * tick's ISO text (as toEvent() gives it), made once: a Date made JSON.stringify call its toJSON.
  */
-function eventLine(event: EventRow, at: string): { line: LiveLine; inputs: Buffer } {
-  const { inputs, ...fields } = event;
+function eventLine(event: EventRow, at: string, inputs: Buffer): LiveLine {
+  const { inputs: _, ...fields } = event;
   const head = `{"type":"event","clusterId":"${event.clusterId}","event":${JSON.stringify({ ...fields, at }).slice(0, -1)},"inputs":`;
-  const json = Buffer.from(`${head}${JSON.stringify(inputs)}}}`);
-  // The reason may hold characters of more than one byte: the head is measured in bytes.
   return {
-    line: { clusterId: event.clusterId, type: 'event', json },
-    inputs: json.subarray(Buffer.byteLength(head), -2),
+    clusterId: event.clusterId,
+    type: 'event',
+    json: Buffer.concat([Buffer.from(head), inputs, CLOSE_EVENT]),
   };
 }
 
@@ -266,18 +266,16 @@ export function createLoop(
         limitedBy,
         reason,
         breaker,
+        // Absent figures are undefined, which JSON leaves out: one object literal, not spreads.
         inputs: {
-          ...(metrics && counted ? { cluster: metrics.cluster, servers: counted.counts } : {}),
-          ...(metrics ? {} : { failedReads: memory.failedReads }),
+          cluster: metrics?.cluster,
+          servers: counted?.counts,
+          failedReads: metrics ? undefined : memory.failedReads,
           target: row.target,
           elapsedSeconds: elapsed,
-          ...(result
-            ? {
-                metricReplicas: result.metricReplicas,
-                proposals: result.proposals,
-                conditions: result.conditions,
-              }
-            : {}),
+          metricReplicas: result?.metricReplicas,
+          proposals: result?.proposals,
+          conditions: result?.conditions,
           ...decided.inputs,
         },
       },
@@ -286,9 +284,10 @@ export function createLoop(
 
   /**
    * Stores a chunk of outcomes: the samples (with their rollups) and the decisions (cluster rows and
-   * events) in two transactions side by side, then publishes their live messages. Each event is
-   * serialised once, for the insert and for its live message. Answers the outcomes whose cluster still
-   * exists (one deleted meanwhile keeps no event).
+   * events) in two transactions side by side, then publishes the live messages of the clusters some
+   * client follows (read after the commit: one who subscribes later gets the stored event in the
+   * subscribe answer). Each event's inputs are serialised once, for the insert and its live message.
+   * Answers the outcomes whose cluster still exists (one deleted meanwhile keeps no event).
    */
   async function save(outcomes: Outcome[], now: Date, versions: Map<string, string>): Promise<Outcome[]> {
     const samplesDone = series.phase('samples');
@@ -297,7 +296,7 @@ export function createLoop(
       .finally(() => samplesDone());
     const decisionsDone = series.phase('decisions');
     const at = now.toISOString();
-    const events = outcomes.map((o) => eventLine(o.event, at));
+    const inputs = outcomes.map((o) => Buffer.from(JSON.stringify(o.event.inputs)));
     const decisions = db.transaction(async (tx) => {
       const kept = await repo.saveTicks(
         tx,
@@ -313,16 +312,14 @@ export function createLoop(
       await repo.insertEvents(
         tx,
         at,
-        events.flatMap((e, i) => {
-          const o = outcomes[i]!;
-          return kept.has(o.row.id) ? [{ row: o.event, inputs: e.inputs }] : [];
-        }),
+        outcomes.flatMap((o, i) => (kept.has(o.row.id) ? [{ row: o.event, inputs: inputs[i]! }] : [])),
       );
       decisionsDone();
       return kept;
     });
     const [, kept] = await Promise.all([samples, decisions]);
     const published = series.phase('publish');
+    const followed = await live.followed();
     const lines: LiveLine[] = [];
     const still: Outcome[] = [];
     for (const [i, o] of outcomes.entries()) {
@@ -336,8 +333,9 @@ export function createLoop(
         lastTickAt: now,
       };
       rows.saved(saved, kept.get(clusterId) ?? null);
+      if (!followed(clusterId)) continue;
       if (o.sample) lines.push(lineOf({ type: 'sample', clusterId, sample: pointOf(o.sample, at) }));
-      lines.push(events[i]!.line);
+      lines.push(eventLine(o.event, at, inputs[i]!));
     }
     await live.publish(lines);
     published();
