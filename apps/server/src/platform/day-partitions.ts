@@ -5,8 +5,9 @@ import { pgErrorOf } from './errors';
 const DAY_MS = 86_400_000;
 /** Partitions kept ready ahead of today, so a write never waits for DDL. */
 const DAYS_AHEAD = 3;
+const LOCK_TIMEOUT = sql.raw(`set local lock_timeout = '2s'`);
 
-export const startOfDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+const startOfDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
 
 /**
  * A table partitioned by range on a timestamptz, one partition per UTC day named `<table>_YYYYMMDD`:
@@ -25,6 +26,8 @@ export function dayPartitions(db: Db, table: string, retentionDays: number) {
   async function ensure(from: Date, days: number) {
     await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${table} partitions`}))`);
+      // DDL on a partition locks the parent: never queue the table's writers behind a long reader.
+      await tx.execute(LOCK_TIMEOUT);
       for (let i = 0; i < days; i++) {
         const day = new Date(startOfDay(from).getTime() + i * DAY_MS);
         const next = new Date(day.getTime() + DAY_MS);
@@ -89,7 +92,16 @@ export function dayPartitions(db: Db, table: string, retentionDays: number) {
       const dropped: string[] = [];
       for (const p of await list()) {
         if (p.day.getTime() + DAY_MS > keepFrom) continue;
-        await db.execute(sql.raw(`drop table if exists ${p.name}`));
+        try {
+          await db.transaction(async (tx) => {
+            await tx.execute(LOCK_TIMEOUT);
+            await tx.execute(sql.raw(`drop table if exists ${p.name}`));
+          });
+        } catch (err) {
+          // A reader (a backup, a long page) holds the day: the next run drops it.
+          if (pgErrorOf(err).code === '55P03') continue;
+          throw err;
+        }
         dropped.push(p.name);
         if (p.day.getTime() === readyDay) readyDay = Number.NaN;
       }

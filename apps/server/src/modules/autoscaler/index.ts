@@ -88,10 +88,12 @@ export const autoscalerModule = defineModule({
       everySeconds: 3600,
       handler: async () => {
         const now = ctx.clock.now();
-        await metrics.prepare(now);
-        await eventDays.prepare(now);
-        await metrics.retain(now);
-        await eventDays.retain(now);
+        // Each table's upkeep on its own: one failing leaves the other's done.
+        const upkeep = await Promise.allSettled([
+          metrics.prepare(now).then(() => metrics.retain(now)),
+          eventDays.prepare(now).then(() => eventDays.retain(now)),
+        ]);
+        for (const u of upkeep) if (u.status === 'rejected') throw u.reason;
       },
     },
   ],

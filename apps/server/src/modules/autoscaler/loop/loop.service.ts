@@ -297,26 +297,24 @@ export function createLoop(
     const decisionsDone = series.phase('decisions');
     const at = now.toISOString();
     const inputs = outcomes.map((o) => Buffer.from(JSON.stringify(o.event.inputs)));
-    const decisions = db.transaction(async (tx) => {
-      const kept = await repo.saveTicks(
-        tx,
-        outcomes.map((o) => ({
-          id: o.row.id,
-          version: versions.get(o.row.id) as string,
-          desiredServers: o.event.appliedServers,
-          controller: o.memory,
-          breaker: o.breaker,
-        })),
-        now,
-      );
-      await repo.insertEvents(
-        tx,
-        at,
-        outcomes.flatMap((o, i) => (kept.has(o.row.id) ? [{ row: o.event, inputs: inputs[i]! }] : [])),
-      );
-      decisionsDone();
-      return kept;
-    });
+    const ticks = outcomes.map((o) => ({
+      id: o.row.id,
+      version: versions.get(o.row.id) as string,
+      desiredServers: o.event.appliedServers,
+      controller: o.memory,
+      breaker: o.breaker,
+    }));
+    const decide = () =>
+      db.transaction(async (tx) => {
+        const kept = await repo.saveTicks(tx, ticks, now);
+        const events = outcomes.flatMap((o, i) =>
+          kept.has(o.row.id) ? [{ row: o.event, inputs: inputs[i]! }] : [],
+        );
+        await repo.insertEvents(tx, at, events);
+        return kept;
+      });
+    // A missing day partition (dropped by hand, a restore) rolls it all back: made, then once more.
+    const decisions = eventDays.write(decide, () => [now]).finally(() => decisionsDone());
     const [, kept] = await Promise.all([samples, decisions]);
     const published = series.phase('publish');
     const followed = await live.followed();
@@ -346,7 +344,6 @@ export function createLoop(
     /** One tick over every cluster; a cluster whose read or scale fails gets a fallback event, never a failed tick. */
     async tick(): Promise<Outcome[]> {
       const now = clock.now();
-      // The events go in one transaction with the cluster rows: their partition is made before.
       await eventDays.ready(now);
       let done = series.phase('clusters');
       const read = await rows.read();

@@ -237,7 +237,9 @@ describe('the control loop', () => {
 describe("the control loop's events", () => {
   it('are kept by day: days past the retention go whole, later ones stay, an old-dated tick still lands', async () => {
     const c = await createCluster(t, owner.user, OVERLOADED);
-    // No day prepared ahead: each tick's first write of a day makes its partition.
+    // No day prepared ahead (those the migration made for the real days around today dropped): each
+    // tick's first write of a day makes its partition.
+    await moduleServices(t, 'autoscaler').eventDays.retain(new Date('2100-01-01T00:00:00Z'));
     for (const at of [
       '2026-11-20T10:00:00Z',
       '2026-11-22T23:59:59Z',
@@ -270,6 +272,11 @@ describe("the control loop's events", () => {
       '2026-11-23T00:00:00.000Z',
       '2026-11-22T08:00:00.000Z',
     ]);
+    // Its day's partition dropped by hand (a restore, an operator) after this process made it: the
+    // next tick that day lands too, the partition made again.
+    await t.runtime.ctx.db.execute(sql`drop table autoscaler_events_20261122`);
+    await tickAt('2026-11-22T08:00:15Z', [c.id]);
+    expect((await eventTimes(c.id)).at(-1)).toBe('2026-11-22T08:00:15.000Z');
   });
 
   it("go with their cluster's delete from every day's partition, and only its", async () => {
