@@ -49,6 +49,12 @@ const when = <T>(v: T | undefined, cond: (v: T) => SQL) => (v === undefined ? un
 type HoursRow = { assignmentId: string; weekStart: string; hours: number };
 /** What a write of an assignment's hours needs to know of it for the week totals. */
 export type HoursOwner = Pick<AssignmentRow, 'id' | 'personId' | 'placeholder' | 'status'>;
+const OWNER = {
+  id: assignments.id,
+  personId: assignments.personId,
+  placeholder: assignments.placeholder,
+  status: assignments.status,
+};
 
 /** Inserts (or overwrites) week rows from one JSON parameter per batch: no parameter limit applies. */
 async function writeRows(db: DbOrTx, rows: HoursRow[]): Promise<void> {
@@ -122,10 +128,10 @@ export const planningRepo = {
       .limit(ks.fetch);
     return ks.page(rows);
   },
-  /** The deliverable's assignments, locked for a reallocation, in id order. */
-  linkedAssignments(db: DbOrTx, deliverableId: string): Promise<AssignmentRow[]> {
+  /** The deliverable's assignments, locked for a reallocation, in id order, with what its write needs of them. */
+  linkedAssignments(db: DbOrTx, deliverableId: string): Promise<HoursOwner[]> {
     return db
-      .select()
+      .select(OWNER)
       .from(assignments)
       .where(eq(assignments.deliverableId, deliverableId))
       .orderBy(asc(assignments.id))
@@ -371,12 +377,7 @@ export const planningRepo = {
     if (ids.length === 0) return [];
     return (
       db
-        .select({
-          id: assignments.id,
-          personId: assignments.personId,
-          placeholder: assignments.placeholder,
-          status: assignments.status,
-        })
+        .select(OWNER)
         .from(assignments)
         .where(inArray(assignments.id, ids))
         // In id order, as linkedAssignments locks them: two writers sharing rows never wait on each other in a circle.

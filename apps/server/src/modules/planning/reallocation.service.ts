@@ -8,8 +8,8 @@ import type { TPersonCapacity } from '../directory';
 import { calendarRepo } from './calendar.repo';
 import { capacityCalendar } from './capacity';
 import { type PlanningPolicy, toDeliverable } from './planning.policy';
-import { planningRepo } from './planning.repo';
-import type { AssignmentRow, DeliverableRow } from './planning.tables';
+import { type HoursOwner, planningRepo } from './planning.repo';
+import type { DeliverableRow } from './planning.tables';
 import { addDays, addWeeks, mondayOf, once, weekKey, weeksBetween } from './planning.weeks';
 import { reallocate, type WeekHours } from './reallocate';
 import { decodeImage, encodeImage, type StoredImage } from './reallocation.image';
@@ -39,7 +39,7 @@ function otherLoad(
   width: number,
   windowIndex: ReadonlyMap<string, number>,
   series: readonly TotalSeries[],
-  linked: readonly AssignmentRow[],
+  linked: readonly HoursOwner[],
   hours: ReadonlyMap<string, WeekHours>,
 ): Map<string, number[]> {
   const load = new Map<string, number[]>();
