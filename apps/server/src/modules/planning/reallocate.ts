@@ -41,6 +41,16 @@ export type ReallocationResult = {
   overAllocations: Array<{ personId: string; week: string; hoursOver: number }>;
 };
 
+/**
+ * The weeks of an hours map in date order: its keys as they are when already in order (as the
+ * repository reads them and this module writes them), sorted otherwise. A reallocation orders 20,000.
+ */
+export function weeksOf(hours: WeekHours): string[] {
+  const weeks = Object.keys(hours);
+  for (let i = 1; i < weeks.length; i++) if (weeks[i - 1]! > weeks[i]!) return weeks.sort();
+  return weeks;
+}
+
 /** Quarter hours: every stored amount is a multiple of 0.25, so integers keep the sums exact. */
 const q = (hours: number) => Math.round(hours * 4);
 const h = (quarters: number) => quarters / 4;
@@ -74,19 +84,21 @@ export function reallocate(input: ReallocationInput): ReallocationResult {
 
   const out: ReallocationResult['assignments'] = [];
   for (const a of sorted) {
+    // Past weeks come first, in order; window weeks are summed by their place in the window and
+    // follow them, so the hours are in date order as they are made.
     const hours: WeekHours = {};
+    const placed = new Array<number>(width);
     const moves = new Map<string, number>();
     let unplaced = 0;
     const move = (from: string, index: number, quarters: number) => {
       const to = window[index]!;
-      hours[to] = (hours[to] ?? 0) + quarters;
+      placed[index] = (placed[index] ?? 0) + quarters;
       if (from !== to) moves.set(`${from}|${to}`, (moves.get(`${from}|${to}`) ?? 0) + quarters);
     };
-    const weeks = Object.keys(a.hours).sort();
-    for (const week of weeks) {
+    for (const week of weeksOf(a.hours)) {
       const quarters = q(a.hours[week]!);
       if (week < currentWeek) {
-        hours[week] = (hours[week] ?? 0) + quarters;
+        hours[week] = h(quarters);
         continue;
       }
       const ideal = Math.min(width - 1, Math.max(0, offsetOf(week) + shiftWeeks));
@@ -113,14 +125,13 @@ export function reallocate(input: ReallocationInput): ReallocationResult {
         move(week, ideal, rest);
       }
     }
+    placed.forEach((quarters, i) => {
+      hours[window[i]!] = h(quarters);
+    });
     out.push({
       id: a.id,
       personId: a.personId,
-      hours: Object.fromEntries(
-        Object.keys(hours)
-          .sort()
-          .map((w) => [w, h(hours[w]!)]),
-      ),
+      hours,
       moves: [...moves]
         .map(([key, quarters]) => {
           const [from, to] = key.split('|') as [string, string];

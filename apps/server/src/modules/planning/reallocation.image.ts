@@ -1,5 +1,5 @@
 import { addWeeks, WEEK_ORIGIN, weeksFrom } from './planning.weeks';
-import type { WeekHours } from './reallocate';
+import { type WeekHours, weeksOf } from './reallocate';
 
 /**
  * How a reallocation stores its before- and after-images: per assignment its first week and the
@@ -13,7 +13,7 @@ export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage 
   const out: StoredImage = {};
   const number = weeksFrom(WEEK_ORIGIN);
   for (const [id, weeks] of hours) {
-    const sorted = Object.keys(weeks).sort();
+    const sorted = weeksOf(weeks);
     if (sorted.length === 0) {
       out[id] = [];
       continue;

@@ -8,9 +8,9 @@ import type { TPersonCapacity } from '../directory';
 import { calendarRepo } from './calendar.repo';
 import { capacityCalendar } from './capacity';
 import { type PlanningPolicy, toDeliverable } from './planning.policy';
-import { planningRepo } from './planning.repo';
-import type { AssignmentRow, DeliverableRow } from './planning.tables';
-import { addDays, addWeeks, mondayOf, weekKey, weeksBetween } from './planning.weeks';
+import { type HoursOwner, planningRepo } from './planning.repo';
+import type { DeliverableRow } from './planning.tables';
+import { addDays, addWeeks, mondayOf, once, weekKey, weeksBetween } from './planning.weeks';
 import { reallocate, type WeekHours } from './reallocate';
 import { decodeImage, encodeImage, type StoredImage } from './reallocation.image';
 import { type TotalSeries, totalsRepo } from './totals.repo';
@@ -39,7 +39,7 @@ function otherLoad(
   width: number,
   windowIndex: ReadonlyMap<string, number>,
   series: readonly TotalSeries[],
-  linked: readonly AssignmentRow[],
+  linked: readonly HoursOwner[],
   hours: ReadonlyMap<string, WeekHours>,
 ): Map<string, number[]> {
   const load = new Map<string, number[]>();
@@ -53,10 +53,11 @@ function otherLoad(
   for (const a of linked) {
     const row = a.personId ? load.get(a.personId) : undefined;
     if (!row) continue;
-    for (const [week, h] of Object.entries(hours.get(a.id)!)) {
+    const weeks = hours.get(a.id)!;
+    for (const week of Object.keys(weeks)) {
       const i = windowIndex.get(week);
       // Never below zero, even with totals behind rows written around the repository.
-      if (i !== undefined) row[i] = Math.max(0, row[i]! - h);
+      if (i !== undefined) row[i] = Math.max(0, row[i]! - weeks[week]!);
     }
   }
   return load;
@@ -151,6 +152,8 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       otherLoad: (personId, week) => load.get(personId)?.[windowIndex.get(week)!] ?? 0,
     });
     const byId = new Map(linked.map((a) => [a.id, a]));
+    // ~1,000 moves between a few dozen distinct weeks.
+    const key = once(weekKey);
     const moved = summaryOf(
       dates,
       result.applied,
@@ -159,12 +162,12 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
         assignmentId: a.id,
         personId: a.personId,
         placeholder: byId.get(a.id)!.placeholder,
-        moves: a.moves.map((m) => ({ from: weekKey(m.from), to: weekKey(m.to), hours: m.hours })),
+        moves: a.moves.map((m) => ({ from: key(m.from), to: key(m.to), hours: m.hours })),
         unplacedHours: a.unplacedHours,
       })),
       result.overAllocations.map((o) => ({
         personId: o.personId,
-        week: weekKey(o.week),
+        week: key(o.week),
         hoursOver: o.hoursOver,
       })),
     );

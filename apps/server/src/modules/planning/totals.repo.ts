@@ -253,6 +253,10 @@ export const totalsRepo = {
     // Each row's weeks from its first changed one to its last, placed by their offset `f` (0: week 1).
     const slices = (side: 'confirmed' | 'tentative') =>
       pgList(rows.map((r) => (r[side] ? pgText(pgList(r[side].slice(r.first, r.last + 1))) : null)));
+    // Added element by element only when it changes: most rows change one side (a reallocation's
+    // 200 people their confirmed hours), and the sum cost ~40 µs a row.
+    const plus = (stored: SQL, change: SQL) => sql`case when ${change} = ${ZEROS} then ${stored}
+      else (select array_agg(x + e order by n) from unnest(${stored}, ${change}) with ordinality u(x, e, n)) end`;
     const full = (x: SQL) => sql`case when ${x} is null then ${ZEROS}
       else array_fill(0, array[f]) || ${x}::int[] || array_fill(0, array[${WEEKS_SQL} - f - cardinality(${x}::int[])]) end`;
     const empty = await db.execute<{ k: string; p: boolean; y: number }>(sql`
@@ -266,8 +270,8 @@ export const totalsRepo = {
         insert into planning_year_totals as o (person_key, placeholder, iso_year, confirmed, tentative)
         select k, p, y, ${full(sql`c`)}, ${full(sql`t`)} from v where (select count(*) from lk) >= 0
         on conflict (person_key, placeholder, iso_year) do update
-          set confirmed = (select array_agg(x + e order by n) from unnest(o.confirmed, excluded.confirmed) with ordinality u(x, e, n)),
-              tentative = (select array_agg(x + e order by n) from unnest(o.tentative, excluded.tentative) with ordinality u(x, e, n))
+          set confirmed = ${plus(sql`o.confirmed`, sql`excluded.confirmed`)},
+              tentative = ${plus(sql`o.tentative`, sql`excluded.tentative`)}
         returning person_key, placeholder, iso_year, confirmed, tentative)
       select person_key as k, placeholder as p, iso_year as y from added where confirmed = ${ZEROS} and tentative = ${ZEROS}`);
     if (empty.rows.length === 0) return;
