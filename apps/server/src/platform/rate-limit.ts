@@ -103,30 +103,29 @@ export function createCounters(cache: Cache): Counters {
   // A burst's hits share few keys (one address, a few users): each key goes once, with its number of
   // hits, and the hits get the counts serial increments would have given them, in the same order.
   async function send(hits: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Hit[]> {
-    const byKey = new Map<string, { windowMs: number; taken: number }>();
+    const byKey = new Map<string, { windowMs: number; taken: number; count: number; resetMs: number }>();
     for (const h of hits) {
       const k = byKey.get(h.key);
       if (k) k.taken++;
-      else byKey.set(h.key, { windowMs: h.windowMs, taken: 1 });
+      else byKey.set(h.key, { windowMs: h.windowMs, taken: 1, count: 0, resetMs: h.windowMs });
     }
     try {
-      const keys = [...byKey.keys()];
-      const counts = [...byKey.values()];
+      const counters = [...byKey.values()];
       const out = await redis.cpLimitHits!(
-        keys.length,
-        ...keys.map((k) => `lim:${k}`),
-        ...counts.map((c) => c.windowMs),
-        ...counts.map((c) => c.taken),
+        counters.length,
+        ...[...byKey.keys()].map((k) => `lim:${k}`),
+        ...counters.map((c) => c.windowMs),
+        ...counters.map((c) => c.taken),
       );
-      const last = new Map<string, { count: number; resetMs: number }>();
-      keys.forEach((k, i) => {
+      counters.forEach((c, i) => {
+        c.count = out[2 * i]! - c.taken; // the count before this call's hits
         const ttl = out[2 * i + 1]!;
-        last.set(k, { count: out[2 * i]! - counts[i]!.taken, resetMs: ttl > 0 ? ttl : counts[i]!.windowMs });
+        if (ttl > 0) c.resetMs = ttl;
       });
       return hits.map((h) => {
-        const k = last.get(h.key)!;
-        k.count++;
-        return { count: k.count, resetMs: k.resetMs };
+        const c = byKey.get(h.key)!;
+        c.count++;
+        return { count: c.count, resetMs: c.resetMs };
       });
     } catch {
       return localHits(hits);
