@@ -260,6 +260,20 @@ describe('limits shared by two instances through one Redis', () => {
     sent.mockRestore();
   });
 
+  it('gives each call of a burst its own count, the shared key sent once per script call', async () => {
+    const sent = vi.spyOn(a.ctx.cache.redis!, 'sendCommand');
+    const get = () => a.app.inject({ method: 'GET', url: '/api/test/ip', remoteAddress: '203.0.113.94' });
+    const answers = await Promise.all(Array.from({ length: 6 }, get));
+    const remaining = answers.map((r) => r.headers['ratelimit-remaining']).sort();
+    expect(remaining.join()).toBe('0,0,0,1,2,3');
+    expect(answers.filter((r) => r.statusCode === 429)).toHaveLength(2);
+    for (const [command] of sent.mock.calls.filter(([c]) => c.name === 'evalsha')) {
+      const keys = command.args.filter((arg) => String(arg).startsWith('lim:'));
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+    sent.mockRestore();
+  });
+
   it('still counts calls refused before the per-user limit, and refuses their address once over', async () => {
     const bad = { authorization: 'Bearer not-a-token' };
     const call = (t: TestApp) =>

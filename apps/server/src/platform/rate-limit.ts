@@ -39,11 +39,14 @@ export type Counters = {
   refund(key: string): Promise<void>;
 };
 
+// KEYS are distinct; ARGV holds each key's window, then how many hits it takes. A key whose count
+// was 0 before (new, or refunded to 0) starts its window.
 const HIT_LUA = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  local by = tonumber(ARGV[#KEYS + i])
+  local n = redis.call('INCRBY', key, by)
+  if n == by then redis.call('PEXPIRE', key, ARGV[i]) end
   out[#out + 1] = n
   out[#out + 1] = redis.call('PTTL', key)
 end
@@ -97,16 +100,32 @@ export function createCounters(cache: Cache): Counters {
     client.defineCommand('cpLimitHits', { lua: HIT_LUA });
     client.defineCommand('cpLimitRefund', { numberOfKeys: 1, lua: REFUND_LUA });
   }
+  // A burst's hits share few keys (one address, a few users): each key goes once, with its number of
+  // hits, and the hits get the counts serial increments would have given them, in the same order.
   async function send(hits: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Hit[]> {
+    const byKey = new Map<string, { windowMs: number; taken: number; count: number; resetMs: number }>();
+    for (const h of hits) {
+      const k = byKey.get(h.key);
+      if (k) k.taken++;
+      else byKey.set(h.key, { windowMs: h.windowMs, taken: 1, count: 0, resetMs: h.windowMs });
+    }
     try {
+      const counters = [...byKey.values()];
       const out = await redis.cpLimitHits!(
-        hits.length,
-        ...hits.map((h) => `lim:${h.key}`),
-        ...hits.map((h) => h.windowMs),
+        counters.length,
+        ...[...byKey.keys()].map((k) => `lim:${k}`),
+        ...counters.map((c) => c.windowMs),
+        ...counters.map((c) => c.taken),
       );
-      return hits.map((h, i) => {
+      counters.forEach((c, i) => {
+        c.count = out[2 * i]! - c.taken; // the count before this call's hits
         const ttl = out[2 * i + 1]!;
-        return { count: out[2 * i]!, resetMs: ttl > 0 ? ttl : h.windowMs };
+        if (ttl > 0) c.resetMs = ttl;
+      });
+      return hits.map((h) => {
+        const c = byKey.get(h.key)!;
+        c.count++;
+        return { count: c.count, resetMs: c.resetMs };
       });
     } catch {
       return localHits(hits);
