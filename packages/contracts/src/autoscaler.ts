@@ -253,9 +253,12 @@ export type TLiveClientMessage = z.infer<typeof ZLiveClientMessage>;
 
 /**
  * What the server sends: `ready` after `auth`, `subscribed` (with the cluster's latest stored event, null
- * before its first tick: an update made while subscribing may not be streamed), `unsubscribed`, `error`, and per tick of a
- * subscribed cluster a `sample` (left out for a client that reads too slowly) and its `event`, and
- * `breaker` when the cluster's circuit breaker changes state. Close codes: 1008 authentication failed
+ * before its first tick: an update made while subscribing may not be streamed), `unsubscribed`, `error`
+ * (`not_found`, also when a followed cluster is deleted; `unavailable` when live updates cannot be set
+ * up now: poll and try again later), and per tick of a subscribed cluster a `sample` (left out for a
+ * client that reads too slowly) and its `event`, and `breaker` when the cluster's circuit breaker
+ * changes state. A cluster's lines may arrive before its `subscribed` answer (and that answer's event
+ * may be one already streamed). Close codes: 1008 authentication failed
  * or missing within 10 s, 1009 message too large, 1013 too many connections.
  */
 export const ZLiveServerMessage = z.discriminatedUnion('type', [

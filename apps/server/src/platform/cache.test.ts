@@ -53,4 +53,24 @@ describe(`cache (${cache.kind})`, () => {
       vi.useRealTimers();
     }
   });
+
+  it('keeps a shared set as long as its latest-expiring member, whoever added last', async () => {
+    expect(await cache.keepMembers('kept', ['long'], 600)).toBe(true);
+    expect(await cache.keepMembers('kept', ['short'], 1)).toBe(true);
+    expect(await cache.members('kept')).toEqual(new Set(['long', 'short']));
+    // Redis drops a whole key at its expiry: a short member's add must not bring that forward.
+    if (cache.redis) expect(await cache.redis.pttl('kept')).toBeGreaterThan(500_000);
+  });
+
+  it('tells when commands can be sent again after the connection to Redis dropped', async () => {
+    const redis = cache.redis;
+    // In process there is no connection to lose.
+    if (!redis) return;
+    const ready = vi.fn();
+    const stop = cache.onReady(ready);
+    redis.disconnect(true);
+    await vi.waitUntil(() => ready.mock.calls.length > 0, { timeout: 10_000 });
+    stop();
+    expect(redis.status).toBe('ready');
+  });
 });

@@ -22,11 +22,16 @@ export type Cache = {
   /**
    * Adds members to the set at `key`, each kept for `ttlSeconds` from its latest add (in Redis a
    * sorted set scored by expiry time): a set that several replicas keep current without owning it.
+   * False when they could not be stored (Redis away).
    */
-  keepMembers(key: string, members: string[], ttlSeconds: number): Promise<void>;
+  keepMembers(key: string, members: string[], ttlSeconds: number): Promise<boolean>;
   /** The members of `key` not yet expired; undefined when they cannot be read (Redis away). */
   members(key: string): Promise<Set<string> | undefined>;
   publish(channel: string, message: string | Buffer): Promise<void>;
+  /** Connections subscribed to `channel` across replicas; undefined in memory mode or when Redis is away. */
+  subscribers(channel: string): Promise<number | undefined>;
+  /** Calls `fn` each time commands can be sent to Redis again after an outage; never in memory mode. */
+  onReady(fn: () => void): () => void;
   /**
    * `onLive(true)` once the channel's messages are being received, `onLive(false)` when some may be
    * missed (the connection to Redis dropped); a `true` follows when subscribed again. State kept from
@@ -95,6 +100,7 @@ export function createMemoryCache(): Cache {
       sets.set(key, set);
       const expires = Date.now() + ttlSeconds * 1000;
       for (const m of members) set.set(m, expires);
+      return true;
     },
     async members(key) {
       const now = Date.now();
@@ -109,6 +115,8 @@ export function createMemoryCache(): Cache {
     async publish(channel, message) {
       bus.emit(channel, typeof message === 'string' ? Buffer.from(message) : message);
     },
+    subscribers: async () => undefined,
+    onReady: () => () => undefined,
     subscribe: (channel, onMessage, onLive) =>
       subscribeBuffer(channel, (m) => onMessage(m.toString()), onLive),
     subscribeBuffer,
@@ -155,10 +163,13 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     if (lastError !== err.message) log.warn({ err: err.message }, 'redis unavailable, running degraded');
     lastError = err.message;
   });
+  const readiness = new EventEmitter();
+  readiness.setMaxListeners(0);
   client.on('ready', () => {
     if (wasReady) log.info('redis reconnected');
     wasReady = true;
     lastError = undefined;
+    readiness.emit('ready');
   });
   subscriber.on('error', () => {});
   subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
@@ -222,23 +233,36 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     del: (key) => safe(async () => void (await client.del(key)), undefined),
     take: (key) => safe(async () => (await client.getdel(key)) ?? undefined, undefined),
     // Scored by the writer's clock and read by the reader's: replicas' clocks may differ by less than
-    // a ttl's margin over the refresh period. Expired members are dropped on the next add.
+    // a ttl's margin over the refresh period. Expired members are dropped on the next add. The key
+    // lives as long as its latest-expiring member (NX for a new key, GT after): a writer with a
+    // shorter ttl never cuts another's members short.
     keepMembers: (key, members, ttlSeconds) =>
       safe(async () => {
-        if (members.length === 0) return;
+        if (members.length === 0) return true;
         const now = Date.now();
         const expires = now + ttlSeconds * 1000;
-        await client
+        const replies = await client
           .multi()
           .zremrangebyscore(key, '-inf', now)
           .zadd(key, ...members.flatMap((m) => [expires, m]))
-          .pexpire(key, ttlSeconds * 1000)
+          .pexpireat(key, expires, 'NX')
+          .pexpireat(key, expires, 'GT')
           .exec();
-      }, undefined),
+        return replies?.every(([err]) => !err) ?? false;
+      }, false),
     members: (key) =>
       safe(async () => new Set(await client.zrangebyscore(key, `(${Date.now()}`, '+inf')), undefined),
     publish: (channel, message) =>
       safe(async () => void (await client.publish(prefix + channel, message)), undefined),
+    subscribers: (channel) =>
+      safe(async () => {
+        const [, count] = (await client.pubsub('NUMSUB', prefix + channel)) as [string, number];
+        return Number(count);
+      }, undefined),
+    onReady(fn) {
+      readiness.on('ready', fn);
+      return () => readiness.off('ready', fn);
+    },
     subscribe: (channel, onMessage, onLive) =>
       subscribeBuffer(channel, (m) => onMessage(m.toString()), onLive),
     subscribeBuffer,
@@ -249,6 +273,7 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
     async close() {
       bus.removeAllListeners();
       liveness.removeAllListeners();
+      readiness.removeAllListeners();
       await Promise.allSettled([client.quit(), subscriber.quit()]);
       client.disconnect();
       subscriber.disconnect();

@@ -17,6 +17,9 @@ const clusterPath = (id: string) => `${CLUSTERS_PATH}/${encodeURIComponent(id)}`
 /** How often the dashboard asks for new samples and events while no live stream is open. */
 export const POLL_MS = 3000;
 
+/** Changes the decision timeline shows at most. */
+export const RECENT_EVENTS = 20;
+
 export const clusterKeys = {
   all: ['autoscaler', 'clusters'] as const,
   one: (id: string) => ['autoscaler', 'cluster', id] as const,
@@ -52,7 +55,7 @@ export function useRecentEvents(id: string, pollMs: number | false) {
     queryKey: [...clusterKeys.events(id), 'recent'],
     queryFn: ({ signal }) =>
       api<{ items: TAutoscalerEvent[] }>('GET', `${clusterPath(id)}/events`, {
-        query: { limit: 20, changesOnly: 'true' },
+        query: { limit: RECENT_EVENTS, changesOnly: 'true' },
         signal,
       }),
     refetchInterval: pollMs,

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { auth } from '../../app/auth';
 import { clusterKeys, POLL_MS } from './api';
+import { addEvent } from './live-events';
 
 /** How long to wait before opening the stream again after it closed; polling covers the gap. */
 const REOPEN_MS = 15_000;
@@ -10,7 +11,8 @@ const REOPEN_MS = 15_000;
 /**
  * Follows one cluster over the autoscaler's WebSocket: each sample, event or breaker change refreshes
  * the queries it touches. Returns the polling period the queries should use: none while the stream is
- * subscribed, POLL_MS while it is not (not open yet, closed, refused).
+ * subscribed, POLL_MS while it is not (not open yet, closed, refused; a refused subscribe closes the
+ * stream, opened again after REOPEN_MS).
  */
 export function useLiveCluster(clusterId: string): number | false {
   const qc = useQueryClient();
@@ -19,11 +21,14 @@ export function useLiveCluster(clusterId: string): number | false {
     let stopped = false;
     let ws: WebSocket | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // On `subscribed` everything is read once: what was stored while subscribing is not streamed.
-    const refresh = ({ type }: TLiveServerMessage) => {
+    // On `subscribed` the cluster and its samples are read once (what was stored while subscribing is
+    // not streamed); the answer carries the latest event, so the event lists take it as it is.
+    const refresh = (msg: TLiveServerMessage) => {
+      const { type } = msg;
       const all = type === 'subscribed';
+      if (msg.type === 'subscribed' && msg.event) addEvent(qc, clusterId, msg.event);
       if (all || type === 'sample') void qc.invalidateQueries({ queryKey: clusterKeys.samples(clusterId) });
-      if (all || type === 'event') void qc.invalidateQueries({ queryKey: clusterKeys.events(clusterId) });
+      if (type === 'event') void qc.invalidateQueries({ queryKey: clusterKeys.events(clusterId) });
       if (all || type === 'event' || type === 'breaker')
         void qc.invalidateQueries({ queryKey: clusterKeys.one(clusterId), exact: true });
     };
@@ -39,6 +44,8 @@ export function useLiveCluster(clusterId: string): number | false {
       socket.onmessage = (m) => {
         const msg = JSON.parse(String(m.data)) as TLiveServerMessage;
         if (msg.type === 'ready') socket.send(JSON.stringify({ type: 'subscribe', clusterId }));
+        // Refused (live updates unavailable, the cluster gone): poll, and try the stream again later.
+        else if (msg.type === 'error' && msg.clusterId === clusterId) socket.close();
         else if (msg.type === 'subscribed' && msg.clusterId === clusterId) {
           refresh(msg);
           setLive(true);

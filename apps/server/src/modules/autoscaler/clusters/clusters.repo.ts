@@ -1,5 +1,5 @@
 import type { TClusterListQuery } from '@clockpilot/contracts';
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
 import { keyset } from '../../../platform/pagination';
 import { type ClusterRow, autoscalerClusters as c } from '../autoscaler.tables';
@@ -38,6 +38,11 @@ export const clustersRepo = {
   },
   async allIds(db: DbOrTx): Promise<string[]> {
     return (await db.select({ id: c.id }).from(c)).map((r) => r.id);
+  },
+  /** Those of `ids` that still exist. */
+  async existing(db: DbOrTx, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    return new Set((await db.select({ id: c.id }).from(c).where(inArray(c.id, ids))).map((r) => r.id));
   },
   /** Serialises one owner's creations and resizes, so two at once cannot both pass the quotas. */
   async lockOwner(db: DbOrTx, ownerId: string) {

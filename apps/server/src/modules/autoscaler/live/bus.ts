@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TLiveServerMessage } from '@clockpilot/contracts';
 import type { AppContext } from '../../../platform/context';
 
@@ -7,6 +8,8 @@ export const LIVE_CHANNEL = 'autoscaler.live.lines';
 const BATCH = 1000;
 /** The clusters some replica's WebSocket clients follow, kept current by those replicas. */
 const FOLLOWED = 'autoscaler.followed';
+/** The replicas that keep FOLLOWED: a subscriber to the channel beyond these may not, and gets every line. */
+const REPLICAS = 'autoscaler.live.replicas';
 export type LiveMessage = Extract<TLiveServerMessage, { clusterId: string }>;
 
 /** A live message serialised once (as UTF-8), with what a replica routes it by beside its JSON. */
@@ -63,17 +66,35 @@ export function decodeLines(
  * Cluster updates for the WebSockets of every replica: Redis pub/sub when REDIS_URL is set (so a
  * client on one replica sees what another decided), in-process otherwise. Only the clusters that some
  * replica follows are published per tick: each replica adds the clusters its clients follow to a
- * shared set when they subscribe and again every ping period, each kept for three periods.
+ * shared set when they subscribe and again every ping period, and registers itself beside them. While
+ * the channel has more subscribers than registered replicas (a replica of a release before this
+ * set, during a rolling deploy or a rollback), every line is published.
  */
 export function createLiveBus(ctx: AppContext) {
-  const followSeconds = 3 * ctx.config.autoscaler.wsPingSeconds;
+  const o = ctx.config.autoscaler;
+  // Three ping periods, two ticks or a minute, whichever is longest: an event loop blocked for a
+  // while (a long tick on the same replica) must not let a followed cluster expire.
+  const keepSeconds = Math.max(3 * o.wsPingSeconds, 2 * o.syncSeconds, 60);
+  const replicaId = randomUUID();
+  /** Whether a subscriber that keeps no followed set may be listening; false without Redis. */
+  async function unregistered() {
+    const [subscribers, replicas] = await Promise.all([
+      ctx.cache.subscribers(LIVE_CHANNEL),
+      ctx.cache.members(REPLICAS),
+    ]);
+    return subscribers !== undefined && (replicas === undefined || subscribers > replicas.size);
+  }
   return {
-    /** Marks clusters as followed, so the loop publishes their lines (for three ping periods). */
-    follow: (clusterIds: string[]) => ctx.cache.keepMembers(FOLLOWED, clusterIds, followSeconds),
-    /** Whether anyone follows a cluster now; every cluster when the shared set cannot be read. */
+    /** Marks clusters as followed, so the loop publishes their lines; false when that failed. */
+    follow: (clusterIds: string[]) => ctx.cache.keepMembers(FOLLOWED, clusterIds, keepSeconds),
+    /** Registers this replica as one that keeps the followed set; false when that failed. */
+    register: () => ctx.cache.keepMembers(REPLICAS, [replicaId], keepSeconds),
+    /** Calls `fn` when Redis takes commands again after an outage (the shared sets may have gone). */
+    onReady: (fn: () => void) => ctx.cache.onReady(fn),
+    /** Whether anyone follows a cluster now; every cluster when that cannot be known. */
     async followed(): Promise<(clusterId: string) => boolean> {
-      const set = await ctx.cache.members(FOLLOWED);
-      return set ? (id) => set.has(id) : () => true;
+      const [set, everyone] = await Promise.all([ctx.cache.members(FOLLOWED), unregistered()]);
+      return set && !everyone ? (id) => set.has(id) : () => true;
     },
     /** A tick's messages go out in a few publications of up to 1,000 each, not one per message. */
     async publish(lines: LiveLine[]) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type TLiveServerMessage, ZLiveServerMessage } from '@clockpilot/contracts';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
@@ -13,7 +14,8 @@ import {
 } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
-import { lineOf } from './bus';
+import { clustersRepo } from '../clusters/clusters.repo';
+import { LIVE_CHANNEL, lineOf } from './bus';
 
 const clock = testClock(new Date('2026-11-26T12:00:00Z'));
 let a: TestApp;
@@ -52,6 +54,34 @@ afterAll(async () => {
   await a?.close();
   await sim?.stop();
 });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** The clusters replica A adds to the followed set, call by call, from now on. */
+function followCalls() {
+  const spy = vi.spyOn(a.runtime.ctx.cache, 'keepMembers');
+  return {
+    spy,
+    /** Waits for A's next renewal (each ping period), then lists the clusters it has added since. */
+    async afterRenewal() {
+      const from = spy.mock.calls.length;
+      await vi.waitUntil(() => spy.mock.calls.slice(from).some(([key]) => key.endsWith('replicas')), {
+        timeout: 10_000,
+      });
+      return spy.mock.calls.slice(from).flatMap(([key, ids]) => (key.endsWith('followed') ? ids : []));
+    },
+  };
+}
+
+/** An authenticated client on replica A. */
+async function ready() {
+  const client = await connect();
+  client.send({ type: 'auth', token: owner.accessToken });
+  await client.next('ready');
+  return client;
+}
 
 /** A client on replica A, with its messages and its close code. */
 async function connect(options: WebSocket.ClientOptions = {}) {
@@ -274,5 +304,85 @@ describe('the live WebSocket', () => {
     expect(slow.count('sample')).toBeGreaterThan(0);
     expect(slow.count('sample')).toBeLessThan(sent);
     slow.socket.close();
+  });
+  it('tells a client to poll when its cluster cannot be added to the followed set, after a few tries', async () => {
+    const cluster = await createCluster(a, owner.user);
+    const keep = vi.spyOn(a.runtime.ctx.cache, 'keepMembers').mockResolvedValue(false);
+    const client = await ready();
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    expect(await client.next('error', cluster.id)).toMatchObject({ code: 'unavailable' });
+    // Three tries (a renewal each ping period may add its own call).
+    expect(keep.mock.calls.filter(([key]) => key.endsWith('followed')).length).toBeGreaterThanOrEqual(3);
+    expect(client.count('subscribed')).toBe(0);
+
+    // Failing once only, the subscribe still succeeds.
+    keep.mockReset();
+    keep.mockResolvedValueOnce(false);
+    keep.mockImplementation(async () => true);
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    await client.next('subscribed', cluster.id);
+    client.socket.close();
+  });
+
+  it('forgets a client that closes while its subscribe is being checked', async () => {
+    const cluster = await createCluster(a, owner.user);
+    const client = await ready();
+    const owned = clustersRepo.owned;
+    vi.spyOn(clustersRepo, 'owned').mockImplementationOnce(async (...args) => {
+      client.socket.close();
+      await client.closedWith();
+      // The server's side of the close is handled in the same turn as the client's, or just after.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return owned(...args);
+    });
+    const calls = followCalls();
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    expect(await calls.afterRenewal()).not.toContain(cluster.id);
+    expect(calls.spy.mock.calls.flatMap(([, ids]) => ids)).not.toContain(cluster.id);
+  });
+
+  it('stops following a deleted cluster and tells its followers', async () => {
+    const cluster = await createCluster(a, owner.user);
+    const client = await ready();
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    await client.next('subscribed', cluster.id);
+    expect((await request(a, owner, 'DELETE', `/autoscaler/clusters/${cluster.id}`)).status).toBe(204);
+    const calls = followCalls();
+    expect(await client.next('error', cluster.id)).toMatchObject({ code: 'not_found' });
+    expect(await calls.afterRenewal()).not.toContain(cluster.id);
+    client.socket.close();
+  });
+
+  it('adds its clusters again when a renewal failed (Redis away), without waiting for the next period', async () => {
+    const cluster = await createCluster(a, owner.user);
+    const client = await ready();
+    client.send({ type: 'subscribe', clusterId: cluster.id });
+    await client.next('subscribed', cluster.id);
+    const keep = vi.spyOn(a.runtime.ctx.cache, 'keepMembers').mockResolvedValueOnce(false);
+    // The first renewal fails; the retry follows it well before the next period (3 s).
+    const added = () =>
+      keep.mock.calls
+        .flatMap(([key, ids]) => (key.endsWith('followed') ? ids : []))
+        .filter((id) => id === cluster.id);
+    await vi.waitUntil(() => added().length >= 2, { timeout: 10_000 });
+    expect(await Promise.all(keep.mock.results.slice(2).map((r) => r.value))).not.toContain(false);
+    client.socket.close();
+  });
+
+  it('publishes every line while the channel has a subscriber that keeps no followed set', async () => {
+    const cluster = await createCluster(a, owner.user);
+    const loop = moduleServices(b, 'autoscaler');
+    expect((await loop.live.followed())(cluster.id)).toBe(false);
+    const url = process.env.REDIS_URL;
+    // Without Redis every subscriber is in this process and keeps the set.
+    if (!url) return;
+    // A replica of a release before the followed set: it listens, never registers.
+    const old = new Redis(url);
+    try {
+      await old.subscribe(`${a.runtime.ctx.config.redis.keyPrefix}${LIVE_CHANNEL}`);
+      expect((await loop.live.followed())(cluster.id)).toBe(true);
+    } finally {
+      old.disconnect();
+    }
   });
 });

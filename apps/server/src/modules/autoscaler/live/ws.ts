@@ -12,6 +12,12 @@ const AUTH_TIMEOUT_MS = 10_000;
 /** Past this many unsent bytes a client is reading too slowly: it loses samples (events still go). */
 const SLOW_READER_BYTES = 256 * 1024;
 const CLOSE = { policy: 1008, tryAgainLater: 1013 } as const;
+/** Adds to the followed set tried on subscribe before the client is told to poll instead. */
+const SUBSCRIBE_TRIES = 3;
+/** Re-adds after an outage wait this long after a failure, doubling up to the ping period. */
+const RETRY_MS = 250;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 type Client = { socket: WebSocket; principal?: Principal; clusters: Set<string>; alive: boolean };
 
@@ -45,8 +51,44 @@ export async function liveRoutes(
     if (set?.size === 0) followers.delete(clusterId);
   };
   const send = (c: Client, m: TLiveServerMessage) => c.socket.send(JSON.stringify(m));
+  const notFound = (clusterId: string): TLiveServerMessage => ({
+    type: 'error',
+    code: 'not_found',
+    message: 'Cluster not found',
+    clusterId,
+  });
 
-  const followAll = () => (followers.size > 0 ? bus.follow([...followers.keys()]) : undefined);
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  /**
+   * Registers this replica and adds its clients' clusters to the followed set (dropping followers of
+   * clusters deleted meanwhile); after a failure (Redis away) tried again, waiting longer each time,
+   * until it is done or the app closes: until then the loop may skip this replica's clusters.
+   */
+  async function followAll(wait = RETRY_MS): Promise<void> {
+    clearTimeout(retry);
+    if (closed) return;
+    try {
+      const ids = [...followers.keys()];
+      const kept = await clustersRepo.existing(ctx.db, ids);
+      for (const id of ids) if (!kept.has(id)) dropCluster(id);
+      const [registered, followed] = await Promise.all([
+        bus.register(),
+        kept.size > 0 ? bus.follow([...kept]) : true,
+      ]);
+      if (registered && followed) return;
+    } catch {
+      // The database is away: tried again below.
+    }
+    if (!closed)
+      retry = setTimeout(() => void followAll(Math.min(wait * 2, o.wsPingSeconds * 1000)), wait).unref();
+  }
+  function dropCluster(clusterId: string) {
+    for (const c of followers.get(clusterId) ?? []) {
+      unfollow(c, clusterId);
+      send(c, notFound(clusterId));
+    }
+  }
   const unsubscribe = bus.subscribe(
     (clusterId) => followers.has(clusterId),
     (line) => {
@@ -60,9 +102,11 @@ export async function liveRoutes(
         c.socket.send(data, { binary: false });
       }
     },
-    // After a Redis outage the followed set may have lost this replica's clusters.
+    // After a Redis outage the followed set may have lost this replica's clusters: added again once
+    // both the subscription and the command connection are back (whichever comes last succeeds).
     (live) => void (live && followAll()),
   );
+  const stopReady = bus.onReady(() => void followAll());
   // A peer that has not answered the last ping by the next one is gone: drop it. A per-replica timer, not
   // a platform job: jobs run once across replicas, but each replica must ping the sockets it holds
   // (docs/DECISIONS.md, "WebSocket keep-alive per replica").
@@ -78,7 +122,10 @@ export async function liveRoutes(
     }
   });
   app.addHook('onClose', async () => {
+    closed = true;
+    clearTimeout(retry);
     stopPinger();
+    stopReady();
     unsubscribe();
     for (const c of clients) c.socket.close(1001, 'server shutting down');
   });
@@ -106,16 +153,31 @@ export async function liveRoutes(
       unfollow(c, m.clusterId);
       return send(c, { type: 'unsubscribed', clusterId: m.clusterId });
     }
-    if (!(await clustersRepo.owned(ctx.db, c.principal.userId, m.clusterId)))
+    const owned = await clustersRepo.owned(ctx.db, c.principal.userId, m.clusterId);
+    // A client gone while this waited is never followed: nothing would remove it again.
+    if (!clients.has(c)) return;
+    if (!owned) return send(c, notFound(m.clusterId));
+    follow(c, m.clusterId);
+    // Not followed in the shared set, the loop would skip its lines: the client polls instead.
+    if (!(await addFollowed(m.clusterId))) {
+      unfollow(c, m.clusterId);
       return send(c, {
         type: 'error',
-        code: 'not_found',
-        message: 'Cluster not found',
+        code: 'unavailable',
+        message: 'Live updates are unavailable; try again later',
         clusterId: m.clusterId,
       });
-    follow(c, m.clusterId);
-    await bus.follow([m.clusterId]);
-    send(c, { type: 'subscribed', clusterId: m.clusterId, event: await latest(m.clusterId) });
+    }
+    const event = await latest(m.clusterId);
+    if (clients.has(c)) send(c, { type: 'subscribed', clusterId: m.clusterId, event });
+  }
+
+  async function addFollowed(clusterId: string) {
+    for (let i = 0; ; i++) {
+      if (await bus.follow([clusterId])) return true;
+      if (i + 1 >= SUBSCRIBE_TRIES) return false;
+      await pause(RETRY_MS * 2 ** i);
+    }
   }
 
   app.get(

@@ -12,8 +12,9 @@ export type TickFigures = {
 };
 
 /**
- * The loop's per-cluster series (label `cluster` = the cluster id), set on every tick by the replica
- * that ran it; the series of a cluster that is gone are dropped at the next tick.
+ * The loop's per-cluster series (label `cluster` = the cluster id), kept by the replica that ran the
+ * tick: a series is set when its value changed (a replica's first tick sets them all); the series of a
+ * cluster that is gone are dropped at the next tick.
  */
 export function createLoopMetrics(ctx: AppContext) {
   const registers = [ctx.metrics.registry];
