@@ -36,7 +36,7 @@ async function planning(...args: string[]) {
 }
 
 const admin = { userId: '00000000-0000-0000-0000-000000000000', role: 'admin', scopes: ['write'] } as const;
-const weeks = { from: '2026-W48', to: '2027-W02' };
+const weeks = { from: '2026-W46', to: '2027-W02' };
 
 /** A deliverable due in 2026-W51 with one linked assignment of these hours, then moved to 2027-W01. */
 async function reallocated(hours: Array<{ week: string; hours: number }>) {
@@ -53,13 +53,13 @@ async function reallocated(hours: Array<{ week: string; hours: number }>) {
   await s.deliverables.update(admin, { userId: null }, d.id, { dueDate: '2027-01-08' });
   const moved = await s.assignments.hours(admin, a.id, weeks);
   /** Sets one week of the assignment, as an edit after the reallocation. */
-  const edit = (week: string, h: number) =>
+  const edit = async (week: string, h: number) =>
     s.assignments.putHours(
       admin,
       { userId: null },
       a.id,
       {},
-      { version: moved.version, items: [{ week, hours: h }] },
+      { version: (await s.assignments.hours(admin, a.id, weeks)).version, items: [{ week, hours: h }] },
       undefined,
     );
   return {
@@ -107,6 +107,63 @@ describe('clockpilot planning', () => {
     expect(await r.hours()).toEqual([
       { week: '2026-W49', hours: 4 },
       { week: '2026-W50', hours: 8.25 },
+    ]);
+  });
+
+  it('undo-reallocation leaves an edit to a week before the reallocation alone: it never touched that week', async () => {
+    // The clock's week is 2026-W48: W47 is the past when the hours move.
+    const r = await reallocated([
+      { week: '2026-W47', hours: 4 },
+      { week: '2026-W50', hours: 8 },
+    ]);
+    expect(r.moved).toEqual([
+      { week: '2026-W47', hours: 4 },
+      { week: '2026-W53', hours: 8 },
+    ]);
+    await r.edit('2026-W47', 6);
+
+    const undone = await planning('undo-reallocation', r.d.id);
+    expect(undone.code).toBe(0);
+    expect(await r.hours()).toEqual([
+      { week: '2026-W47', hours: 6 },
+      { week: '2026-W50', hours: 8 },
+    ]);
+  });
+
+  it('a forced undo-reallocation keeps an edit to a week before the reallocation', async () => {
+    const r = await reallocated([
+      { week: '2026-W47', hours: 4 },
+      { week: '2026-W50', hours: 8 },
+    ]);
+    await r.edit('2026-W47', 2);
+    await r.edit('2026-W53', 5);
+
+    expect((await planning('undo-reallocation', r.d.id)).stderr).toContain('edited: 2026-W53');
+    expect((await planning('undo-reallocation', r.d.id, '--force')).code).toBe(0);
+    expect(await r.hours()).toEqual([
+      { week: '2026-W47', hours: 2 },
+      { week: '2026-W50', hours: 8 },
+    ]);
+  });
+
+  it('undo-reallocation restores every week of a reallocation stored without its first week', async () => {
+    const r = await reallocated([
+      { week: '2026-W47', hours: 4 },
+      { week: '2026-W50', hours: 8 },
+    ]);
+    // The compact form as stored before images kept their first week: all of the assignment's weeks.
+    await runtime.ctx.db.execute(sql`
+      update planning_reallocations
+         set before = ${JSON.stringify({ [r.a.id]: ['2026-11-16', 16, 0, 0, 32] })}::jsonb,
+             after = ${JSON.stringify({ [r.a.id]: ['2026-11-16', 16, 0, 0, 0, 0, 0, 32] })}::jsonb
+       where deliverable_id = ${r.d.id}`);
+    await r.edit('2026-W47', 2);
+
+    expect((await planning('undo-reallocation', r.d.id)).stderr).toContain('edited: 2026-W47');
+    expect((await planning('undo-reallocation', r.d.id, '--force')).code).toBe(0);
+    expect(await r.hours()).toEqual([
+      { week: '2026-W47', hours: 4 },
+      { week: '2026-W50', hours: 8 },
     ]);
   });
 

@@ -173,8 +173,8 @@ export const planningRepo = {
   /**
    * Hours by assignment and Monday, within [from, to] when given, each assignment's weeks in date
    * order. One row per assignment with its weeks as one list of `week:quarters` pairs (one ordered
-   * aggregate, not two): a reallocation reads 10,000 weeks, and a row each (mapped by the ORM) was
-   * most of the read's CPU.
+   * aggregate, not two): a reallocation reads thousands of weeks, and a row each (mapped by the ORM)
+   * was most of the read's CPU.
    */
   async hoursOf(db: DbOrTx, ids: string[], from?: string, to?: string): Promise<Map<string, WeekHours>> {
     const out = new Map<string, WeekHours>(ids.map((id) => [id, {}]));

@@ -176,29 +176,32 @@ describe('reallocate (properties)', () => {
 });
 
 describe('stored images', () => {
-  it('restore every week exactly, through JSON, from the compact form and the older one', () => {
+  it('restore every week exactly, through JSON, from the current form and the older ones', () => {
     const images = fc.dictionary(fc.constantFrom('a', 'b', 'c'), hoursArb, { maxKeys: 3 });
     fc.assert(
       fc.property(images, (image) => {
         const hours = new Map(Object.entries(image));
-        const stored = JSON.parse(JSON.stringify(encodeImage(hours)));
-        expect(decodeImage(stored)).toEqual(hours);
-        expect(decodeImage(JSON.parse(JSON.stringify(image)))).toEqual(hours);
+        const stored = JSON.parse(JSON.stringify(encodeImage(W0, hours)));
+        expect(decodeImage(stored)).toEqual({ from: W0, hours });
+        // Images stored before they kept their first week: the compact map and the week maps, all weeks.
+        expect(decodeImage(stored.hours)).toEqual({ from: undefined, hours });
+        expect(decodeImage(JSON.parse(JSON.stringify(image)))).toEqual({ from: undefined, hours });
       }),
     );
   });
 
-  it('keep a week and its quarter hours per element', () => {
+  it('keep their first week, and a week and its quarter hours per element', () => {
     expect(
       encodeImage(
+        W0,
         new Map([
           ['a', { [wk(3)]: 1.25, [wk(0)]: 4 }],
           ['b', {}],
         ]),
       ),
     ).toEqual({
-      a: [W0, 16, 0, 0, 5],
-      b: [],
+      from: W0,
+      hours: { a: [W0, 16, 0, 0, 5], b: [] },
     });
   });
 });

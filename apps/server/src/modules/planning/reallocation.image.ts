@@ -1,16 +1,25 @@
 import { addWeeks, WEEK_ORIGIN, weeksFrom } from './planning.weeks';
 import { type WeekHours, weeksOf } from './reallocate';
 
-/**
- * How a reallocation stores its before- and after-images: per assignment its first week and the
- * quarter hours of every week from it (0 where it has none), `["2026-01-05", 16, 21, 0, 17]`, or `[]`
- * without hours. A tenth of the size of `{ "2026-01-05": 4, … }` per week, which was the largest write
- * of a reallocation. Rows stored before kept that older form; `decodeImage` reads both.
- */
-export type StoredImage = Record<string, [string, ...number[]] | [] | WeekHours>;
+/** An assignment's first week and the quarter hours of every week from it (0 where it has none), or `[]`. */
+type Compact = [string, ...number[]] | [];
 
-export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage {
-  const out: StoredImage = {};
+/**
+ * How a reallocation stores its before- and after-images: `{ from, hours }`, `from` the first week the
+ * image covers (the reallocation's current week: it never changes an earlier one) and per assignment
+ * its weeks from there in the compact form, `["2026-01-05", 16, 21, 0, 17]` (a tenth of the size of
+ * `{ "2026-01-05": 4, … }` per week). Images stored before `from` was kept are the assignment map
+ * itself, compact or as week maps, and cover all weeks; `decodeImage` reads every form.
+ */
+export type StoredImage =
+  | { from: string; hours: Record<string, Compact> }
+  | Record<string, Compact | WeekHours>;
+
+/** An image's hours per assignment; `from` undefined: all weeks. */
+export type Image = { from: string | undefined; hours: Map<string, WeekHours> };
+
+export function encodeImage(from: string, hours: ReadonlyMap<string, WeekHours>): StoredImage {
+  const out: Record<string, Compact> = {};
   const number = weeksFrom(WEEK_ORIGIN);
   for (const [id, weeks] of hours) {
     const sorted = weeksOf(weeks);
@@ -24,12 +33,15 @@ export function encodeImage(hours: ReadonlyMap<string, WeekHours>): StoredImage 
     for (const w of sorted) quarters[number(w) - start] = Math.round(weeks[w]! * 4);
     out[id] = [first, ...quarters];
   }
-  return out;
+  return { from, hours: out };
 }
 
-export function decodeImage(stored: StoredImage): Map<string, WeekHours> {
+export function decodeImage(stored: StoredImage): Image {
+  // Assignment ids are uuids: only the current form has a `from` key.
+  const current = typeof stored.from === 'string';
+  const images = (current ? stored.hours : stored) as Record<string, Compact | WeekHours>;
   const out = new Map<string, WeekHours>();
-  for (const [id, image] of Object.entries(stored)) {
+  for (const [id, image] of Object.entries(images)) {
     if (!Array.isArray(image)) {
       out.set(id, image);
       continue;
@@ -44,5 +56,5 @@ export function decodeImage(stored: StoredImage): Map<string, WeekHours> {
     }
     out.set(id, hours);
   }
-  return out;
+  return { from: current ? (stored.from as string) : undefined, hours: out };
 }

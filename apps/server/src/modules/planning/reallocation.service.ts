@@ -117,7 +117,8 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     if (linked.length === 0) return skipped('No assignments are linked to this deliverable');
     const currentWeek = mondayOf(ctx.clock.now().toISOString().slice(0, 10));
     const ids = linked.map((a) => a.id);
-    const hours = await planningRepo.hoursOf(tx, ids);
+    // Hours before the current week never move (rule 1): only the weeks from it are read, written and kept.
+    const hours = await planningRepo.hoursOf(tx, ids, currentWeek);
     const personIds = [...new Set(linked.flatMap((a) => (a.personId ? [a.personId] : [])))];
 
     // Capacity and other load of the people over the window.
@@ -174,7 +175,7 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
     if (!result.applied) return moved;
     const after = new Map(result.assignments.map((a) => [a.id, a.hours]));
     await planningRepo.setAllHours(tx, linked, hours, after, ctx.clock.now());
-    const images = { before: encodeImage(hours), after: encodeImage(after) };
+    const images = { before: encodeImage(currentWeek, hours), after: encodeImage(currentWeek, after) };
     const record = (audited: SQL) =>
       planningRepo.reallocationInsert({
         deliverableId: before.id,
@@ -198,8 +199,9 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
   }
 
   /**
-   * Restores the hours of the deliverable's last reallocation exactly. Weeks edited since make it a 409
-   * naming them, unless forced.
+   * Restores the hours of the deliverable's last reallocation exactly, in the weeks its images cover
+   * (from its current week on; all weeks for images stored without one). Weeks edited since make it a
+   * 409 naming them, unless forced; edits to earlier weeks, which it never touched, stay.
    */
   async function undo(
     actor: Actor,
@@ -211,13 +213,13 @@ export function createReallocationService(ctx: AppContext, policy: PlanningPolic
       if (!deliverable) throw notFound('Deliverable');
       const last = await planningRepo.lastReallocation(tx, deliverableId);
       if (!last) throw new AppError('conflict', 'This deliverable has no reallocation to undo');
-      const before = decodeImage(last.before as StoredImage);
-      const after = decodeImage(last.after as StoredImage);
+      const { from, hours: before } = decodeImage(last.before as StoredImage);
+      const after = decodeImage(last.after as StoredImage).hours;
       const ids = [...before.keys()];
       // Locked before their hours are read: the write below goes from exactly these hours.
       const owners = await planningRepo.lockOwners(tx, ids);
       const existing = new Set(owners.map((o) => o.id));
-      const currentHours = await planningRepo.hoursOf(tx, ids);
+      const currentHours = await planningRepo.hoursOf(tx, ids, from);
       const changed = differences(after, currentHours);
       if (changed.length > 0 && !opts.force) {
         throw new AppError(
