@@ -44,9 +44,15 @@ export function useLiveCluster(clusterId: string): number | false {
       socket.onmessage = (m) => {
         const msg = JSON.parse(String(m.data)) as TLiveServerMessage;
         if (msg.type === 'ready') socket.send(JSON.stringify({ type: 'subscribe', clusterId }));
-        // Refused (live updates unavailable, the cluster gone): poll, and try the stream again later.
-        else if (msg.type === 'error' && msg.clusterId === clusterId) socket.close();
-        else if (msg.type === 'subscribed' && msg.clusterId === clusterId) {
+        // Refused: live updates unavailable → poll and try the stream again later; the cluster gone →
+        // no stream again, and the page reads the cluster (its 404 says so).
+        else if (msg.type === 'error' && msg.clusterId === clusterId) {
+          if (msg.code === 'not_found') {
+            stopped = true;
+            void qc.invalidateQueries({ queryKey: clusterKeys.one(clusterId), exact: true });
+          }
+          socket.close();
+        } else if (msg.type === 'subscribed' && msg.clusterId === clusterId) {
           refresh(msg);
           setLive(true);
         } else if ('clusterId' in msg && msg.clusterId === clusterId) refresh(msg);

@@ -88,7 +88,8 @@ export function createLiveBus(ctx: AppContext) {
     /** Marks clusters as followed, so the loop publishes their lines; false when that failed. */
     follow: (clusterIds: string[]) => ctx.cache.keepMembers(FOLLOWED, clusterIds, keepSeconds),
     /** Registers this replica as one that keeps the followed set; false when that failed. */
-    register: () => ctx.cache.keepMembers(REPLICAS, [replicaId], keepSeconds),
+    // Short: a stopped replica must soon stop hiding an older one's subscriber (a lapse only publishes all).
+    register: () => ctx.cache.keepMembers(REPLICAS, [replicaId], 3 * o.wsPingSeconds),
     /** Calls `fn` when Redis takes commands again after an outage (the shared sets may have gone). */
     onReady: (fn: () => void) => ctx.cache.onReady(fn),
     /** Whether anyone follows a cluster now; every cluster when that cannot be known. */
