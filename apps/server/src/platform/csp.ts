@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context';
 import { AppError } from './errors';
-import { type Counters, clientKey, type TooManyRequests } from './rate-limit';
+import { clientKey, type TooManyRequests } from './rate-limit';
+import type { Counters } from './rate-limit-counters';
 
 /** The Reporting API group (`report-to`) of CSP violations; `Reporting-Endpoints` maps it to CSP_REPORT_URI. */
 export const CSP_REPORT_GROUP = 'csp';

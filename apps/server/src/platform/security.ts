@@ -6,7 +6,8 @@ import { installRateLimits } from './rate-limit';
 import { installTransport } from './transport';
 
 export { CSP_REPORT_GROUP } from './csp';
-export { clientKey, createCounters } from './rate-limit';
+export { clientKey } from './rate-limit';
+export { createCounters } from './rate-limit-counters';
 export { PERMISSIONS_POLICY, trustProxyOption } from './transport';
 
 /** The auth endpoints with a strict limit of their own (see docs/SECURITY.md, "Rate limits"). */
