@@ -54,6 +54,14 @@ describe(`cache (${cache.kind})`, () => {
     }
   });
 
+  it('drops a member of a shared set before its time, leaving the others', async () => {
+    await cache.keepMembers('leaving', ['stays', 'goes'], 600);
+    await cache.dropMembers('leaving', ['goes', 'never-added']);
+    expect(await cache.members('leaving')).toEqual(new Set(['stays']));
+    await cache.dropMembers('leaving', []);
+    expect(await cache.members('leaving')).toEqual(new Set(['stays']));
+  });
+
   it('keeps a shared set as long as its latest-expiring member, whoever added last', async () => {
     expect(await cache.keepMembers('kept', ['long'], 600)).toBe(true);
     expect(await cache.keepMembers('kept', ['short'], 1)).toBe(true);

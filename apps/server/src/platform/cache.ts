@@ -27,6 +27,8 @@ export type Cache = {
   keepMembers(key: string, members: string[], ttlSeconds: number): Promise<boolean>;
   /** The members of `key` not yet expired; undefined when they cannot be read (Redis away). */
   members(key: string): Promise<Set<string> | undefined>;
+  /** Removes members from the set at `key` before their time (one that leaves on purpose). */
+  dropMembers(key: string, members: string[]): Promise<void>;
   publish(channel: string, message: string | Buffer): Promise<void>;
   /** Connections subscribed to `channel` across replicas; undefined in memory mode or when Redis is away. */
   subscribers(channel: string): Promise<number | undefined>;
@@ -111,6 +113,9 @@ export function createMemoryCache(): Cache {
         else set?.delete(m);
       }
       return kept;
+    },
+    async dropMembers(key, members) {
+      for (const m of members) sets.get(key)?.delete(m);
     },
     async publish(channel, message) {
       bus.emit(channel, typeof message === 'string' ? Buffer.from(message) : message);
@@ -252,6 +257,8 @@ export function createRedisCache(url: string, prefix: string, log: Logger, tls?:
       }, false),
     members: (key) =>
       safe(async () => new Set(await client.zrangebyscore(key, `(${Date.now()}`, '+inf')), undefined),
+    dropMembers: (key, members) =>
+      safe(async () => void (members.length > 0 && (await client.zrem(key, ...members))), undefined),
     publish: (channel, message) =>
       safe(async () => void (await client.publish(prefix + channel, message)), undefined),
     subscribers: (channel) =>

@@ -90,6 +90,8 @@ export function createLiveBus(ctx: AppContext) {
     /** Registers this replica as one that keeps the followed set; false when that failed. */
     // Short: a stopped replica must soon stop hiding an older one's subscriber (a lapse only publishes all).
     register: () => ctx.cache.keepMembers(REPLICAS, [replicaId], 3 * o.wsPingSeconds),
+    /** Leaves the registered replicas at once (on shutdown), not when the registration lapses. */
+    unregister: () => ctx.cache.dropMembers(REPLICAS, [replicaId]),
     /** Calls `fn` when Redis takes commands again after an outage (the shared sets may have gone). */
     onReady: (fn: () => void) => ctx.cache.onReady(fn),
     /** Whether anyone follows a cluster now; every cluster when that cannot be known. */

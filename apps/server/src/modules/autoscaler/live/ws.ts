@@ -127,6 +127,8 @@ export async function liveRoutes(
     stopPinger();
     stopReady();
     unsubscribe();
+    // Until now this replica's registration hid one subscriber; gone, an older release's shows again.
+    await bus.unregister();
     for (const c of clients) c.socket.close(1001, 'server shutting down');
   });
 
