@@ -83,6 +83,13 @@ export const autoscalerModule = defineModule({
         ]
       : []),
     {
+      // The closed minutes' rollups, made from the samples; the watermark makes a second run a no-op.
+      name: 'autoscaler.rollups',
+      everySeconds: 60,
+      expireInSeconds: 600,
+      handler: async () => void (await metrics.rollUp(ctx.clock.now())),
+    },
+    {
       // Partitions for the next days, and whole days past the retention dropped.
       name: 'autoscaler.partitions',
       everySeconds: 3600,
