@@ -66,6 +66,16 @@ export const samplesRepo = {
           ${column(b, (x) => x.desiredServers)}::int[])`);
     }
   },
+  /**
+   * Summarises the BRIN ranges on time written since the last one (here or by vacuum). A range not
+   * summarised matches every query: without this, the job's read of a minute scanned a day partition's
+   * rows written since autovacuum last came (it comes after the table grows by a fifth).
+   */
+  async summarizeTimeIndex(db: DbOrTx) {
+    await db.execute(sql`
+      select brin_summarize_new_values(inhrelid) from pg_inherits
+       where inhparent = 'autoscaler_samples_at_brin'::regclass`);
+  },
   /** Locks the rollups' watermark until the transaction ends (a second job waits, then sees it moved). */
   async lockRolledTo(tx: DbOrTx): Promise<Date> {
     const r = await tx.execute<{ rolled_to: Date | string }>(

@@ -63,6 +63,7 @@ export function createMetricsStore(ctx: AppContext) {
     async rollUp(now: Date): Promise<{ from: Date; to: Date; rows: number } | null> {
       const closed = floorTo(now.getTime() - closeMs, MINUTE_MS);
       const kept = floorTo(now.getTime() - metricsRetentionDays * DAY_MS, DAY_MS);
+      await repo.summarizeTimeIndex(db);
       return db.transaction(async (tx) => {
         const rolledTo = (await repo.lockRolledTo(tx)).getTime();
         const from = Math.max(rolledTo, kept);
