@@ -23,7 +23,7 @@ import {
   cpuMs,
   dbUrl,
   machineInfo,
-  percentile,
+  median,
   recreateDatabase,
   writeFigures,
 } from './time-common';
@@ -136,10 +136,7 @@ const chart = async (rolledTo: number) => {
     ms.push(performance.now() - t);
     if (r.points.length !== HISTORY_MINUTES) throw new Error(`a chart of ${r.points.length} minutes`);
   }
-  return +percentile(
-    ms.sort((a, b) => a - b),
-    50,
-  ).toFixed(2);
+  return +median(ms).toFixed(2);
 };
 const chartAllRolledMs = await chart(end);
 const chartTail30Ms = await chart(start + 33 * MINUTE);
@@ -149,11 +146,6 @@ console.log(
 
 await runtime.close();
 if (!process.env.BENCH_KEEP_DB) await adminQuery(`drop database if exists ${DB} with (force)`);
-const med = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
 writeFigures('bench/results/autoscaler-rollup-job.json', {
   date: new Date().toISOString(),
   machine: machineInfo(),
@@ -161,8 +153,8 @@ writeFigures('bench/results/autoscaler-rollup-job.json', {
   samplesStored: HISTORY_MINUTES * 4 * CLUSTERS,
   firstRun,
   oneMinute,
-  oneMinuteMedianMs: med(oneMinute.map((r) => r.ms)),
-  oneMinuteDbCpuMedianMs: med(oneMinute.map((r) => r.dbCpuMs)),
+  oneMinuteMedianMs: median(oneMinute.map((r) => r.ms)),
+  oneMinuteDbCpuMedianMs: median(oneMinute.map((r) => r.dbCpuMs)),
   catchUp60Minutes: catchUp,
   chartOfADayMedianMs: { allRolledUp: chartAllRolledMs, tail30MinutesFromSamples: chartTail30Ms },
 });
