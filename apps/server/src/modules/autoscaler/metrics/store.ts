@@ -13,6 +13,8 @@ const MAX_POINTS = 10_000;
 export const ROLLUP_MINUTES_PER_RUN = 60;
 
 const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
+/** How long a tick may run before its job is given up on: also how long a minute may still get samples. */
+export const tickExpirySeconds = (syncSeconds: number) => Math.max(30, 2 * syncSeconds);
 
 export type Sample = SampleRow;
 
@@ -38,9 +40,9 @@ export function createMetricsStore(ctx: AppContext) {
   const days = dayPartitions(db, 'autoscaler_samples', metricsRetentionDays);
   /**
    * A minute is closed this long after its end: a tick's samples carry its start time, and a tick runs
-   * until its job expires (2 syncs, at least 30 s), so a late one can still write into a minute just ended.
+   * until its job expires, so a late one can still write into a minute just ended.
    */
-  const closeMs = Math.max(30, 2 * syncSeconds) * 1000;
+  const closeMs = tickExpirySeconds(syncSeconds) * 1000;
 
   const writeOnce = (samples: Sample[]) => db.transaction((tx) => repo.insertSamples(tx, samples));
 
