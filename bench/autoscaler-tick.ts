@@ -2,7 +2,8 @@
  * One control-loop tick over 10,000 clusters (BENCH_CLUSTERS) on PostgreSQL + Redis, against a real
  * simulator process running in real time (SIMULATOR_SPEED=1): metrics reads through the breakers,
  * decisions (nine in ten HPA, one in ten predictive), scale calls, and the batched writes of samples,
- * rollups, events and controller memory, with the live messages published. The loop runs in this
+ * events and controller memory, with the live messages published (the minute rollups are a job's, not
+ * a tick's: bench/rollup-job.ts). The loop runs in this
  * process (services built without HTTP, jobs off), so a tick is timed exactly and `--cpu-prof` sees it.
  * Floors, measured in the same run: the bare metrics reads of every cluster with the loop's client (its
  * bulk calls and their bound on calls in flight), and the bare batched insert of the same samples. Writes bench/results/autoscaler-tick.json.

@@ -228,6 +228,13 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The median of figures in any order. */
+export const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+
 /** Resident memory of a process in MiB, from /proc. */
 export async function rssMiB(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');

@@ -12,7 +12,7 @@ import { liveRoutes } from './live/ws';
 import { createBreakers } from './loop/breakers';
 import { createLoop } from './loop/loop.service';
 import { createMonitorService } from './loop/monitor.service';
-import { createMetricsStore } from './metrics/store';
+import { createMetricsStore, tickExpirySeconds } from './metrics/store';
 import { originalRoutes } from './original.routes';
 import { createSimulatorClient } from './simulator-client';
 
@@ -77,11 +77,18 @@ export const autoscalerModule = defineModule({
             name: 'autoscaler.sync',
             everySeconds: ctx.config.autoscaler.syncSeconds,
             retryLimit: 0,
-            expireInSeconds: Math.max(30, 2 * ctx.config.autoscaler.syncSeconds),
+            expireInSeconds: tickExpirySeconds(ctx.config.autoscaler.syncSeconds),
             handler: async () => void (await loop.tick()),
           },
         ]
       : []),
+    {
+      // The closed minutes' rollups, made from the samples; the watermark makes a second run a no-op.
+      name: 'autoscaler.rollups',
+      everySeconds: 60,
+      expireInSeconds: 600,
+      handler: async () => void (await metrics.rollUp(ctx.clock.now())),
+    },
     {
       // Partitions for the next days, and whole days past the retention dropped.
       name: 'autoscaler.partitions',

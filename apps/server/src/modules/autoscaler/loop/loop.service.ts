@@ -283,7 +283,7 @@ export function createLoop(
   }
 
   /**
-   * Stores a chunk of outcomes: the samples (with their rollups) and the decisions (cluster rows and
+   * Stores a chunk of outcomes: the samples (a job rolls them up) and the decisions (cluster rows and
    * events) in two transactions side by side, then publishes the live messages of the clusters some
    * client follows (read after the commit: one who subscribes later gets the stored event in the
    * subscribe answer). Each event's inputs are serialised once, for the insert and its live message.

@@ -5,6 +5,7 @@ import { autoscalerRollups as r, type SampleRow, autoscalerSamples as s } from '
 
 /** Rows per statement of a batch write. */
 const BATCH = 10_000;
+const MINUTE_MS = 60_000;
 /**
  * The rows' dates as an array literal of ISO texts, each made once per distinct time (a batch's rows
  * mostly share one): a toISOString per row was a share of writing 10,000 rows.
@@ -23,12 +24,11 @@ function dates<T>(rows: T[], of: (row: T) => Date): string {
 /** A column of the rows as an array literal of numbers (null: NULL). */
 const column = <T>(rows: T[], of: (row: T) => number | null) => pgList(rows.map(of));
 
-export type RollupAdd = {
-  clusterId: string;
+/** A minute's row as the rollups keep it: sums, counts and peaks (averages are made when read). */
+export type MinuteRow = {
   minute: Date;
   samples: number;
   requestRateSum: number;
-  requestRateMax: number;
   p95MsMax: number;
   errorRateSum: number;
   cpuPercentSum: number;
@@ -36,6 +36,18 @@ export type RollupAdd = {
   readyServersSum: number;
   desiredServersMax: number;
 };
+
+/** The UTC minute a sample falls in, whatever the session's time zone. */
+const MINUTE = sql`date_bin('1 minute', at, timestamptz '2000-01-01 00:00:00+00')`;
+/**
+ * A minute's figures over its samples, in the rollups' column order: one formula for the job that
+ * stores them and for a chart's minutes not rolled up yet.
+ */
+const FIGURES = sql`count(*)::int, sum(request_rate), max(request_rate), max(p95_ms), sum(error_rate),
+  coalesce(sum(cpu_percent), 0), count(cpu_percent)::int, sum(ready_servers)::float8, max(desired_servers)`;
+/** The first minute not rolled up yet: the rollups hold the minutes before it. */
+const ROLLED_TO = sql`(select rolled_to from autoscaler_rollup_state)`;
+const iso = (d: Date) => d.toISOString();
 
 /** The SQL of the metrics store: samples (in day partitions, see platform/day-partitions.ts), rollups per minute. */
 export const samplesRepo = {
@@ -54,30 +66,47 @@ export const samplesRepo = {
           ${column(b, (x) => x.desiredServers)}::int[])`);
     }
   },
-  async addRollups(db: DbOrTx, rows: RollupAdd[]) {
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const b = rows.slice(i, i + BATCH);
-      await db.execute(sql`
-        insert into autoscaler_rollups as r (cluster_id, minute, samples, request_rate_sum, request_rate_max,
+  /**
+   * Summarises the BRIN ranges on time written since the last one (here or by vacuum). A range not
+   * summarised matches every query: without this, the job's read of a minute scanned a day partition's
+   * rows written since autovacuum last came (it comes after the table grows by a fifth).
+   */
+  async summarizeTimeIndex(db: DbOrTx) {
+    await db.execute(sql`
+      select brin_summarize_new_values(inhrelid) from pg_inherits
+       where inhparent = 'autoscaler_samples_at_brin'::regclass`);
+  },
+  /** Locks the rollups' watermark until the transaction ends (a second job waits, then sees it moved). */
+  async lockRolledTo(tx: DbOrTx): Promise<Date> {
+    const r = await tx.execute<{ rolled_to: Date | string }>(
+      sql`select rolled_to from autoscaler_rollup_state for update`,
+    );
+    return new Date(r.rows[0]!.rolled_to);
+  },
+  /**
+   * Rolls up the minutes in [from, to) from their samples and moves the watermark to `to`; answers the
+   * rows written. A row already there (written by a release that added to it per tick) is replaced:
+   * the samples are the whole truth.
+   */
+  async rollUp(tx: DbOrTx, from: Date, to: Date): Promise<number> {
+    const r = await tx.execute<{ n: number }>(sql`
+      with rolled as (
+        insert into autoscaler_rollups (cluster_id, minute, samples, request_rate_sum, request_rate_max,
           p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples, ready_servers_sum, desired_servers_max)
-        select * from unnest(
-          ${pgList(b.map((x) => x.clusterId))}::uuid[], ${dates(b, (x) => x.minute)}::timestamptz[],
-          ${column(b, (x) => x.samples)}::int[], ${column(b, (x) => x.requestRateSum)}::float8[],
-          ${column(b, (x) => x.requestRateMax)}::float8[], ${column(b, (x) => x.p95MsMax)}::float8[],
-          ${column(b, (x) => x.errorRateSum)}::float8[], ${column(b, (x) => x.cpuPercentSum)}::float8[],
-          ${column(b, (x) => x.cpuSamples)}::int[], ${column(b, (x) => x.readyServersSum)}::float8[],
-          ${column(b, (x) => x.desiredServersMax)}::int[])
+        select cluster_id, ${MINUTE}, ${FIGURES}
+          from autoscaler_samples
+         where at >= ${iso(from)}::timestamptz and at < ${iso(to)}::timestamptz
+         group by cluster_id, 2
         on conflict (cluster_id, minute) do update set
-          samples = r.samples + excluded.samples,
-          request_rate_sum = r.request_rate_sum + excluded.request_rate_sum,
-          request_rate_max = greatest(r.request_rate_max, excluded.request_rate_max),
-          p95_ms_max = greatest(r.p95_ms_max, excluded.p95_ms_max),
-          error_rate_sum = r.error_rate_sum + excluded.error_rate_sum,
-          cpu_percent_sum = r.cpu_percent_sum + excluded.cpu_percent_sum,
-          cpu_samples = r.cpu_samples + excluded.cpu_samples,
-          ready_servers_sum = r.ready_servers_sum + excluded.ready_servers_sum,
-          desired_servers_max = greatest(r.desired_servers_max, excluded.desired_servers_max)`);
-    }
+          samples = excluded.samples, request_rate_sum = excluded.request_rate_sum,
+          request_rate_max = excluded.request_rate_max, p95_ms_max = excluded.p95_ms_max,
+          error_rate_sum = excluded.error_rate_sum, cpu_percent_sum = excluded.cpu_percent_sum,
+          cpu_samples = excluded.cpu_samples, ready_servers_sum = excluded.ready_servers_sum,
+          desired_servers_max = excluded.desired_servers_max
+        returning 1),
+      moved as (update autoscaler_rollup_state set rolled_to = ${iso(to)}::timestamptz)
+      select count(*)::int as n from rolled`);
+    return r.rows[0]!.n;
   },
   async deleteRollupsBefore(db: DbOrTx, before: Date) {
     await db.delete(r).where(lt(r.minute, before));
@@ -90,12 +119,41 @@ export const samplesRepo = {
       .orderBy(asc(s.at))
       .limit(limit);
   },
-  async rollups(db: DbOrTx, clusterId: string, from: Date, to: Date, limit: number) {
-    return db
-      .select()
-      .from(r)
-      .where(and(eq(r.clusterId, clusterId), gte(r.minute, from), lte(r.minute, to)))
-      .orderBy(asc(r.minute))
-      .limit(limit);
+  /**
+   * One cluster's minutes in [from, to]: the rolled-up ones from the rollups, the later ones
+   * aggregated from the samples. One statement, so both sides see one watermark.
+   */
+  async minutes(db: DbOrTx, clusterId: string, from: Date, to: Date, limit: number): Promise<MinuteRow[]> {
+    const first = new Date(Math.ceil(from.getTime() / MINUTE_MS) * MINUTE_MS);
+    const end = new Date(Math.floor(to.getTime() / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
+    const r = await db.execute<Record<string, number | string | Date>>(sql`
+      select minute, samples, request_rate_sum, p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples,
+             ready_servers_sum, desired_servers_max
+        from autoscaler_rollups
+       where cluster_id = ${clusterId} and minute >= ${iso(first)}::timestamptz
+         and minute < ${iso(end)}::timestamptz and minute < ${ROLLED_TO}
+      union all
+      select minute, samples, request_rate_sum, p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples,
+             ready_servers_sum, desired_servers_max
+        from (select ${MINUTE} as minute, ${FIGURES}
+                from autoscaler_samples
+               where cluster_id = ${clusterId} and at >= greatest(${iso(first)}::timestamptz, ${ROLLED_TO})
+                 and at < ${iso(end)}::timestamptz
+               group by 1) as tail (minute, samples, request_rate_sum, request_rate_max, p95_ms_max,
+                                    error_rate_sum, cpu_percent_sum, cpu_samples, ready_servers_sum,
+                                    desired_servers_max)
+       order by minute
+       limit ${limit}`);
+    return r.rows.map((x) => ({
+      minute: new Date(x.minute as string),
+      samples: Number(x.samples),
+      requestRateSum: Number(x.request_rate_sum),
+      p95MsMax: Number(x.p95_ms_max),
+      errorRateSum: Number(x.error_rate_sum),
+      cpuPercentSum: Number(x.cpu_percent_sum),
+      cpuSamples: Number(x.cpu_samples),
+      readyServersSum: Number(x.ready_servers_sum),
+      desiredServersMax: Number(x.desired_servers_max),
+    }));
   },
 };

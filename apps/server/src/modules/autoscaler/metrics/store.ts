@@ -3,12 +3,18 @@ import type { AppContext } from '../../../platform/context';
 import { dayPartitions } from '../../../platform/day-partitions';
 import { unprocessable } from '../../../platform/errors';
 import type { SampleRow } from '../autoscaler.tables';
-import { type RollupAdd, samplesRepo as repo } from './samples.repo';
+import { samplesRepo as repo } from './samples.repo';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 export const ROLLUP_RETENTION_DAYS = 90;
 const MAX_POINTS = 10_000;
+/** Minutes one run of the rollup job rolls up at most: a long outage is caught up over several runs. */
+export const ROLLUP_MINUTES_PER_RUN = 60;
+
+const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
+/** How long a tick may run before its job is given up on: also how long a minute may still get samples. */
+export const tickExpirySeconds = (syncSeconds: number) => Math.max(30, 2 * syncSeconds);
 
 export type Sample = SampleRow;
 
@@ -23,67 +29,51 @@ export const pointOf = (x: Sample, at = x.at.toISOString()): TSamplePoint => ({
   desiredServers: x.desiredServers,
 });
 
-/** Adds samples into their per-minute rows, summed in memory first so a batch is one upsert. */
-function rollupsOf(samples: Sample[]): RollupAdd[] {
-  const rows = new Map<string, RollupAdd>();
-  for (const x of samples) {
-    const minute = new Date(Math.floor(x.at.getTime() / MINUTE_MS) * MINUTE_MS);
-    const key = `${x.clusterId}/${minute.getTime()}`;
-    let r = rows.get(key);
-    if (!r) {
-      r = {
-        clusterId: x.clusterId,
-        minute,
-        samples: 0,
-        requestRateSum: 0,
-        requestRateMax: 0,
-        p95MsMax: 0,
-        errorRateSum: 0,
-        cpuPercentSum: 0,
-        cpuSamples: 0,
-        readyServersSum: 0,
-        desiredServersMax: 0,
-      };
-      rows.set(key, r);
-    }
-    r.samples++;
-    r.requestRateSum += x.requestRate;
-    r.requestRateMax = Math.max(r.requestRateMax, x.requestRate);
-    r.p95MsMax = Math.max(r.p95MsMax, x.p95Ms);
-    r.errorRateSum += x.errorRate;
-    if (x.cpuPercent !== null) {
-      r.cpuPercentSum += x.cpuPercent;
-      r.cpuSamples++;
-    }
-    r.readyServersSum += x.readyServers;
-    r.desiredServersMax = Math.max(r.desiredServersMax, x.desiredServers);
-  }
-  return [...rows.values()];
-}
-
 /**
  * The autoscaler's metrics store: raw samples in day partitions (dropped whole after
- * AUTOSCALER_METRICS_RETENTION_DAYS) and 1-minute rollups kept 90 days for charts.
+ * AUTOSCALER_METRICS_RETENTION_DAYS) and 1-minute rollups kept 90 days for charts, made from the
+ * samples by `rollUp` once a minute is closed.
  */
 export function createMetricsStore(ctx: AppContext) {
   const { db } = ctx;
-  const days = dayPartitions(db, 'autoscaler_samples', ctx.config.autoscaler.metricsRetentionDays);
+  const { metricsRetentionDays, syncSeconds } = ctx.config.autoscaler;
+  const days = dayPartitions(db, 'autoscaler_samples', metricsRetentionDays);
+  /**
+   * A minute is closed this long after its end: a tick's samples carry its start time, and a tick runs
+   * until its job expires, so a late one can still write into a minute just ended.
+   */
+  const closeMs = tickExpirySeconds(syncSeconds) * 1000;
 
-  async function writeOnce(samples: Sample[]) {
-    await db.transaction(async (tx) => {
-      await repo.insertSamples(tx, samples);
-      await repo.addRollups(tx, rollupsOf(samples));
-    });
-  }
+  const writeOnce = (samples: Sample[]) => db.transaction((tx) => repo.insertSamples(tx, samples));
 
   return {
-    /** Stores a batch of samples with their rollups, in one transaction. */
+    /** Stores a batch of samples, in one transaction. */
     async write(samples: Sample[]) {
       if (samples.length === 0) return;
       await days.write(
         () => writeOnce(samples),
         () => samples.map((x) => x.at),
       );
+    },
+
+    /**
+     * Rolls up the closed minutes not rolled up yet, at most ROLLUP_MINUTES_PER_RUN, in one transaction
+     * that moves the watermark: a second run, here or on another replica, waits for it and finds them
+     * done. Minutes before the oldest day the samples' retention keeps are skipped (their samples are
+     * gone). Answers the minutes rolled and the rows written.
+     */
+    async rollUp(now: Date): Promise<{ from: Date; to: Date; rows: number } | null> {
+      const closed = floorTo(now.getTime() - closeMs, MINUTE_MS);
+      const kept = floorTo(now.getTime() - metricsRetentionDays * DAY_MS, DAY_MS);
+      await repo.summarizeTimeIndex(db);
+      return db.transaction(async (tx) => {
+        const rolledTo = (await repo.lockRolledTo(tx)).getTime();
+        const from = Math.max(rolledTo, kept);
+        const to = Math.min(closed, from + ROLLUP_MINUTES_PER_RUN * MINUTE_MS);
+        if (to <= from) return null;
+        const rows = await repo.rollUp(tx, new Date(from), new Date(to));
+        return { from: new Date(from), to: new Date(to), rows };
+      });
     },
 
     /** Makes the sample partitions of the next days. */
@@ -96,7 +86,10 @@ export function createMetricsStore(ctx: AppContext) {
       return dropped;
     },
 
-    /** One cluster's series over [from, to]: raw samples, or minute rollups (averages, peaks for p95 and desired). */
+    /**
+     * One cluster's series over [from, to]: raw samples, or minutes (averages, peaks for p95 and
+     * desired): rolled-up minutes, then the newest ones aggregated from the samples alike.
+     */
     async read(clusterId: string, q: TSampleQuery, now: Date): Promise<TSampleSeries> {
       const to = q.to ? new Date(q.to) : now;
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 3_600_000);
@@ -107,7 +100,7 @@ export function createMetricsStore(ctx: AppContext) {
         const rows = await repo.samples(db, clusterId, from, to, MAX_POINTS + 1);
         points = rows.map((x) => pointOf(x));
       } else {
-        const rows = await repo.rollups(db, clusterId, from, to, MAX_POINTS + 1);
+        const rows = await repo.minutes(db, clusterId, from, to, MAX_POINTS + 1);
         points = rows.map((x) => ({
           at: x.minute.toISOString(),
           requestRate: x.requestRateSum / x.samples,
