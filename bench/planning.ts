@@ -90,7 +90,12 @@ const server = await startServer(DB, {
   REDIS_URL,
   REDIS_KEY_PREFIX: 'bench-planning:',
 });
-const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const auth = {
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+  // BENCH_ACCEPT_ENCODING='br, gzip, deflate' asks as a browser does (fetch alone asks for gzip, deflate).
+  ...(process.env.BENCH_ACCEPT_ENCODING ? { 'accept-encoding': process.env.BENCH_ACCEPT_ENCODING } : {}),
+};
 const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
   fetch(`${server.url}/api/v1/planning${path}`, {
     method: init.method ?? 'GET',
