@@ -1,4 +1,4 @@
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EncodedBody } from './encoded-body';
 
@@ -12,5 +12,8 @@ describe('a body sent many times', () => {
     expect(gunzipSync(gzip).equals(raw)).toBe(true);
     expect(await body.encoded('gzip')).toBe(gzip);
     expect(inflateSync(await body.encoded('deflate')).equals(raw)).toBe(true);
+    const br = await body.encoded('br');
+    expect(brotliDecompressSync(br).equals(raw)).toBe(true);
+    expect(br.length).toBeLessThan(raw.length / 4);
   });
 });

@@ -14,17 +14,24 @@ export type Encoding = Exclude<(typeof OFFERED)[number], 'identity'>;
 export const COMPRESS_ENCODINGS: Encoding[] = ['br', 'gzip', 'deflate'];
 
 const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+const deflate = promisify(zlib.deflate);
+/**
+ * Brotli's quality 1 and zlib's fastest level: a kept body is compressed on the request that made it
+ * (the client waits for it) and on the same two cores as everything else. The bench's 4.8 MB grid:
+ * brotli quality 4 (the plugin's) ~85 ms of CPU for 248 KB, quality 1 ~7 ms for 271 KB; gzip's
+ * default level ~30 ms for 273 KB, level 1 ~10 ms for 316 KB (bench/RESULTS.md, docs/DECISIONS.md).
+ */
 const compressors: Record<Encoding, (raw: Buffer) => Promise<Buffer>> = {
-  // Quality 4, as the compression plugin: the default 11 takes seconds over a few MB.
   br: (raw) =>
     brotli(raw, {
       params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: 4,
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 1,
         [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
       },
     }),
-  gzip: promisify(zlib.gzip),
-  deflate: promisify(zlib.deflate),
+  gzip: (raw) => gzip(raw, { level: zlib.constants.Z_BEST_SPEED }),
+  deflate: (raw) => deflate(raw, { level: zlib.constants.Z_BEST_SPEED }),
 };
 
 /**
