@@ -33,6 +33,18 @@ export const autoscalerClusters = pgTable('autoscaler_clusters', {
   behavior: jsonb('behavior').$type<Record<string, unknown> | null>(),
   fallback: jsonb('fallback').$type<TKedaFallback | null>(),
   simulation: jsonb('simulation').$type<TClusterSimulation>().notNull(),
+  /**
+   * The count at creation and at the last settings change (kept for a release from before 0056); the
+   * loop's current count is its tick row's.
+   */
+  desiredServers: integer('desired_servers').notNull(),
+  createdAt: tz('created_at').notNull(),
+  updatedAt: tz('updated_at').notNull(),
+});
+
+/** What the control loop writes for a cluster each tick (migration 0056), apart from its settings. */
+export const autoscalerClusterTicks = pgTable('autoscaler_cluster_ticks', {
+  clusterId: uuid('cluster_id').primaryKey(),
   desiredServers: integer('desired_servers').notNull(),
   breaker: text('breaker', { enum: ['closed', 'open', 'halfOpen'] })
     .$type<TBreakerState>()
@@ -40,10 +52,10 @@ export const autoscalerClusters = pgTable('autoscaler_clusters', {
     .default('closed'),
   controller: json('controller').$type<ControllerMemory>().notNull().default({}),
   lastTickAt: tz('last_tick_at'),
-  createdAt: tz('created_at').notNull(),
-  updatedAt: tz('updated_at').notNull(),
 });
-export type ClusterRow = typeof autoscalerClusters.$inferSelect;
+/** A cluster's settings with its tick state. */
+export type ClusterRow = typeof autoscalerClusters.$inferSelect &
+  Omit<typeof autoscalerClusterTicks.$inferSelect, 'clusterId'>;
 
 /** Partitioned by day on `at` (migration 0055); its key, with `at` in it, serves a cluster's pages. */
 export const autoscalerEvents = pgTable(

@@ -195,7 +195,8 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
               next.maxServers,
               Math.max(next.minServers, before.desiredServers),
             );
-            const after = await repo.update(tx, id, { ...next, desiredServers, updatedAt: clock.now() });
+            const { breaker: _b, controller: _c, lastTickAt: _t, ...settings } = next;
+            const after = await repo.update(tx, id, { ...settings, desiredServers, updatedAt: clock.now() });
             await audit(tx, actor, 'updated', id, { before, after });
             await sim(() => simulator.put(id, simSpec(after)));
             sent = true;

@@ -2,7 +2,13 @@ import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
 import { keyset } from '../../../platform/pagination';
 import { pgList, pgTexts } from '../../../platform/pg-arrays';
-import { autoscalerClusters as c, type EventRow, autoscalerEvents as e } from '../autoscaler.tables';
+import {
+  type ClusterRow,
+  autoscalerClusters as c,
+  type EventRow,
+  autoscalerEvents as e,
+  autoscalerClusterTicks as t,
+} from '../autoscaler.tables';
 
 const SORTS = { at: { expr: e.at, type: 'timestamptz' as const } };
 /** Rows per statement of a batch write (a tick writes one per cluster). */
@@ -12,9 +18,9 @@ const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [Buff
 /** An event's columns but its inputs (sent as JSON bytes) and its time (the tick's, once). */
 export type EventFields = Omit<EventRow, 'inputs' | 'at'>;
 
-export type TickSave = Pick<typeof c.$inferSelect, 'desiredServers' | 'controller' | 'breaker'> & {
+export type TickSave = Pick<ClusterRow, 'desiredServers' | 'controller' | 'breaker'> & {
   id: string;
-  /** The row's version the tick decided on (`xmin`). */
+  /** The version the tick decided on (see VERSION). */
   version: string;
 };
 
@@ -31,26 +37,31 @@ const TICK_COLUMNS = {
   maxServers: c.maxServers,
   behavior: c.behavior,
   fallback: c.fallback,
-  desiredServers: c.desiredServers,
-  controller: c.controller,
-  lastTickAt: c.lastTickAt,
+  desiredServers: t.desiredServers,
+  controller: t.controller,
+  lastTickAt: t.lastTickAt,
 };
-export type TickRow = { [K in keyof typeof TICK_COLUMNS]: (typeof c.$inferSelect)[K] };
+export type TickRow = { [K in keyof typeof TICK_COLUMNS]: ClusterRow[K] };
 /**
- * A row's version: its `xmin`, the transaction that wrote it last, changed by every write of the row
- * whoever makes it (a settings change, a tick on another replica), so no writer has to remember to.
- * With the last settings change's time, so that a transaction id used again (a database restored to
- * an earlier point under a running replica) does not pass an old row for the current one.
+ * A cluster's version: its settings row's and its tick row's, each the `xmin` of the transaction that
+ * wrote it last, changed by every write whoever makes it (a settings change, a tick on another
+ * replica), so no writer has to remember to. With the last settings change's time, so that a
+ * transaction id used again (a database restored to an earlier point under a running replica) does
+ * not pass an old row for the current one. The tick row's part comes last, after SEP: a tick's update
+ * is conditioned on it alone, as every settings change writes the tick row too (clusters.repo).
  */
-const versionOf = (table: string) =>
-  sql.raw(`${table}.xmin::text || '/' || extract(epoch from ${table}.updated_at)::text`);
-const VERSION = sql<string>`${versionOf('autoscaler_clusters')}`;
+const SEP = '|';
+const VERSION = sql<string>`${sql.raw(
+  `autoscaler_clusters.xmin::text || '/' || extract(epoch from autoscaler_clusters.updated_at)::text || '${SEP}' || autoscaler_cluster_ticks.xmin::text`,
+)}`;
+const tickPart = (version: string) => version.slice(version.lastIndexOf(SEP) + 1);
+const settingsPart = (version: string) => version.slice(0, version.lastIndexOf(SEP) + 1);
 
 /** The SQL of the control loop: its events, and the cluster rows it moves on. */
 export const loopRepo = {
   /** Every cluster's id and version: what a tick reads to know which rows it holds are still current. */
   async versions(db: DbOrTx): Promise<{ id: string; version: string }[]> {
-    return db.select({ id: c.id, version: VERSION }).from(c);
+    return db.select({ id: c.id, version: VERSION }).from(c).innerJoin(t, eq(t.clusterId, c.id));
   },
   /** The named clusters' rows with their versions. */
   async clusters(db: DbOrTx, ids: string[]): Promise<(TickRow & { version: string })[]> {
@@ -58,6 +69,7 @@ export const loopRepo = {
     return db
       .select({ ...TICK_COLUMNS, version: VERSION })
       .from(c)
+      .innerJoin(t, eq(t.clusterId, c.id))
       .where(sql`${c.id} = any(${pgList(ids)}::uuid[])`);
   },
   /**
@@ -95,31 +107,37 @@ export const loopRepo = {
     }
   },
   /**
-   * Every cluster's tick outcome in one statement per batch, each column an array, the memories as
-   * one JSON list stored as json, the tick's time once. Answers the ids still there (not deleted
-   * meanwhile), each with the version it now has when no one else wrote the row since the tick read
-   * it (null when someone did: the row was saved all the same, but what the tick holds of it is old).
+   * Every cluster's tick outcome into its tick row, in one statement per batch, each column an array,
+   * the memories as one JSON list stored as json, the tick's time once. Answers the ids still there
+   * (not deleted meanwhile), each with the version it now has when no one else wrote the tick row
+   * since the tick read it (null when someone did: the row was saved all the same, but what the tick
+   * holds of it is old). Those written meanwhile (a settings change, another replica's tick) are saved
+   * in a second statement that holds the count within the cluster's bounds as they are now, so a
+   * settings change that clamped it is not undone; a deleted cluster has no row to write.
    */
   async saveTicks(db: DbOrTx, rows: TickSave[], lastTickAt: Date): Promise<Map<string, string | null>> {
     const kept = new Map<string, string | null>();
-    // Rows unchanged since the tick read them first; the row check is made again on the newest
-    // version when a concurrent write held the row, so a write that came between is always seen.
+    const settings = new Map(rows.map((r) => [r.id, settingsPart(r.version)]));
+    // The check is made again on the newest row version when a concurrent write held the row, so a
+    // write that came between is always seen.
     const update = async (batch: TickSave[], unchanged: boolean) => {
       const res = await db.execute<{ id: string; version: string }>(sql`
-        update autoscaler_clusters c
-           set desired_servers = x.desired_servers, controller = x.controller,
-               last_tick_at = ${lastTickAt.toISOString()}::timestamptz, breaker = x.breaker
+        update autoscaler_cluster_ticks t
+           set desired_servers = ${unchanged ? sql`x.desired_servers` : sql`least(c.max_servers, greatest(c.min_servers, x.desired_servers))`},
+               controller = x.controller, last_tick_at = ${lastTickAt.toISOString()}::timestamptz,
+               breaker = x.breaker
           from rows from (
             unnest(${pgList(batch.map((r) => r.id))}::uuid[]),
-            unnest(${pgTexts(batch.map((r) => r.version))}::text[]),
+            unnest(${pgTexts(batch.map((r) => tickPart(r.version)))}::text[]),
             unnest(${pgList(batch.map((r) => r.desiredServers))}::int[]),
             json_array_elements(${JSON.stringify(batch.map((r) => r.controller))}::json),
             unnest(${pgTexts(batch.map((r) => r.breaker))}::text[])
           ) as x(id, version, desired_servers, controller, breaker)
-         where c.id = x.id ${unchanged ? sql`and ${versionOf('c')} = x.version` : sql``}
-        returning c.id, ${versionOf('c')} as version`);
+          ${unchanged ? sql`` : sql`join autoscaler_clusters c on c.id = x.id`}
+         where t.cluster_id = x.id ${unchanged ? sql`and t.xmin::text = x.version` : sql``}
+        returning t.cluster_id as id, t.xmin::text as version`);
       for (const r of res.rows as { id: string; version: string }[])
-        kept.set(r.id, unchanged ? r.version : null);
+        kept.set(r.id, unchanged ? settings.get(r.id) + r.version : null);
     };
     for (let i = 0; i < rows.length; i += BATCH) await update(rows.slice(i, i + BATCH), true);
     const changed = rows.filter((r) => !kept.has(r.id));

@@ -5,6 +5,7 @@ import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/ident
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
+import { loopRepo } from './events.repo';
 
 const clock = testClock(new Date('2026-11-26T12:00:00Z'));
 let t: TestApp;
@@ -231,6 +232,28 @@ describe('the control loop', () => {
     await t.runtime.ctx.db.execute(sql`update autoscaler_clusters set max_servers = 2 where id = ${c.id}`);
     expect(await applied()).toMatchObject({ previousServers: 3, appliedServers: 2 });
     expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+  });
+
+  it('does not undo a settings change made while it decided: the count held within the new bounds, none for a deleted cluster', async () => {
+    const c = await createCluster(t, owner.user, OVERLOADED);
+    await period([c.id]);
+    const db = t.runtime.ctx.db;
+    const { version } = (await loopRepo.versions(db)).find((v) => v.id === c.id)!;
+    // The tick decided 4 servers on the row it read; a new maximum of 1 is saved before its write.
+    expect((await request(t, owner, 'PATCH', `/autoscaler/clusters/${c.id}`, { maxServers: 1 })).status).toBe(
+      200,
+    );
+    const save = () =>
+      loopRepo.saveTicks(
+        db,
+        [{ id: c.id, version, desiredServers: 4, controller: {}, breaker: 'closed' }],
+        clock.now(),
+      );
+    expect((await save()).get(c.id)).toBeNull();
+    const got = await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}`);
+    expect(got.body).toMatchObject({ maxServers: 1, desiredServers: 1 });
+    expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+    expect((await save()).has(c.id)).toBe(false);
   });
 });
 
