@@ -12,7 +12,9 @@
 #   --force                  no confirmation prompt (needed when stdin is not a terminal)
 #   --backup-only            only take the database backup
 #   --check-only             print the live slot, its version and the health of both slots
-#   --rollback               switch nginx back to the other slot (restarting it if it stopped)
+#   --rollback               switch nginx back to the other slot (restarting it if it stopped); to a
+#                            release older than a migration that ships rollback steps: runs them and
+#                            stops the newer slot
 #   --driver host            processes on this machine (default): --release is a built checkout
 #                            (apps/server/dist, apps/web/dist, node_modules); default: this checkout
 #   --driver compose         deploy/compose/docker-compose.prod.yml services app-blue / app-green;
@@ -179,12 +181,35 @@ backup() {
   say "backup: $file ($(du -h "$file" | cut -f1))"
 }
 
-migrate() {
+cli() { # release args...: a release's `clockpilot` command against this environment's database
+  local release=$1
+  shift
   if [ "$DRIVER" = host ]; then
-    (cd "$RELEASE" && set -a && . "$ENV_FILE" && set +a && node apps/server/dist/cli.js migrate)
+    (cd "$release" && set -a && . "$ENV_FILE" && set +a && node apps/server/dist/cli.js "$@")
   else
-    CLOCKPILOT_IMAGE=$RELEASE compose run --rm --no-deps app-blue clockpilot migrate
+    CLOCKPILOT_IMAGE=$release compose run --rm --no-deps app-blue clockpilot "$@"
   fi
+}
+migrate() { cli "$RELEASE" migrate; }
+
+# The migration files (NNNN_name.sql) in a folder of a release, sorted.
+release_migrations() { # release folder
+  if [ "$DRIVER" = host ]; then
+    ls -1 "$1/$2" 2>/dev/null
+  else
+    CLOCKPILOT_IMAGE=$1 compose run --rm --no-deps -T --entrypoint ls app-blue -1 "$2" 2>/dev/null
+  fi | grep -E '^[0-9]{4}_[A-Za-z0-9_-]+[.]sql$' | sort || true
+}
+
+# The rollback steps that `from` ships (apps/server/migrations/rollback/NNNN_*.sql, see
+# docs/DEPLOYMENT.md) for the migrations after `to`'s newest one: what `to` cannot read as they left it.
+# Prints `to`'s newest migration, then the steps; nothing when none are due.
+rollback_steps() { # from to
+  local newest due
+  newest=$(release_migrations "$2" apps/server/migrations | tail -1)
+  [ -n "$newest" ] || { say "no migrations found in $2: no rollback steps run" >&2; return 0; }
+  due=$(release_migrations "$1" apps/server/migrations/rollback | awk -v n="${newest:0:4}" 'substr($0, 1, 4) > n')
+  [ -z "$due" ] || printf '%s\n%s\n' "${newest%.sql}" "${due//.sql/}"
 }
 
 version_of() { # slot
@@ -206,19 +231,36 @@ check() {
 }
 
 rollback() {
-  local live target started=$SECONDS
+  local live target from to steps newest started=$SECONDS
   live=$(live_slot)
   [ "$live" != none ] || fail "nothing deployed yet"
   target=$(other "$live")
   [ -f "$STATE/$target.release" ] || fail "$target never ran a release: nothing to roll back to"
-  confirm "Roll back from $live to $target ($(cat "$STATE/$target.release"))"
+  from=$(cat "$STATE/$live.release" 2>/dev/null || true) to=$(cat "$STATE/$target.release")
+  confirm "Roll back from $live to $target ($to)"
+  steps=$([ -z "$from" ] || rollback_steps "$from" "$to")
+  newest=$(head -1 <<<"$steps")
+  if [ -n "$steps" ]; then
+    # Before the older release starts or serves, so it goes on from the current data.
+    say "$to stops at $newest: running the rollback steps of $(tail -n +2 <<<"$steps" | tr '\n' ' ')"
+    cli "$from" migrate --rollback-to "$newest" || fail "rollback steps failed (nothing changed); $live keeps serving"
+  fi
   if [ "$(ready_code "$target")" != 200 ]; then
-    say "$target is not running: starting $(cat "$STATE/$target.release")"
+    say "$target is not running: starting $to"
     "${DRIVER}_stop" "$target"
-    "${DRIVER}_start" "$target" "$(cat "$STATE/$target.release")"
+    "${DRIVER}_start" "$target" "$to"
     wait_ready "$target" || fail "$target did not become ready; $live keeps serving"
   fi
   switch_to "$target"
+  if [ -n "$steps" ]; then
+    # The newer release, left running, would go on writing what the older one does not read (its jobs
+    # run on any replica): it stops, and the steps run again for what it wrote until then. A later
+    # --rollback starts it again.
+    say "stopping $live: $to does not read what it writes"
+    "${DRIVER}_stop" "$live"
+    cli "$from" migrate --rollback-to "$newest" ||
+      fail "$target serves, but the rollback steps failed after $live stopped: run 'clockpilot migrate --rollback-to $newest' of $from"
+  fi
   say "rolled back to $target in $((SECONDS - started)) s"
 }
 

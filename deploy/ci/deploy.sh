@@ -2,21 +2,23 @@
 # scripts/deploy.sh with the host driver, for real: nginx (HTTPS) in front of the blue and green
 # slots on the machine's PostgreSQL and Redis. Deploys release A; deploys release B while a bounded
 # request loop runs against nginx (zero failed requests, B serves after); deploys a release C whose
-# readiness fails (exit non-zero, B keeps serving); --rollback (back to A within 10 s); --check-only;
-# then scripts/smoke.sh with a login round-trip through nginx.
+# readiness fails (exit non-zero, B keeps serving); --rollback (back to A within 10 s; A's migrations
+# stop at 0055, so the rollback gives the cluster rows the loop state B kept in its tick rows and stops
+# B); --rollback again (B restarted); --check-only; then scripts/smoke.sh with a login round-trip.
 # Usage: deploy/ci/deploy.sh [--help]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/ci/lib.sh
-[ "${1:-}" = "--help" ] && { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0; }
+[ "${1:-}" = "--help" ] && { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0; }
 
 command -v nginx >/dev/null || apt-get install -y -qq nginx >/dev/null
 ensure_build
 ROOT=$PWD
 DIR=$(mktemp -d /tmp/clockpilot-deploy.XXXXXX)
-DB=clockpilot_ci_deploy_$$
-HTTP=$(free_port) HTTPS=$(free_port)
-export BLUE_PORT=$(free_port) GREEN_PORT=$(free_port)
+# Database and ports may be given (a machine shared with other work); free ones otherwise.
+DB=${CI_DEPLOY_DB:-clockpilot_ci_deploy_$$}
+HTTP=${CI_HTTP_PORT:-$(free_port)} HTTPS=${CI_HTTPS_PORT:-$(free_port)}
+export BLUE_PORT=${BLUE_PORT:-$(free_port)} GREEN_PORT=${GREEN_PORT:-$(free_port)}
 export DEPLOY_STATE_DIR=$DIR/state DEPLOY_ENV_FILE=$DIR/env.production READY_TIMEOUT=30
 export NGINX_UPSTREAM=$DIR/clockpilot/upstream.conf NGINX_RELOAD="nginx -p $DIR -c $DIR/nginx.conf -s reload" NGINX_PID_FILE=$DIR/nginx.pid
 cleanup() {
@@ -72,6 +74,10 @@ for r in a b c; do
   cp package.json "$DIR/releases/$r/"
 done
 echo 'DB_SSLMODE=require' >"$DIR/releases/c/release.env"
+# A stands for a release from before 0056 (the loop state moved out of the cluster rows): its
+# migrations stop at 0055 and it ships no rollback steps.
+for f in "$DIR"/releases/a/apps/server/migrations/*.sql; do [[ $(basename "$f") > 0056 ]] && rm "$f"; done
+rm -r "$DIR/releases/a/apps/server/migrations/rollback"
 
 U="https://localhost:$HTTPS"
 C=(curl -sS --cacert "$DIR/ca.pem" --resolve "localhost:$HTTPS:127.0.0.1")
@@ -96,6 +102,16 @@ wait "$LOOP" || { cat "$DIR/loop.out"; die "requests failed during the switch"; 
 cat "$DIR/loop.out"
 serves 0.0.0-release-b || { diagnose; die "nginx does not serve B"; }
 
+# The loop state as B's ticks leave it: in the tick row only, the cluster row still has the old one.
+psql -q -v ON_ERROR_STOP=1 "$(db_url "$DB")" <<'SQL' >/dev/null
+insert into autoscaler_clusters (owner_id, name, min_servers, max_servers, target, mode, simulation,
+                                 desired_servers, breaker, controller, created_at, updated_at)
+select id, 'rollback-ci', 1, 10, '{}', 'hpa', '{}', 2, 'closed', '{}', now(), now() from users where username = 'ciadmin';
+update autoscaler_cluster_ticks set desired_servers = 7, breaker = 'open', controller = '{"failedReads":3}',
+       last_tick_at = now();
+SQL
+state() { psql -Atq "$(db_url "$DB")" -c "select desired_servers || ' ' || breaker || ' ' || coalesce(controller->>'failedReads', '-') from autoscaler_clusters"; }
+
 log "deploy C, whose readiness fails"
 if READY_TIMEOUT=15 deploy --release "$DIR/releases/c"; then die "the deploy of C succeeded"; fi
 serves 0.0.0-release-b || { diagnose; die "B stopped serving after the failed deploy"; }
@@ -108,6 +124,14 @@ took_ms=$((($(date +%s%N) - started) / 1000000))
 serves 0.0.0-release-a || { diagnose; die "rollback did not restore A"; }
 [ "$took_ms" -le 10000 ] || die "rollback took $took_ms ms"
 log "ok: rollback to A in $took_ms ms"
+[ "$(state)" = '7 open 3' ] || die "after the rollback A reads the loop state $(state)"
+[ -z "$(listener "$([ "$(cat "$DIR/state/live")" = blue ] && echo green || echo blue)")" ] ||
+  die "B still runs beside A"
+log "ok: A goes on from B's loop state; B stopped"
+
+log "rollback again: B starts again"
+deploy --rollback
+serves 0.0.0-release-b || { diagnose; die "the second rollback did not restore B"; }
 
 deploy --check-only
 SMOKE_LOGIN=ciadmin SMOKE_PASSWORD=$PASSWORD scripts/smoke.sh --insecure "$U" ||

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, redactedConfig } from '../config/load';
 import { MODULES } from '../modules';
 import { createDatabase } from '../platform/db';
 import { AppError } from '../platform/errors';
-import { migrate, migrationStatus } from '../platform/migrate';
+import { migrate, migrationStatus, prepareRollback } from '../platform/migrate';
 import { seedDemo, seedSteps } from '../platform/seed';
 import { registerBackup } from './backup';
 import { withRuntime } from './context';
@@ -28,7 +28,11 @@ program
   .command('migrate')
   .description('apply pending database migrations')
   .option('--status', 'only show which migrations are applied and pending')
-  .action(async (opts: { status?: boolean }) => {
+  .option(
+    '--rollback-to <migration>',
+    'before rolling back to a release whose newest migration is this one (e.g. 0055): run the rollback steps of those after it',
+  )
+  .action(async (opts: { status?: boolean; rollbackTo?: string }) => {
     const config = loadConfig({ file: configFile(), version: packageVersion() });
     const database = await createDatabase(config);
     try {
@@ -36,6 +40,11 @@ program
         const s = await migrationStatus(database);
         console.log(`applied: ${s.applied.length}, pending: ${s.pending.join(', ') || 'none'}`);
         if (s.changed.length > 0) console.log(`edited after being applied: ${s.changed.join(', ')}`);
+        return;
+      }
+      if (opts.rollbackTo !== undefined) {
+        const ran = await prepareRollback(database, opts.rollbackTo);
+        console.log(ran.length === 0 ? 'no rollback steps to run' : `rollback steps run: ${ran.join(', ')}`);
         return;
       }
       const applied = await migrate(database, { onApplied: (name) => console.log(`applied ${name}`) });

@@ -104,3 +104,43 @@ export async function migrate(
     }
   });
 }
+
+/**
+ * Rollback steps: `migrations/rollback/NNNN_<name>.sql` belongs to migration NNNN_<name> and brings its
+ * data back into the shape a release from before it reads (the schema stays: expand, then contract).
+ */
+export function loadRollbackSteps(dir = join(migrationsDir(), 'rollback')): Migration[] {
+  return existsSync(dir) ? loadMigrations(dir) : [];
+}
+
+/**
+ * Before a release whose newest migration is `newest` (its name or its four-digit number) takes over:
+ * runs the rollback steps of the applied migrations after it, newest first, in one transaction under
+ * the migrations' lock. Answers the steps run; each must be safe to run again.
+ */
+export async function prepareRollback(
+  database: Database,
+  newest: string,
+  steps = loadRollbackSteps(),
+): Promise<string[]> {
+  const number = /^\d{4}/.exec(newest)?.[0];
+  if (!number) throw new Error(`not a migration: ${newest}`);
+  return database.withSession(async (s) => {
+    await s.query('select pg_advisory_lock($1)', [MIGRATE_LOCK]);
+    try {
+      await ensureTable(s);
+      const applied = new Set((await statusIn(s, [])).applied);
+      const due = steps.filter((m) => m.name.slice(0, 4) > number && applied.has(m.name)).reverse();
+      if (due.length === 0) return [];
+      await s
+        .exec(`begin;\n${due.map((m) => `${m.sql}\n;`).join('\n')}\ncommit;`)
+        .catch(async (err: Error) => {
+          await s.exec('rollback').catch(() => undefined);
+          throw new Error(`rollback steps ${due.map((m) => m.name).join(', ')} failed: ${err.message}`);
+        });
+      return due.map((m) => m.name);
+    } finally {
+      await s.query('select pg_advisory_unlock($1)', [MIGRATE_LOCK]);
+    }
+  });
+}

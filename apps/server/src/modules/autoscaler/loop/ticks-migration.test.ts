@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase } from '../../../../test/helpers';
 import type { Database } from '../../../platform/db';
-import { loadMigrations, migrate } from '../../../platform/migrate';
+import { loadMigrations, migrate, prepareRollback } from '../../../platform/migrate';
 
 let database: Database;
 beforeAll(async () => {
@@ -46,5 +46,34 @@ describe('migration 0056 (cluster tick state)', () => {
     // A delete takes the tick row with it.
     await query(`delete from autoscaler_clusters where id = '00000000-0000-4000-8000-000000000002'`);
     expect(await query(TICKS)).toHaveLength(2);
+  });
+});
+
+describe('a rollback past 0056', () => {
+  it('gives the cluster rows the newest count, breaker, memory and tick time, however often it runs', async () => {
+    await migrate(database, { migrations: loadMigrations() });
+    await query(`insert into users (id, username, email, display_name, role)
+                 values ('00000000-0000-4000-8000-0000000000aa', 'owner', 'owner@x.test', 'Owner', 'employee')
+                 on conflict do nothing`);
+    await query(`${CLUSTER} values ('00000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-0000000000aa',
+                 'c5xx', 1, 10, '{}', 'hpa', '{}', 1, 'closed', '{}', null, now(), now())`);
+    // What this release's tick writes: the tick row only.
+    await query(`update autoscaler_cluster_ticks set desired_servers = 7, breaker = 'open',
+                   controller = '{"failedReads":3}', last_tick_at = '2026-11-28T09:00:00Z'
+                 where cluster_id = '00000000-0000-4000-8000-000000000005'`);
+    const newest = await query(TICKS);
+    expect(await query(STATE)).not.toEqual(newest);
+
+    // A target at 0056 or later reads the tick rows: the cluster rows stay.
+    await prepareRollback(database, '0056');
+    expect(await query(STATE)).not.toEqual(newest);
+    expect(await prepareRollback(database, '0055')).toContain('0056_autoscaler_cluster_ticks');
+    expect(await query(STATE)).toEqual(newest);
+    expect(await query(TICKS)).toEqual(newest);
+    // Again, or with no tick rows left: the cluster rows keep what they have.
+    await prepareRollback(database, '0055');
+    await query('delete from autoscaler_cluster_ticks');
+    await prepareRollback(database, '0042');
+    expect(await query(STATE)).toEqual(newest);
   });
 });

@@ -8,6 +8,7 @@ import {
   testPostgres,
   type WithServices,
 } from '../../../../test/helpers';
+import { prepareRollback } from '../../../platform/migrate';
 import type { Sample } from './store';
 
 const clock = testClock(new Date('2026-11-26T12:00:00Z'));
@@ -218,5 +219,37 @@ describe('the metrics store', () => {
     );
     expect(rolled?.n).toBe(10_000);
     expect((await minutes(ids[9_999]!)).map((p) => p.at)).toEqual(['2026-11-26T11:30:00.000Z']);
+  });
+
+  it('after a rollback past 0057 the older release has every minute, and a roll-forward neither doubles nor skips one', async () => {
+    const c = randomUUID();
+    const at = (hm: string) => `2026-11-26T${hm}Z`;
+    /** A tick of a release from before 0057: its sample, and the same added to its minute's row. */
+    const olderTick = async (time: string) => {
+      await store().write([sample(c, at(time))]);
+      await query(sql`
+        insert into autoscaler_rollups as r values (${c}, date_bin('1 minute', ${at(time)}::timestamptz,
+          timestamptz '2000-01-01 00:00:00+00'), 1, 10, 10, 50, 0, 50, 1, 2, 2)
+        on conflict (cluster_id, minute) do update set samples = r.samples + 1`);
+    };
+    await rolledTo(at('10:00:00'));
+    // This release's ticks write samples only; an older one beside it adds to its minute as well.
+    await store().write(['10:00:10', '10:00:40', '10:01:10'].map((x) => sample(c, at(x))));
+    await olderTick('10:01:40');
+    expect(await stored(c)).toEqual([`${at('10:01:00.000')} 1`]);
+
+    // The rollback step (the database's clock is past these minutes): all of them, however often run.
+    const rolledBack = [`${at('10:00:00.000')} 2`, `${at('10:01:00.000')} 2`];
+    await prepareRollback(t.runtime.ctx.database, '0056');
+    expect(await stored(c)).toEqual(rolledBack);
+    await prepareRollback(t.runtime.ctx.database, '0056');
+    expect(await stored(c)).toEqual(rolledBack);
+
+    // The older release alone, then forward again: the job goes on from the unmoved watermark and
+    // replaces each minute's row from the samples.
+    await olderTick('10:02:10');
+    await olderTick('10:02:40');
+    expect(await store().rollUp(new Date(at('10:05:00')))).toMatchObject({ from: new Date(at('10:00:00')) });
+    expect(await stored(c)).toEqual([...rolledBack, `${at('10:02:00.000')} 2`]);
   });
 });
