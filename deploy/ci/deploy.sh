@@ -14,6 +14,9 @@ source deploy/ci/lib.sh
 command -v nginx >/dev/null || apt-get install -y -qq nginx >/dev/null
 ensure_build
 ROOT=$PWD
+# No control loop in these releases: the run writes the loop state itself and reads it back after the
+# rollback, so no tick may change it meanwhile (.ci/run exports its simulator for the other checks).
+unset SIMULATOR_URL SIMULATOR_TOKEN
 DIR=$(mktemp -d /tmp/clockpilot-deploy.XXXXXX)
 # Database and ports may be given (a machine shared with other work); free ones otherwise.
 DB=${CI_DEPLOY_DB:-clockpilot_ci_deploy_$$}
