@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
 import { keyset } from '../../../platform/pagination';
 import { pgList, pgTexts } from '../../../platform/pg-arrays';
-import { CopyRows, copyIn } from '../../../platform/pg-copy';
+import { copyColumn, copyInto } from '../../../platform/pg-copy';
 import {
   type ClusterRow,
   autoscalerClusters as c,
@@ -16,30 +16,26 @@ const SORTS = { at: { expr: e.at, type: 'timestamptz' as const } };
 const BATCH = 5_000;
 const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [Buffer, Buffer, Buffer];
 
-const COPY_EVENTS = `copy autoscaler_events (id, cluster_id, at, mode, previous_servers, recommended_servers,
-  applied_servers, limited_by, reason, breaker, inputs) from stdin (format binary)`;
-
-/** The events as COPY's binary rows, in COPY_EVENTS's column order, all at `at` (Unix ms). */
-function eventRows(at: number, events: { row: EventFields; inputs: Buffer }[]): Buffer {
-  let size = 32;
-  for (const e of events) size += 320 + e.inputs.length;
-  const out = new CopyRows(size);
-  for (const { row: r, inputs } of events) {
-    out.row(11);
-    out.uuid(r.id);
-    out.uuid(r.clusterId);
-    out.time(at);
-    out.text(r.mode);
-    out.int(r.previousServers);
-    out.int(r.recommendedServers);
-    out.int(r.appliedServers);
-    out.text(r.limitedBy);
-    out.text(r.reason);
-    out.text(r.breaker);
-    out.bytes(inputs);
-  }
-  return out.end();
-}
+type EventInsert = { row: EventFields; inputs: Buffer };
+/** The events of a tick by binary COPY, all at `at` (Unix ms); the inputs as their JSON bytes. */
+const copyEvents = (at: number) =>
+  copyInto<EventInsert>(
+    'autoscaler_events',
+    [
+      copyColumn.uuid('id', (e) => e.row.id),
+      copyColumn.uuid('cluster_id', (e) => e.row.clusterId),
+      copyColumn.time('at', () => at),
+      copyColumn.text('mode', (e) => e.row.mode),
+      copyColumn.int('previous_servers', (e) => e.row.previousServers),
+      copyColumn.int('recommended_servers', (e) => e.row.recommendedServers),
+      copyColumn.int('applied_servers', (e) => e.row.appliedServers),
+      copyColumn.text('limited_by', (e) => e.row.limitedBy),
+      copyColumn.text('reason', (e) => e.row.reason),
+      copyColumn.text('breaker', (e) => e.row.breaker),
+      copyColumn.bytes('inputs', (e) => e.inputs),
+    ],
+    (e) => 320 + e.inputs.length,
+  );
 
 /** An event's columns but its inputs (sent as JSON bytes) and its time (the tick's, once). */
 export type EventFields = Omit<EventRow, 'inputs' | 'at'>;
@@ -106,10 +102,11 @@ export const loopRepo = {
    * PostgreSQL only checks the JSON (building jsonb, and reading whole rows out of one JSON
    * document, were most of its work in a tick).
    */
-  async insertEvents(db: DbOrTx, at: string, events: { row: EventFields; inputs: Buffer }[]) {
+  async insertEvents(db: DbOrTx, at: string, events: EventInsert[]) {
+    const copy = copyEvents(Date.parse(at));
     for (let i = 0; i < events.length; i += BATCH) {
       const batch = events.slice(i, i + BATCH);
-      if (await copyIn(db, COPY_EVENTS, () => eventRows(Date.parse(at), batch))) continue;
+      if (await copy(db, batch)) continue;
       const rows = batch.map((e) => e.row);
       const parts = [OPEN];
       for (const e of batch) parts.push(e.inputs, COMMA);

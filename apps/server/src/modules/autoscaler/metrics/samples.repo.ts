@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../platform/db';
 import { pgList } from '../../../platform/pg-arrays';
-import { CopyRows, copyIn } from '../../../platform/pg-copy';
+import { copyColumn, copyInto } from '../../../platform/pg-copy';
 import { autoscalerRollups as r, type SampleRow, autoscalerSamples as s } from '../autoscaler.tables';
 
 /** Rows per statement of a batch write. */
@@ -25,25 +25,22 @@ function dates<T>(rows: T[], of: (row: T) => Date): string {
 /** A column of the rows as an array literal of numbers (null: NULL). */
 const column = <T>(rows: T[], of: (row: T) => number | null) => pgList(rows.map(of));
 
-const COPY_SAMPLES = `copy autoscaler_samples (cluster_id, at, request_rate, p95_ms, error_rate, cpu_percent,
-  ready_servers, total_servers, desired_servers) from stdin (format binary)`;
-/** The rows as COPY's binary rows, in COPY_SAMPLES's column order (~100 bytes a row). */
-function copyRows(rows: SampleRow[]): Buffer {
-  const out = new CopyRows(32 + rows.length * 110);
-  for (const x of rows) {
-    out.row(9);
-    out.uuid(x.clusterId);
-    out.time(x.at.getTime());
-    out.float(x.requestRate);
-    out.float(x.p95Ms);
-    out.float(x.errorRate);
-    out.float(x.cpuPercent);
-    out.int(x.readyServers);
-    out.int(x.totalServers);
-    out.int(x.desiredServers);
-  }
-  return out.end();
-}
+/** The samples by binary COPY (~100 bytes a row). */
+const copySamples = copyInto<SampleRow>(
+  'autoscaler_samples',
+  [
+    copyColumn.uuid('cluster_id', (x) => x.clusterId),
+    copyColumn.time('at', (x) => x.at.getTime()),
+    copyColumn.float('request_rate', (x) => x.requestRate),
+    copyColumn.float('p95_ms', (x) => x.p95Ms),
+    copyColumn.float('error_rate', (x) => x.errorRate),
+    copyColumn.float('cpu_percent', (x) => x.cpuPercent),
+    copyColumn.int('ready_servers', (x) => x.readyServers),
+    copyColumn.int('total_servers', (x) => x.totalServers),
+    copyColumn.int('desired_servers', (x) => x.desiredServers),
+  ],
+  () => 110,
+);
 
 /** A minute's row as the rollups keep it: sums, counts and peaks (averages are made when read). */
 export type MinuteRow = {
@@ -79,7 +76,7 @@ export const samplesRepo = {
   async insertSamples(db: DbOrTx, rows: SampleRow[]) {
     for (let i = 0; i < rows.length; i += BATCH) {
       const b = rows.slice(i, i + BATCH);
-      if (await copyIn(db, COPY_SAMPLES, () => copyRows(b))) continue;
+      if (await copySamples(db, b)) continue;
       await db.execute(sql`
         insert into autoscaler_samples (cluster_id, at, request_rate, p95_ms, error_rate, cpu_percent,
                                         ready_servers, total_servers, desired_servers)
