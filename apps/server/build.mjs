@@ -4,7 +4,7 @@
 // find migrations/ and package.json one or two folders up, as they do from src/.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { externalPackages } from '../../scripts/lib/esbuild-external.mjs';
+import { nodeBundle } from '../../scripts/lib/esbuild-external.mjs';
 
 // Optional output folder (relative to apps/server, default dist), e.g. a private build for bench/.
 const outdir = process.argv[2] ?? 'dist';
@@ -20,13 +20,7 @@ const result = await build({
     'evaluation-worker': 'src/modules/autoscaler/evaluations/evaluation.worker.ts',
   },
   outdir,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.19',
-  sourcemap: 'linked',
-  plugins: [externalPackages],
-  logLevel: 'warning',
+  ...nodeBundle,
   metafile: true,
 });
 for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {

@@ -3,7 +3,7 @@
 // production image runs it with plain `node apps/simulator/dist/main.js`.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { externalPackages } from '../../scripts/lib/esbuild-external.mjs';
+import { nodeBundle } from '../../scripts/lib/esbuild-external.mjs';
 
 const outdir = process.argv[2] ?? 'dist';
 const dir = new URL('.', import.meta.url);
@@ -13,11 +13,5 @@ await build({
   absWorkingDir: dir.pathname,
   entryPoints: { main: 'src/main.ts' },
   outdir,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.19',
-  sourcemap: 'linked',
-  plugins: [externalPackages],
-  logLevel: 'warning',
+  ...nodeBundle,
 });

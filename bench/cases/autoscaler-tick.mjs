@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledBench } from '../bundle.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ms = (n) => `${Math.round(n).toLocaleString('en-US')} ms`;
@@ -14,7 +15,7 @@ const ms = (n) => `${Math.round(n).toLocaleString('en-US')} ms`;
 export default {
   name: 'autoscaler-tick',
   async run() {
-    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'autoscaler-tick.ts')], {
+    execFileSync(process.execPath, [await bundledBench('autoscaler-tick.ts')], {
       cwd: root,
       stdio: 'inherit',
     });
