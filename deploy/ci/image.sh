@@ -44,6 +44,14 @@ status=$(docker run --rm "${run_args[@]}" "$IMAGE" clockpilot migrate --status)
 echo "$status"
 grep -q 'pending: none' <<<"$status" || die "migrations still pending after migrate"
 
+log "CLI: the rollback steps, with the command of the Kubernetes Job scripts/k8s-rollback-job.sh prints"
+read -ra job_cmd <<<"$(scripts/k8s-rollback-job.sh 0055 | sed -n 's/^ *command: \[\(.*\)\]$/\1/p' | tr -d '",')"
+[ "${job_cmd[*]}" = "clockpilot migrate --rollback-to 0055" ] || die "the rollback Job runs: ${job_cmd[*]}"
+steps=$(docker run --rm "${run_args[@]}" "$IMAGE" "${job_cmd[@]}")
+echo "$steps"
+# The image ships the steps of the migrations after 0055 and runs them newest first.
+grep -q '^rollback steps run: 0057_[a-z_]*, 0056_' <<<"$steps" || die "the image ran no rollback steps past 0055"
+
 log "CLI: backup create and verify (the image's own pg_dump against the machine's PostgreSQL)"
 made=$(docker run --rm "${run_args[@]}" -e BACKUPS_DIR=/app/data/backups "$IMAGE" clockpilot backup create)
 echo "$made" | tail -1
