@@ -29,5 +29,14 @@ describe('trace CSV', () => {
     expect(() => parseTrace('2,5\n1,6\n')).toThrow(/increase/);
     expect(() => parseTrace('0,5\n60,6\n100,7\n')).toThrow(/grid/);
     expect(() => parseTrace('yesterday,5\ntoday,6\n')).toThrow(/timestamp/);
+    // Counts in decimal only, and none so large that a trace's sums stop being finite.
+    expect(() => parseTrace('1,5\n2,0x10\n')).toThrow(/line 2: "0x10" is not a count/);
+    expect(() => parseTrace('1,5\n2,Infinity\n')).toThrow(/line 2/);
+    expect(() => parseTrace('1,1e308\n2,5\n')).toThrow(/line 1: 1e308 requests in one step/);
+    expect(parseTrace('1,1.5e3\n2,2\n').requests).toEqual(new Float64Array([1500, 2]));
+  });
+
+  it('reads lines ended by CR alone, as old spreadsheets write them', () => {
+    expect(parseTrace('timestamp,requests\r1,5\r2,6\r').requests).toEqual(new Float64Array([5, 6]));
   });
 });

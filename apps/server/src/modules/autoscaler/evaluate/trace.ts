@@ -15,6 +15,11 @@ export type Trace = {
 
 export class TraceError extends Error {}
 
+/** Most requests in one step: far above any real service, and sums of a whole trace stay finite and exact enough. */
+const MAX_STEP_REQUESTS = 1e12;
+/** A count as decimal digits (with a fraction or an exponent), not hex, binary or Infinity. */
+const COUNT = /^\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
 function parseTime(text: string, line: number): number {
   const t = text.trim();
   if (/^\d+(\.\d+)?$/.test(t)) {
@@ -29,7 +34,7 @@ function parseTime(text: string, line: number): number {
 }
 
 export function parseTrace(text: string): Trace {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   const rows: { t: number; n: number }[] = [];
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -37,9 +42,11 @@ export function parseTrace(text: string): Trace {
     const cells = line.split(',');
     if (i === 0 && Number.isNaN(Number(cells[1]))) return; // the header
     if (cells.length < 2) throw new TraceError(`line ${i + 1}: expected timestamp,requests`);
-    const n = Number(cells[1]);
-    if (cells[1]?.trim() === '' || !Number.isFinite(n) || n < 0)
-      throw new TraceError(`line ${i + 1}: "${cells[1]}" is not a count of requests`);
+    const cell = (cells[1] as string).trim();
+    const n = Number(cell);
+    if (!COUNT.test(cell)) throw new TraceError(`line ${i + 1}: "${cells[1]}" is not a count of requests`);
+    if (n > MAX_STEP_REQUESTS)
+      throw new TraceError(`line ${i + 1}: ${cell} requests in one step; at most ${MAX_STEP_REQUESTS}`);
     rows.push({ t: parseTime(cells[0] as string, i + 1), n });
   });
   if (rows.length < 2) throw new TraceError('a trace needs at least two rows');

@@ -8,6 +8,8 @@ import type { EvaluationsService, EvaluationUpload } from './evaluations.service
 const tags = ['autoscaler'];
 const config = { authenticated: true } as const;
 const { maxBytes } = EVALUATION_LIMITS;
+/** Form fields besides the file: the options, with room to spare. */
+const FIELDS = 10;
 
 const tooLarge = () =>
   new AppError(
@@ -17,6 +19,18 @@ const tooLarge = () =>
       errors: [{ path: 'body.file', message: `At most ${maxBytes} bytes` }],
     },
   );
+
+const oneFile = (field: string) =>
+  new AppError('bad_request', 'Send one file, as the field "file"', {
+    errors: [{ path: `body.${field}`, message: 'The only file field is "file"' }],
+  });
+
+/** The file's name as shown back: no control characters (U+0000 cannot even be stored), 200 at most. */
+const nameOf = (fileName: string) =>
+  fileName
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, 200) || 'trace.csv';
 
 /** The multipart form: the CSV as `file`, the options as plain fields, in any order. */
 async function receive(req: FastifyRequest): Promise<EvaluationUpload> {
@@ -30,14 +44,18 @@ async function receive(req: FastifyRequest): Promise<EvaluationUpload> {
       if (part.type === 'field') fields[part.fieldname] = String(part.value);
       else if (part.fieldname !== 'file' || file) {
         part.file.resume();
-        throw new AppError('bad_request', 'Send one file, as the field "file"', {
-          errors: [{ path: `body.${part.fieldname}`, message: 'The only file field is "file"' }],
-        });
-      } else file = { fileName: part.filename || 'trace.csv', csv: (await part.toBuffer()).toString('utf8') };
+        throw oneFile(part.fieldname);
+      } else file = { fileName: nameOf(part.filename), csv: (await part.toBuffer()).toString('utf8') };
     }
   } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw err;
+    if (err instanceof AppError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    if (code === 'FST_FILES_LIMIT') throw oneFile('file');
+    if (code === 'FST_FIELDS_LIMIT')
+      throw new AppError('bad_request', `The form has more than ${FIELDS} fields`);
+    // Everything else here is the body's own fault: no boundary, cut short, a broken part header.
+    throw new AppError('bad_request', `The multipart body cannot be read: ${(err as Error).message}`);
   }
   if (!file)
     throw new AppError('validation_failed', 'Attach the trace as the field "file"', {
@@ -50,7 +68,9 @@ async function receive(req: FastifyRequest): Promise<EvaluationUpload> {
 export async function evaluationRoutes(root: FastifyInstance, evaluations: EvaluationsService) {
   // Loaded here, not at the top: the CLI builds this module without routes and never loads the HTTP stack.
   const { default: multipart } = await import('@fastify/multipart');
-  await root.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1000 } });
+  await root.register(multipart, {
+    limits: { fileSize: maxBytes, files: 1, fields: FIELDS, fieldSize: 1000 },
+  });
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.post(

@@ -125,6 +125,35 @@ describe('evaluations', () => {
     );
   });
 
+  it('answers a broken form with 400 and starts nothing', async () => {
+    const raw = (contentType: string, payload: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/autoscaler/evaluations',
+        headers: { ...alice.headers, 'content-type': contentType },
+        payload,
+      });
+    const cut = await raw(
+      'multipart/form-data; boundary=xx',
+      '--xx\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n0,1\n60,2\n',
+    );
+    const noBoundary = await raw('multipart/form-data', 'abc');
+    for (const res of [cut, noBoundary]) {
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().detail).toMatch(/multipart body cannot be read/);
+    }
+    const two = await upload(alice, [file(trace(10)), file(trace(10))]);
+    expect([two.status, errorPaths(two.body)]).toEqual([400, ['body.file']]);
+    // A count no service sees (1e308: a replay's sums would overflow) is refused with its line.
+    const huge = await upload(alice, [file('0,1e308\n60,1\n')]);
+    expect([huge.status, huge.body.detail]).toEqual([422, expect.stringMatching(/line 1: 1e308 requests/)]);
+    // Nothing of these was started: alice may start one now.
+    const ok = await upload(alice, [{ name: 'policy', value: 'hpa' }, file(trace(10), 'a\u0000b\u001f.csv')]);
+    expect([ok.status, ok.body.fileName]).toEqual([202, 'ab.csv']);
+    expect((await finished(alice, ok.body.id)).body.status).toBe('succeeded');
+  });
+
   it('refuses a file over the size limit with 413', async () => {
     const big = Buffer.alloc(EVALUATION_LIMITS.maxBytes + 10, '1');
     const res = await upload(bob, [{ name: 'file', fileName: 'big.csv', data: big }]);
