@@ -3,7 +3,7 @@ import { type TLiveServerMessage, ZLiveServerMessage } from '@clockpilot/contrac
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createCluster } from '../../../../test/factories/autoscaler';
-import { type LoggedIn, loginAs } from '../../../../test/factories/identity';
+import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
 import {
   createTestApp,
   moduleServices,
@@ -266,6 +266,20 @@ describe('the live WebSocket', () => {
     expect(await extra.closedWith()).toBe(1013);
     for (const c of open) c.socket.close();
     await Promise.all(open.map((c) => c.closedWith()));
+  });
+
+  it('renews the token of its own user only, and says where a message is wrong', async () => {
+    const client = await connect();
+    client.send({ type: 'auth', token: owner.accessToken });
+    await client.next('ready');
+    client.send({ type: 'subscribe' });
+    expect((await client.next('error')).message).toMatch(/^clusterId: /);
+    // A fresh token of the same user, as a long-lived page sends one when its own is renewed.
+    client.send({ type: 'auth', token: (await signIn(a, owner.user)).accessToken });
+    await vi.waitUntil(() => client.count('ready') === 2);
+    // Another user's token would inherit the owner's subscriptions: the connection is closed instead.
+    client.send({ type: 'auth', token: (await loginAs(a)).accessToken });
+    expect(await client.closedWith()).toBe(1008);
   });
 
   it('drops a peer that stops answering pings, and keeps one that answers', async () => {

@@ -139,16 +139,26 @@ export async function liveRoutes(
     } catch {
       return send(c, { type: 'error', code: 'invalid_json', message: 'Messages are JSON' });
     }
-    if (!parsed.success)
-      return send(c, { type: 'error', code: 'validation_failed', message: parsed.error.message });
+    if (!parsed.success) {
+      // Each problem with where it is ("clusterId: Invalid uuid"), not the validator's dump.
+      const message = parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'message'}: ${i.message}`)
+        .join('; ');
+      return send(c, { type: 'error', code: 'validation_failed', message });
+    }
     const m = parsed.data;
     if (m.type === 'auth') {
+      let principal: Principal;
       try {
-        c.principal = await moduleApi(ctx, 'identity').authenticate(m.token);
+        principal = await moduleApi(ctx, 'identity').authenticate(m.token);
       } catch {
         return c.socket.close(CLOSE.policy, 'authentication failed');
       }
-      return send(c, { type: 'ready', userId: c.principal.userId });
+      // Again on an open socket only to renew the same user's token: its subscriptions are that user's.
+      if (c.principal && c.principal.userId !== principal.userId)
+        return c.socket.close(CLOSE.policy, 'this connection belongs to another user');
+      c.principal = principal;
+      return send(c, { type: 'ready', userId: principal.userId });
     }
     if (!c.principal) return c.socket.close(CLOSE.policy, 'authenticate first');
     if (m.type === 'unsubscribe') {
