@@ -68,8 +68,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 
   if (hasZodFastifySchemaValidationErrors(error)) {
     const body = problem('validation_failed', 400, 'The request is not valid', instance);
+    // Fastify calls the query "querystring"; the paths services give say "query", as clients read them.
+    const where = error.validationContext === 'querystring' ? 'query' : error.validationContext;
     body.errors = error.validation.map((v) => ({
-      path: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.'),
+      path: [where, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.'),
       message: v.message ?? 'Invalid value',
       code: v.params?.issue
         ? String((v.params.issue as { code?: string }).code ?? '') || undefined

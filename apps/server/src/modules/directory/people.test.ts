@@ -378,6 +378,6 @@ describe('list, search, sort and cursor pagination', () => {
     expect((await request(t, admin, 'GET', '/people?cursor=garbage')).status).toBe(400);
     const limit = await request(t, admin, 'GET', '/people?limit=0');
     expect(limit.status).toBe(400);
-    expect(errorPaths(limit.body)).toEqual(['querystring.limit']);
+    expect(errorPaths(limit.body)).toEqual(['query.limit']);
   });
 });

@@ -91,9 +91,9 @@ describe('fleet dashboard', () => {
       403,
     );
     const back = await request(t, staff, 'GET', '/fleet/dashboard?from=2026-12-02&to=2026-12-01');
-    expect([back.status, errorPaths(back.body)]).toEqual([400, ['querystring.to']]);
+    expect([back.status, errorPaths(back.body)]).toEqual([400, ['query.to']]);
     const long = await request(t, staff, 'GET', '/fleet/timeline?from=2026-01-01&to=2026-06-01');
-    expect([long.status, errorPaths(long.body)]).toEqual([400, ['querystring.to']]);
+    expect([long.status, errorPaths(long.body)]).toEqual([400, ['query.to']]);
   });
 });
 

@@ -200,6 +200,6 @@ describe('availability and calendar', () => {
       'GET',
       '/fleet/availability?from=2026-12-02T10:00:00Z&to=2026-12-01T10:00:00Z',
     );
-    expect([res.status, errorPaths(res.body)]).toEqual([400, ['querystring.to']]);
+    expect([res.status, errorPaths(res.body)]).toEqual([400, ['query.to']]);
   });
 });
