@@ -39,7 +39,6 @@ export function ClusterForm({
     } catch (e) {
       const fields = isApiError(e) ? toFormErrors(e.fieldErrors) : {};
       if (Object.keys(fields).length > 0) form.setErrors(fields);
-      else if (isApiError(e) && e.status === 409) form.setFieldError('name', e.detail);
       else notifications.show({ color: 'red', title: t('autoscaler.notSaved'), message: errorMessage(e) });
     }
   });

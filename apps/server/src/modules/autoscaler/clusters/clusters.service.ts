@@ -31,8 +31,9 @@ type Create = z.output<typeof ZClusterCreate>;
 type Shape = Pick<ClusterRow, 'name' | 'minServers' | 'maxServers' | 'fallback'>;
 
 const CONSTRAINTS: ConstraintTable = {
+  // 422 as the Autoscaler's contract has it for every unusable name, a taken one included.
   autoscaler_clusters_owner_name_key: {
-    code: 'conflict',
+    code: 'unprocessable',
     message: 'You already have a cluster with this name',
     path: 'body.name',
   },

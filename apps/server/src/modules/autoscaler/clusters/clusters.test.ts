@@ -73,12 +73,12 @@ describe('clusters', () => {
     expect((await sim.api('GET', `/clusters/${id}`)).status).toBe(200);
   });
 
-  it('refuses bad names (422), a second cluster of the same name (409) and bounds out of range', async () => {
+  it('refuses bad names (422), a second cluster of the same name (422) and bounds out of range', async () => {
     const cases: [Record<string, unknown>, number, string][] = [
       [{ name: 'ab' }, 422, 'body.name'],
       [{ name: 'no spaces' }, 422, 'body.name'],
       [{ name: 'x'.repeat(51) }, 422, 'body.name'],
-      [{ name: 'WEB-FRONTEND' }, 409, 'body.name'],
+      [{ name: 'WEB-FRONTEND' }, 422, 'body.name'],
       [{ name: 'zero', minServers: 0 }, 422, 'body.minServers'],
       [{ name: 'upside', minServers: 5, maxServers: 4 }, 422, 'body.minServers'],
       [{ name: 'too-big', maxServers: 51 }, 422, 'body.maxServers'],
