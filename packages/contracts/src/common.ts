@@ -31,7 +31,12 @@ export const ZProblem = z.object({
 });
 export type TProblem = z.infer<typeof ZProblem>;
 
-export const ZId = z.uuid();
+/**
+ * An id as the database writes it, lower case: one sent in upper case names the same row, and every
+ * map, set or other service keyed by the id (the simulator's models, the live subscriptions) must see
+ * the one spelling.
+ */
+export const ZId = z.uuid().overwrite((id) => id.toLowerCase());
 export const ZIdParams = z.object({ id: ZId });
 
 /**

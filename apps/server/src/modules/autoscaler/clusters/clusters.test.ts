@@ -155,10 +155,13 @@ describe('clusters', () => {
       behavior: { scaleUp: null, scaleDown: { stabilizationWindowSeconds: 60 } },
       simulation: { capacityRps: 10, load: { type: 'spike' } },
     });
-    const shrink = await request(t, alice, 'PATCH', `/autoscaler/clusters/${c.id}`, {
+    // The id in upper case names the same cluster and the same model (not a second one in the simulator).
+    const shrink = await request(t, alice, 'PATCH', `/autoscaler/clusters/${c.id.toUpperCase()}`, {
       minServers: 2,
       maxServers: 2,
     });
+    expect(shrink.body.id).toBe(c.id);
+    expect((await sim.api('GET', `/clusters/${c.id.toUpperCase()}`)).status).toBe(404);
     expect(shrink.body.desiredServers).toBe(2);
     expect((await sim.api('GET', `/clusters/${c.id}`)).body).toMatchObject({
       desiredReplicas: 2,

@@ -151,7 +151,8 @@ describe('the live WebSocket', () => {
     expect(await client.next('ready')).toEqual({ type: 'ready', userId: owner.user.id });
     client.send({ type: 'subscribe', clusterId: theirs.id });
     expect(await client.next('error', theirs.id)).toMatchObject({ code: 'not_found' });
-    client.send({ type: 'subscribe', clusterId: mine.id });
+    // An id in upper case is the same cluster, answered and streamed under the id the API gives.
+    client.send({ type: 'subscribe', clusterId: mine.id.toUpperCase() });
     await client.next('subscribed', mine.id);
 
     await sim.advance(mine.id, 15);
