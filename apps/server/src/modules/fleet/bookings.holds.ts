@@ -3,7 +3,7 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
-import { AppError, unprocessable } from '../../platform/errors';
+import { AppError, pgErrorOf, unprocessable } from '../../platform/errors';
 import { readsPerTurn } from './bookings.reads';
 import { bookingsRepo, type Conflict, type NewBooking } from './bookings.repo';
 import { writesUnderWay } from './bookings.writing';
@@ -50,7 +50,7 @@ export function createHolds(ctx: AppContext, ports: FleetPorts, metrics: FleetMe
    * whose time is up must not block anyone, even before the sweep has run: `lapsed` false skips
    * that sweep when the caller has just read that none is in the way.
    */
-  async function insert(actor: Actor, row: NewBooking, lapsed = true): Promise<BookingRow> {
+  async function insert(actor: Actor, row: NewBooking, lapsed = true, attempt = 1): Promise<BookingRow> {
     try {
       return await db.transaction(async (tx) => {
         if (lapsed) await expireDue(tx, row.vehicleId);
@@ -65,6 +65,10 @@ export function createHolds(ctx: AppContext, ports: FleetPorts, metrics: FleetMe
         return b;
       });
     } catch (err) {
+      // Racers inserting overlapping rows at once each wait in the exclusion check for the other's
+      // transaction; PostgreSQL then fails one as deadlocked. Tried again, it meets the winner's row as
+      // an ordinary overlap, answered with the 409 that names it.
+      if (pgErrorOf(err).code === '40P01' && attempt < 3) return insert(actor, row, lapsed, attempt + 1);
       const mapped = await fleetWriteError(db, err, {
         vehicleId: row.vehicleId,
         from: row.startAt,
