@@ -26,7 +26,8 @@ export function bundledServer() {
  */
 export async function bundledBench(file) {
   const name = basename(file, '.ts');
-  const out = join(root, 'apps/server/dist/bench-scripts', `${name}.js`);
+  const outdir = join(root, 'apps/server/dist/bench-scripts');
+  const out = join(outdir, `${name}.js`);
   if (process.env.BENCH_SKIP_BUILD) return out;
   const { build } = await import('esbuild');
   const { nodeBundle } = await import('../scripts/lib/esbuild-external.mjs');
@@ -34,7 +35,7 @@ export async function bundledBench(file) {
     ...nodeBundle,
     absWorkingDir: root,
     entryPoints: { [name]: `bench/${name}.ts` },
-    outdir: join(root, 'apps/server/dist/bench-scripts'),
+    outdir,
   });
   return out;
 }

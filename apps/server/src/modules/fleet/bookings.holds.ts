@@ -3,11 +3,11 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { Principal } from '../../platform/auth';
 import type { AppContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
-import { AppError, pgErrorOf, unprocessable } from '../../platform/errors';
+import { AppError, unprocessable } from '../../platform/errors';
 import { readsPerTurn } from './bookings.reads';
 import { bookingsRepo, type Conflict, type NewBooking } from './bookings.repo';
 import { writesUnderWay } from './bookings.writing';
-import { conflictError, fleetWriteError } from './fleet.errors';
+import { conflictError, writeBusy } from './fleet.errors';
 import type { FleetMetrics } from './fleet.metrics';
 import { toBooking } from './fleet.present';
 import type { BookingRow } from './fleet.tables';
@@ -50,9 +50,10 @@ export function createHolds(ctx: AppContext, ports: FleetPorts, metrics: FleetMe
    * whose time is up must not block anyone, even before the sweep has run: `lapsed` false skips
    * that sweep when the caller has just read that none is in the way.
    */
-  async function insert(actor: Actor, row: NewBooking, lapsed = true, attempt = 1): Promise<BookingRow> {
+  async function insert(actor: Actor, row: NewBooking, lapsed = true): Promise<BookingRow> {
+    const range = { vehicleId: row.vehicleId, from: row.startAt, to: row.busyUntil, now: clock.now() };
     try {
-      return await db.transaction(async (tx) => {
+      return await writeBusy(db, range, async (tx) => {
         if (lapsed) await expireDue(tx, row.vehicleId);
         const b = await bookingsRepo.insert(tx, row);
         await recordAudit(tx, actor, {
@@ -65,18 +66,8 @@ export function createHolds(ctx: AppContext, ports: FleetPorts, metrics: FleetMe
         return b;
       });
     } catch (err) {
-      // Racers inserting overlapping rows at once each wait in the exclusion check for the other's
-      // transaction; PostgreSQL then fails one as deadlocked. Tried again, it meets the winner's row as
-      // an ordinary overlap, answered with the 409 that names it.
-      if (pgErrorOf(err).code === '40P01' && attempt < 3) return insert(actor, row, lapsed, attempt + 1);
-      const mapped = await fleetWriteError(db, err, {
-        vehicleId: row.vehicleId,
-        from: row.startAt,
-        to: row.busyUntil,
-        now: clock.now(),
-      });
-      if (mapped instanceof AppError && mapped.status === 409) metrics.conflicts.inc();
-      throw mapped;
+      if (err instanceof AppError && err.status === 409) metrics.conflicts.inc();
+      throw err;
     }
   }
 

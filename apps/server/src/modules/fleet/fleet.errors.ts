@@ -1,4 +1,4 @@
-import type { DbOrTx } from '../../platform/db';
+import type { Db, DbOrTx, Tx } from '../../platform/db';
 import { AppError, type ConstraintTable, fromConstraint, pgErrorOf } from '../../platform/errors';
 import { bookingsRepo, type Conflict } from './bookings.repo';
 
@@ -50,14 +50,29 @@ export function conflictError(c: Conflict): AppError {
  * Maps a failed write: an overlap becomes a 409 that names what holds the vehicle (read after the
  * failed transaction, so it sees the winner), other constraints go through the table.
  */
-export async function fleetWriteError(
-  db: DbOrTx,
-  err: unknown,
-  range?: { vehicleId: string; from: Date; to: Date; now: Date; except?: string },
-): Promise<unknown> {
+type BusyRange = { vehicleId: string; from: Date; to: Date; now: Date; except?: string };
+
+export async function fleetWriteError(db: DbOrTx, err: unknown, range?: BusyRange): Promise<unknown> {
   if (range && pgErrorOf(err).constraint === 'fleet_busy_no_overlap') {
     const c = await bookingsRepo.conflict(db, range.vehicleId, range.from, range.to, range.now, range.except);
     if (c) return conflictError(c);
   }
   return fromConstraint(FLEET_CONSTRAINTS, err);
+}
+
+/**
+ * A transaction that writes a busy row (a booking, a maintenance window), its failure answered by
+ * fleetWriteError. Writers inserting overlapping rows at once each wait in the exclusion check for the
+ * other's transaction, and PostgreSQL fails one as deadlocked (executor/execIndexing.c): that one is
+ * tried again, meets the winner's committed row as an ordinary overlap and gets the 409 that names it.
+ */
+export async function writeBusy<T>(db: Db, range: BusyRange, write: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(write);
+    } catch (err) {
+      if (pgErrorOf(err).code === '40P01' && attempt < 3) continue;
+      throw await fleetWriteError(db, err, range);
+    }
+  }
 }

@@ -12,7 +12,7 @@ import { type Actor, recordAudit } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
 import { notFound, unprocessable } from '../../platform/errors';
 import { keyset } from '../../platform/pagination';
-import { fleetWriteError } from './fleet.errors';
+import { fleetWriteError, writeBusy } from './fleet.errors';
 import { toCalendarItem, toVehicle } from './fleet.present';
 import type { VehicleRow } from './fleet.tables';
 import { quote } from './pricing';
@@ -151,39 +151,36 @@ export function createVehiclesService(ctx: AppContext) {
       const startAt = new Date(input.startAt);
       const endAt = new Date(input.endAt);
       const busyUntil = new Date(endAt.getTime() + buffer());
-      try {
-        const w = await db.transaction(async (tx) => {
-          const w = await vehiclesRepo.insertWindow(
-            tx,
-            {
-              vehicleId,
-              startAt,
-              endAt,
-              reason: input.reason,
-              createdBy: actor.userId,
-              createdAt: clock.now(),
-            },
-            busyUntil,
-          );
-          await recordAudit(tx, actor, {
-            action: 'fleet.maintenance.scheduled',
-            entityType: 'vehicle',
-            entityId: vehicleId,
-            after: w,
-          });
-          return w;
+      const range = { vehicleId, from: startAt, to: busyUntil, now: clock.now() };
+      const w = await writeBusy(db, range, async (tx) => {
+        const w = await vehiclesRepo.insertWindow(
+          tx,
+          {
+            vehicleId,
+            startAt,
+            endAt,
+            reason: input.reason,
+            createdBy: actor.userId,
+            createdAt: clock.now(),
+          },
+          busyUntil,
+        );
+        await recordAudit(tx, actor, {
+          action: 'fleet.maintenance.scheduled',
+          entityType: 'vehicle',
+          entityId: vehicleId,
+          after: w,
         });
-        return {
-          id: w.id,
-          vehicleId,
-          startAt: w.startAt.toISOString(),
-          endAt: w.endAt.toISOString(),
-          reason: w.reason,
-          createdAt: w.createdAt.toISOString(),
-        };
-      } catch (err) {
-        throw await fleetWriteError(db, err, { vehicleId, from: startAt, to: busyUntil, now: clock.now() });
-      }
+        return w;
+      });
+      return {
+        id: w.id,
+        vehicleId,
+        startAt: w.startAt.toISOString(),
+        endAt: w.endAt.toISOString(),
+        reason: w.reason,
+        createdAt: w.createdAt.toISOString(),
+      };
     },
     async removeWindow(actor: Actor, vehicleId: string, id: string): Promise<void> {
       await db.transaction(async (tx) => {
