@@ -20,6 +20,8 @@ describe('defaults', () => {
     expect(config.server.apiDocs).toBe(true);
     expect(config.auth.cookieSecure).toBe(false);
     expect(loadConfig({ env: { PUBLIC_URL: 'https://cp.example' } }).auth.cookieSecure).toBe(true);
+    expect(config.auth.allowRegistration).toBe(true);
+    expect(loadConfig({ env: { ALLOW_REGISTRATION: 'false' } }).auth.allowRegistration).toBe(false);
   });
 
   it('is frozen all the way down', () => {
@@ -82,6 +84,8 @@ describe('production refusals', () => {
     expect(config.app.mode).toBe('production');
     expect(config.auth.cookieSecure).toBe(true);
     expect(config.server.apiDocs).toBe(false);
+    // Sign-up is opened on purpose in production.
+    expect(config.auth.allowRegistration).toBe(false);
   });
 
   it('refuses switching authentication off', () => {

@@ -35,7 +35,7 @@ export type Config = Readonly<
       version: string;
     };
     server: Sections['server'] & { apiDocs: boolean };
-    auth: Sections['auth'] & { cookieSecure: boolean; oidcEnabled: boolean };
+    auth: Sections['auth'] & { cookieSecure: boolean; allowRegistration: boolean; oidcEnabled: boolean };
     security: Sections['security'];
     metrics: Sections['metrics'] & { enabled: boolean };
   }
@@ -188,6 +188,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   }
 
   const cookieSecure = s.auth.cookieSecure ?? (production || publicUrl.startsWith('https://'));
+  // Sign-up makes customers only (no company data), as the original systems' guides expect of a
+  // fresh install; a production install opens it on purpose.
+  const allowRegistration = s.auth.allowRegistration ?? !production;
   const origins = s.security.corsAllowedOrigins ?? [];
   const corsAllowedOrigins = origins.length > 0 ? origins : [new URL(publicUrl).origin];
 
@@ -237,7 +240,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     ...s,
     app: { ...s.app, mode, publicUrl, modules, version: opts.version ?? '0.0.0' },
     server: { ...s.server, apiDocs: s.server.apiDocs ?? !production },
-    auth: { ...s.auth, cookieSecure, oidcEnabled: oidcSet.length === oidcKeys.length },
+    auth: { ...s.auth, cookieSecure, allowRegistration, oidcEnabled: oidcSet.length === oidcKeys.length },
     security: { ...s.security, corsAllowedOrigins },
     metrics: { ...s.metrics, enabled: metricsEnabled },
   };

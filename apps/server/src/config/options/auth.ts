@@ -52,8 +52,8 @@ export const AUTH_OPTIONS = [
     section: 'auth',
     key: 'allow_registration',
     env: 'ALLOW_REGISTRATION',
-    schema: bool(false),
-    doc: 'Allow self-registration at POST /api/v1/auth/register.',
+    schema: optionalBool(),
+    doc: 'Allow self-registration (customer accounts) at POST /api/v1/auth/register and /auth/register. Default: on, off in production.',
   },
   {
     section: 'auth',

@@ -51,13 +51,18 @@ declare module '../../platform/module' {
 
 function createDirectoryServices(ctx: AppContext) {
   const directory = createDirectoryService(ctx);
-  // Every staff account gets its person in the same transaction, so anyone can clock in at once.
-  // Customers (outside renters) are not staff: they get one only when an admin gives them a staff role.
+  // Every staff account gets its person in the same transaction, so anyone can clock in at once; one
+  // made by an admin, SSO or the CLI takes over the unlinked person with its email.
   ctx.events.on('identity.user.created', async ({ tx, user }) => {
-    if (user.role !== 'customer') await directory.ensurePersonForUser(tx, user);
+    if (user.role !== 'customer') await directory.ensurePersonForUser(tx, user, { byEmail: true });
   });
+  // Customers (outside renters) are not staff: they get a person only when an admin gives them a staff
+  // role, and one of their own: a self-registered email proves nothing, and anyone could otherwise
+  // claim a colleague's record and its time by signing up with the address. An admin links an
+  // existing record with PATCH /people/:id { userId }.
   ctx.events.on('identity.user.updated', async ({ tx, user, before }) => {
-    if (before.role === 'customer' && user.role !== 'customer') await directory.ensurePersonForUser(tx, user);
+    if (before.role === 'customer' && user.role !== 'customer')
+      await directory.ensurePersonForUser(tx, user, { byEmail: false });
     await directory.followAccount(tx, user, before);
   });
   return { directory };

@@ -77,18 +77,13 @@ export function createPeopleService(ctx: AppContext) {
     },
 
     /**
-     * Gives a new account its person, inside the transaction that creates the account: an unlinked
-     * person with the same email is linked, otherwise one is created from the account.
+     * Gives an account its person, inside the transaction that creates or promotes it: with `byEmail`,
+     * an unlinked person with the same email is linked, otherwise one is created from the account.
      */
-    async ensurePersonForUser(tx: Tx, user: TUser): Promise<TPerson> {
+    async ensurePersonForUser(tx: Tx, user: TUser, { byEmail }: { byEmail: boolean }): Promise<TPerson> {
       const linked = await peopleRepo.byUser(tx, user.id);
       if (linked) return toPerson(linked);
-      // With open self-registration an email proves nothing: anyone could claim a colleague's record,
-      // its contract details and its time, by registering with its address. The account then gets a
-      // person of its own; an admin links an existing record with PATCH /people/:id { userId }.
-      const match = ctx.config.auth.allowRegistration
-        ? null
-        : await peopleRepo.unlinkedByEmail(tx, user.email);
+      const match = byEmail ? await peopleRepo.unlinkedByEmail(tx, user.email) : null;
       const now = clock.now();
       if (match) {
         // An account for someone who left and came back brings their archived record back too.

@@ -41,8 +41,15 @@ it('gives a self-registered customer no person, not even an existing one with th
   expect(await directory.getPerson(hr.json().id)).toMatchObject({ userId: null, employeeNumber: 'G-1' });
 });
 
-it('gives a customer a person of their own once an admin makes them staff', async () => {
+it('gives a customer a person of their own once an admin makes them staff, not the record with their email', async () => {
   const admin = await loginAs(t, { role: 'admin' });
+  const colleague = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/people',
+    headers: admin.headers,
+    payload: { name: 'Promoted Colleague', email: 'promoted@example.test', employeeNumber: 'P-1' },
+  });
+  expect(colleague.statusCode).toBe(201);
   const customer = await createUser(t, { role: 'customer', email: 'promoted@example.test' });
   const promoted = await t.app.inject({
     method: 'PATCH',
@@ -53,4 +60,8 @@ it('gives a customer a person of their own once an admin makes them staff', asyn
   expect(promoted.statusCode).toBe(200);
   const own = await moduleServices(t, 'directory').directory.personForUser(customer.id);
   expect(own).toMatchObject({ userId: customer.id, email: 'promoted@example.test' });
+  expect(own?.id).not.toBe(colleague.json().id);
+  expect(await moduleServices(t, 'directory').directory.getPerson(colleague.json().id)).toMatchObject({
+    userId: null,
+  });
 });

@@ -266,7 +266,7 @@ describe('registration', () => {
   });
 
   it('is not found when registration is off', async () => {
-    const closed = await createTestApp();
+    const closed = await createTestApp({ env: { ALLOW_REGISTRATION: 'false' } });
     try {
       const res = await request(closed, null, 'POST', '/auth/register', {
         username: 'newcomer',
