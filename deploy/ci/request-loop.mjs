@@ -1,11 +1,11 @@
 // A bounded request loop for the blue-green check: four clients with keep-alive connections request
 // the login page and the health endpoint through nginx until the run file disappears (or the limit in
 // seconds passes), then print the counts. Exit status 1 if any request failed or answered non-200.
-// An nginx reload closes the old workers' idle connections: kept-alive ones and (seen once in CI, under
-// load) a new one accepted just before, its request not yet read. A request that met such a close got no byte of an answer
-// and never reached the app; it is resent once on a new connection, as clients may do for idempotent
-// requests (RFC 9110 §9.2.2, RFC 9112 §9.3.1; Node's documented `reusedSocket` pattern). Those are
-// counted by kind, and a second failure counts as a failed request.
+// An nginx reload closes the old workers' idle connections: kept-alive ones and (seen once in CI,
+// under load) a new one accepted just before, its request not yet read. A request that met such a
+// close got no byte of an answer and never reached the app; it is resent once on a new connection, as
+// clients may do for idempotent requests (RFC 9110 §9.2.2, RFC 9112 §9.3.1; Node's documented
+// `reusedSocket` pattern). Those are counted by kind, and a second failure counts as a failed request.
 import { existsSync } from 'node:fs';
 import { Agent, get } from 'node:https';
 
