@@ -85,8 +85,9 @@ export function decide(c: TDecideCase): Record<string, unknown> {
       const i = c.inputs;
       const change = Math.abs(i.newReplicas - i.prevReplicas);
       const events = storeScaleEvent(i.events, change, i.rules as Rules | null);
+      // Measured on the history as it was before this event, as upstream's TestStoreScaleEvents does.
       return {
-        replicaChangeWithin60sBefore: events.reduce((s, e) => (e.ageSeconds < 60 ? s + e.change : s), 0),
+        replicaChangeWithin60sBefore: i.events.reduce((s, e) => (e.ageSeconds < 60 ? s + e.change : s), 0),
         eventsAfter: events.map((e) => ({ change: e.change, outdated: e.outdated })),
       };
     }

@@ -266,7 +266,7 @@ const rows: Row[] = [
       events: [ev(1, 10), ev(2, 20)],
     },
     expected: {
-      replicaChangeWithin60sBefore: 5,
+      replicaChangeWithin60sBefore: 3,
       eventsAfter: [
         { change: 1, outdated: false },
         { change: 2, outdated: false },
@@ -285,7 +285,7 @@ const rows: Row[] = [
       events: [ev(1, 70), ev(2, 100), ev(3, 10)],
     },
     expected: {
-      replicaChangeWithin60sBefore: 8,
+      replicaChangeWithin60sBefore: 3,
       eventsAfter: [
         { change: 1, outdated: true },
         { change: 5, outdated: false },
@@ -307,7 +307,7 @@ const rows: Row[] = [
       events: [ev(4, 100)],
     },
     expected: {
-      replicaChangeWithin60sBefore: 2,
+      replicaChangeWithin60sBefore: 0,
       eventsAfter: [
         { change: 4, outdated: false },
         { change: 2, outdated: false },
