@@ -44,6 +44,47 @@ export const external = (
   target,
   valuesMilli,
 });
+export const objectMetric = (valueMilli: number, target: Record<string, unknown>) => ({
+  type: 'Object',
+  target,
+  valueMilli,
+});
+export const value = (valueMilli: number) => ({ type: 'Value', valueMilli });
+export const average = (averageValueMilli: number) => ({ type: 'AverageValue', averageValueMilli });
+export const externalValue = (target: number, values: number[]) =>
+  external({ type: 'Value', valueMilli: target }, values);
+export const externalAverage = (target: number, values: number[]) =>
+  external({ type: 'AverageValue', averageValueMilli: target }, values);
+export const withRequests = (...requests: number[]) => requests.map((r) => pod({}, r));
+
+/** The controller of Kubernetes' horizontal_test.go: its unit tests set the scale-up factor to 8. */
+const UPSTREAM_CONTROLLER = {
+  tolerance: 0.1,
+  downscaleStabilizationWindowSeconds: 300,
+  scaleUpLimitFactor: 8,
+  scaleUpLimitMinimum: 4,
+};
+/**
+ * A sync as horizontal_test.go sets one up: min 2, max 6, no behavior, and a `null` history
+ * (upstream's unset `recommendations`, a fresh HPA); upstream's empty list is `recommendations: []`.
+ */
+export const upstreamSync = (
+  specReplicas: number,
+  podList: unknown[],
+  metrics: unknown[],
+  extra: Record<string, unknown> = {},
+) => ({
+  specReplicas,
+  statusReplicas: specReplicas,
+  minReplicas: 2,
+  maxReplicas: 6,
+  pods: podList,
+  metrics,
+  behavior: null,
+  recommendations: null,
+  controller: UPSTREAM_CONTROLLER,
+  ...extra,
+});
 export const rules = (
   policies: { type: 'Pods' | 'Percent'; value: number; periodSeconds: number }[],
   selectPolicy = 'Max',

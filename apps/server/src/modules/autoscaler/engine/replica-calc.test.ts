@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cpu, external, pod, pods, podsMetric, type Row, run } from '../../../../test/factories/autoscaler';
 
 // Cases modelled on Kubernetes' replica_calculator_test.go: the expected counts are worked out by
-// hand from HPA-ALGORITHM.md section 2 (the arithmetic is in each name).
+// hand from HPA-ALGORITHM.md section 2 (the arithmetic is in each name); an upstream test name in
+// brackets means the same inputs and result as that test (the others are in upstream-replica-calc).
 const calc = (
   currentReplicas: number,
   podList: unknown[],
@@ -20,37 +21,37 @@ const R = pod();
 
 const rows: Row[] = [
   {
-    name: 'scale up: 1500/3000 = 50 % vs 30 % → ceil(1.67 × 3) = 5',
+    name: 'scale up: 1500/3000 = 50 % vs 30 % → ceil(1.67 × 3) = 5 (TestReplicaCalcScaleUp)',
     kind: 'replicaCalc',
     inputs: calc(3, pods(3), cpu(30, [300, 500, 700])),
     expected: { replicas: 5, usage: 50 },
   },
   {
-    name: 'a never-ready server is left out, then counted at 0: 60 % → 40 % → 4',
+    name: 'a never-ready server is left out, then counted at 0: 60 % → 40 % → 4 (TestReplicaCalcScaleUpUnreadyLessScale)',
     kind: 'replicaCalc',
     inputs: calc(3, [notReady, R, R], cpu(30, [300, 500, 700])),
     expected: { replicas: 4, usage: 60 },
   },
   {
-    name: 'a hot-CPU server is treated like an unready one → 4',
+    name: 'a hot-CPU server is treated like an unready one → 4 (TestReplicaCalcScaleUpHotCpuLessScale)',
     kind: 'replicaCalc',
     inputs: calc(3, [hot, R, R], cpu(30, [300, 500, 700])),
     expected: { replicas: 4, usage: 60 },
   },
   {
-    name: 'unready servers at 0 flip the direction (40 % → 13 %) → no change',
+    name: 'unready servers at 0 flip the direction (40 % → 13 %) → no change (TestReplicaCalcScaleUpUnreadyNoScale)',
     kind: 'replicaCalc',
     inputs: calc(3, [R, notReady, notReady], cpu(30, [400, 500, 700])),
     expected: { replicas: 3, usage: 40 },
   },
   {
-    name: 'hot-CPU servers flipping the direction → no change',
+    name: 'hot-CPU servers flipping the direction → no change (TestReplicaCalcScaleHotCpuNoScale)',
     kind: 'replicaCalc',
     inputs: calc(3, [R, hot, hot], cpu(30, [400, 500, 700])),
     expected: { replicas: 3, usage: 40 },
   },
   {
-    name: 'failed servers are ignored: 60 % of 2 → 4',
+    name: 'failed servers are ignored: 60 % of 2 → 4 (TestReplicaCalcScaleUpIgnoresFailedPods)',
     kind: 'replicaCalc',
     inputs: calc(
       2,
@@ -60,7 +61,7 @@ const rows: Row[] = [
     expected: { replicas: 4, usage: 60 },
   },
   {
-    name: 'servers being deleted are ignored, with their samples → 4',
+    name: 'servers being deleted are ignored, with their samples → 4 (TestReplicaCalcScaleUpIgnoresDeletionPods)',
     kind: 'replicaCalc',
     inputs: calc(
       2,
@@ -70,13 +71,13 @@ const rows: Row[] = [
     expected: { replicas: 4, usage: 60 },
   },
   {
-    name: 'Pods metric: average 20 vs 15 → ceil(1.33 × 3) = 4',
+    name: 'Pods metric: average 20 vs 15 → ceil(1.33 × 3) = 4 (TestReplicaCalcScaleUpCM)',
     kind: 'replicaCalc',
     inputs: calc(3, pods(3), podsMetric(15000, [20000, 10000, 30000])),
     expected: { replicas: 4, usage: 20000 },
   },
   {
-    name: 'Pods metric counts never-ready servers (readiness is a CPU rule) → 6',
+    name: 'Pods metric counts never-ready servers (readiness is a CPU rule) → 6 (TestReplicaCalcScaleUpCMUnreadyHotCpuNoLessScale)',
     kind: 'replicaCalc',
     inputs: calc(3, [R, R, notReady], podsMetric(15000, [50000, 10000, 30000])),
     expected: { replicas: 6, usage: 30000 },
@@ -98,7 +99,7 @@ const rows: Row[] = [
     expected: { replicas: 2, usage: 8600 },
   },
   {
-    name: 'External value counts only Running and Ready servers → ceil(1.95 × 1) = 2',
+    name: 'External value counts only Running and Ready servers → ceil(1.95 × 1) = 2 (TestReplicaCalcScaleUpCMExternalIgnoresUnreadyPods)',
     kind: 'replicaCalc',
     inputs: calc(
       3,
@@ -114,7 +115,7 @@ const rows: Row[] = [
     expected: { error: expect.any(String) },
   },
   {
-    name: 'External average value uses status replicas: 8600 / 2150 → 4',
+    name: 'External average value uses status replicas: 8600 / 2150 → 4 (TestReplicaCalcScaleUpPerPodCMExternal)',
     kind: 'replicaCalc',
     inputs: calc(3, [], external({ type: 'AverageValue', averageValueMilli: 2150 }, [8600]), {
       statusReplicas: 3,
@@ -151,13 +152,13 @@ const rows: Row[] = [
     expected: { replicas: 2, usage: 6667 },
   },
   {
-    name: 'scale down: 1400/5000 = 28 % vs 50 % → ceil(2.8) = 3',
+    name: 'scale down: 1400/5000 = 28 % vs 50 % → ceil(2.8) = 3 (TestReplicaCalcScaleDown)',
     kind: 'replicaCalc',
     inputs: calc(5, pods(5), cpu(50, [100, 300, 500, 250, 250])),
     expected: { replicas: 3, usage: 28 },
   },
   {
-    name: 'Pods metric scale down: 12 vs 20 → 3',
+    name: 'Pods metric scale down: 12 vs 20 → 3 (TestReplicaCalcScaleDownCM)',
     kind: 'replicaCalc',
     inputs: calc(5, pods(5), podsMetric(20000, Array(5).fill(12000))),
     expected: { replicas: 3, usage: 12000 },
@@ -169,7 +170,7 @@ const rows: Row[] = [
     expected: { replicas: 2, usage: 33 },
   },
   {
-    name: 'scale down ignores servers being deleted → 3',
+    name: 'scale down ignores servers being deleted → 3 (TestReplicaCalcScaleDownIgnoresDeletionPods)',
     kind: 'replicaCalc',
     inputs: calc(
       5,
@@ -185,7 +186,7 @@ const rows: Row[] = [
     expected: { replicas: 3, usage: 102 },
   },
   {
-    name: 'tolerance with a Pods metric: 20.67 vs 20 → no change',
+    name: 'tolerance with a Pods metric: 20.67 vs 20 → no change (TestReplicaCalcToleranceCM)',
     kind: 'replicaCalc',
     inputs: calc(3, pods(3), podsMetric(20000, [20000, 21000, 21000])),
     expected: { replicas: 3, usage: 20666 },
