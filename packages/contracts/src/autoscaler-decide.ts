@@ -249,8 +249,8 @@ export const ZDecideCase = z.discriminatedUnion('kind', [
 ]);
 export type TDecideCase = z.infer<typeof ZDecideCase>;
 
-/** One case, or an array of cases answered in the same order. */
-export const ZDecideInput = z.union([ZDecideCase, z.array(ZDecideCase).min(1)]);
+/** Several cases at once, answered in the same order. */
+export const ZDecideCases = z.array(ZDecideCase).min(1);
 
 /** `clockpilot autoscaler evaluate`: replaying a trace through the policies. */
 export const ZEvaluateOptions = z.strictObject({

@@ -110,6 +110,19 @@ describe('clockpilot autoscaler', { timeout: 300_000 }, () => {
     const problem = JSON.parse(bad.stderr);
     expect(problem).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(problem.errors[0].path).toBe('inputs.prenormalizedDesiredReplicas');
+
+    // Each wrong field is named, in a single case as in an array of them.
+    writeFileSync(
+      file,
+      JSON.stringify([{ kind: 'clampNoBehavior', inputs: { maxReplicas: 5 } }, { kind: 'x' }]),
+    );
+    const badArray = await inProcess(['decide', '--input', file]);
+    expect(badArray.code).toBe(2);
+    expect(JSON.parse(badArray.stderr).errors.map((e: { path: string }) => e.path)).toEqual([
+      '0.inputs.currentReplicas',
+      '0.inputs.desiredReplicas',
+      '1.kind',
+    ]);
   });
 
   it('evaluate replays a trace through both policies and writes the JSON figures and the chart', async () => {

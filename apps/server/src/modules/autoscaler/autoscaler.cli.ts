@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ZDecideInput, ZEvaluateOptions } from '@clockpilot/contracts';
+import { ZDecideCase, ZDecideCases, ZEvaluateOptions } from '@clockpilot/contracts';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { problem } from '../../platform/errors';
@@ -34,7 +34,8 @@ export function autoscalerCli(group: Command) {
       } catch (err) {
         return refuse(`the input is not JSON: ${(err as Error).message}`);
       }
-      const parsed = ZDecideInput.safeParse(json);
+      // One schema per shape: a union of both would report any wrong field as a failed union.
+      const parsed = Array.isArray(json) ? ZDecideCases.safeParse(json) : ZDecideCase.safeParse(json);
       if (!parsed.success) return refuse('the input does not fit DECIDE-INPUT.md', issuesOf(parsed.error));
       const out = Array.isArray(parsed.data) ? parsed.data.map(decide) : decide(parsed.data);
       console.log(JSON.stringify(out, null, 2));
