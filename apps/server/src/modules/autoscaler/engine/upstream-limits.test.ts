@@ -51,6 +51,34 @@ const tolerance = (target: number) =>
   });
 
 const rows: Row[] = [
+  // TestConfigurableTolerance (v1.33, per-HPA tolerance in behavior; its feature-gate-off case has no
+  // counterpart here, the engine always honours the field).
+  {
+    name: 'TestConfigurableTolerance: scaling up because of a 1% configurable tolerance',
+    kind: 'reconcile',
+    inputs: hpa(3, skewed, [cpu(100, [1010, 1030, 1020])], {
+      minReplicas: 1,
+      maxReplicas: 5,
+      behavior: { scaleUp: { tolerance: 0.01 }, scaleDown: null },
+    }),
+    expected: { desiredReplicas: 4 },
+  },
+  {
+    name: 'TestConfigurableTolerance: no scale-down because of a 90% configurable tolerance',
+    kind: 'reconcile',
+    inputs: hpa(3, pods(3), [cpu(100, [300, 300, 300])], {
+      minReplicas: 1,
+      maxReplicas: 5,
+      behavior: { scaleUp: null, scaleDown: { tolerance: 0.9 } },
+    }),
+    expected: unchanged(3),
+  },
+  {
+    name: 'TestConfigurableTolerance: no scaling because of the large default tolerance',
+    kind: 'reconcile',
+    inputs: hpa(3, skewed, [cpu(100, [1010, 1030, 1020])], { minReplicas: 1, maxReplicas: 5 }),
+    expected: unchanged(3),
+  },
   {
     name: 'TestMinReplicas',
     kind: 'reconcile',
