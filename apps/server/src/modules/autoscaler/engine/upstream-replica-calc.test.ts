@@ -36,7 +36,61 @@ const levels = [100, 300, 500, 250, 250];
 // TestReplicaCalcComputedToleranceAlgImplementation: 150 m used per pod against requests around 300 m.
 const jitteredRequests = withRequests(400, 200, 310, 290, 302, 298, 301, 299, 300, 300);
 
+/**
+ * TestGroupPods checks how one pod is classified. Here the pod sits beside a ready one, both at 90 %
+ * of a 50 % target: counted as ready it makes 4, left out as unready it brings the ratio back within
+ * the band (2). Timing as upstream's test controller: 120 s CPU initialization, 10 s readiness delay.
+ */
+const grouped = (name: string, probe: Record<string, unknown>, asReady: boolean, resource = 'cpu'): Row => ({
+  name: `TestGroupPods: ${name}`,
+  kind: 'replicaCalc',
+  inputs: {
+    ...calc(2, [probe, R], { ...cpu(50, [900, 900]), resource }),
+    cpuInitializationPeriodSeconds: 120,
+    delayOfInitialReadinessStatusSeconds: 10,
+  },
+  expected: { replicas: asReady ? 4 : 2, usage: 90 },
+});
+const timed = (
+  ready: boolean,
+  startedAgeSeconds: number,
+  readyTransitionAgeSeconds: number,
+  sampleAgeSeconds = 0,
+  sampleWindowSeconds = 60,
+) => ({
+  ...pod({ ready }),
+  timing: { startedAgeSeconds, readyTransitionAgeSeconds, sampleAgeSeconds, sampleWindowSeconds },
+});
+
 const rows: Row[] = [
+  grouped('count in a ready pod - memory', pod({ ready: false }), true, 'memory'),
+  grouped(
+    'count in a ready pod with fresh metrics during initialization period - CPU',
+    timed(true, 60, 30, 0, 30),
+    true,
+  ),
+  grouped(
+    'ignore a ready pod without fresh metrics during initialization period - CPU',
+    timed(true, 60, 30),
+    false,
+  ),
+  grouped('ignore an unready pod during initialization period - CPU', timed(false, 600, 594), false),
+  grouped(
+    'count in a ready pod without fresh metrics after initialization period - CPU',
+    timed(true, 180, 180, 120),
+    true,
+  ),
+  grouped(
+    'count in an unready pod that was ready after initialization period - CPU',
+    timed(false, 600, 540),
+    true,
+  ),
+  // Upstream's name says "ignore", but it expects the pod counted: start + 10 s is not after the transition.
+  grouped(
+    'ignore pod that has never been ready after initialization period - CPU',
+    timed(false, 600, 590),
+    true,
+  ),
   {
     name: 'TestReplicaCalcDisjointResourcesMetrics: the only sample is of an unknown pod → error',
     kind: 'replicaCalc',
