@@ -25,6 +25,8 @@ export const tolerancesOf = (t: number | Tolerances): Tolerances =>
 export const within = (ratio: number, t: Tolerances) => 1 - t.scaleDown <= ratio && ratio <= 1 + t.scaleUp;
 
 const capInt32 = (n: number) => Math.min(n, MAX_INT32);
+const NO_PODS = 'no pods returned by selector while calculating replica count';
+const NO_KNOWN_PODS = 'no metrics returned matched known pods';
 
 type PodClass = 'ignored' | 'unready' | 'missing' | 'ready';
 
@@ -70,17 +72,18 @@ const averageOf = (set: Sample[]) => Math.floor(set.reduce((a, s) => a + s.value
 
 /** Sections 2.1–2.4: Resource, ContainerResource and Pods metrics. */
 function perPodProposal(metric: THpaMetric, pods: THpaPod[], s: CalcSettings): Proposal {
-  if (pods.length === 0) return { error: 'no pods returned by the selector' };
   const target = metric.target;
   if (target.type === 'Value') return { error: `a ${metric.type} metric takes no Value target` };
   const utilizationTarget = target.type === 'Utilization' ? target.averageUtilization : undefined;
   const isResource = metric.type === 'Resource' || metric.type === 'ContainerResource';
   if (utilizationTarget !== undefined && !isResource)
     return { error: 'Utilization targets need a Resource metric' };
-  if (utilizationTarget !== undefined && pods.some((p) => p.requestMilli === null))
-    return { error: `missing request for ${metric.resource ?? 'the resource'}` };
   const cpu = isResource && (metric.resource ?? 'cpu') === 'cpu';
   const values = metric.podValuesMilli ?? [];
+  // The errors in upstream's order and words: metrics, then pods, then their requests.
+  if (values.every((v) => v === null || v === undefined))
+    return { error: `no metrics returned from ${isResource ? 'resource' : 'custom'} metrics API` };
+  if (pods.length === 0) return { error: NO_PODS };
 
   const set: Sample[] = [];
   const missing: number[] = [];
@@ -100,7 +103,9 @@ function perPodProposal(metric: THpaMetric, pods: THpaPod[], s: CalcSettings): P
     const v = values[i];
     if (v !== null && v !== undefined) set.push({ pod: i, value: v });
   }
-  if (set.length === 0) return { error: 'no metrics returned for the targeted pods' };
+  if (set.length === 0) return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
+  if (utilizationTarget !== undefined && pods.some((p) => p.requestMilli === null))
+    return { error: `missing request for ${metric.resource ?? 'the resource'}` };
 
   const ratioOf = (samples: Sample[]) => {
     if (utilizationTarget === undefined) {
@@ -111,7 +116,7 @@ function perPodProposal(metric: THpaMetric, pods: THpaPod[], s: CalcSettings): P
     return u === undefined ? undefined : { ratio: u / utilizationTarget, usage: u };
   };
   const first = ratioOf(set);
-  if (!first) return { error: 'the pods request none of the resource' };
+  if (!first) return { error: NO_KNOWN_PODS };
   const { ratio, usage } = first;
   const C = s.currentReplicas;
 
@@ -137,7 +142,7 @@ function perPodProposal(metric: THpaMetric, pods: THpaPod[], s: CalcSettings): P
   }
   if (upWithUnready) for (const i of unready) filled.push({ pod: i, value: 0 });
   const second = ratioOf(filled);
-  if (!second) return { error: 'the pods request none of the resource' };
+  if (!second) return { error: NO_KNOWN_PODS };
   const r2 = second.ratio;
   if (within(r2, s.tolerance) || (ratio < 1 && r2 > 1) || (ratio > 1 && r2 < 1))
     return { replicas: C, usage, reason: 'within tolerance once missing/unready pods are assumed' };
@@ -169,7 +174,7 @@ function wholeProposal(metric: THpaMetric, pods: THpaPod[], s: CalcSettings): Pr
   if (s.currentReplicas === 0)
     return { replicas: capInt32(Math.ceil(ratio)), usage, reason: `scale from zero, ratio ${fmt(ratio)}` };
   if (within(ratio, s.tolerance)) return { replicas: s.currentReplicas, usage, reason: 'within tolerance' };
-  if (pods.length === 0) return { error: 'no pods returned by the selector' };
+  if (pods.length === 0) return { error: NO_PODS };
   const readyPods = pods.filter((p) => p.phase === 'Running' && p.ready).length;
   return { replicas: capInt32(Math.ceil(ratio * readyPods)), usage, reason: `ratio ${fmt(ratio)}` };
 }
