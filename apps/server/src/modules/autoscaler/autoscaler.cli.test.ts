@@ -93,11 +93,22 @@ describe('clockpilot autoscaler', { timeout: 300_000 }, () => {
     expect(ok.code).toBe(0);
     const out = JSON.parse(ok.stdout);
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatchObject({ desiredReplicas: 9, rescale: true });
+    // Only the fields DECIDE-INPUT.md lists; --explain adds the engine's reasons.
+    expect(out[0]).toEqual({ desiredReplicas: 9, rescale: true });
     expect(out[1]).toEqual({ replicas: 4, condition: 'ScaleUpLimit' });
 
     const dir = mkdtempSync(join(tmpdir(), 'cp-decide-'));
     const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify(cases[0]));
+    const explained = await inProcess(['decide', '--input', file, '--explain']);
+    expect(explained.code).toBe(0);
+    expect(JSON.parse(explained.stdout)).toMatchObject({
+      desiredReplicas: 9,
+      rescale: true,
+      metricReplicas: 4,
+      conditions: { AbleToScale: { reason: 'ScaleDownStabilized' } },
+    });
+
     writeFileSync(
       file,
       JSON.stringify({

@@ -3,7 +3,7 @@ import { ZDecideCase, ZDecideCases, ZEvaluateOptions } from '@clockpilot/contrac
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { problem } from '../../platform/errors';
-import { decide } from './engine/decide';
+import { decide, listedAnswer } from './engine/decide';
 import { evaluateTrace } from './evaluate/evaluate';
 import { parseTrace, TraceError } from './evaluate/trace';
 
@@ -21,7 +21,8 @@ export function autoscalerCli(group: Command) {
     .command('decide')
     .description('one HPA-compatible decision: the JSON of DECIDE-INPUT.md in, the decision as JSON out')
     .option('--input <file>', 'file with one case or an array of cases; - for standard input', '-')
-    .action((opts: { input: string }) => {
+    .option('--explain', "add the engine's explanation: proposals, conditions, reason, the history after")
+    .action((opts: { input: string; explain?: boolean }) => {
       let text: string;
       try {
         text = readFileSync(opts.input === '-' ? 0 : opts.input, 'utf8');
@@ -37,7 +38,9 @@ export function autoscalerCli(group: Command) {
       // One schema per shape: a union of both would report any wrong field as a failed union.
       const parsed = Array.isArray(json) ? ZDecideCases.safeParse(json) : ZDecideCase.safeParse(json);
       if (!parsed.success) return refuse('the input does not fit DECIDE-INPUT.md', issuesOf(parsed.error));
-      const out = Array.isArray(parsed.data) ? parsed.data.map(decide) : decide(parsed.data);
+      const answer = (c: z.infer<typeof ZDecideCase>) =>
+        opts.explain ? decide(c) : listedAnswer(c, decide(c));
+      const out = Array.isArray(parsed.data) ? parsed.data.map(answer) : answer(parsed.data);
       console.log(JSON.stringify(out, null, 2));
     });
 

@@ -93,3 +93,25 @@ export function decide(c: TDecideCase): Record<string, unknown> {
     }
   }
 }
+
+/** The fields DECIDE-INPUT.md lists for each kind's answer (replicaCalc may answer `error` instead). */
+const LISTED: Record<TDecideCase['kind'], string[]> = {
+  reconcile: ['desiredReplicas', 'rescale'],
+  replicaCalc: ['replicas', 'usage', 'error'],
+  stabilize: ['stabilizedReplicas', 'recommendationsLengthAfter'],
+  stabilizeWithBehavior: ['stabilizedReplicas', 'recommendationsAfter'],
+  behaviorRate: ['replicas', 'condition'],
+  scaleUpLimit: ['limit'],
+  scaleDownLimit: ['limit'],
+  clampNoBehavior: ['replicas', 'condition'],
+  storeScaleEvent: ['replicaChangeWithin60sBefore', 'eventsAfter'],
+};
+
+/**
+ * The answer as DECIDE-INPUT.md shows it: only the listed fields, so a case's answer compares equal to
+ * the reference's. The engine's explanation (proposals, conditions, reason, the history after) is
+ * what `decide` gives in full.
+ */
+export function listedAnswer(c: TDecideCase, answer: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(LISTED[c.kind].filter((k) => k in answer).map((k) => [k, answer[k]]));
+}
