@@ -39,4 +39,14 @@ describe('trace CSV', () => {
   it('reads lines ended by CR alone, as old spreadsheets write them', () => {
     expect(parseTrace('timestamp,requests\r1,5\r2,6\r').requests).toEqual(new Float64Array([5, 6]));
   });
+
+  it('reads quoted cells, a header after comments, and semicolon or tab separators', () => {
+    const expected = new Float64Array([5, 6]);
+    expect(
+      parseTrace('"timestamp","requests"\n"1970-01-01T00:00:01Z","5"\n"1970-01-01T00:00:02Z","6"\n').requests,
+    ).toEqual(expected);
+    expect(parseTrace('# source: a log\n\ntimestamp,requests\n1,5\n2,6\n').requests).toEqual(expected);
+    expect(parseTrace('\uFEFFtimestamp;requests\r\n1;5\r\n2;6\r\n').requests).toEqual(expected);
+    expect(parseTrace('timestamp\trequests\n1\t5\n2\t6\n').requests).toEqual(expected);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * A request trace as `timestamp,requests` CSV: ISO-8601 or Unix timestamps (seconds, or
- * milliseconds when above 10^11), one row per regular step. Missing steps are filled with zero
+ * milliseconds when above 10^11), one row per regular step; cells may be quoted, and separated by
+ * semicolons or tabs instead of commas. Missing steps are filled with zero
  * requests and counted, so a gap never shifts the rest of the trace in time.
  */
 export type Trace = {
@@ -33,18 +34,28 @@ function parseTime(text: string, line: number): number {
   return ms / 1000;
 }
 
+/** A row's cells without their quotes (spreadsheets and pandas quote cells). */
+function cellsOf(line: string, separator: string) {
+  return line.split(separator).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+}
+
 export function parseTrace(text: string): Trace {
   const lines = text.split(/\r\n|\r|\n/);
   const rows: { t: number; n: number }[] = [];
+  // Comma-separated, or semicolons or tabs when the first row has no comma (other locales' exports).
+  let separator: string | undefined;
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const cells = line.split(',');
-    if (i === 0 && Number.isNaN(Number(cells[1]))) return; // the header
+    const first = separator === undefined;
+    separator ??= line.includes(',') ? ',' : line.includes(';') ? ';' : '\t';
+    const cells = cellsOf(line, separator);
+    // The header is the first row that is not comments, whatever line it is on.
+    if (first && Number.isNaN(Number(cells[1]))) return;
     if (cells.length < 2) throw new TraceError(`line ${i + 1}: expected timestamp,requests`);
-    const cell = (cells[1] as string).trim();
+    const cell = cells[1] as string;
     const n = Number(cell);
-    if (!COUNT.test(cell)) throw new TraceError(`line ${i + 1}: "${cells[1]}" is not a count of requests`);
+    if (!COUNT.test(cell)) throw new TraceError(`line ${i + 1}: "${cell}" is not a count of requests`);
     if (n > MAX_STEP_REQUESTS)
       throw new TraceError(`line ${i + 1}: ${cell} requests in one step; at most ${MAX_STEP_REQUESTS}`);
     rows.push({ t: parseTime(cells[0] as string, i + 1), n });
