@@ -93,6 +93,20 @@ export const rules = (
   selectPolicy,
   policies,
 });
+/** Upstream's generateScalingRules: a Pods and/or a Percent policy (0 = left out), selectPolicy Max. */
+export const scalingRules = (
+  pods: number,
+  podsPeriod: number,
+  percent: number,
+  percentPeriod: number,
+  window = 0,
+) => ({
+  ...rules([
+    ...(pods ? [{ type: 'Pods' as const, value: pods, periodSeconds: podsPeriod }] : []),
+    ...(percent ? [{ type: 'Percent' as const, value: percent, periodSeconds: percentPeriod }] : []),
+  ]),
+  stabilizationWindowSeconds: window,
+});
 export const DEFAULT_UP = rules([
   { type: 'Pods', value: 4, periodSeconds: 15 },
   { type: 'Percent', value: 100, periodSeconds: 15 },

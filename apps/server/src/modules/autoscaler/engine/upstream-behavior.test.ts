@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DOWN, DEFAULT_UP, ev, type Row, run } from '../../../../test/factories/autoscaler';
+import {
+  DEFAULT_DOWN,
+  DEFAULT_UP,
+  ev,
+  type Row,
+  run,
+  scalingRules,
+} from '../../../../test/factories/autoscaler';
 
 // TestScalingWithRules of Kubernetes' horizontal_test.go (behavior rate limits with min/max and
 // event history), one row per upstream case, named after it, with the upstream expected count and
 // condition. The helpers mirror upstream's generateScalingRules and generateEventsUniformDistribution.
 
-/** generateScalingRules: a Pods and/or a Percent policy (0 = left out), selectPolicy Max. */
-const gen = (pods: number, podsPeriod: number, percent: number, percentPeriod: number, window: number) => ({
-  stabilizationWindowSeconds: window,
-  selectPolicy: 'Max',
-  policies: [
-    ...(pods ? [{ type: 'Pods', value: pods, periodSeconds: podsPeriod }] : []),
-    ...(percent ? [{ type: 'Percent', value: percent, periodSeconds: percentPeriod }] : []),
-  ],
-});
+const gen = scalingRules;
 /** generateEventsUniformDistribution: changes spread over the last `period` s, whole seconds old. */
 const spread = (changes: number[], period: number) => {
   const segment = period / changes.length;

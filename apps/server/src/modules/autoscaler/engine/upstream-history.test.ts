@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ev, type Row, rec, run } from '../../../../test/factories/autoscaler';
+import { ev, type Row, rec, run, scalingRules } from '../../../../test/factories/autoscaler';
 
 // The history and clamp tests of Kubernetes' horizontal_test.go: TestStoreScaleEvents,
 // TestNormalizeDesiredReplicasWithBehavior, TestNormalizeDesiredReplicas,
 // TestConvertDesiredReplicasWithRules and the two policy-limit tests, named after the upstream case,
 // with the upstream expected values.
 
-/** generateScalingRules: a Pods and/or a Percent policy (0 = left out), selectPolicy Max. */
-const gen = (pods: number, podsPeriod: number, percent: number, percentPeriod: number) => ({
-  stabilizationWindowSeconds: 0,
-  selectPolicy: 'Max',
-  policies: [
-    ...(pods ? [{ type: 'Pods', value: pods, periodSeconds: podsPeriod }] : []),
-    ...(percent ? [{ type: 'Percent', value: percent, periodSeconds: percentPeriod }] : []),
-  ],
-});
+const gen = scalingRules;
 const after = (...changes: (number | [number, true])[]) =>
   changes.map((c) => (Array.isArray(c) ? { change: c[0], outdated: true } : { change: c, outdated: false }));
 
