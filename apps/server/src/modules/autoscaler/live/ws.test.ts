@@ -187,7 +187,7 @@ describe('the live WebSocket', () => {
     clock.advance(15_000);
     await moduleServices(b, 'autoscaler').loop.tick();
     const { event } = await client.next('event', cluster.id);
-    // The predictive reason reads "… → N servers (HPA floor: …)".
+    // The predictive reason reads "… → N servers (reactive floor: …)".
     expect(event.reason).toContain('→');
     const listed = await request(a, owner, 'GET', `/autoscaler/clusters/${cluster.id}/events?limit=1`);
     expect(event).toEqual(listed.body.items[0]);

@@ -125,6 +125,46 @@ export function hpaSync(row: TickRow, m: ClusterMetrics, elapsedSeconds: number)
   return { result, memory: memoryOf(result, 0) };
 }
 
+/** The utilization the predictive mode's reactive floor holds servers to (the cluster's target if looser). */
+export const FLOOR_UTILIZATION = 0.9;
+
+/** A server's share of its capacity the cluster's target asks for: the headroom the forecast keeps. */
+export function targetShare(row: TickRow) {
+  const share =
+    row.target.type === 'cpu'
+      ? row.target.utilizationPercent / 100
+      : row.target.requestsPerSecond / row.simulation.capacityRps;
+  return Math.min(1, share);
+}
+
+/**
+ * The predictive mode's reactive floor: the HPA engine on the same servers, at 90 % of their
+ * capacity (or the cluster's target when that is looser), without a scale-down window and without
+ * memory, so a surprise is answered as the HPA would while the forecast decides the rest. It is the
+ * floor `clockpilot autoscaler evaluate` measures (`--floor-target`).
+ */
+export function floorSync(row: TickRow, m: ClusterMetrics) {
+  const { pods, metric } = hpaView(row, m);
+  const share = Math.max(FLOOR_UTILIZATION, targetShare(row));
+  const target: THpaMetric['target'] =
+    metric.type === 'Resource'
+      ? { type: 'Utilization', averageUtilization: Math.round(share * 100) }
+      : { type: 'AverageValue', averageValueMilli: Math.round(share * row.simulation.capacityRps * 1000) };
+  return reconcile({
+    specReplicas: row.desiredServers,
+    statusReplicas: serverCount(m),
+    minReplicas: row.minServers,
+    maxReplicas: row.maxServers,
+    behavior: { scaleUp: null, scaleDown: { stabilizationWindowSeconds: 0 } },
+    pods,
+    metrics: [{ ...metric, target } as THpaMetric],
+    recommendations: null,
+    scaleUpEvents: [],
+    scaleDownEvents: [],
+    controller: CONTROLLER,
+  });
+}
+
 /**
  * KEDA's fallback while the metrics cannot be read: from the (threshold + 1)-th failed read in a row,
  * the metric reports `target × fallback count` as a synthetic AverageValue, so that the HPA's

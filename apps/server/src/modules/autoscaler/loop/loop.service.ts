@@ -16,7 +16,7 @@ import {
   serverCount,
 } from '../simulator-client';
 import type { Breakers } from './breakers';
-import { fallbackSync, hpaSync, type LimitedBy, limitOf } from './controller';
+import { fallbackSync, floorSync, hpaSync, type LimitedBy, limitOf, targetShare } from './controller';
 import { loopRepo as repo, type TickRow } from './events.repo';
 import { chunks, eachLimited, limiter } from './limits';
 import { createLoopMetrics } from './loop.metrics';
@@ -144,11 +144,10 @@ export function createLoop(
 
   /** The cluster's forecaster, rebuilt from its stored samples when this replica has none (or settings changed). */
   async function forecasterFor(row: TickRow, now: Date) {
-    const serverRps =
-      row.target.type === 'cpu'
-        ? (row.simulation.capacityRps * row.target.utilizationPercent) / 100
-        : row.target.requestsPerSecond;
-    const key = `${serverRps}/${row.simulation.bootSeconds}`;
+    // The forecast is provisioned at the cluster's target, in units of a server's SLO capacity.
+    const serverRps = row.simulation.capacityRps;
+    const targetUtilization = targetShare(row);
+    const key = `${serverRps}/${targetUtilization}/${row.simulation.bootSeconds}`;
     const known = forecasters.get(row.id);
     if (known?.key === key) return known.forecaster;
     const forecaster = new Forecaster({
@@ -156,6 +155,7 @@ export function createLoop(
       bucketSeconds: sync,
       bootSeconds: row.simulation.bootSeconds,
       serverRps,
+      targetUtilization,
     });
     const days = ctx.config.autoscaler.metricsRetentionDays;
     const from = new Date(now.getTime() - days * 86_400_000).toISOString();
@@ -179,7 +179,8 @@ export function createLoop(
     const forecaster = await forecasterFor(row, now);
     forecaster.observeTick(metrics.cluster.requestRate, sync);
     forecaster.observe(metrics.cluster.requestRate);
-    const d = predictiveDecision(forecaster, result.desiredReplicas, {
+    const floor = floorSync(row, metrics);
+    const d = predictiveDecision(forecaster, floor.desiredReplicas, {
       min: row.minServers,
       max: row.maxServers,
     });
@@ -188,11 +189,11 @@ export function createLoop(
         ? 'forecast'
         : d.replicas !== d.figures.floorReplicas
           ? 'bounds'
-          : hpa.limitedBy;
+          : limitOf(floor);
     return {
       ...hpa,
       recommended: d.replicas,
-      reason: `${d.reason} (HPA floor: ${result.reason})`,
+      reason: `${d.reason} (reactive floor: ${floor.reason})`,
       limitedBy,
       inputs: { forecast: d.figures },
     };

@@ -130,6 +130,24 @@ describe('the control loop', () => {
     expect((await request(t, stranger, 'GET', `/autoscaler/clusters/${c.id}/samples`)).status).toBe(404);
   });
 
+  it('provisions a predictive cluster for its forecast at the CPU target, the reactive floor under it', async () => {
+    const c = await createCluster(t, owner.user, { ...OVERLOADED, maxServers: 20, mode: 'predictive' });
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const outcomes = await period([c.id]);
+      counts.push(outcomes.find((o) => o.row.id === c.id)!.event.appliedServers);
+    }
+    // 40 req/s on servers of 10 req/s at a 50 % target: 8 servers, where the HPA settles, from the
+    // first tick (not through the HPA's doublings, and not 12 with the headroom counted twice).
+    expect(counts).toEqual([8, 8, 8]);
+    const [last] = (await request(t, owner, 'GET', `/autoscaler/clusters/${c.id}/events?limit=1`)).body.items;
+    expect(last).toMatchObject({ mode: 'predictive', limitedBy: 'forecast', recommendedServers: 8 });
+    expect(last.reason).toContain('at 50 % utilization = 80 req/s, / 10 req/s per server = 8');
+    // The floor is the HPA at 90 %: 8 servers at 50 % would do with 5.
+    expect(last.reason).toMatch(/\(reactive floor: .*5/);
+    expect(last.inputs.forecast).toMatchObject({ forecastReplicas: 8, floorReplicas: 5 });
+  });
+
   it('opens the breaker under a simulator outage, keeps the count without failing a tick, then half-opens and closes', async () => {
     const c = await createCluster(t, owner.user, {
       minServers: 2,
