@@ -22,6 +22,8 @@
  * Everything here is arithmetic: no clock, no I/O.
  */
 
+import { type Choice, defaultRules, describeRule, Ensemble, type ForecastRule } from './ensemble';
+
 export type PredictiveSettings = {
   bucketSeconds: number;
   bootSeconds: number;
@@ -49,6 +51,14 @@ export type PredictiveSettings = {
   shiftMisses: number;
   /** How long a fall must last before the level follows it at once (the HPA's scale-down window). */
   fallSeconds: number;
+  /** Whether to choose among the provisioning rules (ensemble.ts); false: only the one set here. */
+  rules: boolean;
+  /** Half-life of the rules' scores. */
+  scoreHalfLifeSeconds: number;
+  /** Seconds of scores before a rule other than the one set here is followed. */
+  evidenceSeconds: number;
+  /** How much better (a share of its score) a rule must be to replace the one followed. */
+  switchMargin: number;
 };
 
 export const DEFAULT_PREDICTIVE: Omit<PredictiveSettings, 'bucketSeconds' | 'bootSeconds' | 'serverRps'> = {
@@ -63,6 +73,10 @@ export const DEFAULT_PREDICTIVE: Omit<PredictiveSettings, 'bucketSeconds' | 'boo
   targetUtilization: 0.7,
   shiftMisses: 4,
   fallSeconds: 300,
+  rules: true,
+  scoreHalfLifeSeconds: 86_400,
+  evidenceSeconds: 3600,
+  switchMargin: 0.05,
 };
 
 export type Forecast = {
@@ -79,9 +93,14 @@ export type PredictiveDecision = {
   figures: {
     peakForecastRps: number;
     horizonSeconds: number;
-    margin: number;
-    coverage: number;
-    coveredRps: number;
+    /** The provisioning rule followed (ensemble.ts), and its scores as multiples of the HPA shadow's. */
+    rule: string;
+    ruleMissesVsHpa: number | null;
+    ruleCostVsHpa: number | null;
+    /** The forecast rule's noise margin, its coverage and the rate it covers (null for a quantile rule). */
+    margin: number | null;
+    coverage: number | null;
+    coveredRps: number | null;
     levelShift: boolean;
     forecastReplicas: number;
     floorReplicas: number;
@@ -139,8 +158,8 @@ export class Forecaster {
   get tick() {
     return this.tickSeconds;
   }
-  /** The forecast's answers of the last buckets, newest last, for holding scale-downs. */
-  private readonly answers: number[] = [];
+  /** The provisioning rules, scored on the demand observed. */
+  readonly ensemble: Ensemble;
   readonly day: number;
   readonly week: number;
   readonly lead: number;
@@ -151,10 +170,26 @@ export class Forecaster {
     this.lead = Math.max(1, Math.ceil(s.bootSeconds / s.bucketSeconds));
     this.coverages = s.coverage === null ? COVERAGE_LEVELS : [s.coverage];
     this.z = new Float64Array(this.coverages.length).fill(1);
+    const first: ForecastRule = {
+      kind: 'forecast',
+      utilization: s.targetUtilization,
+      coverageWorth: s.coverageWorth,
+      holdBuckets: Math.max(1, Math.round(this.lead * s.holdBoots)),
+    };
+    this.ensemble = new Ensemble(s.rules ? defaultRules(first, this.lead, s.bucketSeconds) : [first], {
+      bootBuckets: this.lead,
+      bucketSeconds: s.bucketSeconds,
+      serverRps: s.serverRps,
+      hpaTarget: s.targetUtilization,
+      halfLifeSeconds: s.scoreHalfLifeSeconds,
+      evidenceSeconds: s.evidenceSeconds,
+      switchMargin: s.switchMargin,
+    });
   }
 
   /** One tick of the bucket in progress, at `rate` requests per second: refines the margin. */
   observeTick(rate: number, tickSeconds: number) {
+    this.ensemble.tick(rate, tickSeconds);
     if (this.current === undefined) return;
     this.tickSeconds = tickSeconds;
     const miss = (rate - this.current) / Math.sqrt((this.current + 1e-9) / tickSeconds);
@@ -219,29 +254,21 @@ export class Forecaster {
     return { rate: Math.max(0, rate), level: this.level, trend: this.trend, daily, weekly };
   }
 
-  /** Records this bucket's answer; returns the highest answer of the hold window. */
-  hold(answer: number) {
-    this.answers.push(answer);
-    const keep = Math.max(1, Math.round(this.lead * this.s.holdBoots));
-    while (this.answers.length > keep) this.answers.shift();
-    return Math.max(...this.answers);
-  }
-
   /**
    * The rate to provision for when `rate` is forecast: at the target utilization, or with a noise
    * margin when the ticks' noise needs more headroom than that. Of the coverages whose estimate has
    * seen `evidenceMisses` misses (the lowest always counts), the one with the most covered ticks
    * less `coverageWorth` × log(rate covered); on a tie the higher one (the same servers cover more).
    */
-  cover(rate: number): Cover {
+  cover(rate: number, utilization = this.s.targetUtilization, worth = this.s.coverageWorth): Cover {
     const deviation = Math.sqrt(rate / this.tickSeconds);
     let best: Cover = { coverage: 0, margin: 0, rps: 0 };
     let bestValue = Number.NEGATIVE_INFINITY;
     for (const [i, coverage] of this.coverages.entries()) {
       if (i > 0 && this.ticks * (1 - coverage) < this.s.evidenceMisses) break;
       const margin = this.z[i] as number;
-      const rps = Math.max(rate / this.s.targetUtilization, rate + margin * deviation);
-      const value = coverage - this.s.coverageWorth * Math.log(Math.max(rps, 1e-9));
+      const rps = Math.max(rate / utilization, rate + margin * deviation);
+      const value = coverage - worth * Math.log(Math.max(rps, 1e-9));
       // The lowest coverage is always a start: a rate that is not a number shows, not as no servers.
       if (i === 0 || value >= bestValue) {
         best = { coverage, margin, rps };
@@ -257,6 +284,13 @@ export class Forecaster {
  * the next sync could be ready (a server released now cannot come back sooner), and at least the
  * reactive floor.
  */
+/** Why the rule followed is the one: its scores against the HPA shadow, once they count. */
+function scores(c: Choice) {
+  if (c.missesVsHpa === null || c.costVsHpa === null) return '';
+  const r = (n: number) => Number(n.toFixed(2));
+  return ` (the rule that would have missed ${r(c.missesVsHpa)}× the HPA's seconds at ${r(c.costVsHpa)}× its servers)`;
+}
+
 export function predictiveDecision(
   f: Forecaster,
   floorReplicas: number,
@@ -268,25 +302,45 @@ export function predictiveDecision(
     const fc = f.forecast(h);
     if (fc.rate > peak.rate) peak = fc;
   }
-  const cover = f.cover(peak.rate);
-  const covered = cover.rps;
-  // Requests arrive whole: capacity for a fraction of one more request per tick covers no more ticks.
-  const wholePerTick = Math.floor(covered * f.tick + 1e-9);
-  const wanted = Math.ceil(wholePerTick / (f.s.serverRps * f.tick) - 1e-9);
-  // Releasing a server that is wanted again within a boot delay only pays for its boot twice.
-  const forecastReplicas = f.hold(wanted);
+  // Each forecast rule's servers for the peak; rules in a row share their utilization and worth.
+  let last: { rule: ForecastRule; cover: Cover } | undefined;
+  const coverOf = (rule: ForecastRule) => {
+    if (last?.rule.utilization !== rule.utilization || last.rule.coverageWorth !== rule.coverageWorth)
+      last = { rule, cover: f.cover(peak.rate, rule.utilization, rule.coverageWorth) };
+    return last.cover;
+  };
+  const servers = f.ensemble.answer(
+    (rule) => {
+      // Requests arrive whole: capacity for a fraction of one more request per tick covers no more ticks.
+      const wholePerTick = Math.floor(coverOf(rule).rps * f.tick + 1e-9);
+      return Math.ceil(wholePerTick / (f.s.serverRps * f.tick) - 1e-9);
+    },
+    bounds.min,
+    bounds.max,
+  );
+  const choice = f.ensemble.choose();
+  const cover = choice.rule.kind === 'forecast' ? coverOf(choice.rule) : undefined;
+  const forecastReplicas = servers[choice.index] as number;
   const replicas = Math.min(bounds.max, Math.max(bounds.min, forecastReplicas, floorReplicas));
   const r = (n: number) => Number(n.toFixed(3));
   const season =
     peak.daily === null
       ? `trend ${r(peak.trend)}/bucket`
       : `daily ${r(peak.daily)}${peak.weekly === null ? '' : `, weekly ${r(peak.weekly)}`}`;
-  const headroom =
-    covered > peak.rate / f.s.targetUtilization
-      ? `+ ${r(cover.margin)} noise deviations (covering ${r(cover.coverage * 100)} % of ticks)`
-      : `at ${r(f.s.targetUtilization * 100)} % utilization`;
   const shift = f.shifted ? '; level moved to the last bucket' : '';
-  const why = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}${shift}) ${headroom} = ${r(covered)} req/s, / ${f.s.serverRps} req/s per server = ${forecastReplicas}`;
+  const forecast = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}${shift})`;
+  const rule = choice.rule;
+  const how =
+    rule.kind === 'recent'
+      ? `${describeRule(rule, f.s.bucketSeconds)} = ${forecastReplicas}`
+      : `${
+          (cover as Cover).rps > peak.rate / rule.utilization
+            ? `+ ${r((cover as Cover).margin)} noise deviations (covering ${r((cover as Cover).coverage * 100)} % of ticks)`
+            : `at ${r(rule.utilization * 100)} % utilization`
+        } = ${r((cover as Cover).rps)} req/s, / ${f.s.serverRps} req/s per server${
+          rule.holdBuckets > f.lead ? `, held ${r((rule.holdBuckets * f.s.bucketSeconds) / 60)} min` : ''
+        } = ${forecastReplicas}`;
+  const why = `${forecast}; ${how}${scores(choice)}`;
   const limit =
     replicas === forecastReplicas
       ? ''
@@ -299,9 +353,12 @@ export function predictiveDecision(
     figures: {
       peakForecastRps: peak.rate,
       horizonSeconds: horizon * f.s.bucketSeconds,
-      margin: cover.margin,
-      coverage: cover.coverage,
-      coveredRps: covered,
+      rule: describeRule(rule, f.s.bucketSeconds),
+      ruleMissesVsHpa: choice.missesVsHpa,
+      ruleCostVsHpa: choice.costVsHpa,
+      margin: cover?.margin ?? null,
+      coverage: cover?.coverage ?? null,
+      coveredRps: cover?.rps ?? null,
       levelShift: f.shifted,
       forecastReplicas,
       floorReplicas,

@@ -1,14 +1,13 @@
-import { type THpaPod, type TReconcileInputs, ZControllerSettings } from '@clockpilot/contracts';
+import type { THpaPod, TReconcileInputs } from '@clockpilot/contracts';
 import { ZSimClusterSpec } from '@clockpilot/contracts/simulator';
 import { ClusterModel } from '@clockpilot/simulator/model';
-import type { Recommendation, ScaleEvent } from '../engine/normalize';
+import { cpuMetric, HpaMemory } from '../engine/hpa-shadow';
 import {
   DEFAULT_PREDICTIVE,
   Forecaster,
   type PredictiveSettings,
   predictiveDecision,
 } from '../engine/predictive';
-import { reconcile } from '../engine/reconcile';
 import { computeMetrics, type Metrics } from './metrics';
 import type { Trace } from './trace';
 
@@ -53,33 +52,26 @@ export function tickOf(step: number, sync: number) {
   return step;
 }
 
-const CONTROLLER = ZControllerSettings.parse({});
-
-/** One HPA as the controller keeps it between syncs; ages its history by one sync period per call. */
-class HpaLoop {
-  private recs: Recommendation[] | null = null;
-  private up: ScaleEvent[] = [];
-  private down: ScaleEvent[] = [];
+/** One HPA on the model's servers as its metrics API reports them (exported for the shadow's test). */
+export class HpaLoop {
+  private readonly memory: HpaMemory;
   constructor(
     private readonly o: ReplayOptions,
     private readonly target: number,
-    private readonly behavior: TReconcileInputs['behavior'],
-  ) {}
+    behavior: TReconcileInputs['behavior'],
+  ) {
+    this.memory = new HpaMemory(o.syncSeconds, behavior);
+  }
 
-  /** One sync on the servers as the model's metrics API reports them. */
   decide(spec: number, cluster: ClusterModel) {
-    const age = (x: { ageSeconds: number }) => {
-      x.ageSeconds += this.o.syncSeconds;
-    };
-    this.recs?.forEach(age);
-    this.up.forEach(age);
-    this.down.forEach(age);
     const servers = cluster.metrics().servers;
     const pods: THpaPod[] = new Array(servers.length);
     const values: (number | null)[] = new Array(servers.length);
     servers.forEach((s, i) => {
       // Ready for less than one sync period: its CPU average still covers its idle boot ("hot CPU").
-      const hotCpu = s.ready && s.ageSeconds - this.o.bootSeconds < this.o.syncSeconds;
+      // The servers the replay starts with never booted: they are not hot.
+      const readyFor = s.ageSeconds - this.o.bootSeconds;
+      const hotCpu = s.ready && readyFor >= 0 && readyFor < this.o.syncSeconds;
       pods[i] = {
         phase: s.phase,
         ready: s.ready,
@@ -89,31 +81,14 @@ class HpaLoop {
       };
       values[i] = s.ready ? s.cpuMillis : null;
     });
-    const out = reconcile({
+    return this.memory.sync({
       specReplicas: spec,
       statusReplicas: servers.length,
       minReplicas: this.o.minServers,
       maxReplicas: this.o.maxServers,
       pods,
-      metrics: [
-        {
-          type: 'Resource',
-          resource: 'cpu',
-          target: { type: 'Utilization', averageUtilization: this.target },
-          podValuesMilli: values,
-        },
-      ],
-      behavior: this.behavior,
-      recommendations: this.recs,
-      scaleUpEvents: this.up,
-      scaleDownEvents: this.down,
-      controller: CONTROLLER,
+      metrics: [cpuMetric(this.target, values)],
     });
-    // The engine returns fresh arrays, but may reuse entry objects; copy before ageing them in place.
-    this.recs = out.recommendations.map((r) => ({ ...r }));
-    this.up = out.scaleUpEvents.map((e) => ({ ...e }));
-    this.down = out.scaleDownEvents.map((e) => ({ ...e }));
-    return out;
   }
 }
 
