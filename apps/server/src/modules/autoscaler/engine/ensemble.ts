@@ -144,8 +144,12 @@ export function defaultRules(first: ForecastRule, bootBuckets: number, bucketSec
   const u = first.utilization;
   for (const utilization of [u, Math.min(1, u + 0.1), Math.min(1, u + 0.2), 1])
     for (const coverageWorth of [0.22, 0.1, 0.4])
-      for (const boots of [1, 2, 3, 5, 8])
-        rules.push({ kind: 'forecast', utilization, coverageWorth, holdBuckets: boots * bootBuckets });
+      for (const boots of [1, 2, 3, 5, 8]) {
+        const holdBuckets = boots * bootBuckets;
+        const same = utilization === first.utilization && coverageWorth === first.coverageWorth;
+        if (!same || holdBuckets !== first.holdBuckets)
+          rules.push({ kind: 'forecast', utilization, coverageWorth, holdBuckets });
+      }
   for (const minutes of [5, 20, 60])
     for (const q of [0.9, 0.95, 0.98, 0.99])
       rules.push({
