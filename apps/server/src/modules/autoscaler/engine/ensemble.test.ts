@@ -108,11 +108,11 @@ describe('the ensemble', () => {
     return e.choose();
   }
 
-  it('follows the first rule until an hour of evidence, then the one nearest the goal', () => {
+  it('follows the first rule until an hour of evidence, then the one that would have missed least', () => {
     // 40 s bursts every four minutes, shorter than a boot: a rule that reacts to one misses most of
     // it, and the HPA, which scales for it at 70 %, holds those servers through its five-minute
     // window into the next. The bursts' own 90th percentile over 20 minutes keeps 30 servers all
-    // along: as few misses as the HPA, with fewer servers.
+    // along: no misses, and fewer servers than the HPA.
     const load = bursty(240, 40);
     const e = new Ensemble([lean, { kind: 'recent', q: 0.9, windowBuckets: 80 }], SETTINGS);
     const early = run(e, load, 0, 3585);

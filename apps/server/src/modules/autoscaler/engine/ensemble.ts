@@ -9,9 +9,10 @@
  * been short (its misses; a server asked for is ready one boot delay later, so the ready count is
  * the fewest it asked for over the last boot delay). A shadow of the HPA (hpa-shadow.ts) is scored
  * the same way. The rule followed is, of those that would have cost no more than the HPA, the one
- * nearest to the goal of 0.7 × the HPA's misses at its cost; scores decay with a half-life (a day),
- * the first rule is followed until an hour of evidence, and another rule takes over only when it
- * scores 5 % better. Everything here is arithmetic: no clock, no I/O.
+ * that would have missed least; scores decay with a half-life (a day), the first rule is followed
+ * until an hour of evidence, and another rule takes over only when it would have missed 5 % fewer
+ * seconds (or the one followed became dearer than the HPA). Everything here is arithmetic: no
+ * clock, no I/O.
  */
 import { HpaShadow } from './hpa-shadow';
 
@@ -36,7 +37,7 @@ export type EnsembleSettings = {
   halfLifeSeconds: number;
   /** Seconds of scores before a rule other than the first is followed. */
   evidenceSeconds: number;
-  /** How much better (a share of the score) another rule must be to take over. */
+  /** How many fewer seconds (a share of the followed rule's misses) another rule must have missed to take over. */
   switchMargin: number;
 };
 
@@ -240,32 +241,34 @@ export class Ensemble {
   }
 
   /**
-   * The rule to follow: a rule dearer than the HPA scores by its cost alone, above every other; the
-   * others score the larger of their misses over 0.7 × the HPA's and their cost over the HPA's (at
-   * most 1: the goal met). The first rule until there is evidence; the one followed keeps its place
-   * unless another scores `switchMargin` better.
+   * The rule to follow: of those that would have cost no more than the HPA, the one that would have
+   * missed least (on a tie, the cheaper); none: the cheapest. The first rule until there is
+   * evidence; the one followed keeps its place unless it costs more than the HPA or another would
+   * have missed `switchMargin` fewer seconds (a bucket's worth at least).
    */
   choose(): Choice {
     const rule = () => this.rules[this.following] as Rule;
     if (this.buckets * this.o.bucketSeconds < this.o.evidenceSeconds)
       return { index: this.following, rule: rule(), missesVsHpa: null, costVsHpa: null };
     const hpa = this.hpaTrack;
-    // One bucket of misses either way, so that no misses at all compare as even.
     const eps = this.o.bucketSeconds;
     const cost = (t: Track) => t.cost / Math.max(hpa.cost, 1e-9);
-    const score = (t: Track) =>
-      t.cost > hpa.cost ? 1e9 + cost(t) : Math.max((t.misses + eps) / (0.7 * hpa.misses + eps), cost(t));
-    let best = this.following;
-    let bestScore = score(this.tracks[best] as Track);
-    const keep = bestScore * (1 - this.o.switchMargin);
-    for (const [i, t] of this.tracks.entries()) {
-      const v = score(t);
-      if (v < bestScore) {
-        best = i;
-        bestScore = v;
-      }
+    const tracks = this.tracks;
+    let best = -1;
+    let cheapest = 0;
+    for (const [i, t] of tracks.entries()) {
+      if (t.cost < (tracks[cheapest] as Track).cost) cheapest = i;
+      if (t.cost > hpa.cost) continue;
+      const b = tracks[best];
+      if (!b || t.misses < b.misses || (t.misses === b.misses && t.cost < b.cost)) best = i;
     }
-    if (bestScore < keep) this.following = best;
+    const now = tracks[this.following] as Track;
+    if (best < 0) this.following = cheapest;
+    else if (
+      now.cost > hpa.cost ||
+      (tracks[best] as Track).misses < now.misses * (1 - this.o.switchMargin) - eps
+    )
+      this.following = best;
     const t = this.tracks[this.following] as Track;
     return {
       index: this.following,

@@ -57,7 +57,7 @@ export type PredictiveSettings = {
   scoreHalfLifeSeconds: number;
   /** Seconds of scores before a rule other than the one set here is followed. */
   evidenceSeconds: number;
-  /** How much better (a share of its score) a rule must be to replace the one followed. */
+  /** How many fewer seconds (a share of its misses) a rule must have missed to replace the one followed. */
   switchMargin: number;
 };
 
