@@ -41,7 +41,7 @@ export type EnsembleSettings = {
   switchMargin: number;
 };
 
-/** The largest of the last `n` values pushed, in constant time per push (a monotonic queue). */
+/** The largest of the last k values pushed, for any k up to `n`, in constant time per push (a monotonic queue). */
 export class WindowMax {
   private readonly values: number[] = [];
   private readonly stamps: number[] = [];
@@ -62,6 +62,12 @@ export class WindowMax {
       this.head = 0;
     }
     return this.values[this.head] as number;
+  }
+  /** The largest of the last `k` values (k ≤ n): the oldest kept value pushed within them. */
+  max(k: number) {
+    let i = this.head;
+    while ((this.stamps[i] as number) < this.count - k) i++;
+    return this.values[i] as number;
   }
 }
 
@@ -101,37 +107,57 @@ export class RecentQuantiles {
   }
 }
 
-/** What following a series of answers would have given: ready servers, server-seconds, short seconds. */
-class Track {
-  /** The answers of the last boot delay and the current one, a ring. */
+/**
+ * What following each of `n` series of answers would have given: ready servers, server-seconds and
+ * short seconds, one row per series (the rules, then the HPA shadow).
+ */
+class Tracks {
+  readonly ready: Float64Array;
+  readonly answer: Float64Array;
+  readonly cost: Float64Array;
+  readonly misses: Float64Array;
+  /** Each series' answers of the last boot delay and the current one: rings advanced together. */
   private readonly recent: Float64Array;
   private at = 0;
-  ready = 1;
-  answer = 1;
-  cost = 0;
-  misses = 0;
-  constructor(bootBuckets: number) {
-    this.recent = new Float64Array(bootBuckets + 1).fill(1);
+  constructor(
+    readonly n: number,
+    private readonly width: number,
+  ) {
+    this.ready = new Float64Array(n).fill(1);
+    this.answer = new Float64Array(n).fill(1);
+    this.cost = new Float64Array(n);
+    this.misses = new Float64Array(n);
+    this.recent = new Float64Array(n * width).fill(1);
   }
-  start(n: number) {
-    this.recent.fill(n);
-    this.ready = this.answer = n;
+  start(v: number) {
+    this.ready.fill(v);
+    this.answer.fill(v);
+    this.recent.fill(v);
   }
   tick(demand: number, seconds: number) {
-    this.cost += this.answer * seconds;
-    if (demand > this.ready) this.misses += seconds;
+    const { cost, misses, answer, ready } = this;
+    for (let i = 0; i < this.n; i++) {
+      cost[i] = (cost[i] as number) + (answer[i] as number) * seconds;
+      if (demand > (ready[i] as number)) misses[i] = (misses[i] as number) + seconds;
+    }
   }
-  /** The answer of a sync, in force from the next tick; the servers it adds are ready a boot delay later. */
-  decide(n: number, decay: number) {
-    const recent = this.recent;
-    recent[this.at] = n;
-    this.at = (this.at + 1) % recent.length;
-    let ready = n;
-    for (let i = 0; i < recent.length; i++) if ((recent[i] as number) < ready) ready = recent[i] as number;
-    this.ready = ready;
-    this.answer = n;
-    this.cost *= decay;
-    this.misses *= decay;
+  /** Series `i`'s answer of this sync, in force from the next tick; servers it adds are ready a boot delay later. */
+  set(i: number, v: number) {
+    const row = i * this.width;
+    this.recent[row + this.at] = v;
+    this.answer[i] = v;
+    let ready = v;
+    for (let k = row; k < row + this.width; k++)
+      if ((this.recent[k] as number) < ready) ready = this.recent[k] as number;
+    this.ready[i] = ready;
+  }
+  /** After every series' `set`: the next sync's slot, and the scores decayed by one bucket. */
+  advance(decay: number) {
+    this.at = (this.at + 1) % this.width;
+    for (let i = 0; i < this.n; i++) {
+      this.cost[i] = (this.cost[i] as number) * decay;
+      this.misses[i] = (this.misses[i] as number) * decay;
+    }
   }
 }
 
@@ -172,14 +198,20 @@ export function describeRule(rule: Rule, bucketSeconds: number) {
 export type Choice = { index: number; rule: Rule; missesVsHpa: number | null; costVsHpa: number | null };
 
 export class Ensemble {
-  private readonly tracks: Track[];
+  /** Row i: rule i; the last row: the HPA shadow. */
+  private readonly tracks: Tracks;
+  private readonly shadowRow: number;
   /** The rules' last answers, by index. */
   private readonly servers: Float64Array;
-  private readonly holds: (WindowMax | null)[];
-  /** The recent ticks' demand, one window per length the rules use. */
-  private readonly windows = new Map<number, RecentQuantiles | null>();
+  /** Forecast rules of one utilization and worth share their wanted servers and one hold window. */
+  private readonly group: Int32Array;
+  private readonly groupFirst: ForecastRule[] = [];
+  private readonly holds: WindowMax[] = [];
+  /** The recent ticks' demand: one window per length the rules use, and each quantile rule's window. */
+  private readonly windowBuckets: number[] = [];
+  private readonly windows: RecentQuantiles[] = [];
+  private readonly window: Int32Array;
   private readonly hpa: HpaShadow;
-  private readonly hpaTrack: Track;
   private readonly decay: number;
   private readonly warmupBuckets: number;
   private buckets = 0;
@@ -190,12 +222,32 @@ export class Ensemble {
     readonly rules: readonly Rule[],
     private readonly o: EnsembleSettings,
   ) {
-    this.tracks = rules.map(() => new Track(o.bootBuckets));
+    this.tracks = new Tracks(rules.length + 1, o.bootBuckets + 1);
+    this.shadowRow = rules.length;
     this.servers = new Float64Array(rules.length);
-    this.holds = rules.map((r) => (r.kind === 'forecast' ? new WindowMax(Math.max(1, r.holdBuckets)) : null));
-    for (const r of rules) if (r.kind === 'recent') this.windows.set(r.windowBuckets, null);
+    this.group = new Int32Array(rules.length).fill(-1);
+    this.window = new Int32Array(rules.length).fill(-1);
+    const groups = new Map<string, number>();
+    const longest: number[] = [];
+    for (const [i, r] of rules.entries()) {
+      if (r.kind === 'forecast') {
+        const key = `${r.utilization}/${r.coverageWorth}`;
+        let g = groups.get(key);
+        if (g === undefined) {
+          g = this.groupFirst.push(r) - 1;
+          groups.set(key, g);
+          longest.push(0);
+        }
+        this.group[i] = g;
+        longest[g] = Math.max(longest[g] as number, r.holdBuckets);
+      } else {
+        let w = this.windowBuckets.indexOf(r.windowBuckets);
+        if (w < 0) w = this.windowBuckets.push(r.windowBuckets) - 1;
+        this.window[i] = w;
+      }
+    }
+    for (const n of longest) this.holds.push(new WindowMax(Math.max(1, n)));
     this.hpa = new HpaShadow({ syncSeconds: o.bucketSeconds, serverRps: o.serverRps, target: o.hpaTarget });
-    this.hpaTrack = new Track(o.bootBuckets);
     this.decay = 0.5 ** (o.bucketSeconds / o.halfLifeSeconds);
     // The first five minutes only start the rules and the shadow (its scale-down window fills).
     this.warmupBuckets = Math.max(4 * o.bootBuckets, Math.round(300 / o.bucketSeconds));
@@ -205,38 +257,37 @@ export class Ensemble {
   tick(rate: number, seconds: number) {
     const demand = Math.ceil(rate / this.o.serverRps - 1e-9);
     if (!this.started) {
-      // Everyone starts with the servers the first tick needed.
+      // Everyone starts with the servers the first tick needed; the windows hold ticks of this length.
       this.started = true;
-      for (const t of this.tracks) t.start(Math.max(1, demand));
-      this.hpaTrack.start(Math.max(1, demand));
-      this.hpa.start(this.hpaTrack.ready);
+      this.tracks.start(Math.max(1, demand));
+      this.hpa.start(Math.max(1, demand));
+      for (const b of this.windowBuckets)
+        this.windows.push(new RecentQuantiles(Math.round((b * this.o.bucketSeconds) / seconds)));
     }
-    for (const [buckets, window] of this.windows) {
-      const w = window ?? new RecentQuantiles(Math.round((buckets * this.o.bucketSeconds) / seconds));
-      if (!window) this.windows.set(buckets, w);
-      w.push(demand);
-    }
-    const scored = this.buckets < this.warmupBuckets ? 0 : seconds;
-    for (const t of this.tracks) t.tick(demand, scored);
-    this.hpaTrack.tick(demand, scored);
-    this.hpa.tick(rate, this.hpaTrack.ready, seconds);
+    for (const w of this.windows) w.push(demand);
+    this.tracks.tick(demand, this.buckets < this.warmupBuckets ? 0 : seconds);
+    this.hpa.tick(rate, this.tracks.ready[this.shadowRow] as number, seconds);
   }
 
   /** Each rule's servers at this sync (forecast rules from `forecastServers`, then held), by index. */
   answer(forecastServers: (rule: ForecastRule) => number, min: number, max: number): ArrayLike<number> {
     this.buckets++;
-    const h = this.hpaTrack;
-    h.decide(this.hpa.decide(h.answer, h.ready, min, max), this.decay);
+    const t = this.tracks;
+    const h = this.shadowRow;
+    t.set(h, this.hpa.decide(t.answer[h] as number, t.ready[h] as number, min, max));
+    for (const [g, rule] of this.groupFirst.entries())
+      (this.holds[g] as WindowMax).push(forecastServers(rule));
     for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i] as Rule;
       const wanted =
         rule.kind === 'forecast'
-          ? (this.holds[i] as WindowMax).push(forecastServers(rule))
-          : ((this.windows.get(rule.windowBuckets) as RecentQuantiles | null)?.quantile(rule.q) ?? 0);
+          ? (this.holds[this.group[i] as number] as WindowMax).max(Math.max(1, rule.holdBuckets))
+          : (this.windows[this.window[i] as number]?.quantile(rule.q) ?? 0);
       const servers = Math.min(max, Math.max(min, wanted));
-      (this.tracks[i] as Track).decide(servers, this.decay);
+      t.set(i, servers);
       this.servers[i] = servers;
     }
+    t.advance(this.decay);
     return this.servers;
   }
 
@@ -250,31 +301,33 @@ export class Ensemble {
     const rule = () => this.rules[this.following] as Rule;
     if (this.buckets * this.o.bucketSeconds < this.o.evidenceSeconds)
       return { index: this.following, rule: rule(), missesVsHpa: null, costVsHpa: null };
-    const hpa = this.hpaTrack;
+    const { cost, misses } = this.tracks;
+    const hpaCost = cost[this.shadowRow] as number;
+    const hpaMisses = misses[this.shadowRow] as number;
     const eps = this.o.bucketSeconds;
-    const cost = (t: Track) => t.cost / Math.max(hpa.cost, 1e-9);
-    const tracks = this.tracks;
     let best = -1;
     let cheapest = 0;
-    for (const [i, t] of tracks.entries()) {
-      if (t.cost < (tracks[cheapest] as Track).cost) cheapest = i;
-      if (t.cost > hpa.cost) continue;
-      const b = tracks[best];
-      if (!b || t.misses < b.misses || (t.misses === b.misses && t.cost < b.cost)) best = i;
+    for (let i = 0; i < this.rules.length; i++) {
+      const c = cost[i] as number;
+      const m = misses[i] as number;
+      if (c < (cost[cheapest] as number)) cheapest = i;
+      if (c > hpaCost) continue;
+      if (best < 0 || m < (misses[best] as number) || (m === misses[best] && c < (cost[best] as number)))
+        best = i;
     }
-    const now = tracks[this.following] as Track;
+    const now = this.following;
     if (best < 0) this.following = cheapest;
     else if (
-      now.cost > hpa.cost ||
-      (tracks[best] as Track).misses < now.misses * (1 - this.o.switchMargin) - eps
+      (cost[now] as number) > hpaCost ||
+      (misses[best] as number) < (misses[now] as number) * (1 - this.o.switchMargin) - eps
     )
       this.following = best;
-    const t = this.tracks[this.following] as Track;
+    const i = this.following;
     return {
-      index: this.following,
+      index: i,
       rule: rule(),
-      missesVsHpa: (t.misses + eps) / (hpa.misses + eps),
-      costVsHpa: cost(t),
+      missesVsHpa: ((misses[i] as number) + eps) / (hpaMisses + eps),
+      costVsHpa: (cost[i] as number) / Math.max(hpaCost, 1e-9),
     };
   }
 }

@@ -39,22 +39,18 @@ export class HpaMemory {
   ) {}
 
   sync(input: Sync): ReconcileResult {
+    // Aged in place: the entries are this memory's own (the engine's answers of the last sync, which
+    // only this memory keeps).
     const dt = this.syncSeconds;
-    const older = (e: ScaleEvent): ScaleEvent => ({
-      change: e.change,
-      ageSeconds: e.ageSeconds + dt,
-      outdated: e.outdated,
-    });
+    for (const list of [this.recs ?? [], this.up, this.down]) for (const e of list) e.ageSeconds += dt;
     const out = reconcile({
       ...input,
       behavior: this.behavior,
-      recommendations:
-        this.recs?.map((r) => ({ replicas: r.replicas, ageSeconds: r.ageSeconds + dt })) ?? null,
-      scaleUpEvents: this.up.map(older),
-      scaleDownEvents: this.down.map(older),
+      recommendations: this.recs,
+      scaleUpEvents: this.up,
+      scaleDownEvents: this.down,
       controller: CONTROLLER,
     });
-    // Aged into new entries at the next sync: the engine may keep the ones it was given.
     this.recs = out.recommendations;
     this.up = out.scaleUpEvents;
     this.down = out.scaleDownEvents;
