@@ -130,4 +130,16 @@ describe('the ensemble', () => {
     expect(c.index).toBe(0);
     expect(c.missesVsHpa).toBeGreaterThan(0.7);
   });
+
+  it('keeps its windows to the servers a rule may ask for, whatever the demand', () => {
+    // 10^6 req/s on servers of 10^-6 req/s: 10^12 servers needed, a maximum of 50.
+    const e = new Ensemble([lean, { kind: 'recent', q: 0.99, windowBuckets: 80 }], {
+      ...SETTINGS,
+      serverRps: 1e-6,
+    });
+    for (let t = 0; t < 120; t++) {
+      e.tick(t === 7 ? Number.NaN : 1e6, 1);
+      if ((t + 1) % 15 === 0) expect(Array.from(e.answer(() => 1e12, 1, 50))).toEqual([50, 50]);
+    }
+  });
 });

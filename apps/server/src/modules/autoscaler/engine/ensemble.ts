@@ -216,6 +216,8 @@ export class Ensemble {
   private readonly warmupBuckets: number;
   private buckets = 0;
   private started = false;
+  /** The most any rule may ask for: the last sync's maximum (before any, a bound for the first ticks). */
+  private cap = 10_000;
   private following = 0;
 
   constructor(
@@ -255,9 +257,11 @@ export class Ensemble {
 
   /** One tick at `rate` requests per second: scores every rule and the HPA on it. */
   tick(rate: number, seconds: number) {
-    const demand = Math.ceil(rate / this.o.serverRps - 1e-9);
+    // Servers needed, no more than the most any rule may ask for: a window counts every value below it.
+    const needed = Math.ceil(rate / this.o.serverRps - 1e-9);
+    const demand = Number.isFinite(needed) ? Math.min(Math.max(0, needed), this.cap) : 0;
     if (!this.started) {
-      // Everyone starts with the servers the first tick needed; the windows hold ticks of this length.
+      // Everyone starts with the servers the first tick needed; the windows hold ticks of its length.
       this.started = true;
       this.tracks.start(Math.max(1, demand));
       this.hpa.start(Math.max(1, demand));
@@ -272,8 +276,10 @@ export class Ensemble {
   /** Each rule's servers at this sync (forecast rules from `forecastServers`, then held), by index. */
   answer(forecastServers: (rule: ForecastRule) => number, min: number, max: number): ArrayLike<number> {
     this.buckets++;
+    this.cap = max;
     const t = this.tracks;
     const h = this.shadowRow;
+
     t.set(h, this.hpa.decide(t.answer[h] as number, t.ready[h] as number, min, max));
     for (const [g, rule] of this.groupFirst.entries())
       (this.holds[g] as WindowMax).push(forecastServers(rule));
