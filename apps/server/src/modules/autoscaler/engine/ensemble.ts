@@ -279,7 +279,6 @@ export class Ensemble {
     this.cap = max;
     const t = this.tracks;
     const h = this.shadowRow;
-
     t.set(h, this.hpa.decide(t.answer[h] as number, t.ready[h] as number, min, max));
     for (const [g, rule] of this.groupFirst.entries())
       (this.holds[g] as WindowMax).push(forecastServers(rule));

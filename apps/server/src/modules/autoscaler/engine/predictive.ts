@@ -302,13 +302,7 @@ export function predictiveDecision(
     const fc = f.forecast(h);
     if (fc.rate > peak.rate) peak = fc;
   }
-  // Each forecast rule's servers for the peak; rules in a row share their utilization and worth.
-  let last: { rule: ForecastRule; cover: Cover } | undefined;
-  const coverOf = (rule: ForecastRule) => {
-    if (last?.rule.utilization !== rule.utilization || last.rule.coverageWorth !== rule.coverageWorth)
-      last = { rule, cover: f.cover(peak.rate, rule.utilization, rule.coverageWorth) };
-    return last.cover;
-  };
+  const coverOf = (rule: ForecastRule) => f.cover(peak.rate, rule.utilization, rule.coverageWorth);
   const servers = f.ensemble.answer(
     (rule) => {
       // Requests arrive whole: capacity for a fraction of one more request per tick covers no more ticks.
@@ -319,7 +313,8 @@ export function predictiveDecision(
     bounds.max,
   );
   const choice = f.ensemble.choose();
-  const cover = choice.rule.kind === 'forecast' ? coverOf(choice.rule) : undefined;
+  const rule = choice.rule;
+  const cover = rule.kind === 'forecast' ? coverOf(rule) : undefined;
   const forecastReplicas = servers[choice.index] as number;
   const replicas = Math.min(bounds.max, Math.max(bounds.min, forecastReplicas, floorReplicas));
   const r = (n: number) => Number(n.toFixed(3));
@@ -329,15 +324,14 @@ export function predictiveDecision(
       : `daily ${r(peak.daily)}${peak.weekly === null ? '' : `, weekly ${r(peak.weekly)}`}`;
   const shift = f.shifted ? '; level moved to the last bucket' : '';
   const forecast = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}${shift})`;
-  const rule = choice.rule;
   const how =
-    rule.kind === 'recent'
+    rule.kind === 'recent' || !cover
       ? `${describeRule(rule, f.s.bucketSeconds)} = ${forecastReplicas}`
       : `${
-          (cover as Cover).rps > peak.rate / rule.utilization
-            ? `+ ${r((cover as Cover).margin)} noise deviations (covering ${r((cover as Cover).coverage * 100)} % of ticks)`
+          cover.rps > peak.rate / rule.utilization
+            ? `+ ${r(cover.margin)} noise deviations (covering ${r(cover.coverage * 100)} % of ticks)`
             : `at ${r(rule.utilization * 100)} % utilization`
-        } = ${r((cover as Cover).rps)} req/s, / ${f.s.serverRps} req/s per server${
+        } = ${r(cover.rps)} req/s, / ${f.s.serverRps} req/s per server${
           rule.holdBuckets > f.lead ? `, held ${r((rule.holdBuckets * f.s.bucketSeconds) / 60)} min` : ''
         } = ${forecastReplicas}`;
   const why = `${forecast}; ${how}${scores(choice)}`;

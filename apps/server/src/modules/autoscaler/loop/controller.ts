@@ -122,7 +122,7 @@ export function hpaSync(row: TickRow, m: ClusterMetrics, elapsedSeconds: number)
     controller: CONTROLLER,
   };
   const result = reconcile(input);
-  return { result, memory: memoryOf(result, 0) };
+  return { result, memory: memoryOf(result, 0), input };
 }
 
 /** The utilization the predictive mode's reactive floor holds servers to (the cluster's target if looser). */
@@ -141,27 +141,23 @@ export function targetShare(row: TickRow) {
  * The predictive mode's reactive floor: the HPA engine on the same servers, at 90 % of their
  * capacity (or the cluster's target when that is looser), without a scale-down window and without
  * memory, so a surprise is answered as the HPA would while the forecast decides the rest. It is the
- * floor `clockpilot autoscaler evaluate` measures (`--floor-target`).
+ * floor `clockpilot autoscaler evaluate` measures (`--floor-target`). It reads the servers as the
+ * cluster's own sync read them (`hpaSync`'s input).
  */
-export function floorSync(row: TickRow, m: ClusterMetrics) {
-  const { pods, metric } = hpaView(row, m);
+export function floorSync(row: TickRow, hpaInput: TReconcileInputs) {
+  const metric = hpaInput.metrics[0] as THpaMetric;
   const share = Math.max(FLOOR_UTILIZATION, targetShare(row));
   const target: THpaMetric['target'] =
     metric.type === 'Resource'
       ? { type: 'Utilization', averageUtilization: Math.round(share * 100) }
       : { type: 'AverageValue', averageValueMilli: Math.round(share * row.simulation.capacityRps * 1000) };
   return reconcile({
-    specReplicas: row.desiredServers,
-    statusReplicas: serverCount(m),
-    minReplicas: row.minServers,
-    maxReplicas: row.maxServers,
+    ...hpaInput,
     behavior: { scaleUp: null, scaleDown: { stabilizationWindowSeconds: 0 } },
-    pods,
     metrics: [{ ...metric, target } as THpaMetric],
     recommendations: null,
     scaleUpEvents: [],
     scaleDownEvents: [],
-    controller: CONTROLLER,
   });
 }
 

@@ -167,7 +167,7 @@ export function createLoop(
 
   /** The decision on metrics read: HPA, or predictive over the HPA's answer as its floor. */
   async function decideOn(row: TickRow, metrics: ClusterMetrics, elapsed: number, now: Date) {
-    const { result, memory } = hpaSync(row, metrics, elapsed);
+    const { result, memory, input } = hpaSync(row, metrics, elapsed);
     const hpa: Decision = {
       recommended: result.desiredReplicas,
       reason: result.reason,
@@ -179,7 +179,7 @@ export function createLoop(
     const forecaster = await forecasterFor(row, now);
     forecaster.observeTick(metrics.cluster.requestRate, sync);
     forecaster.observe(metrics.cluster.requestRate);
-    const floor = floorSync(row, metrics);
+    const floor = floorSync(row, input);
     const d = predictiveDecision(forecaster, floor.desiredReplicas, {
       min: row.minServers,
       max: row.maxServers,
