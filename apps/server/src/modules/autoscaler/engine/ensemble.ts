@@ -8,11 +8,13 @@
  * observed: the servers it would have kept (its cost) and the seconds its ready servers would have
  * been short (its misses; a server asked for is ready one boot delay later, so the ready count is
  * the fewest it asked for over the last boot delay). A shadow of the HPA (hpa-shadow.ts) is scored
- * the same way. The rule followed is, of those that would have cost no more than the HPA, the one
- * that would have missed least; scores decay with a half-life (a day), the first rule is followed
- * until an hour of evidence, and another rule takes over only when it would have missed 5 % fewer
- * seconds (or the one followed became dearer than the HPA). Everything here is arithmetic: no
- * clock, no I/O.
+ * the same way, and so are the servers the mode actually asked for (the rule followed, or the
+ * floor above it). The rule followed is, of those that would have cost no more than the HPA plus
+ * what the mode's own servers have saved against it (three times the saving, so that it is spent
+ * soon), the one that would have missed least; scores decay with a half-life (a week), the first
+ * rule is followed until an hour of evidence, another rule takes over only when it would have
+ * missed 5 % fewer seconds (or the one followed became dearer than that budget), and not within
+ * five minutes of the last change. Everything here is arithmetic: no clock, no I/O.
  */
 import { HpaShadow } from './hpa-shadow';
 
@@ -39,6 +41,8 @@ export type EnsembleSettings = {
   evidenceSeconds: number;
   /** How many fewer seconds (a share of the followed rule's misses) another rule must have missed to take over. */
   switchMargin: number;
+  /** How many times what the servers asked for saved against the HPA a rule may cost over it. */
+  spendSaved: number;
 };
 
 /** The largest of the last k values pushed, for any k up to `n`, in constant time per push (a monotonic queue). */
@@ -109,7 +113,7 @@ export class RecentQuantiles {
 
 /**
  * What following each of `n` series of answers would have given: ready servers, server-seconds and
- * short seconds, one row per series (the rules, then the HPA shadow).
+ * short seconds, one row per series (the rules, the HPA shadow, the servers asked for).
  */
 class Tracks {
   readonly ready: Float64Array;
@@ -194,13 +198,23 @@ export function describeRule(rule: Rule, bucketSeconds: number) {
     : `${rule.q * 100}th percentile of the last ${minutes(rule.windowBuckets)}'s ticks`;
 }
 
-/** The rule followed, with its scores as multiples of the HPA shadow's (null before any evidence). */
-export type Choice = { index: number; rule: Rule; missesVsHpa: number | null; costVsHpa: number | null };
+/**
+ * The rule followed, with its scores and the servers asked for so far as multiples of the HPA
+ * shadow's (null before any evidence).
+ */
+export type Choice = {
+  index: number;
+  rule: Rule;
+  missesVsHpa: number | null;
+  costVsHpa: number | null;
+  spentVsHpa: number | null;
+};
 
 export class Ensemble {
-  /** Row i: rule i; the last row: the HPA shadow. */
+  /** Row i: rule i; then the HPA shadow and the servers asked for. */
   private readonly tracks: Tracks;
   private readonly shadowRow: number;
+  private readonly askedRow: number;
   /** The rules' last answers, by index. */
   private readonly servers: Float64Array;
   /** Forecast rules of one utilization and worth share their wanted servers and one hold window. */
@@ -219,13 +233,17 @@ export class Ensemble {
   /** The most any rule may ask for: the last sync's maximum (before any, a bound for the first ticks). */
   private cap = 10_000;
   private following = 0;
+  /** The bucket the rule followed took over in, and how long it is kept at least. */
+  private followedSince = 0;
+  private readonly dwellBuckets: number;
 
   constructor(
     readonly rules: readonly Rule[],
     private readonly o: EnsembleSettings,
   ) {
-    this.tracks = new Tracks(rules.length + 1, o.bootBuckets + 1);
+    this.tracks = new Tracks(rules.length + 2, o.bootBuckets + 1);
     this.shadowRow = rules.length;
+    this.askedRow = rules.length + 1;
     this.servers = new Float64Array(rules.length);
     this.group = new Int32Array(rules.length).fill(-1);
     this.window = new Int32Array(rules.length).fill(-1);
@@ -253,6 +271,7 @@ export class Ensemble {
     this.decay = 0.5 ** (o.bucketSeconds / o.halfLifeSeconds);
     // The first five minutes only start the rules and the shadow (its scale-down window fills).
     this.warmupBuckets = Math.max(4 * o.bootBuckets, Math.round(300 / o.bucketSeconds));
+    this.dwellBuckets = Math.round(300 / o.bucketSeconds);
   }
 
   /** One tick at `rate` requests per second: scores every rule and the HPA on it. */
@@ -273,7 +292,10 @@ export class Ensemble {
     this.hpa.tick(rate, this.tracks.ready[this.shadowRow] as number, seconds);
   }
 
-  /** Each rule's servers at this sync (forecast rules from `forecastServers`, then held), by index. */
+  /**
+   * Each rule's servers at this sync (forecast rules from `forecastServers`, then held), by index.
+   * Then `choose`, then `asked` with the servers the sync asked for.
+   */
   answer(forecastServers: (rule: ForecastRule) => number, min: number, max: number): ArrayLike<number> {
     this.buckets++;
     this.cap = max;
@@ -292,23 +314,32 @@ export class Ensemble {
       t.set(i, servers);
       this.servers[i] = servers;
     }
-    t.advance(this.decay);
     return this.servers;
   }
 
+  /** The servers this sync asked for, whatever set them: scored, and the sync closed. */
+  asked(replicas: number) {
+    this.tracks.set(this.askedRow, replicas);
+    this.tracks.advance(this.decay);
+  }
+
   /**
-   * The rule to follow: of those that would have cost no more than the HPA, the one that would have
+   * The rule to follow: of those that would have cost no more than the budget (the HPA's cost plus
+   * `spendSaved` times what the servers asked for saved against it), the one that would have
    * missed least (on a tie, the cheaper); none: the cheapest. The first rule until there is
-   * evidence; the one followed keeps its place unless it costs more than the HPA or another would
-   * have missed `switchMargin` fewer seconds (a bucket's worth at least).
+   * evidence; the one followed keeps its place unless it costs more than the budget or another
+   * would have missed `switchMargin` fewer seconds (a bucket's worth at least), and for five
+   * minutes whatever.
    */
   choose(): Choice {
     const rule = () => this.rules[this.following] as Rule;
     if (this.buckets * this.o.bucketSeconds < this.o.evidenceSeconds)
-      return { index: this.following, rule: rule(), missesVsHpa: null, costVsHpa: null };
+      return { index: this.following, rule: rule(), missesVsHpa: null, costVsHpa: null, spentVsHpa: null };
     const { cost, misses } = this.tracks;
     const hpaCost = cost[this.shadowRow] as number;
     const hpaMisses = misses[this.shadowRow] as number;
+    const spent = cost[this.askedRow] as number;
+    const budget = hpaCost + this.o.spendSaved * Math.max(0, hpaCost - spent);
     const eps = this.o.bucketSeconds;
     let best = -1;
     let cheapest = 0;
@@ -316,23 +347,31 @@ export class Ensemble {
       const c = cost[i] as number;
       const m = misses[i] as number;
       if (c < (cost[cheapest] as number)) cheapest = i;
-      if (c > hpaCost) continue;
+      if (c > budget) continue;
       if (best < 0 || m < (misses[best] as number) || (m === misses[best] && c < (cost[best] as number)))
         best = i;
     }
     const now = this.following;
-    if (best < 0) this.following = cheapest;
-    else if (
-      (cost[now] as number) > hpaCost ||
-      (misses[best] as number) < (misses[now] as number) * (1 - this.o.switchMargin) - eps
-    )
-      this.following = best;
+    const next =
+      best < 0
+        ? cheapest
+        : (cost[now] as number) > budget ||
+            (misses[best] as number) < (misses[now] as number) * (1 - this.o.switchMargin) - eps
+          ? best
+          : now;
+    // A rule followed is kept for a while: one on the budget's edge would otherwise be dropped and
+    // taken back sync after sync, each time moving servers.
+    if (next !== now && this.buckets >= this.followedSince + this.dwellBuckets) {
+      this.following = next;
+      this.followedSince = this.buckets;
+    }
     const i = this.following;
     return {
       index: i,
       rule: rule(),
       missesVsHpa: ((misses[i] as number) + eps) / (hpaMisses + eps),
       costVsHpa: (cost[i] as number) / Math.max(hpaCost, 1e-9),
+      spentVsHpa: spent / Math.max(hpaCost, 1e-9),
     };
   }
 }

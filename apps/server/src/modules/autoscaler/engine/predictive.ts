@@ -59,6 +59,8 @@ export type PredictiveSettings = {
   evidenceSeconds: number;
   /** How many fewer seconds (a share of its misses) a rule must have missed to replace the one followed. */
   switchMargin: number;
+  /** How many times what its servers saved against the HPA a rule followed may cost over the HPA. */
+  spendSaved: number;
 };
 
 export const DEFAULT_PREDICTIVE: Omit<PredictiveSettings, 'bucketSeconds' | 'bootSeconds' | 'serverRps'> = {
@@ -74,9 +76,10 @@ export const DEFAULT_PREDICTIVE: Omit<PredictiveSettings, 'bucketSeconds' | 'boo
   shiftMisses: 4,
   fallSeconds: 300,
   rules: true,
-  scoreHalfLifeSeconds: 86_400,
+  scoreHalfLifeSeconds: 604_800,
   evidenceSeconds: 3600,
   switchMargin: 0.05,
+  spendSaved: 3,
 };
 
 export type Forecast = {
@@ -97,6 +100,8 @@ export type PredictiveDecision = {
     rule: string;
     ruleMissesVsHpa: number | null;
     ruleCostVsHpa: number | null;
+    /** The servers the mode asked for, as a multiple of the HPA shadow's (its budget's use). */
+    spentVsHpa: number | null;
     /** The forecast rule's noise margin, its coverage and the rate it covers (null for a quantile rule). */
     margin: number | null;
     coverage: number | null;
@@ -184,6 +189,7 @@ export class Forecaster {
       halfLifeSeconds: s.scoreHalfLifeSeconds,
       evidenceSeconds: s.evidenceSeconds,
       switchMargin: s.switchMargin,
+      spendSaved: s.spendSaved,
     });
   }
 
@@ -279,18 +285,18 @@ export class Forecaster {
   }
 }
 
+/** Why the rule followed is the one: its scores against the HPA shadow, once they count. */
+function scores(c: Choice) {
+  if (c.missesVsHpa === null || c.costVsHpa === null || c.spentVsHpa === null) return '';
+  const r = (n: number) => Number(n.toFixed(2));
+  return ` (the rule that would have missed ${r(c.missesVsHpa)}× the HPA's seconds at ${r(c.costVsHpa)}× its servers; asked for ${r(c.spentVsHpa)}× so far)`;
+}
+
 /**
  * The servers to ask for now: enough for the peak forecast from now until a server asked for at
  * the next sync could be ready (a server released now cannot come back sooner), and at least the
  * reactive floor.
  */
-/** Why the rule followed is the one: its scores against the HPA shadow, once they count. */
-function scores(c: Choice) {
-  if (c.missesVsHpa === null || c.costVsHpa === null) return '';
-  const r = (n: number) => Number(n.toFixed(2));
-  return ` (the rule that would have missed ${r(c.missesVsHpa)}× the HPA's seconds at ${r(c.costVsHpa)}× its servers)`;
-}
-
 export function predictiveDecision(
   f: Forecaster,
   floorReplicas: number,
@@ -317,6 +323,7 @@ export function predictiveDecision(
   const cover = rule.kind === 'forecast' ? coverOf(rule) : undefined;
   const forecastReplicas = servers[choice.index] as number;
   const replicas = Math.min(bounds.max, Math.max(bounds.min, forecastReplicas, floorReplicas));
+  f.ensemble.asked(replicas);
   const r = (n: number) => Number(n.toFixed(3));
   const season =
     peak.daily === null
@@ -350,6 +357,7 @@ export function predictiveDecision(
       rule: describeRule(rule, f.s.bucketSeconds),
       ruleMissesVsHpa: choice.missesVsHpa,
       ruleCostVsHpa: choice.costVsHpa,
+      spentVsHpa: choice.spentVsHpa,
       margin: cover?.margin ?? null,
       coverage: cover?.coverage ?? null,
       coveredRps: cover?.rps ?? null,
