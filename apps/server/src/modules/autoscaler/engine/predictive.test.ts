@@ -33,6 +33,20 @@ describe('predictive engine', () => {
     expect(f.forecast(1).rate).toBe(10);
   });
 
+  it('adds the change of the same hours a week ago after weeks of history, of which it keeps a week', () => {
+    // Five-minute buckets (a week is 2,016), alpha 1: the level is the last rate. A week before
+    // the last bucket the rate dipped to 5, then rose to 20 for one bucket, among 10s.
+    const f = new Forecaster(settings({ bucketSeconds: 300, bootSeconds: 300, alpha: 1, beta: 0 }));
+    const week = 2016;
+    const n = 3 * week + 500;
+    for (let t = 0; t < n; t++) f.observe(t === n - 1 - week ? 5 : t === n - week ? 20 : 10);
+    const next = f.forecast(1);
+    expect(next.daily).toBe(0);
+    expect(next.weekly).toBe(15);
+    expect(next.rate).toBe(17.5);
+    expect(f.forecast(2).weekly).toBe(5);
+  });
+
   it('provisions for the peak within a boot delay plus one sync at the target utilization, with the reason', () => {
     const f = new Forecaster(settings({ alpha: 1, beta: 0 }));
     for (let t = 0; t < 10; t++) f.observe(20);

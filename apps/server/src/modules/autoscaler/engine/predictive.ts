@@ -122,25 +122,31 @@ export const COVERAGE_LEVELS = [0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.
 /** What the noise margin makes of a forecast rate: the coverage chosen, its deviations, the rate covered. */
 export type Cover = { coverage: number; margin: number; rps: number };
 
-/** A growable array of doubles. */
+/**
+ * The levels pushed so far, of which the last `capacity` are kept (a forecast looks back a week at
+ * most): grown as they come, then a ring, so a cluster's forecaster does not grow for as long as it
+ * runs.
+ */
 class Series {
-  data = new Float64Array(1024);
+  private data = new Float64Array(1024);
   length = 0;
+  constructor(private readonly capacity: number) {}
   push(v: number) {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
+    if (this.length === this.data.length && this.length < this.capacity) {
+      const next = new Float64Array(Math.min(this.capacity, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
-    this.data[this.length++] = v;
+    this.data[this.length++ % this.data.length] = v;
   }
+  /** The level pushed `i`-th (one of the last `capacity`). */
   at(i: number) {
-    return this.data[i] as number;
+    return this.data[i % this.data.length] as number;
   }
 }
 
 export class Forecaster {
-  private readonly levels = new Series();
+  private readonly levels: Series;
   private level = 0;
   private trend = 0;
   /** Mean absolute miss of the one-bucket-ahead forecast (req/s), and how many buckets it has seen. */
@@ -173,6 +179,8 @@ export class Forecaster {
     this.day = Math.round(86_400 / s.bucketSeconds);
     this.week = this.day * 7;
     this.lead = Math.max(1, Math.ceil(s.bootSeconds / s.bucketSeconds));
+    // `forecast` reads back a week from the last level, and at most `lead + 1` buckets ahead of that.
+    this.levels = new Series(this.week + this.lead + 2);
     this.coverages = s.coverage === null ? COVERAGE_LEVELS : [s.coverage];
     this.z = new Float64Array(this.coverages.length).fill(1);
     const first: ForecastRule = {

@@ -18,6 +18,7 @@ import {
 import type { Breakers } from './breakers';
 import { fallbackSync, floorSync, hpaSync, type LimitedBy, limitOf, targetShare } from './controller';
 import { loopRepo as repo, type TickRow } from './events.repo';
+import { observeHistory } from './forecast-history';
 import { chunks, eachLimited, limiter } from './limits';
 import { createLoopMetrics } from './loop.metrics';
 import { createTickRows } from './tick-rows';
@@ -142,7 +143,7 @@ export function createLoop(
   const saving = limiter(budget.saves);
   const rows = createTickRows(db);
 
-  /** The cluster's forecaster, rebuilt from its stored samples when this replica has none (or settings changed). */
+  /** The cluster's forecaster, rebuilt from its stored history when this replica has none (or settings changed). */
   async function forecasterFor(row: TickRow, now: Date) {
     // The forecast is provisioned at the cluster's target, in units of a server's SLO capacity.
     const serverRps = row.simulation.capacityRps;
@@ -157,10 +158,7 @@ export function createLoop(
       serverRps,
       targetUtilization,
     });
-    const days = ctx.config.autoscaler.metricsRetentionDays;
-    const from = new Date(now.getTime() - days * 86_400_000).toISOString();
-    const history = await store.read(row.id, { from, to: now.toISOString(), resolution: 'raw' }, now);
-    for (const p of history.points) forecaster.observe(p.requestRate);
+    await observeHistory(store, forecaster, row.id, now, sync);
     forecasters.set(row.id, { forecaster, key });
     return forecaster;
   }

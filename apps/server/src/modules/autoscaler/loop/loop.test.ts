@@ -148,6 +148,29 @@ describe('the control loop', () => {
     expect(last.inputs.forecast).toMatchObject({ forecastReplicas: 8, floorReplicas: 5 });
   });
 
+  it('rebuilds a predictive forecast from the latest history, not the oldest', async () => {
+    // 42 hours at 40 req/s, then 30 at 10 (the load now): more samples than a page of raw ones.
+    // From the latest, the forecast is 10 req/s (2 servers at 50 %); from the oldest it was 40 (8).
+    const c = await createCluster(t, owner.user, {
+      ...OVERLOADED,
+      maxServers: 20,
+      mode: 'predictive',
+      simulation: { ...OVERLOADED.simulation, load: { type: 'constant', rps: 10 } },
+    });
+    const now = clock.now().getTime();
+    const samples = Array.from({ length: 72 * 240 }, (_, i) => ({
+      clusterId: c.id,
+      at: new Date(now - (72 * 240 - i) * 15_000),
+      requestRate: i < 42 * 240 ? 40 : 10,
+      ...{ p95Ms: 50, errorRate: 0, cpuPercent: 50, readyServers: 2, totalServers: 2, desiredServers: 2 },
+    }));
+    await moduleServices(t, 'autoscaler').metrics.write(samples);
+    const o = (await period([c.id])).find((x) => x.row.id === c.id)!;
+    const forecast = o.event.inputs.forecast as { level: number; forecastReplicas: number };
+    expect(forecast.level).toBeCloseTo(10, 0);
+    expect(forecast.forecastReplicas).toBe(2);
+  });
+
   it('opens the breaker under a simulator outage, keeps the count without failing a tick, then half-opens and closes', async () => {
     const c = await createCluster(t, owner.user, {
       minServers: 2,

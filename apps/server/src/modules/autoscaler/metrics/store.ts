@@ -86,6 +86,13 @@ export function createMetricsStore(ctx: AppContext) {
       return dropped;
     },
 
+    /** One cluster's mean request rate of each minute in [from, to] that has samples, oldest first. */
+    async minuteRates(clusterId: string, from: Date, to: Date) {
+      const limit = Math.ceil((to.getTime() - from.getTime()) / MINUTE_MS) + 1;
+      const rows = await repo.minutes(db, clusterId, from, to, limit);
+      return rows.map((x) => ({ at: x.minute.getTime(), rate: x.requestRateSum / x.samples }));
+    },
+
     /**
      * One cluster's series over [from, to]: raw samples, or minutes (averages, peaks for p95 and
      * desired): rolled-up minutes, then the newest ones aggregated from the samples alike.
