@@ -23,6 +23,7 @@
  */
 
 import { type Choice, defaultRules, describeRule, Ensemble, type ForecastRule } from './ensemble';
+import { Levels } from './levels';
 
 export type PredictiveSettings = {
   bucketSeconds: number;
@@ -122,31 +123,8 @@ export const COVERAGE_LEVELS = [0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.
 /** What the noise margin makes of a forecast rate: the coverage chosen, its deviations, the rate covered. */
 export type Cover = { coverage: number; margin: number; rps: number };
 
-/**
- * The levels pushed so far, of which the last `capacity` are kept (a forecast looks back a week at
- * most): grown as they come, then a ring, so a cluster's forecaster does not grow for as long as it
- * runs.
- */
-class Series {
-  private data = new Float64Array(1024);
-  length = 0;
-  constructor(private readonly capacity: number) {}
-  push(v: number) {
-    if (this.length === this.data.length && this.length < this.capacity) {
-      const next = new Float64Array(Math.min(this.capacity, this.data.length * 2));
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++ % this.data.length] = v;
-  }
-  /** The level pushed `i`-th (one of the last `capacity`). */
-  at(i: number) {
-    return this.data[i % this.data.length] as number;
-  }
-}
-
 export class Forecaster {
-  private readonly levels: Series;
+  private readonly levels: Levels;
   private level = 0;
   private trend = 0;
   /** Mean absolute miss of the one-bucket-ahead forecast (req/s), and how many buckets it has seen. */
@@ -165,6 +143,11 @@ export class Forecaster {
   private readonly z: Float64Array;
   /** Ticks compared with their forecast so far. */
   private ticks = 0;
+  /** `cover`'s last rate (NaN: none since the margins moved), each counted coverage's rate and its log. */
+  private coverRate = Number.NaN;
+  private counted = 1;
+  private readonly covered: Float64Array;
+  private readonly coveredLog: Float64Array;
   private tickSeconds = 1;
   get tick() {
     return this.tickSeconds;
@@ -180,9 +163,11 @@ export class Forecaster {
     this.week = this.day * 7;
     this.lead = Math.max(1, Math.ceil(s.bootSeconds / s.bucketSeconds));
     // `forecast` reads back a week from the last level, and at most `lead + 1` buckets ahead of that.
-    this.levels = new Series(this.week + this.lead + 2);
+    this.levels = new Levels(this.week + this.lead + 2);
     this.coverages = s.coverage === null ? COVERAGE_LEVELS : [s.coverage];
     this.z = new Float64Array(this.coverages.length).fill(1);
+    this.covered = new Float64Array(this.coverages.length);
+    this.coveredLog = new Float64Array(this.coverages.length);
     const first: ForecastRule = {
       kind: 'forecast',
       utilization: s.targetUtilization,
@@ -205,6 +190,7 @@ export class Forecaster {
   observeTick(rate: number, tickSeconds: number) {
     this.ensemble.tick(rate, tickSeconds);
     if (this.current === undefined) return;
+    this.coverRate = Number.NaN;
     this.tickSeconds = tickSeconds;
     const miss = (rate - this.current) / Math.sqrt((this.current + 1e-9) / tickSeconds);
     this.ticks++;
@@ -275,21 +261,44 @@ export class Forecaster {
    * less `coverageWorth` × log(rate covered); on a tie the higher one (the same servers cover more).
    */
   cover(rate: number, utilization = this.s.targetUtilization, worth = this.s.coverageWorth): Cover {
-    const deviation = Math.sqrt(rate / this.tickSeconds);
-    let best: Cover = { coverage: 0, margin: 0, rps: 0 };
+    // A decision asks this of one rate for every utilization and worth: the margins' rates and
+    // their logarithms are made once per rate (and again after a tick moves the margins).
+    if (rate !== this.coverRate) {
+      const deviation = Math.sqrt(rate / this.tickSeconds);
+      let n = 1;
+      while (
+        n < this.coverages.length &&
+        this.ticks * (1 - (this.coverages[n] as number)) >= this.s.evidenceMisses
+      )
+        n++;
+      for (let i = 0; i < n; i++) {
+        const rps = rate + (this.z[i] as number) * deviation;
+        this.covered[i] = rps;
+        this.coveredLog[i] = Math.log(Math.max(rps, 1e-9));
+      }
+      this.counted = n;
+      this.coverRate = rate;
+    }
+    const atTarget = rate / utilization;
+    const logAtTarget = Math.log(Math.max(atTarget, 1e-9));
+    let best = 0;
     let bestValue = Number.NEGATIVE_INFINITY;
-    for (const [i, coverage] of this.coverages.entries()) {
-      if (i > 0 && this.ticks * (1 - coverage) < this.s.evidenceMisses) break;
-      const margin = this.z[i] as number;
-      const rps = Math.max(rate / utilization, rate + margin * deviation);
-      const value = coverage - worth * Math.log(Math.max(rps, 1e-9));
+    for (let i = 0; i < this.counted; i++) {
+      const covered = this.covered[i] as number;
+      const value =
+        (this.coverages[i] as number) -
+        worth * (atTarget >= covered ? logAtTarget : (this.coveredLog[i] as number));
       // The lowest coverage is always a start: a rate that is not a number shows, not as no servers.
       if (i === 0 || value >= bestValue) {
-        best = { coverage, margin, rps };
+        best = i;
         bestValue = value;
       }
     }
-    return best;
+    return {
+      coverage: this.coverages[best] as number,
+      margin: this.z[best] as number,
+      rps: Math.max(atTarget, this.covered[best] as number),
+    };
   }
 }
 
