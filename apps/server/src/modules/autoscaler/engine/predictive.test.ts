@@ -47,6 +47,21 @@ describe('predictive engine', () => {
     expect(f.forecast(2).weekly).toBe(5);
   });
 
+  it('learns nothing from the buckets of a gap: the usual misses stay, the seasons stay in place', () => {
+    // ±10 around 100, then six hours with nothing observed, then the same noise: not a break.
+    const f = new Forecaster(settings());
+    for (let t = 0; t < 2000; t++) f.observe(t % 2 === 0 ? 110 : 90);
+    for (let t = 0; t < 1440; t++) f.skip();
+    f.observe(110);
+    expect(f.shifted).toBe(false);
+    // A gap fed as the last rate instead: the usual misses shrink to nothing, the noise is a break.
+    const carried = new Forecaster(settings());
+    for (let t = 0; t < 2000; t++) carried.observe(t % 2 === 0 ? 110 : 90);
+    for (let t = 0; t < 1440; t++) carried.observe(90);
+    carried.observe(110);
+    expect(carried.shifted).toBe(true);
+  });
+
   it('provisions for the peak within a boot delay plus one sync at the target utilization, with the reason', () => {
     const f = new Forecaster(settings({ alpha: 1, beta: 0 }));
     for (let t = 0; t < 10; t++) f.observe(20);

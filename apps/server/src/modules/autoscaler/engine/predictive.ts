@@ -21,7 +21,6 @@
  * it has lasted the HPA's scale-down window), so a flash crowd is followed within one sync.
  * Everything here is arithmetic: no clock, no I/O.
  */
-
 import { type Choice, defaultRules, describeRule, Ensemble, type ForecastRule } from './ensemble';
 import { Levels } from './levels';
 
@@ -229,6 +228,17 @@ export class Forecaster {
       if (Math.abs(error) <= limit || this.misses < this.lead * 4)
         this.miss += (Math.abs(error) - this.miss) / Math.min(++this.misses, 100);
     }
+    this.close(t);
+  }
+
+  /** A bucket with nothing observed (the loop did not run): the level carries on, nothing is learnt. */
+  skip() {
+    if (this.levels.length === 0) return;
+    this.shifted = false;
+    this.close(this.levels.length);
+  }
+
+  private close(t: number) {
     this.levels.push(this.level);
     this.ahead.set(t + this.lead, this.forecast(this.lead).rate);
     this.current = this.ahead.get(t + 1);
@@ -261,8 +271,7 @@ export class Forecaster {
    * less `coverageWorth` × log(rate covered); on a tie the higher one (the same servers cover more).
    */
   cover(rate: number, utilization = this.s.targetUtilization, worth = this.s.coverageWorth): Cover {
-    // A decision asks this of one rate for every utilization and worth: the margins' rates and
-    // their logarithms are made once per rate (and again after a tick moves the margins).
+    // Once per rate (and after a tick moves the margins): a decision asks it for every rule group.
     if (rate !== this.coverRate) {
       const deviation = Math.sqrt(rate / this.tickSeconds);
       let n = 1;

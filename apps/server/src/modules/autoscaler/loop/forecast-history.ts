@@ -6,9 +6,9 @@ const HISTORY_DAYS = 8;
 
 /**
  * Feeds a new forecaster the cluster's latest history: one bucket per sync period from its first
- * stored minute until `now`, each at the mean rate of the last minute begun by then (a gap, when
- * the loop did not run, carries the rate before it), so the buckets a day and a week ago are where
- * the forecast looks for them.
+ * stored minute until `now`, each at the mean rate of its minute, or skipped where no minute was
+ * stored (the loop did not run), so the buckets a day and a week ago are where the forecast looks
+ * for them.
  */
 export async function observeHistory(
   store: MetricsStore,
@@ -23,6 +23,8 @@ export async function observeHistory(
   let i = 0;
   for (let at = minutes[0]?.at ?? until; at + step <= until; at += step) {
     while ((minutes[i + 1]?.at ?? Number.POSITIVE_INFINITY) <= at) i++;
-    forecaster.observe((minutes[i] as { rate: number }).rate);
+    const minute = minutes[i] as { at: number; rate: number };
+    if (at < minute.at + 60_000) forecaster.observe(minute.rate);
+    else forecaster.skip();
   }
 }
