@@ -102,7 +102,6 @@ describe('the ensemble', () => {
   /** A base of 2 req/s with bursts of 30 for `length` seconds every `period`, one tick per second. */
   const bursty = (period: number, length: number) => (t: number) => (t % period < length ? 30 : 2);
   const lean: Rule = { kind: 'forecast', utilization: 0.7, coverageWorth: 0.22, holdBuckets: 4 };
-  /** Runs `seconds` of a load; the forecast rule answers the last bucket's mean at 70 %. */
   /** Runs `seconds` of a load, asking for what the rule chosen at each sync answers; its choices. */
   function run(e: Ensemble, load: (t: number) => number, from: number, seconds: number) {
     let sum = 0;
@@ -113,10 +112,7 @@ describe('the ensemble', () => {
       if ((t + 1) % 15 > 0) continue;
       const mean = sum / 15;
       sum = 0;
-      const servers = e.answer(() => Math.ceil(mean / 0.7), 1, 100);
-      const c = e.choose();
-      e.asked(servers[c.index] as number);
-      choices.push(c);
+      choices.push(e.decide(() => Math.ceil(mean / 0.7), 0, 1, 100).choice);
     }
     return choices;
   }
@@ -159,7 +155,9 @@ describe('the ensemble', () => {
     });
     for (let t = 0; t < 120; t++) {
       e.tick(t === 7 ? Number.NaN : 1e6, 1);
-      if ((t + 1) % 15 === 0) expect(Array.from(e.answer(() => 1e12, 1, 50))).toEqual([50, 50]);
+      if ((t + 1) % 15 > 0) continue;
+      expect(e.decide(() => 1e12, 0, 1, 50).replicas).toBe(50);
+      expect(Array.from(e.answers)).toEqual([50, 50]);
     }
   });
 });

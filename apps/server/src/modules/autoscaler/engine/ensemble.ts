@@ -215,8 +215,8 @@ export class Ensemble {
   private readonly tracks: Tracks;
   private readonly shadowRow: number;
   private readonly askedRow: number;
-  /** The rules' last answers, by index. */
-  private readonly servers: Float64Array;
+  /** The rules' answers at the last sync, by index. */
+  readonly answers: Float64Array;
   /** Forecast rules of one utilization and worth share their wanted servers and one hold window. */
   private readonly group: Int32Array;
   private readonly groupFirst: ForecastRule[] = [];
@@ -244,7 +244,7 @@ export class Ensemble {
     this.tracks = new Tracks(rules.length + 2, o.bootBuckets + 1);
     this.shadowRow = rules.length;
     this.askedRow = rules.length + 1;
-    this.servers = new Float64Array(rules.length);
+    this.answers = new Float64Array(rules.length);
     this.group = new Int32Array(rules.length).fill(-1);
     this.window = new Int32Array(rules.length).fill(-1);
     const groups = new Map<string, number>();
@@ -293,10 +293,23 @@ export class Ensemble {
   }
 
   /**
-   * Each rule's servers at this sync (forecast rules from `forecastServers`, then held), by index.
-   * Then `choose`, then `asked` with the servers the sync asked for.
+   * One sync: every rule's servers scored (forecast rules from `forecastServers`, then held), the
+   * rule to follow chosen, and the servers asked for — the rule's, at least `floor`, within the
+   * bounds — scored as well. The followed rule's own answer is `ruleServers`.
    */
-  answer(forecastServers: (rule: ForecastRule) => number, min: number, max: number): ArrayLike<number> {
+  decide(forecastServers: (rule: ForecastRule) => number, floor: number, min: number, max: number) {
+    this.answer(forecastServers, min, max);
+    const choice = this.choose();
+    const ruleServers = this.answers[choice.index] as number;
+    const replicas = Math.min(max, Math.max(min, ruleServers, floor));
+    // A count that is not a number would make the budget one for good.
+    this.tracks.set(this.askedRow, Number.isFinite(replicas) ? replicas : 0);
+    this.tracks.advance(this.decay);
+    return { choice, ruleServers, replicas };
+  }
+
+  /** Each rule's servers at this sync, by index. */
+  private answer(forecastServers: (rule: ForecastRule) => number, min: number, max: number) {
     this.buckets++;
     this.cap = max;
     const t = this.tracks;
@@ -312,16 +325,8 @@ export class Ensemble {
           : (this.windows[this.window[i] as number]?.quantile(rule.q) ?? 0);
       const servers = Math.min(max, Math.max(min, wanted));
       t.set(i, servers);
-      this.servers[i] = servers;
+      this.answers[i] = servers;
     }
-    return this.servers;
-  }
-
-  /** The servers this sync asked for, whatever set them: scored, and the sync closed. */
-  asked(replicas: number) {
-    // A count that is not a number would make the budget one for good.
-    this.tracks.set(this.askedRow, Number.isFinite(replicas) ? replicas : 0);
-    this.tracks.advance(this.decay);
   }
 
   /**
@@ -332,7 +337,7 @@ export class Ensemble {
    * would have missed `switchMargin` fewer seconds (a bucket's worth at least), and for five
    * minutes whatever.
    */
-  choose(): Choice {
+  private choose(): Choice {
     const rule = () => this.rules[this.following] as Rule;
     if (this.buckets * this.o.bucketSeconds < this.o.evidenceSeconds)
       return { index: this.following, rule: rule(), missesVsHpa: null, costVsHpa: null, spentVsHpa: null };

@@ -335,21 +335,19 @@ export function predictiveDecision(
     if (fc.rate > peak.rate) peak = fc;
   }
   const coverOf = (rule: ForecastRule) => f.cover(peak.rate, rule.utilization, rule.coverageWorth);
-  const servers = f.ensemble.answer(
+  const decided = f.ensemble.decide(
     (rule) => {
       // Requests arrive whole: capacity for a fraction of one more request per tick covers no more ticks.
       const wholePerTick = Math.floor(coverOf(rule).rps * f.tick + 1e-9);
       return Math.ceil(wholePerTick / (f.s.serverRps * f.tick) - 1e-9);
     },
+    floorReplicas,
     bounds.min,
     bounds.max,
   );
-  const choice = f.ensemble.choose();
+  const { choice, replicas, ruleServers: forecastReplicas } = decided;
   const rule = choice.rule;
   const cover = rule.kind === 'forecast' ? coverOf(rule) : undefined;
-  const forecastReplicas = servers[choice.index] as number;
-  const replicas = Math.min(bounds.max, Math.max(bounds.min, forecastReplicas, floorReplicas));
-  f.ensemble.asked(replicas);
   const r = (n: number) => Number(n.toFixed(3));
   const season =
     peak.daily === null
