@@ -59,6 +59,13 @@ export const AUTOSCALER_OPTIONS = [
   },
   {
     section: 'autoscaler',
+    key: 'forecast_rebuilds_per_tick',
+    env: 'AUTOSCALER_FORECAST_REBUILDS_PER_TICK',
+    schema: int(100, 1, 100_000),
+    doc: "Predictive clusters whose forecast one tick rebuilds from stored history (after a restart or takeover); the others are decided by the HPA's rules until their turn.",
+  },
+  {
+    section: 'autoscaler',
     key: 'metrics_retention_days',
     env: 'AUTOSCALER_METRICS_RETENTION_DAYS',
     schema: int(7, 1, 365),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PREDICTIVE, Forecaster, type PredictiveSettings, predictiveDecision } from './predictive';
+import { DEFAULT_PREDICTIVE, Forecaster, type PredictiveSettings } from './predictive';
+import { predictiveDecision } from './predictive-decision';
 
 const settings = (o: Partial<PredictiveSettings> = {}): PredictiveSettings => ({
   ...DEFAULT_PREDICTIVE,

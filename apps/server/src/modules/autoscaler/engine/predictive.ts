@@ -21,7 +21,7 @@
  * it has lasted the HPA's scale-down window), so a flash crowd is followed within one sync.
  * Everything here is arithmetic: no clock, no I/O.
  */
-import { type Choice, defaultRules, describeRule, Ensemble, type ForecastRule } from './ensemble';
+import { defaultRules, Ensemble, type ForecastRule } from './ensemble';
 import { Levels } from './levels';
 
 export type PredictiveSettings = {
@@ -90,32 +90,6 @@ export type Forecast = {
   weekly: number | null;
 };
 
-export type PredictiveDecision = {
-  replicas: number;
-  reason: string;
-  figures: {
-    peakForecastRps: number;
-    horizonSeconds: number;
-    /** The provisioning rule followed (ensemble.ts), and its scores as multiples of the HPA shadow's. */
-    rule: string;
-    ruleMissesVsHpa: number | null;
-    ruleCostVsHpa: number | null;
-    /** The servers the mode asked for, as a multiple of the HPA shadow's (its budget's use). */
-    spentVsHpa: number | null;
-    /** The forecast rule's noise margin, its coverage and the rate it covers (null for a quantile rule). */
-    margin: number | null;
-    coverage: number | null;
-    coveredRps: number | null;
-    levelShift: boolean;
-    forecastReplicas: number;
-    floorReplicas: number;
-    level: number;
-    trend: number;
-    daily: number | null;
-    weekly: number | null;
-  };
-};
-
 /** The coverages the margin is chosen from when none is set. */
 export const COVERAGE_LEVELS = [0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995];
 
@@ -133,8 +107,8 @@ export class Forecaster {
   private falling = 0;
   /** Whether the last bucket moved the level (for the reason). */
   shifted = false;
-  /** Forecasts made one boot delay ahead, by the bucket they are for. */
-  private readonly ahead = new Map<number, number>();
+  /** Forecasts made one boot delay ahead, by the bucket they are for (a ring of `lead + 1`). */
+  private readonly ahead: Float64Array;
   /** The forecast made for the bucket in progress, if one was. */
   private current: number | undefined;
   /** The coverages estimated, and the running estimate of each one's quantile of the standardized miss. */
@@ -163,6 +137,7 @@ export class Forecaster {
     this.lead = Math.max(1, Math.ceil(s.bootSeconds / s.bucketSeconds));
     // `forecast` reads back a week from the last level, and at most `lead + 1` buckets ahead of that.
     this.levels = new Levels(this.week + this.lead + 2);
+    this.ahead = new Float64Array(this.lead + 1);
     this.coverages = s.coverage === null ? COVERAGE_LEVELS : [s.coverage];
     this.z = new Float64Array(this.coverages.length).fill(1);
     this.covered = new Float64Array(this.coverages.length);
@@ -207,7 +182,7 @@ export class Forecaster {
     this.shifted = false;
     if (t === 0) this.level = rate;
     else {
-      const error = rate - this.forecast(1).rate;
+      const error = rate - this.rateAt(1);
       // A break far outside the usual misses is a new level (a flash crowd, an outage's end), not
       // noise: follow it at once instead of smoothing it in over many buckets. Rises count at once;
       // a fall must last as long as the HPA's scale-down window: traffic that stops for a few minutes
@@ -240,28 +215,45 @@ export class Forecaster {
 
   private close(t: number) {
     this.levels.push(this.level);
-    this.ahead.set(t + this.lead, this.forecast(this.lead).rate);
-    this.current = this.ahead.get(t + 1);
-    this.ahead.delete(t + 1);
+    const size = this.ahead.length;
+    this.ahead[(t + this.lead) % size] = this.rateAt(this.lead);
+    // Bucket t + 1 was forecast when bucket t + 1 − lead closed, if it has.
+    this.current = t + 1 >= this.lead ? this.ahead[(t + 1) % size] : undefined;
   }
 
-  /** The mean rate `h` buckets after the last observed one. */
+  /** The mean rate `h` buckets after the last observed one, with its terms. */
   forecast(h: number): Forecast {
-    const t = this.levels.length - 1;
-    const change = (period: number) =>
-      t - period >= 0 && t + h - period >= 0
-        ? this.levels.at(t + h - period) - this.levels.at(t - period)
-        : null;
-    const daily = change(this.day);
-    const weekly = change(this.week);
-    let rate: number;
+    return {
+      rate: this.rateAt(h),
+      level: this.level,
+      trend: this.trend,
+      daily: this.change(this.day, h),
+      weekly: this.change(this.week, h),
+    };
+  }
+
+  /**
+   * The forecast's rate alone: made for every bucket a history replays, so it makes no object
+   * (a week of history took more time collecting them than computing).
+   */
+  private rateAt(h: number) {
+    const daily = this.change(this.day, h);
     if (daily === null) {
       // Damped trend: φ + φ² + … + φ^h buckets of it.
       const phi = this.s.phi;
       const damped = phi === 1 ? h : (phi * (1 - phi ** h)) / (1 - phi);
-      rate = this.level + this.trend * damped;
-    } else rate = this.level + (weekly === null ? daily : (daily + weekly) / 2);
-    return { rate: Math.max(0, rate), level: this.level, trend: this.trend, daily, weekly };
+      return Math.max(0, this.level + this.trend * damped);
+    }
+    const weekly = this.change(this.week, h);
+    return Math.max(0, this.level + (weekly === null ? daily : (daily + weekly) / 2));
+  }
+
+  /** How the levels moved from `period` buckets before the last to `period` before `h` after it. */
+  private change(period: number, h: number) {
+    const t = this.levels.length - 1;
+    return t - period >= 0 && t + h - period >= 0
+      ? this.levels.at(t + h - period) - this.levels.at(t - period)
+      : null;
   }
 
   /**
@@ -309,89 +301,4 @@ export class Forecaster {
       rps: Math.max(atTarget, this.covered[best] as number),
     };
   }
-}
-
-/** Why the rule followed is the one: its scores against the HPA shadow, once they count. */
-function scores(c: Choice) {
-  if (c.missesVsHpa === null || c.costVsHpa === null || c.spentVsHpa === null) return '';
-  const r = (n: number) => Number(n.toFixed(2));
-  return ` (the rule that would have missed ${r(c.missesVsHpa)}× the HPA's seconds at ${r(c.costVsHpa)}× its servers; asked for ${r(c.spentVsHpa)}× so far)`;
-}
-
-/**
- * The servers to ask for now: enough for the peak forecast from now until a server asked for at
- * the next sync could be ready (a server released now cannot come back sooner), and at least the
- * reactive floor.
- */
-export function predictiveDecision(
-  f: Forecaster,
-  floorReplicas: number,
-  bounds: { min: number; max: number },
-): PredictiveDecision {
-  const horizon = f.lead + 1;
-  let peak: Forecast = f.forecast(0);
-  for (let h = 1; h <= horizon; h++) {
-    const fc = f.forecast(h);
-    if (fc.rate > peak.rate) peak = fc;
-  }
-  const coverOf = (rule: ForecastRule) => f.cover(peak.rate, rule.utilization, rule.coverageWorth);
-  const decided = f.ensemble.decide(
-    (rule) => {
-      // Requests arrive whole: capacity for a fraction of one more request per tick covers no more ticks.
-      const wholePerTick = Math.floor(coverOf(rule).rps * f.tick + 1e-9);
-      return Math.ceil(wholePerTick / (f.s.serverRps * f.tick) - 1e-9);
-    },
-    floorReplicas,
-    bounds.min,
-    bounds.max,
-  );
-  const { choice, replicas, ruleServers: forecastReplicas } = decided;
-  const rule = choice.rule;
-  const cover = rule.kind === 'forecast' ? coverOf(rule) : undefined;
-  const r = (n: number) => Number(n.toFixed(3));
-  const season =
-    peak.daily === null
-      ? `trend ${r(peak.trend)}/bucket`
-      : `daily ${r(peak.daily)}${peak.weekly === null ? '' : `, weekly ${r(peak.weekly)}`}`;
-  const shift = f.shifted ? '; level moved to the last bucket' : '';
-  const forecast = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}${shift})`;
-  const how =
-    rule.kind === 'recent' || !cover
-      ? `${describeRule(rule, f.s.bucketSeconds)} = ${forecastReplicas}`
-      : `${
-          cover.rps > peak.rate / rule.utilization
-            ? `+ ${r(cover.margin)} noise deviations (covering ${r(cover.coverage * 100)} % of ticks)`
-            : `at ${r(rule.utilization * 100)} % utilization`
-        } = ${r(cover.rps)} req/s, / ${f.s.serverRps} req/s per server${
-          rule.holdBuckets > f.lead ? `, held ${r((rule.holdBuckets * f.s.bucketSeconds) / 60)} min` : ''
-        } = ${forecastReplicas}`;
-  const why = `${forecast}; ${how}${scores(choice)}`;
-  const limit =
-    replicas === forecastReplicas
-      ? ''
-      : replicas === floorReplicas
-        ? `; reactive floor ${floorReplicas}`
-        : `; bounds [${bounds.min}, ${bounds.max}]`;
-  return {
-    replicas,
-    reason: `${why}${limit} → ${replicas} servers`,
-    figures: {
-      peakForecastRps: peak.rate,
-      horizonSeconds: horizon * f.s.bucketSeconds,
-      rule: describeRule(rule, f.s.bucketSeconds),
-      ruleMissesVsHpa: choice.missesVsHpa,
-      ruleCostVsHpa: choice.costVsHpa,
-      spentVsHpa: choice.spentVsHpa,
-      margin: cover?.margin ?? null,
-      coverage: cover?.coverage ?? null,
-      coveredRps: cover?.rps ?? null,
-      levelShift: f.shifted,
-      forecastReplicas,
-      floorReplicas,
-      level: peak.level,
-      trend: peak.trend,
-      daily: peak.daily,
-      weekly: peak.weekly,
-    },
-  };
 }

@@ -2,12 +2,8 @@ import type { THpaPod, TReconcileInputs } from '@clockpilot/contracts';
 import { ZSimClusterSpec } from '@clockpilot/contracts/simulator';
 import { ClusterModel } from '@clockpilot/simulator/model';
 import { cpuMetric, HpaMemory } from '../engine/hpa-shadow';
-import {
-  DEFAULT_PREDICTIVE,
-  Forecaster,
-  type PredictiveSettings,
-  predictiveDecision,
-} from '../engine/predictive';
+import { DEFAULT_PREDICTIVE, Forecaster, type PredictiveSettings } from '../engine/predictive';
+import { predictiveDecision } from '../engine/predictive-decision';
 import { computeMetrics, type Metrics } from './metrics';
 import type { Trace } from './trace';
 

@@ -4,7 +4,7 @@ import { SIM_BULK_MAX } from '@clockpilot/contracts/simulator';
 import type { AppContext } from '../../../platform/context';
 import type { DayPartitions } from '../../../platform/day-partitions';
 import type { ControllerMemory, EventRow } from '../autoscaler.tables';
-import { DEFAULT_PREDICTIVE, Forecaster, predictiveDecision } from '../engine/predictive';
+import { predictiveDecision } from '../engine/predictive-decision';
 import type { ReconcileResult } from '../engine/reconcile';
 import { type LiveBus, type LiveLine, lineOf } from '../live/bus';
 import { type MetricsStore, pointOf, type Sample } from '../metrics/store';
@@ -16,15 +16,12 @@ import {
   serverCount,
 } from '../simulator-client';
 import type { Breakers } from './breakers';
-import { fallbackSync, floorSync, hpaSync, type LimitedBy, limitOf, targetShare } from './controller';
+import { fallbackSync, floorSync, hpaSync, type LimitedBy, limitOf } from './controller';
 import { loopRepo as repo, type TickRow } from './events.repo';
-import { observeHistory } from './forecast-history';
+import { createForecasters } from './forecasters';
 import { chunks, eachLimited, limiter } from './limits';
 import { createLoopMetrics } from './loop.metrics';
 import { createTickRows } from './tick-rows';
-
-/** Stored histories read at once when forecasters are rebuilt (fewer when the pool is small). */
-const HISTORY_READS = 4;
 
 /**
  * Connections a tick may hold at once: DATABASE_POOL_SIZE less two (at least one), so HTTP requests
@@ -137,34 +134,17 @@ export function createLoop(
 ) {
   const { db, clock } = ctx;
   const sync = ctx.config.autoscaler.syncSeconds;
-  const forecasters = new Map<string, { forecaster: Forecaster; key: string }>();
   const series = createLoopMetrics(ctx);
   const budget = tickConnections(ctx.config.database.poolSize);
   const saving = limiter(budget.saves);
   const rows = createTickRows(db);
+  const forecasters = createForecasters(store, sync, ctx.config.autoscaler.forecastRebuildsPerTick);
 
-  /** The cluster's forecaster, rebuilt from its stored history when this replica has none (or settings changed). */
-  async function forecasterFor(row: TickRow, now: Date) {
-    // The forecast is provisioned at the cluster's target, in units of a server's SLO capacity.
-    const serverRps = row.simulation.capacityRps;
-    const targetUtilization = targetShare(row);
-    const key = `${serverRps}/${targetUtilization}/${row.simulation.bootSeconds}`;
-    const known = forecasters.get(row.id);
-    if (known?.key === key) return known.forecaster;
-    const forecaster = new Forecaster({
-      ...DEFAULT_PREDICTIVE,
-      bucketSeconds: sync,
-      bootSeconds: row.simulation.bootSeconds,
-      serverRps,
-      targetUtilization,
-    });
-    await observeHistory(store, forecaster, row.id, now, sync);
-    forecasters.set(row.id, { forecaster, key });
-    return forecaster;
-  }
-
-  /** The decision on metrics read: HPA, or predictive over the HPA's answer as its floor. */
-  async function decideOn(row: TickRow, metrics: ClusterMetrics, elapsed: number, now: Date) {
+  /**
+   * The decision on metrics read: HPA, or predictive over the HPA's answer as its floor (the HPA's
+   * own answer while the cluster's forecast waits to be rebuilt).
+   */
+  function decideOn(row: TickRow, metrics: ClusterMetrics, elapsed: number): Decision {
     const { result, memory, input } = hpaSync(row, metrics, elapsed);
     const hpa: Decision = {
       recommended: result.desiredReplicas,
@@ -174,7 +154,12 @@ export function createLoop(
       result,
     };
     if (row.mode !== 'predictive') return hpa;
-    const forecaster = await forecasterFor(row, now);
+    const forecaster = forecasters.of(row);
+    if (!forecaster)
+      return {
+        ...hpa,
+        reason: `the forecast is being rebuilt from stored history (${forecasters.perTick} clusters per tick); the HPA decides until then: ${result.reason}`,
+      };
     forecaster.observeTick(metrics.cluster.requestRate, sync);
     forecaster.observe(metrics.cluster.requestRate);
     const floor = floorSync(row, input);
@@ -232,9 +217,7 @@ export function createLoop(
     } catch (err) {
       readError = err;
     }
-    const decided = metrics
-      ? await decideOn(row, metrics, elapsed, now)
-      : decideBlind(row, readError, elapsed);
+    const decided = metrics ? decideOn(row, metrics, elapsed) : decideBlind(row, readError, elapsed);
     let { recommended: applied, reason, limitedBy, memory } = decided;
     if (decided.recommended !== row.desiredServers) {
       try {
@@ -351,14 +334,8 @@ export function createLoop(
       const current = read.map((r) => r.row);
       const ids = new Set(current.map((r) => r.id));
       breakers.retain(ids);
-      for (const id of forecasters.keys()) if (!ids.has(id)) forecasters.delete(id);
-      // Forecasters this replica lacks are rebuilt first, a few history reads at a time (not one per
-      // cluster in flight, which would queue thousands on the database pool).
-      const predictive = current.filter((r) => r.mode === 'predictive');
       done = series.phase('forecasters');
-      await eachLimited(predictive, Math.min(HISTORY_READS, budget.connections), (row) =>
-        forecasterFor(row, now),
-      );
+      await forecasters.prepare(current, ids, now, budget.connections);
       done();
       // Clusters go in chunks of one bulk read each, BULK_IN_FLIGHT chunks at once; a chunk's writes
       // and live messages go out while the other chunks are read and decided (`budget.saves` chunks'

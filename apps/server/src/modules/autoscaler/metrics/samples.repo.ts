@@ -67,6 +67,31 @@ const FIGURES = sql`count(*)::int, sum(request_rate), max(request_rate), max(p95
 const ROLLED_TO = sql`(select rolled_to from autoscaler_rollup_state)`;
 const iso = (d: Date) => d.toISOString();
 
+/**
+ * One cluster's minutes in [from, to]: the rolled-up ones from the rollups, the later ones
+ * aggregated from the samples. One statement, so both sides see one watermark.
+ */
+function minutesOf(clusterId: string, from: Date, to: Date) {
+  const first = iso(new Date(Math.ceil(from.getTime() / MINUTE_MS) * MINUTE_MS));
+  const end = iso(new Date(Math.floor(to.getTime() / MINUTE_MS) * MINUTE_MS + MINUTE_MS));
+  return sql`
+      select minute, samples, request_rate_sum, p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples,
+             ready_servers_sum, desired_servers_max
+        from autoscaler_rollups
+       where cluster_id = ${clusterId} and minute >= ${first}::timestamptz
+         and minute < ${end}::timestamptz and minute < ${ROLLED_TO}
+      union all
+      select minute, samples, request_rate_sum, p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples,
+             ready_servers_sum, desired_servers_max
+        from (select ${MINUTE} as minute, ${FIGURES}
+                from autoscaler_samples
+               where cluster_id = ${clusterId} and at >= greatest(${first}::timestamptz, ${ROLLED_TO})
+                 and at < ${end}::timestamptz
+               group by 1) as tail (minute, samples, request_rate_sum, request_rate_max, p95_ms_max,
+                                    error_rate_sum, cpu_percent_sum, cpu_samples, ready_servers_sum,
+                                    desired_servers_max)`;
+}
+
 /** The SQL of the metrics store: samples (in day partitions, see platform/day-partitions.ts), rollups per minute. */
 export const samplesRepo = {
   /**
@@ -141,31 +166,10 @@ export const samplesRepo = {
       .orderBy(asc(s.at))
       .limit(limit);
   },
-  /**
-   * One cluster's minutes in [from, to]: the rolled-up ones from the rollups, the later ones
-   * aggregated from the samples. One statement, so both sides see one watermark.
-   */
+  /** One cluster's minutes in [from, to], oldest first (see minutesOf). */
   async minutes(db: DbOrTx, clusterId: string, from: Date, to: Date, limit: number): Promise<MinuteRow[]> {
-    const first = new Date(Math.ceil(from.getTime() / MINUTE_MS) * MINUTE_MS);
-    const end = new Date(Math.floor(to.getTime() / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
     const r = await db.execute<Record<string, number | string | Date>>(sql`
-      select minute, samples, request_rate_sum, p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples,
-             ready_servers_sum, desired_servers_max
-        from autoscaler_rollups
-       where cluster_id = ${clusterId} and minute >= ${iso(first)}::timestamptz
-         and minute < ${iso(end)}::timestamptz and minute < ${ROLLED_TO}
-      union all
-      select minute, samples, request_rate_sum, p95_ms_max, error_rate_sum, cpu_percent_sum, cpu_samples,
-             ready_servers_sum, desired_servers_max
-        from (select ${MINUTE} as minute, ${FIGURES}
-                from autoscaler_samples
-               where cluster_id = ${clusterId} and at >= greatest(${iso(first)}::timestamptz, ${ROLLED_TO})
-                 and at < ${iso(end)}::timestamptz
-               group by 1) as tail (minute, samples, request_rate_sum, request_rate_max, p95_ms_max,
-                                    error_rate_sum, cpu_percent_sum, cpu_samples, ready_servers_sum,
-                                    desired_servers_max)
-       order by minute
-       limit ${limit}`);
+      select * from (${minutesOf(clusterId, from, to)}) as m order by minute limit ${limit}`);
     return r.rows.map((x) => ({
       minute: new Date(x.minute as string),
       samples: Number(x.samples),
@@ -177,5 +181,16 @@ export const samplesRepo = {
       readyServersSum: Number(x.ready_servers_sum),
       desiredServersMax: Number(x.desired_servers_max),
     }));
+  },
+  /**
+   * One cluster's mean request rate per minute in [from, to], oldest first, at as epoch
+   * milliseconds: only the two figures a forecaster's history needs (a week of minutes is read per
+   * predictive cluster when a replica takes the loop over).
+   */
+  async minuteRates(db: DbOrTx, clusterId: string, from: Date, to: Date, limit: number) {
+    const r = await db.execute<{ at: number; rate: number }>(sql`
+      select (extract(epoch from minute) * 1000)::float8 as at, request_rate_sum / samples as rate
+        from (${minutesOf(clusterId, from, to)}) as m order by minute limit ${limit}`);
+    return r.rows;
   },
 };

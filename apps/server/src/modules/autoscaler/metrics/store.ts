@@ -3,7 +3,7 @@ import type { AppContext } from '../../../platform/context';
 import { dayPartitions } from '../../../platform/day-partitions';
 import { unprocessable } from '../../../platform/errors';
 import type { SampleRow } from '../autoscaler.tables';
-import { type MinuteRow, samplesRepo as repo } from './samples.repo';
+import { samplesRepo as repo } from './samples.repo';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -13,9 +13,6 @@ const MAX_POINTS = 10_000;
 export const ROLLUP_MINUTES_PER_RUN = 60;
 
 const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
-/** A minute's mean request rate: the forecasters' history and the charts read the same figure. */
-const meanRate = (x: MinuteRow) => x.requestRateSum / x.samples;
-
 /** How long a tick may run before its job is given up on: also how long a minute may still get samples. */
 export const tickExpirySeconds = (syncSeconds: number) => Math.max(30, 2 * syncSeconds);
 
@@ -92,8 +89,7 @@ export function createMetricsStore(ctx: AppContext) {
     /** One cluster's mean request rate of each minute in [from, to] that has samples, oldest first. */
     async minuteRates(clusterId: string, from: Date, to: Date) {
       const limit = Math.ceil((to.getTime() - from.getTime()) / MINUTE_MS) + 1;
-      const rows = await repo.minutes(db, clusterId, from, to, limit);
-      return rows.map((x) => ({ at: x.minute.getTime(), rate: meanRate(x) }));
+      return repo.minuteRates(db, clusterId, from, to, limit);
     },
 
     /**
@@ -113,7 +109,7 @@ export function createMetricsStore(ctx: AppContext) {
         const rows = await repo.minutes(db, clusterId, from, to, MAX_POINTS + 1);
         points = rows.map((x) => ({
           at: x.minute.toISOString(),
-          requestRate: meanRate(x),
+          requestRate: x.requestRateSum / x.samples,
           p95Ms: x.p95MsMax,
           errorRate: x.errorRateSum / x.samples,
           cpuPercent: x.cpuSamples > 0 ? x.cpuPercentSum / x.cpuSamples : null,
