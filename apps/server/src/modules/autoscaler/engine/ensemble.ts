@@ -216,7 +216,7 @@ export class Ensemble {
   private readonly shadowRow: number;
   private readonly askedRow: number;
   /** The rules' answers at the last sync, by index. */
-  readonly answers: Float64Array;
+  private readonly servers: Float64Array;
   /** Forecast rules of one utilization and worth share their wanted servers and one hold window. */
   private readonly group: Int32Array;
   private readonly groupFirst: ForecastRule[] = [];
@@ -244,7 +244,7 @@ export class Ensemble {
     this.tracks = new Tracks(rules.length + 2, o.bootBuckets + 1);
     this.shadowRow = rules.length;
     this.askedRow = rules.length + 1;
-    this.answers = new Float64Array(rules.length);
+    this.servers = new Float64Array(rules.length);
     this.group = new Int32Array(rules.length).fill(-1);
     this.window = new Int32Array(rules.length).fill(-1);
     const groups = new Map<string, number>();
@@ -300,12 +300,17 @@ export class Ensemble {
   decide(forecastServers: (rule: ForecastRule) => number, floor: number, min: number, max: number) {
     this.answer(forecastServers, min, max);
     const choice = this.choose();
-    const ruleServers = this.answers[choice.index] as number;
+    const ruleServers = this.servers[choice.index] as number;
     const replicas = Math.min(max, Math.max(min, ruleServers, floor));
     // A count that is not a number would make the budget one for good.
     this.tracks.set(this.askedRow, Number.isFinite(replicas) ? replicas : 0);
     this.tracks.advance(this.decay);
     return { choice, ruleServers, replicas };
+  }
+
+  /** The rules' answers at the last sync, by index. */
+  get answers(): ArrayLike<number> {
+    return this.servers;
   }
 
   /** Each rule's servers at this sync, by index. */
@@ -325,7 +330,7 @@ export class Ensemble {
           : (this.windows[this.window[i] as number]?.quantile(rule.q) ?? 0);
       const servers = Math.min(max, Math.max(min, wanted));
       t.set(i, servers);
-      this.answers[i] = servers;
+      this.servers[i] = servers;
     }
   }
 

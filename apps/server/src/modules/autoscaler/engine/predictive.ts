@@ -1,6 +1,7 @@
 /**
- * The predictive mode: forecast the request rate, provision for it one boot delay ahead with a
- * margin learnt from the forecast's own misses, and never go below the reactive HPA answer.
+ * The predictive mode's forecaster: the request rate forecast, and the margin learnt from the
+ * forecast's own misses that provisioning one boot delay ahead adds to it (predictive-decision.ts
+ * turns them into servers, never fewer than the reactive floor's).
  *
  * Forecast of the mean rate `h` buckets ahead (a bucket is one sync period):
  *   level now (exponential smoothing of the observed rates)

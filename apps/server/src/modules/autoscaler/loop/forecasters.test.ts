@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
-import { loginAs } from '../../../../test/factories/identity';
+import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
+import { request } from '../../../../test/http';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
 
 const clock = testClock(new Date('2026-11-26T12:00:00Z'));
 let t: TestApp;
 let sim: TestSimulator;
+let owner: LoggedIn;
 
 beforeAll(async () => {
   sim = await startSimulator();
@@ -15,33 +17,37 @@ beforeAll(async () => {
     jobs: false,
     env: { ...sim.env, AUTOSCALER_FORECAST_REBUILDS_PER_TICK: '2' },
   });
+  owner = await loginAs(t);
 });
 afterAll(async () => {
   await t?.close();
   await sim?.stop();
 });
 
+const PREDICTIVE = {
+  minServers: 1,
+  maxServers: 20,
+  mode: 'predictive' as const,
+  target: { type: 'cpu' as const, utilizationPercent: 50 },
+  simulation: { load: { type: 'constant' as const, rps: 40 }, capacityRps: 10, bootSeconds: 0 },
+};
+const services = () => moduleServices(t, 'autoscaler');
+/** One control-loop period; the outcomes of the clusters `ids`. */
+async function period(ids: string[]) {
+  for (const id of ids) await sim.advance(id, 15);
+  clock.advance(15_000);
+  return (await services().loop.tick()).filter((o) => ids.includes(o.row.id));
+}
+const forecastOf = (o: { event: { inputs: Record<string, unknown> } }) => o.event.inputs.forecast;
+
 describe("a replica's forecasters", () => {
   it('are rebuilt a few per tick; a cluster still waiting is decided by the HPA and says so', async () => {
-    const owner = await loginAs(t);
     const clusters = [];
-    for (let i = 0; i < 5; i++)
-      clusters.push(
-        await createCluster(t, owner.user, {
-          minServers: 1,
-          maxServers: 20,
-          mode: 'predictive',
-          target: { type: 'cpu', utilizationPercent: 50 },
-          simulation: { load: { type: 'constant', rps: 40 }, capacityRps: 10, bootSeconds: 0 },
-        }),
-      );
+    for (let i = 0; i < 5; i++) clusters.push(await createCluster(t, owner.user, PREDICTIVE));
     const ids = clusters.map((c) => c.id);
     const forecast = [];
     for (let tick = 0; tick < 4; tick++) {
-      for (const id of ids) await sim.advance(id, 15);
-      clock.advance(15_000);
-      const outcomes = await moduleServices(t, 'autoscaler').loop.tick();
-      const mine = outcomes.filter((o) => ids.includes(o.row.id));
+      const mine = await period(ids);
       expect(mine).toHaveLength(5);
       const waiting = mine.filter((o) => o.event.inputs.forecast === undefined);
       for (const o of waiting) {
@@ -55,5 +61,54 @@ describe("a replica's forecasters", () => {
     }
     // Two rebuilt per tick, each then kept: 2, 4, then all five.
     expect(forecast).toEqual([2, 4, 5, 5]);
+  });
+
+  it('leave a cluster whose history could not be read waiting for the next tick, the tick itself going on', async () => {
+    const c = await createCluster(t, owner.user, PREDICTIVE);
+    const read = vi
+      .spyOn(services().metrics, 'minuteRates')
+      .mockRejectedValueOnce(new Error('connection lost'));
+    try {
+      const [first] = await period([c.id]);
+      expect(read).toHaveBeenCalledTimes(1);
+      expect(first?.event.reason).toMatch(/^the forecast is being rebuilt from stored history/);
+      const [second] = await period([c.id]);
+      expect(forecastOf(second!)).toBeDefined();
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  it('skip the buckets of ticks they did not see, and are rebuilt after more than an hour of them', async () => {
+    const c = await createCluster(t, owner.user, PREDICTIVE);
+    const read = vi.spyOn(services().metrics, 'minuteRates');
+    const reads = () => read.mock.calls.filter(([id]) => id === c.id).length;
+    // Signed in at each change: the clock moves by hours.
+    const mode = async (m: string) =>
+      expect(
+        (await request(t, await signIn(t, owner.user), 'PATCH', `/autoscaler/clusters/${c.id}`, { mode: m }))
+          .status,
+      ).toBe(200);
+    try {
+      await period([c.id]);
+      await period([c.id]);
+      expect(reads()).toBe(1);
+      // Two ticks it did not feed (as another replica's would be): their buckets skipped, no read.
+      await mode('hpa');
+      await period([c.id]);
+      await period([c.id]);
+      await mode('predictive');
+      expect(forecastOf((await period([c.id]))[0]!)).toBeDefined();
+      expect(reads()).toBe(1);
+      // Two hours in hpa mode: rebuilt from what was stored meanwhile.
+      await mode('hpa');
+      clock.advance(2 * 3_600_000);
+      await period([c.id]);
+      await mode('predictive');
+      expect(forecastOf((await period([c.id]))[0]!)).toBeDefined();
+      expect(reads()).toBe(2);
+    } finally {
+      read.mockRestore();
+    }
   });
 });

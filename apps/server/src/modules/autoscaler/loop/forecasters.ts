@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { DEFAULT_PREDICTIVE, Forecaster } from '../engine/predictive';
 import type { MetricsStore } from '../metrics/store';
 import { targetShare } from './controller';
@@ -6,6 +7,8 @@ import { eachLimited } from './limits';
 
 /** A week and a day: the forecast's weekly term needs a week of levels before the day it reads. */
 const HISTORY_DAYS = 8;
+/** How far behind the stored ticks a forecaster may be caught up by skipping buckets; further, it is rebuilt. */
+const CATCH_UP_SECONDS = 3600;
 /** Stored histories read at once when forecasters are rebuilt (fewer when the pool is small). */
 const HISTORY_READS = 4;
 
@@ -35,20 +38,35 @@ async function observeHistory(
 }
 
 /**
- * The predictive clusters' forecasters this replica keeps between ticks. One it lacks (a restart, a
- * takeover, a settings change) is rebuilt from the cluster's stored history, `perTick` at most per
- * tick: a week of minutes costs ~40 ms each, and thousands at a takeover would stall the tick for
+ * The predictive clusters' forecasters this replica keeps between ticks. One it lacks — a restart, a
+ * takeover, a settings change, or over an hour of ticks it did not see — is rebuilt from the cluster's stored history, `perTick` at most per tick: a week of
+ * minutes costs ~30 ms of CPU and a read each, and thousands at a takeover would stall the tick for
  * minutes. Until its turn, a cluster is decided by the HPA's rules.
  */
-export function createForecasters(store: MetricsStore, syncSeconds: number, perTick: number) {
-  const known = new Map<string, { forecaster: Forecaster; key: string }>();
+export function createForecasters(store: MetricsStore, log: Logger, syncSeconds: number, perTick: number) {
+  /** Each forecaster with the settings it was made for and the tick it last saw (null: none yet). */
+  const known = new Map<string, { forecaster: Forecaster; key: string; fedAt: number | null }>();
   // The forecast is provisioned at the cluster's target, in units of a server's SLO capacity: a
   // change of either, or of the boot delay, makes a new forecaster.
   const keyOf = (row: TickRow) =>
     `${row.simulation.capacityRps}/${targetShare(row)}/${row.simulation.bootSeconds}`;
-  const of = (row: TickRow) => {
+  const lastTick = (row: TickRow) => row.lastTickAt?.getTime() ?? null;
+  /**
+   * The cluster's forecaster if it is for its settings, brought up to the last stored tick: the
+   * buckets of ticks it did not see (run by another replica, or in `hpa` mode) are skipped, so that
+   * "a day ago" stays a day of buckets back; further behind than CATCH_UP_SECONDS, none.
+   */
+  const current = (row: TickRow) => {
     const k = known.get(row.id);
-    return k?.key === keyOf(row) ? k.forecaster : undefined;
+    if (!k || k.key !== keyOf(row)) return undefined;
+    const last = lastTick(row);
+    if (k.fedAt === last) return k;
+    if (last === null || k.fedAt === null || last < k.fedAt) return undefined;
+    const missed = Math.round((last - k.fedAt) / (syncSeconds * 1000));
+    if (missed * syncSeconds > CATCH_UP_SECONDS) return undefined;
+    for (let i = 0; i < missed; i++) k.forecaster.skip();
+    k.fedAt = last;
+    return k;
   };
 
   async function rebuild(row: TickRow, now: Date) {
@@ -59,14 +77,33 @@ export function createForecasters(store: MetricsStore, syncSeconds: number, perT
       serverRps: row.simulation.capacityRps,
       targetUtilization: targetShare(row),
     });
-    await observeHistory(store, forecaster, row.id, now, syncSeconds);
-    known.set(row.id, { forecaster, key: keyOf(row) });
+    try {
+      await observeHistory(store, forecaster, row.id, now, syncSeconds);
+    } catch (err) {
+      // One cluster's failed read leaves it waiting for the next tick; the others' ticks go on.
+      log.warn({ err, clusterId: row.id }, 'autoscaler: a forecaster could not be rebuilt');
+      return;
+    }
+    known.set(row.id, { forecaster, key: keyOf(row), fedAt: lastTick(row) });
   }
 
   return {
     perTick,
-    /** The cluster's forecaster, if this replica has one for its settings. */
-    of,
+    /**
+     * The cluster's forecaster fed this tick's request rate (null: none was read, the bucket is
+     * skipped as a rebuild would skip it), or undefined while it waits to be rebuilt.
+     */
+    feed(row: TickRow, now: Date, rate: number | null) {
+      const k = current(row);
+      if (!k) return undefined;
+      if (rate === null) k.forecaster.skip();
+      else {
+        k.forecaster.observeTick(rate, syncSeconds);
+        k.forecaster.observe(rate);
+      }
+      k.fedAt = now.getTime();
+      return k.forecaster;
+    },
     /**
      * Before a tick over `rows` (every cluster there is, `ids` theirs): drops the forecasters of
      * clusters that are gone and rebuilds up to `perTick` of the missing ones, `connections` history
@@ -74,7 +111,7 @@ export function createForecasters(store: MetricsStore, syncSeconds: number, perT
      */
     async prepare(rows: TickRow[], ids: Set<string>, now: Date, connections: number) {
       for (const id of known.keys()) if (!ids.has(id)) known.delete(id);
-      const lacking = rows.filter((r) => r.mode === 'predictive' && !of(r));
+      const lacking = rows.filter((r) => r.mode === 'predictive' && !current(r));
       await eachLimited(lacking.slice(0, perTick), Math.min(HISTORY_READS, connections), (row) =>
         rebuild(row, now),
       );

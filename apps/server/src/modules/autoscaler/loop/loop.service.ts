@@ -138,13 +138,18 @@ export function createLoop(
   const budget = tickConnections(ctx.config.database.poolSize);
   const saving = limiter(budget.saves);
   const rows = createTickRows(db);
-  const forecasters = createForecasters(store, sync, ctx.config.autoscaler.forecastRebuildsPerTick);
+  const forecasters = createForecasters(
+    store,
+    ctx.log.app,
+    sync,
+    ctx.config.autoscaler.forecastRebuildsPerTick,
+  );
 
   /**
    * The decision on metrics read: HPA, or predictive over the HPA's answer as its floor (the HPA's
    * own answer while the cluster's forecast waits to be rebuilt).
    */
-  function decideOn(row: TickRow, metrics: ClusterMetrics, elapsed: number): Decision {
+  function decideOn(row: TickRow, metrics: ClusterMetrics, elapsed: number, now: Date): Decision {
     const { result, memory, input } = hpaSync(row, metrics, elapsed);
     const hpa: Decision = {
       recommended: result.desiredReplicas,
@@ -154,14 +159,12 @@ export function createLoop(
       result,
     };
     if (row.mode !== 'predictive') return hpa;
-    const forecaster = forecasters.of(row);
+    const forecaster = forecasters.feed(row, now, metrics.cluster.requestRate);
     if (!forecaster)
       return {
         ...hpa,
         reason: `the forecast is being rebuilt from stored history (${forecasters.perTick} clusters per tick); the HPA decides until then: ${result.reason}`,
       };
-    forecaster.observeTick(metrics.cluster.requestRate, sync);
-    forecaster.observe(metrics.cluster.requestRate);
     const floor = floorSync(row, input);
     const d = predictiveDecision(forecaster, floor.desiredReplicas, {
       min: row.minServers,
@@ -217,7 +220,9 @@ export function createLoop(
     } catch (err) {
       readError = err;
     }
-    const decided = metrics ? decideOn(row, metrics, elapsed) : decideBlind(row, readError, elapsed);
+    // A predictive cluster read blind skips its forecast's bucket, as a rebuild from the stored ticks would.
+    if (!metrics && row.mode === 'predictive') forecasters.feed(row, now, null);
+    const decided = metrics ? decideOn(row, metrics, elapsed, now) : decideBlind(row, readError, elapsed);
     let { recommended: applied, reason, limitedBy, memory } = decided;
     if (decided.recommended !== row.desiredServers) {
       try {

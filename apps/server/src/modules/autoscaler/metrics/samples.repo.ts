@@ -185,12 +185,14 @@ export const samplesRepo = {
   /**
    * One cluster's mean request rate per minute in [from, to], oldest first, at as epoch
    * milliseconds: only the two figures a forecaster's history needs (a week of minutes is read per
-   * predictive cluster when a replica takes the loop over).
+   * predictive cluster when a replica takes the loop over). The mean is the charts' (store.ts `read`).
    */
   async minuteRates(db: DbOrTx, clusterId: string, from: Date, to: Date, limit: number) {
     const r = await db.execute<{ at: number; rate: number }>(sql`
       select (extract(epoch from minute) * 1000)::float8 as at, request_rate_sum / samples as rate
-        from (${minutesOf(clusterId, from, to)}) as m order by minute limit ${limit}`);
+        from (${minutesOf(clusterId, from, to)}) as m
+       where samples > 0
+       order by minute limit ${limit}`);
     return r.rows;
   },
 };

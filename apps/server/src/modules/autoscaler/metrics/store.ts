@@ -109,6 +109,7 @@ export function createMetricsStore(ctx: AppContext) {
         const rows = await repo.minutes(db, clusterId, from, to, MAX_POINTS + 1);
         points = rows.map((x) => ({
           at: x.minute.toISOString(),
+          // The forecasters' history reads the same mean in SQL (samples.repo.ts `minuteRates`).
           requestRate: x.requestRateSum / x.samples,
           p95Ms: x.p95MsMax,
           errorRate: x.errorRateSum / x.samples,
