@@ -39,9 +39,10 @@ async function observeHistory(
 
 /**
  * The predictive clusters' forecasters this replica keeps between ticks. One it lacks — a restart, a
- * takeover, a settings change, or over an hour of ticks it did not see — is rebuilt from the cluster's stored history, `perTick` at most per tick: a week of
- * minutes costs ~30 ms of CPU and a read each, and thousands at a takeover would stall the tick for
- * minutes. Until its turn, a cluster is decided by the HPA's rules.
+ * takeover, a settings change, or over an hour of ticks it did not see — is rebuilt from the
+ * cluster's stored history, `perTick` at most per tick: a week of minutes costs ~30 ms of CPU and a
+ * read each, and thousands at a takeover would stall the tick for minutes. Until its turn, a cluster
+ * is decided by the HPA's rules.
  */
 export function createForecasters(store: MetricsStore, log: Logger, syncSeconds: number, perTick: number) {
   /** Each forecaster with the settings it was made for and the tick it last saw (null: none yet). */
@@ -54,9 +55,10 @@ export function createForecasters(store: MetricsStore, log: Logger, syncSeconds:
   /**
    * The cluster's forecaster if it is for its settings, brought up to the last stored tick: the
    * buckets of ticks it did not see (run by another replica, or in `hpa` mode) are skipped, so that
-   * "a day ago" stays a day of buckets back; further behind than CATCH_UP_SECONDS, none.
+   * "a day ago" stays a day of buckets back; further behind than CATCH_UP_SECONDS, none. It moves
+   * the forecaster: a second call for the same row finds it caught up and changes nothing.
    */
-  const current = (row: TickRow) => {
+  const caughtUp = (row: TickRow) => {
     const k = known.get(row.id);
     if (!k || k.key !== keyOf(row)) return undefined;
     const last = lastTick(row);
@@ -94,7 +96,7 @@ export function createForecasters(store: MetricsStore, log: Logger, syncSeconds:
      * skipped as a rebuild would skip it), or undefined while it waits to be rebuilt.
      */
     feed(row: TickRow, now: Date, rate: number | null) {
-      const k = current(row);
+      const k = caughtUp(row);
       if (!k) return undefined;
       if (rate === null) k.forecaster.skip();
       else {
@@ -111,7 +113,7 @@ export function createForecasters(store: MetricsStore, log: Logger, syncSeconds:
      */
     async prepare(rows: TickRow[], ids: Set<string>, now: Date, connections: number) {
       for (const id of known.keys()) if (!ids.has(id)) known.delete(id);
-      const lacking = rows.filter((r) => r.mode === 'predictive' && !current(r));
+      const lacking = rows.filter((r) => r.mode === 'predictive' && !caughtUp(r));
       await eachLimited(lacking.slice(0, perTick), Math.min(HISTORY_READS, connections), (row) =>
         rebuild(row, now),
       );
