@@ -10,6 +10,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Evidence } from './engine/ensemble';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -52,6 +53,13 @@ export const autoscalerClusterTicks = pgTable('autoscaler_cluster_ticks', {
     .default('closed'),
   controller: json('controller').$type<ControllerMemory>().notNull().default({}),
   lastTickAt: tz('last_tick_at'),
+});
+/** The predictive mode's rule scores by cluster (migration 0059), kept for the next rebuild. */
+export const autoscalerForecastEvidence = pgTable('autoscaler_forecast_evidence', {
+  clusterId: uuid('cluster_id').primaryKey(),
+  settings: text('settings').notNull(),
+  savedAt: tz('saved_at').notNull(),
+  evidence: json('evidence').$type<Evidence>().notNull(),
 });
 /** A cluster's settings with its tick state. */
 export type ClusterRow = typeof autoscalerClusters.$inferSelect &

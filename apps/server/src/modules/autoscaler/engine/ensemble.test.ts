@@ -2,15 +2,9 @@ import { ZSimClusterSpec } from '@clockpilot/contracts/simulator';
 import { ClusterModel } from '@clockpilot/simulator/model';
 import { describe, expect, it } from 'vitest';
 import { HpaLoop, type ReplayOptions } from '../evaluate/replay';
-import {
-  type Choice,
-  Ensemble,
-  type EnsembleSettings,
-  RecentQuantiles,
-  type Rule,
-  WindowMax,
-} from './ensemble';
+import { type Choice, Ensemble, type EnsembleSettings, type Rule } from './ensemble';
 import { HpaShadow } from './hpa-shadow';
+import { RecentQuantiles, WindowMax } from './windows';
 
 /** A seeded stream of numbers in [0, 1). */
 function random(seed: number) {
@@ -130,6 +124,37 @@ describe('the ensemble', () => {
     expect(later.index).toBe(1);
     expect(later.costVsHpa).toBeLessThan(0.8);
     expect(later.missesVsHpa).toBeLessThanOrEqual(1);
+  });
+
+  it('goes on from saved scores with the rule they chose, decayed over the gap; others’ scores are refused', () => {
+    const load = bursty(240, 40);
+    const rules: Rule[] = [lean, { kind: 'recent', q: 0.9, windowBuckets: 80 }];
+    const before = new Ensemble(rules, SETTINGS);
+    expect(before.evidence()).toBeNull();
+    run(before, load, 0, 7200);
+    // As a row stores it, and 40 syncs later (a restart) in an ensemble of the same rules.
+    const saved = JSON.parse(JSON.stringify(before.evidence()));
+    expect(saved).toMatchObject({ buckets: 480, following: 1 });
+    const restored = new Ensemble(rules, SETTINGS);
+    expect(restored.restore(saved, 40)).toBe(true);
+    const [after] = run(restored, load, 7800, 15) as [Choice];
+    expect(after.index).toBe(1);
+    expect(after.missesVsHpa).not.toBeNull();
+    // Without them, the first rule and no scores for another hour.
+    expect(run(new Ensemble(rules, SETTINGS), load, 7800, 15)).toEqual([
+      expect.objectContaining({ index: 0, missesVsHpa: null }),
+    ]);
+    // The gap and this sync decayed the scores; its ticks were a warm-up, not scored.
+    const now = restored.evidence();
+    const decay = 0.5 ** ((41 * 15) / SETTINGS.halfLifeSeconds);
+    expect(now?.buckets).toBe(481);
+    for (const [i, c] of saved.cost.entries()) expect(now?.cost[i]).toBeCloseTo(c * decay, 6);
+    const refused = (e: Ensemble, x: unknown) => expect(e.restore(x as never, 0)).toBe(false);
+    refused(new Ensemble([lean], SETTINGS), saved);
+    refused(new Ensemble(rules, SETTINGS), { ...saved, following: 2 });
+    refused(new Ensemble(rules, SETTINGS), { ...saved, cost: saved.cost.map(() => null) });
+    refused(new Ensemble(rules, SETTINGS), { ...saved, buckets: 0 });
+    refused(restored, saved);
   });
 
   it('spends what its servers saved against the HPA shadow on fewer misses, never more', () => {

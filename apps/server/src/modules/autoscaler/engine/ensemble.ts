@@ -17,6 +17,7 @@
  * five minutes of the last change. Everything here is arithmetic: no clock, no I/O.
  */
 import { HpaShadow } from './hpa-shadow';
+import { RecentQuantiles, WindowMax } from './windows';
 
 /** The forecast made servers: at a utilization, a worth of covered ticks (`Forecaster.cover`), held. */
 export type ForecastRule = {
@@ -44,72 +45,6 @@ export type EnsembleSettings = {
   /** How many times what the servers asked for saved against the HPA a rule may cost over it. */
   spendSaved: number;
 };
-
-/** The largest of the last k values pushed, for any k up to `n`, in constant time per push (a monotonic queue). */
-export class WindowMax {
-  private readonly values: number[] = [];
-  private readonly stamps: number[] = [];
-  private head = 0;
-  private count = 0;
-  constructor(private readonly n: number) {}
-  push(v: number) {
-    while (this.values.length > this.head && (this.values[this.values.length - 1] as number) <= v) {
-      this.values.pop();
-      this.stamps.pop();
-    }
-    this.values.push(v);
-    this.stamps.push(this.count++);
-    while ((this.stamps[this.head] as number) <= this.count - 1 - this.n) this.head++;
-    if (this.head > 64 && this.head * 2 > this.values.length) {
-      this.values.splice(0, this.head);
-      this.stamps.splice(0, this.head);
-      this.head = 0;
-    }
-    return this.values[this.head] as number;
-  }
-  /** The largest of the last `k` values (k ≤ n): the oldest kept value pushed within them. */
-  max(k: number) {
-    let i = this.head;
-    while ((this.stamps[i] as number) < this.count - k) i++;
-    return this.values[i] as number;
-  }
-}
-
-/** Quantiles of the last `size` whole numbers pushed, from their counts. */
-export class RecentQuantiles {
-  private readonly ring: Int32Array;
-  private next = 0;
-  private filled = 0;
-  private counts = new Int32Array(64);
-  /** The largest value in the window (0 when empty). */
-  private top = 0;
-  constructor(size: number) {
-    this.ring = new Int32Array(Math.max(1, size));
-  }
-  push(v: number) {
-    if (this.filled === this.ring.length) (this.counts[this.ring[this.next] as number] as number)--;
-    else this.filled++;
-    if (v >= this.counts.length) {
-      const grown = new Int32Array(Math.max(v + 1, this.counts.length * 2));
-      grown.set(this.counts);
-      this.counts = grown;
-    }
-    this.ring[this.next] = v;
-    this.counts[v] = (this.counts[v] as number) + 1;
-    this.next = (this.next + 1) % this.ring.length;
-    if (v > this.top) this.top = v;
-    while (this.top > 0 && this.counts[this.top] === 0) this.top--;
-  }
-  /** The smallest value that at least a share `q` of the window does not exceed. */
-  quantile(q: number) {
-    let above = Math.floor((1 - q) * this.filled + 1e-9);
-    for (let v = this.top; v > 0; v--) {
-      above -= this.counts[v] as number;
-      if (above < 0) return v;
-    }
-    return 0;
-  }
-}
 
 /**
  * What following each of `n` series of answers would have given: ready servers, server-seconds and
@@ -199,6 +134,13 @@ export function describeRule(rule: Rule, bucketSeconds: number) {
 }
 
 /**
+ * What the rules' scores have learnt, as a replica keeps it between restarts: the syncs scored, the
+ * rule followed, and each series' cost and misses (the rules', then the HPA shadow's and the servers
+ * asked for). The windows are not kept: they refill within an hour.
+ */
+export type Evidence = { buckets: number; following: number; cost: number[]; misses: number[] };
+
+/**
  * The rule followed, with its scores and the servers asked for so far as multiples of the HPA
  * shadow's (null before any evidence).
  */
@@ -229,6 +171,8 @@ export class Ensemble {
   private readonly decay: number;
   private readonly warmupBuckets: number;
   private buckets = 0;
+  /** Ticks of syncs before this one only start the rules (a warm-up, again after a restore). */
+  private scoredFrom: number;
   private started = false;
   /** The most any rule may ask for: the last sync's maximum (before any, a bound for the first ticks). */
   private cap = 10_000;
@@ -271,6 +215,7 @@ export class Ensemble {
     this.decay = 0.5 ** (o.bucketSeconds / o.halfLifeSeconds);
     // The first five minutes only start the rules and the shadow (its scale-down window fills).
     this.warmupBuckets = Math.max(4 * o.bootBuckets, Math.round(300 / o.bucketSeconds));
+    this.scoredFrom = this.warmupBuckets;
     this.dwellBuckets = Math.ceil(300 / o.bucketSeconds);
   }
 
@@ -288,7 +233,7 @@ export class Ensemble {
         this.windows.push(new RecentQuantiles(Math.round((b * this.o.bucketSeconds) / seconds)));
     }
     for (const w of this.windows) w.push(demand);
-    this.tracks.tick(demand, this.buckets < this.warmupBuckets ? 0 : seconds);
+    this.tracks.tick(demand, this.buckets < this.scoredFrom ? 0 : seconds);
     this.hpa.tick(rate, this.tracks.ready[this.shadowRow] as number, seconds);
   }
 
@@ -306,6 +251,38 @@ export class Ensemble {
     this.tracks.set(this.askedRow, Number.isFinite(replicas) ? replicas : 0);
     this.tracks.advance(this.decay);
     return { choice, ruleServers, replicas };
+  }
+
+  /** The scores so far (none before the first sync). */
+  evidence(): Evidence | null {
+    if (this.buckets === 0) return null;
+    const { cost, misses } = this.tracks;
+    return { buckets: this.buckets, following: this.following, cost: [...cost], misses: [...misses] };
+  }
+
+  /**
+   * Goes on from scores saved `missedBuckets` syncs ago by an ensemble of the same rules: they decay
+   * over the gap, the rule they followed is followed (kept at least the usual five minutes), and
+   * scoring resumes after the warm-up the windows need. False, and nothing changed, for scores that
+   * are not of these rules or not numbers.
+   */
+  restore(e: Evidence, missedBuckets: number): boolean {
+    const n = this.tracks.n;
+    const valid = (xs: unknown) =>
+      Array.isArray(xs) && xs.length === n && xs.every((x) => typeof x === 'number' && x >= 0 && x < 1e300);
+    if (this.buckets > 0 || !valid(e.cost) || !valid(e.misses)) return false;
+    if (!Number.isInteger(e.following) || e.following < 0 || e.following >= this.rules.length) return false;
+    if (!Number.isInteger(e.buckets) || e.buckets < 1 || !(missedBuckets >= 0)) return false;
+    const decay = this.decay ** missedBuckets;
+    for (let i = 0; i < n; i++) {
+      this.tracks.cost[i] = (e.cost[i] as number) * decay;
+      this.tracks.misses[i] = (e.misses[i] as number) * decay;
+    }
+    this.buckets = e.buckets;
+    this.following = e.following;
+    this.followedSince = e.buckets;
+    this.scoredFrom = e.buckets + this.warmupBuckets;
+    return true;
   }
 
   /** The rules' answers at the last sync, by index. */

@@ -4,6 +4,9 @@ import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/ident
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
+import { describeRule } from '../engine/ensemble';
+import { DEFAULT_PREDICTIVE, Forecaster } from '../engine/predictive';
+import { evidenceRepo } from './evidence.repo';
 
 const clock = testClock(new Date('2026-11-26T12:00:00Z'));
 let t: TestApp;
@@ -39,6 +42,11 @@ async function period(ids: string[]) {
   return (await services().loop.tick()).filter((o) => ids.includes(o.row.id));
 }
 const forecastOf = (o: { event: { inputs: Record<string, unknown> } }) => o.event.inputs.forecast;
+/** Changes the cluster's settings, signed in afresh (the clock may have moved by hours). */
+async function patch(id: string, body: Record<string, unknown>) {
+  const res = await request(t, await signIn(t, owner.user), 'PATCH', `/autoscaler/clusters/${id}`, body);
+  expect(res.status).toBe(200);
+}
 
 describe("a replica's forecasters", () => {
   it('are rebuilt a few per tick; a cluster still waiting is decided by the HPA and says so', async () => {
@@ -83,12 +91,7 @@ describe("a replica's forecasters", () => {
     const c = await createCluster(t, owner.user, PREDICTIVE);
     const read = vi.spyOn(services().metrics, 'minuteRates');
     const reads = () => read.mock.calls.filter(([id]) => id === c.id).length;
-    // Signed in at each change: the clock moves by hours.
-    const mode = async (m: string) =>
-      expect(
-        (await request(t, await signIn(t, owner.user), 'PATCH', `/autoscaler/clusters/${c.id}`, { mode: m }))
-          .status,
-      ).toBe(200);
+    const mode = (m: string) => patch(c.id, { mode: m });
     try {
       await period([c.id]);
       await period([c.id]);
@@ -110,5 +113,42 @@ describe("a replica's forecasters", () => {
     } finally {
       read.mockRestore();
     }
+  });
+
+  it('save their rules’ scores every five minutes, and a rebuild goes on with the rule they chose', async () => {
+    const c = await createCluster(t, owner.user, PREDICTIVE);
+    const db = t.runtime.ctx.db;
+    for (let i = 0; i < 20; i++) await period([c.id]);
+    expect(await evidenceRepo.find(db, c.id)).toBeUndefined();
+    await period([c.id]);
+    const saved = await evidenceRepo.find(db, c.id);
+    expect(saved?.evidence).toMatchObject({ buckets: 21, following: 0 });
+    // As a replica that had scored a week and followed the quantile rule of the last hour saved them.
+    const rules = new Forecaster({
+      ...DEFAULT_PREDICTIVE,
+      bucketSeconds: 15,
+      bootSeconds: 0,
+      serverRps: 10,
+      targetUtilization: 0.5,
+    }).ensemble.rules;
+    const following = rules.length - 1;
+    await evidenceRepo.save(db, [
+      { ...saved!, savedAt: clock.now(), evidence: { ...saved!.evidence, buckets: 40_320, following } },
+    ]);
+    // Two hours in hpa mode make the forecaster be rebuilt: it follows that rule, with its scores.
+    await patch(c.id, { mode: 'hpa' });
+    clock.advance(2 * 3_600_000);
+    await period([c.id]);
+    await patch(c.id, { mode: 'predictive' });
+    const [restored] = await period([c.id]);
+    expect(forecastOf(restored!)).toMatchObject({ rule: describeRule(rules[following]!, 15) });
+    expect(forecastOf(restored!)).not.toMatchObject({ ruleMissesVsHpa: null });
+    // Another target makes another forecaster: the scores are not of it, so it starts afresh.
+    await patch(c.id, { target: { type: 'cpu', utilizationPercent: 60 } });
+    const [afresh] = await period([c.id]);
+    expect(forecastOf(afresh!)).toMatchObject({
+      rule: 'forecast at 60 %, worth 0.22, held 0.25 min',
+      ruleMissesVsHpa: null,
+    });
   });
 });

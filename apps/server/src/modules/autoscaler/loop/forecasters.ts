@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { DbOrTx } from '../../../platform/db';
 import { DEFAULT_PREDICTIVE, Forecaster } from '../engine/predictive';
 import type { MetricsStore } from '../metrics/store';
 import { targetShare } from './controller';
 import type { TickRow } from './events.repo';
+import { evidenceRepo, type SavedEvidence } from './evidence.repo';
 import { eachLimited } from './limits';
 
 /** A week and a day: the forecast's weekly term needs a week of levels before the day it reads. */
@@ -11,6 +14,8 @@ const HISTORY_DAYS = 8;
 const CATCH_UP_SECONDS = 3600;
 /** Stored histories read at once when forecasters are rebuilt (fewer when the pool is small). */
 const HISTORY_READS = 4;
+/** How often a forecaster's rule scores are saved: what a restart loses at most. */
+const EVIDENCE_SAVE_SECONDS = 300;
 
 /**
  * Feeds a new forecaster the cluster's latest history: one bucket per sync period from its first
@@ -37,16 +42,35 @@ async function observeHistory(
   }
 }
 
+/** What the rule scores of a forecaster are of: its settings, the sync period and the rules themselves. */
+function evidenceSettings(key: string, syncSeconds: number, f: Forecaster) {
+  const rules = createHash('sha256').update(JSON.stringify(f.ensemble.rules)).digest('base64url');
+  return `${key}/${syncSeconds}/${rules.slice(0, 16)}`;
+}
+
 /**
  * The predictive clusters' forecasters this replica keeps between ticks. One it lacks — a restart, a
  * takeover, a settings change, or over an hour of ticks it did not see — is rebuilt from the
  * cluster's stored history, `perTick` at most per tick: a week of minutes costs ~30 ms of CPU and a
  * read each, and thousands at a takeover would stall the tick for minutes. Until its turn, a cluster
- * is decided by the HPA's rules.
+ * is decided by the HPA's rules. The rules' scores are saved every few minutes and a rebuild goes on
+ * from them, so the rule the evidence chose survives a restart.
  */
-export function createForecasters(store: MetricsStore, log: Logger, syncSeconds: number, perTick: number) {
-  /** Each forecaster with the settings it was made for and the tick it last saw (null: none yet). */
-  const known = new Map<string, { forecaster: Forecaster; key: string; fedAt: number | null }>();
+export function createForecasters(
+  db: DbOrTx,
+  store: MetricsStore,
+  log: Logger,
+  syncSeconds: number,
+  perTick: number,
+) {
+  /**
+   * Each forecaster with the settings it was made for, the tick it last saw (null: none yet), what
+   * its scores are of and when they were last saved (or restored).
+   */
+  const known = new Map<
+    string,
+    { forecaster: Forecaster; key: string; fedAt: number | null; evidence: string; savedAt: number }
+  >();
   // The forecast is provisioned at the cluster's target, in units of a server's SLO capacity: a
   // change of either, or of the boot delay, makes a new forecaster.
   const keyOf = (row: TickRow) =>
@@ -79,14 +103,23 @@ export function createForecasters(store: MetricsStore, log: Logger, syncSeconds:
       serverRps: row.simulation.capacityRps,
       targetUtilization: targetShare(row),
     });
+    const key = keyOf(row);
+    const evidence = evidenceSettings(key, syncSeconds, forecaster);
     try {
-      await observeHistory(store, forecaster, row.id, now, syncSeconds);
+      const [, saved] = await Promise.all([
+        observeHistory(store, forecaster, row.id, now, syncSeconds),
+        evidenceRepo.find(db, row.id),
+      ]);
+      if (saved?.settings === evidence) {
+        const missed = Math.round((now.getTime() - saved.savedAt.getTime()) / (syncSeconds * 1000));
+        forecaster.ensemble.restore(saved.evidence, Math.max(0, missed));
+      }
     } catch (err) {
       // One cluster's failed read leaves it waiting for the next tick; the others' ticks go on.
       log.warn({ err, clusterId: row.id }, 'autoscaler: a forecaster could not be rebuilt');
       return;
     }
-    known.set(row.id, { forecaster, key: keyOf(row), fedAt: lastTick(row) });
+    known.set(row.id, { forecaster, key, fedAt: lastTick(row), evidence, savedAt: now.getTime() });
   }
 
   return {
@@ -117,6 +150,31 @@ export function createForecasters(store: MetricsStore, log: Logger, syncSeconds:
       await eachLimited(lacking.slice(0, perTick), Math.min(HISTORY_READS, connections), (row) =>
         rebuild(row, now),
       );
+    },
+    /**
+     * After a tick: saves the rule scores of the forecasters it fed whose last save is
+     * EVIDENCE_SAVE_SECONDS old (a replica that no longer ticks a cluster does not overwrite the
+     * scores of the one that does). A failed save is logged and tried again at the next tick.
+     */
+    async save(now: Date) {
+      const t = now.getTime();
+      const due: SavedEvidence[] = [];
+      const saved: { savedAt: number }[] = [];
+      for (const [clusterId, k] of known) {
+        if (k.fedAt !== t || t - k.savedAt < EVIDENCE_SAVE_SECONDS * 1000) continue;
+        const evidence = k.forecaster.ensemble.evidence();
+        if (!evidence) continue;
+        due.push({ clusterId, settings: k.evidence, savedAt: now, evidence });
+        saved.push(k);
+      }
+      if (due.length === 0) return;
+      try {
+        await evidenceRepo.save(db, due);
+      } catch (err) {
+        log.warn({ err, clusters: due.length }, 'autoscaler: rule scores could not be saved');
+        return;
+      }
+      for (const k of saved) k.savedAt = t;
     },
   };
 }

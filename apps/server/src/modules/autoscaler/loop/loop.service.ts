@@ -139,6 +139,7 @@ export function createLoop(
   const saving = limiter(budget.saves);
   const rows = createTickRows(db);
   const forecasters = createForecasters(
+    db,
     store,
     ctx.log.app,
     sync,
@@ -353,6 +354,7 @@ export function createLoop(
         })
       ).flat();
       done();
+      await forecasters.save(now);
       series.record(
         ids,
         saved.map((o) => ({
