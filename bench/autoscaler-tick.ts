@@ -150,7 +150,10 @@ if (HISTORY_DAYS > 0)
                            date_trunc('minute', now()) - interval '1 minute', interval '1 minute') m,
            lateral (select 40 + 30 * sin(extract(epoch from m) * pi() / 43200) as r) wave
      where c.mode = 'predictive';
-  update autoscaler_rollup_state set rolled_to = date_trunc('minute', now());`,
+  update autoscaler_rollup_state set rolled_to = date_trunc('minute', now());
+  -- Their ticks stored those minutes: a cluster that never ticked has no history to read.
+  update autoscaler_cluster_ticks t set last_tick_at = now()
+    from autoscaler_clusters c where c.id = t.cluster_id and c.mode = 'predictive';`,
     dbUrl(DB),
   );
 // Days-old minutes have long been visited by autovacuum (their pages all-visible); these are new.

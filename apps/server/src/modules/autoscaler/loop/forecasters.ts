@@ -105,20 +105,22 @@ export function createForecasters(
     });
     const key = keyOf(row);
     const evidence = evidenceSettings(key, syncSeconds, forecaster);
-    try {
-      const [, saved] = await Promise.all([
-        observeHistory(store, forecaster, row.id, now, syncSeconds),
-        evidenceRepo.find(db, row.id),
-      ]);
-      if (saved?.settings === evidence) {
-        const missed = Math.round((now.getTime() - saved.savedAt.getTime()) / (syncSeconds * 1000));
-        forecaster.ensemble.restore(saved.evidence, Math.max(0, missed));
+    // A cluster that never ticked has neither stored minutes nor scores.
+    if (row.lastTickAt)
+      try {
+        const [, saved] = await Promise.all([
+          observeHistory(store, forecaster, row.id, now, syncSeconds),
+          evidenceRepo.find(db, row.id),
+        ]);
+        if (saved?.settings === evidence) {
+          const missed = Math.round((now.getTime() - saved.savedAt.getTime()) / (syncSeconds * 1000));
+          forecaster.ensemble.restore(saved.evidence, Math.max(0, missed));
+        }
+      } catch (err) {
+        // One cluster's failed read leaves it waiting for the next tick; the others' ticks go on.
+        log.warn({ err, clusterId: row.id }, 'autoscaler: a forecaster could not be rebuilt');
+        return;
       }
-    } catch (err) {
-      // One cluster's failed read leaves it waiting for the next tick; the others' ticks go on.
-      log.warn({ err, clusterId: row.id }, 'autoscaler: a forecaster could not be rebuilt');
-      return;
-    }
     known.set(row.id, { forecaster, key, fedAt: lastTick(row), evidence, savedAt: now.getTime() });
   }
 
@@ -142,12 +144,15 @@ export function createForecasters(
     /**
      * Before a tick over `rows` (every cluster there is, `ids` theirs): drops the forecasters of
      * clusters that are gone and rebuilds up to `perTick` of the missing ones, `connections` history
-     * reads at most at once.
+     * reads at most at once. Those of clusters that never ticked read nothing: they are made at once,
+     * beyond the bound, so a new cluster does not wait behind a takeover's rebuilds.
      */
     async prepare(rows: TickRow[], ids: Set<string>, now: Date, connections: number) {
       for (const id of known.keys()) if (!ids.has(id)) known.delete(id);
       const lacking = rows.filter((r) => r.mode === 'predictive' && !caughtUp(r));
-      await eachLimited(lacking.slice(0, perTick), Math.min(HISTORY_READS, connections), (row) =>
+      const stored = lacking.filter((r) => r.lastTickAt);
+      for (const row of lacking) if (!row.lastTickAt) await rebuild(row, now);
+      await eachLimited(stored.slice(0, perTick), Math.min(HISTORY_READS, connections), (row) =>
         rebuild(row, now),
       );
     },
