@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZString } from './common';
+import { SIM_MAX_CAPACITY_RPS } from './simulator';
 
 /**
  * One autoscaler decision as JSON (`clockpilot autoscaler decide`): the inputs of the HPA-compatible
@@ -257,7 +258,7 @@ export const ZEvaluateOptions = z.strictObject({
   trace: ZString.min(1),
   policy: z.enum(['hpa', 'predictive', 'both']).default('both'),
   /** Requests per second one server serves within the SLO; default: the trace's peak needs 100 servers. */
-  serverRps: z.coerce.number().positive().optional(),
+  serverRps: z.coerce.number().positive().max(SIM_MAX_CAPACITY_RPS).optional(),
   bootSeconds: z.coerce.number().min(0).max(3600).default(60),
   drainSeconds: z.coerce.number().min(0).max(3600).default(0),
   syncSeconds: z.coerce.number().min(1).max(600).default(15),

@@ -103,13 +103,17 @@ export const ZSimLoadPattern = z.discriminatedUnion('type', [
 export type TSimLoadPattern = z.infer<typeof ZSimLoadPattern>;
 export type TSimLoadPatternInput = z.input<typeof ZSimLoadPattern>;
 
+/** Most servers a cluster is created with, and most requests per second one server serves. */
+export const SIM_MAX_SERVERS = 10_000;
+export const SIM_MAX_CAPACITY_RPS = 1e6;
+
 /** How one cluster behaves; every field is optional (see `SIM_CLUSTER_DEFAULTS`). */
 export const ZSimClusterUpdate = z
   .strictObject({
     /** Servers at creation, already ready (on an update: scale to this many). */
-    servers: z.number().int().min(0).max(10_000),
+    servers: z.number().int().min(0).max(SIM_MAX_SERVERS),
     /** Requests per second one server serves. */
-    capacityRps: z.number().finite().gt(0).max(1e6),
+    capacityRps: z.number().finite().gt(0).max(SIM_MAX_CAPACITY_RPS),
     /** Time a new server takes before it is ready. */
     bootSeconds: seconds,
     /** Time a removed server keeps existing (draining) before it is gone. */
@@ -152,7 +156,7 @@ export const ZSimClusterSpec = ZSimClusterUpdate.transform(
 export type TSimClusterSpec = z.infer<typeof ZSimClusterSpec>;
 export type TSimClusterSpecInput = z.input<typeof ZSimClusterSpec>;
 
-export const ZSimScale = z.strictObject({ replicas: z.number().int().min(0).max(10_000) });
+export const ZSimScale = z.strictObject({ replicas: z.number().int().min(0).max(SIM_MAX_SERVERS) });
 
 /** Most clusters one bulk call names. */
 export const SIM_BULK_MAX = 1000;

@@ -174,5 +174,18 @@ describe('clockpilot autoscaler', { timeout: 300_000 }, () => {
     const badPolicy = await inProcess(['evaluate', '--trace', join(dir, 'trace.csv'), '--policy', 'magic']);
     expect(badPolicy.code).toBe(2);
     expect(JSON.parse(badPolicy.stderr).errors[0].path).toBe('policy');
+    // Options the replay cannot simulate are refused by name, before any replay.
+    const refused = async (args: string[]) => {
+      const r = await inProcess(['evaluate', '--trace', join(dir, 'trace.csv'), ...args]);
+      expect(r.code).toBe(2);
+      return JSON.parse(r.stderr).errors[0];
+    };
+    expect(await refused(['--server-rps', '2e6'])).toMatchObject({ path: 'serverRps' });
+    expect(await refused(['--server-rps', '1e-6'])).toEqual({
+      path: 'serverRps',
+      message:
+        "the trace's peak of 20.00 req/s needs 20000000 servers of 0.000001 req/s; a replay simulates at most 100000",
+    });
+    expect(await refused(['--max-servers', '1000000'])).toMatchObject({ path: 'maxServers' });
   });
 });

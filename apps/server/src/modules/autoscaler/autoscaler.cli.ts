@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { problem } from '../../platform/errors';
 import { decide, listedAnswer } from './engine/decide';
-import { evaluateTrace } from './evaluate/evaluate';
+import { EvaluationRefused, evaluateTrace } from './evaluate/evaluate';
 import { parseTrace, TraceError } from './evaluate/trace';
 
 /** Prints an RFC 9457 problem for an input that does not fit, and exits 2 as DECIDE-INPUT.md asks. */
@@ -74,7 +74,14 @@ export function autoscalerCli(group: Command) {
         if (!(err instanceof TraceError) && (err as NodeJS.ErrnoException).code === undefined) throw err;
         return refuse(`cannot use ${o.trace}: ${(err as Error).message}`);
       }
-      const { evaluation, chart } = evaluateTrace(trace, o);
+      let evaluated: ReturnType<typeof evaluateTrace>;
+      try {
+        evaluated = evaluateTrace(trace, o);
+      } catch (err) {
+        if (!(err instanceof EvaluationRefused)) throw err;
+        return refuse('invalid options', [{ path: err.option, message: err.message }]);
+      }
+      const { evaluation, chart } = evaluated;
       printEvaluation(evaluation);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(evaluation, null, 2)}\n`);
       if (o.chart) writeFileSync(o.chart, chart());

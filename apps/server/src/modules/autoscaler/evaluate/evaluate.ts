@@ -1,4 +1,5 @@
 import type { TEvaluateOptions } from '@clockpilot/contracts';
+import { SIM_MAX_CAPACITY_RPS } from '@clockpilot/contracts/simulator';
 import { renderChart } from './chart';
 import {
   type PolicyName,
@@ -32,6 +33,47 @@ export type Evaluation = {
 
 const COLORS: Record<PolicyName, string> = { hpa: '#1f77b4', predictive: '#d95f02' };
 
+/** Most servers a replay may simulate: each is an object in the model, stepped every tick. */
+export const REPLAY_MAX_SERVERS = 100_000;
+
+/** Options a trace cannot be replayed with: `option` names the one to change. */
+export class EvaluationRefused extends Error {
+  constructor(
+    readonly option: 'serverRps' | 'maxServers',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The cluster a trace is replayed on: servers of the options' capacity (default: a hundredth of the
+ * peak, within what a simulated server may serve) up to the options' maximum (default: three times
+ * the peak's demand). Refused past REPLAY_MAX_SERVERS.
+ */
+export function clusterFor(
+  trace: Trace,
+  o: Pick<TEvaluateOptions, 'serverRps' | 'minServers' | 'maxServers'>,
+) {
+  let peak = 0;
+  for (const r of trace.requests) if (r > peak) peak = r;
+  const peakRps = peak / trace.stepSeconds;
+  const serverRps = o.serverRps ?? Math.min(SIM_MAX_CAPACITY_RPS, Math.max(peakRps / 100, 1e-6));
+  const peakServers = Math.ceil(peakRps / serverRps);
+  if (peakServers > REPLAY_MAX_SERVERS)
+    throw new EvaluationRefused(
+      'serverRps',
+      `the trace's peak of ${peakRps.toPrecision(4)} req/s needs ${peakServers} servers of ${serverRps} req/s; a replay simulates at most ${REPLAY_MAX_SERVERS}`,
+    );
+  const maxServers = o.maxServers ?? Math.max(o.minServers + 1, 3 * peakServers);
+  if (maxServers > REPLAY_MAX_SERVERS)
+    throw new EvaluationRefused(
+      'maxServers',
+      `${maxServers} servers at most${o.maxServers === undefined ? ` (three times the peak's ${peakServers})` : ''}; a replay simulates at most ${REPLAY_MAX_SERVERS}`,
+    );
+  return { peakRps, serverRps, maxServers };
+}
+
 /** `onProgress` counts the ticks of every policy to replay, one policy after the other. */
 export function evaluateTrace(
   trace: Trace,
@@ -40,13 +82,8 @@ export function evaluateTrace(
   onProgress?: ReplayProgress,
 ) {
   let total = 0;
-  let peak = 0;
-  for (const r of trace.requests) {
-    total += r;
-    if (r > peak) peak = r;
-  }
-  const peakRps = peak / trace.stepSeconds;
-  const serverRps = o.serverRps ?? Math.max(peakRps / 100, 1e-6);
+  for (const r of trace.requests) total += r;
+  const { peakRps, serverRps, maxServers } = clusterFor(trace, o);
   const replayOptions: ReplayOptions = {
     serverRps,
     bootSeconds: o.bootSeconds,
@@ -56,7 +93,7 @@ export function evaluateTrace(
     hpaTargetUtilization: o.hpaTarget,
     floorTargetUtilization: o.floorTarget,
     minServers: o.minServers,
-    maxServers: o.maxServers ?? Math.max(o.minServers + 1, Math.ceil((3 * peakRps) / serverRps)),
+    maxServers,
     predictive: o.coverage === undefined ? {} : { coverage: o.coverage },
   };
   const names: PolicyName[] = o.policy === 'both' ? ['hpa', 'predictive'] : [o.policy];

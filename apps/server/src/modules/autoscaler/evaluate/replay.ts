@@ -1,5 +1,5 @@
 import type { THpaPod, TReconcileInputs } from '@clockpilot/contracts';
-import { ZSimClusterSpec } from '@clockpilot/contracts/simulator';
+import { SIM_MAX_SERVERS, ZSimClusterSpec } from '@clockpilot/contracts/simulator';
 import { ClusterModel } from '@clockpilot/simulator/model';
 import { cpuMetric, HpaMemory } from '../engine/hpa-shadow';
 import { DEFAULT_PREDICTIVE, Forecaster, type PredictiveSettings } from '../engine/predictive';
@@ -103,7 +103,12 @@ export function replay(
   const perTick = o.serverRps * tick;
   const totalTicks = trace.requests.length * ticksPerStep;
   const first = (trace.requests[0] as number) / ticksPerStep;
-  const initialServers = Math.min(o.maxServers, Math.max(o.minServers, Math.ceil(first / perTick)));
+  // The model is made with at most SIM_MAX_SERVERS (a start above it is in the discarded warm-up).
+  const initialServers = Math.min(
+    SIM_MAX_SERVERS,
+    o.maxServers,
+    Math.max(o.minServers, Math.ceil(first / perTick)),
+  );
   const cluster = new ClusterModel(
     ZSimClusterSpec.parse({
       servers: initialServers,

@@ -10,6 +10,7 @@ import {
 import type { Principal } from '../../../platform/auth';
 import type { AppContext } from '../../../platform/context';
 import { AppError, notFound, unprocessable } from '../../../platform/errors';
+import { clusterFor, EvaluationRefused } from '../evaluate/evaluate';
 import { tickOf } from '../evaluate/replay';
 import { parseTrace, type Trace, TraceError } from '../evaluate/trace';
 import { WORKER_KIND, type WorkerInput, type WorkerMessage } from './evaluation.worker';
@@ -80,9 +81,16 @@ export function createEvaluationsService(ctx: AppContext) {
         'body.file',
         `The trace spans ${trace.requests.length} steps of ${trace.stepSeconds} s (${ticks} simulated ticks with its gaps); at most ${EVALUATION_LIMITS.maxTicks}`,
       );
-    const peakRps = trace.requests.reduce((a, b) => Math.max(a, b), 0) / trace.stepSeconds;
-    const { serverRps } = options;
-    if (serverRps !== undefined && peakRps / serverRps > EVALUATION_LIMITS.maxPeakServers)
+    let cluster: ReturnType<typeof clusterFor>;
+    try {
+      cluster = clusterFor(trace, ZEvaluateOptions.parse({ trace: 'upload', ...options }));
+    } catch (err) {
+      if (!(err instanceof EvaluationRefused)) throw err;
+      throw unprocessable(err.option === 'serverRps' ? 'body.serverRps' : 'body.file', err.message);
+    }
+    // Servers of the capacity given, or of the most one may serve when a hundredth of the peak is more.
+    const { peakRps, serverRps } = cluster;
+    if (peakRps / serverRps > EVALUATION_LIMITS.maxPeakServers)
       throw unprocessable(
         'body.serverRps',
         `The trace's peak of ${peakRps.toFixed(1)} req/s would need more than ${EVALUATION_LIMITS.maxPeakServers} servers of ${serverRps} req/s`,

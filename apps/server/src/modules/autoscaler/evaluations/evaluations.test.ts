@@ -109,6 +109,13 @@ describe('evaluations', () => {
     expect([span.status, span.body.detail]).toEqual([422, expect.stringMatching(/simulated ticks/)]);
     const tiny = await upload(alice, [{ name: 'serverRps', value: '0.001' }, file(trace(10))]);
     expect([tiny.status, errorPaths(tiny.body)]).toEqual([422, ['body.serverRps']]);
+    // A peak of 10^10 req/s: a hundredth of it is more than a simulated server serves (10^6 req/s),
+    // and at 10^6 it needs 16,667 servers.
+    const huge = await upload(alice, [file('0,600000000000\n60,0\n120,1\n')]);
+    expect([huge.status, errorPaths(huge.body)]).toEqual([422, ['body.serverRps']]);
+    expect(huge.body.detail).toMatch(/more than 1000 servers of 1000000 req\/s/);
+    const fast = await upload(alice, [{ name: 'serverRps', value: '2000000' }, file(trace(10))]);
+    expect([fast.status, errorPaths(fast.body)]).toEqual([400, ['body.serverRps']]);
 
     const options = await upload(alice, [
       { name: 'bootSeconds', value: 'soon' },
