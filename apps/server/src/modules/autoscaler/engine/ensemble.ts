@@ -253,6 +253,11 @@ export class Ensemble {
     return { choice, ruleServers, replicas };
   }
 
+  /** What scores are of: these rules, scored with these settings (the first format of `Evidence`). */
+  get signature() {
+    return JSON.stringify({ evidence: 1, rules: this.rules, settings: this.o });
+  }
+
   /** The scores so far (none before the first sync). */
   evidence(): Evidence | null {
     if (this.buckets === 0) return null;
@@ -262,15 +267,17 @@ export class Ensemble {
 
   /**
    * Goes on from scores saved `missedBuckets` syncs ago by an ensemble of the same rules: they decay
-   * over the gap, the rule they followed is followed (kept at least the usual five minutes), and
-   * scoring resumes after the warm-up the windows need. False, and nothing changed, for scores that
-   * are not of these rules or not numbers.
+   * over the gap, the rule they followed is followed (kept at least the usual five minutes; a
+   * quantile rule once its window has refilled, the first rule until then), and scoring resumes
+   * after the warm-up. False, and nothing changed, for scores that are not of these rules (see
+   * `signature`) or not numbers.
    */
   restore(e: Evidence, missedBuckets: number): boolean {
     const n = this.tracks.n;
     const valid = (xs: unknown) =>
       Array.isArray(xs) && xs.length === n && xs.every((x) => typeof x === 'number' && x >= 0 && x < 1e300);
-    if (this.buckets > 0 || !valid(e.cost) || !valid(e.misses)) return false;
+    if (this.buckets > 0 || typeof e !== 'object' || e === null) return false;
+    if (!valid(e.cost) || !valid(e.misses)) return false;
     if (!Number.isInteger(e.following) || e.following < 0 || e.following >= this.rules.length) return false;
     if (!Number.isInteger(e.buckets) || e.buckets < 1 || !(missedBuckets >= 0)) return false;
     const decay = this.decay ** missedBuckets;
@@ -355,10 +362,12 @@ export class Ensemble {
       this.following = next;
       this.followedSince = this.buckets;
     }
-    const i = this.following;
+    // A quantile rule answers from its window: after a restore the first rule stands in until it is full.
+    const w = this.window[this.following] as number;
+    const i = w < 0 || this.windows[w]?.full ? this.following : 0;
     return {
       index: i,
-      rule: rule(),
+      rule: this.rules[i] as Rule,
       missesVsHpa: ((misses[i] as number) + eps) / (hpaMisses + eps),
       costVsHpa: (cost[i] as number) / Math.max(hpaCost, 1e-9),
       spentVsHpa: spent / Math.max(hpaCost, 1e-9),

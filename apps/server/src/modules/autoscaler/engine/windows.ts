@@ -55,6 +55,10 @@ export class RecentQuantiles {
     if (v > this.top) this.top = v;
     while (this.top > 0 && this.counts[this.top] === 0) this.top--;
   }
+  /** Whether the window holds as many values as it is long. */
+  get full() {
+    return this.filled === this.ring.length;
+  }
   /** The smallest value that at least a share `q` of the window does not exceed. */
   quantile(q: number) {
     let above = Math.floor((1 - q) * this.filled + 1e-9);

@@ -21,22 +21,27 @@ export const evidenceRepo = {
     const [row] = await db.select().from(x).where(eq(x.clusterId, clusterId));
     return row;
   },
-  /** Each cluster's scores, replacing what it had; a cluster deleted meanwhile gets none. */
-  async save(db: DbOrTx, rows: SavedEvidence[]) {
+  /**
+   * Each cluster's scores at `savedAt`, replacing what it had unless that was scored over more syncs
+   * (a replica that missed some of the cluster's ticks does not overwrite the one that ran them). A
+   * cluster deleted before the statement gets none; one deleted while it runs fails the batch.
+   */
+  async save(db: DbOrTx, savedAt: Date, rows: Omit<SavedEvidence, 'savedAt'>[]) {
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
       await db.execute(sql`
-        insert into autoscaler_forecast_evidence (cluster_id, settings, saved_at, evidence)
-        select x.id, x.settings, x.saved_at, x.evidence
+        insert into autoscaler_forecast_evidence as old (cluster_id, settings, saved_at, evidence)
+        select x.id, x.settings, ${savedAt.toISOString()}::timestamptz, x.evidence
           from rows from (
             unnest(${pgList(batch.map((r) => r.clusterId))}::uuid[]),
             unnest(${pgTexts(batch.map((r) => r.settings))}::text[]),
-            unnest(${pgList(batch.map((r) => r.savedAt.toISOString()))}::timestamptz[]),
             json_array_elements(${JSON.stringify(batch.map((r) => stored(r.evidence)))}::json)
-          ) as x(id, settings, saved_at, evidence)
+          ) as x(id, settings, evidence)
           join autoscaler_clusters c on c.id = x.id
         on conflict (cluster_id) do update
-          set settings = excluded.settings, saved_at = excluded.saved_at, evidence = excluded.evidence`);
+          set settings = excluded.settings, saved_at = excluded.saved_at, evidence = excluded.evidence
+          where old.settings <> excluded.settings
+             or coalesce((old.evidence ->> 'buckets')::float8, 0) <= (excluded.evidence ->> 'buckets')::float8`);
     }
   },
 };

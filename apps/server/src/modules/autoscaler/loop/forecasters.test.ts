@@ -137,7 +137,7 @@ describe("a replica's forecasters", () => {
     await period([c.id]);
     const saved = await evidenceRepo.find(db, c.id);
     expect(saved?.evidence).toMatchObject({ buckets: 21, following: 0 });
-    // As a replica that had scored a week and followed the quantile rule of the last hour saved them.
+    // As a replica that had scored a week and followed the forecast held two boots saved them.
     const rules = new Forecaster({
       ...DEFAULT_PREDICTIVE,
       bucketSeconds: 15,
@@ -145,18 +145,24 @@ describe("a replica's forecasters", () => {
       serverRps: 10,
       targetUtilization: 0.5,
     }).ensemble.rules;
-    const following = rules.length - 1;
-    await evidenceRepo.save(db, [
-      { ...saved!, savedAt: clock.now(), evidence: { ...saved!.evidence, buckets: 40_320, following } },
+    const week = { ...saved!.evidence, buckets: 40_320, following: 1 };
+    await evidenceRepo.save(db, clock.now(), [{ ...saved!, evidence: week }]);
+    // Scores of fewer syncs (a replica that ran fewer of its ticks) do not replace them.
+    await evidenceRepo.save(db, clock.now(), [
+      { ...saved!, evidence: { ...week, following: 2, buckets: 99 } },
     ]);
+    expect((await evidenceRepo.find(db, c.id))?.evidence).toMatchObject({ buckets: 40_320, following: 1 });
     // Two hours in hpa mode make the forecaster be rebuilt: it follows that rule, with its scores.
     await patch(c.id, { mode: 'hpa' });
     clock.advance(2 * 3_600_000);
     await period([c.id]);
     await patch(c.id, { mode: 'predictive' });
     const [restored] = await period([c.id]);
-    expect(forecastOf(restored!)).toMatchObject({ rule: describeRule(rules[following]!, 15) });
+    expect(forecastOf(restored!)).toMatchObject({ rule: describeRule(rules[1]!, 15) });
     expect(forecastOf(restored!)).not.toMatchObject({ ruleMissesVsHpa: null });
+    // Saved again five minutes on, counting on from the restored syncs.
+    for (let i = 0; i < 20; i++) await period([c.id]);
+    expect((await evidenceRepo.find(db, c.id))?.evidence).toMatchObject({ buckets: 40_341, following: 1 });
     // Another target makes another forecaster: the scores are not of it, so it starts afresh.
     await patch(c.id, { target: { type: 'cpu', utilizationPercent: 60 } });
     const [afresh] = await period([c.id]);

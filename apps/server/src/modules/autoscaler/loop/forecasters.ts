@@ -42,10 +42,9 @@ async function observeHistory(
   }
 }
 
-/** What the rule scores of a forecaster are of: its settings, the sync period and the rules themselves. */
-function evidenceSettings(key: string, syncSeconds: number, f: Forecaster) {
-  const rules = createHash('sha256').update(JSON.stringify(f.ensemble.rules)).digest('base64url');
-  return `${key}/${syncSeconds}/${rules.slice(0, 16)}`;
+/** What the rule scores of a forecaster are of: its settings, and its rules with theirs (hashed). */
+function evidenceSettings(key: string, f: Forecaster) {
+  return `${key}/${createHash('sha256').update(f.ensemble.signature).digest('base64url').slice(0, 16)}`;
 }
 
 /**
@@ -95,6 +94,16 @@ export function createForecasters(
     return k;
   };
 
+  /** Scores saved after the tick at `savedAt`: the ticks after it until this one's were missed. */
+  function restore(forecaster: Forecaster, saved: SavedEvidence, now: Date) {
+    const gap = Math.round((now.getTime() - saved.savedAt.getTime()) / (syncSeconds * 1000));
+    if (!forecaster.ensemble.restore(saved.evidence, Math.max(0, gap - 1)))
+      log.warn(
+        { clusterId: saved.clusterId },
+        'autoscaler: saved rule scores are not usable; starting afresh',
+      );
+  }
+
   async function rebuild(row: TickRow, now: Date) {
     const forecaster = new Forecaster({
       ...DEFAULT_PREDICTIVE,
@@ -104,18 +113,19 @@ export function createForecasters(
       targetUtilization: targetShare(row),
     });
     const key = keyOf(row);
-    const evidence = evidenceSettings(key, syncSeconds, forecaster);
+    const evidence = evidenceSettings(key, forecaster);
     // A cluster that never ticked has neither stored minutes nor scores.
     if (row.lastTickAt)
       try {
         const [, saved] = await Promise.all([
           observeHistory(store, forecaster, row.id, now, syncSeconds),
-          evidenceRepo.find(db, row.id),
+          // The scores are a head start, not a need: without them the forecaster starts afresh.
+          evidenceRepo.find(db, row.id).catch((err) => {
+            log.warn({ err, clusterId: row.id }, 'autoscaler: saved rule scores could not be read');
+            return undefined;
+          }),
         ]);
-        if (saved?.settings === evidence) {
-          const missed = Math.round((now.getTime() - saved.savedAt.getTime()) / (syncSeconds * 1000));
-          forecaster.ensemble.restore(saved.evidence, Math.max(0, missed));
-        }
+        if (saved?.settings === evidence) restore(forecaster, saved, now);
       } catch (err) {
         // One cluster's failed read leaves it waiting for the next tick; the others' ticks go on.
         log.warn({ err, clusterId: row.id }, 'autoscaler: a forecaster could not be rebuilt');
@@ -158,23 +168,24 @@ export function createForecasters(
     },
     /**
      * After a tick: saves the rule scores of the forecasters it fed whose last save is
-     * EVIDENCE_SAVE_SECONDS old (a replica that no longer ticks a cluster does not overwrite the
-     * scores of the one that does). A failed save is logged and tried again at the next tick.
+     * EVIDENCE_SAVE_SECONDS old; the row keeps the scores of the most syncs, so a replica that ran
+     * fewer of the cluster's ticks does not overwrite those of one that ran more. A failed save is
+     * logged and tried again at the next tick.
      */
     async save(now: Date) {
       const t = now.getTime();
-      const due: SavedEvidence[] = [];
+      const due: Omit<SavedEvidence, 'savedAt'>[] = [];
       const saved: { savedAt: number }[] = [];
       for (const [clusterId, k] of known) {
         if (k.fedAt !== t || t - k.savedAt < EVIDENCE_SAVE_SECONDS * 1000) continue;
         const evidence = k.forecaster.ensemble.evidence();
         if (!evidence) continue;
-        due.push({ clusterId, settings: k.evidence, savedAt: now, evidence });
+        due.push({ clusterId, settings: k.evidence, evidence });
         saved.push(k);
       }
       if (due.length === 0) return;
       try {
-        await evidenceRepo.save(db, due);
+        await evidenceRepo.save(db, now, due);
       } catch (err) {
         log.warn({ err, clusters: due.length }, 'autoscaler: rule scores could not be saved');
         return;

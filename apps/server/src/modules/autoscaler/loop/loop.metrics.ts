@@ -44,7 +44,7 @@ export function createLoopMetrics(ctx: AppContext) {
   // (they interleave per cluster), the writes and the live publication one each.
   const phases = new Histogram({
     name: 'clockpilot_autoscaler_tick_phase_seconds',
-    help: 'Seconds a control-loop tick spent per phase (clusters, forecasters, ticks, samples, decisions, publish)',
+    help: 'Seconds a control-loop tick spent per phase (clusters, forecasters, ticks, samples, decisions, publish, scores)',
     labelNames: ['phase'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,

@@ -354,7 +354,9 @@ export function createLoop(
         })
       ).flat();
       done();
+      done = series.phase('scores');
       await forecasters.save(now);
+      done();
       series.record(
         ids,
         saved.map((o) => ({
