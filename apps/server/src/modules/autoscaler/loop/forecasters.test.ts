@@ -171,4 +171,17 @@ describe("a replica's forecasters", () => {
       ruleMissesVsHpa: null,
     });
   });
+
+  it('save only the scores of forecasters the tick fed', async () => {
+    const c = await createCluster(t, owner.user, PREDICTIVE);
+    const db = t.runtime.ctx.db;
+    await period([c.id]);
+    // Its forecaster is kept but not fed in hpa mode (as on a replica that no longer ticks it): not saved.
+    await patch(c.id, { mode: 'hpa' });
+    for (let i = 0; i < 21; i++) await period([c.id]);
+    expect(await evidenceRepo.find(db, c.id)).toBeUndefined();
+    await patch(c.id, { mode: 'predictive' });
+    await period([c.id]);
+    expect((await evidenceRepo.find(db, c.id))?.evidence).toMatchObject({ buckets: 2 });
+  });
 });
