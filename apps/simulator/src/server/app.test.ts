@@ -118,6 +118,13 @@ describe('simulator API', () => {
       headers: { 'content-type': 'text/xml' },
     });
     expect(xml.statusCode).toBe(415);
+    // A cluster id longer than the router takes is refused before routing, in the same form.
+    const long = await json('PUT', `/clusters/${'x'.repeat(500)}`, { servers: 1 });
+    expect([long.statusCode, long.headers['content-type']]).toEqual([
+      414,
+      expect.stringContaining('problem+json'),
+    ]);
+    expect(ZProblem.parse(long.json())).toMatchObject({ status: 414, code: 'bad_request' });
     // The cluster was left as it was by every refused change.
     expect((await json('GET', '/clusters/c')).json().spec).toMatchObject({
       capacityRps: 10,

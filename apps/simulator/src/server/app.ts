@@ -15,7 +15,13 @@ import {
   ZSimScale,
   ZSimScaleBulk,
 } from '@clockpilot/contracts/simulator';
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { ClusterModel } from '../model/cluster';
 import type { SimulatorConfig } from './config';
 import { parse, problem, SimError } from './problems';
@@ -44,6 +50,29 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
 };
 
+/** Every error as problem+json: the simulator's own, Fastify's client errors, and a 500 logged. */
+function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof SimError) {
+    return reply
+      .status(err.status)
+      .type('application/problem+json')
+      .send(problem(err.status, err.code, err.message, err.errors));
+  }
+  const status = err.statusCode ?? 500;
+  if (status < 500) {
+    const code = FASTIFY_CODES[err.code] ?? (status === 400 ? 'invalid_json' : 'bad_request');
+    return reply
+      .status(status)
+      .type('application/problem+json')
+      .send(problem(status, code, err.message));
+  }
+  request.log.error({ err }, 'request failed');
+  return reply
+    .status(500)
+    .type('application/problem+json')
+    .send(problem(500, 'internal', 'The simulator could not handle the request'));
+}
+
 export async function buildApp(config: SimulatorConfig, simulation: Simulation): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -56,29 +85,11 @@ export async function buildApp(config: SimulatorConfig, simulation: Simulation):
     bodyLimit: config.bodyLimitBytes,
     // One line per request at the end (below), not two: the autoscaler polls every cluster often.
     logController: new LogController({ disableRequestLogging: true }),
+    // A URL the router refuses (too long a parameter, bad encoding) is answered like any other error.
+    frameworkErrors: answerError,
   });
 
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof SimError) {
-      return reply
-        .status(err.status)
-        .type('application/problem+json')
-        .send(problem(err.status, err.code, err.message, err.errors));
-    }
-    const status = err.statusCode ?? 500;
-    if (status < 500) {
-      const code = FASTIFY_CODES[err.code] ?? (status === 400 ? 'invalid_json' : 'bad_request');
-      return reply
-        .status(status)
-        .type('application/problem+json')
-        .send(problem(status, code, err.message));
-    }
-    request.log.error({ err }, 'request failed');
-    return reply
-      .status(500)
-      .type('application/problem+json')
-      .send(problem(500, 'internal', 'The simulator could not handle the request'));
-  });
+  app.setErrorHandler(answerError);
   app.setNotFoundHandler((request, reply) =>
     reply
       .status(404)
