@@ -4,6 +4,8 @@ import { plot, type Series } from './chart';
 
 const W = 600;
 const H = 140;
+/** Room left of the plot for the axis' largest label: seven characters at 11 px (`30,050` ms, `1.5 Mio.`). */
+const GUTTER = 56;
 
 /**
  * A small line chart in plain SVG: the figures are few and live, so a library's canvas buys nothing.
@@ -37,7 +39,7 @@ export function MetricChart({
         </Text>
       </Group>
       <svg
-        viewBox={`-40 -8 ${W + 48} ${H + 16}`}
+        viewBox={`-${GUTTER} -8 ${W + GUTTER + 8} ${H + 16}`}
         width="100%"
         role="img"
         aria-label={`${title}: ${latest.join(', ')}`}
