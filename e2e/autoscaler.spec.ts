@@ -77,6 +77,11 @@ test('[EMPLOYEE][AUTOSCALER_EVALUATION]: uploads a trace and compares the HPA wi
       await loginViaApi(s, 'employee');
       await page.goto('/autoscaler/evaluate');
       await page.getByText('No evaluation yet').waitFor();
+      // The menu marks this page alone, not also the clusters' entry whose path it continues.
+      const nav = page.getByRole('navigation', { name: 'Main navigation' });
+      assert.deepEqual(await nav.locator('[aria-current="page"]').allTextContents(), [
+        'Autoscaler evaluation',
+      ]);
       // Two hours per minute: a quiet hour, then four times the load.
       const rows = ['timestamp,requests'];
       for (let m = 0; m < 120; m++) rows.push(`${1_700_000_000 + 60 * m},${m < 60 ? 600 : 2400}`);

@@ -180,6 +180,9 @@ export function AppLayout() {
                     leftSection={<Icon size={18} aria-hidden />}
                     active={active}
                     aria-current={active ? 'page' : undefined}
+                    // The router's own marking would also mark `/autoscaler` on `/autoscaler/evaluate`:
+                    // only `current` is the page (its exact path alone is left to the router).
+                    activeOptions={{ exact: true }}
                     onClick={close}
                   />
                 );
