@@ -327,9 +327,10 @@ export class Ensemble {
    * minutes whatever.
    */
   private choose(): Choice {
-    const rule = () => this.rules[this.following] as Rule;
-    if (this.buckets * this.o.bucketSeconds < this.o.evidenceSeconds)
-      return { index: this.following, rule: rule(), missesVsHpa: null, costVsHpa: null, spentVsHpa: null };
+    if (this.buckets * this.o.bucketSeconds < this.o.evidenceSeconds) {
+      const rule = this.rules[this.following] as Rule;
+      return { index: this.following, rule, missesVsHpa: null, costVsHpa: null, spentVsHpa: null };
+    }
     const { cost, misses } = this.tracks;
     const hpaCost = cost[this.shadowRow] as number;
     const hpaMisses = misses[this.shadowRow] as number;

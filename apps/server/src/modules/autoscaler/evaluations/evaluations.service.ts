@@ -43,8 +43,7 @@ const dataRows = (csv: string) => {
 };
 
 /** The simulated ticks one policy's replay of the trace takes (a step, or slices of a longer one). */
-function ticksOf(t: Trace, options: TEvaluationOptions) {
-  const { syncSeconds } = ZEvaluateOptions.parse({ trace: 'upload', ...options });
+function ticksOf(t: Trace, syncSeconds: number) {
   return t.requests.length * Math.round(t.stepSeconds / tickOf(t.stepSeconds, syncSeconds));
 }
 
@@ -63,7 +62,8 @@ export function createEvaluationsService(ctx: AppContext) {
       .catch((err) => log.app.warn({ err, evaluation: r.id }, 'autoscaler evaluation not saved'));
   const show = ({ ownerId: _o, updatedAt: _u, ...r }: Stored): TEvaluation => r;
 
-  function checkTrace(upload: EvaluationUpload, options: TEvaluationOptions): Trace {
+  /** The uploaded trace, and the ticks one policy's replay of it takes, refused past the limits. */
+  function checkTrace(upload: EvaluationUpload, options: TEvaluationOptions) {
     const rows = dataRows(upload.csv);
     if (rows > EVALUATION_LIMITS.maxRows + 1)
       throw unprocessable('body.file', `The trace has ${rows} rows; at most ${EVALUATION_LIMITS.maxRows}`);
@@ -75,7 +75,8 @@ export function createEvaluationsService(ctx: AppContext) {
         throw unprocessable('body.file', `Not a timestamp,requests trace: ${err.message}`);
       throw err;
     }
-    const ticks = ticksOf(trace, options);
+    const settings = ZEvaluateOptions.parse({ trace: 'upload', ...options });
+    const ticks = ticksOf(trace, settings.syncSeconds);
     if (ticks > EVALUATION_LIMITS.maxTicks)
       throw unprocessable(
         'body.file',
@@ -83,7 +84,7 @@ export function createEvaluationsService(ctx: AppContext) {
       );
     let cluster: ReturnType<typeof clusterFor>;
     try {
-      cluster = clusterFor(trace, ZEvaluateOptions.parse({ trace: 'upload', ...options }));
+      cluster = clusterFor(trace, settings);
     } catch (err) {
       if (!(err instanceof EvaluationRefused)) throw err;
       throw unprocessable(err.option === 'serverRps' ? 'body.serverRps' : 'body.file', err.message);
@@ -95,7 +96,7 @@ export function createEvaluationsService(ctx: AppContext) {
         'body.serverRps',
         `The trace's peak of ${peakRps.toFixed(1)} req/s would need more than ${EVALUATION_LIMITS.maxPeakServers} servers of ${serverRps} req/s`,
       );
-    return trace;
+    return { trace, ticks };
   }
 
   function run(record: Stored, input: WorkerInput) {
@@ -160,7 +161,7 @@ export function createEvaluationsService(ctx: AppContext) {
         throw new AppError('unavailable', 'The server is busy with other evaluations; try again shortly', {
           headers: { 'retry-after': '30' },
         });
-      const trace = checkTrace(upload, options);
+      const { trace, ticks } = checkTrace(upload, options);
       const now = clock.now().toISOString();
       const record: Stored = {
         id: randomUUID(),
@@ -168,7 +169,7 @@ export function createEvaluationsService(ctx: AppContext) {
         status: 'running',
         fileName: upload.fileName.slice(0, 255),
         options,
-        progress: { done: 0, total: ticksOf(trace, options) * (options.policy === 'both' ? 2 : 1) },
+        progress: { done: 0, total: ticks * (options.policy === 'both' ? 2 : 1) },
         createdAt: now,
         updatedAt: now,
         finishedAt: null,
