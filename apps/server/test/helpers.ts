@@ -175,3 +175,9 @@ export async function metricValue(t: TestApp, series: string): Promise<number> {
   const line = body.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
+
+/** Runs of a job queue this runtime completed, as its /metrics counts them. */
+export async function completedJobs(runtime: Runtime, queue: string): Promise<number> {
+  const metric = await runtime.ctx.metrics.registry.getSingleMetric('clockpilot_jobs_total')!.get();
+  return metric.values.find((v) => v.labels.queue === queue && v.labels.state === 'completed')?.value ?? 0;
+}

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
 import {
+  completedJobs,
   createTestApp,
   moduleServices,
   type TestApp,
@@ -44,6 +45,11 @@ beforeAll(async () => {
         database: testPostgres(a.url, 2),
       })
     : a;
+  // The job runner ticks once at start: that tick must not land mid-test, on a cluster a test ticks.
+  const startTicks = async () =>
+    (await completedJobs(a.runtime, 'autoscaler.sync')) +
+    (b === a ? 0 : await completedJobs(b.runtime, 'autoscaler.sync'));
+  await vi.waitUntil(async () => (await startTicks()) > 0, { timeout: 20_000, interval: 50 });
   owner = await loginAs(a);
   const address = await a.app.listen({ port: 0, host: '127.0.0.1' });
   wsUrl = `${address.replace('http', 'ws')}/api/v1/autoscaler/ws`;

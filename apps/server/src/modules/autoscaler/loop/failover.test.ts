@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { createUser } from '../../../../test/factories/identity';
-import { createTestRuntime, testPostgres } from '../../../../test/helpers';
+import { completedJobs, createTestRuntime, testPostgres } from '../../../../test/helpers';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
 import type { Runtime } from '../../../platform/runtime';
 import { autoscalerEvents } from '../autoscaler.tables';
@@ -34,14 +34,8 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-/** Control-loop runs this replica completed, as its /metrics counts them. */
-async function ticksOf(r: Runtime) {
-  const metric = await r.ctx.metrics.registry.getSingleMetric('clockpilot_jobs_total')!.get();
-  return (
-    metric.values.find((v) => v.labels.queue === 'autoscaler.sync' && v.labels.state === 'completed')
-      ?.value ?? 0
-  );
-}
+/** Control-loop runs this replica completed. */
+const ticksOf = (r: Runtime) => completedJobs(r, 'autoscaler.sync');
 const eventsOf = async (clusterId: string) =>
   (
     await replicas
