@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { HpaLoop, type ReplayOptions } from '../evaluate/replay';
 import { type Choice, Ensemble, type EnsembleSettings, type Rule } from './ensemble';
 import { HpaShadow } from './hpa-shadow';
-import { RecentQuantiles, WindowMax } from './windows';
+import { RecentMoments, RecentQuantiles, WindowMax } from './windows';
 
 /** A seeded stream of numbers in [0, 1). */
 function random(seed: number) {
@@ -49,6 +49,24 @@ describe('the ensemble’s windows', () => {
       const sorted = seen.slice(-40).sort((a, b) => a - b);
       for (const p of [0.5, 0.9, 0.99])
         expect(q.quantile(p)).toBe(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]);
+    }
+  });
+
+  it('keeps the mean and variance of the last n values', () => {
+    const next = random(5);
+    const m = new RecentMoments(30);
+    const seen: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const v = 1e6 + next() * 50;
+      seen.push(v);
+      m.push(v);
+      const last = seen.slice(-30);
+      const mean = last.reduce((a, x) => a + x, 0) / last.length;
+      const variance =
+        last.length > 1 ? last.reduce((a, x) => a + (x - mean) ** 2, 0) / (last.length - 1) : 0;
+      expect(m.mean).toBeCloseTo(mean, 6);
+      expect(m.variance).toBeCloseTo(variance, 3);
+      expect(m.full).toBe(i >= 29);
     }
   });
 });
@@ -111,15 +129,17 @@ describe('the ensemble', () => {
     return choices;
   }
 
-  it('follows the first rule until an hour of evidence, then the one that would have missed least', () => {
+  it('follows the first rule (without count tails) until an hour of evidence, then the one that would have missed least', () => {
     // 40 s bursts every four minutes, shorter than a boot: a rule that reacts to one misses most of
     // it, and the HPA, which scales for it at 70 %, holds those servers through its five-minute
     // window into the next. The bursts' own 90th percentile over 20 minutes keeps 30 servers all
     // along: no misses, and fewer servers than the HPA.
     const load = bursty(240, 40);
     const e = new Ensemble([lean, { kind: 'recent', q: 0.9, windowBuckets: 80 }], SETTINGS);
-    const early = run(e, load, 0, 3585).at(-1);
-    expect(early).toMatchObject({ index: 0, missesVsHpa: null, costVsHpa: null });
+    const choices = run(e, load, 0, 3585);
+    expect(choices.at(19)).toMatchObject({ index: 0, missesVsHpa: null, costVsHpa: null });
+    // Scored from the sixth minute on, still the first rule.
+    expect(choices.at(-1)).toMatchObject({ index: 0, missesVsHpa: expect.any(Number) });
     const later = run(e, load, 3585, 3600).at(-1) as Choice;
     expect(later.index).toBe(1);
     expect(later.costVsHpa).toBeLessThan(0.8);
@@ -177,6 +197,48 @@ describe('the ensemble', () => {
     for (const c of choices) expect(c.spentVsHpa).toBeLessThanOrEqual(1);
     const switches = choices.filter((c, k) => k > 0 && c.index !== choices[k - 1]?.index).length;
     expect(switches).toBeLessThan(choices.length / 20);
+  });
+
+  it('paces the count tails by cost until an hour of evidence, then leaves them', () => {
+    // Requests arriving at random, 5 a second on average, with the rate drifting between 3 and 7:
+    // noise of few requests per tick, the count tails' ground. One step of coverage at a time, five
+    // minutes apart, up while the servers asked for cost less than the HPA shadow's, down while more.
+    const next = random(3);
+    const poisson = (mean: number) => {
+      let k = 0;
+      for (let p = Math.exp(-mean), u = next(); u > p; k++) {
+        u -= p;
+        p *= mean / (k + 1);
+      }
+      return k;
+    };
+    const load = (t: number) => poisson(5 + 2 * Math.sin(t / 600));
+    const tails: Rule[] = [0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999].map((coverage) => ({
+      kind: 'count',
+      coverage,
+      windowBuckets: 20,
+    }));
+    const e = new Ensemble([lean, ...tails], SETTINGS);
+    const choices = run(e, load, 0, 3600 + 600);
+    const firstHour = choices.slice(0, 239);
+    // The warm-up's 20 syncs: the first rule; then the tails, from 0.98.
+    expect(firstHour.slice(0, 20).every((c) => c.index === 0)).toBe(true);
+    expect(firstHour[20]?.rule).toMatchObject({ kind: 'count', coverage: 0.98 });
+    for (let k = 21; k < firstHour.length; k++) {
+      const [before, now] = [firstHour[k - 1] as Choice, firstHour[k] as Choice];
+      if (now.index === before.index) continue;
+      // One step, in the direction the cost so far says, at least five minutes after the last.
+      expect(Math.abs(now.index - before.index)).toBe(1);
+      expect(Math.sign(now.index - before.index)).toBe((before.spentVsHpa as number) < 1 ? 1 : -1);
+      const last = firstHour.findLastIndex((c, j) => j < k && c.index !== firstHour[j - 1]?.index);
+      expect(k - last).toBeGreaterThanOrEqual(20);
+    }
+    expect(new Set(firstHour.slice(20).map((c) => c.index)).size).toBeGreaterThan(1);
+    // Paced to the shadow's cost: within a few per cent of it after the hour.
+    expect(firstHour.at(-1)?.spentVsHpa).toBeGreaterThan(0.95);
+    expect(firstHour.at(-1)?.spentVsHpa).toBeLessThan(1.05);
+    // With the evidence, the scores choose, among the other rules.
+    expect(choices.slice(260).every((c) => c.rule.kind !== 'count')).toBe(true);
   });
 
   it('keeps its windows to the servers a rule may ask for, whatever the demand', () => {

@@ -11,13 +11,20 @@
  * the same way, and so are the servers the mode actually asked for (the rule followed, or the
  * floor above it). The rule followed is, of those that would have cost no more than the HPA plus
  * what the mode's own servers have saved against it (three times the saving, so that it is spent
- * soon), the one that would have missed least; scores decay with a half-life (a week), the first
- * rule is followed until an hour of evidence, another rule takes over only when it would have
- * missed 5 % fewer seconds (or the one followed became dearer than that budget), and not within
- * five minutes of the last change. Everything here is arithmetic: no clock, no I/O.
+ * soon), the one that would have missed least; scores decay with a half-life (a week); another rule
+ * takes over only when it would have missed 5 % fewer seconds (or the one followed became dearer
+ * than that budget), and not within five minutes of the last change.
+ *
+ * Misses are rare, so an hour of them says little about the next; costs are known at once. Until
+ * an hour of evidence the mode follows the tail of a count like the last five minutes' ticks
+ * (counts.ts: their mean, and their spread when burstier than Poisson), paced by cost: five minutes
+ * after five, one coverage up while the servers asked for have cost less than the HPA shadow's, one
+ * down while more. Everything here is arithmetic: no clock, no I/O.
  */
+import { countQuantile } from './counts';
 import { HpaShadow } from './hpa-shadow';
-import { RecentQuantiles, WindowMax } from './windows';
+import { Tracks } from './tracks';
+import { RecentMoments, RecentQuantiles, WindowMax } from './windows';
 
 /** The forecast made servers: at a utilization, a worth of covered ticks (`Forecaster.cover`), held. */
 export type ForecastRule = {
@@ -29,7 +36,13 @@ export type ForecastRule = {
 };
 /** The `q` quantile of the servers each tick of the last `windowBuckets` buckets needed. */
 export type RecentRule = { kind: 'recent'; q: number; windowBuckets: number };
-export type Rule = ForecastRule | RecentRule;
+/**
+ * Servers for the requests per tick that a count of the last `windowBuckets` buckets' mean and
+ * variance per tick exceeds in at most `1 − coverage` of the ticks (`countQuantile`), and at least
+ * their mean at the target utilization: the rules followed before the evidence, not chosen by it.
+ */
+export type CountRule = { kind: 'count'; coverage: number; windowBuckets: number };
+export type Rule = ForecastRule | RecentRule | CountRule;
 
 export type EnsembleSettings = {
   bootBuckets: number;
@@ -47,65 +60,16 @@ export type EnsembleSettings = {
 };
 
 /**
- * What following each of `n` series of answers would have given: ready servers, server-seconds and
- * short seconds, one row per series (the rules, the HPA shadow, the servers asked for).
- */
-class Tracks {
-  readonly ready: Float64Array;
-  readonly answer: Float64Array;
-  readonly cost: Float64Array;
-  readonly misses: Float64Array;
-  /** Each series' answers of the last boot delay and the current one: rings advanced together. */
-  private readonly recent: Float64Array;
-  private at = 0;
-  constructor(
-    readonly n: number,
-    private readonly width: number,
-  ) {
-    this.ready = new Float64Array(n).fill(1);
-    this.answer = new Float64Array(n).fill(1);
-    this.cost = new Float64Array(n);
-    this.misses = new Float64Array(n);
-    this.recent = new Float64Array(n * width).fill(1);
-  }
-  start(v: number) {
-    this.ready.fill(v);
-    this.answer.fill(v);
-    this.recent.fill(v);
-  }
-  tick(demand: number, seconds: number) {
-    const { cost, misses, answer, ready } = this;
-    for (let i = 0; i < this.n; i++) {
-      cost[i] = (cost[i] as number) + (answer[i] as number) * seconds;
-      if (demand > (ready[i] as number)) misses[i] = (misses[i] as number) + seconds;
-    }
-  }
-  /** Series `i`'s answer of this sync, in force from the next tick; servers it adds are ready a boot delay later. */
-  set(i: number, v: number) {
-    const row = i * this.width;
-    this.recent[row + this.at] = v;
-    this.answer[i] = v;
-    let ready = v;
-    for (let k = row; k < row + this.width; k++)
-      if ((this.recent[k] as number) < ready) ready = this.recent[k] as number;
-    this.ready[i] = ready;
-  }
-  /** After every series' `set`: the next sync's slot, and the scores decayed by one bucket. */
-  advance(decay: number) {
-    this.at = (this.at + 1) % this.width;
-    for (let i = 0; i < this.n; i++) {
-      this.cost[i] = (this.cost[i] as number) * decay;
-      this.misses[i] = (this.misses[i] as number) * decay;
-    }
-  }
-}
-
-/**
- * The rules: the one given first (followed until there is evidence), the forecast at leaner
+ * The rules: the one given first (followed until the scores start), the forecast at leaner
  * utilizations, dearer and cheaper worths of covered ticks and holds of one to eight boot delays,
- * then the recent ticks' quantiles over 5, 20 and 60 minutes.
+ * the recent ticks' quantiles over 5, 20 and 60 minutes, then the five minutes' count tails.
  */
-export function defaultRules(first: ForecastRule, bootBuckets: number, bucketSeconds: number): Rule[] {
+export function defaultRules(
+  first: ForecastRule,
+  bootBuckets: number,
+  bucketSeconds: number,
+  countCoverages: readonly number[] = COUNT_COVERAGES,
+): Rule[] {
   const rules: Rule[] = [first];
   const u = first.utilization;
   for (const utilization of [u, Math.min(1, u + 0.1), Math.min(1, u + 0.2), 1])
@@ -116,21 +80,26 @@ export function defaultRules(first: ForecastRule, bootBuckets: number, bucketSec
         if (!same || holdBuckets !== first.holdBuckets)
           rules.push({ kind: 'forecast', utilization, coverageWorth, holdBuckets });
       }
+  const buckets = (minutes: number) => Math.max(1, Math.round((minutes * 60) / bucketSeconds));
   for (const minutes of [5, 20, 60])
     for (const q of [0.9, 0.95, 0.98, 0.99])
-      rules.push({
-        kind: 'recent',
-        q,
-        windowBuckets: Math.max(1, Math.round((minutes * 60) / bucketSeconds)),
-      });
+      rules.push({ kind: 'recent', q, windowBuckets: buckets(minutes) });
+  for (const coverage of countCoverages) rules.push({ kind: 'count', coverage, windowBuckets: buckets(5) });
   return rules;
 }
 
+/** The count tails' coverages, cheapest first; the pacing starts at 0.98. */
+export const COUNT_COVERAGES = [0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
+const PACING_START = 3;
+
 export function describeRule(rule: Rule, bucketSeconds: number) {
   const minutes = (buckets: number) => `${Number(((buckets * bucketSeconds) / 60).toFixed(2))} min`;
-  return rule.kind === 'forecast'
-    ? `forecast at ${Math.round(rule.utilization * 100)} %, worth ${rule.coverageWorth}, held ${minutes(rule.holdBuckets)}`
-    : `${rule.q * 100}th percentile of the last ${minutes(rule.windowBuckets)}'s ticks`;
+  const percent = (share: number) => Number((share * 100).toFixed(2));
+  if (rule.kind === 'forecast')
+    return `forecast at ${Math.round(rule.utilization * 100)} %, worth ${rule.coverageWorth}, held ${minutes(rule.holdBuckets)}`;
+  if (rule.kind === 'recent')
+    return `${percent(rule.q)}th percentile of the last ${minutes(rule.windowBuckets)}'s ticks`;
+  return `${percent(rule.coverage)}th percentile of a count like the last ${minutes(rule.windowBuckets)}'s ticks`;
 }
 
 /**
@@ -163,10 +132,16 @@ export class Ensemble {
   private readonly group: Int32Array;
   private readonly groupFirst: ForecastRule[] = [];
   private readonly holds: WindowMax[] = [];
-  /** The recent ticks' demand: one window per length the rules use, and each quantile rule's window. */
-  private readonly windowBuckets: number[] = [];
-  private readonly windows: RecentQuantiles[] = [];
+  /**
+   * The recent ticks: one window per kind and length the rules use (of the servers each tick
+   * needed for quantile rules, of its requests for count tails), and each windowed rule's window.
+   */
+  private readonly windowKeys: string[] = [];
+  private readonly windows: (RecentQuantiles | RecentMoments)[] = [];
   private readonly window: Int32Array;
+  private tickSeconds = 1;
+  /** The count tails, cheapest first: what is followed before the evidence. */
+  private readonly pacing: number[];
   private readonly hpa: HpaShadow;
   private readonly decay: number;
   private readonly warmupBuckets: number;
@@ -205,12 +180,16 @@ export class Ensemble {
         this.group[i] = g;
         longest[g] = Math.max(longest[g] as number, r.holdBuckets);
       } else {
-        let w = this.windowBuckets.indexOf(r.windowBuckets);
-        if (w < 0) w = this.windowBuckets.push(r.windowBuckets) - 1;
+        const key = `${r.kind}/${r.windowBuckets}`;
+        let w = this.windowKeys.indexOf(key);
+        if (w < 0) w = this.windowKeys.push(key) - 1;
         this.window[i] = w;
       }
     }
     for (const n of longest) this.holds.push(new WindowMax(Math.max(1, n)));
+    this.pacing = [...rules.keys()]
+      .filter((i) => rules[i]?.kind === 'count')
+      .sort((a, b) => (rules[a] as CountRule).coverage - (rules[b] as CountRule).coverage);
     this.hpa = new HpaShadow({ syncSeconds: o.bucketSeconds, serverRps: o.serverRps, target: o.hpaTarget });
     this.decay = 0.5 ** (o.bucketSeconds / o.halfLifeSeconds);
     // The first five minutes only start the rules and the shadow (its scale-down window fills).
@@ -229,10 +208,15 @@ export class Ensemble {
       this.started = true;
       this.tracks.start(Math.max(1, demand));
       this.hpa.start(Math.max(1, demand));
-      for (const b of this.windowBuckets)
-        this.windows.push(new RecentQuantiles(Math.round((b * this.o.bucketSeconds) / seconds)));
+      for (const key of this.windowKeys) {
+        const [kind, buckets] = key.split('/');
+        const ticks = Math.round((Number(buckets) * this.o.bucketSeconds) / seconds);
+        this.windows.push(kind === 'count' ? new RecentMoments(ticks) : new RecentQuantiles(ticks));
+      }
     }
-    for (const w of this.windows) w.push(demand);
+    this.tickSeconds = seconds;
+    const requests = Number.isFinite(rate) ? Math.max(0, rate * seconds) : 0;
+    for (const w of this.windows) w.push(w instanceof RecentMoments ? requests : demand);
     this.tracks.tick(demand, this.buckets < this.scoredFrom ? 0 : seconds);
     this.hpa.tick(rate, this.tracks.ready[this.shadowRow] as number, seconds);
   }
@@ -308,40 +292,87 @@ export class Ensemble {
       (this.holds[g] as WindowMax).push(forecastServers(rule));
     for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i] as Rule;
-      const wanted =
-        rule.kind === 'forecast'
-          ? (this.holds[this.group[i] as number] as WindowMax).max(Math.max(1, rule.holdBuckets))
-          : (this.windows[this.window[i] as number]?.quantile(rule.q) ?? 0);
-      const servers = Math.min(max, Math.max(min, wanted));
+      const servers = Math.min(max, Math.max(min, this.wanted(i, rule)));
       t.set(i, servers);
       this.servers[i] = servers;
     }
   }
 
+  /** Rule `i`'s servers before the bounds (0 while its window has seen no tick). */
+  private wanted(i: number, rule: Rule) {
+    if (rule.kind === 'forecast')
+      return (this.holds[this.group[i] as number] as WindowMax).max(Math.max(1, rule.holdBuckets));
+    const w = this.windows[this.window[i] as number];
+    if (w instanceof RecentQuantiles && rule.kind === 'recent') return w.quantile(rule.q);
+    if (!(w instanceof RecentMoments)) return 0;
+    // Requests arrive whole; the tail never runs the servers hotter than the target.
+    const tail = countQuantile(w.mean, w.variance, 1 - (rule as CountRule).coverage);
+    const requests = Math.max(tail, Math.floor(w.mean / this.o.hpaTarget + 1e-9));
+    return Math.ceil(requests / (this.o.serverRps * this.tickSeconds) - 1e-9);
+  }
+
   /**
-   * The rule to follow: of those that would have cost no more than the budget (the HPA's cost plus
-   * `spendSaved` times what the servers asked for saved against it), the one that would have
-   * missed least (on a tie, the cheaper); none: the cheapest. The first rule until there is
-   * evidence; the one followed keeps its place unless it costs more than the budget or another
-   * would have missed `switchMargin` fewer seconds (a bucket's worth at least), and for five
-   * minutes whatever.
+   * The rule to follow: before any score, the one followed; before `evidenceSeconds` of scores,
+   * the count tails paced by cost (`paced`); then the one the scores choose (`scored`). Any rule is
+   * kept five minutes whatever: one on the budget's edge would otherwise be dropped and taken back
+   * sync after sync, each time moving servers.
    */
   private choose(): Choice {
-    if (this.buckets * this.o.bucketSeconds < this.o.evidenceSeconds) {
-      const rule = this.rules[this.following] as Rule;
-      return { index: this.following, rule, missesVsHpa: null, costVsHpa: null, spentVsHpa: null };
-    }
+    const now = this.following;
     const { cost, misses } = this.tracks;
     const hpaCost = cost[this.shadowRow] as number;
-    const hpaMisses = misses[this.shadowRow] as number;
     const spent = cost[this.askedRow] as number;
+    const started = this.buckets > this.warmupBuckets;
+    const evidence = this.buckets * this.o.bucketSeconds >= this.o.evidenceSeconds;
+    const next = !started
+      ? now
+      : evidence
+        ? this.scored(now, hpaCost, spent)
+        : this.paced(now, hpaCost, spent);
+    if (next !== now && this.buckets >= this.followedSince + this.dwellBuckets) {
+      this.following = next;
+      this.followedSince = this.buckets;
+    }
+    // A windowed rule answers from its window: until it is full (after a restore) the first rule stands in.
+    const w = this.window[this.following] as number;
+    const i = w < 0 || this.windows[w]?.full ? this.following : 0;
+    if (!started)
+      return { index: i, rule: this.rules[i] as Rule, missesVsHpa: null, costVsHpa: null, spentVsHpa: null };
+    const eps = this.o.bucketSeconds;
+    return {
+      index: i,
+      rule: this.rules[i] as Rule,
+      missesVsHpa: ((misses[i] as number) + eps) / ((misses[this.shadowRow] as number) + eps),
+      costVsHpa: (cost[i] as number) / Math.max(hpaCost, 1e-9),
+      spentVsHpa: spent / Math.max(hpaCost, 1e-9),
+    };
+  }
+
+  /** Before the evidence: the count tails, one coverage up while cheaper than the HPA shadow, one down while dearer. */
+  private paced(now: number, hpaCost: number, spent: number) {
+    const pacing = this.pacing;
+    if (pacing.length === 0) return now;
+    const at = pacing.indexOf(now);
+    if (at < 0) return pacing[Math.min(PACING_START, pacing.length - 1)] as number;
+    return pacing[Math.max(0, Math.min(pacing.length - 1, at + (spent < hpaCost ? 1 : -1)))] as number;
+  }
+
+  /**
+   * With the evidence: of the rules other than the count tails that would have cost no more than
+   * the budget (the HPA's cost plus `spendSaved` times what the servers asked for saved against it),
+   * the one that would have missed least (on a tie, the cheaper); none: the cheapest. The one
+   * followed keeps its place unless it is a count tail, costs more than the budget, or another would
+   * have missed `switchMargin` fewer seconds (a bucket's worth at least).
+   */
+  private scored(now: number, hpaCost: number, spent: number) {
+    const { cost, misses } = this.tracks;
     // Only a saving widens the budget: an overspend narrowing it below the HPA's cost gave up
     // WorldCup98's gain (bench/RESULTS.md), so an overspend is only not added to.
     const budget = hpaCost + this.o.spendSaved * Math.max(0, hpaCost - spent);
-    const eps = this.o.bucketSeconds;
     let best = -1;
     let cheapest = 0;
     for (let i = 0; i < this.rules.length; i++) {
+      if (this.rules[i]?.kind === 'count') continue;
       const c = cost[i] as number;
       const m = misses[i] as number;
       if (c < (cost[cheapest] as number)) cheapest = i;
@@ -349,29 +380,10 @@ export class Ensemble {
       if (best < 0 || m < (misses[best] as number) || (m === misses[best] && c < (cost[best] as number)))
         best = i;
     }
-    const now = this.following;
-    const next =
-      best < 0
-        ? cheapest
-        : (cost[now] as number) > budget ||
-            (misses[best] as number) < (misses[now] as number) * (1 - this.o.switchMargin) - eps
-          ? best
-          : now;
-    // A rule followed is kept for a while: one on the budget's edge would otherwise be dropped and
-    // taken back sync after sync, each time moving servers.
-    if (next !== now && this.buckets >= this.followedSince + this.dwellBuckets) {
-      this.following = next;
-      this.followedSince = this.buckets;
-    }
-    // A quantile rule answers from its window: after a restore the first rule stands in until it is full.
-    const w = this.window[this.following] as number;
-    const i = w < 0 || this.windows[w]?.full ? this.following : 0;
-    return {
-      index: i,
-      rule: this.rules[i] as Rule,
-      missesVsHpa: ((misses[i] as number) + eps) / (hpaMisses + eps),
-      costVsHpa: (cost[i] as number) / Math.max(hpaCost, 1e-9),
-      spentVsHpa: spent / Math.max(hpaCost, 1e-9),
-    };
+    if (best < 0) return cheapest;
+    const fewer = (misses[now] as number) * (1 - this.o.switchMargin) - this.o.bucketSeconds;
+    const replace =
+      this.rules[now]?.kind === 'count' || (cost[now] as number) > budget || (misses[best] as number) < fewer;
+    return replace ? best : now;
   }
 }

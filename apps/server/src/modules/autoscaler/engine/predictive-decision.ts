@@ -72,7 +72,7 @@ export function predictiveDecision(
   const shift = f.shifted ? '; level moved to the last bucket' : '';
   const forecast = `peak forecast ${r(peak.rate)} req/s within ${horizon * f.s.bucketSeconds} s (level ${r(peak.level)}, ${season}${shift})`;
   const how =
-    rule.kind === 'recent' || !cover
+    rule.kind !== 'forecast' || !cover
       ? `${describeRule(rule, f.s.bucketSeconds)} = ${forecastReplicas}`
       : `${
           cover.rps > peak.rate / rule.utilization

@@ -22,7 +22,7 @@
  * it has lasted the HPA's scale-down window), so a flash crowd is followed within one sync.
  * Everything here is arithmetic: no clock, no I/O.
  */
-import { defaultRules, Ensemble, type ForecastRule } from './ensemble';
+import { COUNT_COVERAGES, defaultRules, Ensemble, type ForecastRule } from './ensemble';
 import { Levels } from './levels';
 
 export type PredictiveSettings = {
@@ -149,7 +149,10 @@ export class Forecaster {
       coverageWorth: s.coverageWorth,
       holdBuckets: Math.max(1, Math.round(this.lead * s.holdBoots)),
     };
-    this.ensemble = new Ensemble(s.rules ? defaultRules(first, this.lead, s.bucketSeconds) : [first], {
+    // A coverage set is the count tails' too: the first hour then keeps it.
+    const counts = s.coverage === null ? COUNT_COVERAGES : [s.coverage];
+    const rules = s.rules ? defaultRules(first, this.lead, s.bucketSeconds, counts) : [first];
+    this.ensemble = new Ensemble(rules, {
       bootBuckets: this.lead,
       bucketSeconds: s.bucketSeconds,
       serverRps: s.serverRps,

@@ -1,4 +1,4 @@
-/** The ensemble's windows over recent values: their maximum and their quantiles, in constant time per value. */
+/** The ensemble's windows over recent values: their maximum, quantiles and moments, in constant time per value. */
 
 /** The largest of the last k values pushed, for any k up to `n`, in constant time per push (a monotonic queue). */
 export class WindowMax {
@@ -67,5 +67,54 @@ export class RecentQuantiles {
       if (above < 0) return v;
     }
     return 0;
+  }
+}
+
+/** Mean and variance of the last `size` values pushed, in constant time per value. */
+export class RecentMoments {
+  private readonly ring: Float64Array;
+  private next = 0;
+  private filled = 0;
+  /** Sums of the values less `shift` (a recent mean), so that large values keep their variance's digits. */
+  private shift = 0;
+  private sum = 0;
+  private sumSquares = 0;
+  constructor(size: number) {
+    this.ring = new Float64Array(Math.max(1, size));
+  }
+  push(v: number) {
+    if (this.filled === 0) this.shift = v;
+    if (this.filled === this.ring.length) {
+      const old = (this.ring[this.next] as number) - this.shift;
+      this.sum -= old;
+      this.sumSquares -= old * old;
+    } else this.filled++;
+    this.ring[this.next] = v;
+    const d = v - this.shift;
+    this.sum += d;
+    this.sumSquares += d * d;
+    this.next = (this.next + 1) % this.ring.length;
+    // Once per window, sums made afresh about the mean: subtracting leaves rounding behind.
+    if (this.next === 0) {
+      this.shift = this.mean;
+      this.sum = 0;
+      this.sumSquares = 0;
+      for (const x of this.ring) {
+        this.sum += x - this.shift;
+        this.sumSquares += (x - this.shift) ** 2;
+      }
+    }
+  }
+  /** Whether the window holds as many values as it is long. */
+  get full() {
+    return this.filled === this.ring.length;
+  }
+  get mean() {
+    return this.filled > 0 ? this.shift + this.sum / this.filled : 0;
+  }
+  /** The sample variance (0 below two values). */
+  get variance() {
+    const n = this.filled;
+    return n > 1 ? Math.max(0, (this.sumSquares - (this.sum * this.sum) / n) / (n - 1)) : 0;
   }
 }

@@ -136,8 +136,6 @@ describe("a replica's forecasters", () => {
     expect(await evidenceRepo.find(db, c.id)).toBeUndefined();
     await period([c.id]);
     const saved = await evidenceRepo.find(db, c.id);
-    expect(saved?.evidence).toMatchObject({ buckets: 21, following: 0 });
-    // As a replica that had scored a week and followed the forecast held two boots saved them.
     const rules = new Forecaster({
       ...DEFAULT_PREDICTIVE,
       bucketSeconds: 15,
@@ -145,6 +143,10 @@ describe("a replica's forecasters", () => {
       serverRps: 10,
       targetUtilization: 0.5,
     }).ensemble.rules;
+    // Its first five minutes scored: the count tails' pacing has begun (at 0.98).
+    const paced = rules.findIndex((r) => r.kind === 'count' && r.coverage === 0.98);
+    expect(saved?.evidence).toMatchObject({ buckets: 21, following: paced });
+    // As a replica that had scored a week and followed the forecast held two boots saved them.
     const week = { ...saved!.evidence, buckets: 40_320, following: 1 };
     await evidenceRepo.save(db, clock.now(), [{ ...saved!, evidence: week }]);
     // Scores of fewer syncs (a replica that ran fewer of its ticks) do not replace them.
