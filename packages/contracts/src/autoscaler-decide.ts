@@ -56,7 +56,7 @@ export type THpaMetric = z.infer<typeof ZHpaMetric>;
 
 export const ZTolerance = z.union([
   z.number().min(0),
-  z.strictObject({ scaleUp: z.number().min(0), scaleDown: z.number().min(0).max(1) }),
+  z.strictObject({ scaleUp: z.number().min(0), scaleDown: z.number().min(0) }),
 ]);
 
 export const ZScalingPolicy = z.strictObject({
@@ -123,7 +123,7 @@ export const ZScaleEvent = z.strictObject({
 export type TScaleEvent = z.infer<typeof ZScaleEvent>;
 
 export const ZControllerSettings = z.strictObject({
-  tolerance: z.number().min(0).max(1).default(0.1),
+  tolerance: z.number().min(0).default(0.1),
   downscaleStabilizationWindowSeconds: z.number().min(0).default(300),
   scaleUpLimitFactor: z.number().positive().default(2),
   scaleUpLimitMinimum: z.number().min(0).default(4),
@@ -251,7 +251,7 @@ export const ZDecideCase = z.discriminatedUnion('kind', [
 export type TDecideCase = z.infer<typeof ZDecideCase>;
 
 /** Several cases at once, answered in the same order. */
-export const ZDecideCases = z.array(ZDecideCase).min(1);
+export const ZDecideCases = z.array(ZDecideCase);
 
 /** `clockpilot autoscaler evaluate`: replaying a trace through the policies. */
 export const ZEvaluateOptions = z.strictObject({

@@ -136,6 +136,60 @@ describe('clockpilot autoscaler', { timeout: 300_000 }, () => {
     ]);
   });
 
+  it("decide takes Kubernetes' own edge cases: a scale-down tolerance above 1, int64's largest usage, an empty series", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-decide-'));
+    const file = join(dir, 'cases.json');
+    const pods = (requests: number[]) => requests.map((requestMilli) => ({ ...ready, requestMilli }));
+    const calc = { cpuInitializationPeriodSeconds: 120, delayOfInitialReadinessStatusSeconds: 10 };
+    // Written as Kubernetes' tests give them: 2^63 − 1, which JSON.parse reads as 2^63.
+    const int64Max = '9223372036854775807';
+    writeFileSync(
+      file,
+      `[${[
+        // TestReplicaCalcConfigurableTolerance, "Outside 8% scale-up tolerance (and superfluous
+        // scale-down tolerance)": Tolerances{2., .08}, 109 % against 100 % scales up.
+        JSON.stringify({
+          kind: 'replicaCalc',
+          inputs: {
+            currentReplicas: 3,
+            pods: pods([1800, 2000, 2200]),
+            metric: {
+              type: 'Resource',
+              resource: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 100 },
+              podValuesMilli: [2200, 2160, 2180],
+            },
+            tolerance: { scaleUp: 0.08, scaleDown: 2 },
+            ...calc,
+          },
+        }),
+        // TestExternalPerPodMetricUsageOverflow: usage saturates at math.MaxInt64.
+        `{"kind":"replicaCalc","inputs":{"currentReplicas":1,"pods":${JSON.stringify(pods([1000]))},"metric":{"type":"External","target":{"type":"AverageValue","averageValueMilli":${int64Max}},"valuesMilli":[${int64Max}]},"cpuInitializationPeriodSeconds":120,"delayOfInitialReadinessStatusSeconds":10}}`,
+        // An empty External series is no metric (upstream's client: "no metrics returned").
+        JSON.stringify({
+          kind: 'replicaCalc',
+          inputs: {
+            currentReplicas: 3,
+            pods: pods([1000, 1000, 1000]),
+            metric: { type: 'External', target: { type: 'Value', valueMilli: 1000 }, valuesMilli: [] },
+            ...calc,
+          },
+        }),
+      ].join(',')}]`,
+    );
+    const out = await inProcess(['decide', '--input', file]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain(`"usage": ${int64Max}`);
+    expect(JSON.parse(out.stdout)).toEqual([
+      { replicas: 4, usage: 109 },
+      { replicas: 1, usage: 2 ** 63 },
+      { error: 'no metrics returned from external metrics API' },
+    ]);
+    // An array in, an array out: none in, none out.
+    writeFileSync(file, '[]');
+    expect(await inProcess(['decide', '--input', file])).toMatchObject({ code: 0, stdout: '[]' });
+  });
+
   it('evaluate replays a trace through both policies and writes the JSON figures and the chart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cp-evaluate-'));
     const rows = ['timestamp,requests'];

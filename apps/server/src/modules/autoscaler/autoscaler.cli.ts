@@ -14,6 +14,7 @@ function refuse(detail: string, errors: { path: string; message: string }[] = []
 }
 
 const issuesOf = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+const INT64_MAX = '9223372036854775807';
 
 /** `clockpilot autoscaler decide` and `clockpilot autoscaler evaluate`. */
 export function autoscalerCli(group: Command) {
@@ -41,7 +42,10 @@ export function autoscalerCli(group: Command) {
       const answer = (c: z.infer<typeof ZDecideCase>) =>
         opts.explain ? decide(c) : listedAnswer(c, decide(c));
       const out = Array.isArray(parsed.data) ? parsed.data.map(answer) : answer(parsed.data);
-      console.log(JSON.stringify(out, null, 2));
+      // Go's int64 figures end at 2^63 − 1, which a double holds (and prints) as 2^63: print Go's.
+      console.log(
+        JSON.stringify(out, null, 2).replace(/(?<=[\s:[,])9223372036854776000(?=[\s,\]}]|$)/g, INT64_MAX),
+      );
     });
 
   group

@@ -46,7 +46,20 @@ const rows: Row[] = [
     name: 'below the minimum: straight to it',
     kind: 'reconcile',
     inputs: sync(1, [cpuAt(1, 0)], { minReplicas: 3 }),
-    expected: { desiredReplicas: 3, rescale: true },
+    expected: { desiredReplicas: 3, rescale: true, scaleUpEvents: [] },
+  },
+  {
+    // The controller stores a scale event for every rescale when the HPA has a behavior.
+    name: 'with a behavior, the move into the bounds is a scale event',
+    kind: 'reconcile',
+    inputs: sync(25, [cpuAt(25, 0)], { behavior: { scaleUp: null, scaleDown: null } }),
+    expected: { desiredReplicas: 20, rescale: true, scaleDownEvents: [{ change: 5, ageSeconds: 0 }] },
+  },
+  {
+    name: 'with a behavior, the move up to the minimum too',
+    kind: 'reconcile',
+    inputs: sync(1, [cpuAt(1, 0)], { minReplicas: 3, behavior: { scaleUp: null, scaleDown: null } }),
+    expected: { desiredReplicas: 3, rescale: true, scaleUpEvents: [{ change: 2, ageSeconds: 0 }] },
   },
   {
     name: 'a fresh HPA records the current count and cannot scale down yet',

@@ -72,9 +72,19 @@ export function reconcile(input: TReconcileInputs): ReconcileResult {
       },
     };
   }
+  const upRules = input.behavior
+    ? resolveRules(input.behavior.scaleUp, 'up', ctl.downscaleStabilizationWindowSeconds)
+    : null;
+  const downRules = input.behavior
+    ? resolveRules(input.behavior.scaleDown, 'down', ctl.downscaleStabilizationWindowSeconds)
+    : null;
+  // Brought within the bounds at once; with a behavior the change is a scale event like any other.
   if (C > max) {
     return {
       ...base,
+      scaleDownEvents: downRules
+        ? storeScaleEvent(state.scaleDownEvents, C - max, downRules)
+        : state.scaleDownEvents,
       desiredReplicas: max,
       rescale: true,
       reason: `${C} servers are above the maximum ${max}`,
@@ -84,6 +94,7 @@ export function reconcile(input: TReconcileInputs): ReconcileResult {
   if (C < min) {
     return {
       ...base,
+      scaleUpEvents: upRules ? storeScaleEvent(state.scaleUpEvents, min - C, upRules) : state.scaleUpEvents,
       desiredReplicas: min,
       rescale: true,
       reason: `${C} servers are below the minimum ${min}`,
@@ -91,12 +102,6 @@ export function reconcile(input: TReconcileInputs): ReconcileResult {
     };
   }
 
-  const upRules = input.behavior
-    ? resolveRules(input.behavior.scaleUp, 'up', ctl.downscaleStabilizationWindowSeconds)
-    : null;
-  const downRules = input.behavior
-    ? resolveRules(input.behavior.scaleDown, 'down', ctl.downscaleStabilizationWindowSeconds)
-    : null;
   const settings: CalcSettings = {
     currentReplicas: C,
     statusReplicas: input.statusReplicas ?? C,

@@ -154,6 +154,9 @@ function perPodProposal(metric: THpaMetric, pods: THpaPod[], s: CalcSettings): P
 
 /** Sections 2.5–2.6: one value for the whole cluster (Object) or the sum of a series (External). */
 function wholeProposal(metric: THpaMetric, pods: THpaPod[], s: CalcSettings): Proposal {
+  // An empty series is an answer without metrics: upstream's client errs rather than sum nothing.
+  if (metric.type === 'External' && metric.valuesMilli?.length === 0)
+    return { error: 'no metrics returned from external metrics API' };
   const usage =
     metric.type === 'Object'
       ? metric.valueMilli
