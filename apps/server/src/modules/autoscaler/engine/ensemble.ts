@@ -18,8 +18,9 @@
  * Misses are rare, so an hour of them says little about the next; costs are known at once. Until
  * an hour of evidence the mode follows the tail of a count like the last five minutes' ticks
  * (counts.ts: their mean, and their spread when burstier than Poisson), paced by cost: five minutes
- * after five, one coverage up while the servers asked for have cost less than the HPA shadow's, one
- * down while more. Everything here is arithmetic: no clock, no I/O.
+ * after five, one coverage down while the servers asked for have cost more than the HPA shadow's,
+ * one up while less (and the next tail's own record is within it). Everything here is arithmetic:
+ * no clock, no I/O.
  */
 import { countQuantile } from './counts';
 import { HpaShadow } from './hpa-shadow';
@@ -88,9 +89,9 @@ export function defaultRules(
   return rules;
 }
 
-/** The count tails' coverages, cheapest first; the pacing starts at 0.98. */
+/** The count tails' coverages, cheapest first; the pacing starts at 0.97. */
 export const COUNT_COVERAGES = [0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
-const PACING_START = 3;
+const PACING_START = 2;
 
 export function describeRule(rule: Rule, bucketSeconds: number) {
   const minutes = (buckets: number) => `${Number(((buckets * bucketSeconds) / 60).toFixed(2))} min`;
@@ -348,13 +349,19 @@ export class Ensemble {
     };
   }
 
-  /** Before the evidence: the count tails, one coverage up while cheaper than the HPA shadow, one down while dearer. */
+  /**
+   * Before the evidence: the count tails, one coverage down while the servers asked for cost more
+   * than the HPA shadow's, one up while less and the next tail's own record is within it too.
+   */
   private paced(now: number, hpaCost: number, spent: number) {
     const pacing = this.pacing;
     if (pacing.length === 0) return now;
     const at = pacing.indexOf(now);
     if (at < 0) return pacing[Math.min(PACING_START, pacing.length - 1)] as number;
-    return pacing[Math.max(0, Math.min(pacing.length - 1, at + (spent < hpaCost ? 1 : -1)))] as number;
+    if (spent >= hpaCost) return pacing[Math.max(0, at - 1)] as number;
+    // Up only to a tail whose own record fits too: the overall saving may be the first minutes'.
+    const up = pacing[at + 1];
+    return up !== undefined && (this.tracks.cost[up] as number) <= hpaCost ? up : now;
   }
 
   /**

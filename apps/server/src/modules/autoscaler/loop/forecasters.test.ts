@@ -143,8 +143,8 @@ describe("a replica's forecasters", () => {
       serverRps: 10,
       targetUtilization: 0.5,
     }).ensemble.rules;
-    // Its first five minutes scored: the count tails' pacing has begun (at 0.98).
-    const paced = rules.findIndex((r) => r.kind === 'count' && r.coverage === 0.98);
+    // Its first five minutes scored: the count tails' pacing has begun (at 0.97).
+    const paced = rules.findIndex((r) => r.kind === 'count' && r.coverage === 0.97);
     expect(saved?.evidence).toMatchObject({ buckets: 21, following: paced });
     // As a replica that had scored a week and followed the forecast held two boots saved them.
     const week = { ...saved!.evidence, buckets: 40_320, following: 1 };
