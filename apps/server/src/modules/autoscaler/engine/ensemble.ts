@@ -137,7 +137,7 @@ export class Ensemble {
    * The recent ticks: one window per kind and length the rules use (of the servers each tick
    * needed for quantile rules, of its requests for count tails), and each windowed rule's window.
    */
-  private readonly windowKeys: string[] = [];
+  private readonly windowSpecs: { kind: 'recent' | 'count'; buckets: number }[] = [];
   private readonly windows: (RecentQuantiles | RecentMoments)[] = [];
   private readonly window: Int32Array;
   private tickSeconds = 1;
@@ -181,9 +181,8 @@ export class Ensemble {
         this.group[i] = g;
         longest[g] = Math.max(longest[g] as number, r.holdBuckets);
       } else {
-        const key = `${r.kind}/${r.windowBuckets}`;
-        let w = this.windowKeys.indexOf(key);
-        if (w < 0) w = this.windowKeys.push(key) - 1;
+        let w = this.windowSpecs.findIndex((x) => x.kind === r.kind && x.buckets === r.windowBuckets);
+        if (w < 0) w = this.windowSpecs.push({ kind: r.kind, buckets: r.windowBuckets }) - 1;
         this.window[i] = w;
       }
     }
@@ -209,9 +208,8 @@ export class Ensemble {
       this.started = true;
       this.tracks.start(Math.max(1, demand));
       this.hpa.start(Math.max(1, demand));
-      for (const key of this.windowKeys) {
-        const [kind, buckets] = key.split('/');
-        const ticks = Math.round((Number(buckets) * this.o.bucketSeconds) / seconds);
+      for (const { kind, buckets } of this.windowSpecs) {
+        const ticks = Math.round((buckets * this.o.bucketSeconds) / seconds);
         this.windows.push(kind === 'count' ? new RecentMoments(ticks) : new RecentQuantiles(ticks));
       }
     }
@@ -304,8 +302,8 @@ export class Ensemble {
     if (rule.kind === 'forecast')
       return (this.holds[this.group[i] as number] as WindowMax).max(Math.max(1, rule.holdBuckets));
     const w = this.windows[this.window[i] as number];
-    if (w instanceof RecentQuantiles && rule.kind === 'recent') return w.quantile(rule.q);
-    if (!(w instanceof RecentMoments)) return 0;
+    if (w instanceof RecentQuantiles) return w.quantile((rule as RecentRule).q);
+    if (!w) return 0;
     // Requests arrive whole; the tail never runs the servers hotter than the target.
     const tail = countQuantile(w.mean, w.variance, 1 - (rule as CountRule).coverage);
     const requests = Math.max(tail, Math.floor(w.mean / this.o.hpaTarget + 1e-9));
