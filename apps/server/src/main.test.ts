@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { simulatorLeftToSetup } from '../../../scripts/lib/simulator.mjs';
 import { serverBundle } from '../test/bundle';
-import { freePort } from '../test/helpers';
+import { freePort, until } from '../test/helpers';
 
 // These tests run the real entry point as `npm start` does (the bundle), in a process of its own.
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -15,9 +16,10 @@ const running: ChildProcess[] = [];
 
 type Server = { proc: ChildProcess; port: number; output: () => string; exit: Promise<number | null> };
 
-async function startServer(env: Record<string, string>): Promise<Server> {
+/** The bundled entry point, or `script` (from the repository's root) as `npm start` runs it. */
+async function startServer(env: Record<string, string>, script?: string): Promise<Server> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [(await serverBundle()).main], {
+  const proc = spawn(process.execPath, [script ?? (await serverBundle()).main], {
     cwd: ROOT,
     // A clean environment: nothing of the test run's database or Redis leaks in.
     env: {
@@ -48,16 +50,6 @@ async function get(port: number, path: string) {
   return { status: res.status, body: await res.text() };
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 afterAll(() => {
   for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
 });
@@ -81,7 +73,7 @@ describe('the server process', { timeout: 120_000 }, () => {
   it('starts on embedded PGlite, logs its URL, becomes ready, and on SIGTERM finishes an in-flight request and exits 0', async () => {
     const metricsPort = await freePort();
     const s = await startServer({ METRICS_PORT: String(metricsPort) });
-    await waitFor(
+    await until(
       async () => ((await get(s.port, '/api/health/ready')).status === 200 ? true : undefined),
       'ready',
       // Migrating a new PGlite database from nothing after the cold start; the test's limit is 120 s.
@@ -117,7 +109,7 @@ describe('the server process', { timeout: 120_000 }, () => {
       setTimeout(() => req.end(tail), 1500);
     });
     // Signal only once the server has the request (it logs it before the body is in).
-    await waitFor(
+    await until(
       async () => (s.output().includes('"url":"/api/in-flight"') ? true : undefined),
       'the request',
     );
@@ -136,7 +128,7 @@ describe('the server process', { timeout: 120_000 }, () => {
   it('keeps running with readiness 503 while the database is unreachable, and still stops cleanly', async () => {
     const dbPort = await freePort();
     const s = await startServer({ DATABASE_URL: `postgres://nobody@127.0.0.1:${dbPort}/none` });
-    await waitFor(
+    await until(
       async () => ((await get(s.port, '/api/health/live')).status === 200 ? true : undefined),
       'live',
     );
@@ -150,5 +142,64 @@ describe('the server process', { timeout: 120_000 }, () => {
 
     s.proc.kill('SIGTERM');
     expect(await s.exit).toBe(0);
+  });
+});
+
+// `npm start` as a user runs it: scripts/start.mjs, with the server and a load simulator of its own.
+describe('npm start', { timeout: 150_000 }, () => {
+  it('leaves the simulator to a setup that names one, runs production or has no autoscaler', () => {
+    expect(simulatorLeftToSetup({})).toBeNull();
+    expect(simulatorLeftToSetup({ MODULES: 'identity, autoscaler' })).toBeNull();
+    expect(simulatorLeftToSetup({ SIMULATOR_URL: 'http://127.0.0.1:9000' })).toMatch(/SIMULATOR_URL/);
+    expect(simulatorLeftToSetup({ CLOCKPILOT_SIMULATOR_URL: 'http://127.0.0.1:9000' })).toMatch(
+      /SIMULATOR_URL/,
+    );
+    expect(simulatorLeftToSetup({ CONFIG_FILE: 'configs/config.prod.yaml' })).toMatch(/CONFIG_FILE/);
+    expect(simulatorLeftToSetup({ NODE_ENV: 'production' })).toMatch(/production/);
+    expect(simulatorLeftToSetup({ AUTOSCALER_APP_MODE: 'production' })).toMatch(/production/);
+    expect(simulatorLeftToSetup({ MODULES: 'time,identity' })).toMatch(/autoscaler module is off/);
+  });
+
+  it('starts a simulator process the server reaches with a shared token, and stops both on SIGTERM', async () => {
+    const s = await startServer({ LOG_LEVEL: 'warn' }, 'scripts/start.mjs');
+    await until(
+      async () => ((await get(s.port, '/api/health/ready')).status === 200 ? true : undefined),
+      'ready',
+      100_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}:\n${s.output()}`);
+    });
+    const simUrl = /Load simulator for the autoscaler: (http:\/\/127\.0\.0\.1:\d+)/.exec(s.output())?.[1];
+    expect(simUrl, s.output()).toBeDefined();
+    // The simulator wants the token it was given; the server has it.
+    expect((await fetch(`${simUrl}/clusters`)).status).toBe(401);
+
+    const account = { username: 'start_user', password: 'Start-pass1!' };
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`http://127.0.0.1:${s.port}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await post('/auth/register', account)).status).toBe(201);
+    const { accessToken } = (await (await post('/auth/login', account)).json()) as { accessToken: string };
+    const created = await post(
+      '/api/v1/autoscaler/clusters',
+      {
+        name: 'first-cluster',
+        minServers: 1,
+        maxServers: 5,
+        target: { type: 'cpu', utilizationPercent: 70 },
+      },
+      accessToken,
+    );
+    expect(created.status, await created.clone().text()).toBe(201);
+
+    s.proc.kill('SIGTERM');
+    expect(await s.exit).toBe(0);
+    await expect(fetch(`${simUrl}/health`)).rejects.toThrow();
   });
 });

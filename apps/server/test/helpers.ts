@@ -181,3 +181,18 @@ export async function completedJobs(runtime: Runtime, queue: string): Promise<nu
   const metric = await runtime.ctx.metrics.registry.getSingleMetric('clockpilot_jobs_total')!.get();
   return metric.values.find((v) => v.labels.queue === queue && v.labels.state === 'completed')?.value ?? 0;
 }
+
+/** The first defined answer of `probe` (a throw counts as none), tried every 150 ms for `timeoutMs`. */
+export async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}

@@ -9,7 +9,7 @@ export const AUTOSCALER_OPTIONS = [
     key: 'url',
     env: 'SIMULATOR_URL',
     schema: z.url().optional(),
-    doc: 'Base URL of the load simulator (`npm run simulator`). Unset: clusters cannot be created and no control loop runs.',
+    doc: 'Base URL of the load simulator (`npm run simulator`). Unset, `npm start` starts one of its own and sets it (outside production); the server alone then creates no clusters and runs no control loop.',
     example: 'http://127.0.0.1:9000',
   },
   {

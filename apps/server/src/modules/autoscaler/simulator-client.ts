@@ -9,6 +9,15 @@ import {
   type TSimScaleResult,
 } from '@clockpilot/contracts/simulator';
 import type { Config } from '../../config/load';
+import type { ClusterRow } from './autoscaler.tables';
+
+/** A cluster's model in the simulator as its row has it: load, capacity, boot delay and the servers applied. */
+export const modelOf = (row: Pick<ClusterRow, 'simulation' | 'desiredServers'>): TSimClusterUpdate => ({
+  servers: row.desiredServers,
+  capacityRps: row.simulation.capacityRps,
+  bootSeconds: row.simulation.bootSeconds,
+  load: row.simulation.load,
+});
 
 /** A simulator call that failed: unreachable, timed out, or answered an error (`status`). */
 export class SimulatorError extends Error {

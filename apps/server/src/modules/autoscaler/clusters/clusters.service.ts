@@ -9,7 +9,6 @@ import {
   type TPage,
   type ZClusterCreate,
 } from '@clockpilot/contracts';
-import type { TSimClusterUpdate } from '@clockpilot/contracts/simulator';
 import type { z } from 'zod';
 import { type Actor, recordAudit } from '../../../platform/audit';
 import type { Principal } from '../../../platform/auth';
@@ -23,7 +22,7 @@ import {
   unprocessable,
 } from '../../../platform/errors';
 import type { ClusterRow } from '../autoscaler.tables';
-import { type SimulatorClient, SimulatorError } from '../simulator-client';
+import { modelOf, type SimulatorClient, SimulatorError } from '../simulator-client';
 import { toCluster } from './clusters.present';
 import { clustersRepo as repo } from './clusters.repo';
 
@@ -60,13 +59,6 @@ const unavailable = (err: unknown) =>
   });
 
 /** The model the simulator runs for a cluster, from the cluster's settings. */
-const simSpec = (row: Pick<ClusterRow, 'simulation' | 'desiredServers'>): TSimClusterUpdate => ({
-  servers: row.desiredServers,
-  capacityRps: row.simulation.capacityRps,
-  bootSeconds: row.simulation.bootSeconds,
-  load: row.simulation.load,
-});
-
 /**
  * Clusters of their owner: the rules (name, bounds, quotas), the audit trail, and the cluster's model
  * in the simulator, which is changed inside the database transaction so that a refusal from either
@@ -167,7 +159,7 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
               updatedAt: now,
             });
             await audit(tx, actor, 'created', row.id, { after: row });
-            await sim(() => simulator.put(row.id, simSpec(row)));
+            await sim(() => simulator.put(row.id, modelOf(row)));
             created = row;
             return toCluster(row);
           }),
@@ -199,14 +191,14 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
             const { breaker: _b, controller: _c, lastTickAt: _t, ...settings } = next;
             const after = await repo.update(tx, id, { ...settings, desiredServers, updatedAt: clock.now() });
             await audit(tx, actor, 'updated', id, { before, after });
-            await sim(() => simulator.put(id, simSpec(after)));
+            await sim(() => simulator.put(id, modelOf(after)));
             sent = true;
             return toCluster(after);
           }),
         );
       } catch (err) {
         // The model changed but the row did not: put the model back as the row still says.
-        if (sent && before) await simulator.put(id, simSpec(before)).catch(() => undefined);
+        if (sent && before) await simulator.put(id, modelOf(before)).catch(() => undefined);
         throw err;
       }
     },

@@ -21,6 +21,7 @@ import { loopRepo as repo, type TickRow } from './events.repo';
 import { createForecasters } from './forecasters';
 import { chunks, eachLimited, limiter } from './limits';
 import { createLoopMetrics } from './loop.metrics';
+import { createModelRepair } from './models';
 import { createTickRows } from './tick-rows';
 
 /**
@@ -52,6 +53,8 @@ type Outcome = {
   event: EventRow;
   memory: ControllerMemory;
   breaker: TBreakerState;
+  /** The simulator had lost the cluster's model and this tick made it again. */
+  remade: boolean;
 };
 
 /** The servers by state for the event, and the summed CPU share of the ready ones with a request, in one pass. */
@@ -138,6 +141,7 @@ export function createLoop(
   const budget = tickConnections(ctx.config.database.poolSize);
   const saving = limiter(budget.saves);
   const rows = createTickRows(db);
+  const models = createModelRepair(simulator);
   const forecasters = createForecasters(
     db,
     store,
@@ -189,7 +193,9 @@ export function createLoop(
   /** The decision while the metrics cannot be read: the cluster's fallback, or the count kept. */
   function decideBlind(row: TickRow, err: unknown, elapsed: number): Decision {
     const failedReads = (row.controller.failedReads ?? 0) + 1;
-    const why = breakers.state(row.id) === 'open' ? 'circuit breaker open' : (err as Error).message;
+    // The read the breaker refused says so; the read that failed (and may have opened it) says why.
+    const why =
+      (err as { code?: string }).code === 'EOPENBREAKER' ? 'circuit breaker open' : (err as Error).message;
     const blind = `metrics unavailable (${why}; ${failedReads} failed reads in a row)`;
     const fb = fallbackSync(row, failedReads, elapsed);
     if (!fb)
@@ -216,10 +222,11 @@ export function createLoop(
     const elapsed = row.lastTickAt ? Math.max(0, (now.getTime() - row.lastTickAt.getTime()) / 1000) : sync;
     let metrics: ClusterMetrics | null = null;
     let readError: unknown;
+    let remade = false;
     try {
       metrics = await breakers.read(row.id);
     } catch (err) {
-      readError = err;
+      ({ error: readError, remade } = await models.afterFailedRead(row, err));
     }
     // A predictive cluster read blind skips its forecast's bucket, as a rebuild from the stored ticks would.
     if (!metrics && row.mode === 'predictive') forecasters.feed(row, now, null);
@@ -243,6 +250,7 @@ export function createLoop(
       sample: metrics && counted ? sampleOf(row, metrics, counted, now, applied) : null,
       memory,
       breaker,
+      remade,
       event: {
         id: randomUUID(),
         clusterId: row.id,
@@ -304,6 +312,7 @@ export function createLoop(
     // A missing day partition (dropped by hand, a restore) rolls it all back: made, then once more.
     const decisions = eventDays.write(decide, () => [now]).finally(() => decisionsDone());
     const [, kept] = await Promise.all([samples, decisions]);
+    await models.forget(outcomes.flatMap((o) => (o.remade && !kept.has(o.row.id) ? [o.row.id] : [])));
     const published = series.phase('publish');
     const followed = await live.followed();
     const lines: LiveLine[] = [];

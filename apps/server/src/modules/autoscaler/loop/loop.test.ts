@@ -226,6 +226,33 @@ describe('the control loop', () => {
     expect(names.some((n) => n.startsWith('clockpilot_autoscaler_servers_desired{'))).toBe(true);
   });
 
+  it('makes a model the simulator lost (a restart) again from the cluster row, and reads it at the next tick', async () => {
+    const load = { type: 'constant' as const, rps: 20 };
+    const c = await createCluster(t, owner.user, {
+      ...OVERLOADED,
+      simulation: { load, capacityRps: 10, bootSeconds: 0 },
+    });
+    const before = (await period([c.id])).find((o) => o.row.id === c.id)!.event.appliedServers;
+    expect(before).toBeGreaterThan(1);
+    // The simulator keeps its models in memory: restarted, it knows none.
+    expect((await sim.api('DELETE', `/clusters/${c.id}`)).status).toBe(204);
+    clock.advance(15_000);
+    const blind = (await loop().tick()).find((o) => o.row.id === c.id)!.event;
+    expect(blind).toMatchObject({ limitedBy: 'breakerOpen', appliedServers: before });
+    expect(blind.reason).toMatch(
+      new RegExp(`no model of the cluster \\(restarted\\?\\): made again with ${before} servers`),
+    );
+    const model = (await sim.api('GET', `/clusters/${c.id}`)).body;
+    expect(model).toMatchObject({ desiredReplicas: before, spec: { load, capacityRps: 10, bootSeconds: 0 } });
+
+    // The failed read opened the breaker (2 reads, 50 %); its probe after the reset time reads the model.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const read = (await period([c.id])).find((o) => o.row.id === c.id)!.event;
+    expect(read.limitedBy).not.toBe('breakerOpen');
+    expect(read.inputs).toMatchObject({ cluster: { requestRate: 20 } });
+    expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+  });
+
   it("scales to the cluster's fallback count once more reads than its threshold have failed, through the HPA's limits", async () => {
     const c = await createCluster(t, owner.user, {
       minServers: 2,
