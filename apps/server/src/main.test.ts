@@ -32,6 +32,8 @@ async function startServer(env: Record<string, string>, script?: string): Promis
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, so that the cleanup also stops what it started (npm start's simulator).
+    detached: true,
   });
   running.push(proc);
   let output = '';
@@ -51,7 +53,12 @@ async function get(port: number, path: string) {
 }
 
 afterAll(() => {
-  for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  for (const proc of running)
+    try {
+      process.kill(-proc.pid!, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
 });
 
 // Each start migrates a new PGlite database, which is slow on a busy machine.
