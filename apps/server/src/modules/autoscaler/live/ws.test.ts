@@ -37,19 +37,10 @@ beforeAll(async () => {
   const shareRedisPrefix = `cpt:${randomBytes(4).toString('hex')}:`;
   a = await createTestApp({ clock, env, shareRedisPrefix });
   // On PostgreSQL + Redis a second replica on the same database and Redis; embedded, the one app.
-  b = a.url
-    ? await createTestApp({
-        clock,
-        env,
-        shareRedisPrefix,
-        database: testPostgres(a.url, 2),
-      })
-    : a;
+  b = a.url ? await createTestApp({ clock, env, shareRedisPrefix, database: testPostgres(a.url, 2) }) : a;
   // The job runner ticks once at start: that tick must not land mid-test, on a cluster a test ticks.
-  const startTicks = async () =>
-    (await completedJobs(a.runtime, 'autoscaler.sync')) +
-    (b === a ? 0 : await completedJobs(b.runtime, 'autoscaler.sync'));
-  await vi.waitUntil(async () => (await startTicks()) > 0, { timeout: 20_000, interval: 50 });
+  const ticked = async (t: TestApp) => (await completedJobs(t.runtime, 'autoscaler.sync')) > 0;
+  await vi.waitUntil(async () => (await ticked(a)) || (await ticked(b)), { timeout: 20_000, interval: 50 });
   owner = await loginAs(a);
   const address = await a.app.listen({ port: 0, host: '127.0.0.1' });
   wsUrl = `${address.replace('http', 'ws')}/api/v1/autoscaler/ws`;
