@@ -16,7 +16,7 @@ if (!webBuilt && webSource) {
 
 const env = { ...process.env };
 let simulator;
-if (simulatorLeftToSetup(env) === null) {
+if (simulatorLeftToSetup(env, process.argv.slice(2)) === null) {
   try {
     simulator = await startSimulator(root, process.env);
     Object.assign(env, simulator.serverEnv);

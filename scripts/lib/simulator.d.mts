@@ -1,5 +1,5 @@
 /** Why the setup brings its own simulator (or none), or null when `npm start` should start one. */
-export function simulatorLeftToSetup(env: Record<string, string | undefined>): string | null;
+export function simulatorLeftToSetup(env: Record<string, string | undefined>, argv?: string[]): string | null;
 
 /** The simulator in a process of its own on a free loopback port, with a new random token. */
 export function startSimulator(

@@ -7,11 +7,15 @@ import { freePort } from './net.mjs';
 const isProduction = (env) =>
   [env.APP_MODE, env.CLOCKPILOT_APP_MODE, env.AUTOSCALER_APP_MODE, env.NODE_ENV].includes('production');
 
-/** Why the setup brings its own simulator (or none), or null when `npm start` should start one. */
-export function simulatorLeftToSetup(env) {
+/**
+ * Why the setup brings its own simulator (or none), or null when `npm start` should start one. `argv`:
+ * the server's arguments (`--config FILE` names a configuration file, as CONFIG_FILE does).
+ */
+export function simulatorLeftToSetup(env, argv = []) {
   if (isProduction(env)) return 'production mode: the deployment runs its own simulator';
   if (env.SIMULATOR_URL || env.CLOCKPILOT_SIMULATOR_URL) return 'SIMULATOR_URL is set';
-  if (env.CONFIG_FILE) return 'CONFIG_FILE is set: the file says where the simulator is';
+  if (env.CONFIG_FILE || argv.some((a) => a === '--config' || a.startsWith('--config=')))
+    return 'a configuration file is given: it says where the simulator is';
   const modules = (env.CLOCKPILOT_MODULES ?? env.MODULES ?? '')
     .split(',')
     .map((m) => m.trim())

@@ -161,7 +161,10 @@ describe('npm start', { timeout: 150_000 }, () => {
     expect(simulatorLeftToSetup({ CLOCKPILOT_SIMULATOR_URL: 'http://127.0.0.1:9000' })).toMatch(
       /SIMULATOR_URL/,
     );
-    expect(simulatorLeftToSetup({ CONFIG_FILE: 'configs/config.prod.yaml' })).toMatch(/CONFIG_FILE/);
+    expect(simulatorLeftToSetup({ CONFIG_FILE: 'configs/config.prod.yaml' })).toMatch(/configuration file/);
+    expect(simulatorLeftToSetup({}, ['--config', 'configs/config.prod.yaml'])).toMatch(/configuration file/);
+    expect(simulatorLeftToSetup({}, ['--config=configs/config.prod.yaml'])).toMatch(/configuration file/);
+    expect(simulatorLeftToSetup({}, ['--migrate'])).toBeNull();
     expect(simulatorLeftToSetup({ NODE_ENV: 'production' })).toMatch(/production/);
     expect(simulatorLeftToSetup({ AUTOSCALER_APP_MODE: 'production' })).toMatch(/production/);
     expect(simulatorLeftToSetup({ MODULES: 'time,identity' })).toMatch(/autoscaler module is off/);
