@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../../test/helpers';
@@ -251,6 +251,27 @@ describe('the control loop', () => {
     expect(read.limitedBy).not.toBe('breakerOpen');
     expect(read.inputs).toMatchObject({ cluster: { requestRate: 20 } });
     expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+  });
+
+  it('takes a model it made again away when the cluster was deleted meanwhile', async () => {
+    const c = await createCluster(t, owner.user, OVERLOADED);
+    await period([c.id]);
+    expect((await sim.api('DELETE', `/clusters/${c.id}`)).status).toBe(204);
+    // The owner deletes the cluster while the tick makes its model again.
+    const { simulator } = moduleServices(t, 'autoscaler');
+    const put = simulator.put;
+    const spy = vi.spyOn(simulator, 'put').mockImplementation(async (id, spec) => {
+      expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
+      return put(id, spec);
+    });
+    clock.advance(15_000);
+    try {
+      expect((await loop().tick()).some((o) => o.row.id === c.id)).toBe(false);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await sim.api('GET', `/clusters/${c.id}`)).status).toBe(404);
   });
 
   it("scales to the cluster's fallback count once more reads than its threshold have failed, through the HPA's limits", async () => {
