@@ -159,13 +159,14 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
               updatedAt: now,
             });
             await audit(tx, actor, 'created', row.id, { after: row });
-            await sim(() => simulator.put(row.id, modelOf(row)));
             created = row;
+            await sim(() => simulator.put(row.id, modelOf(row)));
             return toCluster(row);
           }),
         );
       } catch (err) {
-        // The model exists but the row did not commit: take the model away again.
+        // The model may exist (made, or asked for by a call that timed out) but the row did not
+        // commit: take the model away again.
         if (created) await simulator.remove(created.id).catch(() => undefined);
         throw err;
       }
@@ -173,7 +174,7 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
 
     async update(principal: Principal, id: string, patch: TClusterUpdate, actor: Actor): Promise<TCluster> {
       let before: ClusterRow | undefined;
-      let sent = false;
+      let asked = false;
       try {
         return await write(() =>
           db.transaction(async (tx) => {
@@ -191,14 +192,19 @@ export function createClustersService(ctx: AppContext, simulator: SimulatorClien
             const { breaker: _b, controller: _c, lastTickAt: _t, ...settings } = next;
             const after = await repo.update(tx, id, { ...settings, desiredServers, updatedAt: clock.now() });
             await audit(tx, actor, 'updated', id, { before, after });
-            await sim(() => simulator.put(id, modelOf(after)));
-            sent = true;
+            // A change the model does not see (name, mode, target, behavior) needs no simulator.
+            const model = modelOf(after);
+            if (JSON.stringify(model) !== JSON.stringify(modelOf(before))) {
+              asked = true;
+              await sim(() => simulator.put(id, model));
+            }
             return toCluster(after);
           }),
         );
       } catch (err) {
-        // The model changed but the row did not: put the model back as the row still says.
-        if (sent && before) await simulator.put(id, modelOf(before)).catch(() => undefined);
+        // The row did not change, but the model may have (a simulator that answered too late, a
+        // commit that failed): put it back as the row still says.
+        if (asked && before) await simulator.put(id, modelOf(before)).catch(() => undefined);
         throw err;
       }
     },

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { createUser, type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
-import { auditTrail, createTestApp, type TestApp } from '../../../../test/helpers';
+import { auditTrail, createTestApp, moduleServices, type TestApp } from '../../../../test/helpers';
 import { errorPaths, request } from '../../../../test/http';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
+import { SimulatorError } from '../simulator-client';
 
 let t: TestApp;
 let sim: TestSimulator;
@@ -214,7 +215,30 @@ describe('clusters', () => {
     expect(off.body.faults).toMatchObject({ errorRate: 0, outageSeconds: 0 });
   });
 
-  it('deletes the cluster with its model; a silent simulator refuses every change cleanly', async () => {
+  it('puts the model back as the row says when the simulator took a change it answered too late', async () => {
+    const c = await createCluster(t, alice.user);
+    const { simulator } = moduleServices(t, 'autoscaler');
+    const put = simulator.put;
+    const late = vi.spyOn(simulator, 'put').mockImplementationOnce(async (id, spec) => {
+      await put(id, spec);
+      throw new SimulatorError('no answer within 3000 ms');
+    });
+    try {
+      const changed = await request(t, alice, 'PATCH', `/autoscaler/clusters/${c.id}`, {
+        simulation: { capacityRps: 77 },
+      });
+      expect([changed.status, changed.body.code]).toEqual([503, 'unavailable']);
+      expect(late).toHaveBeenCalledTimes(2);
+    } finally {
+      late.mockRestore();
+    }
+    const row = (await request(t, alice, 'GET', `/autoscaler/clusters/${c.id}`)).body;
+    const model = (await sim.api('GET', `/clusters/${c.id}`)).body;
+    expect(row.simulation.capacityRps).not.toBe(77);
+    expect(model.spec.capacityRps).toBe(row.simulation.capacityRps);
+  });
+
+  it('deletes the cluster with its model; a silent simulator refuses every change it would see', async () => {
     const c = await createCluster(t, alice.user);
     const keep = await createCluster(t, alice.user);
     expect((await request(t, alice, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
@@ -225,10 +249,18 @@ describe('clusters', () => {
     const before = (await request(t, alice, 'GET', '/autoscaler/clusters?limit=200')).body.items;
     const created = await request(t, alice, 'POST', '/autoscaler/clusters', body({ name: 'while-down' }));
     expect([created.status, created.body.code]).toEqual([503, 'unavailable']);
-    const changed = await request(t, alice, 'PATCH', `/autoscaler/clusters/${keep.id}`, { maxServers: 3 });
+    const changed = await request(t, alice, 'PATCH', `/autoscaler/clusters/${keep.id}`, {
+      simulation: { capacityRps: 9 },
+    });
     expect(changed.status).toBe(503);
     expect((await request(t, alice, 'DELETE', `/autoscaler/clusters/${keep.id}`)).status).toBe(503);
     expect((await request(t, alice, 'GET', '/autoscaler/clusters?limit=200')).body.items).toEqual(before);
     expect((await auditTrail(t, keep.id)).map((a) => a.action)).toEqual(['autoscaler.cluster.created']);
+    // What the model does not hold (the mode, the name) changes without it.
+    const renamed = await request(t, alice, 'PATCH', `/autoscaler/clusters/${keep.id}`, {
+      name: 'renamed-while-down',
+      mode: 'predictive',
+    });
+    expect([renamed.status, renamed.body.mode]).toEqual([200, 'predictive']);
   });
 });
