@@ -61,7 +61,12 @@ export const ZTolerance = z.union([
 
 export const ZScalingPolicy = z.strictObject({
   type: z.enum(['Pods', 'Percent']),
-  value: z.number().int().min(1),
+  /** An int32, as Kubernetes keeps it. */
+  value: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1),
   periodSeconds: z.number().int().min(1).max(1800),
 });
 export type TScalingPolicy = z.infer<typeof ZScalingPolicy>;
@@ -69,7 +74,8 @@ export type TScalingPolicy = z.infer<typeof ZScalingPolicy>;
 export const ZScalingRules = z.strictObject({
   stabilizationWindowSeconds: z.number().int().min(0).max(3600).nullable().optional(),
   selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
-  policies: z.array(ZScalingPolicy).optional(),
+  /** A handful in practice; the bound keeps a stored behavior small. */
+  policies: z.array(ZScalingPolicy).max(100).optional(),
   tolerance: z.number().min(0).optional(),
 });
 export type TScalingRules = z.infer<typeof ZScalingRules>;

@@ -25,7 +25,8 @@ export const ZClusterTarget = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cpu'), utilizationPercent: z.number().int().min(1).max(100) }),
   z.strictObject({
     type: z.literal('requestsPerServer'),
-    requestsPerSecond: z.number().finite().gt(0).max(1e6),
+    /** At least a thousandth, the milli-unit a Kubernetes AverageValue target resolves to. */
+    requestsPerSecond: z.number().min(0.001).max(1e6),
   }),
 ]);
 export type TClusterTarget = z.infer<typeof ZClusterTarget>;
@@ -85,11 +86,21 @@ export const ZCluster = z.object({
 });
 export type TCluster = z.infer<typeof ZCluster>;
 
+/**
+ * Any text as `name` and any whole numbers as bounds: the server checks them (422 with the field's
+ * path), so a bad name or bound is refused alike whatever it is.
+ */
+const serverCount = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1);
+
 /** `name`, the bounds and the quotas are checked by the server (422 with the field's path). */
 export const ZClusterCreate = z.strictObject({
-  name: ZString.max(1000),
-  minServers: z.number().int().min(0).max(1_000_000).default(1),
-  maxServers: z.number().int().min(0).max(1_000_000),
+  name: z.string(),
+  minServers: serverCount.default(1),
+  maxServers: serverCount,
   target: ZClusterTarget,
   mode: ZAutoscalerMode.default('hpa'),
   behavior: ZBehavior.nullable().default(null),
@@ -105,9 +116,9 @@ export type TClusterCreate = z.input<typeof ZClusterCreate>;
 
 /** Only the fields sent change; `simulation` fields too (a new `load` replaces the old pattern). */
 export const ZClusterUpdate = z.strictObject({
-  name: ZString.max(1000).optional(),
-  minServers: z.number().int().min(0).max(1_000_000).optional(),
-  maxServers: z.number().int().min(0).max(1_000_000).optional(),
+  name: z.string().optional(),
+  minServers: serverCount.optional(),
+  maxServers: serverCount.optional(),
   target: ZClusterTarget.optional(),
   mode: ZAutoscalerMode.optional(),
   behavior: ZBehavior.nullable().optional(),

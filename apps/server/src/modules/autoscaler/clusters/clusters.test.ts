@@ -79,8 +79,34 @@ describe('clusters', () => {
       [{ name: 'ab' }, 422, 'body.name'],
       [{ name: 'no spaces' }, 422, 'body.name'],
       [{ name: 'x'.repeat(51) }, 422, 'body.name'],
+      [{ name: 'x'.repeat(5000) }, 422, 'body.name'],
+      [{ name: 'nul\u0000' }, 422, 'body.name'],
       [{ name: 'WEB-FRONTEND' }, 422, 'body.name'],
       [{ name: 'zero', minServers: 0 }, 422, 'body.minServers'],
+      [{ name: 'negative', minServers: -1 }, 422, 'body.minServers'],
+      [{ name: 'huge', maxServers: 2 ** 31 - 1 }, 422, 'body.maxServers'],
+      [{ name: 'fraction', minServers: 1.5 }, 400, 'body.minServers'],
+      [
+        { name: 'tiny-rps', target: { type: 'requestsPerServer', requestsPerSecond: 1e-300 } },
+        400,
+        'body.target.requestsPerSecond',
+      ],
+      [
+        {
+          name: 'int32-percent',
+          behavior: { scaleUp: { policies: [{ type: 'Percent', value: 2 ** 31, periodSeconds: 15 }] } },
+        },
+        400,
+        'body.behavior.scaleUp.policies.0.value',
+      ],
+      [
+        {
+          name: 'many-policies',
+          behavior: { scaleUp: { policies: Array(101).fill({ type: 'Pods', value: 1, periodSeconds: 15 }) } },
+        },
+        400,
+        'body.behavior.scaleUp.policies',
+      ],
       [{ name: 'upside', minServers: 5, maxServers: 4 }, 422, 'body.minServers'],
       [{ name: 'too-big', maxServers: 51 }, 422, 'body.maxServers'],
       [
