@@ -250,18 +250,24 @@ describe('the live WebSocket', () => {
     client.socket.close();
   });
 
-  it('closes a client that subscribes before authenticating, sends too much, or comes one too many', async () => {
+  it('closes a client that subscribes before authenticating (or sends no valid auth first) at once, sends too much, or comes one too many', async () => {
     const early = await connect();
     early.send({ type: 'subscribe', clusterId: '00000000-0000-4000-8000-000000000000' });
     expect(await early.closedWith()).toBe(1008);
+    for (const first of ['not json', { type: 'auth', token: owner.accessToken, extra: 1 }]) {
+      const odd = await connect();
+      odd.send(first);
+      const soon = new Promise((resolve) => setTimeout(resolve, 3000, 'still open'));
+      expect(await Promise.race([odd.closedWith(), soon])).toBe(1008);
+      expect(odd.count('error')).toBe(1);
+    }
 
     const big = await connect();
     big.send({ type: 'auth', token: 'x'.repeat(2000) });
     expect(await big.closedWith()).toBe(1009);
 
     const open = [await connect(), await connect(), await connect()];
-    const extra = await connect();
-    expect(await extra.closedWith()).toBe(1013);
+    expect(await (await connect()).closedWith()).toBe(1013);
     for (const c of open) c.socket.close();
     await Promise.all(open.map((c) => c.closedWith()));
   });

@@ -132,19 +132,25 @@ export async function liveRoutes(
     for (const c of clients) c.socket.close(1001, 'server shutting down');
   });
 
+  /** A message that is not one: said, and before the auth the connection ends (the first must be a valid auth). */
+  function refuse(c: Client, code: 'invalid_json' | 'validation_failed', message: string) {
+    send(c, { type: 'error', code, message });
+    if (!c.principal) c.socket.close(CLOSE.policy, 'the first message must be a valid auth');
+  }
+
   async function handle(c: Client, raw: string) {
     let parsed: ReturnType<typeof ZLiveClientMessage.safeParse>;
     try {
       parsed = ZLiveClientMessage.safeParse(JSON.parse(raw));
     } catch {
-      return send(c, { type: 'error', code: 'invalid_json', message: 'Messages are JSON' });
+      return refuse(c, 'invalid_json', 'Messages are JSON');
     }
     if (!parsed.success) {
       // Each problem with where it is ("clusterId: Invalid uuid"), not the validator's dump.
       const message = parsed.error.issues
         .map((i) => `${i.path.join('.') || 'message'}: ${i.message}`)
         .join('; ');
-      return send(c, { type: 'error', code: 'validation_failed', message });
+      return refuse(c, 'validation_failed', message);
     }
     const m = parsed.data;
     if (m.type === 'auth') {
