@@ -126,6 +126,9 @@ describe('trace replay', () => {
     expect(parseTrace('timestamp,requests\n"2023-11-16 18:00:00+01:00",4').startSeconds).toBe(
       Date.UTC(2023, 10, 16, 17) / 1000,
     );
+    // Other locales' exports: semicolons or tabs, CR line ends.
+    expect([...parseTrace('timestamp;requests\r1;5\r2;6').counts]).toEqual([5, 6]);
+    expect([...parseTrace('timestamp\trequests\n1\t5\n2\t6').counts]).toEqual([5, 6]);
   });
 
   it('refuses what it cannot read, naming the line', () => {

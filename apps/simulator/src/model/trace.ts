@@ -58,7 +58,8 @@ function detectStep(times: number[]): number {
 }
 
 /**
- * Parses a `timestamp,requests` CSV (a header row is optional; with one, the columns are found by name).
+ * Parses a `timestamp,requests` CSV (a header row is optional; with one, the columns are found by name;
+ * cells separated by commas, or by semicolons or tabs when the first row has no comma).
  * Rows may come in any order; rows in the same step add up; steps without a row are gaps, filled with 0
  * or with the previous step's count. An empty `requests` cell is a gap too; a real 0 stays 0.
  */
@@ -67,11 +68,14 @@ export function parseTrace(csv: string, gapFill: 'zero' | 'previous' = 'zero'): 
   let timeCol = 0;
   let countCol = 1;
   let header = false;
-  const lines = csv.split(/\r?\n/);
+  // Comma-separated, or semicolons or tabs when the first row has no comma (other locales' exports).
+  let separator: string | undefined;
+  const lines = csv.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
     if (raw === '' || raw.startsWith('#')) continue;
-    const cells = raw.split(',').map(unquote);
+    separator ??= raw.includes(',') ? ',' : raw.includes(';') ? ';' : '\t';
+    const cells = raw.split(separator).map(unquote);
     if (!header && rows.length === 0 && cells[1] && !NUMBER.test(cells[1])) {
       // The first line names the columns; without the usual names they stay timestamp,requests.
       header = true;

@@ -26,7 +26,9 @@ describe('trace CSV', () => {
     expect(() => parseTrace('1,5\n2,x\n')).toThrow(/line 2/);
     expect(() => parseTrace('1,5\n2,-1\n')).toThrow(/line 2/);
     expect(() => parseTrace('1,5\n3,\n')).toThrow(/line 2/);
-    expect(() => parseTrace('2,5\n1,6\n')).toThrow(/increase/);
+    expect(() => parseTrace('# a comment\ntimestamp,requests\n2,5\n1,6\n')).toThrow(
+      /line 4: timestamps must increase/,
+    );
     expect(() => parseTrace('0,5\n60,6\n100,7\n')).toThrow(/grid/);
     expect(() => parseTrace('yesterday,5\ntoday,6\n')).toThrow(/timestamp/);
     // Counts in decimal only, and none so large that a trace's sums stop being finite.
@@ -48,5 +50,11 @@ describe('trace CSV', () => {
     expect(parseTrace('# source: a log\n\ntimestamp,requests\n1,5\n2,6\n').requests).toEqual(expected);
     expect(parseTrace('\uFEFFtimestamp;requests\r\n1;5\r\n2;6\r\n').requests).toEqual(expected);
     expect(parseTrace('timestamp\trequests\n1\t5\n2\t6\n').requests).toEqual(expected);
+  });
+
+  it('finds the columns by the header’s names, in any order and beside others', () => {
+    const t = parseTrace('requests,host,timestamp\n10,a,0\n20,b,60\n');
+    expect([t.stepSeconds, t.startSeconds, [...t.requests]]).toEqual([60, 0, [10, 20]]);
+    expect([...parseTrace('Time;Count\n0;3\n1;4\n').requests]).toEqual([3, 4]);
   });
 });
