@@ -12,6 +12,12 @@ describe('password policy', () => {
     expect(codes('Short-1a', { minLength: 12 })).toEqual(['too_short']);
   });
 
+  it('counts letters of any script as letters, not as the symbol', () => {
+    expect(codes('Pässw0rd1')).toEqual(['missing_special']);
+    expect(codes('ÉCOLE-été-7')).toEqual([]);
+    expect(codes('ÄÖÜ-1234')).toEqual(['missing_lowercase']);
+  });
+
   it('refuses leaked passwords, also dressed up with capitals, digits and symbols', () => {
     expect(codes('Password1!')).toEqual(['common_password']);
     expect(codes('!!Sunshine2024')).toEqual(['common_password']);

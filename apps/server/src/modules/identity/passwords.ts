@@ -61,10 +61,11 @@ export function passwordProblems(
   const fail = (code: string, message: string) => problems.push({ path, code, message });
   if (password.length < ctx.minLength) fail('too_short', `Use at least ${ctx.minLength} characters`);
   if (password.length > 128) fail('too_long', 'Use at most 128 characters');
-  if (!/[a-z]/.test(password)) fail('missing_lowercase', 'Add a lowercase letter');
-  if (!/[A-Z]/.test(password)) fail('missing_uppercase', 'Add an uppercase letter');
-  if (!/\d/.test(password)) fail('missing_digit', 'Add a digit');
-  if (!/[^A-Za-z0-9]/.test(password)) fail('missing_special', 'Add a symbol or space');
+  // Letters of any script count as letters (an "ä" is no symbol), digits as digits.
+  if (!/\p{Ll}/u.test(password)) fail('missing_lowercase', 'Add a lowercase letter');
+  if (!/\p{Lu}/u.test(password)) fail('missing_uppercase', 'Add an uppercase letter');
+  if (!/\p{N}/u.test(password)) fail('missing_digit', 'Add a digit');
+  if (!/[^\p{L}\p{N}]/u.test(password)) fail('missing_special', 'Add a symbol or space');
   if (isCommon(password)) fail('common_password', 'This password is among the most common leaked passwords');
   const lower = password.toLowerCase();
   const personal = [ctx.username, ctx.email?.split('@')[0]].filter((s): s is string => !!s && s.length >= 3);
