@@ -168,6 +168,13 @@ describe('CORS', () => {
     expect(res.headers['access-control-allow-headers']).toContain('authorization');
   });
 
+  it('answers an OPTIONS without Origin with no origin allowed, not a plain-text error', async () => {
+    const res = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/auth/login' });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['content-type']).toBeUndefined();
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('refuses a preflight from an unlisted origin', async () => {
     const res = await t.app.inject({
       method: 'OPTIONS',

@@ -79,6 +79,9 @@ export async function installTransport(app: FastifyInstance, ctx: AppContext) {
   await app.register(cors, {
     origin: sec.corsAllowedOrigins,
     credentials: true,
+    // An OPTIONS without Origin is no preflight: answered as one (no origin allowed), not by a
+    // plain-text 400 outside the API's problem+json errors.
+    strictPreflight: false,
     exposedHeaders: [
       'x-request-id',
       'retry-after',
