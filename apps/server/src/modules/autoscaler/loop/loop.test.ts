@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCluster } from '../../../../test/factories/autoscaler';
 import { type LoggedIn, loginAs, signIn } from '../../../../test/factories/identity';
@@ -67,19 +67,16 @@ const eventTimes = async (clusterId: string) =>
   (await request(t, await signedIn(), 'GET', `/autoscaler/clusters/${clusterId}/events`)).body.items.map(
     (e: { at: string }) => e.at,
   );
+const rows = async <T>(query: SQL) => (await t.runtime.ctx.db.execute<T>(query)).rows;
 const eventPartitions = async () =>
   (
-    await t.runtime.ctx.db.execute<{ name: string }>(
-      sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-          where i.inhparent = 'autoscaler_events'::regclass order by 1`,
-    )
-  ).rows.map((r) => r.name);
-const storedEvents = async (clusterId: string) =>
+    await rows<{ name: string }>(sql`select c.relname as name from pg_inherits i join pg_class c
+     on c.oid = i.inhrelid where i.inhparent = 'autoscaler_events'::regclass order by 1`)
+  ).map((r) => r.name);
+const storedEvents = async (id: string) =>
   (
-    await t.runtime.ctx.db.execute<{ n: number }>(
-      sql`select count(*)::int as n from autoscaler_events where cluster_id = ${clusterId}`,
-    )
-  ).rows[0]!.n;
+    await rows<{ n: number }>(sql`select count(*)::int as n from autoscaler_events where cluster_id = ${id}`)
+  )[0]!.n;
 
 describe('the control loop', () => {
   it('scales an overloaded cluster as the HPA would, recording samples and the reason of each step', async () => {
@@ -227,11 +224,7 @@ describe('the control loop', () => {
   });
 
   it('makes a model the simulator lost (a restart) again from the cluster row, and reads it at the next tick', async () => {
-    const load = { type: 'constant' as const, rps: 20 };
-    const c = await createCluster(t, owner.user, {
-      ...OVERLOADED,
-      simulation: { load, capacityRps: 10, bootSeconds: 0 },
-    });
+    const c = await createCluster(t, owner.user, OVERLOADED);
     const before = (await period([c.id])).find((o) => o.row.id === c.id)!.event.appliedServers;
     expect(before).toBeGreaterThan(1);
     // The simulator keeps its models in memory: restarted, it knows none.
@@ -243,13 +236,13 @@ describe('the control loop', () => {
       new RegExp(`no model of the cluster \\(restarted\\?\\): made again with ${before} servers`),
     );
     const model = (await sim.api('GET', `/clusters/${c.id}`)).body;
-    expect(model).toMatchObject({ desiredReplicas: before, spec: { load, capacityRps: 10, bootSeconds: 0 } });
+    expect(model).toMatchObject({ desiredReplicas: before, spec: OVERLOADED.simulation });
 
     // The failed read opened the breaker (2 reads, 50 %); its probe after the reset time reads the model.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const read = (await period([c.id])).find((o) => o.row.id === c.id)!.event;
     expect(read.limitedBy).not.toBe('breakerOpen');
-    expect(read.inputs).toMatchObject({ cluster: { requestRate: 20 } });
+    expect(read.inputs).toMatchObject({ cluster: { requestRate: 40 } });
     expect((await request(t, owner, 'DELETE', `/autoscaler/clusters/${c.id}`)).status).toBe(204);
   });
 
