@@ -67,7 +67,8 @@ const eventTimes = async (clusterId: string) =>
   (await request(t, await signedIn(), 'GET', `/autoscaler/clusters/${clusterId}/events`)).body.items.map(
     (e: { at: string }) => e.at,
   );
-const rows = async <T>(query: SQL) => (await t.runtime.ctx.db.execute<T>(query)).rows;
+const rows = async <T extends Record<string, unknown>>(query: SQL) =>
+  (await t.runtime.ctx.db.execute<T>(query)).rows;
 const eventPartitions = async () =>
   (
     await rows<{ name: string }>(sql`select c.relname as name from pg_inherits i join pg_class c
