@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../scripts/lib/net.mjs';
+import { startSimulator } from '../scripts/lib/simulator.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (msg) => console.log(`[server] ${msg}`);
@@ -28,40 +29,6 @@ function newestMtime(path) {
   let newest = 0;
   for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
   return newest;
-}
-
-/** The load simulator on a free port with a random token; `stop()` ends it. */
-async function startSimulator() {
-  const port = await freePort();
-  const token = randomBytes(24).toString('hex');
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    [join(root, 'apps/simulator/bin/clockpilot-simulator.mjs'), '--port', String(port)],
-    {
-      env: { PATH: process.env.PATH, SIMULATOR_TOKEN: token, SIMULATOR_SPEED: '10', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  };
-  const deadline = Date.now() + 30_000;
-  while (
-    !(await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error('the simulator did not start');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { env: { SIMULATOR_URL: url, SIMULATOR_TOKEN: token }, stop };
 }
 
 /**
@@ -238,7 +205,11 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
   const admin = { login: 'admin', password: `Adm-${randomBytes(12).toString('base64url')}-3k` };
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile);
-  const simulator = await startSimulator();
+  const simulator = await startSimulator(
+    root,
+    { PATH: process.env.PATH, SIMULATOR_SPEED: '10', LOG_LEVEL: 'warn' },
+    { timeoutMs: 30_000, stdout: 'ignore' },
+  );
   const env = {
     ...process.env,
     NODE_ENV: 'development',
@@ -261,7 +232,7 @@ export async function startServer({ logFile, webDir, env: extraEnv = {} } = {}) 
     API_RATE_LIMIT_PER_MINUTE: '100000',
     // Renters sign themselves up in the fleet flow.
     ALLOW_REGISTRATION: 'true',
-    ...simulator.env,
+    ...simulator.serverEnv,
     AUTOSCALER_SYNC_SECONDS: '1',
     ...(webDir ? { WEB_DIR: webDir } : {}),
     ...extraEnv,

@@ -5,7 +5,7 @@ export function simulatorLeftToSetup(env: Record<string, string | undefined>, ar
 export function startSimulator(
   root: string | URL,
   env: Record<string, string | undefined>,
-  timeoutMs?: number,
+  options?: { timeoutMs?: number; stdout?: 'inherit' | 'ignore' },
 ): Promise<{
   url: string;
   pid: number;

@@ -27,9 +27,9 @@ export function simulatorLeftToSetup(env, argv = []) {
 /**
  * The simulator in a process of its own on a free loopback port, with a new random token, once its
  * health answers. `env` is the environment it inherits (its own SIMULATOR_* settings apply); what the
- * server needs to reach it is in `serverEnv`.
+ * server needs to reach it is in `serverEnv`. `stdout: 'ignore'` keeps its log lines out (tests).
  */
-export async function startSimulator(root, env, timeoutMs = 60_000) {
+export async function startSimulator(root, env, { timeoutMs = 60_000, stdout = 'inherit' } = {}) {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const url = `http://127.0.0.1:${port}`;
@@ -39,7 +39,7 @@ export async function startSimulator(root, env, timeoutMs = 60_000) {
     {
       cwd: root,
       env: { ...env, SIMULATOR_TOKEN: token, SIMULATOR_LOG_LEVEL: env.SIMULATOR_LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', stdout, 'inherit'],
     },
   );
   const exited = once(proc, 'exit');
@@ -56,7 +56,7 @@ export async function startSimulator(root, env, timeoutMs = 60_000) {
       proc.kill('SIGKILL');
       throw new Error(`${url}/health did not answer within ${timeoutMs / 1000} s`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url,

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../../scripts/lib/net.mjs';
+import { startSimulator as startProcess } from '../../../scripts/lib/simulator.mjs';
 
-const BIN = fileURLToPath(new URL('../../simulator/bin/clockpilot-simulator.mjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export type TestSimulator = {
   url: string;
@@ -23,13 +21,12 @@ export type TestSimulator = {
  * simulated time moves only when the test advances it, so every figure is deterministic.
  */
 export async function startSimulator(): Promise<TestSimulator> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const token = randomBytes(24).toString('hex');
-  const child: ChildProcess = spawn(process.execPath, [BIN, '--port', String(port)], {
-    env: { PATH: process.env.PATH, SIMULATOR_TOKEN: token, SIMULATOR_SPEED: '0', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const sim = await startProcess(
+    ROOT,
+    { PATH: process.env.PATH, SIMULATOR_SPEED: '0', LOG_LEVEL: 'warn' },
+    { timeoutMs: 20_000, stdout: 'ignore' },
+  );
+  const { SIMULATOR_URL: url, SIMULATOR_TOKEN: token } = sim.serverEnv;
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}${path}`, {
       method,
@@ -42,32 +39,15 @@ export async function startSimulator(): Promise<TestSimulator> {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`the simulator exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 400) throw new Error('the simulator did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
   return {
     url,
     token,
-    env: { SIMULATOR_URL: url, SIMULATOR_TOKEN: token },
+    env: sim.serverEnv,
     api,
     async advance(clusterId, seconds) {
       const res = await api('POST', `/clusters/${clusterId}/advance`, { seconds });
       if (res.status !== 200) throw new Error(`advance answered ${res.status}`);
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await gone;
-    },
+    stop: sim.stop,
   };
 }

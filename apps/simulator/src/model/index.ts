@@ -2,4 +2,4 @@
 export { ClusterModel, type StepResult } from './cluster';
 export { createLoad, type LoadSource, traceLoad } from './patterns';
 export { normal, seededRandom } from './random';
-export { parseTrace, type Trace, TraceError } from './trace';
+export { columnsOf, parseTrace, separatorOf, type Trace, TraceError } from './trace';

@@ -36,6 +36,18 @@ function parseTimestamp(cell: string, line: number): number {
   return ms / 1000;
 }
 
+/** A trace's cell separator from its first row: commas, or semicolons or tabs when it has no comma (other locales' exports). */
+export const separatorOf = (firstRow: string) =>
+  firstRow.includes(',') ? ',' : firstRow.includes(';') ? ';' : '\t';
+
+/** The columns a header row names (`timestamp` or `time`, `requests` or `count`), else the first two. */
+export function columnsOf(header: string[]): { time: number; count: number } {
+  const names = header.map((c) => c.toLowerCase());
+  const time = names.findIndex((c) => c === 'timestamp' || c === 'time');
+  const count = names.findIndex((c) => c === 'requests' || c === 'count');
+  return time >= 0 && count >= 0 ? { time, count } : { time: 0, count: 1 };
+}
+
 const unquote = (cell: string) =>
   cell
     .trim()
@@ -65,28 +77,23 @@ function detectStep(times: number[]): number {
  */
 export function parseTrace(csv: string, gapFill: 'zero' | 'previous' = 'zero'): Trace {
   const rows: { t: number; n: number | null }[] = [];
-  let timeCol = 0;
-  let countCol = 1;
+  let columns = { time: 0, count: 1 };
   let header = false;
-  // Comma-separated, or semicolons or tabs when the first row has no comma (other locales' exports).
   let separator: string | undefined;
   const lines = csv.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
     if (raw === '' || raw.startsWith('#')) continue;
-    separator ??= raw.includes(',') ? ',' : raw.includes(';') ? ';' : '\t';
+    separator ??= separatorOf(raw);
     const cells = raw.split(separator).map(unquote);
     if (!header && rows.length === 0 && cells[1] && !NUMBER.test(cells[1])) {
       // The first line names the columns; without the usual names they stay timestamp,requests.
       header = true;
-      const names = cells.map((c) => c.toLowerCase());
-      const t = names.findIndex((c) => c === 'timestamp' || c === 'time');
-      const n = names.findIndex((c) => c === 'requests' || c === 'count');
-      if (t >= 0 && n >= 0) [timeCol, countCol] = [t, n];
+      columns = columnsOf(cells);
       continue;
     }
-    const timeCell = cells[timeCol];
-    const countCell = cells[countCol];
+    const timeCell = cells[columns.time];
+    const countCell = cells[columns.count];
     if (timeCell === undefined || timeCell === '' || countCell === undefined)
       throw new TraceError('expected "timestamp,requests"', i + 1);
     if (countCell !== '' && !NUMBER.test(countCell))

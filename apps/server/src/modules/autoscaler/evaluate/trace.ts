@@ -1,3 +1,5 @@
+import { columnsOf, separatorOf } from '@clockpilot/simulator/model';
+
 /**
  * A request trace as `timestamp,requests` CSV: ISO-8601 or Unix timestamps (seconds, or
  * milliseconds when above 10^11), one row per regular step; cells may be quoted, and separated by
@@ -39,38 +41,29 @@ function cellsOf(line: string, separator: string) {
   return line.split(separator).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
 }
 
-/** The columns a header names (`timestamp` or `time`, `requests` or `count`), else the first two. */
-function columnsOf(header: string[]) {
-  const names = header.map((c) => c.toLowerCase());
-  const t = names.findIndex((c) => c === 'timestamp' || c === 'time');
-  const n = names.findIndex((c) => c === 'requests' || c === 'count');
-  return t >= 0 && n >= 0 ? { t, n } : { t: 0, n: 1 };
-}
-
 export function parseTrace(text: string): Trace {
   const lines = text.split(/\r\n|\r|\n/);
   const rows: { t: number; n: number; line: number }[] = [];
-  // Comma-separated, or semicolons or tabs when the first row has no comma (other locales' exports).
   let separator: string | undefined;
-  let columns = { t: 0, n: 1 };
+  let columns = { time: 0, count: 1 };
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const first = separator === undefined;
-    separator ??= line.includes(',') ? ',' : line.includes(';') ? ';' : '\t';
+    separator ??= separatorOf(line);
     const cells = cellsOf(line, separator);
     // The header is the first row that is not comments, whatever line it is on.
     if (first && Number.isNaN(Number(cells[1]))) {
       columns = columnsOf(cells);
       return;
     }
-    const cell = cells[columns.n];
+    const cell = cells[columns.count];
     if (cell === undefined) throw new TraceError(`line ${i + 1}: expected timestamp,requests`);
     const n = Number(cell);
     if (!COUNT.test(cell)) throw new TraceError(`line ${i + 1}: "${cell}" is not a count of requests`);
     if (n > MAX_STEP_REQUESTS)
       throw new TraceError(`line ${i + 1}: ${cell} requests in one step; at most ${MAX_STEP_REQUESTS}`);
-    rows.push({ t: parseTime(cells[columns.t] as string, i + 1), n, line: i + 1 });
+    rows.push({ t: parseTime(cells[columns.time] as string, i + 1), n, line: i + 1 });
   });
   if (rows.length < 2) throw new TraceError('a trace needs at least two rows');
   // The step is the smallest positive difference: gaps only make differences larger.
