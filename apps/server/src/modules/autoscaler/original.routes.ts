@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/audit';
 import type { AppContext } from '../../platform/context';
+import { setLiveCookie } from './live/cookie';
 import { createOriginalAuthService } from './original.service';
 
 /** The original Autoscaler system's paths, at the root as its guide has them. */
@@ -24,7 +25,10 @@ export async function originalRoutes(root: FastifyInstance, ctx: AppContext) {
       config: { public: true, authRateLimit: 'login' },
       schema: { tags, body: ZOriginalCredentials, response: { 200: ZTokenResponse } },
     },
-    async (request, reply) =>
-      reply.header('cache-control', 'no-store').send(await service.login(request.body, actorOf(request))),
+    async (request, reply) => {
+      const signedIn = await service.login(request.body, actorOf(request));
+      setLiveCookie(reply, ctx.config, signedIn.accessToken, signedIn.expiresIn);
+      return reply.header('cache-control', 'no-store').send(signedIn);
+    },
   );
 }

@@ -29,13 +29,9 @@ import type { Config } from '../../config/load';
 import { actorOf } from '../../platform/audit';
 import { principalOf } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
+import { assertTrustedOrigin } from '../../platform/trusted-origin';
 import type { IdentityService } from './identity.service';
-import {
-  assertTrustedOrigin,
-  clearRefreshCookie,
-  readRefreshCookie,
-  setRefreshCookie,
-} from './session-cookie';
+import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './session-cookie';
 import type { LoginResult } from './sessions.service';
 
 const meta = (request: FastifyRequest) => ({

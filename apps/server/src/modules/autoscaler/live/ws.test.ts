@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type TLiveServerMessage, ZLiveServerMessage } from '@clockpilot/contracts';
+import { ZLiveServerMessage } from '@clockpilot/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createCluster } from '../../../../test/factories/autoscaler';
@@ -13,6 +13,7 @@ import {
   testPostgres,
 } from '../../../../test/helpers';
 import { request } from '../../../../test/http';
+import { connectLive } from '../../../../test/live-socket';
 import { startSimulator, type TestSimulator } from '../../../../test/simulator';
 import { clustersRepo } from '../clusters/clusters.repo';
 import { lineOf } from './bus';
@@ -79,51 +80,8 @@ async function ready() {
   return client;
 }
 
-/** A client on replica A, with its messages and its close code. */
-async function connect(options: WebSocket.ClientOptions = {}) {
-  const socket = new WebSocket(wsUrl, options);
-  const messages: TLiveServerMessage[] = [];
-  const waiters: (() => void)[] = [];
-  let closed: number | undefined;
-  socket.on('message', (data: Buffer) => {
-    messages.push(JSON.parse(data.toString()));
-    for (const w of waiters.splice(0)) w();
-  });
-  socket.on('close', (code: number) => {
-    closed = code;
-    for (const w of waiters.splice(0)) w();
-  });
-  socket.on('open', () => {
-    for (const w of waiters.splice(0)) w();
-  });
-  const until = async <T>(check: () => T | undefined): Promise<T> => {
-    for (;;) {
-      const found = check();
-      if (found !== undefined) return found;
-      if (closed !== undefined) throw new Error(`closed with ${closed}`);
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  // Opened, or refused at once (the close code then tells why).
-  await until(() => (socket.readyState === WebSocket.OPEN ? true : undefined)).catch(() => undefined);
-  return {
-    socket,
-    send: (m: unknown) => socket.send(typeof m === 'string' ? m : JSON.stringify(m)),
-    next: <K extends TLiveServerMessage['type']>(type: K, clusterId?: string) =>
-      until(
-        () =>
-          messages.find(
-            (m) => m.type === type && (!clusterId || ('clusterId' in m && m.clusterId === clusterId)),
-          ) as Extract<TLiveServerMessage, { type: K }> | undefined,
-      ),
-    count: (type: TLiveServerMessage['type']) => messages.filter((m) => m.type === type).length,
-    closedWith: () =>
-      new Promise<number>((resolve) => {
-        if (closed !== undefined) return resolve(closed);
-        socket.on('close', (code: number) => resolve(code));
-      }),
-  };
-}
+/** A client on replica A. */
+const connect = (options: WebSocket.ClientOptions = {}) => connectLive(wsUrl, options);
 
 /** The first add of `clusterId` to a's followed set fails (as with Redis away); `refused` says if it has. */
 function failOnce(clusterId: string) {

@@ -6,6 +6,7 @@ import type { AppContext } from '../../../platform/context';
 import { moduleApi } from '../../../platform/context';
 import { clustersRepo } from '../clusters/clusters.repo';
 import type { LiveBus } from './bus';
+import { liveCookieToken } from './cookie';
 
 /** A client must authenticate within this time. */
 const AUTH_TIMEOUT_MS = 10_000;
@@ -23,7 +24,8 @@ type Client = { socket: WebSocket; principal?: Principal; clusters: Set<string>;
 
 /**
  * `GET /api/v1/autoscaler/ws`: live samples, events and breaker changes of the caller's own clusters.
- * The first message authenticates (`{type: "auth", token}`), so no token ever sits in a URL or a log.
+ * The handshake's cookie (set by the original's `/auth/login`) or the first message (`{type: "auth",
+ * token}`) authenticates, so no token ever sits in a URL or a log.
  * The loop publishes only the clusters in the bus's followed set: a subscribe adds its cluster there,
  * then reads the latest stored event for its answer. A tick whose followed set was read before the add
  * had committed its event before that read, so the answer holds it; a later one publishes the line.
@@ -138,6 +140,24 @@ export async function liveRoutes(
     if (!c.principal) c.socket.close(CLOSE.policy, 'the first message must be a valid auth');
   }
 
+  /** Signs the client in (answering `ready`); false for a token that is not valid now. */
+  async function authenticate(c: Client, token: string): Promise<boolean> {
+    let principal: Principal;
+    try {
+      principal = await moduleApi(ctx, 'identity').authenticate(token);
+    } catch {
+      return false;
+    }
+    // Again on an open socket only to renew the same user's token: its subscriptions are that user's.
+    if (c.principal && c.principal.userId !== principal.userId) {
+      c.socket.close(CLOSE.policy, 'this connection belongs to another user');
+      return true;
+    }
+    c.principal = principal;
+    send(c, { type: 'ready', userId: principal.userId });
+    return true;
+  }
+
   async function handle(c: Client, raw: string) {
     let parsed: ReturnType<typeof ZLiveClientMessage.safeParse>;
     try {
@@ -154,17 +174,8 @@ export async function liveRoutes(
     }
     const m = parsed.data;
     if (m.type === 'auth') {
-      let principal: Principal;
-      try {
-        principal = await moduleApi(ctx, 'identity').authenticate(m.token);
-      } catch {
-        return c.socket.close(CLOSE.policy, 'authentication failed');
-      }
-      // Again on an open socket only to renew the same user's token: its subscriptions are that user's.
-      if (c.principal && c.principal.userId !== principal.userId)
-        return c.socket.close(CLOSE.policy, 'this connection belongs to another user');
-      c.principal = principal;
-      return send(c, { type: 'ready', userId: principal.userId });
+      if (!(await authenticate(c, m.token))) c.socket.close(CLOSE.policy, 'authentication failed');
+      return;
     }
     if (!c.principal) return c.socket.close(CLOSE.policy, 'authenticate first');
     if (m.type === 'unsubscribe') {
@@ -201,7 +212,7 @@ export async function liveRoutes(
   app.get(
     '/ws',
     { websocket: true, config: { public: true }, schema: { tags: ['autoscaler'] } },
-    (socket) => {
+    (socket, request) => {
       if (clients.size >= o.wsMaxConnections)
         return socket.close(CLOSE.tryAgainLater, 'too many connections');
       const c: Client = { socket, clusters: new Set(), alive: true };
@@ -209,8 +220,10 @@ export async function liveRoutes(
       const deadline = setTimeout(() => {
         if (!c.principal) socket.close(CLOSE.policy, 'authentication timed out');
       }, AUTH_TIMEOUT_MS).unref();
-      // One message at a time, in order: a subscribe must not overtake its auth.
-      let queue = Promise.resolve();
+      // One message at a time, in order: a subscribe must not overtake its auth. The cookie's token
+      // signs in first; a stale one leaves the first message to do it.
+      const cookie = liveCookieToken(request, ctx.config);
+      let queue: Promise<unknown> = cookie ? authenticate(c, cookie) : Promise.resolve();
       socket.on('message', (data: Buffer) => {
         queue = queue
           .then(() => handle(c, data.toString()))
