@@ -17,6 +17,22 @@ const badCursor = () =>
     errors: [{ path: 'query.cursor', message: 'Invalid cursor' }],
   });
 
+/**
+ * Whether a cursor's key is the text PostgreSQL prints for its type, so a forged key is the cursor's
+ * 400 rather than a failed cast. A timestamp must also be a real date (no 30 February).
+ */
+const keyOf: Record<SortKey['type'], (k: string) => boolean> = {
+  text: () => true,
+  numeric: (k) => /^-?\d{1,40}(\.\d{1,40})?$/.test(k),
+  timestamptz: (k) => {
+    const m =
+      /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?([+-]\d{2})(:\d{2})?$/.exec(k);
+    if (!m) return false;
+    const iso = `${m[1]}-${m[2]}-${m[3]}T00:00:00Z`;
+    return !Number.isNaN(Date.parse(iso)) && new Date(iso).toISOString().startsWith(iso.slice(0, 10));
+  },
+};
+
 function decode(cursor: string): Cursor {
   try {
     return ZCursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
@@ -46,7 +62,7 @@ export function keyset<S extends string>(opts: {
   let where: SQL | undefined;
   if (opts.cursor) {
     const c = decode(opts.cursor);
-    if (c.s !== opts.sort || c.d !== opts.dir) throw badCursor();
+    if (c.s !== opts.sort || c.d !== opts.dir || !keyOf[type](c.k)) throw badCursor();
     const op = sql.raw(opts.dir === 'asc' ? '>' : '<');
     where = sql`(${expr}, ${opts.id}) ${op} (cast(${c.k} as ${sql.raw(type)}), cast(${c.id} as uuid))`;
   }

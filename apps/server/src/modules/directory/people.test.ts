@@ -366,16 +366,30 @@ describe('list, search, sort and cursor pagination', () => {
   });
 
   it('refuses a cursor from another sort order, a forged cursor, and a limit out of range', async () => {
-    const first = await request(t, admin, 'GET', `/people?teamId=${team}&limit=1&sort=name`);
+    const byName = await request(t, admin, 'GET', `/people?teamId=${team}&limit=1&sort=name`);
     const other = await request(
       t,
       admin,
       'GET',
-      `/people?teamId=${team}&limit=1&sort=createdAt&cursor=${first.body.nextCursor}`,
+      `/people?teamId=${team}&limit=1&sort=createdAt&cursor=${byName.body.nextCursor}`,
     );
     expect(other.status).toBe(400);
     expect(errorPaths(other.body)).toEqual(['query.cursor']);
     expect((await request(t, admin, 'GET', '/people?cursor=garbage')).status).toBe(400);
+    // Well-formed but with a key that is not its sort's type (a date, a real date): the cursor's 400.
+    const first = await request(t, admin, 'GET', `/people?teamId=${team}&limit=1&sort=createdAt`);
+    const valid = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString());
+    for (const k of ['not a date', '2026-02-30 10:00:00+00', '2026-11-29 25:00:00+00']) {
+      const forged = Buffer.from(JSON.stringify({ ...valid, k })).toString('base64url');
+      const res = await request(
+        t,
+        admin,
+        'GET',
+        `/people?teamId=${team}&limit=1&sort=createdAt&cursor=${forged}`,
+      );
+      expect(res.status, k).toBe(400);
+      expect(errorPaths(res.body)).toEqual(['query.cursor']);
+    }
     const limit = await request(t, admin, 'GET', '/people?limit=0');
     expect(limit.status).toBe(400);
     expect(errorPaths(limit.body)).toEqual(['query.limit']);
