@@ -20,6 +20,8 @@ export class TraceError extends Error {
 
 /** Longest replay kept in memory (a year of seconds). */
 const MAX_STEPS = 366 * 86400;
+/** Most requests in one row: far above any real service, so a trace's sums stay finite and exact enough. */
+const MAX_ROW_REQUESTS = 1e12;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const HAS_ZONE = /([zZ]|[+-]\d\d:?\d\d)$/;
 
@@ -100,7 +102,9 @@ export function parseTrace(csv: string, gapFill: 'zero' | 'previous' = 'zero'): 
       throw new TraceError(`"${countCell}" is not a number of requests`, i + 1);
     const n = countCell === '' ? null : Number(countCell);
     if (n !== null && (n < 0 || !Number.isFinite(n)))
-      throw new TraceError('requests must be a finite number >= 0', i + 1);
+      throw new TraceError(`"${countCell}" requests: a count must be a finite number >= 0`, i + 1);
+    if (n !== null && n > MAX_ROW_REQUESTS)
+      throw new TraceError(`${countCell} requests in one step; at most ${MAX_ROW_REQUESTS}`, i + 1);
     rows.push({ t: parseTimestamp(timeCell, i + 1), n });
   }
   if (rows.length === 0) throw new TraceError('the trace has no rows');

@@ -23,19 +23,26 @@ describe('trace CSV', () => {
 
   it('refuses what it cannot replay faithfully, with the line', () => {
     expect(() => parseTrace('timestamp,requests\n')).toThrow(TraceError);
+    expect(() => parseTrace('1,5\n')).toThrow(/two steps/);
     expect(() => parseTrace('1,5\n2,x\n')).toThrow(/line 2/);
     expect(() => parseTrace('1,5\n2,-1\n')).toThrow(/line 2/);
-    expect(() => parseTrace('1,5\n3,\n')).toThrow(/line 2/);
-    expect(() => parseTrace('# a comment\ntimestamp,requests\n2,5\n1,6\n')).toThrow(
-      /line 4: timestamps must increase/,
+    expect(() => parseTrace('yesterday,5\ntoday,6\n')).toThrow(
+      /line 1: "yesterday" is not an ISO or Unix timestamp/,
     );
-    expect(() => parseTrace('0,5\n60,6\n100,7\n')).toThrow(/grid/);
-    expect(() => parseTrace('yesterday,5\ntoday,6\n')).toThrow(/timestamp/);
     // Counts in decimal only, and none so large that a trace's sums stop being finite.
-    expect(() => parseTrace('1,5\n2,0x10\n')).toThrow(/line 2: "0x10" is not a count/);
+    expect(() => parseTrace('1,5\n2,0x10\n')).toThrow(/line 2: "0x10" is not a number of requests/);
     expect(() => parseTrace('1,5\n2,Infinity\n')).toThrow(/line 2/);
     expect(() => parseTrace('1,1e308\n2,5\n')).toThrow(/line 1: 1e308 requests in one step/);
     expect(parseTrace('1,1.5e3\n2,2\n').requests).toEqual(new Float64Array([1500, 2]));
+  });
+
+  it('reads rows in any order, adds up rows of one step, and takes an empty count for a gap', () => {
+    const t = parseTrace('# a comment\ntimestamp,requests\n120,7\n0,5\n60,6\n60,1\n');
+    expect([t.stepSeconds, t.startSeconds, [...t.requests]]).toEqual([60, 0, [5, 7, 7]]);
+    // Off the grid: each row counts in the step it falls in.
+    expect([...parseTrace('0,5\n60,6\n90,1\n120,7\n180,2\n240,3\n').requests]).toEqual([5, 7, 7, 2, 3]);
+    const gap = parseTrace('1,5\n2,\n3,0\n');
+    expect([[...gap.requests], gap.gapSteps, gap.zeroSteps]).toEqual([[5, 0, 0], 1, 1]);
   });
 
   it('reads lines ended by CR alone, as old spreadsheets write them', () => {

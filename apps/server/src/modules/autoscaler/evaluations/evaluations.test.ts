@@ -98,7 +98,7 @@ describe('evaluations', () => {
     const negative = await upload(alice, [file('0,10\n60,-4\n')]);
     expect([negative.status, negative.body.detail]).toEqual([422, expect.stringMatching(/line 2.*-4/)]);
     const one = await upload(alice, [file('0,10\n')]);
-    expect([one.status, one.body.detail]).toEqual([422, expect.stringMatching(/at least two rows/)]);
+    expect([one.status, one.body.detail]).toEqual([422, expect.stringMatching(/at least two steps/)]);
 
     const rows = `${Array.from({ length: EVALUATION_LIMITS.maxRows + 2 }, (_, i) => `${i * 60},1`).join('\n')}\n`;
     const many = await upload(alice, [file(rows)]);
