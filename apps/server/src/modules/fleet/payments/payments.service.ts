@@ -218,6 +218,14 @@ export function createPaymentsService(
       return authorizeAt;
     },
 
+    /** A booking cancelled (or absent) before its scheduled authorisation: it is dropped, never run. */
+    async unschedule(bookingId: string): Promise<void> {
+      await changing(async (tx, moves) => {
+        const row = await paymentsRepo.liveForBooking(tx, bookingId);
+        if (row?.status === 'scheduled') await move(tx, moves, row, 'canceled');
+      });
+    },
+
     /**
      * The scheduled authorisations that are due. A failure leaves a notice for the renter and emits
      * the change, so bookings can release the vehicle; an unreachable provider is tried next run.
