@@ -241,6 +241,23 @@ describe('POST /api/v1/stripe/webhook', () => {
     expect(await paymentOf(bookingId)).toMatchObject({ status: 'refunded', amountRefunded: 45_000 });
   });
 
+  it('takes a refund that arrives before the capture it refunds', async () => {
+    const { bookingId, intentId } = await authorised();
+    const charge = { id: 'ch_2', object: 'charge', payment_intent: intentId, amount_captured: 30_000 };
+    expect(await send('charge.refunded', { ...charge, amount_refunded: 30_000 })).toMatchObject({
+      status: 200,
+      body: { outcome: 'applied' },
+    });
+    const pi = stripe.intents.get(intentId)!;
+    const succeeded = { ...pi, status: 'succeeded', amount_received: 30_000, amount_capturable: 0 };
+    expect((await send('payment_intent.succeeded', succeeded)).body.outcome).toBe('stale');
+    expect(await paymentOf(bookingId)).toMatchObject({
+      status: 'refunded',
+      amountCaptured: 30_000,
+      amountRefunded: 30_000,
+    });
+  });
+
   it('records a failed payment and a dispute, and tells the renter', async () => {
     const { bookingId, customer } = await renterWithBooking(t);
     const { intentId } = await svc().port.authorize({
@@ -330,6 +347,24 @@ describe('POST /api/v1/stripe/webhook', () => {
     expect(count(after) - count(before)).toBe(4);
     // Within the tolerance a signature made 299 s ago still counts.
     expect((await send('customer.updated', {}, { timestamp: now - 299 })).status).toBe(200);
+  });
+
+  it('refuses a signed body that is not a Stripe event with 400', async () => {
+    const timestamp = Math.floor(clock.now().getTime() / 1000);
+    const bodies = ['null', '[]', '{"id":"evt_bare","type":"customer.created"}'];
+    bodies.push(JSON.stringify({ id: 'evt_nodate', type: 'customer.created', data: { object: {} } }));
+    for (const payload of bodies) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/stripe/webhook',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WHSEC, timestamp }),
+        },
+        payload,
+      });
+      expect([res.statusCode, res.json().code]).toEqual([400, 'bad_request']);
+    }
   });
 
   it('lists the renter their own payment notices only', async () => {
