@@ -184,7 +184,7 @@ export function createPaymentsService(
           'amountMinor',
           'A refund must be positive and at most what was captured and not yet refunded',
         );
-      await counted('refund', () => provider.refund(i));
+      await counted('refund', () => provider.refund({ ...i, refundedMinor: row.amountRefunded }));
       await changing(async (tx, moves) => {
         const locked = (await paymentsRepo.byIntent(tx, i.intentId))!;
         const refunded = locked.amountRefunded + i.amountMinor;

@@ -95,7 +95,7 @@ describe('Stripe provider through the real SDK', () => {
     });
   });
 
-  it('captures the final amount, at most what is held, and refunds with keys of their own', async () => {
+  it('captures the final amount, at most what is held, and refunds, each with a key of its own', async () => {
     const { bookingId, intentId } = await authorised();
     const held = await paymentOf(bookingId);
     expect(held.status).toBe('authorized');
@@ -118,13 +118,17 @@ describe('Stripe provider through the real SDK', () => {
     ]);
     expect(await paymentOf(bookingId)).toMatchObject({ status: 'captured', amountCaptured: 30_000 });
 
+    // A second refund of the same amount is a refund of its own, not Stripe's replay of the first.
     await svc().port.refund({ bookingId, intentId, amountMinor: 5_000 });
-    const refund = stripe.calls.find((c) => c.path === '/v1/refunds' && c.params.payment_intent === intentId);
-    expect(refund).toMatchObject({
-      params: { amount: '5000' },
-      idempotencyKey: `fleet-booking-${bookingId}-refund`,
-    });
-    expect(await paymentOf(bookingId)).toMatchObject({ status: 'captured', amountRefunded: 5_000 });
+    await svc().port.refund({ bookingId, intentId, amountMinor: 5_000 });
+    const refunds = stripe.calls.filter(
+      (c) => c.path === '/v1/refunds' && c.params.payment_intent === intentId,
+    );
+    expect(refunds.map((c) => [c.params.amount, c.idempotencyKey])).toEqual([
+      ['5000', `fleet-booking-${bookingId}-refund`],
+      ['5000', `fleet-booking-${bookingId}-refund-after-5000`],
+    ]);
+    expect(await paymentOf(bookingId)).toMatchObject({ status: 'captured', amountRefunded: 10_000 });
     expect(changes.filter((c) => c.bookingId === bookingId).map((c) => c.status)).toEqual([
       'requires_action',
       'authorized',
