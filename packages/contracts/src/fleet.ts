@@ -27,6 +27,17 @@ export const FLEET_EXTRAS = ['child_seat', 'gps', 'additional_driver', 'full_ins
 export const HANDOVER_ANGLES = ['front', 'rear', 'left', 'right'] as const;
 export const DAMAGE_SEVERITIES = ['scratch', 'dent', 'major'] as const;
 
+const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
+const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
+/**
+ * How many digits of a currency's amount its minor units hold, as Stripe counts them: none for the
+ * zero-decimal currencies (8000 JPY is ¥8,000), three for the dinars and the rial, two otherwise.
+ */
+export const minorUnitDigits = (currency: string): number => {
+  const code = currency.toUpperCase();
+  return ZERO_DECIMAL.has(code) ? 0 : THREE_DECIMAL.has(code) ? 3 : 2;
+};
+
 const ZMinor = z.number().int().min(0).max(100_000_000);
 export const ZCurrency = ZString.regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR');
 const ZText = (max: number) => ZString.trim().min(1).max(max);

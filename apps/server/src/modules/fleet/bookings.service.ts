@@ -68,6 +68,33 @@ export function createBookingsService(
     }
   }
 
+  /**
+   * Lets the card go: the intent is cancelled, or an authorisation still scheduled before pick-up is
+   * dropped, so it never runs for a booking that is gone. Nothing is charged (0).
+   */
+  async function releaseHold(b: BookingRow): Promise<number> {
+    const intentId = b.paymentIntentId;
+    if (intentId) await pay('cancel', b, () => ports.payments.cancel({ bookingId: b.id, intentId }));
+    else await ports.unscheduleAuthorization(b.id);
+    return 0;
+  }
+
+  /**
+   * A fee of one day's rate, captured from the card hold (the rest is released). A booking whose
+   * authorisation before pick-up never went through holds nothing to take it from: it is released.
+   */
+  async function chargeDay(b: BookingRow, fee: string): Promise<number> {
+    const amountMinor = Math.min(b.dailyRateMinor, b.authorizedMinor);
+    const intentId = b.paymentIntentId;
+    if (amountMinor === 0 || !intentId) return releaseHold(b);
+    const r = await pay('capture', b, () =>
+      ports.payments.capture({ bookingId: b.id, intentId, amountMinor }),
+    );
+    if (r.status !== 'captured')
+      throw new AppError('unavailable', r.message ?? `The ${fee} fee could not be charged`);
+    return amountMinor;
+  }
+
   const service = {
     async get(p: Principal, id: string): Promise<TBooking> {
       return toBooking(await policy.booking(p, id));
@@ -211,23 +238,8 @@ export function createBookingsService(
       if (!['held', 'confirmed'].includes(b.state))
         throw new AppError('conflict', `A ${b.state} booking cannot be cancelled`);
       const free = b.startAt.getTime() - clock.now().getTime() >= config.fleet.freeCancelHours * 3_600_000;
-      let capturedMinor = 0;
-      if (b.paymentIntentId && b.state === 'confirmed' && !free) {
-        capturedMinor = Math.min(b.dailyRateMinor, b.authorizedMinor);
-        const r = await pay('capture', b, () =>
-          ports.payments.capture({
-            bookingId: b.id,
-            intentId: b.paymentIntentId!,
-            amountMinor: capturedMinor,
-          }),
-        );
-        if (r.status !== 'captured')
-          throw new AppError('unavailable', r.message ?? 'The cancellation fee could not be charged');
-      } else if (b.paymentIntentId) {
-        await pay('cancel', b, () =>
-          ports.payments.cancel({ bookingId: b.id, intentId: b.paymentIntentId! }),
-        );
-      }
+      const capturedMinor =
+        b.state === 'confirmed' && !free ? await chargeDay(b, 'cancellation') : await releaseHold(b);
       const after = await db.transaction(async (tx) => {
         const cur = await locked(tx, id, ['held', 'confirmed']);
         return transition(tx, actor, cur, {
@@ -249,12 +261,7 @@ export function createBookingsService(
       if (clock.now() < new Date(b.startAt.getTime() + config.fleet.lateGraceMinutes * MINUTE)) {
         throw new AppError('conflict', 'The pick-up time (and its grace period) has not passed yet');
       }
-      const fee = Math.min(b.dailyRateMinor, b.authorizedMinor);
-      const r = await pay('capture', b, () =>
-        ports.payments.capture({ bookingId: b.id, intentId: b.paymentIntentId!, amountMinor: fee }),
-      );
-      if (r.status !== 'captured')
-        throw new AppError('unavailable', r.message ?? 'The no-show fee could not be charged');
+      const fee = await chargeDay(b, 'no-show');
       const after = await db.transaction(async (tx) =>
         transition(tx, actor, await locked(tx, id, ['confirmed']), { state: 'no_show', capturedMinor: fee }),
       );

@@ -35,6 +35,7 @@ function createFleetServices(ctx: AppContext) {
     payments: integrations.payments.port,
     verification: integrations.verification.port,
     scheduleAuthorization: integrations.payments.scheduleIfFar,
+    unscheduleAuthorization: integrations.payments.unschedule,
   };
   const bookings = createBookingsService(ctx, policy, ports, metrics);
   // A card confirmed after the booking asked for it (3-D Secure, the local test-card page, the

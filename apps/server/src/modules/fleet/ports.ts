@@ -13,4 +13,6 @@ export type FleetPorts = {
    * answers when it will run, or null when the booking is to be authorised now.
    */
   scheduleAuthorization(i: Parameters<PaymentPort['authorize']>[0] & { startAt: Date }): Promise<Date | null>;
+  /** The booking let go before its scheduled authorisation ran: that authorisation never runs. */
+  unscheduleAuthorization(bookingId: string): Promise<void>;
 };

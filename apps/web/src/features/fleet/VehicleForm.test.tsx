@@ -5,6 +5,18 @@ import { auth } from '../../app/auth';
 import { mockApi, problem, renderWithProviders } from '../../test/render';
 import { VehicleForm } from './VehicleForm';
 
+const REQUIRED: Array<[string, string]> = [
+  ['Make', 'Renault'],
+  ['Model', 'Clio'],
+  ['Plate', 'ab-12 cd'],
+  ['VIN', '1M8GDM9AXKP042789'],
+  ['Category', 'compact'],
+  ['Location', 'Lyon'],
+];
+const fill = async (user: ReturnType<typeof userEvent.setup>, fields: Array<[string, string]>) => {
+  for (const [label, value] of fields) await user.type(screen.getByLabelText(label, { exact: false }), value);
+};
+
 describe('vehicle form', { timeout: 90_000 }, () => {
   let posted: Record<string, unknown> | undefined;
 
@@ -31,17 +43,7 @@ describe('vehicle form', { timeout: 90_000 }, () => {
   it('sends rates in minor units and puts the server’s VIN error on the VIN field', async () => {
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<VehicleForm onDone={() => {}} onCancel={() => {}} />);
-    for (const [label, value] of [
-      ['Make', 'Renault'],
-      ['Model', 'Clio'],
-      ['Plate', 'ab-12 cd'],
-      ['VIN', '1M8GDM9AXKP042789'],
-      ['Category', 'compact'],
-      ['Location', 'Lyon'],
-      ['Daily rate', '45.5'],
-      ['Deposit', '300'],
-    ] as const)
-      await user.type(screen.getByLabelText(label, { exact: false }), value);
+    await fill(user, [...REQUIRED, ['Daily rate', '45.5'], ['Deposit', '300']]);
     await user.click(screen.getByRole('button', { name: 'Add vehicle' }));
     const vin = screen.getByLabelText('VIN', { exact: false });
     expect(await screen.findByText('The VIN check digit (9th character) does not match')).toBeInTheDocument();
@@ -56,5 +58,15 @@ describe('vehicle form', { timeout: 90_000 }, () => {
       extraKmMinor: 30,
     });
     expect(posted).not.toHaveProperty('status');
+  });
+
+  it('sends a yen rate as whole yen, JPY having no minor unit', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<VehicleForm onDone={() => {}} onCancel={() => {}} />);
+    await user.clear(screen.getByLabelText('Currency', { exact: false }));
+    await fill(user, [...REQUIRED, ['Currency', 'JPY'], ['Daily rate', '8000'], ['Deposit', '50000']]);
+    await user.click(screen.getByRole('button', { name: 'Add vehicle' }));
+    await screen.findByText('The VIN check digit (9th character) does not match');
+    expect(posted).toMatchObject({ currency: 'JPY', dailyRateMinor: 8000, depositMinor: 50_000 });
   });
 });

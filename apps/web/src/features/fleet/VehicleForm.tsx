@@ -1,6 +1,7 @@
 import type { TVehicle } from '@clockpilot/contracts/fleet';
 import {
   FUELS,
+  minorUnitDigits,
   TRANSMISSIONS,
   VEHICLE_STATUSES,
   ZVehicleCreate,
@@ -18,18 +19,24 @@ import { FormActions } from '../../app/ui';
 import { useMe } from '../../app/useAuth';
 import { bodyResolver } from '../../app/validate';
 import { uploadPhoto, useFleetMutation } from './api';
-import { FUEL_LABEL, options, TRANSMISSION_LABEL, VEHICLE_STATUS_LABEL } from './format';
+import {
+  FUEL_LABEL,
+  majorUnits,
+  minorUnits,
+  options,
+  TRANSMISSION_LABEL,
+  VEHICLE_STATUS_LABEL,
+} from './format';
 
 type Values = Omit<TVehicle, 'id' | 'photoIds' | 'serviceDue' | 'createdAt' | 'updatedAt'> & {
-  /** Major units as typed ("45.50"); the body carries minor units. */
+  /** Major units as typed ("45.50", or "8000" yen); the body carries minor units. */
   dailyRate: number | string;
   deposit: number | string;
   extraKm: number | string;
 };
 
-const minor = (v: number | string) => Math.round(Number(v) * 100);
-
 function toBody(v: Values, editing: boolean) {
+  const minor = (amount: number | string) => minorUnits(amount, v.currency);
   return {
     make: v.make,
     model: v.model,
@@ -98,13 +105,15 @@ export function VehicleForm({
       ? {
           ...BLANK,
           ...vehicle,
-          dailyRate: vehicle.dailyRateMinor / 100,
-          deposit: vehicle.depositMinor / 100,
-          extraKm: vehicle.extraKmMinor / 100,
+          dailyRate: majorUnits(vehicle.dailyRateMinor, vehicle.currency),
+          deposit: majorUnits(vehicle.depositMinor, vehicle.currency),
+          extraKm: majorUnits(vehicle.extraKmMinor, vehicle.currency),
         }
       : { ...BLANK, timeZone: myZone },
     validate: bodyResolver(editing ? ZVehicleUpdate : ZVehicleCreate, (v: Values) => toBody(v, editing)),
   });
+  // A yen has no cents: the rates take as many decimals as the currency has.
+  const digits = minorUnitDigits(form.values.currency);
   const [photo, setPhoto] = useState<File | null>(null);
   const save = useFleetMutation(async (body: unknown) => {
     const saved = vehicle
@@ -163,18 +172,18 @@ export function VehicleForm({
             label={t('fleet.dailyRate')}
             required
             min={0}
-            decimalScale={2}
+            decimalScale={digits}
             {...field('dailyRate')}
           />
           <NumberInput
             label={t('fleet.depositField')}
             required
             min={0}
-            decimalScale={2}
+            decimalScale={digits}
             {...field('deposit')}
           />
           <NumberInput label={t('fleet.kmPerDay')} min={0} {...field('kmPerDay')} />
-          <NumberInput label={t('fleet.extraKmPrice')} min={0} decimalScale={2} {...field('extraKm')} />
+          <NumberInput label={t('fleet.extraKmPrice')} min={0} decimalScale={digits} {...field('extraKm')} />
           <NumberInput label={t('fleet.odometer')} min={0} {...field('odometerKm')} />
           {editing && (
             <Select

@@ -1,7 +1,7 @@
 import type { TBooking } from '@clockpilot/contracts/fleet';
 import { describe, expect, it } from 'vitest';
 import { BOOKING } from './fixtures';
-import { countdown, dayBars, paymentStep } from './format';
+import { countdown, dayBars, majorUnits, minorUnits, money, paymentStep } from './format';
 import { handoverBody } from './HandoverForm';
 
 const pay = (p: Partial<TBooking['payment']>) => ({ ...BOOKING.payment, ...p });
@@ -19,6 +19,21 @@ describe('booking payment steps, as the server reports them', () => {
       'captured',
     );
     expect(paymentStep({ state: 'expired', payment: pay({}) })).toBe('none');
+  });
+});
+
+describe('amounts in minor units, as Stripe counts them', () => {
+  it('reads and writes cents, whole yen and thousandths of a dinar', () => {
+    expect(money(4550, 'EUR')).toMatch(/45\.50/);
+    expect(money(8000, 'JPY')).toMatch(/8,000/);
+    expect(money(8000, 'JPY')).not.toMatch(/80/);
+    expect(money(12_345, 'KWD')).toMatch(/12\.345/);
+    expect([minorUnits('45.5', 'EUR'), minorUnits(8000, 'JPY'), minorUnits('1.25', 'BHD')]).toEqual([
+      4550, 8000, 1250,
+    ]);
+    expect([majorUnits(4550, 'EUR'), majorUnits(8000, 'JPY'), majorUnits(1250, 'BHD')]).toEqual([
+      45.5, 8000, 1.25,
+    ]);
   });
 });
 

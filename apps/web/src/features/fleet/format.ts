@@ -1,19 +1,30 @@
-import type {
-  DAMAGE_SEVERITIES,
-  FUELS,
-  TBooking,
-  TBookingState,
-  TRANSMISSIONS,
-  TVehicle,
-  VEHICLE_STATUSES,
+import {
+  type DAMAGE_SEVERITIES,
+  type FUELS,
+  minorUnitDigits,
+  type TBooking,
+  type TBookingState,
+  type TRANSMISSIONS,
+  type TVehicle,
+  type VEHICLE_STATUSES,
 } from '@clockpilot/contracts/fleet';
 import { dateTimeText, numberText } from '../../app/format';
 import { type MessageKey, t, tn } from '../../app/i18n';
 import { resolveLocale } from '../../app/preferences';
 
-/** An amount in minor units as the renter reads it: "€1,234.50". */
+/** Minor units in the currency's major unit: 4550 EUR is 45.5, 8000 JPY is 8000 (a yen has no cents). */
+export const majorUnits = (minor: number, currency: string): number =>
+  minor / 10 ** minorUnitDigits(currency);
+
+/** A major-unit amount as typed ("45.50") in the minor units every amount is kept in. */
+export const minorUnits = (major: number | string, currency: string): number =>
+  Math.round(Number(major) * 10 ** minorUnitDigits(currency));
+
+/** An amount in minor units as the renter reads it: "€1,234.50", "¥8,000". */
 export function money(minor: number, currency: string): string {
-  return new Intl.NumberFormat(resolveLocale(), { style: 'currency', currency }).format(minor / 100);
+  return new Intl.NumberFormat(resolveLocale(), { style: 'currency', currency }).format(
+    majorUnits(minor, currency),
+  );
 }
 
 /** "1,200 km included", or unlimited when the allowance is 0. */

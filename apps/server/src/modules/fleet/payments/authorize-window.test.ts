@@ -121,4 +121,46 @@ describe('authorisations and the 7-day hold', () => {
       payment: { authorizedMinor: 30_000, message: null },
     });
   });
+
+  it('never authorises a booking cancelled before its scheduled authorisation', async () => {
+    const { id, startAt } = await bookAndConfirm(20);
+    ann = await signIn(t, ann.user);
+    const cancelled = await request(t, ann, 'POST', `/fleet/bookings/${id}/cancel`);
+    expect(cancelled.body).toMatchObject({ state: 'cancelled', payment: { capturedMinor: 0 } });
+
+    const calls = stripe.calls.length;
+    clock.set(new Date(startAt.getTime() - DAY + 60_000));
+    expect(await paymentsOf(t).payments.authorizeDue()).toBe(0);
+    expect(stripe.calls.length).toBe(calls);
+    ann = await signIn(t, ann.user);
+    const notices = await request(t, ann, 'GET', '/fleet/payment-notices');
+    expect(notices.body.items.filter((n: { bookingId: string }) => n.bookingId === id)).toEqual([]);
+  });
+
+  it('charges nothing for a late cancellation or a no-show when no card was held, and releases the intent', async () => {
+    ann = await signIn(t, ann.user);
+    const late = await bookAndConfirm(20);
+    const absent = await bookAndConfirm(20);
+    clock.set(new Date(late.startAt.getTime() - DAY + 60_000));
+    expect(await paymentsOf(t).payments.authorizeDue()).toBe(2);
+    ann = await signIn(t, ann.user);
+    const intentOf = async (id: string) =>
+      (await request(t, ann, 'GET', `/fleet/bookings/${id}`)).body.payment.intentId as string;
+    const [lateIntent, absentIntent] = [await intentOf(late.id), await intentOf(absent.id)];
+
+    // Within the free-cancellation window, but there is no hold to take a fee from.
+    const cancelled = await request(t, ann, 'POST', `/fleet/bookings/${late.id}/cancel`);
+    expect(cancelled).toMatchObject({
+      status: 200,
+      body: { state: 'cancelled', payment: { capturedMinor: 0, message: null } },
+    });
+    expect(stripe.intents.get(lateIntent)!.status).toBe('canceled');
+
+    clock.set(new Date(absent.startAt.getTime() + 2 * 3600_000));
+    staff = await signIn(t, staff.user);
+    const noShow = await request(t, staff, 'POST', `/fleet/bookings/${absent.id}/no-show`);
+    expect(noShow).toMatchObject({ status: 200, body: { state: 'no_show', payment: { capturedMinor: 0 } } });
+    expect(stripe.intents.get(absentIntent)!.status).toBe('canceled');
+    expect(stripe.calls.filter((c) => c.path.endsWith('/capture'))).toEqual([]);
+  });
 });

@@ -184,7 +184,7 @@ export function createPaymentsService(
           'amountMinor',
           'A refund must be positive and at most what was captured and not yet refunded',
         );
-      await counted('refund', () => provider.refund(i));
+      await counted('refund', () => provider.refund({ ...i, refundedMinor: row.amountRefunded }));
       await changing(async (tx, moves) => {
         const locked = (await paymentsRepo.byIntent(tx, i.intentId))!;
         const refunded = locked.amountRefunded + i.amountMinor;
@@ -216,6 +216,14 @@ export function createPaymentsService(
       if (existing) return existing.authorizeAt ?? authorizeAt;
       await paymentsRepo.insert(db, scheduled(i, authorizeAt, now));
       return authorizeAt;
+    },
+
+    /** A booking cancelled (or absent) before its scheduled authorisation: it is dropped, never run. */
+    async unschedule(bookingId: string): Promise<void> {
+      await changing(async (tx, moves) => {
+        const row = await paymentsRepo.liveForBooking(tx, bookingId);
+        if (row?.status === 'scheduled') await move(tx, moves, row, 'canceled');
+      });
     },
 
     /**

@@ -17,5 +17,14 @@ export interface PaymentPort {
     amountMinor: number;
   }): Promise<{ status: 'captured' | 'failed'; message?: string }>;
   cancel(i: { bookingId: string; intentId: string }): Promise<void>;
-  refund(i: { bookingId: string; intentId: string; amountMinor: number }): Promise<void>;
+  /**
+   * `refundedMinor`, what the payment had refunded before, tells a refund apart from an earlier one of
+   * the same amount; the payments service gives it to the provider from its records.
+   */
+  refund(i: {
+    bookingId: string;
+    intentId: string;
+    amountMinor: number;
+    refundedMinor?: number;
+  }): Promise<void>;
 }

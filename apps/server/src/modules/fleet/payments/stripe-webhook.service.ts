@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { z } from 'zod';
 import type { AppContext } from '../../../platform/context';
 import type { Tx } from '../../../platform/db';
 import { AppError } from '../../../platform/errors';
@@ -12,6 +13,14 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export type WebhookOutcome = 'applied' | 'stale' | 'unknown_intent' | 'unhandled' | 'duplicate';
 type Request = { ip: string; reqId: string };
+
+/** The parts of an event's envelope every delivery is filed by; a body without them is no Stripe event. */
+const ZStripeEnvelope = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  created: z.number().int().nonnegative(),
+  data: z.object({ object: z.looseObject({ id: z.string().max(255).optional() }) }),
+});
 
 const intentOf = (o: { payment_intent?: string | { id: string } | null }) =>
   typeof o.payment_intent === 'string' ? o.payment_intent : o.payment_intent?.id;
@@ -55,6 +64,14 @@ export function createStripeWebhooks(
       );
       throw new AppError('bad_request', 'The webhook signature is invalid or too old');
     }
+  }
+
+  /** A signed body is Stripe's, yet it is read only when it has the shape of an event. */
+  function parse(raw: Buffer, signature: string | undefined, req: Request): Stripe.Event {
+    const event = verify(raw, signature, req);
+    if (!ZStripeEnvelope.safeParse(event).success)
+      throw new AppError('bad_request', 'The webhook body is not a Stripe event');
+    return event;
   }
 
   /** What one event does to its payment; the outcome is recorded beside the event id. */
@@ -114,11 +131,14 @@ export function createStripeWebhooks(
       case 'charge.refunded': {
         const charge = event.data.object;
         if (charge.amount_refunded <= row.amountRefunded) return 'stale';
+        // A refund proves the capture, whose own event may not have arrived yet.
+        const amountCaptured = Math.max(row.amountCaptured, charge.amount_captured);
+        await payments.move(tx, moves, row, 'captured', { amountCaptured });
         const next = await paymentsRepo.update(tx, row.id, {
           amountRefunded: charge.amount_refunded,
           updatedAt: ctx.clock.now(),
         });
-        if (charge.amount_refunded >= row.amountCaptured) await payments.move(tx, moves, next, 'refunded');
+        if (charge.amount_refunded >= amountCaptured) await payments.move(tx, moves, next, 'refunded');
         return 'applied';
       }
       case 'charge.dispute.created': {
@@ -144,7 +164,7 @@ export function createStripeWebhooks(
   return {
     /** Verifies, stores once and applies one delivery; throws 400 for a bad signature. */
     async receive(raw: Buffer, signature: string | undefined, req: Request): Promise<WebhookOutcome> {
-      const event = verify(raw, signature, req);
+      const event = parse(raw, signature, req);
       const outcome = await payments.changing(async (tx, moves) => {
         const fresh = await paymentsRepo.recordEvent(tx, {
           id: event.id,

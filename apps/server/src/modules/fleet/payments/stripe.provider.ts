@@ -113,7 +113,10 @@ export function stripePayments(stripe: Stripe): PaymentPort {
       try {
         await stripe.refunds.create(
           { payment_intent: i.intentId, amount: i.amountMinor, reason: 'requested_by_customer' },
-          { idempotencyKey: idempotencyKey(i.bookingId, 'refund') },
+          // One key per refund: a later refund of the same amount must not get the first one's answer.
+          {
+            idempotencyKey: `${idempotencyKey(i.bookingId, 'refund')}${i.refundedMinor ? `-after-${i.refundedMinor}` : ''}`,
+          },
         );
       } catch (e) {
         if (isCardAnswer(e)) throw new AppError('conflict', `The payment cannot be refunded: ${e.message}`);

@@ -95,7 +95,7 @@ describe('Stripe provider through the real SDK', () => {
     });
   });
 
-  it('captures the final amount, at most what is held, and refunds with keys of their own', async () => {
+  it('captures the final amount, at most what is held, and refunds, each with a key of its own', async () => {
     const { bookingId, intentId } = await authorised();
     const held = await paymentOf(bookingId);
     expect(held.status).toBe('authorized');
@@ -118,13 +118,17 @@ describe('Stripe provider through the real SDK', () => {
     ]);
     expect(await paymentOf(bookingId)).toMatchObject({ status: 'captured', amountCaptured: 30_000 });
 
+    // A second refund of the same amount is a refund of its own, not Stripe's replay of the first.
     await svc().port.refund({ bookingId, intentId, amountMinor: 5_000 });
-    const refund = stripe.calls.find((c) => c.path === '/v1/refunds' && c.params.payment_intent === intentId);
-    expect(refund).toMatchObject({
-      params: { amount: '5000' },
-      idempotencyKey: `fleet-booking-${bookingId}-refund`,
-    });
-    expect(await paymentOf(bookingId)).toMatchObject({ status: 'captured', amountRefunded: 5_000 });
+    await svc().port.refund({ bookingId, intentId, amountMinor: 5_000 });
+    const refunds = stripe.calls.filter(
+      (c) => c.path === '/v1/refunds' && c.params.payment_intent === intentId,
+    );
+    expect(refunds.map((c) => [c.params.amount, c.idempotencyKey])).toEqual([
+      ['5000', `fleet-booking-${bookingId}-refund`],
+      ['5000', `fleet-booking-${bookingId}-refund-after-5000`],
+    ]);
+    expect(await paymentOf(bookingId)).toMatchObject({ status: 'captured', amountRefunded: 10_000 });
     expect(changes.filter((c) => c.bookingId === bookingId).map((c) => c.status)).toEqual([
       'requires_action',
       'authorized',
@@ -241,6 +245,23 @@ describe('POST /api/v1/stripe/webhook', () => {
     expect(await paymentOf(bookingId)).toMatchObject({ status: 'refunded', amountRefunded: 45_000 });
   });
 
+  it('takes a refund that arrives before the capture it refunds', async () => {
+    const { bookingId, intentId } = await authorised();
+    const charge = { id: 'ch_2', object: 'charge', payment_intent: intentId, amount_captured: 30_000 };
+    expect(await send('charge.refunded', { ...charge, amount_refunded: 30_000 })).toMatchObject({
+      status: 200,
+      body: { outcome: 'applied' },
+    });
+    const pi = stripe.intents.get(intentId)!;
+    const succeeded = { ...pi, status: 'succeeded', amount_received: 30_000, amount_capturable: 0 };
+    expect((await send('payment_intent.succeeded', succeeded)).body.outcome).toBe('stale');
+    expect(await paymentOf(bookingId)).toMatchObject({
+      status: 'refunded',
+      amountCaptured: 30_000,
+      amountRefunded: 30_000,
+    });
+  });
+
   it('records a failed payment and a dispute, and tells the renter', async () => {
     const { bookingId, customer } = await renterWithBooking(t);
     const { intentId } = await svc().port.authorize({
@@ -330,6 +351,24 @@ describe('POST /api/v1/stripe/webhook', () => {
     expect(count(after) - count(before)).toBe(4);
     // Within the tolerance a signature made 299 s ago still counts.
     expect((await send('customer.updated', {}, { timestamp: now - 299 })).status).toBe(200);
+  });
+
+  it('refuses a signed body that is not a Stripe event with 400', async () => {
+    const timestamp = Math.floor(clock.now().getTime() / 1000);
+    const bodies = ['null', '[]', '{"id":"evt_bare","type":"customer.created"}'];
+    bodies.push(JSON.stringify({ id: 'evt_nodate', type: 'customer.created', data: { object: {} } }));
+    for (const payload of bodies) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/stripe/webhook',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WHSEC, timestamp }),
+        },
+        payload,
+      });
+      expect([res.statusCode, res.json().code]).toEqual([400, 'bad_request']);
+    }
   });
 
   it('lists the renter their own payment notices only', async () => {
