@@ -84,6 +84,16 @@ export type TRegisterBody = z.infer<typeof ZRegisterBody>;
 /** `POST /auth/register` and `POST /auth/login` of the original Autoscaler system. */
 export const ZOriginalCredentials = z.object({ username: ZUsername, password: ZPassword });
 export type TOriginalCredentials = z.infer<typeof ZOriginalCredentials>;
+/** The original's sign-in answer (`token`, `expires_in`, `username`) beside ours. */
+export const ZOriginalTokenResponse = ZTokenResponse.extend({
+  token: ZString,
+  expires_in: z.number().int(),
+  username: ZString,
+});
+export type TOriginalTokenResponse = z.infer<typeof ZOriginalTokenResponse>;
+/** The original's sign-up answer (`id`, `username`, `message`): the new account with its message. */
+export const ZOriginalRegistered = ZUser.extend({ message: ZString });
+export type TOriginalRegistered = z.infer<typeof ZOriginalRegistered>;
 
 export const ZChangePasswordBody = z.object({
   currentPassword: ZPassword,

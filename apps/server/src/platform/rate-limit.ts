@@ -152,6 +152,12 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext) {
    */
   async function authLimit(request: FastifyRequest) {
     const kind = request.routeOptions.config.authRateLimit!;
+    const { authAttempts } = request.routeOptions.config;
+    if (authAttempts) {
+      const key = `auth:attempts:${authAttempts}:ip:${clientKey(request.ip)}`;
+      const limit = { limit: sec.authRateLimitMax, hit: await counters.hit(key, 60_000) };
+      if (limit.hit.count > limit.limit) throw tooManyRequests(request, 'auth_attempts', limit);
+    }
     // Without a refresh cookie there is nothing to guess; keep such calls out of the count.
     if (kind === 'refresh' && !Object.keys(request.cookies ?? {}).some((c) => c.includes('refresh'))) return;
     const charge: Charge = { keys: [], refundOnSuccess: kind !== 'register' };

@@ -26,6 +26,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Puts the route under the strict login/register/refresh limit. */
     authRateLimit?: AuthLimitKind;
+    /**
+     * Beside it, every request counts, success or not, toward AUTH_RATE_LIMIT_MAX a minute per IP,
+     * shared by the routes naming the same group: an original system's own auth paths, as it limits them.
+     */
+    authAttempts?: string;
   }
   interface FastifyInstance {
     /** The access table of every route, for reviews and the whole-app access tests. */

@@ -1,4 +1,4 @@
-import { ZOriginalCredentials, ZTokenResponse, ZUser } from '@clockpilot/contracts';
+import { ZOriginalCredentials, ZOriginalRegistered, ZOriginalTokenResponse } from '@clockpilot/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/audit';
@@ -14,16 +14,16 @@ export async function originalRoutes(root: FastifyInstance, ctx: AppContext) {
   app.post(
     '/auth/register',
     {
-      config: { public: true, authRateLimit: 'register' },
-      schema: { tags, body: ZOriginalCredentials, response: { 201: ZUser } },
+      config: { public: true, authRateLimit: 'register', authAttempts: 'original' },
+      schema: { tags, body: ZOriginalCredentials, response: { 201: ZOriginalRegistered } },
     },
     async (request, reply) => reply.status(201).send(await service.register(request.body, actorOf(request))),
   );
   app.post(
     '/auth/login',
     {
-      config: { public: true, authRateLimit: 'login' },
-      schema: { tags, body: ZOriginalCredentials, response: { 200: ZTokenResponse } },
+      config: { public: true, authRateLimit: 'login', authAttempts: 'original' },
+      schema: { tags, body: ZOriginalCredentials, response: { 200: ZOriginalTokenResponse } },
     },
     async (request, reply) => {
       const signedIn = await service.login(request.body, actorOf(request));

@@ -1,4 +1,8 @@
-import type { TOriginalCredentials, TTokenResponse, TUser } from '@clockpilot/contracts';
+import type {
+  TOriginalCredentials,
+  TOriginalRegistered,
+  TOriginalTokenResponse,
+} from '@clockpilot/contracts';
 import type { Actor } from '../../platform/audit';
 import { type AppContext, moduleApi } from '../../platform/context';
 
@@ -13,9 +17,22 @@ export function createOriginalAuthService(ctx: AppContext) {
      * The original asks for no email; ours needs one, so the account gets an address under the
      * reserved `.invalid` domain (RFC 2606) that its owner can replace with a real one.
      */
-    register: (body: TOriginalCredentials, actor: Actor): Promise<TUser> =>
-      identity().register({ ...body, email: `${body.username.toLowerCase()}@users.invalid` }, actor),
-    login: (body: TOriginalCredentials, actor: Actor): Promise<TTokenResponse> =>
-      identity().login({ login: body.username, password: body.password }, actor),
+    register: async (body: TOriginalCredentials, actor: Actor): Promise<TOriginalRegistered> => ({
+      ...(await identity().register(
+        { ...body, email: `${body.username.toLowerCase()}@users.invalid` },
+        actor,
+      )),
+      message: 'user registered successfully',
+    }),
+    /** Ours (`accessToken`, `expiresIn`, `user`) and the original's names for the same (`token`, …). */
+    login: async (body: TOriginalCredentials, actor: Actor): Promise<TOriginalTokenResponse> => {
+      const signedIn = await identity().login({ login: body.username, password: body.password }, actor);
+      return {
+        ...signedIn,
+        token: signedIn.accessToken,
+        expires_in: signedIn.expiresIn,
+        username: signedIn.user.username,
+      };
+    },
   };
 }

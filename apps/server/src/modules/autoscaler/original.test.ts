@@ -20,7 +20,11 @@ describe('original sign-up and sign-in', () => {
   it('registers with username and password, then signs in and uses the token', async () => {
     const created = await post('/auth/register', { username: 'ops_team_1', password: 'Scale-Out-42!' });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ username: 'ops_team_1', email: 'ops_team_1@users.invalid' });
+    expect(created.json()).toMatchObject({
+      username: 'ops_team_1',
+      email: 'ops_team_1@users.invalid',
+      message: 'user registered successfully',
+    });
 
     const res = await post(
       '/auth/login',
@@ -33,10 +37,16 @@ describe('original sign-up and sign-in', () => {
     expect(res.cookies.map((c) => c.name)).not.toContain('clockpilot_refresh');
     const body = res.json();
     expect(body).toMatchObject({ tokenType: 'Bearer', user: { username: 'ops_team_1' } });
+    // The original's names for the same: `token`, `expires_in`, `username`.
+    expect(body).toMatchObject({
+      token: body.accessToken,
+      expires_in: body.expiresIn,
+      username: 'ops_team_1',
+    });
     const me = await t.app.inject({
       method: 'GET',
       url: '/api/v1/auth/me',
-      headers: { authorization: `Bearer ${body.accessToken}` },
+      headers: { authorization: `Bearer ${body.token}` },
     });
     expect(me.statusCode).toBe(200);
   });
@@ -64,6 +74,25 @@ describe('original sign-up and sign-in', () => {
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) codes.push((await attempt()).statusCode);
     expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('counts every attempt, right or wrong, sign-up or sign-in: 5 a minute per IP', async () => {
+    const ip = '198.51.100.8';
+    const credentials = { username: 'ops_team_2', password: 'Scale-Out-42!' };
+    const codes = [(await post('/auth/register', credentials, ip)).statusCode];
+    for (let i = 0; i < 5; i++) codes.push((await post('/auth/login', credentials, ip)).statusCode);
+    expect(codes).toEqual([201, 200, 200, 200, 200, 429]);
+    const refused = await post('/auth/login', credentials, ip);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // Our own sign-in path keeps its own limit, which counts failures only.
+    const ours = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { login: credentials.username, password: credentials.password },
+      remoteAddress: ip,
+    });
+    expect(ours.statusCode).toBe(200);
   });
 });
 

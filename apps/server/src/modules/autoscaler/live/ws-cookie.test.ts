@@ -22,7 +22,7 @@ beforeAll(async () => {
   const created = await t.app.inject({ method: 'POST', url: '/auth/register', payload: credentials });
   owner = { ...created.json(), password: credentials.password };
   const login = await t.app.inject({ method: 'POST', url: '/auth/login', payload: credentials });
-  const set = login.cookies.find((c) => c.name === 'clockpilot_live');
+  const set = login.cookies.find((c) => c.name === 'auth_token');
   expect(set).toMatchObject({
     value: login.json().accessToken,
     path: '/api/v1/autoscaler/ws',
@@ -30,7 +30,7 @@ beforeAll(async () => {
     sameSite: 'Strict',
     maxAge: login.json().expiresIn,
   });
-  cookie = `clockpilot_live=${set?.value}`;
+  cookie = `auth_token=${set?.value}`;
   origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
   wsUrl = `${origin.replace('http', 'ws')}/api/v1/autoscaler/ws`;
 });
@@ -59,9 +59,9 @@ describe('the live WebSocket signed in by its cookie', () => {
 
   it('leaves a stale cookie to an auth message', async () => {
     const client = await connectLive(wsUrl, {
-      headers: { cookie: 'clockpilot_live=expired.or.forged', origin },
+      headers: { cookie: 'auth_token=expired.or.forged', origin },
     });
-    const token = cookie.slice('clockpilot_live='.length);
+    const token = cookie.slice('auth_token='.length);
     client.send({ type: 'auth', token });
     expect((await client.next('ready')).userId).toBe(owner.id);
     expect(client.count('ready')).toBe(1);
