@@ -31,6 +31,11 @@ export const cpu = (utilization: number, values: (number | null)[]) => ({
   target: { type: 'Utilization', averageUtilization: utilization },
   podValuesMilli: values,
 });
+/** Upstream's ContainerResource metric: one container's usage against that container's request. */
+export const containerCpu = (utilization: number, values: (number | null)[]) => ({
+  ...cpu(utilization, values),
+  type: 'ContainerResource',
+});
 export const podsMetric = (averageValueMilli: number, values: (number | null)[]) => ({
   type: 'Pods',
   target: { type: 'AverageValue', averageValueMilli },

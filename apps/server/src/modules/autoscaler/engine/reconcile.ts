@@ -114,22 +114,21 @@ export function reconcile(input: TReconcileInputs): ReconcileResult {
   };
 
   // Section 3: the largest proposal; never scale down on partial data.
-  const proposals = input.metrics.map((m, metric) => ({
-    metric,
-    ...proposeForMetric(m, input.pods, settings),
-  }));
+  const proposals: ReconcileResult['proposals'] = [];
   let D: number | undefined;
   let errors = 0;
-  let firstError: string | undefined;
-  for (const p of proposals) {
+  let firstError: { error: string; type: string } | undefined;
+  for (const [metric, m] of input.metrics.entries()) {
+    const p = { metric, ...proposeForMetric(m, input.pods, settings) };
+    proposals.push(p);
     if ('error' in p) {
       errors++;
-      firstError ??= p.error;
+      firstError ??= { error: p.error, type: m.type };
     } else if (D === undefined || p.replicas > D) D = p.replicas;
   }
   if (D === undefined || (errors > 0 && D < C)) {
-    const error =
-      D === undefined ? (firstError as string) : `${firstError}; not scaling down on partial metrics`;
+    const failed = firstError as { error: string; type: string };
+    const error = D === undefined ? failed.error : `${failed.error}; not scaling down on partial metrics`;
     return {
       ...base,
       proposals,
@@ -139,7 +138,8 @@ export function reconcile(input: TReconcileInputs): ReconcileResult {
       error,
       conditions: {
         ...conditions('DesiredWithinRange'),
-        ScalingActive: { status: false, reason: 'FailedGetMetrics' },
+        // Upstream reports the first failing metric's type, e.g. FailedGetExternalMetric.
+        ScalingActive: { status: false, reason: `FailedGet${failed.type}Metric` },
       },
     };
   }

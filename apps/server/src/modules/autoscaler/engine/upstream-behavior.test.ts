@@ -157,6 +157,13 @@ const rows: Row[] = [
     [255, 'ScaleUpLimit'],
     { up: gen(0, 0, 200, 120, 0), upEvents: upEv },
   ),
+  // The period start counts both directions: 6 − 4 up + 2 down = 4, and 300 % of 4 allows 16.
+  row(
+    'scaleUp with percent policy and previous scale up and down events',
+    [6, 24, 1, 1000],
+    [16, 'ScaleUpLimit'],
+    { up: gen(0, 0, 300, 300, 0), upEvents: spread([4], 120), downEvents: spread([2], 120) },
+  ),
   row('scaleDown with default policy and previous events', [10, 5, 1, 1000], [5, 'DesiredWithinRange'], {
     downEvents: upEv,
   }),
@@ -189,6 +196,13 @@ const rows: Row[] = [
     [100, 0, 1, 1000],
     [56, 'ScaleDownLimit'],
     { down: gen(0, 0, 50, 120, 300), downEvents: spread([2, 4, 6], 120) },
+  ),
+  // 10 − 2 up + 4 down = 12 at the period start; 50 % of it is 6.
+  row(
+    'scaleDown with percent policy and previous scale up and down events',
+    [10, 1, 1, 1000],
+    [6, 'ScaleDownLimit'],
+    { down: gen(0, 0, 50, 180, 0), upEvents: spread([2], 120), downEvents: spread([4], 120) },
   ),
   row(
     'scaleDown with previous events preventing further scale down',

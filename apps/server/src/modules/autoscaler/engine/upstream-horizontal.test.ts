@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   average,
+  containerCpu,
   cpu,
   externalAverage,
   externalValue,
@@ -27,10 +28,7 @@ const notReady = pod({ ready: false });
 const hot = pod({ hotCpu: true });
 const failed = pod({ phase: 'Failed', ready: false });
 const deleting = pod({ ready: false, deleting: true });
-const container = (target: number, values: number[]) => ({
-  ...cpu(target, values),
-  type: 'ContainerResource',
-});
+const container = containerCpu;
 const levels = [100, 300, 500, 250, 250];
 const up = [300, 500, 700];
 
@@ -40,6 +38,13 @@ const rows: Row[] = [
     kind: 'reconcile',
     inputs: hpa(3, pods(3), [cpu(30, up)]),
     expected: { desiredReplicas: 5 },
+  },
+  // Upstream's first scale update meets a conflict and is retried; the decision is the plain 70 % / 50 %.
+  {
+    name: 'TestHPARescaleWithSuccessfulConflictRetry',
+    kind: 'reconcile',
+    inputs: hpa(3, pods(3), [cpu(50, [600, 700, 800])]),
+    expected: { desiredReplicas: 5, rescale: true },
   },
   {
     name: 'TestScaleUpContainer',

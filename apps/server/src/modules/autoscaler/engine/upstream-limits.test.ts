@@ -40,7 +40,13 @@ const limited = (n: number, reason: string) => ({
   desiredReplicas: n,
   conditions: { ScalingLimited: { status: true, reason } },
 });
-const failedMetrics = { ...unchanged(3), conditions: { ScalingActive: { status: false } } };
+/** No change, and ScalingActive false with the reason upstream gives the first failing metric's type. */
+const failedMetrics = (n: number, type: string) => ({
+  ...unchanged(n),
+  conditions: { ScalingActive: { status: false, reason: `FailedGet${type}Metric` } },
+});
+// Upstream's unknown metric type reports InvalidMetricSourceType; a failing read stands in for it here.
+const invalidType = (n: number) => ({ ...unchanged(n), conditions: { ScalingActive: { status: false } } });
 // TestComputedToleranceAlgImplementation: 150 m used per pod against requests around 300 m.
 const jittered = withRequests(400, 200, 310, 290, 302, 298, 301, 299, 300, 300);
 const tolerance = (target: number) =>
@@ -140,13 +146,13 @@ const rows: Row[] = [
     name: 'TestEmptyMetrics',
     kind: 'reconcile',
     inputs: hpa(4, pods(4), [cpu(100, [])]),
-    expected: { ...unchanged(4), conditions: { ScalingActive: { status: false } } },
+    expected: failedMetrics(4, 'Resource'),
   },
   {
     name: 'TestEmptyCPURequest: upstream lists no pods at all here',
     kind: 'reconcile',
     inputs: hpa(1, [], [cpu(100, [200])], { minReplicas: 1, maxReplicas: 5 }),
-    expected: { ...unchanged(1), conditions: { ScalingActive: { status: false } } },
+    expected: failedMetrics(1, 'Resource'),
   },
   {
     name: 'TestEventCreated',
@@ -210,19 +216,19 @@ const rows: Row[] = [
       ],
       { minReplicas: 1, maxReplicas: 100 },
     ),
-    expected: failedMetrics,
+    expected: failedMetrics(3, type),
   })),
   {
     name: 'TestConditionInvalidSourceType',
     kind: 'reconcile',
     inputs: hpa(3, pods(3), [failing(objectMetric(20000, value(15000)))]),
-    expected: failedMetrics,
+    expected: invalidType(3),
   },
   {
     name: 'TestScaleUpBothMetricsEmpty',
     kind: 'reconcile',
     inputs: hpa(3, pods(3), [failing(podsMetric(15000, []))]),
-    expected: failedMetrics,
+    expected: invalidType(3),
   },
   {
     name: 'TestScaleUpOneMetricInvalid: the valid one scales up',
@@ -255,7 +261,7 @@ const rows: Row[] = [
     name: 'TestNoScaleDownOneMetricEmpty: never down on partial metrics',
     kind: 'reconcile',
     inputs: hpa(5, pods(5), [cpu(50, levels), failing(externalValue(1000, []))]),
-    expected: unchanged(5),
+    expected: failedMetrics(5, 'External'),
   },
   {
     name: 'TestNoBackoffUpscaleCM',
