@@ -2,8 +2,16 @@ import { readFileSync } from 'node:fs';
 import cronParser from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { interpolate } from './interpolate';
 import { MODULE_NAMES, OPTIONS, type Option } from './options';
-import { type OriginalValues, originalEnv, originalPath, takeOriginalKeys } from './original-layout';
+import {
+  composeDatabaseUrl,
+  noOriginalValues,
+  type OriginalValues,
+  originalEnv,
+  originalPath,
+  takeOriginalKeys,
+} from './original-layout';
 
 type Opt = (typeof OPTIONS)[number];
 
@@ -59,20 +67,20 @@ const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperC
 const prefixedEnv = (o: Option) => `CLOCKPILOT_${o.section}_${o.key}`.toUpperCase();
 
 type FileValues = { ours: Record<string, Record<string, unknown>>; original: OriginalValues };
-const NO_FILE: FileValues = { ours: {}, original: { values: new Map(), origin: new Map() } };
+const noFile = (): FileValues => ({ ours: {}, original: noOriginalValues() });
 
-function readFile(path: string, problems: string[]): FileValues {
+function readFile(path: string, env: NodeJS.ProcessEnv, problems: string[]): FileValues {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'));
+    doc = interpolate(parseYaml(readFileSync(path, 'utf8')), env, problems, path);
   } catch (err) {
     problems.push(`CONFIG_FILE: cannot read ${path}: ${(err as Error).message}`);
-    return NO_FILE;
+    return noFile();
   }
-  if (doc == null) return NO_FILE;
+  if (doc == null) return noFile();
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     problems.push(`CONFIG_FILE: ${path} must hold a mapping of sections`);
-    return NO_FILE;
+    return noFile();
   }
   const known = new Map<string, Set<string>>();
   for (const o of OPTIONS) {
@@ -104,9 +112,10 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const problems: string[] = [];
   const filePath = opts.file ?? env.CONFIG_FILE;
-  const { ours: file, original: fileOriginal } = filePath ? readFile(filePath, problems) : NO_FILE;
-  const envOriginal = originalEnv(env, problems);
+  const { ours: file, original: fileOriginal } = filePath ? readFile(filePath, env, problems) : noFile();
   const byEnv = new Set((OPTIONS as readonly Option[]).map((o) => o.env));
+  const envOriginal = originalEnv(env, problems, byEnv);
+  composeDatabaseUrl(fileOriginal, envOriginal);
   for (const [name, path] of [...fileOriginal.origin, ...envOriginal.origin]) {
     if (!byEnv.has(name)) problems.push(`${path}: not supported by this build (it sets ${name})`);
   }
@@ -226,6 +235,12 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     if (!cookieSecure)
       refuse('COOKIE_SECURE', 'insecure cookies are refused in production', 'must be true in production');
     if (s.auth.enforced === false) problems.push('AUTH_ENFORCED: cannot be turned off in production');
+    // The original refuses these too; here the cookie is always HttpOnly and TLS is DB_SSLMODE's choice.
+    const acceptedValue = (path: string) => envOriginal.accepted.get(path) ?? fileOriginal.accepted.get(path);
+    if (String(acceptedValue('api.cookie_http_only')) === 'false')
+      problems.push('api.cookie_http_only must be true in production');
+    if (fromOriginal.get('DB_SSLMODE') && s.database.sslmode === 'disable')
+      problems.push('database.ssl_mode should not be disabled in production');
     // The simulator accepts scale calls from whoever holds the token; only the autoscaler's loop needs it.
     if (modules.includes('autoscaler') && s.simulator.url && (s.simulator.token?.length ?? 0) < 32)
       problems.push(

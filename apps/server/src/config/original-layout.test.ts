@@ -105,6 +105,57 @@ describe('original configuration layout', () => {
     );
   });
 
+  it('loads a file written for the original whole: its engine’s keys accepted, its database and Prometheus used', () => {
+    const file = yamlFile(`
+app: { name: cloud-autoscaler, mode: development, log_level: debug, shutdown_timeout: 30s }
+database: { host: db.internal, port: 6543, name: scaler, user: ops, password: "p@ss word", ssl_mode: disable, conn_max_lifetime: 30m }
+collector: { type: http, endpoint: "http://sim:9000/metrics", interval: 10s, timeout: 5s, circuit_breaker: { max_failures: 5, timeout: 45s } }
+analyzer: { thresholds: { cpu_high: 80, cpu_low: 30 }, trend_window: 2m }
+decision: { cooldown_period: 60s, min_servers: 2, max_servers: 40, max_scale_step: 5 }
+predictor: { enabled: false }
+scaler: { type: simulator, provision_time: 30s }
+api: { port: 8080, write_timeout: 30s, idle_timeout: 120s, rate_limit: 60, jwt_secret: ${SECRET}, jwt_duration: 24h, cookie_name: auth_token, cookie_http_only: true, cors: { allowed_origins: ["*"], allowed_methods: [GET, POST], allow_credentials: true } }
+websocket: { max_connections: 500, ping_interval: 30s, pong_timeout: 60s, write_timeout: 10s, client_buffer: 256 }
+prometheus: { enabled: true, port: 9090 }
+events: { buffer_size: 1000 }
+`);
+    const config = loadConfig({ env: {}, file });
+    expect(config.database.url).toBe('postgres://ops:p%40ss%20word@db.internal:6543/scaler');
+    expect(config.server.port).toBe(8080);
+    expect(config.metrics).toMatchObject({ enabled: true, port: 9090 });
+    expect(config.auth.jwtAccessMinutes).toBe(24 * 60);
+    expect(config.autoscaler).toMatchObject({ syncSeconds: 10, maxServers: 40, breakerResetSeconds: 45 });
+    expect(config.simulator.timeoutMs).toBe(5000);
+    // An AUTOSCALER_DATABASE_* variable replaces its part (the original's secrets come that way).
+    const env = { AUTOSCALER_DATABASE_PASSWORD: 'from-env' };
+    expect(loadConfig({ env, file }).database.url).toBe('postgres://ops:from-env@db.internal:6543/scaler');
+  });
+
+  it('puts the environment into its variables, with defaults, and names a required one missing', () => {
+    const $ = (inner: string) => `\${${inner}}`;
+    const file = yamlFile(
+      `api:\n  port: ${$('API_PORT:-8081')}\n  jwt_secret: ${$('JWT_SECRET:?JWT secret required')}\n`,
+    );
+    const config = loadConfig({ env: { JWT_SECRET: SECRET }, file });
+    expect([config.server.port, config.auth.jwtSecret]).toEqual([8081, SECRET]);
+    expect(loadConfig({ env: { JWT_SECRET: SECRET, API_PORT: '7000' }, file }).server.port).toBe(7000);
+    expect(problemsOf(() => loadConfig({ env: {}, file }))).toContainEqual(
+      expect.stringMatching(/^CONFIG_FILE: api\.jwt_secret in .*: JWT secret required/),
+    );
+  });
+
+  it('refuses in production what the original refuses: cookies readable by scripts, a database without TLS', () => {
+    const file = yamlFile(
+      `app:\n  mode: production\n  public_url: https://as.example\ndatabase:\n  ssl_mode: disable\napi:\n  jwt_secret: ${SECRET}\n  cookie_http_only: false\n`,
+    );
+    expect(problemsOf(() => loadConfig({ env: {}, file }))).toEqual(
+      expect.arrayContaining([
+        'api.cookie_http_only must be true in production',
+        'database.ssl_mode should not be disabled in production',
+      ]),
+    );
+  });
+
   it('--migrate on start applies migrations whatever MIGRATE_ON_BOOT says', () => {
     const env = { MIGRATE_ON_BOOT: 'false' };
     expect(

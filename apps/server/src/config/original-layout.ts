@@ -7,7 +7,7 @@
  */
 
 /** Original path → our option's variable; `duration` values accept `30s`, `1m`, `500ms` or seconds. */
-export const ORIGINAL_KEYS: Record<string, { env: string; duration?: 'ms' | 's' }> = {
+export const ORIGINAL_KEYS: Record<string, { env: string; duration?: Unit }> = {
   'app.mode': { env: 'APP_MODE' },
   'app.port': { env: 'PORT' },
   'app.host': { env: 'HOST' },
@@ -28,27 +28,61 @@ export const ORIGINAL_KEYS: Record<string, { env: string; duration?: 'ms' | 's' 
   'websocket.max_connections': { env: 'AUTOSCALER_WS_MAX_CONNECTIONS' },
   'websocket.ping_interval': { env: 'AUTOSCALER_WS_PING_SECONDS', duration: 's' },
   'websocket.max_message_size': { env: 'AUTOSCALER_WS_MAX_MESSAGE_BYTES' },
+  'api.port': { env: 'PORT' },
+  'api.jwt_duration': { env: 'JWT_ACCESS_MINUTES', duration: 'min' },
+  'collector.interval': { env: 'AUTOSCALER_SYNC_SECONDS', duration: 's' },
+  'collector.timeout': { env: 'SIMULATOR_TIMEOUT_MS', duration: 'ms' },
+  'collector.circuit_breaker.timeout': { env: 'AUTOSCALER_BREAKER_RESET_SECONDS', duration: 's' },
+  'decision.max_servers': { env: 'AUTOSCALER_MAX_SERVERS' },
+  'prometheus.enabled': { env: 'ENABLE_METRICS' },
+  'prometheus.port': { env: 'METRICS_PORT' },
 };
+
+/**
+ * Keys of the original layout that mean nothing here (its own engine's thresholds, buffer sizes, the
+ * cookie's fixed name, …): a file written for the original loads, and they are kept only for checks
+ * (`api.cookie_http_only` in production). `database.host` … `password` make `database.url`.
+ */
+const ACCEPTED = new Set(
+  [
+    'app.name app.shutdown_timeout',
+    'database.host database.port database.name database.user database.password database.conn_max_lifetime',
+    'database.conn_max_idle_time database.ping_timeout database.migration_timeout',
+    'collector.type collector.endpoint collector.retry_attempts collector.circuit_breaker.max_failures',
+    'api.write_timeout api.idle_timeout api.jwt_issuer api.cookie_name api.cookie_max_age api.cookie_path',
+    'api.cookie_http_only api.default_limit api.max_limit api.cors.allowed_methods api.cors.allowed_headers',
+    'api.cors.exposed_headers api.cors.allow_credentials websocket.write_timeout websocket.pong_timeout',
+    'websocket.read_buffer_size websocket.write_buffer_size websocket.broadcast_buffer websocket.client_buffer',
+    'events.buffer_size',
+  ].flatMap((line) => line.split(' ')),
+);
+/** Whole sections of the original's own engine, accepted as they are. */
+const ACCEPTED_SECTIONS = new Set(['analyzer', 'decision', 'predictor', 'scaler']);
+const accepted = (path: string) => ACCEPTED.has(path) || ACCEPTED_SECTIONS.has(path.split('.')[0]!);
 
 /** The original path of one of our options, if the original layout has one. */
 export const originalPath = (env: string) =>
   Object.entries(ORIGINAL_KEYS).find(([, k]) => k.env === env)?.[0];
 
-const SECTIONS = new Set(Object.keys(ORIGINAL_KEYS).map((k) => k.split('.')[0]!));
+const SECTIONS = new Set([...Object.keys(ORIGINAL_KEYS), ...ACCEPTED].map((k) => k.split('.')[0]!));
+for (const section of ACCEPTED_SECTIONS) SECTIONS.add(section);
 /** `AUTOSCALER_API_CORS_ALLOWED_ORIGINS` → `api.cors.allowed_origins`. */
+const variableOf = (path: string) => `AUTOSCALER_${path.replace(/\./g, '_').toUpperCase()}`;
 const BY_VARIABLE = new Map(
-  Object.keys(ORIGINAL_KEYS).map((path) => [`AUTOSCALER_${path.replace(/\./g, '_').toUpperCase()}`, path]),
+  [...Object.keys(ORIGINAL_KEYS), ...ACCEPTED].map((path) => [variableOf(path), path]),
 );
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
+type Unit = 'ms' | 's' | 'min';
+const IN_SECONDS: Record<Unit, number> = { ms: 0.001, s: 1, min: 60 };
 
 /** A Go-style duration or a number of seconds, in `unit`; anything else is passed on for the option to refuse. */
-function toUnit(value: unknown, unit: 'ms' | 's'): unknown {
+function toUnit(value: unknown, unit: Unit): unknown {
   const match = DURATION.exec(String(value).trim());
   if (!match) return value;
   const seconds = Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS];
-  return Math.round(unit === 'ms' ? seconds * 1000 : seconds);
+  return Math.round(seconds / IN_SECONDS[unit]);
 }
 
 export type OriginalValues = {
@@ -56,9 +90,21 @@ export type OriginalValues = {
   values: Map<string, unknown>;
   /** The original path each value came from, by our option's variable (for messages). */
   origin: Map<string, string>;
+  /** The accepted keys without a counterpart, by original path. */
+  accepted: Map<string, unknown>;
 };
 
+export const noOriginalValues = (): OriginalValues => ({
+  values: new Map(),
+  origin: new Map(),
+  accepted: new Map(),
+});
+
 function put(out: OriginalValues, path: string, value: unknown) {
+  if (!(path in ORIGINAL_KEYS)) {
+    out.accepted.set(path, value);
+    return;
+  }
   const key = ORIGINAL_KEYS[path]!;
   out.values.set(key.env, key.duration ? toUnit(value, key.duration) : value);
   out.origin.set(key.env, path);
@@ -75,9 +121,9 @@ export function takeOriginalKeys(
   problems: string[],
   source: string,
 ): OriginalValues {
-  const out: OriginalValues = { values: new Map(), origin: new Map() };
+  const out = noOriginalValues();
   const walk = (node: unknown, path: string, depth: number) => {
-    if (path in ORIGINAL_KEYS) return put(out, path, node);
+    if (path in ORIGINAL_KEYS || accepted(path)) return put(out, path, node);
     if (depth < 3 && node !== null && typeof node === 'object' && !Array.isArray(node)) {
       for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`, depth + 1);
       return;
@@ -90,8 +136,8 @@ export function takeOriginalKeys(
     const own = values as Record<string, unknown>;
     for (const key of Object.keys(own)) {
       const path = `${section}.${key}`;
-      const nested = Object.keys(ORIGINAL_KEYS).some((p) => p.startsWith(`${path}.`));
-      if (path in ORIGINAL_KEYS || nested || !ourSections.has(section)) {
+      const nested = [...Object.keys(ORIGINAL_KEYS), ...ACCEPTED].some((p) => p.startsWith(`${path}.`));
+      if (path in ORIGINAL_KEYS || accepted(path) || nested || !ourSections.has(section)) {
         walk(own[key], path, 2);
         delete own[key];
       }
@@ -102,15 +148,44 @@ export function takeOriginalKeys(
 }
 
 /** `AUTOSCALER_<SECTION>_<KEY>` variables of the original layout; unknown ones of its sections are reported. */
-export function originalEnv(env: NodeJS.ProcessEnv, problems: string[]): OriginalValues {
-  const out: OriginalValues = { values: new Map(), origin: new Map() };
+export function originalEnv(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+  ours: ReadonlySet<string>,
+): OriginalValues {
+  const out = noOriginalValues();
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || !name.startsWith('AUTOSCALER_')) continue;
     const path = BY_VARIABLE.get(name);
     if (path) put(out, path, value);
-    else if (SECTIONS.has(name.split('_')[1]!.toLowerCase()))
+    else if (SECTIONS.has(name.split('_')[1]!.toLowerCase()) && !ours.has(name))
       // Only the original's sections: the autoscaler's own options (AUTOSCALER_SYNC_SECONDS, …) share the prefix.
       problems.push(`${name}: unknown option`);
   }
   return out;
+}
+
+/**
+ * `database.url` from the original's `database.host`, `port`, `name`, `user` and `password` (the
+ * environment's `AUTOSCALER_DATABASE_*` over the file's), when a host is given and no URL is: the
+ * database a file written for the original points at. Goes where its parts came from.
+ */
+export function composeDatabaseUrl(file: OriginalValues, env: OriginalValues): void {
+  const part = (key: string) => {
+    const value = env.accepted.get(`database.${key}`) ?? file.accepted.get(`database.${key}`);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+  const host = part('host');
+  if (!host || file.origin.has('DATABASE_URL') || env.origin.has('DATABASE_URL')) return;
+  const user = part('user');
+  const password = part('password');
+  const auth = user
+    ? `${encodeURIComponent(user)}${password ? `:${encodeURIComponent(password)}` : ''}@`
+    : '';
+  const target = [...env.accepted.keys()].some((k) => k.startsWith('database.')) ? env : file;
+  target.values.set(
+    'DATABASE_URL',
+    `postgres://${auth}${host}:${part('port') ?? 5432}/${part('name') ?? 'autoscaler'}`,
+  );
+  target.origin.set('DATABASE_URL', 'database.host');
 }
