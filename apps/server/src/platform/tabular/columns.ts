@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Cell } from './types';
+import { type Cell, Uncalculated } from './types';
 
 /** A field a caller reads from a table, and the header spellings that mean it. */
 export type FieldSpec = { key: string; synonyms: readonly string[]; required?: boolean };
@@ -40,9 +40,9 @@ export function mapColumns(
   });
 }
 
-/** A cell as trimmed text; dates as ISO dates, empty as ''. */
+/** A cell as trimmed text; dates as ISO dates, empty and uncalculated formulas as ''. */
 export function cellText(c: Cell): string {
-  if (c === null) return '';
+  if (c === null || c instanceof Uncalculated) return '';
   if (c instanceof Date) return c.toISOString().slice(0, 10);
   return String(c).trim();
 }

@@ -1,3 +1,4 @@
+import { cellText } from './columns';
 import { readCsv, sniffCsv } from './csv';
 import { DEFAULT_TABULAR_LIMITS, type TabularLimits, unreadable } from './limits';
 import { sniffFormat, type TabularFormat } from './sniff';
@@ -7,7 +8,7 @@ import { inspectXlsx } from './zip';
 
 export { type ColumnMap, cellDate, cellText, type FieldSpec, mapColumns, normaliseHeader } from './columns';
 export { DEFAULT_TABULAR_LIMITS, type TabularLimits } from './limits';
-export type { Cell, RawRow } from './types';
+export { type Cell, type RawRow, Uncalculated } from './types';
 
 /** An open table: its header row and an iterator over the data rows after it. */
 export type Table = {
@@ -75,15 +76,13 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
   for (;;) {
     const next = await iterator.next();
     if (next.done) break;
-    if (next.value.cells.some((c) => c !== null && String(c).trim() !== '')) {
+    if (next.value.cells.some((c) => cellText(c) !== '')) {
       header = next.value;
       break;
     }
   }
   if (!header) throw unreadable('The file has no header row');
-  const headers = header.cells.map((c) =>
-    c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim(),
-  );
+  const headers = header.cells.map(cellText);
   return {
     format,
     ...meta,

@@ -1,7 +1,7 @@
 import type { TImportRowError } from '@clockpilot/contracts';
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
-import { type Cell, type ColumnMap, cellDate, cellText } from '../../../platform/tabular';
+import { type Cell, type ColumnMap, cellDate, cellText, Uncalculated } from '../../../platform/tabular';
 
 type Kind = 'text' | 'lower' | 'number' | 'boolean' | 'date' | 'week';
 
@@ -74,6 +74,17 @@ export function convertRow<S extends z.ZodType>(
   for (const c of columns) {
     if (!c.field) continue;
     const cell = raw.cells[c.column] ?? null;
+    if (cell instanceof Uncalculated) {
+      // Reading it as empty would silently leave the field out of the row.
+      errors.push({
+        row: raw.row,
+        column: c.header,
+        value: `=${cell.formula}`,
+        message:
+          'A formula with no saved result: open the file in a spreadsheet program and save it, or paste the values',
+      });
+      continue;
+    }
     if (cell === null || cellText(cell) === '') continue;
     const r = read(KINDS[c.field] ?? 'text', cell, dateFormat);
     if (r.ok) input[c.field] = r.value;

@@ -15,6 +15,7 @@ import type { Tx } from '../../../platform/db';
 import { AppError, notFound } from '../../../platform/errors';
 import {
   type ColumnMap,
+  cellText,
   mapColumns,
   openTable,
   precheckTable,
@@ -176,7 +177,7 @@ export function createImportService(
         };
         try {
           for await (const raw of table.rows) {
-            if (raw.cells.every((c) => c === null || String(c).trim() === '')) continue;
+            if (raw.cells.every((c) => cellText(c) === '')) continue;
             progress.done += 1;
             const converted = convertRow(kind.schema, columns, raw, run.options.dateFormat);
             if ('errors' in converted) {

@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TImportKind, TImportOptions } from '@clockpilot/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTOR } from '../../../../test/factories/planning';
+import { OPENPYXL_PEOPLE } from '../../../../test/fixtures/tabular/files';
+import { createTestApp, moduleServices, type TestApp } from '../../../../test/helpers';
+
+/** Dry runs of files written by other programs than ours: each is read as meant, or refused naming the cell. */
+let t: TestApp;
+let dir: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  dir = await mkdtemp(join(tmpdir(), 'clockpilot-import-files-'));
+});
+afterAll(async () => {
+  await t.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const by = { role: 'admin' as const, actor: ACTOR };
+
+/** Runs a dry run over a file to its end and answers the run with its errors. */
+async function preview(kind: TImportKind, filePath: string, options: TImportOptions = {}) {
+  const imports = moduleServices(t, 'planning').imports;
+  const run = await imports.create(by, { kind, dryRun: true, fileName: 'file', filePath, options }, false);
+  await imports.run(run.id, by);
+  return imports.get(run.id, { limit: 100 });
+}
+
+describe('.xlsx written by openpyxl', () => {
+  it('refuses a formula saved without its result in a mapped column, naming row and column', async () => {
+    // Carla's "Weekly capacity" is `=20+17.5`, which openpyxl writes without calculating it.
+    const run = await preview('people', OPENPYXL_PEOPLE);
+    expect(run.errors.items).toEqual([
+      {
+        row: 4,
+        column: 'Weekly capacity',
+        value: '=20+17.5',
+        message: expect.stringMatching(/formula .*no saved result/),
+      },
+    ]);
+    expect(run.counts).toEqual({ created: 3, updated: 0, unchanged: 0, failed: 1 });
+  });
+});
