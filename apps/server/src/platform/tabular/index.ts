@@ -26,7 +26,8 @@ export type Table = {
 };
 
 export type OpenOptions = {
-  limits?: Partial<TabularLimits> /** Sheet name; default the first. */;
+  limits?: Partial<TabularLimits>;
+  /** Sheet name; default the first that is not hidden. */
   sheet?: string;
 };
 
@@ -56,7 +57,11 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
   let meta: Pick<Table, 'sheet' | 'encoding' | 'delimiter' | 'totalRows'>;
   if (format === 'xlsx') {
     const sheets = await inspectXlsx(path, limits);
-    const sheet = opts.sheet === undefined ? sheets[0] : sheets.find((s) => s.name === opts.sheet);
+    // A hidden sheet (lists a form looks up, say) is read only when named.
+    const sheet =
+      opts.sheet === undefined
+        ? (sheets.find((s) => !s.hidden) ?? sheets[0])
+        : sheets.find((s) => s.name === opts.sheet);
     if (!sheet)
       throw unreadable(
         opts.sheet === undefined ? 'The workbook has no sheets' : `The workbook has no sheet "${opts.sheet}"`,

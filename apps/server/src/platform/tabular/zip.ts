@@ -2,7 +2,13 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { overCeiling, type TabularLimits, unreadable } from './limits';
 
 /** A worksheet as the workbook declares it, with the extent its `<dimension>` claims (if any). */
-export type SheetInfo = { name: string; entry: string; rows: number | null; cells: number | null };
+export type SheetInfo = {
+  name: string;
+  entry: string;
+  hidden: boolean;
+  rows: number | null;
+  cells: number | null;
+};
 
 const MiB = 1024 * 1024;
 
@@ -151,7 +157,13 @@ export async function inspectXlsx(path: string, limits: TabularLimits): Promise<
           `Sheet "${name}" brings the workbook to ${cells} cells; at most ${limits.maxCells} are accepted`,
           name,
         );
-      sheets.push({ name, entry: entryName, rows: dim?.rows ?? null, cells: dim?.cells ?? null });
+      sheets.push({
+        name,
+        entry: entryName,
+        hidden: /^(hidden|veryHidden)$/.test(attr(tag, 'state') ?? ''),
+        rows: dim?.rows ?? null,
+        cells: dim?.cells ?? null,
+      });
     }
     return sheets;
   } finally {

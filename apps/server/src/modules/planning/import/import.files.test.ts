@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TImportKind, TImportOptions } from '@clockpilot/contracts';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTOR } from '../../../../test/factories/planning';
 import { OPENPYXL_PEOPLE } from '../../../../test/fixtures/tabular/files';
@@ -43,5 +44,27 @@ describe('.xlsx written by openpyxl', () => {
       },
     ]);
     expect(run.counts).toEqual({ created: 3, updated: 0, unchanged: 0, failed: 1 });
+  });
+});
+
+describe('the Workload Tracker layout', () => {
+  const header = ['Full name', 'E-mail', 'Weekly capacity'];
+  const people = [
+    ['Ivy Title', 'ivy@files.test', 32],
+    ['Jon Title', 'jon@files.test', 'forty'],
+  ];
+
+  it('reads the first visible sheet, not a hidden one before it', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Last year', { state: 'hidden' }).addRows([header, people[1]!]);
+    wb.addWorksheet('People').addRows([header, people[0]!]);
+    const path = join(dir, 'hidden.xlsx');
+    await wb.xlsx.writeFile(path);
+    const run = await preview('people', path);
+    expect(run).toMatchObject({ status: 'succeeded', counts: { created: 1, failed: 0 } });
+    // Named, a hidden sheet is read.
+    expect((await preview('people', path, { sheet: 'Last year' })).errors.items).toEqual([
+      { row: 2, column: 'Weekly capacity', value: 'forty', message: 'Not a number' },
+    ]);
   });
 });
