@@ -18,6 +18,8 @@ export type Table = {
   encoding?: string;
   delimiter?: string;
   headers: string[];
+  /** The header's row (or line) in the file. */
+  headerRow: number;
   /** Data rows the file declares or counted lines suggest; a guide for progress, not a promise. */
   totalRows: number | null;
   rows: AsyncIterable<RawRow>;
@@ -29,7 +31,17 @@ export type OpenOptions = {
   limits?: Partial<TabularLimits>;
   /** Sheet name; default the first that is not hidden. */
   sheet?: string;
+  /** Whether a row's cells (as text) are the header; default: the first non-empty row is. */
+  isHeader?: (cells: string[]) => boolean;
 };
+
+const HEADER_SEARCH = 10;
+
+/** The rows already read past the header, then the rest. */
+async function* after(read: RawRow[], rest: AsyncGenerator<RawRow>) {
+  yield* read;
+  yield* rest;
+}
 
 /**
  * The checks that need no parsing: the type from the first bytes (415 for .xls), and for an .xlsx
@@ -77,22 +89,26 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
       totalRows: Math.max(dialect.lines - 1, 0),
     };
   }
-  let header: RawRow | undefined;
-  for (;;) {
+  // A title or notes may stand above the header: up to HEADER_SEARCH non-empty rows are looked at.
+  const top: RawRow[] = [];
+  let at = -1;
+  while (at < 0 && top.length < HEADER_SEARCH) {
     const next = await iterator.next();
     if (next.done) break;
-    if (next.value.cells.some((c) => cellText(c) !== '')) {
-      header = next.value;
-      break;
-    }
+    if (next.value.cells.every((c) => cellText(c) === '')) continue;
+    top.push(next.value);
+    if (!opts.isHeader || opts.isHeader(next.value.cells.map(cellText))) at = top.length - 1;
   }
-  if (!header) throw unreadable('The file has no header row');
-  const headers = header.cells.map(cellText);
+  if (!top.length) throw unreadable('The file has no header row');
+  // When no row looks like one, the first is the header, and its mapping shows what is missing.
+  if (at < 0) at = 0;
+  const header = top[at]!;
   return {
     format,
     ...meta,
-    headers,
-    rows: { [Symbol.asyncIterator]: () => iterator },
+    headers: header.cells.map(cellText),
+    headerRow: header.row,
+    rows: { [Symbol.asyncIterator]: () => after(top.slice(at + 1), iterator) },
     close: async () => {
       await iterator.return(undefined);
     },

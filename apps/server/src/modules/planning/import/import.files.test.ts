@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TImportKind, TImportOptions } from '@clockpilot/contracts';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTOR } from '../../../../test/factories/planning';
-import { OPENPYXL_PEOPLE } from '../../../../test/fixtures/tabular/files';
+import { OPENPYXL_PEOPLE, writeXlsx } from '../../../../test/fixtures/tabular/files';
 import { createTestApp, moduleServices, type TestApp } from '../../../../test/helpers';
 
 /** Dry runs of files written by other programs than ours: each is read as meant, or refused naming the cell. */
@@ -31,6 +31,16 @@ async function preview(kind: TImportKind, filePath: string, options: TImportOpti
   return imports.get(run.id, { limit: 100 });
 }
 
+/** A queued run (its job works it) once it has ended. */
+async function settled(id: string) {
+  const imports = moduleServices(t, 'planning').imports;
+  for (;;) {
+    const run = await imports.get(id, { limit: 100 });
+    if (run.status === 'succeeded' || run.status === 'failed') return run;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('.xlsx written by openpyxl', () => {
   it('refuses a formula saved without its result in a mapped column, naming row and column', async () => {
     // Carla's "Weekly capacity" is `=20+17.5`, which openpyxl writes without calculating it.
@@ -54,6 +64,19 @@ describe('the Workload Tracker layout', () => {
     ['Jon Title', 'jon@files.test', 'forty'],
   ];
 
+  it('finds the header under a title and a blank row, and numbers rows as in the sheet', async () => {
+    const path = await writeXlsx(join(dir, 'titled.xlsx'), {
+      Tracker: [['Workload Tracker — people, Q1 2027'], [], header, ...people],
+    });
+    const run = await preview('people', path);
+    expect(run.status).toBe('succeeded');
+    expect(run.columns.map((c) => c.field)).toEqual(['name', 'email', 'weeklyCapacity']);
+    expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, failed: 1 });
+    expect(run.errors.items).toEqual([
+      { row: 5, column: 'Weekly capacity', value: 'forty', message: 'Not a number' },
+    ]);
+  });
+
   it('reads the first visible sheet, not a hidden one before it', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('Last year', { state: 'hidden' }).addRows([header, people[1]!]);
@@ -66,5 +89,26 @@ describe('the Workload Tracker layout', () => {
     expect((await preview('people', path, { sheet: 'Last year' })).errors.items).toEqual([
       { row: 2, column: 'Weekly capacity', value: 'forty', message: 'Not a number' },
     ]);
+  });
+
+  it('shows how the columns were read when required ones are missing, so they can be mapped by hand', async () => {
+    const path = join(dir, 'german.csv');
+    await writeFile(path, 'Mitarbeiter;Mail;Kapazität\nIvy Title;ivy@files.test;32\n');
+    const run = await preview('people', path);
+    expect(run.status).toBe('failed');
+    expect(run.reason).toMatch(/^No column is mapped to name \(header read from row 1\)/);
+    expect(run.columns.map((c) => [c.header, c.field])).toEqual([
+      ['Mitarbeiter', null],
+      ['Mail', 'email'],
+      ['Kapazität', null],
+    ]);
+    // As the wizard's "Preview again": the same file, the columns mapped by hand.
+    const imports = moduleServices(t, 'planning').imports;
+    const again = await imports.rerun(by, run.id, {
+      dryRun: true,
+      mapping: { Mitarbeiter: 'name', Kapazität: 'weeklyCapacity' },
+    });
+    const mapped = await settled(again.id);
+    expect(mapped).toMatchObject({ status: 'succeeded', counts: { created: 1, failed: 0 } });
   });
 });
