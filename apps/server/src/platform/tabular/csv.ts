@@ -10,17 +10,26 @@ export type CsvDialect = { encoding: CsvEncoding; bom: boolean; delimiter: ',' |
 const BOM = [0xef, 0xbb, 0xbf];
 const DELIMITERS = [',', ';', '\t'] as const;
 
-/** The delimiter that occurs most often outside quotes in the first line; `,` when none does. */
-function delimiterOf(firstLine: string): CsvDialect['delimiter'] {
+/** The delimiter that occurs most often outside quotes in a line; null when none does. */
+function delimiterOf(line: string): CsvDialect['delimiter'] | null {
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
   let quoted = false;
-  for (const ch of firstLine) {
+  for (const ch of line) {
     if (ch === '"') quoted = !quoted;
     else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
   }
   let best: CsvDialect['delimiter'] = ',';
   for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
-  return best;
+  return counts.get(best)! > 0 ? best : null;
+}
+
+/** The delimiter of the first line that has one (a title above the header has none); `,` otherwise. */
+function delimiterIn(text: string): CsvDialect['delimiter'] {
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const d = delimiterOf(line);
+    if (d) return d;
+  }
+  return ',';
 }
 
 /**
@@ -59,7 +68,7 @@ export async function sniffCsv(path: string): Promise<CsvDialect> {
   }
   const encoding: CsvEncoding = valid ? 'utf-8' : 'windows-1252';
   const text = new TextDecoder(encoding).decode(first!.subarray(bom ? 3 : 0));
-  return { encoding, bom, delimiter: delimiterOf(text.split(/\r?\n/, 1)[0]!), lines };
+  return { encoding, bom, delimiter: delimiterIn(text), lines };
 }
 
 /** Decodes a byte stream into text in the given encoding, characters split across chunks included. */

@@ -164,6 +164,12 @@ describe('csv', () => {
     expect(t.totalRows).toBe(5001);
   });
 
+  it('takes the delimiter from the first line that has one, past a title line', async () => {
+    const t = await rowsOf('titled.csv', Buffer.from('Workload Tracker\n\nName;Hours\nZoë;32,5\n', 'utf8'));
+    expect(t.delimiter).toBe(';');
+    expect(t.rows.at(-1)).toEqual({ row: 4, cells: ['Zoë', '32,5'] });
+  });
+
   it('refuses broken CSV, binary files and empty files with a reason', async () => {
     expect(await refusal(rowsOf('broken.csv', Buffer.from('a,b\n"open,2\n')))).toMatchObject({ status: 422 });
     expect(await refusal(rowsOf('bin.csv', Buffer.from([1, 0, 2, 0])))).toMatchObject({ status: 415 });
