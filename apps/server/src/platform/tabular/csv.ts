@@ -32,6 +32,10 @@ function delimiterIn(text: string): CsvDialect['delimiter'] {
   return ',';
 }
 
+/** Line breaks inside a record's fields (quoted values may hold them). */
+const breaksIn = (record: string[]) =>
+  record.reduce((n, f) => (/[\r\n]/.test(f) ? n + f.match(/\r\n|\r|\n/g)!.length : n), 0);
+
 /**
  * One pass over the bytes before parsing: is the whole file valid UTF-8 (else it is read as
  * Windows-1252, what Excel writes on Western systems), how many lines it has (for progress), and its
@@ -102,15 +106,19 @@ export async function* readCsv(
   source.pipe(decoder(dialect.encoding)).pipe(parser);
   let rows = 0;
   let cells = 0;
+  // Lines are counted here: csv-parse's `info.lines` is where a record ends, and counts a CRLF
+  // inside quotes as two. A record starts after the lines of those before it and the blank lines.
+  let lines = 1;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
-      info: { lines: number };
+      info: { empty_lines: number };
     }>) {
       rows += 1;
       cells += record.length;
       checkCounts(limits, rows, cells, { rows: 'The file', cells: 'The file' });
-      yield { row: info.lines, cells: record };
+      yield { row: lines + info.empty_lines, cells: record };
+      lines += 1 + breaksIn(record);
     }
   } catch (err) {
     const code = (err as { code?: string }).code;

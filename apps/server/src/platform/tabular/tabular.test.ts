@@ -164,6 +164,16 @@ describe('csv', () => {
     expect(t.totalRows).toBe(5001);
   });
 
+  it('numbers each record by the line it starts on, line breaks in quoted fields and blank lines counted', async () => {
+    const text = 'Name,Note\r\nAnn,"two\r\nlines"\r\n\r\nBen,"x\ny\nz"\r\nCid,\r\n';
+    const t = await rowsOf('multiline.csv', Buffer.from(text, 'utf8'));
+    expect(t.rows.map((r) => [r.row, r.cells[0]])).toEqual([
+      [2, 'Ann'],
+      [5, 'Ben'],
+      [8, 'Cid'],
+    ]);
+  });
+
   it('takes the delimiter from the first line that has one, past a title line', async () => {
     const t = await rowsOf('titled.csv', Buffer.from('Workload Tracker\n\nName;Hours\nZoë;32,5\n', 'utf8'));
     expect(t.delimiter).toBe(';');
