@@ -36,6 +36,12 @@ function read(kind: Kind, cell: Cell, dateFormat: string | undefined): Read {
       return { ok: true, value: text.toLowerCase() };
     case 'number': {
       if (typeof cell === 'number') return { ok: true, value: cell };
+      // One separator before three digits groups thousands in one locale and is a decimal in another.
+      if (/^-?[1-9]\d{0,2}[.,]\d{3}$/.test(text))
+        return {
+          ok: false,
+          message: `May be ${Number(text.replace(/[.,]/, ''))} or ${Number(text.replace(',', '.'))}; write it without a thousands separator`,
+        };
       // A decimal comma (32,5) as European spreadsheets write it; thousands separators are refused.
       const n = /^-?\d+([.,]\d+)?$/.test(text) ? Number(text.replace(',', '.')) : Number.NaN;
       return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: 'Not a number' };

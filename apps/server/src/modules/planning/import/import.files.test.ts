@@ -112,3 +112,26 @@ describe('the Workload Tracker layout', () => {
     expect(mapped).toMatchObject({ status: 'succeeded', counts: { created: 1, failed: 0 } });
   });
 });
+
+describe('CSV written by European Excel', () => {
+  it('reads decimal commas, and refuses a number whose one separator may group thousands', async () => {
+    const path = join(dir, 'budgets.csv');
+    const lines = [
+      'Project code;Project;Client;Budget',
+      'F-1;One;Acme;1,200',
+      'F-2;Two;Acme;36,5',
+      'F-3;Three;Acme;0,125',
+    ];
+    await writeFile(path, `${lines.join('\r\n')}\r\n`);
+    const run = await preview('projects', path);
+    expect(run.errors.items).toEqual([
+      {
+        row: 2,
+        column: 'Budget',
+        value: '1,200',
+        message: 'May be 1200 or 1.2; write it without a thousands separator',
+      },
+    ]);
+    expect(run.counts).toEqual({ created: 2, updated: 0, unchanged: 0, failed: 1 });
+  });
+});
