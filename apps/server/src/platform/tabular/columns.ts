@@ -55,7 +55,11 @@ export function cellDate(c: Cell, format?: string): string | null {
   if (c instanceof Date) return Number.isNaN(c.getTime()) ? null : c.toISOString().slice(0, 10);
   const text = cellText(c);
   if (!text) return null;
-  const iso = /^\d{4}-\d{2}-\d{2}/.test(text) ? DateTime.fromISO(text, { zone: 'utc' }) : null;
+  // A time may follow after a space (as Python, pandas and SQL write it); an offset keeps the date
+  // as written rather than the UTC date it would make.
+  const iso = /^\d{4}-\d{2}-\d{2}/.test(text)
+    ? DateTime.fromISO(text.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T'), { zone: 'utc', setZone: true })
+    : null;
   const parsed = iso?.isValid ? iso : format ? DateTime.fromFormat(text, format, { zone: 'utc' }) : null;
   return parsed?.isValid ? parsed.toISODate() : null;
 }

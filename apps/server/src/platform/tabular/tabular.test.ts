@@ -215,4 +215,13 @@ describe('columns', () => {
     expect(cellDate('31/02/2026', 'dd/MM/yyyy')).toBeNull();
     expect(cellDate(new Date(Date.UTC(2026, 11, 31)))).toBe('2026-12-31');
   });
+
+  it('reads a date and time as the date written, as Python, pandas and databases export them', () => {
+    expect(cellDate('2027-02-10 00:00:00')).toBe('2027-02-10');
+    expect(cellDate('2027-02-10 13:30:00.123456')).toBe('2027-02-10');
+    // The date as written, not the UTC one the offset would make it.
+    expect(cellDate('2027-02-10T00:00:00+01:00')).toBe('2027-02-10');
+    expect(cellDate('2027-02-10 23:30:00-05:00')).toBe('2027-02-10');
+    expect(cellDate('2027-02-10 later')).toBeNull();
+  });
 });
