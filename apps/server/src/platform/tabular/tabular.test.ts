@@ -8,6 +8,7 @@ import {
   writeXlsx,
   writeXlsxStreamed,
   xlsxWithSheet,
+  zipBytes,
 } from '../../../test/fixtures/tabular/files';
 import { AppError } from '../errors';
 import { type Cell, cellDate, mapColumns, type OpenOptions, openTable } from '.';
@@ -79,6 +80,24 @@ describe('xlsx', () => {
     const r = await refusal(openTable(await write(join(dir, 'people.xlsx'), ole2)));
     expect(r.status).toBe(415);
     expect(r.message).toMatch(/save it as \.xlsx or \.csv/);
+  });
+
+  it('refuses other zip files with 415: an OpenDocument spreadsheet by name, anything else as not a workbook', async () => {
+    const ods = zipBytes([
+      { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') },
+      { name: 'content.xml', data: Buffer.from('<office:document-content/>') },
+    ]);
+    const r = await refusal(openTable(await write(join(dir, 'plan.xlsx'), ods)));
+    expect(r).toMatchObject({
+      status: 415,
+      message: expect.stringMatching(/OpenDocument.*save it as \.xlsx or \.csv/),
+    });
+    const docx = zipBytes([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }]);
+    const d = await refusal(openTable(await write(join(dir, 'letter.xlsx'), docx)));
+    expect(d).toMatchObject({
+      status: 415,
+      message: expect.stringMatching(/not an \.xlsx workbook.*save it as/),
+    });
   });
 
   it('refuses a zip bomb from its directory alone, without inflating it', async () => {

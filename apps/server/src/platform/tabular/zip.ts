@@ -1,5 +1,6 @@
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { overCeiling, type TabularLimits, unreadable } from './limits';
+import { unsupported } from './sniff';
 
 /** A worksheet as the workbook declares it, with the extent its `<dimension>` claims (if any). */
 export type SheetInfo = {
@@ -120,8 +121,13 @@ export async function inspectXlsx(path: string, limits: TabularLimits): Promise<
     const byName = new Map(entries.map((e) => [e.fileName, e]));
     const workbook = byName.get('xl/workbook.xml');
     const rels = byName.get('xl/_rels/workbook.xml.rels');
+    // Another kind of file that is a zip: a different type (415, like .xls), not a damaged workbook.
     if (!workbook || !rels)
-      throw unreadable('This zip archive is not an .xlsx workbook (no xl/workbook.xml)');
+      throw unsupported(
+        byName.has('mimetype') && (await head(zip, byName.get('mimetype')!, 200)).includes('opendocument')
+          ? 'This is an OpenDocument (.ods) file, which cannot be read: save it as .xlsx or .csv'
+          : 'This zip archive is not an .xlsx workbook (no xl/workbook.xml): save it as .xlsx or .csv',
+      );
     const sheetTags = (await head(zip, workbook, MiB)).match(/<(?:\w+:)?sheet\s[^>]*>/g) ?? [];
     if (sheetTags.length > limits.maxSheets)
       throw overCeiling(
