@@ -2,6 +2,7 @@ import type { TImportRowError } from '@clockpilot/contracts';
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { type Cell, type ColumnMap, cellDate, cellText, Uncalculated } from '../../../platform/tabular';
+import { mondayOfIsoWeek } from '../planning.weeks';
 
 type Kind = 'text' | 'lower' | 'number' | 'boolean' | 'date' | 'week';
 
@@ -60,7 +61,12 @@ function read(kind: Kind, cell: Cell, dateFormat: string | undefined): Read {
         : { ok: false, message: `Not a date (yyyy-MM-dd${dateFormat ? ` or ${dateFormat}` : ''})` };
     }
     case 'week': {
-      if (/^\d{4}-W\d{2}$/i.test(text)) return { ok: true, value: text.toUpperCase() };
+      if (/^\d{4}-W\d{2}$/i.test(text)) {
+        const week = text.toUpperCase();
+        return mondayOfIsoWeek(week)
+          ? { ok: true, value: week }
+          : { ok: false, message: `${week.slice(0, 4)} has no week ${Number(week.slice(6))}` };
+      }
       const d = cellDate(cell, dateFormat);
       if (!d) return { ok: false, message: 'Not an ISO week (2026-W05) or a date in it' };
       return { ok: true, value: DateTime.fromISO(d, { zone: 'utc' }).toFormat("kkkk-'W'WW") };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TImportKind, TImportOptions } from '@clockpilot/contracts';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPerson, createProject } from '../../../../test/factories/directory';
 import { ACTOR } from '../../../../test/factories/planning';
 import { OPENPYXL_PEOPLE, writeXlsx } from '../../../../test/fixtures/tabular/files';
 import { createTestApp, moduleServices, type TestApp } from '../../../../test/helpers';
@@ -133,5 +134,24 @@ describe('CSV written by European Excel', () => {
       },
     ]);
     expect(run.counts).toEqual({ created: 2, updated: 0, unchanged: 0, failed: 1 });
+  });
+});
+
+describe('weeks', () => {
+  it('refuses a week the year does not have as a row error, writing the other rows', async () => {
+    await createPerson(t, { name: 'Wes Week', email: 'wes@files.test' });
+    await createProject(t, { code: 'WK-1' });
+    const path = join(dir, 'weeks.csv');
+    // 2026 has 53 ISO weeks, 2027 only 52.
+    await writeFile(
+      path,
+      'Email,Project code,Week,Hours\nwes@files.test,WK-1,2026-W53,8\nwes@files.test,WK-1,2027-W53,8\n',
+    );
+    const run = await preview('assignments', path);
+    expect(run.status).toBe('succeeded');
+    expect(run.errors.items).toEqual([
+      { row: 3, column: 'Week', value: '2027-W53', message: '2027 has no week 53' },
+    ]);
+    expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, failed: 1 });
   });
 });

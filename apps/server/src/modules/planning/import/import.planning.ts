@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TImportAssignmentRow, TImportProjectRow } from '@clockpilot/contracts';
-import { DateTime } from 'luxon';
 import { type AuditRecord, recordAudits } from '../../../platform/audit';
 import { type AppContext, moduleApi } from '../../../platform/context';
 import type { Tx } from '../../../platform/db';
 import { planningRepo as repo } from '../planning.repo';
 import type { AssignmentRow } from '../planning.tables';
+import { mondayOfWeek } from '../planning.weeks';
 import {
   type BatchResult,
   type ImportBy,
@@ -29,7 +29,6 @@ const err = <T>(r: ParsedRow<T>, field: string, message: string) => ({
   value: null,
   message,
 });
-const monday = (week: string) => DateTime.fromISO(week, { zone: 'utc' }).startOf('week').toISODate()!;
 
 /** Projects (through the directory) with their deliverables, and assignments with weekly hours. */
 export function createPlanningWrites(ctx: AppContext): PlanningWrites {
@@ -279,7 +278,7 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
         assignments.set(keyOf(a), after);
         outcome = 'updated';
       }
-      const weekStart = monday(d.week);
+      const weekStart = mondayOfWeek(d.week, 'week');
       const key = `${a.id}\u0000${weekStart}`;
       const before = hours.get(key);
       if (before !== d.hours) {
