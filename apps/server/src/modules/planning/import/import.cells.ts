@@ -74,6 +74,24 @@ function read(kind: Kind, cell: Cell, dateFormat: string | undefined): Read {
   }
 }
 
+/** A cell no field takes, as the value and message of its error; null for any other. */
+function refused(cell: Cell): { value: string; message: string } | null {
+  // Read as empty, it would silently leave the field out of the row.
+  if (cell instanceof Uncalculated)
+    return {
+      value: `=${cell.formula}`,
+      message:
+        'A formula with no saved result: open the file in a spreadsheet program and save it, or paste the values',
+    };
+  // PostgreSQL text cannot hold U+0000; a CSV can, and so can an .xlsx as `&#0;`.
+  if (typeof cell === 'string' && cell.includes('\u0000'))
+    return {
+      value: cellText(cell).replaceAll('\u0000', '\ufffd'),
+      message: 'Holds a NUL character, which text cannot hold',
+    };
+  return null;
+}
+
 /** A data row turned into the kind's typed row, or the problems of its cells (by column header). */
 export function convertRow<S extends z.ZodType>(
   schema: S,
@@ -86,15 +104,9 @@ export function convertRow<S extends z.ZodType>(
   for (const c of columns) {
     if (!c.field) continue;
     const cell = raw.cells[c.column] ?? null;
-    if (cell instanceof Uncalculated) {
-      // Reading it as empty would silently leave the field out of the row.
-      errors.push({
-        row: raw.row,
-        column: c.header,
-        value: `=${cell.formula}`,
-        message:
-          'A formula with no saved result: open the file in a spreadsheet program and save it, or paste the values',
-      });
+    const bad = refused(cell);
+    if (bad) {
+      errors.push({ row: raw.row, column: c.header, ...bad });
       continue;
     }
     if (cell === null || cellText(cell) === '') continue;

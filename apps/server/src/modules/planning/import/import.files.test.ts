@@ -155,3 +155,22 @@ describe('weeks', () => {
     expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, failed: 1 });
   });
 });
+
+describe('text a database cannot hold', () => {
+  it('refuses a NUL character as a row error, past where the type check looks', async () => {
+    const path = join(dir, 'nul.csv');
+    const rows = Array.from({ length: 300 }, (_, i) => `Person ${i},p${i}@nul.test`);
+    await writeFile(path, `Name,Email\r\n${rows.join('\r\n')}\r\nBad\u0000Name,bad@nul.test\r\n`);
+    const run = await preview('people', path);
+    expect(run.status).toBe('succeeded');
+    expect(run.errors.items).toEqual([
+      {
+        row: 302,
+        column: 'Name',
+        value: 'Bad\ufffdName',
+        message: 'Holds a NUL character, which text cannot hold',
+      },
+    ]);
+    expect(run.counts).toMatchObject({ created: 300, failed: 1 });
+  });
+});
