@@ -2,11 +2,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TImportKind, TImportOptions } from '@clockpilot/contracts';
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, createProject } from '../../../../test/factories/directory';
 import { ACTOR } from '../../../../test/factories/planning';
-import { OPENPYXL_PEOPLE, writeXlsx } from '../../../../test/fixtures/tabular/files';
+import {
+  OPENPYXL_PEOPLE,
+  OPENPYXL_TRACKER,
+  OPENPYXL_TRACKER_1904,
+  writeXlsx,
+} from '../../../../test/fixtures/tabular/files';
 import { createTestApp, moduleServices, type TestApp } from '../../../../test/helpers';
 
 /** Dry runs of files written by other programs than ours: each is read as meant, or refused naming the cell. */
@@ -59,6 +65,53 @@ describe('.xlsx written by openpyxl', () => {
 });
 
 describe('the Workload Tracker layout', () => {
+  it('imports a workbook openpyxl wrote, in either date system, week by week', async () => {
+    await createPerson(t, { name: 'Tracy Tracker', email: 'trk@files.test' });
+    await createProject(t, { code: 'TRK-1' });
+    const imports = moduleServices(t, 'planning').imports;
+    const run = await imports.create(
+      by,
+      {
+        kind: 'assignments',
+        dryRun: false,
+        fileName: 'tracker.xlsx',
+        filePath: OPENPYXL_TRACKER,
+        options: {},
+      },
+      false,
+    );
+    await imports.run(run.id, by);
+    const applied = await imports.get(run.id, { limit: 10 });
+    expect(applied).toMatchObject({ status: 'succeeded', counts: { created: 4, failed: 0 } });
+    expect(applied.columns.map((c) => c.field)).toEqual([
+      'email',
+      'projectCode',
+      'week',
+      'hours',
+      'tentative',
+      null,
+      'note',
+    ]);
+    const hours = await t.runtime.ctx.db.execute(
+      sql`select w.week_start::text as week, w.hours::float as hours from planning_weekly_hours w
+          join planning_assignments a on a.id = w.assignment_id join people p on p.id = a.person_id
+          where p.email = 'trk@files.test' order by 1`,
+    );
+    expect((hours as unknown as { rows: unknown[] }).rows).toEqual([
+      { week: '2027-02-01', hours: 16 },
+      { week: '2027-02-08', hours: 7.5 },
+      { week: '2027-02-15', hours: 4.25 },
+      { week: '2027-02-22', hours: 8 },
+    ]);
+    // The same sheet saved with 1904 dates reads the same weeks: nothing would change.
+    expect((await preview('assignments', OPENPYXL_TRACKER_1904)).counts).toEqual({
+      created: 0,
+      updated: 0,
+      unchanged: 4,
+      failed: 0,
+    });
+  });
+
   const header = ['Full name', 'E-mail', 'Weekly capacity'];
   const people = [
     ['Ivy Title', 'ivy@files.test', 32],
@@ -153,6 +206,31 @@ describe('weeks', () => {
       { row: 3, column: 'Week', value: '2027-W53', message: '2027 has no week 53' },
     ]);
     expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, failed: 1 });
+  });
+});
+
+describe('an assignment over several rows', () => {
+  it('keeps a note or status a later row gives an assignment the file creates', async () => {
+    await createPerson(t, { name: 'Nora Note', email: 'nora@files.test' });
+    await createProject(t, { code: 'NOTE-1' });
+    const path = join(dir, 'notes.csv');
+    const rows = ['nora@files.test,NOTE-1,2027-W05,8,,', 'nora@files.test,NOTE-1,2027-W06,8,yes,Kick-off'];
+    await writeFile(path, `Email,Project code,Week,Hours,Tentative,Notes\n${rows.join('\n')}\n`);
+    const imports = moduleServices(t, 'planning').imports;
+    const run = await imports.create(
+      by,
+      { kind: 'assignments', dryRun: false, fileName: 'notes.csv', filePath: path, options: {} },
+      false,
+    );
+    await imports.run(run.id, by);
+    const saved = await t.runtime.ctx.db.execute(
+      sql`select a.status, a.note from planning_assignments a join people p on p.id = a.person_id
+          where p.email = 'nora@files.test'`,
+    );
+    expect((saved as unknown as { rows: unknown[] }).rows).toEqual([
+      { status: 'tentative', note: 'Kick-off' },
+    ]);
+    expect((await preview('assignments', path)).counts).toMatchObject({ unchanged: 2, updated: 0 });
   });
 });
 
