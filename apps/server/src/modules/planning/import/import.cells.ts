@@ -28,6 +28,21 @@ const FALSE = new Set(['false', 'no', 'n', '0', 'inactive', 'nein', 'non']);
 
 type Read = { ok: true; value: unknown } | { ok: false; message: string };
 
+// Day 0 of the 1900 and 1904 date systems, as the .xlsx reader gives a serial date.
+const EPOCHS = [Date.UTC(1899, 11, 30), Date.UTC(1904, 0, 1)];
+
+/**
+ * Hours typed as a time or a duration (7:30, 40:00): Excel keeps them as a fraction of a day, which
+ * comes as a date in the week after its epoch. Null for any other date.
+ */
+function hoursOfTime(d: Date): number | null {
+  for (const epoch of EPOCHS) {
+    const hours = (d.getTime() - epoch) / 3_600_000;
+    if (hours >= 0 && hours <= 168) return hours;
+  }
+  return null;
+}
+
 function read(kind: Kind, cell: Cell, dateFormat: string | undefined): Read {
   const text = cellText(cell);
   switch (kind) {
@@ -37,6 +52,8 @@ function read(kind: Kind, cell: Cell, dateFormat: string | undefined): Read {
       return { ok: true, value: text.toLowerCase() };
     case 'number': {
       if (typeof cell === 'number') return { ok: true, value: cell };
+      const hours = cell instanceof Date ? hoursOfTime(cell) : null;
+      if (hours !== null) return { ok: true, value: hours };
       // One separator before three digits groups thousands in one locale and is a decimal in another.
       if (/^-?[1-9]\d{0,2}[.,]\d{3}$/.test(text))
         return {

@@ -30,10 +30,14 @@ afterAll(async () => {
 
 const by = { role: 'admin' as const, actor: ACTOR };
 
-/** Runs a dry run over a file to its end and answers the run with its errors. */
-async function preview(kind: TImportKind, filePath: string, options: TImportOptions = {}) {
+/** Runs an import of a file (a dry run unless told) to its end and answers the run with its errors. */
+async function importFile(
+  kind: TImportKind,
+  filePath: string,
+  { dryRun = true, ...options }: TImportOptions & { dryRun?: boolean } = {},
+) {
   const imports = moduleServices(t, 'planning').imports;
-  const run = await imports.create(by, { kind, dryRun: true, fileName: 'file', filePath, options }, false);
+  const run = await imports.create(by, { kind, dryRun, fileName: 'file', filePath, options }, false);
   await imports.run(run.id, by);
   return imports.get(run.id, { limit: 100 });
 }
@@ -51,7 +55,7 @@ async function settled(id: string) {
 describe('.xlsx written by openpyxl', () => {
   it('refuses a formula saved without its result in a mapped column, naming row and column', async () => {
     // Carla's "Weekly capacity" is `=20+17.5`, which openpyxl writes without calculating it.
-    const run = await preview('people', OPENPYXL_PEOPLE);
+    const run = await importFile('people', OPENPYXL_PEOPLE);
     expect(run.errors.items).toEqual([
       {
         row: 4,
@@ -68,20 +72,7 @@ describe('the Workload Tracker layout', () => {
   it('imports a workbook openpyxl wrote, in either date system, week by week', async () => {
     await createPerson(t, { name: 'Tracy Tracker', email: 'trk@files.test' });
     await createProject(t, { code: 'TRK-1' });
-    const imports = moduleServices(t, 'planning').imports;
-    const run = await imports.create(
-      by,
-      {
-        kind: 'assignments',
-        dryRun: false,
-        fileName: 'tracker.xlsx',
-        filePath: OPENPYXL_TRACKER,
-        options: {},
-      },
-      false,
-    );
-    await imports.run(run.id, by);
-    const applied = await imports.get(run.id, { limit: 10 });
+    const applied = await importFile('assignments', OPENPYXL_TRACKER, { dryRun: false });
     expect(applied).toMatchObject({ status: 'succeeded', counts: { created: 4, failed: 0 } });
     expect(applied.columns.map((c) => c.field)).toEqual([
       'email',
@@ -104,7 +95,7 @@ describe('the Workload Tracker layout', () => {
       { week: '2027-02-22', hours: 8 },
     ]);
     // The same sheet saved with 1904 dates reads the same weeks: nothing would change.
-    expect((await preview('assignments', OPENPYXL_TRACKER_1904)).counts).toEqual({
+    expect((await importFile('assignments', OPENPYXL_TRACKER_1904)).counts).toEqual({
       created: 0,
       updated: 0,
       unchanged: 4,
@@ -122,7 +113,7 @@ describe('the Workload Tracker layout', () => {
     const path = await writeXlsx(join(dir, 'titled.xlsx'), {
       Tracker: [['Workload Tracker — people, Q1 2027'], [], header, ...people],
     });
-    const run = await preview('people', path);
+    const run = await importFile('people', path);
     expect(run.status).toBe('succeeded');
     expect(run.columns.map((c) => c.field)).toEqual(['name', 'email', 'weeklyCapacity']);
     expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, failed: 1 });
@@ -137,10 +128,10 @@ describe('the Workload Tracker layout', () => {
     wb.addWorksheet('People').addRows([header, people[0]!]);
     const path = join(dir, 'hidden.xlsx');
     await wb.xlsx.writeFile(path);
-    const run = await preview('people', path);
+    const run = await importFile('people', path);
     expect(run).toMatchObject({ status: 'succeeded', counts: { created: 1, failed: 0 } });
     // Named, a hidden sheet is read.
-    expect((await preview('people', path, { sheet: 'Last year' })).errors.items).toEqual([
+    expect((await importFile('people', path, { sheet: 'Last year' })).errors.items).toEqual([
       { row: 2, column: 'Weekly capacity', value: 'forty', message: 'Not a number' },
     ]);
   });
@@ -148,7 +139,7 @@ describe('the Workload Tracker layout', () => {
   it('shows how the columns were read when required ones are missing, so they can be mapped by hand', async () => {
     const path = join(dir, 'german.csv');
     await writeFile(path, 'Mitarbeiter;Mail;Kapazität\nIvy Title;ivy@files.test;32\n');
-    const run = await preview('people', path);
+    const run = await importFile('people', path);
     expect(run.status).toBe('failed');
     expect(run.reason).toMatch(/^No column is mapped to name \(header read from row 1\)/);
     expect(run.columns.map((c) => [c.header, c.field])).toEqual([
@@ -177,7 +168,7 @@ describe('CSV written by European Excel', () => {
       'F-3;Three;Acme;0,125',
     ];
     await writeFile(path, `${lines.join('\r\n')}\r\n`);
-    const run = await preview('projects', path);
+    const run = await importFile('projects', path);
     expect(run.errors.items).toEqual([
       {
         row: 2,
@@ -200,12 +191,36 @@ describe('weeks', () => {
       path,
       'Email,Project code,Week,Hours\nwes@files.test,WK-1,2026-W53,8\nwes@files.test,WK-1,2027-W53,8\n',
     );
-    const run = await preview('assignments', path);
+    const run = await importFile('assignments', path);
     expect(run.status).toBe('succeeded');
     expect(run.errors.items).toEqual([
       { row: 3, column: 'Week', value: '2027-W53', message: '2027 has no week 53' },
     ]);
     expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, failed: 1 });
+  });
+});
+
+describe('hours typed as a time', () => {
+  it('reads a time or duration cell (7:30, 40:00) as hours', async () => {
+    // Excel keeps 7:30 as the fraction of a day, shown in a time format: a date at its epoch.
+    const at = (hours: number) => new Date(Date.UTC(1899, 11, 30) + hours * 3_600_000);
+    const header = ['Name', 'Email', 'Weekly hours', 'Capacity'];
+    const times = await writeXlsx(join(dir, 'times.xlsx'), {
+      People: [header, ['Tim Time', 'tim@files.test', at(37.5), at(40)]],
+    });
+    expect((await importFile('people', times, { dryRun: false })).counts).toMatchObject({ created: 1 });
+    const [tim] = await moduleServices(t, 'directory').directory.peopleByKeys(t.runtime.ctx.db as never, {
+      emails: ['tim@files.test'],
+      employeeNumbers: [],
+    });
+    expect(tim).toMatchObject({ weeklyHours: 37.5, weeklyCapacity: 40 });
+    // A real date is no number of hours.
+    const dates = await writeXlsx(join(dir, 'dates.xlsx'), {
+      People: [header, ['Dee Date', 'dee@files.test', new Date(Date.UTC(2027, 1, 1)), 40]],
+    });
+    expect((await importFile('people', dates)).errors.items).toEqual([
+      { row: 2, column: 'Weekly hours', value: '2027-02-01', message: 'Not a number' },
+    ]);
   });
 });
 
@@ -216,13 +231,7 @@ describe('an assignment over several rows', () => {
     const path = join(dir, 'notes.csv');
     const rows = ['nora@files.test,NOTE-1,2027-W05,8,,', 'nora@files.test,NOTE-1,2027-W06,8,yes,Kick-off'];
     await writeFile(path, `Email,Project code,Week,Hours,Tentative,Notes\n${rows.join('\n')}\n`);
-    const imports = moduleServices(t, 'planning').imports;
-    const run = await imports.create(
-      by,
-      { kind: 'assignments', dryRun: false, fileName: 'notes.csv', filePath: path, options: {} },
-      false,
-    );
-    await imports.run(run.id, by);
+    await importFile('assignments', path, { dryRun: false });
     const saved = await t.runtime.ctx.db.execute(
       sql`select a.status, a.note from planning_assignments a join people p on p.id = a.person_id
           where p.email = 'nora@files.test'`,
@@ -230,7 +239,7 @@ describe('an assignment over several rows', () => {
     expect((saved as unknown as { rows: unknown[] }).rows).toEqual([
       { status: 'tentative', note: 'Kick-off' },
     ]);
-    expect((await preview('assignments', path)).counts).toMatchObject({ unchanged: 2, updated: 0 });
+    expect((await importFile('assignments', path)).counts).toMatchObject({ unchanged: 2, updated: 0 });
   });
 });
 
@@ -239,7 +248,7 @@ describe('text a database cannot hold', () => {
     const path = join(dir, 'nul.csv');
     const rows = Array.from({ length: 300 }, (_, i) => `Person ${i},p${i}@nul.test`);
     await writeFile(path, `Name,Email\r\n${rows.join('\r\n')}\r\nBad\u0000Name,bad@nul.test\r\n`);
-    const run = await preview('people', path);
+    const run = await importFile('people', path);
     expect(run.status).toBe('succeeded');
     expect(run.errors.items).toEqual([
       {
