@@ -58,18 +58,23 @@ export function weekKey(isoDate: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/** The Monday of `2026-W05`, or null for a week the year does not have (W53 of most years). */
+export function mondayOfIsoWeek(week: string): string | null {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!m) return null;
+  const n = Number(m[2]);
+  // 4 January is always in week 1.
+  const monday = addWeeks(mondayOf(`${m[1]}-01-04`), n - 1);
+  return n >= 1 && weekKey(monday) === week ? monday : null;
+}
+
 /** The Monday of `2026-W05`; a week the year does not have (W53) is refused at `path`. */
 export function mondayOfWeek(week: string, path = 'query.week'): string {
-  const m = /^(\d{4})-W(\d{2})$/.exec(week);
-  const year = Number(m?.[1]);
-  const n = Number(m?.[2]);
-  // 4 January is always in week 1.
-  const monday = addWeeks(mondayOf(`${String(year).padStart(4, '0')}-01-04`), n - 1);
-  if (!m || n < 1 || weekKey(monday) !== week) {
+  const monday = mondayOfIsoWeek(week);
+  if (monday === null)
     throw new AppError('validation_failed', `${week} is not an ISO week`, {
       errors: [{ path, message: 'No such ISO week' }],
     });
-  }
   return monday;
 }
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Cell } from './types';
+import { type Cell, Uncalculated } from './types';
 
 /** A field a caller reads from a table, and the header spellings that mean it. */
 export type FieldSpec = { key: string; synonyms: readonly string[]; required?: boolean };
@@ -40,9 +40,9 @@ export function mapColumns(
   });
 }
 
-/** A cell as trimmed text; dates as ISO dates, empty as ''. */
+/** A cell as trimmed text; dates as ISO dates, empty and uncalculated formulas as ''. */
 export function cellText(c: Cell): string {
-  if (c === null) return '';
+  if (c === null || c instanceof Uncalculated) return '';
   if (c instanceof Date) return c.toISOString().slice(0, 10);
   return String(c).trim();
 }
@@ -55,7 +55,11 @@ export function cellDate(c: Cell, format?: string): string | null {
   if (c instanceof Date) return Number.isNaN(c.getTime()) ? null : c.toISOString().slice(0, 10);
   const text = cellText(c);
   if (!text) return null;
-  const iso = /^\d{4}-\d{2}-\d{2}/.test(text) ? DateTime.fromISO(text, { zone: 'utc' }) : null;
+  // A time may follow after a space (as Python, pandas and SQL write it); an offset keeps the date
+  // as written rather than the UTC date it would make.
+  const iso = /^\d{4}-\d{2}-\d{2}/.test(text)
+    ? DateTime.fromISO(text.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T'), { zone: 'utc', setZone: true })
+    : null;
   const parsed = iso?.isValid ? iso : format ? DateTime.fromFormat(text, format, { zone: 'utc' }) : null;
   return parsed?.isValid ? parsed.toISODate() : null;
 }

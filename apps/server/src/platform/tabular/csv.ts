@@ -10,18 +10,31 @@ export type CsvDialect = { encoding: CsvEncoding; bom: boolean; delimiter: ',' |
 const BOM = [0xef, 0xbb, 0xbf];
 const DELIMITERS = [',', ';', '\t'] as const;
 
-/** The delimiter that occurs most often outside quotes in the first line; `,` when none does. */
-function delimiterOf(firstLine: string): CsvDialect['delimiter'] {
+/** The delimiter that occurs most often outside quotes in a line; null when none does. */
+function delimiterOf(line: string): CsvDialect['delimiter'] | null {
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
   let quoted = false;
-  for (const ch of firstLine) {
+  for (const ch of line) {
     if (ch === '"') quoted = !quoted;
     else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
   }
   let best: CsvDialect['delimiter'] = ',';
   for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
-  return best;
+  return counts.get(best)! > 0 ? best : null;
 }
+
+/** The delimiter of the first line that has one (a title above the header has none); `,` otherwise. */
+function delimiterIn(text: string): CsvDialect['delimiter'] {
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const d = delimiterOf(line);
+    if (d) return d;
+  }
+  return ',';
+}
+
+/** Line breaks inside a record's fields (quoted values may hold them). */
+const breaksIn = (record: string[]) =>
+  record.reduce((n, f) => (/[\r\n]/.test(f) ? n + f.match(/\r\n|\r|\n/g)!.length : n), 0);
 
 /**
  * One pass over the bytes before parsing: is the whole file valid UTF-8 (else it is read as
@@ -59,7 +72,7 @@ export async function sniffCsv(path: string): Promise<CsvDialect> {
   }
   const encoding: CsvEncoding = valid ? 'utf-8' : 'windows-1252';
   const text = new TextDecoder(encoding).decode(first!.subarray(bom ? 3 : 0));
-  return { encoding, bom, delimiter: delimiterOf(text.split(/\r?\n/, 1)[0]!), lines };
+  return { encoding, bom, delimiter: delimiterIn(text), lines };
 }
 
 /** Decodes a byte stream into text in the given encoding, characters split across chunks included. */
@@ -93,15 +106,19 @@ export async function* readCsv(
   source.pipe(decoder(dialect.encoding)).pipe(parser);
   let rows = 0;
   let cells = 0;
+  // Lines are counted here: csv-parse's `info.lines` is where a record ends, and counts a CRLF
+  // inside quotes as two. A record starts after the lines of those before it and the blank lines.
+  let lines = 1;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
-      info: { lines: number };
+      info: { empty_lines: number };
     }>) {
       rows += 1;
       cells += record.length;
       checkCounts(limits, rows, cells, { rows: 'The file', cells: 'The file' });
-      yield { row: info.lines, cells: record };
+      yield { row: lines + info.empty_lines, cells: record };
+      lines += 1 + breaksIn(record);
     }
   } catch (err) {
     const code = (err as { code?: string }).code;

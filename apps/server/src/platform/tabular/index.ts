@@ -1,3 +1,4 @@
+import { cellText } from './columns';
 import { readCsv, sniffCsv } from './csv';
 import { DEFAULT_TABULAR_LIMITS, type TabularLimits, unreadable } from './limits';
 import { sniffFormat, type TabularFormat } from './sniff';
@@ -7,7 +8,7 @@ import { inspectXlsx } from './zip';
 
 export { type ColumnMap, cellDate, cellText, type FieldSpec, mapColumns, normaliseHeader } from './columns';
 export { DEFAULT_TABULAR_LIMITS, type TabularLimits } from './limits';
-export type { Cell, RawRow } from './types';
+export { type Cell, type RawRow, Uncalculated } from './types';
 
 /** An open table: its header row and an iterator over the data rows after it. */
 export type Table = {
@@ -17,6 +18,8 @@ export type Table = {
   encoding?: string;
   delimiter?: string;
   headers: string[];
+  /** The header's row (or line) in the file. */
+  headerRow: number;
   /** Data rows the file declares or counted lines suggest; a guide for progress, not a promise. */
   totalRows: number | null;
   rows: AsyncIterable<RawRow>;
@@ -25,9 +28,20 @@ export type Table = {
 };
 
 export type OpenOptions = {
-  limits?: Partial<TabularLimits> /** Sheet name; default the first. */;
+  limits?: Partial<TabularLimits>;
+  /** Sheet name; default the first that is not hidden. */
   sheet?: string;
+  /** Whether a row's cells (as text) are the header; default: the first non-empty row is. */
+  isHeader?: (cells: string[]) => boolean;
 };
+
+const HEADER_SEARCH = 10;
+
+/** The rows already read past the header, then the rest. */
+async function* after(read: RawRow[], rest: AsyncGenerator<RawRow>) {
+  yield* read;
+  yield* rest;
+}
 
 /**
  * The checks that need no parsing: the type from the first bytes (415 for .xls), and for an .xlsx
@@ -55,7 +69,11 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
   let meta: Pick<Table, 'sheet' | 'encoding' | 'delimiter' | 'totalRows'>;
   if (format === 'xlsx') {
     const sheets = await inspectXlsx(path, limits);
-    const sheet = opts.sheet === undefined ? sheets[0] : sheets.find((s) => s.name === opts.sheet);
+    // A hidden sheet (lists a form looks up, say) is read only when named.
+    const sheet =
+      opts.sheet === undefined
+        ? (sheets.find((s) => !s.hidden) ?? sheets[0])
+        : sheets.find((s) => s.name === opts.sheet);
     if (!sheet)
       throw unreadable(
         opts.sheet === undefined ? 'The workbook has no sheets' : `The workbook has no sheet "${opts.sheet}"`,
@@ -71,24 +89,26 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
       totalRows: Math.max(dialect.lines - 1, 0),
     };
   }
-  let header: RawRow | undefined;
-  for (;;) {
+  // A title or notes may stand above the header: up to HEADER_SEARCH non-empty rows are looked at.
+  const top: RawRow[] = [];
+  let at = -1;
+  while (at < 0 && top.length < HEADER_SEARCH) {
     const next = await iterator.next();
     if (next.done) break;
-    if (next.value.cells.some((c) => c !== null && String(c).trim() !== '')) {
-      header = next.value;
-      break;
-    }
+    if (next.value.cells.every((c) => cellText(c) === '')) continue;
+    top.push(next.value);
+    if (!opts.isHeader || opts.isHeader(next.value.cells.map(cellText))) at = top.length - 1;
   }
-  if (!header) throw unreadable('The file has no header row');
-  const headers = header.cells.map((c) =>
-    c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim(),
-  );
+  if (!top.length) throw unreadable('The file has no header row');
+  // When no row looks like one, the first is the header, and its mapping shows what is missing.
+  if (at < 0) at = 0;
+  const header = top[at]!;
   return {
     format,
     ...meta,
-    headers,
-    rows: { [Symbol.asyncIterator]: () => iterator },
+    headers: header.cells.map(cellText),
+    headerRow: header.row,
+    rows: { [Symbol.asyncIterator]: () => after(top.slice(at + 1), iterator) },
     close: async () => {
       await iterator.return(undefined);
     },

@@ -7,7 +7,8 @@ const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 // Compound File Binary (OLE2): Excel 97–2003 workbooks.
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-const unsupported = (message: string) =>
+/** 415 for a file of a type that cannot be imported, saying what to save it as. */
+export const unsupported = (message: string) =>
   new AppError('unsupported_media_type', message, { errors: [{ path: 'file', message }] });
 
 /**

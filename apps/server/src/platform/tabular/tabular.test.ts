@@ -8,6 +8,7 @@ import {
   writeXlsx,
   writeXlsxStreamed,
   xlsxWithSheet,
+  zipBytes,
 } from '../../../test/fixtures/tabular/files';
 import { AppError } from '../errors';
 import { type Cell, cellDate, mapColumns, type OpenOptions, openTable } from '.';
@@ -79,6 +80,24 @@ describe('xlsx', () => {
     const r = await refusal(openTable(await write(join(dir, 'people.xlsx'), ole2)));
     expect(r.status).toBe(415);
     expect(r.message).toMatch(/save it as \.xlsx or \.csv/);
+  });
+
+  it('refuses other zip files with 415: an OpenDocument spreadsheet by name, anything else as not a workbook', async () => {
+    const ods = zipBytes([
+      { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') },
+      { name: 'content.xml', data: Buffer.from('<office:document-content/>') },
+    ]);
+    const r = await refusal(openTable(await write(join(dir, 'plan.xlsx'), ods)));
+    expect(r).toMatchObject({
+      status: 415,
+      message: expect.stringMatching(/OpenDocument.*save it as \.xlsx or \.csv/),
+    });
+    const docx = zipBytes([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }]);
+    const d = await refusal(openTable(await write(join(dir, 'letter.xlsx'), docx)));
+    expect(d).toMatchObject({
+      status: 415,
+      message: expect.stringMatching(/not an \.xlsx workbook.*save it as/),
+    });
   });
 
   it('refuses a zip bomb from its directory alone, without inflating it', async () => {
@@ -164,6 +183,22 @@ describe('csv', () => {
     expect(t.totalRows).toBe(5001);
   });
 
+  it('numbers each record by the line it starts on, line breaks in quoted fields and blank lines counted', async () => {
+    const text = 'Name,Note\r\nAnn,"two\r\nlines"\r\n\r\nBen,"x\ny\nz"\r\nCid,\r\n';
+    const t = await rowsOf('multiline.csv', Buffer.from(text, 'utf8'));
+    expect(t.rows.map((r) => [r.row, r.cells[0]])).toEqual([
+      [2, 'Ann'],
+      [5, 'Ben'],
+      [8, 'Cid'],
+    ]);
+  });
+
+  it('takes the delimiter from the first line that has one, past a title line', async () => {
+    const t = await rowsOf('titled.csv', Buffer.from('Workload Tracker\n\nName;Hours\nZoë;32,5\n', 'utf8'));
+    expect(t.delimiter).toBe(';');
+    expect(t.rows.at(-1)).toEqual({ row: 4, cells: ['Zoë', '32,5'] });
+  });
+
   it('refuses broken CSV, binary files and empty files with a reason', async () => {
     expect(await refusal(rowsOf('broken.csv', Buffer.from('a,b\n"open,2\n')))).toMatchObject({ status: 422 });
     expect(await refusal(rowsOf('bin.csv', Buffer.from([1, 0, 2, 0])))).toMatchObject({ status: 415 });
@@ -198,5 +233,14 @@ describe('columns', () => {
     expect(cellDate('02/03/2026', 'dd/MM/yyyy')).toBe('2026-03-02');
     expect(cellDate('31/02/2026', 'dd/MM/yyyy')).toBeNull();
     expect(cellDate(new Date(Date.UTC(2026, 11, 31)))).toBe('2026-12-31');
+  });
+
+  it('reads a date and time as the date written, as Python, pandas and databases export them', () => {
+    expect(cellDate('2027-02-10 00:00:00')).toBe('2027-02-10');
+    expect(cellDate('2027-02-10 13:30:00.123456')).toBe('2027-02-10');
+    // The date as written, not the UTC one the offset would make it.
+    expect(cellDate('2027-02-10T00:00:00+01:00')).toBe('2027-02-10');
+    expect(cellDate('2027-02-10 23:30:00-05:00')).toBe('2027-02-10');
+    expect(cellDate('2027-02-10 later')).toBeNull();
   });
 });

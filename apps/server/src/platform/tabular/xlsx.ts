@@ -1,6 +1,6 @@
 import type { Entry } from 'yauzl';
 import { checkCounts, type TabularLimits, unreadable } from './limits';
-import type { Cell, RawRow } from './types';
+import { type Cell, type RawRow, Uncalculated } from './types';
 import {
   dateStyles,
   entryText,
@@ -72,8 +72,10 @@ class SheetRows {
   private t: string | undefined;
   private style = 0;
   private v: string | null = null;
-  private formula = false;
+  /** The cell's `<f>` text; null when it has no formula. */
+  private formula: string | null = null;
   private inV = false;
+  private inF = false;
   private inline = false;
   private readonly run = new RunText();
   readonly scanner: XmlScanner;
@@ -86,9 +88,12 @@ class SheetRows {
         if (this.inV) {
           this.v += raw;
           boundedText(this.v!.length);
+        } else if (this.inF) {
+          this.formula += raw;
+          boundedText(this.formula!.length);
         } else this.run.add(raw);
       },
-      wantText: () => this.inV || this.run.capturing,
+      wantText: () => this.inV || this.inF || this.run.capturing,
     });
   }
 
@@ -119,7 +124,7 @@ class SheetRows {
         const s = attribute(tag, 's');
         this.style = s === undefined ? 0 : Number.parseInt(s, 10);
         this.v = null;
-        this.formula = false;
+        this.formula = null;
         if (selfClosing) this.finishCell();
         return;
       }
@@ -128,7 +133,8 @@ class SheetRows {
         this.inV = !selfClosing;
         return;
       case 'f':
-        this.formula = true;
+        this.formula = '';
+        this.inF = !selfClosing;
         return;
       case 'is':
         this.inline = !selfClosing;
@@ -150,6 +156,9 @@ class SheetRows {
         this.inV = false;
         if (this.t !== 's' && this.v !== null) this.v = xmlDecode(this.v);
         return;
+      case 'f':
+        this.inF = false;
+        return;
       case 'c':
         return this.finishCell();
       case 'row':
@@ -164,9 +173,11 @@ class SheetRows {
 
   private finishCell() {
     if (this.col > this.span) this.span = this.col;
-    const cell = value(this.ctx, this.t, this.v, this.style);
-    // A formula never calculated has no value but is kept as a cell.
-    if (cell === null && !this.formula) return;
+    // A formula never calculated has no value: kept as such, for the caller to refuse where it matters.
+    const cell =
+      value(this.ctx, this.t, this.v, this.style) ??
+      (this.formula === null ? null : new Uncalculated(xmlDecode(this.formula)));
+    if (cell === null) return;
     const cells = this.cells;
     while (cells.length < this.col - 1) cells.push(null);
     cells[this.col - 1] = cell;

@@ -1,8 +1,15 @@
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { overCeiling, type TabularLimits, unreadable } from './limits';
+import { unsupported } from './sniff';
 
 /** A worksheet as the workbook declares it, with the extent its `<dimension>` claims (if any). */
-export type SheetInfo = { name: string; entry: string; rows: number | null; cells: number | null };
+export type SheetInfo = {
+  name: string;
+  entry: string;
+  hidden: boolean;
+  rows: number | null;
+  cells: number | null;
+};
 
 const MiB = 1024 * 1024;
 
@@ -114,8 +121,13 @@ export async function inspectXlsx(path: string, limits: TabularLimits): Promise<
     const byName = new Map(entries.map((e) => [e.fileName, e]));
     const workbook = byName.get('xl/workbook.xml');
     const rels = byName.get('xl/_rels/workbook.xml.rels');
+    // Another kind of file that is a zip: a different type (415, like .xls), not a damaged workbook.
     if (!workbook || !rels)
-      throw unreadable('This zip archive is not an .xlsx workbook (no xl/workbook.xml)');
+      throw unsupported(
+        byName.has('mimetype') && (await head(zip, byName.get('mimetype')!, 200)).includes('opendocument')
+          ? 'This is an OpenDocument (.ods) file, which cannot be read: save it as .xlsx or .csv'
+          : 'This zip archive is not an .xlsx workbook (no xl/workbook.xml): save it as .xlsx or .csv',
+      );
     const sheetTags = (await head(zip, workbook, MiB)).match(/<(?:\w+:)?sheet\s[^>]*>/g) ?? [];
     if (sheetTags.length > limits.maxSheets)
       throw overCeiling(
@@ -151,7 +163,13 @@ export async function inspectXlsx(path: string, limits: TabularLimits): Promise<
           `Sheet "${name}" brings the workbook to ${cells} cells; at most ${limits.maxCells} are accepted`,
           name,
         );
-      sheets.push({ name, entry: entryName, rows: dim?.rows ?? null, cells: dim?.cells ?? null });
+      sheets.push({
+        name,
+        entry: entryName,
+        hidden: /^(hidden|veryHidden)$/.test(attr(tag, 'state') ?? ''),
+        rows: dim?.rows ?? null,
+        cells: dim?.cells ?? null,
+      });
     }
     return sheets;
   } finally {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TImportAssignmentRow, TImportProjectRow } from '@clockpilot/contracts';
-import { DateTime } from 'luxon';
 import { type AuditRecord, recordAudits } from '../../../platform/audit';
 import { type AppContext, moduleApi } from '../../../platform/context';
 import type { Tx } from '../../../platform/db';
 import { planningRepo as repo } from '../planning.repo';
 import type { AssignmentRow } from '../planning.tables';
+import { mondayOfWeek } from '../planning.weeks';
 import {
   type BatchResult,
   type ImportBy,
@@ -29,7 +29,6 @@ const err = <T>(r: ParsedRow<T>, field: string, message: string) => ({
   value: null,
   message,
 });
-const monday = (week: string) => DateTime.fromISO(week, { zone: 'utc' }).startOf('week').toISODate()!;
 
 /** Projects (through the directory) with their deliverables, and assignments with weekly hours. */
 export function createPlanningWrites(ctx: AppContext): PlanningWrites {
@@ -210,8 +209,8 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
       [...assignments.values()].map((a) => a.id),
     ))
       for (const [week, h] of Object.entries(weeks)) hours.set(`${id}\u0000${week}`, h);
-    // New assignments are written together, before their hours.
-    const created: Array<Assignment & { createdAt: Date; updatedAt: Date }> = [];
+    // New assignments are inserted together, before their hours, with what the batch's last row says.
+    const created = new Set<Assignment>();
     const out: BatchResult = [];
     const writes: Array<{ assignmentId: string; weekStart: string; hours: number }> = [];
     const audits: AuditRecord[] = [];
@@ -262,10 +261,13 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
       const note = d.note ?? a?.note ?? null;
       if (!a) {
         a = { id: randomUUID(), ...want, status, note };
-        created.push({ ...a, createdAt: now(), updatedAt: now() });
+        created.add(a);
         assignments.set(keyOf(a), a);
         audits.push({ action: 'assignment.created', entityType: 'assignment', entityId: a.id, after: a });
         outcome = 'created';
+      } else if (created.has(a)) {
+        // Not inserted yet (an UPDATE would find no row): the insert and its audit record take these.
+        Object.assign(a, { status, note });
       } else if (a.status !== status || a.note !== note) {
         const after = { ...a, status, note };
         await repo.updateAssignment(tx, a.id, { status, note, updatedAt: now() });
@@ -279,7 +281,7 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
         assignments.set(keyOf(a), after);
         outcome = 'updated';
       }
-      const weekStart = monday(d.week);
+      const weekStart = mondayOfWeek(d.week, 'week');
       const key = `${a.id}\u0000${weekStart}`;
       const before = hours.get(key);
       if (before !== d.hours) {
@@ -296,7 +298,10 @@ export function createPlanningWrites(ctx: AppContext): PlanningWrites {
       }
       out.push({ row: r.row, outcome });
     }
-    await repo.insertAssignments(tx, created);
+    await repo.insertAssignments(
+      tx,
+      [...created].map((a) => ({ ...a, createdAt: now(), updatedAt: now() })),
+    );
     await repo.upsertHours(tx, writes, now());
     await recordAudits(tx, by.actor, audits);
     return out;

@@ -15,9 +15,11 @@ import type { Tx } from '../../../platform/db';
 import { AppError, notFound } from '../../../platform/errors';
 import {
   type ColumnMap,
+  cellText,
   mapColumns,
   openTable,
   precheckTable,
+  type Table,
   type TabularLimits,
 } from '../../../platform/tabular';
 import type { PlanningMetrics } from '../planning.metrics';
@@ -113,19 +115,26 @@ export function createImportService(
     };
   }
 
-  /** The columns → fields map of a run, refused when it misses required fields. */
-  function columnsOf(kind: TImportKind, headers: string[], options: TImportOptions): ColumnMap[] {
-    const fields = IMPORT_FIELDS[kind];
-    assertMapping(kind, options.mapping);
-    const columns = mapColumns(headers, fields, options.mapping);
+  /**
+   * A header names two of the kind's fields, or all it requires: a title above it names none. The
+   * mapping given by hand counts, so a row of headers no synonym knows is found once they are mapped.
+   */
+  const isHeader = (kind: TImportKind, options: TImportOptions) => (cells: string[]) => {
+    const mapped = new Set(
+      mapColumns(cells, IMPORT_FIELDS[kind], options.mapping).flatMap((c) => (c.field ? [c.field] : [])),
+    );
+    return mapped.size >= 2 || IMPORT_FIELDS[kind].every((f) => !f.required || mapped.has(f.key));
+  };
+
+  /** Refuses a mapping that misses required fields, naming where the header was read. */
+  function assertRequired(kind: TImportKind, columns: ColumnMap[], table: Table) {
     const mapped = new Set(columns.map((c) => c.field));
-    const missing = fields.filter((f) => f.required && !mapped.has(f.key)).map((f) => f.key);
+    const missing = IMPORT_FIELDS[kind].filter((f) => f.required && !mapped.has(f.key)).map((f) => f.key);
     if (missing.length)
       throw new AppError(
         'unprocessable',
-        `No column is mapped to ${missing.join(', ')}; map one or add it to the file`,
+        `No column is mapped to ${missing.join(', ')} (header read from row ${table.headerRow}${table.sheet === undefined ? '' : ` of sheet "${table.sheet}"`}); map one or add it to the file`,
       );
-    return columns;
   }
 
   /** Reads the file and writes its rows in one transaction: rolled back for a dry run or any failed row. */
@@ -135,11 +144,17 @@ export function createImportService(
     onProgress?: (done: number, total: number | null) => void,
   ) {
     const kind = kinds[run.kind] as (typeof kinds)['people'];
-    const table = await openTable(run.filePath, { limits, sheet: run.options.sheet });
+    const table = await openTable(run.filePath, {
+      limits,
+      sheet: run.options.sheet,
+      isHeader: isHeader(run.kind, run.options),
+    });
     const progress = { done: 0, total: table.totalRows };
     await publish(run.id, progress);
-    const columns = columnsOf(run.kind, table.headers, run.options);
+    const columns = mapColumns(table.headers, IMPORT_FIELDS[run.kind], run.options.mapping);
+    // Kept before any refusal: the columns as read are what the user maps the missing fields from.
     await importRepo.update(db, run.id, { format: table.format, columns, progressTotal: table.totalRows });
+    assertRequired(run.kind, columns, table);
     const headers = new Map(columns.flatMap((c) => (c.field ? [[c.field, c.header] as const] : [])));
     const counts: TImportCounts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
     const errors: TImportRowError[] = [];
@@ -176,7 +191,7 @@ export function createImportService(
         };
         try {
           for await (const raw of table.rows) {
-            if (raw.cells.every((c) => c === null || String(c).trim() === '')) continue;
+            if (raw.cells.every((c) => cellText(c) === '')) continue;
             progress.done += 1;
             const converted = convertRow(kind.schema, columns, raw, run.options.dateFormat);
             if ('errors' in converted) {
