@@ -20,8 +20,9 @@ unset SIMULATOR_URL SIMULATOR_TOKEN
 DIR=$(mktemp -d /tmp/clockpilot-deploy.XXXXXX)
 # Database and ports may be given (a machine shared with other work); free ones otherwise.
 DB=${CI_DEPLOY_DB:-clockpilot_ci_deploy_$$}
-HTTP=${CI_HTTP_PORT:-$(free_port)} HTTPS=${CI_HTTPS_PORT:-$(free_port)}
-export BLUE_PORT=${BLUE_PORT:-$(free_port)} GREEN_PORT=${GREEN_PORT:-$(free_port)}
+read -r -d '' P1 P2 P3 P4 < <(free_ports 4) || true
+HTTP=${CI_HTTP_PORT:-$P1} HTTPS=${CI_HTTPS_PORT:-$P2}
+export BLUE_PORT=${BLUE_PORT:-$P3} GREEN_PORT=${GREEN_PORT:-$P4}
 export DEPLOY_STATE_DIR=$DIR/state DEPLOY_ENV_FILE=$DIR/env.production READY_TIMEOUT=30
 export NGINX_UPSTREAM=$DIR/clockpilot/upstream.conf NGINX_RELOAD="nginx -p $DIR -c $DIR/nginx.conf -s reload" NGINX_PID_FILE=$DIR/nginx.pid
 cleanup() {

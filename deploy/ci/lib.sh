@@ -26,10 +26,20 @@ wait_http() {
   return 1
 }
 
-# A TCP port nobody listens on, from the ephemeral range.
-free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+# N distinct TCP ports nobody listens on (default 1), from the ephemeral range, one per line: all are
+# held open together while chosen, so two of them are never the same port (one at a time, the kernel may
+# hand out a port just released again).
+free_ports() {
+  node -e '
+    const net = require("net");
+    const n = Number(process.argv[1] || 1);
+    const servers = Array.from({ length: n }, () => net.createServer());
+    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", ok)))).then(() => {
+      console.log(servers.map((s) => s.address().port).join("\n"));
+      for (const s of servers) s.close();
+    });' "${1:-1}"
 }
+free_port() { free_ports 1; }
 
 # A scratch database on the machine's PostgreSQL, dropped by the caller's cleanup.
 PG_ADMIN_URL=${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}

@@ -13,7 +13,7 @@ command -v nginx >/dev/null || apt-get install -y -qq nginx >/dev/null
 ensure_build
 DIR=$(mktemp -d /tmp/clockpilot-nginx.XXXXXX)
 DB=clockpilot_ci_nginx_$$
-HTTP=$(free_port) HTTPS=$(free_port) A=$(free_port) B=$(free_port)
+read -r -d '' HTTP HTTPS A B < <(free_ports 4) || true
 PIDS=()
 cleanup() {
   [ -f "$DIR/nginx.pid" ] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null
