@@ -59,6 +59,7 @@ NGINX_RELOAD=${NGINX_RELOAD:-nginx -s reload}
 NGINX_PID_FILE=${NGINX_PID_FILE:-/run/nginx.pid}
 COMPOSE_FILE=${COMPOSE_FILE:-$ROOT/deploy/compose/docker-compose.prod.yml}
 declare -A SLOT_PORT=([blue]=${BLUE_PORT:-5001} [green]=${GREEN_PORT:-5002})
+[ "${SLOT_PORT[blue]}" != "${SLOT_PORT[green]}" ] || { echo "BLUE_PORT and GREEN_PORT must differ" >&2; exit 2; }
 [ -f "$ENV_FILE" ] || { echo "no env file $ENV_FILE (scripts/generate-secrets.sh --write-env $ENV_FILE)" >&2; exit 2; }
 mkdir -p "$STATE" "$BACKUP_DIR"
 
@@ -82,6 +83,10 @@ confirm() {
 # ---- the two drivers: start, stop, alive, url of a slot ----
 host_start() { # slot release
   local slot=$1 release=$2
+  # Another process on the slot's port would answer its readiness checks in its stead.
+  if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:${SLOT_PORT[$slot]}/"; then
+    fail "port ${SLOT_PORT[$slot]} of $slot is taken by another process"
+  fi
   (
     cd "$release"
     set -a
