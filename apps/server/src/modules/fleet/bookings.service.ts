@@ -61,9 +61,14 @@ export function createBookingsService(
       return await call();
     } catch (err) {
       ctx.log.app.warn({ err, bookingId: b.id, step }, 'payment provider call failed');
-      const message =
-        'The payment provider could not be reached; nothing was charged. Please try again shortly.';
+      // The provider's own answer (an intent in a state that refuses the step) is said as it is: trying
+      // again shortly would not change it.
+      const refused = err instanceof AppError && err.status < 500;
+      const message = refused
+        ? err.message
+        : 'The payment provider could not be reached; nothing was charged. Please try again shortly.';
       await bookingsRepo.update(db, b.id, { paymentMessage: message, updatedAt: clock.now() });
+      if (refused) throw err;
       throw new AppError('unavailable', message, { headers: { 'retry-after': '30' } });
     }
   }

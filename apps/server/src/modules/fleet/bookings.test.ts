@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVehicle, useTestProviders } from '../../../test/factories/fleet';
 import { type LoggedIn, loginAs } from '../../../test/factories/identity';
 import { createTestApp, moduleServices, type TestApp, testClock } from '../../../test/helpers';
 import { errorPaths, request } from '../../../test/http';
+import { AppError } from '../../platform/errors';
 
 const clock = testClock(new Date('2026-11-23T09:00:00Z'));
 let t: TestApp;
@@ -181,6 +182,24 @@ describe('cancellation', () => {
     expect(charged.body).toMatchObject({ state: 'cancelled', payment: { capturedMinor: 6000 } });
     // Cancelled bookings free the vehicle.
     expect((await book(bob, v.id, '2026-11-24T08:00:00Z', '2026-11-25T08:00:00Z')).status).toBe(201);
+  });
+
+  it('says the provider’s refusal as it is, not as an outage to retry', async () => {
+    const v = await createVehicle(t);
+    const held = await book(ann, v.id, '2026-12-26T10:00:00Z', '2026-12-27T10:00:00Z');
+    await request(t, ann, 'POST', `/fleet/bookings/${held.body.id}/confirm`);
+    const refusal = 'The payment cannot be cancelled: it has a status of succeeded';
+    const cancel = vi
+      .spyOn(providers.payments.port, 'cancel')
+      .mockRejectedValueOnce(new AppError('conflict', refusal));
+    try {
+      const res = await request(t, ann, 'POST', `/fleet/bookings/${held.body.id}/cancel`);
+      expect([res.status, res.body.detail, res.headers['retry-after']]).toEqual([409, refusal, undefined]);
+      const now = await request(t, ann, 'GET', `/fleet/bookings/${held.body.id}`);
+      expect(now.body).toMatchObject({ state: 'confirmed', payment: { message: refusal } });
+    } finally {
+      cancel.mockRestore();
+    }
   });
 });
 
