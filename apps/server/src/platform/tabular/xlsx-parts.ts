@@ -129,3 +129,14 @@ export function uses1904(workbookXml: string) {
 /** A serial date as the UTC instant it stands for. */
 export const serialDate = (serial: number, date1904: boolean) =>
   new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
+
+/** 1-based column of a cell reference's letters (`AB12` → 28); 0 when it has none. */
+export function columnOf(ref: string) {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    n = n * 26 + c - 64;
+  }
+  return n;
+}

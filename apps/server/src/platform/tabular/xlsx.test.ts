@@ -31,7 +31,14 @@ const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
 const RELS_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 
 /** An .xlsx of hand-written parts, shaped as other programs write them. */
-function handWritten(parts: { sheet: string; strings?: string; styles?: string; workbookPr?: string }) {
+function handWritten(parts: {
+  sheet: string;
+  /** Parts of the sheet after its rows (`<mergeCells>`). */
+  after?: string;
+  strings?: string;
+  styles?: string;
+  workbookPr?: string;
+}) {
   const entries = [
     {
       name: 'xl/workbook.xml',
@@ -47,7 +54,7 @@ function handWritten(parts: { sheet: string; strings?: string; styles?: string; 
       : []),
     {
       name: 'xl/worksheets/sheet1.xml',
-      data: `<worksheet ${NS}><sheetData>${parts.sheet}</sheetData></worksheet>`,
+      data: `<worksheet ${NS}><sheetData>${parts.sheet}</sheetData>${parts.after ?? ''}</worksheet>`,
     },
   ];
   return zipBytes(entries.map((e) => ({ name: e.name, data: Buffer.from(e.data) })));
@@ -163,6 +170,29 @@ describe('where the lean reader reads what the ExcelJS reader misread', () => {
       { row: 1, cells: ['Name', 'Mail address'] },
       { row: 2, cells: ['a &lt; b', 4] },
       { row: 5, cells: [null, null, 'x', 1] },
+    ]);
+  });
+
+  it('a label merged down a group of rows belongs to each row (ExcelJS leaves the rows below empty)', async () => {
+    const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+    const sheet =
+      `<row r="1">${cell('A1', 'Name')}${cell('B1', 'Project')}</row>` +
+      `<row r="2">${cell('A2', 'Ana')}${cell('B2', 'P1')}</row>` +
+      `<row r="3"><c r="A3" s="1"/>${cell('B3', 'P2')}</row>` +
+      `<row r="4">${cell('B4', 'P3')}</row>` +
+      `<row r="5">${cell('A5', 'Bo')}${cell('B5', 'P4')}${cell('C5', 'x')}</row>` +
+      `<row r="6">${cell('B6', 'P5')}</row>`;
+    // A2:A4 down a group, B5:C5 across (left as it is), A5:A6 with its first cell in row 5.
+    const after =
+      '<mergeCells count="3"><mergeCell ref="A2:A4"/><mergeCell ref="B5:C5"/><mergeCell ref="A5:A6"/></mergeCells>';
+    const rows = await readLean(await write(join(dir, 'merged.xlsx'), handWritten({ sheet, after })));
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['Name', 'Project'],
+      ['Ana', 'P1'],
+      ['Ana', 'P2'],
+      ['Ana', 'P3'],
+      ['Bo', 'P4', 'x'],
+      ['Bo', 'P5'],
     ]);
   });
 

@@ -1,7 +1,9 @@
 import type { Entry } from 'yauzl';
 import { checkCounts, type TabularLimits, unreadable } from './limits';
 import { type Cell, type RawRow, Uncalculated } from './types';
+import { fillMerged, mergedRanges } from './xlsx-merges';
 import {
+  columnOf,
   dateStyles,
   entryText,
   RunText,
@@ -19,17 +21,6 @@ const MAX_COLUMNS = 16_384;
 
 /** What a sheet's cells are read against: the shared strings, which formats are dates, the epoch. */
 type Context = { strings: (string | null)[]; dates: boolean[]; date1904: boolean };
-
-/** 1-based column of a cell reference's letters (`AB12` → 28); 0 when it has none. */
-function columnOf(ref: string) {
-  let n = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 65 || c > 90) break;
-    n = n * 26 + c - 64;
-  }
-  return n;
-}
 
 /** A cell's value from its type, its raw `<v>` text (or inline text) and its format. */
 function value(ctx: Context, t: string | undefined, v: string | null, style: number): Cell {
@@ -213,6 +204,8 @@ export async function* readXlsx(
       dates: dateStyles(await part('xl/styles.xml', (e) => wholeText(zip, e), '')),
       date1904: uses1904(await part('xl/workbook.xml', (e) => wholeText(zip, e), '')),
     };
+    const target = byName.get(sheet.entry);
+    const fill = fillMerged(target ? await mergedRanges(zip, target) : []);
     let cells = 0;
     // In archive order, as the rows were always counted.
     for (const entry of entries) {
@@ -227,7 +220,7 @@ export async function* readXlsx(
           rows += 1;
           cells += r.span;
           checkCounts(limits, rows, cells, { rows: `Sheet "${name}"`, cells: 'The workbook', sheet: name });
-          if (number === wanted) yield { row: r.row, cells: r.cells };
+          if (number === wanted) yield { row: r.row, cells: fill(r.row, r.cells) };
         }
         sheetRows.done.length = 0;
         if (sheetRows.ended) break;
