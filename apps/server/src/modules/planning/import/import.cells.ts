@@ -23,8 +23,12 @@ const KINDS: Record<string, Kind> = {
   week: 'week',
 };
 
-const TRUE = new Set(['true', 'yes', 'y', '1', 'x', 'active', 'ja', 'oui', 'si']);
-const FALSE = new Set(['false', 'no', 'n', '0', 'inactive', 'nein', 'non']);
+// With the words Excel writes TRUE and FALSE in when it runs in German, French, Spanish, Italian,
+// Portuguese and Dutch (a CSV saved there carries them as text).
+const TRUE = new Set(
+  'true yes y 1 x active ja oui si sí wahr vrai verdadero vero verdadeiro waar'.split(' '),
+);
+const FALSE = new Set('false no n 0 inactive nein non falsch faux falso onwaar'.split(' '));
 
 type Read = { ok: true; value: unknown } | { ok: false; message: string };
 

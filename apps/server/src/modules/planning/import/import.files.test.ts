@@ -243,6 +243,19 @@ describe('an assignment over several rows', () => {
   });
 });
 
+describe('yes and no as other programs write them', () => {
+  it('reads TRUE and FALSE in the words of Excel in other languages', async () => {
+    await createPerson(t, { name: 'Lou Lang', email: 'lou@files.test' });
+    await createProject(t, { code: 'LANG-1' });
+    const words = ['WAHR', 'FALSCH', 'VRAI', 'FAUX', 'VERDADERO', 'Sí', 'ONWAAR'];
+    const rows = words.map((w, i) => `lou@files.test;LANG-1;2027-W${10 + i};4;${w}`);
+    const path = join(dir, 'localised.csv');
+    await writeFile(path, `Email;Project code;Week;Hours;Tentative\n${rows.join('\n')}\n`);
+    const run = await importFile('assignments', path);
+    expect(run.errors.items).toEqual([]);
+  });
+});
+
 describe('text a database cannot hold', () => {
   it('refuses a NUL character as a row error, past where the type check looks', async () => {
     const path = join(dir, 'nul.csv');
