@@ -231,3 +231,52 @@ describe('manual entry form', () => {
     });
   });
 });
+
+describe('the repeated hour of the autumn DST change', () => {
+  // Berlin, Sun 25 Oct 2026: 01:30 CEST is 23:30Z on the 24th; 02:30 CET, the second 02:30, is 01:30Z.
+  function berlinForm(props: { entry?: TTimeEntry; dayEntries?: TTimeEntry[] }) {
+    const sent: Array<{ startedAt: string; endedAt: string }> = [];
+    mockApi(async (url, init) => {
+      if (url.pathname === '/api/v1/projects') return json({ items: [], nextCursor: null });
+      if (init.method === 'POST' || init.method === 'PATCH') {
+        sent.push(JSON.parse(String(init.body)));
+        return json({}, init.method === 'POST' ? 201 : 200);
+      }
+      return problem(404, { code: 'not_found' });
+    });
+    const onDone = vi.fn();
+    renderWithProviders(
+      <EntryForm timeZone="Europe/Berlin" defaultDay="2026-10-25" onDone={onDone} {...props} />,
+    );
+    return { sent, onDone };
+  }
+
+  it('keeps an entry ending in the second 02:30 two hours long when it is saved', async () => {
+    const entry = {
+      id: '00000000-0000-4000-8000-0000000000e1',
+      startedAt: '2026-10-24T23:30:00.000Z',
+      endedAt: '2026-10-25T01:30:00.000Z',
+      projectId: null,
+      activityId: null,
+      note: null,
+      breaks: [],
+    } as unknown as TTimeEntry;
+    const { sent, onDone } = berlinForm({ entry });
+    expect((screen.getByLabelText('Duration') as HTMLInputElement).value).toBe('2:00');
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(sent).toEqual([expect.objectContaining({ startedAt: entry.startedAt, endedAt: entry.endedAt })]);
+  });
+
+  it('ends a new entry of two hours from 01:30 at the second 02:30', async () => {
+    // The day's last entry ends at 01:30 CEST, so the new one starts there.
+    const before = { startedAt: '2026-10-24T22:30:00.000Z', endedAt: '2026-10-24T23:30:00.000Z' };
+    const { sent, onDone } = berlinForm({ dayEntries: [before as unknown as TTimeEntry] });
+    fireEvent.change(screen.getByLabelText('Duration'), { target: { value: '2:00' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add entry' }));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(sent).toEqual([
+      expect.objectContaining({ startedAt: '2026-10-24T23:30:00.000Z', endedAt: '2026-10-25T01:30:00.000Z' }),
+    ]);
+  });
+});

@@ -3,16 +3,19 @@ import { Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { showFormError } from '../../app/form';
 import { uses12Hours } from '../../app/format';
 import { t } from '../../app/i18n';
 import { FormActions } from '../../app/ui';
 import { useSaveEntry } from './api';
 import { BreakFields, type BreakValue, breaksBody, breakValues } from './BreakFields';
-import { fromWall, newEntryTimes, toWall } from './calendar';
+import { newEntryTimes, toWall, wallInstant } from './calendar';
 import { hm, parseDuration } from './format';
 import { useWorkPickers } from './pickers';
+
+/** The instant of the start or end field's wall time. */
+type InstantOf = (field: 'startedAt' | 'endedAt', wall: string) => string;
 
 type Values = {
   startedAt: string | null;
@@ -27,10 +30,10 @@ type Values = {
  * The request body the contract expects, built from wall times in the person's zone. Breaks go with a
  * closed entry only: a running entry's breaks belong to the clock.
  */
-function toBody(v: Values, timeZone: string, withBreaks: boolean) {
+function toBody(v: Values, at: InstantOf, timeZone: string, withBreaks: boolean) {
   return {
-    startedAt: v.startedAt ? fromWall(v.startedAt, timeZone) : '',
-    endedAt: v.endedAt ? fromWall(v.endedAt, timeZone) : '',
+    startedAt: v.startedAt ? at('startedAt', v.startedAt) : '',
+    endedAt: v.endedAt ? at('endedAt', v.endedAt) : '',
     projectId: v.projectId,
     activityId: v.activityId,
     note: v.note.trim() === '' ? null : v.note.trim(),
@@ -41,10 +44,9 @@ function toBody(v: Values, timeZone: string, withBreaks: boolean) {
 }
 
 /** Seconds from start to end (real elapsed time, so DST days count right); null unless both are set. */
-function spanOf(v: Pick<Values, 'startedAt' | 'endedAt'>, timeZone: string): number | null {
+function spanOf(v: Pick<Values, 'startedAt' | 'endedAt'>, at: InstantOf): number | null {
   if (!v.startedAt || !v.endedAt) return null;
-  const seconds =
-    (Date.parse(fromWall(v.endedAt, timeZone)) - Date.parse(fromWall(v.startedAt, timeZone))) / 1000;
+  const seconds = (Date.parse(at('endedAt', v.endedAt)) - Date.parse(at('startedAt', v.startedAt))) / 1000;
   return seconds > 0 ? seconds : null;
 }
 
@@ -75,6 +77,13 @@ export function EntryForm({
   const withBreaks = !entry || entry.endedAt !== null;
   // Typed as `1:30`, `1.5` or `90m`; a valid one moves the end, a picked end rewrites it.
   const [duration, setDuration] = useState<string | null>(null);
+  // The instants behind the wall times where known (the entry's own, an end moved by a duration), so
+  // a time in the repeated autumn hour keeps the occurrence it was.
+  const known = useRef<Partial<Record<'startedAt' | 'endedAt', string>>>({
+    startedAt: entry?.startedAt,
+    endedAt: entry?.endedAt ?? undefined,
+  });
+  const at: InstantOf = (field, wall) => wallInstant(wall, timeZone, known.current[field]);
   const form = useForm<Values>({
     initialValues: {
       startedAt: entry ? toWall(entry.startedAt, timeZone) : fresh.startedAt,
@@ -87,7 +96,7 @@ export function EntryForm({
     // An activity of another project cannot stay when the project changes.
     onValuesChange: (v) => {
       if (!pickers.fits(v.activityId, v.projectId)) form.setFieldValue('activityId', null);
-      const span = spanOf(v, timeZone);
+      const span = spanOf(v, at);
       setDuration((typed) => (typed !== null && parseDuration(typed) === span ? typed : null));
     },
     validate: (values) => {
@@ -98,7 +107,7 @@ export function EntryForm({
         if (!b.startedAt || !b.endedAt) errors[`breaks.${i}`] = t('entry.breakIncomplete');
       });
       if (Object.keys(errors).length > 0) return errors;
-      const parsed = ZTimeEntryCreate.safeParse(toBody(values, timeZone, withBreaks));
+      const parsed = ZTimeEntryCreate.safeParse(toBody(values, at, timeZone, withBreaks));
       if (!parsed.success) {
         for (const issue of parsed.error.issues)
           errors[String(issue.path[0] ?? 'startedAt')] ??= issue.message;
@@ -110,7 +119,7 @@ export function EntryForm({
   });
 
   async function submit(values: Values) {
-    const body = toBody(values, timeZone, withBreaks);
+    const body = toBody(values, at, timeZone, withBreaks);
     try {
       await save.mutateAsync({ id: entry?.id, body });
       notifications.show({ color: 'green', message: entry ? t('entry.updated') : t('entry.added') });
@@ -149,15 +158,16 @@ export function EntryForm({
           label={t('entry.duration')}
           description={t('entry.durationHint')}
           inputMode="decimal"
-          value={duration ?? durationOf(spanOf(form.values, timeZone))}
+          value={duration ?? durationOf(spanOf(form.values, at))}
           error={duration && parseDuration(duration) === null ? t('entry.durationInvalid') : null}
           onChange={(e) => {
             const text = e.currentTarget.value;
             setDuration(text);
             const seconds = parseDuration(text);
             if (seconds !== null && form.values.startedAt) {
-              const start = Date.parse(fromWall(form.values.startedAt, timeZone));
-              form.setFieldValue('endedAt', toWall(new Date(start + seconds * 1000), timeZone));
+              const end = new Date(Date.parse(at('startedAt', form.values.startedAt)) + seconds * 1000);
+              known.current.endedAt = end.toISOString();
+              form.setFieldValue('endedAt', toWall(end, timeZone));
             }
           }}
         />

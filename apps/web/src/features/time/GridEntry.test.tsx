@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { auth } from '../../app/auth';
 import { json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { cellSeconds } from './GridEntry';
-import { TimesheetView } from './TimesheetPage';
+import { gridOf, TimesheetView } from './TimesheetPage';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
 const days = ['23', '24', '25', '26', '27', '28', '29'].map((d) => ({
@@ -130,6 +130,21 @@ describe('weekly grid entry', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save week' }));
     expect(await screen.findByText('Type hours like 1:30 or 1.5')).toBeInTheDocument();
     expect(saves).toEqual([]);
+  });
+
+  it('counts an entry that started the week before in that week’s grid, not in this one', () => {
+    // Sunday 22:00 to Monday 02:00: the cell of Sunday 22 Nov, in week 47.
+    const night = {
+      ...sheet.entries[0]!,
+      id: '00000000-0000-4000-8000-0000000000e2',
+      startedAt: '2026-11-22T22:00:00Z',
+      endedAt: '2026-11-23T02:00:00Z',
+      workedSeconds: 4 * 3600,
+    };
+    const rows = gridOf({ ...sheet, entries: [night, ...sheet.entries] }, () => 'WEB');
+    expect(rows.map((r) => [r.total, Object.fromEntries(r.perDay)])).toEqual([
+      [2 * 3600, { '2026-11-23': 2 * 3600 }],
+    ]);
   });
 
   it('shows plain figures when the week cannot be changed', async () => {

@@ -20,9 +20,12 @@ export const Route = createLazyRoute('/_app/_time/timesheet')({ component: Times
 /** Worked seconds per project and day of the week; entries count on the day they started. */
 export function gridOf(sheet: TTimesheet, projectLabel: (id: string | null) => string): GridRow[] {
   const rows = new Map<string, GridRow>();
+  const days = new Set(sheet.days.map((d) => d.date));
   for (const e of sheet.entries) {
     const key = e.projectId ?? NO_PROJECT;
     const day = dayOf(e.startedAt, e.timeZone || sheet.timeZone);
+    // An entry that started the week before runs into this one: it is that week's cell.
+    if (!days.has(day)) continue;
     let row = rows.get(key);
     if (!row) {
       row = { key, label: projectLabel(e.projectId), perDay: new Map(), total: 0 };

@@ -56,6 +56,16 @@ export function fromWall(wall: string, timeZone: string): string {
   return new Date(matches.length > 0 ? Math.min(...matches) : before).toISOString();
 }
 
+/**
+ * A wall time as an instant: `known` when it shows that same wall time, else `fromWall`. In the hour an
+ * autumn DST change repeats, a wall time alone cannot say which of its two occurrences is meant.
+ */
+export function wallInstant(wall: string, timeZone: string, known?: string | null): string {
+  const minute = (w: string) => w.replace('T', ' ').slice(0, 16);
+  if (known && minute(toWall(known, timeZone)) === minute(wall)) return new Date(known).toISOString();
+  return fromWall(wall, timeZone);
+}
+
 /** The calendar day (`YYYY-MM-DD`) of an instant in a zone. */
 export function dayOf(iso: string | Date, timeZone: string): string {
   return toWall(iso, timeZone).slice(0, 10);
