@@ -64,12 +64,19 @@ const accepted = (path: string) => ACCEPTED.has(path) || ACCEPTED_SECTIONS.has(p
 export const originalPath = (env: string) =>
   Object.entries(ORIGINAL_KEYS).find(([, k]) => k.env === env)?.[0];
 
-const SECTIONS = new Set([...Object.keys(ORIGINAL_KEYS), ...ACCEPTED].map((k) => k.split('.')[0]!));
-for (const section of ACCEPTED_SECTIONS) SECTIONS.add(section);
+/** Every path of the original layout read here, mapped or accepted. */
+const PATHS = [...Object.keys(ORIGINAL_KEYS), ...ACCEPTED];
+const SECTIONS = new Set([...PATHS.map((k) => k.split('.')[0]!), ...ACCEPTED_SECTIONS]);
+/** Paths that have keys below them (`api.cors` of `api.cors.allowed_origins`). */
+const PARENTS = new Set(
+  PATHS.flatMap((path) => {
+    const parts = path.split('.');
+    return parts.slice(2).map((_, i) => parts.slice(0, i + 2).join('.'));
+  }),
+);
 /** `AUTOSCALER_API_CORS_ALLOWED_ORIGINS` → `api.cors.allowed_origins`. */
-const variableOf = (path: string) => `AUTOSCALER_${path.replace(/\./g, '_').toUpperCase()}`;
 const BY_VARIABLE = new Map(
-  [...Object.keys(ORIGINAL_KEYS), ...ACCEPTED].map((path) => [variableOf(path), path]),
+  PATHS.map((path) => [`AUTOSCALER_${path.replace(/\./g, '_').toUpperCase()}`, path]),
 );
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
@@ -136,8 +143,7 @@ export function takeOriginalKeys(
     const own = values as Record<string, unknown>;
     for (const key of Object.keys(own)) {
       const path = `${section}.${key}`;
-      const nested = [...Object.keys(ORIGINAL_KEYS), ...ACCEPTED].some((p) => p.startsWith(`${path}.`));
-      if (path in ORIGINAL_KEYS || accepted(path) || nested || !ourSections.has(section)) {
+      if (path in ORIGINAL_KEYS || accepted(path) || PARENTS.has(path) || !ourSections.has(section)) {
         walk(own[key], path, 2);
         delete own[key];
       }

@@ -25,6 +25,25 @@ export const pod = (o: PodOpts = {}, requestMilli: number | null = 1000) => ({
   requestMilli,
 });
 export const pods = (n: number, o: PodOpts = {}) => Array.from({ length: n }, () => pod(o));
+/** Servers in the states upstream's controller tests list them in. */
+export const readyPod = pod();
+export const notReadyPod = pod({ ready: false });
+export const hotPod = pod({ hotCpu: true });
+export const hotNotReadyPod = pod({ ready: false, hotCpu: true });
+export const failedPod = pod({ phase: 'Failed', ready: false });
+export const pendingPod = pod({ phase: 'Pending', ready: false });
+// Being deleted while still Running and never ready, as upstream lists such pods.
+export const deletingPod = pod({ ready: false, deleting: true });
+/** Upstream's per-server levels of its scale-down and scale-up cases. */
+export const UPSTREAM_LEVELS = [100, 300, 500, 250, 250];
+export const UPSTREAM_RISE = [300, 500, 700];
+/** The inputs of a `replicaCalc` case, with any further field (tolerance, …). */
+export const replicaCalcInputs = (
+  currentReplicas: number,
+  podList: unknown[],
+  metric: unknown,
+  extra: Record<string, unknown> = {},
+) => ({ currentReplicas, pods: podList, metric, ...extra });
 export const cpu = (utilization: number, values: (number | null)[]) => ({
   type: 'Resource',
   resource: 'cpu',

@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { cpu, external, pod, pods, podsMetric, type Row, run } from '../../../../test/factories/autoscaler';
+import {
+  replicaCalcInputs as calc,
+  cpu,
+  external,
+  hotPod as hot,
+  notReadyPod as notReady,
+  pod,
+  pods,
+  podsMetric,
+  readyPod as R,
+  type Row,
+  run,
+} from '../../../../test/factories/autoscaler';
 
 // Cases modelled on Kubernetes' replica_calculator_test.go: the expected counts are worked out by
 // hand from HPA-ALGORITHM.md section 2 (the arithmetic is in each name); an upstream test name in
 // brackets means the same inputs and result as that test (the others are in upstream-replica-calc).
-const calc = (
-  currentReplicas: number,
-  podList: unknown[],
-  metric: unknown,
-  extra: Record<string, unknown> = {},
-) => ({
-  currentReplicas,
-  pods: podList,
-  metric,
-  ...extra,
-});
-const notReady = pod({ ready: false });
-const hot = pod({ hotCpu: true });
-const R = pod();
 
 const rows: Row[] = [
   {

@@ -3,14 +3,21 @@ import {
   average,
   containerCpu,
   cpu,
+  deletingPod as deleting,
   externalAverage,
   externalValue,
+  failedPod as failed,
+  hotPod as hot,
+  UPSTREAM_LEVELS as levels,
+  notReadyPod as notReady,
   objectMetric,
   pod,
   pods,
   podsMetric,
+  readyPod as R,
   type Row,
   run,
+  UPSTREAM_RISE as up,
   upstreamSync,
   value,
   withRequests,
@@ -23,14 +30,7 @@ const hpa = upstreamSync;
 const object = objectMetric;
 const ext = externalValue;
 const extAvg = externalAverage;
-const R = pod();
-const notReady = pod({ ready: false });
-const hot = pod({ hotCpu: true });
-const failed = pod({ phase: 'Failed', ready: false });
-const deleting = pod({ ready: false, deleting: true });
 const container = containerCpu;
-const levels = [100, 300, 500, 250, 250];
-const up = [300, 500, 700];
 
 const rows: Row[] = [
   {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cpu,
   externalValue,
+  UPSTREAM_LEVELS as levels,
   objectMetric,
   pod,
   pods,
@@ -22,7 +23,6 @@ const hpa = upstreamSync;
 const failing = (metric: Record<string, unknown>) => ({ ...metric, fetchError: true });
 const skewed = withRequests(900, 1000, 1100);
 const tenth = withRequests(100, 100, 100);
-const levels = [100, 300, 500, 250, 250];
 const capped = (max: number) => ({
   minReplicas: 1,
   maxReplicas: max,

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
+  replicaCalcInputs as calc,
   containerCpu,
   cpu,
-  pod,
+  deletingPod as deleting,
+  failedPod as failed,
+  hotPod as hot,
+  UPSTREAM_LEVELS as levels,
+  notReadyPod as notReady,
+  pendingPod as pending,
   pods,
   podsMetric,
+  readyPod as R,
   type Row,
   run,
+  UPSTREAM_RISE as up,
   withRequests,
 } from '../../../../test/factories/autoscaler';
 
@@ -14,20 +22,6 @@ import {
 // after their upstream test, with the upstream expected count and usage. A ContainerResource metric
 // compares one container's usage with that container's request, so each server carries the request
 // and the value of the container the upstream test names.
-const calc = (currentReplicas: number, podList: unknown[], metric: unknown) => ({
-  currentReplicas,
-  pods: podList,
-  metric,
-});
-const R = pod();
-const notReady = pod({ ready: false });
-const hot = pod({ hotCpu: true });
-const failed = pod({ phase: 'Failed', ready: false });
-const pending = pod({ phase: 'Pending', ready: false });
-// Being deleted while still Running and never ready, as upstream lists such pods.
-const deleting = pod({ ready: false, deleting: true });
-const up = [300, 500, 700];
-const levels = [100, 300, 500, 250, 250];
 
 const row = (name: string, inputs: Record<string, unknown>, replicas: number, usage: number): Row => ({
   name,

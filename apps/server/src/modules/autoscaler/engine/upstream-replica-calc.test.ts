@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   average,
+  replicaCalcInputs as calc,
   cpu,
   externalAverage,
   externalValue,
+  failedPod as failed,
+  hotPod as hot,
+  hotNotReadyPod as hotNotReady,
+  UPSTREAM_LEVELS as levels,
+  notReadyPod as notReady,
   objectMetric,
+  pendingPod as pending,
   pod,
   pods,
   podsMetric,
+  readyPod as R,
   type Row,
   run,
   value,
@@ -18,21 +26,9 @@ import {
 // replica-calc.test.ts does not already have, named after their upstream test, with the upstream
 // expected count and usage. The upstream pods have two containers each; utilization is a ratio of
 // totals, so one value per server gives the same percent.
-const calc = (currentReplicas: number, podList: unknown[], metric: unknown) => ({
-  currentReplicas,
-  pods: podList,
-  metric,
-});
-const R = pod();
-const notReady = pod({ ready: false });
-const hot = pod({ hotCpu: true });
-const hotNotReady = pod({ ready: false, hotCpu: true });
-const failed = pod({ phase: 'Failed', ready: false });
-const pending = pod({ phase: 'Pending', ready: false });
 const object = objectMetric;
 const ext = externalValue;
 const extAvg = externalAverage;
-const levels = [100, 300, 500, 250, 250];
 // TestReplicaCalcComputedToleranceAlgImplementation: 150 m used per pod against requests around 300 m.
 const jitteredRequests = withRequests(400, 200, 310, 290, 302, 298, 301, 299, 300, 300);
 
